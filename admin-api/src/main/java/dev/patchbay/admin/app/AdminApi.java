@@ -1,0 +1,239 @@
+package dev.patchbay.admin.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.patchbay.admin.auth.BearerAuth;
+import dev.patchbay.admin.auth.OperatorKey;
+import dev.patchbay.admin.store.DbTenantRepository;
+import dev.patchbay.admin.tenant.DemoSeed;
+import dev.patchbay.admin.tenant.Ids;
+import dev.patchbay.admin.tenant.TenantRepository;
+import dev.patchbay.admin.tenant.TenantRoutes;
+import dev.patchbay.admin.tenant.TenantService;
+import dev.patchbay.schema.DbSettings;
+import dev.patchbay.schema.Migrations;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.dbclient.DbClient;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * The admin-api process, wired in one place: operator key, schema migration, demo seed and the
+ * HTTP server. {@code main}, the tests and in-process e2e runs all start it through {@link #start}.
+ */
+public final class AdminApi implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
+    private static final long MAX_BODY = 64 * 1024;
+
+    private final WebServer server;
+    private final DbClient db;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AdminApi(WebServer server, DbClient db) {
+        this.server = server;
+        this.db = db;
+    }
+
+    /**
+     * Starts the admin-api and returns once it serves requests.
+     *
+     * @param root the whole configuration ({@code patchbay.*}); see {@link #config(Map)} for tests
+     * @throws StartupException with a one-line message naming the setting to change
+     */
+    public static AdminApi start(Config root) throws StartupException {
+        AdminConfig config = AdminConfig.from(root);
+        OperatorKey key = OperatorKey.resolve(config);
+        // Checked before the slower database work, so a clash is reported at once and by name.
+        requirePortFree(config);
+        Config dbConfig = root.get("patchbay.db");
+        migrate(dbConfig);
+        DbClient db = DbClient.create(dbConfig);
+        try {
+            TenantRepository repo = new DbTenantRepository(db);
+            Clock clock = Clock.systemUTC();
+            if (config.local() && config.demoSeed()) {
+                seed(repo, clock);
+            }
+            TenantService tenants = new TenantService(repo, clock, new Ids(new SecureRandom()));
+            WebServer server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .maxPayloadSize(MAX_BODY)
+                    .directHandlers(problemsBeforeRouting())
+                    // Our own hook (AdminApiMain) stops the server before the database it uses.
+                    .shutdownHook(false)
+                    .routing(r -> routing(r, key, tenants, repo))
+                    .build()
+                    .start();
+            if (!server.isRunning()) {
+                // Lost a race for the port after the check above; Helidon has logged the bind error.
+                throw portInUse(config);
+            }
+            LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
+            return new AdminApi(server, db);
+        } catch (StartupException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** All HTTP routes: {@code /health} open to probes, everything under {@code /v1} behind the operator key. */
+    public static void routing(HttpRouting.Builder routing, OperatorKey key, TenantService tenants, TenantRepository repo) {
+        routing.addFilter(new BearerAuth(key))
+                .error(ProblemException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(), e))
+                .error(HttpException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(),
+                        ProblemException.of(e.status().code(), e.getMessage())))
+                .error(RuntimeException.class, (req, res, e) -> {
+                    LOG.log(Level.SEVERE, "admin-api failed on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
+                    ApiJson.sendProblem(res, req.path().absolute().path(), ProblemException.of(500,
+                            "the admin-api failed to handle this request; the server log has the cause"));
+                })
+                .get("/health", (req, res) -> {
+                    boolean up = repo.ping();
+                    ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
+                            ApiJson.object().put("status", up ? "UP" : "DOWN"));
+                })
+                .register(TenantRoutes.PATH, new TenantRoutes(tenants))
+                .any((req, res) -> {
+                    throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
+                            + req.path().absolute().path());
+                });
+    }
+
+    private static DirectHandlers problemsBeforeRouting() {
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        ProblemDirectHandler problems = new ProblemDirectHandler(MAX_BODY);
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, problems);
+        }
+        return handlers.build();
+    }
+
+    /**
+     * This module's application.yaml with {@code overrides} on top, and nothing from environment
+     * variables or system properties: for tests and in-process runs that must not pick up the
+     * caller's environment.
+     */
+    public static Config config(Map<String, String> overrides) {
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.create(overrides), defaults())
+                .build();
+    }
+
+    /** This module's application.yaml overridden by environment variables, then system properties. */
+    public static Config config() {
+        return Config.builder().sources(defaults()).build();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops the HTTP server, then closes the database it used. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop();
+            db.close();
+            LOG.info("admin-api stopped");
+        }
+    }
+
+    /**
+     * Reads application.yaml from this module's own classes directory or jar: when several
+     * Patchbay modules share one class path (in-process e2e), the name alone is ambiguous.
+     */
+    private static io.helidon.config.spi.ConfigSource defaults() {
+        String self = AdminApi.class.getName().replace('.', '/') + ".class";
+        String url = AdminApi.class.getClassLoader().getResource(self).toString();
+        try (InputStream in = URI.create(url.substring(0, url.length() - self.length()) + "application.yaml")
+                .toURL().openStream()) {
+            return ConfigSources.create(new String(in.readAllBytes(), StandardCharsets.UTF_8), MediaTypes.APPLICATION_YAML);
+        } catch (IOException e) {
+            throw new UncheckedIOException("admin-api cannot read its application.yaml", e);
+        }
+    }
+
+    private static void migrate(Config dbConfig) throws StartupException {
+        DbSettings settings;
+        try {
+            settings = DbSettings.from(dbConfig);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage());
+        }
+        try {
+            Migrations.migrate(settings);
+        } catch (RuntimeException e) {
+            throw new StartupException("admin-api cannot migrate the database at " + redact(settings.url()) + ": "
+                    + rootMessage(e) + "; check patchbay.db.connection.url (env PATCHBAY_DB_CONNECTION_URL)", e);
+        }
+    }
+
+    private static void seed(TenantRepository repo, Clock clock) throws StartupException {
+        try {
+            DemoSeed.ensure(repo, clock);
+        } catch (RuntimeException e) {
+            throw new StartupException("admin-api cannot seed the demo workspace: " + rootMessage(e)
+                    + "; set patchbay.demo.seed (env PATCHBAY_DEMO_SEED) to false to start without it", e);
+        }
+    }
+
+    private static void requirePortFree(AdminConfig config) throws StartupException {
+        if (config.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            // The same SO_REUSEADDR as Helidon's listener, so a port in TIME_WAIT is not mistaken for a busy one.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (BindException e) {
+            throw portInUse(config);
+        } catch (IOException e) {
+            throw new StartupException("admin-api cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage() + "; set patchbay.admin.server.host (env PATCHBAY_ADMIN_SERVER_HOST)"
+                    + " to an address of this machine", e);
+        }
+    }
+
+    private static StartupException portInUse(AdminConfig config) {
+        return new StartupException("admin-api cannot listen on " + config.host() + ":" + config.port()
+                + ": port in use; set patchbay.admin.server.port (env PATCHBAY_ADMIN_SERVER_PORT) to a free port");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
+    }
+
+    // JDBC URLs may carry credentials as parameters; they must not reach a log line.
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password|pwd)=[^;&]*", "$1=***");
+    }
+}

@@ -1,0 +1,5 @@
+package dev.patchbay.admin.app;
+
+/** One entry of a problem's {@code errors} array: the request field at fault and what is wrong with it. */
+public record FieldError(String field, String detail) {
+}

@@ -1,0 +1,56 @@
+package dev.patchbay.admin.app;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A request body that is a JSON object, read field by field. Shape errors (unknown fields, wrong
+ * JSON types) are collected rather than thrown one at a time, so a client learns about all of them
+ * from one 400.
+ */
+public final class JsonBody {
+
+    private final ObjectNode node;
+    private final List<FieldError> shapeErrors = new ArrayList<>();
+
+    JsonBody(ObjectNode node, List<String> fields) {
+        this.node = node;
+        Set<String> known = Set.copyOf(fields);
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                shapeErrors.add(new FieldError(name, "unknown field; this request takes " + String.join(", ", fields)));
+            }
+        }
+    }
+
+    /** The field's text; empty when absent or null. A non-string value is a shape error. */
+    public Optional<String> string(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            shapeErrors.add(new FieldError(field, "must be a string, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of(value.textValue());
+    }
+
+    /**
+     * Ends the request with 400 if any field was unknown or of the wrong type. Call it after reading
+     * every field and before judging the values.
+     */
+    public void requireShape() {
+        if (!shapeErrors.isEmpty()) {
+            throw ProblemException.badRequest("the request body does not have the expected fields", shapeErrors);
+        }
+    }
+}

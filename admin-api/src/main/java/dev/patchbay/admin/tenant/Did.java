@@ -1,0 +1,11 @@
+package dev.patchbay.admin.tenant;
+
+import java.time.Instant;
+
+/**
+ * A dialled number and the bot it reaches.
+ *
+ * @param number E.164 ({@code +14155550100}) or a SIP user part ({@code echo}); unique platform-wide
+ */
+public record Did(String id, String workspaceId, String number, String botId, Instant createdAt) {
+}

@@ -1,0 +1,36 @@
+package dev.patchbay.admin.tenant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.patchbay.admin.app.FieldError;
+import dev.patchbay.admin.app.JsonBody;
+import dev.patchbay.admin.app.ProblemException;
+
+/** A valid {@code POST /v1/workspaces/{id}/dids} body, with the number already normalised. */
+public record NewDid(String number, String botId) {
+
+    static final List<String> FIELDS = List.of("number", "bot_id");
+
+    public static NewDid parse(JsonBody body) {
+        Optional<String> number = body.string("number");
+        Optional<String> botId = body.string("bot_id");
+        body.requireShape();
+
+        List<FieldError> errors = new ArrayList<>();
+        String n = Values.required("number", number, errors);
+        if (n != null) {
+            try {
+                n = DidNumbers.normalise(n);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("number", e.getMessage()));
+            }
+        }
+        String b = Values.required("bot_id", botId, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the DID is not valid", errors);
+        }
+        return new NewDid(n, b);
+    }
+}

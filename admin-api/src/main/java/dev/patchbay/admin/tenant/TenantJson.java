@@ -1,0 +1,54 @@
+package dev.patchbay.admin.tenant;
+
+import java.util.List;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.app.ApiJson;
+
+/**
+ * The wire form of tenant resources, written out field by field so the API's snake_case contract
+ * does not change when a record does.
+ */
+final class TenantJson {
+
+    private TenantJson() {
+    }
+
+    static ObjectNode workspace(Workspace w) {
+        return ApiJson.object()
+                .put("id", w.id())
+                .put("name", w.name())
+                .put("enabled", w.enabled())
+                .put("created_at", w.createdAt().toString());
+    }
+
+    static ObjectNode bot(Bot b) {
+        return ApiJson.object()
+                .put("id", b.id())
+                .put("workspace_id", b.workspaceId())
+                .put("name", b.name())
+                .put("kind", b.kind().wire())
+                .put("url", b.url())
+                .put("dialect", b.dialect())
+                .put("created_at", b.createdAt().toString());
+    }
+
+    static ObjectNode did(Did d) {
+        return ApiJson.object()
+                .put("id", d.id())
+                .put("workspace_id", d.workspaceId())
+                .put("number", d.number())
+                .put("bot_id", d.botId())
+                .put("created_at", d.createdAt().toString());
+    }
+
+    /** A list response: an object, so fields such as paging can join {@code items} later. */
+    static <T> ObjectNode items(List<T> values, Function<T, ObjectNode> each) {
+        ObjectNode page = ApiJson.object();
+        ArrayNode items = page.putArray("items");
+        values.forEach(v -> items.add(each.apply(v)));
+        return page;
+    }
+}

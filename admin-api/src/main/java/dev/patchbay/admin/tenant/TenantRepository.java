@@ -1,0 +1,49 @@
+package dev.patchbay.admin.tenant;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where tenants are kept. Constraint outcomes the API must answer precisely (a taken number, a
+ * bot still in use) come back as results, because only the database can decide them race-free.
+ */
+public interface TenantRepository {
+
+    /** Runs {@code work} against a repository bound to one transaction: all of it commits, or none. */
+    <T> T inTransaction(Function<TenantRepository, T> work);
+
+    /** Whether the database answers. */
+    boolean ping();
+
+    void insertWorkspace(Workspace workspace);
+
+    List<Workspace> workspaces();
+
+    Optional<Workspace> workspace(String id);
+
+    void insertBot(Bot bot);
+
+    List<Bot> bots(String workspaceId);
+
+    Optional<Bot> bot(String workspaceId, String botId);
+
+    BotDelete deleteBot(String workspaceId, String botId);
+
+    DidInsert insertDid(Did did);
+
+    List<Did> dids(String workspaceId);
+
+    Optional<Did> did(String workspaceId, String didId);
+
+    Optional<Did> didByNumber(String number);
+
+    List<Did> didsOfBot(String botId);
+
+    /** Whether a DID was deleted. */
+    boolean deleteDid(String workspaceId, String didId);
+
+    enum DidInsert { CREATED, NUMBER_TAKEN, BOT_GONE }
+
+    enum BotDelete { DELETED, NOT_FOUND, IN_USE }
+}

@@ -1,0 +1,74 @@
+package dev.patchbay.admin.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.patchbay.admin.testing.ApiClient;
+import dev.patchbay.admin.testing.ApiClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The local default: an H2 file under patchbay.var, a generated key, the demo seed. */
+class H2SmokeTest {
+
+    @TempDir
+    Path var;
+
+    @Test
+    void localModeOnAnH2File() throws Exception {
+        Map<String, String> settings = Map.of(
+                "patchbay.admin.server.host", "127.0.0.1",
+                "patchbay.admin.server.port", "0",
+                "patchbay.var", var.toString(),
+                "patchbay.db.connection.url", "jdbc:h2:file:" + var.resolve("db/patchbay") + ";AUTO_SERVER=TRUE;DATABASE_TO_LOWER=TRUE");
+        String key;
+        try (AdminApi api = AdminApi.start(AdminApi.config(settings))) {
+            key = Files.readString(var.resolve("admin-key")).strip();
+            ApiClient client = new ApiClient(api.port(), key);
+            assertEquals(200, client.withKey(null).get("/health").status());
+            Reply dids = client.get("/v1/workspaces/ws_demo/dids");
+            assertEquals(200, dids.status(), dids.toString());
+            assertEquals(List.of("echo"), dids.json().path("items").findValuesAsText("number"));
+
+            String ws = client.post("/v1/workspaces", "{\"name\":\"On H2\"}").json().path("id").asText();
+            String bot = client.post("/v1/workspaces/" + ws + "/bots",
+                    "{\"name\":\"W\",\"kind\":\"wss\",\"url\":\"wss://bot.example\"}").json().path("id").asText();
+            Reply did = client.post("/v1/workspaces/" + ws + "/dids", "{\"number\":\"0033123456789\",\"bot_id\":\"" + bot + "\"}");
+            assertEquals(201, did.status(), did.toString());
+            assertEquals("+33123456789", did.json().path("number").asText());
+            // The constraint outcomes must map the same way on H2 as on PostgreSQL.
+            Reply taken = client.post("/v1/workspaces/" + ws + "/dids", "{\"number\":\"echo\",\"bot_id\":\"" + bot + "\"}");
+            assertEquals(409, taken.status(), taken.toString());
+            Reply inUse = client.delete("/v1/workspaces/" + ws + "/bots/" + bot);
+            assertEquals(409, inUse.status(), inUse.toString());
+        }
+        // A second start reuses the key file and adds no second demo.
+        try (AdminApi api = AdminApi.start(AdminApi.config(settings))) {
+            assertEquals(key, Files.readString(var.resolve("admin-key")).strip());
+            Reply list = new ApiClient(api.port(), key).get("/v1/workspaces");
+            assertEquals(List.of("ws_demo"), list.json().path("items").findValuesAsText("id").stream()
+                    .filter(id -> id.equals("ws_demo")).toList());
+            assertEquals(2, list.json().path("items").size(), list.body());
+        }
+    }
+
+    @Test
+    void h2WithUpperCaseNamesStillWorks() throws Exception {
+        Map<String, String> settings = Map.of(
+                "patchbay.admin.server.host", "127.0.0.1",
+                "patchbay.admin.server.port", "0",
+                "patchbay.admin.key", "k".repeat(32),
+                "patchbay.var", var.toString(),
+                "patchbay.db.connection.url", "jdbc:h2:file:" + var.resolve("upper"));
+        try (AdminApi api = AdminApi.start(AdminApi.config(settings))) {
+            Reply bot = new ApiClient(api.port(), "k".repeat(32)).get("/v1/workspaces/ws_demo/bots/bot_echo");
+            assertEquals(200, bot.status(), bot.toString());
+            assertTrue(bot.json().path("url").isNull(), bot.body());
+        }
+    }
+}

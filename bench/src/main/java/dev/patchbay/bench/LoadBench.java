@@ -1,0 +1,303 @@
+package dev.patchbay.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.patchbay.control.bot.EchoBot;
+import dev.patchbay.media.app.MediaConfig;
+import dev.patchbay.media.app.MediaPlane;
+import dev.patchbay.media.app.TlsSettings;
+import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.proto.media.v1.Answer;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.RouteDecision;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+
+/**
+ * Concurrent echo calls against an in-process media-plane: N real SIP calls over loopback UDP,
+ * 20 ms PCMU both ways, the product's echo bot attached over gRPC. Reports, per N, the process's
+ * CPU per call, heap per call, echo latency percentiles and loss.
+ *
+ * <p>The callers and the echo bot run in the same JVM as the media-plane, so CPU and heap are upper
+ * bounds for the media-plane alone; the separate-process load generator of the Benchmarks issue
+ * will split them.
+ */
+public final class LoadBench {
+
+    private static final int FRAME = 160;
+
+    private LoadBench() {
+    }
+
+    /** One call's caller side. */
+    private record Caller(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag, long[] sentAt) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "100,500").split(",")).mapToInt(Integer::parseInt).toArray();
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path out = Path.of(args.length > 2 ? args[2] : "bench/target/load.md");
+        int max = Arrays.stream(sizes).max().orElse(100);
+        int sipPort = freePort();
+        int rtpBase = 30000;
+        MediaConfig config = new MediaConfig("127.0.0.1", sipPort, 8, "127.0.0.1", rtpBase, rtpBase + 4 * max + 100, "", 0, 250,
+                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                2 * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
+                Files.createTempDirectory("patchbay-bench"));
+        StringBuilder md = new StringBuilder("## Concurrent echo calls, in-process (upper bound)\n\n")
+                .append("Run ").append(LocalDate.now()).append(" with `./patchbay bench` on ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
+                .append(". Callers, echo bot and media-plane share one JVM, so CPU and heap include the callers' side. ")
+                .append("Latency is from a caller packet's send to its echo's arrival: RTP in, jitter buffer (starts at 20 ms), ")
+                .append("gRPC to the echo bot and back, and the 20 ms playout tick. ").append(seconds).append(" s measured per row.\n\n")
+                .append("| calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
+            Thread router = Thread.ofPlatform().daemon(true).start(() -> route(control, channel));
+            for (int n : sizes) {
+                String row = step(plane, n, seconds, sipPort);
+                System.out.println(row);
+                md.append(row).append('\n');
+            }
+            router.interrupt();
+            channel.shutdownNow();
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md.toString());
+        System.out.println(md);
+        System.exit(0);
+    }
+
+    /** The control-plane's part: answer every offer and attach the product's echo bot. */
+    private static void route(TestControl control, ManagedChannel channel) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                ControlEvent e = control.events.poll(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.getEventCase() == ControlEvent.EventCase.OFFERED) {
+                    EchoBot.attach(channel, e.getCallId(), e.getOffered().getAttachToken());
+                    control.decide(RouteDecision.newBuilder().setCallId(e.getCallId()).setAnswer(Answer.getDefaultInstance()));
+                }
+            }
+        } catch (InterruptedException done) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String step(MediaPlane plane, int n, int seconds, int sipPort) throws Exception {
+        gc();
+        long heapBefore = heapUsed();
+        List<Caller> callers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            callers.add(call(sipPort, n + "-" + i));
+        }
+        long[] sent = new long[1];
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        int[] seq = {0};
+        ByteBuffer packet = ByteBuffer.allocate(12 + FRAME);
+        pacer.scheduleAtFixedRate(() -> {
+            int s = seq[0]++;
+            for (Caller c : callers) {
+                fill(packet, s);
+                c.sentAt()[s & 1023] = System.nanoTime();
+                try {
+                    c.rtp().send(packet, c.media());
+                    sent[0]++;
+                } catch (IOException e) {
+                    // counted as loss
+                }
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+
+        Receiver receiver = new Receiver(callers);
+        receiver.run(Duration.ofSeconds(3)); // warm-up: jitter buffers settle, JIT compiles
+        long cpuBefore = processCpuNanos();
+        long sentBefore = sent[0];
+        receiver.reset();
+        long wallBefore = System.nanoTime();
+        receiver.run(Duration.ofSeconds(seconds));
+        long cpu = processCpuNanos() - cpuBefore;
+        long wall = System.nanoTime() - wallBefore;
+        long sentDuring = sent[0] - sentBefore;
+        long[] lat = receiver.latencies();
+        gc(); // only after measuring: a forced GC pauses the calls too
+        long heapWith = heapUsed();
+        pacer.shutdownNow();
+        for (Caller c : callers) {
+            c.sip().request("BYE", "echo", 2, "bye" + c.sip().callId, c.toTag(), null, null);
+            c.sip().finalResponseTo("2 BYE", Duration.ofSeconds(5));
+            c.sip().close();
+            c.rtp().close();
+        }
+        receiver.close();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (plane.calls().activeCalls() > 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        double cpuPerCall = 100.0 * cpu / wall / n;
+        double heapPerCall = (heapWith - heapBefore) / 1024.0 / n;
+        double loss = sentDuring == 0 ? 100 : Math.max(0, 100.0 * (sentDuring - lat.length) / sentDuring);
+        return String.format(Locale.ROOT, "| %d | %.3f | %.1f | %.1f | %.1f | %.1f | %.2f |", n, cpuPerCall, heapPerCall,
+                pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), loss);
+    }
+
+    private static Caller call(int sipPort, String i) throws Exception {
+        SipUdpClient sip = new SipUdpClient(sipPort);
+        DatagramChannel rtp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        int rtpPort = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
+        sip.request("INVITE", "echo", 1, "load" + i, null, null, SipUdpClient.sdp(rtpPort, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+        SipUdpClient.SipMessage ok = sip.finalResponseTo("1 INVITE", Duration.ofSeconds(10));
+        if (ok == null || ok.status() != 200) {
+            throw new IllegalStateException("call " + i + " was not answered: " + (ok == null ? "timeout" : ok.startLine()));
+        }
+        Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(ok.body());
+        if (!m.find()) {
+            throw new IllegalStateException("no media port in " + ok.body());
+        }
+        String toTag = ok.header("To").replaceAll(".*;tag=", "");
+        sip.request("ACK", "echo", 1, "ack" + i, toTag, null, null);
+        rtp.configureBlocking(false);
+        return new Caller(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag, new long[1024]);
+    }
+
+    /**
+     * A PCMU frame whose two 10 ms halves each start with a tag: the sequence in base 127 (so 0x7F,
+     * lossy in mu-law, never appears) and the half. The jitter buffer may shift the stream by 10 ms
+     * to follow clock drift, so an echoed frame can start at either half.
+     */
+    private static void fill(ByteBuffer packet, int seq) {
+        packet.clear();
+        byte[] b = packet.array();
+        b[0] = (byte) 0x80;
+        b[2] = (byte) (seq >> 8);
+        b[3] = (byte) seq;
+        int ts = seq * FRAME;
+        b[4] = (byte) (ts >> 24);
+        b[5] = (byte) (ts >> 16);
+        b[6] = (byte) (ts >> 8);
+        b[7] = (byte) ts;
+        b[11] = 0x42;
+        for (int i = 12; i < 12 + FRAME; i++) {
+            b[i] = (byte) (0x20 + (i & 0x3F));
+        }
+        for (int half = 0; half < 2; half++) {
+            int at = 12 + half * 80;
+            b[at] = (byte) (seq % 127);
+            b[at + 1] = (byte) ((seq / 127) % 127);
+            b[at + 2] = (byte) (0x10 + half);
+        }
+    }
+
+    /** Reads every caller's echoes and turns them into latencies. */
+    private static final class Receiver implements AutoCloseable {
+        private final Selector selector;
+        private final ByteBuffer buf = ByteBuffer.allocate(2048);
+        private long[] latencies = new long[1 << 16];
+        private int count;
+
+        Receiver(List<Caller> callers) throws IOException {
+            selector = Selector.open();
+            for (Caller c : callers) {
+                c.rtp().register(selector, SelectionKey.OP_READ, c);
+            }
+        }
+
+        void run(Duration d) throws IOException {
+            long end = System.nanoTime() + d.toNanos();
+            while (System.nanoTime() < end) {
+                selector.select(key -> {
+                    Caller c = (Caller) key.attachment();
+                    try {
+                        SocketAddress from;
+                        while ((from = c.rtp().receive(buf.clear())) != null) {
+                            record(c, from);
+                        }
+                    } catch (IOException ignored) {
+                        // a closed socket at the end of a step
+                    }
+                }, 10);
+            }
+        }
+
+        private void record(Caller c, SocketAddress from) {
+            byte[] b = buf.array();
+            if (buf.position() != 12 + FRAME || (b[14] != 0x10 && b[14] != 0x11)) {
+                return; // silence, or concealment, between echoes
+            }
+            int seq = (b[12] & 0xFF) + 127 * (b[13] & 0xFF);
+            long sentAt = c.sentAt()[seq & 1023];
+            if (b[14] == 0x11 && sentAt != 0) {
+                sentAt += 10_000_000L; // the second half was sent 10 ms into its packet
+            }
+            if (sentAt == 0) {
+                return; // a tag from before this step's first send
+            }
+            long latency = System.nanoTime() - sentAt;
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, count * 2);
+            }
+            latencies[count++] = latency;
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        long[] latencies() {
+            long[] l = Arrays.copyOf(latencies, count);
+            Arrays.sort(l);
+            return l;
+        }
+
+        @Override
+        public void close() throws IOException {
+            selector.close();
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void gc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.patchbay.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+
+import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.dtmf.InbandDtmfDetector;
+import dev.patchbay.media.jitter.JitterBuffer;
+import dev.patchbay.media.resample.Downsampler;
+import dev.patchbay.media.resample.Upsampler;
+import dev.patchbay.media.rtp.RtpHeaderWriter;
+import dev.patchbay.media.rtp.RtpPacket;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The per-frame work of one call, stage by stage: each benchmark is one 20 ms frame (160 samples)
+ * through one stage. {@link #reference} is the yardstick run alongside: copying and summing the same
+ * frame, so results can be read as ratios on a noisy shared machine.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class MediaPathBenchmarks {
+
+    private final byte[] ulaw = new byte[160];
+    private final short[] pcm = new short[160];
+    private final short[] out = new short[160];
+    private final short[] wide = new short[320];
+    private final byte[] upBytes = new byte[160];
+    private final byte[] packetBytes = new byte[172];
+    private final RtpPacket packet = new RtpPacket();
+    private final JitterBuffer jitter = new JitterBuffer(200);
+    private final InbandDtmfDetector detector = new InbandDtmfDetector();
+    private final Upsampler upsampler = new Upsampler();
+    private final Downsampler downsampler = new Downsampler();
+    private long tick;
+
+    @Setup
+    public void setUp() {
+        for (int i = 0; i < 160; i++) {
+            pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000));
+            ulaw[i] = G711.linearToUlaw(pcm[i]);
+        }
+        RtpHeaderWriter.write(packetBytes, 0, false, 0, 1, 160, 0x1234);
+        System.arraycopy(ulaw, 0, packetBytes, 12, 160);
+    }
+
+    /** The yardstick: copy a frame and sum it. */
+    @Benchmark
+    public long reference() {
+        System.arraycopy(pcm, 0, out, 0, 160);
+        long sum = 0;
+        for (short s : out) {
+            sum += s;
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public short[] g711DecodeFrame() {
+        G711.decodeUlaw(ulaw, 0, 160, out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public byte[] g711EncodeFrame() {
+        G711.encodeUlaw(pcm, 0, 160, upBytes, 0);
+        return upBytes;
+    }
+
+    @Benchmark
+    public int rtpParse() {
+        packet.parse(packetBytes, 0, packetBytes.length);
+        return packet.payloadLength();
+    }
+
+    /** One packet in and one frame out of the jitter buffer, at a steady 20 ms. */
+    @Benchmark
+    public JitterBuffer.Pull jitterPutAndPull() {
+        long t = tick++;
+        jitter.put((t * 160) & 0xFFFF_FFFFL, pcm, 0, 160, t * 20_000_000L);
+        return jitter.pull(out);
+    }
+
+    /** In-band DTMF detection on 20 ms of speech-band audio (four 5 ms decisions). */
+    @Benchmark
+    public char goertzelFrame() {
+        return detector.feed(pcm, 0, 160);
+    }
+
+    @Benchmark
+    public short[] upsampleFrame() {
+        upsampler.process(pcm, 0, 160, wide, 0);
+        return wide;
+    }
+
+    @Benchmark
+    public short downsampleFrame() {
+        short last = 0;
+        for (short s : wide) {
+            if (downsampler.push(s)) {
+                last = downsampler.output();
+            }
+        }
+        return last;
+    }
+
+    /** What the gRPC boundary costs per frame: building and serialising one CallerToBot audio message. */
+    @Benchmark
+    public byte[] protoFrameToBot() {
+        return CallerToBot.newBuilder().setAudio(AudioFrame.newBuilder().setPayload(ByteString.copyFrom(ulaw))
+                .setSequence((int) tick).setTimestamp(tick * 160).setFormat(AudioFormat.PCMU)).build().toByteArray();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.patchbay.control.app;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+
+import io.helidon.config.Config;
+
+/** control-plane settings, read once from {@code patchbay.*}; defaults live in application.yaml. */
+public record ControlConfig(String host, int port, List<String> mediaNodes, String clusterToken, String replica) {
+
+    public static ControlConfig from(Config root) {
+        Config p = root.get("patchbay");
+        String replica = p.get("control.replica").asString().orElse("");
+        return new ControlConfig(
+                p.get("control.server.host").asString().orElse("0.0.0.0"),
+                p.get("control.server.port").asInt().orElse(8080),
+                Arrays.stream(p.get("control.media.nodes").asString().orElse("127.0.0.1:9090").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                p.get("cluster.token").asString().orElse(""),
+                replica.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName() : replica);
+    }
+}

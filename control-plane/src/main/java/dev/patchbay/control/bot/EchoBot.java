@@ -1,0 +1,82 @@
+package dev.patchbay.control.bot;
+
+import java.util.logging.Logger;
+
+import dev.patchbay.proto.media.v1.AudioAttach;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.BotToCaller;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The built-in echo bot: attaches to a call's Audio stream like any gRPC bot would, plays every
+ * caller frame straight back, and sends every digit back with SendDtmf, so a caller can test both
+ * audio and DTMF end to end. It is the reference client of the Audio contract.
+ */
+public final class EchoBot {
+
+    private static final Logger LOG = Logger.getLogger(EchoBot.class.getName());
+
+    private EchoBot() {
+    }
+
+    public static void attach(Channel mediaNode, String callId, String token) {
+        Echo echo = new Echo(mediaNode, callId);
+        echo.up = MediaPlaneGrpc.newStub(mediaNode).audio(echo);
+        echo.up.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder()
+                .setCallId(callId).setToken(token).setFormat(AudioFormat.L16_8K)).build());
+    }
+
+    /** A unary response nobody waits for; a failure is worth a log line, not more. */
+    private record Logged<T>(String callId) implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            LOG.info(() -> "echo of a digit on " + callId + " failed: " + t.getMessage());
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+
+    /** gRPC delivers one stream's messages on one thread at a time, so {@code up} needs no lock. */
+    private static final class Echo implements StreamObserver<CallerToBot> {
+        private final Channel mediaNode;
+        private final String callId;
+        private StreamObserver<BotToCaller> up;
+
+        Echo(Channel mediaNode, String callId) {
+            this.mediaNode = mediaNode;
+            this.callId = callId;
+        }
+
+        @Override
+        public void onNext(CallerToBot message) {
+            switch (message.getMessageCase()) {
+                case AUDIO -> up.onNext(BotToCaller.newBuilder().setAudio(AudioFrame.newBuilder()
+                        .setPayload(message.getAudio().getPayload())).build());
+                case DTMF -> MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(callId)
+                        .setDigits(message.getDtmf().getDigit()).build(), new Logged<>(callId));
+                default -> { }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            LOG.fine(() -> "echo for " + callId + " ended: " + t);
+        }
+
+        @Override
+        public void onCompleted() {
+            up.onCompleted();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.patchbay.control.app;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start-up on the embedded H2 default, health, and a clear failure on a taken port. */
+class ControlPlaneStartTest {
+
+    private static Config config(Path dir, int port) {
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(Map.of(
+                        "patchbay.db.connection.url", "jdbc:h2:file:" + dir.resolve("db") + ";DATABASE_TO_LOWER=TRUE",
+                        "patchbay.control.server.host", "127.0.0.1",
+                        "patchbay.control.server.port", Integer.toString(port),
+                        "patchbay.control.media.nodes", "127.0.0.1:1")))
+                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .build();
+    }
+
+    @Test
+    void startsOnH2AndReportsHealthWithItsMediaNodes() throws Exception {
+        try (ControlPlane plane = ControlPlane.start(config(Files.createTempDirectory("cp"), 0))) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + plane.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("\"node\":\"127.0.0.1:1\",\"connected\":false"), r.body());
+        }
+    }
+
+    @Test
+    void takenPortNamesTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ControlPlane.start(config(Files.createTempDirectory("cp"), taken.getLocalPort())));
+            assertTrue(e.getMessage().contains("patchbay.control.server.port")
+                    && e.getMessage().contains("PATCHBAY_CONTROL_SERVER_PORT")
+                    && e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package dev.patchbay.e2e;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.patchbay.admin.app.AdminApi;
+import dev.patchbay.control.app.ControlPlane;
+import dev.patchbay.media.app.MediaConfig;
+import dev.patchbay.media.app.MediaPlane;
+import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.CallState;
+import dev.patchbay.media.dtmf.Rfc4733Receiver;
+import dev.patchbay.media.rtp.RtpPacket;
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.Sipp;
+import dev.patchbay.media.testutil.VoicedRtp;
+import dev.patchbay.schema.testing.TestDb;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole gateway on loopback: admin-api and control-plane on real PostgreSQL, the media-plane
+ * with its real SIP/RTP/gRPC sockets, and real SIPp calling in. The echo bot is the control-plane's
+ * built-in one, attached over the gRPC Audio stream.
+ */
+class EchoCallE2eTest {
+
+    private static final String ADMIN_KEY = "e2e-operator-key";
+    private static TestDb db;
+    private static AdminUnderTest admin;
+    private static MediaPlane media;
+    private static ControlPlane control;
+    private static int sipPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = new TestDb();
+        Map<String, String> dbKeys = Map.of(
+                "patchbay.db.connection.url", db.url(),
+                "patchbay.db.connection.username", TestDb.USER,
+                "patchbay.db.connection.password", TestDb.PASSWORD);
+        admin = AdminUnderTest.start(config("admin-api", dbKeys, Map.of(
+                "patchbay.admin.server.host", "127.0.0.1",
+                "patchbay.admin.server.port", "0",
+                "patchbay.admin.key", ADMIN_KEY,
+                "patchbay.local", "true",
+                "patchbay.demo.seed", "true")));
+        sipPort = Ports.freeUdpAndTcp(); // jain-sip listens on both
+        int rtpBase = 20000 + 2 * (int) (Math.random() * 15000);
+        media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
+                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, dev.patchbay.media.app.TlsSettings.DISABLED,
+                java.nio.file.Files.createTempDirectory("patchbay-rec")));
+        control = ControlPlane.start(config("control-plane", dbKeys, Map.of(
+                "patchbay.control.server.host", "127.0.0.1",
+                "patchbay.control.server.port", "0",
+                "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort())));
+        await(() -> media.hub().connected() == 1, "the control-plane to connect to the media-plane");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (control != null) {
+            control.close();
+        }
+        if (media != null) {
+            media.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    /** The module's own application.yaml under test overrides, without the environment leaking in. */
+    static Config config(String module, Map<String, String> db, Map<String, String> overrides) {
+        java.util.HashMap<String, String> all = new java.util.HashMap<>(db);
+        all.putAll(overrides);
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(all))
+                .addSource(ConfigSources.file(Path.of("..", module, "src/main/resources/application.yaml")))
+                .build();
+    }
+
+    @Test
+    void sippUacPcapCallToEchoSucceeds() throws Exception {
+        Path dir = Sipp.workDir();
+        Sipp.Result r = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", "echo", "-m", "1",
+                "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+        assertEquals(0, r.exitCode(), r.output());
+        await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
+    }
+
+    @Test
+    void echoBotReturnsTheCallersAudioBitExactAndPaced() throws Exception {
+        try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Path dir = Sipp.workDir();
+            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check.xml"), "127.0.0.1:" + sipPort,
+                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
+                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
+                    "the echo call to be established");
+            Call call = media.calls().active().get(0);
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), call.media().localPort());
+
+            int frames = 50;
+            byte[] sent = new byte[frames * 160];
+            for (int i = 0; i < sent.length; i++) {
+                byte b = (byte) (i * 7 + i / 160);
+                sent[i] = b == 0x7F ? 0x7E : b; // 0x7F is mu-law's negative zero and comes back as 0xFF
+            }
+            // A caller sends every 20 ms; the jitter buffer and the playout clock are what is under test.
+            java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            pacer.scheduleAtFixedRate(() -> {
+                int p = next.getAndIncrement();
+                if (p >= frames) {
+                    return;
+                }
+                byte[] packet = new byte[12 + 160];
+                packet[0] = (byte) 0x80;
+                packet[2] = (byte) (p >> 8);
+                packet[3] = (byte) p;
+                int ts = p * 160;
+                packet[4] = (byte) (ts >> 24);
+                packet[5] = (byte) (ts >> 16);
+                packet[6] = (byte) (ts >> 8);
+                packet[7] = (byte) ts;
+                packet[11] = 0x11;
+                System.arraycopy(sent, p * 160, packet, 12, 160);
+                try {
+                    rtp.send(new DatagramPacket(packet, packet.length, target));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            // 45 of the 50: the last ones may be followed by concealment once the caller stops sending.
+            VoicedRtp.Heard echo = VoicedRtp.receive(rtp, frames - 5, 3000);
+            byte[] heard = echo.payload();
+            long first = echo.firstNanos();
+            long last = echo.lastNanos();
+            pacer.shutdownNow();
+            assertEchoed(sent, heard);
+
+            // A digit pressed as RFC 4733 comes back as RFC 4733 from the echo bot.
+            for (int i = 0; i < 6; i++) {
+                boolean end = i >= 3;
+                int duration = Math.min(i + 1, 3) * 160;
+                byte[] event = {(byte) 0x80, (byte) ((i == 0 ? 0x80 : 0) | 101), 0, (byte) (100 + Math.min(i, 3)), 0, 0, 0x40, 0,
+                        0, 0, 0, 0x11, 9, (byte) ((end ? 0x80 : 0) | 10), (byte) (duration >> 8), (byte) duration};
+                rtp.send(new DatagramPacket(event, event.length, target));
+            }
+            Rfc4733Receiver receiver = new Rfc4733Receiver();
+            RtpPacket packet = new RtpPacket();
+            byte[] buf = new byte[2048];
+            char echoed = 0;
+            while (echoed == 0) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                rtp.receive(p); // bounded by the socket timeout above
+                if (packet.parse(buf, 0, p.getLength()) == RtpPacket.ParseResult.OK && packet.payloadType() == 101
+                        && receiver.feed(packet).began()) {
+                    echoed = receiver.digit();
+                }
+            }
+            assertEquals('9', echoed);
+            long spanMs = (last - first) / 1_000_000;
+            assertTrue(spanMs >= (frames - 6) * 20 * 8 / 10, "the frames are played out at 20 ms pace, took " + spanMs + " ms");
+
+            Sipp.Result r = Sipp.await(sipp, dir);
+            assertEquals(0, r.exitCode(), r.output());
+        }
+    }
+
+    @Test
+    void unknownUserIsRefusedWith404() throws Exception {
+        Sipp.Result r = Sipp.run(Sipp.workDir(), List.of("-sf", scenario("uac_404.xml"), "127.0.0.1:" + sipPort,
+                "-s", "nobody-here", "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(freePort()),
+                "-mp", Integer.toString(freeEvenPort())));
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
+    @Test
+    void aDidAddedThroughTheAdminApiRoutesTheNextCallWithoutRestart() throws Exception {
+        String did = "+1555" + (1000000 + (int) (Math.random() * 8999999));
+        String body = "{\"number\":\"" + did + "\",\"bot_id\":\"bot_echo\"}";
+        HttpResponse<String> created = admin.post("/v1/workspaces/ws_demo/dids", body);
+        assertEquals(201, created.statusCode(), created.body());
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
+        assertTrue(id.find(), created.body());
+
+        Path dir = Sipp.workDir();
+        Sipp.Result ok = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", did, "-m", "1",
+                "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+        assertEquals(0, ok.exitCode(), ok.output());
+
+        assertEquals(204, admin.delete("/v1/workspaces/ws_demo/dids/" + id.group(1)).statusCode());
+        Sipp.Result gone = Sipp.run(Sipp.workDir(), List.of("-sf", scenario("uac_404.xml"), "127.0.0.1:" + sipPort,
+                "-s", did, "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(freePort()),
+                "-mp", Integer.toString(freeEvenPort())));
+        assertEquals(0, gone.exitCode(), "after the DELETE the number must be unknown: " + gone.output());
+    }
+
+
+    /**
+     * Every echoed frame is, bit for bit, a stretch of what was sent, and the stretches move forward.
+     * The jitter buffer may drop or repeat 10 ms to follow the sender's clock on a loaded machine, so
+     * alignment to 10 ms is all that is required; on an idle machine the echo is the sent audio exactly.
+     */
+    private static void assertEchoed(byte[] sent, byte[] heard) {
+        int previous = -1;
+        for (int f = 0; f < heard.length / 160; f++) {
+            byte[] frame = java.util.Arrays.copyOfRange(heard, f * 160, f * 160 + 160);
+            int at = -1;
+            for (int o = Math.max(0, previous - 80); o + 160 <= sent.length && at < 0; o += 80) {
+                if (java.util.Arrays.equals(frame, 0, 160, sent, o, o + 160)) {
+                    at = o;
+                }
+            }
+            assertTrue(at >= 0, "echoed frame " + f + " is not a 10 ms-aligned stretch of the sent audio");
+            assertTrue(at >= previous - 80, "echoed frame " + f + " goes back in time");
+            previous = at;
+        }
+        assertTrue(previous >= heard.length - 4 * 160, "no more than a few 10 ms adjustments: the echo got to " + previous);
+    }
+
+    private static String scenario(String name) {
+        return Path.of("src/test/resources/sipp", name).toAbsolutePath().toString();
+    }
+
+    static int freePort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** SIPp wants an even media port and uses the next one for RTCP. */
+    static int freeEvenPort() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            int p = freePort() & ~1;
+            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", p));
+                 DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", p + 1))) {
+                return p;
+            } catch (java.net.BindException taken) {
+                // try again
+            }
+        }
+        throw new IllegalStateException("no free even port pair");
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, Duration.ofSeconds(15), what);
+    }
+
+    /** The admin-api started in-process, reached over real HTTP. */
+    static final class AdminUnderTest implements AutoCloseable {
+        private final AutoCloseable server;
+        private final int port;
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        private AdminUnderTest(AutoCloseable server, int port) {
+            this.server = server;
+            this.port = port;
+        }
+
+        static AdminUnderTest start(Config config) throws Exception {
+            AdminApi api = AdminApi.start(config);
+            return new AdminUnderTest(api, api.port());
+        }
+
+        HttpResponse<String> post(String path, String json) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> delete(String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // best effort at teardown
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.patchbay.media.app;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/**
+ * Checks a port before a server binds it, so a clash is reported as the port and the setting to
+ * change rather than as a library's bind stack trace.
+ */
+public final class PortGuard {
+
+    private PortGuard() {
+    }
+
+    public static void requireTcp(String process, String host, int port, String key) throws StartupException {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw inUse(process, "TCP", host, port, key, e);
+        }
+    }
+
+    public static void requireUdp(String process, String host, int port, String key) throws StartupException {
+        if (port == 0) {
+            return;
+        }
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(host, port))) {
+            s.getLocalPort();
+        } catch (IOException e) {
+            throw inUse(process, "UDP", host, port, key, e);
+        }
+    }
+
+    private static StartupException inUse(String process, String proto, String host, int port, String key, IOException e) {
+        String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        return new StartupException(process + " cannot listen on " + proto + " " + host + ":" + port + " (" + e.getMessage()
+                + "): the port is in use or not permitted; set " + key + " (env " + env + ") to a free port", e);
+    }
+}

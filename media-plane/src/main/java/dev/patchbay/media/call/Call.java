@@ -1,0 +1,195 @@
+package dev.patchbay.media.call;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.patchbay.media.loop.AudioUplink;
+import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.sdp.Negotiated;
+
+/**
+ * One call, from INVITE to hang-up. State changes go through {@link #transition}, which is atomic,
+ * so the SIP threads, gRPC threads and timers that all touch a call agree on one history.
+ *
+ * @see CallManager
+ */
+public final class Call {
+
+    private final String id;
+    private final String attachToken;
+    private final String sipCallId;
+    private volatile Negotiated negotiated;
+    private volatile dev.patchbay.media.rtp.RtpPortPool.RtpSocket reserved;
+    private final String localAddress;
+    private final Object sipContext;
+    private final AtomicReference<CallState> state = new AtomicReference<>(new CallState.Offered());
+    private volatile CallMedia media;
+    private AudioUplink pendingUplink;
+    private volatile String recording = "";
+    private volatile Object owner;
+    private volatile ScheduledFuture<?> timer;
+    private volatile ScheduledFuture<?> refresh;
+
+    Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+        this.id = id;
+        this.attachToken = attachToken;
+        this.sipCallId = sipCallId;
+        this.negotiated = negotiated;
+        this.localAddress = localAddress;
+        this.sipContext = sipContext;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String attachToken() {
+        return attachToken;
+    }
+
+    /** Constant-time, so the token cannot be guessed byte by byte. */
+    public boolean tokenMatches(String candidate) {
+        return candidate != null && MessageDigest.isEqual(
+                attachToken.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String sipCallId() {
+        return sipCallId;
+    }
+
+    /** Outbound calls learn their codec from the answer. */
+    void negotiated(Negotiated answer) {
+        this.negotiated = answer;
+    }
+
+    /** Outbound calls bind their RTP socket before the offer; this hands it over exactly once. */
+    synchronized dev.patchbay.media.rtp.RtpPortPool.RtpSocket takeReserved() {
+        var socket = reserved;
+        reserved = null;
+        return socket;
+    }
+
+    void reserve(dev.patchbay.media.rtp.RtpPortPool.RtpSocket socket) {
+        this.reserved = socket;
+    }
+
+    /** Placed by Patchbay (PlaceCall) rather than offered by a caller. */
+    public boolean outbound() {
+        return outbound;
+    }
+
+    private volatile boolean outbound;
+
+    void markOutbound() {
+        this.outbound = true;
+    }
+
+    public Negotiated negotiated() {
+        return negotiated;
+    }
+
+    /** The address written into our SDP and Contact. */
+    public String localAddress() {
+        return localAddress;
+    }
+
+    /** The SIP layer's own per-call data (transactions, dialog); opaque here. */
+    @SuppressWarnings("unchecked")
+    public <T> T sipContext() {
+        return (T) sipContext;
+    }
+
+    public CallState state() {
+        return state.get();
+    }
+
+    /** Moves from {@code from} to {@code to}; false if the call was elsewhere. */
+    public boolean transition(Class<? extends CallState> from, CallState to) {
+        CallState current = state.get();
+        return from.isInstance(current) && state.compareAndSet(current, to);
+    }
+
+    /** Ends the call unless it has already ended. Returns the state it ended from, or null. */
+    CallState end(CallState.Ended ended) {
+        while (true) {
+            CallState current = state.get();
+            if (current instanceof CallState.Ended) {
+                return null;
+            }
+            if (state.compareAndSet(current, ended)) {
+                return current;
+            }
+        }
+    }
+
+    public CallMedia media() {
+        return media;
+    }
+
+    /** The recording's path, or empty when the call is not recorded. */
+    public String recording() {
+        return recording;
+    }
+
+    void recording(String path) {
+        this.recording = path;
+    }
+
+    /** Sets the call's media and hands it a bot that attached before the answer. */
+    synchronized void media(CallMedia media) {
+        this.media = media;
+        if (media != null && pendingUplink != null) {
+            media.attach(pendingUplink);
+            pendingUplink = null;
+        }
+    }
+
+    /** Connects a bot now if media runs, else as soon as the call is answered. */
+    public synchronized void attach(AudioUplink uplink) {
+        if (media != null) {
+            media.attach(uplink);
+        } else {
+            pendingUplink = uplink;
+        }
+    }
+
+    /** The bot that attached before the answer and never got media, if any. */
+    synchronized AudioUplink takePendingUplink() {
+        AudioUplink u = pendingUplink;
+        pendingUplink = null;
+        return u;
+    }
+
+    /** The control stream that took the call, so its events go back to the same replica. */
+    public Object owner() {
+        return owner;
+    }
+
+    public void owner(Object owner) {
+        this.owner = owner;
+    }
+
+    /** The session-timer deadline: replaced on every refresh, cancelled at the end. */
+    void refreshTimer(ScheduledFuture<?> next) {
+        ScheduledFuture<?> previous = refresh;
+        refresh = next;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    void timer(ScheduledFuture<?> next) {
+        ScheduledFuture<?> previous = timer;
+        timer = next;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + sipCallId + ")";
+    }
+}

@@ -1,0 +1,376 @@
+package dev.patchbay.media.call;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+import dev.patchbay.media.loop.AudioUplink;
+import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.loop.MediaEvents;
+import dev.patchbay.media.loop.MediaLoop;
+import dev.patchbay.media.loop.MediaStats;
+import dev.patchbay.media.record.CallRecorder;
+import dev.patchbay.media.record.RecordingWriter;
+import dev.patchbay.media.rtp.RtpPortPool;
+import dev.patchbay.media.sdp.AnswerWriter;
+import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.proto.media.v1.CallAnswered;
+import dev.patchbay.proto.media.v1.CallHangup;
+import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.Codec;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.DtmfEvent;
+import dev.patchbay.proto.media.v1.DtmfSource;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.RtpStats;
+
+/**
+ * Carries out each call's life: offer to the control-plane, its decision, media start, and one
+ * clean end whatever ends it (BYE, CANCEL, a timeout, the bot, shutdown). Every end path goes
+ * through {@link #end}, which is idempotent and always gives the RTP port back.
+ */
+public final class CallManager {
+
+    private static final Logger LOG = Logger.getLogger(CallManager.class.getName());
+
+    private final RtpPortPool ports;
+    private final List<MediaLoop> loops;
+    private final ScheduledExecutorService timers;
+    private final CallPolicy policy;
+    private final RecordingWriter recordings;
+    private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+    private volatile CallSignalling signalling;
+    private volatile ControlChannel control;
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicLongArray ended =
+            new java.util.concurrent.atomic.AtomicLongArray(HangupCause.values().length);
+
+    public CallManager(RtpPortPool ports, List<MediaLoop> loops, ScheduledExecutorService timers, CallPolicy policy,
+                       RecordingWriter recordings) {
+        this.recordings = recordings;
+        this.ports = ports;
+        this.loops = List.copyOf(loops);
+        this.timers = timers;
+        this.policy = policy;
+    }
+
+    public void connect(CallSignalling signalling, ControlChannel control) {
+        this.signalling = signalling;
+        this.control = control;
+    }
+
+    // ---- lookups -------------------------------------------------------------------------------
+
+    public Optional<Call> byId(String callId) {
+        return Optional.ofNullable(byId.get(callId));
+    }
+
+    public Optional<Call> bySipCallId(String sipCallId) {
+        return Optional.ofNullable(bySipCallId.get(sipCallId));
+    }
+
+    public int activeCalls() {
+        return byId.size();
+    }
+
+    /** Calls ended so far with {@code cause}, since start. */
+    public long endedWith(HangupCause cause) {
+        return cause == HangupCause.UNRECOGNIZED ? 0 : ended.get(cause.ordinal());
+    }
+
+    /** A snapshot of the calls in progress. */
+    public List<Call> active() {
+        return List.copyOf(byId.values());
+    }
+
+    public RtpPortPool ports() {
+        return ports;
+    }
+
+    // ---- life cycle ----------------------------------------------------------------------------
+
+    /**
+     * Why a new call cannot be taken now, or null if it can. Checked before anything is allocated,
+     * so a refused INVITE costs nothing but its 503.
+     */
+    public String refusal() {
+        if (draining) {
+            return "this media-plane is shutting down; try another node";
+        }
+        if (byId.size() >= policy.maxCalls()) {
+            return "call limit of " + policy.maxCalls() + " reached (patchbay.call.max)";
+        }
+        return null;
+    }
+
+    /**
+     * Refuses new calls and waits, up to {@code timeout}, for the calls in progress to end by
+     * themselves; whatever is left is then hung up.
+     */
+    public void drain(Duration timeout) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!byId.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        int left = byId.size();
+        if (left > 0) {
+            LOG.info(() -> left + " calls still up after draining for " + timeout.toSeconds() + " s; hanging up");
+            endAll("media-plane is shutting down");
+        }
+    }
+
+    /** Registers a new inbound call. The caller then fills in and sends the offer with {@link #offer}. */
+    public Call newCall(String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+        byte[] id = new byte[16];
+        byte[] token = new byte[32];
+        random.nextBytes(id);
+        random.nextBytes(token);
+        Call call = new Call("CA" + HexFormat.of().formatHex(id),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+                sipCallId, negotiated, localAddress, sipContext);
+        byId.put(call.id(), call);
+        bySipCallId.put(sipCallId, call);
+        return call;
+    }
+
+    /**
+     * Registers a call Patchbay places. Its RTP socket is bound now, for the offer; the codec comes
+     * with the answer ({@link #outboundAnswered}).
+     */
+    public Call newOutboundCall(String sipCallId, String localAddress, Object sipContext, RtpPortPool.RtpSocket socket) {
+        Call call = newCall(sipCallId, null, localAddress, sipContext);
+        call.markOutbound();
+        call.reserve(socket);
+        return call;
+    }
+
+    /** The far end is ringing (180/183). */
+    public void outboundRinging(Call call) {
+        call.transition(CallState.Offered.class, new CallState.Ringing());
+    }
+
+    /** The far end answered with {@code answer}; ACK has been sent, so the call is confirmed at once. */
+    public void outboundAnswered(Call call, Negotiated answer) {
+        CallState before = call.state();
+        RtpPortPool.RtpSocket socket = call.takeReserved();
+        if (socket == null || !(before instanceof CallState.Offered || before instanceof CallState.Ringing)
+                || !call.transition(before.getClass(), new CallState.Confirmed())) {
+            if (socket != null) {
+                ports.release(socket);
+            }
+            return;
+        }
+        call.negotiated(answer);
+        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+        CallMedia media = new CallMedia(loop, socket, answer, policy.playoutFrames(), policy.rtpTimeout(),
+                policy.jitterMaxMs(), events(call));
+        call.media(media);
+        media.start();
+        control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
+                .setCodec(Codec.newBuilder().setName(answer.audio().encoding()).setPayloadType(answer.audio().payloadType())
+                        .setClockRate(answer.audio().clockRate()))
+                .setPtimeMs(answer.callerPtimeMs())));
+    }
+
+    /** Asks the control-plane what to do; rejects with 503 when none is connected. */
+    public void offer(Call call, CallOffered offered) {
+        if (!control.offer(call, offered)) {
+            end(call, HangupCause.ROUTE_TIMEOUT, 503, "no control-plane is connected to this media-plane");
+            return;
+        }
+        call.timer(timers.schedule(() -> end(call, HangupCause.ROUTE_TIMEOUT, 503, "no route decision within "
+                + policy.routeTimeout().toMillis() + " ms"), policy.routeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Carries out a control-plane decision. Decisions for unknown or ended calls are ignored. */
+    public void decide(RouteDecision decision) {
+        Call call = byId.get(decision.getCallId());
+        if (call == null || call.outbound()) {
+            return; // route decisions are for offered calls only
+        }
+        switch (decision.getActionCase()) {
+            case REJECT -> {
+                int status = decision.getReject().getSipStatus();
+                end(call, HangupCause.REJECTED, status >= 400 && status <= 699 ? status : 603,
+                        decision.getReject().getReason());
+            }
+            case RING -> {
+                if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
+                    signalling.ring(call);
+                    call.timer(timers.schedule(() -> end(call, HangupCause.ROUTE_TIMEOUT, 480,
+                            "the bot platform did not answer within " + policy.ringTimeout().toSeconds() + " s"),
+                            policy.ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                }
+            }
+            case ANSWER -> answer(call, decision.getAnswer().getRecord());
+            default -> LOG.warning(() -> "route decision for " + call + " has no action; ignored");
+        }
+    }
+
+    private void answer(Call call, boolean record) {
+        CallState before = call.state();
+        if (!(before instanceof CallState.Offered || before instanceof CallState.Ringing)) {
+            return;
+        }
+        Optional<RtpPortPool.RtpSocket> socket = ports.allocate();
+        if (socket.isEmpty()) {
+            end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
+            return;
+        }
+        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+        CallMedia media = new CallMedia(loop, socket.get(), call.negotiated(), policy.playoutFrames(),
+                policy.rtpTimeout(), policy.jitterMaxMs(), events(call));
+        if (record) {
+            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"));
+            recordings.add(recorder);
+            media.record(recorder);
+            call.recording(recorder.path().toString());
+        }
+        call.media(media);
+        if (!call.transition(before.getClass(), new CallState.Answered())) {
+            // Ended meanwhile, e.g. CANCEL crossed the decision. stop() is idempotent, so this is
+            // safe whether or not end() saw the media.
+            media.stop(HangupCause.CALLER_CANCEL, "the call ended before it was answered", ports::release);
+            return;
+        }
+        long session = System.currentTimeMillis();
+        signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
+        media.start();
+        call.timer(timers.schedule(() -> end(call, HangupCause.NO_ACK, 408, "no ACK for our 200 OK"),
+                policy.ackTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        Negotiated n = call.negotiated();
+        control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
+                .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
+                        .setClockRate(n.audio().clockRate()))
+                .setPtimeMs(n.callerPtimeMs())));
+    }
+
+    public void acked(Call call) {
+        if (call.transition(CallState.Answered.class, new CallState.Confirmed())) {
+            call.timer(null);
+        }
+    }
+
+    /**
+     * Ends a call exactly once: answers the INVITE or sends BYE as the state requires, stops media,
+     * returns the port and reports the hang-up. Safe to call from any thread, any number of times.
+     */
+    public void end(Call call, HangupCause cause, int sipStatus, String reason) {
+        CallState before = call.end(new CallState.Ended(cause, sipStatus, reason));
+        if (before == null) {
+            return;
+        }
+        call.timer(null);
+        call.refreshTimer(null);
+        if (!before.answered() && cause != HangupCause.CALLER_CANCEL) {
+            signalling.reject(call, sipStatus, reason);
+        } else if (before.answered() && cause != HangupCause.CALLER_BYE) {
+            signalling.bye(call, reason);
+        }
+        CallMedia media = call.media();
+        RtpPortPool.RtpSocket reserved = call.takeReserved();
+        if (reserved != null) {
+            ports.release(reserved); // an outbound call that never got media
+        }
+        if (media == null) {
+            AudioUplink early = call.takePendingUplink();
+            if (early != null) {
+                early.ended(cause, reason);
+            }
+            finish(call, cause, sipStatus, reason, MediaStats.NONE);
+        } else {
+            media.stop(cause, reason, ports::release)
+                    .thenAccept(stats -> finish(call, cause, sipStatus, reason, stats));
+        }
+    }
+
+    private void finish(Call call, HangupCause cause, int sipStatus, String reason, MediaStats stats) {
+        if (cause != HangupCause.UNRECOGNIZED) {
+            ended.incrementAndGet(cause.ordinal());
+        }
+        byId.remove(call.id());
+        bySipCallId.remove(call.sipCallId(), call);
+        control.event(call, ControlEvent.newBuilder().setHangup(CallHangup.newBuilder()
+                .setCause(cause).setSipStatus(sipStatus).setReason(reason == null ? "" : reason)
+                .setRecordingPath(call.recording())
+                .setStats(RtpStats.newBuilder().setPacketsReceived(stats.packetsReceived())
+                        .setPacketsSent(stats.packetsSent()).setPacketsDropped(stats.packetsDropped())
+                        .setFramesOverflowed(stats.framesOverflowed()).setFramesConcealed(stats.framesConcealed())
+                        .setPacketsLate(stats.packetsLateOrDuplicate()))));
+    }
+
+    /**
+     * Transfers an answered call blindly. On success the call leaves Patchbay: it is ended with
+     * cause TRANSFERRED (BYE, as RFC 5589 recommends for the transferor).
+     */
+    public java.util.concurrent.CompletableFuture<Integer> transfer(Call call, String target) {
+        return signalling.transfer(call, target).thenApply(status -> {
+            if (status >= 200 && status < 300) {
+                end(call, HangupCause.TRANSFERRED, 200, "transferred to " + target);
+            }
+            return status;
+        });
+    }
+
+    /** Places an outbound call; see {@link CallSignalling#place}. */
+    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) {
+        return signalling.place(request);
+    }
+
+    /** Sends INFO in an answered call; see {@link CallSignalling#info}. */
+    public java.util.concurrent.CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
+        return signalling.info(call, contentType, body);
+    }
+
+    /** The caller sent INFO with a non-DTMF body: the control-plane decides what it means. */
+    public void infoReceived(Call call, String contentType, byte[] body) {
+        control.event(call, ControlEvent.newBuilder().setInfo(dev.patchbay.proto.media.v1.InfoReceived.newBuilder()
+                .setContentType(contentType).setBody(com.google.protobuf.ByteString.copyFrom(body))));
+    }
+
+    /** (Re)starts a call's session-timer deadline: without a refresh by then, the call is hung up. */
+    public void expectRefreshWithin(Call call, long millis, int intervalSeconds) {
+        call.refreshTimer(timers.schedule(() -> end(call, HangupCause.SESSION_EXPIRED, 408,
+                "no session refresh within the " + intervalSeconds + " s session interval"), millis, TimeUnit.MILLISECONDS));
+    }
+
+    /** Ends every call, for shutdown. */
+    public void endAll(String reason) {
+        for (Call call : List.copyOf(byId.values())) {
+            end(call, HangupCause.SHUTDOWN, 503, reason);
+        }
+    }
+
+    private MediaEvents events(Call call) {
+        return new MediaEvents() {
+            @Override
+            public void dtmf(char digit, int durationMs, DtmfSource source) {
+                control.event(call, ControlEvent.newBuilder().setDtmf(DtmfEvent.newBuilder()
+                        .setDigit(String.valueOf(digit)).setDurationMs(durationMs).setSource(source)));
+            }
+
+            @Override
+            public void mediaFailed(String reason) {
+                end(call, HangupCause.ERROR, 500, reason);
+            }
+
+            @Override
+            public void mediaTimeout(String reason) {
+                end(call, HangupCause.MEDIA_TIMEOUT, 408, reason);
+            }
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package dev.patchbay.media.call;
+
+/** The SIP actions a call decision needs. Implemented by the SIP layer, used by {@link CallManager}. */
+public interface CallSignalling {
+
+    void ring(Call call);
+
+    /** Sends 200 OK with the SDP answer. */
+    void answer(Call call, String sdpAnswer);
+
+    /** Sends a final error response to the INVITE, with a Reason header. */
+    void reject(Call call, int status, String reason);
+
+    /** Ends an answered call with BYE. */
+    void bye(Call call, String reason);
+
+    /** Blind transfer by REFER; completes with the target's final status (or REFER's refusal). */
+    java.util.concurrent.CompletableFuture<Integer> transfer(Call call, String target);
+
+    /**
+     * Places a call through a trunk and returns it at once; progress arrives as call events.
+     *
+     * @throws IllegalArgumentException naming the field at fault, when the call cannot be placed
+     */
+    Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request);
+
+    /** Sends INFO in an answered call; completes with the final SIP status of the response. */
+    java.util.concurrent.CompletableFuture<Integer> info(Call call, String contentType, byte[] body);
+}

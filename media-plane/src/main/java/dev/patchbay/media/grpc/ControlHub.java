@@ -1,0 +1,155 @@
+package dev.patchbay.media.grpc;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.call.ControlChannel;
+import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.ControlCommand;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The control-plane replicas connected to this node. Offers are spread round-robin; each call's
+ * events go back to the replica that took it, or to another one if that replica has gone, which is
+ * how a surviving replica takes over the calls of a dead one.
+ */
+public final class ControlHub implements ControlChannel {
+
+    private static final Logger LOG = Logger.getLogger(ControlHub.class.getName());
+
+    private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final CallManager calls;
+
+    public ControlHub(CallManager calls) {
+        this.calls = calls;
+    }
+
+    StreamObserver<ControlCommand> open(StreamObserver<ControlEvent> out) {
+        return new ControlStream((ServerCallStreamObserver<ControlEvent>) out);
+    }
+
+    public int connected() {
+        return streams.size();
+    }
+
+    @Override
+    public boolean offer(Call call, CallOffered offered) {
+        ControlStream stream = pick();
+        if (stream == null) {
+            return false;
+        }
+        call.owner(stream);
+        return stream.send(ControlEvent.newBuilder().setCallId(call.id()).setUnixMillis(System.currentTimeMillis())
+                .setOffered(offered).build());
+    }
+
+    @Override
+    public void event(Call call, ControlEvent.Builder event) {
+        ControlEvent e = event.setCallId(call.id()).setUnixMillis(System.currentTimeMillis()).build();
+        if (call.owner() instanceof ControlStream owner && owner.send(e)) {
+            return;
+        }
+        ControlStream other = pick();
+        if (other == null || !other.send(e)) {
+            // Expected when the call was refused for want of a control-plane; nobody is there to tell.
+            LOG.fine(() -> "no control-plane connected to receive " + e.getEventCase() + " for " + call);
+        }
+    }
+
+    private ControlStream pick() {
+        List<ControlStream> live = streams;
+        int n = live.size();
+        for (int i = 0; i < n; i++) {
+            try {
+                ControlStream s = live.get(Math.floorMod(next.getAndIncrement(), live.size()));
+                if (!s.closed) {
+                    return s;
+                }
+            } catch (IndexOutOfBoundsException raced) {
+                // a stream left while we looked; try again with the new size
+            }
+        }
+        return null;
+    }
+
+    /** One replica's stream. Writes are serialised because many threads raise call events. */
+    private final class ControlStream implements StreamObserver<ControlCommand> {
+
+        private final ServerCallStreamObserver<ControlEvent> out;
+        private volatile boolean closed;
+        private String replica = "?";
+
+        ControlStream(ServerCallStreamObserver<ControlEvent> out) {
+            this.out = out;
+            out.setOnCancelHandler(this::gone);
+        }
+
+        synchronized boolean send(ControlEvent event) {
+            if (closed) {
+                return false;
+            }
+            try {
+                out.onNext(event);
+                return true;
+            } catch (RuntimeException e) {
+                gone();
+                return false;
+            }
+        }
+
+        @Override
+        public void onNext(ControlCommand command) {
+            switch (command.getCommandCase()) {
+                case HELLO -> {
+                    replica = command.getHello().getReplicaId();
+                    if (!streams.contains(this)) {
+                        streams.add(this);
+                        LOG.info(() -> "control-plane " + replica + " connected");
+                    }
+                }
+                case DECISION -> {
+                    if (!streams.contains(this)) {
+                        fail(Status.FAILED_PRECONDITION.withDescription("send ControlHello before any decision"));
+                        return;
+                    }
+                    calls.decide(command.getDecision());
+                }
+                default -> fail(Status.INVALID_ARGUMENT.withDescription("empty ControlCommand"));
+            }
+        }
+
+        private synchronized void fail(Status status) {
+            if (!closed) {
+                gone();
+                out.onError(status.asRuntimeException());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            gone();
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            gone();
+            out.onCompleted();
+        }
+
+        private void gone() {
+            if (!closed) {
+                closed = true;
+                streams.remove(this);
+                LOG.info(() -> "control-plane " + replica + " disconnected");
+            }
+        }
+    }
+}

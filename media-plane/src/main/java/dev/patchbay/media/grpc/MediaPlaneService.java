@@ -1,0 +1,211 @@
+package dev.patchbay.media.grpc;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.proto.media.v1.DtmfMethod;
+import dev.patchbay.proto.media.v1.BotToCaller;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.ControlCommand;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.HangupResponse;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
+import dev.patchbay.proto.media.v1.PlaceCallResponse;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.SendDtmfResponse;
+import dev.patchbay.proto.media.v1.SendInfoRequest;
+import dev.patchbay.proto.media.v1.SendInfoResponse;
+import dev.patchbay.proto.media.v1.TransferRequest;
+import dev.patchbay.proto.media.v1.TransferResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** The patchbay.media.v1.MediaPlane service. */
+public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
+
+    /** INFO goes over UDP too; keep the body well inside one datagram. */
+    static final int MAX_INFO_BODY = 8 * 1024;
+
+    private final CallManager calls;
+    private final ControlHub hub;
+
+    public MediaPlaneService(CallManager calls, ControlHub hub) {
+        this.calls = calls;
+        this.hub = hub;
+    }
+
+    @Override
+    public StreamObserver<ControlCommand> control(StreamObserver<ControlEvent> responseObserver) {
+        return hub.open(responseObserver);
+    }
+
+    @Override
+    public StreamObserver<BotToCaller> audio(StreamObserver<CallerToBot> responseObserver) {
+        return new AudioSession(calls, responseObserver);
+    }
+
+    @Override
+    public void hangup(HangupRequest request, StreamObserver<HangupResponse> response) {
+        Call call = calls.byId(request.getCallId()).orElse(null);
+        if (call == null) {
+            response.onError(Status.NOT_FOUND.withDescription("no active call " + request.getCallId()).asRuntimeException());
+            return;
+        }
+        int status = request.getSipStatus() == 0 ? 480 : request.getSipStatus();
+        if (status < 400 || status > 699) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("sip_status must be 400-699, got " + status)
+                    .asRuntimeException());
+            return;
+        }
+        calls.end(call, HangupCause.BOT_HANGUP, status, request.getReason().isEmpty() ? "hung up by the bot" : request.getReason());
+        response.onNext(HangupResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void transfer(TransferRequest request, StreamObserver<TransferResponse> response) {
+        if (answeredMedia(request.getCallId(), response) == null) {
+            return;
+        }
+        String target = request.getTargetUri();
+        if (!target.matches("(sips?|tel):[^\\s<>\"]+")) {
+            fail(response, Status.INVALID_ARGUMENT, "target_uri must be a sip:, sips: or tel: URI, got '" + target + "'");
+            return;
+        }
+        Call call = calls.byId(request.getCallId()).orElseThrow();
+        calls.transfer(call, target).thenAccept(status ->
+                done(response, TransferResponse.newBuilder().setFinalStatus(status).build()));
+    }
+
+    @Override
+    public void sendDtmf(SendDtmfRequest request, StreamObserver<SendDtmfResponse> response) {
+        CallMedia media = answeredMedia(request.getCallId(), response);
+        if (media == null) {
+            return;
+        }
+        String digits = request.getDigits();
+        if (digits.isEmpty() || digits.length() > 32 || !digits.matches("[0-9*#A-Da-d,]+")) {
+            fail(response, Status.INVALID_ARGUMENT, "digits must be 1-32 of 0-9 * # A-D and ',' for a pause, got '" + digits + "'");
+            return;
+        }
+        int duration = request.getDurationMs() == 0 ? 100 : request.getDurationMs();
+        if (duration < 40 || duration > 5000) {
+            fail(response, Status.INVALID_ARGUMENT, "duration_ms must be 40-5000, got " + duration);
+            return;
+        }
+        DtmfMethod method = request.getMethod() == DtmfMethod.DTMF_METHOD_UNSPECIFIED
+                ? (media.canSendRfc4733() ? DtmfMethod.DTMF_RFC4733 : DtmfMethod.DTMF_SIP_INFO) : request.getMethod();
+        switch (method) {
+            case DTMF_RFC4733 -> {
+                if (!media.canSendRfc4733()) {
+                    fail(response, Status.FAILED_PRECONDITION, "the caller did not offer telephone-event; use DTMF_SIP_INFO");
+                    return;
+                }
+                media.sendDigits(digits, duration).thenAccept(queued -> {
+                    if (queued) {
+                        done(response, SendDtmfResponse.getDefaultInstance());
+                    } else {
+                        fail(response, Status.RESOURCE_EXHAUSTED, "too many digits queued for call " + request.getCallId());
+                    }
+                });
+            }
+            case DTMF_SIP_INFO -> {
+                if (digits.indexOf(',') >= 0) {
+                    fail(response, Status.INVALID_ARGUMENT, "',' pauses need DTMF_RFC4733; SIP INFO sends keys only");
+                    return;
+                }
+                Call call = calls.byId(request.getCallId()).orElseThrow();
+                infoDigits(call, digits, 0, duration, response);
+            }
+            default -> fail(response, Status.UNIMPLEMENTED, "sending in-band DTMF tones is not implemented; use "
+                    + "DTMF_RFC4733 or DTMF_SIP_INFO");
+        }
+    }
+
+    /** One INFO per key, each after the previous one was answered, as gateways expect. */
+    private void infoDigits(Call call, String digits, int index, int duration, StreamObserver<SendDtmfResponse> response) {
+        if (index == digits.length()) {
+            done(response, SendDtmfResponse.getDefaultInstance());
+            return;
+        }
+        byte[] body = ("Signal=" + digits.charAt(index) + "\r\nDuration=" + duration + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        calls.info(call, "application/dtmf-relay", body).thenAccept(status -> {
+            if (status >= 200 && status < 300) {
+                infoDigits(call, digits, index + 1, duration, response);
+            } else {
+                fail(response, Status.FAILED_PRECONDITION, "the caller answered INFO for '" + digits.charAt(index) + "' with " + status);
+            }
+        });
+    }
+
+    @Override
+    public void sendInfo(SendInfoRequest request, StreamObserver<SendInfoResponse> response) {
+        if (answeredMedia(request.getCallId(), response) == null) {
+            return;
+        }
+        if (!request.getContentType().matches("[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+")) {
+            fail(response, Status.INVALID_ARGUMENT, "content_type must be type/subtype, got '" + request.getContentType() + "'");
+            return;
+        }
+        if (request.getBody().size() > MAX_INFO_BODY) {
+            fail(response, Status.INVALID_ARGUMENT, "body is " + request.getBody().size() + " bytes; INFO bodies are limited to "
+                    + MAX_INFO_BODY + " so they fit one UDP datagram with the headers");
+            return;
+        }
+        Call call = calls.byId(request.getCallId()).orElseThrow();
+        calls.info(call, request.getContentType(), request.getBody().toByteArray())
+                .thenAccept(status -> done(response, SendInfoResponse.newBuilder().setSipStatus(status).build()));
+    }
+
+    /** The call's media if it is answered; otherwise answers the RPC with the reason and returns null. */
+    private CallMedia answeredMedia(String callId, StreamObserver<?> response) {
+        Call call = calls.byId(callId).orElse(null);
+        if (call == null) {
+            fail(response, Status.NOT_FOUND, "no active call " + callId);
+            return null;
+        }
+        if (!call.state().answered() || call.media() == null) {
+            fail(response, Status.FAILED_PRECONDITION, "call " + callId + " is not answered yet");
+            return null;
+        }
+        return call.media();
+    }
+
+    private static <T> void done(StreamObserver<T> response, T value) {
+        response.onNext(value);
+        response.onCompleted();
+    }
+
+    private static void fail(StreamObserver<?> response, Status status, String description) {
+        response.onError(status.withDescription(description).asRuntimeException());
+    }
+
+    @Override
+    public void placeCall(PlaceCallRequest request, StreamObserver<PlaceCallResponse> response) {
+        if (!request.getToUri().startsWith("sip:") || !request.getFromUri().startsWith("sip:")) {
+            fail(response, Status.INVALID_ARGUMENT, "to_uri and from_uri must be sip: URIs");
+            return;
+        }
+        if (request.getTrunkHost().isBlank() || request.getTrunkPort() > 65535) {
+            fail(response, Status.INVALID_ARGUMENT, "trunk_host is required and trunk_port must be 0-65535 (0 = default)");
+            return;
+        }
+        String refusal = calls.refusal();
+        if (refusal != null) {
+            fail(response, Status.UNAVAILABLE, refusal);
+            return;
+        }
+        try {
+            Call call = calls.place(request);
+            done(response, PlaceCallResponse.newBuilder().setCallId(call.id()).setAttachToken(call.attachToken()).build());
+        } catch (IllegalArgumentException e) {
+            fail(response, Status.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,323 @@
+package dev.patchbay.media.jitter;
+
+/**
+ * An adaptive jitter buffer for one 8 kHz stream, indexed by RTP timestamp rather than by packet.
+ *
+ * <p>Each packet's samples are written at their timestamp's place in a ring, so reordering and
+ * duplicates need no bookkeeping and any ptime works. The playout side takes 160 samples (20 ms) per
+ * {@link #pull}, a fixed delay behind the newest audio. That delay, the target, follows the 95th
+ * percentile of the measured delay variation plus one packet, starts at 20 ms, and never exceeds the
+ * configured cap. Missing audio is concealed by repeating the last frame at falling volume, then
+ * silence. A sender clock that runs fast or slow shows up as a buffer that drifts from the target;
+ * the buffer then drops or repeats 10 ms at a time to stay on target.
+ *
+ * <p>Arrival times are arguments, never read from a clock, so tests replay traces exactly. One
+ * thread owns an instance; nothing allocates after construction.
+ */
+public final class JitterBuffer {
+
+    public static final int FRAME = 160;
+    private static final int START_TARGET = FRAME;    // 20 ms until measurements exist
+    private static final int ADJUST = 80;             // drift correction step, 10 ms
+    private static final int WINDOW = 64;             // packets of delay history
+    private static final int RETARGET_EVERY = 16;     // packets between target updates
+    private static final int DRIFT_PATIENCE = 25;     // pulls (0.5 s) per drift decision
+    private static final int CONCEAL_FRAMES = 5;      // after 100 ms of loss, play silence
+    private static final long NANOS_PER_SAMPLE = 125_000;
+    private static final long JUMP = 8000;            // 1 s away from the stream: a new timeline, not a burst
+
+    /** What a pull produced. */
+    public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE }
+
+    private final int maxTarget;
+    private final int mask;
+    private final short[] ring;
+    private final boolean[] filled;            // slot holds a sample for a position at or after playHead
+    private final short[] last = new short[FRAME];
+    private final long[] delays = new long[WINDOW];
+    private final long[] sorted = new long[WINDOW];
+
+    private boolean started;
+    private long highest;                      // extended timestamp just after the newest sample received
+    private long firstTs;                      // where the stream (re)started
+    private long playHead;                     // extended timestamp of the next sample to play
+    private int target = START_TARGET;
+    private int packetSamples = FRAME;
+    private int delayCount;
+    private int sinceRetarget;
+    private int lossRun;
+    private int windowPulls;
+    private long windowMin = Long.MAX_VALUE;
+    private final long[] lows = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    private int lowIndex;
+
+    private long received;
+    private long duplicates;
+    private long late;
+    private long concealed;
+    private long resyncs;
+    private long dropped;
+    private long inserted;
+
+    /**
+     * @param maxTargetMs the cap on the adaptive delay
+     */
+    public JitterBuffer(int maxTargetMs) {
+        this.maxTarget = Math.max(START_TARGET, maxTargetMs * 8);
+        int capacity = Integer.highestOneBit(Math.max(2048, 2 * maxTarget + 4 * FRAME) - 1) << 1;
+        this.ring = new short[capacity];
+        this.filled = new boolean[capacity];
+        this.mask = capacity - 1;
+    }
+
+    /**
+     * Stores one packet's samples.
+     *
+     * @param rtpTimestamp the packet's 32-bit RTP timestamp
+     * @param pcm          its decoded samples
+     * @param arrivalNanos when it arrived, on any monotonic clock
+     */
+    public void put(long rtpTimestamp, short[] pcm, int off, int samples, long arrivalNanos) {
+        long ts = extend(rtpTimestamp);
+        received++;
+        if (!started) {
+            started = true;
+            highest = ts;
+            firstTs = ts;
+            playHead = ts - target;
+        }
+        if (ts - highest > JUMP || playHead - ts > JUMP) {
+            resync(ts); // a timestamp jump either way, or a stream restart: start over from here
+        } else if (ts + samples - playHead > ring.length - FRAME) {
+            skip((int) (ts + samples - playHead - (ring.length - FRAME))); // a burst beyond the ring: oldest goes
+        }
+        if (ts + samples <= playHead) {
+            late++;
+            return;
+        }
+        measure(ts, samples, arrivalNanos);
+        boolean duplicate = true;
+        for (int i = 0; i < samples; i++) {
+            long pos = ts + i;
+            if (pos < playHead) {
+                continue;
+            }
+            int slot = (int) (pos & mask);
+            duplicate &= filled[slot];
+            ring[slot] = pcm[off + i];
+            filled[slot] = true;
+        }
+        if (duplicate) {
+            duplicates++;
+        }
+        highest = Math.max(highest, ts + samples);
+    }
+
+    /** Takes the next 20 ms for playout into {@code out}, concealing what is missing. */
+    public Pull pull(short[] out) {
+        if (!started) {
+            java.util.Arrays.fill(out, 0, FRAME, (short) 0);
+            return Pull.SILENCE;
+        }
+        int from = 0;
+        switch (drift()) {
+            case 1 -> skip(ADJUST);
+            case -1 -> {
+                // Stretch by 10 ms: replay the second half of the last frame, then take only 10 ms new.
+                System.arraycopy(last, FRAME - ADJUST, out, 0, ADJUST);
+                inserted += ADJUST;
+                from = ADJUST;
+            }
+            default -> { }
+        }
+        int got = from;
+        int leadIn = 0;
+        for (int i = from; i < FRAME; i++) {
+            int slot = (int) (playHead & mask);
+            if (filled[slot]) {
+                out[i] = ring[slot];
+                filled[slot] = false;
+                got++;
+            } else {
+                out[i] = 0;
+                if (playHead < firstTs) {
+                    leadIn++; // before the stream began: silence, not loss
+                }
+            }
+            playHead++;
+        }
+        if (leadIn == FRAME) {
+            return Pull.SILENCE;
+        }
+        if (playHead > highest) {
+            // Underrun: the sender is late, not lost. Wait for it instead of skipping its audio;
+            // the gap becomes added delay, which drift() trims later if it proves unneeded.
+            inserted += playHead - highest;
+            shiftLows(playHead - highest);
+            playHead = highest;
+        }
+        if (got == 0) {
+            return conceal(out);
+        }
+        lossRun = 0;
+        System.arraycopy(out, 0, last, 0, FRAME);
+        return got + leadIn == FRAME ? Pull.AUDIO : Pull.PARTIAL;
+    }
+
+    private void skip(int samples) {
+        for (int i = 0; i < samples; i++) {
+            filled[(int) (playHead & mask)] = false;
+            playHead++;
+        }
+        dropped += samples;
+    }
+
+    private Pull conceal(short[] out) {
+        concealed++;
+        if (++lossRun > CONCEAL_FRAMES) {
+            return Pull.SILENCE;
+        }
+        // Repeat the last good frame, halving its level each time, so a lost packet is not a click.
+        int shift = lossRun;
+        for (int i = 0; i < FRAME; i++) {
+            out[i] = (short) (last[i] >> shift);
+        }
+        return Pull.CONCEALED;
+    }
+
+    /**
+     * Whether to correct for clock drift on this pull: 1 to drop 10 ms, -1 to stretch 10 ms, else 0.
+     * Decided once per window of pulls from the lowest level the buffer reached over the last few
+     * windows (2 s), which includes the rare pull where a packet is missing because the clocks
+     * slipped. A low point 20 ms above the target plus one frame is surplus (a fast sender, or the
+     * burst after a delay spike); one within 10 ms of running dry is a slow sender.
+     */
+    private int drift() {
+        windowMin = Math.min(windowMin, highest - playHead);
+        if (++windowPulls < DRIFT_PATIENCE) {
+            return 0;
+        }
+        lows[lowIndex] = windowMin;
+        lowIndex = (lowIndex + 1) % lows.length;
+        windowPulls = 0;
+        windowMin = Long.MAX_VALUE;
+        long low = Long.MAX_VALUE;
+        for (long l : lows) {
+            low = Math.min(low, l);
+        }
+        if (low > target + FRAME + 2 * ADJUST && low != Long.MAX_VALUE) {
+            shiftLows(-ADJUST);
+            return 1;
+        }
+        if (low < FRAME + ADJUST && lossRun == 0) {
+            shiftLows(ADJUST);
+            return -1;
+        }
+        return 0;
+    }
+
+    /** The recorded low points, seen from the play head after it moved by {@code delta} samples of delay. */
+    private void shiftLows(long delta) {
+        for (int i = 0; i < lows.length; i++) {
+            if (lows[i] != Long.MAX_VALUE) {
+                lows[i] += delta;
+            }
+        }
+    }
+
+    private void measure(long ts, int samples, long arrivalNanos) {
+        packetSamples = samples;
+        delays[delayCount % WINDOW] = arrivalNanos / NANOS_PER_SAMPLE - ts;
+        delayCount++;
+        if (++sinceRetarget >= RETARGET_EVERY && delayCount >= RETARGET_EVERY) {
+            sinceRetarget = 0;
+            retarget();
+        }
+    }
+
+    /** Target = 95th percentile of delay above the window's fastest packet, plus one packet. */
+    private void retarget() {
+        int n = Math.min(delayCount, WINDOW);
+        System.arraycopy(delays, 0, sorted, 0, n);
+        java.util.Arrays.sort(sorted, 0, n);
+        long spread = sorted[(int) Math.ceil(0.95 * n) - 1] - sorted[0];
+        long wanted = spread + packetSamples;
+        target = (int) Math.min(maxTarget, Math.max(Math.max(FRAME, packetSamples), wanted));
+    }
+
+    private void resync(long ts) {
+        resyncs++;
+        java.util.Arrays.fill(lows, Long.MAX_VALUE);
+        java.util.Arrays.fill(filled, false);
+        playHead = ts - target;
+        highest = ts;
+        firstTs = ts;
+        delayCount = 0;
+        sinceRetarget = 0;
+    }
+
+    /** RTP timestamps wrap at 2^32; keep a 64-bit count that does not. */
+    private long extend(long rtpTimestamp) {
+        if (!started) {
+            return rtpTimestamp & 0xFFFF_FFFFL;
+        }
+        long candidate = (highest & ~0xFFFF_FFFFL) | (rtpTimestamp & 0xFFFF_FFFFL);
+        if (candidate - highest > (1L << 31)) {
+            candidate -= 1L << 32;
+        } else if (highest - candidate > (1L << 31)) {
+            candidate += 1L << 32;
+        }
+        return candidate;
+    }
+
+    /** Forgets the stream, e.g. when the sender's SSRC changes. */
+    public void reset() {
+        started = false;
+        delayCount = 0;
+        sinceRetarget = 0;
+        lossRun = 0;
+        target = START_TARGET;
+        java.util.Arrays.fill(filled, false);
+        java.util.Arrays.fill(lows, Long.MAX_VALUE);
+    }
+
+    /** The current playout delay target, in milliseconds. */
+    public int targetMs() {
+        return target / 8;
+    }
+
+    /** Audio held beyond the play head, in milliseconds. */
+    public int bufferedMs() {
+        return started ? (int) Math.max(0, (highest - playHead) / 8) : 0;
+    }
+
+    public long received() {
+        return received;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long late() {
+        return late;
+    }
+
+    public long concealed() {
+        return concealed;
+    }
+
+    public long resyncs() {
+        return resyncs;
+    }
+
+    /** Samples skipped to catch up with a fast sender. */
+    public long droppedSamples() {
+        return dropped;
+    }
+
+    /** Samples of delay added: stretches for a slow sender, and waits for a late one. */
+    public long insertedSamples() {
+        return inserted;
+    }
+}

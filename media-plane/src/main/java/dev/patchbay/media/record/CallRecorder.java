@@ -1,0 +1,114 @@
+package dev.patchbay.media.record;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One call's recording: a stereo 16-bit 8 kHz WAV, the caller on the left and the bot (as played)
+ * on the right. The media loop hands over one 20 ms frame pair per tick into a preallocated ring;
+ * the {@link RecordingWriter} thread drains it to disk, so no file I/O ever runs on the media loop.
+ * If the disk falls 2 s behind, frames are dropped and counted rather than stalling the call.
+ */
+public final class CallRecorder {
+
+    static final int FRAME = 160;
+    private static final int SLOTS = 100; // 2 s
+
+    private final Path path;
+    private final short[][] ring = new short[SLOTS][2 * FRAME];
+    private final AtomicLong head = new AtomicLong();
+    private volatile long tail;
+    private volatile boolean finished;
+    private final AtomicLong dropped = new AtomicLong();
+
+    // writer-thread state
+    private FileChannel file;
+    private final ByteBuffer bytes = ByteBuffer.allocate(4 * FRAME).order(ByteOrder.LITTLE_ENDIAN);
+    private long dataBytes;
+    private boolean closed;
+
+    public CallRecorder(Path path) {
+        this.path = path;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Media loop: one tick of caller and bot audio, 160 samples each. */
+    public void offer(short[] caller, short[] bot) {
+        long t = tail;
+        if (t - head.get() >= SLOTS) {
+            dropped.incrementAndGet();
+            return;
+        }
+        short[] slot = ring[(int) (t % SLOTS)];
+        for (int i = 0; i < FRAME; i++) {
+            slot[2 * i] = caller[i];
+            slot[2 * i + 1] = bot[i];
+        }
+        tail = t + 1;
+    }
+
+    /** Media loop: the call is over; the writer finishes the file. */
+    public void finish() {
+        finished = true;
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /**
+     * Writer thread: writes what is queued; returns true once the recording is complete and closed.
+     */
+    boolean drain() throws IOException {
+        if (closed) {
+            return true;
+        }
+        if (file == null) {
+            Files.createDirectories(path.getParent());
+            file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            file.write(header(0));
+        }
+        boolean done = finished; // read before draining, so nothing offered before finish() is missed
+        long h = head.get();
+        long t = tail;
+        for (; h < t; h++) {
+            short[] slot = ring[(int) (h % SLOTS)];
+            bytes.clear();
+            for (short s : slot) {
+                bytes.putShort(s);
+            }
+            bytes.flip();
+            while (bytes.hasRemaining()) {
+                file.write(bytes);
+            }
+            dataBytes += 4 * FRAME;
+            head.set(h + 1);
+        }
+        if (done) {
+            file.write(header(dataBytes), 0);
+            file.close();
+            closed = true;
+        }
+        return closed;
+    }
+
+    /** A 44-byte canonical WAV header for {@code data} bytes of 16-bit stereo 8 kHz PCM. */
+    static ByteBuffer header(long data) {
+        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        h.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) (36 + data))
+                .put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 1).putShort((short) 2).putInt(8000).putInt(8000 * 4).putShort((short) 4).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) data);
+        return h.flip();
+    }
+}

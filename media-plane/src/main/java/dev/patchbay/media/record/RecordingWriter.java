@@ -1,0 +1,55 @@
+package dev.patchbay.media.record;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+
+/** The one thread that writes every recording to disk, every 100 ms. */
+public final class RecordingWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RecordingWriter.class.getName());
+
+    private final List<CallRecorder> active = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public RecordingWriter() {
+        thread = Thread.ofPlatform().name("recording-writer").daemon(true).start(this::run);
+    }
+
+    public void add(CallRecorder recorder) {
+        active.add(recorder);
+    }
+
+    private void run() {
+        while (running || !active.isEmpty()) {
+            for (CallRecorder r : active) {
+                try {
+                    if (r.drain()) {
+                        active.remove(r);
+                    }
+                } catch (IOException e) {
+                    LOG.warning(() -> "recording " + r.path() + " failed and is abandoned: " + e.getMessage());
+                    active.remove(r);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Finishes the recordings still open (their calls have been ended first), then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

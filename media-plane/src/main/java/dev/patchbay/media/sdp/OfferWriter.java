@@ -1,0 +1,27 @@
+package dev.patchbay.media.sdp;
+
+/** The SDP offer of a call Patchbay places: PCMU, PCMA and telephone-event, 20 ms packets. */
+public final class OfferWriter {
+
+    /** The telephone-event payload type Patchbay offers. */
+    public static final int EVENTS = 101;
+
+    private OfferWriter() {
+    }
+
+    public static String write(String localAddress, int localPort, long sessionId) {
+        String ipVersion = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        return "v=0\r\n"
+                + "o=patchbay " + sessionId + " " + sessionId + " IN " + ipVersion + " " + localAddress + "\r\n"
+                + "s=patchbay\r\n"
+                + "c=IN " + ipVersion + " " + localAddress + "\r\n"
+                + "t=0 0\r\n"
+                + "m=audio " + localPort + " RTP/AVP 0 8 " + EVENTS + "\r\n"
+                + "a=rtpmap:0 PCMU/8000\r\n"
+                + "a=rtpmap:8 PCMA/8000\r\n"
+                + "a=rtpmap:" + EVENTS + " telephone-event/8000\r\n"
+                + "a=fmtp:" + EVENTS + " 0-16\r\n"
+                + "a=ptime:20\r\n"
+                + "a=sendrecv\r\n";
+    }
+}

@@ -1,0 +1,49 @@
+package dev.patchbay.media.sdp;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The SDES (RFC 4568) side of an SRTP call: the caller's master key and salt from its a=crypto
+ * line, and ours for the answer. Only AES_CM_128_HMAC_SHA1_80 is accepted.
+ *
+ * @param tag         the crypto attribute's tag, echoed in the answer
+ * @param remoteKey   16-byte master key the caller encrypts with
+ * @param remoteSalt  14-byte master salt the caller uses
+ * @param localKey    our master key
+ * @param localSalt   our master salt
+ */
+public record SdesKeys(int tag, byte[] remoteKey, byte[] remoteSalt, byte[] localKey, byte[] localSalt) {
+
+    public static final String SUITE = "AES_CM_128_HMAC_SHA1_80";
+
+    /** Parses "inline:<base64 key||salt>[|lifetime][|MKI]" and draws our own key. Null if unusable. */
+    static SdesKeys accept(int tag, String keyParams, SecureRandom random) {
+        if (!keyParams.startsWith("inline:")) {
+            return null;
+        }
+        String inline = keyParams.substring(7);
+        int bar = inline.indexOf('|');
+        byte[] material;
+        try {
+            material = Base64.getDecoder().decode(bar < 0 ? inline : inline.substring(0, bar));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (material.length != 30) {
+            return null;
+        }
+        byte[] ours = new byte[30];
+        random.nextBytes(ours);
+        return new SdesKeys(tag, java.util.Arrays.copyOf(material, 16), java.util.Arrays.copyOfRange(material, 16, 30),
+                java.util.Arrays.copyOf(ours, 16), java.util.Arrays.copyOfRange(ours, 16, 30));
+    }
+
+    /** Our a=crypto value for the answer. */
+    String answerAttribute() {
+        byte[] material = new byte[30];
+        System.arraycopy(localKey, 0, material, 0, 16);
+        System.arraycopy(localSalt, 0, material, 16, 14);
+        return tag + " " + SUITE + " inline:" + Base64.getEncoder().encodeToString(material);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.patchbay.media.sdp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the first audio stream of an RFC 4566 offer. Deliberately small: Patchbay needs the
+ * connection address, port, formats, ptime and direction, and rejects the rest precisely.
+ */
+public final class SdpParser {
+
+    private SdpParser() {
+    }
+
+    public static AudioOffer parseAudio(String sdp) throws SdpException {
+        if (sdp == null || sdp.isBlank()) {
+            throw new SdpException("empty SDP body");
+        }
+        String sessionAddress = null;
+        Direction sessionDirection = Direction.SENDRECV;
+        boolean inAudio = false;
+        boolean seenAudio = false;
+        String mediaAddress = null;
+        Direction mediaDirection = null;
+        int port = -1;
+        int ptime = 0;
+        List<Integer> payloadTypes = new ArrayList<>();
+        List<String> crypto = new ArrayList<>();
+        String profile = "RTP/AVP";
+        Map<Integer, String[]> rtpmaps = new HashMap<>();
+        Map<Integer, String> fmtps = new HashMap<>();
+
+        for (String raw : sdp.split("\r?\n")) {
+            String line = raw.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.length() < 2 || line.charAt(1) != '=') {
+                throw new SdpException("malformed SDP line '" + abbreviate(line) + "'");
+            }
+            char type = line.charAt(0);
+            String value = line.substring(2);
+            if (type == 'm') {
+                if (seenAudio) {
+                    inAudio = false; // only the first audio stream is used
+                    continue;
+                }
+                String[] parts = value.split(" +");
+                if (parts.length < 4) {
+                    throw new SdpException("malformed m= line '" + abbreviate(line) + "'");
+                }
+                inAudio = parts[0].equals("audio");
+                if (inAudio) {
+                    seenAudio = true;
+                    if (!parts[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
+                        throw new SdpException("unsupported media transport " + parts[2]);
+                    }
+                    port = parseInt(parts[1], "m= port");
+                    profile = parts[2];
+                    for (int i = 3; i < parts.length; i++) {
+                        payloadTypes.add(parseInt(parts[i], "payload type"));
+                    }
+                }
+            } else if (type == 'c') {
+                String address = parseConnection(value);
+                if (inAudio) {
+                    mediaAddress = address;
+                } else if (!seenAudio) {
+                    sessionAddress = address;
+                }
+            } else if (type == 'a') {
+                Direction d = direction(value);
+                if (d != null) {
+                    if (inAudio) {
+                        mediaDirection = d;
+                    } else if (!seenAudio) {
+                        sessionDirection = d;
+                    }
+                } else if (inAudio && value.startsWith("crypto:")) {
+                    crypto.add(value.substring(7).strip());
+                } else if (inAudio) {
+                    ptime = readAttribute(value, rtpmaps, fmtps, ptime);
+                }
+            }
+        }
+        if (!seenAudio) {
+            throw new SdpException("no audio m= line in the offer");
+        }
+        String address = mediaAddress != null ? mediaAddress : sessionAddress;
+        if (address == null) {
+            throw new SdpException("no c= connection address for the audio stream");
+        }
+        List<RtpFormat> formats = new ArrayList<>(payloadTypes.size());
+        for (int pt : payloadTypes) {
+            String[] map = rtpmaps.get(pt);
+            if (map != null) {
+                formats.add(new RtpFormat(pt, map[0], Integer.parseInt(map[1]), fmtps.getOrDefault(pt, "")));
+            } else if (pt == 0) {
+                formats.add(new RtpFormat(0, "PCMU", 8000, ""));   // static payload types need no rtpmap
+            } else if (pt == 8) {
+                formats.add(new RtpFormat(8, "PCMA", 8000, ""));
+            } else {
+                formats.add(new RtpFormat(pt, "unknown", 0, ""));
+            }
+        }
+        return new AudioOffer(address, port, List.copyOf(formats), ptime,
+                mediaDirection != null ? mediaDirection : sessionDirection, profile, List.copyOf(crypto));
+    }
+
+    private static int readAttribute(String value, Map<Integer, String[]> rtpmaps, Map<Integer, String> fmtps, int ptime)
+            throws SdpException {
+        if (value.startsWith("rtpmap:")) {
+            String[] parts = value.substring(7).split(" +", 2);
+            if (parts.length == 2) {
+                String[] enc = parts[1].split("/");
+                if (enc.length >= 2) {
+                    rtpmaps.put(parseInt(parts[0], "rtpmap payload type"),
+                            new String[] {enc[0], Integer.toString(parseInt(enc[1], "rtpmap clock rate"))});
+                    return ptime;
+                }
+            }
+            throw new SdpException("malformed a=" + abbreviate(value));
+        }
+        if (value.startsWith("fmtp:")) {
+            String[] parts = value.substring(5).split(" +", 2);
+            fmtps.put(parseInt(parts[0], "fmtp payload type"), parts.length == 2 ? parts[1] : "");
+            return ptime;
+        }
+        if (value.startsWith("ptime:")) {
+            return parseInt(value.substring(6).strip(), "ptime");
+        }
+        return ptime;
+    }
+
+    private static String parseConnection(String value) throws SdpException {
+        String[] parts = value.split(" +");
+        if (parts.length < 3 || !parts[0].equals("IN") || !(parts[1].equals("IP4") || parts[1].equals("IP6"))) {
+            throw new SdpException("malformed c= line 'c=" + abbreviate(value) + "'");
+        }
+        int slash = parts[2].indexOf('/');
+        return slash < 0 ? parts[2] : parts[2].substring(0, slash);
+    }
+
+    private static Direction direction(String value) {
+        return switch (value) {
+            case "sendrecv" -> Direction.SENDRECV;
+            case "sendonly" -> Direction.SENDONLY;
+            case "recvonly" -> Direction.RECVONLY;
+            case "inactive" -> Direction.INACTIVE;
+            default -> null;
+        };
+    }
+
+    private static int parseInt(String s, String what) throws SdpException {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            throw new SdpException("malformed " + what + " '" + abbreviate(s) + "'");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

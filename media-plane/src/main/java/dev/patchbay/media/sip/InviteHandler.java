@@ -1,0 +1,429 @@
+package dev.patchbay.media.sip;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Iterator;
+import java.util.ListIterator;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.call.CallSignalling;
+import dev.patchbay.media.call.CallState;
+import dev.patchbay.media.sdp.AudioOffer;
+import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.sdp.Negotiator;
+import dev.patchbay.media.sdp.RtpFormat;
+import dev.patchbay.media.sdp.SdpException;
+import dev.patchbay.media.sdp.SdpParser;
+import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.Codec;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.SipHeader;
+import dev.patchbay.proto.media.v1.SocketAddress;
+import dev.patchbay.proto.media.v1.Transport;
+import gov.nist.javax.sip.message.SIPMessage;
+
+/** The INVITE dialog of inbound calls: offer, answer or reject, ACK, CANCEL and BYE. */
+final class InviteHandler implements CallSignalling {
+
+    private static final Logger LOG = Logger.getLogger(InviteHandler.class.getName());
+
+    private final SipTools sip;
+    private final CallManager calls;
+    private final String advertise;
+    private final String mediaNode;
+    private final DialogRequests requests;
+    private final Transfers transfers;
+    private final ReInvites reInvites;
+    private final OutboundCalls outbound;
+    private final int minSessionExpires;
+    private final FlowRouter.Flows flows;
+    private volatile SipProvider provider;
+
+    InviteHandler(SipTools sip, CallManager calls, String advertise, String mediaNode, int minSessionExpires,
+                  FlowRouter.Flows flows) {
+        this.flows = flows;
+        this.sip = sip;
+        this.requests = new DialogRequests(sip);
+        this.transfers = new Transfers(sip, requests);
+        this.reInvites = new ReInvites(sip, calls, minSessionExpires);
+        this.outbound = new OutboundCalls(sip, calls, requests, advertise);
+        this.minSessionExpires = minSessionExpires;
+        this.calls = calls;
+        this.advertise = advertise;
+        this.mediaNode = mediaNode;
+    }
+
+    void provider(SipProvider provider) {
+        this.provider = provider;
+        requests.provider(provider);
+        outbound.provider(provider);
+    }
+
+    DialogRequests requests() {
+        return requests;
+    }
+
+    OutboundCalls outbound() {
+        return outbound;
+    }
+
+    @Override
+    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) throws IllegalArgumentException {
+        try {
+            return outbound.place(request);
+        } catch (OutboundCalls.Refused e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    void onInvite(RequestEvent event) throws ParseException, InvalidArgumentException {
+        Request invite = event.getRequest();
+        ServerTransaction tx = transaction(event);
+        if (tx == null) {
+            return; // a retransmission of an INVITE we are already handling
+        }
+        String toTag = ((ToHeader) invite.getHeader(ToHeader.NAME)).getTag();
+        if (toTag != null) {
+            reInvites.handle(callOf(invite), invite, tx);
+            return;
+        }
+        SipTools.send(tx, sip.response(Response.TRYING, invite, null, null));
+        String newTag = UUID.randomUUID().toString().substring(0, 8);
+        String refusal = calls.refusal();
+        if (refusal != null) {
+            reject(tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal);
+            return;
+        }
+        int interval = SessionTimers.requested(invite);
+        if (reInvites.intervalTooSmall(tx, invite, newTag, interval)) {
+            return;
+        }
+
+        ContentTypeHeader type = (ContentTypeHeader) invite.getHeader(ContentTypeHeader.NAME);
+        byte[] body = invite.getRawContent();
+        if (body == null || body.length == 0) {
+            reject(tx, invite, newTag, Response.NOT_ACCEPTABLE_HERE,
+                    "INVITE without SDP (late offer) is not supported; send an SDP offer");
+            return;
+        }
+        if (type == null || !"application".equalsIgnoreCase(type.getContentType())
+                || !"sdp".equalsIgnoreCase(type.getContentSubType())) {
+            Response r = sip.response(Response.UNSUPPORTED_MEDIA_TYPE, invite, newTag, "only application/sdp bodies are accepted");
+            r.addHeader(sip.headers.createAcceptHeader("application", "sdp"));
+            SipTools.send(tx, r);
+            return;
+        }
+        AudioOffer offer;
+        Negotiated negotiated;
+        try {
+            offer = SdpParser.parseAudio(new String(body, StandardCharsets.UTF_8));
+        } catch (SdpException e) {
+            reject(tx, invite, newTag, Response.BAD_REQUEST, "malformed SDP: " + e.getMessage());
+            return;
+        }
+        try {
+            negotiated = Negotiator.answer(offer);
+        } catch (SdpException e) {
+            Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, invite, newTag, e.getMessage());
+            r.addHeader(sip.headers.createWarningHeader("patchbay", 305, SipTools.sanitize(e.getMessage())));
+            SipTools.send(tx, r);
+            return;
+        }
+        SIPMessage raw = (SIPMessage) invite;
+        String transport = SipTools.transportOf(invite);
+        if (negotiated.srtp() != null && !"tls".equals(transport)) {
+            Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, invite, newTag,
+                    "SRTP keys (SDES) are accepted only over SIP/TLS, where they are not sent in clear text");
+            r.addHeader(sip.headers.createWarningHeader("patchbay", 306, "SDES requires TLS"));
+            SipTools.send(tx, r);
+            return;
+        }
+        String local = localAddress(raw);
+        SipLeg leg = new SipLeg(tx, invite, newTag, sip.contact(local, transport));
+        leg.sessionExpires = interval > 0 && SessionTimers.callerSupports(invite) ? interval : 0;
+        String sipCallId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
+        if (!"udp".equals(transport)) {
+            flows.put(sipCallId, raw.getRemoteAddress().getHostAddress(), raw.getRemotePort(), transport);
+        }
+        Call call = calls.newCall(sipCallId, negotiated, local, leg);
+        calls.offer(call, offered(call, invite, raw, transport, offer));
+    }
+
+    private CallOffered offered(Call call, Request invite, SIPMessage raw, String transport, AudioOffer offer) {
+        FromHeader from = (FromHeader) invite.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) invite.getHeader(ToHeader.NAME);
+        CallOffered.Builder b = CallOffered.newBuilder()
+                .setRequestUri(invite.getRequestURI().toString())
+                .setRequestUser(SipTools.userOf(invite.getRequestURI()))
+                .setFromUri(from.getAddress().getURI().toString())
+                .setFromDisplay(SipTools.nullToEmpty(from.getAddress().getDisplayName()))
+                .setToUri(to.getAddress().getURI().toString())
+                .setToUser(SipTools.userOf(to.getAddress().getURI()))
+                .setSource(SocketAddress.newBuilder().setIp(raw.getRemoteAddress().getHostAddress()).setPort(raw.getRemotePort()))
+                .setTransport(switch (transport) {
+                    case "tcp" -> Transport.TCP;
+                    case "tls" -> Transport.TLS;
+                    default -> Transport.UDP;
+                })
+                .setSipCallId(call.sipCallId())
+                .setAttachToken(call.attachToken())
+                .setMediaNode(mediaNode);
+        for (Iterator<String> names = invite.getHeaderNames(); names.hasNext(); ) {
+            String name = names.next();
+            for (ListIterator<?> values = invite.getHeaders(name); values.hasNext(); ) {
+                Header h = (Header) values.next();
+                String text = h.toString().strip();
+                int colon = text.indexOf(':');
+                b.addHeaders(SipHeader.newBuilder().setName(h.getName())
+                        .setValue(colon < 0 ? "" : text.substring(colon + 1).strip()));
+            }
+        }
+        for (RtpFormat f : offer.formats()) {
+            b.addCodecs(Codec.newBuilder().setName(f.encoding()).setPayloadType(f.payloadType())
+                    .setClockRate(f.clockRate()).setFmtp(f.fmtp()));
+        }
+        return b.build();
+    }
+
+    /** UPDATE in a call: a session refresh, or an offer, handled like a re-INVITE. */
+    void onUpdate(RequestEvent event) throws ParseException, InvalidArgumentException {
+        ServerTransaction tx = transaction(event);
+        if (tx != null) {
+            reInvites.handle(callOf(event.getRequest()), event.getRequest(), tx);
+        }
+    }
+
+    void onAck(RequestEvent event) {
+        Call call = callOf(event.getRequest());
+        if (call != null) {
+            calls.acked(call);
+        }
+    }
+
+    void onBye(RequestEvent event) throws ParseException {
+        Call call = acceptInCall(event);
+        if (call != null) {
+            transfers.callEnded(call);
+            calls.end(call, HangupCause.CALLER_BYE, 200, "caller hung up");
+            flows.remove(call.sipCallId());
+        }
+    }
+
+    /**
+     * INFO inside a call. DTMF bodies (application/dtmf-relay, application/dtmf) are reported like
+     * RFC 4733 digits; JSON bodies go to the control-plane as an event; others are refused with 415
+     * naming what is accepted, rather than acknowledged and ignored.
+     */
+    void onInfo(RequestEvent event) throws ParseException {
+        Request info = event.getRequest();
+        ContentTypeHeader type = (ContentTypeHeader) info.getHeader(ContentTypeHeader.NAME);
+        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
+        boolean application = type != null && "application".equalsIgnoreCase(type.getContentType());
+        boolean dtmf = application && (subtype.equals("dtmf-relay") || subtype.equals("dtmf"));
+        boolean json = application && subtype.equals("json");
+        byte[] raw = info.getRawContent();
+        if (type != null && !dtmf && !json) {
+            ServerTransaction tx = transaction(event);
+            if (tx != null) {
+                Response r = sip.response(Response.UNSUPPORTED_MEDIA_TYPE, info, null,
+                        "INFO bodies accepted: application/dtmf-relay, application/dtmf, application/json");
+                r.addHeader(sip.headers.createAcceptHeader("application", "dtmf-relay"));
+                SipTools.send(tx, r);
+            }
+            return;
+        }
+        Call call = acceptInCall(event);
+        if (call == null || raw == null) {
+            return;
+        }
+        if (json) {
+            calls.infoReceived(call, "application/json", java.util.Arrays.copyOf(raw, Math.min(raw.length, 8192)));
+            return;
+        }
+        DtmfRelay.Key key = DtmfRelay.parse(subtype, new String(raw, StandardCharsets.UTF_8));
+        if (key != null && call.media() != null) {
+            call.media().signalledDigit(key.digit(), key.durationMs(), dev.patchbay.proto.media.v1.DtmfSource.SIP_INFO);
+        }
+    }
+
+    void onCancel(RequestEvent event) throws ParseException {
+        Call call = acceptInCall(event);
+        if (call == null) {
+            return;
+        }
+        SipLeg leg = call.sipContext();
+        if (!call.state().answered() && !(call.state() instanceof CallState.Ended)) {
+            SipTools.send(leg.inviteTransaction, sip.response(Response.REQUEST_TERMINATED, leg.invite, leg.toTag, "caller cancelled"));
+            calls.end(call, HangupCause.CALLER_CANCEL, 487, "caller cancelled before answer");
+            flows.remove(call.sipCallId());
+        }
+    }
+
+    // ---- CallSignalling ---------------------------------------------------------------------------
+
+    @Override
+    public void ring(Call call) {
+        SipLeg leg = call.sipContext();
+        try {
+            Response r = sip.response(Response.RINGING, leg.invite, leg.toTag, null);
+            r.addHeader(leg.contact);
+            SipTools.send(leg.inviteTransaction, r);
+        } catch (ParseException e) {
+            LOG.warning(() -> "cannot build 180 for " + call + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void answer(Call call, String sdpAnswer) {
+        SipLeg leg = call.sipContext();
+        try {
+            Response ok = sip.response(Response.OK, leg.invite, leg.toTag, null);
+            ok.addHeader(leg.contact);
+            ok.setContent(sdpAnswer, sip.headers.createContentTypeHeader("application", "sdp"));
+            leg.answerSdp = sdpAnswer;
+            reInvites.sessionTimer(call, leg, ok);
+            SipTools.send(leg.inviteTransaction, ok);
+            leg.dialog = leg.inviteTransaction.getDialog();
+        } catch (ParseException e) {
+            calls.end(call, HangupCause.ERROR, 500, "cannot build 200 OK: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void reject(Call call, int status, String reason) {
+        SipLeg leg = call.sipContext();
+        if (leg.outbound()) {
+            outbound.cancel(leg); // our own call, given up before the answer
+            return;
+        }
+        flows.remove(call.sipCallId());
+        reject(leg.inviteTransaction, leg.invite, leg.toTag, status, reason);
+    }
+
+    private void reject(ServerTransaction tx, Request invite, String toTag, int status, String reason) {
+        try {
+            Response r = sip.response(status, invite, toTag, reason);
+            if (status == Response.SERVICE_UNAVAILABLE) {
+                r.addHeader(sip.headers.createRetryAfterHeader(5));
+            }
+            SipTools.send(tx, r);
+        } catch (ParseException | InvalidArgumentException e) {
+            LOG.warning(() -> "cannot build " + status + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void bye(Call call, String reason) {
+        transfers.callEnded(call);
+        Dialog dialog = ((SipLeg) call.sipContext()).dialog;
+        if (dialog != null) {
+            requests.bye(dialog, reason);
+        }
+        flows.remove(call.sipCallId());
+    }
+
+    @Override
+    public CompletableFuture<Integer> transfer(Call call, String target) {
+        SipLeg leg = call.sipContext();
+        if (leg.dialog == null) {
+            return CompletableFuture.completedFuture(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        }
+        return transfers.start(call, leg, target);
+    }
+
+    void onNotify(RequestEvent event) throws ParseException {
+        ServerTransaction tx = transaction(event);
+        if (tx != null) {
+            transfers.onNotify(event, tx, callOf(event.getRequest()));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
+        Dialog dialog = ((SipLeg) call.sipContext()).dialog;
+        int slash = contentType.indexOf('/');
+        if (dialog == null || slash <= 0) {
+            return CompletableFuture.completedFuture(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        }
+        return requests.info(dialog, contentType.substring(0, slash), contentType.substring(slash + 1), body);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    /** Answers a request about an existing call with 200, or 481 when there is no such call. */
+    private Call acceptInCall(RequestEvent event) throws ParseException {
+        ServerTransaction tx = transaction(event);
+        if (tx == null) {
+            return null;
+        }
+        Call call = callOf(event.getRequest());
+        SipTools.send(tx, call == null
+                ? sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, event.getRequest(), null, "no such call")
+                : sip.response(Response.OK, event.getRequest(), null, null));
+        return call;
+    }
+
+    private ServerTransaction transaction(RequestEvent event) {
+        ServerTransaction tx = event.getServerTransaction();
+        if (tx != null) {
+            return tx;
+        }
+        try {
+            return provider.getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (SipException e) {
+            LOG.fine(() -> "no transaction for " + event.getRequest().getMethod() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Call callOf(Request request) {
+        CallIdHeader id = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        return id == null ? null : calls.bySipCallId(id.getCallId()).orElse(null);
+    }
+
+    /** The configured public address, else the local address the kernel would use to reach the caller. */
+    private String localAddress(SIPMessage request) {
+        if (!advertise.isEmpty()) {
+            return advertise;
+        }
+        InetAddress local = request.getLocalAddress();
+        if (local != null && !local.isAnyLocalAddress()) {
+            return local.getHostAddress();
+        }
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(request.getRemoteAddress(), Math.max(1, request.getRemotePort())));
+            return probe.getLocalAddress().getHostAddress();
+        } catch (java.io.IOException e) {
+            return "127.0.0.1";
+        }
+    }
+
+}

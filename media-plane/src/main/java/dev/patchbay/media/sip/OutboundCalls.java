@@ -1,0 +1,280 @@
+package dev.patchbay.media.sip;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.address.SipURI;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.rtp.RtpPortPool;
+import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.sdp.Negotiator;
+import dev.patchbay.media.sdp.OfferWriter;
+import dev.patchbay.media.sdp.SdpException;
+import dev.patchbay.media.sdp.SdpParser;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
+import dev.patchbay.proto.media.v1.SipHeader;
+import dev.patchbay.proto.media.v1.Transport;
+
+/**
+ * Calls Patchbay places through a trunk: INVITE with an SDP offer, routed to the trunk by a loose
+ * Route, one answer to a 401/407 challenge with digest credentials (MD5 or SHA-256), ACK on 2xx,
+ * CANCEL when the call is given up before the answer.
+ */
+final class OutboundCalls {
+
+    private static final Logger LOG = Logger.getLogger(OutboundCalls.class.getName());
+
+    /** Why a call could not be placed; the message names the field. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final SipTools sip;
+    private final CallManager calls;
+    private final DialogRequests requests;
+    private final String advertise;
+    private final SecureRandom random = new SecureRandom();
+    private final ConcurrentHashMap<ClientTransaction, Call> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ClientTransaction, PlaceCallRequest> placed = new ConcurrentHashMap<>();
+    private volatile SipProvider provider;
+
+    OutboundCalls(SipTools sip, CallManager calls, DialogRequests requests, String advertise) {
+        this.sip = sip;
+        this.calls = calls;
+        this.requests = requests;
+        this.advertise = advertise;
+    }
+
+    void provider(SipProvider provider) {
+        this.provider = provider;
+    }
+
+    Call place(PlaceCallRequest request) throws Refused {
+        String transport = switch (request.getTransport()) {
+            case TCP -> "tcp";
+            case TLS -> "tls";
+            default -> "udp";
+        };
+        int port = request.getTrunkPort() == 0 ? (request.getTransport() == Transport.TLS ? 5061 : 5060) : request.getTrunkPort();
+        InetAddress trunk;
+        try {
+            trunk = InetAddress.getByName(request.getTrunkHost());
+        } catch (java.net.UnknownHostException e) {
+            throw new Refused("trunk_host '" + request.getTrunkHost() + "' does not resolve");
+        }
+        RtpPortPool.RtpSocket socket = calls.ports().allocate().orElseThrow(() -> new Refused("all RTP ports are in use"));
+        try {
+            String local = localAddress(trunk, port);
+            ContactHeader contact = sip.contact(local, transport);
+            Request invite = invite(request, local, transport, port, contact);
+            String offer = OfferWriter.write(local, socket.port(), System.currentTimeMillis());
+            invite.setContent(offer, sip.headers.createContentTypeHeader("application", "sdp"));
+            SipLeg leg = new SipLeg(null, invite, null, contact);
+            leg.answerSdp = offer;
+            Call call = calls.newOutboundCall(((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
+            send(call, leg, invite, request);
+            return call;
+        } catch (ParseException | InvalidArgumentException | SipException | IllegalArgumentException e) {
+            calls.ports().release(socket);
+            throw new Refused("cannot build or send the INVITE: " + e.getMessage());
+        }
+    }
+
+    private Request invite(PlaceCallRequest r, String local, String transport, int port, ContactHeader contact)
+            throws ParseException, InvalidArgumentException {
+        SipURI target = uri(r.getToUri(), "to_uri");
+        FromHeader from = sip.headers.createFromHeader(sip.addresses.createAddress(uri(r.getFromUri(), "from_uri")),
+                hex(4));
+        ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(target), null);
+        ViaHeader via = sip.headers.createViaHeader(local, sip.sipPort, transport, null);
+        Request invite = sip.messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
+                sip.headers.createCSeqHeader(1L, Request.INVITE), from, to, List.of(via), sip.headers.createMaxForwardsHeader(70));
+        invite.addHeader(contact);
+        SipURI trunk = sip.addresses.createSipURI(null, r.getTrunkHost());
+        trunk.setPort(port);
+        trunk.setTransportParam(transport);
+        trunk.setLrParam();
+        invite.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(trunk)));
+        for (SipHeader h : r.getHeadersList()) {
+            invite.addHeader(sip.headers.createHeader(h.getName(), h.getValue()));
+        }
+        return invite;
+    }
+
+    private SipURI uri(String text, String field) throws ParseException {
+        if (!(sip.addresses.createURI(text) instanceof SipURI u)) {
+            throw new ParseException(field + " must be a sip: URI, got '" + text + "'", 0);
+        }
+        return u;
+    }
+
+    private void send(Call call, SipLeg leg, Request invite, PlaceCallRequest request) throws SipException {
+        ClientTransaction ct = provider.getNewClientTransaction(invite);
+        leg.outboundTransaction = ct;
+        pending.put(ct, call);
+        placed.put(ct, request);
+        ct.sendRequest();
+    }
+
+    void onResponse(ResponseEvent event) {
+        ClientTransaction ct = event.getClientTransaction();
+        Call call = ct == null ? null : pending.get(ct);
+        if (call == null) {
+            return;
+        }
+        Response response = event.getResponse();
+        int status = response.getStatusCode();
+        if (status < 200) {
+            if (status == Response.RINGING || status == Response.SESSION_PROGRESS) {
+                calls.outboundRinging(call);
+            }
+            return;
+        }
+        pending.remove(ct);
+        PlaceCallRequest request = placed.remove(ct);
+        SipLeg leg = call.sipContext();
+        leg.finalReceived = true;
+        try {
+            if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                    && !leg.authenticated && !request.getAuthUsername().isEmpty()) {
+                leg.authenticated = true;
+                leg.finalReceived = false;
+                send(call, leg, authenticated(ct.getRequest(), response, request), request);
+            } else if (status < 300) {
+                answered(call, leg, ct.getDialog(), response);
+            } else {
+                calls.end(call, HangupCause.REJECTED, status, "the trunk answered " + status + " " + response.getReasonPhrase());
+            }
+        } catch (ParseException | SipException | InvalidArgumentException e) {
+            calls.end(call, HangupCause.ERROR, 500, "cannot continue the outbound call: " + e.getMessage());
+        }
+    }
+
+    private void answered(Call call, SipLeg leg, Dialog dialog, Response ok) throws SipException, InvalidArgumentException {
+        leg.dialog = dialog;
+        dialog.sendAck(dialog.createAck(((CSeqHeader) ok.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+        byte[] body = ok.getRawContent();
+        Negotiated answer;
+        try {
+            answer = Negotiator.answer(SdpParser.parseAudio(body == null ? "" : new String(body, StandardCharsets.UTF_8)));
+        } catch (SdpException e) {
+            requests.bye(dialog, "unusable SDP answer: " + e.getMessage());
+            calls.end(call, HangupCause.NOT_ACCEPTABLE, 488, "the answer's SDP is unusable: " + e.getMessage());
+            return;
+        }
+        calls.outboundAnswered(call, answer);
+    }
+
+    /** The same INVITE with the next CSeq, a new branch and digest credentials for the challenge. */
+    private Request authenticated(Request previous, Response challenge, PlaceCallRequest r)
+            throws ParseException, InvalidArgumentException, SipException {
+        boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
+        WWWAuthenticateHeader asked = (WWWAuthenticateHeader) challenge.getHeader(proxy ? "Proxy-Authenticate" : "WWW-Authenticate");
+        if (asked == null) {
+            throw new SipException("the " + challenge.getStatusCode() + " carries no challenge");
+        }
+        Digest.Challenge c = new Digest.Challenge(asked.getRealm(), asked.getNonce(), asked.getAlgorithm(), asked.getQop(), asked.getOpaque());
+        Request invite = (Request) previous.clone();
+        CSeqHeader cseq = (CSeqHeader) invite.getHeader(CSeqHeader.NAME);
+        cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+        ((ViaHeader) invite.getHeader(ViaHeader.NAME)).removeParameter("branch");
+        String uri = invite.getRequestURI().toString();
+        String cnonce = hex(8);
+        String response = Digest.response(c, r.getAuthUsername(), r.getAuthPassword(), Request.INVITE, uri, cnonce, "00000001");
+        if (response == null) {
+            throw new SipException("the trunk asks for digest algorithm " + c.algorithm() + "; Patchbay speaks MD5 and SHA-256");
+        }
+        AuthorizationHeader auth = proxy ? sip.headers.createProxyAuthorizationHeader("Digest")
+                : sip.headers.createAuthorizationHeader("Digest");
+        auth.setUsername(r.getAuthUsername());
+        auth.setRealm(c.realm());
+        auth.setNonce(c.nonce());
+        auth.setURI(invite.getRequestURI());
+        auth.setResponse(response);
+        auth.setAlgorithm(c.algorithm() == null || c.algorithm().isEmpty() ? "MD5" : c.algorithm().toUpperCase(Locale.ROOT));
+        if (c.opaque() != null) {
+            auth.setOpaque(c.opaque());
+        }
+        if (Digest.auth(c.qop())) {
+            auth.setQop("auth");
+            auth.setCNonce(cnonce);
+            auth.setNonceCount(1);
+        }
+        invite.setHeader(auth);
+        return invite;
+    }
+
+    private String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    void onTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction()) {
+            Call call = pending.remove(event.getClientTransaction());
+            placed.remove(event.getClientTransaction());
+            if (call != null) {
+                ((SipLeg) call.sipContext()).finalReceived = true;
+                calls.end(call, HangupCause.ROUTE_TIMEOUT, 408, "the trunk never answered the INVITE");
+            }
+        }
+    }
+
+    /** Gives up on an unanswered outbound call. */
+    void cancel(SipLeg leg) {
+        ClientTransaction ct = leg.outboundTransaction;
+        if (ct == null || leg.finalReceived) {
+            return;
+        }
+        try {
+            provider.getNewClientTransaction(ct.createCancel()).sendRequest();
+        } catch (SipException e) {
+            LOG.fine(() -> "could not CANCEL: " + e.getMessage());
+        }
+    }
+
+    /** The configured public address, or the local address the kernel would use to reach the trunk. */
+    private String localAddress(InetAddress trunk, int port) {
+        if (!advertise.isEmpty()) {
+            return advertise;
+        }
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(trunk, port));
+            return probe.getLocalAddress().getHostAddress();
+        } catch (java.io.IOException e) {
+            return "127.0.0.1";
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.patchbay.media.sip;
+
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
+
+/**
+ * The SIP side of one call: for an inbound call its INVITE server transaction and our To tag; for
+ * an outbound one the INVITE we sent and its client transaction. Both have our Contact and, once
+ * answered, the dialog.
+ */
+final class SipLeg {
+
+    final ServerTransaction inviteTransaction;
+    /** The pending outbound INVITE, or null for an inbound call. */
+    volatile javax.sip.ClientTransaction outboundTransaction;
+    /** Outbound: a final response has arrived, so there is nothing left to CANCEL. */
+    volatile boolean finalReceived;
+    /** Outbound: credentials were already offered once; a second challenge is a refusal. */
+    volatile boolean authenticated;
+    final Request invite;
+    final String toTag;
+    final ContactHeader contact;
+    volatile Dialog dialog;
+    volatile String answerSdp;
+    /** The negotiated RFC 4028 interval in seconds, or 0 without session timers. */
+    volatile int sessionExpires;
+
+    SipLeg(ServerTransaction inviteTransaction, Request invite, String toTag, ContactHeader contact) {
+        this.inviteTransaction = inviteTransaction;
+        this.invite = invite;
+        this.toTag = toTag;
+        this.contact = contact;
+    }
+
+    boolean outbound() {
+        return inviteTransaction == null;
+    }
+}

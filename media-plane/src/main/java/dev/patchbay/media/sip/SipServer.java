@@ -1,0 +1,195 @@
+package dev.patchbay.media.sip;
+
+import java.text.ParseException;
+import java.util.Properties;
+import java.util.TooManyListenersException;
+import java.util.logging.Logger;
+
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.PeerUnavailableException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import dev.patchbay.media.app.TlsKeystore;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.call.CallSignalling;
+
+/**
+ * The SIP endpoint: a jain-sip stack listening on UDP and TCP, dispatching requests by method.
+ * Listener exceptions are logged as one line without a stack trace, so a malformed message costs
+ * one log line at most.
+ */
+public final class SipServer implements SipListener, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SipServer.class.getName());
+
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final SipTools sip;
+    private final InviteHandler invites;
+
+    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites) {
+        this.stack = stack;
+        this.provider = provider;
+        this.sip = sip;
+        this.invites = invites;
+    }
+
+    /**
+     * Starts listening on {@code host:port} over UDP and TCP.
+     *
+     * @param advertise the address for SDP and Contact, or empty to use the interface that reaches each caller
+     * @param mediaNode this node's gRPC address, passed to the control-plane in every offer
+     */
+    public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
+                                  int minSessionExpires, int tlsPort, TlsKeystore.Store keystore,
+                                  CallManager calls) throws SipException {
+        Properties props = new Properties();
+        props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
+        props.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
+        props.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JulServerLogger.class.getName());
+        props.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        props.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(threads));
+        props.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        props.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        props.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+        // NOTIFYs for a REFER's implicit subscription reach the listener even if the stack's own
+        // subscription tracking does not match them.
+        props.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        props.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
+        FlowRouter.Flows flows = new FlowRouter.Flows();
+        if (keystore != null) {
+            // jain-sip's defaults name protocols modern JDKs refuse; these are the ones TOOLCHAIN.md verified.
+            props.setProperty("javax.net.ssl.keyStore", keystore.file().toString());
+            props.setProperty("javax.net.ssl.keyStorePassword", keystore.password());
+            props.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+            props.setProperty("javax.net.ssl.trustStore", keystore.file().toString());
+            props.setProperty("javax.net.ssl.trustStorePassword", keystore.password());
+            props.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            props.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+            props.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 "
+                    + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+            props.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        }
+        try {
+            SipFactory factory = SipFactory.getInstance();
+            factory.setPathName("gov.nist");
+            SipStack stack = factory.createSipStack(props);
+            ((FlowRouter) stack.getRouter()).use(flows);
+            SipTools tools = new SipTools(factory.createMessageFactory(), factory.createHeaderFactory(),
+                    factory.createAddressFactory(), port);
+            ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
+            ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
+            SipProvider provider = stack.createSipProvider(udp);
+            provider.addListeningPoint(tcp);
+            if (keystore != null) {
+                provider.addListeningPoint(stack.createListeningPoint(host, tlsPort, ListeningPoint.TLS));
+            }
+            InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
+            invites.provider(provider);
+            SipServer server = new SipServer(stack, provider, tools, invites);
+            provider.addSipListener(server);
+            stack.start();
+            return server;
+        } catch (PeerUnavailableException | javax.sip.InvalidArgumentException | javax.sip.TransportNotSupportedException
+                 | javax.sip.ObjectInUseException | TooManyListenersException e) {
+            throw new SipException("cannot start SIP on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public CallSignalling signalling() {
+        return invites;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        try {
+            switch (request.getMethod()) {
+                case Request.INVITE -> invites.onInvite(event);
+                case Request.ACK -> invites.onAck(event);
+                case Request.BYE -> invites.onBye(event);
+                case Request.CANCEL -> invites.onCancel(event);
+                case Request.OPTIONS -> options(event);
+                case Request.INFO -> invites.onInfo(event);
+                case Request.NOTIFY -> invites.onNotify(event);
+                case Request.UPDATE -> invites.onUpdate(event);
+                default -> notAllowed(event);
+            }
+        } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
+            LOG.warning(() -> "failed to handle " + request.getMethod() + ": " + e);
+        }
+    }
+
+    private void options(RequestEvent event) throws ParseException, SipException {
+        Response ok = sip.response(Response.OK, event.getRequest(), null, null);
+        ok.addHeader(sip.headers.createAllowHeader(SipTools.ALLOW));
+        ok.addHeader(sip.headers.createAcceptHeader("application", "sdp"));
+        reply(event, ok);
+    }
+
+    private void notAllowed(RequestEvent event) throws ParseException, SipException {
+        Response r = sip.response(Response.METHOD_NOT_ALLOWED, event.getRequest(), null,
+                event.getRequest().getMethod() + " is not supported by Patchbay");
+        r.addHeader(sip.headers.createAllowHeader(SipTools.ALLOW));
+        reply(event, r);
+    }
+
+    private void reply(RequestEvent event, Response response) throws SipException {
+        ServerTransaction tx = event.getServerTransaction();
+        if (tx == null) {
+            try {
+                tx = provider.getNewServerTransaction(event.getRequest());
+            } catch (TransactionAlreadyExistsException e) {
+                return; // retransmission; the transaction resends its response
+            }
+        }
+        SipTools.send(tx, response);
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        invites.requests().onResponse(event);
+        invites.outbound().onResponse(event);
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        invites.requests().onTimeout(event);
+        invites.outbound().onTimeout(event);
+        LOG.fine(() -> "SIP transaction timed out: " + event.getTimeout());
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.fine(() -> "SIP I/O error towards " + event.getHost() + ":" + event.getPort() + "/" + event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // Transactions clean themselves up.
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        // Calls end through CallManager; the dialog ending is a consequence, not a cause.
+    }
+
+    @Override
+    public void close() {
+        stack.stop();
+    }
+}

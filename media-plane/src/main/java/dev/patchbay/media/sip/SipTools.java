@@ -1,0 +1,97 @@
+package dev.patchbay.media.sip;
+
+import java.text.ParseException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/** jain-sip's factories and the few response shapes Patchbay sends. */
+final class SipTools {
+
+    private static final Logger LOG = Logger.getLogger(SipTools.class.getName());
+    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, UPDATE";
+
+    final MessageFactory messages;
+    final HeaderFactory headers;
+    final AddressFactory addresses;
+    final int sipPort;
+
+    SipTools(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, int sipPort) {
+        this.messages = messages;
+        this.headers = headers;
+        this.addresses = addresses;
+        this.sipPort = sipPort;
+    }
+
+    ContactHeader contact(String host, String transport) throws ParseException {
+        SipURI uri = addresses.createSipURI("patchbay", host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+        uri.setPort(sipPort);
+        if (!"udp".equalsIgnoreCase(transport)) {
+            uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
+        }
+        return headers.createContactHeader(addresses.createAddress(uri));
+    }
+
+    /** A response with our To tag (when given) and, for errors, a Reason header saying why. */
+    Response response(int status, Request request, String toTag, String reason) throws ParseException {
+        Response response = messages.createResponse(status, request);
+        if (toTag != null && status > 100) {
+            ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
+        }
+        if (status >= 300 && reason != null && !reason.isEmpty()) {
+            try {
+                response.addHeader(headers.createReasonHeader("SIP", status, sanitize(reason)));
+            } catch (InvalidArgumentException e) {
+                throw new ParseException(e.getMessage(), 0);
+            }
+        }
+        return response;
+    }
+
+    /** Sends on a transaction; a transaction that already ended is logged, not thrown. */
+    static void send(ServerTransaction tx, Response response) {
+        try {
+            tx.sendResponse(response);
+        } catch (SipException | InvalidArgumentException | IllegalStateException e) {
+            LOG.log(Level.FINE, "could not send " + response.getStatusCode() + ": " + e.getMessage());
+        }
+    }
+
+    /** Header values may not carry quotes or line breaks from free text. */
+    static String sanitize(String text) {
+        String s = text.replace('"', '\'').replace('\r', ' ').replace('\n', ' ');
+        return s.length() <= 200 ? s : s.substring(0, 200);
+    }
+
+    static String transportOf(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return via == null ? "udp" : via.getTransport().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static String userOf(URI uri) {
+        if (uri instanceof SipURI sipUri) {
+            return nullToEmpty(sipUri.getUser());
+        }
+        if (uri instanceof javax.sip.address.TelURL tel) {
+            return (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
+        }
+        return "";
+    }
+
+    static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

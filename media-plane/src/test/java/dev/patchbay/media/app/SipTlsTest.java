@@ -1,0 +1,206 @@
+package dev.patchbay.media.app;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.UUID;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.proto.media.v1.Answer;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.Transport;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SIP over TLS on a real socket: the local-mode self-signed certificate is generated, the handshake
+ * succeeds with TLS 1.3 or 1.2, and a whole call runs over the one connection the caller opened.
+ */
+class SipTlsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static MediaConfig tlsConfig(Path var, int tlsPort) {
+        MediaConfig base = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        return new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(), base.rtpPortMin(),
+                base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(), base.grpcHost(), base.grpcPort(),
+                base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(), base.ringTimeout(),
+                base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), base.drainTimeout(), base.jitterMaxMs(),
+                base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings());
+    }
+
+    @Test
+    void aCallRunsOverTheCallersTlsConnection() throws Exception {
+        Path var = Files.createTempDirectory("patchbay-var");
+        int tlsPort = Ports.freeUdpAndTcp();
+        MediaConfig config = tlsConfig(var, tlsPort);
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+             SSLSocket tls = connect(tlsPort)) {
+            assertTrue(Files.exists(var.resolve("tls/sip.p12")), "local mode generated the self-signed pair");
+            assertTrue(tls.getSession().getProtocol().matches("TLSv1\\.[23]"), tls.getSession().getProtocol());
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+
+            String callId = UUID.randomUUID() + "@tls";
+            int local = tls.getLocalPort();
+            String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+            send(tls, request("INVITE", tlsPort, local, callId, 1, null, "z9hG4bKtls1", sdp));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            assertEquals(Transport.TLS, offered.getOffered().getTransport());
+            control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
+            String ok = finalResponse(tls);
+            assertTrue(ok.startsWith("SIP/2.0 200"), ok);
+            assertTrue(ok.contains("transport=tls"), "Contact keeps the caller on TLS: " + ok);
+            String toTag = ok.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^\r;]+).*", "$1");
+            send(tls, request("ACK", tlsPort, local, callId, 1, toTag, "z9hG4bKtls2", null));
+            send(tls, request("BYE", tlsPort, local, callId, 2, toTag, "z9hG4bKtls3", null));
+            assertTrue(finalResponse(tls).startsWith("SIP/2.0 200"), "BYE answered on the same connection");
+            assertEquals(HangupCause.CALLER_BYE, control.next(ControlEvent.EventCase.HANGUP, WAIT).getHangup().getCause());
+        }
+    }
+
+    @Test
+    void srtpKeysOfferedOverTlsEncryptTheAudioBothWays() throws Exception {
+        int tlsPort = Ports.freeUdpAndTcp();
+        MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
+        byte[] ourKey = new byte[30];
+        new java.security.SecureRandom().nextBytes(ourKey);
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+             SSLSocket tls = connect(tlsPort);
+             java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            String callId = UUID.randomUUID() + "@srtp";
+            int local = tls.getLocalPort();
+            String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + rtp.getLocalPort() + " RTP/SAVP 0\r\n"
+                    + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(ourKey) + "\r\n";
+            send(tls, request("INVITE", tlsPort, local, callId, 1, null, "z9hG4bKsrtp1", sdp));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            TestControl.Bot bot = control.attach(offered.getCallId(), offered.getOffered().getAttachToken(),
+                    dev.patchbay.proto.media.v1.AudioFormat.PCMU);
+            control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
+            String ok = finalResponse(tls);
+            assertTrue(ok.contains("RTP/SAVP 0"), ok);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/=]+)")
+                    .matcher(ok);
+            assertTrue(m.find(), "the answer carries our own key: " + ok);
+            byte[] theirKey = java.util.Base64.getDecoder().decode(m.group(1));
+            int mediaPort = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+            String toTag = ok.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^\r;]+).*", "$1");
+            send(tls, request("ACK", tlsPort, local, callId, 1, toTag, "z9hG4bKsrtp2", null));
+            bot.next(dev.patchbay.proto.media.v1.CallerToBot.MessageCase.ATTACHED, WAIT);
+
+            var out = dev.patchbay.media.srtp.SrtpContextAccess.context(ourKey);
+            var in = dev.patchbay.media.srtp.SrtpContextAccess.context(theirKey);
+            byte[] packet = new byte[172 + 10];
+            packet[0] = (byte) 0x80;
+            packet[11] = 0x77;
+            java.util.Arrays.fill(packet, 12, 172, (byte) 0x42);
+            int len = out.protect(packet, 0, 172);
+            rtp.send(new java.net.DatagramPacket(packet, len, new java.net.InetSocketAddress("127.0.0.1", mediaPort)));
+            var heard = bot.next(dev.patchbay.proto.media.v1.CallerToBot.MessageCase.AUDIO, WAIT).getAudio().getPayload().toByteArray();
+            byte[] expected = new byte[160];
+            java.util.Arrays.fill(expected, (byte) 0x42);
+            assertTrue(java.util.Arrays.equals(expected, heard), "the bot hears the decrypted caller audio");
+
+            byte[] buf = new byte[2048];
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            rtp.setSoTimeout(2000);
+            rtp.receive(p);
+            assertEquals(182, p.getLength(), "Patchbay's packets carry the 10-byte tag");
+            assertEquals(172, in.unprotect(buf, 0, p.getLength()), "and authenticate with the key it answered");
+            send(tls, request("BYE", tlsPort, local, callId, 2, toTag, "z9hG4bKsrtp3", null));
+            assertTrue(finalResponse(tls).startsWith("SIP/2.0 200"));
+        }
+    }
+
+    private static SSLSocket connect(int port) throws Exception {
+        TrustManager[] trustSelfSigned = {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                // The test trusts the certificate local mode just generated.
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }};
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustSelfSigned, null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static String request(String method, int port, int local, String callId, int cseq, String toTag, String branch, String sdp) {
+        String uri = "sip:echo@127.0.0.1:" + port + ";transport=tls";
+        String body = sdp == null ? "" : sdp;
+        return method + " " + uri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:" + local + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:caller@127.0.0.1>;tag=tlsfrom\r\n"
+                + "To: <sip:echo@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + "Contact: <sip:caller@127.0.0.1:" + local + ";transport=tls>\r\n"
+                + (sdp == null ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static void send(SSLSocket socket, String message) throws IOException {
+        socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    /** Reads messages off the stream until a final (non-1xx) response. */
+    private static String finalResponse(SSLSocket socket) throws IOException {
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        while (true) {
+            String message = readMessage(in);
+            if (!message.matches("(?s)SIP/2\\.0 1\\d\\d.*")) {
+                return message;
+            }
+        }
+    }
+
+    private static String readMessage(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (head.size() == 0 && (b == '\r' || b == '\n')) {
+                continue; // keep-alive CRLFs between messages
+            }
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String headers = head.toString(StandardCharsets.UTF_8);
+        int length = Integer.parseInt(headers.replaceAll("(?s).*\r\nContent-Length: *(\\d+).*", "$1"));
+        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.patchbay.media.testutil;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition with a deadline, polling briefly: no test waits unbounded. */
+public final class Await {
+
+    private Await() {
+    }
+
+    public static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
