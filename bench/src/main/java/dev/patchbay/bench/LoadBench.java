@@ -64,7 +64,7 @@ public final class LoadBench {
         MediaConfig config = new MediaConfig("127.0.0.1", sipPort, 8, "127.0.0.1", rtpBase, rtpBase + 4 * max + 100, "", 0, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 2 * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-bench"));
+                Files.createTempDirectory("patchbay-bench"), Duration.ofSeconds(15));
         StringBuilder md = new StringBuilder("## Concurrent echo calls, in-process (upper bound)\n\n")
                 .append("Run ").append(LocalDate.now()).append(" with `./patchbay bench` on ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
@@ -96,7 +96,7 @@ public final class LoadBench {
             while (!Thread.currentThread().isInterrupted()) {
                 ControlEvent e = control.events.poll(100, TimeUnit.MILLISECONDS);
                 if (e != null && e.getEventCase() == ControlEvent.EventCase.OFFERED) {
-                    EchoBot.attach(channel, e.getCallId(), e.getOffered().getAttachToken());
+                    EchoBot.attach(channel, e.getCallId(), e.getOffered().getAttachToken(), (id, why) -> { });
                     control.decide(RouteDecision.newBuilder().setCallId(e.getCallId()).setAnswer(Answer.getDefaultInstance()));
                 }
             }

@@ -12,7 +12,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.patchbay.admin.auth.BearerAuth;
@@ -23,17 +22,17 @@ import dev.patchbay.admin.tenant.Ids;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
+import dev.patchbay.rest.Problems;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
-import io.helidon.http.DirectHandler;
-import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -79,7 +78,7 @@ public final class AdminApi implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .maxPayloadSize(MAX_BODY)
-                    .directHandlers(problemsBeforeRouting())
+                    .directHandlers(Problems.beforeRouting(MAX_BODY, "admin-api"))
                     // Our own hook (AdminApiMain) stops the server before the database it uses.
                     .shutdownHook(false)
                     .routing(r -> routing(r, key, tenants, repo))
@@ -99,15 +98,8 @@ public final class AdminApi implements AutoCloseable {
 
     /** All HTTP routes: {@code /health} open to probes, everything under {@code /v1} behind the operator key. */
     public static void routing(HttpRouting.Builder routing, OperatorKey key, TenantService tenants, TenantRepository repo) {
+        Problems.install(routing, "admin-api", LOG);
         routing.addFilter(new BearerAuth(key))
-                .error(ProblemException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(), e))
-                .error(HttpException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(),
-                        ProblemException.of(e.status().code(), e.getMessage())))
-                .error(RuntimeException.class, (req, res, e) -> {
-                    LOG.log(Level.SEVERE, "admin-api failed on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
-                    ApiJson.sendProblem(res, req.path().absolute().path(), ProblemException.of(500,
-                            "the admin-api failed to handle this request; the server log has the cause"));
-                })
                 .get("/health", (req, res) -> {
                     boolean up = repo.ping();
                     ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
@@ -120,14 +112,6 @@ public final class AdminApi implements AutoCloseable {
                 });
     }
 
-    private static DirectHandlers problemsBeforeRouting() {
-        DirectHandlers.Builder handlers = DirectHandlers.builder();
-        ProblemDirectHandler problems = new ProblemDirectHandler(MAX_BODY);
-        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-            handlers.addHandler(type, problems);
-        }
-        return handlers.build();
-    }
 
     /**
      * This module's application.yaml with {@code overrides} on top, and nothing from environment

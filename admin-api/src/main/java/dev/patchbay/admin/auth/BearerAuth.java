@@ -2,8 +2,8 @@ package dev.patchbay.admin.auth;
 
 import java.util.Optional;
 
-import dev.patchbay.admin.app.FieldError;
-import dev.patchbay.admin.app.ProblemException;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.ProblemException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

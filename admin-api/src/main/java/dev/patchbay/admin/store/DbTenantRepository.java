@@ -1,23 +1,18 @@
 package dev.patchbay.admin.store;
 
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Workspace;
+import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
-import io.helidon.dbclient.DbRow;
-import io.helidon.dbclient.DbTransaction;
 
 /**
  * Tenants in the shared PostgreSQL/H2 schema, through helidon-dbclient. The SQL is the named
@@ -44,20 +39,7 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public <T> T inTransaction(Function<TenantRepository, T> work) {
-        DbTransaction tx = db.transaction();
-        T result;
-        try {
-            result = work.apply(new DbTenantRepository(db, () -> tx));
-        } catch (RuntimeException e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        }
-        tx.commit();
-        return result;
+        return Db.inTransaction(db, tx -> work.apply(new DbTenantRepository(db, () -> tx)));
     }
 
     @Override
@@ -71,12 +53,12 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public void insertWorkspace(Workspace w) {
-        exec.get().namedInsert("insert-workspace", w.id(), w.name(), w.enabled(), utc(w.createdAt()));
+        exec.get().namedInsert("insert-workspace", w.id(), w.name(), w.enabled(), Db.utc(w.createdAt()));
     }
 
     @Override
     public List<Workspace> workspaces() {
-        return list(exec.get().namedQuery("select-workspaces"), Rows::workspace);
+        return Db.list(exec.get().namedQuery("select-workspaces"), Rows::workspace);
     }
 
     @Override
@@ -87,12 +69,12 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public void insertBot(Bot b) {
         exec.get().namedInsert("insert-bot", b.id(), b.workspaceId(), b.name(), b.kind().wire(), b.url(), b.dialect(),
-                utc(b.createdAt()));
+                Db.utc(b.createdAt()));
     }
 
     @Override
     public List<Bot> bots(String workspaceId) {
-        return list(exec.get().namedQuery("select-bots", workspaceId), Rows::bot);
+        return Db.list(exec.get().namedQuery("select-bots", workspaceId), Rows::bot);
     }
 
     @Override
@@ -106,7 +88,7 @@ public final class DbTenantRepository implements TenantRepository {
             long deleted = exec.get().namedDelete("delete-bot", workspaceId, botId);
             return deleted == 0 ? BotDelete.NOT_FOUND : BotDelete.DELETED;
         } catch (DbClientException e) {
-            if (FK_VIOLATION.equals(sqlState(e))) {
+            if (FK_VIOLATION.equals(Db.sqlState(e))) {
                 return BotDelete.IN_USE;
             }
             throw e;
@@ -116,10 +98,10 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public DidInsert insertDid(Did d) {
         try {
-            exec.get().namedInsert("insert-did", d.id(), d.workspaceId(), d.number(), d.botId(), utc(d.createdAt()));
+            exec.get().namedInsert("insert-did", d.id(), d.workspaceId(), d.number(), d.botId(), Db.utc(d.createdAt()));
             return DidInsert.CREATED;
         } catch (DbClientException e) {
-            String state = sqlState(e);
+            String state = Db.sqlState(e);
             if (UNIQUE_VIOLATION.equals(state)) {
                 return DidInsert.NUMBER_TAKEN;
             }
@@ -132,7 +114,7 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public List<Did> dids(String workspaceId) {
-        return list(exec.get().namedQuery("select-dids", workspaceId), Rows::did);
+        return Db.list(exec.get().namedQuery("select-dids", workspaceId), Rows::did);
     }
 
     @Override
@@ -147,7 +129,7 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public List<Did> didsOfBot(String botId) {
-        return list(exec.get().namedQuery("select-dids-of-bot", botId), Rows::did);
+        return Db.list(exec.get().namedQuery("select-dids-of-bot", botId), Rows::did);
     }
 
     @Override
@@ -155,23 +137,6 @@ public final class DbTenantRepository implements TenantRepository {
         return exec.get().namedDelete("delete-did", workspaceId, didId) > 0;
     }
 
-    // A query stream holds a connection until closed.
-    private static <T> List<T> list(Stream<DbRow> rows, Function<DbRow, T> map) {
-        try (rows) {
-            return rows.map(map).toList();
-        }
-    }
 
-    private static OffsetDateTime utc(java.time.Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
-    }
 }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.patchbay.admin.app.FieldError;
-import dev.patchbay.admin.app.JsonBody;
-import dev.patchbay.admin.app.ProblemException;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
+
 
 /**
  * A valid {@code POST /v1/workspaces/{id}/bots} body. Which fields a bot needs depends on its

@@ -3,9 +3,10 @@ package dev.patchbay.admin.tenant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.patchbay.admin.app.FieldError;
-import dev.patchbay.admin.app.JsonBody;
-import dev.patchbay.admin.app.ProblemException;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
+
 
 /** A valid {@code POST /v1/workspaces} body. */
 public record NewWorkspace(String name) {

@@ -5,7 +5,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.admin.app.ApiJson;
+import dev.patchbay.rest.ApiJson;
 
 /**
  * The wire form of tenant resources, written out field by field so the API's snake_case contract

@@ -1,6 +1,6 @@
 package dev.patchbay.admin.tenant;
 
-import dev.patchbay.admin.app.ApiJson;
+import dev.patchbay.rest.ApiJson;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;

@@ -6,8 +6,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.patchbay.admin.app.FieldError;
-import dev.patchbay.admin.app.ProblemException;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.ProblemException;
+
 
 /**
  * The tenant rules behind the REST API: existence checks, the same-workspace rule for DIDs, and

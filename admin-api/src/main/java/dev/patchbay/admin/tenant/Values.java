@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import dev.patchbay.admin.app.FieldError;
+import dev.patchbay.rest.FieldError;
+
 
 /** Checks shared by the request types; each adds a {@link FieldError} and returns null on failure. */
 final class Values {

@@ -2,6 +2,7 @@ package dev.patchbay.admin.app;
 
 import dev.patchbay.admin.testing.ApiClient.Reply;
 import dev.patchbay.admin.testing.TestApi;
+import dev.patchbay.rest.ApiJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

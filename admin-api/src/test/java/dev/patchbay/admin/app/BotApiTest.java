@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.admin.testing.ApiClient.Reply;
 import dev.patchbay.admin.testing.TestApi;
+import dev.patchbay.rest.ApiJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

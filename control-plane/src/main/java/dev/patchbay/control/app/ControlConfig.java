@@ -1,13 +1,20 @@
 package dev.patchbay.control.app;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 import io.helidon.config.Config;
 
-/** control-plane settings, read once from {@code patchbay.*}; defaults live in application.yaml. */
-public record ControlConfig(String host, int port, List<String> mediaNodes, String clusterToken, String replica) {
+/**
+ * control-plane settings, read once from {@code patchbay.*}; defaults live in application.yaml.
+ *
+ * @param bridgeLease how long a replica's claim on a call's bot bridge lasts without renewal;
+ *                    after it, another replica takes the call over
+ */
+public record ControlConfig(String host, int port, List<String> mediaNodes, String clusterToken, String replica,
+                            Duration bridgeLease) {
 
     public static ControlConfig from(Config root) {
         Config p = root.get("patchbay");
@@ -18,6 +25,7 @@ public record ControlConfig(String host, int port, List<String> mediaNodes, Stri
                 Arrays.stream(p.get("control.media.nodes").asString().orElse("127.0.0.1:9090").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 p.get("cluster.token").asString().orElse(""),
-                replica.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName() : replica);
+                replica.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName() : replica,
+                p.get("control.bridge.lease").as(Duration.class).orElse(Duration.ofSeconds(10)));
     }
 }

@@ -1,14 +1,20 @@
 package dev.patchbay.control.app;
 
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import dev.patchbay.control.bot.BotAttachers;
+import dev.patchbay.control.call.BridgeLeases;
+import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.routing.Router;
+import dev.patchbay.control.store.CallStore;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
 import io.helidon.config.Config;
@@ -55,12 +61,21 @@ public final class ControlPlane implements AutoCloseable {
         ExecutorService routing = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("control-timers").daemon(true).factory());
+        CallStore store = new CallStore(db, Clock.systemUTC());
+        BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
+        CallFlow flow = new CallFlow(store, router, new BotAttachers(Unavailable.WSS), Unavailable.WEBHOOK,
+                Unavailable.CALLBACKS, leases, routing);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
-            MediaNodeLink link = new MediaNodeLink(node, config.replica(), config.clusterToken(), router, routing, timers);
+            MediaNodeLink link = new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers);
             links.add(link);
             link.connect();
         }
+        long renewMillis = config.bridgeLease().toMillis() / 3;
+        timers.scheduleWithFixedDelay(() -> routing.execute(() -> {
+            leases.renew();
+            links.stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
+        }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         WebServer http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())

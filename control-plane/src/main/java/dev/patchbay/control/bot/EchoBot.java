@@ -2,6 +2,7 @@ package dev.patchbay.control.bot;
 
 import java.util.logging.Logger;
 
+import dev.patchbay.control.call.BotAttacher;
 import dev.patchbay.proto.media.v1.AudioAttach;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
@@ -10,6 +11,7 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -24,11 +26,19 @@ public final class EchoBot {
     private EchoBot() {
     }
 
-    public static void attach(Channel mediaNode, String callId, String token) {
-        Echo echo = new Echo(mediaNode, callId);
+    /** Attaches; closing the result cancels the stream, which the media-plane treats as a lost bot. */
+    public static BotAttacher.Attachment attach(Channel mediaNode, String callId, String token, BotAttacher.Gone gone) {
+        Echo echo = new Echo(mediaNode, callId, gone);
         echo.up = MediaPlaneGrpc.newStub(mediaNode).audio(echo);
         echo.up.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder()
                 .setCallId(callId).setToken(token).setFormat(AudioFormat.L16_8K)).build());
+        return () -> {
+            try {
+                echo.up.onError(Status.CANCELLED.withDescription("echo bot detached").asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // the stream has already ended
+            }
+        };
     }
 
     /** A unary response nobody waits for; a failure is worth a log line, not more. */
@@ -51,11 +61,13 @@ public final class EchoBot {
     private static final class Echo implements StreamObserver<CallerToBot> {
         private final Channel mediaNode;
         private final String callId;
-        private StreamObserver<BotToCaller> up;
+        private final BotAttacher.Gone gone;
+        private volatile StreamObserver<BotToCaller> up;
 
-        Echo(Channel mediaNode, String callId) {
+        Echo(Channel mediaNode, String callId, BotAttacher.Gone gone) {
             this.mediaNode = mediaNode;
             this.callId = callId;
+            this.gone = gone;
         }
 
         @Override
@@ -71,6 +83,10 @@ public final class EchoBot {
 
         @Override
         public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            if (s.getCode() == Status.Code.UNAUTHENTICATED || s.getCode() == Status.Code.NOT_FOUND) {
+                gone.unknownCall(callId, s.getDescription());
+            }
             LOG.fine(() -> "echo for " + callId + " ended: " + t);
         }
 

@@ -1,34 +1,37 @@
 package dev.patchbay.control.media;
 
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.bot.EchoBot;
-import dev.patchbay.control.routing.Route;
-import dev.patchbay.control.routing.Router;
-import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlCommand;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.ControlHello;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
-import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Channel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 
 /**
- * This replica's Control stream to one media-plane node. Reconnects with capped backoff, so the
- * processes may start in any order and survive each other's restarts.
+ * This replica's Control stream to one media-plane node, and the channel its bots and RPCs use.
+ * Reconnects with capped backoff, so the processes may start in any order and survive each
+ * other's restarts. What the events mean is the {@link Listener}'s business.
  */
 public final class MediaNodeLink implements AutoCloseable {
+
+    /** Receives a node's events on the gRPC thread; must not block. */
+    public interface Listener {
+        void event(MediaNodeLink link, ControlEvent event);
+
+        /** The stream is up again after start or a loss: time to re-attach what this replica owns. */
+        void connected(MediaNodeLink link);
+    }
 
     private static final Logger LOG = Logger.getLogger(MediaNodeLink.class.getName());
     private static final Metadata.Key<String> TOKEN =
@@ -36,8 +39,7 @@ public final class MediaNodeLink implements AutoCloseable {
 
     private final String node;
     private final String replica;
-    private final Router router;
-    private final ExecutorService routing;
+    private final Listener listener;
     private final ScheduledExecutorService timers;
     private final ManagedChannel managed;
     private final Channel channel;
@@ -46,12 +48,11 @@ public final class MediaNodeLink implements AutoCloseable {
     private volatile boolean closed;
     private long backoffMillis = 250;
 
-    public MediaNodeLink(String node, String replica, String clusterToken, Router router, ExecutorService routing,
+    public MediaNodeLink(String node, String replica, String clusterToken, Listener listener,
                          ScheduledExecutorService timers) {
         this.node = node;
         this.replica = replica;
-        this.router = router;
-        this.routing = routing;
+        this.listener = listener;
         this.timers = timers;
         this.managed = NettyChannelBuilder.forTarget(node).usePlaintext()
                 .keepAliveTime(20, TimeUnit.SECONDS).keepAliveWithoutCalls(true).build();
@@ -69,15 +70,44 @@ public final class MediaNodeLink implements AutoCloseable {
         StreamObserver<ControlCommand> out = MediaPlaneGrpc.newStub(channel).control(new Events());
         commands = out;
         send(ControlCommand.newBuilder().setHello(ControlHello.newBuilder().setReplicaId(replica)).build());
+        // The media-plane answers a hello with nothing, so "connected" is known once the channel is READY.
+        awaitReady(out, 0);
+    }
+
+    private void awaitReady(StreamObserver<ControlCommand> stream, int tries) {
+        if (closed || commands != stream) {
+            return;
+        }
+        if (managed.getState(false) == ConnectivityState.READY) {
+            if (!connected) {
+                connected = true;
+                backoffMillis = 250;
+                listener.connected(this);
+            }
+            return;
+        }
+        if (tries < 200) {
+            timers.schedule(() -> awaitReady(stream, tries + 1), 50, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** True while the stream to the node is up. */
     public boolean connected() {
-        return commands != null && managed.getState(false) == io.grpc.ConnectivityState.READY;
+        return connected && commands != null && managed.getState(false) == ConnectivityState.READY;
     }
 
+    /** The node's gRPC address, as configured; also what call records name as the media node. */
     public String node() {
         return node;
+    }
+
+    /** For bots and call-control RPCs to this node; carries the cluster token. */
+    public Channel channel() {
+        return channel;
+    }
+
+    public void decide(RouteDecision.Builder decision) {
+        send(ControlCommand.newBuilder().setDecision(decision).build());
     }
 
     private synchronized void send(ControlCommand command) {
@@ -87,52 +117,10 @@ public final class MediaNodeLink implements AutoCloseable {
         }
     }
 
-    private void offered(ControlEvent event) {
-        String callId = event.getCallId();
-        var offer = event.getOffered();
-        Route route = router.route(offer);
-        RouteDecision.Builder decision = RouteDecision.newBuilder().setCallId(callId);
-        switch (route) {
-            case Route.Reject r -> decision.setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason()));
-            case Route.Echo e -> decision.setAnswer(Answer.newBuilder().setBotRef(e.botId()));
-        }
-        send(ControlCommand.newBuilder().setDecision(decision).build());
-        LOG.info(() -> "call " + callId + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
-        if (route instanceof Route.Echo) {
-            EchoBot.attach(channel, callId, offer.getAttachToken());
-        }
-    }
-
     private final class Events implements StreamObserver<ControlEvent> {
         @Override
         public void onNext(ControlEvent event) {
-            if (!connected) {
-                connected = true;
-                backoffMillis = 250;
-            }
-            switch (event.getEventCase()) {
-                // Routing reads the database: keep it off the gRPC event thread.
-                case OFFERED -> routing.execute(() -> {
-                    try {
-                        offered(event);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "routing call " + event.getCallId() + " failed", e);
-                        send(ControlCommand.newBuilder().setDecision(RouteDecision.newBuilder().setCallId(event.getCallId())
-                                .setReject(Reject.newBuilder().setSipStatus(500).setReason("routing failed"))).build());
-                    }
-                });
-                case HANGUP -> LOG.info(() -> "call " + event.getCallId() + " ended: " + event.getHangup().getCause()
-                        + " " + event.getHangup().getSipStatus() + " " + event.getHangup().getReason()
-                        + " (rtp in " + event.getHangup().getStats().getPacketsReceived()
-                        + ", out " + event.getHangup().getStats().getPacketsSent() + ")"
-                        + (event.getHangup().getRecordingPath().isEmpty() ? "" : ", recording " + event.getHangup().getRecordingPath()));
-                case ANSWERED -> LOG.fine(() -> "call " + event.getCallId() + " answered");
-                case DTMF -> LOG.info(() -> "call " + event.getCallId() + " dtmf " + event.getDtmf().getDigit()
-                        + " (" + event.getDtmf().getSource() + ")");
-                case INFO -> LOG.info(() -> "call " + event.getCallId() + " INFO " + event.getInfo().getContentType()
-                        + ", " + event.getInfo().getBody().size() + " bytes");
-                default -> { }
-            }
+            listener.event(MediaNodeLink.this, event);
         }
 
         @Override

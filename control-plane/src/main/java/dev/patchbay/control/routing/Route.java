@@ -3,9 +3,38 @@ package dev.patchbay.control.routing;
 /** What the control-plane decided for an offered call. */
 public sealed interface Route {
 
-    /** Refuse the call with a SIP status; the reason goes into the Reason header. */
-    record Reject(int sipStatus, String reason) implements Route { }
+    /**
+     * Refuse the call with a SIP status; the reason goes into the Reason header and the call
+     * record. {@code workspaceId} is set when a workspace was found (e.g. it is disabled).
+     */
+    record Reject(int sipStatus, String reason, String workspaceId) implements Route {
+        public Reject(int sipStatus, String reason) {
+            this(sipStatus, reason, null);
+        }
+    }
 
-    /** Answer and attach the built-in echo bot. */
-    record Echo(String workspaceId, String botId) implements Route { }
+    /**
+     * The bot that takes the call.
+     *
+     * @param number the DID as stored (E.164 where it is a phone number)
+     * @param raw    the form the INVITE carried it in, e.g. {@code 00919990152080}
+     * @param via    which routing step matched, for the call's event log
+     */
+    record ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
+                 String raw, String via) implements Route { }
+
+    /** How a bot reaches the call's audio. */
+    enum BotKind {
+        ECHO, WSS, WEBHOOK, GRPC;
+
+        static BotKind fromWire(String kind) {
+            return switch (kind) {
+                case "echo" -> ECHO;
+                case "wss" -> WSS;
+                case "webhook" -> WEBHOOK;
+                case "grpc" -> GRPC;
+                default -> throw new IllegalStateException("bots.kind '" + kind + "' is unknown to this control-plane");
+            };
+        }
+    }
 }

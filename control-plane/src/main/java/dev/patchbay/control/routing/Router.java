@@ -1,23 +1,37 @@
 package dev.patchbay.control.routing;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.SipHeader;
+import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 
 /**
- * Resolves an offered call to a bot: the Request-URI user part first, then the To user, each as
- * given and in E.164 form. Reads the database on every call, so a DID changed through the admin API
- * applies to the very next INVITE.
+ * Resolves an offered call to a workspace and a bot, trying in order:
+ * <ol>
+ *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo);</li>
+ *   <li>the Request-URI user part (RingCX, most carriers);</li>
+ *   <li>the To user part.</li>
+ * </ol>
+ * Each number is tried as given and in E.164 form ({@code 00} becomes {@code +}). The database is
+ * read on every call, so a DID changed through the admin API applies to the very next INVITE.
+ *
+ * <p>{@code X-ASAPP-CallTransferId} routing belongs to the ASAPP integration, which keeps the
+ * transfers it expects; until it exists the header is ignored and the steps above apply.
  */
 public final class Router {
 
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
+    private static final String WORKSPACE_HEADER = "X-Workspace-ID";
 
     private final DbClient db;
 
@@ -26,38 +40,71 @@ public final class Router {
     }
 
     public Route route(CallOffered offer) {
-        Set<String> candidates = new LinkedHashSet<>();
-        addCandidates(candidates, offer.getRequestUser());
-        addCandidates(candidates, offer.getToUser());
-        if (candidates.isEmpty()) {
-            return new Route.Reject(404, "the INVITE names no user to route on");
-        }
         try {
-            for (String number : candidates) {
-                Optional<DbRow> row = db.execute().namedGet("select-route", number);
-                if (row.isPresent()) {
-                    return toRoute(number, row.get());
+            Optional<Route> byDisplay = byDisplayAndWorkspace(offer);
+            if (byDisplay.isPresent()) {
+                return byDisplay.get();
+            }
+            List<String> tried = new ArrayList<>();
+            for (String[] step : new String[][] {{"request-uri", offer.getRequestUser()}, {"to", offer.getToUser()}}) {
+                Set<String> candidates = new LinkedHashSet<>();
+                addCandidates(candidates, step[1]);
+                for (String number : candidates) {
+                    tried.add(number);
+                    Optional<DbRow> row = db.execute().namedGet("select-route", number);
+                    if (row.isPresent()) {
+                        return toRoute(row.get(), step[1].strip(), step[0]);
+                    }
                 }
             }
+            if (tried.isEmpty()) {
+                return new Route.Reject(404, "the INVITE names no user to route on");
+            }
+            return new Route.Reject(404, "no DID matches '" + String.join("' or '", tried) + "'");
         } catch (DbClientException e) {
             LOG.warning(() -> "routing database failed: " + e.getMessage());
             return new Route.Reject(503, "routing is temporarily unavailable");
         }
-        return new Route.Reject(404, "no DID matches '" + String.join("' or '", candidates) + "'");
     }
 
-    private static Route toRoute(String number, DbRow row) {
-        String workspace = row.column("workspace_id").get(String.class);
-        if (!Boolean.TRUE.equals(row.column("enabled").get(Boolean.class))) {
-            return new Route.Reject(403, "workspace " + workspace + " is disabled");
+    /** Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header. */
+    private Optional<Route> byDisplayAndWorkspace(CallOffered offer) {
+        String workspace = header(offer, WORKSPACE_HEADER);
+        String display = offer.getFromDisplay();
+        int bar = display.indexOf('|');
+        if (workspace == null || bar <= 0) {
+            return Optional.empty();
         }
-        String kind = row.column("kind").get(String.class);
-        String bot = row.column("bot_id").get(String.class);
-        if ("echo".equals(kind)) {
-            return new Route.Echo(workspace, bot);
+        String raw = display.substring(0, bar).strip();
+        Set<String> candidates = new LinkedHashSet<>();
+        addCandidates(candidates, raw);
+        for (String number : candidates) {
+            Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, workspace.strip());
+            if (row.isPresent()) {
+                return Optional.of(toRoute(row.get(), raw, "from-display"));
+            }
         }
-        return new Route.Reject(503, "DID " + number + " points at a '" + kind
-                + "' bot, which this control-plane cannot connect yet");
+        return Optional.empty();
+    }
+
+    private static Route toRoute(DbRow row, String raw, String via) {
+        Map<String, Object> c = Db.columns(row);
+        String workspace = (String) c.get("workspace_id");
+        String number = (String) c.get("number");
+        if (!Boolean.TRUE.equals(c.get("enabled"))) {
+            return new Route.Reject(403, "workspace " + workspace + " is disabled", workspace);
+        }
+        return new Route.ToBot(workspace, (String) c.get("bot_id"), Route.BotKind.fromWire((String) c.get("kind")),
+                (String) c.get("url"), (String) c.get("dialect"), number, raw, via);
+    }
+
+    private static String header(CallOffered offer, String name) {
+        for (SipHeader h : offer.getHeadersList()) {
+            if (h.getName().equalsIgnoreCase(name) && !h.getValue().isBlank()) {
+                return h.getValue();
+            }
+        }
+        return null;
     }
 
     /** The user part as given, plus its E.164 form when it is an international number in 00 form. */

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;
@@ -61,19 +63,42 @@ class RouterTest {
         return CallOffered.newBuilder().setRequestUser(requestUser).setToUser(toUser).build();
     }
 
+    private static Route.ToBot bot(Route route) {
+        return assertInstanceOf(Route.ToBot.class, route);
+    }
+
     @Test
     void requestUriUserReachesItsBot() {
-        assertEquals(new Route.Echo("ws_on", "bot_echo"), router.route(offer("echo", "someone-else")));
+        Route.ToBot r = bot(router.route(offer("echo", "someone-else")));
+        assertEquals(List.of("ws_on", "bot_echo", Route.BotKind.ECHO, "echo", "request-uri"),
+                List.of(r.workspaceId(), r.botId(), r.kind(), r.number(), r.via()));
     }
 
     @Test
     void toUserIsTheFallback() {
-        assertEquals(new Route.Echo("ws_on", "bot_echo"), router.route(offer("trunk-gw", "echo")));
+        Route.ToBot r = bot(router.route(offer("trunk-gw", "echo")));
+        assertEquals("bot_echo", r.botId());
+        assertEquals("to", r.via());
     }
 
     @Test
-    void internationalZeroZeroFormFindsTheE164Did() {
-        assertEquals(new Route.Echo("ws_on", "bot_echo"), router.route(offer("00919990152080", "")));
+    void internationalZeroZeroFormFindsTheE164DidAndKeepsTheRawForm() {
+        Route.ToBot r = bot(router.route(offer("00919990152080", "")));
+        assertEquals("+919990152080", r.number());
+        assertEquals("00919990152080", r.raw());
+    }
+
+    @Test
+    void ameyoDisplayAndWorkspaceHeaderComeFirst() {
+        CallOffered ameyo = CallOffered.newBuilder().setRequestUser("echo").setToUser("echo")
+                .setFromDisplay("00919990152080|d444-69139d35-vce-daf-3883")
+                .addHeaders(SipHeader.newBuilder().setName("X-Workspace-ID").setValue("ws_on")).build();
+        Route.ToBot r = bot(router.route(ameyo));
+        assertEquals("from-display", r.via());
+        assertEquals("+919990152080", r.number());
+        // The same display for a workspace that does not own the DID falls through to the Request-URI.
+        CallOffered other = ameyo.toBuilder().setHeaders(0, SipHeader.newBuilder().setName("X-Workspace-ID").setValue("ws_off")).build();
+        assertEquals("request-uri", bot(router.route(other)).via());
     }
 
     @Test
@@ -84,16 +109,17 @@ class RouterTest {
     }
 
     @Test
-    void disabledWorkspaceIs403() {
+    void disabledWorkspaceIs403AndNamesIt() {
         Route.Reject r = assertInstanceOf(Route.Reject.class, router.route(offer("closed", "")));
         assertEquals(403, r.sipStatus());
+        assertEquals("ws_off", r.workspaceId());
     }
 
     @Test
-    void botKindsNotBuiltYetAreRefusedHonestly() {
-        Route.Reject r = assertInstanceOf(Route.Reject.class, router.route(offer("wss-bot", "")));
-        assertEquals(503, r.sipStatus());
-        assertTrue(r.reason().contains("wss"), r.reason());
+    void wssBotsCarryTheirUrl() {
+        Route.ToBot r = bot(router.route(offer("wss-bot", "")));
+        assertEquals(Route.BotKind.WSS, r.kind());
+        assertEquals("wss://bot.example/ws", r.url());
     }
 
     @Test

@@ -31,7 +31,8 @@ public record MediaConfig(String sipHost,
                           int jitterMaxMs,
                           int minSessionExpires,
                           TlsSettings tls,
-                          java.nio.file.Path recordings) {
+                          java.nio.file.Path recordings,
+                          Duration reattachGrace) {
 
     public MediaConfig {
         if (rtpPortMin < 1024 || rtpPortMax > 65534 || rtpPortMax - rtpPortMin < 2) {
@@ -75,7 +76,8 @@ public record MediaConfig(String sipHost,
                         p.get("sip.tls.keystore").asString().orElse(""),
                         p.get("sip.tls.password").asString().orElse(""),
                         java.nio.file.Path.of(p.get("var").asString().orElse("var"))),
-                java.nio.file.Path.of(p.get("recording.dir").asString().orElse("var/recordings")));
+                java.nio.file.Path.of(p.get("recording.dir").asString().orElse("var/recordings")),
+                p.get("call.reattach-grace").as(Duration.class).orElse(Duration.ofSeconds(15)));
     }
 
     public int effectiveLoops() {

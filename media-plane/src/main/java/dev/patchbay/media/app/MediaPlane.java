@@ -88,7 +88,7 @@ public final class MediaPlane implements AutoCloseable {
         CallManager calls = new CallManager(new RtpPortPool(config.rtpHost(), config.rtpPortMin(), config.rtpPortMax()),
                 loops, timers, new CallPolicy(config.maxCalls(), config.playoutFrames(), config.routeTimeout(),
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
-                        config.recordings()), recordings);
+                        config.recordings(), config.reattachGrace()), recordings);
         ControlHub hub = new ControlHub(calls);
 
         Server grpc;

@@ -27,6 +27,7 @@ public final class Call {
     private final AtomicReference<CallState> state = new AtomicReference<>(new CallState.Offered());
     private volatile CallMedia media;
     private AudioUplink pendingUplink;
+    private int attachments;
     private volatile String recording = "";
     private volatile Object owner;
     private volatile ScheduledFuture<?> timer;
@@ -148,11 +149,17 @@ public final class Call {
 
     /** Connects a bot now if media runs, else as soon as the call is answered. */
     public synchronized void attach(AudioUplink uplink) {
+        attachments++;
         if (media != null) {
             media.attach(uplink);
         } else {
             pendingUplink = uplink;
         }
+    }
+
+    /** How many times a bot has attached; a re-attach after a lost stream changes it. */
+    public synchronized int attachments() {
+        return attachments;
     }
 
     /** The bot that attached before the answer and never got media, if any. */

@@ -135,13 +135,18 @@ public final class CallManager {
     /** Registers a new inbound call. The caller then fills in and sends the offer with {@link #offer}. */
     public Call newCall(String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
         byte[] id = new byte[16];
-        byte[] token = new byte[32];
         random.nextBytes(id);
+        return register("CA" + HexFormat.of().formatHex(id), sipCallId, negotiated, localAddress, sipContext);
+    }
+
+    private Call register(String id, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+        byte[] token = new byte[32];
         random.nextBytes(token);
-        Call call = new Call("CA" + HexFormat.of().formatHex(id),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+        Call call = new Call(id, Base64.getUrlEncoder().withoutPadding().encodeToString(token),
                 sipCallId, negotiated, localAddress, sipContext);
-        byId.put(call.id(), call);
+        if (byId.putIfAbsent(id, call) != null) {
+            throw new IllegalStateException("call id " + id + " is already in use");
+        }
         bySipCallId.put(sipCallId, call);
         return call;
     }
@@ -150,8 +155,10 @@ public final class CallManager {
      * Registers a call Patchbay places. Its RTP socket is bound now, for the offer; the codec comes
      * with the answer ({@link #outboundAnswered}).
      */
-    public Call newOutboundCall(String sipCallId, String localAddress, Object sipContext, RtpPortPool.RtpSocket socket) {
-        Call call = newCall(sipCallId, null, localAddress, sipContext);
+    public Call newOutboundCall(String requestedId, String sipCallId, String localAddress, Object sipContext,
+                                RtpPortPool.RtpSocket socket) {
+        Call call = requestedId.isEmpty() ? newCall(sipCallId, null, localAddress, sipContext)
+                : register(requestedId, sipCallId, null, localAddress, sipContext);
         call.markOutbound();
         call.reserve(socket);
         return call;
@@ -262,6 +269,27 @@ public final class CallManager {
         if (call.transition(CallState.Answered.class, new CallState.Confirmed())) {
             call.timer(null);
         }
+    }
+
+    /**
+     * The attached bot's stream broke without closing: a control-plane replica died, or the
+     * network between them failed. The call keeps its media and waits for a bot to attach again;
+     * if none does within the grace period, it is hung up. A bot that closes its stream on purpose
+     * ends the call at once instead (see AudioSession).
+     */
+    public void botLost(Call call, AudioUplink uplink, String reason) {
+        CallMedia media = call.media();
+        if (media != null) {
+            media.detach(uplink);
+        }
+        int seen = call.attachments();
+        long graceMillis = policy.reattachGrace().toMillis();
+        LOG.info(() -> "call " + call.id() + ": " + reason + "; waiting " + graceMillis + " ms for a bot to re-attach");
+        timers.schedule(() -> {
+            if (call.attachments() == seen) {
+                end(call, HangupCause.BOT_HANGUP, 200, reason + ", and no bot re-attached within " + graceMillis + " ms");
+            }
+        }, graceMillis, TimeUnit.MILLISECONDS);
     }
 
     /**

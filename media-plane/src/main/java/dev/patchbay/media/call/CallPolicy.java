@@ -13,7 +13,10 @@ import java.time.Duration;
  * @param rtpTimeout    how long a caller may send no RTP before the call is hung up
  * @param jitterMaxMs   the cap on the adaptive jitter buffer's delay
  * @param recordings    where recorded calls are written
+ * @param reattachGrace how long a call whose bot stream broke (not closed) waits for a bot to
+ *                      re-attach, e.g. a restarted control-plane re-opening its WSS bridge
  */
 public record CallPolicy(int maxCalls, int playoutFrames, Duration routeTimeout, Duration ringTimeout,
-                         Duration ackTimeout, Duration rtpTimeout, int jitterMaxMs, java.nio.file.Path recordings) {
+                         Duration ackTimeout, Duration rtpTimeout, int jitterMaxMs, java.nio.file.Path recordings,
+                         Duration reattachGrace) {
 }

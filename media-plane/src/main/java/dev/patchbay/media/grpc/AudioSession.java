@@ -174,7 +174,14 @@ final class AudioSession implements StreamObserver<BotToCaller>, AudioUplink {
 
     @Override
     public void onError(Throwable t) {
-        botLeft("the bot's audio stream failed: " + Status.fromThrowable(t).getCode());
+        Call c = call;
+        String reason = "the bot's audio stream failed: " + Status.fromThrowable(t).getCode();
+        if (c != null && !(c.state() instanceof CallState.Ended)) {
+            calls.botLost(c, this, reason);
+            finish();
+            return;
+        }
+        botLeft(reason);
     }
 
     @Override
@@ -188,6 +195,10 @@ final class AudioSession implements StreamObserver<BotToCaller>, AudioUplink {
         if (c != null) {
             calls.end(c, HangupCause.BOT_HANGUP, 200, reason);
         }
+        finish();
+    }
+
+    private void finish() {
         synchronized (out) {
             if (!finished) {
                 finished = true;

@@ -30,6 +30,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
 
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
+    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("CA[0-9a-f]{32}");
 
     private final CallManager calls;
     private final ControlHub hub;
@@ -193,6 +194,15 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         }
         if (request.getTrunkHost().isBlank() || request.getTrunkPort() > 65535) {
             fail(response, Status.INVALID_ARGUMENT, "trunk_host is required and trunk_port must be 0-65535 (0 = default)");
+            return;
+        }
+        String id = request.getCallId();
+        if (!id.isEmpty() && !CALL_ID.matcher(id).matches()) {
+            fail(response, Status.INVALID_ARGUMENT, "call_id must be \"CA\" and 32 lower-case hex digits, or empty");
+            return;
+        }
+        if (!id.isEmpty() && calls.byId(id).isPresent()) {
+            fail(response, Status.ALREADY_EXISTS, "call " + id + " already exists on this node");
             return;
         }
         String refusal = calls.refusal();

@@ -79,7 +79,8 @@ class MediaPlaneSipTest {
     static MediaConfig testConfig(int sipPort, int rtpBase, int maxCalls, Duration rtpTimeout, int minSessionExpires) {
         return new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                maxCalls, rtpTimeout, Duration.ofSeconds(2), 200, minSessionExpires, TlsSettings.DISABLED, recordingDir());
+                maxCalls, rtpTimeout, Duration.ofSeconds(2), 200, minSessionExpires, TlsSettings.DISABLED, recordingDir(),
+                Duration.ofSeconds(2));
     }
 
     static java.nio.file.Path recordingDir() {

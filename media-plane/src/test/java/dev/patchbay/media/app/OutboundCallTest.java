@@ -128,6 +128,26 @@ class OutboundCallTest {
     }
 
     @Test
+    void aCallerChosenIdIsUsedAndCannotBeTakenTwice() throws Exception {
+        String id = "CA" + "0123456789abcdef".repeat(2);
+        try (SipUdpClient trunk = new SipUdpClient(plane.sipPort())) {
+            PlaceCallResponse call = control.rpc().placeCall(request(trunk).setCallId(id).build()).get(5, TimeUnit.SECONDS);
+            assertEquals(id, call.getCallId());
+            SipMessage invite = trunk.nextRequest(WAIT);
+            var again = control.rpc().placeCall(request(trunk).setCallId(id).build());
+            Status dup = Status.fromThrowable(assertThrows(java.util.concurrent.ExecutionException.class, again::get));
+            assertEquals(Status.Code.ALREADY_EXISTS, dup.getCode());
+            trunk.respond(invite, 486, "Busy Here", "b2", "", null);
+            control.next(ControlEvent.EventCase.HANGUP, id, WAIT);
+        }
+        var malformed = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:a@b").setFromUri("sip:a@b")
+                .setTrunkHost("127.0.0.1").setCallId("CA-not-hex").build());
+        Status s = Status.fromThrowable(assertThrows(java.util.concurrent.ExecutionException.class, malformed::get));
+        assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode());
+        assertTrue(s.getDescription().contains("call_id"), s.getDescription());
+    }
+
+    @Test
     void badRequestsAreRefusedNamingTheField() {
         var bad = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("tel:+1555").setFromUri("sip:a@b").setTrunkHost("x").build());
         Status status = Status.fromThrowable(assertThrows(java.util.concurrent.ExecutionException.class, bad::get));

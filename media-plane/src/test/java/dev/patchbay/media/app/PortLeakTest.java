@@ -31,7 +31,7 @@ class PortLeakTest {
         MediaConfig config = new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", base, base + 99, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"));
+                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2));
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
             Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control stream");
             int capacity = plane.calls().ports().capacity();

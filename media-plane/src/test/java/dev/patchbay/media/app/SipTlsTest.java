@@ -43,7 +43,8 @@ class SipTlsTest {
                 base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(), base.grpcHost(), base.grpcPort(),
                 base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(), base.ringTimeout(),
                 base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), base.drainTimeout(), base.jitterMaxMs(),
-                base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings());
+                base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings(),
+                base.reattachGrace());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.rest;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,6 +42,41 @@ public final class JsonBody {
             return Optional.empty();
         }
         return Optional.of(value.textValue());
+    }
+
+    /** The field's whole-number value; empty when absent or null. Any other JSON type is a shape error. */
+    public Optional<Long> integer(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            shapeErrors.add(new FieldError(field, "must be a whole number, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of(value.longValue());
+    }
+
+    /** A JSON object of string values, in its order; empty when absent or null. */
+    public Optional<java.util.Map<String, String>> stringMap(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            shapeErrors.add(new FieldError(field, "must be an object of strings, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                shapeErrors.add(new FieldError(field + "." + e.getKey(), "must be a string"));
+            } else {
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        return Optional.of(out);
     }
 
     /**

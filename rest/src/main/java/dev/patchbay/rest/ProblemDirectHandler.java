@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.rest;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -12,9 +12,11 @@ import io.helidon.http.Status;
 final class ProblemDirectHandler implements DirectHandler {
 
     private final long maxBody;
+    private final String service;
 
-    ProblemDirectHandler(long maxBody) {
+    ProblemDirectHandler(long maxBody, String service) {
         this.maxBody = maxBody;
+        this.service = service;
     }
 
     @Override
@@ -27,7 +29,7 @@ final class ProblemDirectHandler implements DirectHandler {
                     new FieldError("body", "must be at most " + maxBody + " bytes"));
         } else if (status.code() >= 500) {
             // Server-side failures: their messages may describe internals, and the log has them.
-            problem = ProblemException.of(status.code(), "the admin-api failed to handle this request;"
+            problem = ProblemException.of(status.code(), "the " + service + " failed to handle this request;"
                     + " the server log has the cause");
         } else {
             problem = ProblemException.of(status.code(), message == null || message.isBlank() ? status.reasonPhrase() : message);

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.rest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.rest;
 
 import java.util.List;
 import java.util.Map;

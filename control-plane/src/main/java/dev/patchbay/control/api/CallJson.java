@@ -1,0 +1,56 @@
+package dev.patchbay.control.api;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.call.CallEvent;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.rest.ApiJson;
+
+/**
+ * A call as the provider API shows it. Names follow Twilio's call resource in snake_case where the
+ * seed is silent ({@code start_time}, {@code end_time}, {@code duration} in whole seconds).
+ */
+final class CallJson {
+
+    private CallJson() {
+    }
+
+    static ObjectNode call(CallRecord c) {
+        ObjectNode o = ApiJson.object()
+                .put("call_id", c.id())
+                .put("workspace_id", c.workspaceId())
+                .put("direction", c.direction() == CallRecord.Direction.OUTBOUND ? "outbound" : "inbound")
+                .put("status", c.status().wire())
+                .put("from", c.from())
+                .put("to", c.to())
+                .put("created_at", text(c.createdAt()))
+                .put("start_time", text(c.answeredAt()))
+                .put("end_time", text(c.endedAt()))
+                .put("duration", c.durationSeconds())
+                .put("hangup_cause", c.hangupCause())
+                .put("reason", c.reason())
+                .put("recording_url", c.recordingUrl())
+                .put("media_node", c.mediaNode())
+                .put("websocket_url", c.stream().url())
+                .put("dialect", c.stream().dialect())
+                .put("callback_url", c.callbackUrl());
+        if (c.sipStatus() == null) {
+            o.putNull("sip_status");
+        } else {
+            o.put("sip_status", c.sipStatus());
+        }
+        if (c.toRaw() != null) {
+            o.put("to_raw", c.toRaw());
+        }
+        return o;
+    }
+
+    static ObjectNode event(CallEvent e) {
+        return ApiJson.object().put("at", text(e.at())).put("type", e.type()).put("detail", e.detail());
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

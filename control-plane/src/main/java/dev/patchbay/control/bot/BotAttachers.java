@@ -1,0 +1,23 @@
+package dev.patchbay.control.bot;
+
+import dev.patchbay.control.call.BotAttacher;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.media.MediaNodeLink;
+
+/** Attaches each call to the bot its record names: echo built in, WSS through the bridge. */
+public final class BotAttachers implements BotAttacher {
+
+    private final BotAttacher wss;
+
+    public BotAttachers(BotAttacher wss) {
+        this.wss = wss;
+    }
+
+    @Override
+    public Attachment attach(MediaNodeLink link, CallRecord call, Gone gone) {
+        if ("echo".equals(call.stream().dialect())) {
+            return EchoBot.attach(link.channel(), call.id(), call.attachToken(), gone);
+        }
+        return wss.attach(link, call, gone);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.patchbay.control.call;
+
+import dev.patchbay.control.media.MediaNodeLink;
+
+/**
+ * Connects an answered call's audio to its bot: the built-in echo bot, or the WSS bridge to the
+ * bot's URL in its dialect. One attachment per call at a time.
+ */
+public interface BotAttacher {
+
+    /** A running attachment; closing it detaches without hanging up. */
+    interface Attachment extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Hears when an attachment ends for a reason the media-plane will not report as a hang-up. */
+    interface Gone {
+        /** The media-plane does not know the call: it ended while no control-plane was listening. */
+        void unknownCall(String callId, String reason);
+    }
+
+    /**
+     * Starts the attachment. Returns quickly; connecting happens in the background and a failure
+     * ends the call through the media-plane, which reports the hang-up like any other.
+     */
+    Attachment attach(MediaNodeLink link, CallRecord call, Gone gone);
+}

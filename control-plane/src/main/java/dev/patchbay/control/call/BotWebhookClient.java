@@ -1,0 +1,22 @@
+package dev.patchbay.control.call;
+
+import java.util.Map;
+
+/** Asks a webhook bot's platform where the call's audio should go (seed 001, section 3). */
+public interface BotWebhookClient {
+
+    /** The platform's answer. */
+    sealed interface Answer {
+        /** Stream to this WebSocket URL; a null dialect means the bot's configured one. */
+        record Stream(String url, String dialect, int sampleRate, Map<String, String> customParameters) implements Answer { }
+
+        /** The bot attaches itself over gRPC with the token the webhook carried. */
+        record Grpc() implements Answer { }
+
+        /** Refuse the call with this SIP status. */
+        record Reject(int sipStatus, String reason) implements Answer { }
+    }
+
+    /** Blocks for at most the configured webhook timeout; never throws, a failure is a Reject. */
+    Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken);
+}

@@ -1,0 +1,138 @@
+package dev.patchbay.control.call;
+
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.TransferRequest;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * What a bot or the provider API may do to a live call: hang up, blind-transfer (SIP REFER), send
+ * digits. Each action is logged on the call; the transfer's outcome arrives later, from the final
+ * NOTIFY, and is logged then.
+ */
+public final class CallActions {
+
+    /** An action that cannot be carried out; {@code httpStatus} is what the API answers. */
+    public static final class Refused extends RuntimeException {
+        private final int httpStatus;
+        private final String field;
+
+        Refused(int httpStatus, String field, String message) {
+            super(message, null, false, false);
+            this.httpStatus = httpStatus;
+            this.field = field;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(CallActions.class.getName());
+    static final Pattern DIGITS = Pattern.compile("[0-9*#A-Da-d,]{1,64}");
+    static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    private final CallStore store;
+    private final MediaNodes nodes;
+
+    public CallActions(CallStore store, MediaNodes nodes) {
+        this.store = store;
+        this.nodes = nodes;
+    }
+
+    public void hangup(CallRecord call, String reason) {
+        MediaNodeLink link = live(call, false);
+        store.event(call.id(), "hangup-requested", reason);
+        rpc(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .hangup(HangupRequest.newBuilder().setCallId(call.id()).setReason(reason).build()));
+    }
+
+    /**
+     * Sends REFER and returns at once; the result is logged on the call when the final NOTIFY
+     * arrives, and a successful transfer ends the call as {@code transferred}.
+     */
+    public String transfer(CallRecord call, String to) {
+        String target = referTo(to);
+        MediaNodeLink link = live(call, true);
+        store.event(call.id(), "transfer-requested", target);
+        MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(5, TimeUnit.MINUTES).transfer(TransferRequest.newBuilder()
+                .setCallId(call.id()).setTargetUri(target).build(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.patchbay.proto.media.v1.TransferResponse r) {
+                        store.event(call.id(), "transfer-result", String.valueOf(r.getFinalStatus()));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        store.event(call.id(), "transfer-result", "failed: " + t.getMessage());
+                        LOG.info(() -> "call " + call.id() + ": transfer to " + target + " failed: " + t.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return target;
+    }
+
+    public void dtmf(CallRecord call, String digits) {
+        if (digits == null || !DIGITS.matcher(digits).matches()) {
+            throw new Refused(422, "digits", "digits must be 1 to 64 of 0-9 * # A-D, with ',' for a 500 ms pause");
+        }
+        MediaNodeLink link = live(call, true);
+        store.event(call.id(), "dtmf-sent", digits);
+        rpc(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .sendDtmf(SendDtmfRequest.newBuilder().setCallId(call.id()).setDigits(digits.toUpperCase(java.util.Locale.ROOT)).build()));
+    }
+
+    /**
+     * The Refer-To for a target: a SIP URI as given; an E.164 number as a {@code tel:} URI
+     * (RFC 3966), which the far end's proxy routes as it routes any number.
+     */
+    static String referTo(String to) {
+        String t = to == null ? "" : to.strip();
+        if ((t.startsWith("sip:") || t.startsWith("sips:")) && t.indexOf('@') > 4 && t.length() <= 1024) {
+            return t;
+        }
+        if (E164.matcher(t).matches()) {
+            return "tel:" + t;
+        }
+        throw new Refused(422, "to", "to must be an E.164 number (+14155550100) or a sip: URI with a host");
+    }
+
+    private MediaNodeLink live(CallRecord call, boolean answered) {
+        if (call.status().terminal()) {
+            throw new Refused(409, null, "call " + call.id() + " has ended (" + call.status().wire() + ")");
+        }
+        if (answered && call.status() != CallStatus.IN_PROGRESS) {
+            throw new Refused(409, null, "call " + call.id() + " is " + call.status().wire() + "; this needs an answered call");
+        }
+        return nodes.byNode(call.mediaNode()).filter(MediaNodeLink::connected).orElseThrow(() -> new Refused(503, null,
+                "the media-plane node " + call.mediaNode() + " holding the call is not connected; retry shortly"));
+    }
+
+    private static void rpc(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            int http = switch (e.getStatus().getCode()) {
+                case NOT_FOUND -> 409;
+                case INVALID_ARGUMENT, FAILED_PRECONDITION -> 422;
+                default -> 503;
+            };
+            throw new Refused(http, null, "the media-plane refused: " + e.getStatus().getDescription());
+        }
+    }
+}

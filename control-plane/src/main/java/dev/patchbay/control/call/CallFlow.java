@@ -1,0 +1,239 @@
+package dev.patchbay.control.call;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.call.CallRecord.Direction;
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.routing.Router;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.proto.media.v1.Answer;
+import dev.patchbay.proto.media.v1.CallHangup;
+import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.Reject;
+import dev.patchbay.proto.media.v1.Ring;
+import dev.patchbay.proto.media.v1.RouteDecision;
+
+/**
+ * What the control-plane does with each media-plane event: routes offered calls, records every
+ * state change, attaches bots when calls are answered, and queues the hang-up callback.
+ *
+ * <p>A call's events are handled one after another, in arrival order, on virtual threads: the
+ * database and a bot platform's webhook may be slow, and the gRPC thread must never wait for them.
+ */
+public final class CallFlow implements MediaNodeLink.Listener {
+
+    private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CallStore store;
+    private final Router router;
+    private final BotAttacher bots;
+    private final BotWebhookClient webhooks;
+    private final HangupCallbacks callbacks;
+    private final BridgeLeases leases;
+    private final ExecutorService workers;
+    private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
+
+    public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
+                    HangupCallbacks callbacks, BridgeLeases leases, ExecutorService workers) {
+        this.store = store;
+        this.router = router;
+        this.bots = bots;
+        this.webhooks = webhooks;
+        this.callbacks = callbacks;
+        this.leases = leases;
+        this.workers = workers;
+    }
+
+    @Override
+    public void event(MediaNodeLink link, ControlEvent event) {
+        CompletableFuture<Void> done = enqueue(event.getCallId(), () -> handle(link, event));
+        if (event.getEventCase() == ControlEvent.EventCase.HANGUP) {
+            done.whenComplete((v, e) -> tails.remove(event.getCallId(), done));
+        }
+    }
+
+    /** Runs {@code task} after everything already queued for the call. */
+    private CompletableFuture<Void> enqueue(String id, Runnable task) {
+        return tails.compute(id, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                .thenRunAsync(task, workers));
+    }
+
+    private void handle(MediaNodeLink link, ControlEvent event) {
+        try {
+            switch (event.getEventCase()) {
+                case OFFERED -> offered(link, event.getCallId(), event.getOffered());
+                case ANSWERED -> answered(link, event.getCallId());
+                case HANGUP -> hungUp(event.getCallId(), event.getHangup());
+                case DTMF -> store.event(event.getCallId(), "dtmf", event.getDtmf().getDigit() + " ("
+                        + event.getDtmf().getSource().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                case INFO -> store.event(event.getCallId(), "info", event.getInfo().getContentType() + ", "
+                        + event.getInfo().getBody().size() + " bytes");
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call " + event.getCallId() + ": handling " + event.getEventCase() + " failed", e);
+            if (event.getEventCase() == ControlEvent.EventCase.OFFERED) {
+                link.decide(RouteDecision.newBuilder().setCallId(event.getCallId())
+                        .setReject(Reject.newBuilder().setSipStatus(500).setReason("routing failed")));
+            }
+        }
+    }
+
+    private void offered(MediaNodeLink link, String id, CallOffered offer) {
+        Route route = router.route(offer);
+        LOG.info(() -> "call " + id + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
+        Instant now = store.now();
+        String from = offer.getFromUri().replaceFirst("^<?sips?:", "").replaceFirst("[@;>].*$", "");
+        switch (route) {
+            case Route.Reject r -> {
+                store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
+                        offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
+                        r.sipStatus(), r.reason(), null, now, null, null), null, null, r.sipStatus() + " " + r.reason());
+                link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
+            }
+            case Route.ToBot bot -> toBot(link, id, offer, bot, from, now);
+        }
+    }
+
+    private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
+        CallRecord.Stream stream = switch (bot.kind()) {
+            case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000, null);
+            case WEBHOOK, GRPC -> CallRecord.Stream.NONE;
+        };
+        CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
+                bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
+                now, null, null);
+        store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
+        if (bot.kind() != Route.BotKind.WEBHOOK) {
+            link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            return;
+        }
+        // Seed 001: the caller hears ringing while the bot platform decides.
+        link.decide(decision(id).setRing(Ring.newBuilder()));
+        BotWebhookClient.Answer answer = webhooks.ask(bot.url(), bot.workspaceId(), call, offer.getAttachToken());
+        switch (answer) {
+            case BotWebhookClient.Answer.Stream s -> {
+                store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
+                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), json(s.customParameters())));
+                store.event(id, "webhook", "stream to " + s.url());
+                link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            }
+            case BotWebhookClient.Answer.Grpc g -> {
+                store.event(id, "webhook", "the bot attaches over gRPC");
+                link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            }
+            case BotWebhookClient.Answer.Reject r -> {
+                store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
+                link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
+            }
+        }
+    }
+
+    private void answered(MediaNodeLink link, String id) {
+        store.advance(id, CallStatus.IN_PROGRESS, "answered on " + link.node());
+        store.find(id).ifPresent(call -> attach(link, call));
+    }
+
+    /** Attaches the call's bot if it has one this replica connects, and takes the bridge lease. */
+    void attach(MediaNodeLink link, CallRecord call) {
+        if (call.stream().url() == null && !"echo".equals(call.stream().dialect())) {
+            return; // a gRPC bot attaches itself
+        }
+        if (!leases.take(call.id())) {
+            LOG.fine(() -> "call " + call.id() + ": another replica holds the bridge");
+            return;
+        }
+        BotAttacher.Attachment old = attached.put(call.id(), bots.attach(link, call, this::unknownCall));
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private void hungUp(String id, CallHangup hangup) {
+        // The hang-up clears the lease in the same update that ends the call.
+        BotAttacher.Attachment a = attached.remove(id);
+        if (a != null) {
+            a.close();
+        }
+        CallRecord before = store.find(id).orElse(null);
+        if (before == null) {
+            LOG.warning(() -> "call " + id + " ended but has no record; was it placed by another control-plane?");
+            return;
+        }
+        CallStatus status = HangupStatus.of(before, hangup);
+        String recording = hangup.getRecordingPath().isEmpty() ? null : hangup.getRecordingPath();
+        if (store.end(id, status, hangup.getCause().name().toLowerCase(java.util.Locale.ROOT), hangup.getSipStatus(),
+                hangup.getReason(), recording)) {
+            store.find(id).ifPresent(callbacks::ended);
+        }
+    }
+
+    /**
+     * The Control stream to a node is up (again): take over its live calls whose bridge nobody
+     * holds, e.g. after this replica restarted or another one died.
+     */
+    @Override
+    public void connected(MediaNodeLink link) {
+        workers.execute(() -> adoptOrphans(link));
+    }
+
+    /** Also run periodically: a replica that dies while this one stays connected leaves orphans too. */
+    public void adoptOrphans(MediaNodeLink link) {
+        try {
+            for (CallRecord call : store.orphanedBridges(link.node())) {
+                LOG.info(() -> "call " + call.id() + ": re-attaching its bot after its bridge owner went away");
+                store.event(call.id(), "bridge-adopted", "by " + leases.owner());
+                enqueue(call.id(), () -> attach(link, call));
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "looking for calls to take over on " + link.node() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** The media-plane no longer has the call: it ended while no replica listened, so its hang-up was lost. */
+    private void unknownCall(String id, String reason) {
+        enqueue(id, () -> {
+            BotAttacher.Attachment a = attached.remove(id);
+            if (a != null) {
+                a.close();
+            }
+            CallRecord call = store.find(id).orElse(null);
+            if (call != null && store.end(id, call.answeredAt() != null ? CallStatus.COMPLETED : CallStatus.FAILED,
+                    "unknown", 0, "the call ended while no control-plane replica was connected (" + reason + ")", null)) {
+                store.find(id).ifPresent(callbacks::ended);
+            }
+        }).whenComplete((v, e) -> tails.remove(id));
+    }
+
+    /** Live attachments, for tests and metrics. */
+    public int attachedCount() {
+        return attached.size();
+    }
+
+    private static RouteDecision.Builder decision(String id) {
+        return RouteDecision.newBuilder().setCallId(id);
+    }
+
+    private static String json(Map<String, String> params) {
+        if (params == null || params.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(params);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("custom parameters cannot be written as JSON", e);
+        }
+    }
+}

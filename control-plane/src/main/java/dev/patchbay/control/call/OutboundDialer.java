@@ -1,0 +1,107 @@
+package dev.patchbay.control.call;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+import dev.patchbay.control.call.CallRecord.Direction;
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Tenants;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
+import dev.patchbay.proto.media.v1.Transport;
+import dev.patchbay.schema.SecretBox;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Places a call for the provider API (seed 001, section 1): records it, then has a media-plane
+ * node send the INVITE through the workspace's trunk. The record exists before the INVITE leaves,
+ * so there is never a call the database does not know.
+ */
+public final class OutboundDialer {
+
+    /** What the API asked for, already validated. */
+    public record Request(String workspaceId, String to, String from, CallRecord.Stream stream, String callbackUrl,
+                          String idempotencyKey, String requestHash) { }
+
+    /** Why a call could not be placed; {@code httpStatus} is what the API answers. */
+    public static final class Refused extends RuntimeException {
+        private final int httpStatus;
+        private final String field;
+        private final String callId;
+
+        Refused(int httpStatus, String field, String message, String callId) {
+            super(message, null, false, false);
+            this.httpStatus = httpStatus;
+            this.field = field;
+            this.callId = callId;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        /** The failed call's id when one was recorded, else null. */
+        public String callId() {
+            return callId;
+        }
+    }
+
+    private final CallStore store;
+    private final Tenants tenants;
+    private final MediaNodes nodes;
+    private final SecretBox secrets;
+    private final SecureRandom random = new SecureRandom();
+
+    public OutboundDialer(CallStore store, Tenants tenants, MediaNodes nodes, SecretBox secrets) {
+        this.store = store;
+        this.tenants = tenants;
+        this.nodes = nodes;
+        this.secrets = secrets;
+    }
+
+    public CallRecord place(Request r) {
+        Tenants.Trunk trunk = tenants.outboundTrunk(r.workspaceId()).orElseThrow(() -> new Refused(422, "from",
+                "workspace " + r.workspaceId() + " has no outbound trunk; add one with the admin API", null));
+        MediaNodeLink link = nodes.pick().orElseThrow(() -> new Refused(503, null,
+                "no media-plane node is connected; retry shortly", null));
+        byte[] raw = new byte[16];
+        random.nextBytes(raw);
+        String id = "CA" + HexFormat.of().formatHex(raw);
+        CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, r.from(), r.to(),
+                null, link.node(), null, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
+        store.insert(call, r.idempotencyKey(), r.requestHash(), "via trunk " + trunk.id() + " on " + link.node());
+        PlaceCallRequest.Builder invite = PlaceCallRequest.newBuilder().setCallId(id)
+                .setToUri(uri(r.to(), trunk.host())).setFromUri(uri(r.from(), trunk.host()))
+                .setTrunkHost(trunk.host()).setTrunkPort(trunk.port()).setTransport(switch (trunk.transport()) {
+                    case "tcp" -> Transport.TCP;
+                    case "tls" -> Transport.TLS;
+                    default -> Transport.UDP;
+                });
+        if (trunk.username() != null) {
+            invite.setAuthUsername(trunk.username());
+            invite.setAuthPassword(trunk.passwordEnc() == null ? "" : secrets.open(trunk.passwordEnc()));
+        }
+        try {
+            MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS).placeCall(invite.build());
+        } catch (StatusRuntimeException e) {
+            String why = "the media-plane refused the call: " + e.getStatus().getCode() + " " + e.getStatus().getDescription();
+            store.end(id, CallStatus.FAILED, "error", 0, why, null);
+            int http = e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? 422 : 503;
+            throw new Refused(http, http == 422 ? "to" : null, why, id);
+        }
+        return store.find(id).orElseThrow();
+    }
+
+    /** A phone number dials through the trunk's host; a SIP URI is used as given. */
+    static String uri(String target, String host) {
+        return target.startsWith("sip:") || target.startsWith("sips:") ? target : "sip:" + target + "@" + host;
+    }
+}

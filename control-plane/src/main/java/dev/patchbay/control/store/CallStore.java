@@ -1,0 +1,161 @@
+package dev.patchbay.control.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.patchbay.control.call.CallEvent;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.CallRecord.Direction;
+import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.schema.Db;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+/**
+ * Calls and their event log in the database. Every change of a call's state is written together
+ * with its {@code call_events} row in one transaction, so the log never disagrees with the call.
+ * The SQL lives in application.yaml as named statements.
+ */
+public final class CallStore {
+
+    /** A call found by its idempotency key, with the hash of the request that created it. */
+    public record Idempotent(CallRecord call, String requestHash) { }
+
+    private final DbClient db;
+    private final Clock clock;
+
+    public CallStore(DbClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Stores a new call and its first event. */
+    public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail) {
+        Db.inTransaction(db, tx -> {
+            CallRecord.Stream s = c.stream();
+            tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
+                    c.from(), c.to(), c.toRaw(), null, c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
+                    s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), c.callbackUrl(),
+                    idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
+            event(tx, c.id(), c.status().wire(), detail);
+            return null;
+        });
+    }
+
+    /** Moves a live call to ringing or in-progress; false if it was already past that state. */
+    public boolean advance(String id, CallStatus to, String detail) {
+        return Db.inTransaction(db, tx -> {
+            Instant now = clock.instant();
+            long n = switch (to) {
+                case RINGING -> tx.namedUpdate("call-ringing", id);
+                case IN_PROGRESS -> tx.namedUpdate("call-answered", Db.utc(now), id);
+                default -> throw new IllegalArgumentException(to + " is not a live state; use end()");
+            };
+            if (n > 0) {
+                event(tx, id, to.wire(), detail);
+            }
+            return n > 0;
+        });
+    }
+
+    /** Ends a call once; later calls for the same id change nothing and return false. */
+    public boolean end(String id, CallStatus status, String cause, int sipStatus, String reason, String recordingUrl) {
+        if (!status.terminal()) {
+            throw new IllegalArgumentException(status + " is not a final state");
+        }
+        return Db.inTransaction(db, tx -> {
+            long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(clock.instant()), cause,
+                    sipStatus == 0 ? null : sipStatus, reason, recordingUrl, id);
+            if (n > 0) {
+                event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+            }
+            return n > 0;
+        });
+    }
+
+    /** Appends an event that changes no state, e.g. a digit, a transfer or a bridge reconnect. */
+    public void event(String id, String type, String detail) {
+        event(db.execute(), id, type, detail);
+    }
+
+    private void event(DbExecute exec, String id, String type, String detail) {
+        String d = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
+        exec.namedInsert("insert-call-event", id, Db.utc(clock.instant()), type, d);
+    }
+
+    /** Records where the call's audio goes, once a webhook has said so. */
+    public void stream(String id, CallRecord.Stream stream) {
+        db.execute().namedUpdate("call-stream", stream.url(), stream.dialect(),
+                stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), id);
+    }
+
+    public Optional<CallRecord> find(String id) {
+        return db.execute().namedGet("select-call", id).map(CallStore::call);
+    }
+
+    /** A call as its workspace sees it: another workspace's call does not exist. */
+    public Optional<CallRecord> find(String workspaceId, String id) {
+        return find(id).filter(c -> workspaceId.equals(c.workspaceId()));
+    }
+
+    public Optional<Idempotent> byIdempotencyKey(String workspaceId, String key) {
+        return db.execute().namedGet("select-call-by-idempotency-key", workspaceId, key)
+                .map(row -> new Idempotent(call(row), (String) Db.columns(row).get("request_hash")));
+    }
+
+    public List<CallEvent> events(String id) {
+        return Db.list(db.execute().namedQuery("select-call-events", id), row -> {
+            Map<String, Object> c = Db.columns(row);
+            return new CallEvent(Db.instant(c.get("at")), (String) c.get("type"), (String) c.get("detail"));
+        });
+    }
+
+    /**
+     * Takes or renews this replica's lease on a live call's bot bridge. False when another
+     * replica holds an unexpired lease or the call is no longer live.
+     */
+    public boolean leaseBridge(String id, String owner, Instant until) {
+        Instant now = clock.instant();
+        return db.execute().namedUpdate("lease-bridge", owner, Db.utc(until), id, owner, Db.utc(now)) > 0;
+    }
+
+    /** Extends every lease this replica holds; returns how many calls it still owns. */
+    public long renewLeases(String owner, Instant until) {
+        return db.execute().namedUpdate("renew-bridge-leases", Db.utc(until), owner);
+    }
+
+    /** Live calls on a media node whose bridge nobody holds: a replica died or restarted. */
+    public List<CallRecord> orphanedBridges(String mediaNode) {
+        return Db.list(db.execute().namedQuery("select-orphaned-bridges", mediaNode, Db.utc(clock.instant())),
+                CallStore::call);
+    }
+
+    private static CallRecord call(DbRow row) {
+        Map<String, Object> c = Db.columns(row);
+        Number rate = (Number) c.get("sample_rate");
+        Number sip = (Number) c.get("sip_status");
+        return new CallRecord((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("bot_id"),
+                "outbound".equals(c.get("direction")) ? Direction.OUTBOUND : Direction.INBOUND,
+                CallStatus.fromWire((String) c.get("status")).orElseThrow(
+                        () -> new IllegalStateException("calls.status '" + c.get("status") + "' is unknown")),
+                (String) c.get("from_number"), (String) c.get("to_number"), (String) c.get("to_raw"),
+                (String) c.get("media_node"), (String) c.get("attach_token"),
+                new CallRecord.Stream((String) c.get("stream_url"), (String) c.get("dialect"),
+                        rate == null ? 0 : rate.intValue(), (String) c.get("custom_parameters")),
+                (String) c.get("callback_url"), (String) c.get("hangup_cause"), sip == null ? null : sip.intValue(),
+                (String) c.get("reason"), (String) c.get("recording_url"), Db.instant(c.get("created_at")),
+                Db.instant(c.get("answered_at")), Db.instant(c.get("ended_at")));
+    }
+
+    private static String wire(Direction d) {
+        return d == Direction.OUTBOUND ? "outbound" : "inbound";
+    }
+}

@@ -1,0 +1,46 @@
+package dev.patchbay.control.store;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.patchbay.schema.Db;
+import io.helidon.dbclient.DbClient;
+
+/** What the provider API reads of a workspace's configuration: its API keys and its outbound trunk. */
+public final class Tenants {
+
+    /** An API key as stored: only the SHA-256 of its secret. */
+    public record ApiKey(String id, String workspaceId, String secretSha256, boolean workspaceEnabled) { }
+
+    /** Where a workspace's outbound calls go; the password is still AES-GCM ciphertext. */
+    public record Trunk(String id, String host, int port, String transport, String username, String passwordEnc) { }
+
+    private final DbClient db;
+
+    public Tenants(DbClient db) {
+        this.db = db;
+    }
+
+    public Optional<ApiKey> apiKey(String id) {
+        return db.execute().namedGet("select-api-key", id).map(row -> {
+            Map<String, Object> c = Db.columns(row);
+            return new ApiKey((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("secret_sha256"),
+                    Boolean.TRUE.equals(c.get("enabled")));
+        });
+    }
+
+    /** The workspace's outbound trunk: the oldest one, until trunks can be chosen per call. */
+    public Optional<Trunk> outboundTrunk(String workspaceId) {
+        return db.execute().namedGet("select-outbound-trunk", workspaceId).map(row -> {
+            Map<String, Object> c = Db.columns(row);
+            return new Trunk((String) c.get("id"), (String) c.get("host"), ((Number) c.get("port")).intValue(),
+                    (String) c.get("transport"), (String) c.get("username"), (String) c.get("password_enc"));
+        });
+    }
+
+    /** The secret that signs the workspace's webhooks, or empty if none is set. */
+    public Optional<String> webhookSecret(String workspaceId) {
+        return db.execute().namedGet("select-webhook-secret", workspaceId)
+                .map(row -> (String) Db.columns(row).get("webhook_secret"));
+    }
+}

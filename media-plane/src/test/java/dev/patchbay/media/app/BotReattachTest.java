@@ -1,0 +1,111 @@
+package dev.patchbay.media.app;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.proto.media.v1.Answer;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.RouteDecision;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A bot stream that breaks (its process died) leaves the call up for the re-attach grace; a bot
+ * that attaches again with the token gets the caller's audio; nobody re-attaching ends the call.
+ */
+class BotReattachTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static MediaPlane plane;
+    private static TestControl control;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // testConfig sets a 2 s re-attach grace.
+        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
+        control = new TestControl(plane.grpcPort());
+        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+    }
+
+    @AfterAll
+    static void stop() {
+        control.close();
+        plane.close();
+    }
+
+    @Test
+    void aBrokenBotStreamWaitsForAReattachAndEndsWithoutOne() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(plane.sipPort());
+             DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            sip.request("INVITE", "echo", 1, "ra1", null, null, SipUdpClient.sdp(rtp.getLocalPort(), "0",
+                    "a=rtpmap:0 PCMU/8000\r\n"));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            String callId = offered.getCallId();
+            String token = offered.getOffered().getAttachToken();
+            TestControl.Bot first = control.attach(callId, token, AudioFormat.PCMU);
+            control.decide(RouteDecision.newBuilder().setCallId(callId).setAnswer(Answer.newBuilder()));
+            SipMessage ok = sip.finalResponseTo("1 INVITE", WAIT);
+            String toTag = ok.header("To").replaceAll(".*;tag=", "");
+            sip.request("ACK", "echo", 1, "ra1ack", toTag, null, null);
+            first.next(CallerToBot.MessageCase.ATTACHED, WAIT);
+            Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(ok.body());
+            assertTrue(m.find(), ok.body());
+            InetSocketAddress media = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+
+            // The bot's process dies: its stream is cancelled, not closed.
+            first.send.onError(new IllegalStateException("bot process killed"));
+            Thread.sleep(500); // well inside the 2 s grace, long enough for the media-plane to see the cancel
+            assertTrue(plane.calls().byId(callId).isPresent(), "the call is still up");
+
+            TestControl.Bot second = control.attach(callId, token, AudioFormat.PCMU);
+            second.next(CallerToBot.MessageCase.ATTACHED, WAIT);
+            for (int p = 0; p < 5; p++) {
+                sendPcmu(rtp, media, p);
+            }
+            assertEquals(160, second.next(CallerToBot.MessageCase.AUDIO, WAIT).getAudio().getPayload().size(),
+                    "the re-attached bot hears the caller");
+            // Past the first loss's grace, the call is still up because a bot came back.
+            Thread.sleep(2_000);
+            assertTrue(plane.calls().byId(callId).isPresent(), "a re-attach cancels the hang-up");
+
+            second.send.onError(new IllegalStateException("killed again"));
+            SipMessage bye = sip.nextRequest(Duration.ofSeconds(6));
+            assertTrue(bye.startLine().startsWith("BYE "), bye.startLine());
+            sip.respond(bye, 200, "OK");
+            ControlEvent hangup = control.next(ControlEvent.EventCase.HANGUP, callId, WAIT);
+            assertEquals(HangupCause.BOT_HANGUP, hangup.getHangup().getCause());
+            assertTrue(hangup.getHangup().getReason().contains("no bot re-attached"), hangup.getHangup().getReason());
+        }
+    }
+
+    private static void sendPcmu(DatagramSocket rtp, InetSocketAddress media, int p) throws java.io.IOException {
+        byte[] packet = new byte[12 + 160];
+        packet[0] = (byte) 0x80;
+        packet[2] = (byte) (p >> 8);
+        packet[3] = (byte) p;
+        int ts = p * 160;
+        packet[4] = (byte) (ts >> 24);
+        packet[5] = (byte) (ts >> 16);
+        packet[6] = (byte) (ts >> 8);
+        packet[7] = (byte) ts;
+        packet[11] = 0x42;
+        java.util.Arrays.fill(packet, 12, packet.length, (byte) 0x55);
+        rtp.send(new DatagramPacket(packet, packet.length, media));
+    }
+}
