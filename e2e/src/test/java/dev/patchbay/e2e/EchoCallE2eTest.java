@@ -51,6 +51,15 @@ class EchoCallE2eTest {
     private static MediaPlane media;
     private static ControlPlane control;
     private static int sipPort;
+    private static final Path VAR = tempDir();
+
+    private static Path tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("patchbay-var");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -98,6 +107,7 @@ class EchoCallE2eTest {
     static Config config(String module, Map<String, String> db, Map<String, String> overrides) {
         java.util.HashMap<String, String> all = new java.util.HashMap<>(db);
         all.putAll(overrides);
+        all.putIfAbsent("patchbay.var", VAR.toString());
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()

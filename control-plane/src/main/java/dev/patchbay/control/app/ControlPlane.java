@@ -1,7 +1,7 @@
 package dev.patchbay.control.app;
 
-import java.util.ArrayList;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,39 +9,55 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.api.ApiKeyAuth;
+import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.bot.BotAttachers;
 import dev.patchbay.control.call.BridgeLeases;
+import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
+import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Tenants;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
+import dev.patchbay.rest.Problems;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.SecretBox;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
-import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * The control-plane process, wired in one place: database, router, one Control stream per
- * media-plane node, and the HTTP server. Tests start it exactly like {@code main} does.
+ * The control-plane process, wired in one place: database, routing, call flow, one Control stream
+ * per media-plane node, and the HTTP server with the provider API. Tests start it exactly like
+ * {@code main} does.
  */
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    private static final long MAX_BODY = 64 * 1024;
 
     private final DbClient db;
-    private final List<MediaNodeLink> links;
-    private final ExecutorService routing;
+    private final MediaNodes nodes;
+    private final CallFlow flow;
+    private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final WebServer http;
 
-    private ControlPlane(DbClient db, List<MediaNodeLink> links, ExecutorService routing,
+    private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, ExecutorService workers,
                          ScheduledExecutorService timers, WebServer http) {
         this.db = db;
-        this.links = links;
-        this.routing = routing;
+        this.nodes = nodes;
+        this.flow = flow;
+        this.workers = workers;
         this.timers = timers;
         this.http = http;
     }
@@ -54,35 +70,40 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane start(Config root) {
         ControlConfig config = ControlConfig.from(root);
         requireFreePort(config);
+        SecretBox secrets = SecretBox.from(root);
         Config dbConfig = root.get("patchbay.db");
         Migrations.migrate(DbSettings.from(dbConfig));
         DbClient db = DbClient.create(dbConfig);
-        Router router = new Router(db);
-        ExecutorService routing = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("control-timers").daemon(true).factory());
         CallStore store = new CallStore(db, Clock.systemUTC());
+        Tenants tenants = new Tenants(db);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
-        CallFlow flow = new CallFlow(store, router, new BotAttachers(Unavailable.WSS), Unavailable.WEBHOOK,
-                Unavailable.CALLBACKS, leases, routing);
+        CallFlow flow = new CallFlow(store, new Router(db), new BotAttachers(Unavailable.WSS), Unavailable.WEBHOOK,
+                Unavailable.CALLBACKS, leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
-            MediaNodeLink link = new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers);
-            links.add(link);
-            link.connect();
+            links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));
         }
-        long renewMillis = config.bridgeLease().toMillis() / 3;
-        timers.scheduleWithFixedDelay(() -> routing.execute(() -> {
+        MediaNodes nodes = new MediaNodes(links);
+        links.forEach(MediaNodeLink::connect);
+        long renewMillis = Math.max(100, config.bridgeLease().toMillis() / 3);
+        timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             leases.renew();
-            links.stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
+            nodes.all().stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), new CallActions(store, nodes));
         WebServer http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .routing(r -> routing(r, links))
+                .maxPayloadSize(MAX_BODY)
+                .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
+                .routing(r -> routing(r, nodes, new ApiKeyAuth(tenants), calls))
                 .build()
                 .start();
-        return new ControlPlane(db, links, routing, timers, http);
+        LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
+        return new ControlPlane(db, nodes, flow, workers, timers, http);
     }
 
     /** Fails before anything starts, naming the setting, rather than with a bind stack trace later. */
@@ -100,16 +121,20 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** HTTP routes. The provider APIs of seed 001 will join /health here. */
-    static void routing(HttpRouting.Builder routing, List<MediaNodeLink> links) {
-        routing.get("/health", (req, res) -> {
-            StringBuilder nodes = new StringBuilder();
-            for (MediaNodeLink link : links) {
-                nodes.append(nodes.isEmpty() ? "" : ",").append("{\"node\":\"").append(link.node())
-                        .append("\",\"connected\":").append(link.connected()).append('}');
-            }
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send("{\"status\":\"UP\",\"media_nodes\":[" + nodes + "]}");
+    /** HTTP routes: health, then the provider API behind per-workspace API keys. */
+    static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
+        Problems.install(routing, "control-plane", LOG);
+        routing.addFilter(auth)
+                .get("/health", (req, res) -> {
+                    ObjectNode body = ApiJson.object().put("status", "UP");
+                    ArrayNode list = body.putArray("media_nodes");
+                    nodes.all().forEach(l -> list.addObject().put("node", l.node()).put("connected", l.connected()));
+                    ApiJson.send(res, Status.OK_200, body);
+                });
+        calls.routing(routing);
+        routing.any((req, res) -> {
+            throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
+                    + req.path().absolute().path());
         });
     }
 
@@ -118,14 +143,18 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public List<MediaNodeLink> links() {
-        return links;
+        return nodes.all();
+    }
+
+    public CallFlow flow() {
+        return flow;
     }
 
     @Override
     public void close() {
-        links.forEach(MediaNodeLink::close);
+        nodes.all().forEach(MediaNodeLink::close);
         http.stop();
-        routing.shutdown();
+        workers.shutdown();
         timers.shutdownNow();
         db.close();
         LOG.info("control-plane stopped");

@@ -27,7 +27,8 @@ class ControlPlaneStartTest {
                         "patchbay.db.connection.url", "jdbc:h2:file:" + dir.resolve("db") + ";DATABASE_TO_LOWER=TRUE",
                         "patchbay.control.server.host", "127.0.0.1",
                         "patchbay.control.server.port", Integer.toString(port),
-                        "patchbay.control.media.nodes", "127.0.0.1:1")))
+                        "patchbay.control.media.nodes", "127.0.0.1:1",
+                        "patchbay.var", dir.toString())))
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
     }
@@ -38,7 +39,7 @@ class ControlPlaneStartTest {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + plane.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
-            assertTrue(r.body().contains("\"node\":\"127.0.0.1:1\",\"connected\":false"), r.body());
+            assertTrue(r.body().contains("{\"node\":\"127.0.0.1:1\",\"connected\":false}"), r.body());
         }
     }
 

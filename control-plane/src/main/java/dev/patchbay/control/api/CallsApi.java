@@ -1,0 +1,247 @@
+package dev.patchbay.control.api;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.OutboundDialer;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
+import dev.patchbay.schema.Db;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The provider API of seed 001: place a call, read it, act on it. Every request is scoped to the
+ * API key's workspace; another workspace's call answers 404 exactly like a call that never existed.
+ */
+public final class CallsApi {
+
+    private static final List<String> CREATE_FIELDS = List.of("to", "from", "websocket_url", "callback_url", "dialect",
+            "sample_rate", "custom_parameters");
+    private static final Set<String> DIALECTS = Set.of("twilio", "jambonz", "plivo");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CallStore store;
+    private final OutboundDialer dialer;
+    private final CallActions actions;
+
+    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions) {
+        this.store = store;
+        this.dialer = dialer;
+        this.actions = actions;
+    }
+
+    public void routing(HttpRules rules) {
+        rules.post("/v1/calls", this::create)
+                .get("/v1/calls/{id}", (req, res) -> ApiJson.send(res, Status.OK_200, CallJson.call(call(req))))
+                .get("/v1/calls/{id}/events", this::events)
+                .post("/v1/calls/{id}/hangup", this::hangup)
+                .post("/v1/calls/{id}/transfer", this::transfer)
+                .post("/v1/calls/{id}/dtmf", this::dtmf);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        String workspace = ApiKeyAuth.caller(req).workspaceId();
+        Optional<String> key = req.headers().first(HeaderNames.create("Idempotency-Key"));
+        if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
+            throw ProblemException.invalid("Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    List.of(new FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")));
+        }
+        JsonBody body = ApiJson.read(req, CREATE_FIELDS);
+        OutboundDialer.Request request = validate(workspace, body, key.orElse(null));
+        if (key.isPresent()) {
+            Optional<CallStore.Idempotent> earlier = store.byIdempotencyKey(workspace, key.get());
+            if (earlier.isPresent()) {
+                replay(res, earlier.get(), request.requestHash());
+                return;
+            }
+        }
+        CallRecord call;
+        try {
+            call = dialer.place(request);
+        } catch (OutboundDialer.Refused e) {
+            List<FieldError> errors = e.field() == null ? List.of() : List.of(new FieldError(e.field(), e.getMessage()));
+            ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), errors);
+            throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
+        } catch (io.helidon.dbclient.DbClientException e) {
+            if (key.isPresent() && Db.uniqueViolation(e)) {
+                // Two requests with one key raced; the other one won. Answer as its replay.
+                replay(res, store.byIdempotencyKey(workspace, key.get()).orElseThrow(), request.requestHash());
+                return;
+            }
+            throw e;
+        }
+        res.header(HeaderNames.LOCATION, "/v1/calls/" + call.id());
+        ApiJson.send(res, Status.CREATED_201, CallJson.call(call));
+    }
+
+    /** Stripe's rule: the same key with the same body replays the first answer; a different body is an error. */
+    private static void replay(ServerResponse res, CallStore.Idempotent earlier, String requestHash) {
+        if (!requestHash.equals(earlier.requestHash())) {
+            throw ProblemException.of(422, "this Idempotency-Key was used for a different request; use a new key",
+                    new FieldError("Idempotency-Key", "was used with a different body"));
+        }
+        res.header("Idempotent-Replayed", "true");
+        ApiJson.send(res, Status.OK_200, CallJson.call(earlier.call()));
+    }
+
+    private static OutboundDialer.Request validate(String workspace, JsonBody body, String key) {
+        Optional<String> to = body.string("to");
+        Optional<String> from = body.string("from");
+        Optional<String> ws = body.string("websocket_url");
+        Optional<String> callback = body.string("callback_url");
+        Optional<String> dialect = body.string("dialect");
+        Optional<Long> rate = body.integer("sample_rate");
+        Optional<Map<String, String>> params = body.stringMap("custom_parameters");
+        body.requireShape();
+        List<FieldError> errors = new ArrayList<>();
+        String toValue = to.map(String::strip).orElse("");
+        if (!E164.matcher(toValue).matches() && !(toValue.startsWith("sip:") && toValue.indexOf('@') > 4)) {
+            errors.add(new FieldError("to", "is required: an E.164 number such as +919494865411, or a sip: URI"));
+        }
+        String fromValue = from.map(String::strip).orElse("");
+        if (!E164.matcher(fromValue).matches()) {
+            errors.add(new FieldError("from", "is required: the caller ID as an E.164 number such as +918035735900"));
+        }
+        checkUrl(errors, "websocket_url", ws.orElse(null), Set.of("ws", "wss"), true);
+        checkUrl(errors, "callback_url", callback.orElse(null), Set.of("http", "https"), false);
+        String dialectValue = dialect.orElse("twilio");
+        if (!DIALECTS.contains(dialectValue)) {
+            errors.add(new FieldError("dialect", "must be one of twilio, jambonz, plivo"));
+        }
+        long rateValue = rate.orElse(8000L);
+        if (rateValue != 8000 && rateValue != 16000) {
+            errors.add(new FieldError("sample_rate", "must be 8000 or 16000"));
+        } else if (rateValue == 16000 && dialectValue.equals("twilio")) {
+            errors.add(new FieldError("sample_rate", "the twilio dialect is 8 kHz mu-law only; use jambonz or plivo for 16000"));
+        }
+        Map<String, String> paramValue = params.orElse(Map.of());
+        if (paramValue.size() > 32 || paramValue.entrySet().stream().anyMatch(e -> e.getKey().length() > 128 || e.getValue().length() > 1024)) {
+            errors.add(new FieldError("custom_parameters", "at most 32 entries, names up to 128 and values up to 1024 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the call request has invalid fields", errors);
+        }
+        String paramsJson = paramValue.isEmpty() ? null : write(paramValue);
+        CallRecord.Stream stream = new CallRecord.Stream(ws.orElseThrow().strip(), dialectValue, (int) rateValue, paramsJson);
+        String hash = sha256(String.join("\n", toValue, fromValue, stream.url(), callback.orElse(""), dialectValue,
+                Long.toString(rateValue), paramsJson == null ? "" : paramsJson));
+        return new OutboundDialer.Request(workspace, toValue, fromValue, stream, callback.map(String::strip).orElse(null),
+                key, hash);
+    }
+
+    private static void checkUrl(List<FieldError> errors, String field, String value, Set<String> schemes, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                errors.add(new FieldError(field, "is required: a " + String.join(" or ", schemes.stream().sorted().toList()) + " URL"));
+            }
+            return;
+        }
+        try {
+            URI uri = new URI(value.strip());
+            if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
+                    || uri.getHost() == null || value.length() > 2048) {
+                errors.add(new FieldError(field, "must be an absolute " + String.join(" or ", schemes.stream().sorted().toList())
+                        + " URL with a host, at most 2048 characters"));
+            }
+        } catch (URISyntaxException e) {
+            errors.add(new FieldError(field, "is not a URL: " + e.getReason()));
+        }
+    }
+
+    private CallRecord call(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        return store.find(ApiKeyAuth.caller(req).workspaceId(), id)
+                .orElseThrow(() -> ProblemException.notFound("there is no call " + id + " in this workspace", "id"));
+    }
+
+    private void events(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        ObjectNode out = ApiJson.object().put("call_id", call.id());
+        ArrayNode list = out.putArray("events");
+        store.events(call.id()).forEach(e -> list.add(CallJson.event(e)));
+        ApiJson.send(res, Status.OK_200, out);
+    }
+
+    private void hangup(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        act(() -> actions.hangup(call, "hung up through the API"));
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "hangup"));
+    }
+
+    private void transfer(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        JsonBody body = ApiJson.read(req, List.of("to"));
+        Optional<String> to = body.string("to");
+        body.requireShape();
+        String target = act(() -> actions.transfer(call, to.orElse(null)));
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "transfer")
+                .put("refer_to", target));
+    }
+
+    private void dtmf(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        JsonBody body = ApiJson.read(req, List.of("digits"));
+        Optional<String> digits = body.string("digits");
+        body.requireShape();
+        act(() -> actions.dtmf(call, digits.orElse(null)));
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "dtmf")
+                .put("digits", digits.orElse("")));
+    }
+
+    private static void act(Runnable action) {
+        act(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private static <T> T act(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (CallActions.Refused e) {
+            List<FieldError> errors = e.field() == null ? List.of() : List.of(new FieldError(e.field(), e.getMessage()));
+            ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), errors);
+            throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
+        }
+    }
+
+    private static String write(Map<String, String> params) {
+        try {
+            return JSON.writeValueAsString(params);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.patchbay.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+import dev.patchbay.control.app.ControlPlane;
+import dev.patchbay.media.app.MediaConfig;
+import dev.patchbay.media.app.MediaPlane;
+import dev.patchbay.media.app.TlsSettings;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.testing.TestDb;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * A media-plane and a control-plane on loopback against a fresh PostgreSQL schema, configured from
+ * their shipped application.yaml plus test overrides. Tests add tenants with plain SQL.
+ */
+final class Gateway implements AutoCloseable {
+
+    static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    final TestDb db = new TestDb();
+    final Path var;
+    final int sipPort;
+    final MediaPlane media;
+    private final Map<String, String> controlOverrides;
+    ControlPlane control;
+
+    Gateway(Map<String, String> controlOverrides) throws IOException {
+        this.controlOverrides = controlOverrides;
+        Migrations.migrate(db.settings());
+        var = Files.createTempDirectory("patchbay-var");
+        sipPort = Ports.freeUdpAndTcp();
+        int rtpBase = Ports.rtpBase(200);
+        media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
+                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
+                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15)));
+        startControl();
+    }
+
+    /** (Re)starts the control-plane, e.g. after a test killed it mid-call. */
+    void startControl() {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "patchbay.db.connection.url", db.url(),
+                "patchbay.db.connection.username", TestDb.USER,
+                "patchbay.db.connection.password", TestDb.PASSWORD,
+                "patchbay.var", var.toString(),
+                "patchbay.secrets.key", SECRETS_KEY,
+                "patchbay.control.server.host", "127.0.0.1",
+                "patchbay.control.server.port", "0",
+                "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort()));
+        all.putAll(controlOverrides);
+        control = ControlPlane.start(Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(all))
+                .addSource(ConfigSources.file(Path.of("..", "control-plane", "src/main/resources/application.yaml")))
+                .build());
+    }
+
+    void sql(String... statements) {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
+             Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds a workspace with an API key; returns the Bearer token {@code <id>.<secret>}. */
+    String workspaceWithKey(String workspace, boolean enabled) {
+        String keyId = "key_" + workspace;
+        String secret = "secret-of-" + workspace;
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('" + workspace + "', 'W', " + enabled
+                        + ", CURRENT_TIMESTAMP)",
+                "INSERT INTO api_keys (id, workspace_id, name, secret_sha256, created_at) VALUES ('" + keyId + "', '"
+                        + workspace + "', 'test', '" + hash + "', CURRENT_TIMESTAMP)");
+        return keyId + "." + secret;
+    }
+
+    void trunk(String workspace, int port) {
+        sql("INSERT INTO trunks (id, workspace_id, name, host, port, transport, created_at) VALUES ('tr_" + workspace
+                + "', '" + workspace + "', 'SIPp', '127.0.0.1', " + port + ", 'udp', CURRENT_TIMESTAMP)");
+    }
+
+    HttpResponse<String> http(String method, String path, String token, String json, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void closeControl() {
+        if (control != null) {
+            control.close();
+            control = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeControl();
+        media.close();
+        db.close();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.patchbay.e2e;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.Sipp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The provider API's contract: keys per workspace, precise problems, idempotent creation, scoping. */
+class ProviderApiE2eTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Gateway gw;
+    private static String keyA;
+    private static String keyB;
+    private static String keyOff;
+    private static int trunkPort;
+    private static Process uas;
+    private static Path sippDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = new Gateway(Map.of());
+        keyA = gw.workspaceWithKey("ws_a", true);
+        keyB = gw.workspaceWithKey("ws_b", true);
+        keyOff = gw.workspaceWithKey("ws_off", false);
+        trunkPort = Ports.freeUdpAndTcp();
+        gw.trunk("ws_a", trunkPort);
+        sippDir = Sipp.workDir();
+        // A far end that answers every call and waits for the BYE.
+        uas = Sipp.start(sippDir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(trunkPort), "-m", "10"));
+        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (uas != null) {
+            uas.destroyForcibly();
+        }
+        gw.close();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static String body(String to) {
+        return "{\"to\":\"" + to + "\",\"from\":\"+918035735900\",\"websocket_url\":\"wss://bot.example/stream/1\","
+                + "\"callback_url\":\"https://cb.example/hangup\",\"custom_parameters\":{\"lead\":\"42\"}}";
+    }
+
+    @Test
+    void everyV1PathNeedsAValidKeyOfAnEnabledWorkspace() throws Exception {
+        HttpResponse<String> none = gw.http("GET", "/v1/calls/CA00", null, null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").contains("Bearer"));
+        assertEquals("application/problem+json", none.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("Authorization", json(none).get("errors").get(0).get("field").asText());
+        assertEquals(401, gw.http("GET", "/v1/no-such-path", null, null).statusCode(), "unknown paths reveal nothing");
+        assertEquals(401, gw.http("GET", "/v1/calls/CA00", "key_ws_a.wrong", null).statusCode());
+        assertEquals(403, gw.http("GET", "/v1/calls/CA00", keyOff, null).statusCode());
+        String basic = Base64.getEncoder().encodeToString("key_ws_a:secret-of-ws_a".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> viaBasic = gw.http("GET", "/v1/calls/CA00", null, null, "Authorization", "Basic " + basic);
+        assertEquals(404, viaBasic.statusCode(), "Basic auth as Twilio clients send it is accepted");
+        assertEquals(200, gw.http("GET", "/health", null, null).statusCode(), "health needs no key");
+    }
+
+    @Test
+    void invalidRequestsNameEveryBadField() throws Exception {
+        HttpResponse<String> r = gw.http("POST", "/v1/calls", keyA, "{\"to\":\"12345\",\"from\":\"nope\","
+                + "\"websocket_url\":\"http://x\",\"dialect\":\"klingon\",\"sample_rate\":44100}");
+        assertEquals(422, r.statusCode(), r.body());
+        List<String> fields = new java.util.ArrayList<>();
+        json(r).get("errors").forEach(e -> fields.add(e.get("field").asText()));
+        assertEquals(List.of("to", "from", "websocket_url", "dialect", "sample_rate"), fields);
+
+        HttpResponse<String> shape = gw.http("POST", "/v1/calls", keyA, "{\"to\":1,\"colour\":\"red\"}");
+        assertEquals(400, shape.statusCode());
+        assertTrue(shape.body().contains("\"colour\"") && shape.body().contains("\"to\""), shape.body());
+        assertEquals(400, gw.http("POST", "/v1/calls", keyA, "{not json").statusCode());
+        assertEquals(422, gw.http("POST", "/v1/calls", keyB, body("+919494865411")).statusCode(),
+                "a workspace without an outbound trunk is told to add one");
+    }
+
+    @Test
+    void anIdempotencyKeyReplaysTheFirstCallAndRefusesADifferentBody() throws Exception {
+        HttpResponse<String> first = gw.http("POST", "/v1/calls", keyA, body("+919494865411"), "Idempotency-Key", "order-1");
+        assertEquals(201, first.statusCode(), first.body());
+        JsonNode call = json(first);
+        String id = call.get("call_id").asText();
+        assertTrue(id.matches("CA[0-9a-f]{32}"), id);
+        assertEquals("/v1/calls/" + id, first.headers().firstValue("Location").orElse(""));
+        assertEquals("outbound", call.get("direction").asText());
+        assertEquals("+919494865411", call.get("to").asText());
+
+        HttpResponse<String> again = gw.http("POST", "/v1/calls", keyA, body("+919494865411"), "Idempotency-Key", "order-1");
+        assertEquals(200, again.statusCode());
+        assertEquals(id, json(again).get("call_id").asText());
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+        HttpResponse<String> other = gw.http("POST", "/v1/calls", keyA, body("+919494865499"), "Idempotency-Key", "order-1");
+        assertEquals(422, other.statusCode());
+        assertEquals("Idempotency-Key", json(other).get("errors").get(0).get("field").asText());
+
+        // Another workspace cannot see the call, and the call's history is readable by its owner.
+        assertEquals(404, gw.http("GET", "/v1/calls/" + id, keyB, null).statusCode());
+        JsonNode events = json(gw.http("GET", "/v1/calls/" + id + "/events", keyA, null));
+        assertEquals("queued", events.get("events").get(0).get("type").asText());
+        assertNotNull(events.get("events").get(0).get("at").asText());
+    }
+
+    @Test
+    void actionsOnAnEndedCallAreConflicts() throws Exception {
+        String id = json(gw.http("POST", "/v1/calls", keyA, body("+919494865412"))).get("call_id").asText();
+        Await.until(() -> {
+            try {
+                return json(gw.http("GET", "/v1/calls/" + id, keyA, null)).get("status").asText().equals("in-progress");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(10), "the far end to answer");
+        HttpResponse<String> badDigits = gw.http("POST", "/v1/calls/" + id + "/dtmf", keyA, "{\"digits\":\"12x\"}");
+        assertEquals(422, badDigits.statusCode(), badDigits.body());
+        assertEquals(202, gw.http("POST", "/v1/calls/" + id + "/hangup", keyA, "{}").statusCode());
+        Await.until(() -> {
+            try {
+                return json(gw.http("GET", "/v1/calls/" + id, keyA, null)).get("status").asText().equals("completed");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(10), "the call to end");
+        HttpResponse<String> late = gw.http("POST", "/v1/calls/" + id + "/hangup", keyA, "{}");
+        assertEquals(409, late.statusCode());
+        assertEquals(409, gw.http("POST", "/v1/calls/" + id + "/transfer", keyA, "{\"to\":\"+14155550100\"}").statusCode());
+    }
+}
