@@ -42,7 +42,7 @@ final class Gateway implements AutoCloseable {
     private final Map<String, String> controlOverrides;
     ControlPlane control;
 
-    Gateway(Map<String, String> controlOverrides) throws IOException {
+    Gateway(Map<String, String> controlOverrides) throws Exception {
         this.controlOverrides = controlOverrides;
         Migrations.migrate(db.settings());
         var = Files.createTempDirectory("patchbay-var");

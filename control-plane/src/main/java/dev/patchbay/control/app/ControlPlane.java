@@ -48,15 +48,17 @@ public final class ControlPlane implements AutoCloseable {
     private final DbClient db;
     private final MediaNodes nodes;
     private final CallFlow flow;
+    private final BridgeLeases leases;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final WebServer http;
 
-    private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, ExecutorService workers,
+    private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, ExecutorService workers,
                          ScheduledExecutorService timers, WebServer http) {
         this.db = db;
         this.nodes = nodes;
         this.flow = flow;
+        this.leases = leases;
         this.workers = workers;
         this.timers = timers;
         this.http = http;
@@ -103,7 +105,7 @@ public final class ControlPlane implements AutoCloseable {
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, workers, timers, http);
+        return new ControlPlane(db, nodes, flow, leases, workers, timers, http);
     }
 
     /** Fails before anything starts, naming the setting, rather than with a bind stack trace later. */
@@ -152,10 +154,13 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
+        // Calls keep their media: the media-plane waits for another replica to re-attach them.
+        flow.detachAll();
+        leases.releaseAll();
         nodes.all().forEach(MediaNodeLink::close);
         http.stop();
         workers.shutdown();
-        timers.shutdownNow();
         db.close();
         LOG.info("control-plane stopped");
     }

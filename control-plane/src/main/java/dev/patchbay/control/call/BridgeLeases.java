@@ -39,6 +39,18 @@ public final class BridgeLeases {
         return store.leaseBridge(callId, owner, store.now().plus(length));
     }
 
+    /** On a clean stop: other replicas may take this one's calls at once. */
+    public void releaseAll() {
+        try {
+            long n = store.releaseLeases(owner);
+            if (n > 0) {
+                LOG.info(() -> "released the bridges of " + n + " live calls for other replicas to take over");
+            }
+        } catch (DbClientException e) {
+            LOG.warning(() -> "releasing bridge leases failed (" + e.getMessage() + "); they lapse on their own");
+        }
+    }
+
     /** Extends every lease this replica holds; run at a third of the lease length. */
     public void renew() {
         try {

@@ -192,7 +192,10 @@ public final class CallFlow implements MediaNodeLink.Listener {
     /** Also run periodically: a replica that dies while this one stays connected leaves orphans too. */
     public void adoptOrphans(MediaNodeLink link) {
         try {
-            for (CallRecord call : store.orphanedBridges(link.node())) {
+            for (CallRecord call : store.orphanedBridges(link.node(), leases.owner())) {
+                if (attached.containsKey(call.id())) {
+                    continue; // still bridged here: the stream to the node blinked, the bridge did not
+                }
                 LOG.info(() -> "call " + call.id() + ": re-attaching its bot after its bridge owner went away");
                 store.event(call.id(), "bridge-adopted", "by " + leases.owner());
                 enqueue(call.id(), () -> attach(link, call));
@@ -215,6 +218,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 store.find(id).ifPresent(callbacks::ended);
             }
         }).whenComplete((v, e) -> tails.remove(id));
+    }
+
+    /** Detaches every bot without hanging up, for a clean stop; another replica takes the calls over. */
+    public void detachAll() {
+        attached.values().forEach(BotAttacher.Attachment::close);
+        attached.clear();
     }
 
     /** Live attachments, for tests and metrics. */

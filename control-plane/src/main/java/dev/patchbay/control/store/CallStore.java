@@ -132,10 +132,19 @@ public final class CallStore {
         return db.execute().namedUpdate("renew-bridge-leases", Db.utc(until), owner);
     }
 
-    /** Live calls on a media node whose bridge nobody holds: a replica died or restarted. */
-    public List<CallRecord> orphanedBridges(String mediaNode) {
-        return Db.list(db.execute().namedQuery("select-orphaned-bridges", mediaNode, Db.utc(clock.instant())),
+    /**
+     * Live calls on a media node whose bridge nobody holds: its replica died, or stopped. Calls
+     * leased under {@code owner} are included, for a replica restarted under the same name; the
+     * caller skips those it still bridges.
+     */
+    public List<CallRecord> orphanedBridges(String mediaNode, String owner) {
+        return Db.list(db.execute().namedQuery("select-orphaned-bridges", mediaNode, Db.utc(clock.instant()), owner),
                 CallStore::call);
+    }
+
+    /** Lets every lease of {@code owner} lapse now; returns how many calls it gave up. */
+    public long releaseLeases(String owner) {
+        return db.execute().namedUpdate("release-bridge-leases", Db.utc(clock.instant().minusMillis(1)), owner);
     }
 
     private static CallRecord call(DbRow row) {

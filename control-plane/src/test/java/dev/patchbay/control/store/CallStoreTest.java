@@ -138,18 +138,24 @@ class CallStoreTest {
         store.insert(call("CA05", "ws_a", CallStatus.QUEUED, "wss://bot.example/s"), null, null, "placed");
         assertFalse(store.leaseBridge("CA05", "r1", CLOCK.instant().plusSeconds(10)), "only live calls are bridged");
         store.advance("CA05", CallStatus.IN_PROGRESS, "200");
-        assertEquals(List.of("CA05"), store.orphanedBridges("127.0.0.1:9090").stream().map(CallRecord::id)
+        assertEquals(List.of("CA05"), store.orphanedBridges("127.0.0.1:9090", "nobody").stream().map(CallRecord::id)
                 .filter("CA05"::equals).toList());
         assertTrue(store.leaseBridge("CA05", "r1", CLOCK.instant().plusSeconds(10)));
         assertFalse(store.leaseBridge("CA05", "r2", CLOCK.instant().plusSeconds(10)), "r1 holds it");
-        assertTrue(store.orphanedBridges("127.0.0.1:9090").stream().noneMatch(c -> c.id().equals("CA05")));
+        assertTrue(store.orphanedBridges("127.0.0.1:9090", "nobody").stream().noneMatch(c -> c.id().equals("CA05")));
         CLOCK.advance(Duration.ofSeconds(5));
         assertEquals(1, store.renewLeases("r1", CLOCK.instant().plusSeconds(10)));
         CLOCK.advance(Duration.ofSeconds(9));
         assertFalse(store.leaseBridge("CA05", "r2", CLOCK.instant().plusSeconds(10)), "renewed, so still r1's");
         CLOCK.advance(Duration.ofSeconds(2));
-        assertTrue(store.orphanedBridges("127.0.0.1:9090").stream().anyMatch(c -> c.id().equals("CA05")), "r1 went quiet");
+        assertTrue(store.orphanedBridges("127.0.0.1:9090", "nobody").stream().anyMatch(c -> c.id().equals("CA05")), "r1 went quiet");
         assertTrue(store.leaseBridge("CA05", "r2", CLOCK.instant().plusSeconds(10)), "r2 takes over");
+        assertTrue(store.orphanedBridges("127.0.0.1:9090", "r2").stream().anyMatch(c -> c.id().equals("CA05")),
+                "a restarted r2 finds its own calls");
+        assertEquals(1, store.releaseLeases("r2"));
+        assertTrue(store.orphanedBridges("127.0.0.1:9090", "r3").stream().anyMatch(c -> c.id().equals("CA05")),
+                "released on a clean stop: anyone may take it");
+        assertTrue(store.leaseBridge("CA05", "r2", CLOCK.instant().plusSeconds(10)));
         store.end("CA05", CallStatus.COMPLETED, "caller_bye", 200, null, null);
         assertEquals(0, store.renewLeases("r2", CLOCK.instant().plusSeconds(10)), "ending a call ends its lease");
         assertNull(store.find("CA05").orElseThrow().reason());

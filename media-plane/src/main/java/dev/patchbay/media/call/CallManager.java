@@ -194,12 +194,17 @@ public final class CallManager {
 
     /** Asks the control-plane what to do; rejects with 503 when none is connected. */
     public void offer(Call call, CallOffered offered) {
+        // The timer starts before the offer leaves: once it has, the decision, the 200 OK and the ACK
+        // may all happen on other threads before this one runs again, and a timer set after them
+        // would hang up a live call. Answering replaces it; the state check is a second guard.
+        call.timer(timers.schedule(() -> {
+            if (call.state() instanceof CallState.Offered) {
+                end(call, HangupCause.ROUTE_TIMEOUT, 503, "no route decision within " + policy.routeTimeout().toMillis() + " ms");
+            }
+        }, policy.routeTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (!control.offer(call, offered)) {
             end(call, HangupCause.ROUTE_TIMEOUT, 503, "no control-plane is connected to this media-plane");
-            return;
         }
-        call.timer(timers.schedule(() -> end(call, HangupCause.ROUTE_TIMEOUT, 503, "no route decision within "
-                + policy.routeTimeout().toMillis() + " ms"), policy.routeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Carries out a control-plane decision. Decisions for unknown or ended calls are ignored. */

@@ -1,6 +1,7 @@
 package dev.patchbay.media.grpc;
 
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -18,13 +19,18 @@ import io.grpc.stub.StreamObserver;
 /**
  * The control-plane replicas connected to this node. Offers are spread round-robin; each call's
  * events go back to the replica that took it, or to another one if that replica has gone, which is
- * how a surviving replica takes over the calls of a dead one.
+ * how a surviving replica takes over the calls of a dead one. A hang-up that finds no replica at all
+ * waits for the next one to connect.
  */
 public final class ControlHub implements ControlChannel {
 
     private static final Logger LOG = Logger.getLogger(ControlHub.class.getName());
 
+    /** Hang-ups nobody could be told of: kept for the next replica so no call record stays open. */
+    static final int UNDELIVERED_HANGUPS = 10_000;
+
     private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
+    private final ArrayBlockingQueue<ControlEvent> undelivered = new ArrayBlockingQueue<>(UNDELIVERED_HANGUPS);
     private final AtomicInteger next = new AtomicInteger();
     private final CallManager calls;
 
@@ -59,8 +65,23 @@ public final class ControlHub implements ControlChannel {
         }
         ControlStream other = pick();
         if (other == null || !other.send(e)) {
-            // Expected when the call was refused for want of a control-plane; nobody is there to tell.
             LOG.fine(() -> "no control-plane connected to receive " + e.getEventCase() + " for " + call);
+            if (e.getEventCase() == ControlEvent.EventCase.HANGUP) {
+                // The oldest goes first when full: a bound, because no replica may ever come.
+                while (!undelivered.offer(e)) {
+                    undelivered.poll();
+                }
+            }
+        }
+    }
+
+    /** Hands the hang-ups that happened while no replica listened to one that has just said hello. */
+    private void flushUndelivered(ControlStream to) {
+        for (ControlEvent e = undelivered.poll(); e != null; e = undelivered.poll()) {
+            if (!to.send(e)) {
+                undelivered.offer(e);
+                return;
+            }
         }
     }
 
@@ -113,6 +134,7 @@ public final class ControlHub implements ControlChannel {
                     if (!streams.contains(this)) {
                         streams.add(this);
                         LOG.info(() -> "control-plane " + replica + " connected");
+                        flushUndelivered(this);
                     }
                 }
                 case DECISION -> {

@@ -94,6 +94,27 @@ class BotReattachTest {
         }
     }
 
+    @Test
+    void aHangupWhileNoReplicaListensReachesTheNextOneToConnect() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(plane.sipPort())) {
+            sip.request("INVITE", "echo", 1, "nr1", null, null, SipUdpClient.sdp(40000, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.newBuilder()));
+            SipMessage ok = sip.finalResponseTo("1 INVITE", WAIT);
+            String toTag = ok.header("To").replaceAll(".*;tag=", "");
+            sip.request("ACK", "echo", 1, "nr1ack", toTag, null, null);
+
+            control.close(); // the only replica goes away
+            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 0, "the replica to be gone");
+            sip.request("BYE", "echo", 2, "nr1bye", toTag, null, null);
+            assertEquals(200, sip.finalResponseTo("2 BYE", WAIT).status());
+
+            control = new TestControl(plane.grpcPort());
+            ControlEvent hangup = control.next(ControlEvent.EventCase.HANGUP, offered.getCallId(), WAIT);
+            assertEquals(HangupCause.CALLER_BYE, hangup.getHangup().getCause());
+        }
+    }
+
     private static void sendPcmu(DatagramSocket rtp, InetSocketAddress media, int p) throws java.io.IOException {
         byte[] packet = new byte[12 + 160];
         packet[0] = (byte) 0x80;
