@@ -1,0 +1,30 @@
+package dev.patchbay.control.wss;
+
+/**
+ * G.711 mu-law encoding for bots that send linear audio on a mu-law stream. Follows Sun's g711.c
+ * (negation for negative samples), as the media-plane's own encoder does.
+ */
+final class Mulaw {
+
+    private static final int BIAS = 0x84;
+
+    private Mulaw() {
+    }
+
+    static byte encode(short sample) {
+        int pcm = sample;
+        int mask;
+        if (pcm < 0) {
+            pcm = BIAS - pcm;
+            mask = 0x7F;
+        } else {
+            pcm += BIAS;
+            mask = 0xFF;
+        }
+        int seg = 32 - Integer.numberOfLeadingZeros(pcm >> 8); // the first segment whose end (0xFF << seg | 0xFF) holds pcm
+        if (seg >= 8) {
+            return (byte) (0x7F ^ mask);
+        }
+        return (byte) (((seg << 4) | ((pcm >> (seg + 3)) & 0xF)) ^ mask);
+    }
+}
