@@ -14,6 +14,7 @@ import dev.patchbay.proto.media.v1.AudioFrame;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.Clear;
+import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.Mark;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
@@ -48,6 +49,8 @@ public final class WssBridge implements AutoCloseable {
     private final AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Connecting());
     private volatile StreamObserver<BotToCaller> up;
     private volatile String endReason = "";
+    /** Why this bridge hung the call up, once it has. */
+    private volatile String hungUp;
 
     private WssBridge(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
         this.mediaNode = mediaNode;
@@ -234,6 +237,7 @@ public final class WssBridge implements AutoCloseable {
     }
 
     private void hangup(String reason) {
+        hungUp = reason;
         MediaPlaneGrpc.newStub(mediaNode).hangup(HangupRequest.newBuilder().setCallId(target.callId()).setReason(reason).build(),
                 new Logged<>("hangup"));
     }
@@ -335,6 +339,12 @@ public final class WssBridge implements AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
+            String ours = hungUp;
+            if (ours != null) {
+                // Our Hangup can overtake the attach on its way to the media-plane; the call ended as we asked.
+                callEnded(HangupCause.BOT_HANGUP + ": " + ours);
+                return;
+            }
             Status s = Status.fromThrowable(t);
             String reason = "audio stream failed: " + s.getCode() + (s.getDescription() == null ? "" : " " + s.getDescription());
             hangup(reason);
