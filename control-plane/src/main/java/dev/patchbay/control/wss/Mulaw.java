@@ -1,8 +1,9 @@
 package dev.patchbay.control.wss;
 
 /**
- * G.711 mu-law encoding for bots that send linear audio on a mu-law stream. Follows Sun's g711.c
- * (negation for negative samples), as the media-plane's own encoder does.
+ * G.711 mu-law encoding for Plivo bots that send L16 on a mu-law stream: Sun g711.c's 16-bit
+ * {@code linear2ulaw} (negative samples negated, low bits truncated). It equals the media-plane's encoder
+ * on the 14-bit-aligned inputs G.711 defines; elsewhere the media-plane rounds, one step at most apart.
  */
 final class Mulaw {
 
