@@ -72,6 +72,5 @@ class PlivoDialectTest {
         assertEquals((byte) 0x7F, Mulaw.encode((short) -1));
         assertEquals((byte) 0x80, Mulaw.encode(Short.MAX_VALUE));
         assertEquals((byte) 0x00, Mulaw.encode(Short.MIN_VALUE));
-        assertEquals((byte) 0x00, Mulaw.encode((short) -31611), "negated, not one's-complemented as G.191 would give 0x01");
     }
 }
