@@ -37,7 +37,9 @@ public record BridgeTarget(String callId, String attachToken, URI url, String di
             throw new IllegalArgumentException("sample rate " + sampleRate + " for call " + callId + " must be 8000 or 16000");
         }
         dialect = dialect == null || dialect.isBlank() ? "twilio" : dialect.strip().toLowerCase(java.util.Locale.ROOT);
-        customParameters = customParameters == null ? Map.of() : Map.copyOf(customParameters);
+        // The caller's order is kept, so the bot sees the parameters as they were configured.
+        customParameters = customParameters == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
         accountId = accountId == null ? "" : accountId;
         from = from == null ? "" : from;
         to = to == null ? "" : to;
