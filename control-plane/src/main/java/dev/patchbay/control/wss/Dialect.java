@@ -8,8 +8,9 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 
 /**
  * One bot wire protocol: translates the call's Audio stream to WebSocket messages and back. An instance
- * belongs to one bridge and keeps that stream's counters; it is called by one thread at a time.
- * The {@code boolean} encoders return false when the bot is not told about the event.
+ * belongs to one bridge and keeps that stream's counters. The encoders are called by the bridge's sender,
+ * one at a time, and return false when the bot is not told about the event; the decoders are called by
+ * the socket's listener, one message at a time, possibly alongside an encoder.
  */
 sealed interface Dialect permits TwilioDialect, JambonzDialect, PlivoDialect {
 

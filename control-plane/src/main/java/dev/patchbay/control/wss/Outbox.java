@@ -101,6 +101,7 @@ final class Outbox {
     }
 
     private void pump() {
+        trim(); // also while a send is stuck, so a stalled bot never grows the queue past the limit
         while (inFlight.get() == null) {
             Phase p = phase.get();
             if (p instanceof Phase.Ended) {

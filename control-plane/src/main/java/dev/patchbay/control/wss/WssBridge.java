@@ -246,8 +246,10 @@ public final class WssBridge implements AutoCloseable {
     @Override
     public void close() {
         Phase was = phase.get();
-        if (was instanceof Phase.Open open) {
-            open.socket().sendClose(1001, "gateway going away");
+        if (was instanceof Phase.Open open && phase.compareAndSet(was, new Phase.Closing(open.socket()))) {
+            WebSocket ws = open.socket();
+            ws.sendClose(1001, "gateway going away").whenComplete((w, e) ->
+                    CompletableFuture.delayedExecutor(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).execute(ws::abort));
         }
         finish("bridge closed");
     }
