@@ -1,0 +1,30 @@
+package dev.patchbay.control.wss;
+
+import com.google.protobuf.ByteString;
+
+/** One decoded bot message, whatever the dialect. */
+sealed interface BotCommand {
+
+    /** Audio in the attached format, ready for the Audio stream. */
+    record Play(ByteString audio) implements BotCommand { }
+
+    /** Drop the queued bot audio (Twilio clear, Plivo clearAudio, jambonz killAudio). */
+    record Clear() implements BotCommand { }
+
+    /** Report when the audio queued so far has played. */
+    record Mark(String name) implements BotCommand { }
+
+    record Hangup(String reason) implements BotCommand { }
+
+    /** Blind transfer; {@code target} as the bot gave it (E.164 number or SIP/tel URI). */
+    record Transfer(String target) implements BotCommand { }
+
+    /** Send digits to the caller. */
+    record Digits(String digits) implements BotCommand { }
+
+    /** A well-formed message that needs nothing from the media-plane. */
+    record Nothing() implements BotCommand { }
+
+    /** Unknown or malformed: counted and logged once per call. */
+    record Invalid(String why) implements BotCommand { }
+}

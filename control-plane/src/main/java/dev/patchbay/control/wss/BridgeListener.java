@@ -1,0 +1,17 @@
+package dev.patchbay.control.wss;
+
+/** What a bridge tells its owner, so that call events can be recorded. Called from I/O threads: keep it quick. */
+public interface BridgeListener {
+
+    /** The bot's socket is open and the call's audio is attached. Called once, not on reconnects. */
+    void connected(String callId);
+
+    /** The bridge is over; {@code reason} says why (call ended, bot closed, connect failed, socket lost). Called once. */
+    void ended(String callId, String reason);
+
+    /**
+     * Something happened on the bridge worth a call event: a call action the bot asked for ("hangup", "transfer",
+     * "dtmf") with its target or digits, or bridge incidents ("reconnected", "transfer-failed", "bot-errors").
+     */
+    void action(String callId, String action, String detail);
+}

@@ -1,0 +1,127 @@
+package dev.patchbay.control.wss;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.CallerToBot;
+
+/**
+ * jambonz's {@code listen} verb with bidirectional streaming, as its docs describe it: subprotocol
+ * {@code audio.jambonz.org}, one JSON text frame of call attributes plus sampleRate and mixType (with the
+ * custom parameters merged in last, as jambonz merges the verb's metadata), then binary little-endian L16.
+ * Caller digits go as {@code {"event":"dtmf","dtmf":"5","duration":"800"}} (as with passDtmf; duration in
+ * 8 kHz timestamp units). Bot commands are jambonz's own: {@code killAudio}, {@code mark} (answered with
+ * {@code {"type":"mark","data":{"name","event":"playout"|"cleared"}}}), {@code clearMarks} and
+ * {@code disconnect} (hangs up the call). {@code {"type":"transfer","data":{"to":…}}} is a Patchbay
+ * extension; jambonz's non-streaming {@code playAudio} is not supported.
+ */
+final class JambonzDialect implements Dialect {
+
+    private final BridgeTarget target;
+    /** Marks the bot still wants to hear about; clearMarks empties it. Written by the decoder, read by the encoder. */
+    private final Set<String> pendingMarks = ConcurrentHashMap.newKeySet();
+
+    JambonzDialect(BridgeTarget target) {
+        this.target = target;
+    }
+
+    @Override
+    public AudioFormat format() {
+        return target.sampleRate() == 16000 ? AudioFormat.L16_16K : AudioFormat.L16_8K;
+    }
+
+    @Override
+    public List<String> subprotocols() {
+        return List.of("audio.jambonz.org");
+    }
+
+    @Override
+    public boolean opening(int index, OutFrame out) {
+        if (index != 0) {
+            return false;
+        }
+        ObjectNode m = new ObjectMapper().createObjectNode();
+        m.put("callSid", target.callId()).put("direction", "inbound").put("from", target.from()).put("to", target.to())
+                .put("accountSid", target.accountId()).put("sampleRate", target.sampleRate()).put("mixType", "mono");
+        for (Map.Entry<String, String> e : target.customParameters().entrySet()) {
+            m.put(e.getKey(), e.getValue());
+        }
+        out.text().append(m);
+        return true;
+    }
+
+    @Override
+    public boolean caller(CallerToBot message, OutFrame out) {
+        switch (message.getMessageCase()) {
+            case AUDIO -> {
+                ByteString payload = message.getAudio().getPayload();
+                ByteBuffer b = out.binary(payload.size());
+                payload.copyTo(b);
+                b.flip();
+            }
+            case DTMF -> {
+                StringBuilder sb = out.text().append("{\"event\":\"dtmf\",\"dtmf\":");
+                JsonText.string(sb, message.getDtmf().getDigit()).append(",\"duration\":\"")
+                        .append(message.getDtmf().getDurationMs() * 8L).append("\"}");
+            }
+            case MARK_PLAYED -> {
+                if (!pendingMarks.remove(message.getMarkPlayed().getName())) {
+                    return false; // removed by clearMarks
+                }
+                StringBuilder sb = out.text().append("{\"type\":\"mark\",\"data\":{\"name\":");
+                JsonText.string(sb, message.getMarkPlayed().getName()).append(",\"event\":\"")
+                        .append(message.getMarkPlayed().getCleared() ? "cleared" : "playout").append("\"}}");
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public BotCommand text(CharSequence message) {
+        JsonNode n = BotJson.object(message);
+        if (n == null) {
+            return BotJson.invalid("not a JSON object", message);
+        }
+        String type = n.path("type").asText("");
+        return switch (type) {
+            case "killAudio" -> new BotCommand.Clear();
+            case "mark" -> {
+                String name = BotJson.text(n.path("data").path("name"));
+                if (name == null) {
+                    yield BotJson.invalid("mark without data.name", message);
+                }
+                pendingMarks.add(name);
+                yield new BotCommand.Mark(name);
+            }
+            case "clearMarks" -> {
+                pendingMarks.clear();
+                yield new BotCommand.Nothing();
+            }
+            case "disconnect" -> new BotCommand.Hangup("the bot sent disconnect");
+            case "transfer" -> {
+                String to = BotJson.text(n.path("data").path("to"));
+                yield to == null ? BotJson.invalid("transfer without data.to", message) : new BotCommand.Transfer(to);
+            }
+            default -> BotJson.invalid("unknown or unsupported type '" + type + "'", message);
+        };
+    }
+
+    @Override
+    public BotCommand binary(ByteBuffer data) {
+        if (data.remaining() % 2 != 0) {
+            return new BotCommand.Invalid("an L16 frame of " + data.remaining() + " bytes, not whole samples");
+        }
+        return new BotCommand.Play(ByteString.copyFrom(data));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.patchbay.control.wss;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.CallerToBot;
+
+/**
+ * Twilio Media Streams, exactly as shared/INTEROP.md describes it: 8 kHz mu-law, sequenceNumber, chunk and
+ * timestamp as strings. Beyond Twilio, bots may send three Patchbay extension events, which real Twilio
+ * ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":"+E164 or sip:…"}}} and
+ * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}.
+ * After a reconnect, connected and start are sent again with the same streamSid and sequenceNumber starts
+ * again at "1", as on any new Twilio stream; chunk and timestamp continue.
+ */
+final class TwilioDialect implements Dialect {
+
+    private final BridgeTarget target;
+    private final String streamSid = "MZ" + UUID.randomUUID().toString().replace("-", "");
+    private final MediaClock clock = new MediaClock();
+    private long sequence = 1;
+
+    TwilioDialect(BridgeTarget target) {
+        this.target = target;
+    }
+
+    String streamSid() {
+        return streamSid;
+    }
+
+    @Override
+    public AudioFormat format() {
+        return AudioFormat.PCMU;
+    }
+
+    @Override
+    public boolean opening(int index, OutFrame out) {
+        switch (index) {
+            case 0 -> {
+                sequence = 1;
+                out.text().append("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
+            }
+            case 1 -> {
+                StringBuilder sb = head(out, "start").append(",\"start\":{\"streamSid\":\"").append(streamSid).append("\",\"accountSid\":");
+                JsonText.string(sb, target.accountId()).append(",\"callSid\":");
+                JsonText.string(sb, target.callId()).append(",\"tracks\":[\"inbound\"],\"customParameters\":");
+                JsonText.object(sb, target.customParameters())
+                        .append(",\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}");
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean caller(CallerToBot message, OutFrame out) {
+        switch (message.getMessageCase()) {
+            case AUDIO -> {
+                long ms = clock.frame(message.getAudio().getSequence());
+                StringBuilder sb = head(out, "media").append(",\"media\":{\"track\":\"inbound\",\"chunk\":\"").append(clock.chunk())
+                        .append("\",\"timestamp\":\"").append(ms).append("\",\"payload\":\"");
+                JsonText.base64(sb, message.getAudio().getPayload()).append("\"}}");
+            }
+            case DTMF -> {
+                StringBuilder sb = head(out, "dtmf").append(",\"dtmf\":{\"track\":\"inbound_track\",\"digit\":");
+                JsonText.string(sb, message.getDtmf().getDigit()).append("}}");
+            }
+            // Twilio echoes a mark both when played and when a clear dropped it.
+            case MARK_PLAYED -> {
+                StringBuilder sb = head(out, "mark").append(",\"mark\":{\"name\":");
+                JsonText.string(sb, message.getMarkPlayed().getName()).append("}}");
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean stop(OutFrame out) {
+        StringBuilder sb = head(out, "stop").append(",\"stop\":{\"accountSid\":");
+        JsonText.string(sb, target.accountId()).append(",\"callSid\":");
+        JsonText.string(sb, target.callId()).append("}}");
+        return true;
+    }
+
+    private StringBuilder head(OutFrame out, String event) {
+        return out.text().append("{\"event\":\"").append(event).append("\",\"sequenceNumber\":\"").append(sequence++)
+                .append("\",\"streamSid\":\"").append(streamSid).append('"');
+    }
+
+    @Override
+    public BotCommand text(CharSequence message) {
+        JsonNode n = BotJson.object(message);
+        if (n == null) {
+            return BotJson.invalid("not a JSON object", message);
+        }
+        String event = n.path("event").asText("");
+        return switch (event) {
+            case "media" -> {
+                ByteString audio = BotJson.base64(n.path("media").path("payload"));
+                yield audio == null ? BotJson.invalid("media without base64 payload", message) : new BotCommand.Play(audio);
+            }
+            case "mark" -> {
+                String name = BotJson.text(n.path("mark").path("name"));
+                yield name == null ? BotJson.invalid("mark without name", message) : new BotCommand.Mark(name);
+            }
+            case "clear" -> new BotCommand.Clear();
+            case "hangup" -> new BotCommand.Hangup("the bot sent hangup");
+            case "transfer" -> {
+                String to = BotJson.text(n.path("transfer").path("to"));
+                yield to == null ? BotJson.invalid("transfer without transfer.to", message) : new BotCommand.Transfer(to);
+            }
+            case "dtmf" -> {
+                String digits = BotJson.text(n.path("dtmf").path("digits"));
+                yield digits == null ? BotJson.invalid("dtmf without dtmf.digits", message) : new BotCommand.Digits(digits);
+            }
+            default -> BotJson.invalid("unknown event '" + event + "'", message);
+        };
+    }
+}

@@ -1,0 +1,383 @@
+package dev.patchbay.control.wss;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+import dev.patchbay.proto.media.v1.AudioAttach;
+import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.BotToCaller;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.Clear;
+import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.Mark;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.TransferRequest;
+import dev.patchbay.proto.media.v1.TransferResponse;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * Bridges one answered call's gRPC Audio stream to a bot's WebSocket in one of the {@link Dialect}s.
+ * The socket is connected first, then the audio attached, so the bot hears nothing it was not ready for.
+ * A bot that closes its socket hangs the call up (Twilio's behaviour); a socket that drops without a close
+ * frame is reconnected until {@link BridgeTarget#reconnectGrace()} has passed; a call that ends gets the
+ * dialect's stop message and a 1000 close.
+ */
+public final class WssBridge implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WssBridge.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 1000;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private final Channel mediaNode;
+    private final BridgeTarget target;
+    private final BridgeListener listener;
+    private final HttpClient http;
+    private final Dialect dialect;
+    private final Outbox outbox;
+    private final BotInbox inbox;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Connecting());
+    private volatile StreamObserver<BotToCaller> up;
+    private volatile String endReason = "";
+    /** Why this bridge hung the call up, once it has. */
+    private volatile String hungUp;
+
+    private WssBridge(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        this.mediaNode = mediaNode;
+        this.target = target;
+        this.listener = listener;
+        this.http = http;
+        this.dialect = Dialect.create(target);
+        this.outbox = new Outbox(target.callId(), dialect, phase, new Outbox.Events() {
+            @Override
+            public void stopped(WebSocket ws) {
+                closeAfterStop(ws);
+            }
+
+            @Override
+            public void failed(WebSocket ws, Throwable error) {
+                if (phase.get() instanceof Phase.Closing) {
+                    closeAfterStop(ws);
+                } else {
+                    lost(ws, error);
+                }
+            }
+        });
+        this.inbox = new BotInbox(target.callId(), dialect, new Actions());
+    }
+
+    /**
+     * Starts bridging: connects to the bot within the target's connect timeout (else hangs the call up), then
+     * attaches to the call's Audio. Returns at once; progress is reported to {@code listener}.
+     *
+     * @throws IllegalArgumentException for an unknown dialect
+     */
+    public static WssBridge open(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
+        bridge.connect(target.connectTimeout(), true, 0);
+        return bridge;
+    }
+
+    /** The dialect's stream id (Twilio streamSid, Plivo streamId), or the call id for jambonz. */
+    public String streamId() {
+        return switch (dialect) {
+            case TwilioDialect t -> t.streamSid();
+            case PlivoDialect p -> p.streamId();
+            case JambonzDialect j -> target.callId();
+        };
+    }
+
+    /** Caller frames dropped because the bot read too slowly. */
+    public long droppedFrames() {
+        return outbox.dropped();
+    }
+
+    /** Unknown or malformed bot messages so far. */
+    public long botErrors() {
+        return inbox.errors();
+    }
+
+    private void connect(Duration timeout, boolean first, int attempt) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
+        List<String> protocols = dialect.subprotocols();
+        if (!protocols.isEmpty()) {
+            builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+        }
+        CompletableFuture<WebSocket> opening = builder.buildAsync(target.url(), inbox.listener());
+        opening.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ws, error) -> {
+            if (error == null) {
+                opened(ws, first);
+                return;
+            }
+            opening.thenAccept(WebSocket::abort); // a handshake that completes after we gave up
+            if (first) {
+                String reason = "bot websocket connect to " + target.url() + " failed: " + cause(error)
+                        + "; check that the bot URL is reachable";
+                hangup(reason);
+                finish(reason);
+            } else {
+                retry(attempt + 1);
+            }
+        });
+    }
+
+    private void opened(WebSocket ws, boolean first) {
+        Phase was = phase.get();
+        if (!(was instanceof Phase.Connecting || was instanceof Phase.Lost) || !phase.compareAndSet(was, new Phase.Open(ws))) {
+            ws.abort(); // the call ended while we were connecting
+            return;
+        }
+        outbox.opened(ws);
+        if (first) {
+            attach();
+            listener.connected(target.callId());
+        } else {
+            LOG.info(() -> "call " + target.callId() + ": bot websocket reconnected");
+            listener.action(target.callId(), "reconnected", target.url().toString());
+        }
+        ws.request(1); // only now: bot audio needs the attached stream
+        outbox.drain();
+    }
+
+    private void attach() {
+        StreamObserver<BotToCaller> stream = MediaPlaneGrpc.newStub(mediaNode).audio(new CallerSide());
+        stream.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder().setCallId(target.callId())
+                .setToken(target.attachToken()).setFormat(dialect.format())).build());
+        up = stream;
+    }
+
+    /** The socket failed or vanished without a close frame: reconnect within the grace period. */
+    void lost(WebSocket ws, Throwable error) {
+        Phase was = phase.get();
+        if (!(was instanceof Phase.Open open) || open.socket() != ws
+                || !phase.compareAndSet(was, new Phase.Lost(System.nanoTime() + target.reconnectGrace().toNanos()))) {
+            return;
+        }
+        ws.abort();
+        LOG.warning(() -> "call " + target.callId() + ": bot websocket lost (" + cause(error) + "); reconnecting for up to "
+                + target.reconnectGrace().toMillis() + " ms");
+        retry(0);
+    }
+
+    private void retry(int attempt) {
+        if (!(phase.get() instanceof Phase.Lost lost)) {
+            return;
+        }
+        long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt, 10));
+        long left = TimeUnit.NANOSECONDS.toMillis(lost.deadlineNanos() - System.nanoTime()) - delay;
+        if (left <= 0) {
+            if (phase.compareAndSet(lost, new Phase.BotClosed())) {
+                hangup("bot websocket lost");
+            }
+            return;
+        }
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
+            if (phase.get() == lost) {
+                connect(Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())), false, attempt);
+            }
+        });
+    }
+
+    /** The bot sent a close frame. */
+    void botClosed(WebSocket ws, int code, String reason) {
+        Phase was = phase.get();
+        if (was instanceof Phase.Open open && open.socket() == ws && phase.compareAndSet(was, new Phase.BotClosed())) {
+            String why = "the bot closed its websocket (" + code + (reason.isEmpty() ? "" : " " + reason) + ")";
+            listener.action(target.callId(), "hangup", why);
+            hangup(why);
+        }
+    }
+
+    /** The call is over: send stop and close while the socket is up, else finish now. */
+    private void callEnded(String reason) {
+        endReason = reason;
+        Phase was = phase.get();
+        if (was instanceof Phase.Open open && phase.compareAndSet(was, new Phase.Closing(open.socket()))) {
+            outbox.stop();
+        } else if (!(was instanceof Phase.Closing)) {
+            finish(reason);
+        }
+    }
+
+    /** Called by the outbox once the stop message has gone. */
+    private void closeAfterStop(WebSocket ws) {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "call ended").whenComplete((w, e) ->
+                CompletableFuture.delayedExecutor(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).execute(ws::abort));
+        finish(endReason);
+    }
+
+    private void finish(String reason) {
+        Phase was = phase.getAndSet(new Phase.Ended(reason));
+        if (was instanceof Phase.Ended) {
+            return;
+        }
+        if (was instanceof Phase.Open open) {
+            open.socket().abort();
+        }
+        outbox.discard();
+        long errors = inbox.errors();
+        long dropped = outbox.dropped();
+        if (errors > 0) {
+            listener.action(target.callId(), "bot-errors", errors + " unknown or malformed bot messages ignored");
+        }
+        LOG.info(() -> "call " + target.callId() + ": bridge to " + target.url() + " ended: " + reason
+                + (dropped > 0 ? "; " + dropped + " caller frames dropped for a slow bot" : "")
+                + (errors > 0 ? "; " + errors + " bot messages ignored" : ""));
+        listener.ended(target.callId(), reason);
+    }
+
+    private void hangup(String reason) {
+        hungUp = reason;
+        MediaPlaneGrpc.newStub(mediaNode).hangup(HangupRequest.newBuilder().setCallId(target.callId()).setReason(reason).build(),
+                new Logged<>("hangup"));
+    }
+
+    /** Ends the bridge without touching the call, e.g. when the control-plane stops. */
+    @Override
+    public void close() {
+        Phase was = phase.get();
+        if (was instanceof Phase.Open open && phase.compareAndSet(was, new Phase.Closing(open.socket()))) {
+            WebSocket ws = open.socket();
+            ws.sendClose(1001, "gateway going away").whenComplete((w, e) ->
+                    CompletableFuture.delayedExecutor(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).execute(ws::abort));
+        }
+        finish("bridge closed");
+    }
+
+    private static String cause(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    /** What the bot's messages do to the call. Runs on the socket's listener thread, one message at a time. */
+    private final class Actions implements BotInbox.Actions {
+        @Override
+        public void play(AudioFrame frame) {
+            send(BotToCaller.newBuilder().setAudio(frame).build());
+        }
+
+        @Override
+        public void clear() {
+            send(BotToCaller.newBuilder().setClear(Clear.getDefaultInstance()).build());
+            outbox.cleared();
+        }
+
+        @Override
+        public void mark(String name) {
+            send(BotToCaller.newBuilder().setMark(Mark.newBuilder().setName(name)).build());
+        }
+
+        @Override
+        public void hangup(String reason) {
+            listener.action(target.callId(), "hangup", reason);
+            WssBridge.this.hangup(reason);
+        }
+
+        @Override
+        public void transfer(String uri) {
+            listener.action(target.callId(), "transfer", uri);
+            MediaPlaneGrpc.newStub(mediaNode).transfer(TransferRequest.newBuilder().setCallId(target.callId()).setTargetUri(uri).build(),
+                    new Logged<>("transfer to " + uri) {
+                        @Override
+                        public void onNext(TransferResponse r) {
+                            if (r.getFinalStatus() >= 300) {
+                                listener.action(target.callId(), "transfer-failed", uri + " " + r.getFinalStatus());
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            super.onError(t);
+                            listener.action(target.callId(), "transfer-failed", uri + " " + Status.fromThrowable(t));
+                        }
+                    });
+        }
+
+        @Override
+        public void digits(String digits) {
+            listener.action(target.callId(), "dtmf", digits);
+            MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(target.callId()).setDigits(digits).build(),
+                    new Logged<>("dtmf " + digits));
+        }
+
+        @Override
+        public void lost(WebSocket ws, Throwable error) {
+            WssBridge.this.lost(ws, error);
+        }
+
+        @Override
+        public void closed(WebSocket ws, int code, String reason) {
+            botClosed(ws, code, reason);
+        }
+
+        private void send(BotToCaller message) {
+            StreamObserver<BotToCaller> stream = up;
+            if (stream != null && !(phase.get() instanceof Phase.Ended)) {
+                stream.onNext(message);
+            }
+        }
+    }
+
+    /** The call's Audio stream; gRPC calls it one message at a time. */
+    private final class CallerSide implements StreamObserver<CallerToBot> {
+        @Override
+        public void onNext(CallerToBot message) {
+            switch (message.getMessageCase()) {
+                case AUDIO, DTMF, MARK_PLAYED -> outbox.caller(message);
+                case ENDED -> callEnded(message.getEnded().getCause() + ": " + message.getEnded().getReason());
+                default -> { }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            String ours = hungUp;
+            if (ours != null) {
+                // Our Hangup can overtake the attach on its way to the media-plane; the call ended as we asked.
+                callEnded(HangupCause.BOT_HANGUP + ": " + ours);
+                return;
+            }
+            Status s = Status.fromThrowable(t);
+            String reason = "audio stream failed: " + s.getCode() + (s.getDescription() == null ? "" : " " + s.getDescription());
+            hangup(reason);
+            callEnded(reason);
+        }
+
+        @Override
+        public void onCompleted() {
+            callEnded(endReason.isEmpty() ? "audio stream completed" : endReason);
+        }
+    }
+
+    /** A unary call nobody waits for: a failure is worth a log line. */
+    private class Logged<T> implements StreamObserver<T> {
+        private final String what;
+
+        Logged(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            LOG.info(() -> "call " + target.callId() + ": " + what + " failed: " + Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

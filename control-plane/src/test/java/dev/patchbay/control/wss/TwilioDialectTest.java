@@ -1,0 +1,89 @@
+package dev.patchbay.control.wss;
+
+import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import org.junit.jupiter.api.Test;
+
+import static dev.patchbay.control.wss.Codecs.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TwilioDialectTest {
+
+    private final TwilioDialect twilio = new TwilioDialect(Codecs.target("twilio", 16000));
+    private final OutFrame out = new OutFrame();
+
+    @Test
+    void encodesTheGatewayMessagesExactly() {
+        String sid = twilio.streamSid();
+        assertTrue(sid.matches("MZ[0-9a-f]{32}"), sid);
+        assertEquals(AudioFormat.PCMU, twilio.format(), "Twilio is 8 kHz mu-law whatever rate was asked");
+        assertTrue(twilio.opening(0, out));
+        assertEquals("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}", text(out));
+        assertTrue(twilio.opening(1, out));
+        assertEquals("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"streamSid\":\"" + sid + "\",\"start\":{\"streamSid\":\"" + sid
+                + "\",\"accountSid\":\"ws_1\",\"callSid\":\"CA1\",\"tracks\":[\"inbound\"],"
+                + "\"customParameters\":{\"agent\":\"sales\",\"note\":\"say \\\"hi\\\"\"},"
+                + "\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}", text(out));
+        assertFalse(twilio.opening(2, out));
+
+        assertTrue(twilio.caller(Codecs.audio(7, 0xFF, 0x00, 0x7E, 0x01), out));
+        assertEquals("{\"event\":\"media\",\"sequenceNumber\":\"2\",\"streamSid\":\"" + sid + "\",\"media\":{\"track\":\"inbound\","
+                + "\"chunk\":\"1\",\"timestamp\":\"0\",\"payload\":\"/wB+AQ==\"}}", text(out));
+        assertTrue(twilio.caller(Codecs.audio(9, 1, 2, 3), out));
+        assertEquals("{\"event\":\"media\",\"sequenceNumber\":\"3\",\"streamSid\":\"" + sid + "\",\"media\":{\"track\":\"inbound\","
+                + "\"chunk\":\"2\",\"timestamp\":\"40\",\"payload\":\"AQID\"}}", text(out));
+        assertTrue(twilio.caller(Codecs.digit("#", 100), out));
+        assertEquals("{\"event\":\"dtmf\",\"sequenceNumber\":\"4\",\"streamSid\":\"" + sid
+                + "\",\"dtmf\":{\"track\":\"inbound_track\",\"digit\":\"#\"}}", text(out));
+        assertTrue(twilio.caller(Codecs.mark("m\\1", true), out));
+        assertEquals("{\"event\":\"mark\",\"sequenceNumber\":\"5\",\"streamSid\":\"" + sid + "\",\"mark\":{\"name\":\"m\\\\1\"}}", text(out));
+        assertTrue(twilio.stop(out));
+        assertEquals("{\"event\":\"stop\",\"sequenceNumber\":\"6\",\"streamSid\":\"" + sid
+                + "\",\"stop\":{\"accountSid\":\"ws_1\",\"callSid\":\"CA1\"}}", text(out));
+        assertFalse(twilio.cleared(out), "Twilio has no clear acknowledgement");
+
+        assertTrue(twilio.opening(0, out));
+        assertTrue(twilio.opening(1, out));
+        assertTrue(text(out).contains("\"sequenceNumber\":\"1\",\"streamSid\":\"" + sid + "\""), "a reconnect starts a new sequence, same stream");
+    }
+
+    @Test
+    void decodesBotMessagesAndPatchbayExtensions() {
+        assertEquals(new BotCommand.Play(ByteString.copyFrom(new byte[] {(byte) 0xFF, 0, 0x7E, 1})),
+                twilio.text("{\"event\":\"media\",\"streamSid\":\"MZ1\",\"media\":{\"payload\":\"/wB+AQ==\"}}"));
+        assertEquals(new BotCommand.Mark("m1"), twilio.text("{\"event\":\"mark\",\"streamSid\":\"MZ1\",\"mark\":{\"name\":\"m1\"}}"));
+        assertEquals(new BotCommand.Clear(), twilio.text("{\"event\":\"clear\",\"streamSid\":\"MZ1\"}"));
+        assertInstanceOf(BotCommand.Hangup.class, twilio.text("{\"event\":\"hangup\"}"));
+        assertEquals(new BotCommand.Transfer("+14155550100"), twilio.text("{\"event\":\"transfer\",\"transfer\":{\"to\":\"+14155550100\"}}"));
+        assertEquals(new BotCommand.Digits("12#"), twilio.text("{\"event\":\"dtmf\",\"dtmf\":{\"digits\":\"12#\"}}"));
+        for (String bad : new String[] {"", "[]", "{", "{\"event\":\"media\",\"media\":{\"payload\":\"@@\"}}", "{\"event\":\"mark\"}",
+                "{\"event\":\"transfer\"}", "{\"event\":\"start\"}", "{\"nope\":1}"}) {
+            assertInstanceOf(BotCommand.Invalid.class, twilio.text(bad), bad);
+        }
+        assertInstanceOf(BotCommand.Invalid.class, twilio.binary(java.nio.ByteBuffer.allocate(4)));
+    }
+
+    @Test
+    void base64MatchesTheJdkForEveryTailLength() {
+        for (int n = 0; n < 8; n++) {
+            byte[] data = new byte[n];
+            for (int i = 0; i < n; i++) {
+                data[i] = (byte) (i * 97 + 13);
+            }
+            assertEquals(java.util.Base64.getEncoder().encodeToString(data),
+                    JsonText.base64(new StringBuilder(), ByteString.copyFrom(data)).toString());
+        }
+    }
+
+    @Test
+    void transferTargetsBecomeReferToUris() {
+        assertEquals("tel:+14155550100", TransferTarget.uri(" +1 (415) 555-0100 ").orElseThrow());
+        assertEquals("sip:agent@pbx.example.com;transport=tcp", TransferTarget.uri("sip:agent@pbx.example.com;transport=tcp").orElseThrow());
+        assertEquals("tel:+442071234567", TransferTarget.uri("tel:+442071234567").orElseThrow());
+        assertTrue(TransferTarget.uri("agent 42").isEmpty());
+        assertTrue(TransferTarget.uri("").isEmpty());
+    }
+}
