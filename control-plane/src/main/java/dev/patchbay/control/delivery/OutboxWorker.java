@@ -187,7 +187,7 @@ public final class OutboxWorker implements AutoCloseable {
             }
             case RetryPolicy.Decision.Fail f -> {
                 LOG.warning(() -> "outbox " + row.id() + " (" + row.kind() + " to " + host + ") failed for good after "
-                        + attempt + " attempts: " + f.error() + "; the row is kept, requeue it once the receiver is fixed");
+                        + attempt + (attempt == 1 ? " attempt: " : " attempts: ") + f.error() + "; the row is kept, requeue it once the receiver is fixed");
                 yield db.execute().namedUpdate("outbox-failed", f.status(), clip(f.error()), row.id(), row.token());
             }
         };
@@ -203,9 +203,11 @@ public final class OutboxWorker implements AutoCloseable {
     /** Stops polling and waits up to {@code grace} for deliveries in flight; unfinished rows are retried after their lease. */
     public void close(Duration grace) {
         running = false;
-        poller.interrupt();
-        deliveries.shutdown();
+        // No interrupt: it would close the JDBC socket under a claim transaction. A nudge ends the wait.
+        wake();
         try {
+            poller.join(grace);
+            deliveries.shutdown();
             if (!deliveries.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 deliveries.shutdownNow();
             }

@@ -47,8 +47,12 @@ public final class Receiver implements AutoCloseable {
     private volatile Function<Request, Answer> answer;
 
     public Receiver(InetAddress bind, Function<Request, Answer> answer) throws IOException {
+        this(bind, 0, answer);
+    }
+
+    public Receiver(InetAddress bind, int port, Function<Request, Answer> answer) throws IOException {
         this.answer = answer;
-        server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
+        server = HttpServer.create(new InetSocketAddress(bind, port), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
             try (exchange; InputStream in = exchange.getRequestBody()) {
