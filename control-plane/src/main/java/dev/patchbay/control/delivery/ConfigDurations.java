@@ -6,17 +6,17 @@ import java.time.format.DateTimeParseException;
 import io.helidon.config.Config;
 
 /** Reads durations written as {@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h} or ISO-8601 ({@code PT5S}). */
-final class ConfigDurations {
+public final class ConfigDurations {
 
     private ConfigDurations() {
     }
 
-    static Duration get(Config root, String key, Duration fallback) {
+    public static Duration get(Config root, String key, Duration fallback) {
         String v = root.get(key).asString().orElse("").strip();
         return v.isEmpty() ? fallback : parse(key, v);
     }
 
-    static Duration parse(String key, String value) {
+    public static Duration parse(String key, String value) {
         String v = value.strip().toLowerCase();
         try {
             Duration d;
@@ -42,7 +42,7 @@ final class ConfigDurations {
         }
     }
 
-    static int positiveInt(Config root, String key, int fallback) {
+    public static int positiveInt(Config root, String key, int fallback) {
         String v = root.get(key).asString().orElse("").strip();
         if (v.isEmpty()) {
             return fallback;
