@@ -103,13 +103,19 @@ public final class OutboxWorker implements AutoCloseable {
         if (free == 0) {
             return;
         }
-        for (Claimed row : claim(free)) {
+        List<Claimed> claimed = claim(free);
+        // A full batch means more rows are probably due: poll again as soon as a slot frees up.
+        boolean backlog = claimed.size() == free;
+        for (Claimed row : claimed) {
             slots.acquireUninterruptibly();
             deliveries.submit(() -> {
                 try {
                     deliver(row);
                 } finally {
                     slots.release();
+                    if (backlog) {
+                        wake();
+                    }
                 }
             });
         }

@@ -72,11 +72,15 @@ public final class RetryPolicy {
      * that rows failed together (a receiver outage) do not all come back in the same second.
      */
     public Duration backoff(int attempt) {
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis(Math.max(1, (long) (nominalBackoff(attempt).toMillis() * jitter)));
+    }
+
+    /** The backoff before jitter: initial-backoff * 2^(attempt-1), capped. */
+    public Duration nominalBackoff(int attempt) {
         long initial = config.initialBackoff().toMillis();
         long cap = config.maxBackoff().toMillis();
-        int shift = Math.min(attempt - 1, 30);
-        long base = initial > (cap >> shift) ? cap : Math.min(cap, initial << shift);
-        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
-        return Duration.ofMillis(Math.max(1, (long) (base * jitter)));
+        int shift = Math.min(Math.max(attempt - 1, 0), 30);
+        return Duration.ofMillis(initial > (cap >> shift) ? cap : Math.min(cap, initial << shift));
     }
 }

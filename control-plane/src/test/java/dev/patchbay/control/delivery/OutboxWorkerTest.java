@@ -232,8 +232,17 @@ class OutboxWorkerTest {
     @Test
     void twoReplicasNeverDeliverTheSameRowTwice() throws Exception {
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
         try (Receiver r = Receiver.loopback(req -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             deliveries.computeIfAbsent(req.header(WebhookSigner.DELIVERY_ID_HEADER), k -> new AtomicInteger()).incrementAndGet();
+            try {
+                Thread.sleep(20); // a receiver that takes a moment, so both replicas' deliveries overlap
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
             return Answer.of(200);
         })) {
             List<String> ids = new ArrayList<>();
@@ -250,10 +259,31 @@ class OutboxWorkerTest {
                     awaitState(id, Outbox.State.DELIVERED);
                 }
             }
+            assertTrue(maxInFlight.get() > 8, "more than one replica's 8 slots were busy at once: " + maxInFlight.get());
             for (String id : ids) {
                 assertEquals(1, deliveries.get(id).get(), id + " delivered exactly once");
                 assertEquals(1, fx.entry(id).attempts());
             }
+        }
+    }
+
+    @Test
+    void startsFromTheShippedConfigWithASecretFromOverrides() throws Exception {
+        io.helidon.config.Config root = io.helidon.config.Config.builder()
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(io.helidon.config.ConfigSources.create(Map.of(
+                        "patchbay.control.outbound.signing-keys.k1", OutboxFixture.SECRET,
+                        "patchbay.control.outbox.poll-interval", "50ms")))
+                .addSource(io.helidon.config.ConfigSources.file(java.nio.file.Path.of("src/main/resources/application.yaml")))
+                .build();
+        try (Receiver r = Receiver.loopback(req -> Answer.of(200));
+             OutboxWorker worker = OutboxWorker.start(fx.db, root)) {
+            String id = fx.outbox.enqueue(OutboxFixture.message(r.url("/cb").toString(), "{}"));
+            worker.wake();
+            awaitState(id, Outbox.State.DELIVERED);
+            Receiver.Request req = r.requests().get(0);
+            assertTrue(WebhookSigner.verify(OutboxFixture.SECRET_BYTES, req.header(WebhookSigner.TIMESTAMP_HEADER),
+                    req.header(WebhookSigner.SIGNATURE_HEADER), req.body(), Instant.now(), WebhookSigner.DEFAULT_TOLERANCE));
         }
     }
 }

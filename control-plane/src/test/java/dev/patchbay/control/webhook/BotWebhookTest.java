@@ -242,4 +242,18 @@ class BotWebhookTest {
             assertEquals(0, r.requests().size(), "nothing unsigned is sent");
         }
     }
+
+    @Test
+    void shippedConfigGivesFiveSecondsAndLocalLoopback() throws Exception {
+        io.helidon.config.Config root = io.helidon.config.Config.builder()
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(io.helidon.config.ConfigSources.create(Map.of(
+                        "patchbay.control.outbound.signing-keys.default", "s3cret")))
+                .addSource(io.helidon.config.ConfigSources.file(java.nio.file.Path.of("src/main/resources/application.yaml")))
+                .build();
+        assertEquals(Duration.ofSeconds(5), BotWebhook.timeout(root));
+        try (Receiver r = Receiver.loopback(req -> Answer.of(200, "application/json", "{\"grpc\":true}"))) {
+            assertInstanceOf(BotAnswer.Grpc.class, BotWebhook.create(root).ask(CALL, r.url("/inbound"), "default"));
+        }
+    }
 }
