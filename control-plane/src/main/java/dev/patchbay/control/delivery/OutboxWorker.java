@@ -20,7 +20,6 @@ import java.util.stream.Stream;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 
@@ -87,8 +86,10 @@ public final class OutboxWorker implements AutoCloseable {
         while (running) {
             try {
                 pollOnce();
-            } catch (DbClientException e) {
-                LOG.warning(() -> "outbox poll failed, retrying in " + config.pollInterval().toMillis() + " ms: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // The poller must outlive any one failure (database restart, pool exhausted).
+                LOG.warning(() -> "outbox poll failed, retrying in " + config.pollInterval().toMillis() + " ms: "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             try {
                 nudges.poll(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -156,32 +157,40 @@ public final class OutboxWorker implements AutoCloseable {
 
     private void deliver(Claimed row) {
         int attempt = row.attempts() + 1;
-        Optional<WebhookSigner> signer = keys.signer(row.signingKeyId());
         RetryPolicy.Decision decision;
-        if (signer.isEmpty()) {
-            decision = policy.retryable(attempt, SigningKeys.missing(row.signingKeyId()));
-        } else {
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Content-Type", "application/json");
-            headers.put("User-Agent", "Patchbay-Webhooks/1");
-            headers.put(WebhookSigner.DELIVERY_ID_HEADER, row.id());
-            headers.put("X-Patchbay-Event", row.kind());
-            headers.put("X-Patchbay-Attempt", Integer.toString(attempt));
-            headers.putAll(signer.get().headers(clock.instant(), row.body()));
-            decision = policy.decide(http.post(URI.create(row.url()), row.body(), headers, config.timeout()), attempt);
+        try {
+            decision = attempt(row, attempt);
+        } catch (RuntimeException e) {
+            // Counted like any failed attempt, so a row that always throws still ends 'failed'.
+            decision = policy.retryable(attempt, "delivery failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         try {
             record(row, attempt, decision);
-        } catch (DbClientException e) {
+        } catch (RuntimeException e) {
             // The row stays claimed until its lease ends, then is sent again: at least once.
             LOG.warning(() -> "outbox " + row.id() + ": could not record attempt " + attempt + " (" + e.getMessage()
                     + "); it will be delivered again after its lease");
         }
     }
 
+    private RetryPolicy.Decision attempt(Claimed row, int attempt) {
+        Optional<WebhookSigner> signer = keys.signer(row.signingKeyId());
+        if (signer.isEmpty()) {
+            return policy.retryable(attempt, SigningKeys.missing(row.signingKeyId()));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "Patchbay-Webhooks/1");
+        headers.put(WebhookSigner.DELIVERY_ID_HEADER, row.id());
+        headers.put("X-Patchbay-Event", row.kind());
+        headers.put("X-Patchbay-Attempt", Integer.toString(attempt));
+        headers.putAll(signer.get().headers(clock.instant(), row.body()));
+        return policy.decide(http.post(URI.create(row.url()), row.body(), headers, config.timeout()), attempt);
+    }
+
     private void record(Claimed row, int attempt, RetryPolicy.Decision decision) {
         OffsetDateTime now = Outbox.now(clock);
-        String host = URI.create(row.url()).getHost();
+        String host = SsrfGuard.hostOf(row.url());
         long updated = switch (decision) {
             case RetryPolicy.Decision.Delivered d ->
                     db.execute().namedUpdate("outbox-delivered", d.status(), now, row.id(), row.token());

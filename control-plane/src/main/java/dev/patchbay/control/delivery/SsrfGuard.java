@@ -232,6 +232,16 @@ public final class SsrfGuard {
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
+    /** The host of {@code url} for log lines, or the raw text when it does not parse. */
+    public static String hostOf(String url) {
+        try {
+            String h = URI.create(url).getHost();
+            return h == null ? url : h;
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
     /** The URL without query and fragment, which may hold tokens, for messages and logs. */
     public static String redacted(URI url) {
         if (url == null) {

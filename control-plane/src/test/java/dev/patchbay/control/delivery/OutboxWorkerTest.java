@@ -286,4 +286,19 @@ class OutboxWorkerTest {
                     req.header(WebhookSigner.SIGNATURE_HEADER), req.body(), Instant.now(), WebhookSigner.DEFAULT_TOLERANCE));
         }
     }
+
+    @Test
+    void aRowThatCannotBeSentStillEndsFailed() {
+        // written around Outbox's validation, as a hand-made fix in SQL might be
+        fx.db.execute().update("INSERT INTO outbox (id, workspace_id, kind, url, body, signing_key_id, next_attempt_at, created_at) "
+                + "VALUES ('obx_bad', 'ws_1', 'status_callback', 'http://bad host/cb', '{}', 'k1', ?, ?)",
+                Outbox.now(java.time.Clock.systemUTC()), Outbox.now(java.time.Clock.systemUTC()));
+        try (OutboxWorker worker = fx.start(OutboxFixture.fast(3, 2))) {
+            worker.wake();
+            awaitState("obx_bad", Outbox.State.FAILED);
+            Outbox.Entry e = fx.entry("obx_bad");
+            assertEquals(3, e.attempts());
+            assertTrue(e.lastError().contains("IllegalArgumentException"), e.lastError());
+        }
+    }
 }
