@@ -122,6 +122,8 @@ public final class OutboundHttp {
             return new Hop(new Outcome.Failed(Failure.TIMEOUT, "no answer from " + url.getHost() + " in time"));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                // Cleartext stays HTTP/1.1: the client's h2c upgrade attempt confuses some receivers.
+                .version("https".equalsIgnoreCase(url.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .timeout(Duration.ofNanos(remaining))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         headers.forEach(request::header);

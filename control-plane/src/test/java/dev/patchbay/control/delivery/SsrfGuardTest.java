@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,13 @@ class SsrfGuardTest {
         String reason = refusal(strict, url);
         assertTrue(reason.contains(expected), reason);
         assertTrue(!reason.contains("secret"), "the password never reaches a log: " + reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://2130706433/", "http://0x7f.0.0.1/", "http://127.1/", "http://017700000001/",
+            "http://[0:0:0:0:0:ffff:7f00:1]/", "http://localhost./", "http://LOCALHOST/"})
+    void odderSpellingsOfLoopbackNeverPass(String url) {
+        assertFalse(strict.check(URI.create(url)) instanceof SsrfGuard.Verdict.Allowed, url + " is refused or unresolved");
     }
 
     @Test
