@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -47,6 +48,17 @@ class MigrationsTest {
                     + "VALUES ('did_b', 'ws_b', '+15550100', 'bot_b', CURRENT_TIMESTAMP)"), "one number, one bot, platform-wide");
             assertThrows(SQLException.class, () -> s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) "
                     + "VALUES ('bot_x', 'ws_a', 'X', 'carrier-pigeon', CURRENT_TIMESTAMP)"), "unknown bot kinds are refused");
+            s.execute("INSERT INTO outbox (id, workspace_id, call_id, kind, url, body, signing_key_id, next_attempt_at, created_at) "
+                    + "VALUES ('obx_1', 'ws_a', NULL, 'hangup_callback', 'https://example.com/cb', '{\"a\":1}', 'default', "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            try (ResultSet r = s.executeQuery("SELECT state, attempts FROM outbox WHERE state = 'pending' "
+                    + "AND next_attempt_at <= CURRENT_TIMESTAMP ORDER BY next_attempt_at LIMIT 10 FOR UPDATE SKIP LOCKED")) {
+                assertTrue(r.next(), "the due-rows poll finds the new row");
+                assertEquals("pending", r.getString(1));
+                assertEquals(0, r.getInt(2));
+            }
+            assertThrows(SQLException.class, () -> s.execute("UPDATE outbox SET state = 'lost' WHERE id = 'obx_1'"),
+                    "unknown outbox states are refused");
         }
     }
 }
