@@ -1,11 +1,7 @@
 package dev.patchbay.schema;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -55,30 +51,9 @@ public final class SecretBox {
             throw new IllegalStateException("patchbay.secrets.key (env PATCHBAY_SECRETS_KEY) is not set; it encrypts"
                     + " credentials at rest: set it to the output of `openssl rand -base64 32`, the same on every process");
         }
-        return new SecretBox(localKey(Path.of(p.get("var").asString().orElse("var")).resolve("secret-key")));
-    }
-
-    private static byte[] localKey(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "secret-key", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh));
-                try {
-                    // Atomic and not replacing: when two processes start together, the first key wins.
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-            return Base64.getDecoder().decode(Files.readString(file).strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the local secret key " + file
-                    + "; set patchbay.secrets.key instead", e);
-        }
+        String local = LocalSecrets.readOrCreate(Path.of(p.get("var").asString().orElse("var")).resolve("secret-key"),
+                "", "patchbay.secrets.key");
+        return new SecretBox(Base64.getUrlDecoder().decode(local));
     }
 
     public String seal(String plain) {

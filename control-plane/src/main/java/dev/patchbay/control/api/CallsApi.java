@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
+import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
@@ -47,11 +48,13 @@ public final class CallsApi {
     private final CallStore store;
     private final OutboundDialer dialer;
     private final CallActions actions;
+    private final SsrfGuard guard;
 
-    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions) {
+    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions, SsrfGuard guard) {
         this.store = store;
         this.dialer = dialer;
         this.actions = actions;
+        this.guard = guard;
     }
 
     public void routing(HttpRules rules) {
@@ -72,6 +75,7 @@ public final class CallsApi {
         }
         JsonBody body = ApiJson.read(req, CREATE_FIELDS);
         OutboundDialer.Request request = validate(workspace, body, key.orElse(null));
+        refuseForbiddenTargets(request);
         if (key.isPresent()) {
             Optional<CallStore.Idempotent> earlier = store.byIdempotencyKey(workspace, key.get());
             if (earlier.isPresent()) {
@@ -151,6 +155,23 @@ public final class CallsApi {
                 Long.toString(rateValue), paramsJson == null ? "" : paramsJson));
         return new OutboundDialer.Request(workspace, toValue, fromValue, stream, callback.map(String::strip).orElse(null),
                 key, hash);
+    }
+
+    /**
+     * The SSRF rules, applied now so the client hears at once; they are applied again before every
+     * connection. A host that does not resolve yet is let through: DNS may be catching up.
+     */
+    private void refuseForbiddenTargets(OutboundDialer.Request r) {
+        List<FieldError> errors = new ArrayList<>();
+        if (guard.check(URI.create(r.stream().url()), SsrfGuard.WEBSOCKET_SCHEMES) instanceof SsrfGuard.Verdict.Refused no) {
+            errors.add(new FieldError("websocket_url", no.reason()));
+        }
+        if (r.callbackUrl() != null && guard.check(URI.create(r.callbackUrl())) instanceof SsrfGuard.Verdict.Refused no) {
+            errors.add(new FieldError("callback_url", no.reason()));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the request names a target Patchbay may not connect to", errors);
+        }
     }
 
     private static void checkUrl(List<FieldError> errors, String field, String value, Set<String> schemes, boolean required) {

@@ -10,11 +10,13 @@ import io.helidon.config.Config;
 /**
  * control-plane settings, read once from {@code patchbay.*}; defaults live in application.yaml.
  *
- * @param bridgeLease how long a replica's claim on a call's bot bridge lasts without renewal;
- *                    after it, another replica takes the call over
+ * @param bridgeLease     how long a replica's claim on a call's bot bridge lasts without renewal;
+ *                        after it, another replica takes the call over
+ * @param connectTimeout  how long a bot's WebSocket may take to open before the call is hung up
+ * @param reconnectGrace  how long a dropped bot WebSocket may take to come back before the call is hung up
  */
 public record ControlConfig(String host, int port, List<String> mediaNodes, String clusterToken, String replica,
-                            Duration bridgeLease) {
+                            Duration bridgeLease, Duration connectTimeout, Duration reconnectGrace) {
 
     public static ControlConfig from(Config root) {
         Config p = root.get("patchbay");
@@ -26,6 +28,8 @@ public record ControlConfig(String host, int port, List<String> mediaNodes, Stri
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 p.get("cluster.token").asString().orElse(""),
                 replica.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName() : replica,
-                p.get("control.bridge.lease").as(Duration.class).orElse(Duration.ofSeconds(10)));
+                p.get("control.bridge.lease").as(Duration.class).orElse(Duration.ofSeconds(10)),
+                p.get("control.bridge.connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
+                p.get("control.bridge.reconnect-grace").as(Duration.class).orElse(Duration.ofSeconds(5)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.patchbay.control.app;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +16,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.bot.BotAttachers;
+import dev.patchbay.control.bot.WssAttacher;
+import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.control.delivery.HangupCallbackSender;
+import dev.patchbay.control.delivery.OutboundHttp;
+import dev.patchbay.control.delivery.OutboundPolicy;
+import dev.patchbay.control.delivery.Outbox;
+import dev.patchbay.control.delivery.OutboxConfig;
+import dev.patchbay.control.delivery.OutboxWorker;
+import dev.patchbay.control.delivery.SigningKeys;
+import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.delivery.WorkspaceSigningKeys;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
@@ -23,6 +36,8 @@ import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
+import dev.patchbay.control.webhook.BotWebhook;
+import dev.patchbay.control.webhook.WebhookBots;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.rest.Problems;
@@ -49,12 +64,14 @@ public final class ControlPlane implements AutoCloseable {
     private final MediaNodes nodes;
     private final CallFlow flow;
     private final BridgeLeases leases;
+    private final OutboxWorker outbox;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final WebServer http;
 
-    private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, ExecutorService workers,
-                         ScheduledExecutorService timers, WebServer http) {
+    private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
+                         ExecutorService workers, ScheduledExecutorService timers, WebServer http) {
+        this.outbox = outbox;
         this.db = db;
         this.nodes = nodes;
         this.flow = flow;
@@ -81,9 +98,19 @@ public final class ControlPlane implements AutoCloseable {
                 Thread.ofPlatform().name("control-timers").daemon(true).factory());
         CallStore store = new CallStore(db, Clock.systemUTC());
         Tenants tenants = new Tenants(db);
+        SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
+        SigningKeys signing = WorkspaceSigningKeys.from(root, tenants);
+        OutboxConfig outboxConfig = OutboxConfig.from(root);
+        OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
+                new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing, Clock.systemUTC());
+        Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
+        BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
+                signing, webhookTimeout, Clock.systemUTC());
+        BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
+                .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace()));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
-        CallFlow flow = new CallFlow(store, new Router(db), new BotAttachers(Unavailable.WSS), Unavailable.WEBHOOK,
-                Unavailable.CALLBACKS, leases, workers);
+        CallFlow flow = new CallFlow(store, new Router(db), bots, new WebhookBots(webhook),
+                new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox), leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
             links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));
@@ -95,7 +122,8 @@ public final class ControlPlane implements AutoCloseable {
             leases.renew();
             nodes.all().stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), new CallActions(store, nodes));
+        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), new CallActions(store, nodes),
+                guard);
         WebServer http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -105,7 +133,7 @@ public final class ControlPlane implements AutoCloseable {
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, workers, timers, http);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http);
     }
 
     /** Fails before anything starts, naming the setting, rather than with a bind stack trace later. */
@@ -160,6 +188,7 @@ public final class ControlPlane implements AutoCloseable {
         leases.releaseAll();
         nodes.all().forEach(MediaNodeLink::close);
         http.stop();
+        outbox.close();
         workers.shutdown();
         db.close();
         LOG.info("control-plane stopped");

@@ -113,6 +113,11 @@ public final class BotWebhook {
         root.put("to_number", call.toNumber());
         root.put("direction", "inbound");
         root.put("workspace_id", call.workspaceId());
+        if (!call.attachToken().isEmpty()) {
+            // For a bot that answers {"grpc": true}: everything it needs to attach to the Audio stream.
+            root.putObject("grpc").put("media_node", call.mediaNode()).put("call_id", call.callSid())
+                    .put("attach_token", call.attachToken());
+        }
         ObjectNode sip = root.putObject("sip_headers");
         call.sipHeaders().entrySet().stream()
                 .filter(e -> e.getKey().regionMatches(true, 0, "X-", 0, 2))

@@ -1,0 +1,126 @@
+package dev.patchbay.control.bot;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.call.BotAttacher;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.wss.BridgeListener;
+import dev.patchbay.control.wss.BridgeTarget;
+import dev.patchbay.control.wss.WssBridge;
+import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+
+/**
+ * Bridges an answered call to its bot's WebSocket. The URL is checked against the SSRF rules right
+ * before connecting, whatever checked it earlier, because DNS may have changed since. What the
+ * bridge reports becomes call events.
+ */
+public final class WssAttacher implements BotAttacher {
+
+    private static final Logger LOG = Logger.getLogger(WssAttacher.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final SsrfGuard guard;
+    private final CallStore store;
+    private final ExecutorService workers;
+    private final Duration connectTimeout;
+    private final Duration reconnectGrace;
+
+    public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
+                       Duration connectTimeout, Duration reconnectGrace) {
+        this.http = http;
+        this.guard = guard;
+        this.store = store;
+        this.workers = workers;
+        this.connectTimeout = connectTimeout;
+        this.reconnectGrace = reconnectGrace;
+    }
+
+    @Override
+    public Attachment attach(MediaNodeLink link, CallRecord call, Gone gone) {
+        URI url = URI.create(call.stream().url());
+        String refused = switch (guard.check(url, SsrfGuard.WEBSOCKET_SCHEMES)) {
+            case SsrfGuard.Verdict.Allowed a -> null;
+            case SsrfGuard.Verdict.Refused r -> r.reason();
+            case SsrfGuard.Verdict.Unresolved u -> u.reason();
+        };
+        if (refused != null) {
+            store.event(call.id(), "bridge-refused", refused);
+            MediaPlaneGrpc.newStub(link.channel()).hangup(HangupRequest.newBuilder().setCallId(call.id()).setSipStatus(503)
+                    .setReason("bot websocket refused: " + refused).build(), new Ignored<>());
+            return () -> { };
+        }
+        BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
+                call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
+                call.from(), call.to(), connectTimeout, reconnectGrace);
+        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone), http);
+        return bridge::close;
+    }
+
+    private static Map<String, String> params(CallRecord call) {
+        String json = call.stream().customParametersJson();
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warning(() -> "call " + call.id() + ": stored custom parameters are not a JSON object of strings; sent none");
+            return Map.of();
+        }
+    }
+
+    /** Bridge reports arrive on I/O threads; the database is written on a worker. */
+    private final class Events implements BridgeListener {
+        private final Gone gone;
+
+        Events(Gone gone) {
+            this.gone = gone;
+        }
+
+        @Override
+        public void connected(String callId) {
+            workers.execute(() -> store.event(callId, "bot-connected", null));
+        }
+
+        @Override
+        public void ended(String callId, String reason) {
+            workers.execute(() -> store.event(callId, "bridge-ended", reason));
+            // The media-plane no longer knows the call: it ended while no replica was listening.
+            if (reason.contains("UNAUTHENTICATED") || reason.contains("NOT_FOUND")) {
+                gone.unknownCall(callId, reason);
+            }
+        }
+
+        @Override
+        public void action(String callId, String action, String detail) {
+            workers.execute(() -> store.event(callId, action, detail));
+        }
+    }
+
+    /** A unary call whose outcome the call's own hang-up event reports. */
+    private static final class Ignored<T> implements io.grpc.stub.StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

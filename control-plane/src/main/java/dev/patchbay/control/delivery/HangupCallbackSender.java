@@ -1,0 +1,64 @@
+package dev.patchbay.control.delivery;
+
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.HangupCallbacks;
+
+/**
+ * Queues the hang-up callback of seed 001 in the outbox: once the call's record is final, the POST
+ * to its {@code callback_url} carries status, duration and recording URL, signed with the
+ * workspace's key, and is retried until the receiver takes it.
+ */
+public final class HangupCallbackSender implements HangupCallbacks {
+
+    private static final Logger LOG = Logger.getLogger(HangupCallbackSender.class.getName());
+
+    private final Outbox outbox;
+    private final OutboxWorker worker;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public HangupCallbackSender(Outbox outbox, OutboxWorker worker) {
+        this.outbox = outbox;
+        this.worker = worker;
+    }
+
+    @Override
+    public void ended(CallRecord call) {
+        if (call.callbackUrl() == null || call.workspaceId() == null) {
+            return;
+        }
+        try {
+            outbox.enqueue(new Outbox.Message(call.workspaceId(), call.id(), "hangup_callback", call.callbackUrl(),
+                    body(call), call.workspaceId()));
+            worker.wake();
+        } catch (RuntimeException e) {
+            // The record is final either way; a lost callback is logged loudly rather than failing the call flow.
+            LOG.severe(() -> "call " + call.id() + ": cannot queue the hang-up callback: " + e.getMessage());
+        }
+    }
+
+    String body(CallRecord call) {
+        ObjectNode o = json.createObjectNode()
+                .put("event", "call.ended")
+                .put("call_id", call.id())
+                .put("status", call.status().wire())
+                .put("direction", call.direction() == CallRecord.Direction.OUTBOUND ? "outbound" : "inbound")
+                .put("from", call.from())
+                .put("to", call.to())
+                .put("start_time", call.answeredAt() == null ? null : call.answeredAt().toString())
+                .put("end_time", call.endedAt() == null ? null : call.endedAt().toString())
+                .put("duration", call.durationSeconds())
+                .put("hangup_cause", call.hangupCause())
+                .put("reason", call.reason())
+                .put("recording_url", call.recordingUrl());
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
