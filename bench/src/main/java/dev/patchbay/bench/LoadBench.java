@@ -3,6 +3,8 @@ package dev.patchbay.bench;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.control.bot.EchoBot;
+import dev.patchbay.control.wss.BridgeListener;
+import dev.patchbay.control.wss.BridgeTarget;
+import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
 import dev.patchbay.media.app.TlsSettings;
@@ -36,8 +42,10 @@ import io.grpc.netty.NettyChannelBuilder;
 
 /**
  * Concurrent echo calls against an in-process media-plane: N real SIP calls over loopback UDP,
- * 20 ms PCMU both ways, the product's echo bot attached over gRPC. Reports, per N, the process's
- * CPU per call, heap per call, echo latency percentiles and loss.
+ * 20 ms PCMU both ways, echoed either by the product's echo bot attached over gRPC ({@code grpc}) or
+ * by a Twilio Media Streams echo bot behind the product's WSS bridge ({@code wss}). Reports, per bot
+ * and N, the process's CPU per call, heap per call, echo latency percentiles and loss; the two bots
+ * in one run give the bridge's added cost as a difference measured under the same conditions.
  *
  * <p>The callers and the echo bot run in the same JVM as the media-plane, so CPU and heap are upper
  * bounds for the media-plane alone; the separate-process load generator of the Benchmarks issue
@@ -58,6 +66,7 @@ public final class LoadBench {
         int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "100,500").split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path out = Path.of(args.length > 2 ? args[2] : "bench/target/load.md");
+        List<String> bots = List.of((args.length > 3 ? args[3] : "grpc").split(","));
         int max = Arrays.stream(sizes).max().orElse(100);
         int sipPort = freePort();
         int rtpBase = 30000;
@@ -71,17 +80,31 @@ public final class LoadBench {
                 .append(". Callers, echo bot and media-plane share one JVM, so CPU and heap include the callers' side. ")
                 .append("Latency is from a caller packet's send to its echo's arrival: RTP in, jitter buffer (starts at 20 ms), ")
                 .append("gRPC to the echo bot and back, and the 20 ms playout tick. ").append(seconds).append(" s measured per row.\n\n")
-                .append("| calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|\n");
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
+                .append("The `wss` bot is a Twilio Media Streams echo bot on a local WebSocket behind the control-plane's ")
+                .append("WSS bridge (JSON and base64 both ways); the difference to `grpc` is what the bridge adds.\n\n")
+                .append("| bot | calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+             WsEchoBot wsBot = new WsEchoBot()) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
-            Thread router = Thread.ofPlatform().daemon(true).start(() -> route(control, channel));
-            for (int n : sizes) {
-                String row = step(plane, n, seconds, sipPort);
-                System.out.println(row);
-                md.append(row).append('\n');
+            HttpClient http = HttpClient.newHttpClient();
+            for (String bot : bots) {
+                Attach attach = switch (bot) {
+                    case "grpc" -> (id, token) -> EchoBot.attach(channel, id, token, (c, why) -> { });
+                    case "wss" -> (id, token) -> WssBridge.open(channel, new BridgeTarget(id, token, URI.create(wsBot.url()),
+                            "twilio", 8000, Map.of(), "bench", "", "", Duration.ofSeconds(10), Duration.ofSeconds(1)),
+                            QUIET, http);
+                    default -> throw new IllegalArgumentException("bot must be grpc or wss, not " + bot);
+                };
+                Thread router = Thread.ofPlatform().daemon(true).start(() -> route(control, attach));
+                for (int n : sizes) {
+                    String row = "| " + bot + " " + step(plane, n, seconds, sipPort);
+                    System.out.println(row);
+                    md.append(row).append('\n');
+                }
+                router.interrupt();
+                router.join();
             }
-            router.interrupt();
             channel.shutdownNow();
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -90,13 +113,32 @@ public final class LoadBench {
         System.exit(0);
     }
 
-    /** The control-plane's part: answer every offer and attach the product's echo bot. */
-    private static void route(TestControl control, ManagedChannel channel) {
+    /** Connects a call's audio to the bot under test. */
+    private interface Attach {
+        void attach(String callId, String token);
+    }
+
+    private static final BridgeListener QUIET = new BridgeListener() {
+        @Override
+        public void connected(String callId) {
+        }
+
+        @Override
+        public void ended(String callId, String reason) {
+        }
+
+        @Override
+        public void action(String callId, String action, String detail) {
+        }
+    };
+
+    /** The control-plane's part: answer every offer and attach the bot under test. */
+    private static void route(TestControl control, Attach bot) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 ControlEvent e = control.events.poll(100, TimeUnit.MILLISECONDS);
                 if (e != null && e.getEventCase() == ControlEvent.EventCase.OFFERED) {
-                    EchoBot.attach(channel, e.getCallId(), e.getOffered().getAttachToken(), (id, why) -> { });
+                    bot.attach(e.getCallId(), e.getOffered().getAttachToken());
                     control.decide(RouteDecision.newBuilder().setCallId(e.getCallId()).setAnswer(Answer.getDefaultInstance()));
                 }
             }

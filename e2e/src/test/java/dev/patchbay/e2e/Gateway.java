@@ -130,6 +130,23 @@ final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The call's event types in order, read straight from the database. */
+    java.util.List<String> eventTypes(String callId) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT type FROM call_events WHERE call_id = ? ORDER BY id")) {
+            s.setString(1, callId);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     void closeControl() {
         if (control != null) {
             control.close();

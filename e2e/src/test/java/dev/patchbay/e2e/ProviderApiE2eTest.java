@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
@@ -60,8 +61,9 @@ class ProviderApiE2eTest {
     }
 
     private static String body(String to) {
+        // The bot's URL is never dialled in these tests: each call ends before or right after the answer.
         return "{\"to\":\"" + to + "\",\"from\":\"+918035735900\",\"websocket_url\":\"wss://bot.example/stream/1\","
-                + "\"callback_url\":\"https://cb.example/hangup\",\"custom_parameters\":{\"lead\":\"42\"}}";
+                + "\"custom_parameters\":{\"lead\":\"42\"}}";
     }
 
     @Test
@@ -124,27 +126,68 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void actionsOnAnEndedCallAreConflicts() throws Exception {
-        String id = json(gw.http("POST", "/v1/calls", keyA, body("+919494865412"))).get("call_id").asText();
-        Await.until(() -> {
-            try {
-                return json(gw.http("GET", "/v1/calls/" + id, keyA, null)).get("status").asText().equals("in-progress");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Duration.ofSeconds(10), "the far end to answer");
-        HttpResponse<String> badDigits = gw.http("POST", "/v1/calls/" + id + "/dtmf", keyA, "{\"digits\":\"12x\"}");
-        assertEquals(422, badDigits.statusCode(), badDigits.body());
-        assertEquals(202, gw.http("POST", "/v1/calls/" + id + "/hangup", keyA, "{}").statusCode());
-        Await.until(() -> {
-            try {
-                return json(gw.http("GET", "/v1/calls/" + id, keyA, null)).get("status").asText().equals("completed");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Duration.ofSeconds(10), "the call to end");
-        HttpResponse<String> late = gw.http("POST", "/v1/calls/" + id + "/hangup", keyA, "{}");
-        assertEquals(409, late.statusCode());
-        assertEquals(409, gw.http("POST", "/v1/calls/" + id + "/transfer", keyA, "{\"to\":\"+14155550100\"}").statusCode());
+    void anOutboundCallStreamsToTheBotWhenAnsweredAndItsCallbackCarriesTheDuration() throws Exception {
+        try (BotServer bot = new BotServer(); CallbackReceiver callbacks = new CallbackReceiver()) {
+            String request = "{\"to\":\"+919494865411\",\"from\":\"+918035735900\",\"websocket_url\":\"" + bot.url()
+                    + "\",\"callback_url\":\"" + callbacks.url() + "\",\"custom_parameters\":{\"agent\":\"ringg-7\"}}";
+            HttpResponse<String> placed = gw.http("POST", "/v1/calls", keyA, request);
+            assertEquals(201, placed.statusCode(), placed.body());
+            String id = json(placed).get("call_id").asText();
+
+            BotServer.Conn conn = bot.next(Duration.ofSeconds(10));
+            assertTrue(conn.next(String.class, m -> m.contains("\"connected\""), Duration.ofSeconds(5)) != null);
+            JsonNode start = JSON.readTree(conn.next(String.class, m -> m.contains("\"start\""), Duration.ofSeconds(5)));
+            assertEquals(id, start.get("start").get("callSid").asText());
+            assertEquals("ringg-7", start.get("start").get("customParameters").get("agent").asText());
+            JsonNode call = json(gw.http("GET", "/v1/calls/" + id, keyA, null));
+            assertEquals("in-progress", call.get("status").asText(), "the bot is connected the moment the callee answers");
+            assertEquals(gw.control.links().get(0).node(), call.get("media_node").asText());
+
+            Thread.sleep(2_000); // the conversation
+            conn.session.close(1000, "bye"); // the bot hangs up: Twilio semantics, the call ends
+
+            CallbackReceiver.Received cb = callbacks.next(Duration.ofSeconds(10));
+            JsonNode ended = JSON.readTree(cb.body());
+            assertEquals(id, ended.get("call_id").asText());
+            assertEquals("completed", ended.get("status").asText());
+            long duration = ended.get("duration").asLong();
+            assertTrue(duration >= 2 && duration <= 4, "duration " + duration + " s for a 2 s conversation");
+            assertTrue(ended.has("recording_url"), cb.body());
+            assertTrue(cb.verifiedWith(gw.var.resolve("webhook-signing-key")), "the callback is signed");
+            JsonNode after = json(gw.http("GET", "/v1/calls/" + id, keyA, null));
+            assertEquals("completed", after.get("status").asText());
+            assertEquals(duration, after.get("duration").asLong());
+        }
+    }
+
+    @Test
+    void aBlindTransferReachesTheFarEndAsReferWithTheRightReferTo() throws Exception {
+        int port = Ports.freeUdpAndTcp();
+        String key = gw.workspaceWithKey("ws_t", true);
+        gw.trunk("ws_t", port);
+        Path dir = Sipp.workDir();
+        Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_refer.xml").toAbsolutePath().toString(),
+                "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        try (BotServer bot = new BotServer()) {
+            String id = json(gw.http("POST", "/v1/calls", key, "{\"to\":\"+919494865413\",\"from\":\"+918035735900\","
+                    + "\"websocket_url\":\"" + bot.url() + "\"}")).get("call_id").asText();
+            bot.next(Duration.ofSeconds(10)).next(String.class, m -> m.contains("\"start\""), Duration.ofSeconds(5));
+            HttpResponse<String> badTarget = gw.http("POST", "/v1/calls/" + id + "/transfer", key, "{\"to\":\"4155550123\"}");
+            assertEquals(422, badTarget.statusCode());
+            HttpResponse<String> transfer = gw.http("POST", "/v1/calls/" + id + "/transfer", key, "{\"to\":\"+14155550123\"}");
+            assertEquals(202, transfer.statusCode(), transfer.body());
+            assertEquals("tel:+14155550123", json(transfer).get("refer_to").asText());
+            Sipp.Result r = Sipp.await(far, dir);
+            assertEquals(0, r.exitCode(), "SIPp checks the Refer-To: " + r.output());
+            Await.until(() -> gw.eventTypes(id).contains("completed"), Duration.ofSeconds(10), "the transferred call to end");
+            JsonNode call = json(gw.http("GET", "/v1/calls/" + id, key, null));
+            assertEquals("transferred", call.get("hangup_cause").asText());
+            List<String> events = gw.eventTypes(id);
+            assertTrue(events.contains("transfer-requested") && events.contains("transfer-result"), events.toString());
+            HttpResponse<String> late = gw.http("POST", "/v1/calls/" + id + "/hangup", key, "{}");
+            assertEquals(409, late.statusCode(), "an ended call takes no more actions");
+        } finally {
+            far.destroyForcibly();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.patchbay.control.call;
 
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
@@ -75,10 +76,13 @@ public final class OutboundDialer {
         byte[] raw = new byte[16];
         random.nextBytes(raw);
         String id = "CA" + HexFormat.of().formatHex(raw);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, r.from(), r.to(),
-                null, link.node(), null, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
+                null, link.node(), token, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
         store.insert(call, r.idempotencyKey(), r.requestHash(), "via trunk " + trunk.id() + " on " + link.node());
-        PlaceCallRequest.Builder invite = PlaceCallRequest.newBuilder().setCallId(id)
+        PlaceCallRequest.Builder invite = PlaceCallRequest.newBuilder().setCallId(id).setAttachToken(token)
                 .setToUri(uri(r.to(), trunk.host())).setFromUri(uri(r.from(), trunk.host()))
                 .setTrunkHost(trunk.host()).setTrunkPort(trunk.port()).setTransport(switch (trunk.transport()) {
                     case "tcp" -> Transport.TCP;

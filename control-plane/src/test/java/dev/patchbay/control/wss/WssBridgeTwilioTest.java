@@ -1,5 +1,6 @@
 package dev.patchbay.control.wss;
 
+import dev.patchbay.control.testutil.BotServer;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Base64;

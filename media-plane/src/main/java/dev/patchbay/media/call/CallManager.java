@@ -134,16 +134,24 @@ public final class CallManager {
 
     /** Registers a new inbound call. The caller then fills in and sends the offer with {@link #offer}. */
     public Call newCall(String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return register("CA" + HexFormat.of().formatHex(id), sipCallId, negotiated, localAddress, sipContext);
+        return register(newId(), "", sipCallId, negotiated, localAddress, sipContext);
     }
 
-    private Call register(String id, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
-        byte[] token = new byte[32];
-        random.nextBytes(token);
-        Call call = new Call(id, Base64.getUrlEncoder().withoutPadding().encodeToString(token),
-                sipCallId, negotiated, localAddress, sipContext);
+    private String newId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return "CA" + HexFormat.of().formatHex(id);
+    }
+
+    private Call register(String id, String token, String sipCallId, Negotiated negotiated, String localAddress,
+                          Object sipContext) {
+        String attachToken = token;
+        if (attachToken.isEmpty()) {
+            byte[] raw = new byte[32];
+            random.nextBytes(raw);
+            attachToken = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        }
+        Call call = new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext);
         if (byId.putIfAbsent(id, call) != null) {
             throw new IllegalStateException("call id " + id + " is already in use");
         }
@@ -155,10 +163,10 @@ public final class CallManager {
      * Registers a call Patchbay places. Its RTP socket is bound now, for the offer; the codec comes
      * with the answer ({@link #outboundAnswered}).
      */
-    public Call newOutboundCall(String requestedId, String sipCallId, String localAddress, Object sipContext,
-                                RtpPortPool.RtpSocket socket) {
-        Call call = requestedId.isEmpty() ? newCall(sipCallId, null, localAddress, sipContext)
-                : register(requestedId, sipCallId, null, localAddress, sipContext);
+    public Call newOutboundCall(String requestedId, String token, String sipCallId, String localAddress,
+                                Object sipContext, RtpPortPool.RtpSocket socket) {
+        Call call = requestedId.isEmpty() && token.isEmpty() ? newCall(sipCallId, null, localAddress, sipContext)
+                : register(requestedId.isEmpty() ? newId() : requestedId, token, sipCallId, null, localAddress, sipContext);
         call.markOutbound();
         call.reserve(socket);
         return call;

@@ -31,6 +31,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
     private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("CA[0-9a-f]{32}");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
     private final CallManager calls;
     private final ControlHub hub;
@@ -199,6 +200,10 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         String id = request.getCallId();
         if (!id.isEmpty() && !CALL_ID.matcher(id).matches()) {
             fail(response, Status.INVALID_ARGUMENT, "call_id must be \"CA\" and 32 lower-case hex digits, or empty");
+            return;
+        }
+        if (!request.getAttachToken().isEmpty() && !TOKEN.matcher(request.getAttachToken()).matches()) {
+            fail(response, Status.INVALID_ARGUMENT, "attach_token must be 32 to 128 of A-Z a-z 0-9 - _, or empty");
             return;
         }
         if (!id.isEmpty() && calls.byId(id).isPresent()) {

@@ -102,7 +102,7 @@ final class OutboundCalls {
             invite.setContent(offer, sip.headers.createContentTypeHeader("application", "sdp"));
             SipLeg leg = new SipLeg(null, invite, null, contact);
             leg.answerSdp = offer;
-            Call call = calls.newOutboundCall(request.getCallId(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
+            Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
             send(call, leg, invite, request);
             return call;
         } catch (ParseException | InvalidArgumentException | SipException | IllegalArgumentException

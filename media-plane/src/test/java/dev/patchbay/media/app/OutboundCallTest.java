@@ -131,8 +131,11 @@ class OutboundCallTest {
     void aCallerChosenIdIsUsedAndCannotBeTakenTwice() throws Exception {
         String id = "CA" + "0123456789abcdef".repeat(2);
         try (SipUdpClient trunk = new SipUdpClient(plane.sipPort())) {
-            PlaceCallResponse call = control.rpc().placeCall(request(trunk).setCallId(id).build()).get(5, TimeUnit.SECONDS);
+            String token = "t".repeat(40);
+            PlaceCallResponse call = control.rpc().placeCall(request(trunk).setCallId(id).setAttachToken(token).build())
+                    .get(5, TimeUnit.SECONDS);
             assertEquals(id, call.getCallId());
+            assertEquals(token, call.getAttachToken(), "the control-plane stored this token before the INVITE left");
             SipMessage invite = trunk.nextRequest(WAIT);
             var again = control.rpc().placeCall(request(trunk).setCallId(id).build());
             Status dup = Status.fromThrowable(assertThrows(java.util.concurrent.ExecutionException.class, again::get));

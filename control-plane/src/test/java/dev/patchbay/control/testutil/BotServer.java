@@ -1,4 +1,4 @@
-package dev.patchbay.control.wss;
+package dev.patchbay.control.testutil;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -17,29 +17,29 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
 /** A real WebSocket server on loopback playing the bot; every connection and what it received are queued. */
-final class BotServer implements AutoCloseable {
+public final class BotServer implements AutoCloseable {
 
     /** A close frame the bot received. */
-    record Closed(int code, String reason) { }
+    public record Closed(int code, String reason) { }
 
     private final WebServer server;
-    final BlockingQueue<Conn> connections = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Conn> connections = new LinkedBlockingQueue<>();
 
-    BotServer() {
+    public BotServer() {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .addRouting(WsRouting.builder().endpoint("/bot", Conn::new))
                 .build().start();
     }
 
-    String url() {
+    public String url() {
         return "ws://127.0.0.1:" + server.port() + "/bot";
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    Conn next(Duration timeout) throws InterruptedException {
+    public Conn next(Duration timeout) throws InterruptedException {
         Conn c = connections.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (c == null) {
             throw new AssertionError("the bridge did not connect to the bot within " + timeout);
@@ -53,10 +53,10 @@ final class BotServer implements AutoCloseable {
     }
 
     /** One connection from the bridge. Text arrives as String, binary as byte[], the close as {@link Closed}. */
-    final class Conn implements WsListener {
-        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        volatile WsSession session;
-        volatile String requestedProtocol;
+    public final class Conn implements WsListener {
+        public final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        public volatile WsSession session;
+        public volatile String requestedProtocol;
         private final StringBuilder text = new StringBuilder();
         private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
 
@@ -102,16 +102,16 @@ final class BotServer implements AutoCloseable {
             received.add(new Closed(status, reason));
         }
 
-        void send(String message) {
+        public void send(String message) {
             session.send(message, true);
         }
 
-        void send(byte[] audio) {
+        public void send(byte[] audio) {
             session.send(BufferData.create(audio), true);
         }
 
         /** The next message of {@code type}, skipping others (such as media while waiting for a mark). */
-        <T> T next(Class<T> type, java.util.function.Predicate<T> wanted, Duration timeout) throws InterruptedException {
+        public <T> T next(Class<T> type, java.util.function.Predicate<T> wanted, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 Object m = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -125,7 +125,7 @@ final class BotServer implements AutoCloseable {
         }
 
         /** The very next message, whatever it is. */
-        Object next(Duration timeout) throws InterruptedException {
+        public Object next(Duration timeout) throws InterruptedException {
             Object m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (m == null) {
                 throw new AssertionError("the bot got nothing within " + timeout);
