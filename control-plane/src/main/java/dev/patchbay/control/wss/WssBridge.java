@@ -138,7 +138,7 @@ public final class WssBridge implements AutoCloseable {
             ws.abort(); // the call ended while we were connecting
             return;
         }
-        outbox.opened(ws);
+        outbox.opened();
         if (first) {
             attach();
             listener.connected(target.callId());
