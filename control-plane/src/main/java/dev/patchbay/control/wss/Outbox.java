@@ -57,7 +57,7 @@ final class Outbox {
     }
 
     /** A new socket: start with the opening messages; a send still pending on a dead socket no longer counts. */
-    void opened(WebSocket ws) {
+    void opened() {
         openingStep = 0;
         inFlight.set(null);
     }

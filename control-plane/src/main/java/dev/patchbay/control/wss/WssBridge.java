@@ -114,7 +114,8 @@ public final class WssBridge implements AutoCloseable {
             builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
         }
         CompletableFuture<WebSocket> opening = builder.buildAsync(target.url(), inbox.listener());
-        opening.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ws, error) -> {
+        // A copy times out, so that the handshake itself can still finish and be aborted below.
+        opening.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ws, error) -> {
             if (error == null) {
                 opened(ws, first);
                 return;
@@ -137,7 +138,7 @@ public final class WssBridge implements AutoCloseable {
             ws.abort(); // the call ended while we were connecting
             return;
         }
-        outbox.opened(ws);
+        outbox.opened();
         if (first) {
             attach();
             listener.connected(target.callId());
@@ -323,7 +324,12 @@ public final class WssBridge implements AutoCloseable {
         private void send(BotToCaller message) {
             StreamObserver<BotToCaller> stream = up;
             if (stream != null && !(phase.get() instanceof Phase.Ended)) {
-                stream.onNext(message);
+                try {
+                    stream.onNext(message);
+                } catch (RuntimeException e) {
+                    // The call closed under us; its end arrives on the Audio stream. Never fail the socket's listener.
+                    LOG.fine(() -> "call " + target.callId() + ": bot message after the audio stream closed: " + e);
+                }
             }
         }
     }

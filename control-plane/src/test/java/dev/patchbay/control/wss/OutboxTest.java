@@ -98,7 +98,7 @@ class OutboxTest {
                 throw new AssertionError(error);
             }
         });
-        outbox.opened(ws);
+        outbox.opened();
         outbox.drain();
         assertEquals(1, ws.sent.size(), "connected is on its way and stuck");
         int frames = Outbox.MAX_QUEUED_AUDIO + 10;

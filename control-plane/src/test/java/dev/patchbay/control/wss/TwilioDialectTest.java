@@ -79,6 +79,20 @@ class TwilioDialectTest {
     }
 
     @Test
+    void unknownDialectsAndBadTargetsAreRefusedNamingTheFix() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Dialect.create(Codecs.target("Carrier-Pigeon", 8000)));
+        assertTrue(e.getMessage().contains("'carrier-pigeon'") && e.getMessage().contains("use twilio, jambonz or plivo"), e.getMessage());
+        assertInstanceOf(TwilioDialect.class, Dialect.create(Codecs.target(" ", 8000)), "blank means twilio");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Codecs.target("twilio", 44100));
+        assertTrue(e.getMessage().contains("must be 8000 or 16000"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new BridgeTarget("CA1", "t",
+                java.net.URI.create("https://bot.example/"), "twilio", 8000, null, null, null, null,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("must be ws:// or wss://"), e.getMessage());
+    }
+
+    @Test
     void transferTargetsBecomeReferToUris() {
         assertEquals("tel:+14155550100", TransferTarget.uri(" +1 (415) 555-0100 ").orElseThrow());
         assertEquals("sip:agent@pbx.example.com;transport=tcp", TransferTarget.uri("sip:agent@pbx.example.com;transport=tcp").orElseThrow());

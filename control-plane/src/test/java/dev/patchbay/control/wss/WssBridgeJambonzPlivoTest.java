@@ -105,6 +105,22 @@ class WssBridgeJambonzPlivoTest {
     }
 
     @Test
+    void jambonzAtSixteenKilohertzGetsTwentyMillisecondFramesOf640Bytes() throws Exception {
+        CallRig.Events events = new CallRig.Events();
+        try (CallRig.Call call = rig.call("jz2")) {
+            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "jambonz", 16000, Duration.ofSeconds(2)), events, http);
+            BotServer.Conn conn = bot.next(WAIT);
+            assertEquals(16000, JSON.readTree((String) conn.next(WAIT)).get("sampleRate").asInt());
+            for (int p = 0; p < 3; p++) {
+                call.sendPcmu(p, codes(160));
+            }
+            assertEquals(640, conn.next(byte[].class, b -> true, WAIT).length);
+            call.bye(2);
+            events.await("ended CALLER_BYE");
+        }
+    }
+
+    @Test
     void plivoStartMediaCheckpointClearAndDtmfMatchTheAudioStreamShapes() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("pl1")) {

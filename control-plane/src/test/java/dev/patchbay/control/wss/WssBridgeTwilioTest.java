@@ -185,6 +185,28 @@ class WssBridgeTwilioTest {
     }
 
     @Test
+    void aTransferThatSucceedsEndsTheStreamWithStop() throws Exception {
+        CallRig.Events events = new CallRig.Events();
+        try (CallRig.Call call = rig.call("tw7")) {
+            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
+            BotServer.Conn conn = bot.next(WAIT);
+            opening(conn, call);
+            conn.send("{\"event\":\"transfer\",\"transfer\":{\"to\":\"sip:agent@pbx.example.com\"}}");
+            var refer = call.sip().nextRequest(WAIT);
+            assertTrue(refer.header("Refer-To").contains("sip:agent@pbx.example.com"), refer.header("Refer-To"));
+            call.sip().respond(refer, 202, "Accepted");
+            call.sip().request("NOTIFY", "patchbay", 2, "tw7notify", call.toTag(), "Event: refer\r\nSubscription-State: terminated;reason=noresource"
+                    + "\r\nContent-Type: message/sipfrag;version=2.0\r\n", "SIP/2.0 200 OK\r\n");
+            assertEquals(200, call.sip().finalResponse(WAIT).status(), "NOTIFY is answered");
+            call.awaitBye();
+            JsonNode stop = json(conn, "stop");
+            assertEquals(call.callId(), stop.path("stop").get("callSid").asText());
+            events.await("ended TRANSFERRED");
+            assertTrue(events.has("transfer sip:agent@pbx.example.com"), events.log.toString());
+        }
+    }
+
+    @Test
     void botClosingTheSocketHangsUpTheCall() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw2")) {
