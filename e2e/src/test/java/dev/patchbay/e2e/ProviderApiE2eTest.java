@@ -31,8 +31,6 @@ class ProviderApiE2eTest {
     private static String keyB;
     private static String keyOff;
     private static int trunkPort;
-    private static Process uas;
-    private static Path sippDir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,17 +40,11 @@ class ProviderApiE2eTest {
         keyOff = gw.workspaceWithKey("ws_off", false);
         trunkPort = Ports.freeUdpAndTcp();
         gw.trunk("ws_a", trunkPort);
-        sippDir = Sipp.workDir();
-        // A far end that answers every call and waits for the BYE.
-        uas = Sipp.start(sippDir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(trunkPort), "-m", "10"));
         Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
     }
 
     @AfterAll
     static void stop() {
-        if (uas != null) {
-            uas.destroyForcibly();
-        }
         gw.close();
     }
 
@@ -127,10 +119,16 @@ class ProviderApiE2eTest {
 
     @Test
     void anOutboundCallStreamsToTheBotWhenAnsweredAndItsCallbackCarriesTheDuration() throws Exception {
+        // Its own workspace and far end: a far end that answers one call and waits for the BYE.
+        int port = Ports.freeUdpAndTcp();
+        String key = gw.workspaceWithKey("ws_o", true);
+        gw.trunk("ws_o", port);
+        Path dir = Sipp.workDir();
+        Process uas = Sipp.start(dir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
         try (BotServer bot = new BotServer(); CallbackReceiver callbacks = new CallbackReceiver()) {
             String request = "{\"to\":\"+919494865411\",\"from\":\"+918035735900\",\"websocket_url\":\"" + bot.url()
                     + "\",\"callback_url\":\"" + callbacks.url() + "\",\"custom_parameters\":{\"agent\":\"ringg-7\"}}";
-            HttpResponse<String> placed = gw.http("POST", "/v1/calls", keyA, request);
+            HttpResponse<String> placed = gw.http("POST", "/v1/calls", key, request);
             assertEquals(201, placed.statusCode(), placed.body());
             String id = json(placed).get("call_id").asText();
 
@@ -139,7 +137,7 @@ class ProviderApiE2eTest {
             JsonNode start = JSON.readTree(conn.next(String.class, m -> m.contains("\"start\""), Duration.ofSeconds(5)));
             assertEquals(id, start.get("start").get("callSid").asText());
             assertEquals("ringg-7", start.get("start").get("customParameters").get("agent").asText());
-            JsonNode call = json(gw.http("GET", "/v1/calls/" + id, keyA, null));
+            JsonNode call = json(gw.http("GET", "/v1/calls/" + id, key, null));
             assertEquals("in-progress", call.get("status").asText(), "the bot is connected the moment the callee answers");
             assertEquals(gw.control.links().get(0).node(), call.get("media_node").asText());
 
@@ -154,10 +152,24 @@ class ProviderApiE2eTest {
             assertTrue(duration >= 2 && duration <= 4, "duration " + duration + " s for a 2 s conversation");
             assertTrue(ended.has("recording_url"), cb.body());
             assertTrue(cb.verifiedWith(gw.var.resolve("webhook-signing-key")), "the callback is signed");
-            JsonNode after = json(gw.http("GET", "/v1/calls/" + id, keyA, null));
+            JsonNode after = json(gw.http("GET", "/v1/calls/" + id, key, null));
             assertEquals("completed", after.get("status").asText());
             assertEquals(duration, after.get("duration").asLong());
+            assertEquals(0, Sipp.await(uas, dir).exitCode(), "the far end saw a whole call, BYE included");
+        } finally {
+            uas.destroyForcibly();
         }
+    }
+
+    /** SIPp's message trace, for a failure message. */
+    private static String messages(Path dir) throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith("_messages.log")).toList()) {
+                out.append("\n--- ").append(f.getFileName()).append(" ---\n").append(java.nio.file.Files.readString(f));
+            }
+        }
+        return out.toString();
     }
 
     @Test
@@ -167,7 +179,7 @@ class ProviderApiE2eTest {
         gw.trunk("ws_t", port);
         Path dir = Sipp.workDir();
         Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_refer.xml").toAbsolutePath().toString(),
-                "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+                "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1", "-trace_msg"));
         try (BotServer bot = new BotServer()) {
             String id = json(gw.http("POST", "/v1/calls", key, "{\"to\":\"+919494865413\",\"from\":\"+918035735900\","
                     + "\"websocket_url\":\"" + bot.url() + "\"}")).get("call_id").asText();
@@ -178,7 +190,7 @@ class ProviderApiE2eTest {
             assertEquals(202, transfer.statusCode(), transfer.body());
             assertEquals("tel:+14155550123", json(transfer).get("refer_to").asText());
             Sipp.Result r = Sipp.await(far, dir);
-            assertEquals(0, r.exitCode(), "SIPp checks the Refer-To: " + r.output());
+            assertEquals(0, r.exitCode(), "SIPp checks the Refer-To: " + r.output() + messages(dir));
             Await.until(() -> gw.eventTypes(id).contains("completed"), Duration.ofSeconds(10), "the transferred call to end");
             JsonNode call = json(gw.http("GET", "/v1/calls/" + id, key, null));
             assertEquals("transferred", call.get("hangup_cause").asText());

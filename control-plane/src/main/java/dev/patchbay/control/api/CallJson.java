@@ -43,6 +43,10 @@ final class CallJson {
         if (c.toRaw() != null) {
             o.put("to_raw", c.toRaw());
         }
+        if ("grpc".equals(c.stream().dialect()) && !c.status().terminal()) {
+            // What a gRPC bot needs to attach to the call's audio; only the workspace's own key reads this.
+            o.putObject("grpc").put("media_node", c.mediaNode()).put("attach_token", c.attachToken());
+        }
         return o;
     }
 

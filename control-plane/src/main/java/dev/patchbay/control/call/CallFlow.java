@@ -110,7 +110,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
             case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000, null);
-            case WEBHOOK, GRPC -> CallRecord.Stream.NONE;
+            // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
+            case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
+            case WEBHOOK -> CallRecord.Stream.NONE;
         };
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
@@ -131,6 +133,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             }
             case BotWebhookClient.Answer.Grpc g -> {
+                store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
                 store.event(id, "webhook", "the bot attaches over gRPC");
                 link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             }
