@@ -6,12 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -21,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
@@ -87,8 +83,8 @@ class ControlPlaneRestartE2eTest {
                     VoicedRtp.receive(rtp, 10, 10_000); // the echo is back: re-attached by the new process
                     sip.request("BYE", "echo", 2, "r1bye", toTag, null, null);
                     assertEquals(200, sip.finalResponseTo("2 BYE", WAIT).status());
-                    awaitStatus(gw, callId, "completed");
-                    List<String> events = events(gw, callId);
+                    Await.until(() -> gw.eventTypes(callId).contains("completed"), WAIT, "the call record to be completed");
+                    List<String> events = gw.eventTypes(callId);
                     assertTrue(events.contains("bridge-adopted"), events.toString());
                     assertEquals("completed", events.get(events.size() - 1), events.toString());
                 }
@@ -107,19 +103,11 @@ class ControlPlaneRestartE2eTest {
 
     /** Voiced 20 ms PCMU: the echo of it is told apart from the silence played while no bot is attached. */
     private static void send(DatagramSocket rtp, InetSocketAddress to, int p) {
-        byte[] packet = new byte[12 + 160];
-        packet[0] = (byte) 0x80;
-        packet[2] = (byte) (p >> 8);
-        packet[3] = (byte) p;
-        int ts = p * 160;
-        packet[4] = (byte) (ts >> 24);
-        packet[5] = (byte) (ts >> 16);
-        packet[6] = (byte) (ts >> 8);
-        packet[7] = (byte) ts;
-        packet[11] = 0x21;
-        for (int i = 12; i < packet.length; i++) {
-            packet[i] = (byte) (0x20 + (i & 0x3F));
+        byte[] voiced = new byte[160];
+        for (int i = 0; i < voiced.length; i++) {
+            voiced[i] = (byte) (0x20 + (i & 0x3F));
         }
+        byte[] packet = dev.patchbay.media.testutil.RtpPackets.pcmu(p, 0x21, voiced);
         try {
             rtp.send(new DatagramPacket(packet, packet.length, to));
         } catch (java.io.IOException e) {
@@ -138,34 +126,5 @@ class ControlPlaneRestartE2eTest {
         } catch (java.net.SocketTimeoutException done) {
             // nothing more queued
         }
-    }
-
-    private static void awaitStatus(Gateway gw, String callId, String status) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String now = null;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
-                 Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT status FROM calls WHERE id = '" + callId + "'")) {
-                now = r.next() ? r.getString(1) : null;
-            }
-            if (status.equals(now)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("call " + callId + " is " + now + ", not " + status);
-    }
-
-    private static List<String> events(Gateway gw, String callId) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT type FROM call_events WHERE call_id = '" + callId + "' ORDER BY id")) {
-            while (r.next()) {
-                out.add(r.getString(1));
-            }
-        }
-        return out;
     }
 }

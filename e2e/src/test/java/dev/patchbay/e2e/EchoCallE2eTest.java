@@ -151,17 +151,7 @@ class EchoCallE2eTest {
                 if (p >= frames) {
                     return;
                 }
-                byte[] packet = new byte[12 + 160];
-                packet[0] = (byte) 0x80;
-                packet[2] = (byte) (p >> 8);
-                packet[3] = (byte) p;
-                int ts = p * 160;
-                packet[4] = (byte) (ts >> 24);
-                packet[5] = (byte) (ts >> 16);
-                packet[6] = (byte) (ts >> 8);
-                packet[7] = (byte) ts;
-                packet[11] = 0x11;
-                System.arraycopy(sent, p * 160, packet, 12, 160);
+                byte[] packet = dev.patchbay.media.testutil.RtpPackets.pcmu(p, 0x11, sent, p * 160, 160);
                 try {
                     rtp.send(new DatagramPacket(packet, packet.length, target));
                 } catch (java.io.IOException e) {

@@ -53,17 +53,7 @@ final class CallRig implements AutoCloseable {
             implements AutoCloseable {
 
         void sendPcmu(int p, byte[] payload) throws java.io.IOException {
-            byte[] packet = new byte[12 + payload.length];
-            packet[0] = (byte) 0x80;
-            packet[2] = (byte) (p >> 8);
-            packet[3] = (byte) p;
-            int ts = p * 160;
-            packet[4] = (byte) (ts >> 24);
-            packet[5] = (byte) (ts >> 16);
-            packet[6] = (byte) (ts >> 8);
-            packet[7] = (byte) ts;
-            packet[11] = 0x42;
-            System.arraycopy(payload, 0, packet, 12, payload.length);
+            byte[] packet = dev.patchbay.media.testutil.RtpPackets.pcmu(p, 0x42, payload);
             rtp.send(new DatagramPacket(packet, packet.length, media));
         }
 

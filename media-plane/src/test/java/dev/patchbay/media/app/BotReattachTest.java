@@ -116,17 +116,9 @@ class BotReattachTest {
     }
 
     private static void sendPcmu(DatagramSocket rtp, InetSocketAddress media, int p) throws java.io.IOException {
-        byte[] packet = new byte[12 + 160];
-        packet[0] = (byte) 0x80;
-        packet[2] = (byte) (p >> 8);
-        packet[3] = (byte) p;
-        int ts = p * 160;
-        packet[4] = (byte) (ts >> 24);
-        packet[5] = (byte) (ts >> 16);
-        packet[6] = (byte) (ts >> 8);
-        packet[7] = (byte) ts;
-        packet[11] = 0x42;
-        java.util.Arrays.fill(packet, 12, packet.length, (byte) 0x55);
+        byte[] voiced = new byte[160];
+        java.util.Arrays.fill(voiced, (byte) 0x55);
+        byte[] packet = dev.patchbay.media.testutil.RtpPackets.pcmu(p, 0x42, voiced);
         rtp.send(new DatagramPacket(packet, packet.length, media));
     }
 }
