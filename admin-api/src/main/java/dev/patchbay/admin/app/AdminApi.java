@@ -1,12 +1,10 @@
 package dev.patchbay.admin.app;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -17,16 +15,23 @@ import java.util.logging.Logger;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.store.DbTenantRepository;
+import dev.patchbay.admin.tenant.AccessRoutes;
+import dev.patchbay.admin.tenant.AccessService;
 import dev.patchbay.admin.tenant.DemoSeed;
 import dev.patchbay.admin.tenant.Ids;
+import dev.patchbay.admin.tenant.Secrets;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
+import dev.patchbay.admin.tenant.TrunkRoutes;
+import dev.patchbay.admin.tenant.TrunkService;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.rest.Problems;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.SecretBox;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -34,6 +39,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
 
 /**
  * The admin-api process, wired in one place: operator key, schema migration, demo seed and the
@@ -64,16 +70,26 @@ public final class AdminApi implements AutoCloseable {
         OperatorKey key = OperatorKey.resolve(config);
         // Checked before the slower database work, so a clash is reported at once and by name.
         requirePortFree(config);
+        SecretBox box = secretBox(root);
         Config dbConfig = root.get("patchbay.db");
         migrate(dbConfig);
         DbClient db = DbClient.create(dbConfig);
         try {
             TenantRepository repo = new DbTenantRepository(db);
             Clock clock = Clock.systemUTC();
+            SecureRandom random = new SecureRandom();
+            Ids ids = new Ids(random);
+            Secrets secrets = new Secrets(random);
             if (config.local() && config.demoSeed()) {
-                seed(repo, clock);
+                seed(repo, clock, ids, secrets, config);
             }
-            TenantService tenants = new TenantService(repo, clock, new Ids(new SecureRandom()));
+            TenantService tenants = new TenantService(repo, clock, ids);
+            HttpService[] workspaces = {
+                new TenantRoutes(tenants),
+                new AccessRoutes(tenants, new AccessService(tenants, repo, clock, ids, secrets)),
+                new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box)),
+            };
+            OpenApiDocument openApi = OpenApiDocument.of(AdminApi.class);
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -81,7 +97,7 @@ public final class AdminApi implements AutoCloseable {
                     .directHandlers(Problems.beforeRouting(MAX_BODY, "admin-api"))
                     // Our own hook (AdminApiMain) stops the server before the database it uses.
                     .shutdownHook(false)
-                    .routing(r -> routing(r, key, tenants, repo))
+                    .routing(r -> routing(r, key, repo, openApi, workspaces))
                     .build()
                     .start();
             if (!server.isRunning()) {
@@ -96,8 +112,12 @@ public final class AdminApi implements AutoCloseable {
         }
     }
 
-    /** All HTTP routes: {@code /health} open to probes, everything under {@code /v1} behind the operator key. */
-    public static void routing(HttpRouting.Builder routing, OperatorKey key, TenantService tenants, TenantRepository repo) {
+    /**
+     * All HTTP routes: {@code /health} and {@code /openapi.yaml} open, everything under {@code /v1}
+     * behind the operator key; {@code workspaces} serve {@value TenantRoutes#PATH}.
+     */
+    public static void routing(HttpRouting.Builder routing, OperatorKey key, TenantRepository repo,
+                               OpenApiDocument openApi, HttpService... workspaces) {
         Problems.install(routing, "admin-api", LOG);
         routing.addFilter(new BearerAuth(key))
                 .get("/health", (req, res) -> {
@@ -105,7 +125,8 @@ public final class AdminApi implements AutoCloseable {
                     ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
                             ApiJson.object().put("status", up ? "UP" : "DOWN"));
                 })
-                .register(TenantRoutes.PATH, new TenantRoutes(tenants))
+                .get(OpenApiDocument.PATH, openApi)
+                .register(TenantRoutes.PATH, workspaces)
                 .any((req, res) -> {
                     throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                             + req.path().absolute().path());
@@ -150,13 +171,16 @@ public final class AdminApi implements AutoCloseable {
      * Patchbay modules share one class path (in-process e2e), the name alone is ambiguous.
      */
     private static io.helidon.config.spi.ConfigSource defaults() {
-        String self = AdminApi.class.getName().replace('.', '/') + ".class";
-        String url = AdminApi.class.getClassLoader().getResource(self).toString();
-        try (InputStream in = URI.create(url.substring(0, url.length() - self.length()) + "application.yaml")
-                .toURL().openStream()) {
-            return ConfigSources.create(new String(in.readAllBytes(), StandardCharsets.UTF_8), MediaTypes.APPLICATION_YAML);
-        } catch (IOException e) {
-            throw new UncheckedIOException("admin-api cannot read its application.yaml", e);
+        byte[] yaml = OpenApiDocument.moduleResource(AdminApi.class, "application.yaml");
+        return ConfigSources.create(new String(yaml, StandardCharsets.UTF_8), MediaTypes.APPLICATION_YAML);
+    }
+
+    /** The key that seals trunk passwords; outside local mode it must be configured, like the control-plane's. */
+    private static SecretBox secretBox(Config root) throws StartupException {
+        try {
+            return SecretBox.from(root);
+        } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+            throw new StartupException("admin-api cannot set up credential encryption: " + e.getMessage(), e);
         }
     }
 
@@ -175,9 +199,14 @@ public final class AdminApi implements AutoCloseable {
         }
     }
 
-    private static void seed(TenantRepository repo, Clock clock) throws StartupException {
+    private static void seed(TenantRepository repo, Clock clock, Ids ids, Secrets secrets, AdminConfig config)
+            throws StartupException {
         try {
             DemoSeed.ensure(repo, clock);
+            DemoSeed.ensureApiKey(repo, clock, ids, secrets, config.var().resolve(DemoSeed.API_KEY_FILE));
+        } catch (UncheckedIOException e) {
+            throw new StartupException("admin-api cannot write the demo API key: " + rootMessage(e)
+                    + "; set patchbay.var (env PATCHBAY_VAR) to a writable directory", e);
         } catch (RuntimeException e) {
             throw new StartupException("admin-api cannot seed the demo workspace: " + rootMessage(e)
                     + "; set patchbay.demo.seed (env PATCHBAY_DEMO_SEED) to false to start without it", e);

@@ -1,13 +1,16 @@
 package dev.patchbay.admin.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.TenantRepository;
+import dev.patchbay.admin.tenant.Trunk;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -137,6 +140,50 @@ public final class DbTenantRepository implements TenantRepository {
         return exec.get().namedDelete("delete-did", workspaceId, didId) > 0;
     }
 
+    @Override
+    public void insertApiKey(ApiKey k) {
+        exec.get().namedInsert("insert-api-key", k.id(), k.workspaceId(), k.name(), k.secretSha256(),
+                Db.utc(k.createdAt()));
+    }
 
+    @Override
+    public List<ApiKey> apiKeys(String workspaceId) {
+        return Db.list(exec.get().namedQuery("select-api-keys", workspaceId), Rows::apiKey);
+    }
 
+    @Override
+    public Optional<ApiKey> apiKey(String workspaceId, String keyId) {
+        return exec.get().namedGet("select-api-key", workspaceId, keyId).map(Rows::apiKey);
+    }
+
+    @Override
+    public boolean revokeApiKey(String workspaceId, String keyId, Instant at) {
+        return exec.get().namedUpdate("revoke-api-key", Db.utc(at), workspaceId, keyId) > 0;
+    }
+
+    @Override
+    public boolean setWebhookSecret(String workspaceId, String secret) {
+        return exec.get().namedUpdate("set-webhook-secret", secret, workspaceId) > 0;
+    }
+
+    @Override
+    public void insertTrunk(Trunk t) {
+        exec.get().namedInsert("insert-trunk", t.id(), t.workspaceId(), t.name(), t.host(), t.port(), t.transport().wire(),
+                t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
+    }
+
+    @Override
+    public List<Trunk> trunks(String workspaceId) {
+        return Db.list(exec.get().namedQuery("select-trunks", workspaceId), Rows::trunk);
+    }
+
+    @Override
+    public Optional<Trunk> trunk(String workspaceId, String trunkId) {
+        return exec.get().namedGet("select-trunk", workspaceId, trunkId).map(Rows::trunk);
+    }
+
+    @Override
+    public boolean deleteTrunk(String workspaceId, String trunkId) {
+        return exec.get().namedDelete("delete-trunk", workspaceId, trunkId) > 0;
+    }
 }

@@ -2,9 +2,12 @@ package dev.patchbay.admin.store;
 
 import java.util.Map;
 
+import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotKind;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.Transport;
+import dev.patchbay.admin.tenant.Trunk;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbRow;
@@ -35,4 +38,18 @@ final class Rows {
                 (String) c.get("bot_id"), Db.instant(c.get("created_at")));
     }
 
+    static ApiKey apiKey(DbRow row) {
+        Map<String, Object> c = Db.columns(row);
+        return new ApiKey((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
+                (String) c.get("secret_sha256"), Db.instant(c.get("created_at")), Db.instant(c.get("revoked_at")));
+    }
+
+    static Trunk trunk(DbRow row) {
+        Map<String, Object> c = Db.columns(row);
+        String transport = (String) c.get("transport");
+        return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
+                (String) c.get("host"), ((Number) c.get("port")).intValue(),
+                Transport.fromWire(transport).orElseThrow(() -> new IllegalStateException("trunks.transport '" + transport + "' is unknown")),
+                (String) c.get("username"), (String) c.get("password_enc"), Db.instant(c.get("created_at")));
+    }
 }

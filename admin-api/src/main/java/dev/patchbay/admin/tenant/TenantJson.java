@@ -44,6 +44,30 @@ final class TenantJson {
                 .put("created_at", d.createdAt().toString());
     }
 
+    /** Never the secret or its hash: the secret is shown once, by the create answer, and the hash is of no use to a client. */
+    static ObjectNode apiKey(ApiKey k) {
+        return ApiJson.object()
+                .put("id", k.id())
+                .put("workspace_id", k.workspaceId())
+                .put("name", k.name())
+                .put("created_at", k.createdAt().toString())
+                .put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+    }
+
+    /** Never the password, sealed or not: only whether there is one. */
+    static ObjectNode trunk(Trunk t) {
+        return ApiJson.object()
+                .put("id", t.id())
+                .put("workspace_id", t.workspaceId())
+                .put("name", t.name())
+                .put("host", t.host())
+                .put("port", t.port())
+                .put("transport", t.transport().wire())
+                .put("username", t.username())
+                .put("has_password", t.hasPassword())
+                .put("created_at", t.createdAt().toString());
+    }
+
     /** A list response: an object, so fields such as paging can join {@code items} later. */
     static <T> ObjectNode items(List<T> values, Function<T, ObjectNode> each) {
         ObjectNode page = ApiJson.object();

@@ -1,5 +1,6 @@
 package dev.patchbay.admin.tenant;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -42,6 +43,27 @@ public interface TenantRepository {
 
     /** Whether a DID was deleted. */
     boolean deleteDid(String workspaceId, String didId);
+
+    void insertApiKey(ApiKey key);
+
+    List<ApiKey> apiKeys(String workspaceId);
+
+    Optional<ApiKey> apiKey(String workspaceId, String keyId);
+
+    /** Whether the workspace has such a key; a key revoked before keeps its first revocation time. */
+    boolean revokeApiKey(String workspaceId, String keyId, Instant at);
+
+    /** Whether the workspace exists. */
+    boolean setWebhookSecret(String workspaceId, String secret);
+
+    void insertTrunk(Trunk trunk);
+
+    List<Trunk> trunks(String workspaceId);
+
+    Optional<Trunk> trunk(String workspaceId, String trunkId);
+
+    /** Whether a trunk was deleted. */
+    boolean deleteTrunk(String workspaceId, String trunkId);
 
     enum DidInsert { CREATED, NUMBER_TAKEN, BOT_GONE }
 

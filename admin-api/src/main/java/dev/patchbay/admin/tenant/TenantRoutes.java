@@ -8,7 +8,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** The {@code /v1/workspaces} resources: workspaces, their bots and their DIDs. */
+/**
+ * The {@code /v1/workspaces} resources: workspaces, their bots and their DIDs. API keys, the webhook
+ * secret and trunks are {@link AccessRoutes} and {@link TrunkRoutes}, registered on the same path.
+ */
 public final class TenantRoutes implements HttpService {
 
     /** Where this service is registered; also the base of the Location headers it writes. */
@@ -68,15 +71,15 @@ public final class TenantRoutes implements HttpService {
         ApiJson.send(res, Status.CREATED_201, TenantJson.did(did));
     }
 
-    private static void created(ServerResponse res, String location) {
+    static void created(ServerResponse res, String location) {
         res.header(HeaderNames.LOCATION, location);
     }
 
-    private static String ws(ServerRequest req) {
+    static String ws(ServerRequest req) {
         return param(req, "ws");
     }
 
-    private static String param(ServerRequest req, String name) {
+    static String param(ServerRequest req, String name) {
         return req.path().pathParameters().get(name);
     }
 }

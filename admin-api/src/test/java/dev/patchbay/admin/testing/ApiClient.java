@@ -58,7 +58,7 @@ public final class ApiClient {
             HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(res.statusCode(), res.headers().firstValue("Content-Type"),
                     res.headers().firstValue("Location"), res.headers().firstValue("WWW-Authenticate"),
-                    res.body(), json);
+                    res.body(), json, res.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -77,7 +77,13 @@ public final class ApiClient {
 
     /** One response. */
     public record Reply(int status, Optional<String> contentType, Optional<String> location,
-                        Optional<String> wwwAuthenticate, String body, ObjectMapper mapper) {
+                        Optional<String> wwwAuthenticate, String body, ObjectMapper mapper,
+                        java.net.http.HttpHeaders headers) {
+
+        /** Any response header, by name. */
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
 
         public JsonNode json() {
             try {

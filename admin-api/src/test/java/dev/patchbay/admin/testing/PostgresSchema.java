@@ -62,6 +62,19 @@ public final class PostgresSchema implements AutoCloseable {
         }
     }
 
+    /** A single text value from {@code sql} (null for SQL NULL), read with plain JDBC. */
+    public String text(String sql) {
+        try (Connection c = DriverManager.getConnection(url(), USER, ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new AssertionError("no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new AssertionError("query failed: " + sql, e);
+        }
+    }
+
     @Override
     public void close() {
         try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {

@@ -11,6 +11,9 @@ import io.helidon.config.Config;
 public final class TestApi implements AutoCloseable {
 
     public static final String KEY = "test-operator-key-0123456789abcdef";
+    /** {@code patchbay.secrets.key} of every test API: 32 bytes, base64. */
+    public static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(
+            "patchbay-admin-test-secrets-key!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     private final PostgresSchema db;
     private final AdminApi api;
@@ -43,6 +46,7 @@ public final class TestApi implements AutoCloseable {
         all.put("patchbay.admin.server.port", "0");
         all.put("patchbay.admin.key", KEY);
         all.put("patchbay.local", "false");
+        all.put("patchbay.secrets.key", SECRETS_KEY);
         all.putAll(overrides);
         return AdminApi.config(all);
     }

@@ -1,0 +1,176 @@
+package dev.patchbay.admin.tenant;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
+
+/**
+ * A valid {@code POST /v1/workspaces/{id}/trunks} body. The password is still plain here; the
+ * service seals it before anything is stored.
+ */
+public record NewTrunk(String name, String host, int port, Transport transport, String username, String password) {
+
+    static final List<String> FIELDS = List.of("name", "host", "port", "transport", "username", "password");
+
+    static final int MAX_HOST = 253;       // RFC 1035 names; trunks.host is 255
+    static final int MAX_USERNAME = 255;   // trunks.username
+    // Sealed, a password grows by 28 bytes and then by a third (base64): 512 bytes stay well inside password_enc's 1024.
+    static final int MAX_PASSWORD_BYTES = 512;
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]*:[0-9a-f:.]*");
+    private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
+    // Digest auth sends the user name as a quoted-string, so quotes and backslashes would break the header.
+    private static final Pattern USERNAME = Pattern.compile("[^\\s\\p{Cntrl}\"\\\\]{1," + MAX_USERNAME + "}");
+
+    @Override
+    public String toString() {
+        return "NewTrunk[name=" + name + ", host=" + host + ", port=" + port + ", transport=" + transport
+                + ", username=" + username + ", password=" + (password == null ? "<none>" : "<redacted>") + "]";
+    }
+
+    public static NewTrunk parse(JsonBody body) {
+        Optional<String> name = body.string("name");
+        Optional<String> host = body.string("host");
+        Optional<Long> port = body.integer("port");
+        Optional<String> transport = body.string("transport");
+        Optional<String> username = body.string("username");
+        Optional<String> password = body.string("password");
+        body.requireShape();
+
+        List<FieldError> errors = new ArrayList<>();
+        String n = Values.name(name, errors);
+        String h = host(host, errors);
+        Transport t = transport(transport, errors);
+        Integer p = port(port, t, errors);
+        String u = username(username, password.isPresent(), errors);
+        String pw = password(password, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the trunk is not valid", errors);
+        }
+        return new NewTrunk(n, h, p, t, u, pw);
+    }
+
+    /** A host name, an IPv4 literal, or an IPv6 literal (stored in brackets, the form SIP URIs need). */
+    static String host(Optional<String> value, List<FieldError> errors) {
+        String expected = "must be a host name (sip.carrier.example), an IPv4 address or an IPv6 address";
+        if (value.isEmpty() || value.get().isBlank()) {
+            errors.add(new FieldError("host", "is required; " + expected));
+            return null;
+        }
+        String raw = value.get().strip().toLowerCase(Locale.ROOT);
+        if (raw.startsWith("[") || raw.contains(":")) {
+            String literal = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+            // No zone ids: "%eth0" names an interface of this machine, which means nothing to a media-plane elsewhere.
+            if (literal.isEmpty() || literal.contains("%") || literal.contains("[") || literal.contains("]")
+                    || !isIpv6(literal)) {
+                errors.add(new FieldError("host", expected + "; without a port (use the port field)"));
+                return null;
+            }
+            return "[" + literal + "]";
+        }
+        if (DOTTED_QUAD.matcher(raw).matches()) {
+            for (String octet : raw.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    errors.add(new FieldError("host", expected + "; each IPv4 part is 0 to 255"));
+                    return null;
+                }
+            }
+            return raw;
+        }
+        String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
+        String[] labels = name.split("\\.", -1);
+        boolean valid = !name.isEmpty() && name.length() <= MAX_HOST
+                && java.util.Arrays.stream(labels).allMatch(l -> LABEL.matcher(l).matches())
+                // RFC 1123 section 2.1: a top label of digits only would be read as an address.
+                && !NUMERIC.matcher(labels[labels.length - 1]).matches();
+        if (!valid) {
+            errors.add(new FieldError("host", expected + " (letters, digits, '-' and '.', at most " + MAX_HOST
+                    + " characters, no scheme, port or path)"));
+            return null;
+        }
+        return name;
+    }
+
+    private static boolean isIpv6(String literal) {
+        // Only hex digits, ':' and '.' reach getByName, which parses such text as a literal and never asks DNS.
+        if (!IPV6_CHARS.matcher(literal).matches()) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal) instanceof Inet6Address;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Transport transport(Optional<String> value, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return Transport.UDP;
+        }
+        Optional<Transport> t = Transport.fromWire(value.get());
+        if (t.isEmpty()) {
+            errors.add(new FieldError("transport", "must be one of " + Transport.NAMES));
+            return null;
+        }
+        return t.get();
+    }
+
+    /** The given port, or the transport's well-known one. */
+    private static Integer port(Optional<Long> value, Transport transport, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return transport == null ? null : transport.defaultPort();
+        }
+        long p = value.get();
+        if (p < 1 || p > 65535) {
+            errors.add(new FieldError("port", "must be between 1 and 65535; omit it for 5060 (5061 with tls)"));
+            return null;
+        }
+        return (int) p;
+    }
+
+    private static String username(Optional<String> value, boolean hasPassword, List<FieldError> errors) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            if (hasPassword) {
+                errors.add(new FieldError("username", "is required when a password is set: digest auth sends both"));
+            }
+            return null;
+        }
+        String u = value.get().strip();
+        if (!USERNAME.matcher(u).matches()) {
+            errors.add(new FieldError("username", "must be 1 to " + MAX_USERNAME
+                    + " characters without spaces, quotes, backslashes or control characters"));
+            return null;
+        }
+        return u;
+    }
+
+    // Not stripped: leading or trailing spaces may be part of a password.
+    private static String password(Optional<String> value, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        String pw = value.get();
+        if (pw.isEmpty()) {
+            errors.add(new FieldError("password", "must not be empty; leave it out for a trunk without authentication"));
+            return null;
+        }
+        if (pw.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES || pw.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("password", "must be at most " + MAX_PASSWORD_BYTES
+                    + " bytes in UTF-8, without control characters"));
+            return null;
+        }
+        return pw;
+    }
+}

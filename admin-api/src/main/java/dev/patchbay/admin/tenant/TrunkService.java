@@ -1,0 +1,58 @@
+package dev.patchbay.admin.tenant;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.patchbay.rest.ProblemException;
+import dev.patchbay.schema.SecretBox;
+
+/**
+ * A workspace's SIP trunks. The digest password is sealed with the shared {@link SecretBox} before
+ * it is stored and is never returned: the control-plane opens it only to answer a challenge.
+ */
+public final class TrunkService {
+
+    private final TenantService tenants;
+    private final TenantRepository repo;
+    private final Clock clock;
+    private final Ids ids;
+    private final SecretBox box;
+
+    public TrunkService(TenantService tenants, TenantRepository repo, Clock clock, Ids ids, SecretBox box) {
+        this.tenants = tenants;
+        this.repo = repo;
+        this.clock = clock;
+        this.ids = ids;
+        this.box = box;
+    }
+
+    /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
+    public Trunk createTrunk(Workspace workspace, NewTrunk req) {
+        String sealed = req.password() == null ? null : box.seal(req.password());
+        Trunk trunk = new Trunk(ids.next("trunk_"), workspace.id(), req.name(), req.host(), req.port(), req.transport(),
+                req.username(), sealed, AccessService.now(clock));
+        repo.insertTrunk(trunk);
+        return trunk;
+    }
+
+    public List<Trunk> trunks(String workspaceId) {
+        tenants.workspace(workspaceId);
+        return repo.trunks(workspaceId);
+    }
+
+    public Trunk trunk(String workspaceId, String trunkId) {
+        tenants.workspace(workspaceId);
+        return repo.trunk(workspaceId, trunkId).orElseThrow(() -> trunkNotFound(workspaceId, trunkId));
+    }
+
+    public void deleteTrunk(String workspaceId, String trunkId) {
+        tenants.workspace(workspaceId);
+        if (!repo.deleteTrunk(workspaceId, trunkId)) {
+            throw trunkNotFound(workspaceId, trunkId);
+        }
+    }
+
+    private static ProblemException trunkNotFound(String workspaceId, String trunkId) {
+        return ProblemException.notFound("trunk " + trunkId + " does not exist in workspace " + workspaceId, "trunk_id");
+    }
+}

@@ -1,0 +1,186 @@
+package dev.patchbay.admin.app;
+
+import java.util.Base64;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.admin.testing.ApiClient.Reply;
+import dev.patchbay.admin.testing.TestApi;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.schema.SecretBox;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SIP trunks, over real HTTP against real PostgreSQL; passwords checked in the row itself. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrunkApiTest {
+
+    private TestApi api;
+    private String workspace;
+    private String trunks;
+
+    @BeforeAll
+    void start() {
+        api = TestApi.start();
+    }
+
+    @AfterAll
+    void stop() {
+        api.close();
+    }
+
+    @BeforeEach
+    void freshWorkspace() {
+        workspace = api.client().post("/v1/workspaces", "{\"name\":\"Trunks\"}").json().path("id").asText();
+        trunks = "/v1/workspaces/" + workspace + "/trunks";
+    }
+
+    @Test
+    void passwordIsSealedAndNeverReturned() {
+        String password = "s3cret pass\u00e9";
+        Reply r = api.client().post(trunks, "{\"name\":\"Carrier\",\"host\":\"SIP.Carrier.example\",\"port\":5080,"
+                + "\"transport\":\"tcp\",\"username\":\"acct-1001\",\"password\":\"" + password + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        JsonNode t = r.json();
+        String id = t.path("id").asText();
+        assertTrue(id.matches("trunk_[0-9A-Za-z]{20}"), id);
+        assertEquals("sip.carrier.example", t.path("host").asText());
+        assertEquals(5080, t.path("port").asInt());
+        assertEquals("tcp", t.path("transport").asText());
+        assertEquals("acct-1001", t.path("username").asText());
+        assertTrue(t.path("has_password").asBoolean(), r.body());
+        assertFalse(t.has("password") || t.has("password_enc"), r.body());
+        assertFalse(r.body().contains(password), r.body());
+        assertEquals(trunks + "/" + id, r.location().orElseThrow());
+        assertEquals(t, api.client().get(r.location().orElseThrow()).json());
+
+        String stored = api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'");
+        assertTrue(stored.startsWith("v1:"), stored);
+        assertFalse(stored.contains(password), stored);
+        SecretBox box = new SecretBox(Base64.getDecoder().decode(TestApi.SECRETS_KEY));
+        assertEquals(password, box.open(stored));
+    }
+
+    @Test
+    void defaultsAreUdpOn5060AndTlsOn5061() {
+        Reply udp = api.client().post(trunks, "{\"name\":\"u\",\"host\":\"10.0.0.1\"}");
+        assertEquals(201, udp.status(), udp.toString());
+        assertEquals("udp", udp.json().path("transport").asText());
+        assertEquals(5060, udp.json().path("port").asInt());
+        assertTrue(udp.json().path("username").isNull(), udp.body());
+        assertFalse(udp.json().path("has_password").asBoolean(), udp.body());
+        assertNull(api.db().text("SELECT password_enc FROM trunks WHERE id = '" + udp.json().path("id").asText() + "'"));
+
+        Reply tls = api.client().post(trunks, "{\"name\":\"t\",\"host\":\"sbc.example\",\"transport\":\"tls\"}");
+        assertEquals(201, tls.status(), tls.toString());
+        assertEquals(5061, tls.json().path("port").asInt());
+    }
+
+    @Test
+    void ipv6HostIsStoredInBrackets() {
+        for (String host : List.of("2001:db8::1", "[2001:DB8::1]")) {
+            Reply r = api.client().post(trunks, "{\"name\":\"v6\",\"host\":\"" + host + "\"}");
+            assertEquals(201, r.status(), host + " -> " + r);
+            assertEquals("[2001:db8::1]", r.json().path("host").asText());
+        }
+    }
+
+    @Test
+    void validationNamesEveryBadField() {
+        Reply r = api.client().post(trunks, "{\"host\":\"sip:carrier.example:5060\",\"port\":70000,"
+                + "\"transport\":\"sctp\",\"username\":\"has space\",\"password\":\"\"}");
+        assertEquals(422, r.status(), r.toString());
+        assertEquals(ApiJson.PROBLEM_JSON, r.contentType().orElseThrow());
+        assertEquals(List.of("name", "host", "transport", "port", "username", "password"), r.errorFields());
+        assertEquals(0, api.db().count("SELECT COUNT(*) FROM trunks WHERE workspace_id = '" + workspace + "'"));
+    }
+
+    @Test
+    void badHostsAndPortsNameTheirField() {
+        for (String host : List.of("", "carrier.example/path", "-bad.example", "a..b", "999.1.1.1", "1.2.3.256",
+                "carrier.example:5060", "fe80::1%eth0", "[::1", "x".repeat(64) + ".example", "under_score.example",
+                "http://carrier.example", "1.2.3")) {
+            assertInvalid("{\"name\":\"x\",\"host\":\"" + host + "\"}", "host");
+        }
+        for (long port : List.of(0L, -1L, 65536L)) {
+            assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"port\":" + port + "}", "port");
+        }
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"transport\":\"UDP\"}", "transport");
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"password\":\"pw\"}", "username");
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"username\":\"u\",\"password\":\""
+                + "p".repeat(513) + "\"}", "password");
+        assertEquals(0, api.db().count("SELECT COUNT(*) FROM trunks WHERE workspace_id = '" + workspace + "'"));
+    }
+
+    @Test
+    void goodHostsAreAccepted() {
+        for (String host : List.of("carrier.example", "sip.carrier.example.", "a-b.c-d.example", "192.0.2.10", "::1",
+                "localhost")) {
+            Reply r = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"" + host + "\"}");
+            assertEquals(201, r.status(), host + " -> " + r);
+        }
+    }
+
+    @Test
+    void wrongTypesAndUnknownFieldsAre400() {
+        Reply port = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"port\":\"5060\"}");
+        assertEquals(400, port.status(), port.toString());
+        assertEquals(List.of("port"), port.errorFields());
+        Reply unknown = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"realm\":\"r\"}");
+        assertEquals(400, unknown.status(), unknown.toString());
+        assertEquals(List.of("realm"), unknown.errorFields());
+    }
+
+    @Test
+    void listGetAndDelete() {
+        String a = api.client().post(trunks, "{\"name\":\"a\",\"host\":\"a.example\"}").json().path("id").asText();
+        String b = api.client().post(trunks, "{\"name\":\"b\",\"host\":\"b.example\",\"username\":\"u\",\"password\":\"p\"}")
+                .json().path("id").asText();
+        Reply list = api.client().get(trunks);
+        assertEquals(200, list.status(), list.toString());
+        assertEquals(List.of(a, b), list.json().path("items").findValuesAsText("id"));
+        assertFalse(list.body().contains("password_enc") || list.body().contains("\"p\""), list.body());
+
+        assertEquals(204, api.client().delete(trunks + "/" + a).status());
+        assertEquals(List.of(b), api.client().get(trunks).json().path("items").findValuesAsText("id"));
+        Reply gone = api.client().delete(trunks + "/" + a);
+        assertEquals(404, gone.status(), gone.toString());
+        assertEquals(List.of("trunk_id"), gone.errorFields());
+        assertEquals(404, api.client().get(trunks + "/" + a).status());
+    }
+
+    @Test
+    void anotherWorkspacesTrunkIs404() {
+        String id = api.client().post(trunks, "{\"name\":\"mine\",\"host\":\"carrier.example\"}").json().path("id").asText();
+        String other = api.client().post("/v1/workspaces", "{\"name\":\"Other\"}").json().path("id").asText();
+        String theirs = "/v1/workspaces/" + other + "/trunks/" + id;
+        assertEquals(404, api.client().get(theirs).status());
+        Reply delete = api.client().delete(theirs);
+        assertEquals(404, delete.status(), delete.toString());
+        assertEquals(List.of("trunk_id"), delete.errorFields());
+        assertEquals(List.of(), api.client().get("/v1/workspaces/" + other + "/trunks").json().path("items")
+                .findValuesAsText("id"));
+        assertEquals(1, api.db().count("SELECT COUNT(*) FROM trunks WHERE id = '" + id + "'"));
+    }
+
+    @Test
+    void unknownWorkspaceIs404() {
+        Reply r = api.client().post("/v1/workspaces/ws_missing/trunks", "{\"name\":\"x\",\"host\":\"carrier.example\"}");
+        assertEquals(404, r.status(), r.toString());
+        assertEquals(List.of("workspace_id"), r.errorFields());
+    }
+
+    private void assertInvalid(String body, String field) {
+        Reply r = api.client().post(trunks, body);
+        assertEquals(422, r.status(), body + " -> " + r);
+        assertEquals(List.of(field), r.errorFields(), body + " -> " + r);
+    }
+}
