@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The local default: an H2 file under patchbay.var, a generated key, the demo seed. */
@@ -46,7 +47,22 @@ class H2SmokeTest {
             assertEquals(409, taken.status(), taken.toString());
             Reply inUse = client.delete("/v1/workspaces/" + ws + "/bots/" + bot);
             assertEquals(409, inUse.status(), inUse.toString());
+
+            // Keys, trunks and the webhook secret run the same named statements on H2 (COALESCE on revoke included).
+            String keys = "/v1/workspaces/" + ws + "/api-keys";
+            String keyId = client.post(keys, "{\"name\":\"k\"}").json().path("id").asText();
+            assertEquals(204, client.delete(keys + "/" + keyId).status());
+            assertEquals(204, client.delete(keys + "/" + keyId).status());
+            assertFalse(client.get(keys + "/" + keyId).json().path("revoked_at").isNull());
+            Reply trunk = client.post("/v1/workspaces/" + ws + "/trunks",
+                    "{\"name\":\"t\",\"host\":\"carrier.example\",\"username\":\"u\",\"password\":\"p\"}");
+            assertEquals(201, trunk.status(), trunk.toString());
+            assertTrue(trunk.json().path("has_password").asBoolean(), trunk.body());
+            assertEquals(204, client.delete("/v1/workspaces/" + ws + "/trunks/" + trunk.json().path("id").asText()).status());
+            assertEquals(200, client.post("/v1/workspaces/" + ws + "/webhook-secret", "").status());
+            assertEquals(1, client.get("/v1/workspaces/ws_demo/api-keys").json().path("items").size());
         }
+        String demoKey = Files.readString(var.resolve("demo-api-key"));
         // A second start reuses the key file and adds no second demo.
         try (AdminApi api = AdminApi.start(AdminApi.config(settings))) {
             assertEquals(key, Files.readString(var.resolve("admin-key")).strip());
@@ -55,6 +71,7 @@ class H2SmokeTest {
                     .filter(id -> id.equals("ws_demo")).toList());
             assertEquals(2, list.json().path("items").size(), list.body());
         }
+        assertEquals(demoKey, Files.readString(var.resolve("demo-api-key")), "the demo API key is kept across starts");
     }
 
     @Test
