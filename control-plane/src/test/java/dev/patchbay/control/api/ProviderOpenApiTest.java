@@ -83,9 +83,10 @@ class ProviderOpenApiTest {
 
     @Test
     void callSchemaMatchesCallJson() {
-        CallRecord call = new CallRecord("CA" + "0".repeat(32), "ws_a", "bot_a", CallRecord.Direction.OUTBOUND,
-                CallStatus.COMPLETED, "+14155550199", "+14155550100", "sip:raw@example", "127.0.0.1:9090", "tok",
-                new CallRecord.Stream("wss://bot.example/ws", "twilio", 8000, null), "https://cb.example/hook",
+        // Every optional part present: to_raw, and the grpc attach details of a live gRPC-bot call.
+        CallRecord call = new CallRecord("CA" + "0".repeat(32), "ws_a", "bot_a", CallRecord.Direction.INBOUND,
+                CallStatus.IN_PROGRESS, "+14155550199", "+14155550100", "sip:raw@example", "127.0.0.1:9090", "tok",
+                new CallRecord.Stream(null, "grpc", 8000, null), "https://cb.example/hook",
                 "caller_bye", 200, "done", "https://rec.example/a.wav", Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:31Z"));
         Map<String, Object> schema = map(map(map(doc, "components"), "schemas"), "Call");
@@ -94,7 +95,7 @@ class ProviderOpenApiTest {
         CallRecord plain = new CallRecord(call.id(), "ws_a", null, CallRecord.Direction.OUTBOUND, CallStatus.QUEUED,
                 "+14155550199", "+14155550100", null, "127.0.0.1:9090", null, CallRecord.Stream.NONE, null, null, null,
                 null, null, Instant.parse("2026-01-01T00:00:00Z"), null, null);
-        // What CallJson always writes is required; to_raw appears only when set.
+        // What CallJson always writes is required; to_raw and grpc appear only when they apply.
         assertEquals(fieldNames(CallJson.call(plain)), new TreeSet<>(list(schema, "required")));
         assertEquals(Set.of("at", "type", "detail"), map(map(map(doc, "components"), "schemas"), "CallEvent")
                 .get("required") instanceof List<?> l ? new TreeSet<>(l) : Set.of());
