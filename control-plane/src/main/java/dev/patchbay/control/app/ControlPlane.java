@@ -39,6 +39,7 @@ import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.webhook.BotWebhook;
 import dev.patchbay.control.webhook.WebhookBots;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.rest.Problems;
 import dev.patchbay.schema.DbSettings;
@@ -155,6 +156,8 @@ public final class ControlPlane implements AutoCloseable {
     static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
         Problems.install(routing, "control-plane", LOG);
         routing.addFilter(auth)
+                // Open like /health: ApiKeyAuth guards only /v1.
+                .get(OpenApiDocument.PATH, OpenApiDocument.of(ControlPlane.class))
                 .get("/health", (req, res) -> {
                     ObjectNode body = ApiJson.object().put("status", "UP");
                     ArrayNode list = body.putArray("media_nodes");
