@@ -32,6 +32,7 @@ import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
 import dev.patchbay.media.app.TlsSettings;
+import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
@@ -73,7 +74,8 @@ public final class LoadBench {
         MediaConfig config = new MediaConfig("127.0.0.1", sipPort, 8, "127.0.0.1", rtpBase, rtpBase + 4 * max + 100, "", 0, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 2 * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-bench"), Duration.ofSeconds(15));
+                Files.createTempDirectory("patchbay-bench"), Duration.ofSeconds(15),
+                new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 0, 0)); // the load comes from one address
         StringBuilder md = new StringBuilder("## Concurrent echo calls, in-process (upper bound)\n\n")
                 .append("Run ").append(LocalDate.now()).append(" with `./patchbay bench` on ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))

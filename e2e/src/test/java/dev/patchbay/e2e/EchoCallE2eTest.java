@@ -79,7 +79,8 @@ class EchoCallE2eTest {
         media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, dev.patchbay.media.app.TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15)));
+                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
+                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
         control = ControlPlane.start(config("control-plane", dbKeys, Map.of(
                 "patchbay.control.server.host", "127.0.0.1",
                 "patchbay.control.server.port", "0",

@@ -51,7 +51,8 @@ final class Gateway implements AutoCloseable {
         media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15)));
+                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
+                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
         startControl();
     }
 

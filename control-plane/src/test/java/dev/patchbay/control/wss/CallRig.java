@@ -42,7 +42,8 @@ final class CallRig implements AutoCloseable {
         plane = MediaPlane.start(new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 200, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2)));
+                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2),
+                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
         control = new TestControl(plane.grpcPort());
         Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
         channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();

@@ -32,7 +32,8 @@ public record MediaConfig(String sipHost,
                           int minSessionExpires,
                           TlsSettings tls,
                           java.nio.file.Path recordings,
-                          Duration reattachGrace) {
+                          Duration reattachGrace,
+                          dev.patchbay.media.sip.SourceGuard.Settings sipGuard) {
 
     public MediaConfig {
         if (rtpPortMin < 1024 || rtpPortMax > 65534 || rtpPortMax - rtpPortMin < 2) {
@@ -77,7 +78,12 @@ public record MediaConfig(String sipHost,
                         p.get("sip.tls.password").asString().orElse(""),
                         java.nio.file.Path.of(p.get("var").asString().orElse("var"))),
                 java.nio.file.Path.of(p.get("recording.dir").asString().orElse("var/recordings")),
-                p.get("call.reattach-grace").as(Duration.class).orElse(Duration.ofSeconds(15)));
+                p.get("call.reattach-grace").as(Duration.class).orElse(Duration.ofSeconds(15)),
+                new dev.patchbay.media.sip.SourceGuard.Settings(
+                        p.get("sip.guard.scanners").asString().map(s -> java.util.List.of(s.split(",")))
+                                .orElse(dev.patchbay.media.sip.SourceGuard.Settings.KNOWN_SCANNERS),
+                        p.get("sip.guard.rate").asInt().orElse(500),
+                        p.get("sip.guard.burst").asInt().orElse(1000)));
     }
 
     public int effectiveLoops() {

@@ -20,6 +20,7 @@ import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipServer;
+import dev.patchbay.media.sip.SourceGuard;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -109,7 +110,7 @@ public final class MediaPlane implements AutoCloseable {
         SipServer sip;
         try {
             sip = SipServer.start(config.sipHost(), config.sipPort(), config.sipThreads(), config.rtpAdvertise(), mediaNode,
-                    config.minSessionExpires(), config.tls().port(), keystore, calls);
+                    config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()));
         } catch (SipException e) {
             grpc.shutdownNow();
             loops.forEach(MediaLoop::close);
@@ -160,6 +161,11 @@ public final class MediaPlane implements AutoCloseable {
 
     public int sipPort() {
         return sipPort;
+    }
+
+    /** The SIP gate's counters: scanners dropped, requests throttled. */
+    public SourceGuard sipGuard() {
+        return sip.guard();
     }
 
     public int grpcPort() {

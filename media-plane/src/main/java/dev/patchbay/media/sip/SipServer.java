@@ -40,8 +40,10 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final SipProvider provider;
     private final SipTools sip;
     private final InviteHandler invites;
+    private final SourceGuard guard;
 
-    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites) {
+    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard) {
+        this.guard = guard;
         this.stack = stack;
         this.provider = provider;
         this.sip = sip;
@@ -56,7 +58,7 @@ public final class SipServer implements SipListener, AutoCloseable {
      */
     public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
                                   int minSessionExpires, int tlsPort, TlsKeystore.Store keystore,
-                                  CallManager calls) throws SipException {
+                                  CallManager calls, SourceGuard guard) throws SipException {
         Properties props = new Properties();
         props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
         props.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
@@ -100,7 +102,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
             invites.provider(provider);
-            SipServer server = new SipServer(stack, provider, tools, invites);
+            SipServer server = new SipServer(stack, provider, tools, invites, guard);
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -110,6 +112,11 @@ public final class SipServer implements SipListener, AutoCloseable {
         }
     }
 
+    /** Scanner and per-source counters, for tests and metrics. */
+    public SourceGuard guard() {
+        return guard;
+    }
+
     public CallSignalling signalling() {
         return invites;
     }
@@ -117,6 +124,12 @@ public final class SipServer implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
+        javax.sip.header.Header ua = request.getHeader(javax.sip.header.UserAgentHeader.NAME);
+        String source = request instanceof gov.nist.javax.sip.message.SIPRequest r && r.getRemoteAddress() != null
+                ? r.getRemoteAddress().getHostAddress() : "?";
+        if (guard.check(ua == null ? null : ua.toString(), source, System.nanoTime()) != SourceGuard.Verdict.ADMIT) {
+            return; // no answer at all: see SourceGuard
+        }
         try {
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);

@@ -80,7 +80,7 @@ class MediaPlaneSipTest {
         return new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 maxCalls, rtpTimeout, Duration.ofSeconds(2), 200, minSessionExpires, TlsSettings.DISABLED, recordingDir(),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS);
     }
 
     static java.nio.file.Path recordingDir() {

@@ -44,7 +44,7 @@ class SipTlsTest {
                 base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(), base.ringTimeout(),
                 base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), base.drainTimeout(), base.jitterMaxMs(),
                 base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings(),
-                base.reattachGrace());
+                base.reattachGrace(), base.sipGuard());
     }
 
     @Test

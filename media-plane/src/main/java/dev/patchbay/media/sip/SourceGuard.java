@@ -1,0 +1,123 @@
+package dev.patchbay.media.sip;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The first gate every SIP request passes: known scanners are dropped without an answer, so a
+ * sweep learns nothing (not even that something listens), and each source address gets a token
+ * bucket, so one noisy peer cannot starve the rest. Dropping silently is deliberate: an error
+ * response would confirm the host to the scanner and cost the same work.
+ */
+public final class SourceGuard {
+
+    /**
+     * @param scannerAgents   User-Agent substrings (case-insensitive) of known scanners
+     * @param ratePerSecond   requests per second each source address may send; 0 turns limiting off
+     * @param burst           the bucket size: how many requests a source may send at once after a quiet spell
+     */
+    public record Settings(List<String> scannerAgents, int ratePerSecond, int burst) {
+        public static final List<String> KNOWN_SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
+                "sipscan", "iwar", "sundayddr", "vaxsipuseragent", "pplsip", "smap", "sipsak-scan");
+        /** Generous enough for a carrier trunk placing ~100 calls a second from one address. */
+        public static final Settings DEFAULTS = new Settings(KNOWN_SCANNERS, 500, 1000);
+
+        public Settings {
+            scannerAgents = scannerAgents.stream().map(s -> s.toLowerCase(Locale.ROOT).strip()).filter(s -> !s.isEmpty()).toList();
+            if (ratePerSecond < 0 || burst < 0) {
+                throw new IllegalArgumentException("patchbay.sip.guard.rate and .burst must not be negative");
+            }
+        }
+    }
+
+    /** What to do with a request. */
+    public enum Verdict { ADMIT, SCANNER, THROTTLED }
+
+    private static final Logger LOG = Logger.getLogger(SourceGuard.class.getName());
+    /** Buckets idle this long are forgotten, which bounds the map under a spoofed-source flood. */
+    private static final long IDLE_NANOS = 60_000_000_000L;
+    private static final int SWEEP_ABOVE = 10_000;
+
+    private final Settings settings;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong scanners = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+
+    public SourceGuard(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Verdict check(String userAgent, String source, long nowNanos) {
+        if (userAgent != null && !settings.scannerAgents().isEmpty()) {
+            String ua = userAgent.toLowerCase(Locale.ROOT);
+            for (String scanner : settings.scannerAgents()) {
+                if (ua.contains(scanner)) {
+                    scanners.incrementAndGet();
+                    return Verdict.SCANNER;
+                }
+            }
+        }
+        if (settings.ratePerSecond() == 0) {
+            return Verdict.ADMIT;
+        }
+        if (buckets.size() > SWEEP_ABOVE) {
+            buckets.values().removeIf(b -> b.idleSince(nowNanos) > IDLE_NANOS);
+        }
+        Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(settings, nowNanos));
+        if (bucket.take(nowNanos)) {
+            return Verdict.ADMIT;
+        }
+        if (throttled.getAndIncrement() % 1000 == 0) {
+            LOG.warning(() -> "SIP from " + source + " is over " + settings.ratePerSecond()
+                    + " requests/s and is being dropped (patchbay.sip.guard.rate); " + throttled.get() + " dropped so far");
+        }
+        return Verdict.THROTTLED;
+    }
+
+    public long scannersDropped() {
+        return scanners.get();
+    }
+
+    public long throttled() {
+        return throttled.get();
+    }
+
+    /**
+     * Tokens refill continuously at the rate, up to the burst size. Counted in billionths of a
+     * token, so the arithmetic is exact: one nanosecond at rate r adds r of them.
+     */
+    private static final class Bucket {
+        private static final long TOKEN = 1_000_000_000L;
+        private final long rate;
+        private final long capacity;
+        private long tokens;
+        private long last;
+
+        Bucket(Settings s, long now) {
+            this.rate = s.ratePerSecond();
+            this.capacity = Math.max(1, s.burst()) * TOKEN;
+            this.tokens = capacity;
+            this.last = now;
+        }
+
+        synchronized boolean take(long now) {
+            long elapsed = Math.max(0, now - last);
+            // Past a full refill the exact amount no longer matters, and the product cannot overflow.
+            tokens = elapsed >= capacity / Math.max(1, rate) ? capacity : Math.min(capacity, tokens + elapsed * rate);
+            last = now;
+            if (tokens >= TOKEN) {
+                tokens -= TOKEN;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized long idleSince(long now) {
+            return now - last;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.patchbay.media.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SipUdpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real sipvicious tools (Debian package sipvicious) sweep the gateway and learn nothing, while
+ * an ordinary peer is answered; a flooding source is cut down to its bucket.
+ */
+class SipScannerTest {
+
+    private static MediaPlane plane;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        port = Ports.freeUdpAndTcp();
+        MediaConfig base = MediaPlaneSipTest.testConfig(port, Ports.rtpBase(100));
+        plane = MediaPlane.start(new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(),
+                base.rtpPortMin(), base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(),
+                base.grpcHost(), base.grpcPort(), base.observeHost(), base.observePort(), base.clusterToken(),
+                base.routeTimeout(), base.ringTimeout(), base.ackTimeout(), base.maxCalls(), base.rtpTimeout(),
+                base.drainTimeout(), base.jitterMaxMs(), base.minSessionExpires(), base.tls(), base.recordings(),
+                base.reattachGrace(), new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 20, 40)));
+    }
+
+    @AfterAll
+    static void stop() {
+        plane.close();
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        for (String tool : List.of("/usr/bin/svmap", "/usr/bin/svwar")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                throw new AssertionError(tool + " is missing: run `apt-get install sipvicious` (./patchbay test does it)");
+            }
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish within 60 s");
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void svmapFindsNoSipDevice() throws Exception {
+        long before = plane.sipGuard().scannersDropped();
+        String out = run(List.of("svmap", "127.0.0.1", "-p", Integer.toString(port)));
+        assertFalse(out.contains("127.0.0.1:" + port), "svmap must not list the gateway:\n" + out);
+        assertTrue(plane.sipGuard().scannersDropped() > before, "its probes reached the gateway and were dropped:\n" + out);
+    }
+
+    @Test
+    void svwarFindsNoExtension() throws Exception {
+        long before = plane.sipGuard().scannersDropped();
+        Path names = Files.createTempFile("svwar", ".txt");
+        Files.writeString(names, "echo\nadmin\n100\n101\n1000\n+15550001\n");
+        String out = run(List.of("svwar", "-d", names.toString(), "-m", "INVITE", "-p", Integer.toString(port), "127.0.0.1"));
+        assertFalse(out.matches("(?s).*\\|\\s*(echo|1\\d\\d|1000)\\s*\\|.*"), "svwar must report no extension:\n" + out);
+        assertTrue(plane.sipGuard().scannersDropped() > before, "its requests reached the gateway and were dropped:\n" + out);
+    }
+
+    @Test
+    void anOrdinaryPeerIsAnsweredAndAScannerUserAgentIsNot() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(port)) {
+            sip.request("OPTIONS", "ping", 1, "o1", null, "User-Agent: friendly-scanner\r\n", null);
+            assertNull(sip.finalResponseTo("1 OPTIONS", Duration.ofMillis(700)), "no answer at all to a scanner");
+            sip.request("OPTIONS", "ping", 2, "o2", null, "User-Agent: RingCX/1.0\r\n", null);
+            assertEquals(200, sip.finalResponseTo("2 OPTIONS", Duration.ofSeconds(5)).status());
+        }
+    }
+
+    @Test
+    void aFloodingSourceIsCutDownToItsBucket() throws Exception {
+        long before = plane.sipGuard().throttled();
+        try (SipUdpClient sip = new SipUdpClient(port)) {
+            for (int i = 0; i < 200; i++) {
+                sip.request("OPTIONS", "ping", 10 + i, "f" + i, null, null, null);
+            }
+            int answered = 0;
+            for (SipUdpClient.SipMessage m = sip.finalResponse(Duration.ofMillis(500)); m != null;
+                 m = sip.finalResponse(Duration.ofMillis(500))) {
+                assertEquals(200, m.status(), m.startLine());
+                answered++;
+            }
+            long dropped = plane.sipGuard().throttled() - before;
+            // The bucket holds 40 and refills at 20/s while the 200 go out; the rest get no answer.
+            assertTrue(answered >= 40 && answered < 100, answered + " of 200 answered, " + dropped + " dropped");
+            // UDP may lose a few of a 200-datagram burst before they reach the stack; none is answered twice.
+            assertTrue(dropped >= 50 && answered + dropped <= 200, answered + " answered and " + dropped + " dropped");
+        }
+    }
+}
