@@ -33,3 +33,7 @@ CREATE INDEX call_transfers_conversation ON call_transfers (workspace_id, extern
 CREATE INDEX call_transfers_call ON call_transfers (call_id);
 -- The expiry sweep.
 CREATE INDEX call_transfers_active ON call_transfers (status, expires_at);
+
+-- A transferred call hands its inputContext (up to 64 KiB of JSON) and a reconnect's previous
+-- outputContext to the bot as custom parameters, JSON-escaped; 8000 characters is too few for that.
+ALTER TABLE calls ALTER COLUMN custom_parameters SET DATA TYPE VARCHAR(262144);
