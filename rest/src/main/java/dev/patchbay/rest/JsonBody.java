@@ -18,17 +18,52 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class JsonBody {
 
     private final ObjectNode node;
-    private final List<FieldError> shapeErrors = new ArrayList<>();
+    private final List<FieldError> shapeErrors;
+    // "" at the top; "sip." inside {"sip":{…}}, so errors name the field as clients write it.
+    private final String prefix;
 
     JsonBody(ObjectNode node, List<String> fields) {
+        this(node, fields, "", new ArrayList<>());
+    }
+
+    private JsonBody(ObjectNode node, List<String> fields, String prefix, List<FieldError> shapeErrors) {
         this.node = node;
+        this.prefix = prefix;
+        this.shapeErrors = shapeErrors;
         Set<String> known = Set.copyOf(fields);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                shapeErrors.add(new FieldError(name, "unknown field; this request takes " + String.join(", ", fields)));
+                shapeErrors.add(new FieldError(prefix + name, "unknown field; this "
+                        + (prefix.isEmpty() ? "request" : "object") + " takes " + String.join(", ", fields)));
             }
         }
+    }
+
+    /** The object itself, for values kept as given (free-form JSON). */
+    public ObjectNode node() {
+        return node;
+    }
+
+    /**
+     * A nested object that may hold only {@code fields}, read like the body itself; its shape errors
+     * are named {@code field.child} and reported by this body's {@link #requireShape()}.
+     */
+    public Optional<JsonBody> nested(String field, List<String> fields) {
+        return object(field).map(o -> new JsonBody(o, fields, prefix + field + ".", shapeErrors));
+    }
+
+    /** A JSON object of any content, e.g. free-form variables; empty when absent or null. */
+    public Optional<ObjectNode> object(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            shapeErrors.add(new FieldError(prefix + field, "must be an object, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of((ObjectNode) value);
     }
 
     /** The field's text; empty when absent or null. A non-string value is a shape error. */
@@ -38,7 +73,7 @@ public final class JsonBody {
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            shapeErrors.add(new FieldError(field, "must be a string, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            shapeErrors.add(new FieldError(prefix + field, "must be a string, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
             return Optional.empty();
         }
         return Optional.of(value.textValue());
@@ -51,7 +86,7 @@ public final class JsonBody {
             return Optional.empty();
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            shapeErrors.add(new FieldError(field, "must be a whole number, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            shapeErrors.add(new FieldError(prefix + field, "must be a whole number, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
             return Optional.empty();
         }
         return Optional.of(value.longValue());
@@ -64,14 +99,14 @@ public final class JsonBody {
             return Optional.empty();
         }
         if (!value.isObject()) {
-            shapeErrors.add(new FieldError(field, "must be an object of strings, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            shapeErrors.add(new FieldError(prefix + field, "must be an object of strings, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
             return Optional.empty();
         }
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Iterator<java.util.Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             java.util.Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                shapeErrors.add(new FieldError(field + "." + e.getKey(), "must be a string"));
+                shapeErrors.add(new FieldError(prefix + field + "." + e.getKey(), "must be a string"));
             } else {
                 out.put(e.getKey(), e.getValue().textValue());
             }

@@ -59,6 +59,11 @@ class MigrationsTest {
             }
             assertThrows(SQLException.class, () -> s.execute("UPDATE outbox SET state = 'lost' WHERE id = 'obx_1'"),
                     "unknown outbox states are refused");
+            s.execute("INSERT INTO call_transfers (id, workspace_id, external_conversation_id, type, return_uri, "
+                    + "return_transfer_type, status, created_at, expires_at) VALUES ('t1', 'ws_a', 'conv', 'SIP', "
+                    + "'sip:u@h;User-to-User=1', 'REFER', 'ACTIVE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            assertThrows(SQLException.class, () -> s.execute("UPDATE call_transfers SET status = 'LOST' WHERE id = 't1'"),
+                    "unknown call transfer states are refused");
         }
     }
 }

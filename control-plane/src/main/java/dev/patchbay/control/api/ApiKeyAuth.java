@@ -76,18 +76,25 @@ public final class ApiKeyAuth implements Filter {
         } else {
             throw unauthorized("the Authorization scheme is neither Bearer nor Basic; " + how);
         }
-        Tenants.ApiKey key = id.isEmpty() ? null : tenants.apiKey(id).orElse(null);
-        // Hash even for an unknown id, so timing does not tell which key ids exist.
-        byte[] given = sha256(secret);
-        byte[] stored = key == null ? new byte[32] : HexFormat.of().parseHex(key.secretSha256());
-        if (key == null || !MessageDigest.isEqual(given, stored)) {
-            throw unauthorized("the API key is not valid or was revoked; create one for the workspace with the admin API");
-        }
+        Tenants.ApiKey key = verify(id, secret).orElseThrow(() ->
+                unauthorized("the API key is not valid or was revoked; create one for the workspace with the admin API"));
         if (!key.workspaceEnabled()) {
             throw ProblemException.of(403, "workspace " + key.workspaceId() + " is disabled; an operator can enable it"
                     + " with the admin API");
         }
         return new Caller(key.workspaceId(), key.id());
+    }
+
+    /**
+     * The key whose id and secret these are, if it exists and is not revoked; the workspace may be
+     * disabled, which the caller checks. Shared by every API that takes workspace keys.
+     */
+    public Optional<Tenants.ApiKey> verify(String id, String secret) {
+        Tenants.ApiKey key = id == null || id.isEmpty() ? null : tenants.apiKey(id).orElse(null);
+        // Hash even for an unknown id, so timing does not tell which key ids exist.
+        byte[] given = sha256(secret == null ? "" : secret);
+        byte[] stored = key == null ? new byte[32] : HexFormat.of().parseHex(key.secretSha256());
+        return key != null && MessageDigest.isEqual(given, stored) ? Optional.of(key) : Optional.empty();
     }
 
     /** The stored form of a key's secret. */

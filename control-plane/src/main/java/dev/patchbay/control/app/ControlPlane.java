@@ -14,6 +14,11 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.api.ApiKeyAuth;
+import dev.patchbay.control.asapp.AsappConfig;
+import dev.patchbay.control.asapp.AsappReturns;
+import dev.patchbay.control.asapp.AsappRouting;
+import dev.patchbay.control.asapp.CallTransfersApi;
+import dev.patchbay.control.asapp.TransferStore;
 import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.bot.BotAttachers;
 import dev.patchbay.control.bot.WssAttacher;
@@ -107,11 +112,22 @@ public final class ControlPlane implements AutoCloseable {
         Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
         BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
                 signing, webhookTimeout, Clock.systemUTC());
+        AsappConfig asapp = AsappConfig.from(root);
+        TransferStore transfers = new TransferStore(db, Clock.systemUTC());
+        // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
+        // bots: the returns handler is bound once below, before any call can be answered.
+        java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace()));
+                .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
+                (callId, context) -> returns.join().returned(callId, context)));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
-        CallFlow flow = new CallFlow(store, new Router(db), bots, new WebhookBots(webhook),
-                new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox), leases, workers);
+        HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
+        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp))), bots,
+                new WebhookBots(webhook), call -> {
+                    hangups.ended(call);
+                    // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
+                    transfers.endedWithoutReturn(call.id());
+                }, leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
             links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));
@@ -123,14 +139,25 @@ public final class ControlPlane implements AutoCloseable {
             leases.renew();
             nodes.all().stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), new CallActions(store, nodes),
-                guard);
+        CallActions actions = new CallActions(store, nodes);
+        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), actions, guard);
+        returns.complete(new AsappReturns(transfers, store, actions));
+        ApiKeyAuth auth = new ApiKeyAuth(tenants);
+        CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
+        // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
+        timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
+            try {
+                transfers.expireDue();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "expiring ASAPP call transfers failed: " + e.getMessage());
+            }
+        }), 30, 30, TimeUnit.SECONDS);
         WebServer http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
-                .routing(r -> routing(r, nodes, new ApiKeyAuth(tenants), calls))
+                .routing(r -> routing(r, nodes, auth, calls, callTransfers))
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
@@ -154,6 +181,12 @@ public final class ControlPlane implements AutoCloseable {
 
     /** HTTP routes: health, then the provider API behind per-workspace API keys. */
     static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
+        routing(routing, nodes, auth, calls, null);
+    }
+
+    /** The same, with the ASAPP-style call-transfer API when {@code callTransfers} is not null. */
+    static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls,
+                        CallTransfersApi callTransfers) {
         Problems.install(routing, "control-plane", LOG);
         routing.addFilter(auth)
                 // Open like /health: ApiKeyAuth guards only /v1.
@@ -165,6 +198,9 @@ public final class ControlPlane implements AutoCloseable {
                     ApiJson.send(res, Status.OK_200, body);
                 });
         calls.routing(routing);
+        if (callTransfers != null) {
+            callTransfers.routing(routing);
+        }
         routing.any((req, res) -> {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                     + req.path().absolute().path());

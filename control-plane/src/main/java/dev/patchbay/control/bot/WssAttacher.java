@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.BotAttacher;
+import dev.patchbay.control.call.BotReturns;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.media.MediaNodeLink;
@@ -36,9 +37,17 @@ public final class WssAttacher implements BotAttacher {
     private final ExecutorService workers;
     private final Duration connectTimeout;
     private final Duration reconnectGrace;
+    private final BotReturns returns;
 
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
                        Duration connectTimeout, Duration reconnectGrace) {
+        this(http, guard, store, workers, connectTimeout, reconnectGrace, BotReturns.NONE);
+    }
+
+    /** @param returns hears a bot's {@code return} (ASAPP-style transfers) */
+    public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
+                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns) {
+        this.returns = returns;
         this.http = http;
         this.guard = guard;
         this.store = store;
@@ -106,6 +115,11 @@ public final class WssAttacher implements BotAttacher {
         @Override
         public void action(String callId, String action, String detail) {
             workers.execute(() -> store.event(callId, action, detail));
+        }
+
+        @Override
+        public void returned(String callId, String outputContextJson) {
+            workers.execute(() -> returns.returned(callId, outputContextJson));
         }
     }
 

@@ -103,7 +103,34 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
             }
             case Route.ToBot bot -> toBot(link, id, offer, bot, from, now);
+            case Route.Claimed c -> claimed(link, id, offer, c, from, now);
         }
+    }
+
+    /** A call that binds integration state (an ASAPP transfer) as it is recorded; only one INVITE wins. */
+    private void claimed(MediaNodeLink link, String id, CallOffered offer, Route.Claimed claimed, String from, Instant now) {
+        Route.ToBot bot = claimed.bot();
+        CallRecord.Stream stream = switch (bot.kind()) {
+            case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000,
+                    claimed.customParametersJson());
+            case GRPC -> new CallRecord.Stream(null, "grpc", 8000, claimed.customParametersJson());
+            case WEBHOOK -> null;
+        };
+        String refused = stream == null ? "bot " + bot.botId() + " is a webhook bot; a transferred call needs a wss, grpc"
+                + " or echo bot" : null;
+        if (refused == null && store.insertClaiming(new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND,
+                CallStatus.RINGING, from, bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null,
+                null, null, null, now, null, null), "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
+                claimed.claim())) {
+            link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            return;
+        }
+        String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
+        store.insert(new CallRecord(id, bot.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
+                offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
+                404, reason, null, now, null, null), null, null, "404 " + reason);
+        link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(404).setReason(reason)));
     }
 
     private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {

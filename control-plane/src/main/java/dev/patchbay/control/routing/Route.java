@@ -23,11 +23,24 @@ public sealed interface Route {
     record ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
                  String raw, String via) implements Route { }
 
+    /**
+     * A bot that takes the call only if {@code claim} succeeds in the same transaction that records the
+     * call, e.g. an ASAPP call transfer that one INVITE may bind. {@code customParametersJson} (a JSON
+     * object of strings, or null) is handed to the bot.
+     */
+    record Claimed(ToBot bot, String customParametersJson, Claim claim) implements Route { }
+
+    /** Binds integration state to a call; false when another call got there first. */
+    @FunctionalInterface
+    interface Claim {
+        boolean claim(io.helidon.dbclient.DbExecute tx, String callId, java.time.Instant now);
+    }
+
     /** How a bot reaches the call's audio. */
     enum BotKind {
         ECHO, WSS, WEBHOOK, GRPC;
 
-        static BotKind fromWire(String kind) {
+        public static BotKind fromWire(String kind) {
             return switch (kind) {
                 case "echo" -> ECHO;
                 case "wss" -> WSS;

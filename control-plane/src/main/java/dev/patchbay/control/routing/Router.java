@@ -18,29 +18,46 @@ import io.helidon.dbclient.DbRow;
 /**
  * Resolves an offered call to a workspace and a bot, trying in order:
  * <ol>
+ *   <li>the header steps, in order: a step whose header the INVITE carries decides alone (ASAPP's
+ *       {@code X-ASAPP-CallTransferId}, see {@code dev.patchbay.control.asapp.AsappRouting});</li>
  *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo);</li>
  *   <li>the Request-URI user part (RingCX, most carriers);</li>
  *   <li>the To user part.</li>
  * </ol>
  * Each number is tried as given and in E.164 form ({@code 00} becomes {@code +}). The database is
  * read on every call, so a DID changed through the admin API applies to the very next INVITE.
- *
- * <p>{@code X-ASAPP-CallTransferId} routing belongs to the ASAPP integration, which keeps the
- * transfers it expects; until it exists the header is ignored and the steps above apply.
  */
 public final class Router {
 
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
     private static final String WORKSPACE_HEADER = "X-Workspace-ID";
 
+    /** A routing step selected by a SIP header; empty when the INVITE does not carry it. */
+    @FunctionalInterface
+    public interface HeaderStep {
+        Optional<Route> route(CallOffered offer);
+    }
+
     private final DbClient db;
+    private final List<HeaderStep> headerSteps;
 
     public Router(DbClient db) {
+        this(db, List.of());
+    }
+
+    public Router(DbClient db, List<HeaderStep> headerSteps) {
         this.db = db;
+        this.headerSteps = List.copyOf(headerSteps);
     }
 
     public Route route(CallOffered offer) {
         try {
+            for (HeaderStep step : headerSteps) {
+                Optional<Route> decided = step.route(offer);
+                if (decided.isPresent()) {
+                    return decided.get();
+                }
+            }
             Optional<Route> byDisplay = byDisplayAndWorkspace(offer);
             if (byDisplay.isPresent()) {
                 return byDisplay.get();
@@ -98,7 +115,8 @@ public final class Router {
                 (String) c.get("url"), (String) c.get("dialect"), number, raw, via);
     }
 
-    private static String header(CallOffered offer, String name) {
+    /** The first non-blank value of a header, by case-insensitive name; null when absent. */
+    public static String header(CallOffered offer, String name) {
         for (SipHeader h : offer.getHeadersList()) {
             if (h.getName().equalsIgnoreCase(name) && !h.getValue().isBlank()) {
                 return h.getValue();

@@ -40,14 +40,41 @@ public final class CallStore {
     /** Stores a new call and its first event. */
     public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail) {
         Db.inTransaction(db, tx -> {
-            CallRecord.Stream s = c.stream();
-            tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
-                    c.from(), c.to(), c.toRaw(), null, c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
-                    s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), c.callbackUrl(),
-                    idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
-            event(tx, c.id(), c.status().wire(), detail);
+            insertRow(tx, c, idempotencyKey, requestHash, detail);
             return null;
         });
+    }
+
+    /**
+     * Stores a new call only if {@code claim} succeeds in the same transaction, so a call and the
+     * integration state it binds (an ASAPP transfer) are written together or not at all.
+     */
+    public boolean insertClaiming(CallRecord c, String detail, dev.patchbay.control.routing.Route.Claim claim) {
+        final class Lost extends RuntimeException {
+            Lost() {
+                super(null, null, false, false);
+            }
+        }
+        try {
+            return Db.inTransaction(db, tx -> {
+                insertRow(tx, c, null, null, detail);
+                if (!claim.claim(tx, c.id(), c.createdAt())) {
+                    throw new Lost(); // rolls the call row back
+                }
+                return true;
+            });
+        } catch (Lost e) {
+            return false;
+        }
+    }
+
+    private void insertRow(DbExecute tx, CallRecord c, String idempotencyKey, String requestHash, String detail) {
+        CallRecord.Stream s = c.stream();
+        tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
+                c.from(), c.to(), c.toRaw(), null, c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
+                s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), c.callbackUrl(),
+                idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
+        event(tx, c.id(), c.status().wire(), detail);
     }
 
     /** Moves a live call to ringing or in-progress; false if it was already past that state. */

@@ -19,6 +19,12 @@ sealed interface BotCommand {
     /** Blind transfer; {@code target} as the bot gave it (E.164 number or SIP/tel URI). */
     record Transfer(String target) implements BotCommand { }
 
+    /**
+     * The bot is done and hands the call back (ASAPP-style transfers); {@code outputContextJson} is
+     * the {@code return} object as the bot sent it, judged by whoever owns the call's transfer.
+     */
+    record Return(String outputContextJson) implements BotCommand { }
+
     /** Send digits to the caller. */
     record Digits(String digits) implements BotCommand { }
 

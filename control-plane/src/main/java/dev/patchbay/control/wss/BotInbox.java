@@ -33,6 +33,9 @@ final class BotInbox {
 
         void digits(String digits);
 
+        /** The bot hands the call back with its output context (a JSON object). */
+        void returned(String outputContextJson);
+
         void lost(WebSocket ws, Throwable error);
 
         void closed(WebSocket ws, int code, String reason);
@@ -76,6 +79,7 @@ final class BotInbox {
                     invalid("digits '" + d.digits() + "' are not 1-32 of 0-9 * # A-D ,");
                 }
             }
+            case BotCommand.Return r -> actions.returned(r.outputContextJson());
             case BotCommand.Nothing n -> { }
             case BotCommand.Invalid i -> invalid(i.why());
         }

@@ -14,4 +14,8 @@ public interface BridgeListener {
      * "dtmf") with its target or digits, or bridge incidents ("reconnected", "transfer-failed", "bot-errors").
      */
     void action(String callId, String action, String detail);
+
+    /** The bot handed the call back with its output context (a JSON object); the owner decides what follows. */
+    default void returned(String callId, String outputContextJson) {
+    }
 }

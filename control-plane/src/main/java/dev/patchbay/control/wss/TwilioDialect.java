@@ -11,7 +11,9 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * Twilio Media Streams, exactly as shared/INTEROP.md describes it: 8 kHz mu-law, sequenceNumber, chunk and
  * timestamp as strings. Beyond Twilio, bots may send three Patchbay extension events, which real Twilio
  * ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":"+E164 or sip:…"}}} and
- * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}.
+ * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}; and for calls that came as ASAPP-style call transfers
+ * {@code {"event":"return","return":{"transferType":"AGENT","currentTaskName":…,"referenceVariables":{…},
+ * "transferVariables":{…}}}}, which stores the output context and hands the call back as the transfer says.
  * After a reconnect, connected and start are sent again with the same streamSid and sequenceNumber starts
  * again at "1", as on any new Twilio stream; chunk and timestamp continue.
  */
@@ -115,6 +117,11 @@ final class TwilioDialect implements Dialect {
             case "transfer" -> {
                 String to = BotJson.text(n.path("transfer").path("to"));
                 yield to == null ? BotJson.invalid("transfer without transfer.to", message) : new BotCommand.Transfer(to);
+            }
+            case "return" -> {
+                JsonNode context = n.path("return");
+                yield context.isObject() ? new BotCommand.Return(context.toString())
+                        : BotJson.invalid("return without a return object", message);
             }
             case "dtmf" -> {
                 String digits = BotJson.text(n.path("dtmf").path("digits"));

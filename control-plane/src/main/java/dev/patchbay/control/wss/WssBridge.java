@@ -312,6 +312,12 @@ public final class WssBridge implements AutoCloseable {
         }
 
         @Override
+        public void returned(String outputContextJson) {
+            listener.action(target.callId(), "return", outputContextJson);
+            listener.returned(target.callId(), outputContextJson);
+        }
+
+        @Override
         public void lost(WebSocket ws, Throwable error) {
             WssBridge.this.lost(ws, error);
         }

@@ -48,7 +48,8 @@ class ProviderOpenApiTest {
             "GET /v1/calls/{}/events",
             "POST /v1/calls/{}/hangup",
             "POST /v1/calls/{}/transfer",
-            "POST /v1/calls/{}/dtmf");
+            "POST /v1/calls/{}/dtmf",
+            "POST /v1/calls/{}/return");
 
     /** CallsApi's CREATE_FIELDS. */
     private static final Set<String> CREATE_FIELDS = Set.of("to", "from", "websocket_url", "callback_url", "dialect",

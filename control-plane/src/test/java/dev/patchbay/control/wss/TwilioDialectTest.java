@@ -59,8 +59,11 @@ class TwilioDialectTest {
         assertInstanceOf(BotCommand.Hangup.class, twilio.text("{\"event\":\"hangup\"}"));
         assertEquals(new BotCommand.Transfer("+14155550100"), twilio.text("{\"event\":\"transfer\",\"transfer\":{\"to\":\"+14155550100\"}}"));
         assertEquals(new BotCommand.Digits("12#"), twilio.text("{\"event\":\"dtmf\",\"dtmf\":{\"digits\":\"12#\"}}"));
+        assertEquals(new BotCommand.Return("{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}"),
+                twilio.text("{\"event\":\"return\",\"return\":{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}}"));
         for (String bad : new String[] {"", "[]", "{", "{\"event\":\"media\",\"media\":{\"payload\":\"@@\"}}", "{\"event\":\"mark\"}",
-                "{\"event\":\"transfer\"}", "{\"event\":\"start\"}", "{\"nope\":1}"}) {
+                "{\"event\":\"transfer\"}", "{\"event\":\"start\"}", "{\"nope\":1}", "{\"event\":\"return\"}",
+                "{\"event\":\"return\",\"return\":\"AGENT\"}"}) {
             assertInstanceOf(BotCommand.Invalid.class, twilio.text(bad), bad);
         }
         assertInstanceOf(BotCommand.Invalid.class, twilio.binary(java.nio.ByteBuffer.allocate(4)));

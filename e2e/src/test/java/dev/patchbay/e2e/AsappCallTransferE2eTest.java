@@ -1,0 +1,242 @@
+package dev.patchbay.e2e;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.testutil.BotServer;
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.Sipp;
+import dev.patchbay.schema.testing.TestDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Seed 004 end to end with real parts: the contact centre creates a call transfer over REST, SIPp plays
+ * its SBC and sends the call with X-ASAPP-CallTransferId, a real WebSocket bot hears the inputContext in
+ * Twilio's start and returns an outputContext; the call goes back by REFER (Refer-To checked by SIPp) or
+ * BYE, and GET shows the transfer COMPLETED with the bot's outputContext.
+ */
+class AsappCallTransferE2eTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String RETURN_URI = "sip:agent@customer-sbc.example.com;User-to-User=UUI-12345;x=1";
+    private static final String OUTPUT = "{\"transferType\":\"AGENT\",\"currentTaskName\":\"AccountInquiry\","
+            + "\"referenceVariables\":{\"account_balance\":\"1250.00\"},\"transferVariables\":{\"priority\":\"high\"}}";
+
+    private static Gateway gw;
+    private static BotServer bot;
+    private static String key;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bot = new BotServer();
+        // The destination URI's user part is the transfer id, not a DID: the configured bot takes the call.
+        gw = new Gateway(Map.of("patchbay.asapp.bot", "bot_asapp",
+                "patchbay.asapp.sip-uri-template", "sip:{id}@127.0.0.1"));
+        key = gw.workspaceWithKey("ws_x", true);
+        gw.sql("INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_asapp', 'ws_x', 'GA', "
+                + "'wss', '" + bot.url() + "', CURRENT_TIMESTAMP)");
+        Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        bot.close();
+    }
+
+    private static HttpResponse<String> asapp(String method, String path, String body) {
+        return gw.http(method, path, null, body, "asapp-api-id", "ws_x", "asapp-api-secret", key);
+    }
+
+    private static JsonNode create(String id, String conversation, String sip) throws Exception {
+        HttpResponse<String> r = asapp("POST", "/generativeagent/v1/call-transfers", "{\"id\":\"" + id
+                + "\",\"externalConversationId\":\"" + conversation + "\",\"type\":\"SIP\",\"sip\":" + sip
+                + ",\"inputContext\":{\"taskName\":\"call_routing\",\"inputVariables\":{\"accountNumber\":\"3434\"}}}");
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode get(String id) {
+        try {
+            return JSON.readTree(asapp("GET", "/generativeagent/v1/call-transfers/" + id, null).body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Process sipp(Path dir, String scenario, String transferId) throws Exception {
+        return Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/" + scenario).toAbsolutePath().toString(),
+                "127.0.0.1:" + gw.sipPort, "-s", transferId, "-key", "transfer", transferId, "-m", "1", "-i", "127.0.0.1",
+                "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mp", Integer.toString(Ports.rtpBase(2)), "-trace_msg"));
+    }
+
+    /** The start message's customParameters, after the connected message. */
+    private static JsonNode startParameters(BotServer.Conn conn) throws Exception {
+        JsonNode start = JSON.readTree(conn.next(String.class, m -> m.contains("\"start\""), WAIT));
+        return start.get("start").get("customParameters");
+    }
+
+    private static void assertSipp(Process p, Path dir) throws Exception {
+        Sipp.Result r = Sipp.await(p, dir);
+        StringBuilder trace = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith("_messages.log")).toList()) {
+                trace.append('\n').append(Files.readString(f));
+            }
+        }
+        assertEquals(0, r.exitCode(), r.output() + trace);
+    }
+
+    @Test
+    void aReconnectedConversationHearsItsEarlierContextAndReturnsByReferToTheExactUri() throws Exception {
+        // Leg 1: BYE return. The bot sees the inputContext and hands back an outputContext.
+        JsonNode first = create("tr-leg1", "conv-42", "{\"returnTransferType\":\"BYE\"}");
+        assertEquals("sip:tr-leg1@127.0.0.1", first.get("sip").get("destinationURI").asText());
+        Path dir1 = Sipp.workDir();
+        Process leg1 = sipp(dir1, "uac_asapp_bye.xml", "tr-leg1");
+        try {
+            BotServer.Conn conn = bot.next(WAIT);
+            JsonNode params = startParameters(conn);
+            assertEquals("tr-leg1", params.get("asapp.callTransferId").asText());
+            assertEquals("call_routing", params.get("asapp.taskName").asText());
+            assertEquals(JSON.readTree("{\"accountNumber\":\"3434\"}"), JSON.readTree(params.get("asapp.inputVariables").asText()));
+            assertFalse(params.has("asapp.previousContext"), "the first leg has no earlier context");
+            JsonNode ongoing = get("tr-leg1");
+            assertEquals("ONGOING", ongoing.get("status").asText());
+            assertTrue(ongoing.has("callReceivedAt"), ongoing.toString());
+            conn.send("{\"event\":\"return\",\"return\":" + OUTPUT + "}");
+            assertSipp(leg1, dir1);
+        } finally {
+            leg1.destroyForcibly();
+        }
+        JsonNode done1 = get("tr-leg1");
+        assertEquals("COMPLETED", done1.get("status").asText());
+        assertEquals(JSON.readTree(OUTPUT), done1.get("outputContext"));
+
+        // Leg 2: the same conversation again, returned by REFER to a URI with parameters.
+        JsonNode second = create("tr-leg2", "conv-42", "{\"returnURI\":\"" + RETURN_URI + "\",\"returnTransferType\":\"REFER\"}");
+        assertEquals(RETURN_URI, second.get("sip").get("returnURI").asText());
+        Path dir2 = Sipp.workDir();
+        Process leg2 = sipp(dir2, "uac_asapp_refer.xml", "tr-leg2");
+        try {
+            BotServer.Conn conn = bot.next(WAIT);
+            JsonNode params = startParameters(conn);
+            assertEquals("tr-leg2", params.get("asapp.callTransferId").asText());
+            assertEquals(JSON.readTree(OUTPUT), JSON.readTree(params.get("asapp.previousContext").asText()),
+                    "a reconnect hands the bot the earlier leg's outputContext");
+            conn.send("{\"event\":\"return\",\"return\":" + OUTPUT.replace("AGENT", "SYSTEM") + "}");
+            assertSipp(leg2, dir2);
+        } finally {
+            leg2.destroyForcibly();
+        }
+        JsonNode done2 = get("tr-leg2");
+        assertEquals("COMPLETED", done2.get("status").asText(), done2.toString());
+        assertEquals("SYSTEM", done2.get("outputContext").get("transferType").asText());
+        assertTrue(done2.has("completedAt") && done2.has("callReceivedAt"), done2.toString());
+        String callId = callOf("tr-leg2");
+        Await.until(() -> gw.eventTypes(callId).contains("transfer-result"), WAIT, "the REFER's final NOTIFY");
+    }
+
+    @Test
+    void aCallerWhoHangsUpCompletesTheTransferWithoutOutputContext() throws Exception {
+        create("tr-hangup", "conv-7", "{\"returnTransferType\":\"BYE\"}");
+        Path dir = Sipp.workDir();
+        Process caller = sipp(dir, "uac_asapp_hangup.xml", "tr-hangup");
+        try {
+            BotServer.Conn conn = bot.next(WAIT);
+            assertEquals("tr-hangup", startParameters(conn).get("asapp.callTransferId").asText());
+            assertSipp(caller, dir);
+        } finally {
+            caller.destroyForcibly();
+        }
+        Await.until(() -> "COMPLETED".equals(get("tr-hangup").get("status").asText()), WAIT, "the transfer to complete");
+        JsonNode t = get("tr-hangup");
+        assertFalse(t.has("outputContext"), t.toString());
+        assertTrue(t.has("completedAt"), t.toString());
+        HttpResponse<String> late = gw.http("POST", "/v1/calls/" + callOf("tr-hangup") + "/return", key, OUTPUT);
+        assertEquals(409, late.statusCode(), "an ended call has nothing to return: " + late.body());
+    }
+
+    @Test
+    void anUnknownTransferIdIsRefusedWith404AndAUsedOneToo() throws Exception {
+        Path dir = Sipp.workDir();
+        Process unknown = sipp(dir, "uac_asapp_404.xml", "tr-nobody");
+        try {
+            assertSipp(unknown, dir);
+        } finally {
+            unknown.destroyForcibly();
+        }
+        assertTrue(rejectionReasons().stream().anyMatch(r -> r.contains("no ASAPP call transfer 'tr-nobody'")),
+                rejectionReasons().toString());
+    }
+
+    @Test
+    void theBotCanReturnOverRestToo() throws Exception {
+        create("tr-rest", "conv-9", "{\"returnTransferType\":\"BYE\"}");
+        Path dir = Sipp.workDir();
+        Process caller = sipp(dir, "uac_asapp_bye.xml", "tr-rest");
+        try {
+            startParameters(bot.next(WAIT));
+            String callId = callOf("tr-rest");
+            HttpResponse<String> bad = gw.http("POST", "/v1/calls/" + callId + "/return", key, "{\"transferType\":\"HUMAN\"}");
+            assertEquals(422, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("\"transferType\""), bad.body());
+            HttpResponse<String> ok = gw.http("POST", "/v1/calls/" + callId + "/return", key, OUTPUT);
+            assertEquals(202, ok.statusCode(), ok.body());
+            assertEquals("BYE", JSON.readTree(ok.body()).get("returnTransferType").asText());
+            assertSipp(caller, dir);
+        } finally {
+            caller.destroyForcibly();
+        }
+        assertEquals(JSON.readTree(OUTPUT), get("tr-rest").get("outputContext"));
+        // The used id is refused at SIP level like an unknown one.
+        Path again = Sipp.workDir();
+        Process reuse = sipp(again, "uac_asapp_404.xml", "tr-rest");
+        try {
+            assertSipp(reuse, again);
+        } finally {
+            reuse.destroyForcibly();
+        }
+    }
+
+    private static String callOf(String transferId) throws Exception {
+        try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
+             PreparedStatement s = c.prepareStatement("SELECT call_id FROM call_transfers WHERE id = ?")) {
+            s.setString(1, transferId);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "transfer " + transferId + " exists");
+                return r.getString(1);
+            }
+        }
+    }
+
+    private static List<String> rejectionReasons() throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
+             PreparedStatement s = c.prepareStatement("SELECT reason FROM calls WHERE status = 'rejected'");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+}
