@@ -36,9 +36,17 @@ public final class WssAttacher implements BotAttacher {
     private final ExecutorService workers;
     private final Duration connectTimeout;
     private final Duration reconnectGrace;
+    private final FarEnds farEnds;
 
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
                        Duration connectTimeout, Duration reconnectGrace) {
+        this(http, guard, store, workers, connectTimeout, reconnectGrace, FarEnds.NONE);
+    }
+
+    /** @param farEnds the integrations (Ameyo, RingCX) whose far end ends their calls */
+    public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
+                       Duration connectTimeout, Duration reconnectGrace, FarEnds farEnds) {
+        this.farEnds = farEnds;
         this.http = http;
         this.guard = guard;
         this.store = store;
@@ -63,8 +71,8 @@ public final class WssAttacher implements BotAttacher {
         }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
-                call.from(), call.to(), connectTimeout, reconnectGrace);
-        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone), http);
+                call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call), http);
         return bridge::close;
     }
 
@@ -84,9 +92,18 @@ public final class WssAttacher implements BotAttacher {
     /** Bridge reports arrive on I/O threads; the database is written on a worker. */
     private final class Events implements BridgeListener {
         private final Gone gone;
+        private final MediaNodeLink link;
+        private final CallRecord call;
 
-        Events(Gone gone) {
+        Events(Gone gone, MediaNodeLink link, CallRecord call) {
             this.gone = gone;
+            this.link = link;
+            this.call = call;
+        }
+
+        @Override
+        public void handedBack(String callId, String propertiesJson, String why) {
+            workers.execute(() -> farEnds.handedBack(link, call, propertiesJson, why));
         }
 
         @Override

@@ -14,6 +14,8 @@ import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.routing.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Integrations;
+import dev.patchbay.control.transfer.ameyo.AmeyoDisplay;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -107,9 +109,13 @@ public final class CallFlow implements MediaNodeLink.Listener {
     }
 
     private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
+        // The router accepted the display already; parsing it again keeps Route free of Ameyo's fields.
+        Integrations.AmeyoTag ameyo = Router.FROM_DISPLAY.equals(bot.via())
+                && AmeyoDisplay.parse(offer.getFromDisplay()) instanceof AmeyoDisplay.Parsed.Ok ok ? ok.tag() : null;
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
-            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000, null);
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000,
+                    BotParameters.json(offer, ameyo));
             // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
             case WEBHOOK -> CallRecord.Stream.NONE;
@@ -118,6 +124,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
                 now, null, null);
         store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
+        if (ameyo != null) {
+            store.ameyo(id, ameyo);
+        }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
             link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             return;

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
+import dev.patchbay.control.store.Integrations;
+import dev.patchbay.control.transfer.ameyo.AmeyoTrunk;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.Db;
@@ -18,7 +20,8 @@ import io.helidon.dbclient.DbRow;
 /**
  * Resolves an offered call to a workspace and a bot, trying in order:
  * <ol>
- *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo);</li>
+ *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo): the workspace's
+ *       IP allow-list, the display's syntax and the DID's workspace are enforced, see {@link AmeyoTrunk};</li>
  *   <li>the Request-URI user part (RingCX, most carriers);</li>
  *   <li>the To user part.</li>
  * </ol>
@@ -33,10 +36,15 @@ public final class Router {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
     private static final String WORKSPACE_HEADER = "X-Workspace-ID";
 
+    /** The {@link Route.ToBot#via()} of calls routed by the Ameyo step. */
+    public static final String FROM_DISPLAY = "from-display";
+
     private final DbClient db;
+    private final AmeyoTrunk ameyo;
 
     public Router(DbClient db) {
         this.db = db;
+        this.ameyo = new AmeyoTrunk(new Integrations(db));
     }
 
     public Route route(CallOffered offer) {
@@ -67,24 +75,32 @@ public final class Router {
         }
     }
 
-    /** Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header. */
+    /**
+     * Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header.
+     * The header marks the INVITE as Ameyo's, so from here on it is refused rather than routed another way.
+     */
     private Optional<Route> byDisplayAndWorkspace(CallOffered offer) {
         String workspace = header(offer, WORKSPACE_HEADER);
-        String display = offer.getFromDisplay();
-        int bar = display.indexOf('|');
-        if (workspace == null || bar <= 0) {
+        if (workspace == null) {
             return Optional.empty();
         }
-        String raw = display.substring(0, bar).strip();
-        Set<String> candidates = new LinkedHashSet<>();
-        addCandidates(candidates, raw);
-        for (String number : candidates) {
-            Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, workspace.strip());
-            if (row.isPresent()) {
-                return Optional.of(toRoute(row.get(), raw, "from-display"));
+        String ws = workspace.strip();
+        return Optional.of(switch (ameyo.check(offer, ws)) {
+            case AmeyoTrunk.Verdict.Refuse r -> r.reject();
+            case AmeyoTrunk.Verdict.Accept a -> {
+                Set<String> candidates = new LinkedHashSet<>();
+                addCandidates(candidates, a.tag().didRaw());
+                Route found = null;
+                for (String number : candidates) {
+                    Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, ws);
+                    if (row.isPresent()) {
+                        found = toRoute(row.get(), a.tag().didRaw(), FROM_DISPLAY);
+                        break;
+                    }
+                }
+                yield found != null ? found : ameyo.notInWorkspace(a.tag(), ws);
             }
-        }
-        return Optional.empty();
+        });
     }
 
     private static Route toRoute(DbRow row, String raw, String via) {

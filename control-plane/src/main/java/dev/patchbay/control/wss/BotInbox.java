@@ -33,6 +33,10 @@ final class BotInbox {
 
         void digits(String digits);
 
+        void agentResponse(String propertiesJson);
+
+        void info(String json, boolean isFinal);
+
         void lost(WebSocket ws, Throwable error);
 
         void closed(WebSocket ws, int code, String reason);
@@ -76,6 +80,8 @@ final class BotInbox {
                     invalid("digits '" + d.digits() + "' are not 1-32 of 0-9 * # A-D ,");
                 }
             }
+            case BotCommand.AgentResponse a -> actions.agentResponse(a.propertiesJson());
+            case BotCommand.Info i -> actions.info(i.json(), i.isFinal());
             case BotCommand.Nothing n -> { }
             case BotCommand.Invalid i -> invalid(i.why());
         }
