@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A SIP peer over one TCP connection, as RingCX uses it: it opens the connection, sends the INVITE, and
+ * A SIP peer over one TCP or TLS connection, as RingCX uses it: it opens the connection, sends the INVITE, and
  * expects every response and in-dialog request back on that same connection (its Contact is unreachable
  * on purpose). Blank lines between messages, the RFC 5626 keep-alive pong, are skipped.
  */
@@ -43,10 +43,42 @@ final class SipTcpPeer implements AutoCloseable {
     private final Thread reader;
 
     SipTcpPeer(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        this(plain(port));
+    }
+
+    private SipTcpPeer(Socket connected) throws IOException {
+        socket = connected;
         out = socket.getOutputStream();
         reader = Thread.ofVirtual().name("sip-tcp-peer").start(this::readLoop);
+    }
+
+    private static Socket plain(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return s;
+    }
+
+    /** The same over TLS, trusting the self-signed certificate local mode generated for the test. */
+    static SipTcpPeer tls(int port) throws Exception {
+        javax.net.ssl.TrustManager[] trustSelfSigned = {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }};
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trustSelfSigned, null);
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.startHandshake();
+        return new SipTcpPeer(socket);
     }
 
     int localPort() {
