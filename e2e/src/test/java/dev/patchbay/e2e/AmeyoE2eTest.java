@@ -83,13 +83,21 @@ class AmeyoE2eTest {
         workspace("ws_ameyo", "+919990152080", "127.0.0.0/8, 10.20.0.0/16", url + "ws_ameyo" + NOTIFY_PATH, token, 30_000);
         workspace("ws_quiet", "+919990152081", "127.0.0.1", url + "ws_quiet/ok", token, 1_500);
         workspace("ws_strict", "+919990152082", "10.9.0.0/16", url + "ws_strict/ok", token, 30_000);
+        // Nothing listens on this port: the bot is down.
+        workspace("ws_nobot", "+919990152083", "127.0.0.1", url + "ws_nobot/ok", token, 30_000,
+                "ws://127.0.0.1:" + Ports.freeUdpAndTcp() + "/bot");
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
     }
 
     private static void workspace(String id, String did, String sources, String url, String token, int byeTimeoutMs) {
+        workspace(id, did, sources, url, token, byeTimeoutMs, bot.url());
+    }
+
+    private static void workspace(String id, String did, String sources, String url, String token, int byeTimeoutMs,
+                                  String botUrl) {
         gw.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('" + id + "', 'Ameyo', TRUE, CURRENT_TIMESTAMP)",
                 "INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_" + id + "', '" + id
-                        + "', 'Ringg', 'wss', '" + bot.url() + "', CURRENT_TIMESTAMP)",
+                        + "', 'Ringg', 'wss', '" + botUrl + "', CURRENT_TIMESTAMP)",
                 "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_" + id + "', '" + id + "', '"
                         + did + "', 'bot_" + id + "', CURRENT_TIMESTAMP)",
                 "INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, authorization_enc, host_header,"
@@ -173,6 +181,19 @@ class AmeyoE2eTest {
         Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
         assertTrue(gw.eventTypes(callSid).contains("far-end-bye-timeout"), gw.eventTypes(callSid).toString());
         assertTrue(call(callSid).get("reason").startsWith("Ameyo sent no BYE within 1 s"), call(callSid).toString());
+    }
+
+    @Test
+    void anUnreachableBotHandsTheCallerToAnAgentInsteadOfDroppingThem() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo.xml", "ws_nobot", "00919990152083", 8000));
+        BlockingQueue<Notification> received = notifications.computeIfAbsent("ws_nobot", k -> new LinkedBlockingQueue<>());
+        Notification n = received.poll(15, TimeUnit.SECONDS);
+        assertNotNull(n, "Ameyo was notified although the bot never answered");
+        assertEquals("{\"notificationId\":\"95\",\"uniqueId\":\"" + CRT + "\",\"callResponse\":true,\"sessionId\":\"na\","
+                + "\"properties\":{\"campaign\":\"inbound\",\"did\":\"cfg\"}}", n.body());
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "Patchbay sent no BYE and took Ameyo's: " + r.output());
     }
 
     @Test

@@ -128,8 +128,15 @@ public final class WssBridge implements AutoCloseable {
             if (first) {
                 String reason = "bot websocket connect to " + target.url() + " failed: " + cause(error)
                         + "; check that the bot URL is reachable";
-                hangup(reason);
-                finish(reason);
+                Phase was = phase.get();
+                if (farEnd.keepsCall() && was instanceof Phase.Connecting && phase.compareAndSet(was, new Phase.BotClosed())) {
+                    // Ameyo: an unreachable bot hands the caller to a human agent rather than dropping them.
+                    attach();
+                    farEnd.handBack(null, reason);
+                } else {
+                    hangup(reason);
+                    finish(reason);
+                }
             } else {
                 retry(attempt + 1);
             }
