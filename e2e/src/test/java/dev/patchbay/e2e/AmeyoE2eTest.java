@@ -204,6 +204,15 @@ class AmeyoE2eTest {
         assertEquals("source 127.0.0.1 is not in the Ameyo allow-list of workspace ws_strict", reason);
     }
 
+    @Test
+    void aMalformedDisplayIsRefusedWith400NamingTheFault() throws Exception {
+        List<String> args = new java.util.ArrayList<>(sipp("uac_ameyo_400.xml", "ws_ameyo", "0091999015208x", 0));
+        Sipp.Result r = Sipp.run(Sipp.workDir(), args);
+        assertEquals(0, r.exitCode(), r.output());
+        String reason = query("SELECT reason FROM calls WHERE workspace_id = 'ws_ameyo' AND sip_status = 400");
+        assertEquals("From display DID '0091999015208x' must be 3 to 20 digits in 00 form", reason);
+    }
+
     private static Map<String, String> call(String id) {
         Map<String, String> out = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);

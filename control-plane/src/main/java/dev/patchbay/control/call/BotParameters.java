@@ -34,13 +34,21 @@ public final class BotParameters {
 
     /** The parameters as JSON, or null when there are none. */
     public static String json(CallOffered offer, Integrations.AmeyoTag ameyo) {
+        return json(of(offer, ameyo, Map.of()));
+    }
+
+    /**
+     * The parameters, then {@code given} (a bot platform's own, from its webhook answer), which win on a clash
+     * and count against the same cap.
+     */
+    public static Map<String, String> of(CallOffered offer, Integrations.AmeyoTag ameyo, Map<String, String> given) {
         Map<String, String> params = new LinkedHashMap<>();
         if (ameyo != null) {
             params.put("ameyo.did", ameyo.did());
             params.put("ameyo.did_raw", ameyo.didRaw());
             params.put("ameyo.crt", ameyo.crt());
         }
-        int size = 0;
+        int size = given.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length() * 2 + 8).sum();
         int dropped = 0;
         for (SipHeader h : offer.getHeadersList()) {
             String key = "sip." + h.getName();
@@ -58,6 +66,11 @@ public final class BotParameters {
         if (dropped > 0) {
             params.put("sip.truncated", dropped + " headers left out to fit " + MAX_JSON_CHARS + " characters");
         }
+        params.putAll(given);
+        return params;
+    }
+
+    static String json(Map<String, String> params) {
         if (params.isEmpty()) {
             return null;
         }

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.CallRecord.Direction;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.routing.Route;
@@ -34,7 +33,6 @@ import dev.patchbay.proto.media.v1.RouteDecision;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CallStore store;
     private final Router router;
@@ -137,7 +135,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         switch (answer) {
             case BotWebhookClient.Answer.Stream s -> {
                 store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
-                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), json(s.customParameters())));
+                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
+                        offer, ameyo, s.customParameters() == null ? Map.of() : s.customParameters()))));
                 store.event(id, "webhook", "stream to " + s.url());
                 link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             }
@@ -245,16 +244,5 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
-    }
-
-    private static String json(Map<String, String> params) {
-        if (params == null || params.isEmpty()) {
-            return null;
-        }
-        try {
-            return JSON.writeValueAsString(params);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("custom parameters cannot be written as JSON", e);
-        }
     }
 }
