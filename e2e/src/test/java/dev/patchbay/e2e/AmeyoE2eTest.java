@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,6 +84,7 @@ class AmeyoE2eTest {
         workspace("ws_ameyo", "+919990152080", "127.0.0.0/8, 10.20.0.0/16", url + "ws_ameyo" + NOTIFY_PATH, token, 30_000);
         workspace("ws_quiet", "+919990152081", "127.0.0.1", url + "ws_quiet/ok", token, 1_500);
         workspace("ws_strict", "+919990152082", "10.9.0.0/16", url + "ws_strict/ok", token, 30_000);
+        workspace("ws_takeover", "+919990152084", "127.0.0.1", url + "ws_takeover/ok", token, 30_000);
         // Nothing listens on this port: the bot is down.
         workspace("ws_nobot", "+919990152083", "127.0.0.1", url + "ws_nobot/ok", token, 30_000,
                 "ws://127.0.0.1:" + Ports.freeUdpAndTcp() + "/bot");
@@ -205,9 +207,24 @@ class AmeyoE2eTest {
     }
 
     @Test
+    void aReplicaTakingOverAHandedBackCallHoldsItWithoutCallingTheBotAgain() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo.xml", "ws_takeover", "00919990152084", 9000));
+        String callSid = botFinishes("{}");
+        Await.until(() -> gw.eventTypes(callSid).contains("handed-back"), WAIT, "the bot to hand the call back");
+        gw.closeControl();
+        gw.startControl();
+        Await.until(() -> gw.eventTypes(callSid).contains("hold-resumed"), Duration.ofSeconds(20),
+                "the restarted control-plane to take the call over");
+        assertNull(bot.connections.poll(1, TimeUnit.SECONDS), "the bot, done with the call, is not connected again");
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "the call stayed up without a BYE from Patchbay until Ameyo's: " + r.output());
+        Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
+    }
+
+    @Test
     void aMalformedDisplayIsRefusedWith400NamingTheFault() throws Exception {
-        List<String> args = new java.util.ArrayList<>(sipp("uac_ameyo_400.xml", "ws_ameyo", "0091999015208x", 0));
-        Sipp.Result r = Sipp.run(Sipp.workDir(), args);
+        Sipp.Result r = Sipp.run(Sipp.workDir(), sipp("uac_ameyo_400.xml", "ws_ameyo", "0091999015208x", 0));
         assertEquals(0, r.exitCode(), r.output());
         String reason = query("SELECT reason FROM calls WHERE workspace_id = 'ws_ameyo' AND sip_status = 400");
         assertEquals("From display DID '0091999015208x' must be 3 to 20 digits in 00 form", reason);

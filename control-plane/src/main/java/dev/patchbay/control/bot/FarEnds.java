@@ -20,10 +20,22 @@ public interface FarEnds {
         @Override
         public void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why) {
         }
+
+        @Override
+        public boolean resumeHandedBack(MediaNodeLink link, CallRecord call) {
+            return false;
+        }
     };
 
     BridgeTarget.FarEnd forCall(CallRecord call);
 
     /** Called on a worker thread, at most once per bridge; see {@code BridgeListener#handedBack}. */
     void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why);
+
+    /**
+     * For a call being attached again (another replica took it over): true if its bot had already handed it
+     * back, in which case the wait for the far end's BYE is re-armed for the time that is left and the bot
+     * must not be connected again.
+     */
+    boolean resumeHandedBack(MediaNodeLink link, CallRecord call);
 }

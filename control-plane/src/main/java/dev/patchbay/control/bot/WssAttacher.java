@@ -69,6 +69,11 @@ public final class WssAttacher implements BotAttacher {
                     .setReason("bot websocket refused: " + refused).build(), new Ignored<>());
             return () -> { };
         }
+        if (farEnds.resumeHandedBack(link, call)) {
+            BridgeTarget held = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(), 8000, Map.of(),
+                    call.workspaceId(), call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+            return WssBridge.hold(link.channel(), held, new Events(gone, link, call), http)::close;
+        }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
                 call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.bot.FarEnds;
+import dev.patchbay.control.call.CallEvent;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.store.CallStore;
@@ -64,18 +65,31 @@ public final class FarEndCalls implements FarEnds {
     public void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why) {
         store.event(call.id(), "handed-back", why);
         Optional<Integrations.AmeyoTag> tag = store.ameyo(call.id());
-        Duration timeout;
-        String farEnd;
         if (tag.isPresent()) {
-            farEnd = "Ameyo";
-            timeout = integrations.ameyo(call.workspaceId()).map(Integrations.Ameyo::byeTimeout).orElse(Duration.ofMinutes(1));
             notifyOnce(call, tag.get(), propertiesJson);
-        } else {
-            farEnd = "RingCX";
-            timeout = integrations.ringCx(call.workspaceId()).map(Integrations.RingCx::byeTimeout).orElse(Duration.ofMinutes(1));
         }
-        timers.schedule(() -> workers.execute(() -> noByeWithin(link, call, farEnd, timeout)),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        awaitBye(link, call, tag.isPresent(), Duration.ZERO);
+    }
+
+    @Override
+    public boolean resumeHandedBack(MediaNodeLink link, CallRecord call) {
+        Optional<CallEvent> handedBack = store.events(call.id()).stream().filter(e -> e.type().equals("handed-back")).findFirst();
+        if (handedBack.isEmpty()) {
+            return false;
+        }
+        store.event(call.id(), "hold-resumed", "the bot had handed the call back; waiting for the far end's BYE");
+        awaitBye(link, call, store.ameyo(call.id()).isPresent(), Duration.between(handedBack.get().at(), store.now()));
+        return true;
+    }
+
+    /** Hangs up unless the far end's BYE comes within its timeout, of which {@code spent} has passed already. */
+    private void awaitBye(MediaNodeLink link, CallRecord call, boolean ameyoCall, Duration spent) {
+        Duration timeout = ameyoCall
+                ? integrations.ameyo(call.workspaceId()).map(Integrations.Ameyo::byeTimeout).orElse(Duration.ofMinutes(1))
+                : integrations.ringCx(call.workspaceId()).map(Integrations.RingCx::byeTimeout).orElse(Duration.ofMinutes(1));
+        String farEnd = ameyoCall ? "Ameyo" : "RingCX";
+        long left = Math.max(0, timeout.minus(spent).toMillis());
+        timers.schedule(() -> workers.execute(() -> noByeWithin(link, call, farEnd, timeout)), left, TimeUnit.MILLISECONDS);
     }
 
     /** A re-attached bridge may hand back again; Ameyo hears of each call once. */

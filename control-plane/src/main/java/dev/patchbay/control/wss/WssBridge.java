@@ -92,6 +92,17 @@ public final class WssBridge implements AutoCloseable {
         return bridge;
     }
 
+    /**
+     * Holds the audio of a call whose bot already handed it back, without connecting the bot again: used when
+     * another replica takes such a call over, so that the far end, not a fresh bot session, ends it.
+     */
+    public static WssBridge hold(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
+        bridge.phase.set(new Phase.BotClosed());
+        bridge.attach();
+        return bridge;
+    }
+
     /** The dialect's stream id (Twilio streamSid, Plivo streamId), or the call id for jambonz. */
     public String streamId() {
         return switch (dialect) {
