@@ -38,19 +38,27 @@ final class Gateway implements AutoCloseable {
     final TestDb db = new TestDb();
     final Path var;
     final int sipPort;
+    /** SIP over TLS with local mode's self-signed certificate; 0 when off. */
+    final int tlsPort;
     final MediaPlane media;
     private final Map<String, String> controlOverrides;
     ControlPlane control;
 
     Gateway(Map<String, String> controlOverrides) throws Exception {
+        this(controlOverrides, false);
+    }
+
+    Gateway(Map<String, String> controlOverrides, boolean tls) throws Exception {
         this.controlOverrides = controlOverrides;
         Migrations.migrate(db.settings());
         var = Files.createTempDirectory("patchbay-var");
         sipPort = Ports.freeUdpAndTcp();
+        tlsPort = tls ? Ports.freeUdpAndTcp() : 0;
         int rtpBase = Ports.rtpBase(200);
         media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
+                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90,
+                tls ? new TlsSettings(tlsPort, "", "", var) : TlsSettings.DISABLED,
                 Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
                 dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
         startControl();

@@ -114,6 +114,27 @@ public final class JsonBody {
         return Optional.of(out);
     }
 
+    /** A JSON array of strings, in its order; empty when absent or null. */
+    public Optional<List<String>> stringList(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            shapeErrors.add(new FieldError(field, "must be an array of strings, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual()) {
+                shapeErrors.add(new FieldError(field + "[" + i + "]", "must be a string"));
+            } else {
+                out.add(value.get(i).textValue());
+            }
+        }
+        return Optional.of(out);
+    }
+
     /**
      * Ends the request with 400 if any field was unknown or of the wrong type. Call it after reading
      * every field and before judging the values.

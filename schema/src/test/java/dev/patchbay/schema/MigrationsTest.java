@@ -64,6 +64,27 @@ class MigrationsTest {
                     + "'sip:u@h;User-to-User=1', 'REFER', 'ACTIVE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             assertThrows(SQLException.class, () -> s.execute("UPDATE call_transfers SET status = 'LOST' WHERE id = 't1'"),
                     "unknown call transfer states are refused");
+            // V5: one Ameyo and one RingCX row per workspace, removed with it; header-rich custom parameters fit.
+            s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
+                    + "VALUES ('ws_b', '203.0.113.0/28', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");
+            assertThrows(SQLException.class, () -> s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, "
+                    + "notification_url, updated_at) VALUES ('ws_b', '10.0.0.0/8', 'https://x.example/', CURRENT_TIMESTAMP)"));
+            s.execute("INSERT INTO ringcx_integrations (workspace_id, updated_at) VALUES ('ws_b', CURRENT_TIMESTAMP)");
+            try (ResultSet r = s.executeQuery("SELECT a.notification_id, a.bye_timeout_ms, r.info_max_bytes FROM ameyo_integrations a "
+                    + "JOIN ringcx_integrations r ON r.workspace_id = a.workspace_id")) {
+                assertTrue(r.next());
+                assertEquals("95", r.getString(1));
+                assertEquals(60000, r.getInt(2));
+                assertEquals(8192, r.getInt(3));
+            }
+            s.execute("INSERT INTO calls (id, workspace_id, direction, status, media_node, custom_parameters, ameyo_did, "
+                    + "ameyo_did_raw, ameyo_crt, created_at) VALUES ('CA1', 'ws_b', 'inbound', 'ringing', 'n1', '"
+                    + "x".repeat(60000) + "', '+919990152080', '00919990152080', 'd444-69139d35-vce-daf-3883', CURRENT_TIMESTAMP)");
+            s.execute("DELETE FROM workspaces WHERE id = 'ws_b'");
+            try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ameyo_integrations")) {
+                assertTrue(r.next());
+                assertEquals(0, r.getInt(1), "integrations go with their workspace");
+            }
         }
     }
 }

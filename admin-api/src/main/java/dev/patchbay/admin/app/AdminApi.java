@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.store.DbTenantRepository;
+import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.tenant.AccessRoutes;
 import dev.patchbay.admin.tenant.AccessService;
 import dev.patchbay.admin.tenant.DemoSeed;
@@ -88,6 +89,7 @@ public final class AdminApi implements AutoCloseable {
                 new TenantRoutes(tenants),
                 new AccessRoutes(tenants, new AccessService(tenants, repo, clock, ids, secrets)),
                 new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box)),
+                new IntegrationRoutes(tenants, db, box, clock),
             };
             OpenApiDocument openApi = OpenApiDocument.of(AdminApi.class);
             WebServer server = WebServer.builder()

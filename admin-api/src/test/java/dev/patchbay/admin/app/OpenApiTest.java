@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiTest {
 
-    /** Every route the admin-api registers (AdminApi, TenantRoutes, AccessRoutes, TrunkRoutes), path parameters as {}. */
+    /** Every route the admin-api registers (AdminApi, TenantRoutes, AccessRoutes, TrunkRoutes, IntegrationRoutes), path parameters as {}. */
     private static final Set<String> ROUTES = Set.of(
             "GET /health",
             "GET /openapi.yaml",
@@ -50,7 +50,13 @@ class OpenApiTest {
             "POST /v1/workspaces/{}/trunks",
             "GET /v1/workspaces/{}/trunks",
             "GET /v1/workspaces/{}/trunks/{}",
-            "DELETE /v1/workspaces/{}/trunks/{}");
+            "DELETE /v1/workspaces/{}/trunks/{}",
+            "PUT /v1/workspaces/{}/integrations/ameyo",
+            "GET /v1/workspaces/{}/integrations/ameyo",
+            "DELETE /v1/workspaces/{}/integrations/ameyo",
+            "PUT /v1/workspaces/{}/integrations/ringcx",
+            "GET /v1/workspaces/{}/integrations/ringcx",
+            "DELETE /v1/workspaces/{}/integrations/ringcx");
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 

@@ -41,6 +41,10 @@ public final class ApiClient {
         return send(request(path).DELETE());
     }
 
+    public Reply put(String path, String body) {
+        return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
+    }
+
     public Reply post(String path, String body) {
         return post(path, body, "application/json");
     }

@@ -40,7 +40,11 @@ import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Integrations;
 import dev.patchbay.control.store.Tenants;
+import dev.patchbay.control.transfer.FarEndCalls;
+import dev.patchbay.control.transfer.ameyo.AmeyoHeaders;
+import dev.patchbay.control.transfer.ameyo.AmeyoNotifier;
 import dev.patchbay.control.webhook.BotWebhook;
 import dev.patchbay.control.webhook.WebhookBots;
 import dev.patchbay.rest.ApiJson;
@@ -107,8 +111,10 @@ public final class ControlPlane implements AutoCloseable {
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         SigningKeys signing = WorkspaceSigningKeys.from(root, tenants);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
+        Integrations integrations = new Integrations(db);
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
-                new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing, Clock.systemUTC());
+                new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing,
+                new AmeyoHeaders(integrations, secrets), Clock.systemUTC());
         Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
         BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
                 signing, webhookTimeout, Clock.systemUTC());
@@ -117,9 +123,11 @@ public final class ControlPlane implements AutoCloseable {
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
         java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
+        FarEndCalls farEnds = new FarEndCalls(store, integrations, new AmeyoNotifier(integrations,
+                new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
-                (callId, context) -> returns.join().returned(callId, context)));
+                (callId, context) -> returns.join().returned(callId, context), farEnds));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp))), bots,

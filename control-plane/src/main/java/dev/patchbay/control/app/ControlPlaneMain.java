@@ -13,10 +13,17 @@ public final class ControlPlaneMain {
 
     private static final Logger LOG = Logger.getLogger(ControlPlaneMain.class.getName());
 
+    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
+
     private ControlPlaneMain() {
     }
 
     public static void main(String[] args) {
+        // Ameyo's notification API wants its own Host header, which the JDK HTTP client refuses unless this
+        // is set before the client's first use; main is the one place that runs early enough.
+        if (System.getProperty(RESTRICTED_HEADERS) == null) {
+            System.setProperty(RESTRICTED_HEADERS, "host");
+        }
         LogConfig.configureRuntime();
         Config config = load();
         ControlConfig settings = ControlConfig.from(config);

@@ -38,16 +38,21 @@ public final class WssAttacher implements BotAttacher {
     private final Duration connectTimeout;
     private final Duration reconnectGrace;
     private final BotReturns returns;
+    private final FarEnds farEnds;
 
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
                        Duration connectTimeout, Duration reconnectGrace) {
-        this(http, guard, store, workers, connectTimeout, reconnectGrace, BotReturns.NONE);
+        this(http, guard, store, workers, connectTimeout, reconnectGrace, BotReturns.NONE, FarEnds.NONE);
     }
 
-    /** @param returns hears a bot's {@code return} (ASAPP-style transfers) */
+    /**
+     * @param returns hears a bot's {@code return} (ASAPP-style transfers)
+     * @param farEnds the integrations (Ameyo, RingCX) whose far end ends their calls
+     */
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
-                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns) {
+                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns, FarEnds farEnds) {
         this.returns = returns;
+        this.farEnds = farEnds;
         this.http = http;
         this.guard = guard;
         this.store = store;
@@ -70,10 +75,15 @@ public final class WssAttacher implements BotAttacher {
                     .setReason("bot websocket refused: " + refused).build(), new Ignored<>());
             return () -> { };
         }
+        if (farEnds.resumeHandedBack(link, call)) {
+            BridgeTarget held = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(), 8000, Map.of(),
+                    call.workspaceId(), call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+            return WssBridge.hold(link.channel(), held, new Events(gone, link, call), http)::close;
+        }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
-                call.from(), call.to(), connectTimeout, reconnectGrace);
-        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone), http);
+                call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call), http);
         return bridge::close;
     }
 
@@ -93,9 +103,18 @@ public final class WssAttacher implements BotAttacher {
     /** Bridge reports arrive on I/O threads; the database is written on a worker. */
     private final class Events implements BridgeListener {
         private final Gone gone;
+        private final MediaNodeLink link;
+        private final CallRecord call;
 
-        Events(Gone gone) {
+        Events(Gone gone, MediaNodeLink link, CallRecord call) {
             this.gone = gone;
+            this.link = link;
+            this.call = call;
+        }
+
+        @Override
+        public void handedBack(String callId, String propertiesJson, String why) {
+            workers.execute(() -> farEnds.handedBack(link, call, propertiesJson, why));
         }
 
         @Override

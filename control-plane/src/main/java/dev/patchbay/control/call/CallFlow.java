@@ -8,12 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.CallRecord.Direction;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.routing.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Integrations;
+import dev.patchbay.control.transfer.ameyo.AmeyoDisplay;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -32,7 +33,6 @@ import dev.patchbay.proto.media.v1.RouteDecision;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CallStore store;
     private final Router router;
@@ -134,9 +134,13 @@ public final class CallFlow implements MediaNodeLink.Listener {
     }
 
     private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
+        // The router accepted the display already; parsing it again keeps Route free of Ameyo's fields.
+        Integrations.AmeyoTag ameyo = Router.FROM_DISPLAY.equals(bot.via())
+                && AmeyoDisplay.parse(offer.getFromDisplay()) instanceof AmeyoDisplay.Parsed.Ok ok ? ok.tag() : null;
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
-            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000, null);
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000,
+                    BotParameters.json(offer, ameyo));
             // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
             case WEBHOOK -> CallRecord.Stream.NONE;
@@ -145,6 +149,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
                 now, null, null);
         store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
+        if (ameyo != null) {
+            store.ameyo(id, ameyo);
+        }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
             link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             return;
@@ -155,7 +162,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         switch (answer) {
             case BotWebhookClient.Answer.Stream s -> {
                 store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
-                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), json(s.customParameters())));
+                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
+                        offer, ameyo, s.customParameters() == null ? Map.of() : s.customParameters()))));
                 store.event(id, "webhook", "stream to " + s.url());
                 link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             }
@@ -263,16 +271,5 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
-    }
-
-    private static String json(Map<String, String> params) {
-        if (params == null || params.isEmpty()) {
-            return null;
-        }
-        try {
-            return JSON.writeValueAsString(params);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("custom parameters cannot be written as JSON", e);
-        }
     }
 }

@@ -36,13 +36,14 @@ public final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OutboxWorker.class.getName());
 
     /** A row this worker holds; {@code token} fences every write to it. */
-    private record Claimed(String id, String kind, String url, String body, String signingKeyId, int attempts,
+    private record Claimed(String id, String workspaceId, String kind, String url, String body, String signingKeyId, int attempts,
                            String token) { }
 
     private final DbClient db;
     private final OutboxConfig config;
     private final OutboundHttp http;
     private final SigningKeys keys;
+    private final RowHeaders extra;
     private final Clock clock;
     private final RetryPolicy policy;
     private final Semaphore slots;
@@ -51,8 +52,10 @@ public final class OutboxWorker implements AutoCloseable {
     private final Thread poller;
     private volatile boolean running = true;
 
-    private OutboxWorker(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, Clock clock) {
+    private OutboxWorker(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, RowHeaders extra,
+                         Clock clock) {
         this.db = db;
+        this.extra = extra;
         this.config = config;
         this.http = http;
         this.keys = keys;
@@ -64,7 +67,13 @@ public final class OutboxWorker implements AutoCloseable {
 
     /** Starts polling with explicit collaborators; {@code http} must be built on a Redirect.NEVER client. */
     public static OutboxWorker start(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, Clock clock) {
-        OutboxWorker worker = new OutboxWorker(db, config, http, keys, clock);
+        return start(db, config, http, keys, RowHeaders.NONE, clock);
+    }
+
+    /** As above, with headers some receivers demand on top of Patchbay's (see {@link RowHeaders}). */
+    public static OutboxWorker start(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, RowHeaders extra,
+                                     Clock clock) {
+        OutboxWorker worker = new OutboxWorker(db, config, http, keys, extra, clock);
         worker.poller.start();
         return worker;
     }
@@ -149,7 +158,8 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     private static Claimed claimed(DbRow r) {
-        return new Claimed(r.column("id").get(String.class), r.column("kind").get(String.class),
+        return new Claimed(r.column("id").get(String.class), r.column("workspace_id").get(String.class),
+                r.column("kind").get(String.class),
                 r.column("url").get(String.class), r.column("body").get(String.class),
                 r.column("signing_key_id").get(String.class), r.column("attempts").get(Integer.class),
                 r.column("claimed_by").get(String.class));
@@ -185,6 +195,7 @@ public final class OutboxWorker implements AutoCloseable {
         headers.put("X-Patchbay-Event", row.kind());
         headers.put("X-Patchbay-Attempt", Integer.toString(attempt));
         headers.putAll(signer.get().headers(clock.instant(), row.body()));
+        headers.putAll(extra.headers(row.kind(), row.workspaceId()));
         return policy.decide(http.post(URI.create(row.url()), row.body(), headers, config.timeout()), attempt);
     }
 

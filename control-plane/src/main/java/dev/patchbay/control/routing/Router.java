@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
+import dev.patchbay.control.store.Integrations;
+import dev.patchbay.control.transfer.ameyo.AmeyoTrunk;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.Db;
@@ -20,7 +22,8 @@ import io.helidon.dbclient.DbRow;
  * <ol>
  *   <li>the header steps, in order: a step whose header the INVITE carries decides alone (ASAPP's
  *       {@code X-ASAPP-CallTransferId}, see {@code dev.patchbay.control.asapp.AsappRouting});</li>
- *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo);</li>
+ *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo): the workspace's
+ *       IP allow-list, the display's syntax and the DID's workspace are enforced, see {@link AmeyoTrunk};</li>
  *   <li>the Request-URI user part (RingCX, most carriers);</li>
  *   <li>the To user part.</li>
  * </ol>
@@ -38,8 +41,12 @@ public final class Router {
         Optional<Route> route(CallOffered offer);
     }
 
+    /** The {@link Route.ToBot#via()} of calls routed by the Ameyo step. */
+    public static final String FROM_DISPLAY = "from-display";
+
     private final DbClient db;
     private final List<HeaderStep> headerSteps;
+    private final AmeyoTrunk ameyo;
 
     public Router(DbClient db) {
         this(db, List.of());
@@ -48,6 +55,7 @@ public final class Router {
     public Router(DbClient db, List<HeaderStep> headerSteps) {
         this.db = db;
         this.headerSteps = List.copyOf(headerSteps);
+        this.ameyo = new AmeyoTrunk(new Integrations(db));
     }
 
     public Route route(CallOffered offer) {
@@ -84,24 +92,32 @@ public final class Router {
         }
     }
 
-    /** Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header. */
+    /**
+     * Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header.
+     * The header marks the INVITE as Ameyo's, so from here on it is refused rather than routed another way.
+     */
     private Optional<Route> byDisplayAndWorkspace(CallOffered offer) {
         String workspace = header(offer, WORKSPACE_HEADER);
-        String display = offer.getFromDisplay();
-        int bar = display.indexOf('|');
-        if (workspace == null || bar <= 0) {
+        if (workspace == null) {
             return Optional.empty();
         }
-        String raw = display.substring(0, bar).strip();
-        Set<String> candidates = new LinkedHashSet<>();
-        addCandidates(candidates, raw);
-        for (String number : candidates) {
-            Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, workspace.strip());
-            if (row.isPresent()) {
-                return Optional.of(toRoute(row.get(), raw, "from-display"));
+        String ws = workspace.strip();
+        return Optional.of(switch (ameyo.check(offer, ws)) {
+            case AmeyoTrunk.Verdict.Refuse r -> r.reject();
+            case AmeyoTrunk.Verdict.Accept a -> {
+                Set<String> candidates = new LinkedHashSet<>();
+                addCandidates(candidates, a.tag().didRaw());
+                Route found = null;
+                for (String number : candidates) {
+                    Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, ws);
+                    if (row.isPresent()) {
+                        found = toRoute(row.get(), a.tag().didRaw(), FROM_DISPLAY);
+                        break;
+                    }
+                }
+                yield found != null ? found : ameyo.notInWorkspace(a.tag(), ws);
             }
-        }
-        return Optional.empty();
+        });
     }
 
     private static Route toRoute(DbRow row, String raw, String via) {

@@ -124,6 +124,20 @@ public final class CallStore {
                 stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), id);
     }
 
+    /** Stores Ameyo's DID and CRT id on the call, for the notification and for the record. */
+    public void ameyo(String id, Integrations.AmeyoTag tag) {
+        db.execute().namedUpdate("call-ameyo-tag", tag.did(), tag.didRaw(), tag.crt(), id);
+    }
+
+    /** The call's Ameyo identifiers; empty for a call that did not come in over an Ameyo trunk. */
+    public Optional<Integrations.AmeyoTag> ameyo(String id) {
+        return db.execute().namedGet("select-call-ameyo-tag", id)
+                .map(Db::columns)
+                .filter(c -> c.get("ameyo_crt") != null)
+                .map(c -> new Integrations.AmeyoTag((String) c.get("ameyo_did"), (String) c.get("ameyo_did_raw"),
+                        (String) c.get("ameyo_crt")));
+    }
+
     public Optional<CallRecord> find(String id) {
         return db.execute().namedGet("select-call", id).map(CallStore::call);
     }

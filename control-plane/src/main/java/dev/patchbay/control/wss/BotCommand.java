@@ -28,6 +28,18 @@ sealed interface BotCommand {
     /** Send digits to the caller. */
     record Digits(String digits) implements BotCommand { }
 
+    /**
+     * The bot is done and asks for a human agent (Ameyo's transfer notification); {@code propertiesJson}
+     * is the bot's {@code agent_response.properties} object, "{}" when it gave none.
+     */
+    record AgentResponse(String propertiesJson) implements BotCommand { }
+
+    /**
+     * Data for the far end as SIP INFO with Content-Type application/json (RingCX); {@code json} is the
+     * body as sent, {@code isFinal} its {@code "final": true}, after which the far end sends the BYE.
+     */
+    record Info(String json, boolean isFinal) implements BotCommand { }
+
     /** A well-formed message that needs nothing from the media-plane. */
     record Nothing() implements BotCommand { }
 

@@ -36,6 +36,10 @@ final class BotInbox {
         /** The bot hands the call back with its output context (a JSON object). */
         void returned(String outputContextJson);
 
+        void agentResponse(String propertiesJson);
+
+        void info(String json, boolean isFinal);
+
         void lost(WebSocket ws, Throwable error);
 
         void closed(WebSocket ws, int code, String reason);
@@ -80,6 +84,8 @@ final class BotInbox {
                 }
             }
             case BotCommand.Return r -> actions.returned(r.outputContextJson());
+            case BotCommand.AgentResponse a -> actions.agentResponse(a.propertiesJson());
+            case BotCommand.Info i -> actions.info(i.json(), i.isFinal());
             case BotCommand.Nothing n -> { }
             case BotCommand.Invalid i -> invalid(i.why());
         }

@@ -18,4 +18,14 @@ public interface BridgeListener {
     /** The bot handed the call back with its output context (a JSON object); the owner decides what follows. */
     default void returned(String callId, String outputContextJson) {
     }
+
+    /**
+     * The bot is done with a call whose far end, not Patchbay, sends the BYE (see {@link BridgeTarget.FarEnd}):
+     * it sent agent_response, hangup or a final INFO, or closed or lost its socket. The call stays up.
+     * Called at most once per bridge.
+     *
+     * @param propertiesJson the bot's agent_response properties, or null when it gave none
+     */
+    default void handedBack(String callId, String propertiesJson, String why) {
+    }
 }

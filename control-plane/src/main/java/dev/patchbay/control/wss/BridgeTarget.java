@@ -20,10 +20,43 @@ import java.util.Objects;
  * @param to               the called number
  * @param connectTimeout   how long the first connect may take before the call is hung up
  * @param reconnectGrace   how long a dropped socket may take to come back before the call is hung up
+ * @param farEnd           who ends the call once the bot is done, and whether the bot may send SIP INFO
  */
 public record BridgeTarget(String callId, String attachToken, URI url, String dialect, int sampleRate,
                            Map<String, String> customParameters, String accountId, String from, String to,
-                           Duration connectTimeout, Duration reconnectGrace) {
+                           Duration connectTimeout, Duration reconnectGrace, FarEnd farEnd) {
+
+    /** Who sends the BYE once the bot is done. */
+    public enum Ending {
+        /** Patchbay hangs up when the bot asks to or closes its socket (Twilio's behaviour). */
+        GATEWAY,
+        /** The far end always does (Ameyo): a finished bot is handed back and the call is kept up. */
+        FAR_END,
+        /** The far end does once the bot's final INFO was accepted (RingCX); before that, as GATEWAY. */
+        FAR_END_AFTER_FINAL
+    }
+
+    /**
+     * @param infoMaxBytes the largest INFO body the bot may send; 0 when this call takes no INFO
+     */
+    public record FarEnd(Ending ending, int infoMaxBytes) {
+        public static final FarEnd GATEWAY = new FarEnd(Ending.GATEWAY, 0);
+
+        public FarEnd {
+            java.util.Objects.requireNonNull(ending, "ending");
+            if (infoMaxBytes < 0) {
+                throw new IllegalArgumentException("infoMaxBytes must not be negative");
+            }
+        }
+    }
+
+    /** A bridge on which Patchbay ends the call, without SIP INFO. */
+    public BridgeTarget(String callId, String attachToken, URI url, String dialect, int sampleRate,
+                        Map<String, String> customParameters, String accountId, String from, String to,
+                        Duration connectTimeout, Duration reconnectGrace) {
+        this(callId, attachToken, url, dialect, sampleRate, customParameters, accountId, from, to, connectTimeout,
+                reconnectGrace, FarEnd.GATEWAY);
+    }
 
     public BridgeTarget {
         Objects.requireNonNull(callId, "callId");
@@ -45,5 +78,6 @@ public record BridgeTarget(String callId, String attachToken, URI url, String di
         to = to == null ? "" : to;
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(reconnectGrace, "reconnectGrace");
+        farEnd = farEnd == null ? FarEnd.GATEWAY : farEnd;
     }
 }

@@ -34,6 +34,9 @@ final class Outbox {
 
     private enum Control { CLEARED, STOP }
 
+    /** A Patchbay message to the bot in its final JSON form, e.g. the error for a refused INFO. */
+    private record Notice(String json) { }
+
     private final String callId;
     private final Dialect dialect;
     private final AtomicReference<Phase> phase;
@@ -72,6 +75,12 @@ final class Outbox {
 
     void cleared() {
         queue.add(Control.CLEARED);
+        drain();
+    }
+
+    /** Queues a JSON text frame of Patchbay's own (not a dialect encoding), sent in order with the rest. */
+    void notice(String json) {
+        queue.add(new Notice(json));
         drain();
     }
 
@@ -146,6 +155,9 @@ final class Outbox {
                 queuedAudio.decrementAndGet();
             }
             encoded = dialect.caller(message, out);
+        } else if (item instanceof Notice n) {
+            out.text().append(n.json());
+            encoded = true;
         } else if (item == Control.CLEARED) {
             encoded = dialect.cleared(out);
         } else {

@@ -14,7 +14,7 @@ sealed interface Phase {
     /** The socket dropped without a close frame; reconnecting until {@code deadlineNanos}. */
     record Lost(long deadlineNanos) implements Phase { }
 
-    /** The bot closed its socket; the call is being hung up. */
+    /** The bot closed its socket; the call is being hung up, or held for the far end's BYE (Ameyo, RingCX). */
     record BotClosed() implements Phase { }
 
     /** The call ended; the stop message and our close frame are on their way over {@code socket}. */

@@ -9,11 +9,14 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 
 /**
  * Twilio Media Streams, exactly as shared/INTEROP.md describes it: 8 kHz mu-law, sequenceNumber, chunk and
- * timestamp as strings. Beyond Twilio, bots may send three Patchbay extension events, which real Twilio
- * ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":"+E164 or sip:…"}}} and
- * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}; and for calls that came as ASAPP-style call transfers
- * {@code {"event":"return","return":{"transferType":"AGENT","currentTaskName":…,"referenceVariables":{…},
- * "transferVariables":{…}}}}, which stores the output context and hands the call back as the transfer says.
+ * timestamp as strings. Beyond Twilio, bots may send Patchbay extension events, which real Twilio
+ * ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":"+E164 or sip:…"}}},
+ * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}, {@code {"event":"agent_response","agent_response":
+ * {"properties":{…}}}} (Ameyo) and {@code {"event":"info","info":{…}}} (RingCX SIP INFO); and for calls
+ * that came as ASAPP-style call transfers {@code {"event":"return","return":{"transferType":"AGENT",
+ * "currentTaskName":…,"referenceVariables":{…},"transferVariables":{…}}}}, which stores the output context
+ * and hands the call back as the transfer says. Patchbay tells the bot of a refused extension with
+ * {@code {"event":"error","error":{"event":"info","message":"…"}}}.
  * After a reconnect, connected and start are sent again with the same streamSid and sequenceNumber starts
  * again at "1", as on any new Twilio stream; chunk and timestamp continue.
  */
@@ -126,6 +129,17 @@ final class TwilioDialect implements Dialect {
             case "dtmf" -> {
                 String digits = BotJson.text(n.path("dtmf").path("digits"));
                 yield digits == null ? BotJson.invalid("dtmf without dtmf.digits", message) : new BotCommand.Digits(digits);
+            }
+            case "agent_response" -> {
+                JsonNode props = n.path("agent_response").path("properties");
+                yield props.isMissingNode() || props.isNull() ? new BotCommand.AgentResponse("{}")
+                        : props.isObject() ? new BotCommand.AgentResponse(props.toString())
+                        : BotJson.invalid("agent_response.properties is not a JSON object", message);
+            }
+            case "info" -> {
+                JsonNode info = n.path("info");
+                yield info.isObject() ? new BotCommand.Info(info.toString(), info.path("final").isBoolean()
+                        && info.path("final").booleanValue()) : BotJson.invalid("info without a JSON object in info", message);
             }
             default -> BotJson.invalid("unknown event '" + event + "'", message);
         };

@@ -30,7 +30,9 @@ import io.grpc.stub.StreamObserver;
  * The socket is connected first, then the audio attached, so the bot hears nothing it was not ready for.
  * A bot that closes its socket hangs the call up (Twilio's behaviour); a socket that drops without a close
  * frame is reconnected until {@link BridgeTarget#reconnectGrace()} has passed; a call that ends gets the
- * dialect's stop message and a 1000 close.
+ * dialect's stop message and a 1000 close. Where the far end ends the call (Ameyo, RingCX after the final
+ * INFO), a finished bot never causes a BYE: the bridge keeps the call's Audio stream attached, dropping the
+ * caller's audio, so the media-plane keeps the call, and reports the hand-back to its listener.
  */
 public final class WssBridge implements AutoCloseable {
 
@@ -46,6 +48,7 @@ public final class WssBridge implements AutoCloseable {
     private final Dialect dialect;
     private final Outbox outbox;
     private final BotInbox inbox;
+    private final FarEndSide farEnd;
     private final AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Connecting());
     private volatile StreamObserver<BotToCaller> up;
     private volatile String endReason = "";
@@ -74,6 +77,7 @@ public final class WssBridge implements AutoCloseable {
             }
         });
         this.inbox = new BotInbox(target.callId(), dialect, new Actions());
+        this.farEnd = new FarEndSide(mediaNode, target, listener, outbox::notice);
     }
 
     /**
@@ -85,6 +89,17 @@ public final class WssBridge implements AutoCloseable {
     public static WssBridge open(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
         WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
         bridge.connect(target.connectTimeout(), true, 0);
+        return bridge;
+    }
+
+    /**
+     * Holds the audio of a call whose bot already handed it back, without connecting the bot again: used when
+     * another replica takes such a call over, so that the far end, not a fresh bot session, ends it.
+     */
+    public static WssBridge hold(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
+        bridge.phase.set(new Phase.BotClosed());
+        bridge.attach();
         return bridge;
     }
 
@@ -124,8 +139,15 @@ public final class WssBridge implements AutoCloseable {
             if (first) {
                 String reason = "bot websocket connect to " + target.url() + " failed: " + cause(error)
                         + "; check that the bot URL is reachable";
-                hangup(reason);
-                finish(reason);
+                Phase was = phase.get();
+                if (farEnd.keepsCall() && was instanceof Phase.Connecting && phase.compareAndSet(was, new Phase.BotClosed())) {
+                    // Ameyo: an unreachable bot hands the caller to a human agent rather than dropping them.
+                    attach();
+                    farEnd.handBack(null, reason);
+                } else {
+                    hangup(reason);
+                    finish(reason);
+                }
             } else {
                 retry(attempt + 1);
             }
@@ -178,7 +200,7 @@ public final class WssBridge implements AutoCloseable {
         long left = TimeUnit.NANOSECONDS.toMillis(lost.deadlineNanos() - System.nanoTime()) - delay;
         if (left <= 0) {
             if (phase.compareAndSet(lost, new Phase.BotClosed())) {
-                hangup("bot websocket lost");
+                botDone("bot websocket lost");
             }
             return;
         }
@@ -194,7 +216,20 @@ public final class WssBridge implements AutoCloseable {
         Phase was = phase.get();
         if (was instanceof Phase.Open open && open.socket() == ws && phase.compareAndSet(was, new Phase.BotClosed())) {
             String why = "the bot closed its websocket (" + code + (reason.isEmpty() ? "" : " " + reason) + ")";
-            listener.action(target.callId(), "hangup", why);
+            if (farEnd.keepsCall()) {
+                listener.action(target.callId(), "bot-closed", why);
+            } else {
+                listener.action(target.callId(), "hangup", why);
+            }
+            botDone(why);
+        }
+    }
+
+    /** The bot is gone for good: hang up, unless the far end ends this call (the bridge then keeps the audio). */
+    private void botDone(String why) {
+        if (farEnd.keepsCall()) {
+            farEnd.handBack(null, why);
+        } else {
             hangup(why);
         }
     }
@@ -280,8 +315,23 @@ public final class WssBridge implements AutoCloseable {
 
         @Override
         public void hangup(String reason) {
+            if (farEnd.keepsCall()) {
+                listener.action(target.callId(), "hangup-withheld", reason + "; the far end sends the BYE");
+                farEnd.handBack(null, reason);
+                return;
+            }
             listener.action(target.callId(), "hangup", reason);
             WssBridge.this.hangup(reason);
+        }
+
+        @Override
+        public void agentResponse(String propertiesJson) {
+            farEnd.agentResponse(propertiesJson);
+        }
+
+        @Override
+        public void info(String json, boolean isFinal) {
+            farEnd.info(json, isFinal);
         }
 
         @Override
@@ -345,7 +395,12 @@ public final class WssBridge implements AutoCloseable {
         @Override
         public void onNext(CallerToBot message) {
             switch (message.getMessageCase()) {
-                case AUDIO, DTMF, MARK_PLAYED -> outbox.caller(message);
+                case AUDIO, DTMF, MARK_PLAYED -> {
+                    // A handed-back call is only held until the far end's BYE: nobody listens any more.
+                    if (!(phase.get() instanceof Phase.BotClosed)) {
+                        outbox.caller(message);
+                    }
+                }
                 case ENDED -> callEnded(message.getEnded().getCause() + ": " + message.getEnded().getReason());
                 default -> { }
             }

@@ -6,7 +6,9 @@
  * <ul>
  *   <li>{@code twilio} (default): Twilio Media Streams exactly, 8 kHz mu-law. Patchbay extensions, which
  *       real Twilio ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":…}}},
- *       {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}.</li>
+ *       {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}, and for far ends that end calls themselves
+ *       (see {@link dev.patchbay.control.wss.BridgeTarget.FarEnd}) {@code {"event":"agent_response",…}} (Ameyo)
+ *       and {@code {"event":"info","info":{…}}} (RingCX SIP INFO).</li>
  *   <li>{@code jambonz}: the listen verb's protocol (subprotocol {@code audio.jambonz.org}, one JSON frame,
  *       binary L16 at 8 or 16 kHz); commands killAudio, mark, clearMarks, disconnect, and the Patchbay
  *       extension {@code {"type":"transfer","data":{"to":…}}}.</li>

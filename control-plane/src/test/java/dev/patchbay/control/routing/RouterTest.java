@@ -43,6 +43,13 @@ class RouterTest {
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d2', 'ws_on', '+919990152080', 'bot_echo', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d3', 'ws_on', 'wss-bot', 'bot_wss', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d4', 'ws_off', 'closed', 'bot_off', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_b', 'B', TRUE, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_b', 'ws_b', 'Echo', 'echo', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d5', 'ws_b', '+15550001', 'bot_b', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
+                    + "VALUES ('ws_on', '10.1.0.0/16, 203.0.113.7', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
+                    + "VALUES ('ws_b', '0.0.0.0/0', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");
         }
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", db.url(),
@@ -88,17 +95,53 @@ class RouterTest {
         assertEquals("00919990152080", r.raw());
     }
 
+    private static CallOffered ameyo(String display, String workspace, String sourceIp) {
+        return CallOffered.newBuilder().setRequestUser("echo").setToUser("echo").setFromDisplay(display)
+                .setSource(dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp(sourceIp).setPort(5060))
+                .addHeaders(SipHeader.newBuilder().setName("X-Workspace-ID").setValue(workspace)).build();
+    }
+
     @Test
     void ameyoDisplayAndWorkspaceHeaderComeFirst() {
-        CallOffered ameyo = CallOffered.newBuilder().setRequestUser("echo").setToUser("echo")
-                .setFromDisplay("00919990152080|d444-69139d35-vce-daf-3883")
-                .addHeaders(SipHeader.newBuilder().setName("X-Workspace-ID").setValue("ws_on")).build();
-        Route.ToBot r = bot(router.route(ameyo));
-        assertEquals("from-display", r.via());
+        Route.ToBot r = bot(router.route(ameyo("00919990152080|d444-69139d35-vce-daf-3883", "ws_on", "10.1.2.3")));
+        assertEquals(Router.FROM_DISPLAY, r.via());
         assertEquals("+919990152080", r.number());
-        // The same display for a workspace that does not own the DID falls through to the Request-URI.
-        CallOffered other = ameyo.toBuilder().setHeaders(0, SipHeader.newBuilder().setName("X-Workspace-ID").setValue("ws_off")).build();
-        assertEquals("request-uri", bot(router.route(other)).via());
+        assertEquals("00919990152080", r.raw());
+    }
+
+    @Test
+    void ameyoDidOfAnotherWorkspaceIs403NotAFallThrough() {
+        Route.Reject r = assertInstanceOf(Route.Reject.class,
+                router.route(ameyo("00919990152080|d444-69139d35-vce-daf-3883", "ws_b", "10.1.2.3")));
+        assertEquals(403, r.sipStatus());
+        assertTrue(r.reason().contains("does not belong to workspace ws_b"), r.reason());
+        Route.Reject unknown = assertInstanceOf(Route.Reject.class, router.route(ameyo("0049301234|crt-1", "ws_b", "10.1.2.3")));
+        assertEquals(404, unknown.sipStatus(), unknown.reason());
+    }
+
+    @Test
+    void ameyoSourceOutsideTheAllowListIs403BeforeAnythingElse() {
+        Route.Reject r = assertInstanceOf(Route.Reject.class, router.route(ameyo("garbage", "ws_on", "10.2.0.1")));
+        assertEquals(403, r.sipStatus());
+        assertEquals("source 10.2.0.1 is not in the Ameyo allow-list of workspace ws_on", r.reason());
+        assertEquals(403, assertInstanceOf(Route.Reject.class,
+                router.route(ameyo("00919990152080|crt", "ws_nope", "10.1.2.3"))).sipStatus(), "unknown workspace");
+        assertEquals(403, assertInstanceOf(Route.Reject.class,
+                router.route(ameyo("00919990152080|crt", "ws_off", "10.1.2.3"))).sipStatus(), "no Ameyo integration");
+    }
+
+    @Test
+    void malformedAmeyoDisplaysAre400NamingTheProblem() {
+        for (String[] c : new String[][] {
+                {"00919990152080", "not \"<DID>|<CRT Object ID>\""},
+                {"00919990152080|", "no CRT Object ID"},
+                {"+919990152080|crt", "must be 3 to 20 digits"},
+                {"0091999x|crt", "must be 3 to 20 digits"},
+                {"00919990152080|a b", "visible ASCII"}}) {
+            Route.Reject r = assertInstanceOf(Route.Reject.class, router.route(ameyo(c[0], "ws_on", "203.0.113.7")));
+            assertEquals(400, r.sipStatus(), c[0]);
+            assertTrue(r.reason().contains(c[1]), r.reason());
+        }
     }
 
     @Test
