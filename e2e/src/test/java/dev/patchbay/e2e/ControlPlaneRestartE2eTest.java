@@ -56,6 +56,8 @@ class ControlPlaneRestartE2eTest {
             Path logs = Files.createTempDirectory("patchbay-cp");
             ControlPlaneProcess first = ControlPlaneProcess.start(withReplica(props, "cp-a"), Ports.freeUdpAndTcp(),
                     logs.resolve("first.log"));
+            // Its channel is up before the media-plane has registered its Control stream: wait for that.
+            Await.until(() -> gw.media.hub().connected() == 1, WAIT, "the first control-plane's Control stream");
             ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
             try (SipUdpClient sip = new SipUdpClient(gw.sipPort);
                  DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
