@@ -92,9 +92,13 @@ class SipScannerTest {
     void aFloodingSourceIsCutDownToItsBucket() throws Exception {
         long before = plane.sipGuard().throttled();
         try (SipUdpClient sip = new SipUdpClient(port)) {
+            long start = System.nanoTime();
             for (int i = 0; i < 200; i++) {
                 sip.request("OPTIONS", "ping", 10 + i, "f" + i, null, null, null);
+                // ~2 per ms: a flood for a 20/s bucket, but slow enough not to overrun loopback UDP buffers
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
             int answered = 0;
             for (SipUdpClient.SipMessage m = sip.finalResponse(Duration.ofMillis(500)); m != null;
                  m = sip.finalResponse(Duration.ofMillis(500))) {
@@ -102,10 +106,12 @@ class SipScannerTest {
                 answered++;
             }
             long dropped = plane.sipGuard().throttled() - before;
-            // The bucket holds 40 and refills at 20/s while the 200 go out; the rest get no answer.
-            assertTrue(answered >= 40 && answered < 100, answered + " of 200 answered, " + dropped + " dropped");
-            // UDP may lose a few of a 200-datagram burst before they reach the stack; none is answered twice.
-            assertTrue(dropped >= 50 && answered + dropped <= 200, answered + " answered and " + dropped + " dropped");
+            // The bucket holds 40 and refills at 20/s while the 200 go out; the rest get no answer. UDP may
+            // still lose a few datagrams before they reach the stack, so the bounds leave room for that.
+            double allowed = 40 + 20 * seconds;
+            String what = answered + " answered, " + dropped + " dropped, " + String.format("%.0f", allowed) + " allowed";
+            assertTrue(answered <= allowed + 1 && answered >= allowed / 2, what);
+            assertTrue(dropped >= 100 && answered + dropped <= 200, what);
         }
     }
 }
