@@ -1,0 +1,55 @@
+package dev.patchbay.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The load generator's knobs, read from the environment that {@code ./patchbay bench} passes on.
+ *
+ * @param steps      concurrent-call steps of the ramp (PATCHBAY_BENCH_STEPS)
+ * @param window     measured seconds per step (PATCHBAY_BENCH_SECONDS)
+ * @param warmup     seconds of traffic before each window, for jitter buffers and the JIT (PATCHBAY_BENCH_WARMUP)
+ * @param rates      setup-rate steps, calls per second (PATCHBAY_BENCH_RATES)
+ * @param rateSeconds seconds of calls per setup-rate step (PATCHBAY_BENCH_RATE_SECONDS)
+ * @param rtpMin     first RTP port of the media-plane (PATCHBAY_BENCH_RTP_MIN)
+ * @param javaOpts   JVM options for every process started (PATCHBAY_BENCH_JAVA_OPTS, space-separated)
+ */
+record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,
+                List<String> javaOpts, Path root, Path out, Path charts) {
+
+    static Settings from(Map<String, String> env, Path root, Path out, Path charts) {
+        List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,400,800,1000,1600,2000,3200");
+        int seconds = ints(env, "PATCHBAY_BENCH_SECONDS", "10").getFirst();
+        if (seconds + 10 > 300) {
+            throw new IllegalArgumentException("PATCHBAY_BENCH_SECONDS must be at most 290: the RTP tag wraps after 322 s");
+        }
+        return new Settings(steps, Duration.ofSeconds(seconds),
+                Duration.ofSeconds(ints(env, "PATCHBAY_BENCH_WARMUP", "3").getFirst()),
+                ints(env, "PATCHBAY_BENCH_RATES", "50,100,200,400,800"),
+                ints(env, "PATCHBAY_BENCH_RATE_SECONDS", "5").getFirst(),
+                ints(env, "PATCHBAY_BENCH_RTP_MIN", "21000").getFirst(),
+                Arrays.stream(env.getOrDefault("PATCHBAY_BENCH_JAVA_OPTS", "").split("\\s+")).filter(s -> !s.isBlank()).toList(),
+                root, out, charts);
+    }
+
+    int maxCalls() {
+        return steps.stream().mapToInt(Integer::intValue).max().orElse(100);
+    }
+
+    private static List<Integer> ints(Map<String, String> env, String key, String fallback) {
+        String raw = env.getOrDefault(key, "").isBlank() ? fallback : env.get(key);
+        try {
+            List<Integer> values = Arrays.stream(raw.split(",")).map(String::trim).map(Integer::parseInt).toList();
+            if (values.stream().anyMatch(v -> v <= 0)) {
+                throw new NumberFormatException("not positive");
+            }
+            return values;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be positive whole numbers separated by commas, like "
+                    + fallback + "; it is '" + raw + "'", e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.patchbay.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+    private static Step step(int calls, boolean held) {
+        RtpPacer.Window w = new RtpPacer.Window(new long[] {1}, 1, 1, 1, new long[0], 0, 0);
+        return new Step("t", calls, 0, w, 0, List.of(), new Ramp.Verdict(held, held ? "held" : "loss"));
+    }
+
+    @Test
+    void headlineIsTheHighestStepThatHeld() {
+        assertEquals("Max sustained concurrent echo calls: 200",
+                Report.headline(List.of(step(100, true), step(200, true), step(400, false))));
+        assertEquals("Max sustained concurrent echo calls: 0", Report.headline(List.of(step(50, false))));
+    }
+
+    @Test
+    void aRampThatNeverFailedIsALowerBound() {
+        assertEquals("Max sustained concurrent echo calls: 100 (every step held: a lower bound; add larger steps to"
+                + " PATCHBAY_BENCH_STEPS)", Report.headline(List.of(step(50, true), step(100, true))));
+        assertEquals("Max sustained concurrent echo calls: 0 (no step ran)", Report.headline(List.of()));
+    }
+}
