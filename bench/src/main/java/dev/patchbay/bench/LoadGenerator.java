@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * SIPp's {@code uac}, and writes the report and charts.
  *
  * <p>Arguments: the repository root, the markdown file to write, the chart directory, the project
- * version. Settings come from the environment ({@link Settings}).
+ * version, and optionally the directory of the document the markdown is pasted into (for the chart
+ * links; default: the markdown's own). Settings come from the environment ({@link Settings}).
  */
 public final class LoadGenerator {
 
@@ -46,9 +47,11 @@ public final class LoadGenerator {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            throw new IllegalArgumentException("usage: LoadGenerator <repo root> <out.md> <chart dir> <project version>");
+            throw new IllegalArgumentException("usage: LoadGenerator <repo root> <out.md> <chart dir> <project version> [doc dir]");
         }
-        Settings s = Settings.from(System.getenv(), Path.of(args[0]), Path.of(args[1]), Path.of(args[2]));
+        Path out = Path.of(args[1]);
+        Path docDir = args.length > 4 ? Path.of(args[4]) : out.toAbsolutePath().getParent();
+        Settings s = Settings.from(System.getenv(), Path.of(args[0]), out, Path.of(args[2]), docDir);
         new LoadGenerator(s).run(args[3]);
         System.exit(0); // Helidon's and the HTTP client's threads would otherwise keep the JVM up
     }
@@ -62,9 +65,9 @@ public final class LoadGenerator {
             List<ProcessMeter> patchbay = List.of(meter(cluster.pid("media-plane"), true), meter(cluster.pid("control-plane"), true));
             List<String> names = List.of("media-plane", "control-plane");
             report.add(ramp(Callers.Target.sip("Patchbay gRPC echo", cluster.sipPort, "echo"), settings.steps(), patchbay, names,
-                    DESIGNED_MS, true));
+                    DESIGNED_MS, !settings.keepGoing()));
             report.add(ramp(Callers.Target.sip("Patchbay WSS echo (Twilio)", cluster.sipPort, WSS_NUMBER), settings.steps(),
-                    patchbay, names, DESIGNED_MS, true));
+                    patchbay, names, DESIGNED_MS, !settings.keepGoing()));
             List<Integer> measured = report.stepsOf("Patchbay gRPC echo");
             try (References.Echo sipp = References.sipp(cluster.var().resolve("sipp-echo"))) {
                 report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false));

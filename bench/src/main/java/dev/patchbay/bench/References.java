@@ -21,13 +21,33 @@ final class References {
     }
 
     /** A reference echo process; closing it kills it. */
-    record Echo(Process process, Callers.Target target) implements AutoCloseable {
+    record Echo(Process process, Callers.Target target, Thread hook) implements AutoCloseable {
+        Echo(Process process, Callers.Target target) {
+            this(process, target, killOnExit(process));
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            release(hook);
+        }
+    }
+
+    /** Kills {@code p} if the generator's JVM exits first (Ctrl-C, an uncaught error). */
+    static Thread killOnExit(Process p) {
+        Thread hook = new Thread(p::destroyForcibly, "kill-" + p.pid());
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    static void release(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
         }
     }
 
@@ -42,6 +62,7 @@ final class References {
                 .redirectOutput(dir.resolve("sipp-uas.out").toFile()).start();
         Echo echo = new Echo(p, Callers.Target.sip("sipp-echo", sipPort, "echo"));
         if (p.waitFor(1, TimeUnit.SECONDS)) {
+            echo.close();
             throw new IllegalStateException("sipp -sn uas -rtp_echo exited with " + p.exitValue() + " at once; see "
                     + dir.resolve("sipp-uas.out"));
         }
@@ -56,8 +77,11 @@ final class References {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
+        for (int skipped = 0; line != null && !line.startsWith("nio-echo port ") && skipped < 50; skipped++) {
+            line = out.readLine(); // JVM warnings come first on some JDKs
+        }
         if (line == null || !line.startsWith("nio-echo port ")) {
-            p.destroyForcibly();
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             throw new IllegalStateException("the NIO echo process did not print its port (it said: " + line + ")");
         }
         int port = Integer.parseInt(line.substring("nio-echo port ".length()).trim());

@@ -46,14 +46,16 @@ final class Report {
 
     /** The highest N whose step held, and whether the ramp ever failed (else N is a lower bound). */
     static String headline(List<Step> steps) {
+        // Steps run in rising order; with PATCHBAY_BENCH_KEEP_GOING a step may hold again after one
+        // failed, but the headline counts only the run of held steps from the start.
         int best = 0;
         boolean failed = false;
         for (Step s : steps) {
-            if (s.verdict().sustained()) {
-                best = Math.max(best, s.calls());
-            } else {
+            if (!s.verdict().sustained()) {
                 failed = true;
+                break;
             }
+            best = s.calls();
         }
         if (steps.isEmpty()) {
             return "Max sustained concurrent echo calls: 0 (no step ran)";
@@ -146,7 +148,7 @@ final class Report {
         }
         Charts.latencyCdf(dir.resolve("latency-cdf.png"), common, atCommon);
         Charts.cpuPerCall(dir.resolve("cpu-per-call.png"), byTarget);
-        String rel = settings.out().toAbsolutePath().getParent().relativize(dir.toAbsolutePath()).toString();
+        String rel = settings.docDir().toAbsolutePath().relativize(dir.toAbsolutePath()).toString();
         return "\n## Charts\n\n"
                 + "![Latency CDF at " + common + " calls](" + rel + "/latency-cdf.png)\n\n"
                 + "![CPU % of one core per call against concurrent calls](" + rel + "/cpu-per-call.png)\n";

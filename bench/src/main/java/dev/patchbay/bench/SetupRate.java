@@ -40,6 +40,7 @@ final class SetupRate {
         Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("sipp.out").toFile()).start();
         int exit;
+        Thread hook = References.killOnExit(p);
         try {
             if (!p.waitFor(seconds + 90L, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("sipp uac at " + rate + "/s did not finish in " + (seconds + 90) + " s; see " + work);
@@ -49,6 +50,7 @@ final class SetupRate {
             if (p.isAlive()) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            References.release(hook);
         }
         long[] rtt = responseTimesMicros(work);
         double p50 = Ramp.percentile(rtt, 0.50) / 1000.0;

@@ -10,14 +10,17 @@ final class Targets {
     }
 
     static String section(List<Step> grpc, List<SetupRate.Result> rates) {
-        Optional<Step> best = grpc.stream().filter(s -> s.verdict().sustained()).reduce((a, b) -> b.calls() >= a.calls() ? b : a);
+        Optional<Step> held = grpc.stream().filter(s -> s.verdict().sustained()).reduce((a, b) -> b.calls() >= a.calls() ? b : a);
+        // With no step held, the smallest step still says what a call costs; the row says so.
+        Optional<Step> best = held.or(() -> grpc.stream().findFirst());
+        String note = held.isPresent() ? "" : " (no step held)";
         Optional<Step> at1000 = grpc.stream().filter(s -> s.calls() == 1000).findFirst();
-        int maxCalls = best.map(Step::calls).orElse(0);
+        int maxCalls = held.map(Step::calls).orElse(0);
         StringBuilder md = new StringBuilder("\n## Targets (this 2-core machine)\n\n| target | goal | this run | met |\n|---|---|---|---|\n");
         md.append(row("concurrent echo calls", "≥ 2000", maxCalls + " sustained", maxCalls >= 2000));
         md.append(best.map(s -> row("CPU per call (media-plane + control-plane)", "≤ 0.1 % of a core",
-                Report.f("%.3f %% at %d calls", s.cpuPercentPerCall(), s.calls()), s.cpuPercentPerCall() <= 0.1))
-                .orElse(row("CPU per call", "≤ 0.1 % of a core", "no step held", false)));
+                Report.f("%.3f %% at %d calls%s", s.cpuPercentPerCall(), s.calls(), note), held.isPresent() && s.cpuPercentPerCall() <= 0.1))
+                .orElse(row("CPU per call", "≤ 0.1 % of a core", "no step ran", false)));
         md.append(at1000.map(s -> row("p99 added latency at 1000 calls", "≤ 2 ms",
                 Report.f("%.2f ms (%s)", s.addedMs(0.99), s.verdict().reason()), s.verdict().sustained() && s.addedMs(0.99) <= 2))
                 .orElse(row("p99 added latency at 1000 calls", "≤ 2 ms", "not measured: the ramp did not reach 1000", false)));
@@ -25,8 +28,8 @@ final class Targets {
         md.append(row("call setup rate", "≥ 500 calls/s", rate + " calls/s held", rate >= 500));
         md.append(best.map(s -> {
             double heap = s.usage("media-plane").heapKbPerCall() + s.usage("control-plane").heapKbPerCall();
-            return row("heap per call (media-plane + control-plane)", "≤ 100 KB", Report.f("%.1f KB at %d calls", heap, s.calls()), heap <= 100);
-        }).orElse(row("heap per call", "≤ 100 KB", "no step held", false)));
+            return row("heap per call (media-plane + control-plane)", "≤ 100 KB", Report.f("%.1f KB at %d calls%s", heap, s.calls(), note), held.isPresent() && heap <= 100);
+        }).orElse(row("heap per call", "≤ 100 KB", "no step ran", false)));
         md.append("\nThese are targets for the benchmark, not assertions in tests; a noisy machine moves every figure.\n");
         return md.toString();
     }

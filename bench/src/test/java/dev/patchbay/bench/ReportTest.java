@@ -21,6 +21,12 @@ class ReportTest {
     }
 
     @Test
+    void aStepThatHoldsAgainAfterAFailureDoesNotCount() {
+        assertEquals("Max sustained concurrent echo calls: 100",
+                Report.headline(List.of(step(100, true), step(200, false), step(400, true))));
+    }
+
+    @Test
     void aRampThatNeverFailedIsALowerBound() {
         assertEquals("Max sustained concurrent echo calls: 100 (every step held: a lower bound; add larger steps to"
                 + " PATCHBAY_BENCH_STEPS)", Report.headline(List.of(step(50, true), step(100, true))));
