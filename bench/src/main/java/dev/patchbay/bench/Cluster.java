@@ -98,8 +98,18 @@ final class Cluster implements AutoCloseable {
         return var;
     }
 
-    /** Removes the scratch var directory (database, logs); kept when a run fails, for its logs. */
-    void deleteVar() throws IOException {
+    /**
+     * Keeps the processes' logs in {@code logs} and removes the scratch var directory (database,
+     * SIPp output); a failed run keeps the whole directory instead.
+     */
+    void deleteVar(Path logs) throws IOException {
+        Files.createDirectories(logs);
+        for (String app : APPS) {
+            Path log = var.resolve(app + ".log");
+            if (Files.exists(log)) {
+                Files.copy(log, logs.resolve(app + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         try (var files = Files.walk(var)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -64,10 +64,18 @@ public final class LoadGenerator {
             addWssBot(cluster, wsBot.url());
             List<ProcessMeter> patchbay = List.of(meter(cluster.pid("media-plane"), true), meter(cluster.pid("control-plane"), true));
             List<String> names = List.of("media-plane", "control-plane");
-            report.add(ramp(Callers.Target.sip("Patchbay gRPC echo", cluster.sipPort, "echo"), settings.steps(), patchbay, names,
-                    DESIGNED_MS, !settings.keepGoing()));
-            report.add(ramp(Callers.Target.sip("Patchbay WSS echo (Twilio)", cluster.sipPort, WSS_NUMBER), settings.steps(),
-                    patchbay, names, DESIGNED_MS, !settings.keepGoing()));
+            Callers.Target grpc = Callers.Target.sip(Report.GRPC, cluster.sipPort, "echo");
+            Callers.Target wss = Callers.Target.sip(Report.WSS, cluster.sipPort, WSS_NUMBER);
+            if (settings.prime()) {
+                // Freshly started JVMs run cold; a call set up while they JIT-compile keeps the delay
+                // it gathered for its whole life, so the first measured step would pay for start-up.
+                for (Callers.Target t : List.of(grpc, wss)) {
+                    Step primed = step(t, settings.steps().getFirst(), patchbay, names, DESIGNED_MS);
+                    LOG.info(() -> "primed " + t.name() + " (not reported): p50 " + Report.f("%.1f", primed.latencyMs(0.5)) + " ms");
+                }
+            }
+            report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
+            report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
             List<Integer> measured = report.stepsOf("Patchbay gRPC echo");
             try (References.Echo sipp = References.sipp(cluster.var().resolve("sipp-echo"))) {
                 report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false));
@@ -87,7 +95,9 @@ public final class LoadGenerator {
             done = cluster;
         }
         report.write();
-        done.deleteVar();
+        Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
+        done.deleteVar(logs);
+        LOG.info(() -> "wrote " + settings.out() + "; the processes' logs are in " + logs);
     }
 
     /**

@@ -16,6 +16,10 @@ final class Method {
             (`sipp -sn uas -rtp_echo`, called over SIP like Patchbay) and a one-socket Java NIO UDP echo in its
             own JVM (no SIP: the generator sends RTP straight to it), the floor.
 
+            - **Priming**: before the ramp, each Patchbay target gets one unreported step of the first step's
+              size (`PATCHBAY_BENCH_PRIME=0` skips it). Calls set up while the fresh JVMs were still
+              compiling kept a higher delay for their whole life in trials, so without it the first step
+              would measure start-up.
             - **Designed delay**: the media-plane's jitter buffer starts at a 20 ms target and the echoed frame
               then waits for one 20 ms playout tick, so designed = 20 ms + 20 ms = 40 ms.
               **Added latency = measured round trip − 40 ms**; the references have no designed delay, so theirs
@@ -25,7 +29,9 @@ final class Method {
             - **CPU % of one core per call**: utime+stime from `/proc/<pid>/stat` over the measured window,
               divided by the window and by N, per process (media-plane and control-plane separately).
             - **Heap per call**: (heap used after a full GC with the N calls up − the same before the step) / N,
-              through `jcmd <pid> GC.run` and `GC.heap_info`. **RSS** is `VmRSS` from `/proc/<pid>/status`.
+              through `jcmd <pid> GC.run` and `GC.heap_info`. At small N the baseline's own drift (caches,
+              the previous step's leftovers) dominates, so small or negative values there mean noise.
+              **RSS** is `VmRSS` from `/proc/<pid>/status`.
             - **Generator late p99**: how late the pacer started a 20 ms send round, p99 over the window. The
               generator shares the machine with what it measures; when this is large, part of the latency
               and loss is the generator's, and an adaptive jitter buffer grows to cover it.

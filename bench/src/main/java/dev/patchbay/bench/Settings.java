@@ -18,10 +18,12 @@ import java.util.Map;
  * @param javaOpts   JVM options for every process started (PATCHBAY_BENCH_JAVA_OPTS, space-separated)
  * @param keepGoing  run every Patchbay step even after one fails, for the CPU and memory curves
  *                   (PATCHBAY_BENCH_KEEP_GOING=1); the headline still stops at the first failure
+ * @param prime      one unreported step per Patchbay target before the ramp, to warm the JVMs
+ *                   (PATCHBAY_BENCH_PRIME, default 1; 0 turns it off)
  * @param docDir     the directory of the document the report ends up in, for the chart links
  */
 record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,
-                List<String> javaOpts, boolean keepGoing, Path root, Path out, Path charts, Path docDir) {
+                List<String> javaOpts, boolean keepGoing, boolean prime, Path root, Path out, Path charts, Path docDir) {
 
     static Settings from(Map<String, String> env, Path root, Path out, Path charts, Path docDir) {
         List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,400,800,1000,1600,2000,3200");
@@ -35,7 +37,7 @@ record Settings(List<Integer> steps, Duration window, Duration warmup, List<Inte
                 ints(env, "PATCHBAY_BENCH_RATE_SECONDS", "5").getFirst(),
                 ints(env, "PATCHBAY_BENCH_RTP_MIN", "21000").getFirst(),
                 Arrays.stream(env.getOrDefault("PATCHBAY_BENCH_JAVA_OPTS", "").split("\\s+")).filter(s -> !s.isBlank()).toList(),
-                "1".equals(env.get("PATCHBAY_BENCH_KEEP_GOING")), root, out, charts, docDir);
+                "1".equals(env.get("PATCHBAY_BENCH_KEEP_GOING")), !"0".equals(env.get("PATCHBAY_BENCH_PRIME")), root, out, charts, docDir);
     }
 
     int maxCalls() {
