@@ -32,4 +32,13 @@ class ReportTest {
                 + " PATCHBAY_BENCH_STEPS)", Report.headline(List.of(step(50, true), step(100, true))));
         assertEquals("Max sustained concurrent echo calls: 0 (no step ran)", Report.headline(List.of()));
     }
+
+    @Test
+    void aSetupRampThatNeverFailedIsALowerBound() {
+        SetupRate.Result held = new SetupRate.Result(100, 300, 300, 0, 4, 12, true);
+        SetupRate.Result failed = new SetupRate.Result(200, 600, 590, 1, 4, 80, false);
+        assertEquals("Highest held setup rate: 100 calls/s", Report.rateLine(List.of(held, failed)));
+        assertEquals("Highest held setup rate: 100 calls/s (every rate held: a lower bound; add larger rates to"
+                + " PATCHBAY_BENCH_RATES)", Report.rateLine(List.of(held)));
+    }
 }
