@@ -49,8 +49,9 @@ import io.grpc.netty.NettyChannelBuilder;
  * in one run give the bridge's added cost as a difference measured under the same conditions.
  *
  * <p>The callers and the echo bot run in the same JVM as the media-plane, so CPU and heap are upper
- * bounds for the media-plane alone; the separate-process load generator of the Benchmarks issue
- * will split them.
+ * bounds for the media-plane alone. {@code ./patchbay bench} keeps it for one thing: the WSS
+ * bridge's cost next to the gRPC echo in one process; {@link LoadGenerator} measures the real,
+ * separate processes.
  */
 public final class LoadBench {
 

@@ -1,0 +1,158 @@
+package dev.patchbay.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.patchbay.media.testutil.SipUdpClient;
+
+/**
+ * Places and ends N calls over SIP/UDP (INVITE with a PCMU offer, 200, ACK; BYE at the end), each
+ * with its own RTP socket. For the SIP-less floor it opens the RTP sockets only, all aimed at one
+ * echo socket. Calls are set up by a few threads at once so that a large step does not spend
+ * minutes on sequential handshakes.
+ */
+final class Callers implements AutoCloseable {
+
+    private static final Pattern MEDIA_PORT = Pattern.compile("m=audio (\\d+) ");
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One call's caller side; {@code sip} is null for the SIP-less floor. */
+    record Call(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag) {
+    }
+
+    /** Where calls go: a SIP port and user, or, with {@code sipPort} 0, straight to an RTP echo. */
+    record Target(String name, int sipPort, String user, InetSocketAddress directMedia) {
+        static Target sip(String name, int port, String user) {
+            return new Target(name, port, user, null);
+        }
+
+        static Target direct(String name, InetSocketAddress echo) {
+            return new Target(name, 0, null, echo);
+        }
+    }
+
+    private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    private final Target target;
+    private final AtomicInteger failed = new AtomicInteger();
+    private volatile String firstFailure = "";
+
+    private Callers(Target target) {
+        this.target = target;
+    }
+
+    /** Sets up {@code n} calls; those that fail are counted in {@link #failed}, not thrown. */
+    static Callers place(Target target, int n, String step) throws InterruptedException {
+        Callers c = new Callers(target);
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = step + "-" + i;
+                done.add(pool.submit(() -> c.placeOne(id)));
+            }
+            for (Future<?> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    c.fail(e.getCause());
+                }
+            }
+        }
+        return c;
+    }
+
+    List<Call> calls() {
+        return calls;
+    }
+
+    int failed() {
+        return failed.get();
+    }
+
+    String firstFailure() {
+        return firstFailure;
+    }
+
+    private void placeOne(String id) {
+        DatagramChannel rtp = null;
+        SipUdpClient sip = null;
+        try {
+            rtp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            rtp.configureBlocking(false);
+            if (target.sipPort() == 0) {
+                calls.add(new Call(null, rtp, target.directMedia(), null));
+                return;
+            }
+            int rtpPort = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
+            sip = new SipUdpClient(target.sipPort());
+            sip.request("INVITE", target.user(), 1, "load" + id, null, null,
+                    SipUdpClient.sdp(rtpPort, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+            SipUdpClient.SipMessage ok = sip.finalResponseTo("1 INVITE", ANSWER_TIMEOUT);
+            if (ok == null || ok.status() != 200) {
+                throw new IllegalStateException(target.name() + " did not answer call " + id + ": "
+                        + (ok == null ? "no final response in " + ANSWER_TIMEOUT.toSeconds() + " s" : ok.startLine()));
+            }
+            Matcher m = MEDIA_PORT.matcher(ok.body());
+            if (!m.find()) {
+                throw new IllegalStateException(target.name() + " answered call " + id + " without an m=audio port");
+            }
+            String toTag = ok.header("To").replaceAll(".*;tag=", "");
+            sip.request("ACK", target.user(), 1, "ack" + id, toTag, null, null);
+            calls.add(new Call(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(sip, rtp);
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        if (failed.getAndIncrement() == 0) {
+            firstFailure = String.valueOf(cause.getMessage());
+        }
+    }
+
+    /** Sends BYE on every call, waits for the 200s, and closes every socket. */
+    @Override
+    public void close() throws InterruptedException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (Call c : calls) {
+                pool.submit(() -> {
+                    try {
+                        if (c.sip() != null) {
+                            c.sip().request("BYE", target.user(), 2, "bye" + c.sip().callId, c.toTag(), null, null);
+                            c.sip().finalResponseTo("2 BYE", Duration.ofSeconds(5));
+                        }
+                    } catch (IOException e) {
+                        // the far end has gone; the socket still gets closed
+                    } finally {
+                        closeQuietly(c.sip(), c.rtp());
+                    }
+                });
+            }
+        }
+        calls.clear();
+    }
+
+    private static void closeQuietly(SipUdpClient sip, DatagramChannel rtp) {
+        try {
+            if (sip != null) {
+                sip.close();
+            }
+            if (rtp != null) {
+                rtp.close();
+            }
+        } catch (IOException ignored) {
+            // closing a UDP socket does not fail in a way worth reporting
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.patchbay.bench;
+
+/** The report's description of what was measured and how. */
+final class Method {
+
+    static final String TEXT = """
+            ## Method
+
+            A separate load-generator JVM (`dev.patchbay.bench.LoadGenerator`) starts admin-api, media-plane and
+            control-plane as their own JVMs, as `./patchbay up` does (H2 in a scratch var directory, SIP source
+            guard off because all load comes from one address). Per step it places N SIP calls over UDP (PCMU
+            offer), sends one 20 ms PCMU packet per call every 20 ms from one pacer thread, and matches each echo
+            to its send time through a tag in the payload. Targets: DID `echo` (the built-in echo bot over gRPC)
+            and a Twilio Media Streams echo bot (a `wss` bot, dialect `twilio`, in the generator's JVM) behind the
+            control-plane's WSS bridge. The references get the same load in the same run: SIPp's RTP echo
+            (`sipp -sn uas -rtp_echo`, called over SIP like Patchbay) and a one-socket Java NIO UDP echo in its
+            own JVM (no SIP: the generator sends RTP straight to it), the floor.
+
+            - **Priming**: before the ramp, each Patchbay target gets one unreported step of the first step's
+              size (`PATCHBAY_BENCH_PRIME=0` skips it). Calls set up while the fresh JVMs were still
+              compiling kept a higher delay for their whole life in trials, so without it the first step
+              would measure start-up.
+            - **Designed delay**: the media-plane's jitter buffer starts at a 20 ms target and the echoed frame
+              then waits for one 20 ms playout tick, so designed = 20 ms + 20 ms = 40 ms.
+              **Added latency = measured round trip − 40 ms**; the references have no designed delay, so theirs
+              is the whole round trip. The phase between the caller's 20 ms clock and the media loop's tick
+              (0 to 20 ms, fixed for a run) lands in "added"; the measured p50 is shown so it can be judged.
+            - **Loss**: packets sent in the window minus echoes matched in it, over packets sent.
+            - **CPU % of one core per call**: utime+stime from `/proc/<pid>/stat` over the measured window,
+              divided by the window and by N, per process (media-plane and control-plane separately).
+            - **Heap per call**: (heap used after a full GC with the N calls up − the same before the step) / N,
+              through `jcmd <pid> GC.run` and `GC.heap_info`. At small N the baseline's own drift (caches,
+              the previous step's leftovers) dominates, so small or negative values there mean noise.
+              **RSS** is `VmRSS` from `/proc/<pid>/status`.
+            - **Generator late p99**: how late the pacer started a 20 ms send round, p99 over the window. The
+              generator shares the machine with what it measures; when this is large, part of the latency
+              and loss is the generator's, and an adaptive jitter buffer grows to cover it.
+            - A step holds with every call set up, loss ≤ 0.1 % and p99 added latency ≤ 20 ms; the Patchbay
+              ramps stop at the first step that does not hold. The generator's own JVM shares the 2 cores with
+              the processes it measures.
+            """;
+
+    private Method() {
+    }
+}

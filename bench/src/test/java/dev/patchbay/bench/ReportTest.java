@@ -1,0 +1,44 @@
+package dev.patchbay.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+    private static Step step(int calls, boolean held) {
+        RtpPacer.Window w = new RtpPacer.Window(new long[] {1}, 1, 1, 1, new long[0], 0, 0);
+        return new Step("t", calls, 0, w, 0, List.of(), new Ramp.Verdict(held, held ? "held" : "loss"));
+    }
+
+    @Test
+    void headlineIsTheHighestStepThatHeld() {
+        assertEquals("Max sustained concurrent echo calls: 200",
+                Report.headline(List.of(step(100, true), step(200, true), step(400, false))));
+        assertEquals("Max sustained concurrent echo calls: 0", Report.headline(List.of(step(50, false))));
+    }
+
+    @Test
+    void aStepThatHoldsAgainAfterAFailureDoesNotCount() {
+        assertEquals("Max sustained concurrent echo calls: 100",
+                Report.headline(List.of(step(100, true), step(200, false), step(400, true))));
+    }
+
+    @Test
+    void aRampThatNeverFailedIsALowerBound() {
+        assertEquals("Max sustained concurrent echo calls: 100 (every step held: a lower bound; add larger steps to"
+                + " PATCHBAY_BENCH_STEPS)", Report.headline(List.of(step(50, true), step(100, true))));
+        assertEquals("Max sustained concurrent echo calls: 0 (no step ran)", Report.headline(List.of()));
+    }
+
+    @Test
+    void aSetupRampThatNeverFailedIsALowerBound() {
+        SetupRate.Result held = new SetupRate.Result(100, 300, 300, 0, 4, 12, true);
+        SetupRate.Result failed = new SetupRate.Result(200, 600, 590, 1, 4, 80, false);
+        assertEquals("Highest held setup rate: 100 calls/s", Report.rateLine(List.of(held, failed)));
+        assertEquals("Highest held setup rate: 100 calls/s (every rate held: a lower bound; add larger rates to"
+                + " PATCHBAY_BENCH_RATES)", Report.rateLine(List.of(held)));
+    }
+}
