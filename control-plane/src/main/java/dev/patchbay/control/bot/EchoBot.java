@@ -92,7 +92,11 @@ public final class EchoBot {
 
         @Override
         public void onCompleted() {
-            up.onCompleted();
+            try {
+                up.onCompleted();
+            } catch (IllegalStateException alreadyCancelled) {
+                // The call ended and its stream is gone: nothing left to close.
+            }
         }
     }
 }
