@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +34,8 @@ import dev.patchbay.proto.media.v1.RouteDecision;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
+
+    private static final java.time.Duration DETACH_AFTER_HANGUP = java.time.Duration.ofSeconds(5);
 
     private final CallStore store;
     private final Router router;
@@ -203,7 +206,11 @@ public final class CallFlow implements MediaNodeLink.Listener {
         // The hang-up clears the lease in the same update that ends the call.
         BotAttacher.Attachment a = attached.remove(id);
         if (a != null) {
-            a.close();
+            // The attachment ends itself when its Audio stream reports the end (a WSS bot gets its
+            // "stop" that way); this event can overtake that report, so closing now would cut it off.
+            // The close is only the safety net for an attachment that never hears of the end.
+            CompletableFuture.delayedExecutor(DETACH_AFTER_HANGUP.toMillis(), TimeUnit.MILLISECONDS, workers)
+                    .execute(a::close);
         }
         CallRecord before = store.find(id).orElse(null);
         if (before == null) {
