@@ -266,11 +266,17 @@ public final class CallManager {
             media.stop(HangupCause.CALLER_CANCEL, "the call ended before it was answered", ports::release);
             return;
         }
+        // Armed before the 200 OK leaves, for the reason offer() arms its timer first: the ACK can be
+        // handled on another thread before this one runs again, and a timer set after it would hang
+        // up a confirmed call. The state check is the second guard.
+        call.timer(timers.schedule(() -> {
+            if (call.state() instanceof CallState.Answered) {
+                end(call, HangupCause.NO_ACK, 408, "no ACK for our 200 OK");
+            }
+        }, policy.ackTimeout().toMillis(), TimeUnit.MILLISECONDS));
         long session = System.currentTimeMillis();
         signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
         media.start();
-        call.timer(timers.schedule(() -> end(call, HangupCause.NO_ACK, 408, "no ACK for our 200 OK"),
-                policy.ackTimeout().toMillis(), TimeUnit.MILLISECONDS));
         Negotiated n = call.negotiated();
         control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
                 .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
