@@ -11,6 +11,7 @@ import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.dtmf.Rfc4733Receiver;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
 import dev.patchbay.media.jitter.JitterBuffer;
+import dev.patchbay.media.playout.BacklogTrimmer;
 import dev.patchbay.media.playout.PlayoutQueue;
 import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.rtp.RtpHeaderWriter;
@@ -42,6 +43,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private final RtpSocket socket;
     private Negotiated codec;
     private final PlayoutQueue playout;
+    private final BacklogTrimmer backlog = new BacklogTrimmer(50, 2);
     private final MediaEvents events;
     private volatile boolean ulaw;
     private boolean sends;
@@ -348,6 +350,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         }
         deliverCallerFrame();
         playout.applyClear(this);
+        backlog.tick(playout);
         Rfc4733Sender.Tick digit = dtmfOut == null ? Rfc4733Sender.Tick.VOICE : dtmfOut.tick(sender.timestamp());
         if (digit == Rfc4733Sender.Tick.VOICE) {
             sendVoice();

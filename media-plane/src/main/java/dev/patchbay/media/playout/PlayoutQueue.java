@@ -113,6 +113,30 @@ public final class PlayoutQueue {
         }
     }
 
+    /**
+     * Drops up to {@code frames} of the oldest queued frames without playing them, keeping at least
+     * {@code keep}; their marks become due as if played. Consumer side.
+     *
+     * @return how many frames were dropped
+     */
+    public int skip(int frames, int keep) {
+        while (true) {
+            long h = head.get();
+            long n = Math.min(frames, tail - h - keep);
+            if (n <= 0) {
+                return 0;
+            }
+            if (head.compareAndSet(h, h + n)) {
+                return (int) n;
+            }
+        }
+    }
+
+    /** Frames offered since the queue was made; the producer's running count. */
+    public long offeredFrames() {
+        return tail;
+    }
+
     /** Reports every mark whose audio has been taken by {@link #poll}. */
     public void reportDueMarks(MarkListener listener) {
         report(head.get(), false, listener);
