@@ -226,32 +226,10 @@ public final class LoadBench {
         return new Caller(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag, new long[1024]);
     }
 
-    /**
-     * A PCMU frame whose two 10 ms halves each start with a tag: the sequence in base 127 (so 0x7F,
-     * lossy in mu-law, never appears) and the half. The jitter buffer may shift the stream by 10 ms
-     * to follow clock drift, so an echoed frame can start at either half.
-     */
+    /** The tagged frame {@link RtpPacer#fill} builds, into the reused send buffer. */
     private static void fill(ByteBuffer packet, int seq) {
         packet.clear();
-        byte[] b = packet.array();
-        b[0] = (byte) 0x80;
-        b[2] = (byte) (seq >> 8);
-        b[3] = (byte) seq;
-        int ts = seq * FRAME;
-        b[4] = (byte) (ts >> 24);
-        b[5] = (byte) (ts >> 16);
-        b[6] = (byte) (ts >> 8);
-        b[7] = (byte) ts;
-        b[11] = 0x42;
-        for (int i = 12; i < 12 + FRAME; i++) {
-            b[i] = (byte) (0x20 + (i & 0x3F));
-        }
-        for (int half = 0; half < 2; half++) {
-            int at = 12 + half * 80;
-            b[at] = (byte) (seq % 127);
-            b[at + 1] = (byte) ((seq / 127) % 127);
-            b[at + 2] = (byte) (0x10 + half);
-        }
+        RtpPacer.fill(packet.array(), seq);
     }
 
     /** Reads every caller's echoes and turns them into latencies. */

@@ -2,9 +2,6 @@ package dev.patchbay.control.api;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +38,6 @@ public final class CallsApi {
     private static final List<String> CREATE_FIELDS = List.of("to", "from", "websocket_url", "callback_url", "dialect",
             "sample_rate", "custom_parameters");
     private static final Set<String> DIALECTS = Set.of("twilio", "jambonz", "plivo");
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -123,11 +119,11 @@ public final class CallsApi {
         body.requireShape();
         List<FieldError> errors = new ArrayList<>();
         String toValue = to.map(String::strip).orElse("");
-        if (!E164.matcher(toValue).matches() && !(toValue.startsWith("sip:") && toValue.indexOf('@') > 4)) {
+        if (!CallActions.E164.matcher(toValue).matches() && !(toValue.startsWith("sip:") && toValue.indexOf('@') > 4)) {
             errors.add(new FieldError("to", "is required: an E.164 number such as +919494865411, or a sip: URI"));
         }
         String fromValue = from.map(String::strip).orElse("");
-        if (!E164.matcher(fromValue).matches()) {
+        if (!CallActions.E164.matcher(fromValue).matches()) {
             errors.add(new FieldError("from", "is required: the caller ID as an E.164 number such as +918035735900"));
         }
         checkUrl(errors, "websocket_url", ws.orElse(null), Set.of("ws", "wss"), true);
@@ -259,10 +255,6 @@ public final class CallsApi {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(ApiKeyAuth.sha256(s));
     }
 }

@@ -30,10 +30,6 @@ public final class BridgeLeases {
         return owner;
     }
 
-    public Duration length() {
-        return length;
-    }
-
     /** Takes the lease on a live call; false if another replica holds it or the call has ended. */
     boolean take(String callId) {
         return store.leaseBridge(callId, owner, store.now().plus(length));

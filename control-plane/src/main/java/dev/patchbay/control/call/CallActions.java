@@ -42,7 +42,8 @@ public final class CallActions {
 
     private static final Logger LOG = Logger.getLogger(CallActions.class.getName());
     static final Pattern DIGITS = Pattern.compile("[0-9*#A-Da-d,]{1,64}");
-    static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    /** An E.164 number: +, a country code starting 1-9, 15 digits at most. */
+    public static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
 
     private final CallStore store;
     private final MediaNodes nodes;

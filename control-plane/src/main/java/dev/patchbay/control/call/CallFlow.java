@@ -271,11 +271,6 @@ public final class CallFlow implements MediaNodeLink.Listener {
         attached.clear();
     }
 
-    /** Live attachments, for tests and metrics. */
-    public int attachedCount() {
-        return attached.size();
-    }
-
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
     }

@@ -41,11 +41,13 @@ public final class SourceGuard {
     /** Buckets idle this long are forgotten, which bounds the map under a spoofed-source flood. */
     private static final long IDLE_NANOS = 60_000_000_000L;
     private static final int SWEEP_ABOVE = 10_000;
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
     private final Settings settings;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong scanners = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
 
     public SourceGuard(Settings settings) {
         this.settings = settings;
@@ -64,7 +66,10 @@ public final class SourceGuard {
         if (settings.ratePerSecond() == 0) {
             return Verdict.ADMIT;
         }
-        if (buckets.size() > SWEEP_ABOVE) {
+        // At most once a second: with many live sources a sweep removes little, and running it per
+        // request would make each request cost a walk over the whole map.
+        long last = lastSweep.get();
+        if (buckets.size() > SWEEP_ABOVE && nowNanos - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, nowNanos)) {
             buckets.values().removeIf(b -> b.idleSince(nowNanos) > IDLE_NANOS);
         }
         Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(settings, nowNanos));
