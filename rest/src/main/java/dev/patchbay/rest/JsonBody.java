@@ -92,6 +92,32 @@ public final class JsonBody {
         return Optional.of(value.longValue());
     }
 
+    /** The field's boolean; empty when absent or null. Any other JSON type is a shape error. */
+    public Optional<Boolean> bool(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            shapeErrors.add(new FieldError(prefix + field, "must be true or false, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of(value.booleanValue());
+    }
+
+    /** The field's number, whole or not; empty when absent or null. Any other JSON type is a shape error. */
+    public Optional<Double> decimal(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isNumber()) {
+            shapeErrors.add(new FieldError(prefix + field, "must be a number, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of(value.doubleValue());
+    }
+
     /** A JSON object of string values, in its order; empty when absent or null. */
     public Optional<java.util.Map<String, String>> stringMap(String field) {
         JsonNode value = node.get(field);

@@ -97,6 +97,10 @@ public final class ApiKeyAuth implements Filter {
         return key != null && MessageDigest.isEqual(given, stored) ? Optional.of(key) : Optional.empty();
     }
 
+    public boolean workspaceEnabled(String workspaceId) {
+        return tenants.workspaceEnabled(workspaceId);
+    }
+
     /** The stored form of a key's secret. */
     public static byte[] sha256(String secret) {
         try {

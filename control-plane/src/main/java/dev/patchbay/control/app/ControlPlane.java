@@ -13,6 +13,8 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.agents.AgentsApi;
+import dev.patchbay.control.agents.AgentsConfig;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.asapp.AsappConfig;
 import dev.patchbay.control.asapp.AsappReturns;
@@ -152,6 +154,7 @@ public final class ControlPlane implements AutoCloseable {
         returns.complete(new AsappReturns(transfers, store, actions));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
+        AgentsApi agents = new AgentsApi(AgentsConfig.from(root), db, auth, Clock.systemUTC());
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
@@ -165,7 +168,7 @@ public final class ControlPlane implements AutoCloseable {
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
-                .routing(r -> routing(r, nodes, auth, calls, callTransfers))
+                .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents))
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
@@ -189,12 +192,15 @@ public final class ControlPlane implements AutoCloseable {
 
     /** HTTP routes: health, then the provider API behind per-workspace API keys. */
     static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
-        routing(routing, nodes, auth, calls, null);
+        routing(routing, nodes, auth, calls, null, null);
     }
 
-    /** The same, with the ASAPP-style call-transfer API when {@code callTransfers} is not null. */
+    /**
+     * The same, with the ASAPP-style call-transfer API and the agents' API (seed 003) when they are
+     * not null.
+     */
     static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls,
-                        CallTransfersApi callTransfers) {
+                        CallTransfersApi callTransfers, AgentsApi agents) {
         Problems.install(routing, "control-plane", LOG);
         routing.addFilter(auth)
                 // Open like /health: ApiKeyAuth guards only /v1.
@@ -208,6 +214,9 @@ public final class ControlPlane implements AutoCloseable {
         calls.routing(routing);
         if (callTransfers != null) {
             callTransfers.routing(routing);
+        }
+        if (agents != null) {
+            agents.routing(routing);
         }
         routing.any((req, res) -> {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "

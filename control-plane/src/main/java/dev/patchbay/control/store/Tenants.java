@@ -38,6 +38,12 @@ public final class Tenants {
         });
     }
 
+    /** Whether the workspace exists and is enabled. */
+    public boolean workspaceEnabled(String workspaceId) {
+        return db.execute().namedGet("select-workspace-enabled", workspaceId)
+                .map(row -> Boolean.TRUE.equals(Db.columns(row).get("enabled"))).orElse(false);
+    }
+
     /** The secret that signs the workspace's webhooks, or empty if none is set. */
     public Optional<String> webhookSecret(String workspaceId) {
         return db.execute().namedGet("select-webhook-secret", workspaceId)

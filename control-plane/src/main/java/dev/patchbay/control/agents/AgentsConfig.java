@@ -1,0 +1,50 @@
+package dev.patchbay.control.agents;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.patchbay.control.delivery.ConfigDurations;
+import io.helidon.config.Config;
+
+/**
+ * Settings of the agents' calling API ({@code patchbay.agents} in application.yaml): limits,
+ * wallet pricing and the rate table.
+ *
+ * @param sessionTtl         how long a session token stays valid
+ * @param callsPerHour       calls a session may place per hour
+ * @param maxCallDuration    the longest call, in seconds; a request may ask for less
+ * @param requestsPerHour    API requests per key per hour before 429
+ * @param minutePriceUsd     the price of one minute used to show a balance in minutes
+ * @param lowBalanceMinutes  {@code balance.low} fires when a debit leaves fewer minutes than this
+ * @param billingIncrement   calls are billed per started increment (60 s: per started minute)
+ * @param usdTo              the value of one US dollar in each supported currency
+ * @param rates              per-minute prices by destination prefix, in US dollars
+ * @param publicUrl          how clients reach this control-plane, for URLs in responses
+ */
+public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
+                           double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
+                           Map<String, Double> usdTo, List<Rate> rates, String publicUrl) {
+
+    /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
+    public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
+
+    public static AgentsConfig from(Config root) {
+        Config c = root.get("patchbay.agents");
+        Map<String, Double> currencies = new TreeMap<>();
+        c.get("currencies").asMap().orElse(Map.of("USD", "1.0"))
+                .forEach((k, v) -> currencies.put(k.substring(k.lastIndexOf('.') + 1), Double.parseDouble(v)));
+        List<Rate> rates = new ArrayList<>();
+        for (Config r : c.get("rates").asNodeList().orElse(List.of())) {
+            rates.add(new Rate(r.get("prefix").asString().get(), r.get("country").asString().get(),
+                    r.get("mobile").asDouble().get(), r.get("landline").asDouble().get()));
+        }
+        return new AgentsConfig(ConfigDurations.get(root, "patchbay.agents.session-ttl", Duration.ofHours(6)),
+                c.get("calls-per-hour").asInt().orElse(20), c.get("max-call-duration").asInt().orElse(3600),
+                c.get("requests-per-hour").asInt().orElse(1000), c.get("minute-price").asDouble().orElse(0.125),
+                c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
+                Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""));
+    }
+}

@@ -1,0 +1,168 @@
+-- The agents' calling API (seed 003, served under /api/v1 by the control-plane): sessions, a
+-- prepaid wallet kept as an append-only ledger, the calls agents place, contacts, transcripts,
+-- webhook subscriptions, batch/scheduled/queued dial jobs, hourly rate-limit windows and the
+-- per-workspace IP allow-list. Money is integer micro-units of the session's currency, so sums
+-- are exact. Portable SQL: the same file runs on PostgreSQL and H2.
+
+CREATE TABLE agent_sessions (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    workspace_id       VARCHAR(40)   NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    agent_id           VARCHAR(128)  NOT NULL,
+    session_type       VARCHAR(16)   NOT NULL,
+    -- The session token is shown once; only its hash is kept.
+    token_sha256       VARCHAR(64)   NOT NULL,
+    privacy_mode       BOOLEAN       NOT NULL,
+    currency           VARCHAR(3)    NOT NULL,
+    calls_per_hour     INTEGER       NOT NULL,
+    max_call_duration  INTEGER       NOT NULL,
+    -- user_consent.max_spend_limit: the budget analytics/spending reports against.
+    budget_micros      BIGINT,
+    agent_context      VARCHAR(8192),
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    expires_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    ended_at           TIMESTAMP WITH TIME ZONE,
+    CONSTRAINT agent_sessions_type_known CHECK (session_type IN ('guest', 'authenticated')),
+    CONSTRAINT agent_sessions_currency_known CHECK (currency IN ('USD', 'INR')),
+    CONSTRAINT agent_sessions_token_unique UNIQUE (token_sha256)
+);
+CREATE INDEX agent_sessions_workspace ON agent_sessions (workspace_id, created_at);
+
+-- Append-only: a balance is the sum of a session's rows. Credits are positive, debits negative.
+CREATE TABLE wallet_ledger (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    session_id         VARCHAR(40)   NOT NULL REFERENCES agent_sessions (id),
+    kind               VARCHAR(16)   NOT NULL,
+    amount_micros      BIGINT        NOT NULL,
+    -- Writers lock the session row first, so this running balance is exact and a replayed
+    -- idempotent credit can answer with the balance it produced.
+    balance_after_micros BIGINT      NOT NULL,
+    minutes            INTEGER       NOT NULL,
+    provider           VARCHAR(32),
+    call_id            VARCHAR(40),
+    idempotency_key    VARCHAR(255),
+    request_hash       VARCHAR(64),
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT wallet_ledger_kind_known CHECK (kind IN ('credit', 'debit')),
+    -- The same key never credits twice, however requests race (NULLs are distinct in both databases).
+    CONSTRAINT wallet_ledger_idempotency_unique UNIQUE (session_id, idempotency_key),
+    -- A call is debited once, whichever replica sees its end.
+    CONSTRAINT wallet_ledger_call_unique UNIQUE (call_id)
+);
+CREATE INDEX wallet_ledger_session ON wallet_ledger (session_id, created_at);
+
+-- What an agent asked for when it placed a call; the call itself is a row of calls (V2).
+CREATE TABLE agent_calls (
+    call_id            VARCHAR(40)   PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+    session_id         VARCHAR(40)   NOT NULL REFERENCES agent_sessions (id),
+    agent_id           VARCHAR(128)  NOT NULL,
+    privacy_mode       BOOLEAN       NOT NULL,
+    caller_id_name     VARCHAR(64),
+    max_duration       INTEGER       NOT NULL,
+    record_call        BOOLEAN       NOT NULL,
+    transcribe         BOOLEAN       NOT NULL,
+    language           VARCHAR(35),
+    webhook_url        VARCHAR(2048),
+    metadata           VARCHAR(8192),
+    country            VARCHAR(2),
+    number_type        VARCHAR(32),
+    rate_micros        BIGINT        NOT NULL,
+    currency           VARCHAR(3)    NOT NULL,
+    job_id             VARCHAR(40),
+    -- Filled when the call ends: billed minutes, cost and the quality estimate.
+    billed_minutes     INTEGER,
+    cost_micros        BIGINT,
+    mos                DOUBLE PRECISION,
+    jitter_ms          DOUBLE PRECISION,
+    packet_loss        DOUBLE PRECISION,
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX agent_calls_session ON agent_calls (session_id, created_at);
+
+CREATE TABLE agent_contacts (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    session_id         VARCHAR(40)   NOT NULL REFERENCES agent_sessions (id) ON DELETE CASCADE,
+    name               VARCHAR(200)  NOT NULL,
+    phone_number       VARCHAR(32)   NOT NULL,
+    -- ",customer,priority," so one LIKE finds a label without a join.
+    labels             VARCHAR(2048) NOT NULL,
+    notes              VARCHAR(4096),
+    metadata           VARCHAR(8192),
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX agent_contacts_session ON agent_contacts (session_id, name);
+
+-- Segments posted by the bot that does the speech recognition.
+CREATE TABLE transcript_segments (
+    id                 BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    call_id            VARCHAR(40)   NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+    speaker            VARCHAR(64)   NOT NULL,
+    text               VARCHAR(8192) NOT NULL,
+    offset_seconds     DOUBLE PRECISION NOT NULL,
+    confidence         DOUBLE PRECISION,
+    language           VARCHAR(35),
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX transcript_segments_call ON transcript_segments (call_id, id);
+
+CREATE TABLE agent_webhooks (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    session_id         VARCHAR(40)   NOT NULL REFERENCES agent_sessions (id) ON DELETE CASCADE,
+    url                VARCHAR(2048) NOT NULL,
+    -- ",call.answered,call.completed," as for contact labels.
+    events             VARCHAR(1024) NOT NULL,
+    -- AES-GCM under the secrets key: it signs deliveries, so it is kept, never shown.
+    secret_enc         VARCHAR(1024) NOT NULL,
+    status             VARCHAR(16)   NOT NULL,
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX agent_webhooks_session ON agent_webhooks (session_id);
+
+-- Batch, scheduled and queued calls. Any replica claims due rows with FOR UPDATE SKIP LOCKED and
+-- a lease, so a restart neither loses nor doubles a call.
+CREATE TABLE dial_jobs (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    session_id         VARCHAR(40)   NOT NULL REFERENCES agent_sessions (id) ON DELETE CASCADE,
+    kind               VARCHAR(16)   NOT NULL,
+    group_id           VARCHAR(40),
+    to_number          VARCHAR(32)   NOT NULL,
+    -- The initiate request as JSON, replayed for every attempt.
+    request            VARCHAR(16384) NOT NULL,
+    priority           INTEGER       NOT NULL,
+    concurrency_limit  INTEGER,
+    timezone           VARCHAR(64),
+    max_attempts       INTEGER       NOT NULL,
+    retry_interval_s   INTEGER       NOT NULL,
+    attempts           INTEGER       NOT NULL,
+    state              VARCHAR(16)   NOT NULL,
+    run_at             TIMESTAMP WITH TIME ZONE NOT NULL,
+    give_up_at         TIMESTAMP WITH TIME ZONE,
+    call_id            VARCHAR(40),
+    last_result        VARCHAR(1000),
+    claimed_by         VARCHAR(128),
+    claimed_until      TIMESTAMP WITH TIME ZONE,
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at         TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT dial_jobs_kind_known CHECK (kind IN ('batch', 'scheduled', 'queued')),
+    CONSTRAINT dial_jobs_state_known CHECK (state IN ('pending', 'dialing', 'completed', 'failed', 'expired', 'canceled'))
+);
+CREATE INDEX dial_jobs_due ON dial_jobs (state, run_at);
+CREATE INDEX dial_jobs_call ON dial_jobs (call_id);
+
+-- Requests per API key per hour; one row per key and window.
+CREATE TABLE api_rate_windows (
+    key_id             VARCHAR(64)   NOT NULL,
+    window_start       TIMESTAMP WITH TIME ZONE NOT NULL,
+    requests           INTEGER       NOT NULL,
+    CONSTRAINT api_rate_windows_pk PRIMARY KEY (key_id, window_start)
+);
+
+-- When a workspace has rows here, the agents' API accepts its requests only from these networks.
+CREATE TABLE agent_ip_allowlist (
+    id                 VARCHAR(40)   PRIMARY KEY,
+    workspace_id       VARCHAR(40)   NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    cidr               VARCHAR(64)   NOT NULL,
+    description        VARCHAR(200),
+    created_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX agent_ip_allowlist_workspace ON agent_ip_allowlist (workspace_id);
