@@ -3,7 +3,6 @@ package dev.patchbay.e2e;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -119,7 +118,8 @@ class AgentsE2eTest {
             JsonNode balance = call("GET", "/api/v1/wallet/balance?session_id=" + sid, null);
             assertEquals("debit", balance.get("last_transaction").get("type").asText());
 
-            List<String> events = new ArrayList<>();
+            // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
+            Map<String, java.time.Instant> events = new java.util.TreeMap<>();
             for (int i = 0; i < 3; i++) {
                 CallbackReceiver.Received r = hooks.next(Duration.ofSeconds(10));
                 assertTrue(r.verifiedWith(SECRET), "the delivery is signed with the subscription's secret: " + r.body());
@@ -127,9 +127,11 @@ class AgentsE2eTest {
                 assertEquals(id, body.get("data").get("call_id").asText());
                 assertEquals(sid, body.get("data").get("session_id").asText());
                 assertTrue(body.get("signature").asText().startsWith("sha256="));
-                events.add(body.get("event").asText());
+                events.put(body.get("event").asText(), java.time.Instant.parse(body.get("timestamp").asText()));
             }
-            assertEquals(List.of("call.initiated", "call.answered", "call.completed"), events);
+            assertEquals(List.of("call.answered", "call.completed", "call.initiated"), List.copyOf(events.keySet()));
+            assertTrue(!events.get("call.initiated").isAfter(events.get("call.answered"))
+                    && !events.get("call.answered").isAfter(events.get("call.completed")), events.toString());
         } finally {
             far.destroy();
         }
@@ -138,6 +140,69 @@ class AgentsE2eTest {
     private static String status(String id) {
         try {
             return call("GET", "/api/v1/calls/" + id, null).path("status").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aScheduledCallIsRetriedAfterBusyAndThenAnswered() throws Exception {
+        String ws = "ws_sched";
+        String k = gw.workspaceWithKey(ws, true);
+        int port = Ports.freeUdpAndTcp();
+        gw.trunk(ws, port);
+        Path busyDir = Sipp.workDir();
+        Process busy = Sipp.start(busyDir, List.of("-sf", Path.of("src/test/resources/sipp/uas_busy.xml").toAbsolutePath()
+                .toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        JsonNode session = JSON.readTree(gw.http("POST", "/api/v1/sessions/create", k, "{\"session_type\":\"guest\","
+                + "\"user_consent\":{\"calling_authorized\":true}}", "X-Agent-ID", "scheduler").body());
+        String sid = session.get("session_id").asText();
+        gw.http("POST", "/api/v1/wallet/add-credits", k, "{\"session_id\":\"" + sid + "\",\"payment_method\":\"manual\","
+                + "\"amount\":1.0,\"idempotency_key\":\"g\"}", "X-Agent-ID", "scheduler");
+        String at = java.time.LocalDateTime.now(java.time.ZoneId.of("America/Los_Angeles")).plusSeconds(1)
+                .withNano(0).toString();
+        HttpResponse<String> created = gw.http("POST", "/api/v1/scheduled-calls", k, "{\"session_id\":\"" + sid + "\","
+                + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\",\"scheduled_time\":\"" + at + "\","
+                + "\"timezone\":\"America/Los_Angeles\",\"retry_policy\":{\"max_attempts\":2,\"retry_interval\":4}}",
+                "X-Agent-ID", "scheduler");
+        assertEquals(201, created.statusCode(), created.body());
+        String job = JSON.readTree(created.body()).get("scheduled_call_id").asText();
+        assertEquals("scheduled", JSON.readTree(created.body()).get("status").asText());
+
+        Sipp.Result first = Sipp.await(busy, busyDir);
+        assertEquals(0, first.exitCode(), first.output());
+        Await.until(() -> scheduled(k, job).path("last_result").asText().startsWith("busy"), Duration.ofSeconds(10),
+                "the first attempt ends busy and the job waits to retry");
+        JsonNode waiting = scheduled(k, job);
+        assertEquals("pending", waiting.get("status").asText(), waiting.toString());
+        assertEquals(1, waiting.get("attempts").asInt());
+
+        Path okDir = Sipp.workDir();
+        Process ok = Sipp.start(okDir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        try {
+            Await.until(() -> "dialing".equals(scheduled(k, job).path("status").asText())
+                    && !scheduled(k, job).path("call_id").isNull(), Duration.ofSeconds(15), "the retry is placed");
+            String callId = scheduled(k, job).get("call_id").asText();
+            Await.until(() -> gw.eventTypes(callId).contains("in-progress"), Duration.ofSeconds(10), "the retry is answered");
+            assertEquals(200, gw.http("DELETE", "/api/v1/calls/" + callId, k, null, "X-Agent-ID", "scheduler").statusCode());
+            assertEquals(0, Sipp.await(ok, okDir).exitCode());
+            Await.until(() -> "completed".equals(scheduled(k, job).path("status").asText()), Duration.ofSeconds(10),
+                    "the job completes with its call");
+            JsonNode done = scheduled(k, job);
+            assertEquals(2, done.get("attempts").asInt());
+            JsonNode history = JSON.readTree(gw.http("GET", "/api/v1/calls/history?session_id=" + sid, k, null,
+                    "X-Agent-ID", "scheduler").body());
+            assertEquals(2, history.get("pagination").get("total").asInt(), history.toString());
+            assertEquals("completed", history.get("calls").get(0).get("status").asText());
+            assertEquals("busy", history.get("calls").get(1).get("status").asText());
+        } finally {
+            ok.destroy();
+        }
+    }
+
+    private static JsonNode scheduled(String k, String job) {
+        try {
+            return JSON.readTree(gw.http("GET", "/api/v1/scheduled-calls/" + job, k, null, "X-Agent-ID", "scheduler").body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,8 @@ package dev.patchbay.control.agents;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import dev.patchbay.control.agents.auth.AgentAuth;
@@ -12,6 +14,9 @@ import dev.patchbay.control.agents.calls.AgentCallsApi;
 import dev.patchbay.control.agents.calls.AgentDialer;
 import dev.patchbay.control.agents.calls.Billing;
 import dev.patchbay.control.agents.calls.Quality;
+import dev.patchbay.control.agents.jobs.DialJobStore;
+import dev.patchbay.control.agents.jobs.JobRunner;
+import dev.patchbay.control.agents.jobs.JobsApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.agents.wallet.Ledger;
@@ -44,7 +49,7 @@ public final class AgentsApi {
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                        SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                       Function<CallRecord, Optional<RtpStats>> liveStats, Clock clock) { }
+                       Function<CallRecord, Optional<RtpStats>> liveStats, String replica, Clock clock) { }
 
     private final AgentsConfig config;
     private final AgentAuth auth;
@@ -58,6 +63,8 @@ public final class AgentsApi {
     private final WebhooksApi webhooks;
     private final AgentCallsApi calls;
     private final Billing billing;
+    private final JobsApi jobsApi;
+    private final JobRunner runner;
 
     public AgentsApi(AgentsConfig config, Deps d) {
         this.config = config;
@@ -75,8 +82,11 @@ public final class AgentsApi {
         Quality quality = new Quality(config.baseDelayMs(), d.liveStats());
         this.billing = new Billing(agentCalls, sessionStore, wallet, events, quality, config.billingIncrement(),
                 config.lowBalanceMinutes());
-        AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config);
+        DialJobStore jobs = new DialJobStore(d.db());
+        AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs);
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
+        this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
+        this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -85,11 +95,33 @@ public final class AgentsApi {
         walletApi.routing(routing);
         webhooks.routing(routing);
         calls.routing(routing);
+        jobsApi.routing(routing);
     }
 
-    /** Bills and reports agents' calls as they are answered and end. */
+    /** Starts placing batch, scheduled and queued calls as they come due. */
+    public void start(ScheduledExecutorService timers, ExecutorService workers) {
+        runner.start(timers, workers, config.jobPollInterval());
+    }
+
+    /** Places due dial jobs now; for tests that steer the clock. */
+    public int runDueJobs() {
+        return runner.poll();
+    }
+
+    /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
     public CallObserver observer() {
-        return billing;
+        return new CallObserver() {
+            @Override
+            public void answered(CallRecord call) {
+                billing.answered(call);
+            }
+
+            @Override
+            public void ended(CallRecord call, RtpStats stats) {
+                billing.ended(call, stats);
+                runner.ended(call, stats);
+            }
+        };
     }
 
     public AgentsConfig config() {

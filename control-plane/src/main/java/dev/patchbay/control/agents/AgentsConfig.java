@@ -25,11 +25,12 @@ import io.helidon.config.Config;
  * @param publicUrl          how clients reach this control-plane, for URLs in responses
  * @param defaultCallerId    the caller ID of calls whose request names none; empty for none
  * @param baseDelayMs        the one-way delay the gateway adds (packetisation, jitter buffer), for MOS
+ * @param jobPollInterval    how often each replica looks for due batch, scheduled and queued calls
  */
 public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
                            double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
                            Map<String, Double> usdTo, List<Rate> rates, String publicUrl,
-                           String defaultCallerId, double baseDelayMs) {
+                           String defaultCallerId, double baseDelayMs, Duration jobPollInterval) {
 
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
     public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
@@ -49,6 +50,7 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 c.get("requests-per-hour").asInt().orElse(1000), c.get("minute-price").asDouble().orElse(0.125),
                 c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
                 Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
-                c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0));
+                c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0),
+                ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)));
     }
 }

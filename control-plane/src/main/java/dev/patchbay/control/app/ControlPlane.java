@@ -173,7 +173,9 @@ public final class ControlPlane implements AutoCloseable {
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
         agents.complete(new AgentsApi(AgentsConfig.from(root), new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), Clock.systemUTC())));
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), config.replica(),
+                Clock.systemUTC())));
+        agents.join().start(timers, workers);
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {

@@ -207,7 +207,7 @@ public final class AgentCallsApi {
 
     /** The bill once the call is billed; while it runs, what it would cost if it ended now. */
     private ObjectNode cost(CallRecord call, AgentCall a, AgentSession s) {
-        long minutes = a.billedMinutes() != null ? a.billedMinutes() : billing.minutes(call.durationSeconds());
+        long minutes = a.billedMinutes() != null ? a.billedMinutes() : billing.minutes(Billing.billableSeconds(call, store.now()));
         long micros = a.costMicros() != null ? a.costMicros() : minutes * a.rateMicros();
         return ApiJson.object().put("minutes", minutes).put("amount", Money.value(micros)).put("currency", s.currency());
     }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.AgentsConfig;
 import dev.patchbay.control.agents.session.AgentSession;
 import dev.patchbay.control.agents.wallet.RateTable;
@@ -35,9 +34,11 @@ public final class AgentDialer {
     private final AgentEvents events;
     private final SsrfGuard guard;
     private final AgentsConfig config;
+    private final dev.patchbay.control.agents.jobs.DialJobStore jobs;
 
     public AgentDialer(OutboundDialer dialer, AgentCallStore calls, Wallet wallet, AgentEvents events, SsrfGuard guard,
-                       AgentsConfig config) {
+                       AgentsConfig config, dev.patchbay.control.agents.jobs.DialJobStore jobs) {
+        this.jobs = jobs;
         this.dialer = dialer;
         this.calls = calls;
         this.wallet = wallet;
@@ -113,6 +114,12 @@ public final class AgentDialer {
                                 r.metadata() == null ? null : r.metadata().toString(), to.country(), to.rateType(),
                                 price.microsPerMinute(), s.currency(), jobId, null, null, null, null, null, now);
                         calls.insert(tx, agentCall[0]);
+                        if (jobId != null) {
+                            jobs.linkCall(tx, jobId, c.id(), now);
+                        }
+                        events.emit(tx, s, c.id(), "call.initiated", ApiJson.object().put("call_id", c.id())
+                                .put("session_id", s.id()).put("to_number", c.to()).put("from_number", c.from())
+                                .put("initiated_at", c.createdAt().toString()), r.webhookUrl());
                     });
         } catch (OutboundDialer.Refused e) {
             List<FieldError> fields = e.field() == null ? List.of() : List.of(new FieldError(
@@ -120,9 +127,7 @@ public final class AgentDialer {
             ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), fields);
             throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
         }
-        ObjectNode data = ApiJson.object().put("call_id", call.id()).put("session_id", s.id())
-                .put("to_number", call.to()).put("from_number", call.from()).put("initiated_at", call.createdAt().toString());
-        events.emit(s, call.id(), "call.initiated", data, r.webhookUrl());
+        events.wake();
         return new Placed(call, agentCall[0]);
     }
 }

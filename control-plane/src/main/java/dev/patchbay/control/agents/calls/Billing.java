@@ -42,6 +42,15 @@ public final class Billing implements CallObserver {
         this.lowBalanceMinutes = lowBalanceMinutes;
     }
 
+    /** Seconds to bill: every started second of an answered call counts, so a connected call is never free. */
+    public static long billableSeconds(CallRecord call, java.time.Instant now) {
+        if (call.answeredAt() == null) {
+            return 0;
+        }
+        long ms = java.time.Duration.between(call.answeredAt(), call.endedAt() == null ? now : call.endedAt()).toMillis();
+        return Math.max(1, (ms + 999) / 1000);
+    }
+
     /** Billed minutes for a duration: whole increments, started ones counted, shown in minutes. */
     public long minutes(long durationSeconds) {
         long increments = (durationSeconds + incrementSeconds - 1) / incrementSeconds;
@@ -68,7 +77,7 @@ public final class Billing implements CallObserver {
         }
         AgentCall a = found.get().call();
         AgentSession s = found.get().session();
-        long seconds = call.durationSeconds();
+        long seconds = billableSeconds(call, java.time.Instant.now());
         long micros = cost(seconds, a.rateMicros());
         int minutes = (int) minutes(seconds);
         Ledger.Debit debit = wallet.ledger().debitCall(s.id(), call.id(), micros, minutes);

@@ -36,6 +36,34 @@ public record CallRequest(String sessionId, String toNumber, String fromNumber, 
                 body.string("dialect").orElse(null));
     }
 
+    /** The request as initiate takes it, to store and replay. */
+    public ObjectNode toJson() {
+        ObjectNode o = dev.patchbay.rest.ApiJson.object().put("session_id", sessionId).put("to_number", toNumber);
+        putIf(o, "from_number", fromNumber);
+        if (privacyMode != null) {
+            o.put("privacy_mode", privacyMode);
+        }
+        putIf(o, "caller_id_name", callerIdName);
+        ObjectNode settings = o.putObject("call_settings").put("record_call", recordCall).put("transcribe", transcribe);
+        if (maxDuration != null) {
+            settings.put("max_duration", maxDuration);
+        }
+        putIf(settings, "language", language);
+        putIf(o, "webhook_url", webhookUrl);
+        if (metadata != null) {
+            o.set("metadata", metadata);
+        }
+        putIf(o, "websocket_url", websocketUrl);
+        putIf(o, "dialect", dialect);
+        return o;
+    }
+
+    private static void putIf(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
     /** The same request for another number and session, as batch and queue entries give them. */
     public CallRequest to(String sessionId, String number, ObjectNode itemMetadata) {
         return new CallRequest(sessionId, number, fromNumber, privacyMode, callerIdName, maxDuration, recordCall, transcribe,

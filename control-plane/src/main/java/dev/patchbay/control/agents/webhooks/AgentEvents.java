@@ -53,22 +53,46 @@ public final class AgentEvents {
      */
     public void emit(AgentSession session, String callId, String event, ObjectNode data, String callWebhookUrl) {
         try {
-            for (AgentWebhookStore.Subscription s : store.forEvent(session.id(), event)) {
-                String secret = secrets.open(s.secretEnc());
-                outbox.enqueue(new Outbox.Message(session.workspaceId(), callId, "agent_webhook", s.url(),
-                        body(event, data, secret), AgentWebhookKeys.PREFIX + s.id()));
+            for (Outbox.Message m : messages(session, callId, event, data, callWebhookUrl)) {
+                outbox.enqueue(m);
             }
-            if (callWebhookUrl != null) {
-                outbox.enqueue(new Outbox.Message(session.workspaceId(), callId, "agent_webhook", callWebhookUrl,
-                        body(event, data, null), session.workspaceId()));
-            }
-            if (worker != null) {
-                worker.wake();
-            }
+            wake();
         } catch (RuntimeException e) {
             // The call's state is stored either way; a lost event is logged loudly rather than failing the flow.
             LOG.severe(() -> "session " + session.id() + ": cannot queue " + event + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The same inside {@code tx}, e.g. the transaction that records the call, so the event exists
+     * exactly when what it reports does; call {@link #wake()} after the commit.
+     */
+    public void emit(io.helidon.dbclient.DbExecute tx, AgentSession session, String callId, String event, ObjectNode data,
+                     String callWebhookUrl) {
+        for (Outbox.Message m : messages(session, callId, event, data, callWebhookUrl)) {
+            outbox.enqueue(tx, m);
+        }
+    }
+
+    /** Has the outbox deliver what was queued without waiting for its next poll. */
+    public void wake() {
+        if (worker != null) {
+            worker.wake();
+        }
+    }
+
+    private List<Outbox.Message> messages(AgentSession session, String callId, String event, ObjectNode data,
+                                          String callWebhookUrl) {
+        List<Outbox.Message> out = new java.util.ArrayList<>();
+        for (AgentWebhookStore.Subscription s : store.forEvent(session.id(), event)) {
+            out.add(new Outbox.Message(session.workspaceId(), callId, "agent_webhook", s.url(),
+                    body(event, data, secrets.open(s.secretEnc())), AgentWebhookKeys.PREFIX + s.id()));
+        }
+        if (callWebhookUrl != null) {
+            out.add(new Outbox.Message(session.workspaceId(), callId, "agent_webhook", callWebhookUrl,
+                    body(event, data, null), session.workspaceId()));
+        }
+        return out;
     }
 
     /** The seed's payload; the in-body signature covers the payload without the signature field. */
