@@ -89,7 +89,8 @@ public final class DialJobStore {
                     tx.get(LOCK_SESSION, j.sessionId());
                     long dialing = tx.get(DIALING_IN_GROUP, j.groupId()).map(r -> ((Number) Db.columns(r).get("n")).longValue())
                             .orElse(0L);
-                    if (dialing + claimed.stream().filter(c -> j.groupId().equals(c.groupId())).count() >= j.concurrencyLimit()) {
+                    // The count sees this transaction's own claims too.
+                    if (dialing >= j.concurrencyLimit()) {
                         continue;
                     }
                 }
