@@ -22,6 +22,7 @@ import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.secrets.SecretRotation;
 import dev.patchbay.admin.store.DbTenantRepository;
 import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.tenant.AccessRoutes;
@@ -105,7 +106,8 @@ public final class AdminApi implements AutoCloseable {
                     new AccessRoutes(tenants, access).routes(),
                     new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box, audit)).routes(),
                     new IntegrationRoutes(tenants, db, box, clock, audit).routes(),
-                    new AuditRoutes(new AuditLog(db), tenants::workspace).routes());
+                    new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
+                    new SecretRotation(db, box, audit).routes());
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
