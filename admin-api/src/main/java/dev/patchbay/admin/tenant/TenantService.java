@@ -68,6 +68,9 @@ public final class TenantService {
             ETags.require(ifMatch, TenantJson.workspace(before));
             Workspace after = new Workspace(id, patch.name().orElse(before.name()),
                     patch.enabled().orElse(before.enabled()), before.createdAt());
+            if (after.equals(before)) {
+                return before;  // nothing changed, so nothing to record
+            }
             tx.updateWorkspace(after);
             tx.insertAudit(audit.entry(by, id, "workspace", id, Audit.UPDATE,
                     TenantJson.workspace(before), TenantJson.workspace(after)));
@@ -149,6 +152,9 @@ public final class TenantService {
         return repo.inTransaction(tx -> {
             Did before = tx.didForUpdate(workspaceId, didId).orElseThrow(() -> didNotFound(workspaceId, didId));
             ETags.require(ifMatch, TenantJson.did(before));
+            if (before.botId().equals(botId)) {
+                return before;  // nothing changed, so nothing to record
+            }
             if (tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
                 throw noSuchBot(workspaceId, botId);
             }
