@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +99,7 @@ public final class AdminApi implements AutoCloseable {
             Audit audit = new Audit(clock, ids);
             TenantService tenants = new TenantService(repo, clock, ids, audit);
             AccessService access = new AccessService(tenants, repo, clock, ids, secrets, audit,
-                    Duration.ofSeconds(root.get("patchbay.admin-keys.rotation-overlap-seconds").asLong().orElse(86400L)));
+                    config.keyOverlap());
             List<Route> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
                     new TenantRoutes(tenants).routes(),
                     new AccessRoutes(tenants, access).routes(),

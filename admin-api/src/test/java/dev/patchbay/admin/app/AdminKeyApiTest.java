@@ -137,7 +137,7 @@ class AdminKeyApiTest {
         assertEquals(201, rotated.status(), rotated.toString());
         assertTrue(rotated.json().path("id").asText().startsWith("key_"));
         assertEquals("provider", api.db().text("SELECT scope FROM api_keys WHERE id = '" + rotated.json().path("id").asText() + "'"));
-        // The default overlap (patchbay.admin-keys.rotation-overlap-seconds, one day) puts the old key's end in the future.
+        // The default overlap (patchbay.admin.keys.overlap, one day) puts the old key's end in the future.
         assertEquals(1, api.db().count("SELECT COUNT(*) FROM api_keys WHERE id = '" + id
                 + "' AND revoked_at > CURRENT_TIMESTAMP + INTERVAL '23 hours'"));
     }
