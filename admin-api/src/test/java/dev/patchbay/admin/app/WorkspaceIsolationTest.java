@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Workspace isolation, generated from the admin-api's own route table: for every route and
  * method under {@code /v1/workspaces/{ws}}, workspace A's admin key aimed at workspace B's
- * resources gets 404 and the database is unchanged, row for row. The same request aimed at A's
+ * resources gets 404 and the database is unchanged, row for row; so do B's resource ids under A's
+ * own workspace path. The same request aimed at A's
  * own resources then succeeds, which proves each probe was a request that would have worked.
  * A new route is covered the moment it is registered; it fails here until it is isolated and has
  * a sample body below.
@@ -118,6 +119,27 @@ class WorkspaceIsolationTest {
 
     @Test
     @Order(3)
+    void anotherWorkspacesIdsUnderTheKeysOwnWorkspaceGet404AndChangeNothing() {
+        ApiClient asA = api.client().withKey(a.adminKey());
+        int probed = 0;
+        for (Route route : scoped) {
+            if (!PARAM.matcher(route.path().replace("{ws}", "")).find()) {
+                continue;
+            }
+            Map<String, String> mixed = new java.util.HashMap<>(b.params(route.path()));
+            mixed.put("ws", a.ws());
+            SortedMap<String, List<String>> before = api.db().snapshot();
+            Reply r = send(asA, route, mixed, a.params(route.path()));
+            int expected = route.access() == Access.WORKSPACE_OPERATOR ? 403 : 404;
+            assertEquals(expected, r.status(), route.name() + " with A's key, A's workspace and B's ids -> " + r);
+            assertEquals(before, api.db().snapshot(), route.name() + " changed the database");
+            probed++;
+        }
+        assertTrue(probed >= 10, "routes with an item id: " + probed);
+    }
+
+    @Test
+    @Order(4)
     void theSameRequestsSucceedOnTheKeysOwnWorkspace() {
         ApiClient asA = api.client().withKey(a.adminKey());
         List<Route> ordered = new ArrayList<>(scoped);
@@ -135,7 +157,7 @@ class WorkspaceIsolationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void listingShowsOnlyOwnWorkspaceAndGlobalRoutesAreTheOperators() {
         ApiClient asA = api.client().withKey(a.adminKey());
         Reply list = asA.get("/v1/workspaces");
@@ -149,13 +171,17 @@ class WorkspaceIsolationTest {
     }
 
     private static Reply send(ApiClient client, Route route, Tenant target) {
+        return send(client, route, target.params(route.path()), target.params(route.path()));
+    }
+
+    private static Reply send(ApiClient client, Route route, Map<String, String> pathParams, Map<String, String> bodyParams) {
         String key = route.method().text() + " " + route.path();
-        String path = fill(route.path(), target.params(route.path()), route);
+        String path = fill(route.path(), pathParams, route);
         String body = "";
         if (Set.of("POST", "PUT", "PATCH").contains(route.method().text())) {
             body = BODIES.get(key);
             assertNotNull(body, key + " has no sample body in WorkspaceIsolationTest.BODIES: add one that succeeds");
-            body = fill(body, target.params(route.path()), route);
+            body = fill(body, bodyParams, route);
         }
         HttpRequest.Builder req = client.request(path)
                 .method(route.method().text(), HttpRequest.BodyPublishers.ofString(body));
