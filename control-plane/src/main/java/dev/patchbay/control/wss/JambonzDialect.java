@@ -20,8 +20,8 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * Caller digits go as {@code {"event":"dtmf","dtmf":"5","duration":"800"}} (as with passDtmf; duration in
  * 8 kHz timestamp units). Bot commands are jambonz's own: {@code killAudio}, {@code mark} (answered with
  * {@code {"type":"mark","data":{"name","event":"playout"|"cleared"}}}), {@code clearMarks} and
- * {@code disconnect} (hangs up the call). {@code {"type":"transfer","data":{"to":…}}} is a Patchbay
- * extension; jambonz's non-streaming {@code playAudio} is not supported.
+ * {@code disconnect} (hangs up the call). {@code {"type":"transfer","data":{"to":…}}} and, for ASAPP-style
+ * transferred calls, {@code {"type":"return","data":{outputContext}}} are Patchbay extensions; jambonz's non-streaming {@code playAudio} is not supported.
  */
 final class JambonzDialect implements Dialect {
 
@@ -112,6 +112,11 @@ final class JambonzDialect implements Dialect {
             case "transfer" -> {
                 String to = BotJson.text(n.path("data").path("to"));
                 yield to == null ? BotJson.invalid("transfer without data.to", message) : new BotCommand.Transfer(to);
+            }
+            case "return" -> {
+                JsonNode context = n.path("data");
+                yield context.isObject() ? new BotCommand.Return(context.toString())
+                        : BotJson.invalid("return without a data object", message);
             }
             default -> BotJson.invalid("unknown or unsupported type '" + type + "'", message);
         };

@@ -113,6 +113,12 @@ final class PlivoDialect implements Dialect {
                 String to = BotJson.text(n.path("transfer").path("to"));
                 yield to == null ? BotJson.invalid("transfer without transfer.to", message) : new BotCommand.Transfer(to);
             }
+            // A Patchbay extension, shaped like the twilio dialect's: the bot hands an ASAPP-style transfer back.
+            case "return" -> {
+                JsonNode context = n.path("return");
+                yield context.isObject() ? new BotCommand.Return(context.toString())
+                        : BotJson.invalid("return without a return object", message);
+            }
             default -> BotJson.invalid("unknown event '" + event + "'", message);
         };
     }

@@ -49,6 +49,9 @@ class JambonzDialectTest {
         assertEquals(new BotCommand.Clear(), jambonz.text("{\"type\":\"killAudio\"}"));
         assertInstanceOf(BotCommand.Hangup.class, jambonz.text("{\"type\":\"disconnect\"}"));
         assertEquals(new BotCommand.Transfer("sip:a@b"), jambonz.text("{\"type\":\"transfer\",\"data\":{\"to\":\"sip:a@b\"}}"));
+        assertEquals(new BotCommand.Return("{\"transferType\":\"AGENT\",\"currentTaskName\":\"billing\"}"),
+                jambonz.text("{\"type\":\"return\",\"data\":{\"transferType\":\"AGENT\",\"currentTaskName\":\"billing\"}}"));
+        assertInstanceOf(BotCommand.Invalid.class, jambonz.text("{\"type\":\"return\",\"data\":\"AGENT\"}"));
         assertEquals(new BotCommand.Mark("m1"), jambonz.text("{\"type\":\"mark\",\"data\":{\"name\":\"m1\"}}"));
         assertTrue(jambonz.caller(Codecs.mark("m1", false), out));
         assertEquals("{\"type\":\"mark\",\"data\":{\"name\":\"m1\",\"event\":\"playout\"}}", text(out));

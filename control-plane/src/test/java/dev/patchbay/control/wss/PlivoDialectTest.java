@@ -58,6 +58,9 @@ class PlivoDialectTest {
         assertEquals(new BotCommand.Mark("cp1"), wide.text("{\"event\":\"checkpoint\",\"streamId\":\"s\",\"name\":\"cp1\"}"));
         assertEquals(new BotCommand.Clear(), wide.text("{\"event\":\"clearAudio\",\"streamId\":\"s\"}"));
         assertEquals(new BotCommand.Digits("123"), wide.text("{\"event\":\"sendDTMF\",\"dtmf\":\"123\"}"));
+        assertEquals(new BotCommand.Return("{\"transferType\":\"SYSTEM\"}"),
+                wide.text("{\"event\":\"return\",\"return\":{\"transferType\":\"SYSTEM\"}}"));
+        assertInstanceOf(BotCommand.Invalid.class, wide.text("{\"event\":\"return\"}"));
         assertInstanceOf(BotCommand.Invalid.class, wide.text("{\"event\":\"checkpoint\"}"));
         assertInstanceOf(BotCommand.Invalid.class, wide.text("{\"event\":\"media\"}"));
     }
