@@ -7,13 +7,20 @@ import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.control.agents.transcripts.TranscriptHub;
+import dev.patchbay.control.agents.transcripts.TranscriptListener;
+import dev.patchbay.control.agents.transcripts.TranscriptStore;
+import dev.patchbay.control.agents.transcripts.TranscriptsApi;
+import dev.patchbay.control.agents.transcripts.TranscriptsConfig;
 import dev.patchbay.control.agents.wallet.Ledger;
 import dev.patchbay.control.agents.wallet.RateTable;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.wallet.WalletApi;
 import dev.patchbay.control.api.ApiKeyAuth;
+import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
 
 /**
  * The agents' calling API of seed 003 under {@code /api/v1}, wired in one place: the auth filter
@@ -30,8 +37,20 @@ public final class AgentsApi {
     private final WalletApi walletApi;
     private final IpAllowList allowList;
     private final RateLimiter limiter;
+    private final TranscriptHub transcriptHub;
+    private final TranscriptsApi transcripts;
 
+    /** Everything from {@code patchbay.agents} of {@code root}; what the control-plane runs. */
+    public AgentsApi(Config root, DbClient db, ApiKeyAuth keys, Clock clock) {
+        this(AgentsConfig.from(root), root, db, keys, clock);
+    }
+
+    /** With the built-in defaults for the settings outside AgentsConfig (transcripts, AI). */
     public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
+        this(config, Config.empty(), db, keys, clock);
+    }
+
+    private AgentsApi(AgentsConfig config, Config root, DbClient db, ApiKeyAuth keys, Clock clock) {
         this.config = config;
         this.sessionStore = new SessionStore(db, clock);
         this.allowList = new IpAllowList(db);
@@ -40,12 +59,23 @@ public final class AgentsApi {
         this.wallet = new Wallet(new Ledger(db, clock), new RateTable(config), config);
         this.sessions = new SessionsApi(db, sessionStore, wallet, config);
         this.walletApi = new WalletApi(sessions, wallet);
+        TranscriptsConfig transcriptsConfig = TranscriptsConfig.from(root);
+        this.transcriptHub = new TranscriptHub(transcriptsConfig.subscriberQueue());
+        // transcription.updated webhooks hook in here.
+        this.transcripts = new TranscriptsApi(new TranscriptStore(db, clock), sessionStore, transcriptHub,
+                transcriptsConfig, config.publicUrl(), TranscriptListener.NONE);
     }
 
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(auth);
         sessions.routing(routing);
         walletApi.routing(routing);
+        transcripts.routing(routing);
+    }
+
+    /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */
+    public WsRouting.Builder wsRouting() {
+        return WsRouting.builder().endpoint(TranscriptsApi.STREAM_PATH, transcripts::stream);
     }
 
     public AgentsConfig config() {
@@ -70,5 +100,13 @@ public final class AgentsApi {
 
     public RateLimiter limiter() {
         return limiter;
+    }
+
+    public TranscriptsApi transcripts() {
+        return transcripts;
+    }
+
+    public TranscriptHub transcriptHub() {
+        return transcriptHub;
     }
 }

@@ -14,7 +14,6 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.AgentsApi;
-import dev.patchbay.control.agents.AgentsConfig;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.asapp.AsappConfig;
 import dev.patchbay.control.asapp.AsappReturns;
@@ -154,7 +153,7 @@ public final class ControlPlane implements AutoCloseable {
         returns.complete(new AsappReturns(transfers, store, actions));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
-        AgentsApi agents = new AgentsApi(AgentsConfig.from(root), db, auth, Clock.systemUTC());
+        AgentsApi agents = new AgentsApi(root, db, auth, Clock.systemUTC());
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
@@ -169,6 +168,7 @@ public final class ControlPlane implements AutoCloseable {
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
                 .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents))
+                .addRouting(agents.wsRouting())
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());

@@ -83,13 +83,14 @@ final class AgentsRig implements AutoCloseable {
             }
         };
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        api = new AgentsApi(AgentsConfig.from(config), client, auth, clock);
+        api = new AgentsApi(config, client, auth, clock);
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
                     Problems.install(r, "control-plane", Logger.getLogger("test"));
                     api.routing(r);
                 })
+                .addRouting(api.wsRouting())
                 .build().start();
     }
 
