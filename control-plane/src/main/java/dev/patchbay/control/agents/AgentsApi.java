@@ -2,6 +2,8 @@ package dev.patchbay.control.agents;
 
 import java.time.Clock;
 
+import dev.patchbay.control.agents.ai.AiApi;
+import dev.patchbay.control.agents.ai.LlmConfig;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
@@ -39,6 +41,7 @@ public final class AgentsApi {
     private final RateLimiter limiter;
     private final TranscriptHub transcriptHub;
     private final TranscriptsApi transcripts;
+    private final AiApi ai;
 
     /** Everything from {@code patchbay.agents} of {@code root}; what the control-plane runs. */
     public AgentsApi(Config root, DbClient db, ApiKeyAuth keys, Clock clock) {
@@ -62,8 +65,10 @@ public final class AgentsApi {
         TranscriptsConfig transcriptsConfig = TranscriptsConfig.from(root);
         this.transcriptHub = new TranscriptHub(transcriptsConfig.subscriberQueue());
         // transcription.updated webhooks hook in here.
-        this.transcripts = new TranscriptsApi(new TranscriptStore(db, clock), sessionStore, transcriptHub,
+        TranscriptStore transcriptStore = new TranscriptStore(db, clock);
+        this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub,
                 transcriptsConfig, config.publicUrl(), TranscriptListener.NONE);
+        this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -71,6 +76,7 @@ public final class AgentsApi {
         sessions.routing(routing);
         walletApi.routing(routing);
         transcripts.routing(routing);
+        ai.routing(routing);
     }
 
     /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */
