@@ -3,7 +3,10 @@ package dev.patchbay.control.agents;
 import java.time.Clock;
 
 import dev.patchbay.control.agents.ai.AiApi;
+import dev.patchbay.control.agents.ai.LivePlayer;
 import dev.patchbay.control.agents.ai.LlmConfig;
+import dev.patchbay.control.agents.ai.VoiceApi;
+import dev.patchbay.control.agents.ai.VoiceConfig;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
@@ -42,6 +45,7 @@ public final class AgentsApi {
     private final TranscriptHub transcriptHub;
     private final TranscriptsApi transcripts;
     private final AiApi ai;
+    private final VoiceApi voice;
 
     /** Everything from {@code patchbay.agents} of {@code root}; what the control-plane runs. */
     public AgentsApi(Config root, DbClient db, ApiKeyAuth keys, Clock clock) {
@@ -69,6 +73,8 @@ public final class AgentsApi {
         this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub,
                 transcriptsConfig, config.publicUrl(), TranscriptListener.NONE);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
+        // The media-plane's Play RPC hooks in here (voice-synthesis with call_id).
+        this.voice = new VoiceApi(VoiceConfig.from(root), db, clock, transcriptStore, config.publicUrl(), LivePlayer.NONE);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -77,6 +83,7 @@ public final class AgentsApi {
         walletApi.routing(routing);
         transcripts.routing(routing);
         ai.routing(routing);
+        voice.routing(routing);
     }
 
     /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */
