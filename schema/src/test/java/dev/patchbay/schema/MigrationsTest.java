@@ -80,10 +80,27 @@ class MigrationsTest {
             s.execute("INSERT INTO calls (id, workspace_id, direction, status, media_node, custom_parameters, ameyo_did, "
                     + "ameyo_did_raw, ameyo_crt, created_at) VALUES ('CA1', 'ws_b', 'inbound', 'ringing', 'n1', '"
                     + "x".repeat(60000) + "', '+919990152080', '00919990152080', 'd444-69139d35-vce-daf-3883', CURRENT_TIMESTAMP)");
+            // V9: a synthesized clip is binary of a few MB (BYTEA, VARBINARY on H2) and comes back byte for byte.
+            byte[] clip = new byte[3_000_000];
+            new java.util.Random(9).nextBytes(clip);
+            try (java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO agent_audio (id, workspace_id, wav, "
+                    + "duration_seconds, created_at, expires_at) VALUES ('audio_1', 'ws_b', ?, 68.0, CURRENT_TIMESTAMP, "
+                    + "CURRENT_TIMESTAMP)")) {
+                p.setBytes(1, clip);
+                p.executeUpdate();
+            }
+            try (ResultSet r = s.executeQuery("SELECT wav FROM agent_audio WHERE id = 'audio_1'")) {
+                assertTrue(r.next());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(clip, r.getBytes(1));
+            }
             s.execute("DELETE FROM workspaces WHERE id = 'ws_b'");
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ameyo_integrations")) {
                 assertTrue(r.next());
                 assertEquals(0, r.getInt(1), "integrations go with their workspace");
+            }
+            try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM agent_audio")) {
+                assertTrue(r.next());
+                assertEquals(0, r.getInt(1), "audio goes with its workspace");
             }
         }
     }
