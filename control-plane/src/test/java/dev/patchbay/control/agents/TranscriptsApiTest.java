@@ -161,6 +161,11 @@ class TranscriptsApiTest {
         Client ok = Client.connect(ws);
         assertEquals("ready", ok.next().get("type").asText());
         ok.close();
+        // Ending the session clears the transcription settings and retires its stream tokens.
+        assertEquals(200, rig.call("DELETE", "/api/v1/sessions/" + session.get("session_id").asText(), KEY_A, "agent-1", null)
+                .status());
+        assertEquals(0, rig.count("SELECT COUNT(*) FROM agent_transcriptions WHERE call_id = '" + callId + "'"));
+        assertEquals(401, handshakeStatus(ws));
     }
 
     /** An answered (245 s ago at the rig's clock) call of the session, linked as the agents' calls API would. */
