@@ -94,6 +94,19 @@ class MigrationsTest {
                     + "VALUES ('aud_1', 'ws_b', 'operator', 'bot', 'bot_b', 'create', '{}', CURRENT_TIMESTAMP)");
             assertThrows(SQLException.class, () -> s.execute("INSERT INTO audit_log (id, actor, resource_type, resource_id, "
                     + "action, diff, created_at) VALUES ('aud_2', 'operator', 'bot', 'x', 'explode', '{}', CURRENT_TIMESTAMP)"));
+            // V9: a synthesized clip is binary of a few MB (BYTEA, VARBINARY on H2) and comes back byte for byte.
+            byte[] clip = new byte[3_000_000];
+            new java.util.Random(9).nextBytes(clip);
+            try (java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO agent_audio (id, workspace_id, wav, "
+                    + "duration_seconds, created_at, expires_at) VALUES ('audio_1', 'ws_b', ?, 68.0, CURRENT_TIMESTAMP, "
+                    + "CURRENT_TIMESTAMP)")) {
+                p.setBytes(1, clip);
+                p.executeUpdate();
+            }
+            try (ResultSet r = s.executeQuery("SELECT wav FROM agent_audio WHERE id = 'audio_1'")) {
+                assertTrue(r.next());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(clip, r.getBytes(1));
+            }
             s.execute("DELETE FROM workspaces WHERE id = 'ws_b'");
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM audit_log WHERE workspace_id = 'ws_b'")) {
                 assertTrue(r.next());
@@ -102,6 +115,10 @@ class MigrationsTest {
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ameyo_integrations")) {
                 assertTrue(r.next());
                 assertEquals(0, r.getInt(1), "integrations go with their workspace");
+            }
+            try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM agent_audio")) {
+                assertTrue(r.next());
+                assertEquals(0, r.getInt(1), "audio goes with its workspace");
             }
         }
     }

@@ -6,6 +6,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
+import dev.patchbay.control.agents.ai.AiApi;
+import dev.patchbay.control.agents.ai.LivePlayer;
+import dev.patchbay.control.agents.ai.LlmConfig;
+import dev.patchbay.control.agents.ai.VoiceApi;
+import dev.patchbay.control.agents.ai.VoiceConfig;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
@@ -19,6 +24,11 @@ import dev.patchbay.control.agents.jobs.JobRunner;
 import dev.patchbay.control.agents.jobs.JobsApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.control.agents.transcripts.TranscriptHub;
+import dev.patchbay.control.agents.transcripts.TranscriptListener;
+import dev.patchbay.control.agents.transcripts.TranscriptStore;
+import dev.patchbay.control.agents.transcripts.TranscriptsApi;
+import dev.patchbay.control.agents.transcripts.TranscriptsConfig;
 import dev.patchbay.control.agents.wallet.Ledger;
 import dev.patchbay.control.agents.wallet.RateTable;
 import dev.patchbay.control.agents.wallet.Wallet;
@@ -36,9 +46,12 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
+import dev.patchbay.rest.ApiJson;
 import dev.patchbay.schema.SecretBox;
+import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
 
 /**
  * The agents' calling API of seed 003 under {@code /api/v1}, wired in one place: the auth filter
@@ -49,7 +62,7 @@ public final class AgentsApi {
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                        SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                       Function<CallRecord, Optional<RtpStats>> liveStats, String replica, Clock clock) { }
+                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, String replica, Clock clock) { }
 
     private final AgentsConfig config;
     private final AgentAuth auth;
@@ -65,9 +78,14 @@ public final class AgentsApi {
     private final Billing billing;
     private final JobsApi jobsApi;
     private final JobRunner runner;
+    private final TranscriptHub transcriptHub;
+    private final TranscriptsApi transcripts;
+    private final AiApi ai;
+    private final VoiceApi voice;
 
-    public AgentsApi(AgentsConfig config, Deps d) {
-        this.config = config;
+    /** Everything from {@code patchbay.agents} of {@code root}. */
+    public AgentsApi(Config root, Deps d) {
+        this.config = AgentsConfig.from(root);
         this.sessionStore = new SessionStore(d.db(), d.clock());
         this.allowList = new IpAllowList(d.db());
         this.limiter = new RateLimiter(d.db(), d.clock(), config.requestsPerHour());
@@ -87,6 +105,21 @@ public final class AgentsApi {
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
+        TranscriptsConfig transcriptsConfig = TranscriptsConfig.from(root);
+        this.transcriptHub = new TranscriptHub(transcriptsConfig.subscriberQueue());
+        TranscriptStore transcriptStore = new TranscriptStore(d.db(), d.clock());
+        // transcription.updated: to the session's subscribers and to the webhook_url given at /transcribe.
+        TranscriptListener updated = (callId, sessionId, segment) -> sessionStore.find(sessionId).ifPresent(s -> {
+            var t = transcriptStore.transcription(callId);
+            var data = ApiJson.object().put("call_id", callId).put("session_id", sessionId)
+                    .put("transcription_id", t.map(TranscriptStore.Transcription::id).orElse(null));
+            data.set("segment", segment.json());
+            events.emit(s, callId, "transcription.updated", data, t.map(TranscriptStore.Transcription::webhookUrl).orElse(null));
+        });
+        this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub, transcriptsConfig,
+                config.publicUrl(), updated);
+        this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
+        this.voice = new VoiceApi(VoiceConfig.from(root), d.db(), d.clock(), transcriptStore, config.publicUrl(), d.player());
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -96,16 +129,19 @@ public final class AgentsApi {
         webhooks.routing(routing);
         calls.routing(routing);
         jobsApi.routing(routing);
+        transcripts.routing(routing);
+        ai.routing(routing);
+        voice.routing(routing);
+    }
+
+    /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */
+    public WsRouting.Builder wsRouting() {
+        return WsRouting.builder().endpoint(TranscriptsApi.STREAM_PATH, transcripts::stream);
     }
 
     /** Starts placing batch, scheduled and queued calls as they come due. */
-    public void start(ScheduledExecutorService timers, ExecutorService workers) {
+    public void start(java.util.concurrent.ScheduledExecutorService timers, java.util.concurrent.ExecutorService workers) {
         runner.start(timers, workers, config.jobPollInterval());
-    }
-
-    /** Places due dial jobs now; for tests that steer the clock. */
-    public int runDueJobs() {
-        return runner.poll();
     }
 
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
@@ -132,23 +168,11 @@ public final class AgentsApi {
         return sessions;
     }
 
-    public SessionStore sessionStore() {
-        return sessionStore;
+    public TranscriptsApi transcripts() {
+        return transcripts;
     }
 
-    public Wallet wallet() {
-        return wallet;
-    }
-
-    public IpAllowList allowList() {
-        return allowList;
-    }
-
-    public RateLimiter limiter() {
-        return limiter;
-    }
-
-    public AgentWebhookStore webhookStore() {
-        return webhookStore;
+    public TranscriptHub transcriptHub() {
+        return transcriptHub;
     }
 }

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.AgentsApi;
-import dev.patchbay.control.agents.AgentsConfig;
+import dev.patchbay.control.agents.ai.LivePlayer;
 import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
 import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
@@ -172,9 +172,9 @@ public final class ControlPlane implements AutoCloseable {
         returns.complete(new AsappReturns(transfers, store, actions));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
-        agents.complete(new AgentsApi(AgentsConfig.from(root), new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), config.replica(),
-                Clock.systemUTC())));
+        agents.complete(new AgentsApi(root, new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), LivePlayer.NONE,
+                config.replica(), Clock.systemUTC())));
         agents.join().start(timers, workers);
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
@@ -190,6 +190,7 @@ public final class ControlPlane implements AutoCloseable {
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
                 .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents.join()))
+                .addRouting(agents.join().wsRouting())
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());

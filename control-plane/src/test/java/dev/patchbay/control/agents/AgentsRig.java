@@ -89,17 +89,18 @@ final class AgentsRig implements AutoCloseable {
         dev.patchbay.control.delivery.SsrfGuard guard = new dev.patchbay.control.delivery.SsrfGuard(
                 dev.patchbay.control.delivery.OutboundPolicy.from(config));
         // No media node: the calls part answers 503 here; calls are tested end to end in the e2e module.
-        api = new AgentsApi(AgentsConfig.from(config), new AgentsApi.Deps(client, auth, calls,
+        api = new AgentsApi(config, new AgentsApi.Deps(client, auth, calls,
                 new dev.patchbay.control.call.OutboundDialer(calls, new Tenants(client), nodes, secrets),
                 new dev.patchbay.control.call.CallActions(calls, nodes), guard,
                 new dev.patchbay.control.delivery.Outbox(client, clock), null, secrets, call -> java.util.Optional.empty(),
-                "test-replica", clock));
+                dev.patchbay.control.agents.ai.LivePlayer.NONE, "test-replica", clock));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
                     Problems.install(r, "control-plane", Logger.getLogger("test"));
                     api.routing(r);
                 })
+                .addRouting(api.wsRouting())
                 .build().start();
     }
 

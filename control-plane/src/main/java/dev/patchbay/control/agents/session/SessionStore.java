@@ -32,6 +32,7 @@ public final class SessionStore {
     // Deleting a session clears what it said and whom it called; the ledger stays, as money records must.
     private static final String[] CLEAR = {
         "DELETE FROM transcript_segments WHERE call_id IN (SELECT call_id FROM agent_calls WHERE session_id = ?)",
+        "DELETE FROM agent_transcriptions WHERE call_id IN (SELECT call_id FROM agent_calls WHERE session_id = ?)",
         "UPDATE calls SET from_number = NULL, to_number = NULL, to_raw = NULL WHERE id IN"
                 + " (SELECT call_id FROM agent_calls WHERE session_id = ?)",
         "DELETE FROM agent_calls WHERE session_id = ?",
