@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
+import dev.patchbay.control.agents.numbers.NumbersApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.agents.wallet.Ledger;
@@ -30,6 +31,7 @@ public final class AgentsApi {
     private final WalletApi walletApi;
     private final IpAllowList allowList;
     private final RateLimiter limiter;
+    private final NumbersApi numbers;
 
     public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
         this.config = config;
@@ -40,12 +42,14 @@ public final class AgentsApi {
         this.wallet = new Wallet(new Ledger(db, clock), new RateTable(config), config);
         this.sessions = new SessionsApi(db, sessionStore, wallet, config);
         this.walletApi = new WalletApi(sessions, wallet);
+        this.numbers = new NumbersApi(wallet.rates());
     }
 
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(auth);
         sessions.routing(routing);
         walletApi.routing(routing);
+        numbers.routing(routing);
     }
 
     public AgentsConfig config() {
