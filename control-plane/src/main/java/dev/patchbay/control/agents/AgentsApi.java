@@ -5,6 +5,8 @@ import java.time.Clock;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
+import dev.patchbay.control.agents.contacts.ContactStore;
+import dev.patchbay.control.agents.contacts.ContactsApi;
 import dev.patchbay.control.agents.numbers.NumbersApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
@@ -32,6 +34,7 @@ public final class AgentsApi {
     private final IpAllowList allowList;
     private final RateLimiter limiter;
     private final NumbersApi numbers;
+    private final ContactsApi contacts;
 
     public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
         this.config = config;
@@ -43,6 +46,7 @@ public final class AgentsApi {
         this.sessions = new SessionsApi(db, sessionStore, wallet, config);
         this.walletApi = new WalletApi(sessions, wallet);
         this.numbers = new NumbersApi(wallet.rates());
+        this.contacts = new ContactsApi(sessions, new ContactStore(db), clock);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -50,6 +54,7 @@ public final class AgentsApi {
         sessions.routing(routing);
         walletApi.routing(routing);
         numbers.routing(routing);
+        contacts.routing(routing);
     }
 
     public AgentsConfig config() {
