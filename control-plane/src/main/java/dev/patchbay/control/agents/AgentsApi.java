@@ -8,6 +8,7 @@ import dev.patchbay.control.agents.auth.RateLimiter;
 import dev.patchbay.control.agents.contacts.ContactStore;
 import dev.patchbay.control.agents.contacts.ContactsApi;
 import dev.patchbay.control.agents.numbers.NumbersApi;
+import dev.patchbay.control.agents.security.SecurityApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.agents.wallet.Ledger;
@@ -35,6 +36,7 @@ public final class AgentsApi {
     private final RateLimiter limiter;
     private final NumbersApi numbers;
     private final ContactsApi contacts;
+    private final SecurityApi security;
 
     public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
         this.config = config;
@@ -47,6 +49,7 @@ public final class AgentsApi {
         this.walletApi = new WalletApi(sessions, wallet);
         this.numbers = new NumbersApi(wallet.rates());
         this.contacts = new ContactsApi(sessions, new ContactStore(db), clock);
+        this.security = new SecurityApi(db, allowList, config.keyOverlap(), clock);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -55,6 +58,7 @@ public final class AgentsApi {
         walletApi.routing(routing);
         numbers.routing(routing);
         contacts.routing(routing);
+        security.routing(routing);
     }
 
     public AgentsConfig config() {

@@ -23,10 +23,12 @@ import io.helidon.config.Config;
  * @param usdTo              the value of one US dollar in each supported currency
  * @param rates              per-minute prices by destination prefix, in US dollars
  * @param publicUrl          how clients reach this control-plane, for URLs in responses
+ * @param keyOverlap         how long a rotated API key keeps working beside its successor
  */
 public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
                            double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
-                           Map<String, Double> usdTo, List<Rate> rates, String publicUrl) {
+                           Map<String, Double> usdTo, List<Rate> rates, String publicUrl,
+                           Duration keyOverlap) {
 
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
     public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
@@ -45,6 +47,7 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 c.get("calls-per-hour").asInt().orElse(20), c.get("max-call-duration").asInt().orElse(3600),
                 c.get("requests-per-hour").asInt().orElse(1000), c.get("minute-price").asDouble().orElse(0.125),
                 c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
-                Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""));
+                Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
+                ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)));
     }
 }
