@@ -2,6 +2,8 @@ package dev.patchbay.control.agents;
 
 import java.time.Clock;
 
+import dev.patchbay.control.agents.analytics.AnalyticsApi;
+import dev.patchbay.control.agents.analytics.AnalyticsStore;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
@@ -37,6 +39,7 @@ public final class AgentsApi {
     private final NumbersApi numbers;
     private final ContactsApi contacts;
     private final SecurityApi security;
+    private final AnalyticsApi analytics;
 
     public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
         this.config = config;
@@ -50,6 +53,7 @@ public final class AgentsApi {
         this.numbers = new NumbersApi(wallet.rates());
         this.contacts = new ContactsApi(sessions, new ContactStore(db), clock);
         this.security = new SecurityApi(db, allowList, config.keyOverlap(), clock);
+        this.analytics = new AnalyticsApi(sessions, new AnalyticsStore(db), clock);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -59,6 +63,7 @@ public final class AgentsApi {
         numbers.routing(routing);
         contacts.routing(routing);
         security.routing(routing);
+        analytics.routing(routing);
     }
 
     public AgentsConfig config() {

@@ -43,7 +43,7 @@ public final class NumbersApi {
                 .put("national_format", info.nationalFormat()).put("type", info.type()).put("carrier", info.carrier())
                 .put("is_callable", callable(info, price.isPresent()))
                 .put("is_emergency", info.emergency()).put("is_premium", info.premium());
-        price.ifPresentOrElse(p -> out.putObject("estimated_rate").put("per_minute", Money.value(p.microsPerMinute()))
+        price.ifPresentOrElse(p -> out.putObject("estimated_rate").put("per_minute", money(p.microsPerMinute()))
                 .put("currency", p.currency()), () -> out.putNull("estimated_rate"));
         out.put("timezone", info.timezone());
         return out;
@@ -83,11 +83,17 @@ public final class NumbersApi {
         ObjectNode out = ApiJson.object().put("country", Locale.of("", iso).getDisplayCountry(Locale.ENGLISH))
                 .put("country_code", iso).put("dial_prefix", rate.prefix());
         ObjectNode byType = out.putObject("rates");
-        byType.putObject("mobile").put("per_minute", Money.value(rates.convert(rate.mobileUsd(), currency)))
+        byType.putObject("mobile").put("per_minute", money(rates.convert(rate.mobileUsd(), currency)))
                 .put("currency", currency);
-        byType.putObject("landline").put("per_minute", Money.value(rates.convert(rate.landlineUsd(), currency)))
+        byType.putObject("landline").put("per_minute", money(rates.convert(rate.landlineUsd(), currency)))
                 .put("currency", currency);
         ApiJson.send(res, Status.OK_200, out);
+    }
+
+    /** A price as plain decimals: 10, not 1E+1. */
+    private static java.math.BigDecimal money(long micros) {
+        java.math.BigDecimal v = Money.value(micros);
+        return v.scale() < 0 ? v.setScale(0) : v;
     }
 
     private String currency(Optional<String> given) {
