@@ -24,6 +24,12 @@ final class CallbackReceiver implements AutoCloseable {
             byte[] secret = Files.readString(keyFile).strip().getBytes(StandardCharsets.UTF_8);
             return WebhookSigner.verify(secret, timestamp, signature, body, Instant.now(), WebhookSigner.DEFAULT_TOLERANCE);
         }
+
+        /** True if the signature verifies with {@code secret} itself. */
+        boolean verifiedWith(String secret) {
+            return WebhookSigner.verify(secret.getBytes(StandardCharsets.UTF_8), timestamp, signature, body, Instant.now(),
+                    WebhookSigner.DEFAULT_TOLERANCE);
+        }
     }
 
     private final HttpServer server;

@@ -40,6 +40,11 @@ public final class JsonBody {
         }
     }
 
+    /** A stored JSON object read like a request body, e.g. a request replayed later. */
+    public static JsonBody of(ObjectNode node, List<String> fields) {
+        return new JsonBody(node, fields);
+    }
+
     /** The object itself, for values kept as given (free-form JSON). */
     public ObjectNode node() {
         return node;

@@ -19,7 +19,10 @@ public final class Problems {
 
     /** Error handlers for a routing; {@code service} names the process in 500 answers and logs. */
     public static void install(HttpRouting.Builder routing, String service, Logger log) {
-        routing.error(ProblemException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(), e))
+        routing.error(ProblemException.class, (req, res, e) -> {
+                    req.context().get(StickyHeaders.class).ifPresent(h -> h.headers().forEach(res::header));
+                    ApiJson.sendProblem(res, req.path().absolute().path(), e);
+                })
                 .error(HttpException.class, (req, res, e) -> ApiJson.sendProblem(res, req.path().absolute().path(),
                         ProblemException.of(e.status().code(), e.getMessage())))
                 .error(RuntimeException.class, (req, res, e) -> {

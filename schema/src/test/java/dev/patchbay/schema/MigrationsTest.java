@@ -80,7 +80,25 @@ class MigrationsTest {
             s.execute("INSERT INTO calls (id, workspace_id, direction, status, media_node, custom_parameters, ameyo_did, "
                     + "ameyo_did_raw, ameyo_crt, created_at) VALUES ('CA1', 'ws_b', 'inbound', 'ringing', 'n1', '"
                     + "x".repeat(60000) + "', '+919990152080', '00919990152080', 'd444-69139d35-vce-daf-3883', CURRENT_TIMESTAMP)");
+            // V7: admin keys share api_keys by scope; the audit log outlives the workspace it records.
+            s.execute("INSERT INTO api_keys (id, workspace_id, name, secret_sha256, created_at) "
+                    + "VALUES ('key_1', 'ws_b', 'p', 'h', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO api_keys (id, workspace_id, scope, name, secret_sha256, created_at) "
+                    + "VALUES ('akey_1', 'ws_b', 'admin', 'a', 'h', CURRENT_TIMESTAMP)");
+            try (ResultSet r = s.executeQuery("SELECT scope FROM api_keys WHERE id = 'key_1'")) {
+                assertTrue(r.next());
+                assertEquals("provider", r.getString(1), "existing and new provider keys default to 'provider'");
+            }
+            assertThrows(SQLException.class, () -> s.execute("UPDATE api_keys SET scope = 'root' WHERE id = 'key_1'"));
+            s.execute("INSERT INTO audit_log (id, workspace_id, actor, resource_type, resource_id, action, diff, created_at) "
+                    + "VALUES ('aud_1', 'ws_b', 'operator', 'bot', 'bot_b', 'create', '{}', CURRENT_TIMESTAMP)");
+            assertThrows(SQLException.class, () -> s.execute("INSERT INTO audit_log (id, actor, resource_type, resource_id, "
+                    + "action, diff, created_at) VALUES ('aud_2', 'operator', 'bot', 'x', 'explode', '{}', CURRENT_TIMESTAMP)"));
             s.execute("DELETE FROM workspaces WHERE id = 'ws_b'");
+            try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM audit_log WHERE workspace_id = 'ws_b'")) {
+                assertTrue(r.next());
+                assertEquals(1, r.getInt(1), "the audit log outlives the workspace");
+            }
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ameyo_integrations")) {
                 assertTrue(r.next());
                 assertEquals(0, r.getInt(1), "integrations go with their workspace");

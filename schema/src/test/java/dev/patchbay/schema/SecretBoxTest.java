@@ -27,16 +27,17 @@ class SecretBoxTest {
         SecretBox box = new SecretBox(new byte[32]);
         String a = box.seal("s3cret");
         String b = box.seal("s3cret");
-        assertTrue(a.startsWith("v1:"));
+        assertTrue(a.startsWith("v2:" + box.currentKeyId() + ":"), a);
         assertNotEquals(a, b, "a nonce is never reused");
         assertEquals("s3cret", box.open(a));
         byte[] other = new byte[32];
         other[0] = 1;
         IllegalArgumentException wrongKey = assertThrows(IllegalArgumentException.class, () -> new SecretBox(other).open(a));
         assertTrue(wrongKey.getMessage().contains("patchbay.secrets.key"));
-        byte[] raw = Base64.getDecoder().decode(a.substring(3));
+        String prefix = a.substring(0, a.lastIndexOf(':') + 1);
+        byte[] raw = Base64.getDecoder().decode(a.substring(prefix.length()));
         raw[raw.length - 1] ^= 1;
-        assertThrows(IllegalArgumentException.class, () -> box.open("v1:" + Base64.getEncoder().encodeToString(raw)));
+        assertThrows(IllegalArgumentException.class, () -> box.open(prefix + Base64.getEncoder().encodeToString(raw)));
         assertThrows(IllegalArgumentException.class, () -> box.open("plain"));
     }
 
@@ -52,5 +53,60 @@ class SecretBoxTest {
         assertTrue(missing.getMessage().contains("PATCHBAY_SECRETS_KEY"), missing.getMessage());
         String key = Base64.getEncoder().encodeToString(new byte[32]);
         assertEquals("y", SecretBox.from(config(Map.of("patchbay.secrets.key", key))).open(new SecretBox(new byte[32]).seal("y")));
+    }
+
+    @Test
+    void previousKeysStillOpenWhatTheySealedButNeverSeal() {
+        byte[] oldKey = new byte[32];
+        byte[] newKey = new byte[32];
+        newKey[0] = 7;
+        SecretBox old = new SecretBox(oldKey);
+        String sealedOld = old.seal("trunk-pw");
+        String legacyV1 = legacyV1(oldKey, "ameyo-token");
+
+        SecretBox rotated = new SecretBox(newKey, java.util.List.of(oldKey));
+        assertEquals("trunk-pw", rotated.open(sealedOld), "a v2 text names its key, found among the previous ones");
+        assertEquals("ameyo-token", rotated.open(legacyV1), "a v1 text (no key id) is tried against every key");
+        assertTrue(!rotated.isCurrent(sealedOld) && !rotated.isCurrent(legacyV1));
+        String resealed = rotated.seal(rotated.open(sealedOld));
+        assertTrue(rotated.isCurrent(resealed));
+        assertEquals("trunk-pw", new SecretBox(newKey).open(resealed), "after re-encryption the old key is not needed");
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> new SecretBox(newKey).open(sealedOld));
+        assertTrue(unknown.getMessage().contains(old.currentKeyId()) && unknown.getMessage().contains("patchbay.secrets.previous"),
+                unknown.getMessage());
+        // The key id is bound to the ciphertext: relabelling a text with another key id does not open it.
+        String relabelled = sealedOld.replace(old.currentKeyId(), rotated.currentKeyId());
+        assertThrows(IllegalArgumentException.class, () -> rotated.open(relabelled));
+    }
+
+    @Test
+    void previousKeysComeFromConfig() {
+        byte[] oldKey = new byte[32];
+        oldKey[1] = 3;
+        String sealed = new SecretBox(oldKey).seal("z");
+        SecretBox box = SecretBox.from(config(Map.of(
+                "patchbay.secrets.key", Base64.getEncoder().encodeToString(new byte[32]),
+                "patchbay.secrets.previous", " " + Base64.getEncoder().encodeToString(oldKey) + " ,")));
+        assertEquals("z", box.open(sealed));
+        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> SecretBox.from(config(Map.of(
+                "patchbay.secrets.key", Base64.getEncoder().encodeToString(new byte[32]), "patchbay.secrets.previous", "%%"))));
+        assertTrue(bad.getMessage().contains("PATCHBAY_SECRETS_PREVIOUS"), bad.getMessage());
+    }
+
+    /** The first format, as stored before key ids: v1: + base64(nonce, ciphertext, tag), no associated data. */
+    private static String legacyV1(byte[] key, String plain) {
+        try {
+            byte[] nonce = new byte[12];
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            byte[] sealed = c.doFinal(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] out = new byte[12 + sealed.length];
+            System.arraycopy(sealed, 0, out, 12, sealed.length);
+            return "v1:" + Base64.getEncoder().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -8,12 +8,20 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
+import dev.patchbay.admin.audit.Audit;
+import dev.patchbay.admin.audit.AuditLog;
+import dev.patchbay.admin.audit.AuditRoutes;
+import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
+import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.secrets.SecretRotation;
 import dev.patchbay.admin.store.DbTenantRepository;
 import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.tenant.AccessRoutes;
@@ -40,7 +48,6 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.HttpService;
 
 /**
  * The admin-api process, wired in one place: operator key, schema migration, demo seed and the
@@ -51,13 +58,18 @@ public final class AdminApi implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
     private static final long MAX_BODY = 64 * 1024;
 
+    /** Where the OpenAPI document is also served, beside {@link OpenApiDocument#PATH}. */
+    public static final String OPENAPI = "/openapi";
+
     private final WebServer server;
     private final DbClient db;
+    private final List<Route> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminApi(WebServer server, DbClient db) {
+    private AdminApi(WebServer server, DbClient db, List<Route> routes) {
         this.server = server;
         this.db = db;
+        this.routes = routes;
     }
 
     /**
@@ -84,14 +96,17 @@ public final class AdminApi implements AutoCloseable {
             if (config.local() && config.demoSeed()) {
                 seed(repo, clock, ids, secrets, config);
             }
-            TenantService tenants = new TenantService(repo, clock, ids);
-            HttpService[] workspaces = {
-                new TenantRoutes(tenants),
-                new AccessRoutes(tenants, new AccessService(tenants, repo, clock, ids, secrets)),
-                new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box)),
-                new IntegrationRoutes(tenants, db, box, clock),
-            };
-            OpenApiDocument openApi = OpenApiDocument.of(AdminApi.class);
+            Audit audit = new Audit(clock, ids);
+            TenantService tenants = new TenantService(repo, clock, ids, audit);
+            AccessService access = new AccessService(tenants, repo, clock, ids, secrets, audit,
+                    config.keyOverlap());
+            List<Route> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
+                    new TenantRoutes(tenants).routes(),
+                    new AccessRoutes(tenants, access).routes(),
+                    new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box, audit)).routes(),
+                    new IntegrationRoutes(tenants, db, box, clock, audit).routes(),
+                    new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
+                    new SecretRotation(db, box, audit).routes());
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -99,7 +114,7 @@ public final class AdminApi implements AutoCloseable {
                     .directHandlers(Problems.beforeRouting(MAX_BODY, "admin-api"))
                     // Our own hook (AdminApiMain) stops the server before the database it uses.
                     .shutdownHook(false)
-                    .routing(r -> routing(r, key, repo, openApi, workspaces))
+                    .routing(r -> routing(r, new BearerAuth(key, access::authenticate), routes))
                     .build()
                     .start();
             if (!server.isRunning()) {
@@ -107,32 +122,49 @@ public final class AdminApi implements AutoCloseable {
                 throw portInUse(config);
             }
             LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
-            return new AdminApi(server, db);
+            return new AdminApi(server, db, routes);
         } catch (StartupException | RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
+    /** The route table: the open routes, then every module's, in registration order. */
+    @SafeVarargs
+    static List<Route> routes(TenantRepository repo, OpenApiDocument openApi, List<Route>... modules) {
+        List<Route> all = new ArrayList<>();
+        all.add(Route.get("/health", Access.OPEN, (req, res) -> {
+            boolean up = repo.ping();
+            ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
+                    ApiJson.object().put("status", up ? "UP" : "DOWN"));
+        }));
+        all.add(Route.get(OpenApiDocument.PATH, Access.OPEN, openApi));
+        all.add(Route.get(OPENAPI, Access.OPEN, openApi));
+        for (List<Route> module : modules) {
+            all.addAll(module);
+        }
+        return List.copyOf(all);
+    }
+
     /**
-     * All HTTP routes: {@code /health} and {@code /openapi.yaml} open, everything under {@code /v1}
-     * behind the operator key; {@code workspaces} serve {@value TenantRoutes#PATH}.
+     * All HTTP routes, registered from the route table: each behind its {@link Access} check, and
+     * everything under {@code /v1} behind {@code auth}.
      */
-    public static void routing(HttpRouting.Builder routing, OperatorKey key, TenantRepository repo,
-                               OpenApiDocument openApi, HttpService... workspaces) {
+    public static void routing(HttpRouting.Builder routing, BearerAuth auth, List<Route> routes) {
         Problems.install(routing, "admin-api", LOG);
-        routing.addFilter(new BearerAuth(key))
-                .get("/health", (req, res) -> {
-                    boolean up = repo.ping();
-                    ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
-                            ApiJson.object().put("status", up ? "UP" : "DOWN"));
-                })
-                .get(OpenApiDocument.PATH, openApi)
-                .register(TenantRoutes.PATH, workspaces)
-                .any((req, res) -> {
-                    throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
-                            + req.path().absolute().path());
-                });
+        routing.addFilter(auth);
+        for (Route route : routes) {
+            routing.route(route.method(), route.path(), route.guarded());
+        }
+        routing.any((req, res) -> {
+            throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
+                    + req.path().absolute().path());
+        });
+    }
+
+    /** The route table this instance serves: what the isolation and OpenAPI tests iterate over. */
+    public List<Route> routes() {
+        return routes;
     }
 
 

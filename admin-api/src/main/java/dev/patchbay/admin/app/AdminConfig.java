@@ -1,6 +1,7 @@
 package dev.patchbay.admin.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 import io.helidon.config.Config;
@@ -14,8 +15,10 @@ import io.helidon.config.Config;
  * @param local    local single-machine mode ({@code patchbay.local})
  * @param var      local state directory ({@code patchbay.var})
  * @param demoSeed seed the demo workspace in local mode ({@code patchbay.demo.seed})
+ * @param keyOverlap how long a rotated key keeps working by default ({@code patchbay.admin.keys.overlap})
  */
-public record AdminConfig(String host, int port, String key, boolean local, Path var, boolean demoSeed) {
+public record AdminConfig(String host, int port, String key, boolean local, Path var, boolean demoSeed,
+                          Duration keyOverlap) {
 
     public static AdminConfig from(Config root) throws StartupException {
         Config p = root.get("patchbay");
@@ -31,11 +34,25 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
                     p.get("admin.key").asString().orElse("").strip(),
                     p.get("local").asBoolean().orElse(true),
                     Path.of(p.get("var").asString().orElse("var")),
-                    p.get("demo.seed").asBoolean().orElse(true));
+                    p.get("demo.seed").asBoolean().orElse(true),
+                    overlap(p.get("admin.keys.overlap").asString().orElse("PT24H")));
         } catch (io.helidon.common.config.ConfigException e) {
             throw new StartupException("admin-api configuration is not valid: " + e.getMessage()
                     + "; check the patchbay.* keys (env PATCHBAY_*)", e);
         }
+    }
+
+    private static Duration overlap(String text) throws StartupException {
+        try {
+            Duration d = Duration.parse(text.strip());
+            if (!d.isNegative() && d.compareTo(Duration.ofDays(30)) <= 0) {
+                return d;
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // Reported below with the remedy.
+        }
+        throw new StartupException("patchbay.admin.keys.overlap is '" + text + "': set it (env PATCHBAY_ADMIN_KEYS_OVERLAP)"
+                + " to an ISO-8601 duration from PT0S to P30D, e.g. PT24H");
     }
 
     /** The environment variable that sets a key, by Helidon's FOO_BAR -> foo.bar rule. */
@@ -47,6 +64,6 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
     @Override
     public String toString() {
         return "AdminConfig[host=" + host + ", port=" + port + ", key=" + (key.isEmpty() ? "<empty>" : "<set>")
-                + ", local=" + local + ", var=" + var + ", demoSeed=" + demoSeed + "]";
+                + ", local=" + local + ", var=" + var + ", demoSeed=" + demoSeed + ", keyOverlap=" + keyOverlap + "]";
     }
 }

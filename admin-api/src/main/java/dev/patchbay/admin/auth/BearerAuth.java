@@ -1,6 +1,7 @@
 package dev.patchbay.admin.auth;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
@@ -11,8 +12,9 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * Requires the operator key on every {@code /v1} request. It runs as a filter, before routing, so
- * an unknown {@code /v1} path answers 401 rather than revealing which paths exist.
+ * Requires the operator key or a workspace admin key on every {@code /v1} request and records
+ * who sent it as the request's {@link Principal}. It runs as a filter, before routing, so an
+ * unknown {@code /v1} path answers 401 rather than revealing which paths exist.
  */
 public final class BearerAuth implements Filter {
 
@@ -20,34 +22,40 @@ public final class BearerAuth implements Filter {
     private static final String PREFIX = "Bearer ";
 
     private final OperatorKey key;
+    private final Function<String, Optional<Principal>> adminKeys;
 
-    public BearerAuth(OperatorKey key) {
+    /** @param adminKeys the workspace key a presented token is, if it is a live admin key */
+    public BearerAuth(OperatorKey key, Function<String, Optional<Principal>> adminKeys) {
         this.key = key;
+        this.adminKeys = adminKeys;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
         if (path.equals("/v1") || path.startsWith("/v1/")) {
-            check(req.headers().first(HeaderNames.AUTHORIZATION));
+            req.context().register(Principal.class, check(req.headers().first(HeaderNames.AUTHORIZATION)));
         }
         chain.proceed();
     }
 
-    private void check(Optional<String> header) {
+    private Principal check(Optional<String> header) {
         if (header.isEmpty()) {
-            throw unauthorized("the request has no Authorization header; send Authorization: Bearer <operator key>",
+            throw unauthorized("the request has no Authorization header; send Authorization: Bearer <key>",
                     CHALLENGE);
         }
         String value = header.get();
         if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw unauthorized("the Authorization header is not a Bearer credential; send Authorization: Bearer <operator key>",
+            throw unauthorized("the Authorization header is not a Bearer credential; send Authorization: Bearer <key>",
                     CHALLENGE);
         }
-        if (!key.matches(value.substring(PREFIX.length()).strip())) {
-            throw unauthorized("the operator key is not valid; it is patchbay.admin.key (env PATCHBAY_ADMIN_KEY),"
-                    + " or in local mode the content of <patchbay.var>/admin-key", CHALLENGE + ", error=\"invalid_token\"");
+        String token = value.substring(PREFIX.length()).strip();
+        if (key.matches(token)) {
+            return Principal.OPERATOR;
         }
+        return adminKeys.apply(token).orElseThrow(() -> unauthorized("the key is not valid: send the operator key"
+                + " (patchbay.admin.key, env PATCHBAY_ADMIN_KEY, or in local mode the content of <patchbay.var>/admin-key)"
+                + " or a live workspace admin key", CHALLENGE + ", error=\"invalid_token\""));
     }
 
     private static ProblemException unauthorized(String detail, String challenge) {

@@ -3,18 +3,28 @@ package dev.patchbay.admin.integration;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.audit.Audit;
+import dev.patchbay.admin.audit.AuditLog;
+import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.http.ETags;
+import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
+import dev.patchbay.schema.Db;
 import dev.patchbay.schema.SecretBox;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -22,73 +32,114 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code /v1/workspaces/{ws}/integrations/ameyo} and {@code …/ringcx}: a workspace's contact-centre
  * settings, one document each, replaced whole by PUT. Ameyo's Authorization value is sealed with the
  * shared {@link SecretBox} and never returned; {@code has_authorization} says whether one is stored.
+ * A PUT that replaces settings needs the If-Match of what it replaces; a PUT that creates needs none.
  */
-public final class IntegrationRoutes implements HttpService {
+public final class IntegrationRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TenantService tenants;
-    private final IntegrationStore store;
+    private final DbClient db;
     private final SecretBox box;
     private final Clock clock;
+    private final Audit audit;
 
-    public IntegrationRoutes(TenantService tenants, DbClient db, SecretBox box, Clock clock) {
+    public IntegrationRoutes(TenantService tenants, DbClient db, SecretBox box, Clock clock, Audit audit) {
         this.tenants = tenants;
-        this.store = new IntegrationStore(db);
+        this.db = db;
         this.box = box;
         this.clock = clock;
+        this.audit = audit;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.put("/{ws}/integrations/ameyo", this::putAmeyo)
-                .get("/{ws}/integrations/ameyo", (req, res) -> {
+    public List<Route> routes() {
+        String path = TenantRoutes.WS + "/integrations/";
+        return List.of(
+                Route.put(path + "ameyo", Access.WORKSPACE, this::putAmeyo),
+                Route.get(path + "ameyo", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
-                    ApiJson.send(res, Status.OK_200, ameyo(ws, store.ameyo(ws).orElseThrow(() -> notConfigured(ws, "ameyo"))));
-                })
-                .delete("/{ws}/integrations/ameyo", (req, res) -> {
+                    ETags.send(res, ameyo(ws, IntegrationStore.ameyo(db.execute(), ws, false)
+                            .orElseThrow(() -> notConfigured(ws, "ameyo"))));
+                }),
+                Route.delete(path + "ameyo", Access.WORKSPACE, (req, res) -> delete(req, res, "ameyo",
+                        (tx, ws) -> IntegrationStore.ameyo(tx, ws, true).map(a -> ameyo(ws, a)),
+                        IntegrationStore::deleteAmeyo)),
+                Route.put(path + "ringcx", Access.WORKSPACE, this::putRingCx),
+                Route.get(path + "ringcx", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
-                    if (!store.deleteAmeyo(ws)) {
-                        throw notConfigured(ws, "ameyo");
-                    }
-                    res.status(Status.NO_CONTENT_204).send();
-                })
-                .put("/{ws}/integrations/ringcx", this::putRingCx)
-                .get("/{ws}/integrations/ringcx", (req, res) -> {
-                    String ws = workspace(req);
-                    ApiJson.send(res, Status.OK_200, ringCx(ws, store.ringCx(ws).orElseThrow(() -> notConfigured(ws, "ringcx"))));
-                })
-                .delete("/{ws}/integrations/ringcx", (req, res) -> {
-                    String ws = workspace(req);
-                    if (!store.deleteRingCx(ws)) {
-                        throw notConfigured(ws, "ringcx");
-                    }
-                    res.status(Status.NO_CONTENT_204).send();
-                });
+                    ETags.send(res, ringCx(ws, IntegrationStore.ringCx(db.execute(), ws, false)
+                            .orElseThrow(() -> notConfigured(ws, "ringcx"))));
+                }),
+                Route.delete(path + "ringcx", Access.WORKSPACE, (req, res) -> delete(req, res, "ringcx",
+                        (tx, ws) -> IntegrationStore.ringCx(tx, ws, true).map(r -> ringCx(ws, r)),
+                        IntegrationStore::deleteRingCx)));
     }
 
     private void putAmeyo(ServerRequest req, ServerResponse res) {
         String ws = workspace(req);
         AmeyoSettings s = AmeyoSettings.parse(ApiJson.read(req, AmeyoSettings.FIELDS));
-        String sealed = s.authorization() != null ? box.seal(s.authorization())
-                : store.ameyo(ws).map(IntegrationStore.Ameyo::authorizationEnc).orElse(null);
-        IntegrationStore.Ameyo row = new IntegrationStore.Ameyo(String.join(",", s.allowedSources()), s.notificationUrl(),
-                sealed, s.host(), s.notificationId(), s.propertiesJson(), s.byeTimeoutSeconds() * 1000, now());
-        store.putAmeyo(ws, row);
-        ApiJson.send(res, Status.OK_200, ameyo(ws, row));
+        // Sealed before the transaction: encryption needs no lock.
+        String sealed = s.authorization() == null ? null : box.seal(s.authorization());
+        Optional<String> ifMatch = ETags.ifMatch(req);
+        ObjectNode body = Db.inTransaction(db, tx -> {
+            Optional<IntegrationStore.Ameyo> old = IntegrationStore.ameyo(tx, ws, true);
+            ObjectNode before = old.map(a -> ameyo(ws, a)).orElse(null);
+            requireCurrent(ifMatch, before);
+            String auth = sealed != null ? sealed : old.map(IntegrationStore.Ameyo::authorizationEnc).orElse(null);
+            IntegrationStore.Ameyo row = new IntegrationStore.Ameyo(String.join(",", s.allowedSources()),
+                    s.notificationUrl(), auth, s.host(), s.notificationId(), s.propertiesJson(),
+                    s.byeTimeoutSeconds() * 1000, now());
+            IntegrationStore.writeAmeyo(tx, ws, row, old.isPresent());
+            return recorded(tx, req, ws, "ameyo", before, ameyo(ws, row));
+        });
+        ETags.send(res, body);
     }
 
     private void putRingCx(ServerRequest req, ServerResponse res) {
         String ws = workspace(req);
         RingCxSettings s = RingCxSettings.parse(ApiJson.read(req, RingCxSettings.FIELDS));
-        IntegrationStore.RingCx row = new IntegrationStore.RingCx(s.infoMaxBytes(), s.byeTimeoutSeconds() * 1000, now());
-        store.putRingCx(ws, row);
-        ApiJson.send(res, Status.OK_200, ringCx(ws, row));
+        Optional<String> ifMatch = ETags.ifMatch(req);
+        ObjectNode body = Db.inTransaction(db, tx -> {
+            Optional<IntegrationStore.RingCx> old = IntegrationStore.ringCx(tx, ws, true);
+            ObjectNode before = old.map(r -> ringCx(ws, r)).orElse(null);
+            requireCurrent(ifMatch, before);
+            IntegrationStore.RingCx row = new IntegrationStore.RingCx(s.infoMaxBytes(), s.byeTimeoutSeconds() * 1000, now());
+            IntegrationStore.writeRingCx(tx, ws, row, old.isPresent());
+            return recorded(tx, req, ws, "ringcx", before, ringCx(ws, row));
+        });
+        ETags.send(res, body);
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, String kind, BiFunction<DbExecute, String, Optional<ObjectNode>> read,
+                        BiFunction<DbExecute, String, Boolean> delete) {
+        String ws = workspace(req);
+        Db.inTransaction(db, tx -> {
+            ObjectNode before = read.apply(tx, ws).orElseThrow(() -> notConfigured(ws, kind));
+            delete.apply(tx, ws);
+            AuditLog.record(tx, audit.entry(Principal.of(req), ws, kind + "_integration", ws, Audit.DELETE, before, null));
+            return null;
+        });
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Replacing needs the current ETag; creating needs none, and an If-Match on nothing is stale (RFC 9110 13.1.1). */
+    private static void requireCurrent(Optional<String> ifMatch, ObjectNode current) {
+        if (current != null) {
+            ETags.require(ifMatch, current);
+        } else if (ifMatch.isPresent()) {
+            throw ETags.stale();
+        }
+    }
+
+    private ObjectNode recorded(DbExecute tx, ServerRequest req, String ws, String kind, ObjectNode before, ObjectNode after) {
+        AuditLog.record(tx, audit.entry(Principal.of(req), ws, kind + "_integration", ws,
+                before == null ? Audit.CREATE : Audit.UPDATE, before, after));
+        return after;
     }
 
     /** The workspace from the path; 404 before the body is even read when it does not exist. */
     private String workspace(ServerRequest req) {
-        return tenants.workspace(req.path().pathParameters().get("ws")).id();
+        return tenants.workspace(req.path().pathParameters().get(Access.WS)).id();
     }
 
     private java.time.Instant now() {

@@ -5,9 +5,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.patchbay.schema.Db;
-import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
 
-/** The V5 integration rows, through the named statements in application.yaml. One row per workspace and kind. */
+/**
+ * The V5 integration rows, through the named statements in application.yaml. One row per
+ * workspace and kind. Every method runs on the executor it is given, so a write, the read that
+ * guards it and its audit entry share one transaction.
+ */
 final class IntegrationStore {
 
     /** An Ameyo row as stored; {@code authorizationEnc} is SecretBox ciphertext or null. */
@@ -16,56 +21,55 @@ final class IntegrationStore {
 
     record RingCx(int infoMaxBytes, int byeTimeoutMs, Instant updatedAt) { }
 
-    private final DbClient db;
-
-    IntegrationStore(DbClient db) {
-        this.db = db;
+    private IntegrationStore() {
     }
 
-    Optional<Ameyo> ameyo(String workspaceId) {
-        return db.execute().namedGet("select-ameyo-integration", workspaceId).map(row -> {
-            Map<String, Object> c = Db.columns(row);
-            return new Ameyo((String) c.get("allowed_sources"), (String) c.get("notification_url"),
-                    (String) c.get("authorization_enc"), (String) c.get("host_header"), (String) c.get("notification_id"),
-                    (String) c.get("properties"), ((Number) c.get("bye_timeout_ms")).intValue(), Db.instant(c.get("updated_at")));
-        });
+    /** @param lock read {@code FOR UPDATE}, for a check-then-write in the same transaction */
+    static Optional<Ameyo> ameyo(DbExecute exec, String workspaceId, boolean lock) {
+        return exec.namedGet(lock ? "select-ameyo-integration-for-update" : "select-ameyo-integration", workspaceId)
+                .map(IntegrationStore::ameyoRow);
     }
 
-    /** Inserts or replaces; a concurrent PUT for the same workspace makes the later one win, as a PUT should. */
-    void putAmeyo(String workspaceId, Ameyo a) {
-        Db.inTransaction(db, tx -> {
-            Object[] values = {a.allowedSources(), a.notificationUrl(), a.authorizationEnc(), a.host(), a.notificationId(),
-                a.propertiesJson(), a.byeTimeoutMs(), Db.utc(a.updatedAt()), workspaceId};
-            if (tx.namedUpdate("update-ameyo-integration", values) == 0) {
-                tx.namedInsert("insert-ameyo-integration", values);
-            }
-            return null;
-        });
+    static void writeAmeyo(DbExecute tx, String workspaceId, Ameyo a, boolean exists) {
+        Object[] values = {a.allowedSources(), a.notificationUrl(), a.authorizationEnc(), a.host(), a.notificationId(),
+            a.propertiesJson(), a.byeTimeoutMs(), Db.utc(a.updatedAt()), workspaceId};
+        if (exists) {
+            tx.namedUpdate("update-ameyo-integration", values);
+        } else {
+            tx.namedInsert("insert-ameyo-integration", values);
+        }
     }
 
-    boolean deleteAmeyo(String workspaceId) {
-        return db.execute().namedDelete("delete-ameyo-integration", workspaceId) > 0;
+    static boolean deleteAmeyo(DbExecute exec, String workspaceId) {
+        return exec.namedDelete("delete-ameyo-integration", workspaceId) > 0;
     }
 
-    Optional<RingCx> ringCx(String workspaceId) {
-        return db.execute().namedGet("select-ringcx-integration", workspaceId).map(row -> {
-            Map<String, Object> c = Db.columns(row);
-            return new RingCx(((Number) c.get("info_max_bytes")).intValue(), ((Number) c.get("bye_timeout_ms")).intValue(),
-                    Db.instant(c.get("updated_at")));
-        });
+    static Optional<RingCx> ringCx(DbExecute exec, String workspaceId, boolean lock) {
+        return exec.namedGet(lock ? "select-ringcx-integration-for-update" : "select-ringcx-integration", workspaceId)
+                .map(row -> {
+                    Map<String, Object> c = Db.columns(row);
+                    return new RingCx(((Number) c.get("info_max_bytes")).intValue(),
+                            ((Number) c.get("bye_timeout_ms")).intValue(), Db.instant(c.get("updated_at")));
+                });
     }
 
-    void putRingCx(String workspaceId, RingCx r) {
-        Db.inTransaction(db, tx -> {
-            Object[] values = {r.infoMaxBytes(), r.byeTimeoutMs(), Db.utc(r.updatedAt()), workspaceId};
-            if (tx.namedUpdate("update-ringcx-integration", values) == 0) {
-                tx.namedInsert("insert-ringcx-integration", values);
-            }
-            return null;
-        });
+    static void writeRingCx(DbExecute tx, String workspaceId, RingCx r, boolean exists) {
+        Object[] values = {r.infoMaxBytes(), r.byeTimeoutMs(), Db.utc(r.updatedAt()), workspaceId};
+        if (exists) {
+            tx.namedUpdate("update-ringcx-integration", values);
+        } else {
+            tx.namedInsert("insert-ringcx-integration", values);
+        }
     }
 
-    boolean deleteRingCx(String workspaceId) {
-        return db.execute().namedDelete("delete-ringcx-integration", workspaceId) > 0;
+    static boolean deleteRingCx(DbExecute exec, String workspaceId) {
+        return exec.namedDelete("delete-ringcx-integration", workspaceId) > 0;
+    }
+
+    private static Ameyo ameyoRow(DbRow row) {
+        Map<String, Object> c = Db.columns(row);
+        return new Ameyo((String) c.get("allowed_sources"), (String) c.get("notification_url"),
+                (String) c.get("authorization_enc"), (String) c.get("host_header"), (String) c.get("notification_id"),
+                (String) c.get("properties"), ((Number) c.get("bye_timeout_ms")).intValue(), Db.instant(c.get("updated_at")));
     }
 }

@@ -6,9 +6,12 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.patchbay.admin.audit.AuditEntry;
+import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Trunk;
 import dev.patchbay.admin.tenant.Workspace;
@@ -55,18 +58,33 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
+    public void insertAudit(AuditEntry entry) {
+        AuditLog.record(exec.get(), entry);
+    }
+
+    @Override
     public void insertWorkspace(Workspace w) {
         exec.get().namedInsert("insert-workspace", w.id(), w.name(), w.enabled(), Db.utc(w.createdAt()));
     }
 
     @Override
-    public List<Workspace> workspaces() {
-        return Db.list(exec.get().namedQuery("select-workspaces"), Rows::workspace);
+    public List<Workspace> workspaces(PageRequest page) {
+        return Db.list(exec.get().namedQuery("select-workspaces", after(page)), Rows::workspace);
     }
 
     @Override
     public Optional<Workspace> workspace(String id) {
         return exec.get().namedGet("select-workspace", id).map(Rows::workspace);
+    }
+
+    @Override
+    public Optional<Workspace> workspaceForUpdate(String id) {
+        return exec.get().namedGet("select-workspace-for-update", id).map(Rows::workspace);
+    }
+
+    @Override
+    public void updateWorkspace(Workspace w) {
+        exec.get().namedUpdate("update-workspace", w.name(), w.enabled(), w.id());
     }
 
     @Override
@@ -76,8 +94,8 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
-    public List<Bot> bots(String workspaceId) {
-        return Db.list(exec.get().namedQuery("select-bots", workspaceId), Rows::bot);
+    public List<Bot> bots(String workspaceId, PageRequest page) {
+        return Db.list(exec.get().namedQuery("select-bots", after(workspaceId, page)), Rows::bot);
     }
 
     @Override
@@ -116,8 +134,27 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
-    public List<Did> dids(String workspaceId) {
-        return Db.list(exec.get().namedQuery("select-dids", workspaceId), Rows::did);
+    public List<Did> dids(String workspaceId, PageRequest page) {
+        return Db.list(exec.get().namedQuery("select-dids", after(workspaceId, page)), Rows::did);
+    }
+
+    @Override
+    public Optional<Did> didForUpdate(String workspaceId, String didId) {
+        return exec.get().namedGet("select-did-for-update", workspaceId, didId).map(Rows::did);
+    }
+
+    @Override
+    public DidInsert updateDidBot(String workspaceId, String didId, String botId) {
+        try {
+            exec.get().namedUpdate("update-did-bot", botId, workspaceId, didId);
+            return DidInsert.CREATED;
+        } catch (DbClientException e) {
+            String state = Db.sqlState(e);
+            if (FK_VIOLATION.equals(state) || FK_PARENT_MISSING.equals(state)) {
+                return DidInsert.BOT_GONE;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -142,23 +179,38 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public void insertApiKey(ApiKey k) {
-        exec.get().namedInsert("insert-api-key", k.id(), k.workspaceId(), k.name(), k.secretSha256(),
+        exec.get().namedInsert("insert-api-key", k.id(), k.workspaceId(), k.scope().wire(), k.name(), k.secretSha256(),
                 Db.utc(k.createdAt()));
     }
 
     @Override
-    public List<ApiKey> apiKeys(String workspaceId) {
-        return Db.list(exec.get().namedQuery("select-api-keys", workspaceId), Rows::apiKey);
+    public List<ApiKey> apiKeys(String workspaceId, KeyScope scope, PageRequest page) {
+        return Db.list(exec.get().namedQuery("select-api-keys", after(workspaceId, scope.wire(), page)), Rows::apiKey);
     }
 
     @Override
-    public Optional<ApiKey> apiKey(String workspaceId, String keyId) {
-        return exec.get().namedGet("select-api-key", workspaceId, keyId).map(Rows::apiKey);
+    public Optional<ApiKey> apiKey(String workspaceId, KeyScope scope, String keyId) {
+        return exec.get().namedGet("select-api-key", workspaceId, scope.wire(), keyId).map(Rows::apiKey);
     }
 
     @Override
-    public boolean revokeApiKey(String workspaceId, String keyId, Instant at) {
-        return exec.get().namedUpdate("revoke-api-key", Db.utc(at), workspaceId, keyId) > 0;
+    public Optional<ApiKey> apiKeyById(String keyId) {
+        return exec.get().namedGet("select-api-key-by-id", keyId).map(Rows::apiKey);
+    }
+
+    @Override
+    public boolean revokeApiKey(String workspaceId, KeyScope scope, String keyId, Instant at) {
+        // Two statements, because "is there such a key" and "did its end move" are different answers.
+        if (apiKey(workspaceId, scope, keyId).isEmpty()) {
+            return false;
+        }
+        exec.get().namedUpdate("revoke-api-key", Db.utc(at), workspaceId, scope.wire(), keyId, Db.utc(at));
+        return true;
+    }
+
+    @Override
+    public boolean scheduleRevocation(String workspaceId, KeyScope scope, String keyId, Instant at) {
+        return exec.get().namedUpdate("schedule-api-key-revocation", Db.utc(at), workspaceId, scope.wire(), keyId) > 0;
     }
 
     @Override
@@ -173,8 +225,8 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
-    public List<Trunk> trunks(String workspaceId) {
-        return Db.list(exec.get().namedQuery("select-trunks", workspaceId), Rows::trunk);
+    public List<Trunk> trunks(String workspaceId, PageRequest page) {
+        return Db.list(exec.get().namedQuery("select-trunks", after(workspaceId, page)), Rows::trunk);
     }
 
     @Override
@@ -185,5 +237,18 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public boolean deleteTrunk(String workspaceId, String trunkId) {
         return exec.get().namedDelete("delete-trunk", workspaceId, trunkId) > 0;
+    }
+
+    /** The keyset parameters {@code (created_at > ? OR (created_at = ? AND id > ?)) ... LIMIT ?}, after {@code leading}. */
+    private static Object[] after(Object... leadingThenPage) {
+        PageRequest page = (PageRequest) leadingThenPage[leadingThenPage.length - 1];
+        int lead = leadingThenPage.length - 1;
+        Object[] params = new Object[lead + 4];
+        System.arraycopy(leadingThenPage, 0, params, 0, lead);
+        params[lead] = Db.utc(page.afterTime());
+        params[lead + 1] = Db.utc(page.afterTime());
+        params[lead + 2] = page.afterId();
+        params[lead + 3] = page.fetch();
+        return params;
     }
 }

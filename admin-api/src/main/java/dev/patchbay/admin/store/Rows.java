@@ -6,6 +6,7 @@ import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotKind;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
 import dev.patchbay.admin.tenant.Workspace;
@@ -40,7 +41,8 @@ final class Rows {
 
     static ApiKey apiKey(DbRow row) {
         Map<String, Object> c = Db.columns(row);
-        return new ApiKey((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
+        return new ApiKey((String) c.get("id"), (String) c.get("workspace_id"), KeyScope.fromWire((String) c.get("scope")),
+                (String) c.get("name"),
                 (String) c.get("secret_sha256"), Db.instant(c.get("created_at")), Db.instant(c.get("revoked_at")));
     }
 

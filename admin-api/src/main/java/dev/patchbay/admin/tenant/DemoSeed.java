@@ -76,12 +76,12 @@ public final class DemoSeed {
      */
     public static void ensureApiKey(TenantRepository repo, Clock clock, Ids ids, Secrets secrets, Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        if (holdsWorkingKey(repo, abs)) {
+        if (holdsWorkingKey(repo, clock, abs)) {
             LOG.info(() -> "demo API key for " + WORKSPACE + " is in " + abs
                     + " (send its content to the control-plane as Authorization: Bearer <key>)");
             return;
         }
-        IssuedApiKey issued = AccessService.issue(ids, secrets, WORKSPACE, API_KEY_NAME, AccessService.now(clock));
+        IssuedApiKey issued = AccessService.issue(ids, secrets, KeyScope.PROVIDER, WORKSPACE, API_KEY_NAME, AccessService.now(clock));
         repo.inTransaction(tx -> {
             tx.insertApiKey(issued.key());
             writeOwnerOnly(abs, issued.token());
@@ -91,7 +91,7 @@ public final class DemoSeed {
                 + " (send its content to the control-plane as Authorization: Bearer <key>)");
     }
 
-    private static boolean holdsWorkingKey(TenantRepository repo, Path file) {
+    private static boolean holdsWorkingKey(TenantRepository repo, Clock clock, Path file) {
         if (!Files.isRegularFile(file)) {
             return false;
         }
@@ -106,8 +106,8 @@ public final class DemoSeed {
             return false;
         }
         String secret = token.substring(dot + 1);
-        return repo.apiKey(WORKSPACE, token.substring(0, dot))
-                .filter(k -> k.revokedAt() == null && k.secretSha256().equals(Secrets.sha256Hex(secret)))
+        return repo.apiKey(WORKSPACE, KeyScope.PROVIDER, token.substring(0, dot))
+                .filter(k -> k.liveAt(clock.instant()) && k.secretSha256().equals(Secrets.sha256Hex(secret)))
                 .isPresent();
     }
 

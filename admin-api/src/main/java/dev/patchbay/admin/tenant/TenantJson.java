@@ -1,22 +1,22 @@
 package dev.patchbay.admin.tenant;
 
-import java.util.List;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.store.PageRequest;
 import dev.patchbay.rest.ApiJson;
 
 /**
  * The wire form of tenant resources, written out field by field so the API's snake_case contract
  * does not change when a record does.
  */
-final class TenantJson {
+public final class TenantJson {
 
     private TenantJson() {
     }
 
-    static ObjectNode workspace(Workspace w) {
+    public static ObjectNode workspace(Workspace w) {
         return ApiJson.object()
                 .put("id", w.id())
                 .put("name", w.name())
@@ -24,7 +24,7 @@ final class TenantJson {
                 .put("created_at", w.createdAt().toString());
     }
 
-    static ObjectNode bot(Bot b) {
+    public static ObjectNode bot(Bot b) {
         return ApiJson.object()
                 .put("id", b.id())
                 .put("workspace_id", b.workspaceId())
@@ -35,7 +35,7 @@ final class TenantJson {
                 .put("created_at", b.createdAt().toString());
     }
 
-    static ObjectNode did(Did d) {
+    public static ObjectNode did(Did d) {
         return ApiJson.object()
                 .put("id", d.id())
                 .put("workspace_id", d.workspaceId())
@@ -45,7 +45,7 @@ final class TenantJson {
     }
 
     /** Never the secret or its hash: the secret is shown once, by the create answer, and the hash is of no use to a client. */
-    static ObjectNode apiKey(ApiKey k) {
+    public static ObjectNode apiKey(ApiKey k) {
         return ApiJson.object()
                 .put("id", k.id())
                 .put("workspace_id", k.workspaceId())
@@ -55,7 +55,7 @@ final class TenantJson {
     }
 
     /** Never the password, sealed or not: only whether there is one. */
-    static ObjectNode trunk(Trunk t) {
+    public static ObjectNode trunk(Trunk t) {
         return ApiJson.object()
                 .put("id", t.id())
                 .put("workspace_id", t.workspaceId())
@@ -68,11 +68,12 @@ final class TenantJson {
                 .put("created_at", t.createdAt().toString());
     }
 
-    /** A list response: an object, so fields such as paging can join {@code items} later. */
-    static <T> ObjectNode items(List<T> values, Function<T, ObjectNode> each) {
-        ObjectNode page = ApiJson.object();
-        ArrayNode items = page.putArray("items");
-        values.forEach(v -> items.add(each.apply(v)));
-        return page;
+    /** A list response: one page of {@code items}, and the cursor of the next page (null on the last). */
+    public static <T> ObjectNode items(PageRequest.Page<T> page, Function<T, ObjectNode> each) {
+        ObjectNode body = ApiJson.object();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(v -> items.add(each.apply(v)));
+        body.put("next_cursor", page.nextCursor());
+        return body;
     }
 }

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.patchbay.admin.audit.AuditEntry;
+import dev.patchbay.admin.store.PageRequest;
+
 /**
  * Where tenants are kept. Constraint outcomes the API must answer precisely (a taken number, a
  * bot still in use) come back as results, because only the database can decide them race-free.
+ * Lists return up to {@link PageRequest#fetch()} rows after the request's cursor, oldest first.
  */
 public interface TenantRepository {
 
@@ -17,15 +21,23 @@ public interface TenantRepository {
     /** Whether the database answers. */
     boolean ping();
 
+    /** Records a change; call it on the transaction that makes the change. */
+    void insertAudit(AuditEntry entry);
+
     void insertWorkspace(Workspace workspace);
 
-    List<Workspace> workspaces();
+    List<Workspace> workspaces(PageRequest page);
 
     Optional<Workspace> workspace(String id);
 
+    /** The row, locked until the transaction ends: for read-check-write updates. */
+    Optional<Workspace> workspaceForUpdate(String id);
+
+    void updateWorkspace(Workspace workspace);
+
     void insertBot(Bot bot);
 
-    List<Bot> bots(String workspaceId);
+    List<Bot> bots(String workspaceId, PageRequest page);
 
     Optional<Bot> bot(String workspaceId, String botId);
 
@@ -33,9 +45,15 @@ public interface TenantRepository {
 
     DidInsert insertDid(Did did);
 
-    List<Did> dids(String workspaceId);
+    List<Did> dids(String workspaceId, PageRequest page);
 
     Optional<Did> did(String workspaceId, String didId);
+
+    /** The row, locked until the transaction ends. */
+    Optional<Did> didForUpdate(String workspaceId, String didId);
+
+    /** Points a DID at another bot; {@code BOT_GONE} if that bot was deleted meanwhile. */
+    DidInsert updateDidBot(String workspaceId, String didId, String botId);
 
     Optional<Did> didByNumber(String number);
 
@@ -46,19 +64,28 @@ public interface TenantRepository {
 
     void insertApiKey(ApiKey key);
 
-    List<ApiKey> apiKeys(String workspaceId);
+    List<ApiKey> apiKeys(String workspaceId, KeyScope scope, PageRequest page);
 
-    Optional<ApiKey> apiKey(String workspaceId, String keyId);
+    Optional<ApiKey> apiKey(String workspaceId, KeyScope scope, String keyId);
 
-    /** Whether the workspace has such a key; a key revoked before keeps its first revocation time. */
-    boolean revokeApiKey(String workspaceId, String keyId, Instant at);
+    /** Any key by id, whatever its workspace: for authenticating a presented token. */
+    Optional<ApiKey> apiKeyById(String keyId);
+
+    /**
+     * Ends a key at {@code at}, unless it already ended before then: revoking twice keeps the first
+     * time, and revoking a rotated key ends its overlap now. Whether the workspace has such a key.
+     */
+    boolean revokeApiKey(String workspaceId, KeyScope scope, String keyId, Instant at);
+
+    /** Schedules the end of a key that has none yet; false if it is missing or already ending. */
+    boolean scheduleRevocation(String workspaceId, KeyScope scope, String keyId, Instant at);
 
     /** Whether the workspace exists. */
     boolean setWebhookSecret(String workspaceId, String secret);
 
     void insertTrunk(Trunk trunk);
 
-    List<Trunk> trunks(String workspaceId);
+    List<Trunk> trunks(String workspaceId, PageRequest page);
 
     Optional<Trunk> trunk(String workspaceId, String trunkId);
 

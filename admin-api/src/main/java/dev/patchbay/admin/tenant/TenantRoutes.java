@@ -1,21 +1,32 @@
 package dev.patchbay.admin.tenant;
 
+import java.util.List;
+import java.util.Optional;
+
+import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.http.ETags;
+import dev.patchbay.admin.store.PageRequest;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The {@code /v1/workspaces} resources: workspaces, their bots and their DIDs. API keys, the webhook
- * secret and trunks are {@link AccessRoutes} and {@link TrunkRoutes}, registered on the same path.
+ * secret and trunks are {@link AccessRoutes} and {@link TrunkRoutes}.
  */
-public final class TenantRoutes implements HttpService {
+public final class TenantRoutes {
 
-    /** Where this service is registered; also the base of the Location headers it writes. */
+    /** The base of every workspace route and of the Location headers they write. */
     public static final String PATH = "/v1/workspaces";
+    /** A workspace's own path, {@code {ws}} being the parameter {@link Access} checks. */
+    public static final String WS = PATH + "/{ws}";
 
     private final TenantService tenants;
 
@@ -23,52 +34,74 @@ public final class TenantRoutes implements HttpService {
         this.tenants = tenants;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/", this::createWorkspace)
-                .get("/", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.items(tenants.workspaces(), TenantJson::workspace)))
-                .get("/{ws}", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.workspace(tenants.workspace(ws(req)))))
-                .post("/{ws}/bots", this::createBot)
-                .get("/{ws}/bots", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.items(tenants.bots(ws(req)), TenantJson::bot)))
-                .get("/{ws}/bots/{bot}", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.bot(tenants.bot(ws(req), param(req, "bot")))))
-                .delete("/{ws}/bots/{bot}", (req, res) -> {
-                    tenants.deleteBot(ws(req), param(req, "bot"));
+    public List<Route> routes() {
+        return List.of(
+                Route.post(PATH, Access.OPERATOR, this::createWorkspace),
+                Route.get(PATH, Access.ANY, (req, res) -> ApiJson.send(res, Status.OK_200,
+                        TenantJson.items(tenants.workspaces(PageRequest.from(req), Principal.of(req)), TenantJson::workspace))),
+                Route.get(WS, Access.WORKSPACE, (req, res) -> ETags.send(res,
+                        TenantJson.workspace(tenants.workspace(ws(req))))),
+                Route.patch(WS, Access.WORKSPACE, (req, res) -> {
+                    Workspace ws = tenants.workspace(ws(req));
+                    WorkspacePatch patch = WorkspacePatch.parse(ApiJson.read(req, WorkspacePatch.FIELDS));
+                    ETags.send(res, TenantJson.workspace(tenants.updateWorkspace(ws.id(), patch, ETags.ifMatch(req),
+                            Principal.of(req))));
+                }),
+                Route.post(WS + "/bots", Access.WORKSPACE, this::createBot),
+                Route.get(WS + "/bots", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                        TenantJson.items(tenants.bots(ws(req), PageRequest.from(req)), TenantJson::bot))),
+                Route.get(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                        TenantJson.bot(tenants.bot(ws(req), param(req, "bot"))))),
+                Route.delete(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
+                    tenants.deleteBot(ws(req), param(req, "bot"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
-                })
-                .post("/{ws}/dids", this::createDid)
-                .get("/{ws}/dids", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.items(tenants.dids(ws(req)), TenantJson::did)))
-                .get("/{ws}/dids/{did}", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.did(tenants.did(ws(req), param(req, "did")))))
-                .delete("/{ws}/dids/{did}", (req, res) -> {
-                    tenants.deleteDid(ws(req), param(req, "did"));
+                }),
+                Route.post(WS + "/dids", Access.WORKSPACE, this::createDid),
+                Route.get(WS + "/dids", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                        TenantJson.items(tenants.dids(ws(req), PageRequest.from(req)), TenantJson::did))),
+                Route.get(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                        TenantJson.did(tenants.did(ws(req), param(req, "did"))))),
+                Route.patch(WS + "/dids/{did}", Access.WORKSPACE, this::updateDid),
+                Route.delete(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> {
+                    tenants.deleteDid(ws(req), param(req, "did"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
-                });
+                }));
     }
 
     private void createWorkspace(ServerRequest req, ServerResponse res) {
-        Workspace w = tenants.createWorkspace(NewWorkspace.parse(ApiJson.read(req, NewWorkspace.FIELDS)));
+        Workspace w = tenants.createWorkspace(NewWorkspace.parse(ApiJson.read(req, NewWorkspace.FIELDS)), Principal.of(req));
         created(res, PATH + "/" + w.id());
-        ApiJson.send(res, Status.CREATED_201, TenantJson.workspace(w));
+        ETags.send(res, Status.CREATED_201, TenantJson.workspace(w));
     }
 
     private void createBot(ServerRequest req, ServerResponse res) {
         // The workspace is looked up before the body is read, so a wrong path answers 404 whatever the body holds.
         Workspace ws = tenants.workspace(ws(req));
-        Bot bot = tenants.createBot(ws, NewBot.parse(ApiJson.read(req, NewBot.FIELDS)));
+        Bot bot = tenants.createBot(ws, NewBot.parse(ApiJson.read(req, NewBot.FIELDS)), Principal.of(req));
         created(res, PATH + "/" + ws.id() + "/bots/" + bot.id());
-        ApiJson.send(res, Status.CREATED_201, TenantJson.bot(bot));
+        ETags.send(res, Status.CREATED_201, TenantJson.bot(bot));
     }
 
     private void createDid(ServerRequest req, ServerResponse res) {
         Workspace ws = tenants.workspace(ws(req));
-        Did did = tenants.createDid(ws, NewDid.parse(ApiJson.read(req, NewDid.FIELDS)));
+        Did did = tenants.createDid(ws, NewDid.parse(ApiJson.read(req, NewDid.FIELDS)), Principal.of(req));
         created(res, PATH + "/" + ws.id() + "/dids/" + did.id());
-        ApiJson.send(res, Status.CREATED_201, TenantJson.did(did));
+        ETags.send(res, Status.CREATED_201, TenantJson.did(did));
+    }
+
+    /** {@code {"bot_id"}}: the one thing about a DID that may change; its number is its identity. */
+    private void updateDid(ServerRequest req, ServerResponse res) {
+        Workspace ws = tenants.workspace(ws(req));
+        JsonBody body = ApiJson.read(req, List.of("bot_id"));
+        Optional<String> botId = body.string("bot_id");
+        body.requireShape();
+        List<FieldError> errors = new java.util.ArrayList<>();
+        String bot = Values.required("bot_id", botId, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the DID change is not valid", errors);
+        }
+        ETags.send(res, TenantJson.did(tenants.updateDid(ws.id(), param(req, "did"), bot, ETags.ifMatch(req),
+                Principal.of(req))));
     }
 
     static void created(ServerResponse res, String location) {
@@ -76,7 +109,7 @@ public final class TenantRoutes implements HttpService {
     }
 
     static String ws(ServerRequest req) {
-        return param(req, "ws");
+        return param(req, Access.WS);
     }
 
     static String param(ServerRequest req, String name) {

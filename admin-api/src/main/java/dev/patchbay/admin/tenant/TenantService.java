@@ -4,53 +4,93 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.patchbay.admin.audit.Audit;
+import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.http.ETags;
+import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.store.PageRequest.Page;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
 
 
 /**
  * The tenant rules behind the REST API: existence checks, the same-workspace rule for DIDs, and
- * turning the database's constraint outcomes into problems that name the field at fault.
+ * turning the database's constraint outcomes into problems that name the field at fault. Every
+ * change is written with its audit entry in one transaction.
  */
 public final class TenantService {
 
     private final TenantRepository repo;
     private final Clock clock;
     private final Ids ids;
+    private final Audit audit;
 
-    public TenantService(TenantRepository repo, Clock clock, Ids ids) {
+    public TenantService(TenantRepository repo, Clock clock, Ids ids, Audit audit) {
         this.repo = repo;
         this.clock = clock;
         this.ids = ids;
+        this.audit = audit;
     }
 
-    public Workspace createWorkspace(NewWorkspace req) {
+    public Workspace createWorkspace(NewWorkspace req, Principal by) {
         Workspace w = new Workspace(ids.next("ws_"), req.name(), true, now());
-        repo.insertWorkspace(w);
-        return w;
+        return repo.inTransaction(tx -> {
+            tx.insertWorkspace(w);
+            tx.insertAudit(audit.entry(by, w.id(), "workspace", w.id(), Audit.CREATE, null, TenantJson.workspace(w)));
+            return w;
+        });
     }
 
-    public List<Workspace> workspaces() {
-        return repo.workspaces();
+    /** Every workspace for the operator; a workspace key sees only its own. */
+    public Page<Workspace> workspaces(PageRequest page, Principal by) {
+        if (by instanceof Principal.WorkspaceKey key) {
+            List<Workspace> own = repo.workspace(key.workspaceId()).stream()
+                    .filter(w -> w.createdAt().isAfter(page.afterTime())
+                            || w.createdAt().equals(page.afterTime()) && w.id().compareTo(page.afterId()) > 0)
+                    .toList();
+            return page.page(own, Workspace::createdAt, Workspace::id);
+        }
+        return page.page(repo.workspaces(page), Workspace::createdAt, Workspace::id);
     }
 
     public Workspace workspace(String id) {
-        return repo.workspace(id).orElseThrow(() -> ProblemException.notFound(
-                "workspace " + id + " does not exist", "workspace_id"));
+        return repo.workspace(id).orElseThrow(() -> Access.workspaceNotFound(id));
+    }
+
+    /** Applies a PATCH if {@code ifMatch} names the current representation (see {@link ETags}). */
+    public Workspace updateWorkspace(String id, WorkspacePatch patch, Optional<String> ifMatch, Principal by) {
+        return repo.inTransaction(tx -> {
+            Workspace before = tx.workspaceForUpdate(id).orElseThrow(() -> Access.workspaceNotFound(id));
+            ETags.require(ifMatch, TenantJson.workspace(before));
+            Workspace after = new Workspace(id, patch.name().orElse(before.name()),
+                    patch.enabled().orElse(before.enabled()), before.createdAt());
+            if (after.equals(before)) {
+                return before;  // nothing changed, so nothing to record
+            }
+            tx.updateWorkspace(after);
+            tx.insertAudit(audit.entry(by, id, "workspace", id, Audit.UPDATE,
+                    TenantJson.workspace(before), TenantJson.workspace(after)));
+            return after;
+        });
     }
 
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
-    public Bot createBot(Workspace workspace, NewBot req) {
+    public Bot createBot(Workspace workspace, NewBot req, Principal by) {
         Bot bot = new Bot(ids.next("bot_"), workspace.id(), req.name(), req.kind(), req.url(), req.dialect(), now());
-        repo.insertBot(bot);
-        return bot;
+        return repo.inTransaction(tx -> {
+            tx.insertBot(bot);
+            tx.insertAudit(audit.entry(by, bot.workspaceId(), "bot", bot.id(), Audit.CREATE, null, TenantJson.bot(bot)));
+            return bot;
+        });
     }
 
-    public List<Bot> bots(String workspaceId) {
+    public Page<Bot> bots(String workspaceId, PageRequest page) {
         workspace(workspaceId);
-        return repo.bots(workspaceId);
+        return page.page(repo.bots(workspaceId, page), Bot::createdAt, Bot::id);
     }
 
     public Bot bot(String workspaceId, String botId) {
@@ -59,9 +99,16 @@ public final class TenantService {
     }
 
     /** Deletes a bot no DID points at; the foreign key decides, so a DID added meanwhile still blocks it. */
-    public void deleteBot(String workspaceId, String botId) {
-        workspace(workspaceId);
-        switch (repo.deleteBot(workspaceId, botId)) {
+    public void deleteBot(String workspaceId, String botId, Principal by) {
+        Bot before = bot(workspaceId, botId);
+        TenantRepository.BotDelete outcome = repo.inTransaction(tx -> {
+            TenantRepository.BotDelete result = tx.deleteBot(workspaceId, botId);
+            if (result == TenantRepository.BotDelete.DELETED) {
+                tx.insertAudit(audit.entry(by, workspaceId, "bot", botId, Audit.DELETE, TenantJson.bot(before), null));
+            }
+            return result;
+        });
+        switch (outcome) {
             case DELETED -> { }
             case NOT_FOUND -> throw botNotFound(workspaceId, botId);
             case IN_USE -> {
@@ -75,13 +122,20 @@ public final class TenantService {
     }
 
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
-    public Did createDid(Workspace workspace, NewDid req) {
+    public Did createDid(Workspace workspace, NewDid req, Principal by) {
         String workspaceId = workspace.id();
         if (repo.bot(workspaceId, req.botId()).isEmpty()) {
             throw noSuchBot(workspaceId, req.botId());
         }
         Did did = new Did(ids.next("did_"), workspaceId, req.number(), req.botId(), now());
-        return switch (repo.insertDid(did)) {
+        TenantRepository.DidInsert outcome = repo.inTransaction(tx -> {
+            TenantRepository.DidInsert result = tx.insertDid(did);
+            if (result == TenantRepository.DidInsert.CREATED) {
+                tx.insertAudit(audit.entry(by, workspaceId, "did", did.id(), Audit.CREATE, null, TenantJson.did(did)));
+            }
+            return result;
+        });
+        return switch (outcome) {
             case CREATED -> did;
             case NUMBER_TAKEN -> throw ProblemException.conflict(
                     "number " + req.number() + " is already a DID; a number can reach only one bot", "number");
@@ -89,9 +143,31 @@ public final class TenantService {
         };
     }
 
-    public List<Did> dids(String workspaceId) {
+    /** Points a DID at another bot of the same workspace, if {@code ifMatch} names its current representation. */
+    public Did updateDid(String workspaceId, String didId, String botId, Optional<String> ifMatch, Principal by) {
         workspace(workspaceId);
-        return repo.dids(workspaceId);
+        if (repo.bot(workspaceId, botId).isEmpty()) {
+            throw noSuchBot(workspaceId, botId);
+        }
+        return repo.inTransaction(tx -> {
+            Did before = tx.didForUpdate(workspaceId, didId).orElseThrow(() -> didNotFound(workspaceId, didId));
+            ETags.require(ifMatch, TenantJson.did(before));
+            if (before.botId().equals(botId)) {
+                return before;  // nothing changed, so nothing to record
+            }
+            if (tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
+                throw noSuchBot(workspaceId, botId);
+            }
+            Did after = new Did(didId, workspaceId, before.number(), botId, before.createdAt());
+            tx.insertAudit(audit.entry(by, workspaceId, "did", didId, Audit.UPDATE, TenantJson.did(before),
+                    TenantJson.did(after)));
+            return after;
+        });
+    }
+
+    public Page<Did> dids(String workspaceId, PageRequest page) {
+        workspace(workspaceId);
+        return page.page(repo.dids(workspaceId, page), Did::createdAt, Did::id);
     }
 
     public Did did(String workspaceId, String didId) {
@@ -99,11 +175,15 @@ public final class TenantService {
         return repo.did(workspaceId, didId).orElseThrow(() -> didNotFound(workspaceId, didId));
     }
 
-    public void deleteDid(String workspaceId, String didId) {
-        workspace(workspaceId);
-        if (!repo.deleteDid(workspaceId, didId)) {
-            throw didNotFound(workspaceId, didId);
-        }
+    public void deleteDid(String workspaceId, String didId, Principal by) {
+        Did before = did(workspaceId, didId);
+        repo.inTransaction(tx -> {
+            if (!tx.deleteDid(workspaceId, didId)) {
+                throw didNotFound(workspaceId, didId);
+            }
+            tx.insertAudit(audit.entry(by, workspaceId, "did", didId, Audit.DELETE, TenantJson.did(before), null));
+            return null;
+        });
     }
 
     private static ProblemException botNotFound(String workspaceId, String botId) {

@@ -1,17 +1,22 @@
 package dev.patchbay.admin.tenant;
 
+import java.util.List;
+
+import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.http.ETags;
+import dev.patchbay.admin.store.PageRequest;
 import dev.patchbay.rest.ApiJson;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import static dev.patchbay.admin.tenant.TenantRoutes.param;
 import static dev.patchbay.admin.tenant.TenantRoutes.ws;
 
-/** {@code /v1/workspaces/{ws}/trunks}; registered at {@link TenantRoutes#PATH}. */
-public final class TrunkRoutes implements HttpService {
+/** {@code /v1/workspaces/{ws}/trunks}. */
+public final class TrunkRoutes {
 
     private final TenantService tenants;
     private final TrunkService trunks;
@@ -21,23 +26,24 @@ public final class TrunkRoutes implements HttpService {
         this.trunks = trunks;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/{ws}/trunks", this::create)
-                .get("/{ws}/trunks", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.items(trunks.trunks(ws(req)), TenantJson::trunk)))
-                .get("/{ws}/trunks/{trunk}", (req, res) -> ApiJson.send(res, Status.OK_200,
-                        TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk")))))
-                .delete("/{ws}/trunks/{trunk}", (req, res) -> {
-                    trunks.deleteTrunk(ws(req), param(req, "trunk"));
+    public List<Route> routes() {
+        String path = TenantRoutes.WS + "/trunks";
+        return List.of(
+                Route.post(path, Access.WORKSPACE, this::create),
+                Route.get(path, Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                        TenantJson.items(trunks.trunks(ws(req), PageRequest.from(req)), TenantJson::trunk))),
+                Route.get(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                        TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk"))))),
+                Route.delete(path + "/{trunk}", Access.WORKSPACE, (req, res) -> {
+                    trunks.deleteTrunk(ws(req), param(req, "trunk"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
-                });
+                }));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         Workspace ws = tenants.workspace(ws(req));
-        Trunk trunk = trunks.createTrunk(ws, NewTrunk.parse(ApiJson.read(req, NewTrunk.FIELDS)));
+        Trunk trunk = trunks.createTrunk(ws, NewTrunk.parse(ApiJson.read(req, NewTrunk.FIELDS)), Principal.of(req));
         TenantRoutes.created(res, TenantRoutes.PATH + "/" + ws.id() + "/trunks/" + trunk.id());
-        ApiJson.send(res, Status.CREATED_201, TenantJson.trunk(trunk));
+        ETags.send(res, Status.CREATED_201, TenantJson.trunk(trunk));
     }
 }

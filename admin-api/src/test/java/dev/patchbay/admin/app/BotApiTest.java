@@ -127,14 +127,14 @@ class BotApiTest {
         Reply bot = api.client().post(bots, "{\"name\":\"x\",\"kind\":\"echo\"}");
         String botId = bot.json().path("id").asText();
         String dids = bots.replace("/bots", "/dids");
-        String did1 = api.client().post(dids, "{\"number\":\"+441632960001\",\"bot_id\":\"" + botId + "\"}").json().path("id").asText();
+        String did1 = api.client().post(dids, "{\"number\":\"+442079460123\",\"bot_id\":\"" + botId + "\"}").json().path("id").asText();
         String did2 = api.client().post(dids, "{\"number\":\"sales\",\"bot_id\":\"" + botId + "\"}").json().path("id").asText();
 
         Reply r = api.client().delete(bot.location().orElseThrow());
         assertEquals(409, r.status(), r.toString());
         assertEquals(ApiJson.PROBLEM_JSON, r.contentType().orElseThrow());
         String detail = r.json().path("detail").asText();
-        assertTrue(detail.contains(did1) && detail.contains(did2) && detail.contains("+441632960001"), detail);
+        assertTrue(detail.contains(did1) && detail.contains(did2) && detail.contains("+442079460123"), detail);
         assertEquals(List.of("bot_id"), r.errorFields());
         assertEquals(1, api.db().count("SELECT COUNT(*) FROM bots WHERE id = '" + botId + "'"));
 

@@ -83,6 +83,19 @@ class DidApiTest {
     }
 
     @Test
+    void wellFormedButInvalidNumbersAre422WithTheReason() {
+        // E.164-shaped, but no such number exists: 555 is not a US area code, +999 is no country.
+        for (String number : List.of("+15551234567", "0015551234567", "+999123456", "+4412")) {
+            Reply r = create(number, bot);
+            assertEquals(422, r.status(), number + " -> " + r);
+            assertEquals(List.of("number"), r.errorFields(), number + " -> " + r);
+            String detail = r.json().path("errors").get(0).path("detail").asText();
+            assertTrue(detail.contains("is not a valid phone number"), detail);
+        }
+        assertEquals(0, api.db().count("SELECT COUNT(*) FROM dids WHERE workspace_id = '" + workspace + "'"));
+    }
+
+    @Test
     void duplicateNumberIs409PlatformWide() {
         assertEquals(201, create("+442079460000", bot).status());
         Reply same = create("+442079460000", bot);

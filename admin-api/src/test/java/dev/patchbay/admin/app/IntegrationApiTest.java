@@ -68,7 +68,7 @@ class IntegrationApiTest {
 
         // A PUT without authorization keeps the token, since no client can read it back.
         Reply again = api.client().put(base + "/ameyo", AMEYO.replace("\"authorization\":\"tok-secret-1\",", "")
-                .replace("45", "30"));
+                .replace("45", "30"), r.etag());
         assertEquals(200, again.status(), again.toString());
         assertTrue(again.json().path("has_authorization").asBoolean());
         assertEquals(30, again.json().path("bye_timeout_seconds").asInt());
@@ -108,12 +108,12 @@ class IntegrationApiTest {
         assertEquals(200, r.status(), r.toString());
         assertEquals(8192, r.json().path("info_max_bytes").asInt());
         assertEquals(60, r.json().path("bye_timeout_seconds").asInt());
-        Reply set = api.client().put(base + "/ringcx", "{\"info_max_bytes\":1024,\"bye_timeout_seconds\":5}");
+        Reply set = api.client().put(base + "/ringcx", "{\"info_max_bytes\":1024,\"bye_timeout_seconds\":5}", r.etag());
         assertEquals(1024, set.json().path("info_max_bytes").asInt());
         assertEquals(set.json(), api.client().get(base + "/ringcx").json());
         Reply big = api.client().put(base + "/ringcx", "{\"info_max_bytes\":9000,\"bye_timeout_seconds\":\"5\"}");
         assertEquals(400, big.status(), "a string for a number is a shape error: " + big);
-        Reply over = api.client().put(base + "/ringcx", "{\"info_max_bytes\":9000}");
+        Reply over = api.client().put(base + "/ringcx", "{\"info_max_bytes\":9000}", set.etag());
         assertEquals(422, over.status(), over.toString());
         assertEquals(List.of("info_max_bytes"), over.errorFields());
         assertEquals(204, api.client().delete(base + "/ringcx").status());

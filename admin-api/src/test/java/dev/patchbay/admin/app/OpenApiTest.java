@@ -27,37 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiTest {
 
-    /** Every route the admin-api registers (AdminApi, TenantRoutes, AccessRoutes, TrunkRoutes, IntegrationRoutes), path parameters as {}. */
-    private static final Set<String> ROUTES = Set.of(
-            "GET /health",
-            "GET /openapi.yaml",
-            "POST /v1/workspaces",
-            "GET /v1/workspaces",
-            "GET /v1/workspaces/{}",
-            "POST /v1/workspaces/{}/bots",
-            "GET /v1/workspaces/{}/bots",
-            "GET /v1/workspaces/{}/bots/{}",
-            "DELETE /v1/workspaces/{}/bots/{}",
-            "POST /v1/workspaces/{}/dids",
-            "GET /v1/workspaces/{}/dids",
-            "GET /v1/workspaces/{}/dids/{}",
-            "DELETE /v1/workspaces/{}/dids/{}",
-            "POST /v1/workspaces/{}/api-keys",
-            "GET /v1/workspaces/{}/api-keys",
-            "GET /v1/workspaces/{}/api-keys/{}",
-            "DELETE /v1/workspaces/{}/api-keys/{}",
-            "POST /v1/workspaces/{}/webhook-secret",
-            "POST /v1/workspaces/{}/trunks",
-            "GET /v1/workspaces/{}/trunks",
-            "GET /v1/workspaces/{}/trunks/{}",
-            "DELETE /v1/workspaces/{}/trunks/{}",
-            "PUT /v1/workspaces/{}/integrations/ameyo",
-            "GET /v1/workspaces/{}/integrations/ameyo",
-            "DELETE /v1/workspaces/{}/integrations/ameyo",
-            "PUT /v1/workspaces/{}/integrations/ringcx",
-            "GET /v1/workspaces/{}/integrations/ringcx",
-            "DELETE /v1/workspaces/{}/integrations/ringcx");
-
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
     private TestApi api;
@@ -84,9 +53,35 @@ class OpenApiTest {
         assertInstanceOf(Map.class, map(doc, "components").get("schemas"));
     }
 
+    /** The route table the server registers: a route added there fails this test until it is documented. */
     @Test
     void documentsExactlyTheRoutes() {
-        assertEquals(new TreeSet<>(ROUTES), new TreeSet<>(operations().keySet()));
+        Set<String> routes = new TreeSet<>();
+        api.api().routes().forEach(r -> routes.add(r.method().text() + " " + r.path().replaceAll("\\{[^}]+}", "{}")));
+        assertTrue(routes.size() >= 40, routes.toString());
+        assertEquals(routes, new TreeSet<>(operations().keySet()));
+    }
+
+    @Test
+    void servedAtOpenapiToo() {
+        Reply r = api.client().withKey(null).get(AdminApi.OPENAPI);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(doc, new Yaml().load(r.body()));
+    }
+
+    @Test
+    void listsPageAndUpdatesAreConditional() {
+        operations().forEach((op, operation) -> {
+            Map<String, Object> responses = map(operation, "responses");
+            if (op.startsWith("PUT ") || op.startsWith("PATCH ")) {
+                assertTrue(responses.containsKey("412") && responses.containsKey("428"), op + " documents 412 and 428");
+            }
+            Object ok = responses.get("200");
+            if (op.startsWith("GET /v1") && ok != null && String.valueOf(ok).contains("List'")) {
+                String params = String.valueOf(operation.get("parameters"));
+                assertTrue(params.contains("Limit") && params.contains("Cursor"), op + " documents limit and cursor");
+            }
+        });
     }
 
     @Test

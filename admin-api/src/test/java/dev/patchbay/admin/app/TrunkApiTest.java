@@ -63,7 +63,7 @@ class TrunkApiTest {
         assertEquals(t, api.client().get(r.location().orElseThrow()).json());
 
         String stored = api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'");
-        assertTrue(stored.startsWith("v1:"), stored);
+        assertTrue(stored.startsWith("v2:"), stored);
         assertFalse(stored.contains(password), stored);
         SecretBox box = new SecretBox(Base64.getDecoder().decode(TestApi.SECRETS_KEY));
         assertEquals(password, box.open(stored));

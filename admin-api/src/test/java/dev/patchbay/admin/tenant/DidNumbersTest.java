@@ -6,14 +6,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DidNumbersTest {
 
     @ParameterizedTest
     @CsvSource({
             "+14155550100, +14155550100",
-            "+12, +12",
-            "+123456789012345, +123456789012345",
+            "+442079460000, +442079460000",
+            "+33123456789, +33123456789",
             "00919990152080, +919990152080",
             "' +4930123456 ', +4930123456",
             "echo, echo",
@@ -27,6 +28,7 @@ class DidNumbersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"+", "+1", "+0123", "+1234567890123456", "+1-415-555", "00", "000123", "00123456789012345678",
+            "+12", "+123456789012345", "+15551234567", "+4412", "+999123456", "0015551234567",
             "a b", "user@host", "ü", "%41", ""})
     void rejects(String raw) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DidNumbers.normalise(raw));
@@ -42,5 +44,17 @@ class DidNumbersTest {
         } else {
             assertThrows(IllegalArgumentException.class, () -> DidNumbers.normalise(user));
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "+15551234567, no number of United States",
+            "+999123456, does not start with a country calling code",
+            "+4412, too short",
+            "0015551234567, '0015551234567' is not a valid phone number",
+    })
+    void wellFormedButUnallocatedNumbersSayWhy(String raw, String reason) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DidNumbers.normalise(raw));
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 }

@@ -45,6 +45,20 @@ public final class ApiClient {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
     }
 
+    /** A conditional PUT; {@code ifMatch} null sends no If-Match. */
+    public Reply put(String path, String body, String ifMatch) {
+        HttpRequest.Builder req = request(path).PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        return send(ifMatch == null ? req : req.header("If-Match", ifMatch));
+    }
+
+    /** A PATCH; {@code ifMatch} null sends no If-Match. */
+    public Reply patch(String path, String body, String ifMatch) {
+        HttpRequest.Builder req = request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        return send(ifMatch == null ? req : req.header("If-Match", ifMatch));
+    }
+
     public Reply post(String path, String body) {
         return post(path, body, "application/json");
     }
@@ -95,6 +109,11 @@ public final class ApiClient {
             } catch (JsonProcessingException e) {
                 throw new AssertionError("not JSON (status " + status + "): " + body, e);
             }
+        }
+
+        /** The ETag header; fails the test when there is none. */
+        public String etag() {
+            return header("ETag").orElseThrow(() -> new AssertionError("no ETag: " + this));
         }
 
         /** The {@code field} names of a problem's {@code errors}, in order. */

@@ -75,6 +75,41 @@ public final class PostgresSchema implements AutoCloseable {
         }
     }
 
+    /**
+     * Every row of every table of this schema, as text, table by table: two equal snapshots mean
+     * nothing was written in between. Read with plain JDBC, not the code under test.
+     */
+    public java.util.SortedMap<String, java.util.List<String>> snapshot() {
+        java.util.SortedMap<String, java.util.List<String>> all = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url(), USER, ""); Statement s = c.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + schema + "' AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                java.util.List<String> rows = new java.util.ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder();
+                        for (int i = 1; i <= n; i++) {
+                            row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                        }
+                        rows.add(row.toString());
+                    }
+                }
+                java.util.Collections.sort(rows);
+                all.put(table, rows);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("cannot read schema " + schema, e);
+        }
+        return all;
+    }
+
     @Override
     public void close() {
         try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {

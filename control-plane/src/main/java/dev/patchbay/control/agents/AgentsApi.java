@@ -1,12 +1,24 @@
 package dev.patchbay.control.agents;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 import dev.patchbay.control.agents.analytics.AnalyticsApi;
 import dev.patchbay.control.agents.analytics.AnalyticsStore;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
+import dev.patchbay.control.agents.calls.AgentCallStore;
+import dev.patchbay.control.agents.calls.AgentCallsApi;
+import dev.patchbay.control.agents.calls.AgentDialer;
+import dev.patchbay.control.agents.calls.Billing;
+import dev.patchbay.control.agents.calls.Quality;
+import dev.patchbay.control.agents.jobs.DialJobStore;
+import dev.patchbay.control.agents.jobs.JobRunner;
+import dev.patchbay.control.agents.jobs.JobsApi;
 import dev.patchbay.control.agents.contacts.ContactStore;
 import dev.patchbay.control.agents.contacts.ContactsApi;
 import dev.patchbay.control.agents.numbers.NumbersApi;
@@ -17,16 +29,33 @@ import dev.patchbay.control.agents.wallet.Ledger;
 import dev.patchbay.control.agents.wallet.RateTable;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.wallet.WalletApi;
+import dev.patchbay.control.agents.webhooks.AgentEvents;
+import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
+import dev.patchbay.control.agents.webhooks.WebhooksApi;
 import dev.patchbay.control.api.ApiKeyAuth;
+import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.CallObserver;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.OutboundDialer;
+import dev.patchbay.control.delivery.Outbox;
+import dev.patchbay.control.delivery.OutboxWorker;
+import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.store.CallStore;
+import dev.patchbay.proto.media.v1.RtpStats;
+import dev.patchbay.schema.SecretBox;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
  * The agents' calling API of seed 003 under {@code /api/v1}, wired in one place: the auth filter
- * and every feature's routes. The parts are public so the control-plane's call flow can reach the
- * ones that react to calls (billing, webhooks).
+ * and every feature's routes, plus the call observer that bills and reports agents' calls.
  */
 public final class AgentsApi {
+
+    /** What the agents' API uses of the rest of the control-plane. */
+    public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
+                       SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
+                       Function<CallRecord, Optional<RtpStats>> liveStats, String replica, Clock clock) { }
 
     private final AgentsConfig config;
     private final AgentAuth auth;
@@ -36,34 +65,81 @@ public final class AgentsApi {
     private final WalletApi walletApi;
     private final IpAllowList allowList;
     private final RateLimiter limiter;
+    private final AgentWebhookStore webhookStore;
+    private final WebhooksApi webhooks;
+    private final AgentCallsApi calls;
+    private final Billing billing;
+    private final JobsApi jobsApi;
+    private final JobRunner runner;
     private final NumbersApi numbers;
     private final ContactsApi contacts;
     private final SecurityApi security;
     private final AnalyticsApi analytics;
 
-    public AgentsApi(AgentsConfig config, DbClient db, ApiKeyAuth keys, Clock clock) {
+    public AgentsApi(AgentsConfig config, Deps d) {
         this.config = config;
-        this.sessionStore = new SessionStore(db, clock);
-        this.allowList = new IpAllowList(db);
-        this.limiter = new RateLimiter(db, clock, config.requestsPerHour());
-        this.auth = new AgentAuth(keys, sessionStore, allowList, limiter);
-        this.wallet = new Wallet(new Ledger(db, clock), new RateTable(config), config);
-        this.sessions = new SessionsApi(db, sessionStore, wallet, config);
+        this.sessionStore = new SessionStore(d.db(), d.clock());
+        this.allowList = new IpAllowList(d.db());
+        this.limiter = new RateLimiter(d.db(), d.clock(), config.requestsPerHour());
+        this.auth = new AgentAuth(d.keys(), sessionStore, allowList, limiter);
+        this.wallet = new Wallet(new Ledger(d.db(), d.clock()), new RateTable(config), config);
+        this.sessions = new SessionsApi(d.db(), sessionStore, wallet, config);
         this.walletApi = new WalletApi(sessions, wallet);
+        this.webhookStore = new AgentWebhookStore(d.db());
+        this.webhooks = new WebhooksApi(sessions, webhookStore, d.secrets(), d.guard());
+        AgentEvents events = new AgentEvents(webhookStore, d.outbox(), d.worker(), d.secrets(), d.clock());
+        AgentCallStore agentCalls = new AgentCallStore(d.db());
+        Quality quality = new Quality(config.baseDelayMs(), d.liveStats());
+        this.billing = new Billing(agentCalls, sessionStore, wallet, events, quality, config.billingIncrement(),
+                config.lowBalanceMinutes());
+        DialJobStore jobs = new DialJobStore(d.db());
+        AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs);
+        this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
+        this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
+        this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
         this.numbers = new NumbersApi(wallet.rates());
-        this.contacts = new ContactsApi(sessions, new ContactStore(db), clock);
-        this.security = new SecurityApi(db, allowList, config.keyOverlap(), clock);
-        this.analytics = new AnalyticsApi(sessions, new AnalyticsStore(db), clock);
+        this.contacts = new ContactsApi(sessions, new ContactStore(d.db()), d.clock());
+        this.security = new SecurityApi(d.db(), allowList, config.keyOverlap(), d.clock());
+        this.analytics = new AnalyticsApi(sessions, new AnalyticsStore(d.db()), d.clock());
     }
 
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(auth);
         sessions.routing(routing);
         walletApi.routing(routing);
+        webhooks.routing(routing);
+        calls.routing(routing);
+        jobsApi.routing(routing);
         numbers.routing(routing);
         contacts.routing(routing);
         security.routing(routing);
         analytics.routing(routing);
+    }
+
+    /** Starts placing batch, scheduled and queued calls as they come due. */
+    public void start(ScheduledExecutorService timers, ExecutorService workers) {
+        runner.start(timers, workers, config.jobPollInterval());
+    }
+
+    /** Places due dial jobs now; for tests that steer the clock. */
+    public int runDueJobs() {
+        return runner.poll();
+    }
+
+    /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
+    public CallObserver observer() {
+        return new CallObserver() {
+            @Override
+            public void answered(CallRecord call) {
+                billing.answered(call);
+            }
+
+            @Override
+            public void ended(CallRecord call, RtpStats stats) {
+                billing.ended(call, stats);
+                runner.ended(call, stats);
+            }
+        };
     }
 
     public AgentsConfig config() {
@@ -88,5 +164,9 @@ public final class AgentsApi {
 
     public RateLimiter limiter() {
         return limiter;
+    }
+
+    public AgentWebhookStore webhookStore() {
+        return webhookStore;
     }
 }

@@ -23,11 +23,15 @@ import io.helidon.config.Config;
  * @param usdTo              the value of one US dollar in each supported currency
  * @param rates              per-minute prices by destination prefix, in US dollars
  * @param publicUrl          how clients reach this control-plane, for URLs in responses
+ * @param defaultCallerId    the caller ID of calls whose request names none; empty for none
+ * @param baseDelayMs        the one-way delay the gateway adds (packetisation, jitter buffer), for MOS
+ * @param jobPollInterval    how often each replica looks for due batch, scheduled and queued calls
  * @param keyOverlap         how long a rotated API key keeps working beside its successor
  */
 public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
                            double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
                            Map<String, Double> usdTo, List<Rate> rates, String publicUrl,
+                           String defaultCallerId, double baseDelayMs, Duration jobPollInterval,
                            Duration keyOverlap) {
 
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
@@ -48,6 +52,8 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 c.get("requests-per-hour").asInt().orElse(1000), c.get("minute-price").asDouble().orElse(0.125),
                 c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
                 Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
+                c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0),
+                ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)),
                 ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)));
     }
 }

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.AgentsApi;
 import dev.patchbay.control.agents.AgentsConfig;
+import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
+import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.asapp.AsappConfig;
 import dev.patchbay.control.asapp.AsappReturns;
@@ -37,6 +39,8 @@ import dev.patchbay.control.delivery.WorkspaceSigningKeys;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
+import dev.patchbay.control.call.CallObserver;
+import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
@@ -49,6 +53,7 @@ import dev.patchbay.control.transfer.ameyo.AmeyoHeaders;
 import dev.patchbay.control.transfer.ameyo.AmeyoNotifier;
 import dev.patchbay.control.webhook.BotWebhook;
 import dev.patchbay.control.webhook.WebhookBots;
+import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
@@ -111,7 +116,8 @@ public final class ControlPlane implements AutoCloseable {
         CallStore store = new CallStore(db, Clock.systemUTC());
         Tenants tenants = new Tenants(db);
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
-        SigningKeys signing = WorkspaceSigningKeys.from(root, tenants);
+        // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
+        SigningKeys signing = new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants), new AgentWebhookStore(db), secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         Integrations integrations = new Integrations(db);
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
@@ -125,6 +131,7 @@ public final class ControlPlane implements AutoCloseable {
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
         java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<AgentsApi> agents = new java.util.concurrent.CompletableFuture<>();
         FarEndCalls farEnds = new FarEndCalls(store, integrations, new AmeyoNotifier(integrations,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
@@ -137,6 +144,16 @@ public final class ControlPlane implements AutoCloseable {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
                     transfers.endedWithoutReturn(call.id());
+                }, new CallObserver() {
+                    @Override
+                    public void answered(CallRecord call) {
+                        agents.join().observer().answered(call);
+                    }
+
+                    @Override
+                    public void ended(CallRecord call, RtpStats stats) {
+                        agents.join().observer().ended(call, stats);
+                    }
                 }, leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
@@ -150,11 +167,15 @@ public final class ControlPlane implements AutoCloseable {
             nodes.all().stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         CallActions actions = new CallActions(store, nodes);
-        CallsApi calls = new CallsApi(store, new OutboundDialer(store, tenants, nodes, secrets), actions, guard);
+        OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
+        CallsApi calls = new CallsApi(store, dialer, actions, guard);
         returns.complete(new AsappReturns(transfers, store, actions));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
-        AgentsApi agents = new AgentsApi(AgentsConfig.from(root), db, auth, Clock.systemUTC());
+        agents.complete(new AgentsApi(AgentsConfig.from(root), new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), config.replica(),
+                Clock.systemUTC())));
+        agents.join().start(timers, workers);
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
@@ -168,7 +189,7 @@ public final class ControlPlane implements AutoCloseable {
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
-                .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents))
+                .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents.join()))
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());

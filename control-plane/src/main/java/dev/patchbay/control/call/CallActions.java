@@ -88,6 +88,13 @@ public final class CallActions {
         return target;
     }
 
+    /** Puts the far end on hold (re-INVITE a=sendonly) or takes it off (a=sendrecv). */
+    public void hold(CallRecord call, boolean hold) {
+        live(call, true);
+        throw new Refused(501, null, "hold and unhold need the media-plane's Hold RPC (media.proto v1.2), which this"
+                + " build does not have yet");
+    }
+
     public void dtmf(CallRecord call, String digits) {
         if (digits == null || !DIGITS.matcher(digits).matches()) {
             throw new Refused(422, "digits", "digits must be 1 to 64 of 0-9 * # A-D, with ',' for a 500 ms pause");

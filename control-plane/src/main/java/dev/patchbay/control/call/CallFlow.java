@@ -42,18 +42,20 @@ public final class CallFlow implements MediaNodeLink.Listener {
     private final BotAttacher bots;
     private final BotWebhookClient webhooks;
     private final HangupCallbacks callbacks;
+    private final CallObserver observer;
     private final BridgeLeases leases;
     private final ExecutorService workers;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
-                    HangupCallbacks callbacks, BridgeLeases leases, ExecutorService workers) {
+                    HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers) {
         this.store = store;
         this.router = router;
         this.bots = bots;
         this.webhooks = webhooks;
         this.callbacks = callbacks;
+        this.observer = observer;
         this.leases = leases;
         this.workers = workers;
     }
@@ -183,8 +185,13 @@ public final class CallFlow implements MediaNodeLink.Listener {
     }
 
     private void answered(MediaNodeLink link, String id) {
-        store.advance(id, CallStatus.IN_PROGRESS, "answered on " + link.node());
-        store.find(id).ifPresent(call -> attach(link, call));
+        boolean advanced = store.advance(id, CallStatus.IN_PROGRESS, "answered on " + link.node());
+        store.find(id).ifPresent(call -> {
+            attach(link, call);
+            if (advanced) {
+                observe(() -> observer.answered(call), id);
+            }
+        });
     }
 
     /** Attaches the call's bot if it has one this replica connects, and takes the bridge lease. */
@@ -221,7 +228,19 @@ public final class CallFlow implements MediaNodeLink.Listener {
         String recording = hangup.getRecordingPath().isEmpty() ? null : hangup.getRecordingPath();
         if (store.end(id, status, hangup.getCause().name().toLowerCase(java.util.Locale.ROOT), hangup.getSipStatus(),
                 hangup.getReason(), recording)) {
-            store.find(id).ifPresent(callbacks::ended);
+            store.find(id).ifPresent(call -> {
+                callbacks.ended(call);
+                observe(() -> observer.ended(call, hangup.getStats()), id);
+            });
+        }
+    }
+
+    /** An observer's failure is its own: logged, never stopping the call's flow. */
+    private static void observe(Runnable r, String id) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call " + id + ": a call observer failed", e);
         }
     }
 
@@ -260,7 +279,10 @@ public final class CallFlow implements MediaNodeLink.Listener {
             CallRecord call = store.find(id).orElse(null);
             if (call != null && store.end(id, call.answeredAt() != null ? CallStatus.COMPLETED : CallStatus.FAILED,
                     "unknown", 0, "the call ended while no control-plane replica was connected (" + reason + ")", null)) {
-                store.find(id).ifPresent(callbacks::ended);
+                store.find(id).ifPresent(ended -> {
+                    callbacks.ended(ended);
+                    observe(() -> observer.ended(ended, dev.patchbay.proto.media.v1.RtpStats.getDefaultInstance()), id);
+                });
             }
         }).whenComplete((v, e) -> tails.remove(id));
     }

@@ -26,7 +26,20 @@ public final class OutboundDialer {
 
     /** What the API asked for, already validated. */
     public record Request(String workspaceId, String to, String from, CallRecord.Stream stream, String callbackUrl,
-                          String idempotencyKey, String requestHash) { }
+                          String idempotencyKey, String requestHash, Options options) {
+        public Request(String workspaceId, String to, String from, CallRecord.Stream stream, String callbackUrl,
+                       String idempotencyKey, String requestHash) {
+            this(workspaceId, to, from, stream, callbackUrl, idempotencyKey, requestHash, Options.NONE);
+        }
+    }
+
+    /**
+     * How the INVITE presents itself and how long the call may last: caller-ID privacy (RFC 3323/3325),
+     * a display name, a hard limit the media-plane enforces with BYE (0 = none), and recording.
+     */
+    public record Options(boolean privacy, String displayName, int maxDurationSeconds, boolean record) {
+        public static final Options NONE = new Options(false, null, 0, false);
+    }
 
     /** Why a call could not be placed; {@code httpStatus} is what the API answers. */
     public static final class Refused extends RuntimeException {
@@ -69,6 +82,14 @@ public final class OutboundDialer {
     }
 
     public CallRecord place(Request r) {
+        return place(r, (tx, call) -> { });
+    }
+
+    /**
+     * Places the call; {@code alongside} writes rows that belong to it in the transaction that records
+     * it, before the INVITE leaves, so nothing about the call can be missing when its first event arrives.
+     */
+    public CallRecord place(Request r, java.util.function.BiConsumer<io.helidon.dbclient.DbExecute, CallRecord> alongside) {
         Tenants.Trunk trunk = tenants.outboundTrunk(r.workspaceId()).orElseThrow(() -> new Refused(422, "from",
                 "workspace " + r.workspaceId() + " has no outbound trunk; add one with the admin API", null));
         MediaNodeLink link = nodes.pick().orElseThrow(() -> new Refused(503, null,
@@ -81,7 +102,8 @@ public final class OutboundDialer {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, r.from(), r.to(),
                 null, link.node(), token, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
-        store.insert(call, r.idempotencyKey(), r.requestHash(), "via trunk " + trunk.id() + " on " + link.node());
+        store.insert(call, r.idempotencyKey(), r.requestHash(), "via trunk " + trunk.id() + " on " + link.node(),
+                tx -> alongside.accept(tx, call));
         PlaceCallRequest.Builder invite = PlaceCallRequest.newBuilder().setCallId(id).setAttachToken(token)
                 .setToUri(uri(r.to(), trunk.host())).setFromUri(uri(r.from(), trunk.host()))
                 .setTrunkHost(trunk.host()).setTrunkPort(trunk.port()).setTransport(switch (trunk.transport()) {

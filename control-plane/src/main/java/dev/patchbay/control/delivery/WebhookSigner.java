@@ -85,7 +85,8 @@ public final class WebhookSigner {
         return match;
     }
 
-    private static String hmac(byte[] secret, String message) {
+    /** The hex HMAC-SHA256 of {@code message}. */
+    public static String hmac(byte[] secret, String message) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret, ALGORITHM));

@@ -39,8 +39,15 @@ public final class CallStore {
 
     /** Stores a new call and its first event. */
     public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail) {
+        insert(c, idempotencyKey, requestHash, detail, tx -> { });
+    }
+
+    /** The same, with rows that belong to the call written in the same transaction (an agent's request). */
+    public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail,
+                       java.util.function.Consumer<DbExecute> alongside) {
         Db.inTransaction(db, tx -> {
             insertRow(tx, c, idempotencyKey, requestHash, detail);
+            alongside.accept(tx);
             return null;
         });
     }

@@ -83,7 +83,17 @@ final class AgentsRig implements AutoCloseable {
             }
         };
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        api = new AgentsApi(AgentsConfig.from(config), client, auth, clock);
+        dev.patchbay.control.store.CallStore calls = new dev.patchbay.control.store.CallStore(client, clock);
+        dev.patchbay.control.media.MediaNodes nodes = new dev.patchbay.control.media.MediaNodes(java.util.List.of());
+        dev.patchbay.schema.SecretBox secrets = new dev.patchbay.schema.SecretBox(new byte[32]);
+        dev.patchbay.control.delivery.SsrfGuard guard = new dev.patchbay.control.delivery.SsrfGuard(
+                dev.patchbay.control.delivery.OutboundPolicy.from(config));
+        // No media node: the calls part answers 503 here; calls are tested end to end in the e2e module.
+        api = new AgentsApi(AgentsConfig.from(config), new AgentsApi.Deps(client, auth, calls,
+                new dev.patchbay.control.call.OutboundDialer(calls, new Tenants(client), nodes, secrets),
+                new dev.patchbay.control.call.CallActions(calls, nodes), guard,
+                new dev.patchbay.control.delivery.Outbox(client, clock), null, secrets, call -> java.util.Optional.empty(),
+                "test-replica", clock));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {

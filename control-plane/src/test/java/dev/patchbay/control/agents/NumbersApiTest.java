@@ -79,6 +79,7 @@ class NumbersApiTest {
         assertEquals("premium_rate", premium.get("type").asText());
         assertEquals(true, premium.get("is_premium").asBoolean());
         assertEquals(0.10, premium.get("estimated_rate").get("per_minute").asDouble());
+        assertEquals(false, premium.get("is_callable").asBoolean(), "calls/initiate refuses premium-rate numbers");
         JsonNode tollFree = validate("{\"phone_number\":\"+18005551234\"}").body();
         assertEquals("toll_free", tollFree.get("type").asText());
         assertEquals(true, tollFree.get("timezone").isNull());

@@ -1,6 +1,7 @@
 package dev.patchbay.control.agents.auth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -10,6 +11,7 @@ import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
+import dev.patchbay.rest.StickyHeaders;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -61,8 +63,10 @@ public final class AgentAuth implements Filter {
                         + " add the address with POST /api/v1/security/whitelist from an allowed one");
             }
             RateLimiter.Verdict v = limiter.hit(agent.viaKey() ? "key:" + agent.keyId() : "session:" + agent.sessionId());
-            res.header("X-RateLimit-Limit", Integer.toString(v.limit()));
-            res.header("X-RateLimit-Remaining", Integer.toString(v.remaining()));
+            StickyHeaders counters = new StickyHeaders(Map.of("X-RateLimit-Limit", Integer.toString(v.limit()),
+                    "X-RateLimit-Remaining", Integer.toString(v.remaining()), "X-RateLimit-Reset", Long.toString(v.resetSeconds())));
+            counters.headers().forEach(res::header);
+            req.context().register(counters);
             if (!v.allowed()) {
                 throw ProblemException.of(429, "this key made more than " + v.limit() + " requests this hour; retry in "
                         + v.resetSeconds() + " s").withHeader("Retry-After", Long.toString(v.resetSeconds()));

@@ -49,9 +49,12 @@ public final class NumbersApi {
         return out;
     }
 
-    /** A call can be placed to a valid, rated number that is not an emergency service (those need a real line). */
+    /**
+     * What calls/initiate accepts: a valid, rated number that is neither an emergency service (those
+     * need a real line) nor premium-rate (toll fraud), which an unattended agent must never dial.
+     */
     public static boolean callable(PhoneNumbers.Info info, boolean rated) {
-        return info.valid() && !info.emergency() && rated;
+        return info.valid() && !info.emergency() && !info.premium() && rated;
     }
 
     private void validate(ServerRequest req, ServerResponse res) {

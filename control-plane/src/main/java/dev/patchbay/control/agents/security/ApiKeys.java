@@ -21,9 +21,12 @@ public final class ApiKeys {
     /** A rotation's outcome: the new key's id and one-time token, and when the old key stops working. */
     public record Rotated(String keyId, String token, Instant oldKeyExpiresAt) { }
 
-    private static final String LOCK = "SELECT id, name, revoked_at FROM api_keys WHERE id = ? AND workspace_id = ? FOR UPDATE";
+    private static final String LOCK = """
+            SELECT id, name, revoked_at FROM api_keys
+             WHERE id = ? AND workspace_id = ? AND scope = 'provider' FOR UPDATE""";
     private static final String INSERT = """
-            INSERT INTO api_keys (id, workspace_id, name, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?)""";
+            INSERT INTO api_keys (id, workspace_id, scope, name, secret_sha256, created_at)
+            VALUES (?, ?, 'provider', ?, ?, ?)""";
     private static final String REVOKE = "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 

@@ -1,0 +1,47 @@
+package dev.patchbay.admin.testing;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * One workspace with one of everything, created through the API as the operator: the fixture
+ * the isolation test aims at and controls with.
+ *
+ * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
+ */
+public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
+                     String trunk) {
+
+    public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
+            + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
+            + "\"host\":\"tenant.ameyo.example\",\"bye_timeout_seconds\":45}";
+
+    /** Creates the workspace and its resources; {@code number} must be a valid, unused E.164 number. */
+    public static Tenant create(ApiClient operator, String name, String number) {
+        String ws = id(operator.post("/v1/workspaces", "{\"name\":\"" + name + "\"}"));
+        String base = "/v1/workspaces/" + ws;
+        String bot = id(operator.post(base + "/bots", "{\"name\":\"a\",\"kind\":\"echo\"}"));
+        String bot2 = id(operator.post(base + "/bots", "{\"name\":\"b\",\"kind\":\"echo\"}"));
+        String did = id(operator.post(base + "/dids", "{\"number\":\"" + number + "\",\"bot_id\":\"" + bot + "\"}"));
+        String apiKey = id(operator.post(base + "/api-keys", "{\"name\":\"crm\"}"));
+        ApiClient.Reply admin = operator.post(base + "/admin-keys", "{\"name\":\"ops\"}");
+        String adminKeyId = id(admin);
+        String trunk = id(operator.post(base + "/trunks",
+                "{\"name\":\"t\",\"host\":\"sip.example.com\",\"username\":\"u\",\"password\":\"trunk-pw-SECRET\"}"));
+        assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
+        assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk);
+    }
+
+    /** The value of each path parameter and body placeholder, for a route of {@code path}. */
+    public Map<String, String> params(String path) {
+        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk,
+                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey);
+    }
+
+    private static String id(ApiClient.Reply r) {
+        assertEquals(true, r.status() == 201, r.toString());
+        return r.json().path("id").asText();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.patchbay.control.agents.calls;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.patchbay.control.agents.AgentsConfig;
+import dev.patchbay.control.agents.session.AgentSession;
+import dev.patchbay.control.agents.wallet.RateTable;
+import dev.patchbay.control.agents.wallet.Wallet;
+import dev.patchbay.control.agents.webhooks.AgentEvents;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.OutboundDialer;
+import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.ProblemException;
+
+/**
+ * Places an agent's call: checks the destination, the session's hourly call budget and the
+ * wallet, caps the call's length at what the wallet can pay for, then dials through the
+ * workspace's trunk. Used by initiate and by batch, scheduled and queued calls alike.
+ */
+public final class AgentDialer {
+
+    /** A placed call with what the agent asked for. */
+    public record Placed(CallRecord call, AgentCall agentCall) { }
+
+    private final OutboundDialer dialer;
+    private final AgentCallStore calls;
+    private final Wallet wallet;
+    private final Destinations destinations = new Destinations();
+    private final AgentEvents events;
+    private final SsrfGuard guard;
+    private final AgentsConfig config;
+    private final dev.patchbay.control.agents.jobs.DialJobStore jobs;
+
+    public AgentDialer(OutboundDialer dialer, AgentCallStore calls, Wallet wallet, AgentEvents events, SsrfGuard guard,
+                       AgentsConfig config, dev.patchbay.control.agents.jobs.DialJobStore jobs) {
+        this.jobs = jobs;
+        this.dialer = dialer;
+        this.calls = calls;
+        this.wallet = wallet;
+        this.events = events;
+        this.guard = guard;
+        this.config = config;
+    }
+
+    public Destinations destinations() {
+        return destinations;
+    }
+
+    /**
+     * @throws ProblemException 422 for a bad request, 402 when the wallet cannot pay one minute, 429
+     *                          when the session's hourly calls are spent, 503 when no media node is up
+     */
+    public Placed place(AgentSession s, CallRequest r, String jobId, Instant now) {
+        List<FieldError> errors = new java.util.ArrayList<>(r.problems());
+        if (r.webhookUrl() != null) {
+            dev.patchbay.control.agents.webhooks.WebhooksApi.checkUrl(guard, errors, "webhook_url", r.webhookUrl(), false);
+        }
+        if (r.websocketUrl() != null && guard.check(URI.create(r.websocketUrl()), SsrfGuard.WEBSOCKET_SCHEMES)
+                instanceof SsrfGuard.Verdict.Refused no) {
+            errors.add(new FieldError("websocket_url", no.reason()));
+        }
+        Destinations.Destination to = r.toNumber() == null ? null : destinations.parse(r.toNumber().strip()).orElse(null);
+        if (r.toNumber() != null && (to == null || !to.valid())) {
+            errors.add(new FieldError("to_number", "is not a valid phone number; give it in E.164 form such as +14155551234"));
+        } else if (to != null && to.emergency()) {
+            errors.add(new FieldError("to_number", "is an emergency number; an agent may not dial emergency services"));
+        } else if (to != null && to.premium()) {
+            errors.add(new FieldError("to_number", "is a premium-rate number; these are blocked to protect the wallet"));
+        }
+        String from = r.fromNumber() != null ? r.fromNumber() : config.defaultCallerId();
+        if (from == null || from.isBlank()) {
+            errors.add(new FieldError("from_number", "is required: no default caller ID is configured"
+                    + " (patchbay.agents.default-caller-id)"));
+        }
+        RateTable.Price price = to == null || !to.valid() ? null
+                : wallet.rates().price(to.e164(), to.rateType(), s.currency()).orElse(null);
+        if (to != null && to.valid() && !to.emergency() && !to.premium() && price == null) {
+            errors.add(new FieldError("to_number", "has no rate: this gateway does not call " + to.country()
+                    + " numbers; see GET /api/v1/numbers/rates"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the call request has invalid fields", errors);
+        }
+        if (calls.callsSince(s.id(), now.minus(Duration.ofHours(1))) >= s.callsPerHour()) {
+            throw ProblemException.of(429, "session " + s.id() + " placed " + s.callsPerHour() + " calls in the last hour,"
+                    + " its limit; retry later").withHeader("Retry-After", "60");
+        }
+        long balance = wallet.ledger().balance(s.id());
+        if (balance < price.microsPerMinute()) {
+            throw ProblemException.of(402, "the wallet holds " + dev.patchbay.control.agents.wallet.Money.value(balance) + " "
+                    + s.currency() + ", less than one minute to " + to.e164() + " (" + dev.patchbay.control.agents.wallet
+                    .Money.value(price.microsPerMinute()) + "); add credits with POST /api/v1/wallet/add-credits");
+        }
+        // Prepaid: the call may last only as long as the wallet pays for, like a calling card.
+        long affordable = balance / price.microsPerMinute() * 60;
+        int maxDuration = (int) Math.min(Math.min(r.maxDuration() != null ? r.maxDuration() : s.maxCallDuration(),
+                s.maxCallDuration()), affordable);
+        boolean privacy = r.privacyMode() != null ? r.privacyMode() : s.privacyMode();
+        CallRecord.Stream stream = r.websocketUrl() != null
+                ? new CallRecord.Stream(r.websocketUrl(), r.dialect() == null ? "twilio" : r.dialect(), 8000, null)
+                : new CallRecord.Stream(null, "grpc", 8000, null);
+        AgentCall[] agentCall = new AgentCall[1];
+        CallRecord call;
+        try {
+            call = dialer.place(new OutboundDialer.Request(s.workspaceId(), to.e164(), from, stream, null, null, null,
+                    new OutboundDialer.Options(privacy, r.callerIdName(), maxDuration, r.recordCall())), (tx, c) -> {
+                        agentCall[0] = new AgentCall(c.id(), s.id(), s.agentId(), privacy, r.callerIdName(), maxDuration,
+                                r.recordCall(), r.transcribe(), r.language(), r.webhookUrl(),
+                                r.metadata() == null ? null : r.metadata().toString(), to.country(), to.rateType(),
+                                price.microsPerMinute(), s.currency(), jobId, null, null, null, null, null, now);
+                        calls.insert(tx, agentCall[0]);
+                        if (jobId != null) {
+                            jobs.linkCall(tx, jobId, c.id(), now);
+                        }
+                        events.emit(tx, s, c.id(), "call.initiated", ApiJson.object().put("call_id", c.id())
+                                .put("session_id", s.id()).put("to_number", c.to()).put("from_number", c.from())
+                                .put("initiated_at", c.createdAt().toString()), r.webhookUrl());
+                    });
+        } catch (OutboundDialer.Refused e) {
+            List<FieldError> fields = e.field() == null ? List.of() : List.of(new FieldError(
+                    e.field().equals("from") ? "from_number" : e.field().equals("to") ? "to_number" : e.field(), e.getMessage()));
+            ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), fields);
+            throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
+        }
+        events.wake();
+        return new Placed(call, agentCall[0]);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.patchbay.control.agents.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.agents.calls.AgentDialer;
+import dev.patchbay.control.agents.calls.CallRequest;
+import dev.patchbay.control.agents.session.AgentSession;
+import dev.patchbay.control.agents.session.SessionStore;
+import dev.patchbay.control.call.CallObserver;
+import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.proto.media.v1.RtpStats;
+import dev.patchbay.rest.JsonBody;
+import dev.patchbay.rest.ProblemException;
+
+/**
+ * Places due dial jobs and settles them when their calls end: a call that did not complete is
+ * retried after the job's interval until its attempts are spent. Every replica runs one; the
+ * store's claims keep them from dialing a job twice.
+ */
+public final class JobRunner implements CallObserver {
+
+    private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final int BATCH = 20;
+
+    private final DialJobStore jobs;
+    private final SessionStore sessions;
+    private final AgentDialer dialer;
+    private final String owner;
+    private final Clock clock;
+
+    public JobRunner(DialJobStore jobs, SessionStore sessions, AgentDialer dialer, String owner, Clock clock) {
+        this.jobs = jobs;
+        this.sessions = sessions;
+        this.dialer = dialer;
+        this.owner = owner;
+        this.clock = clock;
+    }
+
+    /** Polls for due jobs every {@code interval} on {@code timers}, dialing on {@code workers}. */
+    public void start(ScheduledExecutorService timers, ExecutorService workers, Duration interval) {
+        timers.scheduleWithFixedDelay(() -> workers.execute(this::pollQuietly), interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "claiming dial jobs failed: " + e.getMessage());
+        }
+    }
+
+    /** Claims and dials what is due now; returns how many jobs it claimed. */
+    public int poll() {
+        Instant now = clock.instant();
+        var claimed = jobs.claim(owner, now, now.plus(LEASE), BATCH);
+        claimed.forEach(this::dial);
+        return claimed.size();
+    }
+
+    private void dial(DialJob job) {
+        Instant now = clock.instant();
+        AgentSession s = sessions.find(job.sessionId()).orElse(null);
+        if (s == null || !s.active(now)) {
+            jobs.settle(job.id(), DialJob.State.CANCELED, job.runAt(), "the session has ended", now);
+            return;
+        }
+        try {
+            CallRequest r = CallRequest.read(JsonBody.of((ObjectNode) JSON.readTree(job.request()), CallRequest.FIELDS));
+            dialer.place(s, r, job.id(), now);
+        } catch (ProblemException p) {
+            // A busy gateway or a spent hourly budget passes; a bad request or an empty wallet does not.
+            boolean passes = p.status() == 503 || p.status() == 429;
+            // The snapshot was read before the claim counted this attempt.
+            if (passes && job.attempts() + 1 < job.maxAttempts()) {
+                jobs.settle(job.id(), DialJob.State.PENDING, now.plusSeconds(p.status() == 429 ? 60 : job.retryIntervalSeconds()),
+                        p.status() + " " + p.detail(), now);
+            } else {
+                jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), p.status() + " " + p.detail(), now);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            LOG.warning(() -> "dial job " + job.id() + " failed: " + e.getMessage());
+            jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), "error: " + e.getMessage(), now);
+        }
+    }
+
+    @Override
+    public void ended(CallRecord call, RtpStats stats) {
+        DialJob job = jobs.byCall(call.id()).orElse(null);
+        if (job == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        String result = call.status().wire() + (call.sipStatus() == null ? "" : " " + call.sipStatus());
+        if (call.status() == CallStatus.COMPLETED) {
+            jobs.settle(job.id(), DialJob.State.COMPLETED, job.runAt(), result, now);
+        } else if (job.attempts() < job.maxAttempts()) {
+            jobs.settle(job.id(), DialJob.State.PENDING, now.plusSeconds(job.retryIntervalSeconds()), result, now);
+        } else {
+            jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), result, now);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.patchbay.e2e;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.Sipp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The agents' API (seed 003) end to end: real calls through the media-plane to a SIPp far end,
+ * with the wallet, actions that act on the SIP call, history and cost, and signed webhooks.
+ */
+class AgentsE2eTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "whsec_agents_e2e_0123456789";
+    private static Gateway gw;
+    private static String key;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = new Gateway(Map.of());
+        key = gw.workspaceWithKey("ws_agents", true);
+        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    private static JsonNode call(String method, String path, String body) throws Exception {
+        HttpResponse<String> r = gw.http(method, path, key, body, "X-Agent-ID", "agent-e2e");
+        JsonNode json = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) (json.isObject() ? json : JSON.createObjectNode()))
+                .put("_status", r.statusCode());
+        return json;
+    }
+
+    @Test
+    void anAgentCallsPaysTransfersAndReadsItsHistory() throws Exception {
+        int port = Ports.freeUdpAndTcp();
+        gw.trunk("ws_agents", port);
+        Path dir = Sipp.workDir();
+        Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_agent.xml").toAbsolutePath()
+                .toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1", "-rtp_echo"));
+        try (CallbackReceiver hooks = new CallbackReceiver()) {
+            JsonNode session = call("POST", "/api/v1/sessions/create", "{\"session_type\":\"authenticated\","
+                    + "\"agent_context\":{\"agent_name\":\"AssistantBot\"},\"user_consent\":{\"calling_authorized\":true,"
+                    + "\"privacy_mode\":false,\"currency\":\"USD\"}}");
+            assertEquals(201, session.get("_status").asInt(), session.toString());
+            String sid = session.get("session_id").asText();
+            JsonNode sub = call("POST", "/api/v1/webhooks/subscribe", "{\"session_id\":\"" + sid + "\",\"webhook_url\":\""
+                    + hooks.url() + "\",\"events\":[\"call.initiated\",\"call.answered\",\"call.completed\"],\"secret\":\""
+                    + SECRET + "\"}");
+            assertEquals(201, sub.get("_status").asInt(), sub.toString());
+
+            String initiate = "{\"session_id\":\"" + sid + "\",\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\","
+                    + "\"call_settings\":{\"max_duration\":600,\"transcribe\":true},\"metadata\":{\"ticket_id\":\"TKT-1\"}}";
+            JsonNode broke = call("POST", "/api/v1/calls/initiate", initiate);
+            assertEquals(402, broke.get("_status").asInt(), "an empty wallet cannot pay one minute: " + broke);
+
+            JsonNode credit = call("POST", "/api/v1/wallet/add-credits", "{\"session_id\":\"" + sid + "\",\"payment_method\":"
+                    + "\"manual\",\"currency\":\"USD\",\"amount\":2.00,\"idempotency_key\":\"grant-1\"}");
+            assertEquals(16, credit.get("minutes_added").asInt(), credit.toString());
+
+            JsonNode placed = call("POST", "/api/v1/calls/initiate", initiate);
+            assertEquals(201, placed.get("_status").asInt(), placed.toString());
+            String id = placed.get("call_id").asText();
+            assertEquals("initiated", placed.get("status").asText());
+            assertEquals(0.125, placed.get("estimated_rate").asDouble());
+            assertEquals(600, placed.get("max_duration").asInt());
+
+            Await.until(() -> "in-progress".equals(status(id)), Duration.ofSeconds(10), "the far end answers");
+            JsonNode dtmf = call("POST", "/api/v1/calls/" + id + "/actions", "{\"action\":\"dtmf\",\"parameters\":{\"digits\":\"12#\"}}");
+            assertEquals("executed", dtmf.get("status").asText(), dtmf.toString());
+            // The far end echoes RTP, so the digits Patchbay sent come back and are detected: they were on the wire.
+            Await.until(() -> gw.eventTypes(id).stream().filter("dtmf"::equals).count() >= 3, Duration.ofSeconds(10),
+                    "the three digits echoed back");
+
+            JsonNode live = call("GET", "/api/v1/calls/" + id, null);
+            assertEquals("in-progress", live.get("status").asText());
+            assertEquals(1, live.get("estimated_cost").get("minutes").asInt());
+            assertTrue(live.get("quality_metrics").has("mos_score"));
+
+            JsonNode transfer = call("POST", "/api/v1/calls/" + id + "/actions",
+                    "{\"action\":\"transfer\",\"parameters\":{\"transfer_to\":\"+14155559999\"}}");
+            assertEquals("tel:+14155559999", transfer.get("refer_to").asText(), transfer.toString());
+            Sipp.Result sipp = Sipp.await(far, dir);
+            assertEquals(0, sipp.exitCode(), sipp.output());
+
+            JsonNode ended = call("DELETE", "/api/v1/calls/" + id, null);
+            assertEquals(200, ended.get("_status").asInt(), ended.toString());
+            assertEquals(1, ended.get("cost").get("minutes").asInt());
+            assertEquals(0.125, ended.get("cost").get("amount").asDouble());
+            assertEquals(1.875, ended.get("remaining_balance").get("value").asDouble());
+            assertEquals(15, ended.get("remaining_balance").get("minutes").asInt());
+
+            JsonNode history = call("GET", "/api/v1/calls/history?session_id=" + sid + "&status=all&limit=10", null);
+            assertEquals(1, history.get("pagination").get("total").asInt(), history.toString());
+            JsonNode row = history.get("calls").get(0);
+            assertEquals(id, row.get("call_id").asText());
+            assertEquals(0.125, row.get("cost").asDouble());
+            assertEquals(0, call("GET", "/api/v1/calls/history?session_id=" + sid + "&status=failed", null)
+                    .get("pagination").get("total").asInt());
+            JsonNode balance = call("GET", "/api/v1/wallet/balance?session_id=" + sid, null);
+            assertEquals("debit", balance.get("last_transaction").get("type").asText());
+
+            // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
+            Map<String, java.time.Instant> events = new java.util.TreeMap<>();
+            for (int i = 0; i < 3; i++) {
+                CallbackReceiver.Received r = hooks.next(Duration.ofSeconds(10));
+                assertTrue(r.verifiedWith(SECRET), "the delivery is signed with the subscription's secret: " + r.body());
+                JsonNode body = JSON.readTree(r.body());
+                assertEquals(id, body.get("data").get("call_id").asText());
+                assertEquals(sid, body.get("data").get("session_id").asText());
+                assertTrue(body.get("signature").asText().startsWith("sha256="));
+                events.put(body.get("event").asText(), java.time.Instant.parse(body.get("timestamp").asText()));
+            }
+            assertEquals(List.of("call.answered", "call.completed", "call.initiated"), List.copyOf(events.keySet()));
+            assertTrue(!events.get("call.initiated").isAfter(events.get("call.answered"))
+                    && !events.get("call.answered").isAfter(events.get("call.completed")), events.toString());
+        } finally {
+            far.destroy();
+        }
+    }
+
+    private static String status(String id) {
+        try {
+            return call("GET", "/api/v1/calls/" + id, null).path("status").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aScheduledCallIsRetriedAfterBusyAndThenAnswered() throws Exception {
+        String ws = "ws_sched";
+        String k = gw.workspaceWithKey(ws, true);
+        int port = Ports.freeUdpAndTcp();
+        gw.trunk(ws, port);
+        Path busyDir = Sipp.workDir();
+        Process busy = Sipp.start(busyDir, List.of("-sf", Path.of("src/test/resources/sipp/uas_busy.xml").toAbsolutePath()
+                .toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        JsonNode session = JSON.readTree(gw.http("POST", "/api/v1/sessions/create", k, "{\"session_type\":\"guest\","
+                + "\"user_consent\":{\"calling_authorized\":true}}", "X-Agent-ID", "scheduler").body());
+        String sid = session.get("session_id").asText();
+        gw.http("POST", "/api/v1/wallet/add-credits", k, "{\"session_id\":\"" + sid + "\",\"payment_method\":\"manual\","
+                + "\"amount\":1.0,\"idempotency_key\":\"g\"}", "X-Agent-ID", "scheduler");
+        String at = java.time.LocalDateTime.now(java.time.ZoneId.of("America/Los_Angeles")).plusSeconds(1)
+                .withNano(0).toString();
+        HttpResponse<String> created = gw.http("POST", "/api/v1/scheduled-calls", k, "{\"session_id\":\"" + sid + "\","
+                + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\",\"scheduled_time\":\"" + at + "\","
+                + "\"timezone\":\"America/Los_Angeles\",\"retry_policy\":{\"max_attempts\":2,\"retry_interval\":4}}",
+                "X-Agent-ID", "scheduler");
+        assertEquals(201, created.statusCode(), created.body());
+        String job = JSON.readTree(created.body()).get("scheduled_call_id").asText();
+        assertEquals("scheduled", JSON.readTree(created.body()).get("status").asText());
+
+        Sipp.Result first = Sipp.await(busy, busyDir);
+        assertEquals(0, first.exitCode(), first.output());
+        Await.until(() -> scheduled(k, job).path("last_result").asText().startsWith("busy"), Duration.ofSeconds(10),
+                "the first attempt ends busy and the job waits to retry");
+        JsonNode waiting = scheduled(k, job);
+        assertEquals("pending", waiting.get("status").asText(), waiting.toString());
+        assertEquals(1, waiting.get("attempts").asInt());
+
+        Path okDir = Sipp.workDir();
+        Process ok = Sipp.start(okDir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        try {
+            Await.until(() -> "dialing".equals(scheduled(k, job).path("status").asText())
+                    && !scheduled(k, job).path("call_id").isNull(), Duration.ofSeconds(15), "the retry is placed");
+            String callId = scheduled(k, job).get("call_id").asText();
+            Await.until(() -> gw.eventTypes(callId).contains("in-progress"), Duration.ofSeconds(10), "the retry is answered");
+            assertEquals(200, gw.http("DELETE", "/api/v1/calls/" + callId, k, null, "X-Agent-ID", "scheduler").statusCode());
+            assertEquals(0, Sipp.await(ok, okDir).exitCode());
+            Await.until(() -> "completed".equals(scheduled(k, job).path("status").asText()), Duration.ofSeconds(10),
+                    "the job completes with its call");
+            JsonNode done = scheduled(k, job);
+            assertEquals(2, done.get("attempts").asInt());
+            JsonNode history = JSON.readTree(gw.http("GET", "/api/v1/calls/history?session_id=" + sid, k, null,
+                    "X-Agent-ID", "scheduler").body());
+            assertEquals(2, history.get("pagination").get("total").asInt(), history.toString());
+            assertEquals("completed", history.get("calls").get(0).get("status").asText());
+            assertEquals("busy", history.get("calls").get(1).get("status").asText());
+        } finally {
+            ok.destroy();
+        }
+    }
+
+    private static JsonNode scheduled(String k, String job) {
+        try {
+            return JSON.readTree(gw.http("GET", "/api/v1/scheduled-calls/" + job, k, null, "X-Agent-ID", "scheduler").body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
