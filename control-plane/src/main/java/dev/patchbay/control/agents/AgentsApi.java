@@ -11,6 +11,8 @@ import dev.patchbay.control.agents.ai.LivePlayer;
 import dev.patchbay.control.agents.ai.LlmConfig;
 import dev.patchbay.control.agents.ai.VoiceApi;
 import dev.patchbay.control.agents.ai.VoiceConfig;
+import dev.patchbay.control.agents.analytics.AnalyticsApi;
+import dev.patchbay.control.agents.analytics.AnalyticsStore;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
 import dev.patchbay.control.agents.auth.RateLimiter;
@@ -22,6 +24,10 @@ import dev.patchbay.control.agents.calls.Quality;
 import dev.patchbay.control.agents.jobs.DialJobStore;
 import dev.patchbay.control.agents.jobs.JobRunner;
 import dev.patchbay.control.agents.jobs.JobsApi;
+import dev.patchbay.control.agents.contacts.ContactStore;
+import dev.patchbay.control.agents.contacts.ContactsApi;
+import dev.patchbay.control.agents.numbers.NumbersApi;
+import dev.patchbay.control.agents.security.SecurityApi;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.agents.transcripts.TranscriptHub;
@@ -82,6 +88,10 @@ public final class AgentsApi {
     private final TranscriptsApi transcripts;
     private final AiApi ai;
     private final VoiceApi voice;
+    private final NumbersApi numbers;
+    private final ContactsApi contacts;
+    private final SecurityApi security;
+    private final AnalyticsApi analytics;
 
     /** Everything from {@code patchbay.agents} of {@code root}. */
     public AgentsApi(Config root, Deps d) {
@@ -120,6 +130,10 @@ public final class AgentsApi {
                 config.publicUrl(), updated);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
         this.voice = new VoiceApi(VoiceConfig.from(root), d.db(), d.clock(), transcriptStore, config.publicUrl(), d.player());
+        this.numbers = new NumbersApi(wallet.rates());
+        this.contacts = new ContactsApi(sessions, new ContactStore(d.db()), d.clock());
+        this.security = new SecurityApi(d.db(), allowList, config.keyOverlap(), d.clock());
+        this.analytics = new AnalyticsApi(sessions, new AnalyticsStore(d.db()), d.clock());
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -132,6 +146,10 @@ public final class AgentsApi {
         transcripts.routing(routing);
         ai.routing(routing);
         voice.routing(routing);
+        numbers.routing(routing);
+        contacts.routing(routing);
+        security.routing(routing);
+        analytics.routing(routing);
     }
 
     /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */

@@ -26,11 +26,13 @@ import io.helidon.config.Config;
  * @param defaultCallerId    the caller ID of calls whose request names none; empty for none
  * @param baseDelayMs        the one-way delay the gateway adds (packetisation, jitter buffer), for MOS
  * @param jobPollInterval    how often each replica looks for due batch, scheduled and queued calls
+ * @param keyOverlap         how long a rotated API key keeps working beside its successor
  */
 public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
                            double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
                            Map<String, Double> usdTo, List<Rate> rates, String publicUrl,
-                           String defaultCallerId, double baseDelayMs, Duration jobPollInterval) {
+                           String defaultCallerId, double baseDelayMs, Duration jobPollInterval,
+                           Duration keyOverlap) {
 
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
     public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
@@ -51,6 +53,7 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
                 Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
                 c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0),
-                ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)));
+                ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)),
+                ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)));
     }
 }

@@ -118,6 +118,15 @@ final class AgentsRig implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row, as text. */
+    String one(String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
     Answer call(String method, String path, String bearer, String agentId, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

@@ -16,6 +16,8 @@ public final class Money {
     }
 
     public static BigDecimal value(long micros) {
-        return BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        BigDecimal v = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        // 10 rather than 1E+1: stripping zeros can leave a negative scale, which Jackson writes in E notation.
+        return v.scale() < 0 ? v.setScale(0) : v;
     }
 }

@@ -1,0 +1,101 @@
+package dev.patchbay.control.agents;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.patchbay.control.agents.analytics.AnalyticsStore;
+import dev.patchbay.control.agents.contacts.Contact;
+import dev.patchbay.control.agents.contacts.ContactStore;
+import dev.patchbay.control.agents.security.ApiKeys;
+import dev.patchbay.control.store.Tenants;
+import dev.patchbay.schema.DbSettings;
+import dev.patchbay.schema.Migrations;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.dbclient.DbClient;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The SQL of the contacts, analytics and key-rotation stores, and application.yaml's select-api-key,
+ * on H2: the database {@code ./patchbay up} runs by default. The API tests run them on PostgreSQL.
+ */
+class AgentsStoresH2Test {
+
+    private static final String[] ROWS = {
+        "INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws', 'W', TRUE, CURRENT_TIMESTAMP)",
+        "INSERT INTO api_keys (id, workspace_id, name, secret_sha256, created_at)"
+                + " VALUES ('k1', 'ws', 'n', 'x', CURRENT_TIMESTAMP)",
+        "INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode, currency,"
+                + " calls_per_hour, max_call_duration, created_at, expires_at)"
+                + " VALUES ('sess_1', 'ws', 'a', 'guest', 'h', TRUE, 'USD', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO calls (id, workspace_id, direction, status, to_number, media_node, created_at, answered_at, ended_at)"
+                + " VALUES ('c1', 'ws', 'outbound', 'completed', '+14155551234', 'n',"
+                + " TIMESTAMP WITH TIME ZONE '2026-02-01 10:00:00+00', TIMESTAMP WITH TIME ZONE '2026-02-01 10:00:05+00',"
+                + " TIMESTAMP WITH TIME ZONE '2026-02-01 10:02:05+00')",
+        "INSERT INTO agent_calls (call_id, session_id, agent_id, privacy_mode, max_duration, record_call, transcribe,"
+                + " country, number_type, rate_micros, currency, cost_micros, mos, created_at)"
+                + " VALUES ('c1', 'sess_1', 'a', TRUE, 1, FALSE, FALSE, 'US', 'mobile', 1, 'USD', 250000, 4.5,"
+                + " TIMESTAMP WITH TIME ZONE '2026-02-01 10:00:00+00')",
+        "INSERT INTO wallet_ledger (id, session_id, kind, amount_micros, balance_after_micros, minutes, created_at)"
+                + " VALUES ('t1', 'sess_1', 'debit', -5000000, 0, 0, TIMESTAMP WITH TIME ZONE '2026-02-02 10:00:00+00')",
+    };
+
+    @Test
+    void contactsAnalyticsAndKeyRotationRunOnH2() throws Exception {
+        String url = "jdbc:h2:mem:agents" + System.nanoTime() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE";
+        Migrations.migrate(new DbSettings(url, "sa", ""));
+        sql(url, ROWS);
+        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
+                        "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
+                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .build();
+        DbClient db = DbClient.create(config.get("patchbay.db"));
+        try {
+            Instant now = Instant.parse("2026-02-05T12:00:00Z");
+            ContactStore contacts = new ContactStore(db);
+            contacts.insert(new Contact("cnt_1", "sess_1", "John_Doe 100%", "+14155551234", List.of("customer", "vip"),
+                    null, "{}", now, now, 0, null));
+            ContactStore.Page page = contacts.list("sess_1", "john_", "vip", 10, 0);
+            assertEquals(1, page.total());
+            assertEquals(1, page.contacts().get(0).callCount());
+            assertEquals(Instant.parse("2026-02-01T10:00:00Z"), page.contacts().get(0).lastCalled());
+            assertEquals(1, contacts.list("sess_1", "4155", null, 10, 0).total());
+            assertEquals(0, contacts.list("sess_1", "x%", null, 10, 0).total());
+            assertEquals("Jo", contacts.update("cnt_1", c -> new Contact(c.id(), c.sessionId(), "Jo", c.phoneNumber(),
+                    c.labels(), c.notes(), c.metadataJson(), c.createdAt(), now, 0, null)).orElseThrow().name());
+            assertEquals(true, contacts.delete("cnt_1"));
+
+            AnalyticsStore analytics = new AnalyticsStore(db);
+            Instant from = Instant.parse("2026-02-01T00:00:00Z");
+            Instant to = Instant.parse("2026-02-06T00:00:00Z");
+            assertEquals(new AnalyticsStore.Totals(1, 1, 250_000, 4.5), analytics.totals("sess_1", from, to));
+            assertEquals(Map.of("US", 1L), analytics.byCountry("sess_1", from, to));
+            assertEquals(120, analytics.calls("sess_1", from, to).get(0).seconds());
+            assertEquals(new AnalyticsStore.Spending(5_000_000, -5_000_000), analytics.spending("sess_1", from, to));
+
+            new ApiKeys(db).rotate("ws", "k1", now, Instant.now().plusSeconds(3600));
+            Tenants tenants = new Tenants(db);
+            assertEquals(true, tenants.apiKey("k1").isPresent(), "within the overlap");
+            sql(url, "UPDATE api_keys SET revoked_at = DATEADD(SECOND, -1, CURRENT_TIMESTAMP) WHERE id = 'k1'");
+            assertEquals(false, tenants.apiKey("k1").isPresent(), "after it");
+        } finally {
+            db.close();
+        }
+    }
+
+    private static void sql(String url, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+}
