@@ -65,10 +65,10 @@ public final class AgentDialer {
             errors.add(new FieldError("websocket_url", no.reason()));
         }
         Destinations.Destination to = r.toNumber() == null ? null : destinations.parse(r.toNumber().strip()).orElse(null);
-        if (r.toNumber() != null && (to == null || !to.valid())) {
-            errors.add(new FieldError("to_number", "is not a valid phone number; give it in E.164 form such as +14155551234"));
-        } else if (to != null && to.emergency()) {
+        if (to != null && to.emergency()) {
             errors.add(new FieldError("to_number", "is an emergency number; an agent may not dial emergency services"));
+        } else if (r.toNumber() != null && (to == null || !to.valid())) {
+            errors.add(new FieldError("to_number", "is not a valid phone number; give it in E.164 form such as +14155551234"));
         } else if (to != null && to.premium()) {
             errors.add(new FieldError("to_number", "is a premium-rate number; these are blocked to protect the wallet"));
         }
