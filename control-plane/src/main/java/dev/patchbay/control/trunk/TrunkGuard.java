@@ -41,19 +41,22 @@ public final class TrunkGuard {
     private final SecretBox secrets;
     private final Nonces nonces;
     private final String realm;
+    private final List<SipDigest.Algorithm> algorithms;
 
-    public TrunkGuard(InboundTrunks trunks, SecretBox secrets, Nonces nonces, String realm) {
+    public TrunkGuard(InboundTrunks trunks, SecretBox secrets, Nonces nonces, String realm,
+                      List<SipDigest.Algorithm> algorithms) {
         this.trunks = trunks;
         this.secrets = secrets;
         this.nonces = nonces;
         this.realm = realm;
+        this.algorithms = List.copyOf(algorithms);
     }
 
     /** Reads trunks from {@code db}; nonces are keyed from {@code secrets}, so every replica accepts each other's. */
     public static TrunkGuard create(io.helidon.dbclient.DbClient db, SecretBox secrets, SipAuthConfig config,
                                     java.time.Clock clock) {
         return new TrunkGuard(new InboundTrunks(db), secrets,
-                new Nonces(secrets.derive("sip-digest-nonce"), config.nonceTtl(), clock), config.realm());
+                new Nonces(secrets.derive("sip-digest-nonce"), config.nonceTtl(), clock), config.realm(), config.algorithms());
     }
 
     public Verdict check(CallOffered offer, String workspaceId) {
@@ -86,7 +89,8 @@ public final class TrunkGuard {
         List<SipDigest.Credentials> presented = new ArrayList<>();
         for (SipHeader h : offer.getHeadersList()) {
             if (h.getName().equalsIgnoreCase("Authorization")) {
-                SipDigest.parse(h.getValue()).filter(c -> c.realm().equals(realm)).ifPresent(presented::add);
+                SipDigest.parse(h.getValue()).filter(c -> c.realm().equals(realm) && algorithms.contains(c.algorithm()))
+                        .ifPresent(presented::add);
             }
         }
         if (presented.isEmpty()) {
@@ -125,15 +129,29 @@ public final class TrunkGuard {
         return SipDigest.matches(c, password, "INVITE");
     }
 
-    /** The uri parameter must name the request it signs, or a captured header could be replayed elsewhere. */
-    private static boolean sameUri(String signed, String requestUri) {
-        return signed.strip().equalsIgnoreCase(requestUri.strip());
+    /**
+     * The uri parameter must name the request it signs, so that a captured header does not open calls to
+     * other numbers. The Request-URI's bare host:port is accepted too: SIPp 3.6 and some PBXs sign that.
+     */
+    static boolean sameUri(String signed, String requestUri) {
+        String s = signed.strip();
+        String r = requestUri.strip();
+        if (s.equalsIgnoreCase(r)) {
+            return true;
+        }
+        int at = r.indexOf('@');
+        int colon = r.indexOf(':');
+        if (at < 0 || colon < 0 || colon > at) {
+            return false;
+        }
+        String hostPort = r.substring(at + 1).replaceFirst("[;?>].*$", "");
+        return s.equalsIgnoreCase(r.substring(0, colon + 1) + hostPort);
     }
 
     private Verdict challenge(boolean stale, String reason, String workspaceId) {
         String nonce = nonces.issue();
         List<Route.Header> headers = new ArrayList<>();
-        for (SipDigest.Algorithm a : SipDigest.Algorithm.values()) {
+        for (SipDigest.Algorithm a : algorithms) {
             headers.add(new Route.Header("WWW-Authenticate", "Digest realm=\"" + realm + "\", nonce=\"" + nonce
                     + "\", qop=\"auth\", algorithm=" + a.wire() + (stale ? ", stale=true" : "")));
         }

@@ -47,12 +47,14 @@ class TrunkGuardTest {
     private static TestDb db;
     private static DbClient client;
     private static TrunkGuard guard;
+    private static Clock clock;
+    private static SecretBox box;
 
     @BeforeAll
     static void setUp() throws Exception {
         db = new TestDb();
         Migrations.migrate(db.settings());
-        SecretBox box = new SecretBox(new byte[32]);
+        box = new SecretBox(new byte[32]);
         try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
             for (String ws : List.of("ws_open", "ws_cidr", "ws_tls", "ws_digest")) {
                 s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('" + ws + "', 'W', TRUE, CURRENT_TIMESTAMP)");
@@ -74,7 +76,7 @@ class TrunkGuardTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        Clock clock = new Clock() {
+        clock = new Clock() {
             @Override
             public ZoneId getZone() {
                 return ZoneOffset.UTC;
@@ -178,7 +180,13 @@ class TrunkGuardTest {
                 answer(challenge, SipDigest.Algorithm.SHA_256, "someone", "s3cret pass", URI)), "ws_digest"), 403);
         // A header captured from a call to one number does not open a call to another.
         refused(guard.check(invite("192.0.2.1", Transport.UDP,
-                answer(challenge, SipDigest.Algorithm.SHA_256, "cc-user", "s3cret pass", "sip:other@gw.example")), "ws_digest"), 403);
+                answer(challenge, SipDigest.Algorithm.SHA_256, "cc-user", "s3cret pass", "sip:other@gw.example:5060")),
+                "ws_digest"), 403);
+        // The bare host:port of the Request-URI is what SIPp signs; it is accepted.
+        assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("192.0.2.1", Transport.UDP,
+                answer(challenge, SipDigest.Algorithm.MD5, "cc-user", "s3cret pass", "sip:gw.example:5060")), "ws_digest"));
+        assertTrue(!TrunkGuard.sameUri("sip:gw.example", URI) && !TrunkGuard.sameUri("sips:gw.example:5060", URI)
+                && TrunkGuard.sameUri("SIP:+15550100@GW.example:5060", URI));
         // Nor does a nonce Patchbay never issued.
         String forged = answer(challenge, SipDigest.Algorithm.MD5, "cc-user", "s3cret pass", URI)
                 .replaceFirst("nonce=\"[^\"]+\"", "nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"");
@@ -198,6 +206,22 @@ class TrunkGuardTest {
         } finally {
             NOW.set(T0);
         }
+    }
+
+    @Test
+    void onlyTheConfiguredAlgorithmsAreOfferedAndAccepted() {
+        TrunkGuard md5Only = TrunkGuard.create(client, box, new SipAuthConfig("patchbay", Duration.ofMinutes(5),
+                List.of(SipDigest.Algorithm.MD5)), clock);
+        Route.Reject challenge = refused(md5Only.check(invite("192.0.2.1", Transport.UDP), "ws_digest"), 401);
+        assertEquals(1, challenge.headers().size(), challenge.headers().toString());
+        String sha = answer(challenge, SipDigest.Algorithm.MD5, "cc-user", "s3cret pass", URI).replace("algorithm=MD5", "algorithm=SHA-256");
+        String nonce = sha.replaceFirst(".*?, nonce=\"([^\"]+)\".*", "$1");
+        sha = sha.replaceFirst("response=\"[0-9a-f]+\"", "response=\"" + SipDigest.response(SipDigest.Algorithm.SHA_256,
+                "cc-user", "patchbay", "s3cret pass", "INVITE", URI, nonce, "00000001", "0a4f113b", "auth") + "\"");
+        // An answer in an algorithm not offered is challenged again, with what is offered.
+        assertEquals(1, refused(md5Only.check(invite("192.0.2.1", Transport.UDP, sha), "ws_digest"), 401).headers().size());
+        assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("192.0.2.1", Transport.UDP, sha), "ws_digest"),
+                "the same answer is good where SHA-256 is offered");
     }
 
     @Test
