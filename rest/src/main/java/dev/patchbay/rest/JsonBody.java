@@ -92,6 +92,19 @@ public final class JsonBody {
         return Optional.of(value.longValue());
     }
 
+    /** The field's true or false; empty when absent or null. Any other JSON type is a shape error. */
+    public Optional<Boolean> bool(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            shapeErrors.add(new FieldError(prefix + field, "must be true or false, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+            return Optional.empty();
+        }
+        return Optional.of(value.booleanValue());
+    }
+
     /** A JSON object of string values, in its order; empty when absent or null. */
     public Optional<java.util.Map<String, String>> stringMap(String field) {
         JsonNode value = node.get(field);

@@ -11,6 +11,7 @@ import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Trunk;
+import dev.patchbay.admin.tenant.TrunkSide;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -168,8 +169,13 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public void insertTrunk(Trunk t) {
-        exec.get().namedInsert("insert-trunk", t.id(), t.workspaceId(), t.name(), t.host(), t.port(), t.transport().wire(),
-                t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
+        TrunkSide.Outbound out = t.side() instanceof TrunkSide.Outbound o ? o : null;
+        TrunkSide.Inbound in = t.side() instanceof TrunkSide.Inbound i ? i : null;
+        exec.get().namedInsert("insert-trunk", t.id(), t.workspaceId(), t.name(), t.side().direction(),
+                out == null ? null : out.host(), out == null ? null : out.port(), out == null ? null : out.transport().wire(),
+                out == null ? null : out.callerId(), out == null || out.callerIdOverride(),
+                in == null ? null : String.join(",", in.allowedCidrs()), in == null ? null : in.transportsText(),
+                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
     }
 
     @Override

@@ -8,7 +8,8 @@ import dev.patchbay.schema.SecretBox;
 
 /**
  * A workspace's SIP trunks. The digest password is sealed with the shared {@link SecretBox} before
- * it is stored and is never returned: the control-plane opens it only to answer a challenge.
+ * it is stored and is never returned: the control-plane opens it only to answer a challenge (outbound)
+ * or to check a caller's answer to its own (inbound).
  */
 public final class TrunkService {
 
@@ -29,8 +30,8 @@ public final class TrunkService {
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
     public Trunk createTrunk(Workspace workspace, NewTrunk req) {
         String sealed = req.password() == null ? null : box.seal(req.password());
-        Trunk trunk = new Trunk(ids.next("trunk_"), workspace.id(), req.name(), req.host(), req.port(), req.transport(),
-                req.username(), sealed, AccessService.now(clock));
+        Trunk trunk = new Trunk(ids.next("trunk_"), workspace.id(), req.name(), req.side(), req.username(), sealed,
+                AccessService.now(clock));
         repo.insertTrunk(trunk);
         return trunk;
     }
