@@ -179,6 +179,12 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
+    public boolean updateInboundTrunk(String workspaceId, String trunkId, TrunkSide.Inbound rules) {
+        return exec.get().namedUpdate("update-inbound-trunk", String.join(",", rules.allowedCidrs()), rules.transportsText(),
+                rules.tlsRequired(), workspaceId, trunkId) > 0;
+    }
+
+    @Override
     public List<Trunk> trunks(String workspaceId) {
         return Db.list(exec.get().namedQuery("select-trunks", workspaceId), Rows::trunk);
     }

@@ -62,6 +62,9 @@ public interface TenantRepository {
 
     Optional<Trunk> trunk(String workspaceId, String trunkId);
 
+    /** Replaces an inbound trunk's admission rules; whether the trunk exists. */
+    boolean updateInboundTrunk(String workspaceId, String trunkId, TrunkSide.Inbound rules);
+
     /** Whether a trunk was deleted. */
     boolean deleteTrunk(String workspaceId, String trunkId);
 

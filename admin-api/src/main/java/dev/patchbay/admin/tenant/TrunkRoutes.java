@@ -13,6 +13,8 @@ import static dev.patchbay.admin.tenant.TenantRoutes.ws;
 /** {@code /v1/workspaces/{ws}/trunks}; registered at {@link TenantRoutes#PATH}. */
 public final class TrunkRoutes implements HttpService {
 
+    private static final java.util.List<String> PATCH_FIELDS = java.util.List.of("allowed_cidrs", "transports", "tls_required");
+
     private final TenantService tenants;
     private final TrunkService trunks;
 
@@ -28,6 +30,8 @@ public final class TrunkRoutes implements HttpService {
                         TenantJson.items(trunks.trunks(ws(req)), TenantJson::trunk)))
                 .get("/{ws}/trunks/{trunk}", (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk")))))
+                .patch("/{ws}/trunks/{trunk}", (req, res) -> ApiJson.send(res, Status.OK_200, TenantJson.trunk(
+                        trunks.updateInbound(ws(req), param(req, "trunk"), ApiJson.read(req, PATCH_FIELDS)))))
                 .delete("/{ws}/trunks/{trunk}", (req, res) -> {
                     trunks.deleteTrunk(ws(req), param(req, "trunk"));
                     res.status(Status.NO_CONTENT_204).send();

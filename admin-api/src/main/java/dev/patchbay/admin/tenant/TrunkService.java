@@ -1,8 +1,12 @@
 package dev.patchbay.admin.tenant;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.SecretBox;
 
@@ -44,6 +48,38 @@ public final class TrunkService {
     public Trunk trunk(String workspaceId, String trunkId) {
         tenants.workspace(workspaceId);
         return repo.trunk(workspaceId, trunkId).orElseThrow(() -> trunkNotFound(workspaceId, trunkId));
+    }
+
+    /**
+     * Changes who may call through an inbound trunk; fields left out of {@code patch} keep their value.
+     * The control-plane reads trunks per INVITE, so the next call already sees the change.
+     */
+    public Trunk updateInbound(String workspaceId, String trunkId, JsonBody patch) {
+        Trunk trunk = trunk(workspaceId, trunkId);
+        Optional<List<String>> cidrs = patch.stringList("allowed_cidrs");
+        Optional<List<String>> transports = patch.stringList("transports");
+        Optional<Boolean> tlsRequired = patch.bool("tls_required");
+        patch.requireShape();
+        if (!(trunk.side() instanceof TrunkSide.Inbound now)) {
+            throw ProblemException.invalid("trunk " + trunkId + " is outbound", List.of(new FieldError("direction",
+                    "only an inbound trunk's allowed_cidrs, transports and tls_required can be changed; delete and"
+                            + " re-create an outbound trunk")));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        TrunkSide.Inbound rules = InboundTrunkFields.parse(Optional.of(cidrs.orElse(now.allowedCidrs())),
+                Optional.of(transports.orElse(now.transports().stream().map(Transport::wire).toList())),
+                Optional.of(tlsRequired.orElse(now.tlsRequired())), errors);
+        if (rules != null) {
+            InboundTrunkFields.requireAWayIn(rules, trunk.username() != null, trunk.hasPassword(), errors);
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the trunk change is not valid", errors);
+        }
+        if (!repo.updateInboundTrunk(workspaceId, trunkId, rules)) {
+            throw trunkNotFound(workspaceId, trunkId);
+        }
+        return new Trunk(trunk.id(), trunk.workspaceId(), trunk.name(), rules, trunk.username(), trunk.passwordEnc(),
+                trunk.createdAt());
     }
 
     public void deleteTrunk(String workspaceId, String trunkId) {

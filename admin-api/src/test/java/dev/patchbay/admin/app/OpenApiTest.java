@@ -50,6 +50,7 @@ class OpenApiTest {
             "POST /v1/workspaces/{}/trunks",
             "GET /v1/workspaces/{}/trunks",
             "GET /v1/workspaces/{}/trunks/{}",
+            "PATCH /v1/workspaces/{}/trunks/{}",
             "DELETE /v1/workspaces/{}/trunks/{}",
             "PUT /v1/workspaces/{}/integrations/ameyo",
             "GET /v1/workspaces/{}/integrations/ameyo",

@@ -121,6 +121,30 @@ class TrunkApiTest {
     }
 
     @Test
+    void anInboundTrunksAllowListCanBeChangedInPlace() {
+        String id = api.client().post(trunks, "{\"name\":\"PBX\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"10.0.0.0/8\"]}")
+                .json().path("id").asText();
+        Reply r = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[\"10.0.0.0/8\",\"127.0.0.1/32\"]}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("[\"10.0.0.0/8\",\"127.0.0.1/32\"]", r.json().path("allowed_cidrs").toString());
+        assertEquals("10.0.0.0/8,127.0.0.1/32", api.db().text("SELECT allowed_cidrs FROM trunks WHERE id = '" + id + "'"));
+        assertEquals(r.json(), api.client().get(trunks + "/" + id).json());
+
+        Reply bad = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[\"10.0.0.0/8\",\"x\",\"1.2.3.4/40\"]}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("allowed_cidrs[1]", "allowed_cidrs[2]"), bad.errorFields());
+        Reply empty = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[]}");
+        assertEquals(List.of("allowed_cidrs"), empty.errorFields(), "without digest credentials it would admit nobody");
+        assertEquals("10.0.0.0/8,127.0.0.1/32", api.db().text("SELECT allowed_cidrs FROM trunks WHERE id = '" + id + "'"));
+
+        String out = api.client().post(trunks, "{\"name\":\"c\",\"host\":\"carrier.example\"}").json().path("id").asText();
+        Reply outbound = api.client().patch(trunks + "/" + out, "{\"tls_required\":true}");
+        assertEquals(422, outbound.status(), outbound.toString());
+        assertEquals(List.of("direction"), outbound.errorFields());
+        assertEquals(404, api.client().patch(trunks + "/trunk_00000000000000000000", "{}").status());
+    }
+
+    @Test
     void anOutboundTrunkMayPinItsCallerId() {
         Reply r = api.client().post(trunks, "{\"name\":\"c\",\"host\":\"carrier.example\",\"caller_id\":\"+14155550100\","
                 + "\"caller_id_override\":false}");

@@ -45,6 +45,10 @@ public final class ApiClient {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
     }
 
+    public Reply patch(String path, String body) {
+        return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
+    }
+
     public Reply post(String path, String body) {
         return post(path, body, "application/json");
     }
