@@ -1,16 +1,16 @@
 package dev.patchbay.e2e;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.schema.SecretBox;
+import dev.patchbay.schema.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,32 +27,52 @@ class TrunkSecurityE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static Gateway gw;
+    private static EchoCallE2eTest.AdminUnderTest admin;
+    private static String reloadTrunk;
 
     @BeforeAll
     static void start() throws Exception {
         // SIPp 3.6 answers only the first challenge and knows only MD5; RFC 8760's order (SHA-256 first) is the default.
         gw = new Gateway(Map.of("patchbay.control.sip-auth.algorithms", "MD5,SHA-256"));
-        String sealed = new SecretBox(Base64.getDecoder().decode(Gateway.SECRETS_KEY)).seal("s3cret pass");
-        workspace("ws_allow", "trunk-allow", "'127.0.0.1/32'", "NULL", "NULL");
-        workspace("ws_deny", "trunk-deny", "'10.0.0.0/8'", "NULL", "NULL");
-        workspace("ws_digest", "trunk-digest", "'10.0.0.0/8'", "'cc-user'", "'" + sealed + "'");
-        workspace("ws_wrong", "trunk-wrong", "'10.0.0.0/8'", "'cc-user'", "'" + sealed + "'");
+        admin = EchoCallE2eTest.AdminUnderTest.start(EchoCallE2eTest.config("admin-api", Map.of(
+                "patchbay.db.connection.url", gw.db.url(),
+                "patchbay.db.connection.username", TestDb.USER,
+                "patchbay.db.connection.password", TestDb.PASSWORD), Map.of(
+                "patchbay.admin.server.host", "127.0.0.1",
+                "patchbay.admin.server.port", "0",
+                "patchbay.admin.key", "e2e-operator-key",
+                "patchbay.secrets.key", Gateway.SECRETS_KEY,
+                "patchbay.var", gw.var.toString(),
+                "patchbay.demo.seed", "false")));
+        // Trunks go in through the admin API, so the password the control-plane opens is the one the API sealed.
+        workspace("ws_allow", "trunk-allow", "{\"allowed_cidrs\":[\"127.0.0.1/32\"],\"transports\":[\"udp\",\"tcp\"]}");
+        workspace("ws_deny", "trunk-deny", "{\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
+        String digest = "{\"allowed_cidrs\":[\"10.0.0.0/8\"],\"username\":\"cc-user\",\"password\":\"s3cret pass\"}";
+        workspace("ws_digest", "trunk-digest", digest);
+        workspace("ws_wrong", "trunk-wrong", digest);
+        reloadTrunk = workspace("ws_reload", "trunk-reload", "{\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
     }
 
-    private static void workspace(String id, String did, String cidrs, String username, String passwordEnc) {
+    /** A workspace whose echo bot answers {@code did}, with one inbound trunk made of {@code rules}; returns the trunk's path. */
+    private static String workspace(String id, String did, String rules) throws Exception {
         gw.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('" + id + "', 'T', TRUE, CURRENT_TIMESTAMP)",
                 "INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_" + id + "', '" + id
                         + "', 'Echo', 'echo', CURRENT_TIMESTAMP)",
                 "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_" + id + "', '" + id + "', '"
-                        + did + "', 'bot_" + id + "', CURRENT_TIMESTAMP)",
-                "INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, transports, username, password_enc,"
-                        + " created_at) VALUES ('tr_" + id + "', '" + id + "', 'PBX', 'inbound', " + cidrs + ", 'udp,tcp', "
-                        + username + ", " + passwordEnc + ", CURRENT_TIMESTAMP)");
+                        + did + "', 'bot_" + id + "', CURRENT_TIMESTAMP)");
+        String path = "/v1/workspaces/" + id + "/trunks";
+        HttpResponse<String> created = admin.post(path, "{\"name\":\"PBX\",\"direction\":\"inbound\","
+                + rules.substring(1));
+        assertEquals(201, created.statusCode(), created.body());
+        return created.headers().firstValue("Location").orElseThrow();
     }
 
     @AfterAll
     static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
         gw.close();
     }
 
@@ -68,8 +88,7 @@ class TrunkSecurityE2eTest {
     /** Status, SIP status and reason of the workspace's calls, oldest first. */
     private static List<String> outcomes(String workspace) {
         List<String> out = new ArrayList<>();
-        try (var c = java.sql.DriverManager.getConnection(gw.db.url(), dev.patchbay.schema.testing.TestDb.USER,
-                dev.patchbay.schema.testing.TestDb.PASSWORD);
+        try (var c = java.sql.DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
              var s = c.prepareStatement("SELECT status, sip_status, reason FROM calls WHERE workspace_id = ? ORDER BY created_at, id")) {
             s.setString(1, workspace);
             try (var r = s.executeQuery()) {
@@ -117,5 +136,18 @@ class TrunkSecurityE2eTest {
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.get(1).contains("403 digest credentials do not match any inbound trunk of workspace ws_wrong"),
                 calls.toString());
+    }
+
+    @Test
+    void anAllowListChangedThroughTheAdminApiAppliesToTheNextInvite() throws Exception {
+        assertEquals(0, sipp("trunk-reload", "uac_403.xml").exitCode(), "10.0.0.0/8 does not hold 127.0.0.1");
+        HttpResponse<String> opened = admin.patch(reloadTrunk, "{\"allowed_cidrs\":[\"10.0.0.0/8\",\"127.0.0.1/32\"]}");
+        assertEquals(200, opened.statusCode(), opened.body());
+        Sipp.Result answered = sipp("trunk-reload", "-sn uac");
+        assertEquals(0, answered.exitCode(), "the next INVITE after the change is answered: " + answered.output());
+        HttpResponse<String> closed = admin.patch(reloadTrunk, "{\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
+        assertEquals(200, closed.statusCode(), closed.body());
+        Sipp.Result refused = sipp("trunk-reload", "uac_403.xml");
+        assertEquals(0, refused.exitCode(), "and the one after closing it again is refused: " + refused.output());
     }
 }
