@@ -50,6 +50,7 @@ class TrunkSecurityE2eTest {
         String digest = "{\"allowed_cidrs\":[\"10.0.0.0/8\"],\"username\":\"cc-user\",\"password\":\"s3cret pass\"}";
         workspace("ws_digest", "trunk-digest", digest);
         workspace("ws_wrong", "trunk-wrong", digest);
+        workspace("ws_sha", "trunk-sha", digest);
         reloadTrunk = workspace("ws_reload", "trunk-reload", "{\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
     }
@@ -149,5 +150,45 @@ class TrunkSecurityE2eTest {
         assertEquals(200, closed.statusCode(), closed.body());
         Sipp.Result refused = sipp("trunk-reload", "uac_403.xml");
         assertEquals(0, refused.exitCode(), "and the one after closing it again is refused: " + refused.output());
+    }
+
+    /** SIPp only knows MD5: a raw SIP peer over TCP answers the SHA-256 challenge (RFC 8760) instead. */
+    @Test
+    void bothChallengesArriveAndASha256AnswerOverTcpIsAnswered() throws Exception {
+        try (SipTcpPeer peer = new SipTcpPeer(gw.sipPort)) {
+            String uri = "sip:trunk-sha@127.0.0.1:" + gw.sipPort + ";transport=tcp";
+            String via = "Via: SIP/2.0/TCP 127.0.0.1:" + peer.localPort() + ";branch=z9hG4bK-";
+            String dialog = "Max-Forwards: 70\r\nFrom: <sip:pbx@127.0.0.1>;tag=pbx1\r\nCall-ID: " + java.util.UUID.randomUUID()
+                    + "@pbx.test\r\n";
+            String sdp = "v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + Ports.rtpBase(2) + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+            String invite = "INVITE " + uri + " SIP/2.0\r\n%sinv%d\r\n" + dialog + "To: <sip:trunk-sha@127.0.0.1>\r\n"
+                    + "CSeq: %d INVITE\r\nContact: <sip:pbx@127.0.0.1:" + peer.localPort() + ";transport=tcp>\r\n%s"
+                    + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+            peer.send(String.format(invite, via, 1, 1, ""));
+            SipTcpPeer.Msg challenge = peer.next(WAIT);
+            assertEquals(401, challenge.status(), challenge.toString());
+            List<String> www = challenge.all("WWW-Authenticate");
+            assertEquals(2, www.size(), "one challenge per algorithm: " + challenge);
+            assertTrue(www.get(0).endsWith("algorithm=MD5") && www.get(1).endsWith("algorithm=SHA-256"), www.toString());
+            peer.send("ACK " + uri + " SIP/2.0\r\n" + via + "inv1\r\n" + dialog + "To: " + challenge.header("to")
+                    + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+
+            String nonce = www.get(1).replaceFirst(".*nonce=\"([^\"]+)\".*", "$1");
+            String response = dev.patchbay.control.trunk.SipDigest.response(dev.patchbay.control.trunk.SipDigest.Algorithm.SHA_256,
+                    "cc-user", "patchbay", "s3cret pass", "INVITE", uri, nonce, "00000001", "c0ffee", "auth");
+            peer.send(String.format(invite, via, 2, 2, "Authorization: Digest username=\"cc-user\", realm=\"patchbay\", nonce=\""
+                    + nonce + "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=SHA-256, qop=auth, nc=00000001,"
+                    + " cnonce=\"c0ffee\"\r\n"));
+            SipTcpPeer.Msg ok = peer.next(WAIT);
+            assertEquals(200, ok.status(), ok.toString());
+            peer.send("ACK " + uri + " SIP/2.0\r\n" + via + "ack2\r\n" + dialog + "To: " + ok.header("to")
+                    + "\r\nCSeq: 2 ACK\r\nContent-Length: 0\r\n\r\n");
+            peer.send("BYE " + uri + " SIP/2.0\r\n" + via + "bye3\r\n" + dialog + "To: " + ok.header("to")
+                    + "\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
+            assertEquals(200, peer.next(WAIT).status());
+        }
+        Await.until(() -> outcomes("ws_sha").size() == 2 && outcomes("ws_sha").get(1).startsWith("completed"), WAIT,
+                "the challenged INVITE and the answered call: " + outcomes("ws_sha"));
     }
 }
