@@ -24,8 +24,8 @@ ALTER TABLE trunks ADD COLUMN tls_required BOOLEAN DEFAULT FALSE NOT NULL;
 -- username / password_enc (V2) are, for an inbound trunk, the digest credentials a caller may present
 -- instead of a listed source; the password stays sealed with SecretBox (AES-GCM).
 
--- Outbound caller ID: the number put in From when a call names none, and whether a call may name
--- its own (false pins every call to caller_id).
+-- Outbound caller ID: the trunk's number, and whether a call's own from is used (false pins every
+-- call on the trunk to caller_id, e.g. when the carrier only accepts its assigned number).
 ALTER TABLE trunks ADD COLUMN caller_id VARCHAR(64);
 ALTER TABLE trunks ADD COLUMN caller_id_override BOOLEAN DEFAULT TRUE NOT NULL;
 

@@ -70,6 +70,10 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
                 Transport t = transport(transport, errors);
                 Integer p = port(port, t, errors);
                 String c = callerId(callerId, errors);
+                if (callerIdOverride.orElse(true) == Boolean.FALSE && callerId.isEmpty()) {
+                    errors.add(new FieldError("caller_id", "is required when caller_id_override is false: every call"
+                            + " on the trunk is sent with it"));
+                }
                 yield h == null || t == null || p == null ? null
                         : new TrunkSide.Outbound(h, p, t, c, callerIdOverride.orElse(true));
             }
@@ -96,7 +100,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
         return new NewTrunk(n, side, u, pw);
     }
 
-    /** E.164 only: carriers put it in From and P-Asserted-Identity, where they expect a full number. */
+    /** E.164 only, like the provider API's from: carriers expect a full number in From. */
     private static String callerId(Optional<String> value, List<FieldError> errors) {
         if (value.isEmpty()) {
             return null;

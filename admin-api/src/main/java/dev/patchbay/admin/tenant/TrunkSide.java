@@ -14,8 +14,8 @@ public sealed interface TrunkSide {
      * Where the workspace's calls go (the only kind before V8).
      *
      * @param host             a host name (lower case), an IPv4 literal, or an IPv6 literal in brackets
-     * @param callerId         the E.164 number put in From when a call names none; null = the call must name one
-     * @param callerIdOverride whether a call may name its own From; false pins every call to {@code callerId}
+     * @param callerId         the trunk's E.164 caller ID, or null
+     * @param callerIdOverride whether a call's own from is used; false pins every call to {@code callerId}
      */
     record Outbound(String host, int port, Transport transport, String callerId, boolean callerIdOverride) implements TrunkSide {
         @Override

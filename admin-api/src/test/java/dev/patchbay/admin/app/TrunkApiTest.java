@@ -155,6 +155,7 @@ class TrunkApiTest {
         Reply open = api.client().post(trunks, "{\"name\":\"d\",\"host\":\"carrier.example\"}");
         assertTrue(open.json().path("caller_id").isNull() && open.json().path("caller_id_override").asBoolean(), open.body());
         assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"caller_id\":\"4155550100\"}", "caller_id");
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"caller_id_override\":false}", "caller_id");
     }
 
     @Test
