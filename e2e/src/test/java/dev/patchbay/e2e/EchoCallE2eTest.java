@@ -300,6 +300,17 @@ class EchoCallE2eTest {
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
+        /** A PATCH with the If-Match of the resource as it is now, as the admin API requires for updates. */
+        HttpResponse<String> patch(String path, String json) throws Exception {
+            String etag = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag on " + path));
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                    .header("If-Match", etag)
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
         HttpResponse<String> delete(String path) throws Exception {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -22,8 +23,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class SipTcpPeer implements AutoCloseable {
 
-    /** One message: start line, headers (lower-cased names, first value) and body. */
-    record Msg(String startLine, Map<String, String> headers, String body) {
+    /** One message: start line, headers (lower-cased names, first value), body, and every header line as sent. */
+    record Msg(String startLine, Map<String, String> headers, String body, List<String> headerLines) {
+        /** Every value of a header that may repeat (e.g. one WWW-Authenticate per digest algorithm), in order. */
+        List<String> all(String name) {
+            return headerLines.stream().filter(h -> h.substring(0, h.indexOf(':')).strip().equalsIgnoreCase(name))
+                    .map(h -> h.substring(h.indexOf(':') + 1).strip()).toList();
+        }
+
         int status() {
             return startLine.startsWith("SIP/2.0 ") ? Integer.parseInt(startLine.substring(8, 11)) : 0;
         }
@@ -127,13 +134,15 @@ final class SipTcpPeer implements AutoCloseable {
                     continue; // keep-alive CRLFs
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
+                List<String> lines = new java.util.ArrayList<>();
                 for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
                     int colon = h.indexOf(':');
                     headers.putIfAbsent(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+                    lines.add(h);
                 }
                 int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
                 byte[] body = in.readNBytes(length);
-                received.add(new Msg(line, headers, new String(body, StandardCharsets.UTF_8)));
+                received.add(new Msg(line, headers, new String(body, StandardCharsets.UTF_8), List.copyOf(lines)));
             }
         } catch (IOException e) {
             // the connection closed; the test sees no further messages

@@ -89,6 +89,20 @@ public final class SecretBox {
         return text != null && text.startsWith(V2 + currentId + ":");
     }
 
+    /**
+     * A key for {@code purpose} derived from this one (HMAC-SHA256), so that every process sharing
+     * {@code patchbay.secrets.key} agrees on it without a second secret to configure.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(currentId).getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("patchbay:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+
     public String seal(String plain) {
         try {
             byte[] nonce = new byte[NONCE];

@@ -64,6 +64,21 @@ class MigrationsTest {
                     + "'sip:u@h;User-to-User=1', 'REFER', 'ACTIVE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             assertThrows(SQLException.class, () -> s.execute("UPDATE call_transfers SET status = 'LOST' WHERE id = 't1'"),
                     "unknown call transfer states are refused");
+            // V8: old-style rows are outbound trunks; an inbound trunk needs no far end, an outbound one does.
+            s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, created_at) "
+                    + "VALUES ('tr_out', 'ws_a', 'Carrier', 'sip.example', 5060, 'udp', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, transports, tls_required, created_at) "
+                    + "VALUES ('tr_in', 'ws_a', 'PBX', 'inbound', '203.0.113.0/24', 'udp,tls', TRUE, CURRENT_TIMESTAMP)");
+            try (ResultSet r = s.executeQuery("SELECT direction, tls_required, caller_id_override FROM trunks WHERE id = 'tr_out'")) {
+                assertTrue(r.next());
+                assertEquals("outbound", r.getString(1));
+                assertEquals(false, r.getBoolean(2));
+                assertEquals(true, r.getBoolean(3), "calls may name their own caller ID unless a trunk pins it");
+            }
+            assertThrows(SQLException.class, () -> s.execute("INSERT INTO trunks (id, workspace_id, name, direction, created_at) "
+                    + "VALUES ('tr_bad', 'ws_a', 'X', 'outbound', CURRENT_TIMESTAMP)"), "an outbound trunk needs host, port, transport");
+            assertThrows(SQLException.class, () -> s.execute("INSERT INTO trunks (id, workspace_id, name, direction, created_at) "
+                    + "VALUES ('tr_bad', 'ws_a', 'X', 'sideways', CURRENT_TIMESTAMP)"), "unknown directions are refused");
             // V5: one Ameyo and one RingCX row per workspace, removed with it; header-rich custom parameters fit.
             s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
                     + "VALUES ('ws_b', '203.0.113.0/28', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");

@@ -1,9 +1,7 @@
 package dev.patchbay.admin.integration;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +95,7 @@ public record AmeyoSettings(List<String> allowedSources, String notificationUrl,
         List<String> out = new ArrayList<>();
         for (int i = 0; i < value.get().size(); i++) {
             String c = value.get().get(i).strip();
-            String problem = cidrProblem(c);
+            String problem = dev.patchbay.admin.tenant.CidrText.problem(c);
             if (problem != null) {
                 errors.add(new FieldError("allowed_sources[" + i + "]", problem));
             } else {
@@ -105,31 +103,6 @@ public record AmeyoSettings(List<String> allowedSources, String notificationUrl,
             }
         }
         return out;
-    }
-
-    /** Literal addresses only, so that routing an INVITE never waits for DNS. */
-    static String cidrProblem(String cidr) {
-        String expected = "must be an IPv4 or IPv6 address or CIDR, e.g. 203.0.113.0/24 or 2001:db8::/32";
-        int slash = cidr.indexOf('/');
-        String ip = slash < 0 ? cidr : cidr.substring(0, slash);
-        boolean v4 = ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = ip.contains(":") && ip.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            return expected;
-        }
-        byte[] address;
-        try {
-            address = InetAddress.getByName(ip).getAddress();
-        } catch (UnknownHostException e) {
-            return expected;
-        }
-        if (slash >= 0) {
-            String bits = cidr.substring(slash + 1);
-            if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > address.length * 8) {
-                return "has a prefix length outside 0-" + address.length * 8;
-            }
-        }
-        return null;
     }
 
     private static String url(Optional<String> value, List<FieldError> errors) {

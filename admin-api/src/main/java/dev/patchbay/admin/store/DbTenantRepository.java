@@ -14,6 +14,7 @@ import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Trunk;
+import dev.patchbay.admin.tenant.TrunkSide;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -220,8 +221,19 @@ public final class DbTenantRepository implements TenantRepository {
 
     @Override
     public void insertTrunk(Trunk t) {
-        exec.get().namedInsert("insert-trunk", t.id(), t.workspaceId(), t.name(), t.host(), t.port(), t.transport().wire(),
-                t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
+        TrunkSide.Outbound out = t.side() instanceof TrunkSide.Outbound o ? o : null;
+        TrunkSide.Inbound in = t.side() instanceof TrunkSide.Inbound i ? i : null;
+        exec.get().namedInsert("insert-trunk", t.id(), t.workspaceId(), t.name(), t.side().direction(),
+                out == null ? null : out.host(), out == null ? null : out.port(), out == null ? null : out.transport().wire(),
+                out == null ? null : out.callerId(), out == null || out.callerIdOverride(),
+                in == null ? null : String.join(",", in.allowedCidrs()), in == null ? null : in.transportsText(),
+                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
+    }
+
+    @Override
+    public boolean updateInboundTrunk(String workspaceId, String trunkId, TrunkSide.Inbound rules) {
+        return exec.get().namedUpdate("update-inbound-trunk", String.join(",", rules.allowedCidrs()), rules.transportsText(),
+                rules.tlsRequired(), workspaceId, trunkId) > 0;
     }
 
     @Override
@@ -232,6 +244,11 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public Optional<Trunk> trunk(String workspaceId, String trunkId) {
         return exec.get().namedGet("select-trunk", workspaceId, trunkId).map(Rows::trunk);
+    }
+
+    @Override
+    public Optional<Trunk> trunkForUpdate(String workspaceId, String trunkId) {
+        return exec.get().namedGet("select-trunk-for-update", workspaceId, trunkId).map(Rows::trunk);
     }
 
     @Override

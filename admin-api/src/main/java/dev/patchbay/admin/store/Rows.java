@@ -9,6 +9,7 @@ import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
+import dev.patchbay.admin.tenant.TrunkSide;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbRow;
@@ -48,10 +49,21 @@ final class Rows {
 
     static Trunk trunk(DbRow row) {
         Map<String, Object> c = Db.columns(row);
-        String transport = (String) c.get("transport");
-        return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
-                (String) c.get("host"), ((Number) c.get("port")).intValue(),
-                Transport.fromWire(transport).orElseThrow(() -> new IllegalStateException("trunks.transport '" + transport + "' is unknown")),
+        TrunkSide side = "inbound".equals(c.get("direction"))
+                ? new TrunkSide.Inbound(csv(c.get("allowed_cidrs")), csv(c.get("transports")).stream().map(Rows::transport)
+                        .collect(java.util.stream.Collectors.toSet()), Boolean.TRUE.equals(c.get("tls_required")))
+                : new TrunkSide.Outbound((String) c.get("host"), ((Number) c.get("port")).intValue(),
+                        transport(c.get("transport")), (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")));
+        return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"), side,
                 (String) c.get("username"), (String) c.get("password_enc"), Db.instant(c.get("created_at")));
+    }
+
+    private static Transport transport(Object wire) {
+        return Transport.fromWire((String) wire).orElseThrow(() -> new IllegalStateException("trunks.transport '" + wire + "' is unknown"));
+    }
+
+    private static java.util.List<String> csv(Object text) {
+        return text == null ? java.util.List.of() : java.util.Arrays.stream(((String) text).split(",")).map(String::strip)
+                .filter(x -> !x.isEmpty()).toList();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,12 +16,15 @@ import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
 
 /**
- * A valid {@code POST /v1/workspaces/{id}/trunks} body. The password is still plain here; the
- * service seals it before anything is stored.
+ * A valid {@code POST /v1/workspaces/{id}/trunks} body: an outbound trunk (host, port, transport,
+ * caller ID; the default direction) or an inbound one (allowed_cidrs, transports, tls_required, see
+ * {@link InboundTrunkFields}). The password is still plain here; the service seals it before anything
+ * is stored.
  */
-public record NewTrunk(String name, String host, int port, Transport transport, String username, String password) {
+public record NewTrunk(String name, TrunkSide side, String username, String password) {
 
-    static final List<String> FIELDS = List.of("name", "host", "port", "transport", "username", "password");
+    static final List<String> FIELDS = List.of("name", "direction", "host", "port", "transport", "caller_id",
+            "caller_id_override", "allowed_cidrs", "transports", "tls_required", "username", "password");
 
     static final int MAX_HOST = 253;       // RFC 1035 names; trunks.host is 255
     static final int MAX_USERNAME = 255;   // trunks.username
@@ -33,33 +37,80 @@ public record NewTrunk(String name, String host, int port, Transport transport, 
     private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
     // Digest auth sends the user name as a quoted-string, so quotes and backslashes would break the header.
     private static final Pattern USERNAME = Pattern.compile("[^\\s\\p{Cntrl}\"\\\\]{1," + MAX_USERNAME + "}");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
 
     @Override
     public String toString() {
-        return "NewTrunk[name=" + name + ", host=" + host + ", port=" + port + ", transport=" + transport
-                + ", username=" + username + ", password=" + (password == null ? "<none>" : "<redacted>") + "]";
+        return "NewTrunk[name=" + name + ", side=" + side + ", username=" + username + ", password="
+                + (password == null ? "<none>" : "<redacted>") + "]";
     }
 
     public static NewTrunk parse(JsonBody body) {
         Optional<String> name = body.string("name");
+        Optional<String> direction = body.string("direction");
         Optional<String> host = body.string("host");
         Optional<Long> port = body.integer("port");
         Optional<String> transport = body.string("transport");
+        Optional<String> callerId = body.string("caller_id");
+        Optional<Boolean> callerIdOverride = body.bool("caller_id_override");
+        Optional<List<String>> cidrs = body.stringList("allowed_cidrs");
+        Optional<List<String>> transports = body.stringList("transports");
+        Optional<Boolean> tlsRequired = body.bool("tls_required");
         Optional<String> username = body.string("username");
         Optional<String> password = body.string("password");
         body.requireShape();
 
         List<FieldError> errors = new ArrayList<>();
         String n = Values.name(name, errors);
-        String h = host(host, errors);
-        Transport t = transport(transport, errors);
-        Integer p = port(port, t, errors);
+        TrunkSide side = switch (direction.orElse("outbound")) {
+            case "outbound" -> {
+                InboundTrunkFields.onlyFor("inbound", errors, Map.of("allowed_cidrs", cidrs.isPresent(),
+                        "transports", transports.isPresent(), "tls_required", tlsRequired.isPresent()));
+                String h = host(host, errors);
+                Transport t = transport(transport, errors);
+                Integer p = port(port, t, errors);
+                String c = callerId(callerId, errors);
+                if (callerIdOverride.orElse(true) == Boolean.FALSE && callerId.isEmpty()) {
+                    errors.add(new FieldError("caller_id", "is required when caller_id_override is false: every call"
+                            + " on the trunk is sent with it"));
+                }
+                yield h == null || t == null || p == null ? null
+                        : new TrunkSide.Outbound(h, p, t, c, callerIdOverride.orElse(true));
+            }
+            case "inbound" -> {
+                InboundTrunkFields.onlyFor("outbound", errors, Map.of("host", host.isPresent(), "port", port.isPresent(),
+                        "transport", transport.isPresent(), "caller_id", callerId.isPresent(),
+                        "caller_id_override", callerIdOverride.isPresent()));
+                yield InboundTrunkFields.parse(cidrs, transports, tlsRequired, errors);
+            }
+            default -> {
+                errors.add(new FieldError("direction", "must be inbound (who may call the workspace) or outbound"
+                        + " (where its calls go); omit it for outbound"));
+                yield null;
+            }
+        };
         String u = username(username, password.isPresent(), errors);
         String pw = password(password, errors);
+        if (side instanceof TrunkSide.Inbound in) {
+            InboundTrunkFields.requireAWayIn(in, u != null || username.isPresent(), password.isPresent(), errors);
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the trunk is not valid", errors);
         }
-        return new NewTrunk(n, h, p, t, u, pw);
+        return new NewTrunk(n, side, u, pw);
+    }
+
+    /** E.164 only, like the provider API's from: carriers expect a full number in From. */
+    private static String callerId(Optional<String> value, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        String c = value.get().strip();
+        if (!E164.matcher(c).matches()) {
+            errors.add(new FieldError("caller_id", "must be an E.164 number such as +14155550100"));
+            return null;
+        }
+        return c;
     }
 
     /** A host name, an IPv4 literal, or an IPv6 literal (stored in brackets, the form SIP URIs need). */

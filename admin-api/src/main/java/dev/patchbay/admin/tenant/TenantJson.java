@@ -56,14 +56,23 @@ public final class TenantJson {
 
     /** Never the password, sealed or not: only whether there is one. */
     public static ObjectNode trunk(Trunk t) {
-        return ApiJson.object()
+        ObjectNode o = ApiJson.object()
                 .put("id", t.id())
                 .put("workspace_id", t.workspaceId())
                 .put("name", t.name())
-                .put("host", t.host())
-                .put("port", t.port())
-                .put("transport", t.transport().wire())
-                .put("username", t.username())
+                .put("direction", t.side().direction());
+        switch (t.side()) {
+            case TrunkSide.Outbound out -> o.put("host", out.host()).put("port", out.port())
+                    .put("transport", out.transport().wire()).put("caller_id", out.callerId())
+                    .put("caller_id_override", out.callerIdOverride());
+            case TrunkSide.Inbound in -> {
+                in.allowedCidrs().forEach(o.putArray("allowed_cidrs")::add);
+                java.util.Arrays.stream(Transport.values()).filter(in.transports()::contains)
+                        .forEach(x -> o.withArray("transports").add(x.wire()));
+                o.put("tls_required", in.tlsRequired());
+            }
+        }
+        return o.put("username", t.username())
                 .put("has_password", t.hasPassword())
                 .put("created_at", t.createdAt().toString());
     }

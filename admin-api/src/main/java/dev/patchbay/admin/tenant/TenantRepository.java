@@ -89,6 +89,12 @@ public interface TenantRepository {
 
     Optional<Trunk> trunk(String workspaceId, String trunkId);
 
+    /** The trunk, locked until the transaction ends, for a conditional update. */
+    Optional<Trunk> trunkForUpdate(String workspaceId, String trunkId);
+
+    /** Replaces an inbound trunk's admission rules; whether the trunk exists. */
+    boolean updateInboundTrunk(String workspaceId, String trunkId, TrunkSide.Inbound rules);
+
     /** Whether a trunk was deleted. */
     boolean deleteTrunk(String workspaceId, String trunkId);
 

@@ -18,6 +18,8 @@ import static dev.patchbay.admin.tenant.TenantRoutes.ws;
 /** {@code /v1/workspaces/{ws}/trunks}. */
 public final class TrunkRoutes {
 
+    private static final java.util.List<String> PATCH_FIELDS = java.util.List.of("allowed_cidrs", "transports", "tls_required");
+
     private final TenantService tenants;
     private final TrunkService trunks;
 
@@ -34,6 +36,9 @@ public final class TrunkRoutes {
                         TenantJson.items(trunks.trunks(ws(req), PageRequest.from(req)), TenantJson::trunk))),
                 Route.get(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk"))))),
+                Route.patch(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res, TenantJson.trunk(
+                        trunks.updateInbound(ws(req), param(req, "trunk"), ApiJson.read(req, PATCH_FIELDS),
+                                ETags.ifMatch(req), Principal.of(req))))),
                 Route.delete(path + "/{trunk}", Access.WORKSPACE, (req, res) -> {
                     trunks.deleteTrunk(ws(req), param(req, "trunk"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();

@@ -70,6 +70,95 @@ class TrunkApiTest {
     }
 
     @Test
+    void anInboundTrunkKeepsItsAllowListAndNeverShowsItsPassword() {
+        String password = "inbound s3cret";
+        Reply r = api.client().post(trunks, "{\"name\":\"PBX\",\"direction\":\"inbound\",\"allowed_cidrs\":"
+                + "[\" 203.0.113.0/24\",\"2001:db8::/32\",\"198.51.100.7\"],\"transports\":[\"tls\",\"udp\"],"
+                + "\"tls_required\":true,\"username\":\"pbx-1\",\"password\":\"" + password + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        JsonNode t = r.json();
+        assertEquals("inbound", t.path("direction").asText());
+        assertEquals("[\"203.0.113.0/24\",\"2001:db8::/32\",\"198.51.100.7\"]", t.path("allowed_cidrs").toString(), r.body());
+        assertEquals("[\"udp\",\"tls\"]", t.path("transports").toString());
+        assertTrue(t.path("tls_required").asBoolean());
+        assertTrue(t.path("has_password").asBoolean());
+        assertFalse(t.has("host") || t.has("password") || r.body().contains(password), r.body());
+        assertEquals(t, api.client().get(r.location().orElseThrow()).json());
+        String id = t.path("id").asText();
+        assertEquals("inbound", api.db().text("SELECT direction FROM trunks WHERE id = '" + id + "'"));
+        assertEquals("udp,tls", api.db().text("SELECT transports FROM trunks WHERE id = '" + id + "'"));
+        SecretBox box = new SecretBox(Base64.getDecoder().decode(TestApi.SECRETS_KEY));
+        assertEquals(password, box.open(api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'")));
+
+        Reply digestOnly = api.client().post(trunks, "{\"name\":\"CC\",\"direction\":\"inbound\",\"username\":\"u\","
+                + "\"password\":\"p\"}");
+        assertEquals(201, digestOnly.status(), digestOnly.toString());
+        assertEquals("[\"udp\",\"tcp\",\"tls\"]", digestOnly.json().path("transports").toString(), "all transports by default");
+    }
+
+    @Test
+    void inboundValidationNamesTheEntryAtFault() {
+        Reply r = api.client().post(trunks, "{\"name\":\"PBX\",\"direction\":\"inbound\",\"allowed_cidrs\":"
+                + "[\"203.0.113.0/24\",\"10.0.0.0/8\",\"10.0.0.0/33\",\"pbx.example\"],\"transports\":[\"udp\",\"sctp\"]}");
+        assertEquals(422, r.status(), r.toString());
+        assertEquals(ApiJson.PROBLEM_JSON, r.contentType().orElseThrow());
+        assertEquals(List.of("allowed_cidrs[2]", "allowed_cidrs[3]", "transports[1]"), r.errorFields());
+        assertTrue(r.body().contains("prefix length outside 0-32"), r.body());
+        assertInvalid("{\"name\":\"x\",\"direction\":\"inbound\"}", "allowed_cidrs");
+        assertInvalid("{\"name\":\"x\",\"direction\":\"inbound\",\"username\":\"u\"}", "password");
+        assertInvalid("{\"name\":\"x\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"10.0.0.1\"],\"transports\":[]}",
+                "transports");
+        assertInvalid("{\"name\":\"x\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"10.0.0.1\"],\"transports\":[\"udp\"],"
+                + "\"tls_required\":true}", "tls_required");
+        assertInvalid("{\"name\":\"x\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"10.0.0.1\"],\"host\":\"a.example\"}",
+                "host");
+        assertInvalid("{\"name\":\"x\",\"host\":\"a.example\",\"allowed_cidrs\":[\"10.0.0.1\"]}", "allowed_cidrs");
+        assertInvalid("{\"name\":\"x\",\"direction\":\"sideways\"}", "direction");
+        Reply type = api.client().post(trunks, "{\"name\":\"x\",\"direction\":\"inbound\",\"tls_required\":\"yes\"}");
+        assertEquals(400, type.status(), type.toString());
+        assertEquals(List.of("tls_required"), type.errorFields());
+        assertEquals(0, api.db().count("SELECT COUNT(*) FROM trunks WHERE workspace_id = '" + workspace + "'"));
+    }
+
+    @Test
+    void anInboundTrunksAllowListCanBeChangedInPlace() {
+        String id = api.client().post(trunks, "{\"name\":\"PBX\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"10.0.0.0/8\"]}")
+                .json().path("id").asText();
+        Reply r = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[\"10.0.0.0/8\",\"127.0.0.1/32\"]}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("[\"10.0.0.0/8\",\"127.0.0.1/32\"]", r.json().path("allowed_cidrs").toString());
+        assertEquals("10.0.0.0/8,127.0.0.1/32", api.db().text("SELECT allowed_cidrs FROM trunks WHERE id = '" + id + "'"));
+        assertEquals(r.json(), api.client().get(trunks + "/" + id).json());
+
+        Reply bad = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[\"10.0.0.0/8\",\"x\",\"1.2.3.4/40\"]}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("allowed_cidrs[1]", "allowed_cidrs[2]"), bad.errorFields());
+        Reply empty = api.client().patch(trunks + "/" + id, "{\"allowed_cidrs\":[]}");
+        assertEquals(List.of("allowed_cidrs"), empty.errorFields(), "without digest credentials it would admit nobody");
+        assertEquals("10.0.0.0/8,127.0.0.1/32", api.db().text("SELECT allowed_cidrs FROM trunks WHERE id = '" + id + "'"));
+
+        String out = api.client().post(trunks, "{\"name\":\"c\",\"host\":\"carrier.example\"}").json().path("id").asText();
+        Reply outbound = api.client().patch(trunks + "/" + out, "{\"tls_required\":true}");
+        assertEquals(422, outbound.status(), outbound.toString());
+        assertEquals(List.of("direction"), outbound.errorFields());
+        assertEquals(404, api.client().patch(trunks + "/trunk_00000000000000000000", "{}").status());
+    }
+
+    @Test
+    void anOutboundTrunkMayPinItsCallerId() {
+        Reply r = api.client().post(trunks, "{\"name\":\"c\",\"host\":\"carrier.example\",\"caller_id\":\"+14155550100\","
+                + "\"caller_id_override\":false}");
+        assertEquals(201, r.status(), r.toString());
+        assertEquals("outbound", r.json().path("direction").asText());
+        assertEquals("+14155550100", r.json().path("caller_id").asText());
+        assertFalse(r.json().path("caller_id_override").asBoolean(true), r.body());
+        Reply open = api.client().post(trunks, "{\"name\":\"d\",\"host\":\"carrier.example\"}");
+        assertTrue(open.json().path("caller_id").isNull() && open.json().path("caller_id_override").asBoolean(), open.body());
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"caller_id\":\"4155550100\"}", "caller_id");
+        assertInvalid("{\"name\":\"x\",\"host\":\"carrier.example\",\"caller_id_override\":false}", "caller_id");
+    }
+
+    @Test
     void defaultsAreUdpOn5060AndTlsOn5061() {
         Reply udp = api.client().post(trunks, "{\"name\":\"u\",\"host\":\"10.0.0.1\"}");
         assertEquals(201, udp.status(), udp.toString());

@@ -18,14 +18,18 @@ import dev.patchbay.control.agents.ai.LivePlayer;
 import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
 import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
+import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.asapp.AsappConfig;
 import dev.patchbay.control.asapp.AsappReturns;
 import dev.patchbay.control.asapp.AsappRouting;
 import dev.patchbay.control.asapp.CallTransfersApi;
 import dev.patchbay.control.asapp.TransferStore;
-import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.bot.BotAttachers;
 import dev.patchbay.control.bot.WssAttacher;
+import dev.patchbay.control.call.BridgeLeases;
+import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.CallFlow;
+import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.HangupCallbackSender;
 import dev.patchbay.control.delivery.OutboundHttp;
@@ -36,12 +40,8 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WorkspaceSigningKeys;
-import dev.patchbay.control.call.BridgeLeases;
-import dev.patchbay.control.call.CallActions;
-import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Router;
@@ -51,6 +51,8 @@ import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.transfer.FarEndCalls;
 import dev.patchbay.control.transfer.ameyo.AmeyoHeaders;
 import dev.patchbay.control.transfer.ameyo.AmeyoNotifier;
+import dev.patchbay.control.trunk.SipAuthConfig;
+import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.control.webhook.BotWebhook;
 import dev.patchbay.control.webhook.WebhookBots;
 import dev.patchbay.proto.media.v1.RtpStats;
@@ -139,7 +141,8 @@ public final class ControlPlane implements AutoCloseable {
                 (callId, context) -> returns.join().returned(callId, context), farEnds));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
-        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp))), bots,
+        TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
+        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.

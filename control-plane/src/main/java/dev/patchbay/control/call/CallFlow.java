@@ -23,6 +23,7 @@ import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.SipHeader;
 
 /**
  * What the control-plane does with each media-plane event: routes offered calls, records every
@@ -105,7 +106,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
                         offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
                         r.sipStatus(), r.reason(), null, now, null, null), null, null, r.sipStatus() + " " + r.reason());
-                link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
+                Reject.Builder reject = Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason());
+                r.headers().forEach(h -> reject.addHeaders(SipHeader.newBuilder().setName(h.name()).setValue(h.value())));
+                link.decide(decision(id).setReject(reject));
             }
             case Route.ToBot bot -> toBot(link, id, offer, bot, from, now);
             case Route.Claimed c -> claimed(link, id, offer, c, from, now);

@@ -100,12 +100,13 @@ public final class OutboundDialer {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, r.from(), r.to(),
+        String from = trunk.from(r.from()); // a trunk may pin its caller ID whatever the request says
+        CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, from, r.to(),
                 null, link.node(), token, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
         store.insert(call, r.idempotencyKey(), r.requestHash(), "via trunk " + trunk.id() + " on " + link.node(),
                 tx -> alongside.accept(tx, call));
         PlaceCallRequest.Builder invite = PlaceCallRequest.newBuilder().setCallId(id).setAttachToken(token)
-                .setToUri(uri(r.to(), trunk.host())).setFromUri(uri(r.from(), trunk.host()))
+                .setToUri(uri(r.to(), trunk.host())).setFromUri(uri(from, trunk.host()))
                 .setTrunkHost(trunk.host()).setTrunkPort(trunk.port()).setTransport(switch (trunk.transport()) {
                     case "tcp" -> Transport.TCP;
                     case "tls" -> Transport.TLS;

@@ -1,5 +1,7 @@
 package dev.patchbay.control.routing;
 
+import java.util.List;
+
 /** What the control-plane decided for an offered call. */
 public sealed interface Route {
 
@@ -7,11 +9,22 @@ public sealed interface Route {
      * Refuse the call with a SIP status; the reason goes into the Reason header and the call
      * record. {@code workspaceId} is set when a workspace was found (e.g. it is disabled).
      */
-    record Reject(int sipStatus, String reason, String workspaceId) implements Route {
+    record Reject(int sipStatus, String reason, String workspaceId, List<Header> headers) implements Route {
+        public Reject {
+            headers = List.copyOf(headers);
+        }
+
+        public Reject(int sipStatus, String reason, String workspaceId) {
+            this(sipStatus, reason, workspaceId, List.of());
+        }
+
         public Reject(int sipStatus, String reason) {
             this(sipStatus, reason, null);
         }
     }
+
+    /** A header the rejection carries besides Reason, e.g. a digest challenge's WWW-Authenticate. */
+    record Header(String name, String value) { }
 
     /**
      * The bot that takes the call.

@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.control.store.Integrations;
 import dev.patchbay.control.transfer.ameyo.AmeyoTrunk;
+import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.Db;
@@ -27,8 +28,9 @@ import io.helidon.dbclient.DbRow;
  *   <li>the Request-URI user part (RingCX, most carriers);</li>
  *   <li>the To user part.</li>
  * </ol>
- * Each number is tried as given and in E.164 form ({@code 00} becomes {@code +}). The database is
- * read on every call, so a DID changed through the admin API applies to the very next INVITE.
+ * Each number is tried as given and in E.164 form ({@code 00} becomes {@code +}). A route into a workspace
+ * then passes its inbound trunks ({@link TrunkGuard}: allowed sources, transports, digest). The database is
+ * read on every call, so a DID or trunk changed through the admin API applies to the very next INVITE.
  */
 public final class Router {
 
@@ -47,49 +49,74 @@ public final class Router {
     private final DbClient db;
     private final List<HeaderStep> headerSteps;
     private final AmeyoTrunk ameyo;
+    private final TrunkGuard guard;
 
-    public Router(DbClient db) {
-        this(db, List.of());
+    public Router(DbClient db, TrunkGuard guard) {
+        this(db, List.of(), guard);
     }
 
-    public Router(DbClient db, List<HeaderStep> headerSteps) {
+    public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard) {
         this.db = db;
         this.headerSteps = List.copyOf(headerSteps);
         this.ameyo = new AmeyoTrunk(new Integrations(db));
+        this.guard = guard;
     }
 
     public Route route(CallOffered offer) {
         try {
-            for (HeaderStep step : headerSteps) {
-                Optional<Route> decided = step.route(offer);
-                if (decided.isPresent()) {
-                    return decided.get();
-                }
-            }
-            Optional<Route> byDisplay = byDisplayAndWorkspace(offer);
-            if (byDisplay.isPresent()) {
-                return byDisplay.get();
-            }
-            List<String> tried = new ArrayList<>();
-            for (String[] step : new String[][] {{"request-uri", offer.getRequestUser()}, {"to", offer.getToUser()}}) {
-                Set<String> candidates = new LinkedHashSet<>();
-                addCandidates(candidates, step[1]);
-                for (String number : candidates) {
-                    tried.add(number);
-                    Optional<DbRow> row = db.execute().namedGet("select-route", number);
-                    if (row.isPresent()) {
-                        return toRoute(row.get(), step[1].strip(), step[0]);
-                    }
-                }
-            }
-            if (tried.isEmpty()) {
-                return new Route.Reject(404, "the INVITE names no user to route on");
-            }
-            return new Route.Reject(404, "no DID matches '" + String.join("' or '", tried) + "'");
+            return admit(offer, resolve(offer));
         } catch (DbClientException e) {
             LOG.warning(() -> "routing database failed: " + e.getMessage());
             return new Route.Reject(503, "routing is temporarily unavailable");
         }
+    }
+
+    /** Every route into a workspace, header steps (ASAPP) included, passes its inbound trunks. */
+    private Route admit(CallOffered offer, Route route) {
+        String workspace = switch (route) {
+            case Route.ToBot b -> b.workspaceId();
+            case Route.Claimed c -> c.bot().workspaceId();
+            case Route.Reject r -> null;
+        };
+        if (workspace == null) {
+            return route;
+        }
+        return switch (guard.check(offer, workspace)) {
+            case TrunkGuard.Verdict.Admit a -> {
+                LOG.fine(() -> "call " + offer.getSipCallId() + " admitted: " + a.how());
+                yield route;
+            }
+            case TrunkGuard.Verdict.Refuse r -> r.reject();
+        };
+    }
+
+    private Route resolve(CallOffered offer) {
+        for (HeaderStep step : headerSteps) {
+            Optional<Route> decided = step.route(offer);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
+        }
+        Optional<Route> byDisplay = byDisplayAndWorkspace(offer);
+        if (byDisplay.isPresent()) {
+            return byDisplay.get();
+        }
+        List<String> tried = new ArrayList<>();
+        for (String[] step : new String[][] {{"request-uri", offer.getRequestUser()}, {"to", offer.getToUser()}}) {
+            Set<String> candidates = new LinkedHashSet<>();
+            addCandidates(candidates, step[1]);
+            for (String number : candidates) {
+                tried.add(number);
+                Optional<DbRow> row = db.execute().namedGet("select-route", number);
+                if (row.isPresent()) {
+                    return toRoute(row.get(), step[1].strip(), step[0]);
+                }
+            }
+        }
+        if (tried.isEmpty()) {
+            return new Route.Reject(404, "the INVITE names no user to route on");
+        }
+        return new Route.Reject(404, "no DID matches '" + String.join("' or '", tried) + "'");
     }
 
     /**

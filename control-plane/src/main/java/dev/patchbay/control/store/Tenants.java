@@ -12,8 +12,27 @@ public final class Tenants {
     /** An API key as stored: only the SHA-256 of its secret. */
     public record ApiKey(String id, String workspaceId, String secretSha256, boolean workspaceEnabled) { }
 
-    /** Where a workspace's outbound calls go; the password is still AES-GCM ciphertext. */
-    public record Trunk(String id, String host, int port, String transport, String username, String passwordEnc) { }
+    /**
+     * Where a workspace's outbound calls go; the password is still AES-GCM ciphertext.
+     *
+     * @param callerId         the trunk's caller ID (E.164), or null
+     * @param callerIdOverride whether a call's own from is used; false pins every call to {@code callerId}
+     */
+    public record Trunk(String id, String host, int port, String transport, String username, String passwordEnc,
+                        String callerId, boolean callerIdOverride) {
+
+        /** The From a call uses on this trunk. */
+        public String from(String requested) {
+            return !callerIdOverride && callerId != null ? callerId : requested;
+        }
+
+        @Override
+        public String toString() {
+            return "Trunk[id=" + id + ", host=" + host + ", port=" + port + ", transport=" + transport + ", username="
+                    + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>") + ", callerId=" + callerId
+                    + ", callerIdOverride=" + callerIdOverride + "]";
+        }
+    }
 
     private final DbClient db;
 
@@ -34,7 +53,8 @@ public final class Tenants {
         return db.execute().namedGet("select-outbound-trunk", workspaceId).map(row -> {
             Map<String, Object> c = Db.columns(row);
             return new Trunk((String) c.get("id"), (String) c.get("host"), ((Number) c.get("port")).intValue(),
-                    (String) c.get("transport"), (String) c.get("username"), (String) c.get("password_enc"));
+                    (String) c.get("transport"), (String) c.get("username"), (String) c.get("password_enc"),
+                    (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")));
         });
     }
 

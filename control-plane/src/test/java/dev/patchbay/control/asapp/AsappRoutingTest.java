@@ -21,10 +21,13 @@ import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.trunk.SipAuthConfig;
+import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.SecretBox;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -97,7 +100,8 @@ class AsappRoutingTest {
         };
         transfers = new TransferStore(client, clock);
         calls = new CallStore(client, clock);
-        router = new Router(client, List.of(new AsappRouting(client, transfers, AsappConfig.from(config))));
+        router = new Router(client, List.of(new AsappRouting(client, transfers, AsappConfig.from(config))),
+                TrunkGuard.create(client, new SecretBox(new byte[32]), SipAuthConfig.from(config), clock));
     }
 
     @AfterAll
@@ -137,6 +141,27 @@ class AsappRoutingTest {
         assertEquals("{\"n\":1}", params.get("asapp.inputVariables").asText());
         // Another workspace's DID does not reach into this one.
         assertEquals("bot_ga", assertInstanceOf(Route.Claimed.class, router.route(invite("b-line", "r-did"))).bot().botId());
+    }
+
+    @Test
+    void aTransfersWorkspaceWithAnInboundTrunkTakesOnlyItsSources() throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_sec', 'S', TRUE, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_sec', 'ws_sec', 'E', 'echo', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d_sec', 'ws_sec', 'sec-line', "
+                    + "'bot_sec', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES ('tr_sec', "
+                    + "'ws_sec', 'ASAPP', 'inbound', '10.0.0.0/8', CURRENT_TIMESTAMP)");
+        }
+        transfer("r-sec", "ws_sec", "c-sec", CallTransfer.ReturnType.BYE);
+        CallOffered fromOutside = invite("sec-line", "r-sec").toBuilder().setSource(
+                dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp("127.0.0.1").setPort(5060)).build();
+        Route.Reject refused = reject(router.route(fromOutside));
+        assertEquals(403, refused.sipStatus());
+        assertTrue(refused.reason().contains("source 127.0.0.1 is not allowed to call workspace ws_sec"), refused.reason());
+        // The refusal claims nothing: the same transfer still takes the call from the trunk's network.
+        CallOffered fromTrunk = fromOutside.toBuilder().setSource(fromOutside.getSource().toBuilder().setIp("10.1.2.3")).build();
+        assertEquals("bot_sec", assertInstanceOf(Route.Claimed.class, router.route(fromTrunk)).bot().botId());
     }
 
     @Test

@@ -57,7 +57,8 @@ class RouterTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        router = new Router(client);
+        router = new Router(client, dev.patchbay.control.trunk.TrunkGuard.create(client, new dev.patchbay.schema.SecretBox(new byte[32]),
+                dev.patchbay.control.trunk.SipAuthConfig.from(config), java.time.Clock.systemUTC()));
     }
 
     @AfterAll

@@ -32,6 +32,7 @@ public final class Call {
     private volatile Object owner;
     private volatile ScheduledFuture<?> timer;
     private volatile ScheduledFuture<?> refresh;
+    private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
 
     Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
         this.id = id;
@@ -54,6 +55,15 @@ public final class Call {
     public boolean tokenMatches(String candidate) {
         return candidate != null && MessageDigest.isEqual(
                 attachToken.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Headers the control-plane wants on the final error response (a digest challenge); set before the reject. */
+    public java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders() {
+        return rejectHeaders;
+    }
+
+    void rejectHeaders(java.util.List<dev.patchbay.proto.media.v1.SipHeader> headers) {
+        this.rejectHeaders = java.util.List.copyOf(headers);
     }
 
     public String sipCallId() {

@@ -223,9 +223,9 @@ public final class CallManager {
         }
         switch (decision.getActionCase()) {
             case REJECT -> {
-                int status = decision.getReject().getSipStatus();
-                end(call, HangupCause.REJECTED, status >= 400 && status <= 699 ? status : 603,
-                        decision.getReject().getReason());
+                var r = decision.getReject();
+                call.rejectHeaders(r.getHeadersList()); // sent with the final response, e.g. a 401's challenge
+                end(call, HangupCause.REJECTED, r.getSipStatus() >= 400 && r.getSipStatus() <= 699 ? r.getSipStatus() : 603, r.getReason());
             }
             case RING -> {
                 if (call.transition(CallState.Offered.class, new CallState.Ringing())) {

@@ -117,7 +117,7 @@ final class InviteHandler implements CallSignalling {
         String newTag = UUID.randomUUID().toString().substring(0, 8);
         String refusal = calls.refusal();
         if (refusal != null) {
-            reject(tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal);
+            reject(tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, java.util.List.of());
             return;
         }
         int interval = SessionTimers.requested(invite);
@@ -129,7 +129,7 @@ final class InviteHandler implements CallSignalling {
         byte[] body = invite.getRawContent();
         if (body == null || body.length == 0) {
             reject(tx, invite, newTag, Response.NOT_ACCEPTABLE_HERE,
-                    "INVITE without SDP (late offer) is not supported; send an SDP offer");
+                    "INVITE without SDP (late offer) is not supported; send an SDP offer", java.util.List.of());
             return;
         }
         if (type == null || !"application".equalsIgnoreCase(type.getContentType())
@@ -144,7 +144,7 @@ final class InviteHandler implements CallSignalling {
         try {
             offer = SdpParser.parseAudio(new String(body, StandardCharsets.UTF_8));
         } catch (SdpException e) {
-            reject(tx, invite, newTag, Response.BAD_REQUEST, "malformed SDP: " + e.getMessage());
+            reject(tx, invite, newTag, Response.BAD_REQUEST, "malformed SDP: " + e.getMessage(), java.util.List.of());
             return;
         }
         try {
@@ -323,15 +323,14 @@ final class InviteHandler implements CallSignalling {
             return;
         }
         flows.remove(call.sipCallId());
-        reject(leg.inviteTransaction, leg.invite, leg.toTag, status, reason);
+        reject(leg.inviteTransaction, leg.invite, leg.toTag, status, reason, call.rejectHeaders());
     }
 
-    private void reject(ServerTransaction tx, Request invite, String toTag, int status, String reason) {
+    private void reject(ServerTransaction tx, Request invite, String toTag, int status, String reason,
+                        java.util.List<dev.patchbay.proto.media.v1.SipHeader> extra) {
         try {
             Response r = sip.response(status, invite, toTag, reason);
-            if (status == Response.SERVICE_UNAVAILABLE) {
-                r.addHeader(sip.headers.createRetryAfterHeader(5));
-            }
+            RejectHeaders.add(sip.headers, r, extra);
             SipTools.send(tx, r);
         } catch (ParseException | InvalidArgumentException e) {
             LOG.warning(() -> "cannot build " + status + ": " + e.getMessage());

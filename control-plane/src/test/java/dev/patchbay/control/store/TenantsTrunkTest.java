@@ -1,0 +1,50 @@
+package dev.patchbay.control.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+
+import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.testing.TestDb;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.dbclient.DbClient;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Outbound calls pick the oldest outbound trunk, never an inbound one, and honour its caller-ID rule. */
+class TenantsTrunkTest {
+
+    @Test
+    void theOldestOutboundTrunkIsUsedAndMayPinItsCallerId() throws Exception {
+        try (TestDb db = new TestDb()) {
+            Migrations.migrate(db.settings());
+            try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws', 'W', TRUE, CURRENT_TIMESTAMP)");
+                s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES "
+                        + "('tr_in', 'ws', 'PBX', 'inbound', '10.0.0.0/8', TIMESTAMP '2026-01-01 00:00:00')");
+                s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, caller_id, caller_id_override, "
+                        + "created_at) VALUES ('tr_out', 'ws', 'Carrier', 'sip.example', 5060, 'udp', '+14155550100', FALSE, "
+                        + "TIMESTAMP '2026-01-02 00:00:00')");
+            }
+            Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                    .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", db.url(),
+                            "patchbay.db.connection.username", TestDb.USER, "patchbay.db.connection.password", TestDb.PASSWORD)))
+                    .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                    .build();
+            DbClient client = DbClient.create(config.get("patchbay.db"));
+            try {
+                Tenants.Trunk trunk = new Tenants(client).outboundTrunk("ws").orElseThrow();
+                assertEquals("tr_out", trunk.id(), "the older inbound trunk is not a way out");
+                assertEquals("+14155550100", trunk.from("+918035735900"), "a pinned caller ID wins over the request");
+                Tenants.Trunk open = new Tenants.Trunk("t", "h", 5060, "udp", null, null, "+14155550100", true);
+                assertEquals("+918035735900", open.from("+918035735900"));
+            } finally {
+                client.close();
+            }
+        }
+    }
+}

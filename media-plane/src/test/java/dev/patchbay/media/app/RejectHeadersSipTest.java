@@ -1,0 +1,70 @@
+package dev.patchbay.media.app;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.Reject;
+import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.SipHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reject.headers (v1.2) over real UDP SIP: a 401 carries the decision's challenges in order, and nothing may rewrite the transaction. */
+class RejectHeadersSipTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static MediaConfig config;
+    private static MediaPlane plane;
+    private static TestControl control;
+
+    @BeforeAll
+    static void start() throws Exception {
+        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        plane = MediaPlane.start(config);
+        control = new TestControl(plane.grpcPort());
+        Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
+    }
+
+    @AfterAll
+    static void stop() {
+        control.close();
+        plane.close();
+    }
+
+    @Test
+    void a401CarriesBothChallengesInOrderAndReservedHeadersAreIgnored() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
+            sip.request("INVITE", "guarded", 1, "auth1", null, null,
+                    SipUdpClient.sdp(4000, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+            ControlEvent e = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            control.decide(RouteDecision.newBuilder().setCallId(e.getCallId()).setReject(Reject.newBuilder()
+                    .setSipStatus(401).setReason("authenticate with the trunk's digest credentials")
+                    .addHeaders(header("WWW-Authenticate", "Digest realm=\"patchbay\", nonce=\"n1\", qop=\"auth\", algorithm=SHA-256"))
+                    .addHeaders(header("WWW-Authenticate", "Digest realm=\"patchbay\", nonce=\"n1\", qop=\"auth\", algorithm=MD5"))
+                    .addHeaders(header("Call-ID", "hijacked@example"))));
+            SipMessage r = sip.finalResponseTo("1 INVITE", WAIT);
+            assertEquals(401, r.status(), r.raw());
+            List<String> challenges = Arrays.stream(r.raw().split("\r\n"))
+                    .filter(l -> l.regionMatches(true, 0, "WWW-Authenticate:", 0, 17)).toList();
+            assertEquals(2, challenges.size(), r.raw());
+            assertTrue(challenges.get(0).contains("algorithm=SHA-256") && challenges.get(1).contains("algorithm=MD5"), r.raw());
+            assertEquals(sip.callId, r.header("Call-ID"), "the decision cannot rewrite the transaction");
+            assertTrue(r.header("Reason").contains("digest credentials"), r.raw());
+        }
+    }
+
+    private static SipHeader header(String name, String value) {
+        return SipHeader.newBuilder().setName(name).setValue(value).build();
+    }
+}
