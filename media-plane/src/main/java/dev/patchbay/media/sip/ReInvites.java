@@ -95,7 +95,7 @@ final class ReInvites {
     }
 
     /** The session id and version of our last SDP (its o= line), so the next one increments it. */
-    private static long[] origin(String sdp) {
+    static long[] origin(String sdp) {
         for (String line : sdp.split("\r\n")) {
             if (line.startsWith("o=")) {
                 String[] f = line.split(" ");
