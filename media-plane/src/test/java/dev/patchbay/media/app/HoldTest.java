@@ -129,4 +129,39 @@ class HoldTest {
             control.next(ControlEvent.EventCase.HANGUP, call.getCallId(), WAIT);
         }
     }
+
+    @Test
+    void anOfferFromTheFarEndWhileOurHoldIsPendingGets491AndTheHoldStillCompletes() throws Exception {
+        try (SipUdpClient trunk = new SipUdpClient(plane.sipPort())) {
+            PlaceCallResponse call = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:a@carrier.example")
+                    .setFromUri("sip:b@patchbay.example").setTrunkHost("127.0.0.1").setTrunkPort(trunk.localPort()).build())
+                    .get(5, TimeUnit.SECONDS);
+            SipUdpClient.SipMessage invite = trunk.nextRequest(WAIT);
+            String contact = "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n";
+            trunk.respond(invite, 200, "OK", "g1", SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\n"), contact);
+            assertTrue(trunk.nextRequest(WAIT).startLine().startsWith("ACK "));
+            control.next(ControlEvent.EventCase.ANSWERED, call.getCallId(), WAIT);
+
+            var hold = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(true).build());
+            SipUdpClient.SipMessage reinvite = trunk.nextRequest(WAIT);
+            assertTrue(reinvite.startLine().startsWith("INVITE ") && reinvite.body().contains("a=sendonly"), reinvite.raw());
+            Matcher target = Pattern.compile("<([^>]+)>").matcher(invite.header("Contact"));
+            assertTrue(target.find(), invite.header("Contact"));
+            String offer = SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n");
+            trunk.sendRaw("INVITE " + target.group(1) + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.localPort() + ";branch=z9hG4bKglare\r\n"
+                    + "From: " + invite.header("To") + ";tag=g1\r\n"
+                    + "To: " + invite.header("From") + "\r\n"
+                    + "Call-ID: " + invite.header("Call-ID") + "\r\n"
+                    + "CSeq: 7 INVITE\r\nMax-Forwards: 70\r\n" + contact
+                    + "Content-Type: application/sdp\r\nContent-Length: " + offer.length() + "\r\n\r\n" + offer);
+            // jain-sip's dialog answers this itself (it knows our INVITE is pending); the test pins that down.
+            assertEquals(491, trunk.finalResponseTo("7 INVITE", WAIT).status(), "glare: RFC 3261 section 14.2");
+
+            trunk.respond(reinvite, 200, "OK", null, SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=recvonly\r\n"), contact);
+            assertEquals(200, hold.get(5, TimeUnit.SECONDS).getSipStatus());
+            control.rpc().hangup(HangupRequest.newBuilder().setCallId(call.getCallId()).build()).get(5, TimeUnit.SECONDS);
+            control.next(ControlEvent.EventCase.HANGUP, call.getCallId(), WAIT);
+        }
+    }
 }
