@@ -22,7 +22,13 @@ import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.VoicedRtp;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.Clear;
+import dev.patchbay.proto.media.v1.Mark;
+import dev.patchbay.proto.media.v1.MarkPlayed;
 import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupRequest;
@@ -130,6 +136,68 @@ class PlayAndStatsTest {
             assertEquals(2, end.getPacketsLost());
             assertTrue(end.getPacketsSent() > 0, end.toString());
         }
+    }
+
+    @Test
+    void aBotsMarkWaitsForTheClipAndItsClearDropsIt() throws Exception {
+        try (SipUdpClient trunk = new SipUdpClient(plane.sipPort());
+             DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            PlaceCallResponse call = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:+15551234567@carrier.example")
+                    .setFromUri("sip:+15557654321@patchbay.example").setTrunkHost("127.0.0.1").setTrunkPort(trunk.localPort()).build())
+                    .get(5, TimeUnit.SECONDS);
+            SipMessage invite = trunk.nextRequest(WAIT);
+            trunk.respond(invite, 200, "OK", "p2", SipUdpClient.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"),
+                    "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n");
+            control.next(ControlEvent.EventCase.ANSWERED, call.getCallId(), WAIT);
+            TestControl.Bot bot = control.attach(call.getCallId(), call.getAttachToken(), AudioFormat.PCMU);
+            bot.next(CallerToBot.MessageCase.ATTACHED, WAIT);
+
+            short[] tone = new short[8000]; // 1 s
+            java.util.Arrays.fill(tone, (short) 3000);
+            long start = System.nanoTime();
+            control.rpc().play(PlayRequest.newBuilder().setCallId(call.getCallId()).setWav(wav(8000, 1, 16, tone)).build())
+                    .get(5, TimeUnit.SECONDS);
+            bot.send.onNext(BotToCaller.newBuilder().setMark(Mark.newBuilder().setName("after-clip")).build());
+            MarkPlayed played = bot.next(CallerToBot.MessageCase.MARK_PLAYED, WAIT).getMarkPlayed();
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("after-clip", played.getName());
+            assertTrue(!played.getCleared() && waitedMs >= 900, "the mark came once the 1 s clip had played, after " + waitedMs + " ms");
+            assertEquals(50, clipLength(rtp), "the whole clip played");
+
+            control.rpc().play(PlayRequest.newBuilder().setCallId(call.getCallId()).setWav(wav(8000, 1, 16, tone)).build())
+                    .get(5, TimeUnit.SECONDS);
+            bot.send.onNext(BotToCaller.newBuilder().setMark(Mark.newBuilder().setName("cut")).build());
+            long sent = stats(call.getCallId()).getStats().getPacketsSent();
+            Await.until(() -> stats(call.getCallId()).getStats().getPacketsSent() >= sent + 5, WAIT, "part of the clip to go out");
+            bot.send.onNext(BotToCaller.newBuilder().setClear(Clear.getDefaultInstance()).build());
+            MarkPlayed cut = bot.next(CallerToBot.MessageCase.MARK_PLAYED, WAIT).getMarkPlayed();
+            assertTrue(cut.getCleared() && cut.getName().equals("cut"), cut.toString());
+            int voiced = clipLength(rtp);
+            assertTrue(voiced >= 5 && voiced < 45, "Clear cut the 50-frame clip short: " + voiced + " frames played");
+            control.rpc().hangup(HangupRequest.newBuilder().setCallId(call.getCallId()).build()).get(5, TimeUnit.SECONDS);
+            control.next(ControlEvent.EventCase.HANGUP, call.getCallId(), WAIT);
+        }
+    }
+
+    /** Skips silent packets, then counts voiced ones up to the next silent packet. */
+    private static int clipLength(DatagramSocket rtp) throws Exception {
+        byte[] buf = new byte[2048];
+        rtp.setSoTimeout(2000);
+        int voiced = 0;
+        for (int n = 0; n < 500; n++) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            rtp.receive(p);
+            boolean silent = p.getLength() == 172;
+            for (int i = 12; i < p.getLength() && silent; i++) {
+                silent = buf[i] == (byte) 0xFF;
+            }
+            if (!silent) {
+                voiced++;
+            } else if (voiced > 0) {
+                return voiced;
+            }
+        }
+        throw new AssertionError("no clip followed by silence within 500 packets");
     }
 
     @Test
