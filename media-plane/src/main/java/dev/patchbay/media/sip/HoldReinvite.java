@@ -27,7 +27,8 @@ import dev.patchbay.media.sdp.SdpParser;
 
 /**
  * Hold and resume by re-INVITE (RFC 3264 section 8.4, RFC 6337): the call's codecs at their payload
- * types, a=sendonly or a=sendrecv, the o= version one up. The 2xx is ACKed and its answer applied
+ * types, a=sendonly or a=sendrecv (inactive or recvonly while the far end holds us), the o= version
+ * one up. The 2xx is ACKed and its answer applied
  * to the media, so the direction the far end chose is what Patchbay then does. A non-2xx leaves
  * the session as it was (RFC 3261 section 14.1).
  */
@@ -65,7 +66,7 @@ final class HoldReinvite {
             Negotiated n = call.negotiated();
             long[] origin = ReInvites.origin(leg.answerSdp);
             String offer = AnswerWriter.write(new Negotiated(n.audio(), n.telephoneEvent(), n.remoteAddress(), n.remotePort(),
-                    n.callerPtimeMs(), hold ? Direction.SENDONLY : Direction.SENDRECV, n.srtp()),
+                    n.callerPtimeMs(), direction(hold, leg.farEndHolds), n.srtp()),
                     call.localAddress(), call.media().localPort(), origin[0], origin[1] + 1);
             Request invite = dialog.createRequest(Request.INVITE);
             invite.setHeader(leg.contact);
@@ -79,6 +80,14 @@ final class HoldReinvite {
             status.complete(Response.SERVER_INTERNAL_ERROR);
         }
         return status;
+    }
+
+    /** RFC 6337 section 5.3: while the far end holds us we may only receive, so holding it too is inactive. */
+    static Direction direction(boolean hold, boolean farEndHolds) {
+        if (hold) {
+            return farEndHolds ? Direction.INACTIVE : Direction.SENDONLY;
+        }
+        return farEndHolds ? Direction.RECVONLY : Direction.SENDRECV;
     }
 
     void onResponse(ResponseEvent event) {

@@ -145,16 +145,7 @@ class HoldTest {
             var hold = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(true).build());
             SipUdpClient.SipMessage reinvite = trunk.nextRequest(WAIT);
             assertTrue(reinvite.startLine().startsWith("INVITE ") && reinvite.body().contains("a=sendonly"), reinvite.raw());
-            Matcher target = Pattern.compile("<([^>]+)>").matcher(invite.header("Contact"));
-            assertTrue(target.find(), invite.header("Contact"));
-            String offer = SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n");
-            trunk.sendRaw("INVITE " + target.group(1) + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.localPort() + ";branch=z9hG4bKglare\r\n"
-                    + "From: " + invite.header("To") + ";tag=g1\r\n"
-                    + "To: " + invite.header("From") + "\r\n"
-                    + "Call-ID: " + invite.header("Call-ID") + "\r\n"
-                    + "CSeq: 7 INVITE\r\nMax-Forwards: 70\r\n" + contact
-                    + "Content-Type: application/sdp\r\nContent-Length: " + offer.length() + "\r\n\r\n" + offer);
+            fromTrunk(trunk, invite, "g1", "INVITE", 7, "glare", SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
             // jain-sip's dialog answers this itself (it knows our INVITE is pending); the test pins that down.
             assertEquals(491, trunk.finalResponseTo("7 INVITE", WAIT).status(), "glare: RFC 3261 section 14.2");
 
@@ -163,5 +154,58 @@ class HoldTest {
             control.rpc().hangup(HangupRequest.newBuilder().setCallId(call.getCallId()).build()).get(5, TimeUnit.SECONDS);
             control.next(ControlEvent.EventCase.HANGUP, call.getCallId(), WAIT);
         }
+    }
+
+    @Test
+    void whileTheFarEndHoldsUsOurHoldIsInactiveAndOurResumeRecvonly() throws Exception {
+        try (SipUdpClient trunk = new SipUdpClient(plane.sipPort())) {
+            PlaceCallResponse call = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:a@carrier.example")
+                    .setFromUri("sip:b@patchbay.example").setTrunkHost("127.0.0.1").setTrunkPort(trunk.localPort()).build())
+                    .get(5, TimeUnit.SECONDS);
+            SipUdpClient.SipMessage invite = trunk.nextRequest(WAIT);
+            String contact = "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n";
+            trunk.respond(invite, 200, "OK", "h1", SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\n"), contact);
+            assertTrue(trunk.nextRequest(WAIT).startLine().startsWith("ACK "));
+            control.next(ControlEvent.EventCase.ANSWERED, call.getCallId(), WAIT);
+
+            fromTrunk(trunk, invite, "h1", "INVITE", 3, "theyhold", SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
+            SipUdpClient.SipMessage answer = trunk.finalResponseTo("3 INVITE", WAIT);
+            assertTrue(answer.status() == 200 && answer.body().contains("a=recvonly"), answer.raw());
+            fromTrunk(trunk, invite, "h1", "ACK", 3, "theyholdack", null);
+
+            var hold = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(true).build());
+            SipUdpClient.SipMessage ours = trunk.nextRequest(WAIT);
+            assertTrue(ours.startLine().startsWith("INVITE ") && ours.body().contains("a=inactive"), ours.raw());
+            trunk.respond(ours, 200, "OK", null, SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\na=inactive\r\n"), contact);
+            assertEquals(200, hold.get(5, TimeUnit.SECONDS).getSipStatus());
+
+            var resume = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(false).build());
+            SipUdpClient.SipMessage back;
+            do {
+                back = trunk.nextRequest(WAIT); // past the ACK of the hold
+            } while (back.startLine().startsWith("ACK "));
+            assertTrue(back.startLine().startsWith("INVITE ") && back.body().contains("a=recvonly"), "still held by them: " + back.raw());
+            trunk.respond(back, 200, "OK", null, SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"), contact);
+            assertEquals(200, resume.get(5, TimeUnit.SECONDS).getSipStatus());
+            control.rpc().hangup(HangupRequest.newBuilder().setCallId(call.getCallId()).build()).get(5, TimeUnit.SECONDS);
+            control.next(ControlEvent.EventCase.HANGUP, call.getCallId(), WAIT);
+        }
+    }
+
+    /** A request from the trunk inside the dialog Patchbay's {@code invite} began; a body is SDP. */
+    private static void fromTrunk(SipUdpClient trunk, SipUdpClient.SipMessage invite, String trunkTag, String method, int cseq,
+                                  String branch, String body) throws Exception {
+        Matcher target = Pattern.compile("<([^>]+)>").matcher(invite.header("Contact"));
+        assertTrue(target.find(), invite.header("Contact"));
+        String content = body == null ? "" : body;
+        trunk.sendRaw(method + " " + target.group(1) + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.localPort() + ";branch=z9hG4bK" + branch + "\r\n"
+                + "From: " + invite.header("To") + ";tag=" + trunkTag + "\r\n"
+                + "To: " + invite.header("From") + "\r\n"
+                + "Call-ID: " + invite.header("Call-ID") + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\nMax-Forwards: 70\r\n"
+                + "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n"
+                + (body == null ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + content.length() + "\r\n\r\n" + content);
     }
 }
