@@ -33,6 +33,13 @@ public final class Call {
     private volatile ScheduledFuture<?> timer;
     private volatile ScheduledFuture<?> refresh;
     private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
+    private volatile long answeredNanos;
+    private volatile Outbound options = Outbound.NONE;
+
+    /** What PlaceCall asked of a call Patchbay places: record it, end it after a while (0 = never). */
+    public record Outbound(boolean record, int maxDurationSeconds) {
+        public static final Outbound NONE = new Outbound(false, 0);
+    }
 
     Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
         this.id = id;
@@ -97,6 +104,21 @@ public final class Call {
         this.outbound = true;
     }
 
+    /** Set by the SIP layer before the INVITE leaves; applied at the answer. */
+    public void outboundOptions(Outbound options) {
+        this.options = options;
+    }
+
+    public Outbound outboundOptions() {
+        return options;
+    }
+
+    /** Milliseconds since the call's media started (its answer), or 0 before. */
+    public long answeredMillis() {
+        long at = answeredNanos;
+        return at == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at);
+    }
+
     public Negotiated negotiated() {
         return negotiated;
     }
@@ -151,6 +173,7 @@ public final class Call {
     /** Sets the call's media and hands it a bot that attached before the answer. */
     synchronized void media(CallMedia media) {
         this.media = media;
+        this.answeredNanos = System.nanoTime() | 1; // never 0, which means "not answered"
         if (media != null && pendingUplink != null) {
             media.attach(pendingUplink);
             pendingUplink = null;

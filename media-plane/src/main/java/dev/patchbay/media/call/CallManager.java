@@ -14,7 +14,6 @@ import java.util.logging.Logger;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
-import dev.patchbay.media.loop.MediaEvents;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.MediaStats;
 import dev.patchbay.media.record.CallRecorder;
@@ -27,11 +26,8 @@ import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.Codec;
 import dev.patchbay.proto.media.v1.ControlEvent;
-import dev.patchbay.proto.media.v1.DtmfEvent;
-import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.RouteDecision;
-import dev.patchbay.proto.media.v1.RtpStats;
 
 /**
  * Carries out each call's life: offer to the control-plane, its decision, media start, and one
@@ -189,15 +185,35 @@ public final class CallManager {
             return;
         }
         call.negotiated(answer);
-        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-        CallMedia media = new CallMedia(loop, socket, answer, policy.playoutFrames(), policy.rtpTimeout(),
-                policy.jitterMaxMs(), events(call));
+        CallMedia media = media(call, socket, answer, call.outboundOptions().record());
         call.media(media);
+        int limit = call.outboundOptions().maxDurationSeconds();
+        if (limit > 0) { // the timer slot is free: an outbound call is confirmed at once and waits for no ACK
+            call.timer(timers.schedule(() -> end(call, HangupCause.MAX_DURATION, 200, "maximum call duration of " + limit
+                    + " s reached"), limit, TimeUnit.SECONDS));
+        }
         media.start();
+        answeredEvent(call, answer);
+    }
+
+    /** The media of a call being answered, on the next loop, recording from the start if asked. */
+    private CallMedia media(Call call, RtpPortPool.RtpSocket socket, Negotiated n, boolean record) {
+        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+        CallMedia media = new CallMedia(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
+                new CallMediaEvents(this, control, call));
+        if (record) {
+            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"));
+            recordings.add(recorder);
+            media.record(recorder);
+            call.recording(recorder.path().toString());
+        }
+        return media;
+    }
+
+    private void answeredEvent(Call call, Negotiated n) {
         control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
-                .setCodec(Codec.newBuilder().setName(answer.audio().encoding()).setPayloadType(answer.audio().payloadType())
-                        .setClockRate(answer.audio().clockRate()))
-                .setPtimeMs(answer.callerPtimeMs())));
+                .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
+                        .setClockRate(n.audio().clockRate())).setPtimeMs(n.callerPtimeMs())));
     }
 
     /** Asks the control-plane what to do; rejects with 503 when none is connected. */
@@ -250,15 +266,7 @@ public final class CallManager {
             end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
             return;
         }
-        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-        CallMedia media = new CallMedia(loop, socket.get(), call.negotiated(), policy.playoutFrames(),
-                policy.rtpTimeout(), policy.jitterMaxMs(), events(call));
-        if (record) {
-            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"));
-            recordings.add(recorder);
-            media.record(recorder);
-            call.recording(recorder.path().toString());
-        }
+        CallMedia media = media(call, socket.get(), call.negotiated(), record);
         call.media(media);
         if (!call.transition(before.getClass(), new CallState.Answered())) {
             // Ended meanwhile, e.g. CANCEL crossed the decision. stop() is idempotent, so this is
@@ -277,11 +285,7 @@ public final class CallManager {
         long session = System.currentTimeMillis();
         signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
         media.start();
-        Negotiated n = call.negotiated();
-        control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
-                .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
-                        .setClockRate(n.audio().clockRate()))
-                .setPtimeMs(n.callerPtimeMs())));
+        answeredEvent(call, call.negotiated());
     }
 
     public void acked(Call call) {
@@ -352,11 +356,7 @@ public final class CallManager {
         bySipCallId.remove(call.sipCallId(), call);
         control.event(call, ControlEvent.newBuilder().setHangup(CallHangup.newBuilder()
                 .setCause(cause).setSipStatus(sipStatus).setReason(reason == null ? "" : reason)
-                .setRecordingPath(call.recording())
-                .setStats(RtpStats.newBuilder().setPacketsReceived(stats.packetsReceived())
-                        .setPacketsSent(stats.packetsSent()).setPacketsDropped(stats.packetsDropped())
-                        .setFramesOverflowed(stats.framesOverflowed()).setFramesConcealed(stats.framesConcealed())
-                        .setPacketsLate(stats.packetsLateOrDuplicate()))));
+                .setRecordingPath(call.recording()).setStats(stats.toProto())));
     }
 
     /**
@@ -375,6 +375,11 @@ public final class CallManager {
     /** Places an outbound call; see {@link CallSignalling#place}. */
     public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) {
         return signalling.place(request);
+    }
+
+    /** Holds or resumes an answered call by re-INVITE; see {@link CallSignalling#hold}. */
+    public java.util.concurrent.CompletableFuture<Integer> hold(Call call, boolean hold) {
+        return signalling.hold(call, hold);
     }
 
     /** Sends INFO in an answered call; see {@link CallSignalling#info}. */
@@ -399,25 +404,5 @@ public final class CallManager {
         for (Call call : List.copyOf(byId.values())) {
             end(call, HangupCause.SHUTDOWN, 503, reason);
         }
-    }
-
-    private MediaEvents events(Call call) {
-        return new MediaEvents() {
-            @Override
-            public void dtmf(char digit, int durationMs, DtmfSource source) {
-                control.event(call, ControlEvent.newBuilder().setDtmf(DtmfEvent.newBuilder()
-                        .setDigit(String.valueOf(digit)).setDurationMs(durationMs).setSource(source)));
-            }
-
-            @Override
-            public void mediaFailed(String reason) {
-                end(call, HangupCause.ERROR, 500, reason);
-            }
-
-            @Override
-            public void mediaTimeout(String reason) {
-                end(call, HangupCause.MEDIA_TIMEOUT, 408, reason);
-            }
-        };
     }
 }

@@ -24,6 +24,13 @@ public interface CallSignalling {
      */
     Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request);
 
+    /**
+     * Holds (a=sendonly) or resumes (a=sendrecv) an answered call by re-INVITE; completes with the
+     * final status. Completes exceptionally with IllegalStateException, naming why, when a re-INVITE
+     * of this call is already pending (the local 491).
+     */
+    java.util.concurrent.CompletableFuture<Integer> hold(Call call, boolean hold);
+
     /** Sends INFO in an answered call; completes with the final SIP status of the response. */
     java.util.concurrent.CompletableFuture<Integer> info(Call call, String contentType, byte[] body);
 }

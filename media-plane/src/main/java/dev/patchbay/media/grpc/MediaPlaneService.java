@@ -10,7 +10,13 @@ import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlCommand;
 import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.CallStatsRequest;
+import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.HoldRequest;
+import dev.patchbay.proto.media.v1.HoldResponse;
+import dev.patchbay.proto.media.v1.PlayRequest;
+import dev.patchbay.proto.media.v1.PlayResponse;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.HangupResponse;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
@@ -35,10 +41,12 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
 
     private final CallManager calls;
     private final ControlHub hub;
+    private final CallFeatures features;
 
     public MediaPlaneService(CallManager calls, ControlHub hub) {
         this.calls = calls;
         this.hub = hub;
+        this.features = new CallFeatures(calls);
     }
 
     @Override
@@ -206,6 +214,11 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             fail(response, Status.INVALID_ARGUMENT, "attach_token must be 32 to 128 of A-Z a-z 0-9 - _, or empty");
             return;
         }
+        String optionError = CallFeatures.placeOptionsError(request);
+        if (optionError != null) {
+            fail(response, Status.INVALID_ARGUMENT, optionError);
+            return;
+        }
         if (!id.isEmpty() && calls.byId(id).isPresent()) {
             fail(response, Status.ALREADY_EXISTS, "call " + id + " already exists on this node");
             return;
@@ -223,4 +236,26 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         }
     }
 
+    @Override
+    public void hold(HoldRequest request, StreamObserver<HoldResponse> response) {
+        if (answeredMedia(request.getCallId(), response) != null) {
+            features.hold(calls.byId(request.getCallId()).orElseThrow(), request.getHold(), response);
+        }
+    }
+
+    @Override
+    public void callStats(CallStatsRequest request, StreamObserver<CallStatsResponse> response) {
+        CallMedia media = answeredMedia(request.getCallId(), response);
+        if (media != null) {
+            features.stats(calls.byId(request.getCallId()).orElseThrow(), media, response);
+        }
+    }
+
+    @Override
+    public void play(PlayRequest request, StreamObserver<PlayResponse> response) {
+        CallMedia media = answeredMedia(request.getCallId(), response);
+        if (media != null) {
+            features.play(media, request.getWav(), response);
+        }
+    }
 }

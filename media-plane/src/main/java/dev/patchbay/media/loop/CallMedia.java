@@ -10,6 +10,7 @@ import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.dtmf.Rfc4733Receiver;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
+import dev.patchbay.media.dtmf.SameKeyFilter;
 import dev.patchbay.media.jitter.JitterBuffer;
 import dev.patchbay.media.playout.BacklogTrimmer;
 import dev.patchbay.media.playout.PlayoutQueue;
@@ -17,6 +18,7 @@ import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.rtp.RtpHeaderWriter;
 import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.media.rtp.RtpPortPool.RtpSocket;
+import dev.patchbay.media.rtp.ReceptionStats;
 import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.media.srtp.SrtpContext;
@@ -68,9 +70,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private final RtpSender sender;
 
     // counters, loop-owned
-    private long received;
-    private long dropped;
-    private long uplinkDropped;
+    private long received, dropped, uplinkDropped;
 
     // inactivity watch, loop-owned
     private final long rtpTimeoutNanos;
@@ -79,18 +79,15 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private int ticksToInactivityCheck;
     private boolean timedOut;
 
-    private static final long SAME_KEY_NANOS = 500_000_000L;
-    private char lastDigit;
-    private DtmfSource lastDigitSource;
-    private long lastDigitNanos;
+    private final SameKeyFilter sameKey = new SameKeyFilter();
+    private final ReceptionStats reception = new ReceptionStats(8000);
 
     private CallRecorder recorder;
     private final short[] botPcm = new short[SAMPLES_PER_FRAME];
     private static final short[] SILENCE = new short[SAMPLES_PER_FRAME];
 
     private AudioUplink uplink;
-    private boolean running;
-    private boolean stopped;
+    private boolean running, stopped;
 
     public CallMedia(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames, Duration rtpTimeout,
                      int jitterMaxMs, MediaEvents events) {
@@ -234,7 +231,14 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
 
     private MediaStats stats() {
         return new MediaStats(received, sender.sent(), dropped + sender.failed(), playout.overflowed(), uplinkDropped,
-                jitter.concealed(), jitter.late() + jitter.duplicates());
+                jitter.concealed(), jitter.late() + jitter.duplicates(), reception.jitterMs(), reception.expected(), reception.lost());
+    }
+
+    /** The counters so far, taken on the loop; the same as {@link #stop} reports once stopped. */
+    public CompletableFuture<MediaStats> snapshot() {
+        CompletableFuture<MediaStats> now = new CompletableFuture<>();
+        loop.execute(() -> now.complete(stats()));
+        return now;
     }
 
     // ---- loop thread -----------------------------------------------------------------------------
@@ -262,6 +266,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         }
         lastHeardNanos = nowNanos;
         int pt = packet.payloadType();
+        reception.packet(packet.ssrc(), packet.sequence(), packet.timestamp(), pt == codec.audio().payloadType(), nowNanos);
         if (pt == codec.audio().payloadType()) {
             received++;
             decodeVoice(buf, packet.payloadOffset(), packet.payloadLength(), nowNanos);
@@ -276,14 +281,9 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     }
 
     private void reportDigit(char digit, int durationMs, DtmfSource source) {
-        long now = System.nanoTime();
-        // Some gateways send one key two ways (RFC 4733 and INFO): the bot hears it once.
-        if (digit == lastDigit && source != lastDigitSource && now - lastDigitNanos < SAME_KEY_NANOS) {
+        if (!sameKey.admit(digit, source, System.nanoTime())) {
             return;
         }
-        lastDigit = digit;
-        lastDigitSource = source;
-        lastDigitNanos = now;
         events.dtmf(digit, durationMs, source);
         if (uplink != null) {
             uplink.dtmf(digit, durationMs, source);

@@ -4,8 +4,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bot audio waiting to be played to the caller: fixed-size frames in a preallocated ring, one
- * producer (the bot's stream) and one consumer (the call's media loop), no locks.
+ * Bot audio waiting to be played to the caller: fixed-size frames in a preallocated ring, filled
+ * by the bot's stream and the Play RPC and drained by the call's media loop. The producers take
+ * the queue's monitor (uncontended but for a Play arriving mid-stream); the consumer takes no lock.
  *
  * <p>When the ring is full the producer drops the oldest frame, so the caller hears the most recent
  * audio and the bot's lag stays bounded. Marks and clears are positions in the frame sequence, so a
@@ -42,7 +43,7 @@ public final class PlayoutQueue {
     // ---- producer side -------------------------------------------------------------------------
 
     /** Queues one frame of exactly {@code frameBytes} bytes, dropping the oldest if full. */
-    public void offer(byte[] src, int off) {
+    public synchronized void offer(byte[] src, int off) {
         long t = tail;
         long h = head.get();
         while (t - h >= slots.length) {
@@ -61,7 +62,7 @@ public final class PlayoutQueue {
      *
      * @return false when too many marks are pending; the caller should fail the stream
      */
-    public boolean mark(String name) {
+    public synchronized boolean mark(String name) {
         if (pendingMarks.incrementAndGet() > maxPendingMarks) {
             pendingMarks.decrementAndGet();
             return false;
@@ -71,7 +72,7 @@ public final class PlayoutQueue {
     }
 
     /** Drops everything offered so far; pending marks are reported as cleared. */
-    public void clear() {
+    public synchronized void clear() {
         clearTarget = tail;
     }
 
@@ -149,6 +150,10 @@ public final class PlayoutQueue {
             pendingMarks.decrementAndGet();
             listener.markPlayed(m.name(), cleared);
         }
+    }
+
+    public int capacityFrames() {
+        return slots.length;
     }
 
     public int frameBytes() {

@@ -1,8 +1,5 @@
 package dev.patchbay.media.sip;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Iterator;
@@ -61,6 +58,7 @@ final class InviteHandler implements CallSignalling {
     private final Transfers transfers;
     private final ReInvites reInvites;
     private final OutboundCalls outbound;
+    private final HoldReinvite holds;
     private final int minSessionExpires;
     private final FlowRouter.Flows flows;
     private volatile SipProvider provider;
@@ -73,6 +71,7 @@ final class InviteHandler implements CallSignalling {
         this.transfers = new Transfers(sip, requests);
         this.reInvites = new ReInvites(sip, calls, minSessionExpires);
         this.outbound = new OutboundCalls(sip, calls, requests, advertise);
+        this.holds = new HoldReinvite(sip);
         this.minSessionExpires = minSessionExpires;
         this.calls = calls;
         this.advertise = advertise;
@@ -83,6 +82,16 @@ final class InviteHandler implements CallSignalling {
         this.provider = provider;
         requests.provider(provider);
         outbound.provider(provider);
+        holds.provider(provider);
+    }
+
+    HoldReinvite holds() {
+        return holds;
+    }
+
+    @Override
+    public CompletableFuture<Integer> hold(Call call, boolean hold) {
+        return holds.send(call, hold);
     }
 
     DialogRequests requests() {
@@ -164,7 +173,7 @@ final class InviteHandler implements CallSignalling {
             SipTools.send(tx, r);
             return;
         }
-        String local = localAddress(raw);
+        String local = LocalAddress.of(advertise, raw);
         SipLeg leg = new SipLeg(tx, invite, newTag, sip.contact(local, transport));
         leg.sessionExpires = interval > 0 && SessionTimers.callerSupports(invite) ? interval : 0;
         String sipCallId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
@@ -407,22 +416,4 @@ final class InviteHandler implements CallSignalling {
         CallIdHeader id = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
         return id == null ? null : calls.bySipCallId(id.getCallId()).orElse(null);
     }
-
-    /** The configured public address, else the local address the kernel would use to reach the caller. */
-    private String localAddress(SIPMessage request) {
-        if (!advertise.isEmpty()) {
-            return advertise;
-        }
-        InetAddress local = request.getLocalAddress();
-        if (local != null && !local.isAnyLocalAddress()) {
-            return local.getHostAddress();
-        }
-        try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(request.getRemoteAddress(), Math.max(1, request.getRemotePort())));
-            return probe.getLocalAddress().getHostAddress();
-        } catch (java.io.IOException e) {
-            return "127.0.0.1";
-        }
-    }
-
 }

@@ -1,8 +1,6 @@
 package dev.patchbay.media.sip;
 
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -95,7 +93,7 @@ final class OutboundCalls {
         }
         RtpPortPool.RtpSocket socket = calls.ports().allocate().orElseThrow(() -> new Refused("all RTP ports are in use"));
         try {
-            String local = localAddress(trunk, port);
+            String local = LocalAddress.toward(advertise, trunk, port);
             ContactHeader contact = sip.contact(local, transport);
             Request invite = invite(request, local, transport, port, contact);
             String offer = OfferWriter.write(local, socket.port(), System.currentTimeMillis());
@@ -103,6 +101,7 @@ final class OutboundCalls {
             SipLeg leg = new SipLeg(null, invite, null, contact);
             leg.answerSdp = offer;
             Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
+            call.outboundOptions(new Call.Outbound(request.getRecord(), request.getMaxDurationSeconds()));
             send(call, leg, invite, request);
             return call;
         } catch (ParseException | InvalidArgumentException | SipException | IllegalArgumentException
@@ -115,8 +114,8 @@ final class OutboundCalls {
     private Request invite(PlaceCallRequest r, String local, String transport, int port, ContactHeader contact)
             throws ParseException, InvalidArgumentException {
         SipURI target = uri(r.getToUri(), "to_uri");
-        FromHeader from = sip.headers.createFromHeader(sip.addresses.createAddress(uri(r.getFromUri(), "from_uri")),
-                hex(4));
+        SipURI caller = uri(r.getFromUri(), "from_uri");
+        FromHeader from = PrivacyHeaders.from(sip, r, caller, hex(4));
         ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(target), null);
         ViaHeader via = sip.headers.createViaHeader(local, sip.sipPort, transport, null);
         Request invite = sip.messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
@@ -127,6 +126,7 @@ final class OutboundCalls {
         trunk.setTransportParam(transport);
         trunk.setLrParam();
         invite.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(trunk)));
+        PrivacyHeaders.assertIdentity(sip, r, caller, invite);
         for (SipHeader h : r.getHeadersList()) {
             invite.addHeader(sip.headers.createHeader(h.getName(), h.getValue()));
         }
@@ -263,19 +263,6 @@ final class OutboundCalls {
             provider.getNewClientTransaction(ct.createCancel()).sendRequest();
         } catch (SipException e) {
             LOG.fine(() -> "could not CANCEL: " + e.getMessage());
-        }
-    }
-
-    /** The configured public address, or the local address the kernel would use to reach the trunk. */
-    private String localAddress(InetAddress trunk, int port) {
-        if (!advertise.isEmpty()) {
-            return advertise;
-        }
-        try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(trunk, port));
-            return probe.getLocalAddress().getHostAddress();
-        } catch (java.io.IOException e) {
-            return "127.0.0.1";
         }
     }
 }

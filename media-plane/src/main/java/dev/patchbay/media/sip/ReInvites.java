@@ -11,6 +11,7 @@ import javax.sip.message.Response;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.sdp.AnswerWriter;
+import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.media.sdp.Negotiator;
 import dev.patchbay.media.sdp.SdpException;
@@ -81,6 +82,7 @@ final class ReInvites {
                 return;
             }
             call.media().renegotiate(next);
+            leg.farEndHolds = next.direction() == Direction.RECVONLY || next.direction() == Direction.INACTIVE;
             long[] origin = origin(leg.answerSdp);
             leg.answerSdp = AnswerWriter.write(next, call.localAddress(), call.media().localPort(), origin[0], origin[1] + 1);
         }
@@ -95,7 +97,7 @@ final class ReInvites {
     }
 
     /** The session id and version of our last SDP (its o= line), so the next one increments it. */
-    private static long[] origin(String sdp) {
+    static long[] origin(String sdp) {
         for (String line : sdp.split("\r\n")) {
             if (line.startsWith("o=")) {
                 String[] f = line.split(" ");

@@ -26,6 +26,10 @@ final class SipLeg {
     volatile String answerSdp;
     /** The negotiated RFC 4028 interval in seconds, or 0 without session timers. */
     volatile int sessionExpires;
+    /** A re-INVITE of ours is waiting for its final response; a second one would be a 491 (RFC 3261 14.1). */
+    final java.util.concurrent.atomic.AtomicBoolean reinviting = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The far end's last offer held us (sendonly or inactive); our own hold then offers inactive (RFC 6337 5.3). */
+    volatile boolean farEndHolds;
 
     SipLeg(ServerTransaction inviteTransaction, Request invite, String toTag, ContactHeader contact) {
         this.inviteTransaction = inviteTransaction;

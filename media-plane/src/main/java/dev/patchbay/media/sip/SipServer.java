@@ -177,12 +177,14 @@ public final class SipServer implements SipListener, AutoCloseable {
     public void processResponse(ResponseEvent event) {
         invites.requests().onResponse(event);
         invites.outbound().onResponse(event);
+        invites.holds().onResponse(event);
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
         invites.requests().onTimeout(event);
         invites.outbound().onTimeout(event);
+        invites.holds().onTimeout(event);
         LOG.fine(() -> "SIP transaction timed out: " + event.getTimeout());
     }
 
