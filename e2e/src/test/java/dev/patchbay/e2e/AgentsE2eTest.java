@@ -90,10 +90,19 @@ class AgentsE2eTest {
             Await.until(() -> gw.eventTypes(id).stream().filter("dtmf"::equals).count() >= 3, Duration.ofSeconds(10),
                     "the three digits echoed back");
 
+            JsonNode hold = call("POST", "/api/v1/calls/" + id + "/actions", "{\"action\":\"hold\"}");
+            assertEquals("executed", hold.get("status").asText(), hold.toString());
+            JsonNode unhold = call("POST", "/api/v1/calls/" + id + "/actions", "{\"action\":\"unhold\"}");
+            assertEquals("executed", unhold.get("status").asText(), unhold.toString());
+            assertTrue(gw.eventTypes(id).containsAll(List.of("held", "resumed")), gw.eventTypes(id).toString());
+
             JsonNode live = call("GET", "/api/v1/calls/" + id, null);
             assertEquals("in-progress", live.get("status").asText());
             assertEquals(1, live.get("estimated_cost").get("minutes").asInt());
-            assertTrue(live.get("quality_metrics").has("mos_score"));
+            // The far end echoes what it gets, so the live counters see packets, little loss and a good score.
+            JsonNode quality = live.get("quality_metrics");
+            assertTrue(quality.get("mos_score").asDouble() > 4.0, quality.toString());
+            assertTrue(quality.get("packet_loss").asDouble() < 0.05, quality.toString());
 
             JsonNode transfer = call("POST", "/api/v1/calls/" + id + "/actions",
                     "{\"action\":\"transfer\",\"parameters\":{\"transfer_to\":\"+14155559999\"}}");
@@ -203,6 +212,44 @@ class AgentsE2eTest {
     private static JsonNode scheduled(String k, String job) {
         try {
             return JSON.readTree(gw.http("GET", "/api/v1/scheduled-calls/" + job, k, null, "X-Agent-ID", "scheduler").body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aPrivateCallHidesTheCallerAndEndsAtItsMaxDuration() throws Exception {
+        String ws = "ws_private";
+        String k = gw.workspaceWithKey(ws, true);
+        int port = Ports.freeUdpAndTcp();
+        gw.trunk(ws, port);
+        Path dir = Sipp.workDir();
+        Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_private.xml").toAbsolutePath()
+                .toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+        JsonNode session = JSON.readTree(gw.http("POST", "/api/v1/sessions/create", k, "{\"session_type\":\"guest\","
+                + "\"user_consent\":{\"calling_authorized\":true}}", "X-Agent-ID", "private").body());
+        assertTrue(session.get("privacy_mode").asBoolean());
+        String sid = session.get("session_id").asText();
+        gw.http("POST", "/api/v1/wallet/add-credits", k, "{\"session_id\":\"" + sid + "\",\"payment_method\":\"manual\","
+                + "\"amount\":1.0,\"idempotency_key\":\"p\"}", "X-Agent-ID", "private");
+        HttpResponse<String> placed = gw.http("POST", "/api/v1/calls/initiate", k, "{\"session_id\":\"" + sid + "\","
+                + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\",\"call_settings\":{\"max_duration\":2}}",
+                "X-Agent-ID", "private");
+        assertEquals(201, placed.statusCode(), placed.body());
+        String id = JSON.readTree(placed.body()).get("call_id").asText();
+        Sipp.Result sipp = Sipp.await(far, dir);
+        assertEquals(0, sipp.exitCode(), "the INVITE hid the caller and Patchbay sent the BYE: " + sipp.output());
+        Await.until(() -> "completed".equals(callStatus(k, id)), Duration.ofSeconds(10),
+                "the call is over");
+        JsonNode ended = JSON.readTree(gw.http("GET", "/api/v1/calls/" + id, k, null, "X-Agent-ID", "private").body());
+        assertTrue(ended.get("duration").asInt() >= 1 && ended.get("duration").asInt() <= 3, ended.toString());
+        assertEquals(1, ended.get("estimated_cost").get("minutes").asInt());
+    }
+
+    private static String callStatus(String k, String id) {
+        try {
+            return JSON.readTree(gw.http("GET", "/api/v1/calls/" + id, k, null, "X-Agent-ID", "private").body())
+                    .path("status").asText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

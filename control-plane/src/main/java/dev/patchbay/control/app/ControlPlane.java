@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.AgentsApi;
-import dev.patchbay.control.agents.ai.LivePlayer;
+import dev.patchbay.control.agents.ai.MediaPlanePlayer;
 import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
 import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
@@ -176,7 +176,7 @@ public final class ControlPlane implements AutoCloseable {
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
         agents.complete(new AgentsApi(root, new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, call -> java.util.Optional.empty(), LivePlayer.NONE,
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new MediaPlanePlayer(store, actions),
                 config.replica(), Clock.systemUTC())));
         agents.join().start(timers, workers);
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.

@@ -7,7 +7,11 @@ import java.util.regex.Pattern;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.HoldRequest;
+import dev.patchbay.proto.media.v1.HoldResponse;
+import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
@@ -90,9 +94,39 @@ public final class CallActions {
 
     /** Puts the far end on hold (re-INVITE a=sendonly) or takes it off (a=sendrecv). */
     public void hold(CallRecord call, boolean hold) {
-        live(call, true);
-        throw new Refused(501, null, "hold and unhold need the media-plane's Hold RPC (media.proto v1.2), which this"
-                + " build does not have yet");
+        MediaNodeLink link = live(call, true);
+        store.event(call.id(), hold ? "hold-requested" : "unhold-requested", null);
+        HoldResponse r = rpcResult(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(35, TimeUnit.SECONDS)
+                .hold(HoldRequest.newBuilder().setCallId(call.id()).setHold(hold).build()));
+        store.event(call.id(), hold ? "held" : "resumed", "re-INVITE answered " + r.getSipStatus());
+        if (r.getSipStatus() >= 300) {
+            throw new Refused(409, null, "the far end refused the re-INVITE with " + r.getSipStatus()
+                    + "; the call stays as it was");
+        }
+    }
+
+    /** The call's media counters so far, from the node that holds it; empty if it cannot say. */
+    public java.util.Optional<dev.patchbay.proto.media.v1.RtpStats> stats(CallRecord call) {
+        if (call.status().terminal() || call.answeredAt() == null) {
+            return java.util.Optional.empty();
+        }
+        return nodes.byNode(call.mediaNode()).filter(MediaNodeLink::connected).flatMap(link -> {
+            try {
+                return java.util.Optional.of(MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .callStats(CallStatsRequest.newBuilder().setCallId(call.id()).build()).getStats());
+            } catch (StatusRuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    /** Plays a PCM16 mono WAV (8 or 16 kHz) into an answered call; the clip's length in ms. */
+    public long play(CallRecord call, byte[] wav) {
+        MediaNodeLink link = live(call, true);
+        store.event(call.id(), "play", wav.length + " bytes");
+        return rpcResult(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .play(PlayRequest.newBuilder().setCallId(call.id()).setWav(com.google.protobuf.ByteString.copyFrom(wav))
+                        .build())).getDurationMs();
     }
 
     public void dtmf(CallRecord call, String digits) {
@@ -132,8 +166,15 @@ public final class CallActions {
     }
 
     private static void rpc(Runnable call) {
-        try {
+        rpcResult(() -> {
             call.run();
+            return null;
+        });
+    }
+
+    private static <T> T rpcResult(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
         } catch (StatusRuntimeException e) {
             int http = switch (e.getStatus().getCode()) {
                 case NOT_FOUND -> 409;

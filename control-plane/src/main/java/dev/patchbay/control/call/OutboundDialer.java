@@ -112,6 +112,11 @@ public final class OutboundDialer {
                     case "tls" -> Transport.TLS;
                     default -> Transport.UDP;
                 });
+        Options o = r.options();
+        invite.setPrivacy(o.privacy()).setMaxDurationSeconds(o.maxDurationSeconds()).setRecord(o.record());
+        if (o.displayName() != null) {
+            invite.setFromDisplay(o.displayName());
+        }
         if (trunk.username() != null) {
             invite.setAuthUsername(trunk.username());
             invite.setAuthPassword(trunk.passwordEnc() == null ? "" : secrets.open(trunk.passwordEnc()));

@@ -147,14 +147,12 @@ public final class AgentCallsApi {
                     throw ProblemException.of(e.httpStatus(), e.getMessage());
                 }
             }
-            Instant deadline = Instant.now().plus(END_WAIT);
-            while (Instant.now().isBefore(deadline)) {
-                call = store.find(call.id()).orElse(call);
-                if (call.status().terminal() && agentBilled(call.id())) {
-                    break;
-                }
-                sleep();
-            }
+        }
+        // The bill is written just after the call's end is recorded; answer with both.
+        Instant deadline = Instant.now().plus(END_WAIT);
+        while (!(call.status().terminal() && agentBilled(call.id())) && Instant.now().isBefore(deadline)) {
+            sleep();
+            call = store.find(call.id()).orElse(call);
         }
         AgentCall a = agentCalls.find(call.id()).orElse(o.agentCall());
         ObjectNode out = ApiJson.object().put("call_id", call.id()).put("status", call.status().wire())

@@ -27,14 +27,15 @@ public final class Quality {
     }
 
     public Metrics of(RtpStats s) {
-        long expected = s.getPacketsReceived() + s.getFramesConcealed();
+        // RFC 3550 A.3 counts from the media-plane; duplicates can make "lost" negative, which is no loss.
+        long expected = s.getPacketsExpected();
         if (expected == 0) {
             return new Metrics(null, null, null, null);
         }
-        double loss = (double) s.getFramesConcealed() / expected;
-        double jitter = 0;
+        double loss = Math.max(0, s.getPacketsLost()) / (double) expected;
+        double jitter = s.getJitterMs();
         double latency = baseDelayMs + 2 * jitter;
-        return new Metrics(round(EModel.mos(loss, jitter, baseDelayMs), 2), round(jitter, 1), round(loss, 4), round(latency, 0));
+        return new Metrics(round(EModel.mos(loss, jitter, baseDelayMs), 2), round(jitter, 2), round(loss, 4), round(latency, 0));
     }
 
     /** The seed's quality_metrics: stored once the call is over, read live from its media node while it runs. */
