@@ -63,7 +63,8 @@ class AgentsE2eTest {
             assertEquals(201, session.get("_status").asInt(), session.toString());
             String sid = session.get("session_id").asText();
             JsonNode sub = call("POST", "/api/v1/webhooks/subscribe", "{\"session_id\":\"" + sid + "\",\"webhook_url\":\""
-                    + hooks.url() + "\",\"events\":[\"call.initiated\",\"call.answered\",\"call.completed\"],\"secret\":\""
+                    + hooks.url() + "\",\"events\":[\"call.initiated\",\"call.ringing\",\"call.answered\",\"call.completed\"],"
+                    + "\"secret\":\""
                     + SECRET + "\"}");
             assertEquals(201, sub.get("_status").asInt(), sub.toString());
 
@@ -129,7 +130,7 @@ class AgentsE2eTest {
 
             // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
             Map<String, java.time.Instant> events = new java.util.TreeMap<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 CallbackReceiver.Received r = hooks.next(Duration.ofSeconds(10));
                 assertTrue(r.verifiedWith(SECRET), "the delivery is signed with the subscription's secret: " + r.body());
                 JsonNode body = JSON.readTree(r.body());
@@ -138,8 +139,10 @@ class AgentsE2eTest {
                 assertTrue(body.get("signature").asText().startsWith("sha256="));
                 events.put(body.get("event").asText(), java.time.Instant.parse(body.get("timestamp").asText()));
             }
-            assertEquals(List.of("call.answered", "call.completed", "call.initiated"), List.copyOf(events.keySet()));
-            assertTrue(!events.get("call.initiated").isAfter(events.get("call.answered"))
+            assertEquals(List.of("call.answered", "call.completed", "call.initiated", "call.ringing"),
+                    List.copyOf(events.keySet()));
+            assertTrue(!events.get("call.initiated").isAfter(events.get("call.ringing"))
+                    && !events.get("call.ringing").isAfter(events.get("call.answered"))
                     && !events.get("call.answered").isAfter(events.get("call.completed")), events.toString());
         } finally {
             far.destroy();

@@ -166,6 +166,11 @@ public final class AgentsApi {
     public CallObserver observer() {
         return new CallObserver() {
             @Override
+            public void ringing(CallRecord call) {
+                billing.ringing(call);
+            }
+
+            @Override
             public void answered(CallRecord call) {
                 billing.answered(call);
             }

@@ -149,6 +149,11 @@ public final class ControlPlane implements AutoCloseable {
                     transfers.endedWithoutReturn(call.id());
                 }, new CallObserver() {
                     @Override
+                    public void ringing(CallRecord call) {
+                        agents.join().observer().ringing(call);
+                    }
+
+                    @Override
                     public void answered(CallRecord call) {
                         agents.join().observer().answered(call);
                     }

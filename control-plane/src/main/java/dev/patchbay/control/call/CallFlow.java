@@ -80,6 +80,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             switch (event.getEventCase()) {
                 case OFFERED -> offered(link, event.getCallId(), event.getOffered());
                 case ANSWERED -> answered(link, event.getCallId());
+                case RINGING -> ringing(event.getCallId(), event.getRinging().getSipStatus());
                 case HANGUP -> hungUp(event.getCallId(), event.getHangup());
                 case DTMF -> store.event(event.getCallId(), "dtmf", event.getDtmf().getDigit() + " ("
                         + event.getDtmf().getSource().name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -184,6 +185,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
                 link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
             }
+        }
+    }
+
+    private void ringing(String id, int sipStatus) {
+        if (store.advance(id, CallStatus.RINGING, sipStatus + " from the far end")) {
+            store.find(id).ifPresent(call -> observe(() -> observer.ringing(call), id));
         }
     }
 

@@ -10,6 +10,10 @@ public interface CallObserver {
 
     CallObserver NONE = new CallObserver() { };
 
+    /** A placed call's far end is ringing. */
+    default void ringing(CallRecord call) {
+    }
+
     /** The far end answered. */
     default void answered(CallRecord call) {
     }

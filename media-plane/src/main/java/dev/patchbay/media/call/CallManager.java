@@ -169,8 +169,11 @@ public final class CallManager {
     }
 
     /** The far end is ringing (180/183). */
-    public void outboundRinging(Call call) {
-        call.transition(CallState.Offered.class, new CallState.Ringing());
+    public void outboundRinging(Call call, int sipStatus) {
+        if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
+            control.event(call, ControlEvent.newBuilder().setRinging(
+                    dev.patchbay.proto.media.v1.CallRinging.newBuilder().setSipStatus(sipStatus)));
+        }
     }
 
     /** The far end answered with {@code answer}; ACK has been sent, so the call is confirmed at once. */

@@ -158,7 +158,7 @@ final class OutboundCalls {
         int status = response.getStatusCode();
         if (status < 200) {
             if (status == Response.RINGING || status == Response.SESSION_PROGRESS) {
-                calls.outboundRinging(call);
+                calls.outboundRinging(call, status);
             }
             return;
         }

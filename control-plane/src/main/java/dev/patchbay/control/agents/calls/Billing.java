@@ -17,7 +17,7 @@ import dev.patchbay.rest.ApiJson;
 
 /**
  * Charges an agent's call when it ends (by its rated duration, per started billing increment),
- * records its quality, and tells the agent: {@code call.answered}, then {@code call.completed} or
+ * records its quality, and tells the agent: {@code call.ringing}, {@code call.answered}, then {@code call.completed} or
  * {@code call.failed}, and {@code balance.low} when the charge takes the wallet under the threshold.
  * Every write is guarded so a call is charged once even if two replicas see its end.
  */
@@ -61,6 +61,12 @@ public final class Billing implements CallObserver {
     public long cost(long durationSeconds, long rateMicrosPerMinute) {
         long increments = (durationSeconds + incrementSeconds - 1) / incrementSeconds;
         return increments * incrementSeconds * rateMicrosPerMinute / 60;
+    }
+
+    @Override
+    public void ringing(CallRecord call) {
+        context(call).ifPresent(c -> events.emit(c.session(), call.id(), "call.ringing", data(call, c.session()),
+                c.call().webhookUrl()));
     }
 
     @Override
