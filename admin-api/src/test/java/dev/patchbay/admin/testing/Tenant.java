@@ -28,7 +28,8 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         ApiClient.Reply admin = operator.post(base + "/admin-keys", "{\"name\":\"ops\"}");
         String adminKeyId = id(admin);
         String trunk = id(operator.post(base + "/trunks",
-                "{\"name\":\"t\",\"host\":\"sip.example.com\",\"username\":\"u\",\"password\":\"trunk-pw-SECRET\"}"));
+                "{\"name\":\"t\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"192.0.2.0/24\"],\"username\":\"u\","
+                        + "\"password\":\"trunk-pw-SECRET\"}"));
         assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
         assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
         return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk);
