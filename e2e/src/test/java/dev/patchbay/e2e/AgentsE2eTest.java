@@ -150,11 +150,7 @@ class AgentsE2eTest {
     }
 
     private static String status(String id) {
-        try {
-            return call("GET", "/api/v1/calls/" + id, null).path("status").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return read(key, "agent-e2e", "/api/v1/calls/" + id).path("status").asText();
     }
 
     @Test
@@ -213,11 +209,17 @@ class AgentsE2eTest {
     }
 
     private static JsonNode scheduled(String k, String job) {
+        return read(k, "scheduler", "/api/v1/scheduled-calls/" + job);
+    }
+
+    /** A GET of the agents' API as one agent; any failure fails the waiting test with its cause. */
+    private static JsonNode read(String k, String agent, String path) {
         try {
-            return JSON.readTree(gw.http("GET", "/api/v1/scheduled-calls/" + job, k, null, "X-Agent-ID", "scheduler").body());
+            return JSON.readTree(gw.http("GET", path, k, null, "X-Agent-ID", agent).body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
     }
 
     @Test
@@ -250,11 +252,7 @@ class AgentsE2eTest {
     }
 
     private static String callStatus(String k, String id) {
-        try {
-            return JSON.readTree(gw.http("GET", "/api/v1/calls/" + id, k, null, "X-Agent-ID", "private").body())
-                    .path("status").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return read(k, "private", "/api/v1/calls/" + id).path("status").asText();
+    }
     }
 }

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -66,22 +65,7 @@ final class AgentsRig implements AutoCloseable {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        Clock clock = new dev.patchbay.control.testing.SteerableClock(now);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
         dev.patchbay.control.store.CallStore calls = new dev.patchbay.control.store.CallStore(client, clock);
         dev.patchbay.control.media.MediaNodes nodes = new dev.patchbay.control.media.MediaNodes(java.util.List.of());

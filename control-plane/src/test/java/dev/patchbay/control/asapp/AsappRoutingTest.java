@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,22 +81,7 @@ class AsappRoutingTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return NOW.get();
-            }
-        };
+        Clock clock = new dev.patchbay.control.testing.SteerableClock(NOW);
         transfers = new TransferStore(client, clock);
         calls = new CallStore(client, clock);
         router = new Router(client, List.of(new AsappRouting(client, transfers, AsappConfig.from(config))),

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,22 +80,7 @@ class CallTransfersApiTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return NOW.get();
-            }
-        };
+        Clock clock = new dev.patchbay.control.testing.SteerableClock(NOW);
         transfers = new TransferStore(client, clock);
         CallStore calls = new CallStore(client, clock);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
