@@ -220,7 +220,6 @@ class AgentsE2eTest {
             throw new IllegalStateException(e);
         }
     }
-    }
 
     @Test
     void aPrivateCallHidesTheCallerAndEndsAtItsMaxDuration() throws Exception {
@@ -253,6 +252,5 @@ class AgentsE2eTest {
 
     private static String callStatus(String k, String id) {
         return read(k, "private", "/api/v1/calls/" + id).path("status").asText();
-    }
     }
 }
