@@ -31,7 +31,8 @@ class AgentsE2eTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new Gateway(Map.of());
+        // balance.low at 16 minutes, so the first call (16 -> 15 minutes) crosses it; 400 requests an hour per key.
+        gw = new Gateway(Map.of("patchbay.agents.low-balance-minutes", "16", "patchbay.agents.requests-per-hour", "400"));
         key = gw.workspaceWithKey("ws_agents", true);
         Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
     }
@@ -63,7 +64,8 @@ class AgentsE2eTest {
             assertEquals(201, session.get("_status").asInt(), session.toString());
             String sid = session.get("session_id").asText();
             JsonNode sub = call("POST", "/api/v1/webhooks/subscribe", "{\"session_id\":\"" + sid + "\",\"webhook_url\":\""
-                    + hooks.url() + "\",\"events\":[\"call.initiated\",\"call.ringing\",\"call.answered\",\"call.completed\"],"
+                    + hooks.url() + "\",\"events\":[\"call.initiated\",\"call.ringing\",\"call.answered\",\"call.completed\","
+                    + "\"balance.low\"],"
                     + "\"secret\":\""
                     + SECRET + "\"}");
             assertEquals(201, sub.get("_status").asInt(), sub.toString());
@@ -96,6 +98,12 @@ class AgentsE2eTest {
             JsonNode unhold = call("POST", "/api/v1/calls/" + id + "/actions", "{\"action\":\"unhold\"}");
             assertEquals("executed", unhold.get("status").asText(), unhold.toString());
             assertTrue(gw.eventTypes(id).containsAll(List.of("held", "resumed")), gw.eventTypes(id).toString());
+
+            // Speech rendered by espeak-ng and played into the live call through the media-plane's Play.
+            JsonNode spoken = call("POST", "/api/v1/agents/voice-synthesis", "{\"text\":\"Thank you for holding.\","
+                    + "\"voice\":\"en-US-Neural2-A\",\"output_format\":\"wav\",\"call_id\":\"" + id + "\"}");
+            assertEquals(201, spoken.get("_status").asInt(), spoken.toString());
+            assertTrue(gw.eventTypes(id).contains("play"), gw.eventTypes(id).toString());
 
             JsonNode live = call("GET", "/api/v1/calls/" + id, null);
             assertEquals("in-progress", live.get("status").asText());
@@ -130,16 +138,20 @@ class AgentsE2eTest {
 
             // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
             Map<String, java.time.Instant> events = new java.util.TreeMap<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 CallbackReceiver.Received r = hooks.next(Duration.ofSeconds(10));
                 assertTrue(r.verifiedWith(SECRET), "the delivery is signed with the subscription's secret: " + r.body());
                 JsonNode body = JSON.readTree(r.body());
-                assertEquals(id, body.get("data").get("call_id").asText());
+                if (!body.get("event").asText().equals("balance.low")) {
+                    assertEquals(id, body.get("data").get("call_id").asText());
+                } else {
+                    assertEquals(15, body.get("data").get("balance").get("minutes").asInt(), body.toString());
+                }
                 assertEquals(sid, body.get("data").get("session_id").asText());
                 assertTrue(body.get("signature").asText().startsWith("sha256="));
                 events.put(body.get("event").asText(), java.time.Instant.parse(body.get("timestamp").asText()));
             }
-            assertEquals(List.of("call.answered", "call.completed", "call.initiated", "call.ringing"),
+            assertEquals(List.of("balance.low", "call.answered", "call.completed", "call.initiated", "call.ringing"),
                     List.copyOf(events.keySet()));
             assertTrue(!events.get("call.initiated").isAfter(events.get("call.ringing"))
                     && !events.get("call.ringing").isAfter(events.get("call.answered"))
@@ -252,5 +264,28 @@ class AgentsE2eTest {
 
     private static String callStatus(String k, String id) {
         return read(k, "private", "/api/v1/calls/" + id).path("status").asText();
+    }
+
+    @Test
+    void aKeyOverItsHourlyBudgetGets429WithRetryAfter() throws Exception {
+        String k = gw.workspaceWithKey("ws_busy_agent", true);
+        long hour = java.time.Instant.now().getEpochSecond() / 3600;
+        int served = 0;
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 401; i++) {
+            last = gw.http("GET", "/api/v1/sessions/sess_none", k, null, "X-Agent-ID", "chatty");
+            if (last.statusCode() == 404) {
+                served++;
+            }
+        }
+        // The window is the clock hour: a run that straddles one sees two budgets, which proves nothing here.
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.time.Instant.now().getEpochSecond() / 3600 == hour);
+        assertEquals(400, served, "the budget is served in full");
+        assertEquals(429, last.statusCode(), last.body());
+        long retry = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retry >= 1 && retry <= 3600, "Retry-After points at the next hour: " + retry);
+        assertEquals("application/problem+json", last.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(404, gw.http("GET", "/api/v1/sessions/sess_none", key, null, "X-Agent-ID", "agent-e2e").statusCode(),
+                "another key is unaffected");
     }
 }
