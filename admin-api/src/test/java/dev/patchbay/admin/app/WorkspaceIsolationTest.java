@@ -56,8 +56,11 @@ class WorkspaceIsolationTest {
             Map.entry("POST /v1/workspaces/{ws}/admin-keys/{key}/rotate", "{\"overlap_seconds\":60}"),
             Map.entry("POST /v1/workspaces/{ws}/webhook-secret", ""),
             Map.entry("POST /v1/workspaces/{ws}/trunks", "{\"name\":\"t2\",\"host\":\"198.51.100.9\"}"),
+            Map.entry("PATCH /v1/workspaces/{ws}/trunks/{trunk}", "{\"allowed_cidrs\":[\"198.51.100.0/24\"]}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ameyo", Tenant.AMEYO),
-            Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"));
+            Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"),
+            Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
+            Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"));
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(
