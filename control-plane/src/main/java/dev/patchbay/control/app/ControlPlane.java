@@ -38,6 +38,9 @@ import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
+import dev.patchbay.control.subscriptions.SubscriptionEvents;
+import dev.patchbay.control.subscriptions.SubscriptionKeys;
+import dev.patchbay.control.subscriptions.SubscriptionStore;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WorkspaceSigningKeys;
 import dev.patchbay.control.call.CallObserver;
@@ -119,7 +122,10 @@ public final class ControlPlane implements AutoCloseable {
         Tenants tenants = new Tenants(db);
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
-        SigningKeys signing = new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants), new AgentWebhookStore(db), secrets);
+        // Workspace webhook subscriptions (admin API) sign with theirs too, under their own key-id prefix.
+        SubscriptionStore subscriptions = new SubscriptionStore(db);
+        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants),
+                new AgentWebhookStore(db), secrets), subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         Integrations integrations = new Integrations(db);
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
@@ -141,6 +147,8 @@ public final class ControlPlane implements AutoCloseable {
                 (callId, context) -> returns.join().returned(callId, context), farEnds));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
+        SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
+                Clock.systemUTC());
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard), bots,
                 new WebhookBots(webhook), call -> {
@@ -151,16 +159,19 @@ public final class ControlPlane implements AutoCloseable {
                     @Override
                     public void ringing(CallRecord call) {
                         agents.join().observer().ringing(call);
+                        subscribers.ringing(call);
                     }
 
                     @Override
                     public void answered(CallRecord call) {
                         agents.join().observer().answered(call);
+                        subscribers.answered(call);
                     }
 
                     @Override
                     public void ended(CallRecord call, RtpStats stats) {
                         agents.join().observer().ended(call, stats);
+                        subscribers.ended(call, stats);
                     }
                 }, leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
