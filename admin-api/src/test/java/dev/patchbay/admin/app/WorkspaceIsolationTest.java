@@ -48,6 +48,7 @@ class WorkspaceIsolationTest {
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("PATCH /v1/workspaces/{ws}", "{\"name\":\"renamed\"}"),
             Map.entry("POST /v1/workspaces/{ws}/bots", "{\"name\":\"new\",\"kind\":\"echo\"}"),
+            Map.entry("PATCH /v1/workspaces/{ws}/bots/{bot}", "{\"name\":\"renamed bot\"}"),
             Map.entry("POST /v1/workspaces/{ws}/dids", "{\"number\":\"+4930901820\",\"bot_id\":\"{bot2}\"}"),
             Map.entry("PATCH /v1/workspaces/{ws}/dids/{did}", "{\"bot_id\":\"{bot2}\"}"),
             Map.entry("POST /v1/workspaces/{ws}/api-keys", "{\"name\":\"new\"}"),

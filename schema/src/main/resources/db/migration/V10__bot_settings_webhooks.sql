@@ -1,5 +1,5 @@
--- Admin API issue 6, last gaps: per-bot media and timeout settings, per-workspace ASAPP settings,
--- and webhook subscriptions to call events. The control-plane reads all three per call.
+-- Admin API issue 6: per-bot sample rate and custom parameters, and webhook subscriptions to call
+-- events. The control-plane reads both per call.
 -- Portable SQL: the same file runs on PostgreSQL (production, tests) and H2 (local default).
 
 -- The rate the bot's audio is streamed at; 16000 only for dialects that carry L16 (not twilio).
@@ -7,21 +7,6 @@ ALTER TABLE bots ADD COLUMN sample_rate INTEGER DEFAULT 8000 NOT NULL;
 ALTER TABLE bots ADD CONSTRAINT bots_sample_rate_known CHECK (sample_rate IN (8000, 16000));
 -- JSON object of strings merged into the bot's start customParameters; null = none.
 ALTER TABLE bots ADD COLUMN custom_parameters VARCHAR(40000);
--- Null = the control-plane's global default (patchbay.control.bridge.connect-timeout,
--- patchbay.control.webhook.timeout).
-ALTER TABLE bots ADD COLUMN connect_timeout_ms INTEGER;
-ALTER TABLE bots ADD COLUMN answer_timeout_ms INTEGER;
-
--- ASAPP-style transfers per workspace; a missing row or a null column falls back to patchbay.asapp.*.
-CREATE TABLE asapp_integrations (
-    workspace_id                  VARCHAR(40) PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
-    -- The bot for transferred calls whose Request-URI user is no DID of the workspace.
-    bot_id                        VARCHAR(40) REFERENCES bots (id) ON DELETE SET NULL,
-    transfer_ttl_seconds          INTEGER,
-    default_return_transfer_type  VARCHAR(8),
-    updated_at                    TIMESTAMP WITH TIME ZONE NOT NULL,
-    CONSTRAINT asapp_return_type_known CHECK (default_return_transfer_type IN ('BYE', 'REFER'))
-);
 
 -- Call events a workspace subscribes to; delivered through the outbox, signed with secret_enc.
 CREATE TABLE webhook_subscriptions (
