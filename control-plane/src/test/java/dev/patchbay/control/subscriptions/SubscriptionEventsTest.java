@@ -102,7 +102,7 @@ class SubscriptionEventsTest {
 
     private static List<Map<String, Object>> rows(String callId) {
         return Db.list(db.execute().query("SELECT kind, url, signing_key_id, state FROM outbox WHERE call_id = ?"
-                + " ORDER BY url", callId), Db::columns);
+                + " ORDER BY kind, url", callId), Db::columns);
     }
 
     @Test
