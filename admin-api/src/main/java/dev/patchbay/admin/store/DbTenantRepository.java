@@ -10,6 +10,7 @@ import dev.patchbay.admin.audit.AuditEntry;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
+import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.TenantRepository;
@@ -91,7 +92,18 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public void insertBot(Bot b) {
         exec.get().namedInsert("insert-bot", b.id(), b.workspaceId(), b.name(), b.kind().wire(), b.url(), b.dialect(),
-                Db.utc(b.createdAt()));
+                b.sampleRate(), BotSettingsJson.write(b.customParameters()), Db.utc(b.createdAt()));
+    }
+
+    @Override
+    public Optional<Bot> botForUpdate(String workspaceId, String botId) {
+        return exec.get().namedGet("select-bot-for-update", workspaceId, botId).map(Rows::bot);
+    }
+
+    @Override
+    public void updateBot(Bot b) {
+        exec.get().namedUpdate("update-bot", b.name(), b.url(), b.dialect(), b.sampleRate(),
+                BotSettingsJson.write(b.customParameters()), b.workspaceId(), b.id());
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotKind;
+import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
@@ -31,7 +32,8 @@ final class Rows {
         String kind = (String) c.get("kind");
         return new Bot((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
                 BotKind.fromWire(kind).orElseThrow(() -> new IllegalStateException("bots.kind '" + kind + "' is unknown")),
-                (String) c.get("url"), (String) c.get("dialect"), Db.instant(c.get("created_at")));
+                (String) c.get("url"), (String) c.get("dialect"), ((Number) c.get("sample_rate")).intValue(),
+                BotSettingsJson.read((String) c.get("custom_parameters")), Db.instant(c.get("created_at")));
     }
 
     static Did did(DbRow row) {

@@ -7,7 +7,14 @@ import java.time.Instant;
  *
  * @param url     the bot's endpoint; {@code null} for echo bots and for gRPC bots that dial in
  * @param dialect the WebSocket message dialect of a {@code wss} bot; {@code null} for every other kind
+ * @param sampleRate the rate a {@code wss} bot's audio is streamed at: 8000, or 16000 (not with twilio)
+ * @param customParameters merged into the bot's start customParameters on every call; empty for none
  */
-public record Bot(String id, String workspaceId, String name, BotKind kind, String url, String dialect,
-                  Instant createdAt) {
+public record Bot(String id, String workspaceId, String name, BotKind kind, String url, String dialect, int sampleRate,
+                  java.util.Map<String, String> customParameters, Instant createdAt) {
+
+    public Bot {
+        // Insertion order kept: it is the order the bot's start message lists them in.
+        customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
+    }
 }

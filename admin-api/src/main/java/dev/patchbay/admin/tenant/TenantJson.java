@@ -25,14 +25,17 @@ public final class TenantJson {
     }
 
     public static ObjectNode bot(Bot b) {
-        return ApiJson.object()
+        ObjectNode o = ApiJson.object()
                 .put("id", b.id())
                 .put("workspace_id", b.workspaceId())
                 .put("name", b.name())
                 .put("kind", b.kind().wire())
                 .put("url", b.url())
                 .put("dialect", b.dialect())
-                .put("created_at", b.createdAt().toString());
+                .put("sample_rate", b.sampleRate());
+        ObjectNode params = o.putObject("custom_parameters");
+        b.customParameters().forEach(params::put);
+        return o.put("created_at", b.createdAt().toString());
     }
 
     public static ObjectNode did(Did d) {

@@ -41,6 +41,12 @@ public interface TenantRepository {
 
     Optional<Bot> bot(String workspaceId, String botId);
 
+    /** The bot, locked for a check-then-write in this transaction. */
+    Optional<Bot> botForUpdate(String workspaceId, String botId);
+
+    /** Writes everything but id, workspace, kind and created_at. */
+    void updateBot(Bot bot);
+
     BotDelete deleteBot(String workspaceId, String botId);
 
     DidInsert insertDid(Did did);

@@ -52,6 +52,11 @@ public final class TenantRoutes {
                         TenantJson.items(tenants.bots(ws(req), PageRequest.from(req)), TenantJson::bot))),
                 Route.get(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.bot(tenants.bot(ws(req), param(req, "bot"))))),
+                Route.patch(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
+                    String ws = tenants.workspace(ws(req)).id();
+                    ETags.send(res, TenantJson.bot(tenants.updateBot(ws, param(req, "bot"),
+                            ApiJson.read(req, NewBot.PATCH_FIELDS), ETags.ifMatch(req), Principal.of(req))));
+                }),
                 Route.delete(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
                     tenants.deleteBot(ws(req), param(req, "bot"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();

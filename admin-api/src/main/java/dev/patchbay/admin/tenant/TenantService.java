@@ -80,7 +80,8 @@ public final class TenantService {
 
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
     public Bot createBot(Workspace workspace, NewBot req, Principal by) {
-        Bot bot = new Bot(ids.next("bot_"), workspace.id(), req.name(), req.kind(), req.url(), req.dialect(), now());
+        Bot bot = new Bot(ids.next("bot_"), workspace.id(), req.name(), req.kind(), req.url(), req.dialect(),
+                req.sampleRate(), req.customParameters(), now());
         return repo.inTransaction(tx -> {
             tx.insertBot(bot);
             tx.insertAudit(audit.entry(by, bot.workspaceId(), "bot", bot.id(), Audit.CREATE, null, TenantJson.bot(bot)));
@@ -99,6 +100,38 @@ public final class TenantService {
     }
 
     /** Deletes a bot no DID points at; the foreign key decides, so a DID added meanwhile still blocks it. */
+    /**
+     * Applies {@code patch} over the bot as stored and judges the result as a whole, exactly as a
+     * create would be (so a change of dialect to twilio with a 16 kHz rate names sample_rate). The
+     * control-plane reads bots per call, so the next call already sees the change.
+     */
+    public Bot updateBot(String workspaceId, String botId, dev.patchbay.rest.JsonBody patch,
+                         java.util.Optional<String> ifMatch, Principal by) {
+        workspace(workspaceId);
+        patch.requireShape();
+        return repo.inTransaction(tx -> {
+            Bot bot = tx.botForUpdate(workspaceId, botId).orElseThrow(() -> botNotFound(workspaceId, botId));
+            com.fasterxml.jackson.databind.node.ObjectNode before = TenantJson.bot(bot);
+            dev.patchbay.admin.http.ETags.require(ifMatch, before);
+            com.fasterxml.jackson.databind.node.ObjectNode merged = dev.patchbay.rest.ApiJson.object();
+            for (String f : NewBot.FIELDS) {
+                if (before.hasNonNull(f)) {
+                    merged.set(f, before.get(f));
+                }
+            }
+            patch.node().fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            NewBot req = NewBot.parse(dev.patchbay.rest.JsonBody.of(merged, NewBot.FIELDS));
+            Bot after = new Bot(bot.id(), bot.workspaceId(), req.name(), bot.kind(), req.url(), req.dialect(),
+                    req.sampleRate(), req.customParameters(), bot.createdAt());
+            if (TenantJson.bot(after).equals(before)) {
+                return bot;  // nothing changed, so nothing to record
+            }
+            tx.updateBot(after);
+            tx.insertAudit(audit.entry(by, workspaceId, "bot", botId, Audit.UPDATE, before, TenantJson.bot(after)));
+            return after;
+        });
+    }
+
     public void deleteBot(String workspaceId, String botId, Principal by) {
         Bot before = bot(workspaceId, botId);
         TenantRepository.BotDelete outcome = repo.inTransaction(tx -> {

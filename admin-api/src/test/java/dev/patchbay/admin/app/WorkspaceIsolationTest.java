@@ -48,6 +48,7 @@ class WorkspaceIsolationTest {
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("PATCH /v1/workspaces/{ws}", "{\"name\":\"renamed\"}"),
             Map.entry("POST /v1/workspaces/{ws}/bots", "{\"name\":\"new\",\"kind\":\"echo\"}"),
+            Map.entry("PATCH /v1/workspaces/{ws}/bots/{bot}", "{\"name\":\"renamed bot\"}"),
             Map.entry("POST /v1/workspaces/{ws}/dids", "{\"number\":\"+4930901820\",\"bot_id\":\"{bot2}\"}"),
             Map.entry("PATCH /v1/workspaces/{ws}/dids/{did}", "{\"bot_id\":\"{bot2}\"}"),
             Map.entry("POST /v1/workspaces/{ws}/api-keys", "{\"name\":\"new\"}"),
@@ -58,7 +59,9 @@ class WorkspaceIsolationTest {
             Map.entry("POST /v1/workspaces/{ws}/trunks", "{\"name\":\"t2\",\"host\":\"198.51.100.9\"}"),
             Map.entry("PATCH /v1/workspaces/{ws}/trunks/{trunk}", "{\"allowed_cidrs\":[\"198.51.100.0/24\"]}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ameyo", Tenant.AMEYO),
-            Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"));
+            Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"),
+            Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
+            Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"));
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(

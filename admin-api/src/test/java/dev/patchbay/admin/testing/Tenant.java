@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
  */
 public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
-                     String trunk) {
+                     String trunk, String webhook) {
 
     public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
             + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
@@ -32,12 +32,14 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
                         + "\"password\":\"trunk-pw-SECRET\"}"));
         assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
         assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
-        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk);
+        String webhook = id(operator.post(base + "/webhooks",
+                "{\"url\":\"https://hooks.example/" + name + "\",\"events\":[\"call.completed\"],\"secret\":\"webhook-secret-SECRET-" + name + "\"}"));
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook);
     }
 
     /** The value of each path parameter and body placeholder, for a route of {@code path}. */
     public Map<String, String> params(String path) {
-        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk,
+        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk, "webhook", webhook,
                 "key", path.contains("/admin-keys/") ? adminKeyId : apiKey);
     }
 

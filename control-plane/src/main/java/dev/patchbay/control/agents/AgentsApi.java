@@ -45,6 +45,7 @@ import dev.patchbay.control.agents.webhooks.WebhooksApi;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallObserver;
+import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.Outbox;
@@ -164,23 +165,7 @@ public final class AgentsApi {
 
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
     public CallObserver observer() {
-        return new CallObserver() {
-            @Override
-            public void ringing(CallRecord call) {
-                billing.ringing(call);
-            }
-
-            @Override
-            public void answered(CallRecord call) {
-                billing.answered(call);
-            }
-
-            @Override
-            public void ended(CallRecord call, RtpStats stats) {
-                billing.ended(call, stats);
-                runner.ended(call, stats);
-            }
-        };
+        return new CallObservers(() -> billing, () -> runner);
     }
 
     public AgentsConfig config() {

@@ -38,10 +38,12 @@ import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
+import dev.patchbay.control.subscriptions.SubscriptionEvents;
+import dev.patchbay.control.subscriptions.SubscriptionKeys;
+import dev.patchbay.control.subscriptions.SubscriptionStore;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WorkspaceSigningKeys;
-import dev.patchbay.control.call.CallObserver;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.routing.Router;
@@ -55,7 +57,6 @@ import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.control.webhook.BotWebhook;
 import dev.patchbay.control.webhook.WebhookBots;
-import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
@@ -119,7 +120,10 @@ public final class ControlPlane implements AutoCloseable {
         Tenants tenants = new Tenants(db);
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
-        SigningKeys signing = new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants), new AgentWebhookStore(db), secrets);
+        // Workspace webhook subscriptions (admin API) sign with theirs too, under their own key-id prefix.
+        SubscriptionStore subscriptions = new SubscriptionStore(db);
+        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants),
+                new AgentWebhookStore(db), secrets), subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         Integrations integrations = new Integrations(db);
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
@@ -141,28 +145,15 @@ public final class ControlPlane implements AutoCloseable {
                 (callId, context) -> returns.join().returned(callId, context), farEnds));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
+        SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
+                Clock.systemUTC());
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
                     transfers.endedWithoutReturn(call.id());
-                }, new CallObserver() {
-                    @Override
-                    public void ringing(CallRecord call) {
-                        agents.join().observer().ringing(call);
-                    }
-
-                    @Override
-                    public void answered(CallRecord call) {
-                        agents.join().observer().answered(call);
-                    }
-
-                    @Override
-                    public void ended(CallRecord call, RtpStats stats) {
-                        agents.join().observer().ended(call, stats);
-                    }
-                }, leases, workers);
+                }, new CallObservers(() -> agents.join().observer(), () -> subscribers), leases, workers);
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
             links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));

@@ -77,7 +77,7 @@ public final class AsappRouting implements Router.HeaderStep {
         }
         Route.ToBot bot = new Route.ToBot(t.workspaceId(), (String) c.get("bot_id"),
                 Route.BotKind.fromWire((String) c.get("kind")), (String) c.get("url"), (String) c.get("dialect"),
-                (String) c.get("number"), offer.getRequestUser(), via);
+                (String) c.get("number"), offer.getRequestUser(), via, Route.Settings.of(c));
         return new Route.Claimed(bot, TransferJson.write(parameters(t)), transfers.claim(id));
     }
 

@@ -121,8 +121,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         Route.ToBot bot = claimed.bot();
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
-            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000,
-                    claimed.customParametersJson());
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(),
+                    bot.settings().sampleRate(), claimed.customParametersJson());
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, claimed.customParametersJson());
             case WEBHOOK -> null;
         };
@@ -148,8 +148,11 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 && AmeyoDisplay.parse(offer.getFromDisplay()) instanceof AmeyoDisplay.Parsed.Ok ok ? ok.tag() : null;
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
-            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(), 8000,
-                    BotParameters.json(offer, ameyo));
+            // The bot's configured parameters cannot clash with the call's (the admin API refuses sip.* and
+            // ameyo.* names), so the merge order only matters for a webhook bot's answer, which wins.
+            case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(),
+                    bot.settings().sampleRate(), BotParameters.json(BotParameters.of(offer, ameyo,
+                    bot.settings().customParameters())));
             // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
             case WEBHOOK -> CallRecord.Stream.NONE;
@@ -172,7 +175,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             case BotWebhookClient.Answer.Stream s -> {
                 store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
                         : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
-                        offer, ameyo, s.customParameters() == null ? Map.of() : s.customParameters()))));
+                        offer, ameyo, answered(bot.settings().customParameters(), s.customParameters())))));
                 store.event(id, "webhook", "stream to " + s.url());
                 link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
             }
@@ -186,6 +189,15 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
             }
         }
+    }
+
+    /** The bot's configured parameters, then its webhook answer's, which win on a clash. */
+    private static Map<String, String> answered(Map<String, String> configured, Map<String, String> given) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(configured);
+        if (given != null) {
+            all.putAll(given);
+        }
+        return all;
     }
 
     private void ringing(String id, int sipStatus) {

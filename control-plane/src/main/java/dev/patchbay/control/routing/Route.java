@@ -34,7 +34,43 @@ public sealed interface Route {
      * @param via    which routing step matched, for the call's event log
      */
     record ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
-                 String raw, String via) implements Route { }
+                 String raw, String via, Settings settings) implements Route {
+
+        public ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
+                     String raw, String via) {
+            this(workspaceId, botId, kind, url, dialect, number, raw, via, Settings.DEFAULT);
+        }
+    }
+
+    /**
+     * A bot's admin-API settings, read with the route on every call so a change applies to the next one.
+     *
+     * @param sampleRate       the rate a wss bot's audio streams at
+     * @param customParameters added to the start message's customParameters
+     */
+    record Settings(int sampleRate, java.util.Map<String, String> customParameters) {
+        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of());
+
+        public Settings {
+            customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
+        }
+
+        /** From a route row's {@code sample_rate} and {@code custom_parameters} (V10) columns. */
+        public static Settings of(java.util.Map<String, Object> columns) {
+            Object rate = columns.get("sample_rate");
+            String json = (String) columns.get("custom_parameters");
+            java.util.Map<String, String> params = java.util.Map.of();
+            if (json != null && !json.isBlank()) {
+                try {
+                    params = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
+                            new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, String>>() { });
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("bots.custom_parameters is not a JSON object of strings", e);
+                }
+            }
+            return new Settings(rate == null ? 8000 : ((Number) rate).intValue(), params);
+        }
+    }
 
     /**
      * A bot that takes the call only if {@code claim} succeeds in the same transaction that records the

@@ -155,7 +155,7 @@ public final class Router {
             return new Route.Reject(403, "workspace " + workspace + " is disabled", workspace);
         }
         return new Route.ToBot(workspace, (String) c.get("bot_id"), Route.BotKind.fromWire((String) c.get("kind")),
-                (String) c.get("url"), (String) c.get("dialect"), number, raw, via);
+                (String) c.get("url"), (String) c.get("dialect"), number, raw, via, Route.Settings.of(c));
     }
 
     /** The first non-blank value of a header, by case-insensitive name; null when absent. */

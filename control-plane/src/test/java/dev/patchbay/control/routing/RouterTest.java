@@ -83,6 +83,22 @@ class RouterTest {
     }
 
     @Test
+    void aBotsSettingsAreReadPerCallSoTheNextCallSeesAChange() {
+        Route.ToBot before = bot(router.route(offer("wss-bot", "")));
+        assertEquals(Route.Settings.DEFAULT, before.settings(), "V10 defaults for a bot never configured");
+        client.execute().update("UPDATE bots SET sample_rate = 16000, custom_parameters = ? WHERE id = 'bot_wss'",
+                "{\"tenant\":\"acme\",\"lang\":\"de\"}");
+        try {
+            Route.ToBot after = bot(router.route(offer("wss-bot", "")));
+            assertEquals(16000, after.settings().sampleRate());
+            assertEquals(java.util.List.of("tenant", "lang"), java.util.List.copyOf(after.settings().customParameters().keySet()));
+            assertEquals("acme", after.settings().customParameters().get("tenant"));
+        } finally {
+            client.execute().update("UPDATE bots SET sample_rate = 8000, custom_parameters = NULL WHERE id = 'bot_wss'");
+        }
+    }
+
+    @Test
     void toUserIsTheFallback() {
         Route.ToBot r = bot(router.route(offer("trunk-gw", "echo")));
         assertEquals("bot_echo", r.botId());
