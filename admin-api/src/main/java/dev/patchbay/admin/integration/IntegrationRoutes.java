@@ -29,7 +29,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code /v1/workspaces/{ws}/integrations/ameyo} and {@code …/ringcx}: a workspace's contact-centre
+ * {@code /v1/workspaces/{ws}/integrations/ameyo}, {@code …/ringcx} and {@code …/asapp}: a workspace's contact-centre
  * settings, one document each, replaced whole by PUT. Ameyo's Authorization value is sealed with the
  * shared {@link SecretBox} and never returned; {@code has_authorization} says whether one is stored.
  * A PUT that replaces settings needs the If-Match of what it replaces; a PUT that creates needs none.
@@ -72,7 +72,16 @@ public final class IntegrationRoutes {
                 }),
                 Route.delete(path + "ringcx", Access.WORKSPACE, (req, res) -> delete(req, res, "ringcx",
                         (tx, ws) -> IntegrationStore.ringCx(tx, ws, true).map(r -> ringCx(ws, r)),
-                        IntegrationStore::deleteRingCx)));
+                        IntegrationStore::deleteRingCx)),
+                Route.put(path + "asapp", Access.WORKSPACE, this::putAsapp),
+                Route.get(path + "asapp", Access.WORKSPACE, (req, res) -> {
+                    String ws = workspace(req);
+                    ETags.send(res, asapp(ws, IntegrationStore.asapp(db.execute(), ws, false)
+                            .orElseThrow(() -> notConfigured(ws, "asapp"))));
+                }),
+                Route.delete(path + "asapp", Access.WORKSPACE, (req, res) -> delete(req, res, "asapp",
+                        (tx, ws) -> IntegrationStore.asapp(tx, ws, true).map(a -> asapp(ws, a)),
+                        IntegrationStore::deleteAsapp)));
     }
 
     private void putAmeyo(ServerRequest req, ServerResponse res) {
@@ -106,6 +115,30 @@ public final class IntegrationRoutes {
             IntegrationStore.RingCx row = new IntegrationStore.RingCx(s.infoMaxBytes(), s.byeTimeoutSeconds() * 1000, now());
             IntegrationStore.writeRingCx(tx, ws, row, old.isPresent());
             return recorded(tx, req, ws, "ringcx", before, ringCx(ws, row));
+        });
+        ETags.send(res, body);
+    }
+
+    private void putAsapp(ServerRequest req, ServerResponse res) {
+        String ws = workspace(req);
+        AsappSettings s = AsappSettings.parse(ApiJson.read(req, AsappSettings.FIELDS));
+        if (s.botId() != null) {
+            try {
+                tenants.bot(ws, s.botId());
+            } catch (ProblemException e) {
+                throw ProblemException.invalid("the ASAPP integration is not valid", List.of(new dev.patchbay.rest.FieldError(
+                        "bot_id", "workspace " + ws + " has no bot " + s.botId())));
+            }
+        }
+        Optional<String> ifMatch = ETags.ifMatch(req);
+        ObjectNode body = Db.inTransaction(db, tx -> {
+            Optional<IntegrationStore.Asapp> old = IntegrationStore.asapp(tx, ws, true);
+            ObjectNode before = old.map(a -> asapp(ws, a)).orElse(null);
+            requireCurrent(ifMatch, before);
+            IntegrationStore.Asapp row = new IntegrationStore.Asapp(s.botId(), s.transferTtlSeconds(), s.returnTransferType(),
+                    now());
+            IntegrationStore.writeAsapp(tx, ws, row, old.isPresent());
+            return recorded(tx, req, ws, "asapp", before, asapp(ws, row));
         });
         ETags.send(res, body);
     }
@@ -165,6 +198,12 @@ public final class IntegrationRoutes {
     private static ObjectNode ringCx(String ws, IntegrationStore.RingCx r) {
         return ApiJson.object().put("workspace_id", ws).put("info_max_bytes", r.infoMaxBytes())
                 .put("bye_timeout_seconds", r.byeTimeoutMs() / 1000).put("updated_at", r.updatedAt().toString());
+    }
+
+    private static ObjectNode asapp(String ws, IntegrationStore.Asapp a) {
+        ObjectNode o = ApiJson.object().put("workspace_id", ws).put("bot_id", a.botId());
+        o.put("transfer_ttl_seconds", a.transferTtlSeconds());
+        return o.put("default_return_transfer_type", a.returnTransferType()).put("updated_at", a.updatedAt().toString());
     }
 
     private static ProblemException notConfigured(String ws, String kind) {

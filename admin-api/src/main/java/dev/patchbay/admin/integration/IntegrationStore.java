@@ -21,6 +21,9 @@ final class IntegrationStore {
 
     record RingCx(int infoMaxBytes, int byeTimeoutMs, Instant updatedAt) { }
 
+    /** An ASAPP row; null fields fall back to the gateway's patchbay.asapp.* settings. */
+    record Asapp(String botId, Integer transferTtlSeconds, String returnTransferType, Instant updatedAt) { }
+
     private IntegrationStore() {
     }
 
@@ -64,6 +67,29 @@ final class IntegrationStore {
 
     static boolean deleteRingCx(DbExecute exec, String workspaceId) {
         return exec.namedDelete("delete-ringcx-integration", workspaceId) > 0;
+    }
+
+    static Optional<Asapp> asapp(DbExecute exec, String workspaceId, boolean lock) {
+        return exec.namedGet(lock ? "select-asapp-integration-for-update" : "select-asapp-integration", workspaceId)
+                .map(row -> {
+                    Map<String, Object> c = Db.columns(row);
+                    return new Asapp((String) c.get("bot_id"), c.get("transfer_ttl_seconds") == null ? null
+                            : ((Number) c.get("transfer_ttl_seconds")).intValue(), (String) c.get("return_transfer_type"),
+                            Db.instant(c.get("updated_at")));
+                });
+    }
+
+    static void writeAsapp(DbExecute tx, String workspaceId, Asapp a, boolean exists) {
+        Object[] values = {a.botId(), a.transferTtlSeconds(), a.returnTransferType(), Db.utc(a.updatedAt()), workspaceId};
+        if (exists) {
+            tx.namedUpdate("update-asapp-integration", values);
+        } else {
+            tx.namedInsert("insert-asapp-integration", values);
+        }
+    }
+
+    static boolean deleteAsapp(DbExecute exec, String workspaceId) {
+        return exec.namedDelete("delete-asapp-integration", workspaceId) > 0;
     }
 
     private static Ameyo ameyoRow(DbRow row) {

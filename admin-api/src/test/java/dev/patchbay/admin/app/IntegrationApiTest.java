@@ -119,4 +119,31 @@ class IntegrationApiTest {
         assertEquals(204, api.client().delete(base + "/ringcx").status());
         assertEquals(404, api.client().delete(base + "/ringcx").status());
     }
+
+    @Test
+    void asappSettingsNameABotOfTheWorkspaceAndFallBackWhenLeftOut() {
+        String bot = api.client().post("/v1/workspaces/" + workspace + "/bots", "{\"name\":\"b\",\"kind\":\"echo\"}")
+                .json().path("id").asText();
+        Reply bad = api.client().put(base + "/asapp", "{\"bot_id\":\"bot_elsewhere\",\"transfer_ttl_seconds\":5,"
+                + "\"default_return_transfer_type\":\"INVITE\"}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("transfer_ttl_seconds", "default_return_transfer_type"), bad.errorFields());
+        Reply foreign = api.client().put(base + "/asapp", "{\"bot_id\":\"bot_elsewhere\"}");
+        assertEquals(422, foreign.status());
+        assertEquals(List.of("bot_id"), foreign.errorFields());
+        assertEquals(0, Integer.parseInt(api.db().text("SELECT COUNT(*) FROM asapp_integrations WHERE workspace_id = '"
+                + workspace + "'")), "nothing half-created");
+
+        Reply r = api.client().put(base + "/asapp", "{\"bot_id\":\"" + bot + "\",\"default_return_transfer_type\":\"REFER\"}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(bot, r.json().path("bot_id").asText());
+        assertTrue(r.json().path("transfer_ttl_seconds").isNull(), "left out: the gateway's default applies");
+        assertEquals(428, api.client().put(base + "/asapp", "{\"transfer_ttl_seconds\":900}").status(),
+                "replacing needs the ETag");
+        Reply set = api.client().put(base + "/asapp", "{\"transfer_ttl_seconds\":900}", r.etag());
+        assertEquals(900, set.json().path("transfer_ttl_seconds").asInt());
+        assertEquals(set.json(), api.client().get(base + "/asapp").json());
+        assertEquals(204, api.client().delete(base + "/asapp").status());
+        assertEquals(404, api.client().get(base + "/asapp").status());
+    }
 }

@@ -60,6 +60,7 @@ class WorkspaceIsolationTest {
             Map.entry("PATCH /v1/workspaces/{ws}/trunks/{trunk}", "{\"allowed_cidrs\":[\"198.51.100.0/24\"]}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ameyo", Tenant.AMEYO),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"),
+            Map.entry("PUT /v1/workspaces/{ws}/integrations/asapp", "{\"bot_id\":\"{bot}\",\"transfer_ttl_seconds\":600}"),
             Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
             Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"));
 

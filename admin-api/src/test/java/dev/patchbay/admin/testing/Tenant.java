@@ -32,6 +32,7 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
                         + "\"password\":\"trunk-pw-SECRET\"}"));
         assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
         assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
+        assertEquals(200, operator.put(base + "/integrations/asapp", "{\"bot_id\":\"" + bot + "\"}").status());
         String webhook = id(operator.post(base + "/webhooks",
                 "{\"url\":\"https://hooks.example/" + name + "\",\"events\":[\"call.completed\"],\"secret\":\"webhook-secret-SECRET-" + name + "\"}"));
         return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook);
