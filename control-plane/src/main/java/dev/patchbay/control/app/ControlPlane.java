@@ -22,6 +22,7 @@ import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.asapp.AsappConfig;
 import dev.patchbay.control.asapp.AsappReturns;
 import dev.patchbay.control.asapp.AsappRouting;
+import dev.patchbay.control.asapp.AsappSettings;
 import dev.patchbay.control.asapp.CallTransfersApi;
 import dev.patchbay.control.asapp.TransferStore;
 import dev.patchbay.control.bot.BotAttachers;
@@ -170,7 +171,8 @@ public final class ControlPlane implements AutoCloseable {
         CallsApi calls = new CallsApi(store, dialer, actions, guard);
         returns.complete(new AsappReturns(transfers, store, actions));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
-        CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth, asapp, secrets);
+        CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
+                new AsappSettings(db, asapp), secrets);
         agents.complete(new AgentsApi(root, new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
                 new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new MediaPlanePlayer(store, actions),
                 config.replica(), Clock.systemUTC())));

@@ -30,12 +30,12 @@ public final class AsappRouting implements Router.HeaderStep {
 
     private final DbClient db;
     private final TransferStore transfers;
-    private final AsappConfig config;
+    private final AsappSettings settings;
 
     public AsappRouting(DbClient db, TransferStore transfers, AsappConfig config) {
         this.db = db;
         this.transfers = transfers;
-        this.config = config;
+        this.settings = new AsappSettings(db, config);
     }
 
     @Override
@@ -63,13 +63,14 @@ public final class AsappRouting implements Router.HeaderStep {
         }
         Optional<DbRow> row = botByDid(offer.getRequestUser(), t.workspaceId());
         String via = "asapp-transfer (DID)";
-        if (row.isEmpty() && !config.bot().isEmpty()) {
-            row = db.execute().namedGet("asapp-select-bot", config.bot(), t.workspaceId());
-            via = "asapp-transfer (patchbay.asapp.bot)";
+        String fallback = settings.forWorkspace(t.workspaceId()).bot();
+        if (row.isEmpty() && !fallback.isEmpty()) {
+            row = db.execute().namedGet("asapp-select-bot", fallback, t.workspaceId());
+            via = "asapp-transfer (ASAPP settings' bot)";
         }
         if (row.isEmpty()) {
             return new Route.Reject(404, "no bot takes ASAPP transfers in workspace " + t.workspaceId() + ": dial one of"
-                    + " its DIDs or set patchbay.asapp.bot to one of its bots", t.workspaceId());
+                    + " its DIDs, or name a bot in its ASAPP integration (admin API) or patchbay.asapp.bot", t.workspaceId());
         }
         Map<String, Object> c = Db.columns(row.get());
         if (!Boolean.TRUE.equals(c.get("enabled"))) {

@@ -33,16 +33,16 @@ public final class CallTransfersApi {
     private final CallStore calls;
     private final AsappReturns returns;
     private final ApiKeyAuth keys;
-    private final AsappConfig config;
+    private final AsappSettings settings;
     private final SecretBox secrets;
 
     public CallTransfersApi(TransferStore transfers, CallStore calls, AsappReturns returns, ApiKeyAuth keys,
-                            AsappConfig config, SecretBox secrets) {
+                            AsappSettings settings, SecretBox secrets) {
         this.transfers = transfers;
         this.calls = calls;
         this.returns = returns;
         this.keys = keys;
-        this.config = config;
+        this.settings = settings;
         this.secrets = secrets;
     }
 
@@ -55,6 +55,8 @@ public final class CallTransfersApi {
     private void create(ServerRequest req, ServerResponse res) {
         String workspace = authenticate(req);
         JsonBody body = ApiJson.read(req, TransferJson.CREATE_FIELDS);
+        // The workspace's own settings (admin API) where it has them: TTL and default return type.
+        AsappConfig config = settings.forWorkspace(workspace);
         CallTransfer t = TransferJson.create(body, workspace, config, secrets, transfers.now());
         try {
             transfers.insert(t);
@@ -72,7 +74,7 @@ public final class CallTransfersApi {
         String id = req.path().pathParameters().get("id");
         CallTransfer t = transfers.find(workspace, id).orElseThrow(() ->
                 ProblemException.notFound("there is no call transfer " + id + " in this workspace", "id"));
-        ApiJson.send(res, Status.OK_200, TransferJson.response(t, transfers.now(), config));
+        ApiJson.send(res, Status.OK_200, TransferJson.response(t, transfers.now(), settings.defaults()));
     }
 
     /** The REST twin of the WSS {@code return} event; the body is the outputContext itself. */

@@ -86,7 +86,7 @@ class CallTransfersApiTest {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
         CallTransfersApi api = new CallTransfersApi(transfers, calls,
                 new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()))), auth,
-                AsappConfig.from(config), new SecretBox(new byte[32]));
+                new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
@@ -261,6 +261,32 @@ class CallTransfersApiTest {
         assertEquals(200, create("{\"id\":\"tr-auth\",\"externalConversationId\":\"c\",\"type\":\"SIP\"}").statusCode());
         assertEquals(404, as("ws_b", "GET", path, null).statusCode(), "another workspace's transfer does not exist");
         assertEquals(200, as("ws_a", "GET", path, null).statusCode());
+    }
+
+    @Test
+    void aWorkspacesOwnAsappSettingsSetItsTtlAndDefaultReturn() throws Exception {
+        NOW.set(T0);
+        sql("INSERT INTO asapp_integrations (workspace_id, transfer_ttl_seconds, return_transfer_type, updated_at)"
+                + " VALUES ('ws_b', 120, 'REFER', CURRENT_TIMESTAMP)");
+        try {
+            HttpResponse<String> r = as("ws_b", "POST", CallTransfersApi.PATH, "{\"id\":\"tr-own\",\"externalConversationId\":"
+                    + "\"c\",\"type\":\"SIP\",\"sip\":{\"returnURI\":\"sip:agent@cc.example\"}}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("REFER", JSON.readTree(r.body()).get("sip").get("returnTransferType").asText(),
+                    "the workspace's default return, not the gateway's BYE");
+            NOW.set(T0.plusSeconds(120));
+            assertEquals("EXPIRED", JSON.readTree(as("ws_b", "GET", CallTransfersApi.PATH + "/tr-own", null).body())
+                    .get("status").asText(), "the workspace's 120 s, not the gateway's 10 minutes");
+        } finally {
+            sql("DELETE FROM asapp_integrations WHERE workspace_id = 'ws_b'");
+            NOW.set(T0);
+        }
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
     }
 
     @Test
