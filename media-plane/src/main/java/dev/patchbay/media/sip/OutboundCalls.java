@@ -117,7 +117,7 @@ final class OutboundCalls {
         SipURI caller = uri(r.getFromUri(), "from_uri");
         FromHeader from = PrivacyHeaders.from(sip, r, caller, hex(4));
         ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(target), null);
-        ViaHeader via = sip.headers.createViaHeader(local, sip.sipPort, transport, null);
+        ViaHeader via = sip.headers.createViaHeader(local, sip.portFor(transport), transport, null);
         Request invite = sip.messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
                 sip.headers.createCSeqHeader(1L, Request.INVITE), from, to, List.of(via), sip.headers.createMaxForwardsHeader(70));
         invite.addHeader(contact);
