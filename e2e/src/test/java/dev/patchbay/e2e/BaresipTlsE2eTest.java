@@ -73,7 +73,7 @@ class BaresipTlsE2eTest {
     }
 
     /** Await.until, with baresip's log as it is at the timeout. */
-    private static void await(Baresip ua, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(Baresip ua, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         try {
             Await.until(condition, WAIT, what);
         } catch (AssertionError e) {
@@ -96,7 +96,7 @@ class BaresipTlsE2eTest {
     }
 
     /** Samples of the 16-bit WAV louder than a quarter of the tone's amplitude. */
-    private static int loudSamples(Path wav) throws IOException {
+    static int loudSamples(Path wav) throws IOException {
         byte[] b = Files.readAllBytes(wav);
         int loud = 0;
         for (int i = 44; i + 1 < b.length; i += 2) {
@@ -108,7 +108,7 @@ class BaresipTlsE2eTest {
     }
 
     /** A SIP port for baresip whose next port is free on TCP too: baresip puts TLS there. */
-    private static int sipPortWithTlsAbove() {
+    static int sipPortWithTlsAbove() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = Ports.freeUdpAndTcp();
             try (ServerSocket next = new ServerSocket()) {
