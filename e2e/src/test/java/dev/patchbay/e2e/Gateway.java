@@ -93,6 +93,16 @@ final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of {@code query}, or null when there is none. */
+    String sqlValue(String query) {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
+             Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(query)) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Adds a workspace with an API key; returns the Bearer token {@code <id>.<secret>}. */
     String workspaceWithKey(String workspace, boolean enabled) {
         String keyId = "key_" + workspace;

@@ -83,7 +83,9 @@ class RingCxE2eTest {
         SipTcpPeer.Msg ok = ringcx.next(WAIT);
         assertEquals(200, ok.status(), ok.toString());
         String to = ok.header("to");
-        ringcx.send("ACK " + uri + " SIP/2.0\r\n" + via + "ack1\r\n"
+        // RFC 3261 13.2.2.4: the ACK of a 2xx goes to the remote target (our Contact), on the same connection.
+        String contactUri = ok.header("contact").replaceAll(".*<([^>]+)>.*", "$1");
+        ringcx.send("ACK " + contactUri + " SIP/2.0\r\n" + via + "ack1\r\n"
                 + "Max-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
                 + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
         ringcx.send("\r\n\r\n"); // RFC 5626 keep-alive, as RingCX pings

@@ -10,17 +10,23 @@ public final class OfferWriter {
     }
 
     public static String write(String localAddress, int localPort, long sessionId) {
+        return write(localAddress, localPort, sessionId, null);
+    }
+
+    /** The offer, as RTP/SAVP with our SDES key when {@code srtp} is given (TLS trunks). */
+    public static String write(String localAddress, int localPort, long sessionId, SdesOffer srtp) {
         String ipVersion = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
         return "v=0\r\n"
                 + "o=patchbay " + sessionId + " " + sessionId + " IN " + ipVersion + " " + localAddress + "\r\n"
                 + "s=patchbay\r\n"
                 + "c=IN " + ipVersion + " " + localAddress + "\r\n"
                 + "t=0 0\r\n"
-                + "m=audio " + localPort + " RTP/AVP 0 8 " + EVENTS + "\r\n"
+                + "m=audio " + localPort + (srtp == null ? " RTP/AVP 0 8 " : " RTP/SAVP 0 8 ") + EVENTS + "\r\n"
                 + "a=rtpmap:0 PCMU/8000\r\n"
                 + "a=rtpmap:8 PCMA/8000\r\n"
                 + "a=rtpmap:" + EVENTS + " telephone-event/8000\r\n"
                 + "a=fmtp:" + EVENTS + " 0-16\r\n"
+                + (srtp == null ? "" : "a=crypto:" + srtp.attribute() + "\r\n")
                 + "a=ptime:20\r\n"
                 + "a=sendrecv\r\n";
     }

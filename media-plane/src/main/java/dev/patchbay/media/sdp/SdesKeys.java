@@ -19,24 +19,29 @@ public record SdesKeys(int tag, byte[] remoteKey, byte[] remoteSalt, byte[] loca
 
     /** Parses "inline:<base64 key||salt>[|lifetime][|MKI]" and draws our own key. Null if unusable. */
     static SdesKeys accept(int tag, String keyParams, SecureRandom random) {
-        if (!keyParams.startsWith("inline:")) {
-            return null;
-        }
-        String inline = keyParams.substring(7);
-        int bar = inline.indexOf('|');
-        byte[] material;
-        try {
-            material = Base64.getDecoder().decode(bar < 0 ? inline : inline.substring(0, bar));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (material.length != 30) {
+        byte[] material = inlineMaterial(keyParams);
+        if (material == null) {
             return null;
         }
         byte[] ours = new byte[30];
         random.nextBytes(ours);
         return new SdesKeys(tag, java.util.Arrays.copyOf(material, 16), java.util.Arrays.copyOfRange(material, 16, 30),
                 java.util.Arrays.copyOf(ours, 16), java.util.Arrays.copyOfRange(ours, 16, 30));
+    }
+
+    /** The 30 bytes of key and salt in "inline:<base64>[|lifetime][|MKI]", or null if unusable. */
+    static byte[] inlineMaterial(String keyParams) {
+        if (!keyParams.startsWith("inline:")) {
+            return null;
+        }
+        String inline = keyParams.substring(7);
+        int bar = inline.indexOf('|');
+        try {
+            byte[] material = Base64.getDecoder().decode(bar < 0 ? inline : inline.substring(0, bar));
+            return material.length == 30 ? material : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Our a=crypto value for the answer. */

@@ -33,9 +33,9 @@ import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
-import dev.patchbay.media.sdp.Negotiator;
 import dev.patchbay.media.sdp.OfferWriter;
 import dev.patchbay.media.sdp.SdpException;
+import dev.patchbay.media.sdp.SdesOffer;
 import dev.patchbay.media.sdp.SdpParser;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
@@ -96,9 +96,12 @@ final class OutboundCalls {
             String local = LocalAddress.toward(advertise, trunk, port);
             ContactHeader contact = sip.contact(local, transport);
             Request invite = invite(request, local, transport, port, contact);
-            String offer = OfferWriter.write(local, socket.port(), System.currentTimeMillis());
+            // TLS trunks get SRTP: the keys travel only where the signalling is encrypted.
+            SdesOffer srtp = request.getTransport() == Transport.TLS ? SdesOffer.fresh(random) : null;
+            String offer = OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp);
             invite.setContent(offer, sip.headers.createContentTypeHeader("application", "sdp"));
             SipLeg leg = new SipLeg(null, invite, null, contact);
+            leg.srtpOffer = srtp;
             leg.answerSdp = offer;
             Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
             call.outboundOptions(new Call.Outbound(request.getRecord(), request.getMaxDurationSeconds()));
@@ -117,7 +120,7 @@ final class OutboundCalls {
         SipURI caller = uri(r.getFromUri(), "from_uri");
         FromHeader from = PrivacyHeaders.from(sip, r, caller, hex(4));
         ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(target), null);
-        ViaHeader via = sip.headers.createViaHeader(local, sip.sipPort, transport, null);
+        ViaHeader via = sip.headers.createViaHeader(local, sip.portFor(transport), transport, null);
         Request invite = sip.messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
                 sip.headers.createCSeqHeader(1L, Request.INVITE), from, to, List.of(via), sip.headers.createMaxForwardsHeader(70));
         invite.addHeader(contact);
@@ -188,7 +191,7 @@ final class OutboundCalls {
         byte[] body = ok.getRawContent();
         Negotiated answer;
         try {
-            answer = Negotiator.answer(SdpParser.parseAudio(body == null ? "" : new String(body, StandardCharsets.UTF_8)));
+            answer = SdesOffer.negotiate(leg.srtpOffer, SdpParser.parseAudio(body == null ? "" : new String(body, StandardCharsets.UTF_8)));
         } catch (SdpException e) {
             requests.bye(dialog, "unusable SDP answer: " + e.getMessage());
             calls.end(call, HangupCause.NOT_ACCEPTABLE, 488, "the answer's SDP is unusable: " + e.getMessage());

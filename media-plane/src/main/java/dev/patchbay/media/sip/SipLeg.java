@@ -24,6 +24,8 @@ final class SipLeg {
     final ContactHeader contact;
     volatile Dialog dialog;
     volatile String answerSdp;
+    /** Our SDES key on a call placed over TLS, else null. */
+    volatile dev.patchbay.media.sdp.SdesOffer srtpOffer;
     /** The negotiated RFC 4028 interval in seconds, or 0 without session timers. */
     volatile int sessionExpires;
     /** A re-INVITE of ours is waiting for its final response; a second one would be a 491 (RFC 3261 14.1). */

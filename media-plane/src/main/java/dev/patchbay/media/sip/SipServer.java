@@ -92,7 +92,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             SipStack stack = factory.createSipStack(props);
             ((FlowRouter) stack.getRouter()).use(flows);
             SipTools tools = new SipTools(factory.createMessageFactory(), factory.createHeaderFactory(),
-                    factory.createAddressFactory(), port);
+                    factory.createAddressFactory(), port, keystore == null ? 0 : tlsPort);
             ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
             ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
             SipProvider provider = stack.createSipProvider(udp);

@@ -28,17 +28,25 @@ final class SipTools {
     final HeaderFactory headers;
     final AddressFactory addresses;
     final int sipPort;
+    /** The TLS listener's port, or 0 without TLS. */
+    final int tlsPort;
 
-    SipTools(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, int sipPort) {
+    SipTools(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, int sipPort, int tlsPort) {
         this.messages = messages;
         this.headers = headers;
         this.addresses = addresses;
         this.sipPort = sipPort;
+        this.tlsPort = tlsPort;
+    }
+
+    /** Our port for {@code transport}: a peer that opens a new TLS connection to our Contact must reach TLS. */
+    int portFor(String transport) {
+        return "tls".equalsIgnoreCase(transport) && tlsPort > 0 ? tlsPort : sipPort;
     }
 
     ContactHeader contact(String host, String transport) throws ParseException {
         SipURI uri = addresses.createSipURI("patchbay", host.indexOf(':') >= 0 ? "[" + host + "]" : host);
-        uri.setPort(sipPort);
+        uri.setPort(portFor(transport));
         if (!"udp".equalsIgnoreCase(transport)) {
             uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
         }

@@ -67,7 +67,7 @@ class SipTlsTest {
             control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
             String ok = finalResponse(tls);
             assertTrue(ok.startsWith("SIP/2.0 200"), ok);
-            assertTrue(ok.contains("transport=tls"), "Contact keeps the caller on TLS: " + ok);
+            assertTrue(ok.contains(":" + tlsPort + ";transport=tls>"), "Contact keeps the caller on our TLS port: " + ok);
             String toTag = ok.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^\r;]+).*", "$1");
             send(tls, request("ACK", tlsPort, local, callId, 1, toTag, "z9hG4bKtls2", null));
             send(tls, request("BYE", tlsPort, local, callId, 2, toTag, "z9hG4bKtls3", null));
