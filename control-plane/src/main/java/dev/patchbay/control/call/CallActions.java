@@ -176,6 +176,11 @@ public final class CallActions {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                // Typically an in-dialog request (INFO, re-INVITE) the far end never answered.
+                throw new Refused(504, null, "the call's media-plane did not confirm the action in time; the far end"
+                        + " may not be answering in-dialog requests (INFO, re-INVITE). Read the call's events for the outcome");
+            }
             int http = switch (e.getStatus().getCode()) {
                 case NOT_FOUND -> 409;
                 case INVALID_ARGUMENT, FAILED_PRECONDITION -> 422;
