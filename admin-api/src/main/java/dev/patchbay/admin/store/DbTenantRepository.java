@@ -92,7 +92,8 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public void insertBot(Bot b) {
         exec.get().namedInsert("insert-bot", b.id(), b.workspaceId(), b.name(), b.kind().wire(), b.url(), b.dialect(),
-                b.sampleRate(), BotSettingsJson.write(b.customParameters()), Db.utc(b.createdAt()));
+                b.sampleRate(), BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(),
+                b.timeouts().answerMs(), Db.utc(b.createdAt()));
     }
 
     @Override
@@ -103,7 +104,8 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public void updateBot(Bot b) {
         exec.get().namedUpdate("update-bot", b.name(), b.url(), b.dialect(), b.sampleRate(),
-                BotSettingsJson.write(b.customParameters()), b.workspaceId(), b.id());
+                BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(), b.timeouts().answerMs(),
+                b.workspaceId(), b.id());
     }
 
     @Override

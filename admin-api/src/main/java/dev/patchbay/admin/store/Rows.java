@@ -6,6 +6,7 @@ import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotKind;
 import dev.patchbay.admin.tenant.BotSettingsJson;
+import dev.patchbay.admin.tenant.BotTimeouts;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
@@ -33,7 +34,13 @@ final class Rows {
         return new Bot((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"),
                 BotKind.fromWire(kind).orElseThrow(() -> new IllegalStateException("bots.kind '" + kind + "' is unknown")),
                 (String) c.get("url"), (String) c.get("dialect"), ((Number) c.get("sample_rate")).intValue(),
-                BotSettingsJson.read((String) c.get("custom_parameters")), Db.instant(c.get("created_at")));
+                BotSettingsJson.read((String) c.get("custom_parameters")),
+                new BotTimeouts(millis(c.get("connect_timeout_ms")), millis(c.get("answer_timeout_ms"))),
+                Db.instant(c.get("created_at")));
+    }
+
+    private static Integer millis(Object column) {
+        return column == null ? null : ((Number) column).intValue();
     }
 
     static Did did(DbRow row) {

@@ -9,9 +9,10 @@ import java.time.Instant;
  * @param dialect the WebSocket message dialect of a {@code wss} bot; {@code null} for every other kind
  * @param sampleRate the rate a {@code wss} bot's audio is streamed at: 8000, or 16000 (not with twilio)
  * @param customParameters merged into the bot's start customParameters on every call; empty for none
+ * @param timeouts the bot's own connect/answer timeouts; null ones keep the control-plane's global settings
  */
 public record Bot(String id, String workspaceId, String name, BotKind kind, String url, String dialect, int sampleRate,
-                  java.util.Map<String, String> customParameters, Instant createdAt) {
+                  java.util.Map<String, String> customParameters, BotTimeouts timeouts, Instant createdAt) {
 
     public Bot {
         // Insertion order kept: it is the order the bot's start message lists them in.

@@ -14,11 +14,13 @@ import dev.patchbay.rest.ProblemException;
  * kind, so they are judged together and every fault is reported at once.
  */
 public record NewBot(String name, BotKind kind, String url, String dialect, int sampleRate,
-                     java.util.Map<String, String> customParameters) {
+                     java.util.Map<String, String> customParameters, BotTimeouts timeouts) {
 
-    static final List<String> FIELDS = List.of("name", "kind", "url", "dialect", "sample_rate", "custom_parameters");
+    static final List<String> FIELDS = List.of("name", "kind", "url", "dialect", "sample_rate", "custom_parameters",
+            BotTimeouts.CONNECT, BotTimeouts.ANSWER);
     /** What a PATCH may change: a bot's kind is what it is; delete and re-create it to change that. */
-    static final List<String> PATCH_FIELDS = List.of("name", "url", "dialect", "sample_rate", "custom_parameters");
+    static final List<String> PATCH_FIELDS = List.of("name", "url", "dialect", "sample_rate", "custom_parameters",
+            BotTimeouts.CONNECT, BotTimeouts.ANSWER);
     static final int MAX_PARAMETERS = 32;
     static final int MAX_PARAMETER_NAME = 128;
     static final int MAX_PARAMETER_VALUE = 1024;
@@ -34,6 +36,8 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         Optional<String> dialect = body.string("dialect");
         Optional<Long> sampleRate = body.integer("sample_rate");
         Optional<java.util.Map<String, String>> params = body.stringMap("custom_parameters");
+        Optional<Long> connectTimeout = body.integer(BotTimeouts.CONNECT);
+        Optional<Long> answerTimeout = body.integer(BotTimeouts.ANSWER);
         body.requireShape();
 
         List<FieldError> errors = new ArrayList<>();
@@ -54,10 +58,11 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         }
         int rate = sampleRate(k, d, sampleRate, errors);
         java.util.Map<String, String> p = parameters(k, params.orElse(java.util.Map.of()), errors);
+        BotTimeouts timeouts = BotTimeouts.parse(k, connectTimeout, answerTimeout, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the bot is not valid", errors);
         }
-        return new NewBot(n, k, u, d, rate, p);
+        return new NewBot(n, k, u, d, rate, p, timeouts);
     }
 
     /** The provider API's rule: 16 kHz L16 only where the dialect carries it, so never with twilio. */

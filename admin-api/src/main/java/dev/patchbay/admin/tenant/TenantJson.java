@@ -35,6 +35,7 @@ public final class TenantJson {
                 .put("sample_rate", b.sampleRate());
         ObjectNode params = o.putObject("custom_parameters");
         b.customParameters().forEach(params::put);
+        o.put(BotTimeouts.CONNECT, b.timeouts().connectMs()).put(BotTimeouts.ANSWER, b.timeouts().answerMs());
         return o.put("created_at", b.createdAt().toString());
     }
 

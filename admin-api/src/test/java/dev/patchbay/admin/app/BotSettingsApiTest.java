@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A bot's sample_rate and custom_parameters, on create and by PATCH with If-Match, over real HTTP and PostgreSQL. */
+/** A bot's sample_rate, custom_parameters and timeouts, on create and by PATCH with If-Match, over real HTTP and PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BotSettingsApiTest {
 
@@ -92,5 +92,65 @@ class BotSettingsApiTest {
                 + " resource_type = 'bot' AND action = 'update' AND resource_id = '" + up.json().path("id").asText() + "'");
         assertTrue(audit.contains("\"sample_rate\":[8000,16000]") && audit.contains("\"k\":\"v\""), audit);
         assertEquals(404, api.client().patch(bots + "/bot_nope", "{\"name\":\"x\"}", "*").status());
+    }
+
+    @Test
+    void timeoutsRoundTripAndDefaultToNull() {
+        Reply wss = api.client().post(bots, "{\"name\":\"w\",\"kind\":\"wss\",\"url\":\"wss://b.example\","
+                + "\"connect_timeout_ms\":100}");
+        assertEquals(201, wss.status(), wss.toString());
+        assertEquals(100, wss.json().path("connect_timeout_ms").asInt());
+        assertTrue(wss.json().path("answer_timeout_ms").isNull(), "present and null: the global setting applies");
+        Reply hook = api.client().post(bots, "{\"name\":\"h\",\"kind\":\"webhook\",\"url\":\"https://b.example\","
+                + "\"answer_timeout_ms\":30000}");
+        assertEquals(201, hook.status(), hook.toString());
+        assertEquals(30000, hook.json().path("answer_timeout_ms").asInt());
+        assertEquals(hook.json(), api.client().get(hook.location().orElseThrow()).json());
+        assertEquals("30000", api.db().text("SELECT CAST(answer_timeout_ms AS VARCHAR) FROM bots WHERE id = '"
+                + hook.json().path("id").asText() + "'"));
+        Reply echo = api.client().post(bots, "{\"name\":\"e\",\"kind\":\"echo\"}");
+        assertTrue(echo.json().path("connect_timeout_ms").isNull() && echo.json().path("answer_timeout_ms").isNull());
+    }
+
+    @Test
+    void badTimeoutsNameTheirFields() {
+        Reply range = api.client().post(bots, "{\"name\":\"w\",\"kind\":\"wss\",\"url\":\"wss://b.example\","
+                + "\"connect_timeout_ms\":99}");
+        assertEquals(422, range.status(), range.toString());
+        assertEquals(List.of("connect_timeout_ms"), range.errorFields());
+        Reply high = api.client().post(bots, "{\"name\":\"h\",\"kind\":\"webhook\",\"url\":\"https://b.example\","
+                + "\"answer_timeout_ms\":30001}");
+        assertEquals(List.of("answer_timeout_ms"), high.errorFields());
+        Reply wrongKind = api.client().post(bots, "{\"name\":\"w\",\"kind\":\"wss\",\"url\":\"wss://b.example\","
+                + "\"answer_timeout_ms\":1000}");
+        assertEquals(422, wrongKind.status(), wrongKind.toString());
+        assertEquals(List.of("answer_timeout_ms"), wrongKind.errorFields());
+        Reply echo = api.client().post(bots, "{\"name\":\"e\",\"kind\":\"echo\",\"connect_timeout_ms\":1000,"
+                + "\"answer_timeout_ms\":1000}");
+        assertEquals(List.of("connect_timeout_ms", "answer_timeout_ms"), echo.errorFields());
+        assertEquals(400, api.client().post(bots, "{\"name\":\"e\",\"kind\":\"wss\",\"url\":\"wss://b.example\","
+                + "\"connect_timeout_ms\":\"1s\"}").status());
+    }
+
+    @Test
+    void timeoutPatchIsConditionalJudgedByKindAndAudited() {
+        Reply created = api.client().post(bots, "{\"name\":\"h\",\"kind\":\"webhook\",\"url\":\"https://b.example\"}");
+        String bot = bots + "/" + created.json().path("id").asText();
+        assertEquals(428, api.client().patch(bot, "{\"answer_timeout_ms\":300}", null).status());
+        Reply up = api.client().patch(bot, "{\"answer_timeout_ms\":300}", created.etag());
+        assertEquals(200, up.status(), up.toString());
+        assertEquals(300, up.json().path("answer_timeout_ms").asInt());
+        Reply wrongKind = api.client().patch(bot, "{\"connect_timeout_ms\":300}", up.etag());
+        assertEquals(422, wrongKind.status(), wrongKind.toString());
+        assertEquals(List.of("connect_timeout_ms"), wrongKind.errorFields());
+        Reply range = api.client().patch(bot, "{\"answer_timeout_ms\":0}", up.etag());
+        assertEquals(List.of("answer_timeout_ms"), range.errorFields());
+        Reply cleared = api.client().patch(bot, "{\"answer_timeout_ms\":null}", up.etag());
+        assertEquals(200, cleared.status(), cleared.toString());
+        assertTrue(cleared.json().path("answer_timeout_ms").isNull(), "null returns to the global setting");
+        String audit = api.db().text("SELECT string_agg(diff, ' | ' ORDER BY created_at, id) FROM audit_log WHERE"
+                + " resource_type = 'bot' AND action = 'update' AND resource_id = '" + up.json().path("id").asText() + "'");
+        assertTrue(audit.contains("\"answer_timeout_ms\":[null,300]") && audit.contains("\"answer_timeout_ms\":[300,null]"),
+                audit);
     }
 }

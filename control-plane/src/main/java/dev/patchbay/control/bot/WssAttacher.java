@@ -75,14 +75,16 @@ public final class WssAttacher implements BotAttacher {
                     .setReason("bot websocket refused: " + refused).build(), new Ignored<>());
             return () -> { };
         }
+        // The bot's own connect timeout, stored with the call when it was routed, else the global one.
+        Duration connect = call.stream().connectTimeout() != null ? call.stream().connectTimeout() : connectTimeout;
         if (farEnds.resumeHandedBack(link, call)) {
             BridgeTarget held = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(), 8000, Map.of(),
-                    call.workspaceId(), call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+                    call.workspaceId(), call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
             return WssBridge.hold(link.channel(), held, new Events(gone, link, call), http)::close;
         }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
-                call.from(), call.to(), connectTimeout, reconnectGrace, farEnds.forCall(call));
+                call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
         WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call), http);
         return bridge::close;
     }

@@ -17,6 +17,9 @@ public interface BotWebhookClient {
         record Reject(int sipStatus, String reason) implements Answer { }
     }
 
-    /** Blocks for at most the configured webhook timeout; never throws, a failure is a Reject. */
-    Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken);
+    /**
+     * Blocks for at most {@code timeout}, or the configured webhook timeout when it is null (the bot
+     * has none of its own); never throws, a failure is a Reject.
+     */
+    Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken, java.time.Duration timeout);
 }

@@ -122,7 +122,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
             case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(),
-                    bot.settings().sampleRate(), claimed.customParametersJson());
+                    bot.settings().sampleRate(), claimed.customParametersJson(), bot.settings().connectTimeout());
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, claimed.customParametersJson());
             case WEBHOOK -> null;
         };
@@ -152,7 +152,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             // ameyo.* names), so the merge order only matters for a webhook bot's answer, which wins.
             case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(),
                     bot.settings().sampleRate(), BotParameters.json(BotParameters.of(offer, ameyo,
-                    bot.settings().customParameters())));
+                    bot.settings().customParameters())), bot.settings().connectTimeout());
             // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
             case WEBHOOK -> CallRecord.Stream.NONE;
@@ -170,7 +170,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         }
         // Seed 001: the caller hears ringing while the bot platform decides.
         link.decide(decision(id).setRing(Ring.newBuilder()));
-        BotWebhookClient.Answer answer = webhooks.ask(bot.url(), bot.workspaceId(), call, offer.getAttachToken());
+        BotWebhookClient.Answer answer = webhooks.ask(bot.url(), bot.workspaceId(), call, offer.getAttachToken(),
+                bot.settings().answerTimeout());
         switch (answer) {
             case BotWebhookClient.Answer.Stream s -> {
                 store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()

@@ -11,9 +11,18 @@ public record CallRecord(String id, String workspaceId, String botId, Direction 
 
     public enum Direction { INBOUND, OUTBOUND }
 
-    /** Where the call's audio goes when it is answered; null url for echo and gRPC bots. */
-    public record Stream(String url, String dialect, int sampleRate, String customParametersJson) {
+    /**
+     * Where the call's audio goes when it is answered; null url for echo and gRPC bots.
+     *
+     * @param connectTimeout the bot's own WebSocket connect timeout (V12); null = the global setting
+     */
+    public record Stream(String url, String dialect, int sampleRate, String customParametersJson,
+                         Duration connectTimeout) {
         public static final Stream NONE = new Stream(null, null, 0, null);
+
+        public Stream(String url, String dialect, int sampleRate, String customParametersJson) {
+            this(url, dialect, sampleRate, customParametersJson, null);
+        }
     }
 
     /** Whole seconds from answer to end, as Twilio bills them; 0 for a call never answered. */

@@ -47,15 +47,18 @@ public sealed interface Route {
      *
      * @param sampleRate       the rate a wss bot's audio streams at
      * @param customParameters added to the start message's customParameters
+     * @param connectTimeout   a wss bot's own WebSocket connect timeout; null = the global setting
+     * @param answerTimeout    a webhook bot's own answer timeout; null = the global setting
      */
-    record Settings(int sampleRate, java.util.Map<String, String> customParameters) {
-        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of());
+    record Settings(int sampleRate, java.util.Map<String, String> customParameters,
+                    java.time.Duration connectTimeout, java.time.Duration answerTimeout) {
+        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of(), null, null);
 
         public Settings {
             customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
         }
 
-        /** From a route row's {@code sample_rate} and {@code custom_parameters} (V10) columns. */
+        /** From a route row's {@code sample_rate}, {@code custom_parameters} (V10) and timeout (V12) columns. */
         public static Settings of(java.util.Map<String, Object> columns) {
             Object rate = columns.get("sample_rate");
             String json = (String) columns.get("custom_parameters");
@@ -68,7 +71,12 @@ public sealed interface Route {
                     throw new IllegalStateException("bots.custom_parameters is not a JSON object of strings", e);
                 }
             }
-            return new Settings(rate == null ? 8000 : ((Number) rate).intValue(), params);
+            return new Settings(rate == null ? 8000 : ((Number) rate).intValue(), params,
+                    millis(columns.get("connect_timeout_ms")), millis(columns.get("answer_timeout_ms")));
+        }
+
+        private static java.time.Duration millis(Object column) {
+            return column == null ? null : java.time.Duration.ofMillis(((Number) column).longValue());
         }
     }
 

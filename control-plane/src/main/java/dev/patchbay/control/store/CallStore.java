@@ -79,7 +79,7 @@ public final class CallStore {
         CallRecord.Stream s = c.stream();
         tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
                 c.from(), c.to(), c.toRaw(), null, c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
-                s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), c.callbackUrl(),
+                s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), millis(s), c.callbackUrl(),
                 idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
         event(tx, c.id(), c.status().wire(), detail);
     }
@@ -128,7 +128,11 @@ public final class CallStore {
     /** Records where the call's audio goes, once a webhook has said so. */
     public void stream(String id, CallRecord.Stream stream) {
         db.execute().namedUpdate("call-stream", stream.url(), stream.dialect(),
-                stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), id);
+                stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), millis(stream), id);
+    }
+
+    private static Integer millis(CallRecord.Stream s) {
+        return s.connectTimeout() == null ? null : Math.toIntExact(s.connectTimeout().toMillis());
     }
 
     /** Stores Ameyo's DID and CRT id on the call, for the notification and for the record. */
@@ -199,6 +203,7 @@ public final class CallStore {
         Map<String, Object> c = Db.columns(row);
         Number rate = (Number) c.get("sample_rate");
         Number sip = (Number) c.get("sip_status");
+        Number connect = (Number) c.get("connect_timeout_ms");
         return new CallRecord((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("bot_id"),
                 "outbound".equals(c.get("direction")) ? Direction.OUTBOUND : Direction.INBOUND,
                 CallStatus.fromWire((String) c.get("status")).orElseThrow(
@@ -206,7 +211,8 @@ public final class CallStore {
                 (String) c.get("from_number"), (String) c.get("to_number"), (String) c.get("to_raw"),
                 (String) c.get("media_node"), (String) c.get("attach_token"),
                 new CallRecord.Stream((String) c.get("stream_url"), (String) c.get("dialect"),
-                        rate == null ? 0 : rate.intValue(), (String) c.get("custom_parameters")),
+                        rate == null ? 0 : rate.intValue(), (String) c.get("custom_parameters"),
+                        connect == null ? null : java.time.Duration.ofMillis(connect.longValue())),
                 (String) c.get("callback_url"), (String) c.get("hangup_cause"), sip == null ? null : sip.intValue(),
                 (String) c.get("reason"), (String) c.get("recording_url"), Db.instant(c.get("created_at")),
                 Db.instant(c.get("answered_at")), Db.instant(c.get("ended_at")));

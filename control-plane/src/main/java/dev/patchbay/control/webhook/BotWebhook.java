@@ -68,6 +68,14 @@ public final class BotWebhook {
      * Blocking, up to the timeout: call it on a virtual thread.
      */
     public BotAnswer ask(InboundCall call, URI url, String signingKeyId) {
+        return ask(call, url, signingKeyId, null);
+    }
+
+    /** As {@link #ask(InboundCall, URI, String)}, within the bot's own {@code answerTimeout} unless it is null. */
+    public BotAnswer ask(InboundCall call, URI url, String signingKeyId, Duration answerTimeout) {
+        Duration limit = answerTimeout != null ? answerTimeout : timeout;
+        // The 480 names what set the limit, so an operator knows whether to look at the bot or the config.
+        String setBy = answerTimeout != null ? "the bot's answer_timeout_ms" : TIMEOUT_KEY;
         Optional<WebhookSigner> signer = keys.signer(signingKeyId);
         if (signer.isEmpty()) {
             return AnswerParser.reject("cannot sign the request: " + SigningKeys.missing(signingKeyId));
@@ -79,11 +87,11 @@ public final class BotWebhook {
         headers.put("User-Agent", "Patchbay-Webhooks/1");
         headers.put(WebhookSigner.DELIVERY_ID_HEADER, call.callSid());
         headers.putAll(signer.get().headers(clock.instant(), body));
-        BotAnswer answer = switch (http.post(url, body, headers, timeout)) {
+        BotAnswer answer = switch (http.post(url, body, headers, limit)) {
             case OutboundHttp.Outcome.Refused r -> AnswerParser.reject("URL refused: " + r.reason());
             case OutboundHttp.Outcome.Failed f when f.kind() == OutboundHttp.Failure.TIMEOUT ->
-                    new BotAnswer.Reject(480, "bot webhook: " + f.message() + " (" + TIMEOUT_KEY + " = "
-                            + timeout.toMillis() + " ms)");
+                    new BotAnswer.Reject(480, "bot webhook: " + f.message() + " (" + setBy + " = "
+                            + limit.toMillis() + " ms)");
             case OutboundHttp.Outcome.Failed f -> AnswerParser.reject(f.message());
             case OutboundHttp.Outcome.Response r when r.status() < 200 || r.status() >= 300 ->
                     AnswerParser.reject(SsrfGuard.redacted(r.finalUrl()) + " answered HTTP " + r.status());

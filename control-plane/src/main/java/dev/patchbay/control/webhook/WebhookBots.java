@@ -16,7 +16,8 @@ public final class WebhookBots implements BotWebhookClient {
     }
 
     @Override
-    public Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken) {
+    public Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken,
+                      java.time.Duration timeout) {
         URI url;
         try {
             url = URI.create(webhookUrl == null ? "" : webhookUrl);
@@ -25,7 +26,7 @@ public final class WebhookBots implements BotWebhookClient {
         }
         InboundCall inbound = new InboundCall(call.id(), call.from(), call.to(), workspaceId, Map.of(), attachToken,
                 call.mediaNode());
-        return switch (webhook.ask(inbound, url, workspaceId)) {
+        return switch (webhook.ask(inbound, url, workspaceId, timeout)) {
             case BotAnswer.Stream s -> new Answer.Stream(s.url().toString(), s.dialectHint().isEmpty() ? null : s.dialectHint(),
                     s.sampleRateHz(), s.customParameters());
             case BotAnswer.Grpc g -> new Answer.Grpc();

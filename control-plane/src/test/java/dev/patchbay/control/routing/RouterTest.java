@@ -93,7 +93,13 @@ class RouterTest {
             assertEquals(16000, after.settings().sampleRate());
             assertEquals(java.util.List.of("tenant", "lang"), java.util.List.copyOf(after.settings().customParameters().keySet()));
             assertEquals("acme", after.settings().customParameters().get("tenant"));
+            assertEquals(null, after.settings().connectTimeout(), "null: the global setting applies");
+            client.execute().update("UPDATE bots SET connect_timeout_ms = 300, answer_timeout_ms = 400 WHERE id = 'bot_wss'");
+            Route.ToBot timed = bot(router.route(offer("wss-bot", "")));
+            assertEquals(java.time.Duration.ofMillis(300), timed.settings().connectTimeout());
+            assertEquals(java.time.Duration.ofMillis(400), timed.settings().answerTimeout());
         } finally {
+            client.execute().update("UPDATE bots SET connect_timeout_ms = NULL, answer_timeout_ms = NULL WHERE id = 'bot_wss'");
             client.execute().update("UPDATE bots SET sample_rate = 8000, custom_parameters = NULL WHERE id = 'bot_wss'");
         }
     }

@@ -116,8 +116,20 @@ class CallStoreTest {
         assertEquals(42, c.durationSeconds());
         assertEquals("caller_bye", c.hangupCause());
         assertEquals("{\"a\":\"b\"}", c.stream().customParametersJson());
+        assertEquals(null, c.stream().connectTimeout(), "none of the bot's own: the global one applies");
         List<String> types = store.events("CA01").stream().map(CallEvent::type).toList();
         assertEquals(List.of("queued", "ringing", "in-progress", "completed"), types);
+    }
+
+    @Test
+    void aBotsConnectTimeoutTravelsWithTheCallsStream() {
+        CallRecord c = call("CA09", "ws_a", CallStatus.QUEUED, "wss://bot.example/s");
+        store.insert(new CallRecord(c.id(), c.workspaceId(), c.botId(), c.direction(), c.status(), c.from(), c.to(), c.toRaw(),
+                c.mediaNode(), c.attachToken(), new CallRecord.Stream("wss://bot.example/s", "twilio", 8000, null,
+                Duration.ofMillis(300)), c.callbackUrl(), null, null, null, null, c.createdAt(), null, null), null, null, "placed");
+        assertEquals(Duration.ofMillis(300), store.find("CA09").orElseThrow().stream().connectTimeout());
+        store.stream("CA09", new CallRecord.Stream("wss://other.example/s", "twilio", 8000, null, Duration.ofMillis(1200)));
+        assertEquals(Duration.ofMillis(1200), store.find("CA09").orElseThrow().stream().connectTimeout());
     }
 
     @Test

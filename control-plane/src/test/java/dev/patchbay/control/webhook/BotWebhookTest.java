@@ -154,6 +154,35 @@ class BotWebhookTest {
         }
     }
 
+    /** The call flow's path: a bot's answer_timeout_ms of 300 wins over the global 5 s, and the 480 says so. */
+    @Test
+    void aBotsOwnAnswerTimeoutCutsTheCallShortWithA480() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (Receiver r = Receiver.loopback(req -> {
+            try {
+                release.await(2, TimeUnit.SECONDS);  // slower than the bot's 300 ms, faster than the global 5 s
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Answer.of(200, "application/json", "{\"websocket_url\":\"" + WSS + "\"}");
+        })) {
+            dev.patchbay.control.call.CallRecord call = new dev.patchbay.control.call.CallRecord("CA43", "bot-key", "bot_h",
+                    dev.patchbay.control.call.CallRecord.Direction.INBOUND, dev.patchbay.control.call.CallStatus.RINGING,
+                    "+15550100", "+15550199", null, "127.0.0.1:9090", "tok", dev.patchbay.control.call.CallRecord.Stream.NONE,
+                    null, null, null, null, null, Instant.now(), null, null);
+            WebhookBots bots = new WebhookBots(webhook());  // global timeout 5 s
+            long start = System.nanoTime();
+            var answer = bots.ask(r.url("/slow").toString(), "bot-key", call, "tok", Duration.ofMillis(300));
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            var reject = assertInstanceOf(dev.patchbay.control.call.BotWebhookClient.Answer.Reject.class, answer);
+            assertEquals(480, reject.sipStatus(), reject.reason());
+            assertTrue(reject.reason().contains("answer_timeout_ms = 300 ms"), reject.reason());
+            assertTrue(tookMs >= 250 && tookMs < 2000, "cut at the bot's 300 ms, well before the global 5 s: " + tookMs);
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void refusedConnectionIs503() throws Exception {
         int port;
