@@ -10,6 +10,7 @@ import dev.patchbay.proto.media.v1.BridgeRequest;
 import dev.patchbay.proto.media.v1.BridgeResponse;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
+import dev.patchbay.proto.media.v1.Transport;
 
 /**
  * Sets up bridges (the Bridge RPC): places the second leg with the PlaceCall machinery (so the digest
@@ -27,6 +28,8 @@ public final class CallBridges {
             super(message, null, false, false);
         }
     }
+
+    private static final Pattern TRANSPORT = Pattern.compile(";transport=(udp|tcp|tls)(?=[;?]|$)", Pattern.CASE_INSENSITIVE);
 
     private final CallManager calls;
 
@@ -53,7 +56,7 @@ public final class CallBridges {
         PlaceCallRequest place = PlaceCallRequest.newBuilder().setToUri(target)
                 .setFromUri(r.getFromUri().isEmpty() ? "sip:patchbay@" + caller.localAddress() : r.getFromUri())
                 .setTrunkHost(host).setTrunkPort(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)))
-                .setTransport(r.getTransport()).setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword())
+                .setTransport(transport(r)).setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword())
                 .build();
         Call leg;
         try {
@@ -67,5 +70,18 @@ public final class CallBridges {
         leg.attach(new BridgeLeg(calls, caller, leg, target, outcome));
         caller.onEnd(() -> calls.end(leg, HangupCause.BRIDGE_ENDED, 200, "the caller of " + caller.id() + " hung up"));
         return outcome;
+    }
+
+    /** The request's transport, else the target's ;transport= parameter, else UDP. */
+    static Transport transport(BridgeRequest r) {
+        if (r.getTransport() != Transport.TRANSPORT_UNSPECIFIED) {
+            return r.getTransport();
+        }
+        Matcher m = TRANSPORT.matcher(r.getTargetUri());
+        return !m.find() ? Transport.UDP : switch (m.group(1).toLowerCase(java.util.Locale.ROOT)) {
+            case "tcp" -> Transport.TCP;
+            case "tls" -> Transport.TLS;
+            default -> Transport.UDP;
+        };
     }
 }
