@@ -268,16 +268,24 @@ class AsappCallTransferE2eTest {
 
                 // The caller hears the agent: its own voice, echoed by the agent and carried back by the bridge.
                 byte[] heard = dev.patchbay.media.testutil.VoicedRtp.receive(rtp, 40, 3000).payload();
+                // Bit-exact, at any sample offset: two jitter buffers and the agent's echo need not keep our
+                // 20 ms frame boundaries.
+                byte[] twice = new byte[voice.length * 2];
+                System.arraycopy(voice, 0, twice, 0, voice.length);
+                System.arraycopy(voice, 0, twice, voice.length, voice.length);
                 int echoed = 0;
+                StringBuilder which = new StringBuilder();
                 for (int f = 0; f < 40; f++) {
-                    for (int v = 0; v < 50; v++) {
-                        if (java.util.Arrays.equals(heard, f * 160, f * 160 + 160, voice, v * 160, v * 160 + 160)) {
-                            echoed++;
-                            break;
+                    int match = -1;
+                    for (int at = 0; at < voice.length && match < 0; at++) {
+                        if (java.util.Arrays.equals(heard, f * 160, f * 160 + 160, twice, at, at + 160)) {
+                            match = at;
                         }
                     }
+                    echoed += match >= 0 ? 1 : 0;
+                    which.append(match).append(' ');
                 }
-                assertTrue(echoed >= 30, "only " + echoed + " of 40 frames the caller heard were its own voice via the agent");
+                assertTrue(echoed >= 30, "only " + echoed + " of 40 frames the caller heard were its own voice via the agent: " + which);
 
                 // The bot, listen-only, still hears the caller after the bridge.
                 conn.received.clear();
