@@ -307,6 +307,35 @@ class AsappCallTransferE2eTest {
                 "the caller's leg to end because the agent hung up");
     }
 
+    @Test
+    void aBusyAgentLeavesTheCallerWithTheBotWhichThenHangsUp() throws Exception {
+        int agentPort = Ports.freeUdpAndTcp();
+        create("tr-busy", "conv-busy", "{\"returnURI\":\"sip:agent@127.0.0.1:" + agentPort + "\","
+                + "\"returnTransferType\":\"INVITE\"}");
+        Path agentDir = Sipp.workDir();
+        Process agent = Sipp.start(agentDir, List.of("-sf", Path.of("src/test/resources/sipp/uas_busy.xml")
+                .toAbsolutePath().toString(), "-i", "127.0.0.1", "-p", Integer.toString(agentPort), "-m", "1"));
+        Path dir = Sipp.workDir();
+        Process caller = sipp(dir, "uac_asapp_bye.xml", "tr-busy");
+        try {
+            BotServer.Conn conn = bot.next(WAIT);
+            startParameters(conn);
+            String callId = callOf("tr-busy");
+            conn.send("{\"event\":\"return\",\"return\":" + OUTPUT + "}");
+            Await.until(() -> gw.eventTypes(callId).contains("bridge-failed"), WAIT, "the busy agent's 486 to be reported");
+            assertSipp(agent, agentDir);
+            assertEquals("COMPLETED", get("tr-busy").get("status").asText());
+            var call = gw.media.calls().byId(callId).orElseThrow(() -> new AssertionError("the caller was dropped"));
+            assertFalse(call.listenOnly(), "the bot is heard again: it must tell the caller");
+            HttpResponse<String> hangup = gw.http("POST", "/v1/calls/" + callId + "/hangup", key, "{}");
+            assertTrue(hangup.statusCode() < 300, hangup.body());
+            assertSipp(caller, dir);
+        } finally {
+            caller.destroyForcibly();
+            agent.destroyForcibly();
+        }
+    }
+
     private static String callOf(String transferId) throws Exception {
         try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
              PreparedStatement s = c.prepareStatement("SELECT call_id FROM call_transfers WHERE id = ?")) {

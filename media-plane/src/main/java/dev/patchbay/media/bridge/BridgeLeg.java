@@ -81,7 +81,8 @@ final class BridgeLeg implements AudioUplink {
         int status = leg.state() instanceof CallState.Ended e ? e.sipStatus() : 0;
         caller.releaseBridge();
         caller.onEnd(null);
-        outcome.complete(BridgeResponse.newBuilder().setSipStatus(status == 0 ? 500 : status).setLegCallId(leg.id())
+        // Given up by us (the caller left, the ring timeout) is 487, as the far end saw it after our CANCEL.
+        outcome.complete(BridgeResponse.newBuilder().setSipStatus(status >= 300 ? status : 487).setLegCallId(leg.id())
                 .setReason(reason == null ? cause.name() : reason).build());
     }
 }

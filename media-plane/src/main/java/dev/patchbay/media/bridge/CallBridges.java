@@ -1,6 +1,7 @@
 package dev.patchbay.media.bridge;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,9 @@ public final class CallBridges {
     }
 
     private static final Pattern TRANSPORT = Pattern.compile(";transport=(udp|tcp|tls)(?=[;?]|$)", Pattern.CASE_INSENSITIVE);
+
+    /** How long the second leg may ring; the control-plane's deadline for the whole RPC is longer. */
+    static final int RING_TIMEOUT_SECONDS = 60;
 
     private final CallManager calls;
 
@@ -69,6 +73,12 @@ public final class CallBridges {
         CompletableFuture<BridgeResponse> outcome = new CompletableFuture<>();
         leg.attach(new BridgeLeg(calls, caller, leg, target, outcome));
         caller.onEnd(() -> calls.end(leg, HangupCause.BRIDGE_ENDED, 200, "the caller of " + caller.id() + " hung up"));
+        // A 180 stops the INVITE transaction's own timeout, so an agent who never picks up is given up here.
+        CompletableFuture.delayedExecutor(RING_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {
+            if (!outcome.isDone()) {
+                calls.end(leg, HangupCause.ROUTE_TIMEOUT, 408, target + " did not answer within " + RING_TIMEOUT_SECONDS + " s");
+            }
+        });
         return outcome;
     }
 
