@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Seed 004 end to end with real parts: the contact centre creates a call transfer over REST, SIPp plays
  * its SBC and sends the call with X-ASAPP-CallTransferId, a real WebSocket bot hears the inputContext in
- * Twilio's start and returns an outputContext; the call goes back by REFER (Refer-To checked by SIPp) or
- * BYE, and GET shows the transfer COMPLETED with the bot's outputContext.
+ * Twilio's start and returns an outputContext; the call goes back by REFER (Refer-To checked by SIPp), BYE,
+ * or INVITE (a second leg to a SIPp agent that demands digest credentials, bridged to the caller while the
+ * bot listens on), and GET shows the transfer COMPLETED with the bot's outputContext.
  */
 class AsappCallTransferE2eTest {
 
@@ -217,6 +218,124 @@ class AsappCallTransferE2eTest {
         }
     }
 
+    @Test
+    void anInviteReturnBridgesTheCallerToTheAgentThroughDigestWhileTheBotListensUntilTheAgentHangsUp() throws Exception {
+        int agentPort = Ports.freeUdpAndTcp();
+        String returnUri = "sip:agent@127.0.0.1:" + agentPort + ";User-to-User=UUI-12345;x=1";
+        create("tr-inv", "conv-inv", "{\"returnURI\":\"" + returnUri + "\",\"returnTransferType\":\"INVITE\","
+                + "\"returnInviteAuthentication\":{\"username\":\"agent\",\"password\":\"s3cret\"}}");
+        Path agentDir = Sipp.workDir();
+        // The agent answers the authenticated INVITE, echoes the RTP it gets, and hangs up after 5 s.
+        Process agent = Sipp.start(agentDir, List.of("-sf", Path.of("src/test/resources/sipp/uas_asapp_return.xml")
+                .toAbsolutePath().toString(), "-i", "127.0.0.1", "-p", Integer.toString(agentPort), "-mp",
+                Integer.toString(Ports.rtpBase(2)), "-rtp_echo", "-m", "1", "-d", "5000", "-trace_msg"));
+        Path dir = Sipp.workDir();
+        java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), 0))) {
+            Process caller = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uac_asapp_invite.xml")
+                    .toAbsolutePath().toString(), "127.0.0.1:" + gw.sipPort, "-s", "tr-inv", "-key", "transfer", "tr-inv",
+                    "-key", "rtpport", Integer.toString(rtp.getLocalPort()), "-m", "1", "-i", "127.0.0.1",
+                    "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mp", Integer.toString(Ports.rtpBase(2)), "-trace_msg"));
+            try {
+                BotServer.Conn conn = bot.next(WAIT);
+                assertEquals("tr-inv", startParameters(conn).get("asapp.callTransferId").asText());
+                String callId = callOf("tr-inv");
+                var media = gw.media.calls().byId(callId).orElseThrow().media();
+                var gateway = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), media.localPort());
+                // The caller talks: 50 distinct 20 ms frames, round and round. mu-law survives the PCM bridge
+                // bit-exact but for 0x7F (negative zero), which is kept out.
+                byte[] voice = new byte[50 * 160];
+                for (int i = 0; i < voice.length; i++) {
+                    byte b = (byte) (i * 7 + i / 160);
+                    voice[i] = b == 0x7F || b == (byte) 0xFF ? 0x7E : b;
+                }
+                java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+                pacer.scheduleAtFixedRate(() -> {
+                    int n = seq.getAndIncrement();
+                    byte[] packet = dev.patchbay.media.testutil.RtpPackets.pcmu(n, 0x22, voice, (n % 50) * 160, 160);
+                    try {
+                        rtp.send(new java.net.DatagramPacket(packet, packet.length, gateway));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+                conn.send("{\"event\":\"return\",\"return\":" + OUTPUT + "}");
+                Await.until(() -> gw.eventTypes(callId).contains("bridge-answered"), WAIT, "the agent to answer the INVITE return");
+                JsonNode done = get("tr-inv");
+                assertEquals("COMPLETED", done.get("status").asText(), done.toString());
+                assertEquals(JSON.readTree(OUTPUT), done.get("outputContext"));
+
+                // The caller hears the agent: its own voice, echoed by the agent and carried back by the bridge.
+                byte[] heard = dev.patchbay.media.testutil.VoicedRtp.receive(rtp, 40, 3000).payload();
+                // Bit-exact, at any sample offset: two jitter buffers and the agent's echo need not keep our
+                // 20 ms frame boundaries.
+                byte[] twice = new byte[voice.length * 2];
+                System.arraycopy(voice, 0, twice, 0, voice.length);
+                System.arraycopy(voice, 0, twice, voice.length, voice.length);
+                int echoed = 0;
+                StringBuilder which = new StringBuilder();
+                for (int f = 0; f < 40; f++) {
+                    int match = -1;
+                    for (int at = 0; at < voice.length && match < 0; at++) {
+                        if (java.util.Arrays.equals(heard, f * 160, f * 160 + 160, twice, at, at + 160)) {
+                            match = at;
+                        }
+                    }
+                    echoed += match >= 0 ? 1 : 0;
+                    which.append(match).append(' ');
+                }
+                assertTrue(echoed >= 30, "only " + echoed + " of 40 frames the caller heard were its own voice via the agent: " + which);
+
+                // The bot, listen-only, still hears the caller after the bridge.
+                conn.received.clear();
+                conn.next(String.class, m -> m.contains("\"media\"") && !m.contains("\"payload\":\"////"), WAIT);
+                assertSipp(agent, agentDir);
+                assertSipp(caller, dir);
+            } finally {
+                caller.destroyForcibly();
+            }
+        } finally {
+            pacer.shutdownNow();
+            agent.destroyForcibly();
+        }
+        String callId = callOf("tr-inv");
+        Await.until(() -> gw.media.calls().activeCalls() == 0, WAIT, "both legs to end");
+        List<String> events = gw.eventTypes(callId);
+        assertTrue(events.containsAll(List.of("asapp-completed", "bridge-requested", "bridge-answered")), events.toString());
+        Await.until(() -> "bridge_ended".equals(hangupCause(callId)), WAIT,
+                "the caller's leg to end because the agent hung up");
+    }
+
+    @Test
+    void aBusyAgentLeavesTheCallerWithTheBotWhichThenHangsUp() throws Exception {
+        int agentPort = Ports.freeUdpAndTcp();
+        create("tr-busy", "conv-busy", "{\"returnURI\":\"sip:agent@127.0.0.1:" + agentPort + "\","
+                + "\"returnTransferType\":\"INVITE\"}");
+        Path agentDir = Sipp.workDir();
+        Process agent = Sipp.start(agentDir, List.of("-sf", Path.of("src/test/resources/sipp/uas_busy.xml")
+                .toAbsolutePath().toString(), "-i", "127.0.0.1", "-p", Integer.toString(agentPort), "-m", "1"));
+        Path dir = Sipp.workDir();
+        Process caller = sipp(dir, "uac_asapp_bye.xml", "tr-busy");
+        try {
+            BotServer.Conn conn = bot.next(WAIT);
+            startParameters(conn);
+            String callId = callOf("tr-busy");
+            conn.send("{\"event\":\"return\",\"return\":" + OUTPUT + "}");
+            Await.until(() -> gw.eventTypes(callId).contains("bridge-failed"), WAIT, "the busy agent's 486 to be reported");
+            assertSipp(agent, agentDir);
+            assertEquals("COMPLETED", get("tr-busy").get("status").asText());
+            var call = gw.media.calls().byId(callId).orElseThrow(() -> new AssertionError("the caller was dropped"));
+            assertFalse(call.listenOnly(), "the bot is heard again: it must tell the caller");
+            HttpResponse<String> hangup = gw.http("POST", "/v1/calls/" + callId + "/hangup", key, "{}");
+            assertTrue(hangup.statusCode() < 300, hangup.body());
+            assertSipp(caller, dir);
+        } finally {
+            caller.destroyForcibly();
+            agent.destroyForcibly();
+        }
+    }
+
     private static String callOf(String transferId) throws Exception {
         try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
              PreparedStatement s = c.prepareStatement("SELECT call_id FROM call_transfers WHERE id = ?")) {
@@ -225,6 +344,18 @@ class AsappCallTransferE2eTest {
                 assertTrue(r.next(), "transfer " + transferId + " exists");
                 return r.getString(1);
             }
+        }
+    }
+
+    private static String hangupCause(String callId) {
+        try (Connection c = DriverManager.getConnection(gw.db.url(), TestDb.USER, TestDb.PASSWORD);
+             PreparedStatement s = c.prepareStatement("SELECT hangup_cause FROM calls WHERE id = ?")) {
+            s.setString(1, callId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

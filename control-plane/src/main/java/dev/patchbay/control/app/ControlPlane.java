@@ -169,7 +169,7 @@ public final class ControlPlane implements AutoCloseable {
         CallActions actions = new CallActions(store, nodes);
         OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
         CallsApi calls = new CallsApi(store, dialer, actions, guard);
-        returns.complete(new AsappReturns(transfers, store, actions));
+        returns.complete(new AsappReturns(transfers, store, actions, secrets));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
                 new AsappSettings(db, asapp), secrets);

@@ -20,9 +20,9 @@ public record AsappConfig(String sipUriTemplate, Duration transferTtl, String bo
     public static AsappConfig from(Config root) {
         Config a = root.get("patchbay.asapp");
         String type = a.get("return-transfer-type").asString().orElse("BYE").strip();
-        CallTransfer.ReturnType parsed = CallTransfer.ReturnType.parse(type).filter(t -> t != CallTransfer.ReturnType.INVITE)
+        CallTransfer.ReturnType parsed = CallTransfer.ReturnType.parse(type)
                 .orElseThrow(() -> new IllegalStateException("patchbay.asapp.return-transfer-type is '" + type
-                        + "'; set BYE or REFER (INVITE returns are not built yet)"));
+                        + "'; set BYE, REFER or INVITE"));
         Duration ttl = ConfigDurations.get(root, "patchbay.asapp.transfer-ttl", Duration.ofMinutes(10));
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalStateException("patchbay.asapp.transfer-ttl must be positive, e.g. PT10M");

@@ -11,12 +11,18 @@ import dev.patchbay.control.call.HangupCallbacks;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
+import dev.patchbay.schema.SecretBox;
 
 /**
  * The end of a transferred call (seed 004, step 2). The bot hands the call back with an outputContext,
  * over WSS or REST: it is stored, the transfer turns COMPLETED, then the return type is carried out (BYE
- * hangs up, REFER sends the returnURI verbatim as Refer-To). A caller who hangs up first completes the
- * transfer without an outputContext.
+ * hangs up, REFER sends the returnURI verbatim as Refer-To, INVITE bridges the caller to a new leg INVITEd
+ * to the returnURI with the transfer's digest credentials while the bot listens on). A caller who hangs up
+ * first completes the transfer without an outputContext.
+ *
+ * <p>An INVITE return whose new leg fails (4xx-6xx, no answer) leaves the caller with the bot, as a
+ * contact centre expects: the caller is never dropped in silence. The failure is a {@code bridge-failed}
+ * call event; the bot, still attached and still heard, can say so and hang up.
  */
 public final class AsappReturns implements BotReturns, HangupCallbacks {
 
@@ -25,11 +31,13 @@ public final class AsappReturns implements BotReturns, HangupCallbacks {
     private final TransferStore transfers;
     private final CallStore calls;
     private final CallActions actions;
+    private final SecretBox secrets;
 
-    public AsappReturns(TransferStore transfers, CallStore calls, CallActions actions) {
+    public AsappReturns(TransferStore transfers, CallStore calls, CallActions actions, SecretBox secrets) {
         this.transfers = transfers;
         this.calls = calls;
         this.actions = actions;
+        this.secrets = secrets;
     }
 
     /** What a return did: the transfer it completed, and the Refer-To sent (null for BYE). */
@@ -39,17 +47,12 @@ public final class AsappReturns implements BotReturns, HangupCallbacks {
      * Completes the call's transfer with {@code outputContext}, then hands the call back.
      *
      * @throws ProblemException 422 for a bad outputContext, 409 when the call has no ONGOING transfer,
-     *                          501 for an INVITE return, or the media-plane's refusal of BYE/REFER
+     *                          or the media-plane's refusal of the return
      */
     public Done complete(CallRecord call, JsonNode outputContext) {
         String json = TransferJson.outputContext(outputContext);
         CallTransfer t = transfers.byCall(call.id()).orElseThrow(() -> ProblemException.conflict("call " + call.id()
                 + " did not come through an ASAPP call transfer, so it has nothing to return to", "id"));
-        if (t.returnType() == CallTransfer.ReturnType.INVITE) {
-            throw ProblemException.of(501, "call transfer " + t.id() + " returns by INVITE, which Patchbay does not"
-                    + " support yet; create transfers with sip.returnTransferType BYE or REFER",
-                    new FieldError("sip.returnTransferType", "INVITE is not supported yet"));
-        }
         if (!transfers.complete(call.id(), json)) {
             throw ProblemException.conflict("call transfer " + t.id() + " is " + t.status()
                     + "; the call was already handed back or ended", "id");
@@ -62,13 +65,34 @@ public final class AsappReturns implements BotReturns, HangupCallbacks {
                     yield new Done(t, null);
                 }
                 case REFER -> new Done(t, actions.transfer(call, t.returnUri()));
-                case INVITE -> throw new IllegalStateException("checked above");
+                case INVITE -> {
+                    bridge(call, t);
+                    yield new Done(t, null);
+                }
             };
         } catch (CallActions.Refused e) {
             throw ProblemException.of(e.httpStatus(), "the outputContext is stored and the transfer COMPLETED, but the "
                     + t.returnType() + " return failed: " + e.getMessage(), List.of(new FieldError("sip.returnTransferType",
                     e.getMessage())));
         }
+    }
+
+    /** Starts the INVITE return; its outcome, later, is a call event (bridge-answered or bridge-failed). */
+    private void bridge(CallRecord call, CallTransfer t) {
+        String password = t.authPasswordEnc() == null ? null : secrets.open(t.authPasswordEnc());
+        actions.bridge(call, t.returnUri(), t.authUsername(), password).whenComplete((r, error) -> {
+            if (error != null) {
+                calls.event(call.id(), "bridge-failed", error.getMessage() + "; the caller stays with the bot");
+            } else if (r.getSipStatus() >= 200 && r.getSipStatus() < 300) {
+                calls.event(call.id(), "bridge-answered", t.returnUri() + " answered " + r.getSipStatus() + " as leg "
+                        + r.getLegCallId() + "; the bot listens on");
+            } else {
+                calls.event(call.id(), "bridge-failed", t.returnUri() + " answered " + r.getSipStatus() + " ("
+                        + r.getReason() + "); the caller stays with the bot");
+                LOG.info(() -> "call " + call.id() + ": the INVITE return to " + t.returnUri() + " failed with "
+                        + r.getSipStatus() + "; the caller stays with the bot");
+            }
+        });
     }
 
     /** A {@code return} from a WSS bot; a refusal becomes a call event, since the bot has no one to answer to. */

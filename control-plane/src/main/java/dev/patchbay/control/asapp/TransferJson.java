@@ -77,9 +77,6 @@ final class TransferJson {
             if (parsed.isEmpty()) {
                 errors.add(new FieldError("sip.returnTransferType", "must be one of BYE, REFER, INVITE, not '"
                         + returnType.get() + "'"));
-            } else if (parsed.get() == CallTransfer.ReturnType.INVITE) {
-                errors.add(new FieldError("sip.returnTransferType", "INVITE returns are not supported by Patchbay yet"
-                        + " (the bridged return leg is not built); use BYE or REFER"));
             } else {
                 effective = parsed.get();
             }
@@ -91,9 +88,12 @@ final class TransferJson {
             } else if (!SIP_URI.matcher(uri).matches()) {
                 errors.add(new FieldError("sip.returnURI", "must be a sip: or sips: URI with user@host and no spaces,"
                         + " e.g. sip:user@customer-sbc.example.com;User-to-User=UUI-12345"));
+            } else if (effective == CallTransfer.ReturnType.INVITE && uri.startsWith("sips:")) {
+                errors.add(new FieldError("sip.returnURI", "an INVITE return cannot go to a sips: URI yet; use sip: with"
+                        + " ;transport=tls or ;transport=tcp to choose the transport"));
             }
-        } else if (effective == CallTransfer.ReturnType.REFER) {
-            errors.add(new FieldError("sip.returnURI", "is required when the return is REFER"));
+        } else if (effective != CallTransfer.ReturnType.BYE) {
+            errors.add(new FieldError("sip.returnURI", "is required when the return is " + effective));
         }
         if (taskName.isPresent() && (taskName.get().isBlank() || taskName.get().length() > 256)) {
             errors.add(new FieldError("inputContext.taskName", "must be 1 to 256 characters"));

@@ -92,6 +92,41 @@ public final class CallActions {
         return target;
     }
 
+    /**
+     * Bridges the call to a second leg INVITEd to {@code target} exactly as given (ASAPP's INVITE return);
+     * the bot stays attached, listen-only. Completes with the new leg's final status once it is answered
+     * or has failed; a failed leg leaves the call with its bot.
+     */
+    public java.util.concurrent.CompletableFuture<dev.patchbay.proto.media.v1.BridgeResponse> bridge(CallRecord call,
+            String target, String username, String password) {
+        MediaNodeLink link = live(call, true);
+        store.event(call.id(), "bridge-requested", target);
+        var result = new java.util.concurrent.CompletableFuture<dev.patchbay.proto.media.v1.BridgeResponse>();
+        var request = dev.patchbay.proto.media.v1.BridgeRequest.newBuilder().setCallId(call.id()).setTargetUri(target)
+                .setAuthUsername(username == null ? "" : username).setAuthPassword(password == null ? "" : password);
+        if (call.from() != null && call.from().matches("sip:[^\\s<>\"]+|\\+?[0-9]{1,20}")) {
+            // The caller's number as the new leg's From, so the agent's screen shows who is calling.
+            request.setFromUri(call.from().startsWith("sip:") ? call.from() : "sip:" + call.from() + "@patchbay.invalid");
+        }
+        MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(3, TimeUnit.MINUTES).bridge(request.build(),
+                new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.patchbay.proto.media.v1.BridgeResponse r) {
+                        result.complete(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return result;
+    }
+
     /** Puts the far end on hold (re-INVITE a=sendonly) or takes it off (a=sendrecv). */
     public void hold(CallRecord call, boolean hold) {
         MediaNodeLink link = live(call, true);

@@ -43,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Routing step 1 and the return's refusals on the real PostgreSQL: which bot a transferred call
- * reaches, the 404s and 403 with their reasons, the claim racing a second INVITE, and the 501 for an
- * INVITE return.
+ * reaches, the 404s and 403 with their reasons, the claim racing a second INVITE, and an INVITE return
+ * refused for a call not yet answered.
  */
 class AsappRoutingTest {
 
@@ -194,21 +194,24 @@ class AsappRoutingTest {
     }
 
     @Test
-    void anInviteReturnIs501NamingTheFieldAndChangesNothing() throws Exception {
+    void anInviteReturnCompletesTheTransferThenNeedsTheCallAnsweredOnALiveNode() throws Exception {
         transfer("r-inv", "ws_a", "c6", CallTransfer.ReturnType.INVITE);
         Route.Claimed c = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-inv")));
         assertTrue(calls.insertClaiming(call("CA-inv"), "inv", c.claim()));
-        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())));
-        ProblemException p = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
-                JSON.readTree("{\"transferType\":\"AGENT\"}")));
-        assertEquals(501, p.status());
-        assertEquals("sip.returnTransferType", p.errors().get(0).field());
-        assertEquals(CallTransfer.Status.ONGOING, transfers.find("r-inv").orElseThrow().status());
+        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())),
+                new SecretBox(new byte[32]));
         ProblemException bad = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
                 JSON.readTree("{\"transferType\":\"BOT\",\"colour\":1,\"referenceVariables\":[]}")));
         assertEquals(422, bad.status());
         assertEquals(List.of("colour", "transferType", "referenceVariables"),
                 bad.errors().stream().map(dev.patchbay.rest.FieldError::field).toList());
+        assertEquals(CallTransfer.Status.ONGOING, transfers.find("r-inv").orElseThrow().status(), "a bad context changes nothing");
+        ProblemException p = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
+                JSON.readTree("{\"transferType\":\"AGENT\"}")));
+        assertEquals(409, p.status(), p.detail());
+        assertEquals("sip.returnTransferType", p.errors().get(0).field());
+        assertTrue(p.detail().contains("INVITE return failed") && p.detail().contains("answered call"), p.detail());
+        assertEquals(CallTransfer.Status.COMPLETED, transfers.find("r-inv").orElseThrow().status());
     }
 
     private static CallRecord call(String id) {

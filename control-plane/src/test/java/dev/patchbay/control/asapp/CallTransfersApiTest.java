@@ -85,8 +85,8 @@ class CallTransfersApiTest {
         CallStore calls = new CallStore(client, clock);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
         CallTransfersApi api = new CallTransfersApi(transfers, calls,
-                new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()))), auth,
-                new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
+                new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32])),
+                auth, new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
@@ -208,11 +208,17 @@ class CallTransfersApiTest {
         assertEquals(List.of("id", "externalConversationId", "type", "sip.returnTransferType", "sip.returnURI",
                 "inputContext.taskName"), fields(r));
         HttpResponse<String> invite = create("{\"id\":\"tr-inv\",\"externalConversationId\":\"c\",\"type\":\"SIP\",\"sip\":"
-                + "{\"returnURI\":\"sip:a@b\",\"returnTransferType\":\"INVITE\",\"returnInviteAuthentication\":"
+                + "{\"returnURI\":\"sip:a@b;x=1\",\"returnTransferType\":\"INVITE\",\"returnInviteAuthentication\":"
                 + "{\"username\":\"u\",\"password\":\"p\"}}}");
-        assertEquals(422, invite.statusCode());
-        assertEquals(List.of("sip.returnTransferType"), fields(invite));
-        assertTrue(invite.body().contains("not supported by Patchbay yet"), invite.body());
+        assertEquals(200, invite.statusCode(), invite.body());
+        assertTrue(invite.body().contains("\"returnTransferType\":\"INVITE\""), invite.body());
+        assertFalse(invite.body().contains("\"p\""), "the password never comes back: " + invite.body());
+        assertEquals(List.of("sip.returnURI"), fields(create("{\"id\":\"tr-inv2\",\"externalConversationId\":\"c\","
+                + "\"type\":\"SIP\",\"sip\":{\"returnTransferType\":\"INVITE\"}}")), "an INVITE return needs its URI");
+        HttpResponse<String> sips = create("{\"id\":\"tr-inv3\",\"externalConversationId\":\"c\",\"type\":\"SIP\","
+                + "\"sip\":{\"returnURI\":\"sips:a@b\",\"returnTransferType\":\"INVITE\"}}");
+        assertEquals(List.of("sip.returnURI"), fields(sips));
+        assertTrue(sips.body().contains("transport=tls"), sips.body());
         HttpResponse<String> referWithoutUri = create("{\"id\":\"tr-r\",\"externalConversationId\":\"c\",\"type\":\"SIP\","
                 + "\"sip\":{\"returnTransferType\":\"REFER\"}}");
         assertEquals(List.of("sip.returnURI"), fields(referWithoutUri));

@@ -35,6 +35,10 @@ public final class Call {
     private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
     private volatile long answeredNanos;
     private volatile Outbound options = Outbound.NONE;
+    private volatile boolean listenOnly;
+    private volatile boolean silent;
+    private final java.util.concurrent.atomic.AtomicBoolean bridging = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicReference<Runnable> onEnd = new AtomicReference<>();
 
     /** What PlaceCall asked of a call Patchbay places: record it, end it after a while (0 = never). */
     public record Outbound(boolean record, int maxDurationSeconds) {
@@ -152,6 +156,10 @@ public final class Call {
                 return null;
             }
             if (state.compareAndSet(current, ended)) {
+                Runnable then = onEnd.getAndSet(null);
+                if (then != null) {
+                    then.run();
+                }
                 return current;
             }
         }
@@ -225,6 +233,42 @@ public final class Call {
         timer = next;
         if (previous != null) {
             previous.cancel(false);
+        }
+    }
+
+    /** Bridged to a second leg: the bot still hears the caller, but its audio no longer reaches them. */
+    public boolean listenOnly() {
+        return listenOnly;
+    }
+
+    public void listenOnly(boolean on) {
+        this.listenOnly = on;
+    }
+
+    /** A bridge's second leg: the control-plane knows nothing of it, so its events are not reported. */
+    public boolean silent() {
+        return silent;
+    }
+
+    public void silence() {
+        this.silent = true;
+    }
+
+    /** Takes the call's one bridge slot; false while another bridge is being set up or runs. */
+    public boolean claimBridge() {
+        return bridging.compareAndSet(false, true);
+    }
+
+    /** Gives the slot back after a bridge attempt failed, so the bot may try again. */
+    public void releaseBridge() {
+        bridging.set(false);
+    }
+
+    /** Runs {@code then} once, on the thread that ends the call, as it ends (replacing any earlier one). */
+    public void onEnd(Runnable then) {
+        onEnd.set(then);
+        if (then != null && state.get() instanceof CallState.Ended && onEnd.compareAndSet(then, null)) {
+            then.run(); // ended meanwhile
         }
     }
 

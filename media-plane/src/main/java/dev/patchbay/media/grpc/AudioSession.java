@@ -114,7 +114,7 @@ final class AudioSession implements StreamObserver<BotToCaller>, AudioUplink {
 
     private PlayoutQueue playout() {
         CallMedia media = call.media();
-        return media == null ? null : media.playout();
+        return media == null || call.listenOnly() ? null : media.playout(); // bridged: the bot only listens
     }
 
     private void play(ByteString payload) {
@@ -176,7 +176,7 @@ final class AudioSession implements StreamObserver<BotToCaller>, AudioUplink {
     public void onError(Throwable t) {
         Call c = call;
         String reason = "the bot's audio stream failed: " + Status.fromThrowable(t).getCode();
-        if (c != null && !(c.state() instanceof CallState.Ended)) {
+        if (c != null && !(c.state() instanceof CallState.Ended) && !c.listenOnly()) {
             calls.botLost(c, this, reason);
             finish();
             return;
@@ -192,7 +192,10 @@ final class AudioSession implements StreamObserver<BotToCaller>, AudioUplink {
     /** The bot went away: like a WebSocket bot closing its socket, that hangs up the call. */
     private void botLeft(String reason) {
         Call c = call;
-        if (c != null) {
+        CallMedia media = c == null ? null : c.media();
+        if (c != null && c.listenOnly() && media != null) {
+            media.detach(this); // bridged: the bot only listened, and the two legs carry on without it
+        } else if (c != null) {
             calls.end(c, HangupCause.BOT_HANGUP, 200, reason);
         }
         finish();

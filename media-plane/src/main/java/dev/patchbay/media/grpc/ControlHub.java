@@ -59,6 +59,9 @@ public final class ControlHub implements ControlChannel {
 
     @Override
     public void event(Call call, ControlEvent.Builder event) {
+        if (call.silent()) {
+            return; // a bridge's second leg: its caller's call reports the bridge
+        }
         ControlEvent e = event.setCallId(call.id()).setUnixMillis(System.currentTimeMillis()).build();
         if (call.owner() instanceof ControlStream owner && owner.send(e)) {
             return;

@@ -42,11 +42,13 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     private final CallManager calls;
     private final ControlHub hub;
     private final CallFeatures features;
+    private final dev.patchbay.media.bridge.CallBridges bridges;
 
     public MediaPlaneService(CallManager calls, ControlHub hub) {
         this.calls = calls;
         this.hub = hub;
         this.features = new CallFeatures(calls);
+        this.bridges = new dev.patchbay.media.bridge.CallBridges(calls);
     }
 
     @Override
@@ -256,6 +258,20 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         CallMedia media = answeredMedia(request.getCallId(), response);
         if (media != null) {
             features.play(media, request.getWav(), response);
+        }
+    }
+
+    @Override
+    public void bridge(dev.patchbay.proto.media.v1.BridgeRequest request,
+                       StreamObserver<dev.patchbay.proto.media.v1.BridgeResponse> response) {
+        if (answeredMedia(request.getCallId(), response) == null) {
+            return;
+        }
+        try {
+            bridges.bridge(calls.byId(request.getCallId()).orElseThrow(), request).thenAccept(r -> done(response, r));
+        } catch (dev.patchbay.media.bridge.CallBridges.Invalid e) {
+            fail(response, e.getMessage().contains("already") ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT,
+                    e.getMessage());
         }
     }
 }

@@ -69,9 +69,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
 
     private final RtpSender sender;
 
-    // counters, loop-owned
-    private long received, dropped, uplinkDropped;
-
+    private long received, dropped, uplinkDropped; // counters, loop-owned
     // inactivity watch, loop-owned
     private final long rtpTimeoutNanos;
     private boolean expectsRtp;
@@ -81,12 +79,12 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
 
     private final SameKeyFilter sameKey = new SameKeyFilter();
     private final ReceptionStats reception = new ReceptionStats(8000);
-
     private CallRecorder recorder;
     private final short[] botPcm = new short[SAMPLES_PER_FRAME];
     private static final short[] SILENCE = new short[SAMPLES_PER_FRAME];
 
     private AudioUplink uplink;
+    private FrameTap tap;
     private boolean running, stopped;
 
     public CallMedia(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames, Duration rtpTimeout,
@@ -157,13 +155,9 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         return playout;
     }
 
-    public boolean ulaw() {
-        return ulaw;
-    }
+    public boolean ulaw() { return ulaw; }
 
-    public int localPort() {
-        return socket.port();
-    }
+    public int localPort() { return socket.port(); }
 
     /** Starts receiving and sending. */
     public void start() {
@@ -190,6 +184,11 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
             uplink = newUplink;
             uplink.attached();
         });
+    }
+
+    /** Sends every caller frame to {@code to} as well (a bridge's other leg); null stops it. */
+    public void tap(FrameTap to) {
+        loop.execute(() -> tap = to);
     }
 
     /** Detaches the bot if it is still the attached one, without ending the call. */
@@ -331,6 +330,9 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
                 reportDigit(digit, 0, DtmfSource.INBAND);
             }
         }
+        if (tap != null) {
+            tap.frame(frame);
+        }
         if (uplink != null) {
             uplink.callerFrame(frame, upSequence, upTimestamp);
         } else {
@@ -398,9 +400,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         return queued;
     }
 
-    public boolean canSendRfc4733() {
-        return dtmfOut != null;
-    }
+    public boolean canSendRfc4733() { return dtmfOut != null; }
 
     private void checkInactivity(long nowNanos) {
         if (expectsRtp && !timedOut && nowNanos - lastHeardNanos > rtpTimeoutNanos) {
