@@ -53,7 +53,10 @@ class AsappCallTransferE2eTest {
                 "patchbay.asapp.sip-uri-template", "sip:{id}@127.0.0.1"));
         key = gw.workspaceWithKey("ws_x", true);
         gw.sql("INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_asapp', 'ws_x', 'GA', "
-                + "'wss', '" + bot.url() + "', CURRENT_TIMESTAMP)");
+                + "'wss', '" + bot.url() + "', CURRENT_TIMESTAMP)",
+                // Transferred INVITEs must pass an inbound trunk: the contact centre's network is loopback here.
+                "INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES ('tr_asapp', 'ws_x',"
+                        + " 'ASAPP', 'inbound', '127.0.0.1/32', CURRENT_TIMESTAMP)");
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
     }
 

@@ -149,7 +149,8 @@ public final class ControlPlane implements AutoCloseable {
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
-        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard), bots,
+        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard,
+                root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.

@@ -50,16 +50,27 @@ public final class Router {
     private final List<HeaderStep> headerSteps;
     private final AmeyoTrunk ameyo;
     private final TrunkGuard guard;
+    private final boolean claimsNeedTrunk;
 
     public Router(DbClient db, TrunkGuard guard) {
         this(db, List.of(), guard);
     }
 
     public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard) {
+        this(db, headerSteps, guard, true);
+    }
+
+    /**
+     * @param claimsNeedTrunk whether a call that claims integration state (an ASAPP transfer) must come
+     *                        through one of the workspace's inbound trunks (seed 004: an unauthenticated
+     *                        INVITE is rejected); other calls to a workspace without trunks stay open
+     */
+    public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard, boolean claimsNeedTrunk) {
         this.db = db;
         this.headerSteps = List.copyOf(headerSteps);
         this.ameyo = new AmeyoTrunk(new Integrations(db));
         this.guard = guard;
+        this.claimsNeedTrunk = claimsNeedTrunk;
     }
 
     public Route route(CallOffered offer) {
@@ -87,6 +98,10 @@ public final class Router {
                 yield route;
             }
             case TrunkGuard.Verdict.Refuse r -> r.reject();
+            case TrunkGuard.Verdict.Open o -> route instanceof Route.Claimed && claimsNeedTrunk
+                    ? new Route.Reject(403, "ASAPP transfers into workspace " + workspace + " must come through one of its"
+                            + " inbound trunks (allowed_cidrs or digest); add one with the admin API", workspace)
+                    : route;
         };
     }
 

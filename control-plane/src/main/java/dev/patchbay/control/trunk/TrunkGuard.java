@@ -35,6 +35,9 @@ public final class TrunkGuard {
         record Admit(String how) implements Verdict { }
 
         record Refuse(Route.Reject reject) implements Verdict { }
+
+        /** The workspace has no inbound trunk, so nothing restricts who may call it. */
+        record Open() implements Verdict { }
     }
 
     private final InboundTrunks trunks;
@@ -62,7 +65,7 @@ public final class TrunkGuard {
     public Verdict check(CallOffered offer, String workspaceId) {
         List<InboundTrunks.Trunk> all = trunks.of(workspaceId);
         if (all.isEmpty()) {
-            return new Verdict.Admit("open: workspace has no inbound trunk");
+            return new Verdict.Open();
         }
         String ip = offer.getSource().getIp();
         String transport = offer.getTransport().name().toLowerCase(Locale.ROOT);

@@ -56,6 +56,7 @@ class AsappRoutingTest {
     private static TransferStore transfers;
     private static CallStore calls;
     private static Router router;
+    private static Router strict;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -84,8 +85,12 @@ class AsappRoutingTest {
         Clock clock = new dev.patchbay.control.testing.SteerableClock(NOW);
         transfers = new TransferStore(client, clock);
         calls = new CallStore(client, clock);
-        router = new Router(client, List.of(new AsappRouting(client, transfers, AsappConfig.from(config))),
-                TrunkGuard.create(client, new SecretBox(new byte[32]), SipAuthConfig.from(config), clock));
+        // Most cases here are about claiming, so trunkless workspaces are let in (require-inbound-trunk: false);
+        // strict is the second router, as the control-plane runs by default.
+        List<Router.HeaderStep> steps = List.of(new AsappRouting(client, transfers, AsappConfig.from(config)));
+        TrunkGuard guard = TrunkGuard.create(client, new SecretBox(new byte[32]), SipAuthConfig.from(config), clock);
+        router = new Router(client, steps, guard, false);
+        strict = new Router(client, steps, guard, true);
     }
 
     @AfterAll
@@ -146,6 +151,18 @@ class AsappRoutingTest {
         // The refusal claims nothing: the same transfer still takes the call from the trunk's network.
         CallOffered fromTrunk = fromOutside.toBuilder().setSource(fromOutside.getSource().toBuilder().setIp("10.1.2.3")).build();
         assertEquals("bot_sec", assertInstanceOf(Route.Claimed.class, router.route(fromTrunk)).bot().botId());
+    }
+
+    @Test
+    void aTransferIntoAWorkspaceWithoutAnInboundTrunkIsRefusedAndClaimsNothing() {
+        transfer("r-open", "ws_b", "c-open", CallTransfer.ReturnType.BYE);
+        Route.Reject refused = reject(strict.route(invite("b-line", "r-open")));
+        assertEquals(403, refused.sipStatus());
+        assertTrue(refused.reason().contains("must come through one of its inbound trunks"), refused.reason());
+        assertEquals(CallTransfer.Status.ACTIVE, transfers.find("r-open").orElseThrow().status(), "nothing was claimed");
+        // A plain DID call to the same open workspace is not a transfer and stays open.
+        assertInstanceOf(Route.ToBot.class, strict.route(CallOffered.newBuilder().setRequestUser("b-line")
+                .setToUser("b-line").build()));
     }
 
     @Test

@@ -131,7 +131,7 @@ class TrunkGuardTest {
 
     @Test
     void aWorkspaceWithoutInboundTrunksStaysOpen() {
-        assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("192.0.2.99", Transport.UDP), "ws_open"));
+        assertInstanceOf(TrunkGuard.Verdict.Open.class, guard.check(invite("192.0.2.99", Transport.UDP), "ws_open"));
     }
 
     @Test
