@@ -283,9 +283,16 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 if (attached.containsKey(call.id())) {
                     continue; // still bridged here: the stream to the node blinked, the bridge did not
                 }
-                LOG.info(() -> "call " + call.id() + ": re-attaching its bot after its bridge owner went away");
-                store.event(call.id(), "bridge-adopted", "by " + leases.owner());
-                enqueue(call.id(), () -> attach(link, call));
+                // Checked again in the call's own order: the answer may have attached the bot since this
+                // sweep read the database, and a second attach would replace the bridge the bot talks to.
+                enqueue(call.id(), () -> {
+                    if (attached.containsKey(call.id())) {
+                        return;
+                    }
+                    LOG.info(() -> "call " + call.id() + ": re-attaching its bot after its bridge owner went away");
+                    store.event(call.id(), "bridge-adopted", "by " + leases.owner());
+                    attach(link, call);
+                });
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "looking for calls to take over on " + link.node() + " failed: " + e.getMessage());
