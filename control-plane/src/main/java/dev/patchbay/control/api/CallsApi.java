@@ -1,7 +1,5 @@
 package dev.patchbay.control.api;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +15,7 @@ import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
@@ -126,8 +125,8 @@ public final class CallsApi {
         if (!CallActions.E164.matcher(fromValue).matches()) {
             errors.add(new FieldError("from", "is required: the caller ID as an E.164 number such as +918035735900"));
         }
-        checkUrl(errors, "websocket_url", ws.orElse(null), Set.of("ws", "wss"), true);
-        checkUrl(errors, "callback_url", callback.orElse(null), Set.of("http", "https"), false);
+        TargetUrls.check(errors, "websocket_url", ws.orElse(null), SsrfGuard.WEBSOCKET_SCHEMES, true);
+        TargetUrls.check(errors, "callback_url", callback.orElse(null), SsrfGuard.HTTP_SCHEMES, false);
         String dialectValue = dialect.orElse("twilio");
         if (!DIALECTS.contains(dialectValue)) {
             errors.add(new FieldError("dialect", "must be one of twilio, jambonz, plivo"));
@@ -153,39 +152,13 @@ public final class CallsApi {
                 key, hash);
     }
 
-    /**
-     * The SSRF rules, applied now so the client hears at once; they are applied again before every
-     * connection. A host that does not resolve yet is let through: DNS may be catching up.
-     */
+    /** The SSRF rules, as their own 422 once the request is well formed. */
     private void refuseForbiddenTargets(OutboundDialer.Request r) {
         List<FieldError> errors = new ArrayList<>();
-        if (guard.check(URI.create(r.stream().url()), SsrfGuard.WEBSOCKET_SCHEMES) instanceof SsrfGuard.Verdict.Refused no) {
-            errors.add(new FieldError("websocket_url", no.reason()));
-        }
-        if (r.callbackUrl() != null && guard.check(URI.create(r.callbackUrl())) instanceof SsrfGuard.Verdict.Refused no) {
-            errors.add(new FieldError("callback_url", no.reason()));
-        }
+        TargetUrls.guard(guard, errors, "websocket_url", r.stream().url(), SsrfGuard.WEBSOCKET_SCHEMES);
+        TargetUrls.guard(guard, errors, "callback_url", r.callbackUrl(), SsrfGuard.HTTP_SCHEMES);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the request names a target Patchbay may not connect to", errors);
-        }
-    }
-
-    private static void checkUrl(List<FieldError> errors, String field, String value, Set<String> schemes, boolean required) {
-        if (value == null || value.isBlank()) {
-            if (required) {
-                errors.add(new FieldError(field, "is required: a " + String.join(" or ", schemes.stream().sorted().toList()) + " URL"));
-            }
-            return;
-        }
-        try {
-            URI uri = new URI(value.strip());
-            if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
-                    || uri.getHost() == null || value.length() > 2048) {
-                errors.add(new FieldError(field, "must be an absolute " + String.join(" or ", schemes.stream().sorted().toList())
-                        + " URL with a host, at most 2048 characters"));
-            }
-        } catch (URISyntaxException e) {
-            errors.add(new FieldError(field, "is not a URL: " + e.getReason()));
         }
     }
 

@@ -7,8 +7,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,22 +74,7 @@ class TrunkGuardTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return NOW.get();
-            }
-        };
+        clock = new dev.patchbay.control.testing.SteerableClock(NOW);
         guard = TrunkGuard.create(client, box, SipAuthConfig.from(config), clock);
     }
 

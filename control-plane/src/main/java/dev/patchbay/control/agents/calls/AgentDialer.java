@@ -1,6 +1,5 @@
 package dev.patchbay.control.agents.calls;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +12,7 @@ import dev.patchbay.control.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
@@ -57,13 +57,8 @@ public final class AgentDialer {
      */
     public Placed place(AgentSession s, CallRequest r, String jobId, Instant now) {
         List<FieldError> errors = new java.util.ArrayList<>(r.problems());
-        if (r.webhookUrl() != null) {
-            dev.patchbay.control.agents.webhooks.WebhooksApi.checkUrl(guard, errors, "webhook_url", r.webhookUrl(), false);
-        }
-        if (r.websocketUrl() != null && guard.check(URI.create(r.websocketUrl()), SsrfGuard.WEBSOCKET_SCHEMES)
-                instanceof SsrfGuard.Verdict.Refused no) {
-            errors.add(new FieldError("websocket_url", no.reason()));
-        }
+        TargetUrls.guard(guard, errors, "webhook_url", r.webhookUrl(), SsrfGuard.HTTP_SCHEMES);
+        TargetUrls.guard(guard, errors, "websocket_url", r.websocketUrl(), SsrfGuard.WEBSOCKET_SCHEMES);
         Destinations.Destination to = r.toNumber() == null ? null : destinations.parse(r.toNumber().strip()).orElse(null);
         if (to != null && to.emergency()) {
             errors.add(new FieldError("to_number", "is an emergency number; an agent may not dial emergency services"));

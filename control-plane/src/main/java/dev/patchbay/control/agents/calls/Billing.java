@@ -53,14 +53,17 @@ public final class Billing implements CallObserver {
 
     /** Billed minutes for a duration: whole increments, started ones counted, shown in minutes. */
     public long minutes(long durationSeconds) {
-        long increments = (durationSeconds + incrementSeconds - 1) / incrementSeconds;
-        return (increments * incrementSeconds + 59) / 60;
+        return (billedSeconds(durationSeconds) + 59) / 60;
     }
 
     /** The charge for a duration at a per-minute rate, in micro-units. */
     public long cost(long durationSeconds, long rateMicrosPerMinute) {
-        long increments = (durationSeconds + incrementSeconds - 1) / incrementSeconds;
-        return increments * incrementSeconds * rateMicrosPerMinute / 60;
+        return billedSeconds(durationSeconds) * rateMicrosPerMinute / 60;
+    }
+
+    /** The duration rounded up to whole billing increments. */
+    private long billedSeconds(long durationSeconds) {
+        return (durationSeconds + incrementSeconds - 1) / incrementSeconds * incrementSeconds;
     }
 
     @Override

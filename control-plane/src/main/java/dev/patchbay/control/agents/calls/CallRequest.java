@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
 
@@ -94,9 +96,8 @@ public record CallRequest(String sessionId, String toNumber, String fromNumber, 
         if (dialect != null && !List.of("twilio", "jambonz", "plivo").contains(dialect)) {
             errors.add(new FieldError("dialect", "must be twilio, jambonz or plivo"));
         }
-        if (websocketUrl != null && !websocketUrl.matches("wss?://[^\\s]{1,2040}")) {
-            errors.add(new FieldError("websocket_url", "must be a ws or wss URL"));
-        }
+        TargetUrls.check(errors, "webhook_url", webhookUrl, SsrfGuard.HTTP_SCHEMES, false);
+        TargetUrls.check(errors, "websocket_url", websocketUrl, SsrfGuard.WEBSOCKET_SCHEMES, false);
         return errors;
     }
 }

@@ -1,6 +1,5 @@
 package dev.patchbay.control.agents.webhooks;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +11,7 @@ import dev.patchbay.control.agents.auth.SessionTokens;
 import dev.patchbay.control.agents.session.AgentSession;
 import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.delivery.SsrfGuard;
+import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
@@ -52,7 +52,8 @@ public final class WebhooksApi {
         body.requireShape();
         AgentSession s = sessions.open(req, sessionId.orElse(null));
         List<FieldError> errors = new ArrayList<>();
-        checkUrl(guard, errors, "webhook_url", url.orElse(null), true);
+        TargetUrls.check(errors, "webhook_url", url.orElse(null), SsrfGuard.HTTP_SCHEMES, true);
+        TargetUrls.guard(guard, errors, "webhook_url", url.orElse(null), SsrfGuard.HTTP_SCHEMES);
         List<String> eventList = events.orElse(List.of());
         if (eventList.isEmpty()) {
             errors.add(new FieldError("events", "is required: one or more of " + String.join(", ",
@@ -102,26 +103,5 @@ public final class WebhooksApi {
         s.events().forEach(events::add);
         o.put("created_at", s.createdAt().toString());
         return o;
-    }
-
-    /** An http(s) URL Patchbay may call: checked now so the client hears at once, and again at every delivery. */
-    public static void checkUrl(SsrfGuard guard, List<FieldError> errors, String field, String value, boolean required) {
-        if (value == null || value.isBlank()) {
-            if (required) {
-                errors.add(new FieldError(field, "is required: an http or https URL"));
-            }
-            return;
-        }
-        try {
-            URI uri = new URI(value.strip());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    || uri.getHost() == null || value.length() > 2048) {
-                errors.add(new FieldError(field, "must be an absolute http or https URL with a host, at most 2048 characters"));
-            } else if (guard.check(uri) instanceof SsrfGuard.Verdict.Refused no) {
-                errors.add(new FieldError(field, no.reason()));
-            }
-        } catch (java.net.URISyntaxException e) {
-            errors.add(new FieldError(field, "is not a URL: " + e.getReason()));
-        }
     }
 }
