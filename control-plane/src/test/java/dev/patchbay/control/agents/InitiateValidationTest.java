@@ -67,6 +67,11 @@ class InitiateValidationTest {
         assertEquals(422, bad.status());
         assertEquals(java.util.Set.of("caller_id_name", "call_settings.max_duration", "call_settings.language",
                 "webhook_url"), fields(bad).keySet());
+        AgentsRig.Answer targets = initiate("+14155551234", ",\"websocket_url\":\"ws://[::1\",\"webhook_url\":"
+                + "\"http://169.254.169.254/latest/meta-data\"");
+        assertEquals(422, targets.status(), "a malformed bot URL is the client's mistake, not a 500: " + targets.body());
+        assertEquals(java.util.Set.of("websocket_url", "webhook_url"), fields(targets).keySet());
+        assertTrue(fields(targets).get("websocket_url").startsWith("is not a URL"), targets.body().toString());
         AgentsRig.Answer shape = initiate("+14155551234", ",\"call_settings\":{\"max_duration\":\"long\",\"colour\":1}");
         assertEquals(400, shape.status(), shape.body().toString());
         AgentsRig.Answer broke = initiate("+14155551234", "");
