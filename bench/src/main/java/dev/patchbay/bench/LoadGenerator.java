@@ -70,20 +70,29 @@ public final class LoadGenerator {
                 // Freshly started JVMs run cold; a call set up while they JIT-compile keeps the delay
                 // it gathered for its whole life, so the first measured step would pay for start-up.
                 for (Callers.Target t : List.of(grpc, wss)) {
+                    if (!settings.runs(t == grpc ? "grpc" : "wss")) {
+                        continue;
+                    }
                     Step primed = step(t, settings.steps().getFirst(), patchbay, names, DESIGNED_MS);
                     LOG.info(() -> "primed " + t.name() + " (not reported): p50 " + Report.f("%.1f", primed.latencyMs(0.5)) + " ms");
                 }
             }
-            report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
-            report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
-            List<Integer> measured = report.stepsOf("Patchbay gRPC echo");
-            try (References.Echo sipp = References.sipp(cluster.var().resolve("sipp-echo"))) {
-                report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false));
+            if (settings.runs("grpc")) {
+                report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
             }
-            try (References.Echo nio = References.nio(settings.javaOpts())) {
-                report.add(ramp(nio.target(), measured, List.of(meter(nio.process().pid(), true)), List.of("nio-echo"), 0, false));
+            if (settings.runs("wss")) {
+                report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
             }
-            for (int rate : settings.rates()) {
+            List<Integer> measured = settings.runs("grpc") ? report.stepsOf("Patchbay gRPC echo") : settings.steps();
+            if (settings.runs("refs")) {
+                try (References.Echo sipp = References.sipp(cluster.var().resolve("sipp-echo"))) {
+                    report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false));
+                }
+                try (References.Echo nio = References.nio(settings.javaOpts())) {
+                    report.add(ramp(nio.target(), measured, List.of(meter(nio.process().pid(), true)), List.of("nio-echo"), 0, false));
+                }
+            }
+            for (int rate : settings.runs("setup") ? settings.rates() : List.<Integer>of()) {
                 SetupRate.Result r = SetupRate.run(cluster.sipPort, "echo", rate, settings.rateSeconds(), 50,
                         cluster.var().resolve("setup"));
                 LOG.info(() -> "setup rate " + r.row());

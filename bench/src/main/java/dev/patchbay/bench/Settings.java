@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The load generator's knobs, read from the environment that {@code ./patchbay bench} passes on.
@@ -21,9 +23,14 @@ import java.util.Map;
  * @param prime      one unreported step per Patchbay target before the ramp, to warm the JVMs
  *                   (PATCHBAY_BENCH_PRIME, default 1; 0 turns it off)
  * @param docDir     the directory of the document the report ends up in, for the chart links
+ * @param parts      what to run, of grpc, wss, refs, setup (PATCHBAY_BENCH_PARTS, default all): a
+ *                   profiling session usually wants one target only
  */
 record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,
-                List<String> javaOpts, boolean keepGoing, boolean prime, Path root, Path out, Path charts, Path docDir) {
+                List<String> javaOpts, boolean keepGoing, boolean prime, Path root, Path out, Path charts, Path docDir,
+                Set<String> parts) {
+
+    static final Set<String> ALL_PARTS = Set.of("grpc", "wss", "refs", "setup");
 
     static Settings from(Map<String, String> env, Path root, Path out, Path charts, Path docDir) {
         List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,400,800,1000,1600,2000,3200");
@@ -37,7 +44,23 @@ record Settings(List<Integer> steps, Duration window, Duration warmup, List<Inte
                 ints(env, "PATCHBAY_BENCH_RATE_SECONDS", "5").getFirst(),
                 ints(env, "PATCHBAY_BENCH_RTP_MIN", "21000").getFirst(),
                 Arrays.stream(env.getOrDefault("PATCHBAY_BENCH_JAVA_OPTS", "").split("\\s+")).filter(s -> !s.isBlank()).toList(),
-                "1".equals(env.get("PATCHBAY_BENCH_KEEP_GOING")), !"0".equals(env.get("PATCHBAY_BENCH_PRIME")), root, out, charts, docDir);
+                "1".equals(env.get("PATCHBAY_BENCH_KEEP_GOING")), !"0".equals(env.get("PATCHBAY_BENCH_PRIME")), root, out, charts, docDir,
+                parts(env.getOrDefault("PATCHBAY_BENCH_PARTS", "")));
+    }
+
+    boolean runs(String part) {
+        return parts.contains(part);
+    }
+
+    private static Set<String> parts(String raw) {
+        if (raw.isBlank()) {
+            return ALL_PARTS;
+        }
+        Set<String> parts = Arrays.stream(raw.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
+        if (!ALL_PARTS.containsAll(parts)) {
+            throw new IllegalArgumentException("PATCHBAY_BENCH_PARTS must name some of " + ALL_PARTS + "; it is '" + raw + "'");
+        }
+        return parts;
     }
 
     int maxCalls() {

@@ -10,6 +10,7 @@ import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -29,7 +30,8 @@ public final class EchoBot {
     /** Attaches; closing the result cancels the stream, which the media-plane treats as a lost bot. */
     public static BotAttacher.Attachment attach(Channel mediaNode, String callId, String token, BotAttacher.Gone gone) {
         Echo echo = new Echo(mediaNode, callId, gone);
-        echo.up = MediaPlaneGrpc.newStub(mediaNode).audio(echo);
+        // Each frame is echoed on the event loop that read it: no hand-off to a pool thread per frame.
+        echo.up = MediaPlaneGrpc.newStub(mediaNode).withExecutor(MoreExecutors.directExecutor()).audio(echo);
         echo.up.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder()
                 .setCallId(callId).setToken(token).setFormat(AudioFormat.L16_8K)).build());
         return () -> {
@@ -85,7 +87,8 @@ public final class EchoBot {
         public void onError(Throwable t) {
             Status s = Status.fromThrowable(t);
             if (s.getCode() == Status.Code.UNAUTHENTICATED || s.getCode() == Status.Code.NOT_FOUND) {
-                gone.unknownCall(callId, s.getDescription());
+                // The call's record is updated in the database: not on the event loop.
+                Thread.ofVirtual().name("echo-gone-" + callId).start(() -> gone.unknownCall(callId, s.getDescription()));
             }
             LOG.fine(() -> "echo for " + callId + " ended: " + t);
         }

@@ -39,6 +39,7 @@ import io.helidon.webserver.http.HttpRouting;
 public final class MediaPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MediaPlane.class.getName());
+    private static final String AUDIO_METHOD = dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMethod().getFullMethodName();
 
     private final List<MediaLoop> loops;
     private final ScheduledExecutorService timers;
@@ -97,6 +98,16 @@ public final class MediaPlane implements AutoCloseable {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .addService(ServerInterceptors.intercept(new MediaPlaneService(calls, hub),
                             new ClusterAuth(config.clusterToken())))
+                    // Bot audio is handled on the Netty event loop that read it: a frame only lands in
+                    // a playout queue, and handing each one to a pool thread cost more than the frame.
+                    .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                        @Override
+                        public <ReqT, RespT> java.util.concurrent.Executor getExecutor(
+                                io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+                            return call.getMethodDescriptor().getFullMethodName().equals(AUDIO_METHOD)
+                                    ? com.google.common.util.concurrent.MoreExecutors.directExecutor() : null;
+                        }
+                    })
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .build()

@@ -47,8 +47,18 @@ public final class InbandDtmfDetector {
 
     private final double[] coefficient = new double[8];
     private final int[] length = new int[8];
-    private final short[] ring = new short[WINDOW];
+    /**
+     * The last {@link #WINDOW} samples, written twice ({@code i} and {@code i + WINDOW}) so that any
+     * window ending at the newest sample is one contiguous run: no modulo per sample.
+     */
+    private final double[] ring = new double[2 * WINDOW];
     private final double[] power = new double[8];
+    /**
+     * Below this window energy no tone can reach {@link #MIN_TONE_POWER}: a filter of N samples
+     * finds at most 2 E / N (Cauchy-Schwarz), and N is at least the shortest filter. Half of it, as
+     * margin for rounding, still skips the filters for silence and quiet speech.
+     */
+    private final double quietEnergy;
     private int position;
     private int filled;
     private int sinceHop;
@@ -65,6 +75,7 @@ public final class InbandDtmfDetector {
             length[i] = Math.min(WINDOW, (int) Math.round(0.26 * 8000 / (0.015 * f)));
             coefficient[i] = 2 * Math.cos(2 * Math.PI * f / 8000);
         }
+        quietEnergy = MIN_TONE_POWER * length[7] / 2 / 2;
     }
 
     /**
@@ -76,7 +87,10 @@ public final class InbandDtmfDetector {
         char found = 0;
         for (int i = 0; i < n; i++) {
             ring[position] = pcm[off + i];
-            position = (position + 1) % WINDOW;
+            ring[position + WINDOW] = pcm[off + i];
+            if (++position == WINDOW) {
+                position = 0;
+            }
             filled = Math.min(WINDOW, filled + 1);
             if (++sinceHop == HOP) {
                 sinceHop = 0;
@@ -115,26 +129,27 @@ public final class InbandDtmfDetector {
     }
 
     private char classify() {
+        int newest = position + WINDOW - 1; // the window is ring[newest - WINDOW + 1 .. newest]
         double total = 0;
         double segmentMin = Double.MAX_VALUE;
         double segmentMax = 0;
         int segment = WINDOW / SEGMENTS;
         for (int s = 0; s < SEGMENTS; s++) {
             double e = 0;
-            for (int i = 0; i < segment; i++) {
-                double x = sample(WINDOW - s * segment - i);
+            int start = newest - WINDOW + 1 + s * segment;
+            for (int i = start; i < start + segment; i++) {
+                double x = ring[i];
                 e += x * x;
             }
             total += e;
             segmentMin = Math.min(segmentMin, e);
             segmentMax = Math.max(segmentMax, e);
         }
-        if (segmentMin < 0.5 * segmentMax) {
-            return 0; // the level changes within the window: a burst, an onset or speech
+        if (total < quietEnergy || segmentMin < 0.5 * segmentMax) {
+            return 0; // too quiet for any tone; or the level changes within the window: a burst, an onset or speech
         }
-        for (int k = 0; k < 8; k++) {
-            power[k] = tonePower(k);
-        }
+        fourTones(0, newest);
+        fourTones(4, newest);
         int row = strongest(0);
         int col = strongest(4);
         if (row < 0 || col < 0) {
@@ -167,24 +182,48 @@ public final class InbandDtmfDetector {
         return best;
     }
 
-    /** The power (mean square) of the tone at filter {@code k} over its window ending now. */
-    private double tonePower(int k) {
-        int n = length[k];
-        double c = coefficient[k];
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = n; i >= 1; i--) {
-            double s0 = sample(i) + c * s1 - s2;
-            s2 = s1;
-            s1 = s0;
+    /**
+     * The power (mean square) of the tones of filters {@code k..k+3} over their windows ending at
+     * {@code newest}. The four Goertzel recurrences run side by side, so they overlap in the CPU
+     * instead of each waiting on its own multiply-add chain; each still sees its samples in the same
+     * order, so the results are bit-identical to running them one by one. Lengths fall with k.
+     */
+    private void fourTones(int k, int newest) {
+        double c0 = coefficient[k], c1 = coefficient[k + 1], c2 = coefficient[k + 2], c3 = coefficient[k + 3];
+        int n0 = length[k], n1 = length[k + 1], n2 = length[k + 2], n3 = length[k + 3];
+        double a1 = 0, a2 = 0, b1 = 0, b2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
+        int i = newest - n0 + 1;
+        for (; i <= newest - n1; i++) {
+            double a0 = ring[i] + c0 * a1 - a2; a2 = a1; a1 = a0;
         }
+        for (; i <= newest - n2; i++) {
+            double x = ring[i];
+            double a0 = x + c0 * a1 - a2; a2 = a1; a1 = a0;
+            double b0 = x + c1 * b1 - b2; b2 = b1; b1 = b0;
+        }
+        for (; i <= newest - n3; i++) {
+            double x = ring[i];
+            double a0 = x + c0 * a1 - a2; a2 = a1; a1 = a0;
+            double b0 = x + c1 * b1 - b2; b2 = b1; b1 = b0;
+            double d0 = x + c2 * d1 - d2; d2 = d1; d1 = d0;
+        }
+        for (; i <= newest; i++) {
+            double x = ring[i];
+            double a0 = x + c0 * a1 - a2; a2 = a1; a1 = a0;
+            double b0 = x + c1 * b1 - b2; b2 = b1; b1 = b0;
+            double d0 = x + c2 * d1 - d2; d2 = d1; d1 = d0;
+            double e0 = x + c3 * e1 - e2; e2 = e1; e1 = e0;
+        }
+        power[k] = tonePower(a1, a2, c0, n0);
+        power[k + 1] = tonePower(b1, b2, c1, n1);
+        power[k + 2] = tonePower(d1, d2, c2, n2);
+        power[k + 3] = tonePower(e1, e2, c3, n3);
+    }
+
+    /** The mean-square power of a tone from a finished Goertzel recurrence over {@code n} samples. */
+    private static double tonePower(double s1, double s2, double c, int n) {
         double magnitude2 = s1 * s1 + s2 * s2 - c * s1 * s2;
         double amplitude = 2 * Math.sqrt(Math.max(0, magnitude2)) / n;
         return amplitude * amplitude / 2;
-    }
-
-    /** The sample {@code back} places before the newest (1 = newest). */
-    private double sample(int back) {
-        return ring[Math.floorMod(position - back, WINDOW)];
     }
 }

@@ -43,6 +43,8 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     private final ControlHub hub;
     private final CallFeatures features;
     private final dev.patchbay.media.bridge.CallBridges bridges;
+    /** Audio streams run on the gRPC event loop; their ends, which may send SIP, run here instead. */
+    private final java.util.concurrent.Executor signalling = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public MediaPlaneService(CallManager calls, ControlHub hub) {
         this.calls = calls;
@@ -58,7 +60,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
 
     @Override
     public StreamObserver<BotToCaller> audio(StreamObserver<CallerToBot> responseObserver) {
-        return new AudioSession(calls, responseObserver);
+        return new AudioSession(calls, responseObserver, signalling);
     }
 
     @Override

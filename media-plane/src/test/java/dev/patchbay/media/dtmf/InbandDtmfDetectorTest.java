@@ -108,6 +108,19 @@ class InbandDtmfDetectorTest {
         }
     }
 
+    /**
+     * The weakest tones the level rule accepts (about -38 dBFS each, amplitude 400) are still found,
+     * so the energy gate that skips the filters for quiet audio never hides a valid digit; a little
+     * under that level nothing is.
+     */
+    @Test
+    void theQuietGateKeepsEveryTheLevelRuleAccepts() {
+        for (char key : KEYS.toCharArray()) {
+            assertEquals(String.valueOf(key), detect(signal(key, 60, 30, 0, 0, 440, 440, 0, 1)), key + " at amplitude 440");
+            assertEquals("", detect(signal(key, 60, 30, 0, 0, 360, 360, 0, 1)), key + " at amplitude 360");
+        }
+    }
+
     @Test
     void aRepeatedKeyNeedsAGapAndIsCountedTwice() {
         short[] first = tone('1', 60, 30);
