@@ -118,21 +118,44 @@ final class RtpPacer implements AutoCloseable {
 
     private void record(int call, long now) {
         byte[] b = in.array();
-        if (in.position() != 12 + FRAME || (b[14] != 0x10 && b[14] != 0x11)) {
+        int tag = in.position() == 12 + FRAME ? findTag(b) : -1;
+        if (tag < 0) {
             return; // silence, or concealment, between echoes
         }
-        int seq = (b[12] & 0xFF) + 127 * (b[13] & 0xFF);
+        int seq = (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
         long at = sentAt.get(call * RING + (seq & (RING - 1)));
         if (at == 0) {
             return; // a tag from before the first send
         }
-        if (b[14] == 0x11) {
+        if (b[tag + 2] == 0x11) {
             at += 10_000_000L; // the second half was sent 10 ms into its packet
         }
         if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
         }
         latencies[count++] = now - at;
+    }
+
+    /**
+     * Where a whole tag starts in an echoed packet, or -1. A jitter buffer that skips or stretches
+     * audio after a stall may shift the stream by any number of samples, so the tag is looked for
+     * anywhere: its half marker (0x10 or 0x11) must be followed by the two filler bytes that follow
+     * it when sent, which a sequence byte followed by a marker never is.
+     */
+    static int findTag(byte[] b) {
+        for (int j = 14; j + 2 < 12 + FRAME; j++) {
+            if (b[j] == 0x10 || b[j] == 0x11) {
+                int after = 12 + (b[j] - 0x10) * 80 + 3; // the filler position right after that half's tag
+                if (b[j + 1] == filler(after) && b[j + 2] == filler(after + 1)) {
+                    return j - 2;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static byte filler(int i) {
+        return (byte) (0x20 + (i & 0x3F));
     }
 
     /** The payload: filler, with the tag at the start of both 10 ms halves. */
@@ -148,7 +171,7 @@ final class RtpPacer implements AutoCloseable {
         b[7] = (byte) ts;
         b[11] = 0x42;
         for (int i = 12; i < 12 + FRAME; i++) {
-            b[i] = (byte) (0x20 + (i & 0x3F));
+            b[i] = filler(i);
         }
         for (int half = 0; half < 2; half++) {
             int at = 12 + half * 80;

@@ -1,0 +1,59 @@
+package dev.patchbay.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The echo tag is found wherever a jitter buffer's skip or stretch has moved it. */
+class RtpPacerTest {
+
+    private static byte[] packet(int seq) {
+        byte[] b = new byte[12 + RtpPacer.FRAME];
+        RtpPacer.fill(b, seq);
+        return b;
+    }
+
+    private static int seqAt(byte[] b, int tag) {
+        return (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
+    }
+
+    @Test
+    void anUnshiftedEchoHasItsTagAtTheStart() {
+        byte[] b = packet(300);
+        assertEquals(12, RtpPacer.findTag(b));
+        assertEquals(300, seqAt(b, 12));
+    }
+
+    @Test
+    void anEchoShiftedByAnyNumberOfSamplesStillYieldsItsTag() {
+        for (int shift = 1; shift < RtpPacer.FRAME; shift++) {
+            byte[] earlier = packet(41);
+            byte[] later = packet(42);
+            byte[] echo = new byte[12 + RtpPacer.FRAME];
+            // The echo's first `shift` samples end the earlier packet, the rest start the later one.
+            System.arraycopy(earlier, 12 + RtpPacer.FRAME - shift, echo, 12, shift);
+            System.arraycopy(later, 12, echo, 12 + shift, RtpPacer.FRAME - shift);
+            int tag = RtpPacer.findTag(echo);
+            // From 80 samples on, the earlier packet's second-half tag is whole and comes first.
+            boolean earlierHalf = shift >= 80;
+            assertEquals(12 + (earlierHalf ? shift - 80 : shift), tag, "tag position at shift " + shift);
+            assertEquals(earlierHalf ? 41 : 42, seqAt(echo, tag), "sequence at shift " + shift);
+            assertEquals(earlierHalf ? 0x11 : 0x10, echo[tag + 2], "half at shift " + shift);
+        }
+    }
+
+    @Test
+    void aSequenceByteThatLooksLikeAMarkerIsNotMistakenForOne() {
+        int seq = 0x10 + 127 * 0x2f; // low byte 0x10 (a marker value), high byte 0x2f (the filler after marker 0x10)
+        byte[] b = packet(seq);
+        assertEquals(12, RtpPacer.findTag(b));
+        assertEquals(seq, seqAt(b, 12));
+    }
+
+    @Test
+    void silenceHasNoTag() {
+        byte[] b = new byte[12 + RtpPacer.FRAME];
+        java.util.Arrays.fill(b, 12, b.length, (byte) 0xFF);
+        assertEquals(-1, RtpPacer.findTag(b));
+    }
+}
