@@ -8,6 +8,8 @@ import dev.patchbay.control.media.MediaNodeLink;
 public final class BotAttachers implements BotAttacher {
 
     private final BotAttacher wss;
+    /** The echo bot's one AudioMux stream per media node. */
+    private final java.util.Map<MediaNodeLink, EchoMux> echoes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public BotAttachers(BotAttacher wss) {
         this.wss = wss;
@@ -16,7 +18,7 @@ public final class BotAttachers implements BotAttacher {
     @Override
     public Attachment attach(MediaNodeLink link, CallRecord call, Gone gone) {
         if ("echo".equals(call.stream().dialect())) {
-            return EchoBot.attach(link.channel(), call.id(), call.attachToken(), gone);
+            return echoes.computeIfAbsent(link, l -> new EchoMux(l.channel())).attach(call.id(), call.attachToken(), gone);
         }
         return wss.attach(link, call, gone);
     }

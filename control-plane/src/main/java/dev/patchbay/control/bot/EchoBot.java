@@ -44,7 +44,7 @@ public final class EchoBot {
     }
 
     /** A unary response nobody waits for; a failure is worth a log line, not more. */
-    private record Logged<T>(String callId) implements StreamObserver<T> {
+    record Logged<T>(String callId) implements StreamObserver<T> {
         @Override
         public void onNext(T value) {
         }

@@ -39,7 +39,9 @@ import io.helidon.webserver.http.HttpRouting;
 public final class MediaPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MediaPlane.class.getName());
-    private static final String AUDIO_METHOD = dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMethod().getFullMethodName();
+    private static final java.util.Set<String> AUDIO_METHODS = java.util.Set.of(
+            dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMethod().getFullMethodName(),
+            dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMuxMethod().getFullMethodName());
 
     private final List<MediaLoop> loops;
     private final ScheduledExecutorService timers;
@@ -104,7 +106,7 @@ public final class MediaPlane implements AutoCloseable {
                         @Override
                         public <ReqT, RespT> java.util.concurrent.Executor getExecutor(
                                 io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
-                            return call.getMethodDescriptor().getFullMethodName().equals(AUDIO_METHOD)
+                            return AUDIO_METHODS.contains(call.getMethodDescriptor().getFullMethodName())
                                     ? com.google.common.util.concurrent.MoreExecutors.directExecutor() : null;
                         }
                     })

@@ -13,7 +13,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Guards every RPC but Audio (which has its per-call token): the caller must present the cluster
+ * Guards every RPC but Audio and AudioMux (which have per-call tokens): the caller must present the cluster
  * token, or, when none is configured, connect from loopback. The media-plane has a public address,
  * so an open Control stream would let anyone route calls.
  */
@@ -30,7 +30,9 @@ public final class ClusterAuth implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (call.getMethodDescriptor().getFullMethodName().equals(MediaPlaneGrpc.getAudioMethod().getFullMethodName())) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (method.equals(MediaPlaneGrpc.getAudioMethod().getFullMethodName())
+                || method.equals(MediaPlaneGrpc.getAudioMuxMethod().getFullMethodName())) {
             return next.startCall(call, headers);
         }
         if (allowed(call, headers)) {

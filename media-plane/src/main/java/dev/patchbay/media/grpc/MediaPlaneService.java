@@ -64,6 +64,12 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     }
 
     @Override
+    public StreamObserver<dev.patchbay.proto.media.v1.MuxToCaller> audioMux(
+            StreamObserver<dev.patchbay.proto.media.v1.MuxToBot> responseObserver) {
+        return new MuxSession(calls, responseObserver, signalling);
+    }
+
+    @Override
     public void hangup(HangupRequest request, StreamObserver<HangupResponse> response) {
         Call call = calls.byId(request.getCallId()).orElse(null);
         if (call == null) {

@@ -9,6 +9,10 @@ import dev.patchbay.proto.media.v1.HangupCause;
  */
 public interface AudioUplink {
 
+    /** The loop the call runs on, told just before {@link #attached}; an uplink may batch per loop. */
+    default void onLoop(MediaLoop loop) {
+    }
+
     /** The bot is now attached; the first message it sees. */
     void attached();
 

@@ -182,6 +182,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
                 uplink.ended(HangupCause.ERROR, "another bot attached to this call");
             }
             uplink = newUplink;
+            uplink.onLoop(loop);
             uplink.attached();
         });
     }

@@ -31,6 +31,7 @@ public final class MediaLoop implements AutoCloseable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final List<CallMedia> calls = new ArrayList<>();
+    private final List<Runnable> afterTick = new ArrayList<>();
     private final byte[] receiveBytes = new byte[2048];
     private final ByteBuffer receiveBuffer = ByteBuffer.wrap(receiveBytes);
     private final Consumer<SelectionKey> onReadable = this::readAll;
@@ -52,6 +53,29 @@ public final class MediaLoop implements AutoCloseable {
     public void execute(Runnable command) {
         commands.add(command);
         selector.wakeup();
+    }
+
+    /** True on this loop's own thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} after every tick, once all calls have had theirs: a batching uplink sends
+     * the tick's frames there. Loop thread only; adding the same task twice keeps one.
+     */
+    public void afterTick(Runnable task) {
+        if (!inLoop()) {
+            throw new IllegalStateException("afterTick is for the loop's own thread; use execute() to get there");
+        }
+        if (!afterTick.contains(task)) {
+            afterTick.add(task);
+        }
+    }
+
+    /** Stops running {@code task} after ticks; any thread. */
+    public void removeAfterTick(Runnable task) {
+        execute(() -> afterTick.remove(task));
     }
 
     /** Called on the loop thread by {@link CallMedia#start}. */
@@ -108,6 +132,13 @@ public final class MediaLoop implements AutoCloseable {
     private void tick(long now) {
         for (int i = 0; i < calls.size(); i++) {
             calls.get(i).tick(now);
+        }
+        for (int i = 0; i < afterTick.size(); i++) {
+            try {
+                afterTick.get(i).run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "an after-tick task of media loop " + thread.getName() + " failed", e);
+            }
         }
     }
 
