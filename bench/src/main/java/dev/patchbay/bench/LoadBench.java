@@ -43,14 +43,15 @@ import io.grpc.netty.NettyChannelBuilder;
 
 /**
  * Concurrent echo calls against an in-process media-plane: N real SIP calls over loopback UDP,
- * 20 ms PCMU both ways, echoed either by the product's echo bot attached over gRPC ({@code grpc}) or
- * by a Twilio Media Streams echo bot behind the product's WSS bridge ({@code wss}). Reports, per bot
- * and N, the process's CPU per call, heap per call, echo latency percentiles and loss; the two bots
- * in one run give the bridge's added cost as a difference measured under the same conditions.
+ * 20 ms PCMU both ways, echoed by an echo bot on one gRPC Audio stream per call ({@code grpc}), by
+ * the product's echo bot on one AudioMux stream for all calls ({@code mux}), or by a Twilio Media
+ * Streams echo bot behind the product's WSS bridge ({@code wss}). Reports, per bot and N, the
+ * process's CPU per call, heap per call, echo latency percentiles and loss; the bots in one run give
+ * each transport's cost as a difference measured under the same conditions.
  *
  * <p>The callers and the echo bot run in the same JVM as the media-plane, so CPU and heap are upper
- * bounds for the media-plane alone. {@code ./patchbay bench} keeps it for one thing: the WSS
- * bridge's cost next to the gRPC echo in one process; {@link LoadGenerator} measures the real,
+ * bounds for the media-plane alone. {@code ./patchbay bench} keeps it for one thing: the per-call
+ * stream's, the mux's and the WSS bridge's costs side by side in one process; {@link LoadGenerator} measures the real,
  * separate processes.
  */
 public final class LoadBench {
@@ -83,21 +84,25 @@ public final class LoadBench {
                 .append(". Callers, echo bot and media-plane share one JVM, so CPU and heap include the callers' side. ")
                 .append("Latency is from a caller packet's send to its echo's arrival: RTP in, jitter buffer (starts at 20 ms), ")
                 .append("gRPC to the echo bot and back, and the 20 ms playout tick. ").append(seconds).append(" s measured per row.\n\n")
-                .append("The `wss` bot is a Twilio Media Streams echo bot on a local WebSocket behind the control-plane's ")
-                .append("WSS bridge (JSON and base64 both ways); the difference to `grpc` is what the bridge adds.\n\n")
+                .append("`grpc` echoes on one Audio stream per call; `mux` is the product's echo bot, all calls on one AudioMux ")
+                .append("stream (frames batched per media loop tick); `wss` is a Twilio Media Streams echo bot on a local WebSocket ")
+                .append("behind the control-plane's WSS bridge (JSON and base64 both ways), which itself talks per-call gRPC to the ")
+                .append("media-plane, so its difference to `grpc` is what the bridge adds.\n\n")
                 .append("| bot | calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
              WsEchoBot wsBot = new WsEchoBot()) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
             HttpClient http = HttpClient.newHttpClient();
+            dev.patchbay.control.bot.EchoMux echoMux = new dev.patchbay.control.bot.EchoMux(channel);
             for (String bot : bots) {
                 Attach attach = switch (bot) {
                     case "grpc" -> (id, token) -> EchoBot.attach(channel, id, token, (c, why) -> { });
+                    case "mux" -> (id, token) -> echoMux.attach(id, token, (c, why) -> { });
                     case "wss" -> (id, token) -> WssBridge.open(channel, new BridgeTarget(id, token, URI.create(wsBot.url()),
                             "twilio", 8000, Map.of(), "bench", "", "", Duration.ofSeconds(10), Duration.ofSeconds(1)),
                             QUIET, http);
-                    default -> throw new IllegalArgumentException("bot must be grpc or wss, not " + bot);
+                    default -> throw new IllegalArgumentException("bot must be grpc, mux or wss, not " + bot);
                 };
                 Thread router = Thread.ofPlatform().daemon(true).start(() -> route(control, attach));
                 for (int n : sizes) {

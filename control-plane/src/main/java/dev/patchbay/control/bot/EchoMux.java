@@ -31,7 +31,7 @@ import io.grpc.stub.StreamObserver;
  * rather than two per call. Digits are sent back with SendDtmf, as {@link EchoBot} does. If the
  * stream fails, a new one re-attaches every call it carried.
  */
-final class EchoMux {
+public final class EchoMux {
 
     private static final Logger LOG = Logger.getLogger(EchoMux.class.getName());
     private static final long MAX_RETRY_MILLIS = 5_000;
@@ -46,11 +46,11 @@ final class EchoMux {
     private StreamObserver<MuxToCaller> up; // guarded by this
     private long retryMillis = 100;         // guarded by this
 
-    EchoMux(Channel mediaNode) {
+    public EchoMux(Channel mediaNode) {
         this.mediaNode = mediaNode;
     }
 
-    BotAttacher.Attachment attach(String callId, String token, BotAttacher.Gone gone) {
+    public BotAttacher.Attachment attach(String callId, String token, BotAttacher.Gone gone) {
         int channel = nextChannel.getAndIncrement();
         Line line = new Line(callId, token, gone);
         lines.put(channel, line);

@@ -286,7 +286,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 // Checked again in the call's own order: the answer may have attached the bot since this
                 // sweep read the database, and a second attach would replace the bridge the bot talks to.
                 enqueue(call.id(), () -> {
-                    if (attached.containsKey(call.id())) {
+                    // The call may also have ended meanwhile: its hang-up runs in this order too,
+                    // and removes the attachment before the record says it ended.
+                    if (attached.containsKey(call.id()) || !store.find(call.id()).map(c -> c.status() == CallStatus.IN_PROGRESS).orElse(false)) {
                         return;
                     }
                     LOG.info(() -> "call " + call.id() + ": re-attaching its bot after its bridge owner went away");

@@ -33,6 +33,8 @@ import io.grpc.stub.StreamObserver;
 final class MuxSession implements StreamObserver<MuxToCaller> {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class.getName());
+    /** About ten ticks of a busy node's frames may wait in the stream before frames are dropped. */
+    private static final int READY_THRESHOLD_BYTES = 8 << 20;
 
     private final CallManager calls;
     private final Executor signalling;
@@ -47,6 +49,9 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
         this.calls = calls;
         this.signalling = signalling;
         this.out = (ServerCallStreamObserver<MuxToBot>) out;
+        // One tick's batch for a thousand calls is over 300 KB; gRPC's default 32 KB "ready" mark
+        // would drop frames from a bot that keeps up perfectly well.
+        this.out.setOnReadyThreshold(READY_THRESHOLD_BYTES);
         this.out.setOnCancelHandler(() -> {
             synchronized (this.out) {
                 finished = true;
