@@ -270,12 +270,13 @@ public final class LoadBench {
 
         private void record(Caller c, SocketAddress from) {
             byte[] b = buf.array();
-            if (buf.position() != 12 + FRAME || (b[14] != 0x10 && b[14] != 0x11)) {
+            int tag = buf.position() == 12 + FRAME ? RtpPacer.findTag(b) : -1;
+            if (tag < 0) {
                 return; // silence, or concealment, between echoes
             }
-            int seq = (b[12] & 0xFF) + 127 * (b[13] & 0xFF);
+            int seq = (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
             long sentAt = c.sentAt()[seq & 1023];
-            if (b[14] == 0x11 && sentAt != 0) {
+            if (b[tag + 2] == 0x11 && sentAt != 0) {
                 sentAt += 10_000_000L; // the second half was sent 10 ms into its packet
             }
             if (sentAt == 0) {

@@ -33,7 +33,7 @@ record Settings(List<Integer> steps, Duration window, Duration warmup, List<Inte
     static final Set<String> ALL_PARTS = Set.of("grpc", "wss", "refs", "setup");
 
     static Settings from(Map<String, String> env, Path root, Path out, Path charts, Path docDir) {
-        List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,400,800,1000,1600,2000,3200");
+        List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,500,800,1000,1600,2000,3200");
         int seconds = ints(env, "PATCHBAY_BENCH_SECONDS", "10").getFirst();
         if (seconds + 10 > 300) {
             throw new IllegalArgumentException("PATCHBAY_BENCH_SECONDS must be at most 290: the RTP tag wraps after 322 s");
