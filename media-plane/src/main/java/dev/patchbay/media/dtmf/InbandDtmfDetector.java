@@ -53,6 +53,9 @@ public final class InbandDtmfDetector {
      */
     private final double[] ring = new double[2 * WINDOW];
     private final double[] power = new double[8];
+    /** Energy of each of the last five 40-sample hops, a ring whose oldest is at segmentIndex. */
+    private final double[] segmentEnergy = new double[SEGMENTS];
+    private int segmentIndex;
     /**
      * Below this window energy no tone can reach {@link #MIN_TONE_POWER}: a filter of N samples
      * finds at most 2 E / N (Cauchy-Schwarz), and N is at least the shortest filter. Half of it, as
@@ -94,6 +97,13 @@ public final class InbandDtmfDetector {
             filled = Math.min(WINDOW, filled + 1);
             if (++sinceHop == HOP) {
                 sinceHop = 0;
+                // A hop is one steadiness segment: its energy is measured once, not in five windows.
+                double e = 0;
+                for (int j = position + WINDOW - HOP; j < position + WINDOW; j++) {
+                    e += ring[j] * ring[j];
+                }
+                segmentEnergy[segmentIndex] = e;
+                segmentIndex = (segmentIndex + 1) % SEGMENTS;
                 char d = decide();
                 if (d != 0) {
                     found = d;
@@ -133,14 +143,8 @@ public final class InbandDtmfDetector {
         double total = 0;
         double segmentMin = Double.MAX_VALUE;
         double segmentMax = 0;
-        int segment = WINDOW / SEGMENTS;
-        for (int s = 0; s < SEGMENTS; s++) {
-            double e = 0;
-            int start = newest - WINDOW + 1 + s * segment;
-            for (int i = start; i < start + segment; i++) {
-                double x = ring[i];
-                e += x * x;
-            }
+        for (int k = 0; k < SEGMENTS; k++) {
+            double e = segmentEnergy[(segmentIndex + k) % SEGMENTS]; // oldest first
             total += e;
             segmentMin = Math.min(segmentMin, e);
             segmentMax = Math.max(segmentMax, e);

@@ -132,19 +132,28 @@ public final class JitterBuffer {
         }
         int got = from;
         int leadIn = 0;
-        for (int i = from; i < FRAME; i++) {
+        if (playHead >= firstTs) {
+            // The usual case, without per-sample position arithmetic: one or two runs of the ring.
             int slot = (int) (playHead & mask);
-            if (filled[slot]) {
-                out[i] = ring[slot];
-                filled[slot] = false;
-                got++;
-            } else {
-                out[i] = 0;
-                if (playHead < firstTs) {
-                    leadIn++; // before the stream began: silence, not loss
+            int first = Math.min(FRAME - from, ring.length - slot);
+            got += take(slot, out, from, first);
+            got += take(0, out, from + first, FRAME - from - first);
+            playHead += FRAME - from;
+        } else {
+            for (int i = from; i < FRAME; i++) {
+                int slot = (int) (playHead & mask);
+                if (filled[slot]) {
+                    out[i] = ring[slot];
+                    filled[slot] = false;
+                    got++;
+                } else {
+                    out[i] = 0;
+                    if (playHead < firstTs) {
+                        leadIn++; // before the stream began: silence, not loss
+                    }
                 }
+                playHead++;
             }
-            playHead++;
         }
         if (leadIn == FRAME) {
             return Pull.SILENCE;
@@ -162,6 +171,18 @@ public final class JitterBuffer {
         lossRun = 0;
         System.arraycopy(out, 0, last, 0, FRAME);
         return got + leadIn == FRAME ? Pull.AUDIO : Pull.PARTIAL;
+    }
+
+    /** Moves {@code n} samples from ring slots {@code slot..} to {@code out[at..]}, silence where none arrived. */
+    private int take(int slot, short[] out, int at, int n) {
+        int got = 0;
+        for (int j = 0; j < n; j++) {
+            boolean f = filled[slot + j];
+            out[at + j] = f ? ring[slot + j] : 0;
+            got += f ? 1 : 0;
+        }
+        java.util.Arrays.fill(filled, slot, slot + n, false);
+        return got;
     }
 
     private void skip(int samples) {
