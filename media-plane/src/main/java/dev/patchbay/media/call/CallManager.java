@@ -377,7 +377,12 @@ public final class CallManager {
 
     /** Places an outbound call; see {@link CallSignalling#place}. */
     public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) {
-        return signalling.place(request);
+        return place(request, call -> { });
+    }
+
+    /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves. */
+    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) {
+        return signalling.place(request, beforeInvite);
     }
 
     /** Holds or resumes an answered call by re-INVITE; see {@link CallSignalling#hold}. */
