@@ -375,12 +375,7 @@ public final class CallManager {
         });
     }
 
-    /** Places an outbound call; see {@link CallSignalling#place}. */
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) {
-        return place(request, call -> { });
-    }
-
-    /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves. */
+    /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves; see {@link CallSignalling#place}. */
     public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) {
         return signalling.place(request, beforeInvite);
     }
