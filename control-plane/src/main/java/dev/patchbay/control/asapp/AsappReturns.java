@@ -1,6 +1,7 @@
 package dev.patchbay.control.asapp;
 
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,6 +83,8 @@ public final class AsappReturns implements BotReturns, HangupCallbacks {
         String password = t.authPasswordEnc() == null ? null : secrets.open(t.authPasswordEnc());
         actions.bridge(call, t.returnUri(), t.authUsername(), password).whenComplete((r, error) -> {
             if (error != null) {
+                LOG.info(() -> "call " + call.id() + ": the INVITE return to " + t.returnUri() + " failed: "
+                        + error.getMessage() + "; the caller stays with the bot");
                 calls.event(call.id(), "bridge-failed", error.getMessage() + "; the caller stays with the bot");
             } else if (r.getSipStatus() >= 200 && r.getSipStatus() < 300) {
                 calls.event(call.id(), "bridge-answered", t.returnUri() + " answered " + r.getSipStatus() + " as leg "
@@ -92,24 +95,34 @@ public final class AsappReturns implements BotReturns, HangupCallbacks {
                 LOG.info(() -> "call " + call.id() + ": the INVITE return to " + t.returnUri() + " failed with "
                         + r.getSipStatus() + "; the caller stays with the bot");
             }
+        }).exceptionally(e -> {
+            // Nobody else holds this stage: an event that cannot be written is at least logged.
+            LOG.log(Level.WARNING, "call " + call.id() + ": recording the INVITE return's outcome failed", e);
+            return null;
         });
     }
 
-    /** A {@code return} from a WSS bot; a refusal becomes a call event, since the bot has no one to answer to. */
+    /**
+     * A {@code return} from a WSS bot. The bot has no one to answer to, so a return that is not carried out
+     * is logged with its reason, and is a call event where the call has a row for one.
+     */
     @Override
     public void returned(String callId, String outputContextJson) {
-        CallRecord call = calls.find(callId).orElse(null);
-        if (call == null) {
-            return;
-        }
         try {
+            CallRecord call = calls.find(callId).orElse(null);
+            if (call == null) {
+                LOG.warning(() -> "call " + callId + ": the bot's return was dropped: the call has no record here");
+                return;
+            }
             complete(call, TransferJson.read(outputContextJson));
         } catch (ProblemException e) {
             String fields = e.errors().stream().map(f -> f.field() + ": " + f.detail()).toList().toString();
-            calls.event(callId, "return-refused", e.detail() + (e.errors().isEmpty() ? "" : " " + fields));
             LOG.info(() -> "call " + callId + ": the bot's return was refused: " + e.detail() + " " + fields);
+            calls.event(callId, "return-refused", e.detail() + (e.errors().isEmpty() ? "" : " " + fields));
         } catch (RuntimeException e) {
-            calls.event(callId, "return-refused", "not a JSON object: " + e.getMessage());
+            // A database or media-plane failure: the transfer may or may not be COMPLETED, so say so plainly.
+            LOG.log(Level.WARNING, "call " + callId + ": the bot's return failed", e);
+            calls.event(callId, "return-refused", "failed: " + e);
         }
     }
 

@@ -72,7 +72,16 @@ public final class CallFlow implements MediaNodeLink.Listener {
     /** Runs {@code task} after everything already queued for the call. */
     private CompletableFuture<Void> enqueue(String id, Runnable task) {
         return tails.compute(id, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .thenRunAsync(task, workers));
+                .thenRunAsync(() -> step(id, task), workers));
+    }
+
+    /** A step that throws is logged and the queue goes on: a failed stage would skip every later one unseen. */
+    private static void step(String id, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call " + id + ": a queued step failed; the call's next events are still handled", e);
+        }
     }
 
     private void handle(MediaNodeLink link, ControlEvent event) {

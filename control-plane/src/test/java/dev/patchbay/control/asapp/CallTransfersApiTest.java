@@ -59,6 +59,7 @@ class CallTransfersApiTest {
     private static DbClient client;
     private static WebServer server;
     private static TransferStore transfers;
+    private static AsappReturns returns;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -84,9 +85,9 @@ class CallTransfersApiTest {
         transfers = new TransferStore(client, clock);
         CallStore calls = new CallStore(client, clock);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        CallTransfersApi api = new CallTransfersApi(transfers, calls,
-                new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32])),
-                auth, new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
+        returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32]));
+        CallTransfersApi api = new CallTransfersApi(transfers, calls, returns, auth,
+                new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
@@ -184,6 +185,35 @@ class CallTransfersApiTest {
         assertEquals("2025-01-15T13:09:45Z", done.get("completedAt").asText());
         assertEquals(JSON.readTree(output), done.get("outputContext"));
         assertFalse(transfers.endedWithoutReturn("CA-done"), "a later hang-up changes nothing");
+    }
+
+    @Test
+    void aBotsReturnForACallWithNoRecordIsLoggedWithTheReason() {
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(AsappReturns.class.getName());
+        log.addHandler(h);
+        try {
+            returns.returned("CA-nobody", "{\"transferType\":\"AGENT\"}");
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).getMessage().contains("call CA-nobody: the bot's return was dropped: the call has no record"),
+                logged.get(0).getMessage());
     }
 
     @Test

@@ -62,16 +62,19 @@ public final class CallBridges {
                 .setTrunkHost(host).setTrunkPort(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)))
                 .setTransport(transport(r)).setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword())
                 .build();
+        CompletableFuture<BridgeResponse> outcome = new CompletableFuture<>();
         Call leg;
         try {
-            leg = calls.place(place);
+            // Before the INVITE: a trunk that refuses at once (486 in a few ms) ends the leg before place()
+            // returns, and only an uplink already attached hears of it; a silent leg reports nothing itself.
+            leg = calls.place(place, placed -> {
+                placed.silence();
+                placed.attach(new BridgeLeg(calls, caller, placed, target, outcome));
+            });
         } catch (IllegalArgumentException e) {
             caller.releaseBridge();
             throw new Invalid("cannot place the bridge leg: " + e.getMessage());
         }
-        leg.silence();
-        CompletableFuture<BridgeResponse> outcome = new CompletableFuture<>();
-        leg.attach(new BridgeLeg(calls, caller, leg, target, outcome));
         caller.onEnd(() -> calls.end(leg, HangupCause.BRIDGE_ENDED, 200, "the caller of " + caller.id() + " hung up"));
         // A 180 stops the INVITE transaction's own timeout, so an agent who never picks up is given up here.
         CompletableFuture.delayedExecutor(RING_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {

@@ -375,9 +375,9 @@ public final class CallManager {
         });
     }
 
-    /** Places an outbound call; see {@link CallSignalling#place}. */
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) {
-        return signalling.place(request);
+    /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves; see {@link CallSignalling#place}. */
+    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) {
+        return signalling.place(request, beforeInvite);
     }
 
     /** Holds or resumes an answered call by re-INVITE; see {@link CallSignalling#hold}. */

@@ -19,10 +19,12 @@ public interface CallSignalling {
 
     /**
      * Places a call through a trunk and returns it at once; progress arrives as call events.
+     * {@code beforeInvite} runs once the call exists and before its INVITE leaves: a trunk may answer
+     * (even 486) before this method returns, so whatever must hear of that is set up there.
      *
      * @throws IllegalArgumentException naming the field at fault, when the call cannot be placed
      */
-    Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request);
+    Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite);
 
     /**
      * Holds (a=sendonly) or resumes (a=sendrecv) an answered call by re-INVITE; completes with the

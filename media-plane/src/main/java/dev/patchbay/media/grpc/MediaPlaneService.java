@@ -239,7 +239,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             return;
         }
         try {
-            Call call = calls.place(request);
+            Call call = calls.place(request, placed -> { });
             done(response, PlaceCallResponse.newBuilder().setCallId(call.id()).setAttachToken(call.attachToken()).build());
         } catch (IllegalArgumentException e) {
             fail(response, Status.INVALID_ARGUMENT, e.getMessage());

@@ -103,9 +103,10 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request) throws IllegalArgumentException {
+    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite)
+            throws IllegalArgumentException {
         try {
-            return outbound.place(request);
+            return outbound.place(request, beforeInvite);
         } catch (OutboundCalls.Refused e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -78,7 +78,7 @@ final class OutboundCalls {
         this.provider = provider;
     }
 
-    Call place(PlaceCallRequest request) throws Refused {
+    Call place(PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) throws Refused {
         String transport = switch (request.getTransport()) {
             case TCP -> "tcp";
             case TLS -> "tls";
@@ -105,6 +105,7 @@ final class OutboundCalls {
             leg.answerSdp = offer;
             Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
             call.outboundOptions(new Call.Outbound(request.getRecord(), request.getMaxDurationSeconds()));
+            beforeInvite.accept(call);
             send(call, leg, invite, request);
             return call;
         } catch (ParseException | InvalidArgumentException | SipException | IllegalArgumentException
