@@ -27,6 +27,7 @@ public final class Ports {
     /** Candidate windows in order of preference: above the RTP blocks, then Patchbay's default RTP range. */
     private static final Range[] WINDOWS = {new Range(61000, 65535), new Range(10000, 19999)};
     private static final int MIN_WINDOW = 1000;
+    private static final Path LINUX_EPHEMERAL = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Range WINDOW = window(ephemeral());
     private static final int START = ThreadLocalRandom.current().nextInt(WINDOW.size());
     /** Per-JVM reservation, the only state here: how many ports of the window were handed out. */
@@ -108,12 +109,18 @@ public final class Ports {
     }
 
     /** Linux's ephemeral range; elsewhere the IANA one (macOS and Windows use it). */
-    private static Range ephemeral() {
+    static Range ephemeral() {
+        return Files.isReadable(LINUX_EPHEMERAL) ? linuxEphemeral() : new Range(49152, 65535);
+    }
+
+    /** Read line by line: Files.readString gave only the first byte of this procfs file (JDK 25; it reports size 0). */
+    static Range linuxEphemeral() {
         try {
-            String[] bounds = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip().split("\\s+");
+            String[] bounds = Files.readAllLines(LINUX_EPHEMERAL).getFirst().strip().split("\\s+");
             return new Range(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1]));
-        } catch (IOException | RuntimeException unreadable) {
-            return new Range(49152, 65535);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the ephemeral port range from " + LINUX_EPHEMERAL + ": " + e
+                    + "; fix its format or the parsing in Ports", e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.patchbay.media.testutil;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PortsTest {
 
@@ -29,6 +32,15 @@ class PortsTest {
         assertEquals(new Ports.Range(10000, 19999), Ports.window(new Ports.Range(49152, 65535)), "IANA, macOS");
         assertEquals(new Ports.Range(63001, 65535), Ports.window(new Ports.Range(32768, 63000)), "what is left above");
         assertThrows(IllegalStateException.class, () -> Ports.window(new Ports.Range(1024, 65535)));
+    }
+
+    @Test
+    void linuxEphemeralRangeIsReadWhereThereIsOne() {
+        assumeTrue(Files.isReadable(Path.of("/proc/sys/net/ipv4/ip_local_port_range")), "not Linux");
+        Ports.Range ephemeral = Ports.linuxEphemeral();
+        assertTrue(ephemeral.first() >= 1024 && ephemeral.first() < ephemeral.last() && ephemeral.last() <= 65535,
+                ephemeral.toString());
+        assertEquals(Ports.window(ephemeral), Ports.window(), "the window in use avoids the real ephemeral range");
     }
 
     @Test
