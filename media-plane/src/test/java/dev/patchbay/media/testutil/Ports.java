@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that neither the ephemeral range nor the RTP blocks reach, and each is handed out once per JVM: a
  * port can then be lost in the gap only to another process that binds fixed ports in the same window.
  * Each JVM starts at a random place in the window, so two test runs at once seldom walk the same ports.
+ *
+ * <p>RTP blocks ({@link #rtpBase}) stay in 20000-60000, where media-plane pools and SIPp bind them: they are
+ * handed out the same way, without overlap inside a JVM, and a block with a port already bound (another
+ * test run, a benchmark's media-plane) is passed over. Only a short-lived socket of another process,
+ * bound in the gap, can still take one of their ports.
  */
 public final class Ports {
 
@@ -32,6 +37,12 @@ public final class Ports {
     private static final int START = ThreadLocalRandom.current().nextInt(WINDOW.size());
     /** Per-JVM reservation, the only state here: how many ports of the window were handed out. */
     private static final AtomicInteger TAKEN = new AtomicInteger();
+    /** SIPp binds its -mp port for audio and the port two above it for video. */
+    private static final int MIN_RTP_BLOCK = 4;
+    private static final int RTP_SPAN = RTP.last() - RTP.first();
+    private static final int RTP_START = 2 * ThreadLocalRandom.current().nextInt(RTP_SPAN / 2);
+    /** Per-JVM reservation of RTP blocks: how many ports of 20000-60000 were handed out or passed over. */
+    private static final AtomicInteger RTP_TAKEN = new AtomicInteger();
 
     private Ports() {
     }
@@ -76,14 +87,39 @@ public final class Ports {
         }
     }
 
-    /** The first port of a block of {@code size} ports in 20000-60000, chosen at random to avoid other runs. */
+    /**
+     * The first (even) port of a block of {@code size} ports in 20000-60000, all free on UDP now and overlapping
+     * no other block handed out in this JVM.
+     */
     public static int rtpBase(int size) {
-        return RTP.first() + 2 * ThreadLocalRandom.current().nextInt((RTP.last() - RTP.first() - size) / 2);
+        int block = Math.max(MIN_RTP_BLOCK, size + (size & 1));
+        while (true) {
+            int offset = RTP_TAKEN.getAndAdd(block);
+            if (offset >= RTP_SPAN) {
+                throw new IllegalStateException("the RTP ports " + RTP + " were all handed out in this JVM; "
+                        + "ask for smaller blocks or widen Ports.RTP");
+            }
+            int base = RTP.first() + (RTP_START + offset) % RTP_SPAN;
+            if (base + block - 1 <= RTP.last() && freeUdp(base, block)) {
+                return base; // else it crosses the top, or a port is taken: the next block
+            }
+        }
     }
 
     /** The window fixed ports come from, for tests of this class. */
     static Range window() {
         return WINDOW;
+    }
+
+    private static boolean freeUdp(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                // free
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean free(int port) {

@@ -44,10 +44,26 @@ class PortsTest {
     }
 
     @Test
-    void rtpBlocksStayInTheirRange() {
-        for (int i = 0; i < 1000; i++) {
-            int base = Ports.rtpBase(200);
-            assertTrue(Ports.RTP.contains(base) && Ports.RTP.contains(base + 199), "block at " + base);
+    void rtpBlocksStayInTheirRangeAreEvenAndNeverOverlap() {
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            int size = i % 2 == 0 ? 2 : 100;
+            int base = Ports.rtpBase(size);
+            assertEquals(0, base % 2, "RTP on even ports: " + base);
+            assertTrue(Ports.RTP.contains(base) && Ports.RTP.contains(base + size - 1), "block at " + base);
+            for (int port = base; port < base + Math.max(size, 4); port++) {
+                assertTrue(seen.add(port), "port " + port + " in two blocks");
+            }
+        }
+    }
+
+    @Test
+    void anRtpBlockWithABoundPortIsPassedOver() throws Exception {
+        int base = Ports.rtpBase(4);
+        // The next block follows this one unless it wraps; bind its first port and see it skipped.
+        try (java.net.DatagramSocket busy = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", base + 4))) {
+            int next = Ports.rtpBase(4);
+            assertTrue(next != base + 4, "the block at the bound port " + (base + 4) + " was handed out");
         }
     }
 }
