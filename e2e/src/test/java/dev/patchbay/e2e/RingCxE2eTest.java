@@ -1,7 +1,12 @@
 package dev.patchbay.e2e;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,6 +16,8 @@ import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,29 +33,75 @@ class RingCxE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Longer than the first two 200 OK retransmissions (T1 = 500 ms, then 1 s) that an unmatched ACK leaves. */
+    private static final Duration NO_RETRANSMISSION = Duration.ofMillis(1700);
+
+    /** Where RingCX sends the ACK of our 200 OK. */
+    enum Ack {
+        /** RFC 3261 13.2.2.4: to the remote target, our Contact, on the connection the INVITE came on. */
+        TO_CONTACT,
+        /** To the INVITE's Request-URI, on the same connection, as a peer that ignores our Contact does. */
+        TO_REQUEST_URI,
+        /** To our Contact on a connection of its own, as baresip does: the Contact must name our TLS port. */
+        TO_CONTACT_NEW_CONNECTION,
+        /** To the Request-URI on a connection of its own. */
+        TO_REQUEST_URI_NEW_CONNECTION,
+        /** Over UDP to our SIP port, as a peer does that resolves a Request-URI without its transport. */
+        UDP_TO_SIP_PORT
+    }
 
     @Test
     void overTcpHeadersReachTheBotInfoReachesRingCxAndRingCxEndsTheCallAfterTheFinalIntent() throws Exception {
         try (Gateway gw = new Gateway(Map.of()); BotServer bot = new BotServer()) {
             configure(gw, bot);
             try (SipTcpPeer ringcx = new SipTcpPeer(gw.sipPort)) {
-                String answer = call(gw, bot, ringcx, "TCP", gw.sipPort, "RTP/AVP", "");
+                String answer = call(gw, bot, ringcx, "TCP", gw.sipPort, "RTP/AVP", "", Ack.TO_CONTACT);
                 assertTrue(answer.contains("RTP/AVP 0"), answer);
             }
         }
     }
 
-    /** RingCX's recommended transport: TLS, on which it offers SDES-keyed SRTP. */
-    @Test
-    void overTlsTheSameFlowRunsAndMediaIsSrtp() throws Exception {
+    /**
+     * RingCX's recommended transport: TLS, on which it offers SDES-keyed SRTP. The ACK is taken wherever the
+     * peer addresses it: jain-sip matches an ACK to its dialog by Call-ID and tags, not by Request-URI or flow.
+     */
+    @ParameterizedTest
+    @EnumSource(Ack.class)
+    void overTlsTheSameFlowRunsAndMediaIsSrtp(Ack ack) throws Exception {
         try (Gateway gw = new Gateway(Map.of(), true); BotServer bot = new BotServer()) {
             configure(gw, bot);
             byte[] key = new byte[30];
             new java.security.SecureRandom().nextBytes(key);
             try (SipTcpPeer ringcx = SipTcpPeer.tls(gw.tlsPort)) {
                 String answer = call(gw, bot, ringcx, "TLS", gw.tlsPort, "RTP/SAVP",
-                        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(key) + "\r\n");
+                        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(key) + "\r\n",
+                        ack);
                 assertTrue(answer.contains("RTP/SAVP 0") && answer.contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"), answer);
+            }
+        }
+    }
+
+    /** Sends the ACK to {@code target} the way {@code ack} says; {@code rest} is the message after the branch. */
+    private static void acknowledge(Gateway gw, SipTcpPeer ringcx, Ack ack, String target, String transport, int port,
+                                    String rest) throws Exception {
+        switch (ack) {
+            case TO_CONTACT, TO_REQUEST_URI -> ringcx.send("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/" + transport
+                    + " 127.0.0.1:" + ringcx.localPort() + ";branch=z9hG4bK-ack1" + rest);
+            case TO_CONTACT_NEW_CONNECTION, TO_REQUEST_URI_NEW_CONNECTION -> {
+                int targetPort = Integer.parseInt(target.replaceAll(".*:(\\d+).*", "$1"));
+                try (SipTcpPeer second = "TLS".equals(transport) ? SipTcpPeer.tls(targetPort) : new SipTcpPeer(targetPort)) {
+                    second.send("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/" + transport + " 127.0.0.1:"
+                            + second.localPort() + ";branch=z9hG4bK-ack1" + rest);
+                    Thread.sleep(200); // let the stack read it before the connection closes
+                }
+            }
+            case UDP_TO_SIP_PORT -> {
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                    byte[] message = ("ACK " + target.replace(";transport=" + transport.toLowerCase(Locale.ROOT), "")
+                            .replace(":" + port, ":" + gw.sipPort) + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:"
+                            + udp.getLocalPort() + ";branch=z9hG4bK-ack1" + rest).getBytes(StandardCharsets.UTF_8);
+                    udp.send(new DatagramPacket(message, message.length, new InetSocketAddress("127.0.0.1", gw.sipPort)));
+                }
             }
         }
     }
@@ -63,9 +116,9 @@ class RingCxE2eTest {
                         + "VALUES ('ws_rcx', 200, 30000, CURRENT_TIMESTAMP)");
     }
 
-    /** The whole RingCX call over {@code ringcx}; returns the SDP answer. */
+    /** The whole RingCX call over {@code ringcx}, the 200 OK acknowledged as {@code ack} says; returns the SDP answer. */
     private static String call(Gateway gw, BotServer bot, SipTcpPeer ringcx, String transport, int port, String profile,
-                               String crypto) throws Exception {
+                               String crypto, Ack ack) throws Exception {
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
         String uri = "sip:rcx-iva@127.0.0.1:" + port + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT);
         String via = "Via: SIP/2.0/" + transport + " 127.0.0.1:" + ringcx.localPort() + ";branch=z9hG4bK-";
@@ -83,11 +136,13 @@ class RingCxE2eTest {
         SipTcpPeer.Msg ok = ringcx.next(WAIT);
         assertEquals(200, ok.status(), ok.toString());
         String to = ok.header("to");
-        // RFC 3261 13.2.2.4: the ACK of a 2xx goes to the remote target (our Contact), on the same connection.
         String contactUri = ok.header("contact").replaceAll(".*<([^>]+)>.*", "$1");
-        ringcx.send("ACK " + contactUri + " SIP/2.0\r\n" + via + "ack1\r\n"
-                + "Max-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
-                + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+        boolean toContact = ack == Ack.TO_CONTACT || ack == Ack.TO_CONTACT_NEW_CONNECTION;
+        acknowledge(gw, ringcx, ack, toContact ? contactUri : uri, transport, port,
+                "\r\nMax-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
+                        + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+        // An ACK jain-sip did not match to the dialog leaves the 200 OK retransmitted, on this connection too.
+        assertNull(ringcx.poll(NO_RETRANSMISSION), "the ACK (" + ack + ") was matched: no 200 OK retransmission");
         ringcx.send("\r\n\r\n"); // RFC 5626 keep-alive, as RingCX pings
 
         BotServer.Conn conn = bot.next(WAIT);

@@ -1,14 +1,9 @@
 package dev.patchbay.media.call;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -40,25 +35,21 @@ public final class CallManager {
 
     private final RtpPortPool ports;
     private final List<MediaLoop> loops;
-    private final ScheduledExecutorService timers;
+    private final CallTimers timers;
     private final CallPolicy policy;
     private final RecordingWriter recordings;
-    private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
+    private final CallRegistry calls = new CallRegistry();
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final SecureRandom random = new SecureRandom();
     private volatile CallSignalling signalling;
     private volatile ControlChannel control;
     private volatile boolean draining;
-    private final java.util.concurrent.atomic.AtomicLongArray ended =
-            new java.util.concurrent.atomic.AtomicLongArray(HangupCause.values().length);
 
     public CallManager(RtpPortPool ports, List<MediaLoop> loops, ScheduledExecutorService timers, CallPolicy policy,
                        RecordingWriter recordings) {
         this.recordings = recordings;
         this.ports = ports;
         this.loops = List.copyOf(loops);
-        this.timers = timers;
+        this.timers = new CallTimers(timers, policy, this::end);
         this.policy = policy;
     }
 
@@ -70,25 +61,25 @@ public final class CallManager {
     // ---- lookups -------------------------------------------------------------------------------
 
     public Optional<Call> byId(String callId) {
-        return Optional.ofNullable(byId.get(callId));
+        return calls.byId(callId);
     }
 
     public Optional<Call> bySipCallId(String sipCallId) {
-        return Optional.ofNullable(bySipCallId.get(sipCallId));
+        return calls.bySipCallId(sipCallId);
     }
 
     public int activeCalls() {
-        return byId.size();
+        return calls.size();
     }
 
     /** Calls ended so far with {@code cause}, since start. */
     public long endedWith(HangupCause cause) {
-        return cause == HangupCause.UNRECOGNIZED ? 0 : ended.get(cause.ordinal());
+        return calls.endedWith(cause);
     }
 
     /** A snapshot of the calls in progress. */
     public List<Call> active() {
-        return List.copyOf(byId.values());
+        return calls.snapshot();
     }
 
     public RtpPortPool ports() {
@@ -105,7 +96,7 @@ public final class CallManager {
         if (draining) {
             return "this media-plane is shutting down; try another node";
         }
-        if (byId.size() >= policy.maxCalls()) {
+        if (calls.size() >= policy.maxCalls()) {
             return "call limit of " + policy.maxCalls() + " reached (patchbay.call.max)";
         }
         return null;
@@ -118,10 +109,10 @@ public final class CallManager {
     public void drain(Duration timeout) throws InterruptedException {
         draining = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!byId.isEmpty() && System.nanoTime() < deadline) {
+        while (calls.size() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        int left = byId.size();
+        int left = calls.size();
         if (left > 0) {
             LOG.info(() -> left + " calls still up after draining for " + timeout.toSeconds() + " s; hanging up");
             endAll("media-plane is shutting down");
@@ -130,29 +121,7 @@ public final class CallManager {
 
     /** Registers a new inbound call. The caller then fills in and sends the offer with {@link #offer}. */
     public Call newCall(String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
-        return register(newId(), "", sipCallId, negotiated, localAddress, sipContext);
-    }
-
-    private String newId() {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return "CA" + HexFormat.of().formatHex(id);
-    }
-
-    private Call register(String id, String token, String sipCallId, Negotiated negotiated, String localAddress,
-                          Object sipContext) {
-        String attachToken = token;
-        if (attachToken.isEmpty()) {
-            byte[] raw = new byte[32];
-            random.nextBytes(raw);
-            attachToken = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        }
-        Call call = new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext);
-        if (byId.putIfAbsent(id, call) != null) {
-            throw new IllegalStateException("call id " + id + " is already in use");
-        }
-        bySipCallId.put(sipCallId, call);
-        return call;
+        return calls.register(calls.newId(), "", sipCallId, negotiated, localAddress, sipContext);
     }
 
     /**
@@ -162,7 +131,8 @@ public final class CallManager {
     public Call newOutboundCall(String requestedId, String token, String sipCallId, String localAddress,
                                 Object sipContext, RtpPortPool.RtpSocket socket) {
         Call call = requestedId.isEmpty() && token.isEmpty() ? newCall(sipCallId, null, localAddress, sipContext)
-                : register(requestedId.isEmpty() ? newId() : requestedId, token, sipCallId, null, localAddress, sipContext);
+                : calls.register(requestedId.isEmpty() ? calls.newId() : requestedId, token, sipCallId, null, localAddress,
+                        sipContext);
         call.markOutbound();
         call.reserve(socket);
         return call;
@@ -192,8 +162,7 @@ public final class CallManager {
         call.media(media);
         int limit = call.outboundOptions().maxDurationSeconds();
         if (limit > 0) { // the timer slot is free: an outbound call is confirmed at once and waits for no ACK
-            call.timer(timers.schedule(() -> end(call, HangupCause.MAX_DURATION, 200, "maximum call duration of " + limit
-                    + " s reached"), limit, TimeUnit.SECONDS));
+            timers.maxDuration(call, limit);
         }
         media.start();
         answeredEvent(call, answer);
@@ -224,11 +193,7 @@ public final class CallManager {
         // The timer starts before the offer leaves: once it has, the decision, the 200 OK and the ACK
         // may all happen on other threads before this one runs again, and a timer set after them
         // would hang up a live call. Answering replaces it; the state check is a second guard.
-        call.timer(timers.schedule(() -> {
-            if (call.state() instanceof CallState.Offered) {
-                end(call, HangupCause.ROUTE_TIMEOUT, 503, "no route decision within " + policy.routeTimeout().toMillis() + " ms");
-            }
-        }, policy.routeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        timers.routeDecision(call);
         if (!control.offer(call, offered)) {
             end(call, HangupCause.ROUTE_TIMEOUT, 503, "no control-plane is connected to this media-plane");
         }
@@ -236,7 +201,7 @@ public final class CallManager {
 
     /** Carries out a control-plane decision. Decisions for unknown or ended calls are ignored. */
     public void decide(RouteDecision decision) {
-        Call call = byId.get(decision.getCallId());
+        Call call = calls.byId(decision.getCallId()).orElse(null);
         if (call == null || call.outbound()) {
             return; // route decisions are for offered calls only
         }
@@ -249,9 +214,7 @@ public final class CallManager {
             case RING -> {
                 if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
                     signalling.ring(call);
-                    call.timer(timers.schedule(() -> end(call, HangupCause.ROUTE_TIMEOUT, 480,
-                            "the bot platform did not answer within " + policy.ringTimeout().toSeconds() + " s"),
-                            policy.ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                    timers.ring(call);
                 }
             }
             case ANSWER -> answer(call, decision.getAnswer().getRecord());
@@ -280,11 +243,7 @@ public final class CallManager {
         // Armed before the 200 OK leaves, for the reason offer() arms its timer first: the ACK can be
         // handled on another thread before this one runs again, and a timer set after it would hang
         // up a confirmed call. The state check is the second guard.
-        call.timer(timers.schedule(() -> {
-            if (call.state() instanceof CallState.Answered) {
-                end(call, HangupCause.NO_ACK, 408, "no ACK for our 200 OK");
-            }
-        }, policy.ackTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        timers.ack(call);
         long session = System.currentTimeMillis();
         signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
         media.start();
@@ -309,13 +268,9 @@ public final class CallManager {
             media.detach(uplink);
         }
         int seen = call.attachments();
-        long graceMillis = policy.reattachGrace().toMillis();
-        LOG.info(() -> "call " + call.id() + ": " + reason + "; waiting " + graceMillis + " ms for a bot to re-attach");
-        timers.schedule(() -> {
-            if (call.attachments() == seen) {
-                end(call, HangupCause.BOT_HANGUP, 200, reason + ", and no bot re-attached within " + graceMillis + " ms");
-            }
-        }, graceMillis, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "call " + call.id() + ": " + reason + "; waiting " + policy.reattachGrace().toMillis()
+                + " ms for a bot to re-attach");
+        timers.reattach(call, seen, reason);
     }
 
     /**
@@ -352,11 +307,7 @@ public final class CallManager {
     }
 
     private void finish(Call call, HangupCause cause, int sipStatus, String reason, MediaStats stats) {
-        if (cause != HangupCause.UNRECOGNIZED) {
-            ended.incrementAndGet(cause.ordinal());
-        }
-        byId.remove(call.id());
-        bySipCallId.remove(call.sipCallId(), call);
+        calls.remove(call, cause);
         control.event(call, ControlEvent.newBuilder().setHangup(CallHangup.newBuilder()
                 .setCause(cause).setSipStatus(sipStatus).setReason(reason == null ? "" : reason)
                 .setRecordingPath(call.recording()).setStats(stats.toProto())));
@@ -398,13 +349,12 @@ public final class CallManager {
 
     /** (Re)starts a call's session-timer deadline: without a refresh by then, the call is hung up. */
     public void expectRefreshWithin(Call call, long millis, int intervalSeconds) {
-        call.refreshTimer(timers.schedule(() -> end(call, HangupCause.SESSION_EXPIRED, 408,
-                "no session refresh within the " + intervalSeconds + " s session interval"), millis, TimeUnit.MILLISECONDS));
+        timers.refresh(call, millis, intervalSeconds);
     }
 
     /** Ends every call, for shutdown. */
     public void endAll(String reason) {
-        for (Call call : List.copyOf(byId.values())) {
+        for (Call call : calls.snapshot()) {
             end(call, HangupCause.SHUTDOWN, 503, reason);
         }
     }

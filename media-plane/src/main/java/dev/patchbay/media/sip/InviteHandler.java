@@ -2,11 +2,8 @@ package dev.patchbay.media.sip;
 
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.util.Iterator;
-import java.util.ListIterator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import javax.sip.Dialog;
@@ -16,14 +13,9 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TransactionAlreadyExistsException;
-import javax.sip.address.SipURI;
-import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.FromHeader;
-import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -31,18 +23,7 @@ import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.CallState;
-import dev.patchbay.media.sdp.AudioOffer;
-import dev.patchbay.media.sdp.Negotiated;
-import dev.patchbay.media.sdp.Negotiator;
-import dev.patchbay.media.sdp.RtpFormat;
-import dev.patchbay.media.sdp.SdpException;
-import dev.patchbay.media.sdp.SdpParser;
-import dev.patchbay.proto.media.v1.CallOffered;
-import dev.patchbay.proto.media.v1.Codec;
 import dev.patchbay.proto.media.v1.HangupCause;
-import dev.patchbay.proto.media.v1.SipHeader;
-import dev.patchbay.proto.media.v1.SocketAddress;
-import dev.patchbay.proto.media.v1.Transport;
 import gov.nist.javax.sip.message.SIPMessage;
 
 /** The INVITE dialog of inbound calls: offer, answer or reject, ACK, CANCEL and BYE. */
@@ -59,6 +40,7 @@ final class InviteHandler implements CallSignalling {
     private final ReInvites reInvites;
     private final OutboundCalls outbound;
     private final HoldReinvite holds;
+    private final OfferCheck offers;
     private final int minSessionExpires;
     private final FlowRouter.Flows flows;
     private volatile SipProvider provider;
@@ -72,6 +54,7 @@ final class InviteHandler implements CallSignalling {
         this.reInvites = new ReInvites(sip, calls, minSessionExpires);
         this.outbound = new OutboundCalls(sip, calls, requests, advertise);
         this.holds = new HoldReinvite(sip);
+        this.offers = new OfferCheck(sip);
         this.minSessionExpires = minSessionExpires;
         this.calls = calls;
         this.advertise = advertise;
@@ -127,7 +110,7 @@ final class InviteHandler implements CallSignalling {
         String newTag = UUID.randomUUID().toString().substring(0, 8);
         String refusal = calls.refusal();
         if (refusal != null) {
-            reject(tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, java.util.List.of());
+            RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, java.util.List.of());
             return;
         }
         int interval = SessionTimers.requested(invite);
@@ -135,45 +118,12 @@ final class InviteHandler implements CallSignalling {
             return;
         }
 
-        ContentTypeHeader type = (ContentTypeHeader) invite.getHeader(ContentTypeHeader.NAME);
-        byte[] body = invite.getRawContent();
-        if (body == null || body.length == 0) {
-            reject(tx, invite, newTag, Response.NOT_ACCEPTABLE_HERE,
-                    "INVITE without SDP (late offer) is not supported; send an SDP offer", java.util.List.of());
-            return;
-        }
-        if (type == null || !"application".equalsIgnoreCase(type.getContentType())
-                || !"sdp".equalsIgnoreCase(type.getContentSubType())) {
-            Response r = sip.response(Response.UNSUPPORTED_MEDIA_TYPE, invite, newTag, "only application/sdp bodies are accepted");
-            r.addHeader(sip.headers.createAcceptHeader("application", "sdp"));
-            SipTools.send(tx, r);
-            return;
-        }
-        AudioOffer offer;
-        Negotiated negotiated;
-        try {
-            offer = SdpParser.parseAudio(new String(body, StandardCharsets.UTF_8));
-        } catch (SdpException e) {
-            reject(tx, invite, newTag, Response.BAD_REQUEST, "malformed SDP: " + e.getMessage(), java.util.List.of());
-            return;
-        }
-        try {
-            negotiated = Negotiator.answer(offer);
-        } catch (SdpException e) {
-            Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, invite, newTag, e.getMessage());
-            r.addHeader(sip.headers.createWarningHeader("patchbay", 305, SipTools.sanitize(e.getMessage())));
-            SipTools.send(tx, r);
-            return;
+        String transport = SipTools.transportOf(invite);
+        OfferCheck.Accepted accepted = offers.check(tx, invite, newTag, transport).orElse(null);
+        if (accepted == null) {
+            return; // refused, with the reason, by the check
         }
         SIPMessage raw = (SIPMessage) invite;
-        String transport = SipTools.transportOf(invite);
-        if (negotiated.srtp() != null && !"tls".equals(transport)) {
-            Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, invite, newTag,
-                    "SRTP keys (SDES) are accepted only over SIP/TLS, where they are not sent in clear text");
-            r.addHeader(sip.headers.createWarningHeader("patchbay", 306, "SDES requires TLS"));
-            SipTools.send(tx, r);
-            return;
-        }
         String local = LocalAddress.of(advertise, raw);
         SipLeg leg = new SipLeg(tx, invite, newTag, sip.contact(local, transport));
         leg.sessionExpires = interval > 0 && SessionTimers.callerSupports(invite) ? interval : 0;
@@ -181,44 +131,8 @@ final class InviteHandler implements CallSignalling {
         if (!"udp".equals(transport)) {
             flows.put(sipCallId, raw.getRemoteAddress().getHostAddress(), raw.getRemotePort(), transport);
         }
-        Call call = calls.newCall(sipCallId, negotiated, local, leg);
-        calls.offer(call, offered(call, invite, raw, transport, offer));
-    }
-
-    private CallOffered offered(Call call, Request invite, SIPMessage raw, String transport, AudioOffer offer) {
-        FromHeader from = (FromHeader) invite.getHeader(FromHeader.NAME);
-        ToHeader to = (ToHeader) invite.getHeader(ToHeader.NAME);
-        CallOffered.Builder b = CallOffered.newBuilder()
-                .setRequestUri(invite.getRequestURI().toString())
-                .setRequestUser(SipTools.userOf(invite.getRequestURI()))
-                .setFromUri(from.getAddress().getURI().toString())
-                .setFromDisplay(SipTools.nullToEmpty(from.getAddress().getDisplayName()))
-                .setToUri(to.getAddress().getURI().toString())
-                .setToUser(SipTools.userOf(to.getAddress().getURI()))
-                .setSource(SocketAddress.newBuilder().setIp(raw.getRemoteAddress().getHostAddress()).setPort(raw.getRemotePort()))
-                .setTransport(switch (transport) {
-                    case "tcp" -> Transport.TCP;
-                    case "tls" -> Transport.TLS;
-                    default -> Transport.UDP;
-                })
-                .setSipCallId(call.sipCallId())
-                .setAttachToken(call.attachToken())
-                .setMediaNode(mediaNode);
-        for (Iterator<String> names = invite.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            for (ListIterator<?> values = invite.getHeaders(name); values.hasNext(); ) {
-                Header h = (Header) values.next();
-                String text = h.toString().strip();
-                int colon = text.indexOf(':');
-                b.addHeaders(SipHeader.newBuilder().setName(h.getName())
-                        .setValue(colon < 0 ? "" : text.substring(colon + 1).strip()));
-            }
-        }
-        for (RtpFormat f : offer.formats()) {
-            b.addCodecs(Codec.newBuilder().setName(f.encoding()).setPayloadType(f.payloadType())
-                    .setClockRate(f.clockRate()).setFmtp(f.fmtp()));
-        }
-        return b.build();
+        Call call = calls.newCall(sipCallId, accepted.negotiated(), local, leg);
+        calls.offer(call, OfferedEvent.of(call, invite, raw, transport, accepted.offer(), mediaNode));
     }
 
     /** UPDATE in a call: a session refresh, or an offer, handled like a re-INVITE. */
@@ -333,18 +247,7 @@ final class InviteHandler implements CallSignalling {
             return;
         }
         flows.remove(call.sipCallId());
-        reject(leg.inviteTransaction, leg.invite, leg.toTag, status, reason, call.rejectHeaders());
-    }
-
-    private void reject(ServerTransaction tx, Request invite, String toTag, int status, String reason,
-                        java.util.List<dev.patchbay.proto.media.v1.SipHeader> extra) {
-        try {
-            Response r = sip.response(status, invite, toTag, reason);
-            RejectHeaders.add(sip.headers, r, extra);
-            SipTools.send(tx, r);
-        } catch (ParseException | InvalidArgumentException e) {
-            LOG.warning(() -> "cannot build " + status + ": " + e.getMessage());
-        }
+        RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, status, reason, call.rejectHeaders());
     }
 
     @Override

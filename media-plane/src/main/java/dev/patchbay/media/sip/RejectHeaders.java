@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Logger;
 import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
 import javax.sip.header.HeaderFactory;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -23,6 +25,18 @@ final class RejectHeaders {
             "content-length", "l", "content-type", "c");
 
     private RejectHeaders() {
+    }
+
+    /** Sends an INVITE's final error response with these headers; one that cannot be built is logged. */
+    static void send(SipTools sip, ServerTransaction tx, Request invite, String toTag, int status, String reason,
+                     List<SipHeader> extra) {
+        try {
+            Response r = sip.response(status, invite, toTag, reason);
+            add(sip.headers, r, extra);
+            SipTools.send(tx, r);
+        } catch (ParseException | InvalidArgumentException e) {
+            LOG.warning(() -> "cannot build " + status + ": " + e.getMessage());
+        }
     }
 
     static void add(HeaderFactory headers, Response r, List<SipHeader> extra) throws ParseException, InvalidArgumentException {
