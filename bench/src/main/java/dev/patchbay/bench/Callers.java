@@ -24,6 +24,11 @@ import dev.patchbay.media.testutil.SipUdpClient;
  */
 final class Callers implements AutoCloseable {
 
+    /**
+     * PCMU with telephone-event, as carriers offer: digits then come as RFC 4733 events and the
+     * in-band tone detector, which runs only for callers without them, stays off (JMH measures it).
+     */
+    static final String OFFER_ATTRIBUTES = "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n";
     private static final Pattern MEDIA_PORT = Pattern.compile("m=audio (\\d+) ");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
@@ -96,7 +101,7 @@ final class Callers implements AutoCloseable {
             int rtpPort = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
             sip = new SipUdpClient(target.sipPort());
             sip.request("INVITE", target.user(), 1, "load" + id, null, null,
-                    SipUdpClient.sdp(rtpPort, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+                    SipUdpClient.sdp(rtpPort, "0 101", OFFER_ATTRIBUTES));
             SipUdpClient.SipMessage ok = sip.finalResponseTo("1 INVITE", ANSWER_TIMEOUT);
             if (ok == null || ok.status() != 200) {
                 throw new IllegalStateException(target.name() + " did not answer call " + id + ": "

@@ -216,7 +216,7 @@ public final class LoadBench {
         SipUdpClient sip = new SipUdpClient(sipPort);
         DatagramChannel rtp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         int rtpPort = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
-        sip.request("INVITE", "echo", 1, "load" + i, null, null, SipUdpClient.sdp(rtpPort, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+        sip.request("INVITE", "echo", 1, "load" + i, null, null, SipUdpClient.sdp(rtpPort, "0 101", Callers.OFFER_ATTRIBUTES));
         SipUdpClient.SipMessage ok = sip.finalResponseTo("1 INVITE", Duration.ofSeconds(10));
         if (ok == null || ok.status() != 200) {
             throw new IllegalStateException("call " + i + " was not answered: " + (ok == null ? "timeout" : ok.startLine()));

@@ -61,6 +61,7 @@ final class BotChannel implements AudioUplink {
     private byte[] upBytes;
     private final byte[] stage = new byte[160];
     private final byte[] chunk = new byte[640];
+    private final byte[] coded = new byte[320];
     private int stageFill;
     private int carry = -1;
     private long upDropped;
@@ -169,7 +170,20 @@ final class BotChannel implements AudioUplink {
             int n = Math.min(chunk.length, size - from);
             payload.copyTo(chunk, from, 0, n);
             if (transcoder.passthrough()) {
-                pushAll(q, n);
+                pushAll(q, chunk, n);
+            } else if (transcoder.eightKhzL16()) {
+                int i = 0;
+                if (carry >= 0 && n > 0) { // a sample split between two messages
+                    push(q, transcoder.toCallCodec((short) (carry | (chunk[0] << 8))));
+                    carry = -1;
+                    i = 1;
+                }
+                int pairs = (n - i) / 2;
+                transcoder.l16ToCallCodec(chunk, i, pairs, coded);
+                pushAll(q, coded, pairs);
+                if (((n - i) & 1) != 0) {
+                    carry = chunk[n - 1] & 0xFF;
+                }
             } else if (transcoder.sixteenBit()) {
                 for (int i = 0; i < n; i++) {
                     int b = chunk[i] & 0xFF;
@@ -190,11 +204,11 @@ final class BotChannel implements AudioUplink {
         }
     }
 
-    /** Queues the first {@code n} bytes of {@link #chunk}, already in the call's codec. */
-    private void pushAll(PlayoutQueue q, int n) {
+    /** Queues the first {@code n} bytes of {@code from}, already in the call's codec. */
+    private void pushAll(PlayoutQueue q, byte[] from, int n) {
         for (int i = 0; i < n; ) {
             int k = Math.min(n - i, stage.length - stageFill);
-            System.arraycopy(chunk, i, stage, stageFill, k);
+            System.arraycopy(from, i, stage, stageFill, k);
             stageFill += k;
             i += k;
             if (stageFill == stage.length) {

@@ -80,6 +80,22 @@ final class FrameTranscoder {
         return callUlaw ? G711.linearToUlaw(linear) : G711.linearToAlaw(linear);
     }
 
+    /**
+     * Encodes {@code pairs} little-endian L16 samples at 8 kHz from {@code src[from..]} straight into
+     * the call's codec in {@code dst[0..]}: the bulk form of {@link #narrow} and {@link #toCallCodec}
+     * for the common L16_8K bot, without a format switch per sample.
+     */
+    void l16ToCallCodec(byte[] src, int from, int pairs, byte[] dst) {
+        for (int k = 0, i = from; k < pairs; k++, i += 2) {
+            short sample = (short) ((src[i] & 0xFF) | (src[i + 1] << 8));
+            dst[k] = callUlaw ? G711.linearToUlaw(sample) : G711.linearToAlaw(sample);
+        }
+    }
+
+    boolean eightKhzL16() {
+        return format == AudioFormat.L16_8K;
+    }
+
     /** True when the bot's bytes are already in the call's codec and can be copied as they are. */
     boolean passthrough() {
         return (format == AudioFormat.PCMU && callUlaw) || (format == AudioFormat.PCMA && !callUlaw);

@@ -19,6 +19,7 @@ public final class JitterBuffer {
     public static final int FRAME = 160;
     private static final int START_TARGET = FRAME;    // 20 ms until measurements exist
     private static final int ADJUST = 80;             // drift correction step, 10 ms
+    private static final int BIG_SURPLUS = 800;       // 100 ms over the usual level: dropped in one go
     private static final int WINDOW = 64;             // packets of delay history
     private static final int RETARGET_EVERY = 16;     // packets between target updates
     private static final int DRIFT_PATIENCE = 25;     // pulls (0.5 s) per drift decision
@@ -96,17 +97,13 @@ public final class JitterBuffer {
             return;
         }
         measure(ts, samples, arrivalNanos);
-        boolean duplicate = true;
-        for (int i = 0; i < samples; i++) {
-            long pos = ts + i;
-            if (pos < playHead) {
-                continue;
-            }
-            int slot = (int) (pos & mask);
-            duplicate &= filled[slot];
-            ring[slot] = pcm[off + i];
-            filled[slot] = true;
-        }
+        // Samples before the play head are too late; the rest go in as one or two runs of the ring.
+        int skipped = (int) Math.max(0, playHead - ts);
+        int n = samples - skipped;
+        int slot = (int) ((ts + skipped) & mask);
+        int first = Math.min(n, ring.length - slot);
+        boolean duplicate = store(slot, pcm, off + skipped, first);
+        duplicate &= store(0, pcm, off + skipped + first, n - first);
         if (duplicate) {
             duplicates++;
         }
@@ -120,15 +117,14 @@ public final class JitterBuffer {
             return Pull.SILENCE;
         }
         int from = 0;
-        switch (drift()) {
-            case 1 -> skip(ADJUST);
-            case -1 -> {
-                // Stretch by 10 ms: replay the second half of the last frame, then take only 10 ms new.
-                System.arraycopy(last, FRAME - ADJUST, out, 0, ADJUST);
-                inserted += ADJUST;
-                from = ADJUST;
-            }
-            default -> { }
+        int correction = drift();
+        if (correction > 0) {
+            skip(correction);
+        } else if (correction < 0) {
+            // Stretch by 10 ms: replay the second half of the last frame, then take only 10 ms new.
+            System.arraycopy(last, FRAME - ADJUST, out, 0, ADJUST);
+            inserted += ADJUST;
+            from = ADJUST;
         }
         int got = from;
         int leadIn = 0;
@@ -173,6 +169,17 @@ public final class JitterBuffer {
         return got + leadIn == FRAME ? Pull.AUDIO : Pull.PARTIAL;
     }
 
+    /** Writes {@code n} samples into ring slots {@code slot..}; true if every slot already held one. */
+    private boolean store(int slot, short[] pcm, int from, int n) {
+        boolean duplicate = true;
+        for (int j = 0; j < n; j++) {
+            duplicate &= filled[slot + j];
+        }
+        System.arraycopy(pcm, from, ring, slot, n);
+        java.util.Arrays.fill(filled, slot, slot + n, true);
+        return duplicate;
+    }
+
     /** Moves {@code n} samples from ring slots {@code slot..} to {@code out[at..]}, silence where none arrived. */
     private int take(int slot, short[] out, int at, int n) {
         int got = 0;
@@ -207,7 +214,10 @@ public final class JitterBuffer {
     }
 
     /**
-     * Whether to correct for clock drift on this pull: 1 to drop 10 ms, -1 to stretch 10 ms, else 0.
+     * Whether to correct for clock drift on this pull: samples to drop, -1 to stretch 10 ms, else 0.
+     * A surplus of more than {@link #BIG_SURPLUS} (a stall at call set-up, a long GC pause) is
+     * dropped at once down to 10 ms over the usual level, rather than 10 ms per half second, which
+     * would leave the caller talking over a standing delay for many seconds.
      * Decided once per window of pulls from the lowest level the buffer reached over the last few
      * windows (2 s), which includes the rare pull where a packet is missing because the clocks
      * slipped. A low point 20 ms above the target plus one frame is surplus (a fast sender, or the
@@ -227,8 +237,10 @@ public final class JitterBuffer {
             low = Math.min(low, l);
         }
         if (low > target + FRAME + 2 * ADJUST && low != Long.MAX_VALUE) {
-            shiftLows(-ADJUST);
-            return 1;
+            long surplus = low - target - FRAME;
+            int drop = surplus > BIG_SURPLUS ? (int) ((surplus - ADJUST) / ADJUST * ADJUST) : ADJUST;
+            shiftLows(-drop);
+            return drop;
         }
         if (low < FRAME + ADJUST && lossRun == 0) {
             shiftLows(ADJUST);

@@ -187,6 +187,28 @@ class JitterBufferTest {
         assertTrue(silent < 1850 * 160 / 200, "gaps stay under 0.5% of the audio: " + silent + " samples");
     }
 
+    /**
+     * The media loop was busy for 400 ms (many calls setting up at once) while the caller kept
+     * sending: the backlog is dropped in one go, not 10 ms per half second over 20 s.
+     */
+    @Test
+    void aBacklogFromAStalledLoopIsShedWithinTwoSeconds() {
+        JitterBuffer jb = new JitterBuffer(200);
+        int k = 0;
+        for (; k < 20; k++) {
+            jb.put((long) k * 160, packet((long) k * 160, 160), 0, 160, k * 20 * MS); // no pulls meanwhile
+        }
+        short[] frame = new short[JitterBuffer.FRAME];
+        assertTrue(jb.bufferedMs() >= 380, "the stall left " + jb.bufferedMs() + " ms queued");
+        for (; k < 20 + 100; k++) { // two seconds of steady sending and pulling
+            jb.put((long) k * 160, packet((long) k * 160, 160), 0, 160, k * 20 * MS);
+            jb.pull(frame);
+        }
+        assertTrue(jb.bufferedMs() <= jb.targetMs() + 40, "after 2 s the buffer holds " + jb.bufferedMs()
+                + " ms for a target of " + jb.targetMs() + " ms");
+        assertEquals(0, jb.concealed(), "shedding the backlog loses no frame the caller is still owed");
+    }
+
     @Test
     void timestampWrapIsSeamless() {
         JitterBuffer jb = new JitterBuffer(200);
