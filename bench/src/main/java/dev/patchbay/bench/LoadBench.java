@@ -75,7 +75,7 @@ public final class LoadBench {
         int rtpBase = 30000;
         MediaConfig config = new MediaConfig("127.0.0.1", sipPort, 8, "127.0.0.1", rtpBase, rtpBase + 4 * max + 100, "", 0, 250,
                 "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                2 * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
+                (bots.size() + 1) * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
                 Files.createTempDirectory("patchbay-bench"), Duration.ofSeconds(15),
                 new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 0, 0)); // the load comes from one address
         StringBuilder md = new StringBuilder("## Concurrent echo calls, in-process (upper bound)\n\n")
