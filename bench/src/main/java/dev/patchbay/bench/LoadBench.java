@@ -65,7 +65,19 @@ public final class LoadBench {
     private record Caller(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag, long[] sentAt) {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            // gRPC's and Helidon's non-daemon threads would otherwise keep a failed run alive, burning CPU
+            // under whatever runs next on the machine.
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "100,500").split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path out = Path.of(args.length > 2 ? args[2] : "bench/target/load.md");
@@ -118,7 +130,6 @@ public final class LoadBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
         System.out.println(md);
-        System.exit(0);
     }
 
     /** Connects a call's audio to the bot under test. */

@@ -52,7 +52,12 @@ public final class LoadGenerator {
         Path out = Path.of(args[1]);
         Path docDir = args.length > 4 ? Path.of(args[4]) : out.toAbsolutePath().getParent();
         Settings s = Settings.from(System.getenv(), Path.of(args[0]), out, Path.of(args[2]), docDir);
-        new LoadGenerator(s).run(args[3]);
+        try {
+            new LoadGenerator(s).run(args[3]);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1); // a failed run must not linger and load the machine for whatever runs next
+        }
         System.exit(0); // Helidon's and the HTTP client's threads would otherwise keep the JVM up
     }
 
