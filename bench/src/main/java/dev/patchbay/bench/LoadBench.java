@@ -97,7 +97,7 @@ public final class LoadBench {
                 .append("Latency is from a caller packet's send to its echo's arrival: RTP in, jitter buffer (starts at 20 ms), ")
                 .append("gRPC to the echo bot and back, and the 20 ms playout tick. ").append(seconds).append(" s measured per row.\n\n")
                 .append("`grpc` echoes on one Audio stream per call; `mux` is the product's echo bot, all calls on one AudioMux ")
-                .append("stream (frames batched per media loop tick); `wss` is a Twilio Media Streams echo bot on a local WebSocket ")
+                .append("stream (frames batched per media loop tick); `wss`, when listed, is a Twilio Media Streams echo bot on a local WebSocket ")
                 .append("behind the control-plane's WSS bridge (JSON and base64 both ways), which itself talks per-call gRPC to the ")
                 .append("media-plane, so its difference to `grpc` is what the bridge adds.\n\n")
                 .append("| bot | calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
