@@ -285,14 +285,11 @@ public final class LoadBench {
             if (tag < 0) {
                 return; // silence, or concealment, between echoes
             }
-            int seq = (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
-            long sentAt = c.sentAt()[seq & 1023];
-            if (b[tag + 2] == 0x11 && sentAt != 0) {
-                sentAt += 10_000_000L; // the second half was sent 10 ms into its packet
-            }
+            long sentAt = c.sentAt()[RtpPacer.tagSequence(b, tag) & 1023];
             if (sentAt == 0) {
                 return; // a tag from before this step's first send
             }
+            sentAt += RtpPacer.halfOffsetNanos(b, tag);
             long latency = System.nanoTime() - sentAt;
             if (count == latencies.length) {
                 latencies = Arrays.copyOf(latencies, count * 2);

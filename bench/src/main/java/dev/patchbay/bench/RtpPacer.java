@@ -122,14 +122,11 @@ final class RtpPacer implements AutoCloseable {
         if (tag < 0) {
             return; // silence, or concealment, between echoes
         }
-        int seq = (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
-        long at = sentAt.get(call * RING + (seq & (RING - 1)));
+        long at = sentAt.get(call * RING + (tagSequence(b, tag) & (RING - 1)));
         if (at == 0) {
             return; // a tag from before the first send
         }
-        if (b[tag + 2] == 0x11) {
-            at += 10_000_000L; // the second half was sent 10 ms into its packet
-        }
+        at += halfOffsetNanos(b, tag);
         if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
         }
@@ -152,6 +149,16 @@ final class RtpPacer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** The sequence number of the packet a tag found by {@link #findTag} was sent in. */
+    static int tagSequence(byte[] b, int tag) {
+        return (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
+    }
+
+    /** How long after its packet's send the tagged half was: the second half 10 ms in. */
+    static long halfOffsetNanos(byte[] b, int tag) {
+        return b[tag + 2] == 0x11 ? 10_000_000L : 0;
     }
 
     private static byte filler(int i) {

@@ -43,8 +43,19 @@ public final class EchoBot {
         };
     }
 
+    /** Plays a caller's digit back to it as RFC 4733, without waiting for the answer. */
+    static void echoDigit(Channel mediaNode, String callId, String digit) {
+        MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(callId).setDigits(digit).build(),
+                new Logged<>(callId));
+    }
+
+    /** The media-plane no longer has the call; its record is updated in the database, not on the event loop. */
+    static void unknownCall(BotAttacher.Gone gone, String callId, String reason) {
+        Thread.ofVirtual().name("echo-gone-" + callId).start(() -> gone.unknownCall(callId, reason));
+    }
+
     /** A unary response nobody waits for; a failure is worth a log line, not more. */
-    record Logged<T>(String callId) implements StreamObserver<T> {
+    private record Logged<T>(String callId) implements StreamObserver<T> {
         @Override
         public void onNext(T value) {
         }
@@ -77,8 +88,7 @@ public final class EchoBot {
             switch (message.getMessageCase()) {
                 case AUDIO -> up.onNext(BotToCaller.newBuilder().setAudio(AudioFrame.newBuilder()
                         .setPayload(message.getAudio().getPayload())).build());
-                case DTMF -> MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(callId)
-                        .setDigits(message.getDtmf().getDigit()).build(), new Logged<>(callId));
+                case DTMF -> echoDigit(mediaNode, callId, message.getDtmf().getDigit());
                 default -> { }
             }
         }
@@ -87,8 +97,7 @@ public final class EchoBot {
         public void onError(Throwable t) {
             Status s = Status.fromThrowable(t);
             if (s.getCode() == Status.Code.UNAUTHENTICATED || s.getCode() == Status.Code.NOT_FOUND) {
-                // The call's record is updated in the database: not on the event loop.
-                Thread.ofVirtual().name("echo-gone-" + callId).start(() -> gone.unknownCall(callId, s.getDescription()));
+                unknownCall(gone, callId, s.getDescription());
             }
             LOG.fine(() -> "echo for " + callId + " ended: " + t);
         }

@@ -21,7 +21,6 @@ import dev.patchbay.proto.media.v1.MuxCallerMessage;
 import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
 import dev.patchbay.proto.media.v1.MuxToCaller;
-import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 
@@ -143,8 +142,7 @@ public final class EchoMux {
         private void dtmf(int channel, String digit) {
             Line line = lines.get(channel);
             if (line != null) {
-                MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(line.callId())
-                        .setDigits(digit).build(), new EchoBot.Logged<>(line.callId()));
+                EchoBot.echoDigit(mediaNode, line.callId(), digit);
             }
         }
 
@@ -153,8 +151,7 @@ public final class EchoMux {
             String reason = message.getEnded().getReason();
             if (line != null && message.getEnded().getCause() == HangupCause.ERROR
                     && (reason.startsWith("UNAUTHENTICATED") || reason.startsWith("NOT_FOUND"))) {
-                // The media-plane no longer has the call; its record is updated in the database, not here.
-                Thread.ofVirtual().name("echo-gone-" + line.callId()).start(() -> line.gone().unknownCall(line.callId(), reason));
+                EchoBot.unknownCall(line.gone(), line.callId(), reason);
             }
         }
 

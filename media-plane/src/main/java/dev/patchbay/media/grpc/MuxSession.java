@@ -18,6 +18,7 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.MuxBotMessage;
 import dev.patchbay.proto.media.v1.MuxCallerMessage;
+import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
 import dev.patchbay.proto.media.v1.MuxToCaller;
 import io.grpc.Status;
@@ -69,7 +70,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
             switch (m.getLeave()) {
                 case HANG_UP, DETACH -> {
                     if (channels.remove(id) != null) {
-                        boolean hangUp = m.getLeave() == dev.patchbay.proto.media.v1.MuxLeave.HANG_UP;
+                        boolean hangUp = m.getLeave() == MuxLeave.HANG_UP;
                         signalling.execute(() -> {
                             if (hangUp) {
                                 channel.left("the bot left channel " + id + " of its audio mux");
