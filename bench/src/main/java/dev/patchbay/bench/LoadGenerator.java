@@ -29,10 +29,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class LoadGenerator {
 
     private static final Logger LOG = Logger.getLogger(LoadGenerator.class.getName());
-    /** Patchbay's jitter buffer starts at a 20 ms target; the echo then waits for one 20 ms playout tick. */
-    static final double JITTER_TARGET_MS = 20;
-    static final double PLAYOUT_TICK_MS = 20;
-    static final double DESIGNED_MS = JITTER_TARGET_MS + PLAYOUT_TICK_MS;
+    /**
+     * None: the media-plane hands each caller frame to the bot when its packet arrives and sends the
+     * bot's frame when it arrives. The jitter buffer waits only for a missing frame (see Method).
+     */
+    static final double DESIGNED_MS = 0;
     private static final String WSS_NUMBER = "bench-wss-echo";
 
     private final Settings settings;

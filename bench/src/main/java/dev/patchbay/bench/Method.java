@@ -20,11 +20,12 @@ final class Method {
               size (`PATCHBAY_BENCH_PRIME=0` skips it). Calls set up while the fresh JVMs were still
               compiling kept a higher delay for their whole life in trials, so without it the first step
               would measure start-up.
-            - **Designed delay**: the media-plane's jitter buffer starts at a 20 ms target and the echoed frame
-              then waits for one 20 ms playout tick, so designed = 20 ms + 20 ms = 40 ms.
-              **Added latency = measured round trip − 40 ms**; the references have no designed delay, so theirs
-              is the whole round trip. The phase between the caller's 20 ms clock and the media loop's tick
-              (0 to 20 ms, fixed for a run) lands in "added"; the measured p50 is shown so it can be judged.
+            - **Designed delay: 0 ms for audio in order.** The media-plane hands a caller frame to the bot as
+              soon as its packet has arrived and sends a bot frame to the caller as soon as it arrives (paced
+              to 50 packets a second). The jitter buffer's designed delay applies only to a frame with a gap:
+              it is waited for until the 95th percentile of recent delay variation plus 10 ms (10 ms on a clean
+              link) before it is concealed, and frames behind it wait with it. That wait is part of the
+              measured latency, so **added latency = the measured round trip**, like the references'.
             - **Loss**: packets sent in the window minus echoes matched in it, over packets sent.
             - **CPU % of one core per call**: utime+stime from `/proc/<pid>/stat` over the measured window,
               divided by the window and by N, per process (media-plane and control-plane separately).

@@ -108,7 +108,7 @@ final class Report {
 
     private String ratios(List<Step> grpc) {
         StringBuilder md = new StringBuilder("\n### Ratios to the references (same run, same load)\n\n")
-                .append("Latency ratios compare Patchbay's *added* latency (designed delay taken out) with the reference's whole round trip; ")
+                .append("Latency ratios compare Patchbay's added latency (its whole round trip: the designed delay is 0) with the reference's whole round trip; ")
                 .append("CPU ratios compare CPU per call (Patchbay: media-plane + control-plane).\n\n")
                 .append("| calls | added p50 / SIPp p50 | added p99 / SIPp p99 | added p99 / NIO p99 | CPU / SIPp | CPU / NIO | WSS CPU / gRPC CPU |\n")
                 .append("|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One measured step: {@code calls} concurrent calls against one target, held for one window.
  *
- * @param designedMs the delay the target adds by design (Patchbay's jitter buffer and playout tick;
- *                   0 for the references); "added" latency is measured minus this
+ * @param designedMs the delay the target adds by design to audio in order (0 for Patchbay since media
+ *                   moves on arrival, 0 for the references); "added" latency is measured minus this
  * @param usage      each metered process's cost over the window
  */
 record Step(String target, int calls, int failedSetups, RtpPacer.Window window, double designedMs, List<Usage> usage,

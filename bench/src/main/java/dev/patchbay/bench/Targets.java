@@ -30,11 +30,16 @@ final class Targets {
         md.append(row("call setup rate", "≥ 500 calls/s", rate + " calls/s held" + (rampEnded ? "" : " (highest rate tried)"), rate >= 500));
         md.append(best.map(s -> {
             double heap = s.usage("media-plane").heapKbPerCall() + s.usage("control-plane").heapKbPerCall();
-            return row("heap per call (media-plane + control-plane)", "≤ 100 KB", Report.f("%.1f KB at %d calls%s", heap, s.calls(), note), held.isPresent() && heap <= 100);
+            // Below a few hundred calls the heap baseline's own drift is larger than the calls' share (see Method).
+            boolean meaningful = s.calls() >= MIN_CALLS_FOR_HEAP;
+            return row("heap per call (media-plane + control-plane)", "≤ 100 KB", Report.f("%.1f KB at %d calls%s%s", heap, s.calls(), note,
+                    meaningful ? "" : "; too few calls to judge, needs " + MIN_CALLS_FOR_HEAP), held.isPresent() && meaningful && heap <= 100);
         }).orElse(row("heap per call", "≤ 100 KB", "no step ran", false)));
         md.append("\nThese are targets for the benchmark, not assertions in tests; a noisy machine moves every figure.\n");
         return md.toString();
     }
+
+    private static final int MIN_CALLS_FOR_HEAP = 300;
 
     private static String row(String what, String goal, String measured, boolean met) {
         return "| " + what + " | " + goal + " | " + measured + " | " + (met ? "yes" : "no") + " |\n";

@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class SipTcpPeer implements AutoCloseable {
 
-    /** One message: start line, headers (lower-cased names, first value), body, and every header line as sent. */
-    record Msg(String startLine, Map<String, String> headers, String body, List<String> headerLines) {
+    /**
+     * One message: start line, headers (lower-cased names, first value), body, every header line as sent, and the
+     * {@link System#nanoTime()} at which the reader took it off the connection.
+     */
+    record Msg(String startLine, Map<String, String> headers, String body, List<String> headerLines, long receivedNanos) {
         /** Every value of a header that may repeat (e.g. one WWW-Authenticate per digest algorithm), in order. */
         List<String> all(String name) {
             return headerLines.stream().filter(h -> h.substring(0, h.indexOf(':')).strip().equalsIgnoreCase(name))
@@ -142,7 +145,8 @@ final class SipTcpPeer implements AutoCloseable {
                 }
                 int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
                 byte[] body = in.readNBytes(length);
-                received.add(new Msg(line, headers, new String(body, StandardCharsets.UTF_8), List.copyOf(lines)));
+                received.add(new Msg(line, headers, new String(body, StandardCharsets.UTF_8), List.copyOf(lines),
+                        System.nanoTime()));
             }
         } catch (IOException e) {
             // the connection closed; the test sees no further messages

@@ -50,6 +50,17 @@ final class CallRig implements AutoCloseable {
     }
 
     /** An answered call: the caller's SIP and RTP sockets, and what the bridge needs to attach. */
+    /**
+     * Waits until the bridge's Audio stream is attached on the media-plane and the call's media loop
+     * has taken it: caller audio that arrives before is, by design, heard by nobody.
+     */
+    void awaitBotAttached(Call call) throws Exception {
+        Await.until(() -> plane.calls().byId(call.callId()).map(c -> c.attachments() > 0).orElse(false), WAIT,
+                "the bridge's Audio stream to attach");
+        // The loop runs commands in order: once this snapshot is taken, the attach before it has run.
+        plane.calls().byId(call.callId()).orElseThrow().media().snapshot().get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     record Call(SipUdpClient sip, DatagramSocket rtp, String callId, String token, InetSocketAddress media, String toTag)
             implements AutoCloseable {
 

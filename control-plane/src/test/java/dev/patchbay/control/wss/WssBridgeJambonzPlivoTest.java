@@ -72,6 +72,7 @@ class WssBridgeJambonzPlivoTest {
 
             // caller mu-law arrives as little-endian L16, 160 samples per 20 ms frame
             byte[] sent = codes(160);
+            rig.awaitBotAttached(call);
             call.sendPcmu(0, sent);
             byte[] expected = l16(sent);
             byte[] frame = conn.next(byte[].class, b -> java.util.Arrays.equals(b, expected), WAIT);
@@ -133,6 +134,7 @@ class WssBridgeJambonzPlivoTest {
                     JSON.readTree((String) conn.next(WAIT)));
 
             byte[] sent = codes(160);
+            rig.awaitBotAttached(call);
             call.sendPcmu(0, sent);
             JsonNode media = null;
             for (int n = 0; n < 100 && media == null; n++) {

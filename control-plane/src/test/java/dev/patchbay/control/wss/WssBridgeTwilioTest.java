@@ -92,6 +92,7 @@ class WssBridgeTwilioTest {
             String sid = opening(conn, call);
             assertEquals(sid, bridge.streamId());
             events.await("connected");
+            rig.awaitBotAttached(call);
 
             // caller -> bot: 20 ms mu-law frames, chunk and timestamp counting up as strings
             for (int p = 0; p < 10; p++) {

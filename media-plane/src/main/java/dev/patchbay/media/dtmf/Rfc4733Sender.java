@@ -1,7 +1,7 @@
 package dev.patchbay.media.dtmf;
 
 /**
- * Plays queued digits as RFC 4733 telephone-events, one packet per 20 ms tick in place of voice.
+ * Plays queued digits as RFC 4733 telephone-events, one packet per 20 ms slot in place of voice.
  * Each event keeps the RTP timestamp of its first packet while its duration grows by 160; the
  * first packet carries the marker, and the end packet goes out three times with the same sequence
  * number, as carriers expect. Digits are separated by 60 ms of ordinary audio; ',' pauses 500 ms.

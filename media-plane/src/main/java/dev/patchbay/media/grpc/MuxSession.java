@@ -27,14 +27,15 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * One AudioMux stream: many calls' {@link BotChannel}s on one gRPC stream. Caller frames and
- * events are collected into one pending {@link MuxToBot} and sent after each media loop's tick, so
- * the stream carries a message per loop per 20 ms however many calls it serves. Bot messages run
+ * events are collected into one pending {@link MuxToBot} and sent after each wake-up of a media loop
+ * (the packets that arrived together), so a busy stream carries few messages however many calls it
+ * serves, and no frame waits for a tick. Bot messages run
  * on the gRPC event loop; the ends of channels, which may send SIP, run on {@code signalling}.
  */
 final class MuxSession implements StreamObserver<MuxToCaller> {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class.getName());
-    /** About ten ticks of a busy node's frames may wait in the stream before frames are dropped. */
+    /** About 200 ms of a busy node's frames may wait in the stream before frames are dropped. */
     private static final int READY_THRESHOLD_BYTES = 8 << 20;
 
     private final CallManager calls;
@@ -50,7 +51,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
         this.calls = calls;
         this.signalling = signalling;
         this.out = (ServerCallStreamObserver<MuxToBot>) out;
-        // One tick's batch for a thousand calls is over 300 KB; gRPC's default 32 KB "ready" mark
+        // 20 ms of frames for a thousand calls is over 300 KB; gRPC's default 32 KB "ready" mark
         // would drop frames from a bot that keeps up perfectly well.
         this.out.setOnReadyThreshold(READY_THRESHOLD_BYTES);
         this.out.setOnCancelHandler(() -> {
@@ -132,7 +133,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
     }
 
     private void close(java.util.function.Consumer<BotChannel> each) {
-        loops.forEach(loop -> loop.removeAfterTick(flush));
+        loops.forEach(loop -> loop.removeAfterWake(flush));
         var left = Map.copyOf(channels);
         channels.clear();
         signalling.execute(() -> {
@@ -156,7 +157,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
         pending.addMessages(message);
     }
 
-    /** Sends what the loops have queued; after every tick of a loop that runs one of the channels. */
+    /** Sends what the loops have queued; after every wake-up of a loop that runs one of the channels. */
     private void flush() {
         MuxToBot batch;
         synchronized (this) {
@@ -190,7 +191,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
         public void loop(MediaLoop loop) {
             this.loop = loop;
             if (loops.add(loop)) {
-                loop.afterTick(flush);
+                loop.afterWake(flush);
             }
         }
 
@@ -201,7 +202,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
 
         @Override
         public void frame(byte[] payload, int length, int sequence, long timestamp, AudioFormat format) {
-            // Copied: the batch is serialised at the end of the tick, after this array is reused.
+            // Copied: the batch is serialised at the end of the loop's wake-up, after this array is reused.
             enqueue(MuxCallerMessage.newBuilder().setChannel(id).setMessage(CallerToBot.newBuilder().setAudio(AudioFrame.newBuilder()
                     .setPayload(ByteString.copyFrom(payload, 0, length)).setSequence(sequence).setTimestamp(timestamp)
                     .setFormat(format))).build());
@@ -211,7 +212,7 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
         public void send(CallerToBot message) {
             enqueue(MuxCallerMessage.newBuilder().setChannel(id).setMessage(message).build());
             if (loop == null || !loop.inLoop()) {
-                flush(); // not from a tick (e.g. a mark before the call was answered): nothing else would send it
+                flush(); // not from the loop (e.g. a mark before the call was answered): nothing else would send it
             }
         }
 

@@ -4,12 +4,20 @@ package dev.patchbay.media.jitter;
  * An adaptive jitter buffer for one 8 kHz stream, indexed by RTP timestamp rather than by packet.
  *
  * <p>Each packet's samples are written at their timestamp's place in a ring, so reordering and
- * duplicates need no bookkeeping and any ptime works. The playout side takes 160 samples (20 ms) per
- * {@link #pull}, a fixed delay behind the newest audio. That delay, the target, follows the 95th
+ * duplicates need no bookkeeping and any ptime works. It plays out in one of two modes:
+ * <ul>
+ * <li><b>Clocked</b> ({@link #JitterBuffer(int)}, {@link #pull}): 160 samples (20 ms) per pull on the
+ * reader's 20 ms clock, a fixed delay behind the newest audio. That delay, the target, follows the 95th
  * percentile of the measured delay variation plus one packet, starts at 20 ms, and never exceeds the
- * configured cap. Missing audio is concealed by repeating the last frame at falling volume, then
- * silence. A sender clock that runs fast or slow shows up as a buffer that drifts from the target;
- * the buffer then drops or repeats 10 ms at a time to stay on target.
+ * configured cap. A sender clock that runs fast or slow shows up as a buffer that drifts from the
+ * target; the buffer then drops or repeats 10 ms at a time to stay on target.
+ * <li><b>On arrival</b> ({@link #onArrival}, {@link #next}): a frame leaves as soon as all of it has
+ * arrived, so audio in order is never held; a frame with a gap leaves, concealed, once it is overdue:
+ * later than the fastest recent packet by the delay target plus 10 ms. The sender's clock drives the
+ * playout, so there is no drift to correct. This is what a gateway between a caller and a bot wants:
+ * the bot hears each word as soon as it exists.
+ * </ul>
+ * Missing audio is concealed by repeating the last frame at falling volume, then silence.
  *
  * <p>Arrival times are arguments, never read from a clock, so tests replay traces exactly. One
  * thread owns an instance; nothing allocates after construction.
@@ -20,32 +28,32 @@ public final class JitterBuffer {
     private static final int START_TARGET = FRAME;    // 20 ms until measurements exist
     private static final int ADJUST = 80;             // drift correction step, 10 ms
     private static final int BIG_SURPLUS = 800;       // 100 ms over the usual level: dropped in one go
-    private static final int WINDOW = 64;             // packets of delay history
-    private static final int RETARGET_EVERY = 16;     // packets between target updates
     private static final int DRIFT_PATIENCE = 25;     // pulls (0.5 s) per drift decision
     private static final int CONCEAL_FRAMES = 5;      // after 100 ms of loss, play silence
-    private static final long NANOS_PER_SAMPLE = 125_000;
+    private static final int OVERDUE_MARGIN = 80;     // arrival mode: 10 ms beyond the target before concealing
+    private static final long MIN_HOLD_NANOS = 5_000_000; // arrival mode: a gap seen in a burst gets 5 ms to fill
     private static final long JUMP = 8000;            // 1 s away from the stream: a new timeline, not a burst
 
-    /** What a pull produced. */
-    public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE }
+    /** What a pull produced; {@code WAIT} (arrival mode only): nothing is due yet. */
+    public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE, WAIT }
 
     private final int maxTarget;
     private final int mask;
     private final short[] ring;
     private final boolean[] filled;            // slot holds a sample for a position at or after playHead
     private final short[] last = new short[FRAME];
-    private final long[] delays = new long[WINDOW];
-    private final long[] sorted = new long[WINDOW];
+    private final DelayWindow delays = new DelayWindow();
+    private final boolean onArrival;
 
     private boolean started;
     private long highest;                      // extended timestamp just after the newest sample received
     private long firstTs;                      // where the stream (re)started
     private long playHead;                     // extended timestamp of the next sample to play
+    private long lastPacketTs;                 // where the newest packet began: packets' alignment
+    private long waitingFor = -1;              // arrival mode: the play head next() last found incomplete
+    private long waitingSince;                 //   and since when
     private int target = START_TARGET;
     private int packetSamples = FRAME;
-    private int delayCount;
-    private int sinceRetarget;
     private int lossRun;
     private int windowPulls;
     private long windowMin = Long.MAX_VALUE;
@@ -61,9 +69,25 @@ public final class JitterBuffer {
     private long inserted;
 
     /**
+     * A clocked buffer: {@link #pull} every 20 ms.
+     *
      * @param maxTargetMs the cap on the adaptive delay
      */
     public JitterBuffer(int maxTargetMs) {
+        this(maxTargetMs, false);
+    }
+
+    /**
+     * A buffer played out on arrival: {@link #next} after every packet and every 20 ms.
+     *
+     * @param maxTargetMs the cap on how long a gap is waited for
+     */
+    public static JitterBuffer onArrival(int maxTargetMs) {
+        return new JitterBuffer(maxTargetMs, true);
+    }
+
+    private JitterBuffer(int maxTargetMs, boolean onArrival) {
+        this.onArrival = onArrival;
         this.maxTarget = Math.max(START_TARGET, maxTargetMs * 8);
         int capacity = Integer.highestOneBit(Math.max(2048, 2 * maxTarget + 4 * FRAME) - 1) << 1;
         this.ring = new short[capacity];
@@ -85,18 +109,23 @@ public final class JitterBuffer {
             started = true;
             highest = ts;
             firstTs = ts;
-            playHead = ts - target;
+            playHead = onArrival ? ts : ts - target;
         }
         if (ts - highest > JUMP || playHead - ts > JUMP) {
             resync(ts); // a timestamp jump either way, or a stream restart: start over from here
+        } else if (onArrival && ts >= highest && playHead - ts > FRAME) {
+            // Newer than anything received yet behind the play head: the sender paused without
+            // advancing its timestamps while we concealed on our clock. Its timeline is the truth.
+            resync(ts);
         } else if (ts + samples - playHead > ring.length - FRAME) {
             skip((int) (ts + samples - playHead - (ring.length - FRAME))); // a burst beyond the ring: oldest goes
         }
+        // Measured even when too late to play: late packets are the evidence that the target is too small.
+        measure(ts, samples, arrivalNanos);
         if (ts + samples <= playHead) {
             late++;
             return;
         }
-        measure(ts, samples, arrivalNanos);
         // Samples before the play head are too late; the rest go in as one or two runs of the ring.
         int skipped = (int) Math.max(0, playHead - ts);
         int n = samples - skipped;
@@ -129,12 +158,7 @@ public final class JitterBuffer {
         int got = from;
         int leadIn = 0;
         if (playHead >= firstTs) {
-            // The usual case, without per-sample position arithmetic: one or two runs of the ring.
-            int slot = (int) (playHead & mask);
-            int first = Math.min(FRAME - from, ring.length - slot);
-            got += take(slot, out, from, first);
-            got += take(0, out, from + first, FRAME - from - first);
-            playHead += FRAME - from;
+            got += takeAtPlayHead(out, from); // the usual case, without per-sample position arithmetic
         } else {
             for (int i = from; i < FRAME; i++) {
                 int slot = (int) (playHead & mask);
@@ -167,6 +191,76 @@ public final class JitterBuffer {
         lossRun = 0;
         System.arraycopy(out, 0, last, 0, FRAME);
         return got + leadIn == FRAME ? Pull.AUDIO : Pull.PARTIAL;
+    }
+
+    /**
+     * Arrival mode: the next 20 ms into {@code out} if all of it has arrived, or concealed once it is
+     * overdue; otherwise {@link Pull#WAIT} and {@code out} untouched. Call after every packet and on
+     * a 20 ms clock, repeating while it returns something other than WAIT.
+     */
+    public Pull next(short[] out, long nowNanos) {
+        if (!onArrival) {
+            throw new IllegalStateException("next() is for a buffer made with onArrival(); a clocked buffer uses pull()");
+        }
+        if (!started) {
+            return Pull.WAIT;
+        }
+        boolean complete = complete();
+        if (!complete) {
+            if (waitingFor != playHead) {
+                waitingFor = playHead;
+                waitingSince = nowNanos;
+            }
+            // Overdue by the timing, and not just found missing: packets sent in a burst (after a
+            // stall upstream) make a reordered one look late by the timing for a moment.
+            if (DelayWindow.samplesAt(nowNanos) < overdueAt() || nowNanos - waitingSince < MIN_HOLD_NANOS) {
+                return Pull.WAIT;
+            }
+        }
+        int got = takeAtPlayHead(out, 0);
+        if (got == 0) {
+            return conceal(out);
+        }
+        lossRun = 0;
+        System.arraycopy(out, 0, last, 0, FRAME);
+        return complete ? Pull.AUDIO : Pull.PARTIAL;
+    }
+
+    /** Whether every sample of the frame at the play head has arrived. */
+    private boolean complete() {
+        int slot = (int) (playHead & mask);
+        int first = Math.min(FRAME, ring.length - slot);
+        return allFilled(slot, first) && allFilled(0, FRAME - first);
+    }
+
+    private boolean allFilled(int slot, int n) {
+        for (int j = 0; j < n; j++) {
+            if (!filled[slot + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * When, on the samples clock, the frame at the play head is given up on: the packet holding its
+     * last sample, at the fastest recent transit, plus the delay target's spread and a margin.
+     */
+    private long overdueAt() {
+        long lastSample = playHead + FRAME - 1;
+        long lastPacketStart = lastSample - Math.floorMod(lastSample - lastPacketTs, packetSamples);
+        long base = delays.measured() ? delays.base() : 0;
+        return lastPacketStart + base + Math.max(0, target - packetSamples) + OVERDUE_MARGIN;
+    }
+
+    /** Moves the frame at the play head out of the ring, in one or two runs; returns the samples that had arrived. */
+    private int takeAtPlayHead(short[] out, int from) {
+        int slot = (int) (playHead & mask);
+        int first = Math.min(FRAME - from, ring.length - slot);
+        int got = take(slot, out, from, first);
+        got += take(0, out, from + first, FRAME - from - first);
+        playHead += FRAME - from;
+        return got;
     }
 
     /** Writes {@code n} samples into ring slots {@code slot..}; true if every slot already held one. */
@@ -258,35 +352,24 @@ public final class JitterBuffer {
         }
     }
 
+    /** Target = 95th percentile of delay above the window's fastest packet, plus one packet. */
     private void measure(long ts, int samples, long arrivalNanos) {
         packetSamples = samples;
-        delays[delayCount % WINDOW] = arrivalNanos / NANOS_PER_SAMPLE - ts;
-        delayCount++;
-        if (++sinceRetarget >= RETARGET_EVERY && delayCount >= RETARGET_EVERY) {
-            sinceRetarget = 0;
-            retarget();
+        lastPacketTs = ts;
+        if (delays.add(ts, arrivalNanos)) {
+            long wanted = delays.spread() + packetSamples;
+            target = (int) Math.min(maxTarget, Math.max(Math.max(FRAME, packetSamples), wanted));
         }
-    }
-
-    /** Target = 95th percentile of delay above the window's fastest packet, plus one packet. */
-    private void retarget() {
-        int n = Math.min(delayCount, WINDOW);
-        System.arraycopy(delays, 0, sorted, 0, n);
-        java.util.Arrays.sort(sorted, 0, n);
-        long spread = sorted[(int) Math.ceil(0.95 * n) - 1] - sorted[0];
-        long wanted = spread + packetSamples;
-        target = (int) Math.min(maxTarget, Math.max(Math.max(FRAME, packetSamples), wanted));
     }
 
     private void resync(long ts) {
         resyncs++;
         java.util.Arrays.fill(lows, Long.MAX_VALUE);
         java.util.Arrays.fill(filled, false);
-        playHead = ts - target;
+        playHead = onArrival ? ts : ts - target;
         highest = ts;
         firstTs = ts;
-        delayCount = 0;
-        sinceRetarget = 0;
+        delays.reset();
     }
 
     /** RTP timestamps wrap at 2^32; keep a 64-bit count that does not. */
@@ -306,8 +389,7 @@ public final class JitterBuffer {
     /** Forgets the stream, e.g. when the sender's SSRC changes. */
     public void reset() {
         started = false;
-        delayCount = 0;
-        sinceRetarget = 0;
+        delays.reset();
         lossRun = 0;
         target = START_TARGET;
         java.util.Arrays.fill(filled, false);
@@ -324,33 +406,19 @@ public final class JitterBuffer {
         return started ? (int) Math.max(0, (highest - playHead) / 8) : 0;
     }
 
-    public long received() {
-        return received;
-    }
+    public long received() { return received; }
 
-    public long duplicates() {
-        return duplicates;
-    }
+    public long duplicates() { return duplicates; }
 
-    public long late() {
-        return late;
-    }
+    public long late() { return late; }
 
-    public long concealed() {
-        return concealed;
-    }
+    public long concealed() { return concealed; }
 
-    public long resyncs() {
-        return resyncs;
-    }
+    public long resyncs() { return resyncs; }
 
     /** Samples skipped to catch up with a fast sender. */
-    public long droppedSamples() {
-        return dropped;
-    }
+    public long droppedSamples() { return dropped; }
 
     /** Samples of delay added: stretches for a slow sender, and waits for a late one. */
-    public long insertedSamples() {
-        return inserted;
-    }
+    public long insertedSamples() { return inserted; }
 }

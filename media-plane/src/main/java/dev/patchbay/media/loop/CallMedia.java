@@ -9,13 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.dtmf.Rfc4733Receiver;
-import dev.patchbay.media.dtmf.Rfc4733Sender;
 import dev.patchbay.media.dtmf.SameKeyFilter;
 import dev.patchbay.media.jitter.JitterBuffer;
-import dev.patchbay.media.playout.BacklogTrimmer;
 import dev.patchbay.media.playout.PlayoutQueue;
 import dev.patchbay.media.record.CallRecorder;
-import dev.patchbay.media.rtp.RtpHeaderWriter;
 import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.media.rtp.RtpPortPool.RtpSocket;
 import dev.patchbay.media.rtp.ReceptionStats;
@@ -31,9 +28,10 @@ import dev.patchbay.proto.media.v1.HangupCause;
  * and those three hand their work to it.
  *
  * <p>Receive path: parse, source latch, then either RFC 4733 events or voice, which is decoded into
- * the jitter buffer; every tick the buffer yields 20 ms for the bot, in order and concealed where
- * lost. Send path: one frame per tick from the playout queue, or
- * silence, so the caller's jitter buffer and NAT binding see a steady stream.
+ * a jitter buffer played out on arrival: each 20 ms frame goes to the bot as soon as all of it is
+ * here, in order, and a frame with a gap goes concealed once it is overdue (checked on arrivals and
+ * every tick). Send path: {@link CallerPlayout}, which sends bot frames as they arrive, or silence,
+ * so the caller's jitter buffer and NAT binding see a steady stream.
  */
 public final class CallMedia implements PlayoutQueue.MarkListener {
 
@@ -41,14 +39,16 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     /** 120 ms at 8 kHz: beyond any ptime a carrier sends; longer payloads are dropped as malformed. */
     private static final int MAX_PACKET_SAMPLES = 960;
 
+    /** Frames one wake-up may hand the bot: a second of audio after a stall, then the next wake-up. */
+    private static final int MAX_FRAMES_PER_WAKE = 50;
+
     private final MediaLoop loop;
     private final RtpSocket socket;
     private Negotiated codec;
     private final PlayoutQueue playout;
-    private final BacklogTrimmer backlog = new BacklogTrimmer(50, 2);
+    private final CallerPlayout toCaller;
     private final MediaEvents events;
     private volatile boolean ulaw;
-    private boolean sends;
 
     // receive state
     private final RtpPacket packet = new RtpPacket();
@@ -58,7 +58,6 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private final JitterBuffer jitter;
     /** Listens for tones only when the caller cannot send RFC 4733 events. */
     private InbandDtmfDetector inband;
-    private Rfc4733Sender dtmfOut;
     // SRTP when the call negotiated SDES keys: one context per direction, loop-owned.
     private SrtpContext srtpIn;
     private long ssrc = -1;
@@ -66,8 +65,6 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private SocketAddress latchedSource;
     private int upSequence;
     private long upTimestamp;
-
-    private final RtpSender sender;
 
     private long received, dropped, uplinkDropped; // counters, loop-owned
     // inactivity watch, loop-owned
@@ -80,7 +77,6 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private final SameKeyFilter sameKey = new SameKeyFilter();
     private final ReceptionStats reception = new ReceptionStats(8000);
     private CallRecorder recorder;
-    private final short[] botPcm = new short[SAMPLES_PER_FRAME];
     private static final short[] SILENCE = new short[SAMPLES_PER_FRAME];
 
     private AudioUplink uplink;
@@ -89,18 +85,18 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
 
     public CallMedia(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames, Duration rtpTimeout,
                      int jitterMaxMs, MediaEvents events) {
-        this.jitter = new JitterBuffer(jitterMaxMs);
+        this.jitter = JitterBuffer.onArrival(jitterMaxMs);
         this.inband = codec.telephoneEvent() == null ? new InbandDtmfDetector() : null;
-        this.dtmfOut = codec.telephoneEvent() == null ? null : new Rfc4733Sender();
-        this.sender = new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort()));
+        this.playout = new PlayoutQueue(playoutFrames, SAMPLES_PER_FRAME, 1024);
+        this.toCaller = new CallerPlayout(playout,
+                new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort())), codec, this);
         keys(codec);
         this.loop = loop;
         this.socket = socket;
         this.codec = codec;
-        this.playout = new PlayoutQueue(playoutFrames, SAMPLES_PER_FRAME, 1024);
         this.events = events;
         this.ulaw = codec.audio().is("PCMU");
-        this.sends = codec.direction() == Direction.SENDRECV || codec.direction() == Direction.SENDONLY;
+        playout.onAudio(() -> loop.audioArrived(this));
         this.rtpTimeoutNanos = rtpTimeout.toNanos();
         // A caller that only listens (our answer sendonly or inactive) owes us no RTP.
         this.expectsRtp = codec.direction() == Direction.SENDRECV || codec.direction() == Direction.RECVONLY;
@@ -117,19 +113,18 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
             boolean remoteChanged = !next.remoteAddress().equals(codec.remoteAddress()) || next.remotePort() != codec.remotePort();
             if ((codec.telephoneEvent() == null) != (next.telephoneEvent() == null)) {
                 inband = next.telephoneEvent() == null ? new InbandDtmfDetector() : null;
-                dtmfOut = next.telephoneEvent() == null ? null : new Rfc4733Sender();
             }
             codec = next;
+            toCaller.configure(next);
             keys(next);
             ulaw = next.audio().is("PCMU");
-            sends = next.direction() == Direction.SENDRECV || next.direction() == Direction.SENDONLY;
             expectsRtp = next.direction() == Direction.SENDRECV || next.direction() == Direction.RECVONLY;
             lastHeardNanos = System.nanoTime();
             if (codecChanged) {
                 playout.clear();
             }
             if (remoteChanged) {
-                sender.to(new InetSocketAddress(next.remoteAddress(), next.remotePort()));
+                toCaller.sender().to(new InetSocketAddress(next.remoteAddress(), next.remotePort()));
                 latchedSource = null; // the media moved: latch again onto whoever sends first
             }
         });
@@ -139,12 +134,12 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private void keys(Negotiated n) {
         if (n.srtp() == null) {
             srtpIn = null;
-            sender.srtp(null);
+            toCaller.sender().srtp(null);
             return;
         }
         try {
             srtpIn = SrtpContext.fromMaster(n.srtp().remoteKey(), n.srtp().remoteSalt());
-            sender.srtp(SrtpContext.fromMaster(n.srtp().localKey(), n.srtp().localSalt()));
+            toCaller.sender().srtp(SrtpContext.fromMaster(n.srtp().localKey(), n.srtp().localSalt()));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("AES/SHA-1 unavailable in this JDK", e);
         }
@@ -230,6 +225,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     }
 
     private MediaStats stats() {
+        RtpSender sender = toCaller.sender();
         return new MediaStats(received, sender.sent(), dropped + sender.failed(), playout.overflowed(), uplinkDropped,
                 jitter.concealed(), jitter.late() + jitter.duplicates(), reception.jitterMs(), reception.expected(), reception.lost());
     }
@@ -259,7 +255,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         // packets from anywhere else are dropped, which also stops RTP bleed from a reused port.
         if (latchedSource == null) {
             latchedSource = source;
-            sender.to(source);
+            toCaller.sender().to(source);
         } else if (!latchedSource.equals(source)) {
             dropped++;
             return;
@@ -316,14 +312,29 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
             G711.decodeAlaw(buf, off, len, decoded, 0);
         }
         jitter.put(packet.timestamp(), decoded, 0, len, nowNanos);
+        deliverCallerFrames(nowNanos);
     }
 
-    /** One 20 ms frame to the bot, from the first audio on, so the bot sees an unbroken timeline. */
+    /**
+     * Every 20 ms frame that is complete or overdue, to the bot, from the first audio on, so the bot
+     * sees an unbroken timeline.
+     */
+    private void deliverCallerFrames(long nowNanos) {
+        for (int i = 0; i < MAX_FRAMES_PER_WAKE; i++) {
+            JitterBuffer.Pull pulled = jitter.next(frame, nowNanos);
+            if (pulled == JitterBuffer.Pull.WAIT) {
+                return;
+            }
+            streaming |= pulled != JitterBuffer.Pull.SILENCE;
+            if (streaming) {
+                deliverCallerFrame();
+            }
+        }
+    }
+
     private void deliverCallerFrame() {
-        JitterBuffer.Pull pulled = jitter.pull(frame);
-        streaming |= pulled != JitterBuffer.Pull.SILENCE;
-        if (!streaming) {
-            return;
+        if (recorder != null) {
+            recorder.caller(frame);
         }
         if (inband != null) {
             char digit = inband.feed(frame, 0, SAMPLES_PER_FRAME);
@@ -351,43 +362,26 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
             ticksToInactivityCheck = 50; // once a second is precise enough for a timeout of seconds
             checkInactivity(nowNanos);
         }
-        deliverCallerFrame();
-        playout.applyClear(this);
-        backlog.tick(playout);
-        Rfc4733Sender.Tick digit = dtmfOut == null ? Rfc4733Sender.Tick.VOICE : dtmfOut.tick(sender.timestamp());
-        if (digit == Rfc4733Sender.Tick.VOICE) {
-            sendVoice();
-        } else {
-            // A telephone-event replaces voice for this tick; the bot's queued audio waits for the digit.
-            sender.event(dtmfOut, codec.telephoneEvent().payloadType(), digit == Rfc4733Sender.Tick.EVENT_REPEAT, sends);
+        deliverCallerFrames(nowNanos);
+        if (recorder != null && !streaming) {
+            recorder.caller(SILENCE); // the caller's side of the recording keeps time before their first word
         }
-        sender.advance();
-        if (recorder != null) {
-            recorder.offer(streaming ? frame : SILENCE, digit == Rfc4733Sender.Tick.VOICE && sends ? botPcm : SILENCE);
+        toCaller.tick(nowNanos);
+    }
+
+    /** Called by the loop after the bot's stream queued audio for this call. */
+    void botAudioArrived(long nowNanos) {
+        if (running) {
+            toCaller.arrived(nowNanos);
         }
-        playout.reportDueMarks(this);
     }
 
     /** Records this call from now on; called before {@link #start}. */
     public void record(CallRecorder to) {
-        loop.execute(() -> recorder = to);
-    }
-
-    private void sendVoice() {
-        byte[] packet = sender.buffer();
-        boolean voiced = playout.poll(packet, RtpHeaderWriter.HEADER_BYTES);
-        if (!voiced) {
-            java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
-        }
-        if (recorder != null) {
-            // Taken before sending, which may encrypt the payload in place.
-            if (ulaw) {
-                G711.decodeUlaw(packet, RtpHeaderWriter.HEADER_BYTES, SAMPLES_PER_FRAME, botPcm, 0);
-            } else {
-                G711.decodeAlaw(packet, RtpHeaderWriter.HEADER_BYTES, SAMPLES_PER_FRAME, botPcm, 0);
-            }
-        }
-        sender.voice(codec.audio().payloadType(), sends);
+        loop.execute(() -> {
+            recorder = to;
+            toCaller.record(to);
+        });
     }
 
     /**
@@ -397,11 +391,11 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
      */
     public CompletableFuture<Boolean> sendDigits(String digits, int durationMs) {
         CompletableFuture<Boolean> queued = new CompletableFuture<>();
-        loop.execute(() -> queued.complete(running && dtmfOut != null && dtmfOut.enqueue(digits, durationMs)));
+        loop.execute(() -> queued.complete(running && toCaller.dtmfOut() != null && toCaller.dtmfOut().enqueue(digits, durationMs)));
         return queued;
     }
 
-    public boolean canSendRfc4733() { return dtmfOut != null; }
+    public boolean canSendRfc4733() { return toCaller.dtmfOut() != null; }
 
     private void checkInactivity(long nowNanos) {
         if (expectsRtp && !timedOut && nowNanos - lastHeardNanos > rtpTimeoutNanos) {

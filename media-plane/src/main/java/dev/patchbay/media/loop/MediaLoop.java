@@ -17,9 +17,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One thread that owns a set of calls: it reads their RTP sockets and, every 20 ms, sends each one
- * frame. All per-call media state is touched only here, so the hot path needs no locks. Other
- * threads talk to a loop only through {@link #execute}.
+ * One thread that owns a set of calls. Media moves on arrival: a caller packet is read, and its
+ * frame goes up to the bot, as soon as the socket is readable; a bot frame is sent as soon as the
+ * bot's stream has queued it ({@link #audioArrived}). A 20 ms tick does what arrivals cannot: fills
+ * silence, conceals lost caller audio, plays telephone-events, and checks timeouts. All per-call
+ * media state is touched only here, so the hot path needs no locks. Other threads talk to a loop
+ * only through {@link #execute} and {@link #audioArrived}.
  */
 public final class MediaLoop implements AutoCloseable {
 
@@ -31,7 +34,10 @@ public final class MediaLoop implements AutoCloseable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final List<CallMedia> calls = new ArrayList<>();
-    private final List<Runnable> afterTick = new ArrayList<>();
+    private final List<Runnable> afterWake = new ArrayList<>();
+    private final Object arrivedLock = new Object();
+    private ArrayList<CallMedia> arrived = new ArrayList<>();   // guarded by arrivedLock
+    private ArrayList<CallMedia> sending = new ArrayList<>();   // loop-owned; swapped with arrived
     private final byte[] receiveBytes = new byte[2048];
     private final ByteBuffer receiveBuffer = ByteBuffer.wrap(receiveBytes);
     private final Consumer<SelectionKey> onReadable = this::readAll;
@@ -61,21 +67,37 @@ public final class MediaLoop implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} after every tick, once all calls have had theirs: a batching uplink sends
-     * the tick's frames there. Loop thread only; adding the same task twice keeps one.
+     * Any thread: bot audio landed in an empty playout queue of {@code media}; the loop sends it
+     * if the call's pacing allows. No allocation once the lists have grown to the loop's calls.
      */
-    public void afterTick(Runnable task) {
-        if (!inLoop()) {
-            throw new IllegalStateException("afterTick is for the loop's own thread; use execute() to get there");
+    void audioArrived(CallMedia media) {
+        boolean first;
+        synchronized (arrivedLock) {
+            first = arrived.isEmpty();
+            arrived.add(media);
         }
-        if (!afterTick.contains(task)) {
-            afterTick.add(task);
+        if (first && !inLoop()) {
+            selector.wakeup();
         }
     }
 
-    /** Stops running {@code task} after ticks; any thread. */
-    public void removeAfterTick(Runnable task) {
-        execute(() -> afterTick.remove(task));
+    /**
+     * Runs {@code task} after every wake-up of the loop, once the packets read, the commands and
+     * any tick are done: a batching uplink sends what the wake-up produced there. Loop thread only;
+     * adding the same task twice keeps one.
+     */
+    public void afterWake(Runnable task) {
+        if (!inLoop()) {
+            throw new IllegalStateException("afterWake is for the loop's own thread; use execute() to get there");
+        }
+        if (!afterWake.contains(task)) {
+            afterWake.add(task);
+        }
+    }
+
+    /** Stops running {@code task} after wake-ups; any thread. */
+    public void removeAfterWake(Runnable task) {
+        execute(() -> afterWake.remove(task));
     }
 
     /** Called on the loop thread by {@link CallMedia#start}. */
@@ -105,6 +127,7 @@ public final class MediaLoop implements AutoCloseable {
                 }
                 runCommands();
                 long now = System.nanoTime();
+                sendArrived(now);
                 if (now - nextTick >= 0) {
                     tick(now);
                     nextTick += TICK_NANOS;
@@ -112,6 +135,7 @@ public final class MediaLoop implements AutoCloseable {
                         nextTick = now + TICK_NANOS; // we were descheduled for long: resync, don't burst
                     }
                 }
+                runAfterWake();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "media loop " + thread.getName() + " failed an iteration; continuing", e);
             }
@@ -129,15 +153,33 @@ public final class MediaLoop implements AutoCloseable {
         }
     }
 
+    private void sendArrived(long now) {
+        synchronized (arrivedLock) {
+            if (arrived.isEmpty()) {
+                return;
+            }
+            ArrayList<CallMedia> swap = sending;
+            sending = arrived;
+            arrived = swap;
+        }
+        for (int i = 0; i < sending.size(); i++) {
+            sending.get(i).botAudioArrived(now);
+        }
+        sending.clear();
+    }
+
     private void tick(long now) {
         for (int i = 0; i < calls.size(); i++) {
             calls.get(i).tick(now);
         }
-        for (int i = 0; i < afterTick.size(); i++) {
+    }
+
+    private void runAfterWake() {
+        for (int i = 0; i < afterWake.size(); i++) {
             try {
-                afterTick.get(i).run();
+                afterWake.get(i).run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "an after-tick task of media loop " + thread.getName() + " failed", e);
+                LOG.log(Level.WARNING, "an after-wake task of media loop " + thread.getName() + " failed", e);
             }
         }
     }

@@ -11,7 +11,7 @@ import dev.patchbay.media.rtp.RtpHeaderWriter;
 import dev.patchbay.media.srtp.SrtpContext;
 
 /**
- * The send stage of one call: one packet per tick, voice or a telephone-event, SRTP-protected when
+ * The send stage of one call: one packet per slot, voice or a telephone-event, SRTP-protected when
  * the call is keyed. Owned by the call's media loop; one preallocated buffer serves every packet.
  */
 final class RtpSender {
@@ -76,7 +76,7 @@ final class RtpSender {
         }
     }
 
-    /** The RTP clock moves 20 ms per tick whatever was sent. */
+    /** The RTP clock moves 20 ms per slot whatever was sent. */
     void advance() {
         timestamp = (timestamp + SAMPLES) & 0xFFFF_FFFFL;
     }

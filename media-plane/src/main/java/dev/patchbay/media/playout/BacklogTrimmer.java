@@ -20,12 +20,14 @@ public final class BacklogTrimmer {
 
     /**
      * @param window ticks observed before deciding, e.g. 50 (one second of 20 ms ticks)
-     * @param floor  frames left queued after a trim, counting the one about to be played: 2 leaves
-     *               one frame (20 ms) of margin for the bot's delivery jitter
+     * @param floor  frames left queued after a trim. A player that sends bot frames as they arrive
+     *               wants 0: a frame still queued at every tick of a window is pure delay. A player
+     *               that takes one frame per tick counts the one about to be played, so 2 leaves one
+     *               frame (20 ms) of margin for the bot's delivery jitter
      */
     public BacklogTrimmer(int window, int floor) {
-        if (window < 2 || floor < 1) {
-            throw new IllegalArgumentException("window must be at least 2 ticks and floor at least 1 frame");
+        if (window < 2 || floor < 0) {
+            throw new IllegalArgumentException("window must be at least 2 ticks and floor at least 0 frames");
         }
         this.window = window;
         this.floor = floor;

@@ -33,11 +33,20 @@ public final class PlayoutQueue {
     private final AtomicLong pendingMarks = new AtomicLong();
     private final AtomicLong overflowed = new AtomicLong();
     private long appliedClear; // consumer-owned
+    private volatile Runnable onAudio;
 
     public PlayoutQueue(int capacityFrames, int frameBytes, int maxPendingMarks) {
         this.slots = new byte[capacityFrames][frameBytes];
         this.frameBytes = frameBytes;
         this.maxPendingMarks = maxPendingMarks;
+    }
+
+    /**
+     * Runs {@code wake} on the producer's thread whenever a frame lands in an empty queue, so the
+     * consumer can send it at once rather than at its next tick.
+     */
+    public void onAudio(Runnable wake) {
+        this.onAudio = wake;
     }
 
     // ---- producer side -------------------------------------------------------------------------
@@ -46,6 +55,7 @@ public final class PlayoutQueue {
     public synchronized void offer(byte[] src, int off) {
         long t = tail;
         long h = head.get();
+        boolean wasEmpty = t <= h;
         while (t - h >= slots.length) {
             if (head.compareAndSet(h, h + 1)) {
                 overflowed.incrementAndGet();
@@ -55,6 +65,10 @@ public final class PlayoutQueue {
         }
         System.arraycopy(src, off, slots[(int) (t % slots.length)], 0, frameBytes);
         tail = t + 1;
+        Runnable wake = onAudio;
+        if (wasEmpty && wake != null) {
+            wake.run();
+        }
     }
 
     /**
@@ -80,7 +94,7 @@ public final class PlayoutQueue {
 
     /**
      * Applies a pending clear: skips the cleared frames and reports the marks behind them as
-     * cleared. Call before {@link #poll} on every tick.
+     * cleared. Call before every {@link #poll}.
      */
     public void applyClear(MarkListener listener) {
         long c = clearTarget;

@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One call's recording: a stereo 16-bit 8 kHz WAV, the caller on the left and the bot (as played)
- * on the right. The media loop hands over one 20 ms frame pair per tick into a preallocated ring;
- * the {@link RecordingWriter} thread drains it to disk, so no file I/O ever runs on the media loop.
- * If the disk falls 2 s behind, frames are dropped and counted rather than stalling the call.
+ * on the right. The media loop hands over each side's 20 ms frames as they happen (caller audio as it
+ * reaches the bot, bot audio as it is sent) into a preallocated ring, a side's n-th frame beside the
+ * other's n-th; the {@link RecordingWriter} thread drains complete pairs to disk, so no file I/O ever
+ * runs on the media loop. If the disk falls 2 s behind, frames are dropped and counted rather than
+ * stalling the call.
  */
 public final class CallRecorder {
 
@@ -23,7 +25,8 @@ public final class CallRecorder {
     private final Path path;
     private final short[][] ring = new short[SLOTS][2 * FRAME];
     private final AtomicLong head = new AtomicLong();
-    private volatile long tail;
+    private volatile long tail;      // pairs complete on both sides
+    private long callerAt, botAt;    // media loop: each side's next frame
     private volatile boolean finished;
     private final AtomicLong dropped = new AtomicLong();
 
@@ -41,23 +44,47 @@ public final class CallRecorder {
         return path;
     }
 
-    /** Media loop: one tick of caller and bot audio, 160 samples each. */
-    public void offer(short[] caller, short[] bot) {
-        long t = tail;
-        if (t - head.get() >= SLOTS) {
-            dropped.incrementAndGet();
-            return;
+    /** Media loop: the caller's next 160 samples. */
+    public void caller(short[] pcm) {
+        if (put(callerAt, 0, pcm)) {
+            callerAt++;
         }
-        short[] slot = ring[(int) (t % SLOTS)];
-        for (int i = 0; i < FRAME; i++) {
-            slot[2 * i] = caller[i];
-            slot[2 * i + 1] = bot[i];
-        }
-        tail = t + 1;
+        tail = Math.min(callerAt, botAt);
     }
 
-    /** Media loop: the call is over; the writer finishes the file. */
+    /** Media loop: the bot's next 160 samples, as played. */
+    public void bot(short[] pcm) {
+        if (put(botAt, 1, pcm)) {
+            botAt++;
+        }
+        tail = Math.min(callerAt, botAt);
+    }
+
+    /** Writes one side of frame {@code at}; false (counted) when the writer is 2 s behind. */
+    private boolean put(long at, int channel, short[] pcm) {
+        if (at - head.get() >= SLOTS) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        short[] slot = ring[(int) (at % SLOTS)];
+        for (int i = 0; i < FRAME; i++) {
+            slot[2 * i + channel] = pcm[i];
+        }
+        return true;
+    }
+
+    /** Media loop: the call is over; the writer finishes the file, the side that was behind padded with silence. */
     public void finish() {
+        long from = Math.min(callerAt, botAt);
+        long to = Math.max(callerAt, botAt);
+        int channel = callerAt < botAt ? 0 : 1;
+        for (long at = from; at < to; at++) {
+            short[] slot = ring[(int) (at % SLOTS)];
+            for (int i = 0; i < FRAME; i++) {
+                slot[2 * i + channel] = 0;
+            }
+        }
+        tail = to;
         finished = true;
     }
 

@@ -20,11 +20,11 @@ class JitterBufferTest {
     private static final long MS = 1_000_000L;
 
     /** The sample the sender put at stream position {@code pos}: unique and never 0. */
-    private static short sampleAt(long pos) {
+    static short sampleAt(long pos) {
         return (short) (1 + Math.floorMod(pos, 30_000));
     }
 
-    private static short[] packet(long pos, int samples) {
+    static short[] packet(long pos, int samples) {
         short[] p = new short[samples];
         for (int i = 0; i < samples; i++) {
             p[i] = sampleAt(pos + i);
