@@ -33,7 +33,7 @@ final class Callers implements AutoCloseable {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     /** One call's caller side; {@code sip} is null for the SIP-less floor. */
-    record Call(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag) {
+    record Call(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag) implements RtpPacer.Leg {
     }
 
     /** Where calls go: a SIP port and user, or, with {@code sipPort} 0, straight to an RTP echo. */

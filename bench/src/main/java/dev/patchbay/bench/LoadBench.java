@@ -5,11 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,13 +50,11 @@ import io.grpc.netty.NettyChannelBuilder;
  */
 public final class LoadBench {
 
-    private static final int FRAME = 160;
-
     private LoadBench() {
     }
 
     /** One call's caller side. */
-    private record Caller(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag, long[] sentAt) {
+    private record Caller(SipUdpClient sip, DatagramChannel rtp, InetSocketAddress media, String toTag) implements RtpPacer.Leg {
     }
 
     public static void main(String[] args) {
@@ -173,54 +165,32 @@ public final class LoadBench {
         for (int i = 0; i < n; i++) {
             callers.add(call(sipPort, n + "-" + i));
         }
-        long[] sent = new long[1];
-        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        int[] seq = {0};
-        ByteBuffer packet = ByteBuffer.allocate(12 + FRAME);
-        pacer.scheduleAtFixedRate(() -> {
-            int s = seq[0]++;
-            for (Caller c : callers) {
-                fill(packet, s);
-                c.sentAt()[s & 1023] = System.nanoTime();
-                try {
-                    c.rtp().send(packet, c.media());
-                    sent[0]++;
-                } catch (IOException e) {
-                    // counted as loss
-                }
-            }
-        }, 0, 20, TimeUnit.MILLISECONDS);
-
-        Receiver receiver = new Receiver(callers);
-        receiver.run(Duration.ofSeconds(3)); // warm-up: jitter buffers settle, JIT compiles
-        long cpuBefore = processCpuNanos();
-        long sentBefore = sent[0];
-        receiver.reset();
-        long wallBefore = System.nanoTime();
-        receiver.run(Duration.ofSeconds(seconds));
-        long cpu = processCpuNanos() - cpuBefore;
-        long wall = System.nanoTime() - wallBefore;
-        long sentDuring = sent[0] - sentBefore;
-        long[] lat = receiver.latencies();
-        gc(); // only after measuring: a forced GC pauses the calls too
-        long heapWith = heapUsed();
-        pacer.shutdownNow();
+        long cpu;
+        RtpPacer.Window w;
+        long heapWith;
+        try (RtpPacer pacer = new RtpPacer(callers)) {
+            pacer.measure(Duration.ofSeconds(3), Duration.ZERO); // warm-up: jitter buffers settle, JIT compiles
+            long cpuBefore = processCpuNanos();
+            w = pacer.measure(Duration.ZERO, Duration.ofSeconds(seconds));
+            cpu = processCpuNanos() - cpuBefore;
+            gc(); // only after measuring: a forced GC pauses the calls too
+            heapWith = heapUsed();
+        }
         for (Caller c : callers) {
             c.sip().request("BYE", "echo", 2, "bye" + c.sip().callId, c.toTag(), null, null);
             c.sip().finalResponseTo("2 BYE", Duration.ofSeconds(5));
             c.sip().close();
             c.rtp().close();
         }
-        receiver.close();
         long until = System.nanoTime() + 10_000_000_000L;
         while (plane.calls().activeCalls() > 0 && System.nanoTime() < until) {
             Thread.sleep(50);
         }
-        double cpuPerCall = 100.0 * cpu / wall / n;
+        double cpuPerCall = 100.0 * cpu / w.nanos() / n;
         double heapPerCall = (heapWith - heapBefore) / 1024.0 / n;
-        double loss = sentDuring == 0 ? 100 : Math.max(0, 100.0 * (sentDuring - lat.length) / sentDuring);
+        long[] lat = w.latencies();
         return String.format(Locale.ROOT, "| %d | %.3f | %.1f | %.1f | %.1f | %.1f | %.2f |", n, cpuPerCall, heapPerCall,
-                pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), loss);
+                pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), w.lossPercent());
     }
 
     private static Caller call(int sipPort, String i) throws Exception {
@@ -239,78 +209,7 @@ public final class LoadBench {
         String toTag = ok.header("To").replaceAll(".*;tag=", "");
         sip.request("ACK", "echo", 1, "ack" + i, toTag, null, null);
         rtp.configureBlocking(false);
-        return new Caller(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag, new long[1024]);
-    }
-
-    /** The tagged frame {@link RtpPacer#fill} builds, into the reused send buffer. */
-    private static void fill(ByteBuffer packet, int seq) {
-        packet.clear();
-        RtpPacer.fill(packet.array(), seq);
-    }
-
-    /** Reads every caller's echoes and turns them into latencies. */
-    private static final class Receiver implements AutoCloseable {
-        private final Selector selector;
-        private final ByteBuffer buf = ByteBuffer.allocate(2048);
-        private long[] latencies = new long[1 << 16];
-        private int count;
-
-        Receiver(List<Caller> callers) throws IOException {
-            selector = Selector.open();
-            for (Caller c : callers) {
-                c.rtp().register(selector, SelectionKey.OP_READ, c);
-            }
-        }
-
-        void run(Duration d) throws IOException {
-            long end = System.nanoTime() + d.toNanos();
-            while (System.nanoTime() < end) {
-                selector.select(key -> {
-                    Caller c = (Caller) key.attachment();
-                    try {
-                        SocketAddress from;
-                        while ((from = c.rtp().receive(buf.clear())) != null) {
-                            record(c, from);
-                        }
-                    } catch (IOException ignored) {
-                        // a closed socket at the end of a step
-                    }
-                }, 10);
-            }
-        }
-
-        private void record(Caller c, SocketAddress from) {
-            byte[] b = buf.array();
-            int tag = buf.position() == 12 + FRAME ? RtpPacer.findTag(b) : -1;
-            if (tag < 0) {
-                return; // silence, or concealment, between echoes
-            }
-            long sentAt = c.sentAt()[RtpPacer.tagSequence(b, tag) & 1023];
-            if (sentAt == 0) {
-                return; // a tag from before this step's first send
-            }
-            sentAt += RtpPacer.halfOffsetNanos(b, tag);
-            long latency = System.nanoTime() - sentAt;
-            if (count == latencies.length) {
-                latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = latency;
-        }
-
-        void reset() {
-            count = 0;
-        }
-
-        long[] latencies() {
-            long[] l = Arrays.copyOf(latencies, count);
-            Arrays.sort(l);
-            return l;
-        }
-
-        @Override
-        public void close() throws IOException {
-            selector.close();
-        }
+        return new Caller(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag);
     }
 
     private static double pct(long[] sorted, double p) {

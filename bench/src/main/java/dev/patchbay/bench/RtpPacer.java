@@ -1,7 +1,9 @@
 package dev.patchbay.bench;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
@@ -19,17 +21,36 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * to its send time even after a jitter buffer has re-timed it.
  *
  * <p>The tag: each 10 ms half of the frame starts with the sequence number in base 127 (0x7F never
- * appears, as mu-law would not keep it) and the half's number. Patchbay's jitter buffer may shift
- * the stream by 10 ms to follow clock drift, so an echo can start at either half. The sequence
- * wraps after 127 * 127 frames (5 min 22 s): one measurement must be shorter.
+ * appears, as mu-law would not keep it) and the half's number. A jitter buffer may shift the stream
+ * (after a stall, or to follow clock drift), so an echo can start at either half. The tag wraps after
+ * 127 * 127 frames (5 min 22 s): one measurement must be shorter.
+ *
+ * <p>Loss is counted per packet: a window is a run of whole bursts, and an echo counts if it is of a
+ * packet of those bursts and arrives by {@link #GRACE_NANOS} after the window. Counting the packets
+ * sent and echoed during the window instead is off by one burst whenever the window ends between a
+ * burst and its echoes: 0.2 % of a 10 s window, twice the loss the ramp allows.
  */
 final class RtpPacer implements AutoCloseable {
 
     static final int FRAME = 160;
     private static final int RING = 1024;
+    private static final int BURST_RING = 1 << 15;
+    private static final int TAG_WRAP = 127 * 127;
     private static final int LATENESS_RING = 1 << 15;
+    /** How long the echoes of a window's last bursts are waited for; a later echo is a lost packet. */
+    static final long GRACE_NANOS = 250_000_000L;
 
-    /** What one window measured: latencies in ns (ascending) and the packets sent and echoed. */
+    /** One call's media: the socket the generator sends from, and where the far end takes RTP. */
+    interface Leg {
+        DatagramChannel rtp();
+
+        SocketAddress media();
+    }
+
+    /**
+     * What one window measured: latencies in ns (ascending), the packets sent in its bursts and how many
+     * of them were echoed, and the time the receiver ran (window and grace, the span CPU is read over).
+     */
     record Window(long[] latencies, long sent, long echoed, long nanos, long[] pacerLateness, double firstFifthP50Ms,
                   double lastFifthP50Ms) {
         double lossPercent() {
@@ -37,9 +58,13 @@ final class RtpPacer implements AutoCloseable {
         }
     }
 
-    private final List<Callers.Call> calls;
+    private final List<Leg> legs;
     private final AtomicLongArray sentAt;
     private final AtomicLong sent = new AtomicLong();
+    /** Packets sent before each burst began, by burst number: a window's count is a difference. */
+    private final AtomicLongArray sentBefore = new AtomicLongArray(BURST_RING);
+    /** The latest burst begun, written by the pacer only. */
+    private volatile int started = -1;
     /** How late each tick's sending started, ns: the generator's own jitter, which a jitter buffer sees too. */
     private final AtomicLongArray lateness = new AtomicLongArray(LATENESS_RING);
     private final AtomicLong ticks = new AtomicLong();
@@ -47,15 +72,21 @@ final class RtpPacer implements AutoCloseable {
             r -> Thread.ofPlatform().name("rtp-pacer").daemon(true).unstarted(r));
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocate(2048);
+    // The receiving thread's own: the bursts counted [from, to), and the burst + 1 last echoed per slot.
+    private final int[] echoedBurst;
+    private int from;
+    private int to;
+    private long echoed;
     private long[] latencies = new long[1 << 16];
     private int count;
 
-    RtpPacer(List<Callers.Call> calls) throws IOException {
-        this.calls = List.copyOf(calls);
-        this.sentAt = new AtomicLongArray(this.calls.size() * RING);
+    RtpPacer(List<? extends Leg> legs) throws IOException {
+        this.legs = List.copyOf(legs);
+        this.sentAt = new AtomicLongArray(this.legs.size() * RING);
+        this.echoedBurst = new int[this.legs.size() * RING];
         selector = Selector.open();
-        for (int i = 0; i < this.calls.size(); i++) {
-            this.calls.get(i).rtp().register(selector, SelectionKey.OP_READ, i);
+        for (int i = 0; i < this.legs.size(); i++) {
+            this.legs.get(i).rtp().register(selector, SelectionKey.OP_READ, i);
         }
         ByteBuffer out = ByteBuffer.allocate(12 + FRAME);
         int[] seq = {0};
@@ -66,9 +97,11 @@ final class RtpPacer implements AutoCloseable {
     private void sendAll(ByteBuffer out, int seq, long start) {
         long tick = ticks.getAndIncrement();
         lateness.set((int) (tick % LATENESS_RING), System.nanoTime() - start - seq * 20_000_000L);
+        sentBefore.set(seq % BURST_RING, sent.get());
+        started = seq;
         fill(out.array(), seq);
-        for (int i = 0; i < calls.size(); i++) {
-            Callers.Call c = calls.get(i);
+        for (int i = 0; i < legs.size(); i++) {
+            Leg c = legs.get(i);
             sentAt.set(i * RING + (seq & (RING - 1)), System.nanoTime());
             try {
                 c.rtp().send(out.clear(), c.media());
@@ -79,16 +112,26 @@ final class RtpPacer implements AutoCloseable {
         }
     }
 
-    /** Receives for {@code warmup} without keeping anything, then measures for {@code window}. */
+    /**
+     * Receives for {@code warmup} without keeping anything, then measures the bursts begun during
+     * {@code window}, waiting {@link #GRACE_NANOS} more for their echoes.
+     */
     Window measure(Duration warmup, Duration window) throws IOException {
-        receive(warmup);
+        from = 0;
+        to = 0;
+        receive(warmup.toNanos());
         count = 0;
-        long sentBefore = sent.get();
+        echoed = 0;
         long ticksBefore = ticks.get();
         long start = System.nanoTime();
-        receive(window);
-        long nanos = System.nanoTime() - start;
+        from = started + 1;
+        to = Integer.MAX_VALUE;
+        receive(window.toNanos());
+        to = started + 1;
         long ticksAfter = ticks.get();
+        receive(GRACE_NANOS);
+        long nanos = System.nanoTime() - start;
+        long sentIn = to <= from ? 0 : sentBefore.get(to % BURST_RING) - sentBefore.get(from % BURST_RING);
         int n = (int) Math.min(LATENESS_RING, ticksAfter - ticksBefore);
         long[] late = new long[n];
         for (int i = 0; i < n; i++) {
@@ -96,17 +139,17 @@ final class RtpPacer implements AutoCloseable {
         }
         int fifth = count / 5;
         long[] last = Ramp.sorted(Arrays.copyOfRange(latencies, count - fifth, count), fifth);
-        return new Window(Ramp.sorted(latencies, count), sent.get() - sentBefore, count, nanos, Ramp.sorted(late, n),
+        return new Window(Ramp.sorted(latencies, count), sentIn, echoed, nanos, Ramp.sorted(late, n),
                 Ramp.percentile(Ramp.sorted(latencies, fifth), 0.5) / 1e6, Ramp.percentile(last, 0.5) / 1e6);
     }
 
-    private void receive(Duration d) throws IOException {
-        long end = System.nanoTime() + d.toNanos();
+    private void receive(long nanos) throws IOException {
+        long end = System.nanoTime() + nanos;
         while (System.nanoTime() < end) {
             selector.select(key -> {
                 int call = (Integer) key.attachment();
                 try {
-                    while (calls.get(call).rtp().receive(in.clear()) != null) {
+                    while (legs.get(call).rtp().receive(in.clear()) != null) {
                         record(call, System.nanoTime());
                     }
                 } catch (IOException ignored) {
@@ -122,15 +165,21 @@ final class RtpPacer implements AutoCloseable {
         if (tag < 0) {
             return; // silence, or concealment, between echoes
         }
-        long at = sentAt.get(call * RING + (tagSequence(b, tag) & (RING - 1)));
-        if (at == 0) {
-            return; // a tag from before the first send
+        // The burst the tag names, the first at or after the window's start with that tag.
+        int burst = from + Math.floorMod(tagSequence(b, tag) - from, TAG_WRAP);
+        if (burst >= to || burst > started) {
+            return; // before the window (its tag maps past the latest burst), or after it
         }
-        at += halfOffsetNanos(b, tag);
+        int slot = call * RING + (burst & (RING - 1));
+        if (echoedBurst[slot] == burst + 1) {
+            return; // a frame a jitter buffer shifted can carry one burst's tag into two echoes
+        }
+        echoedBurst[slot] = burst + 1;
+        echoed++;
         if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
         }
-        latencies[count++] = now - at;
+        latencies[count++] = now - sentAt.get(slot) - halfOffsetNanos(b, tag);
     }
 
     /**

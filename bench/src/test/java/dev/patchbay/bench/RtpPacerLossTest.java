@@ -1,0 +1,128 @@
+package dev.patchbay.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Loss is counted per packet of the window's bursts, over real loopback sockets: an echo that is slow but
+ * loses nothing measures no loss wherever the window ends, and one that drops packets measures exactly those.
+ */
+class RtpPacerLossTest {
+
+    private static final int LEGS = 4;
+
+    private record Leg(DatagramChannel rtp, SocketAddress media) implements RtpPacer.Leg {
+    }
+
+    /** A UDP echo that holds every packet {@code holdMs} and drops those whose RTP sequence number is a multiple of {@code dropEvery}. */
+    private static final class Echo implements AutoCloseable {
+        final DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        private final Thread reader;
+
+        Echo(int holdMs, int dropEvery) throws IOException {
+            reader = Thread.ofPlatform().daemon(true).start(() -> {
+                try {
+                    while (true) {
+                        ByteBuffer packet = ByteBuffer.allocate(2048);
+                        SocketAddress from = socket.receive(packet);
+                        int seq = (packet.get(2) & 0xFF) << 8 | packet.get(3) & 0xFF;
+                        if (dropEvery == 0 || seq % dropEvery != 0) {
+                            later.schedule(() -> send(packet.flip(), from), holdMs, TimeUnit.MILLISECONDS);
+                        }
+                    }
+                } catch (ClosedChannelException closed) {
+                    // the test is over
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        private void send(ByteBuffer packet, SocketAddress to) {
+            try {
+                socket.send(packet, to);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        SocketAddress address() throws IOException {
+            return socket.getLocalAddress();
+        }
+
+        @Override
+        public void close() throws Exception {
+            later.shutdownNow();
+            socket.close();
+            reader.join(1000);
+        }
+    }
+
+    private static List<Leg> legs(Echo echo) throws IOException {
+        List<Leg> legs = new ArrayList<>();
+        for (int i = 0; i < LEGS; i++) {
+            DatagramChannel rtp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            rtp.configureBlocking(false);
+            legs.add(new Leg(rtp, echo.address()));
+        }
+        return legs;
+    }
+
+    private static RtpPacer.Window measure(Echo echo) throws Exception {
+        List<Leg> legs = legs(echo);
+        try (RtpPacer pacer = new RtpPacer(legs)) {
+            return pacer.measure(Duration.ofMillis(300), Duration.ofSeconds(1));
+        } finally {
+            for (Leg leg : legs) {
+                leg.rtp().close();
+            }
+        }
+    }
+
+    @Test
+    void aSlowEchoThatLosesNothingMeasuresNoLoss() throws Exception {
+        try (Echo echo = new Echo(15, 0)) {
+            RtpPacer.Window w = measure(echo);
+            assertTrue(w.sent() >= LEGS * 20L, "a second of 20 ms bursts: " + w.sent());
+            assertEquals(0, w.sent() % LEGS, "whole bursts only: " + w.sent());
+            // Before: the bursts sent during the window against the echoes received in it, off by a burst
+            // whenever the window ended within the 15 ms hold (three windows in four).
+            assertEquals(w.sent(), w.echoed());
+            assertEquals(w.echoed(), w.latencies().length);
+            long p50 = w.latencies()[w.latencies().length / 2];
+            assertTrue(p50 >= 15_000_000L && p50 < 200_000_000L, "held 15 ms: " + p50 + " ns");
+            assertTrue(w.nanos() >= Duration.ofSeconds(1).toNanos() + RtpPacer.GRACE_NANOS, "window and grace: " + w.nanos());
+        }
+    }
+
+    @Test
+    void anEchoThatDropsEveryFifthPacketMeasuresThoseAndOnlyThose() throws Exception {
+        try (Echo echo = new Echo(5, 5)) {
+            RtpPacer.Window w = measure(echo);
+            long bursts = w.sent() / LEGS;
+            assertEquals(0, w.sent() % LEGS, "whole bursts only: " + w.sent());
+            // Of n consecutive bursts, floor(n/5) or ceil(n/5) are numbered a multiple of five.
+            long fewest = LEGS * (bursts - (bursts + 4) / 5);
+            long most = LEGS * (bursts - bursts / 5);
+            assertTrue(w.echoed() >= fewest && w.echoed() <= most,
+                    "echoed " + w.echoed() + " of " + w.sent() + ", expected " + fewest + ".." + most);
+            assertTrue(w.lossPercent() > 15 && w.lossPercent() < 25, "about a fifth: " + w.lossPercent());
+        }
+    }
+}
