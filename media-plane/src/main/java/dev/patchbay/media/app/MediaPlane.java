@@ -98,7 +98,7 @@ public final class MediaPlane implements AutoCloseable {
         Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(new MediaPlaneService(calls, hub),
+                    .addService(ServerInterceptors.intercept(new MediaPlaneService(calls, hub).definition(),
                             new ClusterAuth(config.clusterToken())))
                     // Bot audio is handled on the Netty event loop that read it: a frame only lands in
                     // a playout queue, and handing each one to a pool thread cost more than the frame.

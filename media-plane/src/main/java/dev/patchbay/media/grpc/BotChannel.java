@@ -169,46 +169,67 @@ final class BotChannel implements AudioUplink {
         for (int from = 0; from < size; from += chunk.length) {
             int n = Math.min(chunk.length, size - from);
             payload.copyTo(chunk, from, 0, n);
-            if (transcoder.passthrough()) {
-                pushAll(q, chunk, n);
-            } else if (transcoder.eightKhzL16()) {
-                int i = 0;
-                if (carry >= 0 && n > 0) { // a sample split between two messages
-                    push(q, transcoder.toCallCodec((short) (carry | (chunk[0] << 8))));
-                    carry = -1;
-                    i = 1;
-                }
-                int pairs = (n - i) / 2;
-                transcoder.l16ToCallCodec(chunk, i, pairs, coded);
-                pushAll(q, coded, pairs);
-                if (((n - i) & 1) != 0) {
-                    carry = chunk[n - 1] & 0xFF;
-                }
-            } else if (transcoder.sixteenBit()) {
-                for (int i = 0; i < n; i++) {
-                    int b = chunk[i] & 0xFF;
-                    if (carry < 0) {
-                        carry = b;
-                    } else {
-                        if (transcoder.narrow((short) (carry | (b << 8)))) {
-                            push(q, transcoder.toCallCodec(transcoder.narrowed()));
-                        }
-                        carry = -1;
+            playChunk(q, chunk, 0, n);
+        }
+    }
+
+    /**
+     * Bot audio read straight from the bytes of the message that carried it (AudioMux), with no
+     * protobuf objects; the array is reused once this returns.
+     */
+    void play(byte[] message, int offset, int length) {
+        PlayoutQueue q = playout();
+        if (q == null) {
+            return;
+        }
+        transcoder.callCodec(call.media().ulaw());
+        for (int from = 0; from < length; from += chunk.length) {
+            playChunk(q, message, offset + from, Math.min(chunk.length, length - from));
+        }
+    }
+
+    /** Queues {@code n} bot bytes from {@code b[at]}, at most a chunk, converted to the call's codec. */
+    private void playChunk(PlayoutQueue q, byte[] b, int at, int n) {
+        int end = at + n;
+        if (transcoder.passthrough()) {
+            pushAll(q, b, at, n);
+        } else if (transcoder.eightKhzL16()) {
+            int i = at;
+            if (carry >= 0 && n > 0) { // a sample split between two messages
+                push(q, transcoder.toCallCodec((short) (carry | (b[at] << 8))));
+                carry = -1;
+                i++;
+            }
+            int pairs = (end - i) / 2;
+            transcoder.l16ToCallCodec(b, i, pairs, coded);
+            pushAll(q, coded, 0, pairs);
+            if (((end - i) & 1) != 0) {
+                carry = b[end - 1] & 0xFF;
+            }
+        } else if (transcoder.sixteenBit()) {
+            for (int i = at; i < end; i++) {
+                int v = b[i] & 0xFF;
+                if (carry < 0) {
+                    carry = v;
+                } else {
+                    if (transcoder.narrow((short) (carry | (v << 8)))) {
+                        push(q, transcoder.toCallCodec(transcoder.narrowed()));
                     }
+                    carry = -1;
                 }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    push(q, transcoder.toCallCodec(chunk[i]));
-                }
+            }
+        } else {
+            for (int i = at; i < end; i++) {
+                push(q, transcoder.toCallCodec(b[i]));
             }
         }
     }
 
-    /** Queues the first {@code n} bytes of {@code from}, already in the call's codec. */
-    private void pushAll(PlayoutQueue q, byte[] from, int n) {
+    /** Queues {@code n} bytes of {@code from} from {@code at}, already in the call's codec. */
+    private void pushAll(PlayoutQueue q, byte[] from, int at, int n) {
         for (int i = 0; i < n; ) {
             int k = Math.min(n - i, stage.length - stageFill);
-            System.arraycopy(from, i, stage, stageFill, k);
+            System.arraycopy(from, at + i, stage, stageFill, k);
             stageFill += k;
             i += k;
             if (stageFill == stage.length) {

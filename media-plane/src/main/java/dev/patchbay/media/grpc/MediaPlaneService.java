@@ -63,10 +63,10 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         return new AudioSession(calls, responseObserver, signalling);
     }
 
-    @Override
-    public StreamObserver<dev.patchbay.proto.media.v1.MuxToCaller> audioMux(
-            StreamObserver<dev.patchbay.proto.media.v1.MuxToBot> responseObserver) {
-        return new MuxSession(calls, responseObserver, signalling);
+    /** The service as the server runs it: this, with AudioMux on raw bytes ({@link MuxMethod}). */
+    public io.grpc.ServerServiceDefinition definition() {
+        return MuxMethod.replaceIn(bindService(),
+                io.grpc.stub.ServerCalls.asyncBidiStreamingCall(out -> new MuxSession(calls, out, signalling)));
     }
 
     @Override

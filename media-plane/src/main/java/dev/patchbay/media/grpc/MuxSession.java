@@ -1,38 +1,38 @@
 package dev.patchbay.media.grpc;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.proto.media.v1.AudioFormat;
-import dev.patchbay.proto.media.v1.AudioFrame;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
-import dev.patchbay.proto.media.v1.MuxBotMessage;
-import dev.patchbay.proto.media.v1.MuxCallerMessage;
 import dev.patchbay.proto.media.v1.MuxLeave;
-import dev.patchbay.proto.media.v1.MuxToBot;
-import dev.patchbay.proto.media.v1.MuxToCaller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
  * One AudioMux stream: many calls' {@link BotChannel}s on one gRPC stream. Caller frames and
- * events are collected into one pending {@link MuxToBot} and sent after each wake-up of a media loop
+ * events are collected into one pending {@code MuxToBot} and sent after each wake-up of a media loop
  * (the packets that arrived together), so a busy stream carries few messages however many calls it
- * serves, and no frame waits for a tick. Bot messages run
- * on the gRPC event loop; the ends of channels, which may send SIP, run on {@code signalling}.
+ * serves, and no frame waits for a tick. Both directions are read and written in place
+ * ({@link MuxDecoder}, {@link MuxEncoder}): audio makes no protobuf objects. Bot messages run on the
+ * gRPC event loop; the ends of channels, which may send SIP, run on {@code signalling}.
  */
-final class MuxSession implements StreamObserver<MuxToCaller> {
+final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handler {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class.getName());
     /** About 200 ms of a busy node's frames may wait in the stream before frames are dropped. */
@@ -40,17 +40,20 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
 
     private final CallManager calls;
     private final Executor signalling;
-    private final ServerCallStreamObserver<MuxToBot> out;
+    private final ServerCallStreamObserver<InputStream> out;
     private final Map<Integer, BotChannel> channels = new ConcurrentHashMap<>();
     private final Set<MediaLoop> loops = ConcurrentHashMap.newKeySet();
     private final Runnable flush = this::flush;
-    private MuxToBot.Builder pending = MuxToBot.newBuilder(); // guarded by this
+    private final MuxEncoder pending = new MuxEncoder(); // guarded by this
+    private final MuxDecoder decoder = new MuxDecoder(); // the gRPC thread's
+    private byte[] in = new byte[32 << 10];              // the gRPC thread's
+    private boolean malformed;                           // the gRPC thread's: what follows is ignored
     private boolean finished; // guarded by out
 
-    MuxSession(CallManager calls, StreamObserver<MuxToBot> out, Executor signalling) {
+    MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling) {
         this.calls = calls;
         this.signalling = signalling;
-        this.out = (ServerCallStreamObserver<MuxToBot>) out;
+        this.out = (ServerCallStreamObserver<InputStream>) out;
         // 20 ms of frames for a thousand calls is over 300 KB; gRPC's default 32 KB "ready" mark
         // would drop frames from a bot that keeps up perfectly well.
         this.out.setOnReadyThreshold(READY_THRESHOLD_BYTES);
@@ -63,60 +66,100 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
 
     // ---- bot -> caller (gRPC thread) -------------------------------------------------------------
 
+    /** One MuxToCaller, as gRPC received it; read into a reused array and decoded there. */
     @Override
-    public void onNext(MuxToCaller batch) {
-        for (MuxBotMessage m : batch.getMessagesList()) {
-            int id = m.getChannel();
-            BotChannel channel = channels.get(id);
-            switch (m.getLeave()) {
-                case HANG_UP, DETACH -> {
-                    if (channels.remove(id) != null) {
-                        boolean hangUp = m.getLeave() == MuxLeave.HANG_UP;
-                        signalling.execute(() -> {
-                            if (hangUp) {
-                                channel.left("the bot left channel " + id + " of its audio mux");
-                            } else {
-                                channel.lost("the bot detached channel " + id + " of its audio mux");
-                            }
-                        });
-                    }
-                    continue;
+    public void onNext(InputStream batch) {
+        if (malformed) {
+            return;
+        }
+        int length = 0;
+        try {
+            for (int n; (n = batch.read(in, length, in.length - length)) > 0; ) {
+                length += n;
+                if (length == in.length) {
+                    in = Arrays.copyOf(in, in.length * 2); // a larger batch than before: grows once
                 }
-                default -> { }
             }
-            if (!m.hasMessage()) {
-                continue;
-            }
-            Status refused;
-            if (m.getMessage().getMessageCase() == BotToCaller.MessageCase.ATTACH) {
-                if (channel != null) {
-                    refused = Status.FAILED_PRECONDITION.withDescription("channel " + id + " is already attached");
-                } else {
-                    BotChannel fresh = new BotChannel(calls, new ChannelSink(id));
-                    channels.put(id, fresh); // before the attach, which may already send Attached
-                    refused = fresh.attach(m.getMessage().getAttach());
-                    if (refused != null) {
-                        channels.remove(id);
-                    }
-                }
+            decoder.decode(in, length, this);
+        } catch (InvalidProtocolBufferException e) {
+            malformed = true;
+            Status bad = Status.INVALID_ARGUMENT.withDescription("a MuxToCaller that protobuf cannot read: " + e.getMessage()
+                    + "; send messages built from media.proto");
+            LOG.warning(() -> "audio mux ended: " + bad.getDescription());
+            close(channel -> channel.lost("the bot's audio mux sent a malformed message"), bad);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a received message from gRPC's own buffers", e);
+        }
+    }
+
+    @Override
+    public void audio(int id, int leave, byte[] bytes, int offset, int length) {
+        if (left(id, leave)) {
+            return;
+        }
+        BotChannel channel = channels.get(id);
+        if (channel == null) {
+            refuse(id, notAttached(id));
+        } else {
+            channel.play(bytes, offset, length);
+        }
+    }
+
+    @Override
+    public void message(int id, int leave, BotToCaller message) {
+        if (left(id, leave) || message == null) {
+            return;
+        }
+        BotChannel channel = channels.get(id);
+        Status refused;
+        if (message.getMessageCase() == BotToCaller.MessageCase.ATTACH) {
+            if (channel != null) {
+                refused = Status.FAILED_PRECONDITION.withDescription("channel " + id + " is already attached");
             } else {
-                refused = channel == null
-                        ? Status.FAILED_PRECONDITION.withDescription("channel " + id + " is not attached; attach it first")
-                        : channel.handle(m.getMessage());
-                if (refused != null && channel != null) {
+                BotChannel fresh = new BotChannel(calls, new ChannelSink(id));
+                channels.put(id, fresh); // before the attach, which may already send Attached
+                refused = fresh.attach(message.getAttach());
+                if (refused != null) {
                     channels.remove(id);
                 }
             }
-            if (refused != null) {
-                refuse(id, refused);
+        } else {
+            refused = channel == null ? notAttached(id) : channel.handle(message);
+            if (refused != null && channel != null) {
+                channels.remove(id);
             }
         }
+        if (refused != null) {
+            refuse(id, refused);
+        }
+    }
+
+    private static Status notAttached(int id) {
+        return Status.FAILED_PRECONDITION.withDescription("channel " + id + " is not attached; attach it first");
+    }
+
+    /** Applies a HANG_UP or DETACH; true when the channel left, and the rest of its entry is ignored. */
+    private boolean left(int id, int leave) {
+        if (leave != MuxLeave.HANG_UP_VALUE && leave != MuxLeave.DETACH_VALUE) {
+            return false;
+        }
+        BotChannel channel = channels.remove(id);
+        if (channel != null) {
+            signalling.execute(() -> {
+                if (leave == MuxLeave.HANG_UP_VALUE) {
+                    channel.left("the bot left channel " + id + " of its audio mux");
+                } else {
+                    channel.lost("the bot detached channel " + id + " of its audio mux");
+                }
+            });
+        }
+        return true;
     }
 
     /** Ends one channel with the reason, keeping the stream and its other channels. */
     private void refuse(int id, Status status) {
-        enqueue(MuxCallerMessage.newBuilder().setChannel(id).setMessage(CallerToBot.newBuilder().setEnded(CallEnded.newBuilder()
-                .setCause(HangupCause.ERROR).setReason(status.getCode() + ": " + status.getDescription()))).build());
+        enqueue(id, CallerToBot.newBuilder().setEnded(CallEnded.newBuilder()
+                .setCause(HangupCause.ERROR).setReason(status.getCode() + ": " + status.getDescription())).build());
         flush();
         LOG.fine(() -> "audio mux channel " + id + " refused: " + status);
     }
@@ -124,15 +167,16 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
     @Override
     public void onError(Throwable t) {
         String reason = "the bot's audio mux failed: " + Status.fromThrowable(t).getCode();
-        close(channel -> channel.lost(reason));
+        close(channel -> channel.lost(reason), null);
     }
 
     @Override
     public void onCompleted() {
-        close(channel -> channel.left("the bot closed its audio mux"));
+        close(channel -> channel.left("the bot closed its audio mux"), null);
     }
 
-    private void close(java.util.function.Consumer<BotChannel> each) {
+    /** Ends every channel with {@code each}, then the stream: completed, or failed with {@code error}. */
+    private void close(java.util.function.Consumer<BotChannel> each, Status error) {
         loops.forEach(loop -> loop.removeAfterWake(flush));
         var left = Map.copyOf(channels);
         channels.clear();
@@ -142,7 +186,11 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
                 if (!finished) {
                     finished = true;
                     try {
-                        out.onCompleted();
+                        if (error != null) {
+                            out.onError(error.asRuntimeException());
+                        } else {
+                            out.onCompleted();
+                        }
                     } catch (RuntimeException ignored) {
                         // the stream is already closed
                     }
@@ -153,29 +201,28 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
 
     // ---- caller -> bot (media loops) ----------------------------------------------------------------
 
-    private synchronized void enqueue(MuxCallerMessage message) {
-        pending.addMessages(message);
+    private synchronized void enqueue(int id, CallerToBot message) {
+        pending.message(id, message);
     }
 
-    /** Sends what the loops have queued; after every wake-up of a loop that runs one of the channels. */
-    private void flush() {
-        MuxToBot batch;
-        synchronized (this) {
-            if (pending.getMessagesCount() == 0) {
-                return;
-            }
-            batch = pending.build();
-            pending = MuxToBot.newBuilder();
+    /**
+     * Sends what the loops have queued; after every wake-up of a loop that runs one of the channels.
+     * The encoder is held while gRPC copies its bytes, so a loop that queues meanwhile waits that long.
+     */
+    private synchronized void flush() {
+        if (pending.count() == 0) {
+            return;
         }
         synchronized (out) {
             if (!finished) {
                 try {
-                    out.onNext(batch);
+                    out.onNext(pending.stream());
                 } catch (io.grpc.StatusRuntimeException gone) {
                     finished = true;
                 }
             }
         }
+        pending.reset();
     }
 
     /** One channel's way out: into the pending batch, in order with the other channels of its loop. */
@@ -202,15 +249,14 @@ final class MuxSession implements StreamObserver<MuxToCaller> {
 
         @Override
         public void frame(byte[] payload, int length, int sequence, long timestamp, AudioFormat format) {
-            // Copied: the batch is serialised at the end of the loop's wake-up, after this array is reused.
-            enqueue(MuxCallerMessage.newBuilder().setChannel(id).setMessage(CallerToBot.newBuilder().setAudio(AudioFrame.newBuilder()
-                    .setPayload(ByteString.copyFrom(payload, 0, length)).setSequence(sequence).setTimestamp(timestamp)
-                    .setFormat(format))).build());
+            synchronized (MuxSession.this) {
+                pending.audio(id, payload, length, sequence, timestamp, format.getNumber());
+            }
         }
 
         @Override
         public void send(CallerToBot message) {
-            enqueue(MuxCallerMessage.newBuilder().setChannel(id).setMessage(message).build());
+            enqueue(id, message);
             if (loop == null || !loop.inLoop()) {
                 flush(); // not from the loop (e.g. a mark before the call was answered): nothing else would send it
             }

@@ -1,5 +1,7 @@
 package dev.patchbay.media.app;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -8,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,8 +38,12 @@ import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
 import dev.patchbay.proto.media.v1.MuxToCaller;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,10 +77,25 @@ class AudioMuxTest {
         plane.close();
     }
 
+    /** Sends a bot's messages as bytes, so a test can also send bytes that are no MuxToCaller. */
+    private static final MethodDescriptor<byte[], MuxToBot> RAW_MUX = MediaPlaneGrpc.getAudioMuxMethod().toBuilder(
+            new MethodDescriptor.Marshaller<byte[]>() {
+                @Override
+                public InputStream stream(byte[] value) {
+                    return new ByteArrayInputStream(value);
+                }
+
+                @Override
+                public byte[] parse(InputStream stream) {
+                    throw new UnsupportedOperationException("the bot only sends these");
+                }
+            }, MediaPlaneGrpc.getAudioMuxMethod().getResponseMarshaller()).build();
+
     /** The bot's end of one AudioMux stream. */
     private static final class MuxBot implements StreamObserver<MuxToBot> {
         final BlockingQueue<MuxToBot> batches = new LinkedBlockingQueue<>();
-        final StreamObserver<MuxToCaller> send = MediaPlaneGrpc.newStub(grpc).audioMux(this);
+        final CompletableFuture<Status> error = new CompletableFuture<>();
+        final StreamObserver<byte[]> send = ClientCalls.asyncBidiStreamingCall(grpc.newCall(RAW_MUX, CallOptions.DEFAULT), this);
 
         @Override
         public void onNext(MuxToBot value) {
@@ -82,6 +104,7 @@ class AudioMuxTest {
 
         @Override
         public void onError(Throwable t) {
+            error.complete(Status.fromThrowable(t));
         }
 
         @Override
@@ -93,7 +116,7 @@ class AudioMuxTest {
             for (MuxBotMessage.Builder m : messages) {
                 b.addMessages(m);
             }
-            send.onNext(b.build());
+            send.onNext(b.build().toByteArray());
         }
 
         /** The next caller frame on {@code channel} that starts with {@code first}, skipping the rest. */
@@ -273,6 +296,33 @@ class AudioMuxTest {
             bot.next(3, CallerToBot.MessageCase.ENDED);
         } finally {
             bot.send.onCompleted();
+        }
+    }
+
+    @Test
+    void aBatchThatIsNoMuxToCallerEndsTheStreamSayingSoAndItsCallsWaitForTheirBot() throws Exception {
+        MuxBot bot = new MuxBot();
+        try (Caller a = call(bot, 4, "mux-e")) {
+            // An audio entry whose length runs past the end of the batch.
+            bot.send.onNext(new byte[] {0x0A, 0x20, 0x08, 0x04, 0x12, 0x10});
+            Status status = bot.error.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+            assertTrue(status.getDescription().contains("a MuxToCaller that protobuf cannot read")
+                    && status.getDescription().contains("truncated"), status.getDescription());
+
+            // As after any failed stream, the call waits for its bot: attaching it again works.
+            Thread.sleep(300);
+            assertTrue(plane.calls().byId(a.callId()).isPresent(), "the call waits for its bot");
+            MuxBot again = new MuxBot();
+            again.send(attach(1, a.callId(), a.token()));
+            assertNotNull(again.next(1, CallerToBot.MessageCase.ATTACHED));
+            for (int seq = 0; seq < 5; seq++) {
+                sendVoice(a, seq, (byte) 0x66);
+            }
+            assertNotNull(again.audio(1, 0x66), "the new stream hears the caller");
+            a.sip().request("BYE", "echo", 2, a.sipCallId() + "bye", a.toTag(), null, null);
+            again.next(1, CallerToBot.MessageCase.ENDED);
+            again.send.onCompleted();
         }
     }
 }
