@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  *
  * @param steps      concurrent-call steps of the ramp (PATCHBAY_BENCH_STEPS)
  * @param window     measured seconds per step (PATCHBAY_BENCH_SECONDS)
- * @param warmup     seconds of traffic before each window, for jitter buffers and the JIT (PATCHBAY_BENCH_WARMUP)
+ * @param warmup     seconds of traffic before each window (PATCHBAY_BENCH_WARMUP, default 8): the media start
+ *                   of N calls at once is a transient the window must not include (see Method)
  * @param rates      setup-rate steps, calls per second (PATCHBAY_BENCH_RATES)
  * @param rateSeconds seconds of calls per setup-rate step (PATCHBAY_BENCH_RATE_SECONDS)
  * @param rtpMin     first RTP port of the media-plane (PATCHBAY_BENCH_RTP_MIN)
@@ -39,7 +40,7 @@ record Settings(List<Integer> steps, Duration window, Duration warmup, List<Inte
             throw new IllegalArgumentException("PATCHBAY_BENCH_SECONDS must be at most 290: the RTP tag wraps after 322 s");
         }
         return new Settings(steps, Duration.ofSeconds(seconds),
-                Duration.ofSeconds(ints(env, "PATCHBAY_BENCH_WARMUP", "3").getFirst()),
+                Duration.ofSeconds(ints(env, "PATCHBAY_BENCH_WARMUP", "8").getFirst()),
                 ints(env, "PATCHBAY_BENCH_RATES", "50,100,200,400,800"),
                 ints(env, "PATCHBAY_BENCH_RATE_SECONDS", "5").getFirst(),
                 ints(env, "PATCHBAY_BENCH_RTP_MIN", "21000").getFirst(),
