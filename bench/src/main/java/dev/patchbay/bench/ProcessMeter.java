@@ -73,9 +73,13 @@ final class ProcessMeter {
         return Long.parseLong(m.group(1));
     }
 
-    /** The sum of every heap region's "used" in GC.heap_info output; Metaspace is not heap. */
+    /**
+     * The sum of every heap region's "used NNNK" in GC.heap_info output (Metaspace is not heap); -1 for a
+     * collector that reports otherwise (ZGC), which must read as unknown rather than as an empty heap.
+     */
     static long heapUsedKb(String heapInfo) {
         long sum = 0;
+        boolean read = false;
         for (String line : heapInfo.split("\n")) {
             if (line.contains("Metaspace") || line.contains("class space")) {
                 continue;
@@ -83,9 +87,10 @@ final class ProcessMeter {
             Matcher m = USED.matcher(line);
             if (m.find()) {
                 sum += Long.parseLong(m.group(1));
+                read = true;
             }
         }
-        return sum;
+        return read ? sum : -1;
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

@@ -38,5 +38,7 @@ class ProcessMeterTest {
                  tenured generation   total 10944K, used 2000K [0x00000000f5550000, 0x00000000f6000000, 0x0000000100000000)
                 """;
         assertEquals(3000, ProcessMeter.heapUsedKb(serial));
+        assertEquals(-1, ProcessMeter.heapUsedKb(" ZHeap           used 80M, capacity 512M, max capacity 6144M\n"
+                + " Metaspace       used 30000K, committed 30400K, reserved 1114112K\n"), "ZGC's format: unknown, not 0");
     }
 }
