@@ -83,7 +83,7 @@ final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handle
             decoder.decode(in, length, this);
         } catch (InvalidProtocolBufferException e) {
             malformed = true;
-            Status bad = Status.INVALID_ARGUMENT.withDescription("a MuxToCaller that protobuf cannot read: " + e.getMessage()
+            Status bad = Status.INVALID_ARGUMENT.withDescription("a malformed MuxToCaller: " + e.getMessage()
                     + "; send messages built from media.proto");
             LOG.warning(() -> "audio mux ended: " + bad.getDescription());
             close(channel -> channel.lost("the bot's audio mux sent a malformed message"), bad);

@@ -307,7 +307,7 @@ class AudioMuxTest {
             bot.send.onNext(new byte[] {0x0A, 0x20, 0x08, 0x04, 0x12, 0x10});
             Status status = bot.error.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
-            assertTrue(status.getDescription().contains("a MuxToCaller that protobuf cannot read")
+            assertTrue(status.getDescription().contains("a malformed MuxToCaller")
                     && status.getDescription().contains("truncated"), status.getDescription());
 
             // As after any failed stream, the call waits for its bot: attaching it again works.
