@@ -84,18 +84,18 @@ public final class LoadGenerator {
                 }
             }
             if (settings.runs("grpc")) {
-                report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
+                report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, true, !settings.keepGoing()));
             }
             if (settings.runs("wss")) {
-                report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, !settings.keepGoing()));
+                report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, true, !settings.keepGoing()));
             }
             List<Integer> measured = settings.runs("grpc") ? report.stepsOf("Patchbay gRPC echo") : settings.steps();
             if (settings.runs("refs")) {
                 try (References.Echo sipp = References.sipp(cluster.var().resolve("sipp-echo"))) {
-                    report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false));
+                    report.add(ramp(sipp.target(), measured, List.of(meter(sipp.process().pid(), false)), List.of("sipp"), 0, false, false));
                 }
                 try (References.Echo nio = References.nio(settings.javaOpts())) {
-                    report.add(ramp(nio.target(), measured, List.of(meter(nio.process().pid(), true)), List.of("nio-echo"), 0, false));
+                    report.add(ramp(nio.target(), measured, List.of(meter(nio.process().pid(), true)), List.of("nio-echo"), 0, false, false));
                 }
             }
             for (int rate : settings.runs("setup") ? settings.rates() : List.<Integer>of()) {
@@ -117,17 +117,23 @@ public final class LoadGenerator {
 
     /**
      * Runs the steps in order against one target; with {@code stopOnFailure} the first step that
-     * does not hold ends the ramp (the references run every step the ramp reached).
+     * does not hold ends the ramp (the references run every step the ramp reached). A failed step of a
+     * {@code patchbay} target is run once more, and the second try counts.
      */
     private List<Step> ramp(Callers.Target target, List<Integer> steps, List<ProcessMeter> meters, List<String> names,
-                            double designedMs, boolean stopOnFailure) throws Exception {
+                            double designedMs, boolean patchbay, boolean stopOnFailure) throws Exception {
         List<Step> done = new ArrayList<>();
         for (int n : steps) {
-            Step s = step(target, n, meters, names, designedMs);
-            LOG.info(() -> String.format(Locale.ROOT, "%s, %d calls: p50 %.2f ms (first fifth %.2f, last fifth %.2f), p99 %.2f ms,"
-                    + " loss %.3f%%, CPU %.3f%%/call, pacer late p99 %.2f ms: %s", target.name(), n, s.latencyMs(0.5),
-                    s.window().firstFifthP50Ms(), s.window().lastFifthP50Ms(), s.latencyMs(0.99), s.window().lossPercent(),
-                    s.cpuPercentPerCall(), Ramp.percentile(s.window().pacerLateness(), 0.99) / 1e6, s.verdict().reason()));
+            Step s = logged(step(target, n, meters, names, designedMs));
+            if (patchbay && !s.verdict().sustained()) {
+                // One stall of the shared machine (another tenant, a GC of any of the four JVMs) in a
+                // 10 s window fails a step: a failed Patchbay step gets one more try, and the report
+                // says so. The references run every step once.
+                Step first = s;
+                s = logged(step(target, n, meters, names, designedMs));
+                s = s.withVerdict(new Ramp.Verdict(s.verdict().sustained(), (s.verdict().sustained() ? "on a second try" : s.verdict().reason()
+                        + " on a second try") + "; the first: " + first.verdict().reason()));
+            }
             done.add(s);
             if (stopOnFailure && !s.verdict().sustained()) {
                 break;
@@ -176,6 +182,14 @@ public final class LoadGenerator {
         } finally {
             callers.close();
         }
+    }
+
+    private static Step logged(Step s) {
+        LOG.info(() -> String.format(Locale.ROOT, "%s, %d calls: p50 %.2f ms (first fifth %.2f, last fifth %.2f), p99 %.2f ms,"
+                + " loss %.3f%%, CPU %.3f%%/call, pacer late p99 %.2f ms: %s", s.target(), s.calls(), s.latencyMs(0.5),
+                s.window().firstFifthP50Ms(), s.window().lastFifthP50Ms(), s.latencyMs(0.99), s.window().lossPercent(),
+                s.cpuPercentPerCall(), Ramp.percentile(s.window().pacerLateness(), 0.99) / 1e6, s.verdict().reason()));
+        return s;
     }
 
     private ProcessMeter meter(long pid, boolean jvm) {

@@ -182,7 +182,10 @@ final class Report {
     }
 
     private static String held(Step s) {
-        return s.verdict().sustained() ? "yes" : "no: " + s.verdict().reason();
+        if (s.verdict().sustained()) {
+            return "held".equals(s.verdict().reason()) ? "yes" : "yes, " + s.verdict().reason();
+        }
+        return "no: " + s.verdict().reason();
     }
 
     private static String ratio(double a, double b) {

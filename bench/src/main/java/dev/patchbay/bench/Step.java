@@ -16,6 +16,10 @@ record Step(String target, int calls, int failedSetups, RtpPacer.Window window, 
     record Usage(String process, double cpuPercentPerCall, long rssKb, double rssKbPerCall, double heapKbPerCall) {
     }
 
+    Step withVerdict(Ramp.Verdict v) {
+        return new Step(target, calls, failedSetups, window, designedMs, usage, v);
+    }
+
     /** Measured latency percentile, ms. */
     double latencyMs(double p) {
         return Ramp.percentile(window.latencies(), p) / 1e6;
