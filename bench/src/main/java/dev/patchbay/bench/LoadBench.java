@@ -177,7 +177,7 @@ public final class LoadBench {
             heapWith = heapUsed();
         }
         for (Caller c : callers) {
-            c.sip().request("BYE", "echo", 2, "bye" + c.sip().callId, c.toTag(), null, null);
+            c.sip().request("BYE", "echo", 2, Callers.byeBranch(c.sip()), c.toTag(), null, null);
             c.sip().finalResponseTo("2 BYE", Duration.ofSeconds(5));
             c.sip().close();
             c.rtp().close();

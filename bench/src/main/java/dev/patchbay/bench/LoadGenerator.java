@@ -62,6 +62,9 @@ public final class LoadGenerator {
         System.exit(0); // Helidon's and the HTTP client's threads would otherwise keep the JVM up
     }
 
+    /** Steps placed so far, for ids no earlier step used. */
+    private int stepRuns;
+
     private void run(String version) throws Exception {
         Report report = new Report(settings);
         Cluster done;
@@ -150,7 +153,8 @@ public final class LoadGenerator {
             heapBefore[i] = meters.get(i).heapAfterGcKb();
             rssBefore[i] = meters.get(i).rssKb();
         }
-        Callers callers = Callers.place(target, n, target.name().replaceAll("\\W", "") + n);
+        // Unique per step run: the id is in each INVITE's branch, and a repeated branch is a retransmission.
+        Callers callers = Callers.place(target, n, target.name().replaceAll("\\W", "") + n + "r" + (++stepRuns));
         try {
             if (callers.failed() > 0) {
                 LOG.warning(() -> target.name() + ": " + callers.failed() + " of " + n + " calls failed; first: " + callers.firstFailure());
