@@ -21,10 +21,10 @@ final class Method {
               compiling kept a higher delay for their whole life in trials, so without it the first step
               would measure start-up.
             - **Warm-up: 8 s of traffic before each window** (`PATCHBAY_BENCH_WARMUP`). All N calls start
-              their media in the same 20 ms, so their per-call state reaches the old generation together:
-              at 500 calls the media-plane's young pauses were 20-38 ms for 3-6 s, echoed frames bunched,
-              and with 3 s of warm-up the window's first fifth had a 27 ms p50 against 4.6 ms in its last.
-              The window measures the calls sustained after that start, not the start itself.
+              their media in the same 20 ms, so their per-call state reaches the old generation together
+              (young pauses of 14-30 ms in the first seconds of a 500-call step in the media-plane's GC
+              log). The window measures the calls sustained after that start, not the start itself; the
+              log line of each step gives the p50 of the window's first and last fifths to show it.
             - **Designed delay: 0 ms for audio in order.** The media-plane hands a caller frame to the bot as
               soon as its packet has arrived and sends a bot frame to the caller as soon as it arrives (paced
               to 50 packets a second). The jitter buffer's designed delay applies only to a frame with a gap:
@@ -47,11 +47,9 @@ final class Method {
               and loss is the generator's, and an adaptive jitter buffer grows to cover it.
             - A step holds with every call set up, loss ≤ 0.1 % and p99 added latency ≤ 20 ms. A Patchbay
               step that does not hold is run once more and the second try counts; the table says when a step
-              held on its second try and why the first failed. One stall of this shared machine in a 10 s
-              window fails a step: in a full run on 2026-11-21, 100 calls failed (p99 23.6 ms, loss 0.20 %:
-              first fifth of the window p50 16.6 ms, last fifth 1.8 ms) where quick runs just before held
-              300. The Patchbay ramps stop at the first step that fails twice. The generator's own JVM
-              shares the 2 cores with the processes it measures.
+              held on its second try and why the first failed: one stall of this shared machine in a 10 s
+              window fails a step. The Patchbay ramps stop at the first step that fails twice. The
+              generator's own JVM shares the 2 cores with the processes it measures.
             """;
 
     private Method() {
