@@ -174,7 +174,7 @@ public final class CallManager {
         CallMedia media = new CallMedia(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
                 new CallMediaEvents(this, control, call));
         if (record) {
-            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"));
+            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"), !n.audio().is("PCMA"));
             recordings.add(recorder);
             media.record(recorder);
             call.recording(recorder.path().toString());

@@ -1,0 +1,92 @@
+package dev.patchbay.media.record;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.patchbay.media.codec.G711;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ring keeps G.711 codes, and the WAV gives back every G.711 sample exactly, in both laws. */
+class CallRecorderTest {
+
+    @TempDir
+    Path dir;
+
+    /** Every one of the law's 256 codes, decoded, as two 20 ms frames (the rest of the second repeats them). */
+    private static short[][] everyCode(boolean ulaw) {
+        short[][] frames = new short[2][CallRecorder.FRAME];
+        for (int i = 0; i < 2 * CallRecorder.FRAME; i++) {
+            byte code = (byte) (i & 0xFF);
+            frames[i / CallRecorder.FRAME][i % CallRecorder.FRAME] = ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code);
+        }
+        return frames;
+    }
+
+    private static short[][] channels(Path wav) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(b.limit() - 44, b.getInt(40), "the header counts the data written");
+        int n = (b.limit() - 44) / 4;
+        short[][] lr = new short[2][n];
+        for (int i = 0; i < n; i++) {
+            lr[0][i] = b.getShort(44 + 4 * i);
+            lr[1][i] = b.getShort(46 + 4 * i);
+        }
+        return lr;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void everyG711SampleComesBackExactlyOnItsSide(boolean ulaw) throws Exception {
+        CallRecorder r = new CallRecorder(dir.resolve("call.wav"), ulaw);
+        short[][] caller = everyCode(ulaw);
+        short[][] bot = everyCode(ulaw);
+        for (short[] frame : bot) {
+            for (int i = 0; i < frame.length / 2; i++) { // the bot's frames reversed, so the sides differ
+                short t = frame[i];
+                frame[i] = frame[frame.length - 1 - i];
+                frame[frame.length - 1 - i] = t;
+            }
+        }
+        for (int f = 0; f < 2; f++) {
+            r.caller(caller[f]);
+            r.bot(bot[f]);
+        }
+        r.finish();
+        assertTrue(r.drain(), "finished and closed");
+        short[][] lr = channels(r.path());
+        assertEquals(2 * CallRecorder.FRAME, lr[0].length);
+        for (int f = 0; f < 2; f++) {
+            assertArrayEquals(caller[f], java.util.Arrays.copyOfRange(lr[0], f * CallRecorder.FRAME, (f + 1) * CallRecorder.FRAME));
+            assertArrayEquals(bot[f], java.util.Arrays.copyOfRange(lr[1], f * CallRecorder.FRAME, (f + 1) * CallRecorder.FRAME));
+        }
+    }
+
+    @Test
+    void theSideThatFellBehindIsPaddedWithSilence() throws Exception {
+        CallRecorder r = new CallRecorder(dir.resolve("lag.wav"), true);
+        short[] loud = new short[CallRecorder.FRAME];
+        java.util.Arrays.fill(loud, (short) 8000);
+        for (int f = 0; f < 3; f++) {
+            r.caller(loud);
+        }
+        r.bot(loud);
+        r.finish();
+        assertTrue(r.drain());
+        short[][] lr = channels(r.path());
+        assertEquals(3 * CallRecorder.FRAME, lr[0].length, "as long as the longer side");
+        short coded = G711.ulawToLinear(G711.linearToUlaw((short) 8000));
+        assertEquals(coded, lr[0][3 * CallRecorder.FRAME - 1], "the caller's last sample, through G.711");
+        assertEquals(coded, lr[1][CallRecorder.FRAME - 1]);
+        assertEquals(0, lr[1][CallRecorder.FRAME], "the bot's missing frames are silence");
+        assertEquals(0, lr[1][3 * CallRecorder.FRAME - 1]);
+    }
+}
