@@ -17,16 +17,12 @@ import dev.patchbay.media.sdp.Negotiated;
  */
 final class CallerPlayout {
 
-    private static final int SAMPLES_PER_FRAME = 160;
-    private static final short[] SILENCE = new short[SAMPLES_PER_FRAME];
-
     private final PlayoutQueue queue;
     private final PlayoutQueue.MarkListener marks;
     private final RtpSender sender;
     /** Floor 0: frames go out as they arrive, so one still queued at every tick for a second is delay. */
     private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
     private final SendPacer pacer = new SendPacer();
-    private final short[] botPcm = new short[SAMPLES_PER_FRAME];
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
@@ -105,12 +101,12 @@ final class CallerPlayout {
         } else {
             // A telephone-event replaces voice for this slot; the bot's queued audio waits for the digit.
             sender.event(dtmfOut, codec.telephoneEvent().payloadType(), digit == Rfc4733Sender.Tick.EVENT_REPEAT, sends);
+            if (recorder != null) {
+                recorder.botSilence();
+            }
         }
         sender.advance();
         pacer.sent(now, voiced);
-        if (recorder != null) {
-            recorder.bot(digit == Rfc4733Sender.Tick.VOICE && sends ? botPcm : SILENCE);
-        }
     }
 
     /** Sends the bot's next frame, or silence; true if it was the bot's. */
@@ -120,13 +116,10 @@ final class CallerPlayout {
         if (!voiced) {
             java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
-        if (recorder != null) {
-            // Taken before sending, which may encrypt the payload in place.
-            if (ulaw) {
-                G711.decodeUlaw(packet, RtpHeaderWriter.HEADER_BYTES, SAMPLES_PER_FRAME, botPcm, 0);
-            } else {
-                G711.decodeAlaw(packet, RtpHeaderWriter.HEADER_BYTES, SAMPLES_PER_FRAME, botPcm, 0);
-            }
+        if (recorder != null && sends) {
+            recorder.bot(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // before sending, which may encrypt in place
+        } else if (recorder != null) {
+            recorder.botSilence();
         }
         sender.voice(codec.audio().payloadType(), sends);
         return voiced;

@@ -53,33 +53,60 @@ public final class CallRecorder {
         return path;
     }
 
-    /** Media loop: the caller's next 160 samples. */
+    /** Media loop: the caller's next 160 samples, as the bot got them (decoded, or concealed). */
     public void caller(short[] pcm) {
-        if (put(callerAt, 0, pcm)) {
+        byte[] slot = slot(callerAt);
+        if (slot != null) {
+            for (int i = 0; i < FRAME; i++) {
+                slot[2 * i] = ulaw ? G711.linearToUlaw(pcm[i]) : G711.linearToAlaw(pcm[i]);
+            }
             callerAt++;
         }
         tail = Math.min(callerAt, botAt);
     }
 
-    /** Media loop: the bot's next 160 samples, as played. */
-    public void bot(short[] pcm) {
-        if (put(botAt, 1, pcm)) {
+    /**
+     * Media loop: the bot's next 160 G.711 codes as sent, from {@code codes[offset]}, in μ-law if
+     * {@code ulawCodes}: copied as they are, and converted only if the call changed law since it began.
+     */
+    public void bot(byte[] codes, int offset, boolean ulawCodes) {
+        byte[] slot = slot(botAt);
+        if (slot != null) {
+            for (int i = 0; i < FRAME; i++) {
+                byte code = codes[offset + i];
+                slot[2 * i + 1] = ulawCodes == ulaw ? code
+                        : ulaw ? G711.linearToUlaw(G711.alawToLinear(code)) : G711.linearToAlaw(G711.ulawToLinear(code));
+            }
             botAt++;
         }
         tail = Math.min(callerAt, botAt);
     }
 
-    /** Writes one side of frame {@code at}; false (counted) when the writer is 2 s behind. */
-    private boolean put(long at, int channel, short[] pcm) {
+    /** Media loop: a slot in which the caller heard no bot audio (a telephone-event, or a call we do not send to). */
+    public void botSilence() {
+        byte[] slot = slot(botAt);
+        if (slot != null) {
+            fill(slot, 1);
+            botAt++;
+        }
+        tail = Math.min(callerAt, botAt);
+    }
+
+    /** The ring slot of frame {@code at}, or null (counted) when the writer is 2 s behind. */
+    private byte[] slot(long at) {
         if (at - head.get() >= SLOTS) {
             dropped.incrementAndGet();
-            return false;
+            return null;
         }
-        byte[] slot = ring[(int) (at % SLOTS)];
+        return ring[(int) (at % SLOTS)];
+    }
+
+    /** One side of a slot as silence; A-law has no zero, and its silence decodes to 8, as an A-law caller's does. */
+    private void fill(byte[] slot, int channel) {
+        byte silence = ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE;
         for (int i = 0; i < FRAME; i++) {
-            slot[2 * i + channel] = ulaw ? G711.linearToUlaw(pcm[i]) : G711.linearToAlaw(pcm[i]);
+            slot[2 * i + channel] = silence;
         }
-        return true;
     }
 
     /** Media loop: the call is over; the writer finishes the file, the side that was behind padded with silence. */
@@ -87,13 +114,8 @@ public final class CallRecorder {
         long from = Math.min(callerAt, botAt);
         long to = Math.max(callerAt, botAt);
         int channel = callerAt < botAt ? 0 : 1;
-        // A-law has no zero: its silence decodes to 8, as an A-law caller's silence does.
-        byte silence = ulaw ? G711.linearToUlaw((short) 0) : G711.linearToAlaw((short) 0);
         for (long at = from; at < to; at++) {
-            byte[] slot = ring[(int) (at % SLOTS)];
-            for (int i = 0; i < FRAME; i++) {
-                slot[2 * i + channel] = silence;
-            }
+            fill(ring[(int) (at % SLOTS)], channel);
         }
         tail = to;
         finished = true;

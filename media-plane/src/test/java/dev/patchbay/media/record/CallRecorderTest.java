@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,37 +47,55 @@ class CallRecorderTest {
     void everyG711SampleComesBackExactlyOnItsSide(boolean ulaw) throws Exception {
         CallRecorder r = new CallRecorder(dir.resolve("call.wav"), ulaw);
         short[][] caller = everyCode(ulaw);
-        short[][] bot = everyCode(ulaw);
-        for (short[] frame : bot) {
-            for (int i = 0; i < frame.length / 2; i++) { // the bot's frames reversed, so the sides differ
-                short t = frame[i];
-                frame[i] = frame[frame.length - 1 - i];
-                frame[frame.length - 1 - i] = t;
-            }
+        // The bot's side as sent: every code again, in reverse so the sides differ, behind a 12-byte RTP header.
+        byte[] sent = new byte[12 + 2 * CallRecorder.FRAME];
+        for (int i = 0; i < 2 * CallRecorder.FRAME; i++) {
+            sent[12 + i] = (byte) (255 - (i & 0xFF));
         }
         for (int f = 0; f < 2; f++) {
             r.caller(caller[f]);
-            r.bot(bot[f]);
+            r.bot(sent, 12 + f * CallRecorder.FRAME, ulaw);
         }
         r.finish();
         assertTrue(r.drain(), "finished and closed");
         short[][] lr = channels(r.path());
         assertEquals(2 * CallRecorder.FRAME, lr[0].length);
-        for (int f = 0; f < 2; f++) {
-            assertArrayEquals(caller[f], java.util.Arrays.copyOfRange(lr[0], f * CallRecorder.FRAME, (f + 1) * CallRecorder.FRAME));
-            assertArrayEquals(bot[f], java.util.Arrays.copyOfRange(lr[1], f * CallRecorder.FRAME, (f + 1) * CallRecorder.FRAME));
+        for (int i = 0; i < 2 * CallRecorder.FRAME; i++) {
+            assertEquals(caller[i / CallRecorder.FRAME][i % CallRecorder.FRAME], lr[0][i], "caller sample " + i);
+            byte code = sent[12 + i];
+            assertEquals(ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code), lr[1][i], "bot sample " + i);
         }
     }
 
     @Test
-    void theSideThatFellBehindIsPaddedWithSilence() throws Exception {
+    void botCodesInTheOtherLawAreConvertedAsTheCallerWouldHaveHeardThem() throws Exception {
+        CallRecorder r = new CallRecorder(dir.resolve("relaw.wav"), true); // the call began in PCMU
+        byte[] alaw = new byte[CallRecorder.FRAME];
+        for (int i = 0; i < alaw.length; i++) {
+            alaw[i] = (byte) i;
+        }
+        r.caller(new short[CallRecorder.FRAME]);
+        r.bot(alaw, 0, false); // and moved to PCMA
+        r.finish();
+        assertTrue(r.drain());
+        short[][] lr = channels(r.path());
+        for (int i = 0; i < CallRecorder.FRAME; i++) {
+            assertEquals(G711.ulawToLinear(G711.linearToUlaw(G711.alawToLinear(alaw[i]))), lr[1][i], "bot sample " + i);
+        }
+    }
+
+    @Test
+    void slotsWithoutBotAudioAndTheSideThatFellBehindAreSilence() throws Exception {
         CallRecorder r = new CallRecorder(dir.resolve("lag.wav"), true);
         short[] loud = new short[CallRecorder.FRAME];
         java.util.Arrays.fill(loud, (short) 8000);
         for (int f = 0; f < 3; f++) {
             r.caller(loud);
         }
-        r.bot(loud);
+        byte[] loudCodes = new byte[CallRecorder.FRAME];
+        java.util.Arrays.fill(loudCodes, G711.linearToUlaw((short) 8000));
+        r.bot(loudCodes, 0, true);
+        r.botSilence(); // a telephone-event's slot
         r.finish();
         assertTrue(r.drain());
         short[][] lr = channels(r.path());
@@ -86,7 +103,8 @@ class CallRecorderTest {
         short coded = G711.ulawToLinear(G711.linearToUlaw((short) 8000));
         assertEquals(coded, lr[0][3 * CallRecorder.FRAME - 1], "the caller's last sample, through G.711");
         assertEquals(coded, lr[1][CallRecorder.FRAME - 1]);
-        assertEquals(0, lr[1][CallRecorder.FRAME], "the bot's missing frames are silence");
+        assertEquals(0, lr[1][CallRecorder.FRAME], "a slot without bot audio is silence");
+        assertEquals(0, lr[1][2 * CallRecorder.FRAME], "so is the frame the bot never got to");
         assertEquals(0, lr[1][3 * CallRecorder.FRAME - 1]);
     }
 }
