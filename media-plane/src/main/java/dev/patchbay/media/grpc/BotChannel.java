@@ -159,28 +159,24 @@ final class BotChannel implements AudioUplink {
     }
 
     private void play(ByteString payload) {
-        PlayoutQueue q = playout();
-        if (q == null) {
-            return; // not answered yet: nothing can be played
-        }
-        transcoder.callCodec(call.media().ulaw());
         // Copied out in chunks: array loops are several times cheaper than ByteString.byteAt per sample.
         int size = payload.size();
         for (int from = 0; from < size; from += chunk.length) {
             int n = Math.min(chunk.length, size - from);
             payload.copyTo(chunk, from, 0, n);
-            playChunk(q, chunk, 0, n);
+            play(chunk, 0, n);
         }
     }
 
     /**
-     * Bot audio read straight from the bytes of the message that carried it (AudioMux), with no
-     * protobuf objects; the array is reused once this returns.
+     * Bot audio from {@code length} bytes at {@code offset}: the message's own bytes on AudioMux (no
+     * protobuf objects), a chunk copied out of the ByteString on an Audio stream. The array is reused
+     * once this returns.
      */
     void play(byte[] message, int offset, int length) {
         PlayoutQueue q = playout();
         if (q == null) {
-            return;
+            return; // not answered yet: nothing can be played
         }
         transcoder.callCodec(call.media().ulaw());
         for (int from = 0; from < length; from += chunk.length) {
