@@ -284,16 +284,7 @@ class AudioMuxTest {
 
             // DETACH leaves the call waiting for a bot; attaching it again on another channel works.
             bot.send(MuxBotMessage.newBuilder().setChannel(1).setLeave(MuxLeave.DETACH));
-            Thread.sleep(300);
-            assertTrue(plane.calls().byId(a.callId()).isPresent(), "a detached call waits for its bot");
-            bot.send(attach(3, a.callId(), a.token()));
-            assertNotNull(bot.next(3, CallerToBot.MessageCase.ATTACHED));
-            for (int seq = 0; seq < 5; seq++) {
-                sendVoice(a, seq, (byte) 0x55);
-            }
-            assertNotNull(bot.audio(3, 0x55), "the re-attached channel hears the caller");
-            a.sip().request("BYE", "echo", 2, a.sipCallId() + "bye", a.toTag(), null, null);
-            bot.next(3, CallerToBot.MessageCase.ENDED);
+            reattachedHearsTheCaller(a, bot, 3, 0x55);
         } finally {
             bot.send.onCompleted();
         }
@@ -311,18 +302,26 @@ class AudioMuxTest {
                     && status.getDescription().contains("truncated"), status.getDescription());
 
             // As after any failed stream, the call waits for its bot: attaching it again works.
-            Thread.sleep(300);
-            assertTrue(plane.calls().byId(a.callId()).isPresent(), "the call waits for its bot");
             MuxBot again = new MuxBot();
-            again.send(attach(1, a.callId(), a.token()));
-            assertNotNull(again.next(1, CallerToBot.MessageCase.ATTACHED));
-            for (int seq = 0; seq < 5; seq++) {
-                sendVoice(a, seq, (byte) 0x66);
-            }
-            assertNotNull(again.audio(1, 0x66), "the new stream hears the caller");
-            a.sip().request("BYE", "echo", 2, a.sipCallId() + "bye", a.toTag(), null, null);
-            again.next(1, CallerToBot.MessageCase.ENDED);
+            reattachedHearsTheCaller(a, again, 1, 0x66);
             again.send.onCompleted();
         }
+    }
+
+    /**
+     * The call waits for a bot; attached again through {@code bot} on {@code channel}, that channel
+     * hears the caller's frames of {@code fill}, and the caller's BYE ends it.
+     */
+    private static void reattachedHearsTheCaller(Caller a, MuxBot bot, int channel, int fill) throws Exception {
+        Thread.sleep(300);
+        assertTrue(plane.calls().byId(a.callId()).isPresent(), "the call waits for its bot");
+        bot.send(attach(channel, a.callId(), a.token()));
+        assertNotNull(bot.next(channel, CallerToBot.MessageCase.ATTACHED));
+        for (int seq = 0; seq < 5; seq++) {
+            sendVoice(a, seq, (byte) fill);
+        }
+        assertNotNull(bot.audio(channel, fill), "the re-attached channel hears the caller");
+        a.sip().request("BYE", "echo", 2, a.sipCallId() + "bye", a.toTag(), null, null);
+        bot.next(channel, CallerToBot.MessageCase.ENDED);
     }
 }
