@@ -108,10 +108,7 @@ class SendPacerTest {
         List<Long> frames = new ArrayList<>(every20(203 * MS, 30));
         frames.set(10, frames.get(11)); // frame 10 held up 20 ms upstream: 10 and 11 arrive together
         List<Sent> voice = play(new SendPacer(), frames, 1000 * MS).stream().filter(Sent::voice).toList();
-        assertEquals(30, voice.size());
-        for (int k = 0; k < 30; k++) {
-            assertEquals(frames.get(k), voice.get(k).at(), "frame " + k + " on arrival");
-        }
+        assertAllOnArrival(frames, voice);
     }
 
     @Test
@@ -136,10 +133,7 @@ class SendPacerTest {
         frames.set(10, frames.get(10) + 19 * MS); // 19 ms late: the tick at 420 ms sends a filler first
         List<Sent> sent = play(new SendPacer(), frames, 1000 * MS);
         List<Sent> voice = sent.stream().filter(Sent::voice).toList();
-        assertEquals(30, voice.size());
-        for (int k = 0; k < 30; k++) {
-            assertEquals(frames.get(k), voice.get(k).at(), "frame " + k + " on arrival");
-        }
+        assertAllOnArrival(frames, voice);
         assertTrue(sent.contains(new Sent(420 * MS, false)), "the late frame's slot got a filler: " + sent);
     }
 
@@ -149,10 +143,7 @@ class SendPacerTest {
         frames.set(10, frames.get(12)); // a 60 ms stall upstream: 10, 11 and 12 arrive together
         frames.set(11, frames.get(12));
         List<Sent> voice = play(new SendPacer(), frames, 1000 * MS).stream().filter(Sent::voice).toList();
-        assertEquals(30, voice.size());
-        for (int k = 0; k < 30; k++) {
-            assertEquals(frames.get(k), voice.get(k).at(), "frame " + k + " on arrival");
-        }
+        assertAllOnArrival(frames, voice);
     }
 
     @Test
@@ -164,5 +155,13 @@ class SendPacerTest {
         assertTrue(!pacer.voiceDue(2 * MS), "no credit left after four packets in 1 ms");
         pacer.skipped(1);
         assertTrue(pacer.voiceDue(2 * MS), "the dropped frame's slot is the next frame's");
+    }
+
+    /** Every bot frame was sent, each the moment it arrived. */
+    private static void assertAllOnArrival(List<Long> frames, List<Sent> voice) {
+        assertEquals(frames.size(), voice.size());
+        for (int k = 0; k < frames.size(); k++) {
+            assertEquals(frames.get(k), voice.get(k).at(), "frame " + k + " on arrival");
+        }
     }
 }
