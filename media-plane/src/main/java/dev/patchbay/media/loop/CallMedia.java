@@ -30,8 +30,8 @@ import dev.patchbay.proto.media.v1.HangupCause;
  * <p>Receive path: parse, source latch, then either RFC 4733 events or voice, which is decoded into
  * a jitter buffer played out on arrival: each 20 ms frame goes to the bot as soon as all of it is
  * here, in order, and a frame with a gap goes concealed once it is overdue (checked on arrivals and
- * every tick). Send path: {@link CallerPlayout}, which sends bot frames as they arrive, or silence,
- * so the caller's jitter buffer and NAT binding see a steady stream.
+ * every tick). Send path: {@link CallerPlayout}, one packet per 20 ms slot of bot audio, or silence
+ * when the bot has none, so the caller's jitter buffer and NAT binding see a steady real-time stream.
  */
 public final class CallMedia implements PlayoutQueue.MarkListener {
 
@@ -366,14 +366,18 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         if (recorder != null && !streaming) {
             recorder.caller(SILENCE); // the caller's side of the recording keeps time before their first word
         }
-        toCaller.tick(nowNanos);
     }
 
-    /** Called by the loop after the bot's stream queued audio for this call. */
-    void botAudioArrived(long nowNanos) {
+    /** Called by the loop after the bot's stream queued audio for this call, and at {@link #sendWake}. */
+    void send(long nowNanos) {
         if (running) {
-            toCaller.arrived(nowNanos);
+            toCaller.service(nowNanos);
         }
+    }
+
+    /** When this call next has a packet for the caller, unless bot audio arrives first. */
+    long sendWake(long nowNanos) {
+        return running ? toCaller.wakeAt(nowNanos) : nowNanos + MediaLoop.TICK_NANOS;
     }
 
     /** Records this call from now on; called before {@link #start}. */

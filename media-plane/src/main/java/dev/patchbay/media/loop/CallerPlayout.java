@@ -2,27 +2,32 @@ package dev.patchbay.media.loop;
 
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
+import java.util.concurrent.TimeUnit;
+
 import dev.patchbay.media.playout.BacklogTrimmer;
+import dev.patchbay.media.playout.PlayoutClock;
 import dev.patchbay.media.playout.PlayoutQueue;
-import dev.patchbay.media.playout.SendPacer;
 import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.rtp.RtpHeaderWriter;
 import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
 
 /**
- * What the caller hears, one RTP packet per slot: the bot's queued frames, each sent the moment it
- * arrives when the {@link SendPacer} allows; silence when the bot has nothing; telephone-events in
- * place of voice while a digit plays. Loop-owned, except for the {@link PlayoutQueue}'s producers.
+ * What the caller hears, one RTP packet per 20 ms slot of the {@link PlayoutClock}: the bot's next
+ * queued frame, silence when the bot has nothing, or a telephone-event in place of either while a
+ * digit plays. Loop-owned, except for the {@link PlayoutQueue}'s producers.
  */
 final class CallerPlayout {
 
     private final PlayoutQueue queue;
     private final PlayoutQueue.MarkListener marks;
     private final RtpSender sender;
-    /** Floor 0: frames go out as they arrive, so one still queued at every tick for a second is delay. */
+    /** A late frame of a bot that is sending is waited for one slot before silence takes its place. */
+    private static final long HOLD = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Floor 0: a frame still queued after every slot for a second is delay the bot keeps topping up. */
     private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
-    private final SendPacer pacer = new SendPacer();
+    private final PlayoutClock clock = new PlayoutClock(HOLD);
+    private boolean queueWasEmpty = true;
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
@@ -59,45 +64,35 @@ final class CallerPlayout {
     }
 
     /**
-     * Bot audio landed in an empty queue: send what the pacing allows now (the frames that arrive
-     * together after a stall all go, since the credit has grown); a digit in play keeps its slots.
+     * Sends the packet that is due now, if one is: called when bot audio lands in an empty queue and
+     * whenever {@link #wakeAt} comes.
      */
-    void arrived(long now) {
+    void service(long now) {
         queue.applyClear(marks);
-        if (dtmfOut == null || !dtmfOut.busy()) {
-            sendQueued(now);
+        boolean queued = queue.queuedFrames() > 0;
+        if (queued && queueWasEmpty) {
+            clock.voiceArrived(now);
         }
+        PlayoutClock.Slot due = clock.due(now, queued);
+        if (due != PlayoutClock.Slot.WAIT) {
+            slot();
+            clock.sent(due, now);
+            backlog.tick(queue);
+        }
+        queueWasEmpty = queue.queuedFrames() == 0;
         queue.reportDueMarks(marks);
     }
 
-    /** Every 20 ms: frames still waiting for credit, or a filler when the stream would otherwise stall. */
-    void tick(long now) {
-        queue.applyClear(marks);
-        int trimmed = backlog.tick(queue);
-        if (trimmed > 0) {
-            pacer.skipped(trimmed);
-        }
-        if (queue.queuedFrames() > 0 && pacer.voiceDue(now)) {
-            sendQueued(now);
-        } else if (pacer.fillerDue(now)) {
-            slot(now);
-        }
-        queue.reportDueMarks(marks);
-    }
-
-    /** Sends queued frames while there is credit: at most four, as the credit is capped at four slots. */
-    private void sendQueued(long now) {
-        while (queue.queuedFrames() > 0 && pacer.voiceDue(now)) {
-            slot(now);
-        }
+    /** When {@link #service} next has a packet to send, unless bot audio arrives first. */
+    long wakeAt(long now) {
+        return clock.wakeAt(now, queue.queuedFrames() > 0);
     }
 
     /** One packet: a telephone-event if a digit is playing, else the bot's next frame or silence. */
-    private void slot(long now) {
+    private void slot() {
         Rfc4733Sender.Tick digit = dtmfOut == null ? Rfc4733Sender.Tick.VOICE : dtmfOut.tick(sender.timestamp());
-        boolean voiced = false;
         if (digit == Rfc4733Sender.Tick.VOICE) {
-            voiced = sendVoice();
+            sendVoice();
         } else {
             // A telephone-event replaces voice for this slot; the bot's queued audio waits for the digit.
             sender.event(dtmfOut, codec.telephoneEvent().payloadType(), digit == Rfc4733Sender.Tick.EVENT_REPEAT, sends);
@@ -106,11 +101,10 @@ final class CallerPlayout {
             }
         }
         sender.advance();
-        pacer.sent(now, voiced);
     }
 
-    /** Sends the bot's next frame, or silence; true if it was the bot's. */
-    private boolean sendVoice() {
+    /** Sends the bot's next frame, or silence. */
+    private void sendVoice() {
         byte[] packet = sender.buffer();
         boolean voiced = queue.poll(packet, RtpHeaderWriter.HEADER_BYTES);
         if (!voiced) {
@@ -122,6 +116,5 @@ final class CallerPlayout {
             recorder.botSilence();
         }
         sender.voice(codec.audio().payloadType(), sends);
-        return voiced;
     }
 }

@@ -17,12 +17,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One thread that owns a set of calls. Media moves on arrival: a caller packet is read, and its
- * frame goes up to the bot, as soon as the socket is readable; a bot frame is sent as soon as the
- * bot's stream has queued it ({@link #audioArrived}). A 20 ms tick does what arrivals cannot: fills
- * silence, conceals lost caller audio, plays telephone-events, and checks timeouts. All per-call
- * media state is touched only here, so the hot path needs no locks. Other threads talk to a loop
- * only through {@link #execute} and {@link #audioArrived}.
+ * One thread that owns a set of calls. Caller media moves on arrival: a caller packet is read, and
+ * its frame goes up to the bot, as soon as the socket is readable. Toward the caller each call has
+ * its own 20 ms send slots: the loop wakes when bot audio lands in an empty queue
+ * ({@link #audioArrived}) and when a call's next slot comes ({@link CallMedia#sendWake}). A 20 ms
+ * tick does the rest: conceals lost caller audio and checks timeouts. All per-call media state is
+ * touched only here, so the hot path needs no locks. Other threads talk to a loop only through
+ * {@link #execute} and {@link #audioArrived}.
  */
 public final class MediaLoop implements AutoCloseable {
 
@@ -43,6 +44,8 @@ public final class MediaLoop implements AutoCloseable {
     private final Consumer<SelectionKey> onReadable = this::readAll;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The earliest send slot of any call, as of the last pass over them; loop-owned. */
+    private long nextSend;
 
     public MediaLoop(String name) {
         try {
@@ -104,6 +107,7 @@ public final class MediaLoop implements AutoCloseable {
     void register(CallMedia media, DatagramChannel channel) throws ClosedChannelException {
         channel.register(selector, SelectionKey.OP_READ, media);
         calls.add(media);
+        nextSend = System.nanoTime(); // its first packet goes at once
     }
 
     /** Called on the loop thread by {@link CallMedia#stop}. */
@@ -117,9 +121,11 @@ public final class MediaLoop implements AutoCloseable {
 
     private void run() {
         long nextTick = System.nanoTime() + TICK_NANOS;
+        nextSend = nextTick;
         while (running) {
             try {
-                long waitNanos = nextTick - System.nanoTime();
+                long wakeAt = nextSend - nextTick < 0 ? nextSend : nextTick;
+                long waitNanos = wakeAt - System.nanoTime();
                 if (waitNanos > 0) {
                     selector.select(onReadable, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
                 } else {
@@ -134,6 +140,9 @@ public final class MediaLoop implements AutoCloseable {
                     if (now - nextTick > 5 * TICK_NANOS) {
                         nextTick = now + TICK_NANOS; // we were descheduled for long: resync, don't burst
                     }
+                }
+                if (now - nextSend >= 0) {
+                    nextSend = sendDue(now);
                 }
                 runAfterWake();
             } catch (IOException | RuntimeException e) {
@@ -163,9 +172,31 @@ public final class MediaLoop implements AutoCloseable {
             arrived = swap;
         }
         for (int i = 0; i < sending.size(); i++) {
-            sending.get(i).botAudioArrived(now);
+            CallMedia media = sending.get(i);
+            media.send(now);
+            long wake = media.sendWake(now);
+            if (wake - nextSend < 0) {
+                nextSend = wake; // waiting for its slot now, which may come before any other call's
+            }
         }
         sending.clear();
+    }
+
+    /** Sends every call's packet whose slot has come; returns the earliest slot still to come. */
+    private long sendDue(long now) {
+        long earliest = now + TICK_NANOS;
+        for (int i = 0; i < calls.size(); i++) {
+            CallMedia media = calls.get(i);
+            long wake = media.sendWake(now);
+            if (now - wake >= 0) {
+                media.send(now);
+                wake = media.sendWake(now);
+            }
+            if (wake - earliest < 0) {
+                earliest = wake;
+            }
+        }
+        return earliest;
     }
 
     private void tick(long now) {

@@ -19,11 +19,9 @@ public final class BacklogTrimmer {
     private long trimmed;
 
     /**
-     * @param window ticks observed before deciding, e.g. 50 (one second of 20 ms ticks)
-     * @param floor  frames left queued after a trim. A player that sends bot frames as they arrive
-     *               wants 0: a frame still queued at every tick of a window is pure delay. A player
-     *               that takes one frame per tick counts the one about to be played, so 2 leaves one
-     *               frame (20 ms) of margin for the bot's delivery jitter
+     * @param window slots observed before deciding, e.g. 50 (one second of 20 ms slots)
+     * @param floor  frames left queued after a trim. Counted after each slot's packet, 0 means a frame
+     *               still waiting after every slot of a window is pure delay
      */
     public BacklogTrimmer(int window, int floor) {
         if (window < 2 || floor < 0) {
@@ -34,9 +32,9 @@ public final class BacklogTrimmer {
     }
 
     /**
-     * Call once per tick, before taking the tick's frame.
+     * Call once per send slot, after the slot's packet left, so the depth seen is what waits beyond it.
      *
-     * @return frames dropped this tick
+     * @return frames dropped now
      */
     public int tick(PlayoutQueue queue) {
         long offered = queue.offeredFrames();

@@ -1,0 +1,203 @@
+package dev.patchbay.media.playout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The playout clock driven by exact schedules of bot frames. Each test replays the schedule the way
+ * {@code CallerPlayout} and the media loop do: the loop wakes when a frame lands in an empty queue
+ * and when the clock's {@code wakeAt} comes (late by {@code lag}, as a real loop is), and sends what
+ * {@code due} says. Then it checks when every packet left and which frame each carried.
+ */
+class PlayoutClockTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long FRAME = 20 * MS;
+
+    /** A packet that left: when, and the bot frame it carried (-1 for a filler). */
+    private record Sent(long at, int frame) {
+        boolean voice() {
+            return frame >= 0;
+        }
+    }
+
+    private static List<Sent> play(List<Long> arrivals, long end, long lag) {
+        PlayoutClock clock = new PlayoutClock(FRAME);
+        List<Sent> sent = new ArrayList<>();
+        int queuedFrom = 0; // index of the next frame to send
+        int arrived = 0;
+        long now = 0;
+        boolean wasEmpty = true;
+        while (now < end) {
+            boolean queued = queuedFrom < arrived;
+            if (queued && wasEmpty) {
+                clock.voiceArrived(now);
+            }
+            PlayoutClock.Slot due = clock.due(now, queued);
+            if (due != PlayoutClock.Slot.WAIT) {
+                sent.add(new Sent(now, due == PlayoutClock.Slot.VOICE ? queuedFrom++ : -1));
+                clock.sent(due, now);
+            }
+            wasEmpty = queuedFrom >= arrived;
+            long wake = clock.wakeAt(now, queuedFrom < arrived) + lag;
+            long nextArrival = arrived < arrivals.size() ? arrivals.get(arrived) : Long.MAX_VALUE;
+            if (nextArrival <= wake) {
+                now = Math.max(now, nextArrival);
+                arrived++;
+            } else {
+                now = Math.max(now + 1, wake);
+            }
+        }
+        return sent;
+    }
+
+    private static List<Long> realTime(long from, int frames, long jitter, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Long> list = new ArrayList<>();
+        for (int k = 0; k < frames; k++) {
+            long at = from + k * FRAME + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1));
+            list.add(list.isEmpty() ? at : Math.max(at, list.getLast())); // a stream keeps its order
+        }
+        return list;
+    }
+
+    /** No window of 1 s holds more than 51 packets: any 52 in a row span more than a second. */
+    private static void assertRealTime(List<Sent> sent) {
+        for (int i = 0; i + 51 < sent.size(); i++) {
+            long span = sent.get(i + 51).at() - sent.get(i).at();
+            assertTrue(span >= 51 * FRAME, "packets " + i + "-" + (i + 51) + " within " + span / MS + " ms");
+        }
+    }
+
+    /** Every frame, in order, none twice; and when frame k left, relative to its arrival. */
+    private static long[] delays(List<Sent> sent, List<Long> arrivals) {
+        long[] delay = new long[arrivals.size()];
+        int k = 0;
+        for (Sent s : sent) {
+            if (s.voice()) {
+                assertEquals(k, s.frame());
+                delay[k] = s.at() - arrivals.get(k);
+                k++;
+            }
+        }
+        assertEquals(arrivals.size(), k, "every frame sent");
+        return delay;
+    }
+
+    @Test
+    void aSilentBotGetsOneFillerPerSlot() {
+        List<Sent> sent = play(List.of(), 1000 * MS, 0);
+        assertEquals(50, sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(i * FRAME, sent.get(i).at());
+        }
+    }
+
+    @Test
+    void aBotInStepWaitsForTheGridsNextSlotOnceAndThenKeepsItWithNoFillerBetween() {
+        List<Long> frames = realTime(205 * MS, 100, 0, 0);
+        List<Sent> sent = play(frames, 2300 * MS, 0);
+        assertRealTime(sent);
+        long[] delay = delays(sent, frames);
+        // The first frame waits for the grid's next slot (220 ms), then every frame leaves at its slot.
+        assertEquals(15 * MS, delay[0]);
+        assertEquals(15 * MS, delay[99]);
+        long fillersDuring = sent.stream().filter(s -> !s.voice() && s.at() > 220 * MS && s.at() < 2200 * MS).count();
+        assertEquals(0, fillersDuring);
+    }
+
+    @Test
+    void aLateFrameMovesTheGridByItsLatenessInsteadOfAddingAPacket() {
+        List<Long> frames = new ArrayList<>(realTime(FRAME, 50, 0, 0)); // each exactly at a slot of the grid
+        frames.set(20, 21 * FRAME + 12 * MS); // 12 ms late, then on time again
+        List<Sent> sent = play(frames, 1200 * MS, 0);
+        assertRealTime(sent);
+        long[] delay = delays(sent, frames);
+        assertEquals(0, delay[19]);
+        assertEquals(0, delay[20], "sent on arrival");
+        assertEquals(12 * MS, delay[21], "the grid moved 12 ms: the playout delay grew by the lateness");
+        assertEquals(12 * MS, delay[49]);
+        assertEquals(0, sent.stream().filter(s -> !s.voice() && s.at() >= FRAME && s.at() < 1000 * MS).count(),
+                "no filler while the bot sends");
+    }
+
+    @Test
+    void jitterOfFifteenMillisecondsSettlesAtABoundedDelayWithEveryFrameAndNoExtraPacket() {
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Long> frames = realTime(3 * MS, 1500, 15 * MS, seed); // 30 s
+            List<Sent> sent = play(frames, 30_200 * MS, 0);
+            assertRealTime(sent);
+            long[] delay = delays(sent, frames);
+            // Frame k's real-time slot is 3 ms + 20k; the latest frame is 15 ms after it, one that
+            // comes after a filler waits a slot more.
+            long startLag = delay[10] + frames.get(10) - (3 * MS + 10 * FRAME);
+            long endLag = delay[1499] + frames.get(1499) - (3 * MS + 1499 * FRAME);
+            assertTrue(endLag <= 35 * MS && endLag - startLag <= 50 * MS,
+                    "seed " + seed + ": the grid went from " + startLag / MS + " to " + endLag / MS + " ms behind the bot's clock");
+            long fillers = sent.stream().filter(s -> !s.voice() && s.at() > 50 * MS && s.at() < 29_900 * MS).count();
+            assertTrue(fillers <= 1, "seed " + seed + ": " + fillers + " fillers inside the stream");
+        }
+    }
+
+    @Test
+    void burstsFasterThanRealTimeLeaveOneSlotApart() {
+        List<Long> frames = new ArrayList<>();
+        for (int burst = 0; burst < 20; burst++) {
+            for (int i = 0; i < 5; i++) {
+                frames.add(burst * 5 * FRAME + 80 * MS); // five at once, every 100 ms
+            }
+        }
+        List<Sent> sent = play(frames, 2300 * MS, 0);
+        assertRealTime(sent);
+        long[] delay = delays(sent, frames);
+        for (int k = 0; k < frames.size(); k++) {
+            assertEquals((k % 5) * FRAME, delay[k], "frame " + k);
+        }
+    }
+
+    @Test
+    void aBotSlowerThanRealTimeIsSentOnArrivalWithoutGrowingDelay() {
+        List<Long> frames = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            frames.add(k * 22 * MS + MS);
+        }
+        List<Sent> sent = play(frames, 4500 * MS, 0);
+        assertRealTime(sent);
+        long[] delay = delays(sent, frames);
+        assertEquals(0, delay[199], "each frame goes on arrival: 22 ms is later than its slot");
+    }
+
+    @Test
+    void aLoopThatWakesLateKeepsTheGridInsteadOfDrifting() {
+        List<Long> frames = realTime(0, 400, 0, 0);
+        frames.replaceAll(t -> 0L); // 8 s of audio queued at once: only the grid paces it
+        List<Sent> sent = play(frames, 8100 * MS, 3 * MS);
+        assertRealTime(sent);
+        delays(sent, frames);
+        long span = sent.get(399).at() - sent.get(0).at();
+        assertTrue(span <= 399 * FRAME + 3 * MS, "400 frames over " + span / MS + " ms: a late wake-up must not add up");
+    }
+
+    @Test
+    void aStallRestartsTheGridInsteadOfBursting() {
+        List<Long> frames = new ArrayList<>(realTime(0, 100, 0, 0));
+        for (int k = 40; k < 45; k++) {
+            frames.set(k, 45 * FRAME); // 100 ms of the bot's audio arrives at once
+        }
+        List<Sent> sent = play(frames, 2200 * MS, 0);
+        assertRealTime(sent);
+        delays(sent, frames);
+    }
+
+    @Test
+    void holdIsAtMostAFrame() {
+        assertThrows(IllegalArgumentException.class, () -> new PlayoutClock(21 * MS));
+    }
+}
