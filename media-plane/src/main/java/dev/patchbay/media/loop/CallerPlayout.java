@@ -23,6 +23,7 @@ final class CallerPlayout {
     /** Floor 0: frames go out as they arrive, so one still queued at every tick for a second is delay. */
     private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
     private final SendPacer pacer = new SendPacer();
+    private final InbandDtmfOut inbandDtmf = new InbandDtmfOut();
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
@@ -52,6 +53,10 @@ final class CallerPlayout {
 
     Rfc4733Sender dtmfOut() {
         return dtmfOut;
+    }
+
+    InbandDtmfOut inbandDtmf() {
+        return inbandDtmf;
     }
 
     void record(CallRecorder to) {
@@ -116,6 +121,7 @@ final class CallerPlayout {
         if (!voiced) {
             java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
+        inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // the one hook of in-band DTMF out
         if (recorder != null && sends) {
             recorder.bot(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // before sending, which may encrypt in place
         } else if (recorder != null) {

@@ -1,16 +1,11 @@
 package dev.patchbay.media.dtmf;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Allocations;
+import dev.patchbay.media.testutil.Multimon;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,16 +45,22 @@ class InbandDtmfGeneratorTest {
         return all;
     }
 
-    /** A tone's amplitude at {@code hz}: the correlation with a sine and cosine over {@code n} samples. */
+    /**
+     * A tone's amplitude at {@code hz} over {@code n} samples, Hann-windowed so that the other tone of
+     * the pair (89 Hz away at the closest) does not leak into the measurement.
+     */
     static double amplitude(short[] s, int from, int n, double hz) {
         double re = 0;
         double im = 0;
+        double sum = 0;
         for (int i = 0; i < n; i++) {
+            double window = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
             double w = 2 * Math.PI * hz * i / 8000;
-            re += s[from + i] * Math.cos(w);
-            im += s[from + i] * Math.sin(w);
+            re += window * s[from + i] * Math.cos(w);
+            im += window * s[from + i] * Math.sin(w);
+            sum += window;
         }
-        return 2 * Math.hypot(re, im) / n;
+        return 2 * Math.hypot(re, im) / sum;
     }
 
     static double dbm0(double peak) {
@@ -74,18 +75,18 @@ class InbandDtmfGeneratorTest {
             for (int k = 0; k < ALL_KEYS.length(); k++) {
                 char key = ALL_KEYS.charAt(k);
                 double[] pair = InbandDtmfGenerator.frequencies(key);
-                // 40 ms from the tone's steady middle: 28 to 65 whole cycles, so leakage between tones is small.
-                int from = k * 1600 + 240;
-                double row = dbm0(amplitude(audio, from, 320, pair[0]));
-                double column = dbm0(amplitude(audio, from, 320, pair[1]));
+                // 80 ms from the tone's steady middle, after its 2 ms ramp.
+                int from = k * 1600 + 80;
+                double row = dbm0(amplitude(audio, from, 640, pair[0]));
+                double column = dbm0(amplitude(audio, from, 640, pair[1]));
                 assertEquals(-7.0, row, 0.5, key + " row " + pair[0] + " Hz, ulaw=" + ulaw);
                 assertEquals(-5.0, column, 0.5, key + " column " + pair[1] + " Hz, ulaw=" + ulaw);
                 double reverseTwist = column - row;
                 assertTrue(reverseTwist > 1 && reverseTwist < 3, key + ": reverse twist " + reverseTwist + " dB, Q.24 allows 4");
                 for (double f : DTMF) {
                     if (f != pair[0] && f != pair[1]) {
-                        double other = dbm0(amplitude(audio, from, 320, f));
-                        assertTrue(other < row - 20, key + ": " + f + " Hz at " + other + " dBm0, row at " + row);
+                        double other = dbm0(amplitude(audio, from, 640, f));
+                        assertTrue(other < row - 30, key + ": " + f + " Hz at " + other + " dBm0, row at " + row);
                     }
                 }
             }
@@ -144,7 +145,7 @@ class InbandDtmfGeneratorTest {
     @Test
     void multimonNgDecodesEveryKey() throws Exception {
         for (boolean ulaw : new boolean[] {true, false}) {
-            assertEquals(ALL_KEYS + "55", multimon(play(ALL_KEYS + "55", 100, ulaw)), "ulaw=" + ulaw);
+            assertEquals(ALL_KEYS + "55", Multimon.decode(play(ALL_KEYS + "55", 100, ulaw)), "ulaw=" + ulaw);
         }
     }
 
@@ -172,46 +173,5 @@ class InbandDtmfGeneratorTest {
             }
         }
         return out.toString();
-    }
-
-    /**
-     * The digits multimon-ng hears in 8 kHz PCM: written as s16le, resampled by sox to the 22050 Hz
-     * its raw input expects, then {@code multimon-ng -a DTMF}.
-     */
-    static String multimon(short[] pcm8k) throws IOException, InterruptedException {
-        for (String tool : List.of("multimon-ng", "sox")) {
-            if (!Files.isExecutable(Path.of("/usr/bin", tool))) {
-                throw new AssertionError(tool + " is not installed: run `apt-get install multimon-ng sox`"
-                        + " (./patchbay test does it for you)");
-            }
-        }
-        Path dir = Files.createTempDirectory("patchbay-multimon");
-        Path raw8k = dir.resolve("in.s16");
-        Path raw22k = dir.resolve("in22050.raw");
-        ByteBuffer bytes = ByteBuffer.allocate(pcm8k.length * 2 + 16000).order(ByteOrder.LITTLE_ENDIAN);
-        for (short s : pcm8k) {
-            bytes.putShort(s);
-        }
-        bytes.position(bytes.limit()); // a second of trailing silence, so the last digit is flushed
-        Files.write(raw8k, bytes.array());
-        run(dir, List.of("sox", "-t", "raw", "-r", "8000", "-e", "signed", "-b", "16", "-c", "1", raw8k.toString(),
-                "-t", "raw", "-r", "22050", "-e", "signed", "-b", "16", "-c", "1", raw22k.toString()));
-        String out = run(dir, List.of("multimon-ng", "-q", "-t", "raw", "-a", "DTMF", raw22k.toString()));
-        StringBuilder digits = new StringBuilder();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("DTMF: ")) {
-                digits.append(line.substring(6).strip());
-            }
-        }
-        return digits.toString();
-    }
-
-    private static String run(Path dir, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), command + " did not finish");
-        String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), command + ": " + text);
-        return text;
     }
 }
