@@ -241,7 +241,7 @@ public final class DbTenantRepository implements TenantRepository {
                 out == null ? null : out.host(), out == null ? null : out.port(), out == null ? null : out.transport().wire(),
                 out == null ? null : out.callerId(), out == null || out.callerIdOverride(),
                 in == null ? null : String.join(",", in.allowedCidrs()), in == null ? null : in.transportsText(),
-                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()));
+                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()), t.dtmfMode().wire());
     }
 
     @Override

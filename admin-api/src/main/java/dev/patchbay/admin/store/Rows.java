@@ -8,6 +8,7 @@ import dev.patchbay.admin.tenant.BotKind;
 import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.BotTimeouts;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.DtmfMode;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
@@ -64,7 +65,9 @@ final class Rows {
                 : new TrunkSide.Outbound((String) c.get("host"), ((Number) c.get("port")).intValue(),
                         transport(c.get("transport")), (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")));
         return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"), side,
-                (String) c.get("username"), (String) c.get("password_enc"), Db.instant(c.get("created_at")));
+                (String) c.get("username"), (String) c.get("password_enc"), Db.instant(c.get("created_at")),
+                DtmfMode.fromWire((String) c.get("dtmf_mode")).orElseThrow(() -> new IllegalStateException(
+                        "trunks.dtmf_mode '" + c.get("dtmf_mode") + "' is unknown to this admin-api")));
     }
 
     private static Transport transport(Object wire) {

@@ -21,10 +21,11 @@ import dev.patchbay.rest.ProblemException;
  * {@link InboundTrunkFields}). The password is still plain here; the service seals it before anything
  * is stored.
  */
-public record NewTrunk(String name, TrunkSide side, String username, String password) {
+public record NewTrunk(String name, TrunkSide side, String username, String password, DtmfMode dtmfMode) {
 
     static final List<String> FIELDS = List.of("name", "direction", "host", "port", "transport", "caller_id",
-            "caller_id_override", "allowed_cidrs", "transports", "tls_required", "username", "password");
+            "caller_id_override", "allowed_cidrs", "transports", "tls_required", "username", "password",
+            "dtmf_mode");
 
     static final int MAX_HOST = 253;       // RFC 1035 names; trunks.host is 255
     static final int MAX_USERNAME = 255;   // trunks.username
@@ -42,7 +43,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
     @Override
     public String toString() {
         return "NewTrunk[name=" + name + ", side=" + side + ", username=" + username + ", password="
-                + (password == null ? "<none>" : "<redacted>") + "]";
+                + (password == null ? "<none>" : "<redacted>") + ", dtmfMode=" + dtmfMode + "]";
     }
 
     public static NewTrunk parse(JsonBody body) {
@@ -58,6 +59,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
         Optional<Boolean> tlsRequired = body.bool("tls_required");
         Optional<String> username = body.string("username");
         Optional<String> password = body.string("password");
+        Optional<String> dtmfMode = body.string("dtmf_mode");
         body.requireShape();
 
         List<FieldError> errors = new ArrayList<>();
@@ -94,10 +96,15 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
         if (side instanceof TrunkSide.Inbound in) {
             InboundTrunkFields.requireAWayIn(in, u != null || username.isPresent(), password.isPresent(), errors);
         }
+        DtmfMode dtmf = dtmfMode.isEmpty() ? DtmfMode.AUTO : DtmfMode.fromWire(dtmfMode.get()).orElse(null);
+        if (dtmf == null) {
+            errors.add(new FieldError("dtmf_mode", "must be one of " + DtmfMode.NAMES + ": auto sends RFC 4733 when the far end"
+                    + " negotiated telephone-event and in-band tones otherwise; omit it for auto"));
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the trunk is not valid", errors);
         }
-        return new NewTrunk(n, side, u, pw);
+        return new NewTrunk(n, side, u, pw, dtmf);
     }
 
     /** E.164 only, like the provider API's from: carriers expect a full number in From. */

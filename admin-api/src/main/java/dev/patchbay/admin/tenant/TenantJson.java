@@ -64,7 +64,8 @@ public final class TenantJson {
                 .put("id", t.id())
                 .put("workspace_id", t.workspaceId())
                 .put("name", t.name())
-                .put("direction", t.side().direction());
+                .put("direction", t.side().direction())
+                .put("dtmf_mode", t.dtmfMode().wire());
         switch (t.side()) {
             case TrunkSide.Outbound out -> o.put("host", out.host()).put("port", out.port())
                     .put("transport", out.transport().wire()).put("caller_id", out.callerId())

@@ -8,9 +8,10 @@ import java.time.Instant;
  * @param username    digest user name: sent by Patchbay on an outbound trunk, expected from callers on an inbound
  *                    one; null when the trunk does not authenticate
  * @param passwordEnc the digest password sealed with {@link dev.patchbay.schema.SecretBox}; null when there is none
+ * @param dtmfMode    how digits sent to its calls reach the far end (V13)
  */
 public record Trunk(String id, String workspaceId, String name, TrunkSide side, String username, String passwordEnc,
-                    Instant createdAt) {
+                    Instant createdAt, DtmfMode dtmfMode) {
 
     public boolean hasPassword() {
         return passwordEnc != null;
@@ -20,6 +21,6 @@ public record Trunk(String id, String workspaceId, String name, TrunkSide side, 
     public String toString() {
         return "Trunk[id=" + id + ", workspaceId=" + workspaceId + ", name=" + name + ", side=" + side
                 + ", username=" + username + ", password=" + (hasPassword() ? "<sealed>" : "<none>")
-                + ", createdAt=" + createdAt + "]";
+                + ", createdAt=" + createdAt + ", dtmfMode=" + dtmfMode + "]";
     }
 }

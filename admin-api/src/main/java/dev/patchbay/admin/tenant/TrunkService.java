@@ -41,7 +41,7 @@ public final class TrunkService {
     public Trunk createTrunk(Workspace workspace, NewTrunk req, Principal by) {
         String sealed = req.password() == null ? null : box.seal(req.password());
         Trunk trunk = new Trunk(ids.next("trunk_"), workspace.id(), req.name(), req.side(), req.username(), sealed,
-                AccessService.now(clock));
+                AccessService.now(clock), req.dtmfMode());
         return repo.inTransaction(tx -> {
             tx.insertTrunk(trunk);
             tx.insertAudit(audit.entry(by, trunk.workspaceId(), "trunk", trunk.id(), Audit.CREATE, null, TenantJson.trunk(trunk)));
@@ -88,7 +88,7 @@ public final class TrunkService {
                 throw ProblemException.invalid("the trunk change is not valid", errors);
             }
             Trunk after = new Trunk(trunk.id(), trunk.workspaceId(), trunk.name(), rules, trunk.username(),
-                    trunk.passwordEnc(), trunk.createdAt());
+                    trunk.passwordEnc(), trunk.createdAt(), trunk.dtmfMode());
             if (rules.equals(now)) {
                 return trunk;  // nothing changed, so nothing to record
             }

@@ -159,6 +159,26 @@ class TrunkApiTest {
     }
 
     @Test
+    void dtmfModeDefaultsToAutoIsKeptPerTrunkAndAnUnknownOneIsNamed() {
+        Reply plain = api.client().post(trunks, "{\"name\":\"a\",\"host\":\"carrier.example\"}");
+        assertEquals("auto", plain.json().path("dtmf_mode").asText(), plain.body());
+        for (String mode : List.of("auto", "rfc4733", "inband", "info")) {
+            Reply out = api.client().post(trunks, "{\"name\":\"o\",\"host\":\"carrier.example\",\"dtmf_mode\":\"" + mode + "\"}");
+            assertEquals(201, out.status(), out.toString());
+            assertEquals(mode, api.client().get(trunks + "/" + out.json().path("id").asText()).json().path("dtmf_mode").asText());
+        }
+        Reply in = api.client().post(trunks, "{\"name\":\"i\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"192.0.2.0/24\"],"
+                + "\"dtmf_mode\":\"inband\"}");
+        assertEquals(201, in.status(), in.toString());
+        assertEquals("inband", in.json().path("dtmf_mode").asText());
+        Reply bad = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"dtmf_mode\":\"2833\"}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("dtmf_mode"), bad.errorFields());
+        assertTrue(bad.body().contains("auto, rfc4733, inband, info"), bad.body());
+        assertEquals("application/problem+json", bad.header("Content-Type").orElse(""), bad.toString());
+    }
+
+    @Test
     void defaultsAreUdpOn5060AndTlsOn5061() {
         Reply udp = api.client().post(trunks, "{\"name\":\"u\",\"host\":\"10.0.0.1\"}");
         assertEquals(201, udp.status(), udp.toString());

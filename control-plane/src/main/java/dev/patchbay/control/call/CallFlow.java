@@ -141,7 +141,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 CallStatus.RINGING, from, bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null,
                 null, null, null, now, null, null), "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
-            link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            link.decide(decision(id).setAnswer(answer(bot)));
             return;
         }
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
@@ -174,7 +174,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             store.ameyo(id, ameyo);
         }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
-            link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+            link.decide(decision(id).setAnswer(answer(bot)));
             return;
         }
         // Seed 001: the caller hears ringing while the bot platform decides.
@@ -187,12 +187,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
                         offer, ameyo, answered(bot.settings().customParameters(), s.customParameters())))));
                 store.event(id, "webhook", "stream to " + s.url());
-                link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+                link.decide(decision(id).setAnswer(answer(bot)));
             }
             case BotWebhookClient.Answer.Grpc g -> {
                 store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
                 store.event(id, "webhook", "the bot attaches over gRPC");
-                link.decide(decision(id).setAnswer(Answer.newBuilder().setBotRef(bot.botId())));
+                link.decide(decision(id).setAnswer(answer(bot)));
             }
             case BotWebhookClient.Answer.Reject r -> {
                 store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
@@ -336,5 +336,10 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
+    }
+
+    /** The answer names the bot and carries the admitting trunk's DTMF mode to the media-plane. */
+    private static Answer.Builder answer(Route.ToBot bot) {
+        return Answer.newBuilder().setBotRef(bot.botId()).setDtmfMethod(bot.dtmfMode().method());
     }
 }

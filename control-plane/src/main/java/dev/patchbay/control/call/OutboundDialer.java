@@ -113,7 +113,8 @@ public final class OutboundDialer {
                     default -> Transport.UDP;
                 });
         Options o = r.options();
-        invite.setPrivacy(o.privacy()).setMaxDurationSeconds(o.maxDurationSeconds()).setRecord(o.record());
+        invite.setPrivacy(o.privacy()).setMaxDurationSeconds(o.maxDurationSeconds()).setRecord(o.record())
+                .setDtmfMethod(trunk.dtmfMode().method());
         if (o.displayName() != null) {
             invite.setFromDisplay(o.displayName());
         }

@@ -2,6 +2,8 @@ package dev.patchbay.control.routing;
 
 import java.util.List;
 
+import dev.patchbay.control.store.TrunkDtmfMode;
+
 /** What the control-plane decided for an offered call. */
 public sealed interface Route {
 
@@ -32,13 +34,23 @@ public sealed interface Route {
      * @param number the DID as stored (E.164 where it is a phone number)
      * @param raw    the form the INVITE carried it in, e.g. {@code 00919990152080}
      * @param via    which routing step matched, for the call's event log
+     * @param dtmfMode the DTMF mode of the inbound trunk that admitted the call; AUTO without one
      */
     record ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
-                 String raw, String via, Settings settings) implements Route {
+                 String raw, String via, Settings settings, TrunkDtmfMode dtmfMode) implements Route {
+
+        public ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
+                     String raw, String via, Settings settings) {
+            this(workspaceId, botId, kind, url, dialect, number, raw, via, settings, TrunkDtmfMode.AUTO);
+        }
 
         public ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
                      String raw, String via) {
             this(workspaceId, botId, kind, url, dialect, number, raw, via, Settings.DEFAULT);
+        }
+
+        public ToBot withDtmfMode(TrunkDtmfMode mode) {
+            return new ToBot(workspaceId, botId, kind, url, dialect, number, raw, via, settings, mode);
         }
     }
 

@@ -95,13 +95,22 @@ public final class Router {
         return switch (guard.check(offer, workspace)) {
             case TrunkGuard.Verdict.Admit a -> {
                 LOG.fine(() -> "call " + offer.getSipCallId() + " admitted: " + a.how());
-                yield route;
+                yield withDtmfMode(route, a.dtmfMode());
             }
             case TrunkGuard.Verdict.Refuse r -> r.reject();
             case TrunkGuard.Verdict.Open o -> route instanceof Route.Claimed && claimsNeedTrunk
                     ? new Route.Reject(403, "ASAPP transfers into workspace " + workspace + " must come through one of its"
                             + " inbound trunks (allowed_cidrs or digest); add one with the admin API", workspace)
                     : route;
+        };
+    }
+
+    /** The admitting trunk's DTMF mode travels with the route into the Answer. */
+    private static Route withDtmfMode(Route route, dev.patchbay.control.store.TrunkDtmfMode mode) {
+        return switch (route) {
+            case Route.ToBot b -> b.withDtmfMode(mode);
+            case Route.Claimed c -> new Route.Claimed(c.bot().withDtmfMode(mode), c.customParametersJson(), c.claim());
+            case Route.Reject r -> r;
         };
     }
 

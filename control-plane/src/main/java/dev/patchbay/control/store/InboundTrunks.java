@@ -25,7 +25,12 @@ public final class InboundTrunks {
      * @param transports lower-case udp/tcp/tls the INVITE may arrive over; empty = any
      */
     public record Trunk(String id, List<String> cidrs, Set<String> transports, boolean tlsRequired, String username,
-                        String passwordEnc) {
+                        String passwordEnc, TrunkDtmfMode dtmfMode) {
+
+        public Trunk(String id, List<String> cidrs, Set<String> transports, boolean tlsRequired, String username,
+                     String passwordEnc) {
+            this(id, cidrs, transports, tlsRequired, username, passwordEnc, TrunkDtmfMode.AUTO);
+        }
 
         public boolean allows(String transport) {
             return tlsRequired ? "tls".equals(transport) : transports.isEmpty() || transports.contains(transport);
@@ -43,7 +48,8 @@ public final class InboundTrunks {
         @Override
         public String toString() {
             return "Trunk[id=" + id + ", cidrs=" + cidrs + ", transports=" + transports + ", tlsRequired=" + tlsRequired
-                    + ", username=" + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>") + "]";
+                    + ", username=" + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>")
+                    + ", dtmfMode=" + dtmfMode + "]";
         }
     }
 
@@ -60,7 +66,8 @@ public final class InboundTrunks {
                 return new Trunk((String) c.get("id"), split((String) c.get("allowed_cidrs")),
                         split((String) c.get("transports")).stream().map(t -> t.toLowerCase(Locale.ROOT))
                                 .collect(Collectors.toUnmodifiableSet()),
-                        Boolean.TRUE.equals(c.get("tls_required")), (String) c.get("username"), (String) c.get("password_enc"));
+                        Boolean.TRUE.equals(c.get("tls_required")), (String) c.get("username"), (String) c.get("password_enc"),
+                        TrunkDtmfMode.fromColumn(c.get("dtmf_mode")));
             }).toList();
         }
     }

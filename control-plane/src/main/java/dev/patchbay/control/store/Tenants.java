@@ -19,7 +19,12 @@ public final class Tenants {
      * @param callerIdOverride whether a call's own from is used; false pins every call to {@code callerId}
      */
     public record Trunk(String id, String host, int port, String transport, String username, String passwordEnc,
-                        String callerId, boolean callerIdOverride) {
+                        String callerId, boolean callerIdOverride, TrunkDtmfMode dtmfMode) {
+
+        public Trunk(String id, String host, int port, String transport, String username, String passwordEnc,
+                     String callerId, boolean callerIdOverride) {
+            this(id, host, port, transport, username, passwordEnc, callerId, callerIdOverride, TrunkDtmfMode.AUTO);
+        }
 
         /** The From a call uses on this trunk. */
         public String from(String requested) {
@@ -30,7 +35,7 @@ public final class Tenants {
         public String toString() {
             return "Trunk[id=" + id + ", host=" + host + ", port=" + port + ", transport=" + transport + ", username="
                     + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>") + ", callerId=" + callerId
-                    + ", callerIdOverride=" + callerIdOverride + "]";
+                    + ", callerIdOverride=" + callerIdOverride + ", dtmfMode=" + dtmfMode + "]";
         }
     }
 
@@ -54,7 +59,8 @@ public final class Tenants {
             Map<String, Object> c = Db.columns(row);
             return new Trunk((String) c.get("id"), (String) c.get("host"), ((Number) c.get("port")).intValue(),
                     (String) c.get("transport"), (String) c.get("username"), (String) c.get("password_enc"),
-                    (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")));
+                    (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")),
+                    TrunkDtmfMode.fromColumn(c.get("dtmf_mode")));
         });
     }
 

@@ -31,8 +31,8 @@ public final class TrunkGuard {
 
     /** The outcome for one INVITE. */
     public sealed interface Verdict {
-        /** Let the call through; {@code how} goes into the call's event log. */
-        record Admit(String how) implements Verdict { }
+        /** Let the call through; {@code how} goes into the call's event log; the trunk's DTMF mode goes with it. */
+        record Admit(String how, dev.patchbay.control.store.TrunkDtmfMode dtmfMode) implements Verdict { }
 
         record Refuse(Route.Reject reject) implements Verdict { }
 
@@ -73,7 +73,7 @@ public final class TrunkGuard {
         for (InboundTrunks.Trunk t : all) {
             if (Cidrs.contains(t.cidrs(), ip)) {
                 if (t.allows(transport)) {
-                    return new Verdict.Admit("inbound trunk " + t.id() + ": source " + ip + " over " + transport);
+                    return new Verdict.Admit("inbound trunk " + t.id() + ": source " + ip + " over " + transport, t.dtmfMode());
                 }
                 listed = t;
             }
@@ -110,7 +110,7 @@ public final class TrunkGuard {
                     .filter(t -> t.username().equals(c.username()) && passwordMatches(t, c)).findFirst();
             if (match.isPresent() && nonce == Nonces.Check.FRESH) {
                 return new Verdict.Admit("inbound trunk " + match.get().id() + ": digest " + c.algorithm().wire()
-                        + " as " + c.username());
+                        + " as " + c.username(), match.get().dtmfMode());
             }
             stale |= match.isPresent();
         }

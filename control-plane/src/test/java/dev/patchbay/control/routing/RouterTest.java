@@ -46,6 +46,11 @@ class RouterTest {
             s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_b', 'B', TRUE, CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_b', 'ws_b', 'Echo', 'echo', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d5', 'ws_b', '+15550001', 'bot_b', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_tr', 'T', TRUE, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_tr', 'ws_tr', 'Echo', 'echo', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d6', 'ws_tr', 'trunked', 'bot_tr', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at, dtmf_mode) VALUES "
+                    + "('tr_info', 'ws_tr', 'PBX', 'inbound', '198.51.100.0/24', CURRENT_TIMESTAMP, 'info')");
             s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
                     + "VALUES ('ws_on', '10.1.0.0/16, 203.0.113.7', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
@@ -73,6 +78,16 @@ class RouterTest {
 
     private static Route.ToBot bot(Route route) {
         return assertInstanceOf(Route.ToBot.class, route);
+    }
+
+    @Test
+    void theAdmittingTrunksDtmfModeGoesWithTheRoute() {
+        CallOffered viaTrunk = CallOffered.newBuilder().setRequestUser("trunked")
+                .setSource(dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp("198.51.100.9").setPort(5060))
+                .setTransport(dev.patchbay.proto.media.v1.Transport.UDP).build();
+        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.INFO, bot(router.route(viaTrunk)).dtmfMode());
+        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.AUTO, bot(router.route(offer("echo", ""))).dtmfMode(),
+                "a workspace without inbound trunks: auto");
     }
 
     @Test

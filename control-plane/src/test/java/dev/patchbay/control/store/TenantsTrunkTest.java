@@ -27,8 +27,14 @@ class TenantsTrunkTest {
                 s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES "
                         + "('tr_in', 'ws', 'PBX', 'inbound', '10.0.0.0/8', TIMESTAMP '2026-01-01 00:00:00')");
                 s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, caller_id, caller_id_override, "
-                        + "created_at) VALUES ('tr_out', 'ws', 'Carrier', 'sip.example', 5060, 'udp', '+14155550100', FALSE, "
-                        + "TIMESTAMP '2026-01-02 00:00:00')");
+                        + "created_at, dtmf_mode) VALUES ('tr_out', 'ws', 'Carrier', 'sip.example', 5060, 'udp', '+14155550100', FALSE, "
+                        + "TIMESTAMP '2026-01-02 00:00:00', 'info')");
+                s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws2', 'W2', TRUE, CURRENT_TIMESTAMP)");
+                s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, created_at) VALUES "
+                        + "('tr_auto', 'ws2', 'Carrier', 'sip.example', 5060, 'udp', CURRENT_TIMESTAMP)");
+                // V13's check keeps modes the control-plane does not know out of the table.
+                org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> s.execute(
+                        "UPDATE trunks SET dtmf_mode = 'rfc2833' WHERE id = 'tr_auto'"));
             }
             Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                     .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", db.url(),
@@ -40,6 +46,10 @@ class TenantsTrunkTest {
                 Tenants.Trunk trunk = new Tenants(client).outboundTrunk("ws").orElseThrow();
                 assertEquals("tr_out", trunk.id(), "the older inbound trunk is not a way out");
                 assertEquals("+14155550100", trunk.from("+918035735900"), "a pinned caller ID wins over the request");
+                assertEquals(TrunkDtmfMode.INFO, trunk.dtmfMode());
+                assertEquals(dev.patchbay.proto.media.v1.DtmfMethod.DTMF_SIP_INFO, trunk.dtmfMode().method(),
+                        "what PlaceCallRequest.dtmf_method carries");
+                assertEquals(TrunkDtmfMode.AUTO, new Tenants(client).outboundTrunk("ws2").orElseThrow().dtmfMode(), "the default");
                 Tenants.Trunk open = new Tenants.Trunk("t", "h", 5060, "udp", null, null, "+14155550100", true);
                 assertEquals("+918035735900", open.from("+918035735900"));
             } finally {

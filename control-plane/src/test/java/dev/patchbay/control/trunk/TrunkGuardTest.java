@@ -60,8 +60,8 @@ class TrunkGuardTest {
             // An outbound trunk does not make a workspace closed.
             s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, created_at) VALUES ('tr_out', 'ws_open',"
                     + " 'Carrier', 'sip.example', 5060, 'udp', CURRENT_TIMESTAMP)");
-            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, transports, created_at) VALUES "
-                    + "('tr_cidr', 'ws_cidr', 'PBX', 'inbound', '203.0.113.0/24, 2001:db8::/32', 'udp,tcp', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, transports, created_at, dtmf_mode) VALUES "
+                    + "('tr_cidr', 'ws_cidr', 'PBX', 'inbound', '203.0.113.0/24, 2001:db8::/32', 'udp,tcp', CURRENT_TIMESTAMP, 'inband')");
             s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, tls_required, created_at) VALUES "
                     + "('tr_tls', 'ws_tls', 'PBX', 'inbound', '203.0.113.0/24', TRUE, CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, username, password_enc, created_at)"
@@ -119,7 +119,8 @@ class TrunkGuardTest {
 
     @Test
     void aListedSourceOverAnAllowedTransportIsAdmittedAndNothingElse() {
-        assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("203.0.113.45", Transport.UDP), "ws_cidr"));
+        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.INBAND, assertInstanceOf(TrunkGuard.Verdict.Admit.class,
+                guard.check(invite("203.0.113.45", Transport.UDP), "ws_cidr")).dtmfMode(), "the admitting trunk's DTMF mode");
         assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("2001:db8::1", Transport.TCP), "ws_cidr"));
         Route.Reject outside = refused(guard.check(invite("192.0.2.1", Transport.UDP), "ws_cidr"), 403);
         assertTrue(outside.reason().contains("source 192.0.2.1 is not allowed to call workspace ws_cidr"), outside.reason());
@@ -148,6 +149,7 @@ class TrunkGuardTest {
             TrunkGuard.Verdict v = guard.check(invite("192.0.2.1", Transport.UDP,
                     answer(challenge, a, "cc-user", "s3cret pass", URI)), "ws_digest");
             assertTrue(assertInstanceOf(TrunkGuard.Verdict.Admit.class, v).how().contains("digest " + a.wire()), v.toString());
+            assertEquals(dev.patchbay.control.store.TrunkDtmfMode.AUTO, ((TrunkGuard.Verdict.Admit) v).dtmfMode(), "the default");
         }
     }
 

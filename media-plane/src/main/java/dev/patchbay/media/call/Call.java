@@ -36,6 +36,7 @@ public final class Call {
     private volatile long answeredNanos;
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
+    private volatile dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod = dev.patchbay.proto.media.v1.DtmfMethod.DTMF_METHOD_UNSPECIFIED;
     private volatile boolean silent;
     private final java.util.concurrent.atomic.AtomicBoolean bridging = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicReference<Runnable> onEnd = new AtomicReference<>();
@@ -237,6 +238,15 @@ public final class Call {
     }
 
     /** Bridged to a second leg: the bot still hears the caller, but its audio no longer reaches them. */
+    /** How digits go to this call when a SendDtmf names no method: its trunk's mode; UNSPECIFIED = auto. */
+    public dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod() {
+        return dtmfMethod;
+    }
+
+    public void dtmfMethod(dev.patchbay.proto.media.v1.DtmfMethod method) {
+        this.dtmfMethod = method;
+    }
+
     public boolean listenOnly() {
         return listenOnly;
     }

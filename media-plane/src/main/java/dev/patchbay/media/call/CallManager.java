@@ -217,7 +217,10 @@ public final class CallManager {
                     timers.ring(call);
                 }
             }
-            case ANSWER -> answer(call, decision.getAnswer().getRecord());
+            case ANSWER -> {
+                call.dtmfMethod(decision.getAnswer().getDtmfMethod());
+                answer(call, decision.getAnswer().getRecord());
+            }
             default -> LOG.warning(() -> "route decision for " + call + " has no action; ignored");
         }
     }

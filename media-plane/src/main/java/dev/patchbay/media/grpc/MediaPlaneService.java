@@ -118,33 +118,48 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             fail(response, Status.INVALID_ARGUMENT, "duration_ms must be 40-5000, got " + duration);
             return;
         }
-        DtmfMethod method = request.getMethod() == DtmfMethod.DTMF_METHOD_UNSPECIFIED
-                ? (media.canSendRfc4733() ? DtmfMethod.DTMF_RFC4733 : DtmfMethod.DTMF_SIP_INFO) : request.getMethod();
+        Call call = calls.byId(request.getCallId()).orElseThrow();
+        boolean byTrunk = request.getMethod() == DtmfMethod.DTMF_METHOD_UNSPECIFIED;
+        DtmfMethod method = byTrunk ? call.dtmfMethod() : request.getMethod();
+        if (method == DtmfMethod.DTMF_METHOD_UNSPECIFIED || method == DtmfMethod.UNRECOGNIZED) {
+            // auto: events where the far end takes them, else tones every far end hears
+            method = media.canSendRfc4733() ? DtmfMethod.DTMF_RFC4733 : DtmfMethod.DTMF_INBAND;
+        }
         switch (method) {
             case DTMF_RFC4733 -> {
                 if (!media.canSendRfc4733()) {
-                    fail(response, Status.FAILED_PRECONDITION, "the caller did not offer telephone-event; use DTMF_SIP_INFO");
+                    // Not a silent fallback: a trunk set to rfc4733 asked for no tones in the audio and no INFO.
+                    fail(response, Status.FAILED_PRECONDITION, "the far end did not negotiate telephone-event, so RFC 4733 "
+                            + "cannot be sent" + (byTrunk ? "; the call's trunk has dtmf_mode rfc4733: set it to auto or inband"
+                            : "; use DTMF_INBAND or leave the method unspecified"));
                     return;
                 }
-                media.sendDigits(digits, duration).thenAccept(queued -> {
-                    if (queued) {
-                        done(response, SendDtmfResponse.getDefaultInstance());
-                    } else {
-                        fail(response, Status.RESOURCE_EXHAUSTED, "too many digits queued for call " + request.getCallId());
-                    }
-                });
+                queued(media.sendDigits(digits, duration), request, response);
             }
+            case DTMF_INBAND -> queued(media.sendTones(digits, duration), request, response);
             case DTMF_SIP_INFO -> {
                 if (digits.indexOf(',') >= 0) {
-                    fail(response, Status.INVALID_ARGUMENT, "',' pauses need DTMF_RFC4733; SIP INFO sends keys only");
+                    fail(response, Status.INVALID_ARGUMENT, "',' pauses cannot be sent by SIP INFO, which sends keys only"
+                            + (byTrunk ? " (the call's trunk has dtmf_mode info)" : ""));
                     return;
                 }
-                Call call = calls.byId(request.getCallId()).orElseThrow();
                 infoDigits(call, digits, 0, duration, response);
             }
-            default -> fail(response, Status.UNIMPLEMENTED, "sending in-band DTMF tones is not implemented; use "
-                    + "DTMF_RFC4733 or DTMF_SIP_INFO");
+            default -> fail(response, Status.INVALID_ARGUMENT, "unknown DTMF method " + method);
         }
+    }
+
+    /** Answers once the call's media loop has queued the digits; they then play in order. */
+    private static void queued(java.util.concurrent.CompletableFuture<Boolean> queued, SendDtmfRequest request,
+                               StreamObserver<SendDtmfResponse> response) {
+        queued.thenAccept(ok -> {
+            if (ok) {
+                done(response, SendDtmfResponse.getDefaultInstance());
+            } else {
+                fail(response, Status.RESOURCE_EXHAUSTED, "too many digits queued for call " + request.getCallId()
+                        + ", or it has ended");
+            }
+        });
     }
 
     /** One INFO per key, each after the previous one was answered, as gateways expect. */

@@ -401,6 +401,17 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
 
     public boolean canSendRfc4733() { return toCaller.dtmfOut() != null; }
 
+    /**
+     * Queues digits to play to the caller as Q.23 tones in the outgoing audio.
+     *
+     * @return completes false if the call has ended, a digit is invalid, or too many are queued
+     */
+    public CompletableFuture<Boolean> sendTones(String digits, int toneMs) {
+        CompletableFuture<Boolean> queued = new CompletableFuture<>();
+        loop.execute(() -> queued.complete(running && toCaller.inbandDtmf().enqueue(digits, toneMs)));
+        return queued;
+    }
+
     private void checkInactivity(long nowNanos) {
         if (expectsRtp && !timedOut && nowNanos - lastHeardNanos > rtpTimeoutNanos) {
             timedOut = true;

@@ -28,6 +28,7 @@ final class CallerPlayout {
     private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
     private final PlayoutClock clock = new PlayoutClock(HOLD);
     private boolean queueWasEmpty = true;
+    private final InbandDtmfOut inbandDtmf = new InbandDtmfOut();
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
@@ -57,6 +58,10 @@ final class CallerPlayout {
 
     Rfc4733Sender dtmfOut() {
         return dtmfOut;
+    }
+
+    InbandDtmfOut inbandDtmf() {
+        return inbandDtmf;
     }
 
     void record(CallRecorder to) {
@@ -110,6 +115,7 @@ final class CallerPlayout {
         if (!voiced) {
             java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
+        inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // the one hook of in-band DTMF out
         if (recorder != null && sends) {
             recorder.bot(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // before sending, which may encrypt in place
         } else if (recorder != null) {

@@ -105,6 +105,7 @@ final class OutboundCalls {
             leg.answerSdp = offer;
             Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
             call.outboundOptions(new Call.Outbound(request.getRecord(), request.getMaxDurationSeconds()));
+            call.dtmfMethod(request.getDtmfMethod());
             beforeInvite.accept(call);
             send(call, leg, invite, request);
             return call;

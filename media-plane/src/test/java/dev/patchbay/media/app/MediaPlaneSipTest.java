@@ -533,11 +533,12 @@ class MediaPlaneSipTest {
     }
 
     @Test
-    void withoutTelephoneEventDigitsGoAsSipInfoAndInfoBodiesPassThrough() throws Exception {
+    void digitsGoAsSipInfoWhenAskedForAndInfoBodiesPassThrough() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort());
              DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Answered call = answer(sip, rtp, "infoout", AudioFormat.PCMU, "0");
-            var dtmf = control.rpc().sendDtmf(SendDtmfRequest.newBuilder().setCallId(call.callId()).setDigits("5").build());
+            var dtmf = control.rpc().sendDtmf(SendDtmfRequest.newBuilder().setCallId(call.callId()).setDigits("5")
+                    .setMethod(DtmfMethod.DTMF_SIP_INFO).build());
             SipMessage info = sip.nextRequest(WAIT);
             assertTrue(info.startLine().startsWith("INFO "), info.startLine());
             assertEquals("application/dtmf-relay", info.header("Content-Type"));
