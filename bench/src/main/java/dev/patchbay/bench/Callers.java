@@ -40,13 +40,18 @@ final class Callers implements AutoCloseable {
     }
 
     /** Where calls go: a SIP port and user, or, with {@code sipPort} 0, straight to an RTP echo. */
-    record Target(String name, int sipPort, String user, InetSocketAddress directMedia) {
+    record Target(String name, int sipPort, String user, InetSocketAddress directMedia, int ptimeMs) {
         static Target sip(String name, int port, String user) {
-            return new Target(name, port, user, null);
+            return new Target(name, port, user, null, 20);
         }
 
         static Target direct(String name, InetSocketAddress echo) {
-            return new Target(name, 0, null, echo);
+            return new Target(name, 0, null, echo, 20);
+        }
+
+        /** The same target, called by callers that send {@code ms} packets. */
+        Target withPtime(String newName, int ms) {
+            return new Target(newName, sipPort, user, directMedia, ms);
         }
     }
 

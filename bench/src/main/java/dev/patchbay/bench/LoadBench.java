@@ -168,7 +168,7 @@ public final class LoadBench {
         long cpu;
         RtpPacer.Window w;
         long heapWith;
-        try (RtpPacer pacer = new RtpPacer(callers)) {
+        try (RtpPacer pacer = new RtpPacer(callers, 20)) {
             pacer.measure(Duration.ofSeconds(3), Duration.ZERO); // warm-up: jitter buffers settle, JIT compiles
             long cpuBefore = processCpuNanos();
             w = pacer.measure(Duration.ZERO, Duration.ofSeconds(seconds));

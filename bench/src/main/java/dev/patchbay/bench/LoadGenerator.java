@@ -89,6 +89,12 @@ public final class LoadGenerator {
             if (settings.runs("grpc")) {
                 report.add(ramp(grpc, settings.steps(), patchbay, names, DESIGNED_MS, true, !settings.keepGoing()));
             }
+            if (settings.runs("ptime30")) {
+                // Carriers often send 30 ms packets (SIPp's own g711a.pcap does); Patchbay must still
+                // send 20 ms packets back at exactly real time (the packets-back column says so).
+                List<Integer> steps = settings.runs("grpc") ? report.stepsOf(Report.GRPC) : settings.steps();
+                report.add(ramp(grpc.withPtime(Report.GRPC_30MS, 30), steps, patchbay, names, DESIGNED_MS, true, true));
+            }
             if (settings.runs("wss")) {
                 report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, true, !settings.keepGoing()));
             }
@@ -161,7 +167,7 @@ public final class LoadGenerator {
             }
             RtpPacer.Window w;
             long[] cpu = new long[meters.size()];
-            try (RtpPacer pacer = new RtpPacer(callers.calls())) {
+            try (RtpPacer pacer = new RtpPacer(callers.calls(), target.ptimeMs())) {
                 pacer.measure(settings.warmup(), Duration.ZERO);
                 for (int i = 0; i < meters.size(); i++) {
                     cpu[i] = meters.get(i).cpuNanos();

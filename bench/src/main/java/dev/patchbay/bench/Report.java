@@ -16,6 +16,7 @@ import java.util.Optional;
 final class Report {
 
     static final String GRPC = "Patchbay gRPC echo";
+    static final String GRPC_30MS = "Patchbay gRPC echo, 30 ms callers";
     static final String WSS = "Patchbay WSS echo (Twilio)";
     static final String SIPP = "sipp-echo";
     static final String NIO = "nio-echo";
@@ -77,14 +78,17 @@ final class Report {
                 .append(" calls/s, ").append(settings.rateSeconds()).append(" s each\n\n");
         md.append(Method.TEXT);
         md.append("\n## Concurrent echo calls\n\n")
-                .append("| target | calls | held | added p50 ms | added p99 ms | added p99.9 ms | measured p50 ms | loss % | CPU %/call media-plane | CPU %/call control-plane | heap KB/call media | heap KB/call control | RSS MB media | RSS MB control | generator late p99 ms |\n")
-                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (String t : List.of(GRPC, WSS)) {
+                .append("Packets back/s is what the target sent each caller per second: 50 is real time, more is audio ")
+                .append("faster than real time that the caller's phone must buffer or drop.\n\n")
+                .append("| target | calls | held | added p50 ms | added p99 ms | added p99.9 ms | measured p50 ms | loss % | packets back/s per call | CPU %/call media-plane | CPU %/call control-plane | heap KB/call media | heap KB/call control | RSS MB media | RSS MB control | generator late p99 ms |\n")
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String t : List.of(GRPC, GRPC_30MS, WSS)) {
             for (Step s : byTarget.getOrDefault(t, List.of())) {
                 Step.Usage m = s.usage("media-plane");
                 Step.Usage c = s.usage("control-plane");
-                md.append(f("| %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.1f | %.1f | %.0f | %.0f | %.2f |\n", t, s.calls(),
+                md.append(f("| %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.2f | %.3f | %.3f | %.1f | %.1f | %.0f | %.0f | %.2f |\n", t, s.calls(),
                         held(s), s.addedMs(0.5), s.addedMs(0.99), s.addedMs(0.999), s.latencyMs(0.5), s.window().lossPercent(),
+                        s.window().packetsPerCallSecond(s.calls()),
                         m.cpuPercentPerCall(), c.cpuPercentPerCall(), m.heapKbPerCall(), c.heapKbPerCall(), m.rssKb() / 1024.0,
                         c.rssKb() / 1024.0, lateP99(s)));
             }

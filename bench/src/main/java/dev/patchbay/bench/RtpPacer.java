@@ -16,14 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Sends one 20 ms PCMU packet per call every 20 ms from its own thread, and matches the echoes that
- * come back on the calling thread. Each packet carries a tag in its payload, so an echo is matched
- * to its send time even after a jitter buffer has re-timed it.
+ * Sends one PCMU packet per call every ptime (20 ms, or 30 ms as many carriers send) from its own
+ * thread, and matches the echoes that come back on the calling thread. Each packet carries a tag in
+ * its payload, so an echo is matched to its send time even after a jitter buffer has re-timed it.
  *
- * <p>The tag: each 10 ms half of the frame starts with the sequence number in base 127 (0x7F never
- * appears, as mu-law would not keep it) and the half's number. A jitter buffer may shift the stream
- * (after a stall, or to follow clock drift), so an echo can start at either half. The tag wraps after
- * 127 * 127 frames (5 min 22 s): one measurement must be shorter.
+ * <p>The tag: each 10 ms part of the packet starts with the sequence number in base 127 (0x7F never
+ * appears, as mu-law would not keep it) and the part's number. A jitter buffer may shift the stream
+ * (after a stall, or to follow clock drift), and Patchbay echoes 20 ms frames whatever the ptime, so
+ * an echo can start at any part. The tag wraps after 127 * 127 packets (5 min 22 s at 20 ms): one
+ * measurement must be shorter.
+ *
+ * <p>Every packet that comes back in a window is counted too, echo or silence: a target that sends
+ * more than one 20 ms packet per 20 ms per call sends faster than real time.
  *
  * <p>Loss is counted per packet: a window is a run of whole bursts, and an echo counts if it is of a
  * packet of those bursts and arrives by {@link #GRACE_NANOS} after the window. Counting the packets
@@ -52,13 +56,19 @@ final class RtpPacer implements AutoCloseable {
      * of them were echoed, and the time the receiver ran (window and grace, the span CPU is read over).
      */
     record Window(long[] latencies, long sent, long echoed, long nanos, long[] pacerLateness, double firstFifthP50Ms,
-                  double lastFifthP50Ms) {
+                  double lastFifthP50Ms, long packetsBack, long windowNanos) {
         double lossPercent() {
             return sent == 0 ? 100 : Math.max(0, 100.0 * (sent - echoed) / sent);
+        }
+
+        /** Packets the target sent back per call per second of the window: 50 is real time. */
+        double packetsPerCallSecond(int calls) {
+            return calls == 0 || windowNanos == 0 ? 0 : packetsBack * 1e9 / windowNanos / calls;
         }
     }
 
     private final List<Leg> legs;
+    private final int ptimeMs;
     private final AtomicLongArray sentAt;
     private final AtomicLong sent = new AtomicLong();
     /** Packets sent before each burst began, by burst number: a window's count is a difference. */
@@ -79,27 +89,33 @@ final class RtpPacer implements AutoCloseable {
     private long echoed;
     private long[] latencies = new long[1 << 16];
     private int count;
+    private boolean countingBack;
+    private long packetsBack;
 
-    RtpPacer(List<? extends Leg> legs) throws IOException {
+    RtpPacer(List<? extends Leg> legs, int ptimeMs) throws IOException {
+        if (ptimeMs % 10 != 0 || ptimeMs < 20 || ptimeMs > 40) {
+            throw new IllegalArgumentException("ptime must be 20, 30 or 40 ms, not " + ptimeMs);
+        }
         this.legs = List.copyOf(legs);
+        this.ptimeMs = ptimeMs;
         this.sentAt = new AtomicLongArray(this.legs.size() * RING);
         this.echoedBurst = new int[this.legs.size() * RING];
         selector = Selector.open();
         for (int i = 0; i < this.legs.size(); i++) {
             this.legs.get(i).rtp().register(selector, SelectionKey.OP_READ, i);
         }
-        ByteBuffer out = ByteBuffer.allocate(12 + FRAME);
+        ByteBuffer out = ByteBuffer.allocate(12 + 8 * ptimeMs);
         int[] seq = {0};
         long start = System.nanoTime();
-        pacer.scheduleAtFixedRate(() -> sendAll(out, seq[0]++, start), 0, 20, TimeUnit.MILLISECONDS);
+        pacer.scheduleAtFixedRate(() -> sendAll(out, seq[0]++, start), 0, ptimeMs, TimeUnit.MILLISECONDS);
     }
 
     private void sendAll(ByteBuffer out, int seq, long start) {
         long tick = ticks.getAndIncrement();
-        lateness.set((int) (tick % LATENESS_RING), System.nanoTime() - start - seq * 20_000_000L);
+        lateness.set((int) (tick % LATENESS_RING), System.nanoTime() - start - seq * ptimeMs * 1_000_000L);
         sentBefore.set(seq % BURST_RING, sent.get());
         started = seq;
-        fill(out.array(), seq);
+        fill(out.array(), seq, ptimeMs);
         for (int i = 0; i < legs.size(); i++) {
             Leg c = legs.get(i);
             sentAt.set(i * RING + (seq & (RING - 1)), System.nanoTime());
@@ -126,7 +142,11 @@ final class RtpPacer implements AutoCloseable {
         long start = System.nanoTime();
         from = started + 1;
         to = Integer.MAX_VALUE;
+        packetsBack = 0;
+        countingBack = true;
         receive(window.toNanos());
+        countingBack = false;
+        long windowNanos = System.nanoTime() - start;
         to = started + 1;
         long ticksAfter = ticks.get();
         receive(GRACE_NANOS);
@@ -140,7 +160,8 @@ final class RtpPacer implements AutoCloseable {
         int fifth = count / 5;
         long[] last = Ramp.sorted(Arrays.copyOfRange(latencies, count - fifth, count), fifth);
         return new Window(Ramp.sorted(latencies, count), sentIn, echoed, nanos, Ramp.sorted(late, n),
-                Ramp.percentile(Ramp.sorted(latencies, fifth), 0.5) / 1e6, Ramp.percentile(last, 0.5) / 1e6);
+                Ramp.percentile(Ramp.sorted(latencies, fifth), 0.5) / 1e6, Ramp.percentile(last, 0.5) / 1e6, packetsBack,
+                window.isZero() ? 0 : windowNanos);
     }
 
     private void receive(long nanos) throws IOException {
@@ -160,8 +181,11 @@ final class RtpPacer implements AutoCloseable {
     }
 
     private void record(int call, long now) {
+        if (countingBack) {
+            packetsBack++;
+        }
         byte[] b = in.array();
-        int tag = in.position() == 12 + FRAME ? findTag(b) : -1;
+        int tag = in.position() >= 12 + FRAME ? findTag(b) : -1; // the references echo the generator's ptime
         if (tag < 0) {
             return; // silence, or concealment, between echoes
         }
@@ -185,12 +209,12 @@ final class RtpPacer implements AutoCloseable {
     /**
      * Where a whole tag starts in an echoed packet, or -1. A jitter buffer that skips or stretches
      * audio after a stall may shift the stream by any number of samples, so the tag is looked for
-     * anywhere: its half marker (0x10 or 0x11) must be followed by the two filler bytes that follow
+     * anywhere: its part marker (0x10 to 0x13) must be followed by the two filler bytes that follow
      * it when sent, which a sequence byte followed by a marker never is.
      */
     static int findTag(byte[] b) {
         for (int j = 14; j + 2 < 12 + FRAME; j++) {
-            if (b[j] == 0x10 || b[j] == 0x11) {
+            if (b[j] >= 0x10 && b[j] <= 0x13) {
                 int after = 12 + (b[j] - 0x10) * 80 + 3; // the filler position right after that half's tag
                 if (b[j + 1] == filler(after) && b[j + 2] == filler(after + 1)) {
                     return j - 2;
@@ -205,31 +229,31 @@ final class RtpPacer implements AutoCloseable {
         return (b[tag] & 0xFF) + 127 * (b[tag + 1] & 0xFF);
     }
 
-    /** How long after its packet's send the tagged half was: the second half 10 ms in. */
+    /** How long after its packet's send the tagged part was: part n is 10 n ms in. */
     static long halfOffsetNanos(byte[] b, int tag) {
-        return b[tag + 2] == 0x11 ? 10_000_000L : 0;
+        return (b[tag + 2] - 0x10) * 10_000_000L;
     }
 
     private static byte filler(int i) {
         return (byte) (0x20 + (i & 0x3F));
     }
 
-    /** The payload: filler, with the tag at the start of both 10 ms halves. */
-    static void fill(byte[] b, int seq) {
+    /** The payload: filler, with the tag at the start of every 10 ms part. */
+    static void fill(byte[] b, int seq, int ptimeMs) {
         b[0] = (byte) 0x80;
         b[1] = 0; // PCMU
         b[2] = (byte) (seq >> 8);
         b[3] = (byte) seq;
-        int ts = seq * FRAME;
+        int ts = seq * 8 * ptimeMs;
         b[4] = (byte) (ts >> 24);
         b[5] = (byte) (ts >> 16);
         b[6] = (byte) (ts >> 8);
         b[7] = (byte) ts;
         b[11] = 0x42;
-        for (int i = 12; i < 12 + FRAME; i++) {
+        for (int i = 12; i < 12 + 8 * ptimeMs; i++) {
             b[i] = filler(i);
         }
-        for (int half = 0; half < 2; half++) {
+        for (int half = 0; half < ptimeMs / 10; half++) {
             int at = 12 + half * 80;
             b[at] = (byte) (seq % 127);
             b[at + 1] = (byte) ((seq / 127) % 127);

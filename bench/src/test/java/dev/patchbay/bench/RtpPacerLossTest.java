@@ -85,8 +85,12 @@ class RtpPacerLossTest {
     }
 
     private static RtpPacer.Window measure(Echo echo) throws Exception {
+        return measure(echo, 20);
+    }
+
+    private static RtpPacer.Window measure(Echo echo, int ptimeMs) throws Exception {
         List<Leg> legs = legs(echo);
-        try (RtpPacer pacer = new RtpPacer(legs)) {
+        try (RtpPacer pacer = new RtpPacer(legs, ptimeMs)) {
             return pacer.measure(Duration.ofMillis(300), Duration.ofSeconds(1));
         } finally {
             for (Leg leg : legs) {
@@ -108,6 +112,20 @@ class RtpPacerLossTest {
             long p50 = w.latencies()[w.latencies().length / 2];
             assertTrue(p50 >= 15_000_000L && p50 < 200_000_000L, "held 15 ms: " + p50 + " ns");
             assertTrue(w.nanos() >= Duration.ofSeconds(1).toNanos() + RtpPacer.GRACE_NANOS, "window and grace: " + w.nanos());
+            double rate = w.packetsPerCallSecond(LEGS);
+            assertTrue(rate > 45 && rate < 52, "an echo of 20 ms packets sends 50 a second per call: " + rate);
+        }
+    }
+
+    @Test
+    void thirtyMillisecondPacketsAreTaggedPerTenMillisecondsAndCountedAtTheirRate() throws Exception {
+        try (Echo echo = new Echo(5, 0)) {
+            RtpPacer.Window w = measure(echo, 30);
+            assertEquals(w.sent(), w.echoed(), "every 30 ms packet echoed whole is matched by its first tag");
+            long p50 = w.latencies()[w.latencies().length / 2];
+            assertTrue(p50 >= 5_000_000L && p50 < 200_000_000L, "held 5 ms: " + p50 + " ns");
+            double rate = w.packetsPerCallSecond(LEGS);
+            assertTrue(rate > 30 && rate < 35, "33 packets of 30 ms a second per call: " + rate);
         }
     }
 

@@ -9,7 +9,7 @@ class RtpPacerTest {
 
     private static byte[] packet(int seq) {
         byte[] b = new byte[12 + RtpPacer.FRAME];
-        RtpPacer.fill(b, seq);
+        RtpPacer.fill(b, seq, 20);
         return b;
     }
 
@@ -36,6 +36,23 @@ class RtpPacerTest {
             assertEquals(earlierHalf ? 41 : 42, RtpPacer.tagSequence(echo, tag), "sequence at shift " + shift);
             assertEquals(earlierHalf ? 10_000_000L : 0, RtpPacer.halfOffsetNanos(echo, tag), "half at shift " + shift);
         }
+    }
+
+    @Test
+    void aTwentyMillisecondEchoOfThirtyMillisecondPacketsIsTimedByTheTagItStartsWith() {
+        byte[] first = new byte[12 + 240];
+        byte[] second = new byte[12 + 240];
+        RtpPacer.fill(first, 7, 30);
+        RtpPacer.fill(second, 8, 30);
+        // The caller's stream re-cut into 20 ms frames: the second frame is the first packet's last
+        // 10 ms part and the second packet's first.
+        byte[] echo = new byte[12 + RtpPacer.FRAME];
+        System.arraycopy(first, 12 + 160, echo, 12, 80);
+        System.arraycopy(second, 12, echo, 12 + 80, 80);
+        int tag = RtpPacer.findTag(echo);
+        assertEquals(12, tag);
+        assertEquals(7, RtpPacer.tagSequence(echo, tag));
+        assertEquals(20_000_000L, RtpPacer.halfOffsetNanos(echo, tag), "the third 10 ms part, 20 ms into its packet");
     }
 
     @Test
