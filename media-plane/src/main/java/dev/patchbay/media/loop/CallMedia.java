@@ -89,7 +89,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
         this.inband = codec.telephoneEvent() == null ? new InbandDtmfDetector() : null;
         this.playout = new PlayoutQueue(playoutFrames, SAMPLES_PER_FRAME, 1024);
         this.toCaller = new CallerPlayout(playout,
-                new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort())), codec, this);
+                new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort())), codec, this, System::nanoTime);
         keys(codec);
         this.loop = loop;
         this.socket = socket;

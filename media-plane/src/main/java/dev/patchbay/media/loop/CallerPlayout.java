@@ -3,6 +3,7 @@ package dev.patchbay.media.loop;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import dev.patchbay.media.playout.BacklogTrimmer;
 import dev.patchbay.media.playout.PlayoutClock;
@@ -26,7 +27,8 @@ final class CallerPlayout {
     private static final long HOLD = TimeUnit.MILLISECONDS.toNanos(20);
     /** Floor 0: a frame still queued after every slot for a second is delay the bot keeps topping up. */
     private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
-    private final PlayoutClock clock = new PlayoutClock(HOLD);
+    private final PlayoutClock slots = new PlayoutClock(HOLD);
+    private final LongSupplier clock;
     private boolean queueWasEmpty = true;
     private final InbandDtmfOut inbandDtmf = new InbandDtmfOut();
     private Rfc4733Sender dtmfOut;
@@ -35,7 +37,12 @@ final class CallerPlayout {
     private boolean sends;
     private CallRecorder recorder;
 
-    CallerPlayout(PlayoutQueue queue, RtpSender sender, Negotiated codec, PlayoutQueue.MarkListener marks) {
+    /**
+     * @param clock read right after each packet leaves: a send the loop was descheduled before counts
+     *              at its real time, so a packet that left a whole slot late restarts the grid
+     */
+    CallerPlayout(PlayoutQueue queue, RtpSender sender, Negotiated codec, PlayoutQueue.MarkListener marks, LongSupplier clock) {
+        this.clock = clock;
         this.queue = queue;
         this.sender = sender;
         this.marks = marks;
@@ -76,12 +83,12 @@ final class CallerPlayout {
         queue.applyClear(marks);
         boolean queued = queue.queuedFrames() > 0;
         if (queued && queueWasEmpty) {
-            clock.voiceArrived(now);
+            slots.voiceArrived(now);
         }
-        PlayoutClock.Slot due = clock.due(now, queued);
+        PlayoutClock.Slot due = slots.due(now, queued);
         if (due != PlayoutClock.Slot.WAIT) {
             slot();
-            clock.sent(due, now);
+            slots.sent(due, Math.max(now, clock.getAsLong()));
             backlog.tick(queue);
         }
         queueWasEmpty = queue.queuedFrames() == 0;
@@ -90,7 +97,7 @@ final class CallerPlayout {
 
     /** When {@link #service} next has a packet to send, unless bot audio arrives first. */
     long wakeAt(long now) {
-        return clock.wakeAt(now, queue.queuedFrames() > 0);
+        return slots.wakeAt(now, queue.queuedFrames() > 0);
     }
 
     /** One packet: a telephone-event if a digit is playing, else the bot's next frame or silence. */

@@ -3,21 +3,24 @@ package dev.patchbay.media.playout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides when one call's next RTP packet leaves, so the caller gets exactly one 20 ms packet per
- * 20 ms of wall clock, never more, whatever rhythm the bot's audio arrives in.
+ * Decides when one call's next RTP packet leaves, so the caller gets one 20 ms packet per 20 ms of
+ * wall clock, never more, whatever rhythm the bot's audio arrives in.
  *
  * <p>Packets leave on a grid of slots 20 ms apart. No packet leaves before its slot, so over any
- * window the stream holds no more packets than real time allows. The grid only ever moves later:
+ * window the stream holds no more packets than real time allows. The grid only ever moves later,
+ * and within one talkspurt of the bot by at most {@link #MAX_DRIFT}, the playout target:
  * <ul>
  * <li>A bot frame that is already queued leaves at its slot. One that arrives after its slot, into
  *     an empty queue, leaves on arrival, and the grid moves to it: the playout delay grows by exactly
  *     that lateness. So a bot whose audio arrives with jitter settles at a delay just over its
  *     latest frame's lateness, without a packet added or a frame dropped.
  * <li>When nothing is queued at a slot and the bot was sending until now, the frame is waited for
- *     up to {@code hold} before a filler (silence, or a digit's next packet) takes the slot; a bot
- *     that is silent gets its fillers on the slot. A filler is never sent while bot audio is queued.
- * <li>After a stall of a frame or more (the loop descheduled, a GC pause), the grid restarts at the
- *     present instead of catching up with a burst.
+ *     up to {@code hold} (less what is left of the drift allowed) before a filler (silence, or a
+ *     digit's next packet) takes the slot; a bot that is silent gets its fillers on the slot. So a bot
+ *     slower than real time gets fillers between its frames once the drift is spent, and the stream
+ *     stays at 50 packets a second. A filler is never sent while bot audio is queued.
+ * <li>After a stall of half a frame or more (the loop descheduled, a GC pause), the grid restarts at
+ *     the present instead of catching up with a burst.
  * </ul>
  * The delay comes back down at the next pause in the bot's audio, when the queue runs dry and the
  * next talkspurt meets the grid afresh. Times are arguments, never read from a clock, so tests
@@ -29,6 +32,15 @@ public final class PlayoutClock {
     public enum Slot { WAIT, VOICE, FILLER }
 
     public static final long FRAME = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How far the grid may move later in one talkspurt: two frames, the playout target. */
+    public static final long MAX_DRIFT = 2 * FRAME;
+    /** Bot silence that ends a talkspurt: longer than the fillers a slow or jittery bot gets between frames. */
+    private static final long PAUSE = 5 * FRAME;
+    /**
+     * A packet that left this late restarts the grid where it left: the next one then waits a whole
+     * frame, so any 52 packets in a row span more than a second by a margin.
+     */
+    private static final long LATE = FRAME / 2;
     private static final long NONE = Long.MIN_VALUE;
 
     private final long hold;
@@ -37,6 +49,8 @@ public final class PlayoutClock {
     private long lastVoiceSlot = NONE;
     /** When bot audio landed in the empty queue, if it has not been sent since. */
     private long voiceSince = NONE;
+    /** How far the grid has moved later in this talkspurt. */
+    private long drift;
 
     /** @param hold how long a late frame of a bot that is sending is waited for before a filler */
     public PlayoutClock(long hold) {
@@ -72,17 +86,24 @@ public final class PlayoutClock {
         return voiceQueued ? nextSlot : fillerAt();
     }
 
-    /** The packet {@link #due} asked for left at {@code now}. */
+    /** The packet {@link #due} asked for has left; {@code now} is read after it did. */
     public void sent(Slot what, long now) {
         long slot;
         if (!started) {
             slot = now;
         } else if (what == Slot.VOICE) {
-            slot = voiceSince == NONE ? nextSlot : Math.max(nextSlot, Math.min(voiceSince, now));
+            if (lastVoiceSlot == NONE || nextSlot - lastVoiceSlot > PAUSE) {
+                drift = 0; // a talkspurt begins
+            }
+            // On arrival if it came after its slot, but no later than a filler would have gone.
+            long arrival = voiceSince == NONE ? nextSlot : Math.min(voiceSince, now);
+            slot = Math.max(nextSlot, Math.min(arrival, fillerAt()));
         } else {
             slot = fillerAt();
         }
-        if (now - slot >= FRAME) {
+        if (started && now - slot < LATE) {
+            drift += slot - nextSlot;
+        } else {
             slot = now; // a stall: start the grid again here rather than send the missed slots at once
         }
         started = true;
@@ -93,9 +114,13 @@ public final class PlayoutClock {
         voiceSince = NONE; // a frame still queued was waiting for this grid; the next arrival is noted anew
     }
 
-    /** A filler's slot: on the grid while the bot is silent, {@code hold} later while it is sending. */
+    /** A filler's slot: on the grid while the bot is silent, up to {@code hold} later while it is sending. */
     private long fillerAt() {
-        boolean sending = lastVoiceSlot != NONE && nextSlot - lastVoiceSlot <= FRAME;
-        return sending ? nextSlot + hold : nextSlot;
+        return sending() ? nextSlot + Math.max(0, Math.min(hold, MAX_DRIFT - drift)) : nextSlot;
+    }
+
+    /** Whether the last packet carried bot audio. */
+    private boolean sending() {
+        return lastVoiceSlot != NONE && nextSlot - lastVoiceSlot <= FRAME;
     }
 }

@@ -51,6 +51,8 @@ public final class EchoLeg {
     private volatile InetSocketAddress patchbay;
     private volatile boolean stopped;
     private volatile boolean callerDone;
+    private volatile long callerLateMicros;
+    private volatile long botLateMicros;
     private final List<Thread> threads = new ArrayList<>();
     private final List<ByteString> pending = new ArrayList<>(); // the bot thread's frames not yet echoed
 
@@ -95,7 +97,9 @@ public final class EchoLeg {
         long start = System.nanoTime();
         int packets = audio.length / bytesPerPacket;
         for (int i = 0; i < packets && !stopped; i++) {
-            parkUntil(start + i * TimeUnit.MILLISECONDS.toNanos(ptimeMs));
+            long due = start + i * TimeUnit.MILLISECONDS.toNanos(ptimeMs);
+            parkUntil(due);
+            callerLateMicros = Math.max(callerLateMicros, (System.nanoTime() - due) / 1000);
             byte[] packet = RtpPackets.pcmu(i, 0x1000 + ptimeMs, audio, i * bytesPerPacket, bytesPerPacket);
             // RtpPackets numbers timestamps for 20 ms packets; this caller's advance by its own ptime.
             long ts = (long) i * bytesPerPacket;
@@ -180,6 +184,7 @@ public final class EchoLeg {
                 continue;
             }
             parkUntil(due);
+            botLateMicros = Math.max(botLateMicros, (System.nanoTime() - due) / 1000);
             long now = micros();
             int first = k - pending.size() + 1;
             for (int i = 0; i < pending.size(); i++) {
@@ -199,16 +204,16 @@ public final class EchoLeg {
         rtp.close();
     }
 
-    /** The caller's audio, frame by frame. */
-    public byte[] frame(int k) {
-        return Arrays.copyOfRange(audio, k * FRAME_BYTES, (k + 1) * FRAME_BYTES);
-    }
 
-    /** Which of the caller's frames this payload is, or -1. */
-    public int frameOf(byte[] payload) {
-        for (int k = 0; k < frames(); k++) {
-            if (Arrays.equals(frame(k), payload)) {
-                return k;
+    /**
+     * Where {@code payload} occurs in the caller's audio starting in bytes [from, to), or -1. The
+     * audio is random, so 160 bytes of it occur once.
+     */
+    public int find(byte[] payload, int from, int to) {
+        int last = Math.min(audio.length - payload.length, to - 1);
+        for (int at = Math.max(0, from); at <= last; at++) {
+            if (Arrays.mismatch(audio, at, at + payload.length, payload, 0, payload.length) < 0) {
+                return at;
             }
         }
         return -1;
@@ -216,6 +221,22 @@ public final class EchoLeg {
 
     public int frames() {
         return callerSent.length;
+    }
+
+    /**
+     * The most any packet of the caller left after its time, in µs: a starved test thread, which the
+     * jitter buffer rightly answers with more delay.
+     */
+    public long callerLateMicros() {
+        return callerLateMicros;
+    }
+
+    /**
+     * The most any echo left after the bot's schedule, in µs: the bot's own lateness (its thread, or
+     * the caller audio reaching it late), which Patchbay's playout delay rightly follows.
+     */
+    public long botLateMicros() {
+        return botLateMicros;
     }
 
     /** When the caller sent the packet that completed frame {@code k}, or 0. */
