@@ -123,7 +123,8 @@ public final class MediaPlane implements AutoCloseable {
         SipServer sip;
         try {
             sip = SipServer.start(config.sipHost(), config.sipPort(), config.sipThreads(), config.rtpAdvertise(), mediaNode,
-                    config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()));
+                    config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()),
+                    config.sipLimits());
         } catch (SipException e) {
             grpc.shutdownNow();
             loops.forEach(MediaLoop::close);
