@@ -182,6 +182,11 @@ public final class MediaPlane implements AutoCloseable {
         return sip.guard();
     }
 
+    /** Requests refused by SIP validation before any handler saw them (RFC 3261 §8.2). */
+    public long sipRefused() {
+        return sip.refused();
+    }
+
     public int grpcPort() {
         return grpc.getPort();
     }

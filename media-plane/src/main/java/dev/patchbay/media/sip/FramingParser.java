@@ -30,8 +30,11 @@ import gov.nist.javax.sip.stack.UDPMessageChannel;
  */
 public final class FramingParser implements MessageParserFactory {
 
-    /** The datagram's size (0 over TCP/TLS) and the first repeated single-valued header, if any. */
-    public record Framing(int datagramBytes, String repeated) {
+    /**
+     * What framing found: the datagram's size (0 over TCP/TLS), and the first defect of the raw
+     * message as the status it earns (0 when none) with its reason.
+     */
+    public record Framing(int datagramBytes, int status, String problem) {
     }
 
     /** Single-valued headers (RFC 3261 §7.3.1, §20), by every name they may be sent under. */
@@ -65,7 +68,7 @@ public final class FramingParser implements MessageParserFactory {
             if (datagram) {
                 frameBody(message, bytes, scan.hasLength);
             }
-            message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.repeated));
+            message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.status, scan.problem));
             return message;
         }
 
@@ -83,13 +86,34 @@ public final class FramingParser implements MessageParserFactory {
         }
     }
 
-    private record HeaderScan(boolean hasLength, String repeated) {
+    private record HeaderScan(boolean hasLength, int status, String problem) {
+    }
+
+    /**
+     * RFC 3261 §7.1 and §25.1: Method SP Request-URI SP SIP-Version, single spaces, nothing after.
+     * jain-sip tolerates extra spaces and reads any version as 2.0, which would hide a SIP/7.0.
+     */
+    private static HeaderScan requestLine(String line) {
+        if (line.startsWith("SIP/")) {
+            return null; // a status line: responses are matched or dropped, never answered
+        }
+        String[] parts = line.split(" ", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            return new HeaderScan(false, 400, "Request-Line must be Method SP Request-URI SP SIP-Version, with single spaces");
+        }
+        if (!parts[2].equals("SIP/2.0")) {
+            return parts[2].regionMatches(true, 0, "SIP/", 0, 4) && parts[2].length() > 4
+                    ? new HeaderScan(false, 505, "only SIP/2.0 is supported, not " + SipTools.sanitize(parts[2]))
+                    : new HeaderScan(false, 400, "Request-Line must end with SIP/2.0");
+        }
+        return null;
     }
 
     /** Walks the header lines (up to the empty line), counting single-valued header names. */
     private static HeaderScan scan(byte[] bytes) {
         int[] counts = new int[NAMES.size()];
         String repeated = null;
+        HeaderScan lineDefect = null;
         boolean hasLength = false;
         int i = 0;
         while (i < bytes.length && bytes[i] < 0x20) {
@@ -105,7 +129,9 @@ public final class FramingParser implements MessageParserFactory {
                 break; // the empty line ends the headers
             }
             boolean continuation = bytes[i] == ' ' || bytes[i] == '\t';
-            if (!first && !continuation) {
+            if (first) {
+                lineDefect = requestLine(new String(bytes, i, end - i, StandardCharsets.UTF_8));
+            } else if (!continuation) {
                 int colon = i;
                 while (colon < end && bytes[colon] != ':') {
                     colon++;
@@ -123,6 +149,9 @@ public final class FramingParser implements MessageParserFactory {
             first = false;
             i = end < bytes.length && bytes[end] == '\r' && end + 1 < bytes.length && bytes[end + 1] == '\n' ? end + 2 : end + 1;
         }
-        return new HeaderScan(hasLength, repeated);
+        if (lineDefect != null) {
+            return new HeaderScan(hasLength, lineDefect.status, lineDefect.problem);
+        }
+        return new HeaderScan(hasLength, repeated == null ? 0 : 400, repeated == null ? null : repeated + " must appear only once");
     }
 }

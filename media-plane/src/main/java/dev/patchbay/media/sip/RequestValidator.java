@@ -63,6 +63,21 @@ final class RequestValidator {
         return Optional.ofNullable(r);
     }
 
+    /**
+     * Gives a request without Max-Forwards the 70 a proxy would add (RFC 3261 §16.6): RFC 2543
+     * peers omit it (RFC 4475 §3.4.1), it means nothing to a UAS, and jain-sip opens no
+     * transaction without it.
+     */
+    static void supplyMaxForwards(Request request, javax.sip.header.HeaderFactory headers) {
+        if (request.getHeader(javax.sip.header.MaxForwardsHeader.NAME) == null) {
+            try {
+                request.setHeader(headers.createMaxForwardsHeader(70));
+            } catch (javax.sip.InvalidArgumentException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** The request as a message: what RFC 3261 §7, §8.1.1 and §18.3 say one must be. */
     private Refusal message(Request request) {
         FramingParser.Framing framing = request instanceof SIPRequest s && s.getApplicationData() instanceof FramingParser.Framing f
@@ -71,8 +86,8 @@ final class RequestValidator {
             return Refusal.of(Response.MESSAGE_TOO_LARGE, "a " + framing.datagramBytes()
                     + "-byte datagram exceeds patchbay.sip.max-message-size.udp (" + limits.udpBytes() + ")");
         }
-        if (framing != null && framing.repeated() != null) {
-            return Refusal.of(Response.BAD_REQUEST, framing.repeated() + " must appear only once");
+        if (framing != null && framing.status() != 0) {
+            return Refusal.of(framing.status(), framing.problem());
         }
         if (request instanceof SIPRequest s && !"SIP/2.0".equals(s.getRequestLine().getSipVersion())) {
             return Refusal.of(Response.VERSION_NOT_SUPPORTED, "only SIP/2.0 is supported");
@@ -93,10 +108,23 @@ final class RequestValidator {
         // that text is what a proxy or UAS would have to act on, so it is an error (RFC 4475 §3.1.2.4).
         for (String raw : unparsed(request)) {
             String name = raw.substring(0, Math.max(0, raw.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
-            if (name.equals("max-forwards") || name.equals("content-type") || name.equals("c")
-                    || name.equals("require") || name.equals("accept")) {
+            if (name.equals("max-forwards") || name.equals("content-type") || name.equals("c") || name.equals("contact")
+                    || name.equals("m") || name.equals("require") || name.equals("accept")) {
                 return Refusal.of(Response.BAD_REQUEST, "malformed " + raw.strip());
             }
+        }
+        for (ListIterator<Header> it = request.getHeaders(javax.sip.header.ContactHeader.NAME); it.hasNext(); ) {
+            javax.sip.address.Address a = ((javax.sip.header.ContactHeader) it.next()).getAddress();
+            if (a instanceof gov.nist.javax.sip.address.AddressImpl impl
+                    && impl.getAddressType() == gov.nist.javax.sip.address.AddressImpl.ADDRESS_SPEC
+                    && a.getURI() instanceof javax.sip.address.SipURI uri && uri.getHeaderNames().hasNext()) {
+                // RFC 3261 §20: a URI with headers must be in <> (RFC 4475 §3.1.2.13)
+                return Refusal.of(Response.BAD_REQUEST, "a Contact URI with headers must be enclosed in <>");
+            }
+        }
+        if (request.getMethod().equals(Request.INVITE) && request.getHeader(javax.sip.header.ContactHeader.NAME) == null) {
+            // RFC 3261 §8.1.1.8; without it there is no address to send the BYE to (RFC 2543 peers, RFC 4475 §3.4.1)
+            return Refusal.of(Response.BAD_REQUEST, "an INVITE must carry a Contact");
         }
         return null;
     }
@@ -116,6 +144,10 @@ final class RequestValidator {
         String scheme = request.getRequestURI().getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
             return Refusal.of(Response.UNSUPPORTED_URI_SCHEME, "Request-URI scheme " + SipTools.sanitize(scheme) + " is not supported");
+        }
+        if (request.getRequestURI() instanceof javax.sip.address.SipURI uri && uri.getHeaderNames().hasNext()) {
+            // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+            return Refusal.of(Response.BAD_REQUEST, "a Request-URI must not carry headers");
         }
         String method = request.getMethod();
         if (!method.equals(Request.ACK) && !method.equals(Request.CANCEL)) {

@@ -143,6 +143,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 refuse(event, refusal);
                 return;
             }
+            RequestValidator.supplyMaxForwards(request, sip.headers);
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);
                 case Request.ACK -> invites.onAck(event);
@@ -174,8 +175,17 @@ public final class SipServer implements SipListener, AutoCloseable {
         javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) request.getHeader(javax.sip.header.ToHeader.NAME);
         String tag = to.getTag() == null ? java.util.UUID.randomUUID().toString().substring(0, 8) : null;
         Response r = sip.response(refusal.status(), request, tag, refusal.reason());
-        if (refusal.headerName() != null) {
-            r.addHeader(sip.headers.createHeader(refusal.headerName(), refusal.headerValue()));
+        switch (refusal.headerName() == null ? "" : refusal.headerName()) {
+            case "Allow" -> r.addHeader(sip.headers.createAllowHeader(refusal.headerValue()));
+            case "Accept" -> r.addHeader(sip.headers.createAcceptHeader("application", "sdp"));
+            case "Unsupported" -> {
+                for (String option : refusal.headerValue().split(",\\s*")) {
+                    r.addHeader(sip.headers.createUnsupportedHeader(option));
+                }
+            }
+            default -> {
+                // the status needs no header of its own
+            }
         }
         ServerTransaction tx = event.getServerTransaction();
         if (tx == null) {
