@@ -60,7 +60,15 @@ public final class FramingParser implements MessageParserFactory {
                 throws ParseException {
             boolean datagram = readBody && listener instanceof UDPMessageChannel;
             // jain-sip also re-parses its own stored messages through here; those it frames itself.
-            SIPMessage message = super.parseSIPMessage(bytes, !datagram && readBody, strict, listener);
+            SIPMessage message;
+            try {
+                message = super.parseSIPMessage(bytes, !datagram && readBody, strict, listener);
+            } catch (ParseException e) {
+                if (datagram && isResponse(bytes)) {
+                    return null; // jain-sip answers 400 unless the datagram starts exactly with "SIP/"; a response is never answered
+                }
+                throw e;
+            }
             if (message == null || listener == null) {
                 return message;
             }
@@ -70,6 +78,14 @@ public final class FramingParser implements MessageParserFactory {
             }
             message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.status, scan.problem));
             return message;
+        }
+
+        private static boolean isResponse(byte[] bytes) {
+            int i = 0;
+            while (i < bytes.length && bytes[i] <= 0x20) {
+                i++;
+            }
+            return bytes.length - i >= 4 && new String(bytes, i, 4, StandardCharsets.ISO_8859_1).equalsIgnoreCase("SIP/");
         }
 
         /** Takes the body from a datagram: Content-Length octets, or all that follows without one. */

@@ -131,6 +131,10 @@ class SipRequestValidationTest {
                     + "\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.1>;tag=2\r\nCall-ID: stray@test\r\n"
                     + "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
             sip.sendRaw("SIP/2.0 200 OK\r\n\r\n"); // a bare status line
+            // an unparseable response after a keep-alive CRLF: jain-sip alone would answer it 400
+            sip.sendRaw("\r\nSIP/2.0 4294967301 bad\r\nVia: SIP/2.0/UDP 127.0.0.1:" + sip.localPort() + ";branch=z9hG4bKs2"
+                    + "\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.1>;tag=2\r\nCall-ID: stray2@test\r\n"
+                    + "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
             Rfc4475TortureTest.assertNothingBeforeProbe(sip, "a stray response");
         }
     }
