@@ -48,6 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>One thing is changed on the wire: the topmost Via's transport and sent-by are pointed at the
  * test's UDP socket. Responses go where that Via says (RFC 3261 §18.2.2); left as the RFC has it,
  * they would be sent to 192.0.2.x and example.com hosts over TCP and TLS, off this machine.
+ *
+ * <p>Where the RFC allows a choice, the case pins the one Patchbay makes. §3.4.1 (inv2543) asks
+ * acceptance only of "elements that want to maintain backwards compatibility" with RFC 2543:
+ * Patchbay takes its missing branch, From tag, Content-Length and Max-Forwards, but refuses it 400
+ * because it has no Contact (RFC 3261 §8.1.1.8), without which a BYE has nowhere to go.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Rfc4475TortureTest {
