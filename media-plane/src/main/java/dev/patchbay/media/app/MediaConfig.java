@@ -33,7 +33,21 @@ public record MediaConfig(String sipHost,
                           TlsSettings tls,
                           java.nio.file.Path recordings,
                           Duration reattachGrace,
-                          dev.patchbay.media.sip.SourceGuard.Settings sipGuard) {
+                          dev.patchbay.media.sip.SourceGuard.Settings sipGuard,
+                          dev.patchbay.media.sip.MessageLimits sipLimits) {
+
+    /** Without explicit message limits: application.yaml's defaults. */
+    public MediaConfig(String sipHost, int sipPort, int sipThreads, String rtpHost, int rtpPortMin, int rtpPortMax,
+                       String rtpAdvertise, int mediaLoops, int playoutFrames, String grpcHost, int grpcPort,
+                       String observeHost, int observePort, String clusterToken, Duration routeTimeout,
+                       Duration ringTimeout, Duration ackTimeout, int maxCalls, Duration rtpTimeout, Duration drainTimeout,
+                       int jitterMaxMs, int minSessionExpires, TlsSettings tls, java.nio.file.Path recordings,
+                       Duration reattachGrace, dev.patchbay.media.sip.SourceGuard.Settings sipGuard) {
+        this(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops, playoutFrames,
+                grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout, ackTimeout, maxCalls,
+                rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings, reattachGrace, sipGuard,
+                dev.patchbay.media.sip.MessageLimits.DEFAULTS);
+    }
 
     public MediaConfig {
         if (rtpPortMin < 1024 || rtpPortMax > 65534 || rtpPortMax - rtpPortMin < 2) {
@@ -83,7 +97,9 @@ public record MediaConfig(String sipHost,
                         p.get("sip.guard.scanners").asString().map(s -> java.util.List.of(s.split(",")))
                                 .orElse(dev.patchbay.media.sip.SourceGuard.Settings.KNOWN_SCANNERS),
                         p.get("sip.guard.rate").asInt().orElse(500),
-                        p.get("sip.guard.burst").asInt().orElse(1000)));
+                        p.get("sip.guard.burst").asInt().orElse(1000)),
+                new dev.patchbay.media.sip.MessageLimits(p.get("sip.max-message-size.udp").asInt().orElse(65536),
+                        p.get("sip.max-message-size.stream").asInt().orElse(65536)));
     }
 
     public int effectiveLoops() {

@@ -123,7 +123,8 @@ public final class MediaPlane implements AutoCloseable {
         SipServer sip;
         try {
             sip = SipServer.start(config.sipHost(), config.sipPort(), config.sipThreads(), config.rtpAdvertise(), mediaNode,
-                    config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()));
+                    config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()),
+                    config.sipLimits());
         } catch (SipException e) {
             grpc.shutdownNow();
             loops.forEach(MediaLoop::close);
@@ -179,6 +180,11 @@ public final class MediaPlane implements AutoCloseable {
     /** The SIP gate's counters: scanners dropped, requests throttled. */
     public SourceGuard sipGuard() {
         return sip.guard();
+    }
+
+    /** Requests refused by SIP validation before any handler saw them (RFC 3261 §8.2). */
+    public long sipRefused() {
+        return sip.refused();
     }
 
     public int grpcPort() {

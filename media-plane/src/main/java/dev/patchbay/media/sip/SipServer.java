@@ -41,9 +41,13 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final SipTools sip;
     private final InviteHandler invites;
     private final SourceGuard guard;
+    private final RequestValidator validator;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
-    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard) {
+    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
+                      RequestValidator validator) {
         this.guard = guard;
+        this.validator = validator;
         this.stack = stack;
         this.provider = provider;
         this.sip = sip;
@@ -58,7 +62,7 @@ public final class SipServer implements SipListener, AutoCloseable {
      */
     public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
                                   int minSessionExpires, int tlsPort, TlsKeystore.Store keystore,
-                                  CallManager calls, SourceGuard guard) throws SipException {
+                                  CallManager calls, SourceGuard guard, MessageLimits limits) throws SipException {
         Properties props = new Properties();
         props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
         props.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
@@ -66,7 +70,9 @@ public final class SipServer implements SipListener, AutoCloseable {
         props.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         props.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(threads));
         props.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        props.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        // The stream limit; jain-sip also sizes its UDP receive buffer by it (see MessageLimits).
+        props.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(limits.streamBytes()));
+        props.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", FramingParser.class.getName());
         props.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
         // NOTIFYs for a REFER's implicit subscription reach the listener even if the stack's own
         // subscription tracking does not match them.
@@ -102,7 +108,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
             invites.provider(provider);
-            SipServer server = new SipServer(stack, provider, tools, invites, guard);
+            SipServer server = new SipServer(stack, provider, tools, invites, guard, new RequestValidator(limits));
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -131,6 +137,13 @@ public final class SipServer implements SipListener, AutoCloseable {
             return; // no answer at all: see SourceGuard
         }
         try {
+            RequestValidator.Refusal refusal = validator.check(request).orElse(null);
+            if (refusal != null) {
+                refused.incrementAndGet();
+                refuse(event, refusal);
+                return;
+            }
+            RequestValidator.supplyMaxForwards(request, sip.headers);
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);
                 case Request.ACK -> invites.onAck(event);
@@ -145,6 +158,47 @@ public final class SipServer implements SipListener, AutoCloseable {
         } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
             LOG.warning(() -> "failed to handle " + request.getMethod() + ": " + e);
         }
+    }
+
+    /** Requests refused by validation (RFC 3261 §8.2) before any handler saw them, ACKs dropped included. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Answers a refusal; ACK gets no answer (RFC 3261 §17.2.3), so a bad ACK is only counted. */
+    private void refuse(RequestEvent event, RequestValidator.Refusal refusal) throws ParseException, SipException {
+        Request request = event.getRequest();
+        LOG.fine(() -> "refused " + request.getMethod() + " with " + refusal.status() + ": " + refusal.reason());
+        if (Request.ACK.equals(request.getMethod())) {
+            return;
+        }
+        javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) request.getHeader(javax.sip.header.ToHeader.NAME);
+        String tag = to.getTag() == null ? java.util.UUID.randomUUID().toString().substring(0, 8) : null;
+        Response r = sip.response(refusal.status(), request, tag, refusal.reason());
+        switch (refusal.headerName() == null ? "" : refusal.headerName()) {
+            case "Allow" -> r.addHeader(sip.headers.createAllowHeader(refusal.headerValue()));
+            case "Accept" -> r.addHeader(sip.headers.createAcceptHeader("application", "sdp"));
+            case "Unsupported" -> {
+                for (String option : refusal.headerValue().split(",\\s*")) {
+                    r.addHeader(sip.headers.createUnsupportedHeader(option));
+                }
+            }
+            default -> {
+                // the status needs no header of its own
+            }
+        }
+        ServerTransaction tx = event.getServerTransaction();
+        if (tx == null) {
+            try {
+                tx = provider.getNewServerTransaction(request);
+            } catch (TransactionAlreadyExistsException e) {
+                return; // retransmission; the transaction resends its response
+            } catch (SipException e) {
+                provider.sendResponse(r); // no usable transaction id (RFC 4475 §3.2.1): answer statelessly
+                return;
+            }
+        }
+        SipTools.send(tx, r);
     }
 
     private void options(RequestEvent event) throws ParseException, SipException {

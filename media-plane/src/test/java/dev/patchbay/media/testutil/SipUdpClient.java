@@ -45,7 +45,11 @@ public final class SipUdpClient implements AutoCloseable {
     }
 
     public void sendRaw(String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sendBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends exactly these octets as one datagram. */
+    public void sendBytes(byte[] bytes) throws IOException {
         socket.send(new DatagramPacket(bytes, bytes.length, server));
     }
 
