@@ -2,6 +2,7 @@ package dev.patchbay.media.loop;
 
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -115,14 +116,13 @@ final class CallerPlayout {
         sender.advance();
     }
 
-    /** Sends the bot's next frame, or silence. */
+    /** Sends an in-band digit's tone or pause if one is playing (the bot's audio waits), else the bot's next frame or silence. */
     private void sendVoice() {
         byte[] packet = sender.buffer();
-        boolean voiced = queue.poll(packet, RtpHeaderWriter.HEADER_BYTES);
-        if (!voiced) {
-            java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
+        boolean toned = inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw);
+        if (!toned && !queue.poll(packet, RtpHeaderWriter.HEADER_BYTES)) {
+            Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
-        inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // the one hook of in-band DTMF out
         if (recorder != null && sends) {
             recorder.bot(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // before sending, which may encrypt in place
         } else if (recorder != null) {

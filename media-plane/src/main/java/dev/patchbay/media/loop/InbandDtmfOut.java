@@ -6,10 +6,10 @@ import dev.patchbay.media.dtmf.InbandDtmfGenerator;
 /**
  * The send-path stage that plays in-band DTMF to a far end without telephone-event: while digits
  * play, each outgoing 20 ms slot carries the next 20 ms of tone or inter-digit pause in place of the
- * bot's audio. Replaced rather than summed, because speech under a tone can push it outside a Q.24
- * receiver's twist and signal-share limits (and speech energy in a pause can bridge two digits);
- * the bot frame a slot would have carried is played over. It adds no packet and takes
- * none away: it only rewrites a payload the send path already chose. Loop-owned; allocation-free.
+ * bot's audio, which waits in its queue until the digits are done, as it does for RFC 4733 events.
+ * Not summed with the bot's audio, because speech under a tone can push it outside a Q.24
+ * receiver's twist and signal-share limits (and speech energy in a pause can bridge two digits).
+ * It adds no packet and takes none away. Loop-owned; allocation-free.
  */
 final class InbandDtmfOut {
 
@@ -22,17 +22,20 @@ final class InbandDtmfOut {
     }
 
     /**
-     * Writes the next 20 ms of tone over the slot's G.711 payload at {@code off} if digits are
-     * playing; otherwise leaves it alone.
+     * Writes the next 20 ms of tone as the slot's G.711 payload at {@code off} if digits are
+     * playing.
+     *
+     * @return whether it did; if not, the payload is the send path's to fill
      */
-    void apply(byte[] packet, int off, boolean ulaw) {
+    boolean apply(byte[] packet, int off, boolean ulaw) {
         if (!tones.next(pcm, 0)) {
-            return;
+            return false;
         }
         if (ulaw) {
             G711.encodeUlaw(pcm, 0, InbandDtmfGenerator.FRAME, packet, off);
         } else {
             G711.encodeAlaw(pcm, 0, InbandDtmfGenerator.FRAME, packet, off);
         }
+        return true;
     }
 }
