@@ -60,6 +60,14 @@ final class ReInvites {
     /** A re-INVITE or UPDATE inside an answered call. */
     void handle(Call call, Request invite, ServerTransaction tx) throws ParseException, InvalidArgumentException {
         SipLeg leg = call == null ? null : call.sipContext();
+        if (leg != null && leg.awaitingAnswer.get() != null) {
+            // Our offer in a 200 OK still waits for the ACK's answer: no new offer until then (RFC 3264 section 4).
+            Response pending = sip.response(Response.REQUEST_PENDING, invite, null,
+                    "the answer to our offer (in the ACK) has not arrived yet");
+            pending.addHeader(sip.headers.createRetryAfterHeader(1));
+            SipTools.send(tx, pending);
+            return;
+        }
         if (leg == null || leg.answerSdp == null || call.media() == null) {
             SipTools.send(tx, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, invite, null, "no such call"));
             return;

@@ -211,6 +211,30 @@ class LateOfferTest {
         }
     }
 
+    /**
+     * While our offer waits for the ACK's answer, a new offer is refused with 491 and Retry-After (RFC 3264
+     * section 4). Not covered: jain-sip then drops the ACK of the first INVITE, since the dialog's last response
+     * is no longer its 2xx, so such a call ends on the ACK timeout; the caller broke RFC 3261 section 14.1 first.
+     */
+    @Test
+    void aReInviteBeforeTheAnswerGets491() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(config.sipPort());
+             DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Offered call = inviteWithoutSdp(sip, "lopend");
+            sip.request("INVITE", "echo", 2, "lopend2", call.toTag(), null, SipUdpClient.sdp(rtp.getLocalPort(), "0", ""));
+            SipMessage pending = sip.finalResponseTo("2 INVITE", WAIT);
+            assertNotNull(pending);
+            assertEquals(491, pending.status(), pending.raw());
+            assertNotNull(pending.header("Retry-After"), pending.raw());
+            assertTrue(plane.calls().byId(call.callId()).isPresent(), "the call is not ended by the refused offer");
+            sip.request("BYE", "echo", 3, "lopendbye", call.toTag(), null, null);
+            assertEquals(200, sip.finalResponseTo("3 BYE", WAIT).status());
+            assertEquals(HangupCause.CALLER_BYE, control.next(ControlEvent.EventCase.HANGUP, call.callId(), WAIT).getHangup().getCause());
+            MediaPlaneSipTest.awaitTrue(() -> plane.calls().ports().available() == plane.calls().ports().capacity(),
+                    "the reserved RTP port to be given back");
+        }
+    }
+
     @Test
     void anUpdateWithoutSdpStaysABareRefreshAndAPlainAckIsNoAnswer() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort());
