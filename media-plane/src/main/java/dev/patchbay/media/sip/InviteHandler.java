@@ -260,7 +260,13 @@ final class InviteHandler implements CallSignalling {
     @Override
     public void bye(Call call, String reason) {
         transfers.callEnded(call);
-        Dialog dialog = ((SipLeg) call.sipContext()).dialog;
+        SipLeg leg = call.sipContext();
+        Dialog dialog = leg.dialog;
+        if (dialog == null && leg.inviteTransaction != null) {
+            // answer() stores the dialog only after the 200 OK has left, and the ACK (a late offer's failed
+            // answer) can be handled before that on another thread.
+            dialog = leg.inviteTransaction.getDialog();
+        }
         if (dialog != null) {
             // An ACK without a usable answer to our late offer: its Reason names the SDP failure (400/488).
             boolean refused = call.state() instanceof CallState.Ended e && e.cause() == HangupCause.NOT_ACCEPTABLE;

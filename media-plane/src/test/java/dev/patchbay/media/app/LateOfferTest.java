@@ -235,6 +235,19 @@ class LateOfferTest {
         }
     }
 
+    /** No ACK at all: the call ends on the ACK timeout (5 s in testConfig) and the port held for the offer comes back. */
+    @Test
+    void withoutAnAckTheCallEndsOnTheAckTimeoutAndItsPortIsFreed() throws Exception {
+        try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
+            Offered call = inviteWithoutSdp(sip, "lonoack");
+            assertTrue(plane.calls().ports().available() < plane.calls().ports().capacity(), "a port is held for the offer");
+            CallHangup hangup = control.next(ControlEvent.EventCase.HANGUP, call.callId(), Duration.ofSeconds(10)).getHangup();
+            assertEquals(HangupCause.NO_ACK, hangup.getCause());
+            MediaPlaneSipTest.awaitTrue(() -> plane.calls().ports().available() == plane.calls().ports().capacity(),
+                    "the RTP port reserved for the offer to be given back");
+        }
+    }
+
     @Test
     void anUpdateWithoutSdpStaysABareRefreshAndAPlainAckIsNoAnswer() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort());
