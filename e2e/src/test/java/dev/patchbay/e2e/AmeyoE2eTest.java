@@ -85,6 +85,7 @@ class AmeyoE2eTest {
         workspace("ws_quiet", "+919990152081", "127.0.0.1", url + "ws_quiet/ok", token, 1_500);
         workspace("ws_strict", "+919990152082", "10.9.0.0/16", url + "ws_strict/ok", token, 30_000);
         workspace("ws_takeover", "+919990152084", "127.0.0.1", url + "ws_takeover/ok", token, 30_000);
+        workspace("ws_late", "+919990152085", "127.0.0.1", url + "ws_late/ok", token, 30_000);
         // Nothing listens on this port: the bot is down.
         workspace("ws_nobot", "+919990152083", "127.0.0.1", url + "ws_nobot/ok", token, 30_000,
                 "ws://127.0.0.1:" + Ports.freeUdpAndTcp() + "/bot");
@@ -171,6 +172,27 @@ class AmeyoE2eTest {
         List<String> events = gw.eventTypes(callSid);
         assertTrue(events.containsAll(List.of("agent-response", "handed-back", "ameyo-notification")), events.toString());
         assertTrue(!events.contains("hangup") && !events.contains("hangup-requested"), events.toString());
+    }
+
+    /**
+     * Ameyo's PBX sending an INVITE without SDP (late offer): Patchbay offers in the 200 OK, the answer comes in
+     * the ACK, the bot runs and hands back, and Ameyo, not Patchbay, still ends the call.
+     */
+    @Test
+    void aLateOfferIsAnsweredInTheAckAndAmeyoStillSendsTheBye() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo_late_offer.xml", "ws_late", "00919990152085", 6000));
+        String callSid = botFinishes("{}");
+        Notification n = notifications.computeIfAbsent("ws_late", k -> new LinkedBlockingQueue<>()).poll(10, TimeUnit.SECONDS);
+        assertNotNull(n, "Ameyo's REST API was called");
+        assertEquals(200, n.answered());
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "SIPp found our offer in the 200 OK, Patchbay sent no BYE and took Ameyo's: "
+                + r.output());
+        Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
+        assertEquals("caller_bye", call(callSid).get("hangup_cause"), call(callSid).toString());
+        List<String> events = gw.eventTypes(callSid);
+        assertTrue(events.containsAll(List.of("agent-response", "handed-back")), events.toString());
     }
 
     @Test

@@ -84,6 +84,38 @@ class RingCxE2eTest {
         }
     }
 
+    /**
+     * Late offer, as RingCX's SBC can be set to send: an INVITE without SDP over TCP gets every codec Patchbay
+     * speaks in the 200 OK, the ACK carries the answer, and the rest of the flow runs unchanged.
+     */
+    @Test
+    void overTcpALateOfferIsOfferedInThe200AndAnsweredInTheAck() throws Exception {
+        try (Gateway gw = new Gateway(Map.of()); BotServer bot = new BotServer()) {
+            configure(gw, bot);
+            try (SipTcpPeer ringcx = new SipTcpPeer(gw.sipPort)) {
+                String offer = call(gw, bot, ringcx, "TCP", gw.sipPort, "RTP/AVP", "", Ack.TO_CONTACT, true);
+                assertTrue(offer.contains("RTP/AVP 0 8 101") && !offer.contains("a=crypto"), offer);
+            }
+        }
+    }
+
+    /** The same over TLS: the offer in the 200 OK is RTP/SAVP with Patchbay's SDES key, the ACK answers with RingCX's. */
+    @Test
+    void overTlsALateOfferCarriesOurSdesKeyAndTheAckAnswersWithItsOwn() throws Exception {
+        try (Gateway gw = new Gateway(Map.of(), true); BotServer bot = new BotServer()) {
+            configure(gw, bot);
+            byte[] key = new byte[30];
+            new java.security.SecureRandom().nextBytes(key);
+            try (SipTcpPeer ringcx = SipTcpPeer.tls(gw.tlsPort)) {
+                String offer = call(gw, bot, ringcx, "TLS", gw.tlsPort, "RTP/SAVP",
+                        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(key) + "\r\n",
+                        Ack.TO_CONTACT, true);
+                assertTrue(offer.contains("RTP/SAVP 0 8 101") && offer.contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"),
+                        offer);
+            }
+        }
+    }
+
     /** Sends the ACK to {@code target} the way {@code ack} says; {@code rest} is the message after the branch. */
     private static void acknowledge(Gateway gw, SipTcpPeer ringcx, Ack ack, String target, String transport, int port,
                                     String rest) throws Exception {
@@ -145,9 +177,17 @@ class RingCxE2eTest {
                         + "VALUES ('ws_rcx', 200, 30000, CURRENT_TIMESTAMP)");
     }
 
-    /** The whole RingCX call over {@code ringcx}, the 200 OK acknowledged as {@code ack} says; returns the SDP answer. */
     private static String call(Gateway gw, BotServer bot, SipTcpPeer ringcx, String transport, int port, String profile,
                                String crypto, Ack ack) throws Exception {
+        return call(gw, bot, ringcx, transport, port, profile, crypto, ack, false);
+    }
+
+    /**
+     * The whole RingCX call over {@code ringcx}, the 200 OK acknowledged as {@code ack} says; returns the 200 OK's
+     * SDP: the answer, or with {@code lateOffer} (an INVITE without SDP, the answer in the ACK) Patchbay's offer.
+     */
+    private static String call(Gateway gw, BotServer bot, SipTcpPeer ringcx, String transport, int port, String profile,
+                               String crypto, Ack ack, boolean lateOffer) throws Exception {
         Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
         String uri = "sip:rcx-iva@127.0.0.1:" + port + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT);
         String via = "Via: SIP/2.0/" + transport + " 127.0.0.1:" + ringcx.localPort() + ";branch=z9hG4bK-";
@@ -161,7 +201,7 @@ class RingCxE2eTest {
                 // Unreachable on purpose: RingCX takes nothing on its Contact, only on the connection it opened.
                 + "Contact: <sip:ringcx@192.0.2.1:5999;transport=" + transport.toLowerCase(java.util.Locale.ROOT) + ">\r\n"
                 + "X-RingCX-Session: 3f1e-77\r\nX-Agent-Group: tier-1 billing\r\n"
-                + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+                + (lateOffer ? "Content-Length: 0\r\n\r\n" : sdpBody(sdp)));
         SipTcpPeer.Msg ok = ringcx.next(WAIT);
         assertEquals(200, ok.status(), ok.toString());
         String to = ok.header("to");
@@ -169,7 +209,8 @@ class RingCxE2eTest {
         boolean toContact = ack == Ack.TO_CONTACT || ack == Ack.TO_CONTACT_NEW_CONNECTION;
         acknowledge(gw, ringcx, ack, toContact ? contactUri : uri, transport, port,
                 "\r\nMax-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
-                        + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+                        + "CSeq: 1 ACK\r\n" + (lateOffer ? sdpBody(sdp.replace(profile + " 0\r\n", profile + " 0 101\r\n")
+                        + "a=rtpmap:101 telephone-event/8000\r\n") : "Content-Length: 0\r\n\r\n"));
         assertAckStopsRetransmissions(ringcx, ok.receivedNanos(), System.nanoTime(), ack);
         ringcx.send("\r\n\r\n"); // RFC 5626 keep-alive, as RingCX pings
 
@@ -218,5 +259,9 @@ class RingCxE2eTest {
         assertTrue(events.contains("info-refused") && events.contains("bot-closed"), events.toString());
         assertTrue(!events.contains("hangup") && !events.contains("far-end-bye-timeout"), events.toString());
         return ok.body();
+    }
+
+    private static String sdpBody(String sdp) {
+        return "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
     }
 }

@@ -37,6 +37,7 @@ public final class Call {
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
     private volatile dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod = dev.patchbay.proto.media.v1.DtmfMethod.DTMF_METHOD_UNSPECIFIED;
+    private volatile boolean recordOnAnswer;
     private volatile boolean silent;
     private final java.util.concurrent.atomic.AtomicBoolean bridging = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicReference<Runnable> onEnd = new AtomicReference<>();
@@ -235,6 +236,15 @@ public final class Call {
         if (previous != null) {
             previous.cancel(false);
         }
+    }
+
+    /** Late offer: the answer decision's record flag, applied when the ACK's answer starts the media. */
+    boolean recordOnAnswer() {
+        return recordOnAnswer;
+    }
+
+    void recordOnAnswer(boolean record) {
+        this.recordOnAnswer = record;
     }
 
     /** Bridged to a second leg: the bot still hears the caller, but its audio no longer reaches them. */

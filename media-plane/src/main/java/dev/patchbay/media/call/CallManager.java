@@ -235,6 +235,10 @@ public final class CallManager {
             end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
             return;
         }
+        if (call.negotiated() == null) {
+            answerWithOffer(call, before, socket.get(), record);
+            return;
+        }
         CallMedia media = media(call, socket.get(), call.negotiated(), record);
         call.media(media);
         if (!call.transition(before.getClass(), new CallState.Answered())) {
@@ -251,6 +255,43 @@ public final class CallManager {
         signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
         media.start();
         answeredEvent(call, call.negotiated());
+    }
+
+    /**
+     * Late offer: the INVITE had no SDP, so the 200 OK offers RTP on the socket reserved here, and
+     * the media starts only when the ACK's answer settles the codec and address ({@link #lateAnswered}).
+     */
+    private void answerWithOffer(Call call, CallState before, RtpPortPool.RtpSocket socket, boolean record) {
+        call.reserve(socket);
+        call.recordOnAnswer(record);
+        if (!call.transition(before.getClass(), new CallState.Answered())) {
+            RtpPortPool.RtpSocket unused = call.takeReserved(); // null when end() has already given it back
+            if (unused != null) {
+                ports.release(unused);
+            }
+            return;
+        }
+        timers.ack(call); // armed before the 200 OK leaves, as in answer()
+        signalling.answerWithOffer(call, socket.port());
+    }
+
+    /** The ACK of a late-offer call carried an acceptable answer: the call is confirmed and its media starts. */
+    public void lateAnswered(Call call, Negotiated answer) {
+        RtpPortPool.RtpSocket socket = call.takeReserved();
+        if (socket == null) {
+            return; // ended meanwhile; end() gave the socket back
+        }
+        call.negotiated(answer);
+        CallMedia media = media(call, socket, answer, call.recordOnAnswer());
+        call.media(media);
+        if (!call.transition(CallState.Answered.class, new CallState.Confirmed())) {
+            // Ended between the two steps above; stop() is idempotent whether or not end() saw the media.
+            media.stop(HangupCause.ERROR, "the call ended as its answer arrived", ports::release);
+            return;
+        }
+        call.timer(null);
+        media.start();
+        answeredEvent(call, answer);
     }
 
     public void acked(Call call) {

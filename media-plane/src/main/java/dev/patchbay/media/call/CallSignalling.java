@@ -8,6 +8,14 @@ public interface CallSignalling {
     /** Sends 200 OK with the SDP answer. */
     void answer(Call call, String sdpAnswer);
 
+    /**
+     * Late offer: the INVITE had no SDP, so the 200 OK carries our offer for RTP on {@code localPort}
+     * and the answer comes in the ACK, which then calls {@link CallManager#lateAnswered} or ends the call.
+     */
+    default void answerWithOffer(Call call, int localPort) {
+        throw new IllegalStateException("this signalling cannot answer an INVITE without SDP");
+    }
+
     /** Sends a final error response to the INVITE, with a Reason header. */
     void reject(Call call, int status, String reason);
 

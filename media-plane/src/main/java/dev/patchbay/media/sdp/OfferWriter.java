@@ -15,9 +15,18 @@ public final class OfferWriter {
 
     /** The offer, as RTP/SAVP with our SDES key when {@code srtp} is given (TLS trunks). */
     public static String write(String localAddress, int localPort, long sessionId, SdesOffer srtp) {
+        return write(localAddress, localPort, sessionId, sessionId, srtp, Direction.SENDRECV);
+    }
+
+    /**
+     * The offer with an explicit o= version and direction: an offer in a 200 OK to a re-INVITE
+     * without SDP continues the session's origin (RFC 3264 section 8).
+     */
+    public static String write(String localAddress, int localPort, long sessionId, long version, SdesOffer srtp,
+                               Direction direction) {
         String ipVersion = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
         return "v=0\r\n"
-                + "o=patchbay " + sessionId + " " + sessionId + " IN " + ipVersion + " " + localAddress + "\r\n"
+                + "o=patchbay " + sessionId + " " + version + " IN " + ipVersion + " " + localAddress + "\r\n"
                 + "s=patchbay\r\n"
                 + "c=IN " + ipVersion + " " + localAddress + "\r\n"
                 + "t=0 0\r\n"
@@ -28,6 +37,6 @@ public final class OfferWriter {
                 + "a=fmtp:" + EVENTS + " 0-16\r\n"
                 + (srtp == null ? "" : "a=crypto:" + srtp.attribute() + "\r\n")
                 + "a=ptime:20\r\n"
-                + "a=sendrecv\r\n";
+                + "a=" + direction.attribute() + "\r\n";
     }
 }

@@ -39,10 +39,15 @@ final class DialogRequests {
 
     /** Sends BYE; the call is already over for Patchbay, so the answer is only logged. */
     void bye(Dialog dialog, String reason) {
+        bye(dialog, 200, reason);
+    }
+
+    /** Sends BYE whose Reason carries {@code status}, e.g. 488 when the ACK's answer was unacceptable. */
+    void bye(Dialog dialog, int status, String reason) {
         try {
             Request bye = dialog.createRequest(Request.BYE);
             if (reason != null && !reason.isEmpty()) {
-                bye.addHeader(sip.headers.createReasonHeader("SIP", 200, SipTools.sanitize(reason)));
+                bye.addHeader(sip.headers.createReasonHeader("SIP", status, SipTools.sanitize(reason)));
             }
             ClientTransaction ct = provider.getNewClientTransaction(bye);
             dialog.sendRequest(ct);

@@ -41,6 +41,7 @@ final class InviteHandler implements CallSignalling {
     private final OutboundCalls outbound;
     private final HoldReinvite holds;
     private final OfferCheck offers;
+    private final LateOffer lateOffers;
     private final int minSessionExpires;
     private final FlowRouter.Flows flows;
     private volatile SipProvider provider;
@@ -51,7 +52,8 @@ final class InviteHandler implements CallSignalling {
         this.sip = sip;
         this.requests = new DialogRequests(sip);
         this.transfers = new Transfers(sip, requests);
-        this.reInvites = new ReInvites(sip, calls, minSessionExpires);
+        this.lateOffers = new LateOffer(calls);
+        this.reInvites = new ReInvites(sip, calls, minSessionExpires, lateOffers);
         this.outbound = new OutboundCalls(sip, calls, requests, advertise);
         this.holds = new HoldReinvite(sip);
         this.offers = new OfferCheck(sip);
@@ -145,7 +147,7 @@ final class InviteHandler implements CallSignalling {
 
     void onAck(RequestEvent event) {
         Call call = callOf(event.getRequest());
-        if (call != null) {
+        if (call != null && !lateOffers.onAck(call, event.getRequest())) {
             calls.acked(call);
         }
     }
@@ -240,6 +242,11 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
+    public void answerWithOffer(Call call, int localPort) {
+        answer(call, lateOffers.initialOffer(call, call.sipContext(), localPort));
+    }
+
+    @Override
     public void reject(Call call, int status, String reason) {
         SipLeg leg = call.sipContext();
         if (leg.outbound()) {
@@ -253,9 +260,17 @@ final class InviteHandler implements CallSignalling {
     @Override
     public void bye(Call call, String reason) {
         transfers.callEnded(call);
-        Dialog dialog = ((SipLeg) call.sipContext()).dialog;
+        SipLeg leg = call.sipContext();
+        Dialog dialog = leg.dialog;
+        if (dialog == null && leg.inviteTransaction != null) {
+            // answer() stores the dialog only after the 200 OK has left, and the ACK (a late offer's failed
+            // answer) can be handled before that on another thread.
+            dialog = leg.inviteTransaction.getDialog();
+        }
         if (dialog != null) {
-            requests.bye(dialog, reason);
+            // An ACK without a usable answer to our late offer: its Reason names the SDP failure (400/488).
+            boolean refused = call.state() instanceof CallState.Ended e && e.cause() == HangupCause.NOT_ACCEPTABLE;
+            requests.bye(dialog, refused ? ((CallState.Ended) call.state()).sipStatus() : 200, reason);
         }
         flows.remove(call.sipCallId());
     }

@@ -19,13 +19,19 @@ import dev.patchbay.media.sdp.SdpParser;
 
 /**
  * Checks the offer of a new inbound INVITE before any call exists: an SDP body that parses, a codec
- * Patchbay takes, and SDES keys only over TLS. A refusal is sent here, with the status and reason
+ * Patchbay takes, and SDES keys only over TLS. An INVITE without a body is a late offer and passes. A refusal is sent here, with the status and reason
  * that name the problem, so the INVITE handler goes on only with an offer it can answer.
  */
 final class OfferCheck {
 
     /** An offer Patchbay can answer, and the answer's terms. */
     record Accepted(AudioOffer offer, Negotiated negotiated) {
+        /** An INVITE without SDP: no offer to check; {@link LateOffer} offers in the 200 OK instead. */
+        static final Accepted LATE_OFFER = new Accepted(null, null);
+
+        boolean lateOffer() {
+            return offer == null;
+        }
     }
 
     private final SipTools sip;
@@ -40,9 +46,7 @@ final class OfferCheck {
         ContentTypeHeader type = (ContentTypeHeader) invite.getHeader(ContentTypeHeader.NAME);
         byte[] body = invite.getRawContent();
         if (body == null || body.length == 0) {
-            RejectHeaders.send(sip, tx, invite, toTag, Response.NOT_ACCEPTABLE_HERE,
-                    "INVITE without SDP (late offer) is not supported; send an SDP offer", List.of());
-            return Optional.empty();
+            return Optional.of(Accepted.LATE_OFFER);
         }
         if (type == null || !"application".equalsIgnoreCase(type.getContentType())
                 || !"sdp".equalsIgnoreCase(type.getContentSubType())) {

@@ -56,7 +56,7 @@ final class OfferedEvent {
                         .setValue(colon < 0 ? "" : text.substring(colon + 1).strip()));
             }
         }
-        for (RtpFormat f : offer.formats()) {
+        for (RtpFormat f : offer == null ? java.util.List.<RtpFormat>of() : offer.formats()) { // none: a late offer
             b.addCodecs(Codec.newBuilder().setName(f.encoding()).setPayloadType(f.payloadType())
                     .setClockRate(f.clockRate()).setFmtp(f.fmtp()));
         }

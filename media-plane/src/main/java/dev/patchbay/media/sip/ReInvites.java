@@ -19,8 +19,8 @@ import dev.patchbay.media.sdp.SdpParser;
 
 /**
  * A re-INVITE or UPDATE in an answered call: a new offer (hold, resume, a codec or address change) is
- * answered per RFC 3264 and applied to the media; one without SDP (a session refresh, or an offer
- * request) gets the current description. An offer Patchbay cannot accept gets 488 and the call
+ * answered per RFC 3264 and applied to the media; an UPDATE without SDP is a bare refresh, and a
+ * re-INVITE without SDP gets our offer in the 200 OK and its answer from the ACK ({@link LateOffer}). An offer Patchbay cannot accept gets 488 and the call
  * carries on as it was (RFC 3261 section 14.2). Each one is also a session-timer refresh.
  */
 final class ReInvites {
@@ -28,8 +28,10 @@ final class ReInvites {
     private final SipTools sip;
     private final CallManager calls;
     private final int minSessionExpires;
+    private final LateOffer lateOffers;
 
-    ReInvites(SipTools sip, CallManager calls, int minSessionExpires) {
+    ReInvites(SipTools sip, CallManager calls, int minSessionExpires, LateOffer lateOffers) {
+        this.lateOffers = lateOffers;
         this.sip = sip;
         this.calls = calls;
         this.minSessionExpires = minSessionExpires;
@@ -58,6 +60,14 @@ final class ReInvites {
     /** A re-INVITE or UPDATE inside an answered call. */
     void handle(Call call, Request invite, ServerTransaction tx) throws ParseException, InvalidArgumentException {
         SipLeg leg = call == null ? null : call.sipContext();
+        if (leg != null && leg.awaitingAnswer.get() != null) {
+            // Our offer in a 200 OK still waits for the ACK's answer: no new offer until then (RFC 3264 section 4).
+            Response pending = sip.response(Response.REQUEST_PENDING, invite, null,
+                    "the answer to our offer (in the ACK) has not arrived yet");
+            pending.addHeader(sip.headers.createRetryAfterHeader(1));
+            SipTools.send(tx, pending);
+            return;
+        }
         if (leg == null || leg.answerSdp == null || call.media() == null) {
             SipTools.send(tx, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, invite, null, "no such call"));
             return;
@@ -88,9 +98,12 @@ final class ReInvites {
         }
         Response ok = sip.response(Response.OK, invite, null, null);
         ok.addHeader(leg.contact);
-        // An UPDATE without an offer is a bare refresh and gets no SDP; an INVITE always carries one.
-        if (offer || Request.INVITE.equals(invite.getMethod())) {
+        // An UPDATE without an offer is a bare refresh and gets no SDP. A re-INVITE without one asks for
+        // our offer, which the ACK answers (late offer).
+        if (offer) {
             ok.setContent(leg.answerSdp, sip.headers.createContentTypeHeader("application", "sdp"));
+        } else if (Request.INVITE.equals(invite.getMethod())) {
+            ok.setContent(lateOffers.reoffer(call, leg, invite), sip.headers.createContentTypeHeader("application", "sdp"));
         }
         sessionTimer(call, leg, ok);
         SipTools.send(tx, ok);

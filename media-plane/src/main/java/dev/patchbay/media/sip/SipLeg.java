@@ -32,6 +32,9 @@ final class SipLeg {
     final java.util.concurrent.atomic.AtomicBoolean reinviting = new java.util.concurrent.atomic.AtomicBoolean();
     /** The far end's last offer held us (sendonly or inactive); our own hold then offers inactive (RFC 6337 5.3). */
     volatile boolean farEndHolds;
+    /** Our offer sent in a 200 OK (late offer), whose answer the ACK of that INVITE must carry; else null. */
+    final java.util.concurrent.atomic.AtomicReference<LateOffer.Pending> awaitingAnswer =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     SipLeg(ServerTransaction inviteTransaction, Request invite, String toTag, ContactHeader contact) {
         this.inviteTransaction = inviteTransaction;

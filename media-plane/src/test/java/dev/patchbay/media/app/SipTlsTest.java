@@ -131,6 +131,94 @@ class SipTlsTest {
         }
     }
 
+    /**
+     * Late offer over TLS: the 200 OK to an INVITE without SDP offers RTP/SAVP with our SDES key, the
+     * ACK answers with the caller's key for our tag, and SRTP runs both ways with those two keys.
+     */
+    @Test
+    void aLateOfferOverTlsOffersSdesAndTheAckAnswerKeysTheSrtp() throws Exception {
+        int tlsPort = Ports.freeUdpAndTcp();
+        MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
+        byte[] callerKey = new byte[30];
+        new java.security.SecureRandom().nextBytes(callerKey);
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+             SSLSocket tls = connect(tlsPort);
+             java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            String callId = UUID.randomUUID() + "@late-srtp";
+            int local = tls.getLocalPort();
+            InputStream in = new BufferedInputStream(tls.getInputStream());
+            send(tls, request("INVITE", tlsPort, local, callId, 1, null, "z9hG4bKlate1", null));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            TestControl.Bot bot = control.attach(offered.getCallId(), offered.getOffered().getAttachToken(),
+                    dev.patchbay.proto.media.v1.AudioFormat.PCMU);
+            control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
+            String ok = finalResponse(in);
+            assertTrue(ok.startsWith("SIP/2.0 200") && ok.contains(" RTP/SAVP 0 8 101\r\n"), "an SRTP offer of every codec: " + ok);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/=]+)")
+                    .matcher(ok);
+            assertTrue(m.find(), "the offer carries our SDES key: " + ok);
+            byte[] patchbayKey = java.util.Base64.getDecoder().decode(m.group(1));
+            int mediaPort = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+            String toTag = ok.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^\r;]+).*", "$1");
+            String answer = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + rtp.getLocalPort() + " RTP/SAVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+                    + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(callerKey) + "\r\n";
+            send(tls, request("ACK", tlsPort, local, callId, 1, toTag, "z9hG4bKlate2", answer));
+            bot.next(dev.patchbay.proto.media.v1.CallerToBot.MessageCase.ATTACHED, WAIT);
+
+            var out = dev.patchbay.media.srtp.SrtpContextAccess.context(callerKey);
+            var back = dev.patchbay.media.srtp.SrtpContextAccess.context(patchbayKey);
+            byte[] packet = new byte[172 + 10];
+            packet[0] = (byte) 0x80;
+            packet[11] = 0x78;
+            java.util.Arrays.fill(packet, 12, 172, (byte) 0x42);
+            int len = out.protect(packet, 0, 172);
+            rtp.send(new java.net.DatagramPacket(packet, len, new java.net.InetSocketAddress("127.0.0.1", mediaPort)));
+            var heard = bot.next(dev.patchbay.proto.media.v1.CallerToBot.MessageCase.AUDIO, WAIT).getAudio().getPayload().toByteArray();
+            byte[] expected = new byte[160];
+            java.util.Arrays.fill(expected, (byte) 0x42);
+            assertTrue(java.util.Arrays.equals(expected, heard), "the bot hears the caller's audio, decrypted with the ACK's key");
+            byte[] buf = new byte[2048];
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            rtp.setSoTimeout(2000);
+            rtp.receive(p);
+            assertEquals(172, back.unprotect(buf, 0, p.getLength()), "Patchbay encrypts with the key it offered");
+            send(tls, request("BYE", tlsPort, local, callId, 2, toTag, "z9hG4bKlate3", null));
+            assertTrue(finalResponse(in).startsWith("SIP/2.0 200"));
+        }
+    }
+
+    /** Over TLS, an answer without SRTP to our RTP/SAVP offer is no fallback to clear media: BYE with 488. */
+    @Test
+    void aLateOfferOverTlsAnsweredWithPlainRtpIsHungUp() throws Exception {
+        int tlsPort = Ports.freeUdpAndTcp();
+        MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
+        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+             SSLSocket tls = connect(tlsPort)) {
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            String callId = UUID.randomUUID() + "@late-plain";
+            int local = tls.getLocalPort();
+            InputStream in = new BufferedInputStream(tls.getInputStream());
+            send(tls, request("INVITE", tlsPort, local, callId, 1, null, "z9hG4bKplain1", null));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
+            String ok = finalResponse(in);
+            String toTag = ok.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^\r;]+).*", "$1");
+            String answer = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+            send(tls, request("ACK", tlsPort, local, callId, 1, toTag, "z9hG4bKplain2", answer));
+            String bye = readMessage(in);
+            while (bye.startsWith("SIP/2.0 200")) {
+                bye = readMessage(in); // a 200 OK retransmitted before the ACK arrived
+            }
+            assertTrue(bye.startsWith("BYE "), bye);
+            assertTrue(bye.matches("(?s).*\r\nReason: SIP;cause=488;text=\"[^\r]*does not fall back to unencrypted media.*"), bye);
+            var hangup = control.next(ControlEvent.EventCase.HANGUP, WAIT).getHangup();
+            assertEquals(HangupCause.NOT_ACCEPTABLE, hangup.getCause());
+            assertEquals(488, hangup.getSipStatus());
+        }
+    }
+
     private static SSLSocket connect(int port) throws Exception {
         TrustManager[] trustSelfSigned = {new X509TrustManager() {
             @Override
@@ -177,7 +265,11 @@ class SipTlsTest {
 
     /** Reads messages off the stream until a final (non-1xx) response. */
     private static String finalResponse(SSLSocket socket) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
+        return finalResponse(new BufferedInputStream(socket.getInputStream()));
+    }
+
+    /** The same on one buffered stream, so nothing read ahead is lost between messages. */
+    private static String finalResponse(InputStream in) throws IOException {
         while (true) {
             String message = readMessage(in);
             if (!message.matches("(?s)SIP/2\\.0 1\\d\\d.*")) {
