@@ -69,6 +69,9 @@ class LateOfferTest {
         assertEquals(0, offered.getOffered().getCodecsCount(), "a late offer names no codecs: " + offered);
         String callId = offered.getCallId();
         TestControl.Bot bot = control.attach(callId, offered.getOffered().getAttachToken(), AudioFormat.PCMU);
+        // Its Attached comes only with the media; wait until the media-plane holds the attach, or a
+        // call that ends at once could end before the attach arrives.
+        MediaPlaneSipTest.awaitTrue(() -> plane.calls().byId(callId).map(c -> c.attachments() > 0).orElse(false), "the bot's attach");
         control.decide(RouteDecision.newBuilder().setCallId(callId).setAnswer(Answer.getDefaultInstance()));
         SipMessage ok = sip.finalResponseTo("1 INVITE", WAIT);
         assertNotNull(ok, "a 200 OK to the INVITE without SDP");
