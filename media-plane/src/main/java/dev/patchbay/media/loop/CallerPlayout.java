@@ -28,6 +28,8 @@ final class CallerPlayout {
     private boolean ulaw;
     private boolean sends;
     private CallRecorder recorder;
+    /** Ringback or a clip in place of silence until the answer or the bot's first frame; else null. */
+    private dev.patchbay.media.playout.EarlyAudio early;
 
     CallerPlayout(PlayoutQueue queue, RtpSender sender, Negotiated codec, PlayoutQueue.MarkListener marks) {
         this.queue = queue;
@@ -56,6 +58,11 @@ final class CallerPlayout {
 
     void record(CallRecorder to) {
         recorder = to;
+    }
+
+    /** Plays {@code audio} where silence would go, until the bot's first frame; null stops it. */
+    void early(dev.patchbay.media.playout.EarlyAudio audio) {
+        early = audio;
     }
 
     /**
@@ -113,7 +120,11 @@ final class CallerPlayout {
     private boolean sendVoice() {
         byte[] packet = sender.buffer();
         boolean voiced = queue.poll(packet, RtpHeaderWriter.HEADER_BYTES);
-        if (!voiced) {
+        if (voiced) {
+            early = null; // the bot speaks: the ringback is over for good
+        } else if (early != null) {
+            early.next(packet, RtpHeaderWriter.HEADER_BYTES);
+        } else {
             java.util.Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
         if (recorder != null && sends) {

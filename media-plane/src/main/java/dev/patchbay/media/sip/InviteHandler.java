@@ -213,13 +213,19 @@ final class InviteHandler implements CallSignalling {
 
     @Override
     public void ring(Call call) {
-        SipLeg leg = call.sipContext();
+        provisional(call, Response.RINGING, null);
+    }
+
+    @Override
+    public void progress(Call call, String sdpAnswer) {
+        provisional(call, Response.SESSION_PROGRESS, sdpAnswer);
+    }
+
+    private void provisional(Call call, int status, String sdp) {
         try {
-            Response r = sip.response(Response.RINGING, leg.invite, leg.toTag, null);
-            r.addHeader(leg.contact);
-            SipTools.send(leg.inviteTransaction, r);
+            ReliableProvisionals.send(sip, call.sipContext(), status, sdp);
         } catch (ParseException e) {
-            LOG.warning(() -> "cannot build 180 for " + call + ": " + e.getMessage());
+            LOG.warning(() -> "cannot build " + status + " for " + call + ": " + e.getMessage());
         }
     }
 
@@ -232,10 +238,25 @@ final class InviteHandler implements CallSignalling {
             ok.setContent(sdpAnswer, sip.headers.createContentTypeHeader("application", "sdp"));
             leg.answerSdp = sdpAnswer;
             reInvites.sessionTimer(call, leg, ok);
-            SipTools.send(leg.inviteTransaction, ok);
-            leg.dialog = leg.inviteTransaction.getDialog();
+            ReliableProvisionals.whenAcknowledged(leg, () -> {
+                if (call.state() instanceof CallState.Ended ended) { // ended while the 200 OK waited for PRACK
+                    RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.TEMPORARILY_UNAVAILABLE,
+                            ended.reason(), java.util.List.of());
+                    return;
+                }
+                SipTools.send(leg.inviteTransaction, ok);
+                leg.dialog = leg.inviteTransaction.getDialog();
+            });
         } catch (ParseException e) {
             calls.end(call, HangupCause.ERROR, 500, "cannot build 200 OK: " + e.getMessage());
+        }
+    }
+
+    /** PRACK for a reliable 18x (jain-sip drops those whose RAck matches nothing): 200, then a held 200 OK goes. */
+    void onPrack(RequestEvent event) throws ParseException {
+        Call call = acceptInCall(event);
+        if (call != null && !call.outbound()) {
+            ReliableProvisionals.pracked(call.sipContext());
         }
     }
 

@@ -32,6 +32,10 @@ final class SipLeg {
     final java.util.concurrent.atomic.AtomicBoolean reinviting = new java.util.concurrent.atomic.AtomicBoolean();
     /** The far end's last offer held us (sendonly or inactive); our own hold then offers inactive (RFC 6337 5.3). */
     volatile boolean farEndHolds;
+    /** A reliable 18x awaits its PRACK (RFC 3262); guarded by this leg's lock. */
+    boolean prackPending;
+    /** The 200 OK held until that PRACK; guarded by this leg's lock. */
+    Runnable afterPrack;
 
     SipLeg(ServerTransaction inviteTransaction, Request invite, String toTag, ContactHeader contact) {
         this.inviteTransaction = inviteTransaction;

@@ -131,6 +131,11 @@ public final class SipServer implements SipListener, AutoCloseable {
             return; // no answer at all: see SourceGuard
         }
         try {
+            Response badExtension = RequireCheck.refusal(sip, request);
+            if (badExtension != null) {
+                reply(event, badExtension);
+                return;
+            }
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);
                 case Request.ACK -> invites.onAck(event);
@@ -140,6 +145,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 case Request.INFO -> invites.onInfo(event);
                 case Request.NOTIFY -> invites.onNotify(event);
                 case Request.UPDATE -> invites.onUpdate(event);
+                case Request.PRACK -> invites.onPrack(event);
                 default -> notAllowed(event);
             }
         } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
