@@ -93,7 +93,7 @@ public final class DbTenantRepository implements TenantRepository {
     public void insertBot(Bot b) {
         exec.get().namedInsert("insert-bot", b.id(), b.workspaceId(), b.name(), b.kind().wire(), b.url(), b.dialect(),
                 b.sampleRate(), BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(),
-                b.timeouts().answerMs(), Db.utc(b.createdAt()));
+                b.timeouts().answerMs(), b.earlyMedia().mode(), b.earlyMedia().clip(), Db.utc(b.createdAt()));
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class DbTenantRepository implements TenantRepository {
     public void updateBot(Bot b) {
         exec.get().namedUpdate("update-bot", b.name(), b.url(), b.dialect(), b.sampleRate(),
                 BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(), b.timeouts().answerMs(),
-                b.workspaceId(), b.id());
+                b.earlyMedia().mode(), b.earlyMedia().clip(), b.workspaceId(), b.id());
     }
 
     @Override

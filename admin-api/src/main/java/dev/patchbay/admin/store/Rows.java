@@ -8,6 +8,7 @@ import dev.patchbay.admin.tenant.BotKind;
 import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.BotTimeouts;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.EarlyMediaChoice;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
@@ -36,6 +37,7 @@ final class Rows {
                 (String) c.get("url"), (String) c.get("dialect"), ((Number) c.get("sample_rate")).intValue(),
                 BotSettingsJson.read((String) c.get("custom_parameters")),
                 new BotTimeouts(millis(c.get("connect_timeout_ms")), millis(c.get("answer_timeout_ms"))),
+                new EarlyMediaChoice((String) c.get("early_media"), (String) c.get("early_media_clip")),
                 Db.instant(c.get("created_at")));
     }
 

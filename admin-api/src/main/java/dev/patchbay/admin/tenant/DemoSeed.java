@@ -49,7 +49,8 @@ public final class DemoSeed {
                 done.add("workspace " + WORKSPACE);
             }
             if (tx.bot(WORKSPACE, BOT).isEmpty()) {
-                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, java.util.Map.of(), BotTimeouts.NONE, now));
+                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, java.util.Map.of(), BotTimeouts.NONE,
+                        EarlyMediaChoice.NONE, now));
                 done.add("bot " + BOT);
             }
             Optional<Did> owner = tx.didByNumber(NUMBER);

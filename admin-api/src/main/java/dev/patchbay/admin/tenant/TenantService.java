@@ -81,7 +81,7 @@ public final class TenantService {
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
     public Bot createBot(Workspace workspace, NewBot req, Principal by) {
         Bot bot = new Bot(ids.next("bot_"), workspace.id(), req.name(), req.kind(), req.url(), req.dialect(),
-                req.sampleRate(), req.customParameters(), req.timeouts(), now());
+                req.sampleRate(), req.customParameters(), req.timeouts(), req.earlyMedia(), now());
         return repo.inTransaction(tx -> {
             tx.insertBot(bot);
             tx.insertAudit(audit.entry(by, bot.workspaceId(), "bot", bot.id(), Audit.CREATE, null, TenantJson.bot(bot)));
@@ -120,9 +120,13 @@ public final class TenantService {
                 }
             }
             patch.node().fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            if (patch.node().has(EarlyMediaChoice.MODE) && !patch.node().has(EarlyMediaChoice.CLIP)
+                    && !"clip".equals(patch.node().path(EarlyMediaChoice.MODE).asText())) {
+                merged.remove(EarlyMediaChoice.CLIP); // leaving clip for ringback or none drops the stored clip
+            }
             NewBot req = NewBot.parse(dev.patchbay.rest.JsonBody.of(merged, NewBot.FIELDS));
             Bot after = new Bot(bot.id(), bot.workspaceId(), req.name(), bot.kind(), req.url(), req.dialect(),
-                    req.sampleRate(), req.customParameters(), req.timeouts(), bot.createdAt());
+                    req.sampleRate(), req.customParameters(), req.timeouts(), req.earlyMedia(), bot.createdAt());
             if (TenantJson.bot(after).equals(before)) {
                 return bot;  // nothing changed, so nothing to record
             }
