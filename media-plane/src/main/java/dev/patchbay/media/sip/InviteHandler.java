@@ -274,7 +274,15 @@ final class InviteHandler implements CallSignalling {
     @Override
     public void bye(Call call, String reason) {
         transfers.callEnded(call);
-        Dialog dialog = ((SipLeg) call.sipContext()).dialog;
+        SipLeg leg = call.sipContext();
+        if (!leg.outbound() && ReliableProvisionals.abandonHeld(leg)) {
+            // Answered, but the 200 OK never left: it waited for a PRACK. The INVITE gets a 5xx instead of a BYE.
+            RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.SERVER_INTERNAL_ERROR,
+                    "no PRACK for the reliable provisional response; " + reason, java.util.List.of());
+            flows.remove(call.sipCallId());
+            return;
+        }
+        Dialog dialog = leg.dialog;
         if (dialog != null) {
             requests.bye(dialog, reason);
         }

@@ -74,6 +74,19 @@ final class ReliableProvisionals {
         ok.run();
     }
 
+    /**
+     * The call ended while its 200 OK waited for a PRACK that never came: the held 200 is dropped, and
+     * true says the INVITE still needs a final response (RFC 3262 section 3: a 5xx).
+     */
+    static boolean abandonHeld(SipLeg leg) {
+        synchronized (leg) {
+            boolean held = leg.afterPrack != null;
+            leg.afterPrack = null;
+            leg.prackPending = false;
+            return held;
+        }
+    }
+
     /** The PRACK arrived (jain-sip matched its RAck): a held 200 OK goes now. */
     static void pracked(SipLeg leg) {
         Runnable ok;

@@ -215,6 +215,27 @@ class EarlyMediaSipTest {
         }
     }
 
+    @Test
+    void a180IsReliableTooAndAnAnswerWhosePrackNeverComesEndsIn500() throws Exception {
+        try (SipUdpClient caller = new SipUdpClient(plane.sipPort())) {
+            caller.request("INVITE", "early", 1, "inv4", null, "Require: 100rel\r\n", SipUdpClient.sdp(Ports.rtpBase(2), "0", ""));
+            String callId = control.next(ControlEvent.EventCase.OFFERED, WAIT).getCallId();
+            control.decide(RouteDecision.newBuilder().setCallId(callId).setRing(Ring.getDefaultInstance()));
+            SipUdpClient.SipMessage ringing = nextStatus(caller, 180);
+            assertEquals("100rel", ringing.header("Require"));
+            assertNotNull(ringing.header("RSeq"));
+            assertTrue(ringing.body().isEmpty(), "no early media asked for: a bare 180");
+            control.decide(answer(callId));
+            // No PRACK: the 200 OK is held, and when the ACK timeout ends the call the INVITE gets a 5xx (RFC 3262 section 3).
+            SipUdpClient.SipMessage refused = caller.finalResponseTo("1 INVITE", Duration.ofSeconds(15));
+            assertNotNull(refused, "a final response to the INVITE");
+            assertEquals(500, refused.status(), refused.raw());
+            assertTrue(refused.header("Reason").contains("no PRACK"), refused.raw());
+            assertEquals(HangupCause.NO_ACK, control.next(ControlEvent.EventCase.HANGUP, callId, WAIT).getHangup().getCause());
+            caller.request("ACK", "early", 1, "inv4", ringing.header("To").replaceFirst(".*;tag=", ""), "", null);
+        }
+    }
+
     private static SipUdpClient.SipMessage nextStatus(SipUdpClient caller, int status) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
