@@ -47,8 +47,10 @@ final class Rows {
 
     static Did did(DbRow row) {
         Map<String, Object> c = Db.columns(row);
+        String early = (String) c.get("early_media");
         return new Did((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("number"),
-                (String) c.get("bot_id"), Db.instant(c.get("created_at")));
+                (String) c.get("bot_id"), early == null ? null : new EarlyMediaChoice(early, (String) c.get("early_media_clip")),
+                Db.instant(c.get("created_at")));
     }
 
     static ApiKey apiKey(DbRow row) {

@@ -55,7 +55,7 @@ public final class DemoSeed {
             }
             Optional<Did> owner = tx.didByNumber(NUMBER);
             if (owner.isEmpty()) {
-                if (tx.insertDid(new Did(DID, WORKSPACE, NUMBER, BOT, now)) == TenantRepository.DidInsert.CREATED) {
+                if (tx.insertDid(new Did(DID, WORKSPACE, NUMBER, BOT, null, now)) == TenantRepository.DidInsert.CREATED) {
                     done.add("DID " + NUMBER);
                 }
             } else if (!owner.get().id().equals(DID)) {

@@ -46,6 +46,8 @@ public final class TenantJson {
                 .put("workspace_id", d.workspaceId())
                 .put("number", d.number())
                 .put("bot_id", d.botId())
+                .put(EarlyMediaChoice.MODE, d.earlyMedia() == null ? null : d.earlyMedia().mode())
+                .put(EarlyMediaChoice.CLIP, d.earlyMedia() == null ? null : d.earlyMedia().clip())
                 .put("created_at", d.createdAt().toString());
     }
 

@@ -164,7 +164,7 @@ public final class TenantService {
         if (repo.bot(workspaceId, req.botId()).isEmpty()) {
             throw noSuchBot(workspaceId, req.botId());
         }
-        Did did = new Did(ids.next("did_"), workspaceId, req.number(), req.botId(), now());
+        Did did = new Did(ids.next("did_"), workspaceId, req.number(), req.botId(), req.earlyMedia(), now());
         TenantRepository.DidInsert outcome = repo.inTransaction(tx -> {
             TenantRepository.DidInsert result = tx.insertDid(did);
             if (result == TenantRepository.DidInsert.CREATED) {
@@ -181,21 +181,27 @@ public final class TenantService {
     }
 
     /** Points a DID at another bot of the same workspace, if {@code ifMatch} names its current representation. */
-    public Did updateDid(String workspaceId, String didId, String botId, Optional<String> ifMatch, Principal by) {
+    public Did updateDid(String workspaceId, String didId, DidPatch patch, Optional<String> ifMatch, Principal by) {
         workspace(workspaceId);
-        if (repo.bot(workspaceId, botId).isEmpty()) {
-            throw noSuchBot(workspaceId, botId);
+        if (patch.botId() != null && repo.bot(workspaceId, patch.botId()).isEmpty()) {
+            throw noSuchBot(workspaceId, patch.botId());
         }
         return repo.inTransaction(tx -> {
             Did before = tx.didForUpdate(workspaceId, didId).orElseThrow(() -> didNotFound(workspaceId, didId));
             ETags.require(ifMatch, TenantJson.did(before));
-            if (before.botId().equals(botId)) {
+            String botId = patch.botId() != null ? patch.botId() : before.botId();
+            EarlyMediaChoice early = patch.setsEarlyMedia() ? patch.earlyMedia() : before.earlyMedia();
+            if (before.botId().equals(botId) && java.util.Objects.equals(before.earlyMedia(), early)) {
                 return before;  // nothing changed, so nothing to record
             }
-            if (tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
+            if (!before.botId().equals(botId)
+                    && tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
                 throw noSuchBot(workspaceId, botId);
             }
-            Did after = new Did(didId, workspaceId, before.number(), botId, before.createdAt());
+            if (!java.util.Objects.equals(before.earlyMedia(), early)) {
+                tx.updateDidEarlyMedia(workspaceId, didId, early);
+            }
+            Did after = new Did(didId, workspaceId, before.number(), botId, early, before.createdAt());
             tx.insertAudit(audit.entry(by, workspaceId, "did", didId, Audit.UPDATE, TenantJson.did(before),
                     TenantJson.did(after)));
             return after;

@@ -67,6 +67,32 @@ class EarlyMediaApiTest {
     }
 
     @Test
+    void aDidOverridesItsBotsChoiceAndNullReturnsToTheBots() {
+        String bot = api.client().post(bots, HOOK + ",\"early_media\":\"ringback\"}").json().path("id").asText();
+        String dids = bots.replace("/bots", "/dids");
+        Reply plain = api.client().post(dids, "{\"number\":\"+14155550101\",\"bot_id\":\"" + bot + "\"}");
+        assertEquals(201, plain.status(), plain.toString());
+        assertTrue(plain.json().path("early_media").isNull(), "no override: the bot's choice applies");
+        Reply clip = api.client().post(dids, "{\"number\":\"+14155550102\",\"bot_id\":\"" + bot
+                + "\",\"early_media\":\"clip\",\"early_media_clip\":\"queue.wav\"}");
+        assertEquals(201, clip.status(), clip.toString());
+        assertEquals("clip", clip.json().path("early_media").asText());
+        assertEquals(clip.json(), api.client().get(clip.location().orElseThrow()).json());
+        assertEquals(List.of("early_media_clip"), api.client().post(dids, "{\"number\":\"+14155550103\",\"bot_id\":\""
+                + bot + "\",\"early_media_clip\":\"queue.wav\"}").errorFields());
+
+        Reply none = api.client().patch(clip.location().orElseThrow(), "{\"early_media\":\"none\"}", clip.etag());
+        assertEquals(200, none.status(), none.toString());
+        assertEquals("none", none.json().path("early_media").asText());
+        assertTrue(none.json().path("early_media_clip").isNull());
+        assertEquals(bot, none.json().path("bot_id").asText(), "the bot stays");
+        Reply cleared = api.client().patch(clip.location().orElseThrow(), "{\"early_media\":null}", none.etag());
+        assertTrue(cleared.json().path("early_media").isNull(), cleared.toString());
+        assertEquals(null, api.db().text("SELECT early_media FROM dids WHERE id = '" + clip.json().path("id").asText() + "'"));
+        assertEquals(List.of("bot_id"), api.client().patch(clip.location().orElseThrow(), "{}", cleared.etag()).errorFields());
+    }
+
+    @Test
     void patchChangesTheChoiceAndLeavingClipDropsTheFileName() {
         Reply created = api.client().post(bots, HOOK + ",\"early_media\":\"clip\",\"early_media_clip\":\"a.wav\"}");
         String bot = created.location().orElseThrow();
