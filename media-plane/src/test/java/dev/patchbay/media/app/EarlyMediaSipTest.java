@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -311,6 +312,58 @@ class EarlyMediaSipTest {
                     assertTrue(Goertzel.energy(frames[f + i]) < 1e-6, "silence in frame " + (f + i));
                 }
             }
+        }
+    }
+
+    @Test
+    void aBotSpeakingBeforeTheAnswerEndsTheRingbackAndARejectEndsTheEarlyMedia() throws Exception {
+        int free = plane.calls().ports().available();
+        try (SipUdpClient caller = new SipUdpClient(plane.sipPort()); RtpCapture rtp = new RtpCapture()) {
+            caller.request("INVITE", "early", 1, "inv5", null, null, SipUdpClient.sdp(rtp.port(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+            ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
+            String callId = offered.getCallId();
+            control.decide(ring(callId, US_RINGBACK));
+            nextStatus(caller, 183);
+            Await.until(() -> rtp.count() >= 25, WAIT, "half a second of ringback");
+            // A bot may attach before the answer now that media runs; its first frame ends the ringback for good.
+            TestControl.Bot bot = control.attach(callId, offered.getOffered().getAttachToken(),
+                    dev.patchbay.proto.media.v1.AudioFormat.PCMU);
+            bot.next(dev.patchbay.proto.media.v1.CallerToBot.MessageCase.ATTACHED, WAIT);
+            byte[] speech = new byte[160 * 5];
+            for (int i = 0; i < speech.length; i++) {
+                speech[i] = G711.linearToUlaw((short) (8000 * Math.sin(i * 2 * Math.PI / 8))); // 1 kHz
+            }
+            int before = rtp.count();
+            bot.send.onNext(dev.patchbay.proto.media.v1.BotToCaller.newBuilder().setAudio(
+                    dev.patchbay.proto.media.v1.AudioFrame.newBuilder().setPayload(ByteString.copyFrom(speech))).build());
+            Await.until(() -> rtp.count() >= before + 40, WAIT, "the bot's frames and what follows them");
+            control.decide(RouteDecision.newBuilder().setCallId(callId).setReject(
+                    dev.patchbay.proto.media.v1.Reject.newBuilder().setSipStatus(486).setReason("busy")));
+            SipUdpClient.SipMessage busy = caller.finalResponseTo("1 INVITE", WAIT);
+            assertEquals(486, busy.status());
+            assertEquals(HangupCause.REJECTED, control.next(ControlEvent.EventCase.HANGUP, callId, WAIT).getHangup().getCause());
+            Await.until(() -> plane.calls().ports().available() == free, WAIT, "the early media's RTP port to be released");
+            caller.request("ACK", "early", 1, "inv5", busy.header("To").replaceFirst(".*;tag=", ""), "", null);
+
+            List<RtpCapture.Packet> packets = rtp.packets();
+            int first = -1;
+            for (int i = before; i < packets.size() && first < 0; i++) {
+                if (java.util.Arrays.equals(packets.get(i).payload(), java.util.Arrays.copyOfRange(speech, 0, 160))) {
+                    first = i;
+                }
+            }
+            assertTrue(first >= 0, "the bot's first frame was played");
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(speech, 160 * i, 160 * (i + 1)), packets.get(first + i).payload(),
+                        "bot frame " + i + ", in order");
+            }
+            short[][] frames = decode(packets, true);
+            for (int f = first + 5; f < before + 40; f++) {
+                assertTrue(Goertzel.energy(frames[f]) < 1e-6, "silence, not ringback, after the bot spoke (frame " + f + ")");
+            }
+            int settled = rtp.count();
+            assertNull(caller.receive(Duration.ofMillis(200)), "nothing more after the 486");
+            assertTrue(rtp.count() - settled <= 1, "the RTP stops with the call");
         }
     }
 
