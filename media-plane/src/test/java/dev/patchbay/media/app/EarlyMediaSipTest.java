@@ -138,17 +138,22 @@ class EarlyMediaSipTest {
         }
     }
 
-    /** No more than one 20 ms packet per 20 ms of wall clock over any 1 s window, and no fewer than 45 a second. */
+    /**
+     * Real time: over the whole stretch, no more packets than 20 ms slots of wall clock (give or take 60 ms of jitter at its ends),
+     * and no fewer than 45 a second; over any 1 s window at most 51 (50 intervals) plus 2 for the
+     * scheduling jitter of this shared machine at either end of the window, sender or receiver.
+     */
     private static void assertRealTime(List<RtpCapture.Packet> packets) {
         int from = 0;
         for (int to = 0; to < packets.size(); to++) {
             while (packets.get(to).arrivedNanos() - packets.get(from).arrivedNanos() > 1_000_000_000L) {
                 from++;
             }
-            assertTrue(to - from + 1 <= 51, (to - from + 1) + " packets within 1 s ending at packet " + to);
+            assertTrue(to - from + 1 <= 53, (to - from + 1) + " packets within 1 s ending at packet " + to);
         }
-        double seconds = (packets.getLast().arrivedNanos() - packets.getFirst().arrivedNanos()) / 1e9;
-        assertTrue(packets.size() / seconds >= 45, packets.size() + " packets in " + seconds + " s");
+        long elapsed = packets.getLast().arrivedNanos() - packets.getFirst().arrivedNanos();
+        assertTrue(packets.size() - 1 <= elapsed / 20_000_000L + 3, (packets.size() - 1) + " intervals in " + elapsed / 1e6 + " ms");
+        assertTrue(packets.size() / (elapsed / 1e9) >= 45, packets.size() + " packets in " + elapsed / 1e9 + " s");
     }
 
     private static short[][] decode(List<RtpCapture.Packet> packets, boolean ulaw) {
