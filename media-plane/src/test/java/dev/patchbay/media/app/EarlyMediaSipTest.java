@@ -27,6 +27,8 @@ import dev.patchbay.proto.media.v1.RouteDecision;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,11 +69,13 @@ class EarlyMediaSipTest {
         return RouteDecision.newBuilder().setCallId(callId).setAnswer(Answer.getDefaultInstance());
     }
 
-    private static Process sipp(Path dir, String scenario, int rtpPort) throws Exception {
-        return Sipp.start(dir, List.of("-sf", PlaceCallOptionsTest.scenario(scenario).toString(), "-s", "early", "-m", "1",
+    private static Process sipp(Path dir, String scenario, int rtpPort, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(extra));
+        args.addAll(List.of("-sf", PlaceCallOptionsTest.scenario(scenario).toString(), "-s", "early", "-m", "1",
                 "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mp", Integer.toString(Ports.rtpBase(2)),
                 "-key", "rtp_port", Integer.toString(rtpPort), "-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
                 "127.0.0.1:" + plane.sipPort()));
+        return Sipp.start(dir, args);
     }
 
     @Test
@@ -169,11 +173,12 @@ class EarlyMediaSipTest {
         return frames;
     }
 
-    @Test
-    void with100relThe183IsReliableAndThe200OkWaitsForThePrack() throws Exception {
+    @ParameterizedTest(name = "SIPp transport {0}")
+    @ValueSource(strings = {"u1", "t1"})
+    void with100relThe183IsReliableAndThe200OkWaitsForThePrack(String transport) throws Exception {
         try (RtpCapture caller = new RtpCapture()) {
             Path dir = Sipp.workDir();
-            Process sipp = sipp(dir, "uac-early-media-100rel.xml", caller.port());
+            Process sipp = sipp(dir, "uac-early-media-100rel.xml", caller.port(), "-t", transport);
             String callId = control.next(ControlEvent.EventCase.OFFERED, WAIT).getCallId();
             control.decide(ring(callId, US_RINGBACK));
             control.decide(answer(callId)); // at once: SIPp's PRACK comes 300 ms later, and the 200 OK must wait for it
@@ -257,6 +262,7 @@ class EarlyMediaSipTest {
     void requireOfAnExtensionPatchbayLacksGets420NamingOnlyThatOne() throws Exception {
         Path dir = Sipp.workDir();
         Sipp.Result r = Sipp.run(dir, List.of("-sf", PlaceCallOptionsTest.scenario("uac-bad-extension.xml").toString(),
+                "-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
                 "-s", "early", "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()),
                 "-mp", Integer.toString(Ports.rtpBase(2)), "127.0.0.1:" + plane.sipPort()));
         assertEquals(0, r.exitCode(), "SIPp got 420 with Unsupported: x-no-such-extension only:\n" + r.output());
