@@ -231,15 +231,18 @@ public final class CallManager {
 
     /**
      * 183 Session Progress with the SDP answer, and the call's media started now, playing ringback
-     * or a clip until the answer reuses both. Without a free RTP port the call rings with 180.
+     * or a clip until the answer reuses both. Without a free RTP port, or without an offer to answer
+     * yet (an INVITE without SDP, whose offer would have to go in the 183 and its answer come in the
+     * PRACK), the call rings with 180 instead.
      */
     private void ringWithEarlyMedia(Call call, dev.patchbay.proto.media.v1.EarlyMedia early) {
         if (!(call.state() instanceof CallState.Offered)) {
             return;
         }
-        Optional<RtpPortPool.RtpSocket> socket = ports.allocate();
+        Optional<RtpPortPool.RtpSocket> socket = call.negotiated() == null ? Optional.empty() : ports.allocate();
         if (socket.isEmpty()) {
-            LOG.warning(() -> "call " + call.id() + ": no RTP port for early media; ringing with 180");
+            LOG.warning(() -> "call " + call.id() + ": " + (call.negotiated() == null ? "no SDP offer to answer"
+                    : "no RTP port") + " for early media; ringing with 180");
             if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
                 signalling.ring(call);
                 timers.ring(call);
