@@ -20,6 +20,7 @@ final class RequireCheck {
 
     /** What Patchbay implements: reliable provisionals (RFC 3262) and session timers (RFC 4028). */
     static final Set<String> SUPPORTED = Set.of("100rel", "timer");
+    private static final Set<String> HANDLED = Set.of(SipTools.ALLOW.split(", "));
 
     private RequireCheck() {
     }
@@ -27,8 +28,8 @@ final class RequireCheck {
     /** The 420 to send for {@code request}, or null when it requires nothing Patchbay lacks. */
     static Response refusal(SipTools sip, Request request) throws ParseException {
         String method = request.getMethod();
-        if (Request.ACK.equals(method) || Request.CANCEL.equals(method)) {
-            return null;
+        if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || !HANDLED.contains(method)) {
+            return null; // an unknown method gets its 405 first (RFC 3261 8.2.1 comes before 8.2.2.3)
         }
         List<String> unsupported = unsupported(request);
         if (unsupported.isEmpty()) {

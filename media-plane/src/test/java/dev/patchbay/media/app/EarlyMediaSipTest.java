@@ -283,6 +283,8 @@ class EarlyMediaSipTest {
                 }
             }
             assertEquals(List.of("foo", "bar"), unsupported, "exactly the tags Patchbay lacks, timer not among them");
+            caller.request("SUBSCRIBE", "early", 3, "sub1", null, "Require: foo\r\nEvent: presence\r\n", null);
+            assertEquals(405, caller.finalResponse(WAIT).status(), "an unknown method is a 405 before its Require is read");
             caller.request("INVITE", "early", 2, "inv2", null, "Require: timer, 100rel\r\nSession-Expires: 1800\r\n",
                     SipUdpClient.sdp(Ports.rtpBase(2), "0", ""));
             String callId = control.next(ControlEvent.EventCase.OFFERED, WAIT).getCallId();
