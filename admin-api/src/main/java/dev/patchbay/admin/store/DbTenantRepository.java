@@ -93,7 +93,7 @@ public final class DbTenantRepository implements TenantRepository {
     public void insertBot(Bot b) {
         exec.get().namedInsert("insert-bot", b.id(), b.workspaceId(), b.name(), b.kind().wire(), b.url(), b.dialect(),
                 b.sampleRate(), BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(),
-                b.timeouts().answerMs(), Db.utc(b.createdAt()));
+                b.timeouts().answerMs(), b.earlyMedia().mode(), b.earlyMedia().clip(), Db.utc(b.createdAt()));
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class DbTenantRepository implements TenantRepository {
     public void updateBot(Bot b) {
         exec.get().namedUpdate("update-bot", b.name(), b.url(), b.dialect(), b.sampleRate(),
                 BotSettingsJson.write(b.customParameters()), b.timeouts().connectMs(), b.timeouts().answerMs(),
-                b.workspaceId(), b.id());
+                b.earlyMedia().mode(), b.earlyMedia().clip(), b.workspaceId(), b.id());
     }
 
     @Override
@@ -134,7 +134,9 @@ public final class DbTenantRepository implements TenantRepository {
     @Override
     public DidInsert insertDid(Did d) {
         try {
-            exec.get().namedInsert("insert-did", d.id(), d.workspaceId(), d.number(), d.botId(), Db.utc(d.createdAt()));
+            exec.get().namedInsert("insert-did", d.id(), d.workspaceId(), d.number(), d.botId(),
+                    d.earlyMedia() == null ? null : d.earlyMedia().mode(), d.earlyMedia() == null ? null : d.earlyMedia().clip(),
+                    Db.utc(d.createdAt()));
             return DidInsert.CREATED;
         } catch (DbClientException e) {
             String state = Db.sqlState(e);
@@ -170,6 +172,12 @@ public final class DbTenantRepository implements TenantRepository {
             }
             throw e;
         }
+    }
+
+    @Override
+    public void updateDidEarlyMedia(String workspaceId, String didId, dev.patchbay.admin.tenant.EarlyMediaChoice earlyMedia) {
+        exec.get().namedUpdate("update-did-early-media", earlyMedia == null ? null : earlyMedia.mode(),
+                earlyMedia == null ? null : earlyMedia.clip(), workspaceId, didId);
     }
 
     @Override

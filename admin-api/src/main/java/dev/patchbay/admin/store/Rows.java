@@ -9,6 +9,7 @@ import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.BotTimeouts;
 import dev.patchbay.admin.tenant.Did;
 import dev.patchbay.admin.tenant.DtmfMode;
+import dev.patchbay.admin.tenant.EarlyMediaChoice;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
@@ -37,6 +38,7 @@ final class Rows {
                 (String) c.get("url"), (String) c.get("dialect"), ((Number) c.get("sample_rate")).intValue(),
                 BotSettingsJson.read((String) c.get("custom_parameters")),
                 new BotTimeouts(millis(c.get("connect_timeout_ms")), millis(c.get("answer_timeout_ms"))),
+                new EarlyMediaChoice((String) c.get("early_media"), (String) c.get("early_media_clip")),
                 Db.instant(c.get("created_at")));
     }
 
@@ -46,8 +48,10 @@ final class Rows {
 
     static Did did(DbRow row) {
         Map<String, Object> c = Db.columns(row);
+        String early = (String) c.get("early_media");
         return new Did((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("number"),
-                (String) c.get("bot_id"), Db.instant(c.get("created_at")));
+                (String) c.get("bot_id"), early == null ? null : new EarlyMediaChoice(early, (String) c.get("early_media_clip")),
+                Db.instant(c.get("created_at")));
     }
 
     static ApiKey apiKey(DbRow row) {

@@ -10,9 +10,11 @@ import java.time.Instant;
  * @param sampleRate the rate a {@code wss} bot's audio is streamed at: 8000, or 16000 (not with twilio)
  * @param customParameters merged into the bot's start customParameters on every call; empty for none
  * @param timeouts the bot's own connect/answer timeouts; null ones keep the control-plane's global settings
+ * @param earlyMedia what a caller hears while the bot's webhook decides (V14)
  */
 public record Bot(String id, String workspaceId, String name, BotKind kind, String url, String dialect, int sampleRate,
-                  java.util.Map<String, String> customParameters, BotTimeouts timeouts, Instant createdAt) {
+                  java.util.Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia,
+                  Instant createdAt) {
 
     public Bot {
         // Insertion order kept: it is the order the bot's start message lists them in.

@@ -49,12 +49,13 @@ public final class DemoSeed {
                 done.add("workspace " + WORKSPACE);
             }
             if (tx.bot(WORKSPACE, BOT).isEmpty()) {
-                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, java.util.Map.of(), BotTimeouts.NONE, now));
+                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, java.util.Map.of(), BotTimeouts.NONE,
+                        EarlyMediaChoice.NONE, now));
                 done.add("bot " + BOT);
             }
             Optional<Did> owner = tx.didByNumber(NUMBER);
             if (owner.isEmpty()) {
-                if (tx.insertDid(new Did(DID, WORKSPACE, NUMBER, BOT, now)) == TenantRepository.DidInsert.CREATED) {
+                if (tx.insertDid(new Did(DID, WORKSPACE, NUMBER, BOT, null, now)) == TenantRepository.DidInsert.CREATED) {
                     done.add("DID " + NUMBER);
                 }
             } else if (!owner.get().id().equals(DID)) {

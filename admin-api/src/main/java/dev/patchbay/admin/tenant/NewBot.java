@@ -14,13 +14,13 @@ import dev.patchbay.rest.ProblemException;
  * kind, so they are judged together and every fault is reported at once.
  */
 public record NewBot(String name, BotKind kind, String url, String dialect, int sampleRate,
-                     java.util.Map<String, String> customParameters, BotTimeouts timeouts) {
+                     java.util.Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia) {
 
     static final List<String> FIELDS = List.of("name", "kind", "url", "dialect", "sample_rate", "custom_parameters",
-            BotTimeouts.CONNECT, BotTimeouts.ANSWER);
+            BotTimeouts.CONNECT, BotTimeouts.ANSWER, EarlyMediaChoice.MODE, EarlyMediaChoice.CLIP);
     /** What a PATCH may change: a bot's kind is what it is; delete and re-create it to change that. */
     static final List<String> PATCH_FIELDS = List.of("name", "url", "dialect", "sample_rate", "custom_parameters",
-            BotTimeouts.CONNECT, BotTimeouts.ANSWER);
+            BotTimeouts.CONNECT, BotTimeouts.ANSWER, EarlyMediaChoice.MODE, EarlyMediaChoice.CLIP);
     static final int MAX_PARAMETERS = 32;
     static final int MAX_PARAMETER_NAME = 128;
     static final int MAX_PARAMETER_VALUE = 1024;
@@ -38,6 +38,8 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         Optional<java.util.Map<String, String>> params = body.stringMap("custom_parameters");
         Optional<Long> connectTimeout = body.integer(BotTimeouts.CONNECT);
         Optional<Long> answerTimeout = body.integer(BotTimeouts.ANSWER);
+        Optional<String> earlyMedia = body.string(EarlyMediaChoice.MODE);
+        Optional<String> earlyClip = body.string(EarlyMediaChoice.CLIP);
         body.requireShape();
 
         List<FieldError> errors = new ArrayList<>();
@@ -59,10 +61,11 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         int rate = sampleRate(k, d, sampleRate, errors);
         java.util.Map<String, String> p = parameters(k, params.orElse(java.util.Map.of()), errors);
         BotTimeouts timeouts = BotTimeouts.parse(k, connectTimeout, answerTimeout, errors);
+        EarlyMediaChoice early = EarlyMediaChoice.parse(k, earlyMedia, earlyClip, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the bot is not valid", errors);
         }
-        return new NewBot(n, k, u, d, rate, p, timeouts);
+        return new NewBot(n, k, u, d, rate, p, timeouts, early);
     }
 
     /** The provider API's rule: 16 kHz L16 only where the dialect carries it, so never with twilio. */

@@ -36,6 +36,7 @@ public final class TenantJson {
         ObjectNode params = o.putObject("custom_parameters");
         b.customParameters().forEach(params::put);
         o.put(BotTimeouts.CONNECT, b.timeouts().connectMs()).put(BotTimeouts.ANSWER, b.timeouts().answerMs());
+        o.put(EarlyMediaChoice.MODE, b.earlyMedia().mode()).put(EarlyMediaChoice.CLIP, b.earlyMedia().clip());
         return o.put("created_at", b.createdAt().toString());
     }
 
@@ -45,6 +46,8 @@ public final class TenantJson {
                 .put("workspace_id", d.workspaceId())
                 .put("number", d.number())
                 .put("bot_id", d.botId())
+                .put(EarlyMediaChoice.MODE, d.earlyMedia() == null ? null : d.earlyMedia().mode())
+                .put(EarlyMediaChoice.CLIP, d.earlyMedia() == null ? null : d.earlyMedia().clip())
                 .put("created_at", d.createdAt().toString());
     }
 

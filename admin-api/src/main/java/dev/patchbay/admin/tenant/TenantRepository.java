@@ -61,6 +61,9 @@ public interface TenantRepository {
     /** Points a DID at another bot; {@code BOT_GONE} if that bot was deleted meanwhile. */
     DidInsert updateDidBot(String workspaceId, String didId, String botId);
 
+    /** Sets or (null) clears a DID's early-media override (V14). */
+    void updateDidEarlyMedia(String workspaceId, String didId, EarlyMediaChoice earlyMedia);
+
     Optional<Did> didByNumber(String number);
 
     List<Did> didsOfBot(String botId);

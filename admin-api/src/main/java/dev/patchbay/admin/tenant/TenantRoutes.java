@@ -1,7 +1,6 @@
 package dev.patchbay.admin.tenant;
 
 import java.util.List;
-import java.util.Optional;
 
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.Principal;
@@ -9,9 +8,6 @@ import dev.patchbay.admin.auth.Route;
 import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.store.PageRequest;
 import dev.patchbay.rest.ApiJson;
-import dev.patchbay.rest.FieldError;
-import dev.patchbay.rest.JsonBody;
-import dev.patchbay.rest.ProblemException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -94,18 +90,11 @@ public final class TenantRoutes {
         ETags.send(res, Status.CREATED_201, TenantJson.did(did));
     }
 
-    /** {@code {"bot_id"}}: the one thing about a DID that may change; its number is its identity. */
+    /** {@code bot_id} and the early-media override may change; a DID's number is its identity. */
     private void updateDid(ServerRequest req, ServerResponse res) {
         Workspace ws = tenants.workspace(ws(req));
-        JsonBody body = ApiJson.read(req, List.of("bot_id"));
-        Optional<String> botId = body.string("bot_id");
-        body.requireShape();
-        List<FieldError> errors = new java.util.ArrayList<>();
-        String bot = Values.required("bot_id", botId, errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("the DID change is not valid", errors);
-        }
-        ETags.send(res, TenantJson.did(tenants.updateDid(ws.id(), param(req, "did"), bot, ETags.ifMatch(req),
+        DidPatch patch = DidPatch.parse(ApiJson.read(req, DidPatch.FIELDS));
+        ETags.send(res, TenantJson.did(tenants.updateDid(ws.id(), param(req, "did"), patch, ETags.ifMatch(req),
                 Principal.of(req))));
     }
 

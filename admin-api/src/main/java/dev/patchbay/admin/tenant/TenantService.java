@@ -81,7 +81,7 @@ public final class TenantService {
     /** Takes the workspace already looked up, so the caller can check it before parsing the body. */
     public Bot createBot(Workspace workspace, NewBot req, Principal by) {
         Bot bot = new Bot(ids.next("bot_"), workspace.id(), req.name(), req.kind(), req.url(), req.dialect(),
-                req.sampleRate(), req.customParameters(), req.timeouts(), now());
+                req.sampleRate(), req.customParameters(), req.timeouts(), req.earlyMedia(), now());
         return repo.inTransaction(tx -> {
             tx.insertBot(bot);
             tx.insertAudit(audit.entry(by, bot.workspaceId(), "bot", bot.id(), Audit.CREATE, null, TenantJson.bot(bot)));
@@ -120,9 +120,13 @@ public final class TenantService {
                 }
             }
             patch.node().fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            if (patch.node().has(EarlyMediaChoice.MODE) && !patch.node().has(EarlyMediaChoice.CLIP)
+                    && !"clip".equals(patch.node().path(EarlyMediaChoice.MODE).asText())) {
+                merged.remove(EarlyMediaChoice.CLIP); // leaving clip for ringback or none drops the stored clip
+            }
             NewBot req = NewBot.parse(dev.patchbay.rest.JsonBody.of(merged, NewBot.FIELDS));
             Bot after = new Bot(bot.id(), bot.workspaceId(), req.name(), bot.kind(), req.url(), req.dialect(),
-                    req.sampleRate(), req.customParameters(), req.timeouts(), bot.createdAt());
+                    req.sampleRate(), req.customParameters(), req.timeouts(), req.earlyMedia(), bot.createdAt());
             if (TenantJson.bot(after).equals(before)) {
                 return bot;  // nothing changed, so nothing to record
             }
@@ -160,7 +164,7 @@ public final class TenantService {
         if (repo.bot(workspaceId, req.botId()).isEmpty()) {
             throw noSuchBot(workspaceId, req.botId());
         }
-        Did did = new Did(ids.next("did_"), workspaceId, req.number(), req.botId(), now());
+        Did did = new Did(ids.next("did_"), workspaceId, req.number(), req.botId(), req.earlyMedia(), now());
         TenantRepository.DidInsert outcome = repo.inTransaction(tx -> {
             TenantRepository.DidInsert result = tx.insertDid(did);
             if (result == TenantRepository.DidInsert.CREATED) {
@@ -177,21 +181,27 @@ public final class TenantService {
     }
 
     /** Points a DID at another bot of the same workspace, if {@code ifMatch} names its current representation. */
-    public Did updateDid(String workspaceId, String didId, String botId, Optional<String> ifMatch, Principal by) {
+    public Did updateDid(String workspaceId, String didId, DidPatch patch, Optional<String> ifMatch, Principal by) {
         workspace(workspaceId);
-        if (repo.bot(workspaceId, botId).isEmpty()) {
-            throw noSuchBot(workspaceId, botId);
+        if (patch.botId() != null && repo.bot(workspaceId, patch.botId()).isEmpty()) {
+            throw noSuchBot(workspaceId, patch.botId());
         }
         return repo.inTransaction(tx -> {
             Did before = tx.didForUpdate(workspaceId, didId).orElseThrow(() -> didNotFound(workspaceId, didId));
             ETags.require(ifMatch, TenantJson.did(before));
-            if (before.botId().equals(botId)) {
+            String botId = patch.botId() != null ? patch.botId() : before.botId();
+            EarlyMediaChoice early = patch.setsEarlyMedia() ? patch.earlyMedia() : before.earlyMedia();
+            if (before.botId().equals(botId) && java.util.Objects.equals(before.earlyMedia(), early)) {
                 return before;  // nothing changed, so nothing to record
             }
-            if (tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
+            if (!before.botId().equals(botId)
+                    && tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
                 throw noSuchBot(workspaceId, botId);
             }
-            Did after = new Did(didId, workspaceId, before.number(), botId, before.createdAt());
+            if (!java.util.Objects.equals(before.earlyMedia(), early)) {
+                tx.updateDidEarlyMedia(workspaceId, didId, early);
+            }
+            Did after = new Did(didId, workspaceId, before.number(), botId, early, before.createdAt());
             tx.insertAudit(audit.entry(by, workspaceId, "did", didId, Audit.UPDATE, TenantJson.did(before),
                     TenantJson.did(after)));
             return after;

@@ -31,6 +31,7 @@ import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.call.OutboundDialer;
+import dev.patchbay.control.call.RingingSounds;
 import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.HangupCallbackSender;
 import dev.patchbay.control.delivery.OutboundHttp;
@@ -155,7 +156,8 @@ public final class ControlPlane implements AutoCloseable {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
                     transfers.endedWithoutReturn(call.id());
-                }, new CallObservers(() -> agents.join().observer(), () -> subscribers), leases, workers);
+                }, new CallObservers(() -> agents.join().observer(), () -> subscribers), leases, workers,
+                RingingSounds.from(root));
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
             links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));

@@ -46,11 +46,19 @@ public final class CallFlow implements MediaNodeLink.Listener {
     private final CallObserver observer;
     private final BridgeLeases leases;
     private final ExecutorService workers;
+    private final RingingSounds ringing;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers) {
+        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.DEFAULTS);
+    }
+
+    public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
+                    HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers,
+                    RingingSounds ringing) {
+        this.ringing = ringing;
         this.store = store;
         this.router = router;
         this.bots = bots;
@@ -177,8 +185,14 @@ public final class CallFlow implements MediaNodeLink.Listener {
             link.decide(decision(id).setAnswer(answer(bot)));
             return;
         }
-        // Seed 001: the caller hears ringing while the bot platform decides.
-        link.decide(decision(id).setRing(Ring.newBuilder()));
+        // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
+        // ours as early media (183 with SDP) where the DID or bot asks for it, since many carriers play nothing.
+        Ring.Builder ring = ringing.ring(bot.settings().earlyMedia(), note -> store.event(id, "early_media", note));
+        link.decide(decision(id).setRing(ring));
+        if (ring.hasEarlyMedia()) {
+            store.event(id, "early_media", ring.getEarlyMedia().hasWav() ? "183 with clip " + bot.settings().earlyMedia().clip()
+                    : "183 with ringback " + ring.getEarlyMedia().getRingback().getCadence());
+        }
         BotWebhookClient.Answer answer = webhooks.ask(bot.url(), bot.workspaceId(), call, offer.getAttachToken(),
                 bot.settings().answerTimeout());
         switch (answer) {

@@ -61,10 +61,11 @@ public sealed interface Route {
      * @param customParameters added to the start message's customParameters
      * @param connectTimeout   a wss bot's own WebSocket connect timeout; null = the global setting
      * @param answerTimeout    a webhook bot's own answer timeout; null = the global setting
+     * @param earlyMedia       what the caller hears while the call rings (V14): the DID's choice, else the bot's
      */
     record Settings(int sampleRate, java.util.Map<String, String> customParameters,
-                    java.time.Duration connectTimeout, java.time.Duration answerTimeout) {
-        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of(), null, null);
+                    java.time.Duration connectTimeout, java.time.Duration answerTimeout, EarlyMedia earlyMedia) {
+        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of(), null, null, EarlyMedia.NONE);
 
         public Settings {
             customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
@@ -84,7 +85,8 @@ public sealed interface Route {
                 }
             }
             return new Settings(rate == null ? 8000 : ((Number) rate).intValue(), params,
-                    millis(columns.get("connect_timeout_ms")), millis(columns.get("answer_timeout_ms")));
+                    millis(columns.get("connect_timeout_ms")), millis(columns.get("answer_timeout_ms")),
+                    EarlyMedia.of(columns));
         }
 
         private static java.time.Duration millis(Object column) {
@@ -103,6 +105,29 @@ public sealed interface Route {
     @FunctionalInterface
     interface Claim {
         boolean claim(io.helidon.dbclient.DbExecute tx, String callId, java.time.Instant now);
+    }
+
+    /**
+     * Early media while a call rings (V14): none (180 Ringing), a ringback tone, or a WAV clip named
+     * by {@code clip} in the control-plane's clip folder; all with 183 Session Progress and SDP.
+     */
+    record EarlyMedia(Mode mode, String clip) {
+        public static final EarlyMedia NONE = new EarlyMedia(Mode.NONE, null);
+
+        public enum Mode { NONE, RINGBACK, CLIP }
+
+        /** The DID's {@code did_early_media} when set, else the bot's {@code early_media}; absent columns mean none. */
+        static EarlyMedia of(java.util.Map<String, Object> columns) {
+            String did = (String) columns.get("did_early_media");
+            String mode = did != null ? did : (String) columns.get("early_media");
+            String clip = (String) columns.get(did != null ? "did_early_media_clip" : "early_media_clip");
+            return switch (mode == null ? "none" : mode) {
+                case "none" -> NONE;
+                case "ringback" -> new EarlyMedia(Mode.RINGBACK, null);
+                case "clip" -> new EarlyMedia(Mode.CLIP, clip);
+                default -> throw new IllegalStateException("early_media '" + mode + "' is unknown to this control-plane");
+            };
+        }
     }
 
     /** How a bot reaches the call's audio. */

@@ -26,6 +26,7 @@ public final class Call {
     private final Object sipContext;
     private final AtomicReference<CallState> state = new AtomicReference<>(new CallState.Offered());
     private volatile CallMedia media;
+    private volatile String earlyAnswer;
     private AudioUplink pendingUplink;
     private int attachments;
     private volatile String recording = "";
@@ -188,6 +189,24 @@ public final class Call {
             media.attach(pendingUplink);
             pendingUplink = null;
         }
+    }
+
+    /**
+     * Media that starts before the answer (183 with SDP): a bot attaching meanwhile gets it at once.
+     * {@link #media(CallMedia)} with the same media at the answer stamps the answer time.
+     */
+    synchronized void earlyMedia(CallMedia media, String sdpAnswer) {
+        this.earlyAnswer = sdpAnswer;
+        this.media = media;
+        if (pendingUplink != null) {
+            media.attach(pendingUplink);
+            pendingUplink = null;
+        }
+    }
+
+    /** The SDP answer sent in a 183, which the 200 OK must repeat unchanged; null without early media. */
+    public String earlyAnswer() {
+        return earlyAnswer;
     }
 
     /** Connects a bot now if media runs, else as soon as the call is answered. */

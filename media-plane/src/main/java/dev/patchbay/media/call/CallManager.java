@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.MediaStats;
 import dev.patchbay.media.record.CallRecorder;
@@ -174,12 +175,17 @@ public final class CallManager {
         CallMedia media = new CallMedia(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
                 new CallMediaEvents(this, control, call));
         if (record) {
-            CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"), !n.audio().is("PCMA"));
-            recordings.add(recorder);
-            media.record(recorder);
-            call.recording(recorder.path().toString());
+            recordFromNow(call, media);
         }
         return media;
+    }
+
+    private void recordFromNow(Call call, CallMedia media) {
+        CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"),
+                !call.negotiated().audio().is("PCMA"));
+        recordings.add(recorder);
+        media.record(recorder);
+        call.recording(recorder.path().toString());
     }
 
     private void answeredEvent(Call call, Negotiated n) {
@@ -212,7 +218,9 @@ public final class CallManager {
                 end(call, HangupCause.REJECTED, r.getSipStatus() >= 400 && r.getSipStatus() <= 699 ? r.getSipStatus() : 603, r.getReason());
             }
             case RING -> {
-                if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
+                if (decision.getRing().hasEarlyMedia()) {
+                    ringWithEarlyMedia(call, decision.getRing().getEarlyMedia());
+                } else if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
                     signalling.ring(call);
                     timers.ring(call);
                 }
@@ -225,21 +233,64 @@ public final class CallManager {
         }
     }
 
+    /**
+     * 183 Session Progress with the SDP answer, and the call's media started now, playing ringback
+     * or a clip until the answer reuses both. Without a free RTP port, or without an offer to answer
+     * yet (an INVITE without SDP, whose offer would have to go in the 183 and its answer come in the
+     * PRACK), the call rings with 180 instead.
+     */
+    private void ringWithEarlyMedia(Call call, dev.patchbay.proto.media.v1.EarlyMedia early) {
+        if (!(call.state() instanceof CallState.Offered)) {
+            return;
+        }
+        Optional<RtpPortPool.RtpSocket> socket = call.negotiated() == null ? Optional.empty() : ports.allocate();
+        if (socket.isEmpty()) {
+            LOG.warning(() -> "call " + call.id() + ": " + (call.negotiated() == null ? "no SDP offer to answer"
+                    : "no RTP port") + " for early media; ringing with 180");
+            if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
+                signalling.ring(call);
+                timers.ring(call);
+            }
+            return;
+        }
+        CallMedia media = media(call, socket.get(), call.negotiated(), false);
+        long session = System.currentTimeMillis();
+        String sdp = AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session);
+        call.earlyMedia(media, sdp); // before the transition, so an end() racing it stops this media
+        if (!call.transition(CallState.Offered.class, new CallState.Ringing())) {
+            media.stop(HangupCause.CALLER_CANCEL, "the call ended before it rang", ports::release);
+            return;
+        }
+        media.playEarly(EarlyAudio.of(EarlySounds.of(early, call), media.ulaw()));
+        media.start();
+        signalling.progress(call, sdp);
+        timers.ring(call);
+    }
+
     private void answer(Call call, boolean record) {
         CallState before = call.state();
         if (!(before instanceof CallState.Offered || before instanceof CallState.Ringing)) {
             return;
         }
-        Optional<RtpPortPool.RtpSocket> socket = ports.allocate();
-        if (socket.isEmpty()) {
-            end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
-            return;
+        CallMedia early = call.media(); // set only by early media: the answer continues its stream
+        CallMedia media;
+        if (early != null) {
+            media = early;
+            if (record) {
+                recordFromNow(call, media);
+            }
+        } else {
+            Optional<RtpPortPool.RtpSocket> socket = ports.allocate();
+            if (socket.isEmpty()) {
+                end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
+                return;
+            }
+            if (call.negotiated() == null) { // late offer (early media rings with a plain 180 then)
+                answerWithOffer(call, before, socket.get(), record);
+                return;
+            }
+            media = media(call, socket.get(), call.negotiated(), record);
         }
-        if (call.negotiated() == null) {
-            answerWithOffer(call, before, socket.get(), record);
-            return;
-        }
-        CallMedia media = media(call, socket.get(), call.negotiated(), record);
         call.media(media);
         if (!call.transition(before.getClass(), new CallState.Answered())) {
             // Ended meanwhile, e.g. CANCEL crossed the decision. stop() is idempotent, so this is
@@ -252,8 +303,13 @@ public final class CallManager {
         // up a confirmed call. The state check is the second guard.
         timers.ack(call);
         long session = System.currentTimeMillis();
-        signalling.answer(call, AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
-        media.start();
+        signalling.answer(call, early != null ? call.earlyAnswer()
+                : AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
+        if (early == null) {
+            media.start();
+        } else {
+            media.answered();
+        }
         answeredEvent(call, call.negotiated());
     }
 

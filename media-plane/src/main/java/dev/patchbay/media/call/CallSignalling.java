@@ -3,7 +3,11 @@ package dev.patchbay.media.call;
 /** The SIP actions a call decision needs. Implemented by the SIP layer, used by {@link CallManager}. */
 public interface CallSignalling {
 
+    /** Sends 180 Ringing, reliably (RFC 3262) when the caller asked for 100rel. */
     void ring(Call call);
+
+    /** Sends 183 Session Progress with the SDP answer (early media), reliably when the caller asked for 100rel. */
+    void progress(Call call, String sdpAnswer);
 
     /** Sends 200 OK with the SDP answer. */
     void answer(Call call, String sdpAnswer);

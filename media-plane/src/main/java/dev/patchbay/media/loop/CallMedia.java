@@ -73,6 +73,8 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     private long lastHeardNanos;
     private int ticksToInactivityCheck;
     private boolean timedOut;
+    /** Early media (183) before the answer: the caller owes no RTP yet, so inactivity is not watched. */
+    private boolean early;
 
     private final SameKeyFilter sameKey = new SameKeyFilter();
     private final ReceptionStats reception = new ReceptionStats(8000);
@@ -166,6 +168,28 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
                 lastHeardNanos = System.nanoTime();
             } catch (IOException e) {
                 events.mediaFailed("cannot register the RTP socket: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Plays {@code audio} to the caller as early media, from now until {@link #answered} or the bot's
+     * first frame. Call before or after {@link #start}; {@code audio} must be in this call's codec.
+     */
+    public void playEarly(dev.patchbay.media.playout.EarlyAudio audio) {
+        loop.execute(() -> {
+            early = true;
+            toCaller.early(audio);
+        });
+    }
+
+    /** The call was answered: early media stops, and the caller's RTP is watched from now on. */
+    public void answered() {
+        loop.execute(() -> {
+            if (early) {
+                early = false;
+                toCaller.early(null);
+                lastHeardNanos = System.nanoTime();
             }
         });
     }
@@ -413,7 +437,7 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
     }
 
     private void checkInactivity(long nowNanos) {
-        if (expectsRtp && !timedOut && nowNanos - lastHeardNanos > rtpTimeoutNanos) {
+        if (expectsRtp && !early && !timedOut && nowNanos - lastHeardNanos > rtpTimeoutNanos) {
             timedOut = true;
             events.mediaTimeout("no RTP from the caller for " + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(
                     nowNanos - lastHeardNanos) + " s");

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import dev.patchbay.media.playout.BacklogTrimmer;
+import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.playout.PlayoutClock;
 import dev.patchbay.media.playout.PlayoutQueue;
 import dev.patchbay.media.record.CallRecorder;
@@ -37,6 +38,8 @@ final class CallerPlayout {
     private boolean ulaw;
     private boolean sends;
     private CallRecorder recorder;
+    /** Ringback or a clip in place of silence until the answer or the bot's first frame; else null. */
+    private EarlyAudio early;
 
     /**
      * @param clock read right after each packet leaves: a send the loop was descheduled before counts
@@ -74,6 +77,11 @@ final class CallerPlayout {
 
     void record(CallRecorder to) {
         recorder = to;
+    }
+
+    /** Plays {@code audio} where silence would go, until the bot's first frame; null stops it. */
+    void early(EarlyAudio audio) {
+        early = audio;
     }
 
     /**
@@ -116,11 +124,19 @@ final class CallerPlayout {
         sender.advance();
     }
 
-    /** Sends an in-band digit's tone or pause if one is playing (the bot's audio waits), else the bot's next frame or silence. */
+    /**
+     * Sends an in-band digit's tone or pause if one is playing (the bot's audio waits), else the
+     * bot's next frame, else the early audio (ringback) or silence.
+     */
     private void sendVoice() {
         byte[] packet = sender.buffer();
-        boolean toned = inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw);
-        if (!toned && !queue.poll(packet, RtpHeaderWriter.HEADER_BYTES)) {
+        if (inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw)) {
+            // an in-band digit's tone or pause: the bot's audio waits for it
+        } else if (queue.poll(packet, RtpHeaderWriter.HEADER_BYTES)) {
+            early = null; // the bot speaks: the ringback is over for good
+        } else if (early != null) {
+            early.next(packet, RtpHeaderWriter.HEADER_BYTES);
+        } else {
             Arrays.fill(packet, RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_PACKET, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         }
         if (recorder != null && sends) {

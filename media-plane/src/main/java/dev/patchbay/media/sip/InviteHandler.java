@@ -215,13 +215,19 @@ final class InviteHandler implements CallSignalling {
 
     @Override
     public void ring(Call call) {
-        SipLeg leg = call.sipContext();
+        provisional(call, Response.RINGING, null);
+    }
+
+    @Override
+    public void progress(Call call, String sdpAnswer) {
+        provisional(call, Response.SESSION_PROGRESS, sdpAnswer);
+    }
+
+    private void provisional(Call call, int status, String sdp) {
         try {
-            Response r = sip.response(Response.RINGING, leg.invite, leg.toTag, null);
-            r.addHeader(leg.contact);
-            SipTools.send(leg.inviteTransaction, r);
+            ReliableProvisionals.send(sip, call.sipContext(), status, sdp);
         } catch (ParseException e) {
-            LOG.warning(() -> "cannot build 180 for " + call + ": " + e.getMessage());
+            LOG.warning(() -> "cannot build " + status + " for " + call + ": " + e.getMessage());
         }
     }
 
@@ -234,10 +240,25 @@ final class InviteHandler implements CallSignalling {
             ok.setContent(sdpAnswer, sip.headers.createContentTypeHeader("application", "sdp"));
             leg.answerSdp = sdpAnswer;
             reInvites.sessionTimer(call, leg, ok);
-            SipTools.send(leg.inviteTransaction, ok);
-            leg.dialog = leg.inviteTransaction.getDialog();
+            ReliableProvisionals.whenAcknowledged(leg, () -> {
+                if (call.state() instanceof CallState.Ended ended) { // ended while the 200 OK waited for PRACK
+                    RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.TEMPORARILY_UNAVAILABLE,
+                            ended.reason(), java.util.List.of());
+                    return;
+                }
+                SipTools.send(leg.inviteTransaction, ok);
+                leg.dialog = leg.inviteTransaction.getDialog();
+            });
         } catch (ParseException e) {
             calls.end(call, HangupCause.ERROR, 500, "cannot build 200 OK: " + e.getMessage());
+        }
+    }
+
+    /** PRACK for a reliable 18x (jain-sip drops those whose RAck matches nothing): 200, then a held 200 OK goes. */
+    void onPrack(RequestEvent event) throws ParseException {
+        Call call = acceptInCall(event);
+        if (call != null && !call.outbound()) {
+            ReliableProvisionals.pracked(call.sipContext());
         }
     }
 
@@ -261,6 +282,13 @@ final class InviteHandler implements CallSignalling {
     public void bye(Call call, String reason) {
         transfers.callEnded(call);
         SipLeg leg = call.sipContext();
+        if (!leg.outbound() && ReliableProvisionals.abandonHeld(leg)) {
+            // Answered, but the 200 OK never left: it waited for a PRACK. The INVITE gets a 5xx instead of a BYE.
+            RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.SERVER_INTERNAL_ERROR,
+                    "no PRACK for the reliable provisional response; " + reason, java.util.List.of());
+            flows.remove(call.sipCallId());
+            return;
+        }
         Dialog dialog = leg.dialog;
         if (dialog == null && leg.inviteTransaction != null) {
             // answer() stores the dialog only after the 200 OK has left, and the ACK (a late offer's failed

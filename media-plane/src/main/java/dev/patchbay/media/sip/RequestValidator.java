@@ -39,7 +39,7 @@ final class RequestValidator {
     /** RFC 3261 §8.1.1.5: a CSeq number must be below 2^31. */
     static final long CSEQ_LIMIT = 1L << 31;
     /** Option tags a request may Require of us (RFC 4028 session timers). */
-    static final Set<String> EXTENSIONS = Set.of("timer");
+    static final Set<String> EXTENSIONS = Set.of("100rel", "timer"); // reliable provisionals (RFC 3262), session timers (RFC 4028)
     private static final Set<String> METHODS = Set.of(SipTools.ALLOW.split(",\\s*"));
     /** Methods RFC 3261 and its extensions define, that Patchbay does not take: 405 rather than 501. */
     private static final Set<String> KNOWN_METHODS = Set.of("REGISTER", "MESSAGE", "SUBSCRIBE", "PUBLISH", "REFER", "PRACK");

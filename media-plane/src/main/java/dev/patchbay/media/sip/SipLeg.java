@@ -35,6 +35,10 @@ final class SipLeg {
     /** Our offer sent in a 200 OK (late offer), whose answer the ACK of that INVITE must carry; else null. */
     final java.util.concurrent.atomic.AtomicReference<LateOffer.Pending> awaitingAnswer =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** A reliable 18x awaits its PRACK (RFC 3262); guarded by this leg's lock. */
+    boolean prackPending;
+    /** The 200 OK held until that PRACK; guarded by this leg's lock. */
+    Runnable afterPrack;
 
     SipLeg(ServerTransaction inviteTransaction, Request invite, String toTag, ContactHeader contact) {
         this.inviteTransaction = inviteTransaction;

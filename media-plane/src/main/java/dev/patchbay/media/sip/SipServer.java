@@ -153,6 +153,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 case Request.INFO -> invites.onInfo(event);
                 case Request.NOTIFY -> invites.onNotify(event);
                 case Request.UPDATE -> invites.onUpdate(event);
+                case Request.PRACK -> invites.onPrack(event);
                 default -> notAllowed(event);
             }
         } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {

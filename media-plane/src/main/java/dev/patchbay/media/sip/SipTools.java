@@ -22,7 +22,7 @@ import javax.sip.message.Response;
 final class SipTools {
 
     private static final Logger LOG = Logger.getLogger(SipTools.class.getName());
-    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, UPDATE";
+    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, UPDATE, PRACK";
 
     final MessageFactory messages;
     final HeaderFactory headers;

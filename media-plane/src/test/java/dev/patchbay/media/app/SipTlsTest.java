@@ -37,7 +37,7 @@ class SipTlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static MediaConfig tlsConfig(Path var, int tlsPort) {
+    static MediaConfig tlsConfig(Path var, int tlsPort) {
         MediaConfig base = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
         return new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(), base.rtpPortMin(),
                 base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(), base.grpcHost(), base.grpcPort(),
@@ -219,7 +219,7 @@ class SipTlsTest {
         }
     }
 
-    private static SSLSocket connect(int port) throws Exception {
+    static SSLSocket connect(int port) throws Exception {
         TrustManager[] trustSelfSigned = {new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -243,7 +243,7 @@ class SipTlsTest {
         return socket;
     }
 
-    private static String request(String method, int port, int local, String callId, int cseq, String toTag, String branch, String sdp) {
+    static String request(String method, int port, int local, String callId, int cseq, String toTag, String branch, String sdp) {
         String uri = "sip:echo@127.0.0.1:" + port + ";transport=tls";
         String body = sdp == null ? "" : sdp;
         return method + " " + uri + " SIP/2.0\r\n"
@@ -258,7 +258,7 @@ class SipTlsTest {
                 + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
-    private static void send(SSLSocket socket, String message) throws IOException {
+    static void send(SSLSocket socket, String message) throws IOException {
         socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
     }
@@ -278,7 +278,7 @@ class SipTlsTest {
         }
     }
 
-    private static String readMessage(InputStream in) throws IOException {
+    static String readMessage(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {

@@ -66,6 +66,10 @@ class CallBridgesTest {
         }
 
         @Override
+        public void progress(Call call, String sdpAnswer) {
+        }
+
+        @Override
         public void answer(Call call, String sdpAnswer) {
         }
 
