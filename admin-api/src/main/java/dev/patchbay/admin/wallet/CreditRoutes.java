@@ -73,13 +73,15 @@ public final class CreditRoutes {
         Grant g = parse(ApiJson.read(req, FIELDS));
         Principal by = Principal.of(req);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        CreditStore.Session s = CreditStore.session(db.execute(), ws, sessionId).orElseThrow(() -> ProblemException.notFound(
+                "agent session " + sessionId + " does not exist in workspace " + ws, "session_id"));
+        if (g.currency().isPresent() && !g.currency().get().equals(s.currency())) {
+            throw ProblemException.invalid("the credit is in another currency than the session's wallet", List.of(
+                    new FieldError("currency", "must be the session's currency, " + s.currency())));
+        }
+        CreditStore.openAccounts(db, s.id());
         Outcome out = Db.inTransaction(db, tx -> {
-            CreditStore.Session s = CreditStore.lockSession(tx, ws, sessionId).orElseThrow(() -> ProblemException.notFound(
-                    "agent session " + sessionId + " does not exist in workspace " + ws, "session_id"));
-            if (g.currency().isPresent() && !g.currency().get().equals(s.currency())) {
-                throw ProblemException.invalid("the credit is in another currency than the session's wallet", List.of(
-                        new FieldError("currency", "must be the session's currency, " + s.currency())));
-            }
+            CreditStore.lock(tx, s.id());
             String hash = hash(s.id(), Long.toString(g.micros()), s.currency(), g.note());
             Optional<CreditStore.Credit> earlier = CreditStore.byKey(tx, s.id(), g.key());
             if (earlier.isPresent()) {

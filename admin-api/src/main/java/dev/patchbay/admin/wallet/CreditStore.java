@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.patchbay.schema.Db;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 
 /**
@@ -12,13 +14,13 @@ import io.helidon.dbclient.DbExecute;
  * A credit is one balanced transaction: a {@code wallet_ledger} header, and entries moving the
  * amount from the session's funding account to its available account, with the running balances
  * in {@code wallet_accounts}. The agents' API in the control-plane writes reservations and
- * settlements the same way; both lock the session's row first.
+ * settlements the same way; both lock the session's available account row first.
  */
 final class CreditStore {
 
     private static final String[] ACCOUNTS = {"funding", "available", "reserved", "spent"};
 
-    /** The session a credit goes to, locked. */
+    /** The session a credit goes to. */
     record Session(String id, String currency, boolean ended) { }
 
     /** A credit's header row. */
@@ -28,25 +30,45 @@ final class CreditStore {
     private CreditStore() {
     }
 
-    /** Locks the workspace's session row; empty when the workspace has no such session. */
-    static Optional<Session> lockSession(DbExecute tx, String workspaceId, String sessionId) {
-        return tx.namedGet("wallet-lock-agent-session", sessionId, workspaceId).map(Db::columns)
+    /** The workspace's session; empty when the workspace has no such session. */
+    static Optional<Session> session(DbExecute exec, String workspaceId, String sessionId) {
+        return exec.namedGet("wallet-agent-session", sessionId, workspaceId).map(Db::columns)
                 .map(c -> new Session((String) c.get("id"), (String) c.get("currency"), c.get("ended_at") != null));
+    }
+
+    /** Opens the session's four accounts if it has none, in a transaction of its own; a racing opener may win. */
+    static void openAccounts(DbClient db, String sessionId) {
+        if (db.execute().namedGet("wallet-count-accounts", sessionId).map(r -> ((Number) Db.columns(r).get("n"))
+                .longValue()).orElse(0L) > 0) {
+            return;
+        }
+        try {
+            Db.inTransaction(db, tx -> {
+                for (String account : ACCOUNTS) {
+                    tx.namedInsert("wallet-open-account", sessionId, account);
+                }
+                return null;
+            });
+        } catch (DbClientException e) {
+            if (!Db.uniqueViolation(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Locks the wallet (its available account's row), so credits, reservations and settlements are serial. */
+    static void lock(DbExecute tx, String sessionId) {
+        tx.namedGet("wallet-lock-available", sessionId).orElseThrow(() -> new IllegalStateException(
+                "session " + sessionId + " has no wallet accounts"));
     }
 
     static Optional<Credit> byKey(DbExecute tx, String sessionId, String key) {
         return tx.namedGet("wallet-credit-by-key", sessionId, key).map(Db::columns).map(CreditStore::credit);
     }
 
-    /** Appends the credit; the caller holds the session's lock. Returns the balance after it. */
+    /** Appends the credit; the caller holds the wallet's lock. Returns the balance after it. */
     static long append(DbExecute tx, String txnId, String sessionId, long micros, String key, String requestHash,
                        String grantedBy, Instant at) {
-        if (tx.namedGet("wallet-count-accounts", sessionId).map(r -> ((Number) Db.columns(r).get("n")).longValue())
-                .orElse(0L) == 0) {
-            for (String account : ACCOUNTS) {
-                tx.namedInsert("wallet-open-account", sessionId, account);
-            }
-        }
         long available = tx.namedGet("wallet-available", sessionId)
                 .map(r -> ((Number) Db.columns(r).get("balance_micros")).longValue()).orElse(0L);
         tx.namedInsert("wallet-insert-credit", txnId, sessionId, micros, available + micros, key, requestHash, grantedBy,

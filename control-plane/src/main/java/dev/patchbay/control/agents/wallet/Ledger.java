@@ -18,7 +18,9 @@ import io.helidon.dbclient.DbRow;
  * {@code wallet_ledger} and entries in {@code wallet_entries} that move money between the
  * session's accounts and sum to zero, with the accounts' running balances in
  * {@code wallet_accounts}, whose CHECK keeps every balance but funding at or above zero. Every
- * writer first locks the session's row, so writes to one wallet are serial. A call reserves its
+ * writer first locks the session's available account row, so writes to one wallet are serial.
+ * Not the session row: recording a call inserts rows whose foreign keys share-lock it, and a
+ * reservation queued behind that would hold a pooled connection the call's transaction may need. A call reserves its
  * worst case before it is placed and settles its real cost when it ends; credits are written by
  * the admin-api (operator grants), never here.
  */
@@ -93,6 +95,7 @@ public final class Ledger {
      */
     public Hold reserve(String sessionId, String workspaceId, Long budgetMicros, Tariff tariff, int requestedSeconds,
                         boolean exact) {
+        openAccounts(sessionId);
         return Db.inTransaction(db, tx -> {
             lock(tx, sessionId);
             Map<Account, Long> a = accounts(tx, sessionId);
@@ -189,14 +192,28 @@ public final class Ledger {
         }
     }
 
-    /** Locks the session's row and makes sure its four accounts exist (a new session has none yet). */
+    /** Locks the wallet: its available account's row. */
     private static void lock(DbExecute tx, String sessionId) {
-        tx.namedGet("wallet-lock-session", sessionId).orElseThrow(() -> new IllegalStateException(
-                "no session " + sessionId));
-        if (tx.namedGet("wallet-count-accounts", sessionId).map(r -> ((Number) Db.columns(r).get("n")).longValue())
-                .orElse(0L) == 0) {
-            for (Account a : Account.values()) {
-                tx.namedInsert("wallet-open-account", sessionId, a.column());
+        tx.namedGet("wallet-lock-available", sessionId).orElseThrow(() -> new IllegalStateException(
+                "session " + sessionId + " has no wallet accounts"));
+    }
+
+    /** Opens the session's four accounts if it has none yet, in a transaction of its own; a racing opener may win. */
+    public void openAccounts(String sessionId) {
+        if (db.execute().namedGet("wallet-count-accounts", sessionId).map(r -> ((Number) Db.columns(r).get("n"))
+                .longValue()).orElse(0L) > 0) {
+            return;
+        }
+        try {
+            Db.inTransaction(db, tx -> {
+                for (Account a : Account.values()) {
+                    tx.namedInsert("wallet-open-account", sessionId, a.column());
+                }
+                return null;
+            });
+        } catch (io.helidon.dbclient.DbClientException e) {
+            if (!Db.uniqueViolation(e)) {
+                throw e;
             }
         }
     }
