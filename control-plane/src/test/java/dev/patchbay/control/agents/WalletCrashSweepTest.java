@@ -53,30 +53,37 @@ class WalletCrashSweepTest {
                 "US", "mobile", null, null);
         String live = rows.add(sid, "+14155551235", "in-progress", now.minusSeconds(30), now.minusSeconds(20), null,
                 "US", "mobile", null, null);
+        // Answered 605 s ago against a 600 s reservation: the media-plane's BYE at 600 s took a moment.
+        String overrun = rows.add(sid, "+14155551236", "in-progress", now.minusSeconds(610), now.minusSeconds(605), null,
+                "US", "mobile", null, null);
 
-        List<String> held = reserveInAProcessThenKillIt(sid, now, "-", ended, live);
-        assertEquals(3, held.size());
-        // 3 x 600 s at 0.125 a minute = 3 x 1.25 held; the wallet shows only what is left.
-        assertEquals(6_250_000, account(sid, "available"));
-        assertEquals(3_750_000, account(sid, "reserved"));
-        assertEquals(3, rig.count("SELECT COUNT(*) FROM wallet_reservations WHERE session_id = '" + sid
-                + "' AND state = 'held'"), "the kill left all three held");
+        List<String> held = reserveInAProcessThenKillIt(sid, now, "-", ended, live, overrun);
+        assertEquals(4, held.size());
+        // 4 x 600 s at 0.125 a minute = 4 x 1.25 held; the wallet shows only what is left.
+        assertEquals(5_000_000, account(sid, "available"));
+        assertEquals(5_000_000, account(sid, "reserved"));
+        assertEquals(4, rig.count("SELECT COUNT(*) FROM wallet_reservations WHERE session_id = '" + sid
+                + "' AND state = 'held'"), "the kill left all four held");
 
         // The call ends 150 s after its answer, recorded as any surviving replica records a hang-up.
         CallStore calls = new CallStore(rig.client, new SteerableClock(rig.now));
         assertEquals(true, calls.end(ended, CallStatus.COMPLETED, "normal", 0, null, null));
+        assertEquals(true, calls.end(overrun, CallStatus.COMPLETED, "max-duration", 0, null, null));
 
         ReservationSweeper sweeper = rig.api.sweeper();
         assertEquals(new ReservationSweeper.Pass(0, 0, 0), sweeper.sweep(), "nothing is swept within the grace period");
         rig.now.set(now.plus(Duration.ofMinutes(3)));
-        assertEquals(new ReservationSweeper.Pass(1, 1, 1), sweeper.sweep());
+        assertEquals(new ReservationSweeper.Pass(2, 1, 1), sweeper.sweep());
 
         // 150 s is 3 started minutes: 0.375 spent, the rest of its 1.25 back; the unplaced 1.25 back in full.
         assertEquals(375_000, rig.count("SELECT cost_micros FROM wallet_reservations WHERE call_id = '" + ended + "'"));
         assertEquals(0, rig.count("SELECT cost_micros FROM wallet_reservations WHERE id = '" + held.get(0) + "'"));
-        assertEquals(10_000_000 - 375_000 - 1_250_000, account(sid, "available"));
+        // The overrun pays its 600 reserved seconds (10 minutes), not the 11th minute its BYE started.
+        assertEquals(10, rig.count("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + overrun + "'"));
+        assertEquals(1_250_000, rig.count("SELECT cost_micros FROM agent_calls WHERE call_id = '" + overrun + "'"));
+        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(sid, "available"));
         assertEquals(1_250_000, account(sid, "reserved"), "the live call keeps its reservation");
-        assertEquals(375_000, account(sid, "spent"));
+        assertEquals(375_000 + 1_250_000, account(sid, "spent"));
         assertEquals(-10_000_000, account(sid, "funding"));
         assertEquals(3, rig.count("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + ended + "'"));
         assertEquals(375_000, rig.count("SELECT cost_micros FROM agent_calls WHERE call_id = '" + ended + "'"));
@@ -84,9 +91,9 @@ class WalletCrashSweepTest {
                 + "' GROUP BY txn_id HAVING SUM(amount_micros) <> 0) unbalanced"), "every transaction balances");
 
         assertEquals(new ReservationSweeper.Pass(0, 0, 1), sweeper.sweep(), "a second pass settles nothing twice");
-        assertEquals(10_000_000 - 375_000 - 1_250_000, account(sid, "available"));
+        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(sid, "available"));
         AgentsRig.Answer balance = rig.call("GET", "/api/v1/wallet/balance?session_id=" + sid, KEY_A, "agent-crash", null);
-        assertEquals(8.375, balance.body().get("balance").get("value").asDouble());
+        assertEquals(7.125, balance.body().get("balance").get("value").asDouble());
         assertEquals(1.25, balance.body().get("reserved").get("value").asDouble());
     }
 

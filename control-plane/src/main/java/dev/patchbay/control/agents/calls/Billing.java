@@ -25,6 +25,8 @@ import dev.patchbay.rest.ApiJson;
  */
 public final class Billing implements CallObserver {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Billing.class.getName());
+
     private final AgentCallStore calls;
     private final SessionStore sessions;
     private final Wallet wallet;
@@ -92,14 +94,20 @@ public final class Billing implements CallObserver {
         }
         AgentCall a = found.get().call();
         AgentSession s = found.get().session();
-        long seconds = billableSeconds(call, call.endedAt() == null ? java.time.Instant.now() : call.endedAt());
+        Optional<Ledger.Reservation> reservation = wallet.ledger().reservationOfCall(call.id());
+        // The media-plane hangs up at the reserved length; the moment its BYE takes is not the agent's to pay.
+        long seconds = Math.min(billableSeconds(call, call.endedAt() == null ? java.time.Instant.now() : call.endedAt()),
+                reservation.map(Ledger.Reservation::maxSeconds).orElse(Integer.MAX_VALUE));
         Tariff tariff = new Tariff(a.rateMicros(), incrementSeconds);
         int minutes = (int) tariff.minutes(seconds);
-        Optional<Ledger.Settlement> settled = wallet.ledger().reservationOfCall(call.id())
-                .flatMap(r -> wallet.ledger().settle(r.id(), tariff.cost(seconds), minutes));
+        Optional<Ledger.Settlement> settled = reservation.flatMap(r -> wallet.ledger().settle(r.id(), tariff.cost(seconds),
+                minutes));
         // What was charged, never more than was held; a settlement that lost a race reads the winner's.
         long micros = settled.map(Ledger.Settlement::chargedMicros).orElseGet(() -> wallet.ledger()
                 .reservationOfCall(call.id()).map(r -> r.costMicros() == null ? 0L : r.costMicros()).orElse(0L));
+        if (reservation.isEmpty()) {
+            LOG.warning(() -> "agent call " + call.id() + " ended with no wallet reservation (placed before V16?); not charged");
+        }
         Quality.Metrics q = stats == null ? new Quality.Metrics(null, null, null, null) : quality.of(stats);
         if (!calls.billed(call.id(), minutes, micros, q.mos(), q.jitterMs(), q.packetLoss())) {
             return; // another replica billed and reported this call

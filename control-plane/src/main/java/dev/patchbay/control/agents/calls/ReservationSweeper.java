@@ -78,7 +78,8 @@ public final class ReservationSweeper {
             // The normal path first, so the agent gets its call.completed and the bill is stored once;
             // then straight from the record if that path has nothing to go on (the session was deleted).
             billing.settle(c, null);
-            long seconds = Billing.billableSeconds(c, c.endedAt() == null ? clock.instant() : c.endedAt());
+            long seconds = Math.min(Billing.billableSeconds(c, c.endedAt() == null ? clock.instant() : c.endedAt()),
+                    r.maxSeconds());
             Tariff tariff = new Tariff(r.rateMicros(), incrementSeconds);
             ledger.settle(r.id(), tariff.cost(seconds), (int) tariff.minutes(seconds));
             settled++;

@@ -34,13 +34,18 @@ public record Tariff(long microsPerMinute, int incrementSeconds) {
         if (cost(limitSeconds) <= micros) {
             return limitSeconds;
         }
+        long most = limitSeconds / incrementSeconds;
         long perIncrement = cost(incrementSeconds);
-        long increments = perIncrement == 0 ? Long.MAX_VALUE : micros / perIncrement;
-        // cost() rounds down per call, so n increments may cost less than n times one; step up while it fits.
-        while (increments < limitSeconds / incrementSeconds && cost((increments + 1) * incrementSeconds) <= micros) {
+        long increments = Math.min(most, perIncrement == 0 ? most : micros / perIncrement);
+        // cost() rounds the whole call down, so n increments may cost a little more than n times one
+        // (rounded down each): step down while it does not fit, then up while the next one does.
+        while (increments > 0 && cost(increments * incrementSeconds) > micros) {
+            increments--;
+        }
+        while (increments < most && cost((increments + 1) * incrementSeconds) <= micros) {
             increments++;
         }
-        return (int) Math.min(limitSeconds, increments * incrementSeconds);
+        return (int) (increments * incrementSeconds);
     }
 
     private long billedSeconds(long seconds) {
