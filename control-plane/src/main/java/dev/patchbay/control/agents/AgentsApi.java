@@ -165,7 +165,7 @@ public final class AgentsApi {
     /** Starts placing batch, scheduled and queued calls as they come due, and sweeping held wallet reservations. */
     public void start(java.util.concurrent.ScheduledExecutorService timers, java.util.concurrent.ExecutorService workers) {
         runner.start(timers, workers, config.jobPollInterval());
-        sweeper.start(timers, config.sweepInterval());
+        sweeper.start(timers, workers, config.sweepInterval());
     }
 
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */

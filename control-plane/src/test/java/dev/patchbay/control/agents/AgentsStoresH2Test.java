@@ -87,6 +87,19 @@ class AgentsStoresH2Test {
             assertEquals(120, analytics.calls("sess_1", from, to).get(0).seconds());
             assertEquals(new AnalyticsStore.Spending(5_000_000, 2_000_000), analytics.spending("sess_1", from, to));
 
+            // Reservations and settlements under the wallet lock, on H2 as on PostgreSQL.
+            dev.patchbay.control.agents.wallet.Ledger ledger = new dev.patchbay.control.agents.wallet.Ledger(db,
+                    java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+            dev.patchbay.control.agents.wallet.Tariff tariff = new dev.patchbay.control.agents.wallet.Tariff(125_000, 60);
+            var held = ((dev.patchbay.control.agents.wallet.Ledger.Hold.Reserved) ledger.reserve("sess_1", "ws", null,
+                    tariff, 600, true)).reservation();
+            assertEquals(750_000, ledger.balance("sess_1"));
+            assertEquals(true, ledger.reserve("sess_1", "ws", null, tariff, 600, true)
+                    instanceof dev.patchbay.control.agents.wallet.Ledger.Hold.Short);
+            assertEquals(1_000_000, ledger.settle(held.id(), 250_000, 2).orElseThrow().releasedMicros());
+            assertEquals(true, ledger.settle(held.id(), 250_000, 2).isEmpty(), "settled once");
+            assertEquals(1_750_000, ledger.balance("sess_1"));
+
             new ApiKeys(db).rotate("ws", "k1", now, Instant.now().plusSeconds(3600));
             Tenants tenants = new Tenants(db);
             assertEquals(true, tenants.apiKey("k1").isPresent(), "within the overlap");

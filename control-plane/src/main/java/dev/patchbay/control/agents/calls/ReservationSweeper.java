@@ -45,14 +45,15 @@ public final class ReservationSweeper {
         this.clock = clock;
     }
 
-    public void start(ScheduledExecutorService timers, Duration interval) {
-        timers.scheduleWithFixedDelay(() -> {
+    /** Sweeps every {@code interval} on {@code workers}, so the database work never holds up the timer thread. */
+    public void start(ScheduledExecutorService timers, java.util.concurrent.Executor workers, Duration interval) {
+        timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
                 sweep();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "wallet reservation sweep failed; next try in " + interval + ": " + e);
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One pass over held reservations older than the grace period. */
