@@ -75,9 +75,12 @@ class AgentsE2eTest {
             JsonNode broke = call("POST", "/api/v1/calls/initiate", initiate);
             assertEquals(402, broke.get("_status").asInt(), "an empty wallet cannot pay one minute: " + broke);
 
-            JsonNode credit = call("POST", "/api/v1/wallet/add-credits", "{\"session_id\":\"" + sid + "\",\"payment_method\":"
+            JsonNode manual = call("POST", "/api/v1/wallet/add-credits", "{\"session_id\":\"" + sid + "\",\"payment_method\":"
                     + "\"manual\",\"currency\":\"USD\",\"amount\":2.00,\"idempotency_key\":\"grant-1\"}");
-            assertEquals(16, credit.get("minutes_added").asInt(), credit.toString());
+            assertEquals(403, manual.get("_status").asInt(), "an agent's key cannot credit its own wallet: " + manual);
+            gw.grant("ws_agents", sid, "2.00", "grant-1");
+            assertEquals(16, call("GET", "/api/v1/wallet/balance?session_id=" + sid, null).get("balance").get("minutes")
+                    .asInt());
 
             JsonNode placed = call("POST", "/api/v1/calls/initiate", initiate);
             assertEquals(201, placed.get("_status").asInt(), placed.toString());
@@ -134,7 +137,8 @@ class AgentsE2eTest {
             assertEquals(0, call("GET", "/api/v1/calls/history?session_id=" + sid + "&status=failed", null)
                     .get("pagination").get("total").asInt());
             JsonNode balance = call("GET", "/api/v1/wallet/balance?session_id=" + sid, null);
-            assertEquals("debit", balance.get("last_transaction").get("type").asText());
+            assertEquals("settle", balance.get("last_transaction").get("type").asText());
+            assertEquals(0, balance.get("reserved").get("value").asInt(), "the call's reservation is settled");
 
             // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
             Map<String, java.time.Instant> events = new java.util.TreeMap<>();
@@ -177,8 +181,7 @@ class AgentsE2eTest {
         JsonNode session = JSON.readTree(gw.http("POST", "/api/v1/sessions/create", k, "{\"session_type\":\"guest\","
                 + "\"user_consent\":{\"calling_authorized\":true}}", "X-Agent-ID", "scheduler").body());
         String sid = session.get("session_id").asText();
-        gw.http("POST", "/api/v1/wallet/add-credits", k, "{\"session_id\":\"" + sid + "\",\"payment_method\":\"manual\","
-                + "\"amount\":1.0,\"idempotency_key\":\"g\"}", "X-Agent-ID", "scheduler");
+        gw.grant(ws, sid, "1.0", "g");
         String at = java.time.LocalDateTime.now(java.time.ZoneId.of("America/Los_Angeles")).plusSeconds(1)
                 .withNano(0).toString();
         HttpResponse<String> created = gw.http("POST", "/api/v1/scheduled-calls", k, "{\"session_id\":\"" + sid + "\","
@@ -246,8 +249,7 @@ class AgentsE2eTest {
                 + "\"user_consent\":{\"calling_authorized\":true}}", "X-Agent-ID", "private").body());
         assertTrue(session.get("privacy_mode").asBoolean());
         String sid = session.get("session_id").asText();
-        gw.http("POST", "/api/v1/wallet/add-credits", k, "{\"session_id\":\"" + sid + "\",\"payment_method\":\"manual\","
-                + "\"amount\":1.0,\"idempotency_key\":\"p\"}", "X-Agent-ID", "private");
+        gw.grant(ws, sid, "1.0", "p");
         HttpResponse<String> placed = gw.http("POST", "/api/v1/calls/initiate", k, "{\"session_id\":\"" + sid + "\","
                 + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\",\"call_settings\":{\"max_duration\":2}}",
                 "X-Agent-ID", "private");

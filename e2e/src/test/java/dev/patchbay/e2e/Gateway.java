@@ -43,6 +43,9 @@ final class Gateway implements AutoCloseable {
     final MediaPlane media;
     private final Map<String, String> controlOverrides;
     ControlPlane control;
+    /** The admin-api, started on first use (credits to agents' wallets come only through it). */
+    private dev.patchbay.admin.app.AdminApi admin;
+    static final String ADMIN_KEY = "e2e-operator-key-0123456789abcdef";
 
     Gateway(Map<String, String> controlOverrides) throws Exception {
         this(controlOverrides, false);
@@ -166,6 +169,42 @@ final class Gateway implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Grants {@code amount} (a decimal string) to an agent session's wallet through the admin-api's
+     * real route, as the operator; the answer is the admin-api's.
+     */
+    HttpResponse<String> grant(String workspace, String session, String amount, String idempotencyKey) {
+        if (admin == null) {
+            try {
+                admin = dev.patchbay.admin.app.AdminApi.start(dev.patchbay.admin.app.AdminApi.config(Map.of(
+                        "patchbay.db.connection.url", db.url(), "patchbay.db.connection.username", TestDb.USER,
+                        "patchbay.db.connection.password", TestDb.PASSWORD, "patchbay.admin.server.host", "127.0.0.1",
+                        "patchbay.admin.server.port", "0", "patchbay.admin.key", ADMIN_KEY, "patchbay.local", "false",
+                        "patchbay.secrets.key", SECRETS_KEY, "patchbay.var", var.toString())));
+            } catch (dev.patchbay.admin.app.StartupException e) {
+                throw new IllegalStateException("admin-api did not start: " + e.getMessage(), e);
+            }
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/v1/workspaces/" + workspace
+                        + "/agent-sessions/" + session + "/credits"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"" + amount + "\",\"idempotency_key\":\""
+                        + idempotencyKey + "\"}")).build();
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201 && r.statusCode() != 200) {
+                throw new AssertionError("the admin-api refused the grant: " + r.statusCode() + " " + r.body());
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     void closeControl() {
         if (control != null) {
             control.close();
@@ -176,6 +215,9 @@ final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         closeControl();
+        if (admin != null) {
+            admin.close();
+        }
         media.close();
         db.close();
     }

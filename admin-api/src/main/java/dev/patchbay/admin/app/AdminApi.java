@@ -34,6 +34,7 @@ import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.admin.tenant.TrunkRoutes;
 import dev.patchbay.admin.tenant.TrunkService;
+import dev.patchbay.admin.wallet.CreditRoutes;
 import dev.patchbay.admin.webhook.WebhookRoutes;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
@@ -107,6 +108,7 @@ public final class AdminApi implements AutoCloseable {
                     new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box, audit)).routes(),
                     new IntegrationRoutes(tenants, db, box, clock, audit).routes(),
                     new WebhookRoutes(tenants, db, box, secrets, ids, clock, audit).routes(),
+                    new CreditRoutes(tenants, db, ids, clock, audit).routes(),
                     new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
                     new SecretRotation(db, box, audit).routes());
             WebServer server = WebServer.builder()

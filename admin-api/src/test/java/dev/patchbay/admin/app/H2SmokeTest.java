@@ -58,6 +58,20 @@ class H2SmokeTest {
                     "{\"name\":\"t\",\"host\":\"carrier.example\",\"username\":\"u\",\"password\":\"p\"}");
             assertEquals(201, trunk.status(), trunk.toString());
             assertTrue(trunk.json().path("has_password").asBoolean(), trunk.body());
+
+            // An agent session's credit: double-entry rows and the wallet lock on H2 as on PostgreSQL.
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(settings.get("patchbay.db.connection.url"),
+                    "sa", ""); java.sql.Statement st = c.createStatement()) {
+                st.execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
+                        + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('sess_h2', '" + ws
+                        + "', 'a', 'guest', 'h2', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            }
+            Reply credit = client.post("/v1/workspaces/" + ws + "/agent-sessions/sess_h2/credits",
+                    "{\"amount\":\"2.50\",\"idempotency_key\":\"h2\"}");
+            assertEquals(201, credit.status(), credit.toString());
+            assertEquals(2.5, credit.json().path("balance_after").path("value").asDouble());
+            assertEquals(200, client.post("/v1/workspaces/" + ws + "/agent-sessions/sess_h2/credits",
+                    "{\"amount\":\"2.50\",\"idempotency_key\":\"h2\"}").status());
             assertEquals(204, client.delete("/v1/workspaces/" + ws + "/trunks/" + trunk.json().path("id").asText()).status());
             assertEquals(200, client.post("/v1/workspaces/" + ws + "/webhook-secret", "").status());
             assertEquals(1, client.get("/v1/workspaces/ws_demo/api-keys").json().path("items").size());

@@ -62,7 +62,8 @@ class WorkspaceIsolationTest {
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/asapp", "{\"bot_id\":\"{bot}\",\"transfer_ttl_seconds\":600}"),
             Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
-            Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"));
+            Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"),
+            Map.entry("POST /v1/workspaces/{ws}/agent-sessions/{session}/credits", "{\"amount\":1,\"idempotency_key\":\"iso\"}"));
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(
@@ -81,8 +82,8 @@ class WorkspaceIsolationTest {
     @BeforeAll
     void start() {
         api = TestApi.start();
-        a = Tenant.create(api.client(), "A", "+442079460001");
-        b = Tenant.create(api.client(), "B", "+442079460002");
+        a = Tenant.create(api.client(), api.db(), "A", "+442079460001");
+        b = Tenant.create(api.client(), api.db(), "B", "+442079460002");
         scoped = api.api().routes().stream().filter(r -> r.path().startsWith(TenantRoutes.WS)).toList();
     }
 

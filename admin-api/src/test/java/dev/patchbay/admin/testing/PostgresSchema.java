@@ -62,6 +62,15 @@ public final class PostgresSchema implements AutoCloseable {
         }
     }
 
+    /** Runs one statement with plain JDBC, for fixtures no API of this process writes. */
+    public void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(url(), USER, ""); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError("statement failed: " + sql, e);
+        }
+    }
+
     /** A single text value from {@code sql} (null for SQL NULL), read with plain JDBC. */
     public String text(String sql) {
         try (Connection c = DriverManager.getConnection(url(), USER, ""); Statement s = c.createStatement();

@@ -11,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
  */
 public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
-                     String trunk, String webhook) {
+                     String trunk, String webhook, String session) {
 
     public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
             + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
             + "\"host\":\"tenant.ameyo.example\",\"bye_timeout_seconds\":45}";
 
     /** Creates the workspace and its resources; {@code number} must be a valid, unused E.164 number. */
-    public static Tenant create(ApiClient operator, String name, String number) {
+    public static Tenant create(ApiClient operator, PostgresSchema db, String name, String number) {
         String ws = id(operator.post("/v1/workspaces", "{\"name\":\"" + name + "\"}"));
         String base = "/v1/workspaces/" + ws;
         String bot = id(operator.post(base + "/bots", "{\"name\":\"a\",\"kind\":\"echo\"}"));
@@ -35,13 +35,18 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         assertEquals(200, operator.put(base + "/integrations/asapp", "{\"bot_id\":\"" + bot + "\"}").status());
         String webhook = id(operator.post(base + "/webhooks",
                 "{\"url\":\"https://hooks.example/" + name + "\",\"events\":[\"call.completed\"],\"secret\":\"webhook-secret-SECRET-" + name + "\"}"));
-        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook);
+        // Agent sessions are the control-plane's (seed 003); the admin-api only credits them.
+        String session = "sess_" + name + "_" + ws.substring(3);
+        db.execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
+                + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('" + session + "', '" + ws
+                + "', 'agent', 'guest', '" + session + "', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook, session);
     }
 
     /** The value of each path parameter and body placeholder, for a route of {@code path}. */
     public Map<String, String> params(String path) {
         return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk, "webhook", webhook,
-                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey);
+                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session);
     }
 
     private static String id(ApiClient.Reply r) {

@@ -21,6 +21,7 @@ import dev.patchbay.control.agents.calls.AgentCallsApi;
 import dev.patchbay.control.agents.calls.AgentDialer;
 import dev.patchbay.control.agents.calls.Billing;
 import dev.patchbay.control.agents.calls.Quality;
+import dev.patchbay.control.agents.calls.ReservationSweeper;
 import dev.patchbay.control.agents.jobs.DialJobStore;
 import dev.patchbay.control.agents.jobs.JobRunner;
 import dev.patchbay.control.agents.jobs.JobsApi;
@@ -85,6 +86,7 @@ public final class AgentsApi {
     private final Billing billing;
     private final JobsApi jobsApi;
     private final JobRunner runner;
+    private final ReservationSweeper sweeper;
     private final TranscriptHub transcriptHub;
     private final TranscriptsApi transcripts;
     private final AiApi ai;
@@ -116,6 +118,8 @@ public final class AgentsApi {
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
+        this.sweeper = new ReservationSweeper(wallet.ledger(), d.calls(), billing, config.billingIncrement(),
+                config.sweepGrace(), d.clock());
         TranscriptsConfig transcriptsConfig = TranscriptsConfig.from(root);
         this.transcriptHub = new TranscriptHub(transcriptsConfig.subscriberQueue());
         TranscriptStore transcriptStore = new TranscriptStore(d.db(), d.clock());
@@ -158,14 +162,19 @@ public final class AgentsApi {
         return WsRouting.builder().endpoint(TranscriptsApi.STREAM_PATH, transcripts::stream);
     }
 
-    /** Starts placing batch, scheduled and queued calls as they come due. */
+    /** Starts placing batch, scheduled and queued calls as they come due, and sweeping held wallet reservations. */
     public void start(java.util.concurrent.ScheduledExecutorService timers, java.util.concurrent.ExecutorService workers) {
         runner.start(timers, workers, config.jobPollInterval());
+        sweeper.start(timers, workers, config.sweepInterval());
     }
 
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
     public CallObserver observer() {
         return new CallObservers(() -> billing, () -> runner);
+    }
+
+    public ReservationSweeper sweeper() {
+        return sweeper;
     }
 
     public AgentsConfig config() {

@@ -27,12 +27,14 @@ import io.helidon.config.Config;
  * @param baseDelayMs        the one-way delay the gateway adds (packetisation, jitter buffer), for MOS
  * @param jobPollInterval    how often each replica looks for due batch, scheduled and queued calls
  * @param keyOverlap         how long a rotated API key keeps working beside its successor
+ * @param sweepInterval      how often each replica looks for wallet reservations a crash left held
+ * @param sweepGrace         how old a held reservation must be before the sweeper settles or releases it
  */
 public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDuration, int requestsPerHour,
                            double minutePriceUsd, int lowBalanceMinutes, int billingIncrement,
                            Map<String, Double> usdTo, List<Rate> rates, String publicUrl,
                            String defaultCallerId, double baseDelayMs, Duration jobPollInterval,
-                           Duration keyOverlap) {
+                           Duration keyOverlap, Duration sweepInterval, Duration sweepGrace) {
 
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
     public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
@@ -54,6 +56,8 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
                 c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0),
                 ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)),
-                ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)));
+                ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)),
+                ConfigDurations.get(root, "patchbay.agents.wallet.sweep-interval", Duration.ofSeconds(30)),
+                ConfigDurations.get(root, "patchbay.agents.wallet.sweep-grace", Duration.ofMinutes(2)));
     }
 }

@@ -125,6 +125,31 @@ final class AgentsRig implements AutoCloseable {
         return new Answer(r.statusCode(), r.headers(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
     }
 
+    /**
+     * Credits a wallet as the admin-api's grant does (that route is tested in admin-api's
+     * AgentCreditApiTest): one balanced transaction from funding to available.
+     */
+    void grant(String sessionId, long micros) throws Exception {
+        String txn = "txn_grant_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        if (count("SELECT COUNT(*) FROM wallet_accounts WHERE session_id = '" + sessionId + "'") == 0) {
+            for (String account : new String[] {"funding", "available", "reserved", "spent"}) {
+                sql("INSERT INTO wallet_accounts (session_id, account, balance_micros) VALUES ('" + sessionId + "', '"
+                        + account + "', 0)");
+            }
+        }
+        long after = count("SELECT balance_micros FROM wallet_accounts WHERE session_id = '" + sessionId
+                + "' AND account = 'available'") + micros;
+        sql("INSERT INTO wallet_ledger (id, session_id, kind, amount_micros, balance_after_micros, minutes, provider,"
+                + " created_at) VALUES ('" + txn + "', '" + sessionId + "', 'credit', " + micros + ", " + after
+                + ", 0, 'admin', CURRENT_TIMESTAMP)");
+        for (String[] move : new String[][] {{"funding", Long.toString(-micros)}, {"available", Long.toString(micros)}}) {
+            sql("INSERT INTO wallet_entries (txn_id, session_id, account, amount_micros, created_at) VALUES ('" + txn
+                    + "', '" + sessionId + "', '" + move[0] + "', " + move[1] + ", CURRENT_TIMESTAMP)");
+            sql("UPDATE wallet_accounts SET balance_micros = balance_micros + " + move[1] + " WHERE session_id = '"
+                    + sessionId + "' AND account = '" + move[0] + "'");
+        }
+    }
+
     /** A new guest session of {@code agent} in workspace A. */
     JsonNode session(String agent) throws Exception {
         Answer a = call("POST", "/api/v1/sessions/create", KEY_A, agent,

@@ -43,8 +43,14 @@ class AgentsStoresH2Test {
                 + " country, number_type, rate_micros, currency, cost_micros, mos, created_at)"
                 + " VALUES ('c1', 'sess_1', 'a', TRUE, 1, FALSE, FALSE, 'US', 'mobile', 1, 'USD', 250000, 4.5,"
                 + " TIMESTAMP WITH TIME ZONE '2026-02-01 10:00:00+00')",
-        "INSERT INTO wallet_ledger (id, session_id, kind, amount_micros, balance_after_micros, minutes, created_at)"
-                + " VALUES ('t1', 'sess_1', 'debit', -5000000, 0, 0, TIMESTAMP WITH TIME ZONE '2026-02-02 10:00:00+00')",
+        // 7.00 granted, 5.00 of it spent by a settled call on 2 February (V16 accounts and entries).
+        "INSERT INTO wallet_accounts (session_id, account, balance_micros) VALUES ('sess_1', 'funding', -7000000),"
+                + " ('sess_1', 'available', 2000000), ('sess_1', 'reserved', 0), ('sess_1', 'spent', 5000000)",
+        "INSERT INTO wallet_entries (txn_id, session_id, account, amount_micros, created_at) VALUES"
+                + " ('t0', 'sess_1', 'funding', -7000000, TIMESTAMP WITH TIME ZONE '2026-02-01 09:00:00+00'),"
+                + " ('t0', 'sess_1', 'available', 7000000, TIMESTAMP WITH TIME ZONE '2026-02-01 09:00:00+00'),"
+                + " ('t1', 'sess_1', 'available', -5000000, TIMESTAMP WITH TIME ZONE '2026-02-02 10:00:00+00'),"
+                + " ('t1', 'sess_1', 'spent', 5000000, TIMESTAMP WITH TIME ZONE '2026-02-02 10:00:00+00')",
     };
 
     @Test
@@ -79,7 +85,20 @@ class AgentsStoresH2Test {
             assertEquals(new AnalyticsStore.Totals(1, 1, 250_000, 4.5), analytics.totals("sess_1", from, to));
             assertEquals(Map.of("US", 1L), analytics.byCountry("sess_1", from, to));
             assertEquals(120, analytics.calls("sess_1", from, to).get(0).seconds());
-            assertEquals(new AnalyticsStore.Spending(5_000_000, -5_000_000), analytics.spending("sess_1", from, to));
+            assertEquals(new AnalyticsStore.Spending(5_000_000, 2_000_000), analytics.spending("sess_1", from, to));
+
+            // Reservations and settlements under the wallet lock, on H2 as on PostgreSQL.
+            dev.patchbay.control.agents.wallet.Ledger ledger = new dev.patchbay.control.agents.wallet.Ledger(db,
+                    java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+            dev.patchbay.control.agents.wallet.Tariff tariff = new dev.patchbay.control.agents.wallet.Tariff(125_000, 60);
+            var held = ((dev.patchbay.control.agents.wallet.Ledger.Hold.Reserved) ledger.reserve("sess_1", "ws", null,
+                    tariff, 600, true)).reservation();
+            assertEquals(750_000, ledger.balance("sess_1"));
+            assertEquals(true, ledger.reserve("sess_1", "ws", null, tariff, 600, true)
+                    instanceof dev.patchbay.control.agents.wallet.Ledger.Hold.Short);
+            assertEquals(1_000_000, ledger.settle(held.id(), 250_000, 2).orElseThrow().releasedMicros());
+            assertEquals(true, ledger.settle(held.id(), 250_000, 2).isEmpty(), "settled once");
+            assertEquals(1_750_000, ledger.balance("sess_1"));
 
             new ApiKeys(db).rotate("ws", "k1", now, Instant.now().plusSeconds(3600));
             Tenants tenants = new Tenants(db);

@@ -143,10 +143,27 @@ class AnalyticsApiTest {
                  "predictions":{"estimated_month_end_spend":0,"over_budget_risk":null,"recommended_top_up":0}}"""), n);
     }
 
+    /**
+     * A credit (funding to available) or a settled call's spend (available to spent) at {@code at},
+     * as balanced V16 entries with the accounts moved, so the spending report reads real rows.
+     */
     private static void ledger(String sid, String kind, long micros, String at) throws Exception {
-        rig.sql("INSERT INTO wallet_ledger (id, session_id, kind, amount_micros, balance_after_micros, minutes, created_at)"
-                + " VALUES ('txn_" + sid.substring(5, 13) + "_" + at.replaceAll("[^0-9]", "") + "', '" + sid + "', '" + kind
-                + "', " + micros + ", 0, 0, TIMESTAMP WITH TIME ZONE '" + at + "')");
+        if (rig.count("SELECT COUNT(*) FROM wallet_accounts WHERE session_id = '" + sid + "'") == 0) {
+            for (String account : new String[] {"funding", "available", "reserved", "spent"}) {
+                rig.sql("INSERT INTO wallet_accounts (session_id, account, balance_micros) VALUES ('" + sid + "', '"
+                        + account + "', 0)");
+            }
+        }
+        String txn = "txn_" + sid.substring(5, 13) + "_" + at.replaceAll("[^0-9]", "");
+        String[][] moves = kind.equals("credit")
+                ? new String[][] {{"funding", Long.toString(-micros)}, {"available", Long.toString(micros)}}
+                : new String[][] {{"available", Long.toString(micros)}, {"spent", Long.toString(-micros)}};
+        for (String[] m : moves) {
+            rig.sql("INSERT INTO wallet_entries (txn_id, session_id, account, amount_micros, created_at) VALUES ('" + txn
+                    + "', '" + sid + "', '" + m[0] + "', " + m[1] + ", TIMESTAMP WITH TIME ZONE '" + at + "')");
+            rig.sql("UPDATE wallet_accounts SET balance_micros = balance_micros + " + m[1] + " WHERE session_id = '" + sid
+                    + "' AND account = '" + m[0] + "'");
+        }
     }
 
     private static List<String> rows(JsonNode body) {

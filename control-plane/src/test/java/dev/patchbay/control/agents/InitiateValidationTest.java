@@ -83,10 +83,18 @@ class InitiateValidationTest {
     @Test
     void aWorkspaceWithoutATrunkIsToldToAddOne() throws Exception {
         JsonNode s = rig.session("agent-t");
-        rig.call("POST", "/api/v1/wallet/add-credits", KEY_A, "agent-t", SessionsWalletApiTest.credit(s, "t1", 5.0));
+        String id = s.get("session_id").asText();
+        rig.grant(id, 5_000_000);
         AgentsRig.Answer a = rig.call("POST", "/api/v1/calls/initiate", KEY_A, "agent-t", "{\"session_id\":\""
-                + s.get("session_id").asText() + "\",\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\"}");
+                + id + "\",\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\"}");
         assertEquals(422, a.status(), a.body().toString());
         assertTrue(fields(a).get("from_number").contains("outbound trunk"), a.body().toString());
+        // The call reserved before it was refused; the refusal released all of it at once.
+        assertEquals(1, rig.count("SELECT COUNT(*) FROM wallet_reservations WHERE session_id = '" + id
+                + "' AND state = 'settled' AND cost_micros = 0 AND call_id IS NULL"));
+        assertEquals(5_000_000, rig.count("SELECT balance_micros FROM wallet_accounts WHERE session_id = '" + id
+                + "' AND account = 'available'"));
+        assertEquals(0, rig.count("SELECT balance_micros FROM wallet_accounts WHERE session_id = '" + id
+                + "' AND account = 'reserved'"));
     }
 }

@@ -30,11 +30,13 @@ public final class AnalyticsStore {
     private static final String CALLS = """
             SELECT a.created_at, c.status, a.cost_micros, c.answered_at, c.ended_at
             """ + RANGE;
+    // Spent is what settlements moved to the spent account (V16); the balance is the available account.
     private static final String SPENDING = """
-            SELECT COALESCE(SUM(CASE WHEN kind = 'debit' AND created_at >= ? AND created_at < ? THEN -amount_micros
-                                     ELSE 0 END), 0) AS spent,
-                   COALESCE(SUM(amount_micros), 0) AS balance
-              FROM wallet_ledger WHERE session_id = ?""";
+            SELECT COALESCE((SELECT SUM(e.amount_micros) FROM wallet_entries e WHERE e.session_id = s.id
+                                AND e.account = 'spent' AND e.created_at >= ? AND e.created_at < ?), 0) AS spent,
+                   COALESCE((SELECT a.balance_micros FROM wallet_accounts a WHERE a.session_id = s.id
+                                AND a.account = 'available'), 0) AS balance
+              FROM agent_sessions s WHERE s.id = ?""";
 
     /** Whole-range figures; {@code mos} is null when no call has a quality estimate. */
     public record Totals(long calls, long completed, long costMicros, Double mos) { }

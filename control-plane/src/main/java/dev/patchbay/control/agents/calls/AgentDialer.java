@@ -6,7 +6,10 @@ import java.util.List;
 
 import dev.patchbay.control.agents.AgentsConfig;
 import dev.patchbay.control.agents.session.AgentSession;
+import dev.patchbay.control.agents.wallet.Ledger;
+import dev.patchbay.control.agents.wallet.Money;
 import dev.patchbay.control.agents.wallet.RateTable;
+import dev.patchbay.control.agents.wallet.Tariff;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.CallRecord;
@@ -85,16 +88,18 @@ public final class AgentDialer {
             throw ProblemException.of(429, "session " + s.id() + " placed " + s.callsPerHour() + " calls in the last hour,"
                     + " its limit; retry later").withHeader("Retry-After", "60");
         }
-        long balance = wallet.ledger().balance(s.id());
-        if (balance < price.microsPerMinute()) {
-            throw ProblemException.of(402, "the wallet holds " + dev.patchbay.control.agents.wallet.Money.value(balance) + " "
-                    + s.currency() + ", less than one minute to " + to.e164() + " (" + dev.patchbay.control.agents.wallet
-                    .Money.value(price.microsPerMinute()) + "); add credits with POST /api/v1/wallet/add-credits");
+        // The call's worst case is held before it is placed (issue 18): concurrent calls of one wallet
+        // each see only what the others left, and the wallet can never be overdrawn.
+        Tariff tariff = new Tariff(price.microsPerMinute(), config.billingIncrement());
+        boolean exact = r.maxDuration() != null;
+        int requested = exact ? Math.min(r.maxDuration(), s.maxCallDuration()) : s.maxCallDuration();
+        Ledger.Hold hold = wallet.ledger().reserve(s.id(), s.workspaceId(), s.budgetMicros(), tariff, requested, exact);
+        if (hold instanceof Ledger.Hold.Short shortOf) {
+            throw insufficient(s, to, tariff, requested, exact, shortOf);
         }
-        // Prepaid: the call may last only as long as the wallet pays for, like a calling card.
-        long affordable = balance / price.microsPerMinute() * 60;
-        int maxDuration = (int) Math.min(Math.min(r.maxDuration() != null ? r.maxDuration() : s.maxCallDuration(),
-                s.maxCallDuration()), affordable);
+        Ledger.Reservation reservation = ((Ledger.Hold.Reserved) hold).reservation();
+        // Prepaid: the call may last only as long as its reservation pays for; the media-plane hangs up then.
+        int maxDuration = reservation.maxSeconds();
         boolean privacy = r.privacyMode() != null ? r.privacyMode() : s.privacyMode();
         CallRecord.Stream stream = r.websocketUrl() != null
                 ? new CallRecord.Stream(r.websocketUrl(), r.dialect() == null ? "twilio" : r.dialect(), 8000, null)
@@ -104,6 +109,7 @@ public final class AgentDialer {
         try {
             call = dialer.place(new OutboundDialer.Request(s.workspaceId(), to.e164(), from, stream, null, null, null,
                     new OutboundDialer.Options(privacy, r.callerIdName(), maxDuration, r.recordCall())), (tx, c) -> {
+                        wallet.ledger().attach(tx, reservation.id(), c.id());
                         agentCall[0] = new AgentCall(c.id(), s.id(), s.agentId(), privacy, r.callerIdName(), maxDuration,
                                 r.recordCall(), r.transcribe(), r.language(), r.webhookUrl(),
                                 r.metadata() == null ? null : r.metadata().toString(), to.country(), to.rateType(),
@@ -117,12 +123,45 @@ public final class AgentDialer {
                                 .put("initiated_at", c.createdAt().toString()), r.webhookUrl());
                     });
         } catch (OutboundDialer.Refused e) {
+            // Never placed, or refused by the media-plane before any answer: nothing to charge.
+            wallet.ledger().settle(reservation.id(), 0, 0);
             List<FieldError> fields = e.field() == null ? List.of() : List.of(new FieldError(
                     e.field().equals("from") ? "from_number" : e.field().equals("to") ? "to_number" : e.field(), e.getMessage()));
             ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), fields);
             throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
+        } catch (RuntimeException e) {
+            releaseIfUnplaced(reservation);
+            throw e;
         }
         events.wake();
         return new Placed(call, agentCall[0]);
+    }
+
+    /** After a failure: a reservation that no recorded call took (its transaction rolled back) is released now. */
+    private void releaseIfUnplaced(Ledger.Reservation reservation) {
+        try {
+            wallet.ledger().releaseUnplaced(reservation.id());
+        } catch (RuntimeException again) {
+            // The database is failing too; the sweeper releases it after patchbay.agents.wallet.sweep-grace.
+        }
+    }
+
+    /** 402, saying what the call needed, what the wallet holds, and whether the session's spend limit was the bound. */
+    private static ProblemException insufficient(AgentSession s, Destinations.Destination to, Tariff tariff, int requested,
+                                                 boolean exact, Ledger.Hold.Short shortOf) {
+        String need = Money.value(shortOf.neededMicros()) + " " + s.currency() + " ("
+                + (exact ? requested + " s" : "one billing increment") + " to " + to.e164() + " at "
+                + Money.value(tariff.microsPerMinute()) + " a minute)";
+        if (shortOf.byLimit()) {
+            return ProblemException.of(402, "the session's max_spend_limit leaves " + Money.value(shortOf.headroomMicros())
+                    + " " + s.currency() + " after its calls' spend and reservations; the call needs " + need,
+                    new FieldError("user_consent.max_spend_limit", "leaves too little for this call"));
+        }
+        List<FieldError> fields = exact ? List.of(new FieldError("call_settings.max_duration",
+                "costs more than the wallet holds; ask for a shorter call or add credits")) : List.of();
+        return ProblemException.of(402, "the wallet holds " + Money.value(shortOf.availableMicros()) + " " + s.currency()
+                + " not held by other calls, less than the call needs: " + need + "; add credits: an operator or workspace"
+                + " admin grants them with POST /v1/workspaces/" + s.workspaceId() + "/agent-sessions/" + s.id()
+                + "/credits on the admin API", fields);
     }
 }

@@ -7,6 +7,7 @@ import dev.patchbay.control.agents.session.AgentSession;
 import dev.patchbay.control.agents.session.SessionStore;
 import dev.patchbay.control.agents.wallet.Ledger;
 import dev.patchbay.control.agents.wallet.Money;
+import dev.patchbay.control.agents.wallet.Tariff;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.CallObserver;
@@ -16,12 +17,15 @@ import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 
 /**
- * Charges an agent's call when it ends (by its rated duration, per started billing increment),
+ * Settles an agent's call when it ends: its reservation pays its rated duration (per started
+ * billing increment, never more than was held) and the rest goes back to the wallet; then it
  * records its quality, and tells the agent: {@code call.ringing}, {@code call.answered}, then {@code call.completed} or
  * {@code call.failed}, and {@code balance.low} when the charge takes the wallet under the threshold.
  * Every write is guarded so a call is charged once even if two replicas see its end.
  */
 public final class Billing implements CallObserver {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Billing.class.getName());
 
     private final AgentCallStore calls;
     private final SessionStore sessions;
@@ -53,17 +57,12 @@ public final class Billing implements CallObserver {
 
     /** Billed minutes for a duration: whole increments, started ones counted, shown in minutes. */
     public long minutes(long durationSeconds) {
-        return (billedSeconds(durationSeconds) + 59) / 60;
+        return new Tariff(0, incrementSeconds).minutes(durationSeconds);
     }
 
     /** The charge for a duration at a per-minute rate, in micro-units. */
     public long cost(long durationSeconds, long rateMicrosPerMinute) {
-        return billedSeconds(durationSeconds) * rateMicrosPerMinute / 60;
-    }
-
-    /** The duration rounded up to whole billing increments. */
-    private long billedSeconds(long durationSeconds) {
-        return (durationSeconds + incrementSeconds - 1) / incrementSeconds * incrementSeconds;
+        return new Tariff(rateMicrosPerMinute, incrementSeconds).cost(durationSeconds);
     }
 
     @Override
@@ -80,17 +79,36 @@ public final class Billing implements CallObserver {
 
     @Override
     public void ended(CallRecord call, RtpStats stats) {
+        settle(call, stats);
+    }
+
+    /**
+     * Settles the call's reservation by its rated duration from the record, stores the bill and
+     * quality once, and tells the agent. {@code stats} is null when the live counters are gone (the
+     * sweeper settling a call whose replica died): the bill stands, the quality stays unknown.
+     */
+    public void settle(CallRecord call, RtpStats stats) {
         Optional<Context> found = context(call);
         if (found.isEmpty()) {
             return;
         }
         AgentCall a = found.get().call();
         AgentSession s = found.get().session();
-        long seconds = billableSeconds(call, java.time.Instant.now());
-        long micros = cost(seconds, a.rateMicros());
-        int minutes = (int) minutes(seconds);
-        Ledger.Debit debit = wallet.ledger().debitCall(s.id(), call.id(), micros, minutes);
-        Quality.Metrics q = quality.of(stats);
+        Optional<Ledger.Reservation> reservation = wallet.ledger().reservationOfCall(call.id());
+        // The media-plane hangs up at the reserved length; the moment its BYE takes is not the agent's to pay.
+        long seconds = Math.min(billableSeconds(call, call.endedAt() == null ? java.time.Instant.now() : call.endedAt()),
+                reservation.map(Ledger.Reservation::maxSeconds).orElse(Integer.MAX_VALUE));
+        Tariff tariff = new Tariff(a.rateMicros(), incrementSeconds);
+        int minutes = (int) tariff.minutes(seconds);
+        Optional<Ledger.Settlement> settled = reservation.flatMap(r -> wallet.ledger().settle(r.id(), tariff.cost(seconds),
+                minutes));
+        // What was charged, never more than was held; a settlement that lost a race reads the winner's.
+        long micros = settled.map(Ledger.Settlement::chargedMicros).orElseGet(() -> wallet.ledger()
+                .reservationOfCall(call.id()).map(r -> r.costMicros() == null ? 0L : r.costMicros()).orElse(0L));
+        if (reservation.isEmpty()) {
+            LOG.warning(() -> "agent call " + call.id() + " ended with no wallet reservation (placed before V16?); not charged");
+        }
+        Quality.Metrics q = stats == null ? new Quality.Metrics(null, null, null, null) : quality.of(stats);
         if (!calls.billed(call.id(), minutes, micros, q.mos(), q.jitterMs(), q.packetLoss())) {
             return; // another replica billed and reported this call
         }
@@ -100,10 +118,10 @@ public final class Billing implements CallObserver {
         data.putObject("cost").put("minutes", minutes).put("amount", Money.value(micros)).put("currency", s.currency());
         events.emit(s, call.id(), call.status() == CallStatus.COMPLETED ? "call.completed" : "call.failed", data,
                 a.webhookUrl());
-        if (debit.entry().isPresent()) {
+        if (settled.isPresent() && settled.get().chargedMicros() > 0) {
             long threshold = lowBalanceMinutes * wallet.minutePrice(s.currency());
-            long after = debit.entry().get().balanceAfterMicros();
-            if (debit.balanceBeforeMicros() >= threshold && after < threshold) {
+            long after = settled.get().availableAfterMicros();
+            if (settled.get().availableWithoutCallMicros() >= threshold && after < threshold) {
                 ObjectNode low = ApiJson.object().put("session_id", s.id());
                 low.set("balance", wallet.view(after, s.currency()));
                 low.put("threshold_minutes", lowBalanceMinutes);

@@ -2,6 +2,7 @@ package dev.patchbay.control.agents.wallet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.session.AgentSession;
 import dev.patchbay.control.agents.session.SessionsApi;
-import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
@@ -21,9 +21,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Seed 003 §2: credits and balances. Payment providers plug in by name; only {@code manual}, an
- * operator's grant made with the workspace API key, exists. The seed's card and wallet providers
- * answer 501 rather than pretending a charge went through.
+ * Seed 003 §2: credits and balances. No credit is ever made here: {@code manual} credit is the
+ * operator's or a workspace admin's grant through the admin API ({@code 403} here, naming that
+ * route), and the seed's card and wallet providers answer 501 rather than pretending a charge went
+ * through, until one is configured with a verified payment webhook.
  */
 public final class WalletApi {
 
@@ -79,36 +80,29 @@ public final class WalletApi {
             throw ProblemException.invalid("the credit request has invalid fields", errors);
         }
         if (UNCONFIGURED.contains(methodValue)) {
-            throw ProblemException.of(501, "payment provider '" + methodValue + "' is not configured on this gateway;"
-                    + " only 'manual' (an operator grant made with the workspace API key) is available",
-                    new FieldError("payment_method", "is not configured"));
+            throw ProblemException.of(501, "payment provider '" + methodValue + "' is not configured on this gateway:"
+                    + " no checkout or verified payment webhook for it exists; credits are granted by the operator or a"
+                    + " workspace admin with " + grantRoute(s), new FieldError("payment_method", "is not configured"));
         }
-        AgentAuth.agent(req).requireKey("a manual credit grant");
-        long micros = Money.micros(amount.get());
-        String hash = java.util.HexFormat.of().formatHex(ApiKeyAuth.sha256(String.join("\n", s.id(), methodValue,
-                s.currency(), Long.toString(micros), plan.orElse(""))));
-        Ledger.Credit credit = wallet.ledger().credit(s.id(), micros, (int) wallet.minutes(micros, s.currency()),
-                methodValue, key.get(), hash);
-        if (credit.replayed() && !hash.equals(credit.entry().requestHash())) {
-            throw ProblemException.of(422, "this idempotency_key was used for a different credit; use a new key",
-                    new FieldError("idempotency_key", "was used with a different request"));
-        }
-        Ledger.Entry e = credit.entry();
-        ObjectNode out = ApiJson.object().put("transaction_id", e.id()).put("status", "completed")
-                .put("minutes_added", e.minutes());
-        out.set("new_balance", wallet.view(e.balanceAfterMicros(), s.currency()));
-        out.put("payment_receipt_url", AgentAuth.PREFIX + "/wallet/transactions/" + e.id());
-        if (credit.replayed()) {
-            res.header("Idempotent-Replayed", "true");
-        }
-        ApiJson.send(res, credit.replayed() ? Status.OK_200 : Status.CREATED_201, out);
+        // A workspace API key is what agents hold: it may spend the wallet, never fill it.
+        throw ProblemException.of(403, "an agent's key cannot grant itself credit; the operator or a workspace admin"
+                + " grants it with " + grantRoute(s) + " on the admin API", new FieldError("payment_method",
+                "manual credit is granted only through the admin API: " + grantRoute(s)));
+    }
+
+    /** The admin-api route that credits this session's wallet. */
+    static String grantRoute(AgentSession s) {
+        return "POST /v1/workspaces/" + s.workspaceId() + "/agent-sessions/" + s.id() + "/credits";
     }
 
     private void balance(ServerRequest req, ServerResponse res) {
         AgentSession s = sessions.session(req, req.query().first("session_id").orElse(null));
         ObjectNode out = ApiJson.object();
-        out.set("balance", wallet.balance(s.id(), s.currency()));
-        wallet.ledger().last(s.id()).ifPresentOrElse(e -> out.set("last_transaction", transaction(e)),
+        Map<Ledger.Account, Long> accounts = wallet.ledger().accounts(s.id());
+        out.set("balance", wallet.view(accounts.get(Ledger.Account.AVAILABLE), s.currency()));
+        // Held for calls in progress until they settle; not in balance, so never spent twice.
+        out.set("reserved", wallet.view(accounts.get(Ledger.Account.RESERVED), s.currency()));
+        wallet.ledger().last(s.id()).ifPresentOrElse(e -> out.set("last_transaction", transaction(e, s.currency())),
                 () -> out.putNull("last_transaction"));
         ApiJson.send(res, Status.OK_200, out);
     }
@@ -117,13 +111,15 @@ public final class WalletApi {
         String id = req.path().pathParameters().get("id");
         Ledger.Entry e = wallet.ledger().find(id).orElseThrow(() -> ProblemException.notFound("there is no transaction "
                 + id, "id"));
-        sessions.session(req, e.sessionId());
-        ApiJson.send(res, Status.OK_200, transaction(e).put("provider", e.provider()).put("call_id", e.callId())
+        AgentSession s = sessions.session(req, e.sessionId());
+        ApiJson.send(res, Status.OK_200, transaction(e, s.currency()).put("provider", e.provider()).put("call_id", e.callId())
                 .put("balance_after", Money.value(e.balanceAfterMicros())));
     }
 
-    private static ObjectNode transaction(Ledger.Entry e) {
-        ObjectNode o = ApiJson.object().put("id", e.id()).put("type", e.kind()).put("amount", e.minutes())
+    private ObjectNode transaction(Ledger.Entry e, String currency) {
+        // A grant's minutes are its value at the reference minute price; a call's are its billed minutes.
+        long minutes = "credit".equals(e.kind()) ? wallet.minutes(e.amountMicros(), currency) : e.minutes();
+        ObjectNode o = ApiJson.object().put("id", e.id()).put("type", e.kind()).put("amount", minutes)
                 .put("value", Money.value(e.amountMicros())).put("timestamp", e.createdAt().toString());
         return o;
     }
