@@ -44,6 +44,10 @@ class SippUacPcapTest {
             ControlEvent offered = control.next(ControlEvent.EventCase.OFFERED, WAIT);
             assertEquals("echo", offered.getOffered().getRequestUser());
             TestControl.Bot bot = control.attach(offered.getCallId(), offered.getOffered().getAttachToken(), AudioFormat.PCMA);
+            // The attach and the decision travel on different streams: answer only once the attach is
+            // held, or the caller's first frame can go out before the bot is there to take it.
+            MediaPlaneSipTest.awaitTrue(() -> plane.calls().byId(offered.getCallId()).map(c -> c.attachments() > 0).orElse(false),
+                    "the bot's attach");
             control.decide(RouteDecision.newBuilder().setCallId(offered.getCallId()).setAnswer(Answer.getDefaultInstance()));
             assertEquals("PCMA", bot.next(CallerToBot.MessageCase.ATTACHED, WAIT).getAttached().getCallCodec().getName());
 
