@@ -55,6 +55,7 @@ printf '[{"Config":"%s.json","RepoTags":["patchbay-local-base:%s-jre%s"],"Layers
   "$cfg" "$suite" "${java_version%%+*}" "$(join "${layers[@]}")" >"$work/img/manifest.json"
 
 mkdir -p "$(dirname "$out")"
-tar --numeric-owner -C "$work/img" -cf "$out.part" .
+# Entries named without "./": Jib refuses a tarball whose entries could point outside its destination.
+(cd "$work/img" && tar --numeric-owner -cf "$out.part" manifest.json ./[0-9a-f]*.json ./[0-9a-f]*/ --transform 's,^\./,,')
 mv -f "$out.part" "$out"
 echo "local-base.sh: $out ($(du -h "$out" | cut -f1)): Debian $suite essential + jlink Java $java_version"

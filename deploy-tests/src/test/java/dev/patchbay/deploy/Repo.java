@@ -36,6 +36,21 @@ record Repo(Path root) {
         return out;
     }
 
+    /** A value of a process's shipped application.yaml, by its dotted key. */
+    @SuppressWarnings("unchecked")
+    Object yamlValue(String module, String key) throws IOException {
+        try (InputStream in = Files.newInputStream(path(module + "/src/main/resources/application.yaml"))) {
+            Object node = new Yaml().load(in);
+            for (String part : key.split("\\.")) {
+                node = ((Map<String, Object>) node).get(part);
+            }
+            if (node == null) {
+                throw new AssertionError(module + "'s application.yaml has no " + key);
+            }
+            return node;
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void flatten(String prefix, Map<String, Object> map, Set<String> out) {
         for (Map.Entry<String, Object> e : map.entrySet()) {
