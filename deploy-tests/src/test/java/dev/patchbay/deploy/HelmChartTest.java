@@ -199,6 +199,37 @@ class HelmChartTest {
         assertEquals("registry.example/patchbay/media-plane:1.2.3", container(ds).get("image").asText());
     }
 
+    @Test
+    void aNodeBehindOneToOneNatGetsItsOwnDaemonSetAndAddress() throws Exception {
+        ChartRender r = ChartRender.of(REPO, "pb", "voice", SECRETS, """
+                mediaPlane:
+                  groups:
+                    - {name: "", hostname: "", advertise: ""}
+                    - {name: a, hostname: media-a, advertise: 203.0.113.10}
+                    - {name: b, hostname: media-b, advertise: 198.51.100.20}
+                """);
+        assertNull(r.error());
+        assertEquals(List.of(), r.schemaErrors());
+        JsonNode all = r.object("DaemonSet", "pb-media-plane");
+        assertTrue(container(all).get("env").findValues("name").stream().noneMatch(n -> n.asText().equals("PATCHBAY_RTP_ADVERTISE")));
+        JsonNode notIn = all.at("/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+                + "/nodeSelectorTerms/0/matchExpressions/0");
+        assertEquals("NotIn", notIn.get("operator").asText());
+        assertEquals("[\"media-a\",\"media-b\"]", notIn.get("values").toString());
+        for (String[] g : new String[][] {{"a", "media-a", "203.0.113.10"}, {"b", "media-b", "198.51.100.20"}}) {
+            JsonNode ds = r.object("DaemonSet", "pb-media-plane-" + g[0]);
+            assertEquals(g[1], ds.at("/spec/template/spec/nodeSelector/kubernetes.io~1hostname").asText());
+            assertEquals("media", ds.at("/spec/template/spec/nodeSelector/patchbay.dev~1pool").asText());
+            assertEquals(g[2], env(container(ds), "PATCHBAY_RTP_ADVERTISE").get("value").asText());
+            assertTrue(ds.at("/spec/template/spec/hostNetwork").asBoolean());
+            // Selectors of the DaemonSets must not overlap, or each would adopt the others' pods.
+            assertEquals(g[0], ds.at("/spec/selector/matchLabels/patchbay.dev~1media-group").asText());
+        }
+        assertEquals("", all.at("/spec/selector/matchLabels/patchbay.dev~1media-group").asText());
+        assertTrue(chart.object("DaemonSet", "pb-media-plane").at("/spec/template/spec/affinity").isMissingNode(),
+                "with no named group the catch-all runs on the whole pool");
+    }
+
     private static JsonNode container(JsonNode workload) {
         return workload.at("/spec/template/spec/containers/0");
     }
