@@ -44,7 +44,7 @@ class KamailioFrontTest {
             Path runtime = Files.createDirectories(dir.resolve("run"));
             Process kamailio = new ProcessBuilder("kamailio", "-DD", "-E", "-f", REPO.path(CFG).toString(),
                     "-A", "SIP_LISTEN=udp:127.0.0.1:" + front, "-A", "DISPATCHER_LIST=\"" + list + "\"",
-                    "-A", "PING_INTERVAL=1", "-Y", runtime.toString(), "-P", runtime.resolve("kamailio.pid").toString(),
+                    "-A", "PING_INTERVAL=1", "-A", "CTL_SOCKET=\"unix:" + runtime.resolve("ctl") + "\"", "-Y", runtime.toString(), "-P", runtime.resolve("kamailio.pid").toString(),
                     "-w", runtime.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
             try {
@@ -61,6 +61,9 @@ class KamailioFrontTest {
                 b.refuseOptions = true;
                 int seen = b.options.get();
                 Await.until(() -> b.options.get() >= seen + 3, Duration.ofSeconds(20), "three probes of the draining host");
+                String states = kamcmd(runtime, "dispatcher.list");
+                assertTrue(flags(states, b.port()).startsWith("I"), "B not inactive: " + states);
+                assertEquals("AP", flags(states, a.port()), states);
                 int bInvites = b.invites.get();
                 int aAnswered = a.answered.get();
                 calls(dir, front, 10);
@@ -86,6 +89,19 @@ class KamailioFrontTest {
                 }
             }
         }
+    }
+
+    /** The dispatcher FLAGS of the host on this port in `kamcmd dispatcher.list` (A active, I inactive, P probing). */
+    private static String flags(String list, int port) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("URI: sip:127\\.0\\.0\\.1:" + port + "\\S*\\s+FLAGS: (\\w+)").matcher(list);
+        assertTrue(m.find(), "no host on port " + port + " in " + list);
+        return m.group(1);
+    }
+
+    private static String kamcmd(Path runtime, String command) throws Exception {
+        Processes.Result r = Processes.run(runtime, 30, List.of("kamcmd", "-s", "unix:" + runtime.resolve("ctl"), command));
+        assertEquals(0, r.exit(), r.stderr());
+        return r.stdout();
     }
 
     /** n calls through the front with SIPp; all must complete. */
