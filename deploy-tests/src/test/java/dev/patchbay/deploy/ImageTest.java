@@ -114,10 +114,11 @@ class ImageTest {
                     "PATCHBAY_CONTROL_MEDIA_NODES=127.0.0.1:" + freePort());
             default -> List.of("PATCHBAY_ADMIN_SERVER_HOST=127.0.0.1", "PATCHBAY_ADMIN_SERVER_PORT=" + port);
         });
-        // What a container runtime gives every container: /proc (the loader finds libjli through
-        // /proc/self/exe) and /dev, mounted in a mount namespace of the process's own, so they vanish
-        // with it. unshare and sh exec, so the Process is the JVM itself in the end.
-        // A runtime also writes /etc/hosts with the container's host name (H2's AUTO_SERVER resolves it).
+        // What a container runtime gives every container: /etc/hosts naming the container's host
+        // (H2's AUTO_SERVER resolves it), /proc (the loader finds libjli through /proc/self/exe) and
+        // /dev. The mounts are made in a private mount namespace of the process's own, so they are
+        // invisible to this JVM (the temp dir's deletion never reaches the host's /dev) and vanish
+        // with the process. unshare, sh, chroot and env all exec: the Process is the JVM itself.
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost " + host + "\n");
         Files.createDirectories(root.resolve("proc"));
@@ -142,7 +143,7 @@ class ImageTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             long t0 = System.nanoTime();
-            p.destroy(); // SIGTERM to the JVM: unshare, sh, chroot, env and sh all exec'd
+            p.destroy(); // SIGTERM, to the JVM itself
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> module + " ignored SIGTERM: " + read(log));
             LOG.info(module + " image: ready, /health 200, exit " + p.exitValue() + " "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms after SIGTERM");
