@@ -8,12 +8,17 @@
 {{- end -}}
 
 {{/* The render stops here with the reason in the error (Go templates have no fail function):
-     calling a template that does not exist names it. */}}
+     calling a template that does not exist names it.
+     Numbers are compared as decimal strings (shorter is smaller, else lexically): a value from a
+     file is a float64 and one from --set an int64, which Go's lt cannot compare with each other. */}}
 {{- define "patchbay.checks" -}}
-{{- if le (.Values.mediaPlane.terminationGracePeriodSeconds) (.Values.mediaPlane.drainSeconds) -}}
+{{- $grace := printf "%v" .Values.mediaPlane.terminationGracePeriodSeconds -}}
+{{- $drain := printf "%v" .Values.mediaPlane.drainSeconds -}}
+{{- if or (lt (len $grace) (len $drain)) (and (eq (len $grace) (len $drain)) (le $grace $drain)) -}}
 {{ template "mediaPlane.terminationGracePeriodSeconds must be longer than mediaPlane.drainSeconds" }}
 {{- end -}}
-{{- if lt (.Values.controlPlane.replicas) 2.0 -}}
+{{- $replicas := printf "%v" .Values.controlPlane.replicas -}}
+{{- if or (eq $replicas "0") (eq $replicas "1") -}}
 {{ template "controlPlane.replicas must be at least 2" }}
 {{- end -}}
 {{- if not .Values.secrets.existingSecret -}}

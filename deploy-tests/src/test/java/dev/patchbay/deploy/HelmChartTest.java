@@ -171,6 +171,16 @@ class HelmChartTest {
                 "mediaPlane: {drainSeconds: 900, terminationGracePeriodSeconds: 900}\n");
         assertNotNull(r.error());
         assertTrue(r.error().contains("terminationGracePeriodSeconds must be longer than mediaPlane.drainSeconds"), r.error());
+        // Compared as numbers, whatever their digits: 1000 > 960 and 100 > 60.
+        for (String bad : List.of("{drainSeconds: 1000, terminationGracePeriodSeconds: 960}",
+                "{drainSeconds: 100, terminationGracePeriodSeconds: 60}", "{drainSeconds: 61, terminationGracePeriodSeconds: 60}")) {
+            assertTrue(String.valueOf(ChartRender.of(REPO, "pb", "voice", SECRETS, "mediaPlane: " + bad + "\n").error())
+                    .contains("must be longer than mediaPlane.drainSeconds"), bad);
+        }
+        for (String good : List.of("{drainSeconds: 60, terminationGracePeriodSeconds: 100}",
+                "{drainSeconds: 959, terminationGracePeriodSeconds: 960}")) {
+            assertNull(ChartRender.of(REPO, "pb", "voice", SECRETS, "mediaPlane: " + good + "\n").error(), good);
+        }
         ChartRender one = ChartRender.of(REPO, "pb", "voice", SECRETS, "controlPlane: {replicas: 1}\n");
         assertTrue(String.valueOf(one.error()).contains("controlPlane.replicas must be at least 2"), one.error());
     }
