@@ -232,6 +232,47 @@ class HelmChartTest {
                 "with no named group the catch-all runs on the whole pool");
     }
 
+    @Test
+    void chartAndImagesCarryTheProjectVersion() {
+        String version = System.getProperty("patchbay.version");
+        assertNotNull(version, "surefire passes patchbay.version");
+        for (String name : List.of("pb-control-plane", "pb-admin-api")) {
+            assertTrue(container(chart.object("Deployment", name)).get("image").asText().endsWith(":" + version), name);
+        }
+        assertTrue(container(chart.object("DaemonSet", "pb-media-plane")).get("image").asText().endsWith(":" + version));
+        assertEquals(version, chart.object("Deployment", "pb-admin-api").at("/metadata/labels/app.kubernetes.io~1version").asText(),
+                "Chart.yaml appVersion");
+    }
+
+    /** Every value in values.yaml has a comment: on its line, or on the lines just above it. */
+    @Test
+    void everyValueIsDocumented() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(REPO.path("deploy/helm/patchbay/values.yaml"));
+        List<String> undocumented = new java.util.ArrayList<>();
+        boolean commentAbove = false;
+        boolean inBlock = false;
+        for (String line : lines) {
+            String t = line.strip();
+            if (inBlock && (line.startsWith(" ") || t.isEmpty())) {
+                continue; // the body of a literal block (configFile)
+            }
+            inBlock = false;
+            if (t.isEmpty()) {
+                commentAbove = false;
+            } else if (t.startsWith("#")) {
+                commentAbove = true;
+            } else {
+                boolean key = t.matches("^(- )?[\\w.-]+:.*");
+                if (key && !line.contains("#") && !commentAbove && !t.endsWith(":")) {
+                    undocumented.add(t);
+                }
+                inBlock = t.endsWith("|");
+                commentAbove = key && t.endsWith(":") && commentAbove;
+            }
+        }
+        assertEquals(List.of(), undocumented);
+    }
+
     private static JsonNode container(JsonNode workload) {
         return workload.at("/spec/template/spec/containers/0");
     }
