@@ -38,6 +38,6 @@ public interface SigningKeys {
     /** The remedy to print when {@code keyId} is unknown. */
     static String missing(String keyId) {
         return "no webhook signing key '" + keyId + "': set " + CONFIG_KEY + "." + keyId
-                + " (env PATCHBAY_CONTROL_OUTBOUND_SIGNING_KEYS_" + keyId.toUpperCase().replace('-', '_') + ")";
+                + " (env PATCHBAY_CONTROL_OUTBOUND_SIGNING_DASH_KEYS_" + keyId.toUpperCase().replace("-", "_DASH_") + ")";
     }
 }
