@@ -89,7 +89,8 @@ class EarlyMediaE2eTest {
     private static List<short[]> call(Gateway gw, BotServer bot, String number) throws Exception {
         try (RtpCapture caller = new RtpCapture()) {
             Path dir = Sipp.workDir();
-            Path scenario = Path.of(EarlyMediaE2eTest.class.getResource("/sipp/uac-early-media.xml").toURI());
+            // This module's own copy: media-plane's test resources are inside a jar in a full build.
+            Path scenario = Path.of("src/test/resources/sipp/uac_early_media.xml").toAbsolutePath();
             Process sipp = Sipp.start(dir, List.of("-sf", scenario.toString(), "-s", number, "-m", "1", "-i", "127.0.0.1",
                     "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mp", Integer.toString(Ports.rtpBase(2)),
                     "-key", "rtp_port", Integer.toString(caller.port()), "127.0.0.1:" + gw.sipPort));
