@@ -18,7 +18,5 @@ CREATE TABLE media_nodes (
     lost_claim_until TIMESTAMP WITH TIME ZONE,
     CONSTRAINT media_nodes_state_known CHECK (state IN ('active', 'draining', 'lost'))
 );
--- Call records name their node by its gRPC address (calls.media_node); two live nodes may not share one.
-CREATE UNIQUE INDEX media_nodes_grpc ON media_nodes (grpc_address);
 -- The live-call lookup of a lost node's calls.
 CREATE INDEX calls_media_node_live ON calls (media_node, ended_at);
