@@ -294,6 +294,12 @@ public final class MediaPlane implements AutoCloseable {
             return;
         }
         calls.endAll("media-plane is shutting down");
+        try {
+            calls.drain(java.time.Duration.ofSeconds(2)); // each hang-up reaches a replica before its stream ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hub.closeAll();
         sip.close();
         grpc.shutdown();
         try {
