@@ -140,6 +140,15 @@ public final class AdminApi implements AutoCloseable {
             ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
                     ApiJson.object().put("status", up ? "UP" : "DOWN"));
         }));
+        // Probes: live = the process answers; ready = it can serve, which for this API means its database answers.
+        all.add(Route.get("/health/live", Access.OPEN, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiJson.object().put("status", "UP"))));
+        all.add(Route.get("/health/ready", Access.OPEN, (req, res) -> {
+            boolean up = repo.ping();
+            ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up
+                    ? ApiJson.object().put("status", "UP")
+                    : ApiJson.object().put("status", "DOWN").put("reason", "the database does not answer"));
+        }));
         all.add(Route.get(OpenApiDocument.PATH, Access.OPEN, openApi));
         all.add(Route.get(OPENAPI, Access.OPEN, openApi));
         for (List<Route> module : modules) {

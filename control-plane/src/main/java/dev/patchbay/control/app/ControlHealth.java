@@ -1,0 +1,48 @@
+package dev.patchbay.control.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.rest.ApiJson;
+import io.helidon.dbclient.DbClient;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Kubernetes probes. {@code /health/live}: the process answers. {@code /health/ready}: this replica
+ * can serve, which means its database answers; the media nodes are listed but do not gate it, so a
+ * fleet with no media host yet still answers its API with problem+json rather than no replica at all.
+ */
+final class ControlHealth {
+
+    private ControlHealth() {
+    }
+
+    static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
+        routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
+        routing.get("/health/ready", (req, res) -> {
+            String why = databaseProblem(db);
+            ObjectNode body = ApiJson.object().put("status", why == null ? "UP" : "DOWN");
+            if (why != null) {
+                body.put("reason", why);
+            }
+            ArrayNode list = body.putArray("media_nodes");
+            for (MediaNodeLink l : nodes.all()) {
+                ObjectNode n = list.addObject().put("node", l.node()).put("connected", l.connected());
+                nodes.info(l.node()).ifPresent(i -> n.put("node_id", i.nodeId()).put("state", i.active() ? "active" : "draining")
+                        .put("calls", i.currentCalls()).put("capacity", i.capacity()));
+            }
+            ApiJson.send(res, why == null ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+        });
+    }
+
+    private static String databaseProblem(DbClient db) {
+        try {
+            db.execute().query("SELECT 1").count();
+            return null;
+        } catch (RuntimeException e) {
+            return "the database does not answer: " + e.getMessage();
+        }
+    }
+}
