@@ -23,6 +23,7 @@ public final class FleetMember implements AutoCloseable {
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-heartbeat").daemon(true).factory());
     private volatile NodeState state = NodeState.ACTIVE;
+    private volatile boolean gone;
 
     public FleetMember(NodeRegistry registry, Duration every, IntSupplier currentCalls) {
         this.registry = registry;
@@ -51,6 +52,10 @@ public final class FleetMember implements AutoCloseable {
 
     /** Stops the heartbeat and deletes the row. */
     public void leave() {
+        if (gone) {
+            return;
+        }
+        gone = true;
         beat.shutdownNow();
         try {
             beat.awaitTermination(2, TimeUnit.SECONDS);
@@ -68,6 +73,7 @@ public final class FleetMember implements AutoCloseable {
 
     /** Stops beating without removing the row, as a crash would; for tests of the lapse. */
     public void abandon() {
+        gone = true;
         beat.shutdownNow();
         registry.close();
     }
