@@ -137,6 +137,33 @@ class FleetE2eTest {
         }
     }
 
+    @Test
+    void aNodeRestartedUnderItsIdBeforeTheLapseHasItsPreviousRunsCallsEnded() throws Exception {
+        try (FleetRig fleet = new FleetRig(); CallbackReceiver callbacks = new CallbackReceiver()) {
+            ControlPlane control = fleet.replica("r1");
+            fleet.workspace("ws_restart", Ports.freeUdpAndTcp());
+            int grpcPort = Ports.freeUdpAndTcp();
+            String address = "127.0.0.1:" + grpcPort;
+            // What a run killed with -9 leaves: a live record on the node's address, made before the new run began;
+            // and one made after it began (the clock's future stands in), which must be left alone.
+            fleet.sql("INSERT INTO calls (id, workspace_id, direction, status, media_node, callback_url, created_at, answered_at)"
+                            + " VALUES ('CAold', 'ws_restart', 'inbound', 'in-progress', '" + address + "', '" + callbacks.url()
+                            + "', CURRENT_TIMESTAMP - INTERVAL '1 minute', CURRENT_TIMESTAMP - INTERVAL '1 minute')",
+                    "INSERT INTO calls (id, workspace_id, direction, status, media_node, created_at, answered_at)"
+                            + " VALUES ('CAnew', 'ws_restart', 'inbound', 'in-progress', '" + address + "',"
+                            + " CURRENT_TIMESTAMP + INTERVAL '1 hour', CURRENT_TIMESTAMP + INTERVAL '1 hour')");
+            MediaPlane node = fleet.node("node-r", 100, grpcPort);
+            Await.until(() -> FleetRig.connected(control, node), WAIT, "the restarted node to be connected");
+            Await.until(() -> !fleet.rows("SELECT id FROM calls WHERE id = 'CAold' AND ended_at IS NOT NULL").isEmpty(), WAIT,
+                    "the previous run's call to be ended");
+            assertEquals(List.of(List.of("completed", "media-node-lost")),
+                    fleet.rows("SELECT status, hangup_cause FROM calls WHERE id = 'CAold'"));
+            assertEquals("media-node-lost", json(callbacks.next(WAIT).body()).get("hangup_cause").asText());
+            assertEquals(List.of(List.of("in-progress")), fleet.rows("SELECT status FROM calls WHERE id = 'CAnew'"),
+                    "a call of the current run is not touched");
+        }
+    }
+
     private static String place(ControlPlane control, String key, BotServer bot) {
         return place(control, key, bot, null);
     }

@@ -51,9 +51,14 @@ final class FleetRig implements AutoCloseable {
     }
 
     MediaPlane node(String id, int capacity) throws Exception {
+        return node(id, capacity, 0);
+    }
+
+    /** A node whose gRPC port is {@code grpcPort} (0 = any), e.g. to come back at the same address. */
+    MediaPlane node(String id, int capacity, int grpcPort) throws Exception {
         int rtpBase = Ports.rtpBase(100);
         MediaPlane plane = MediaPlane.start(new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase,
-                rtpBase + 99, "", 1, 250, "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10),
+                rtpBase + 99, "", 1, 250, "127.0.0.1", grpcPort, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(10), capacity, Duration.ofSeconds(60), Duration.ofSeconds(5), 200, 90, TlsSettings.DISABLED,
                 Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
                 dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -23,17 +24,18 @@ final class ControlHealth {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
         routing.get("/health/ready", (req, res) -> {
             String why = databaseProblem(db);
-            ObjectNode body = ApiJson.object().put("status", why == null ? "UP" : "DOWN");
             if (why != null) {
-                body.put("reason", why);
+                ApiJson.sendProblem(res, "/health/ready", ProblemException.of(503, why));
+                return;
             }
+            ObjectNode body = ApiJson.object().put("status", "UP");
             ArrayNode list = body.putArray("media_nodes");
             for (MediaNodeLink l : nodes.all()) {
                 ObjectNode n = list.addObject().put("node", l.node()).put("connected", l.connected());
                 nodes.info(l.node()).ifPresent(i -> n.put("node_id", i.nodeId()).put("state", i.active() ? "active" : "draining")
                         .put("calls", i.currentCalls()).put("capacity", i.capacity()));
             }
-            ApiJson.send(res, why == null ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+            ApiJson.send(res, Status.OK_200, body);
         });
     }
 

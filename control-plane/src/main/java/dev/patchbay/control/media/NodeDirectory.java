@@ -29,7 +29,7 @@ public final class NodeDirectory {
             return new NodeInfo((String) c.get("node_id"), (String) c.get("sip_address"), (String) c.get("rtp_address"),
                     (String) c.get("grpc_address"), ((Number) c.get("capacity")).intValue(),
                     ((Number) c.get("current_calls")).intValue(), "active".equals(c.get("state")),
-                    Db.instant(c.get("heartbeat_at")));
+                    Db.instant(c.get("heartbeat_at")), Db.instant(c.get("started_at")));
         });
     }
 
@@ -59,6 +59,12 @@ public final class NodeDirectory {
     /** The claimed node's calls are ended: its row goes. */
     public void forget(LostNode node, String replica) {
         db.execute().namedDelete("delete-lost-media-node", node.nodeId(), replica);
+    }
+
+    /** Ids of calls live on {@code grpcAddress} whose records were made before {@code before}. */
+    public List<String> liveCallsOn(String grpcAddress, Instant before) {
+        return Db.list(db.execute().namedQuery("select-live-calls-on-node-before", grpcAddress, Db.utc(before)),
+                row -> (String) Db.columns(row).get("id"));
     }
 
     /** Ids of calls whose records say they are live on {@code grpcAddress}. */

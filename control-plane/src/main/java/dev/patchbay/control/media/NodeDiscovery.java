@@ -45,6 +45,8 @@ public final class NodeDiscovery {
     private final Settings settings;
     private final Clock clock;
     private boolean failing;
+    /** Each live node's run as this replica last saw it, by node id. */
+    private final java.util.Map<String, Instant> runs = new java.util.HashMap<>();
 
     public NodeDiscovery(NodeDirectory directory, MediaNodes nodes, Function<String, MediaNodeLink> connect,
                          LostCalls lost, String replica, Settings settings, Clock clock) {
@@ -69,7 +71,7 @@ public final class NodeDiscovery {
             List<NodeInfo> live = directory.live(cutoff);
             nodes.sync(live, connect);
             List<String> lostNodes = new ArrayList<>();
-            int lostCalls = 0;
+            int lostCalls = restarted(live);
             for (NodeDirectory.LostNode node : directory.claimLost(replica, cutoff, now, now.plus(settings.claim()))) {
                 lostNodes.add(node.nodeId());
                 lostCalls += endCalls(node);
@@ -86,6 +88,33 @@ public final class NodeDiscovery {
             }
             return new Result(nodes.all().size(), List.of(), 0);
         }
+    }
+
+    /**
+     * A node seen for the first time, or with a new run: calls recorded on it before that run began
+     * were lost with the previous run (a crash and a restart under the same id before the lapse, as
+     * systemd or a DaemonSet do). Ending a record is idempotent, so replicas that all check agree.
+     */
+    private int restarted(List<NodeInfo> live) {
+        int ended = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (NodeInfo n : live) {
+            seen.add(n.nodeId());
+            Instant before = runs.put(n.nodeId(), n.startedAt());
+            if (n.startedAt() == null || n.startedAt().equals(before)) {
+                continue;
+            }
+            List<String> calls = directory.liveCallsOn(n.grpcAddress(), n.startedAt());
+            if (!calls.isEmpty()) {
+                String reason = "media node " + n.nodeId() + " (" + n.grpcAddress() + ") restarted at " + n.startedAt()
+                        + "; its previous run ended without draining";
+                LOG.warning(() -> reason + "; ending " + calls.size() + " calls of that run as media-node-lost");
+                calls.forEach(id -> lost.end(id, reason));
+                ended += calls.size();
+            }
+        }
+        runs.keySet().retainAll(seen);
+        return ended;
     }
 
     private int endCalls(NodeDirectory.LostNode node) {

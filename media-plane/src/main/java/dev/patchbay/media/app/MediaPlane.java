@@ -77,6 +77,8 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     public static MediaPlane start(MediaConfig config) throws StartupException {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        java.time.Instant startedAt = clock.instant(); // before SIP listens: every call of this run is newer
         // reload4j (needed by jain-sip) would otherwise capture Netty's logging, unconfigured.
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
                 io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
@@ -153,7 +155,7 @@ public final class MediaPlane implements AutoCloseable {
         FleetMember fleet = null;
         if (config.fleet().registers()) {
             // Joined last: the row announces a node that already serves SIP and gRPC.
-            fleet = join(config, addresses, calls);
+            fleet = join(config, addresses, calls, clock, startedAt);
             if (fleet == null) {
                 observe.stop();
                 sip.close();
@@ -168,12 +170,13 @@ public final class MediaPlane implements AutoCloseable {
                 recordings, fleet);
     }
 
-    private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls) {
+    private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
+                                    java.time.Clock clock, java.time.Instant startedAt) {
         try {
             Migrations.migrate(config.fleet().db());
             FleetMember member = new FleetMember(new NodeRegistry(config.fleet().db(), new NodeRegistry.NodeRow(
-                    addresses.nodeId(), addresses.sip(), addresses.rtp(), addresses.grpc(), config.maxCalls()),
-                    java.time.Clock.systemUTC()), config.fleet().heartbeat(), calls::activeCalls);
+                    addresses.nodeId(), addresses.sip(), addresses.rtp(), addresses.grpc(), config.maxCalls(), startedAt),
+                    clock), config.fleet().heartbeat(), calls::activeCalls);
             member.join();
             return member;
         } catch (java.sql.SQLException | RuntimeException e) {

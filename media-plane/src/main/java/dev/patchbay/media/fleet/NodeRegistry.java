@@ -19,15 +19,21 @@ import dev.patchbay.schema.DbSettings;
  */
 public final class NodeRegistry implements AutoCloseable {
 
-    /** What the row says about the node besides its state and load. */
-    public record NodeRow(String nodeId, String sipAddress, String rtpAddress, String grpcAddress, int capacity) { }
+    /**
+     * What the row says about the node besides its state and load.
+     *
+     * @param startedAt when this run began, before it took any call: control-planes end live records of
+     *                  calls on this node created earlier, which a previous run (crashed, restarted under
+     *                  the same id before its heartbeat lapsed) left behind
+     */
+    public record NodeRow(String nodeId, String sipAddress, String rtpAddress, String grpcAddress, int capacity,
+                          Instant startedAt) { }
 
     private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
 
     private final DbSettings db;
     private final NodeRow row;
     private final Clock clock;
-    private final Instant started;
     private Connection connection;
     private boolean failing;
 
@@ -35,7 +41,6 @@ public final class NodeRegistry implements AutoCloseable {
         this.db = db;
         this.row = row;
         this.clock = clock;
-        this.started = clock.instant();
     }
 
     public NodeRow row() {
@@ -96,7 +101,7 @@ public final class NodeRegistry implements AutoCloseable {
             u.setInt(5, currentCalls);
             u.setString(6, state.wire());
             u.setTimestamp(7, now);
-            u.setTimestamp(8, Timestamp.from(started));
+            u.setTimestamp(8, Timestamp.from(row.startedAt()));
             u.setString(9, row.nodeId());
             if (u.executeUpdate() > 0) {
                 return;
@@ -111,7 +116,7 @@ public final class NodeRegistry implements AutoCloseable {
             i.setInt(5, row.capacity());
             i.setInt(6, currentCalls);
             i.setString(7, state.wire());
-            i.setTimestamp(8, Timestamp.from(started));
+            i.setTimestamp(8, Timestamp.from(row.startedAt()));
             i.setTimestamp(9, now);
             i.executeUpdate();
         }
