@@ -20,6 +20,9 @@ final class ControlHealth {
     private ControlHealth() {
     }
 
+    /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
+    static final java.time.Duration DB_CHECK = java.time.Duration.ofSeconds(1);
+
     static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
         routing.get("/health/ready", (req, res) -> {
@@ -40,11 +43,24 @@ final class ControlHealth {
     }
 
     private static String databaseProblem(DbClient db) {
+        java.util.concurrent.CompletableFuture<Long> check = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("ready-check").start(() -> {
+            try {
+                check.complete(db.execute().query("SELECT 1").count());
+            } catch (RuntimeException e) {
+                check.completeExceptionally(e);
+            }
+        });
         try {
-            db.execute().query("SELECT 1").count();
+            check.get(DB_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return null;
-        } catch (RuntimeException e) {
-            return "the database does not answer: " + e.getMessage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "the database did not answer within " + DB_CHECK.toMillis() + " ms";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "the database does not answer: " + e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 }
