@@ -118,8 +118,10 @@ class FleetE2eTest {
                 assertEquals("media-node-lost", row.get(2), row.toString());
                 assertEquals("completed", row.get(1), "an answered call that lost its node: " + row);
                 Instant ended = Instant.ofEpochMilli(Long.parseLong(row.get(3)));
-                assertTrue(Duration.between(lastBeat.plus(FleetRig.LAPSE), ended).toSeconds() < 30,
-                        "ended within 30 s of the lapse: " + row + " last beat " + lastBeat);
+                Duration afterLapse = Duration.between(lastBeat.plus(FleetRig.LAPSE), ended);
+                assertTrue(afterLapse.toSeconds() < 30, "ended within 30 s of the lapse: " + row + " last beat " + lastBeat);
+                java.util.logging.Logger.getLogger(FleetE2eTest.class.getName()).info(() -> "call " + row.get(0)
+                        + " ended as media-node-lost " + afterLapse.toMillis() + " ms after its node's heartbeat lapsed");
             }
             List<String> bodies = List.of(callbacks.next(WAIT).body(), callbacks.next(WAIT).body());
             for (String id : List.of(first, second)) {

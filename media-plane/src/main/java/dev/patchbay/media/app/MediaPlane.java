@@ -165,6 +165,7 @@ public final class MediaPlane implements AutoCloseable {
                         + config.fleet().db().url() + "; check patchbay.db.connection.url (env PATCHBAY_DB_CONNECTION_URL), "
                         + "or leave it empty to run without the node registry", null);
             }
+            readiness.fleet(fleet);
         }
         return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(),
                 recordings, fleet);

@@ -1,14 +1,29 @@
 package dev.patchbay.media.app;
 
 import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.fleet.FleetMember;
 import dev.patchbay.media.grpc.ControlHub;
 
 /**
- * Whether this node can take a call now: not draining, below {@code patchbay.call.max}, and with a
- * control-plane connected to route it. OPTIONS and {@code /health/ready} both answer from here, so a
- * SIP front and a Kubernetes probe never disagree.
+ * Whether this node can take a call now: not draining, below {@code patchbay.call.max}, with a
+ * control-plane connected to route it, and (in a fleet) able to renew its registry row. OPTIONS
+ * and {@code /health/ready} both answer from here, so a SIP front and a Kubernetes probe never disagree.
  */
-record NodeReadiness(CallManager calls, ControlHub hub) {
+final class NodeReadiness {
+
+    private final CallManager calls;
+    private final ControlHub hub;
+    private volatile FleetMember fleet;
+
+    NodeReadiness(CallManager calls, ControlHub hub) {
+        this.calls = calls;
+        this.hub = hub;
+    }
+
+    /** Joined after SIP is up: from then on a failing heartbeat counts too. */
+    void fleet(FleetMember member) {
+        this.fleet = member;
+    }
 
     /** Why not, or null when a call can be taken. */
     String why() {
@@ -19,6 +34,7 @@ record NodeReadiness(CallManager calls, ControlHub hub) {
         if (hub.connected() == 0) {
             return "no control-plane is connected to this media-plane";
         }
-        return null;
+        FleetMember member = fleet;
+        return member == null ? null : member.problem();
     }
 }

@@ -24,6 +24,8 @@ public final class FleetMember implements AutoCloseable {
             Thread.ofPlatform().name("node-heartbeat").daemon(true).factory());
     private volatile NodeState state = NodeState.ACTIVE;
     private volatile boolean gone;
+    /** Heartbeats that failed in a row; from the second on, control-planes may soon think this node dead. */
+    private final java.util.concurrent.atomic.AtomicInteger failedBeats = new java.util.concurrent.atomic.AtomicInteger();
 
     public FleetMember(NodeRegistry registry, Duration every, IntSupplier currentCalls) {
         this.registry = registry;
@@ -68,7 +70,21 @@ public final class FleetMember implements AutoCloseable {
     }
 
     private void renew() {
-        registry.heartbeat(state, currentCalls.getAsInt());
+        if (registry.heartbeat(state, currentCalls.getAsInt())) {
+            failedBeats.set(0);
+        } else {
+            failedBeats.incrementAndGet();
+        }
+    }
+
+    /**
+     * Why this node should take no new call on account of the registry, or null. A node that cannot
+     * renew its row is about to be declared dead by every control-plane (its call records ended), so it
+     * steers the SIP front away before that happens.
+     */
+    public String problem() {
+        int failed = failedBeats.get();
+        return failed >= 2 ? "this node cannot renew its registry row (" + failed + " heartbeats failed)" : null;
     }
 
     /** Stops beating without removing the row, as a crash would; for tests of the lapse. */

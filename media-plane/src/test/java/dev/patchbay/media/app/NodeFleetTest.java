@@ -120,6 +120,36 @@ class NodeFleetTest {
     }
 
     @Test
+    void aNodeThatCannotRenewItsRowTakesItselfOutOfRotationUntilItCan() throws Exception {
+        try (MediaPlane plane = start("node-fenced", 10, Duration.ofSeconds(2));
+             TestControl control = new TestControl(plane.grpcPort()); SipUdpClient prober = new SipUdpClient(plane.sipPort())) {
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            assertEquals(200, options(prober, 1).status());
+            sql("ALTER TABLE media_nodes RENAME TO media_nodes_away"); // every heartbeat now fails
+            try {
+                Await.until(() -> plane.fleet().orElseThrow().problem() != null, WAIT, "two heartbeats to fail");
+                SipMessage fenced = options(prober, 2);
+                assertEquals(503, fenced.status(), "control-planes will soon think this node dead");
+                assertTrue(fenced.header("Reason").contains("registry"), fenced.header("Reason"));
+                assertEquals(503, ready(plane));
+            } finally {
+                sql("ALTER TABLE media_nodes_away RENAME TO media_nodes");
+            }
+            Await.until(() -> plane.fleet().orElseThrow().problem() == null, WAIT, "a heartbeat to succeed again");
+            assertEquals(200, options(prober, 3).status());
+        }
+    }
+
+    private static void sql(String statement) {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void sigtermDrainsCallsThatEndByThemselvesThenLeaves() throws Exception {
         MediaPlane plane = start("node-drain", 10, Duration.ofSeconds(20));
         try (TestControl control = new TestControl(plane.grpcPort()); SipUdpClient caller = new SipUdpClient(plane.sipPort());
