@@ -111,8 +111,9 @@ public final class SipServer implements SipListener, AutoCloseable {
             if (!advertise.isEmpty()) {
                 // Behind 1:1 NAT the bound address is private: requests we send in a dialog (BYE, INFO,
                 // re-INVITE, REFER) must name the public one in Via, like SDP and Contact do.
+                String sentBy = advertise.indexOf(':') >= 0 && !advertise.startsWith("[") ? "[" + advertise + "]" : advertise;
                 for (ListeningPoint lp : provider.getListeningPoints()) {
-                    lp.setSentBy(advertise + ":" + lp.getPort());
+                    lp.setSentBy(sentBy + ":" + lp.getPort());
                 }
             }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
