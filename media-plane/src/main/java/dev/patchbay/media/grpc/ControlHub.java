@@ -84,7 +84,7 @@ public final class ControlHub implements ControlChannel {
      */
     public void closeAll() {
         for (ControlStream s : streams) {
-            s.onCompleted();
+            s.end();
         }
     }
 
@@ -175,8 +175,20 @@ public final class ControlHub implements ControlChannel {
 
         @Override
         public synchronized void onCompleted() {
+            end();
+        }
+
+        /** Ends our side once, whoever asks first: the replica's half-close or our shutdown. */
+        synchronized void end() {
+            if (closed) {
+                return;
+            }
             gone();
-            out.onCompleted();
+            try {
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "control stream of " + replica + " was already closed: " + e.getMessage());
+            }
         }
 
         private void gone() {
