@@ -86,13 +86,13 @@ class MediaPlaneSigtermE2eTest {
                         "the media-plane process to answer /health/live (log: " + log + ")");
                 try (TestControl control = new TestControl(grpcPort); SipUdpClient late = new SipUdpClient(sipPort)) {
                     Await.until(() -> status(observePort, "/health/ready") == 200, WAIT, "the node to be ready");
+                    assertEquals("active", state(db, "node-sigterm"), "a ready node is in the table");
                     List<String> toTags = new ArrayList<>();
                     for (int i = 0; i < CALLS; i++) {
                         SipUdpClient caller = new SipUdpClient(sipPort);
                         callers.add(caller);
                         toTags.add(answered(caller, control, i));
                     }
-                    assertEquals("active", state(db, "node-sigterm"));
 
                     long sigterm = System.nanoTime();
                     process.destroy(); // SIGTERM

@@ -141,7 +141,7 @@ public final class MediaPlane implements AutoCloseable {
             throw new StartupException(e.getMessage() + "; set patchbay.sip.port (env PATCHBAY_SIP_PORT)", e);
         }
         calls.connect(sip.signalling(), hub);
-        NodeReadiness readiness = new NodeReadiness(calls, hub);
+        NodeReadiness readiness = new NodeReadiness(calls, hub, config.fleet().registers());
         sip.availability(readiness::why);
         WebServer observe = WebServer.builder()
                 .host(config.observeHost())

@@ -14,15 +14,19 @@ final class NodeReadiness {
     private final CallManager calls;
     private final ControlHub hub;
     private volatile FleetMember fleet;
+    /** Until the row is written, control-planes cannot find this node: not ready, whatever else holds. */
+    private volatile boolean joining;
 
-    NodeReadiness(CallManager calls, ControlHub hub) {
+    NodeReadiness(CallManager calls, ControlHub hub, boolean registers) {
         this.calls = calls;
         this.hub = hub;
+        this.joining = registers;
     }
 
     /** Joined after SIP is up: from then on a failing heartbeat counts too. */
     void fleet(FleetMember member) {
         this.fleet = member;
+        this.joining = false;
     }
 
     /** Why not, or null when a call can be taken. */
@@ -30,6 +34,9 @@ final class NodeReadiness {
         String refusal = calls.refusal();
         if (refusal != null) {
             return refusal;
+        }
+        if (joining) {
+            return "this node is still joining the fleet (writing its media_nodes row)";
         }
         if (hub.connected() == 0) {
             return "no control-plane is connected to this media-plane";
