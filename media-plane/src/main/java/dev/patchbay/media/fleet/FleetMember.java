@@ -46,10 +46,17 @@ public final class FleetMember implements AutoCloseable {
         return state;
     }
 
-    /** From now on the row says draining; written at once, so discovery stops picking this node within one poll. */
+    /**
+     * From now on the row says draining; written at once on the heartbeat thread, so discovery stops
+     * picking this node within one poll and a slow database never delays the drain itself.
+     */
     public void drain() {
         state = NodeState.DRAINING;
-        registry.heartbeat(state, currentCalls.getAsInt());
+        try {
+            beat.execute(this::renew);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // already leaving: the row is about to go anyway
+        }
     }
 
     /** Stops the heartbeat and deletes the row. */

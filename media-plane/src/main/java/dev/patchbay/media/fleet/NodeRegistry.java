@@ -30,6 +30,8 @@ public final class NodeRegistry implements AutoCloseable {
                           Instant startedAt) { }
 
     private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
+    /** Seconds a statement may take: a hung database must not hold a drain or an exit. */
+    private static final int STATEMENT_TIMEOUT = 5;
 
     private final DbSettings db;
     private final NodeRow row;
@@ -79,6 +81,7 @@ public final class NodeRegistry implements AutoCloseable {
     /** Leaves the fleet: the row goes, so no control-plane sends this node anything more. */
     public synchronized void remove() {
         try (PreparedStatement s = connection().prepareStatement("DELETE FROM media_nodes WHERE node_id = ?")) {
+            s.setQueryTimeout(STATEMENT_TIMEOUT);
             s.setString(1, row.nodeId());
             s.executeUpdate();
         } catch (SQLException e) {
@@ -94,6 +97,7 @@ public final class NodeRegistry implements AutoCloseable {
         try (PreparedStatement u = c.prepareStatement("UPDATE media_nodes SET sip_address = ?, rtp_address = ?, "
                 + "grpc_address = ?, capacity = ?, current_calls = ?, state = ?, heartbeat_at = ?, started_at = ?, "
                 + "lost_by = NULL, lost_claim_until = NULL WHERE node_id = ?")) {
+            u.setQueryTimeout(STATEMENT_TIMEOUT);
             u.setString(1, row.sipAddress());
             u.setString(2, row.rtpAddress());
             u.setString(3, row.grpcAddress());
@@ -109,6 +113,7 @@ public final class NodeRegistry implements AutoCloseable {
         }
         try (PreparedStatement i = c.prepareStatement("INSERT INTO media_nodes (node_id, sip_address, rtp_address, "
                 + "grpc_address, capacity, current_calls, state, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            i.setQueryTimeout(STATEMENT_TIMEOUT);
             i.setString(1, row.nodeId());
             i.setString(2, row.sipAddress());
             i.setString(3, row.rtpAddress());
