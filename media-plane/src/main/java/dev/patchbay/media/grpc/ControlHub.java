@@ -78,6 +78,16 @@ public final class ControlHub implements ControlChannel {
         }
     }
 
+    /**
+     * Ends every replica's stream, after the hang-ups already sent on it: at shutdown, so the gRPC
+     * server stops at once instead of waiting out streams a replica would keep open forever.
+     */
+    public void closeAll() {
+        for (ControlStream s : streams) {
+            s.end();
+        }
+    }
+
     /** Hands the hang-ups that happened while no replica listened to one that has just said hello. */
     private void flushUndelivered(ControlStream to) {
         for (ControlEvent e = undelivered.poll(); e != null; e = undelivered.poll()) {
@@ -165,8 +175,20 @@ public final class ControlHub implements ControlChannel {
 
         @Override
         public synchronized void onCompleted() {
+            end();
+        }
+
+        /** Ends our side once, whoever asks first: the replica's half-close or our shutdown. */
+        synchronized void end() {
+            if (closed) {
+                return;
+            }
             gone();
-            out.onCompleted();
+            try {
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "control stream of " + replica + " was already closed: " + e.getMessage());
+            }
         }
 
         private void gone() {

@@ -28,6 +28,7 @@ class SipScannerTest {
 
     private static MediaPlane plane;
     private static int port;
+    private static dev.patchbay.media.testutil.TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,10 +40,14 @@ class SipScannerTest {
                 base.routeTimeout(), base.ringTimeout(), base.ackTimeout(), base.maxCalls(), base.rtpTimeout(),
                 base.drainTimeout(), base.jitterMaxMs(), base.minSessionExpires(), base.tls(), base.recordings(),
                 base.reattachGrace(), new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 20, 40)));
+        // OPTIONS answers 200 only while the node can take a call, which needs a control-plane.
+        control = new dev.patchbay.media.testutil.TestControl(plane.grpcPort());
+        dev.patchbay.media.testutil.Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control stream");
     }
 
     @AfterAll
     static void stop() {
+        control.close();
         plane.close();
     }
 
