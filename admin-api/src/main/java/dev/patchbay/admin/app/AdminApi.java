@@ -142,6 +142,23 @@ public final class AdminApi implements AutoCloseable {
             ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
                     ApiJson.object().put("status", up ? "UP" : "DOWN"));
         }));
+        // Probes: live = the process answers; ready = it can serve, which for this API means its database answers.
+        all.add(Route.get("/health/live", Access.OPEN, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiJson.object().put("status", "UP"))));
+        all.add(Route.get("/health/ready", Access.OPEN, (req, res) -> {
+            // Bounded: a pool that waits 30 s for a connection must not outlast the probe's own timeout.
+            java.util.concurrent.CompletableFuture<Boolean> ping = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().name("ready-check").start(() -> ping.complete(repo.ping()));
+            boolean up;
+            try {
+                up = ping.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                up = false;
+            }
+            ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up
+                    ? ApiJson.object().put("status", "UP")
+                    : ApiJson.object().put("status", "DOWN").put("reason", "the database does not answer"));
+        }));
         all.add(Route.get(OpenApiDocument.PATH, Access.OPEN, openApi));
         all.add(Route.get(OPENAPI, Access.OPEN, openApi));
         for (List<Route> module : modules) {

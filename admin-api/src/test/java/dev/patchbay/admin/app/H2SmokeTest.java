@@ -32,6 +32,10 @@ class H2SmokeTest {
             key = Files.readString(var.resolve("admin-key")).strip();
             ApiClient client = new ApiClient(api.port(), key);
             assertEquals(200, client.withKey(null).get("/health").status());
+            assertEquals(200, client.withKey(null).get("/health/live").status());
+            Reply ready = client.withKey(null).get("/health/ready");
+            assertEquals(200, ready.status(), "the database answers: ready " + ready);
+            assertEquals("UP", ready.json().path("status").asText());
             Reply dids = client.get("/v1/workspaces/ws_demo/dids");
             assertEquals(200, dids.status(), dids.toString());
             assertEquals(List.of("echo"), dids.json().path("items").findValuesAsText("number"));

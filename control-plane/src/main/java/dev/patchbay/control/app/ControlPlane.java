@@ -48,6 +48,8 @@ import dev.patchbay.control.delivery.WorkspaceSigningKeys;
 import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.media.NodeDirectory;
+import dev.patchbay.control.media.NodeDiscovery;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Integrations;
@@ -164,6 +166,16 @@ public final class ControlPlane implements AutoCloseable {
         }
         MediaNodes nodes = new MediaNodes(links);
         links.forEach(MediaNodeLink::connect);
+        NodeDiscovery discovery = new NodeDiscovery(new NodeDirectory(db), nodes, address -> {
+            MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers);
+            link.connect();
+            return link;
+        }, flow::nodeLost, config.replica(), new NodeDiscovery.Settings(
+                ConfigDurations.get(root, "patchbay.control.media.poll", Duration.ofSeconds(2)),
+                ConfigDurations.get(root, "patchbay.control.media.lapse", Duration.ofSeconds(10)),
+                ConfigDurations.get(root, "patchbay.control.media.lost-claim", Duration.ofSeconds(30))), Clock.systemUTC());
+        long pollMillis = discovery.settings().poll().toMillis();
+        timers.scheduleWithFixedDelay(() -> workers.execute(discovery::poll), 0, pollMillis, TimeUnit.MILLISECONDS);
         long renewMillis = Math.max(100, config.bridgeLease().toMillis() / 3);
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             leases.renew();
@@ -193,7 +205,10 @@ public final class ControlPlane implements AutoCloseable {
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
-                .routing(r -> routing(r, nodes, auth, calls, callTransfers, agents.join()))
+                .routing(r -> {
+                    ControlHealth.routing(r, db, nodes);
+                    routing(r, nodes, auth, calls, callTransfers, agents.join());
+                })
                 .addRouting(agents.join().wsRouting())
                 .build()
                 .start();

@@ -342,6 +342,29 @@ public final class CallFlow implements MediaNodeLink.Listener {
         }).whenComplete((v, e) -> tails.remove(id));
     }
 
+    /**
+     * The call's media node died without draining (its heartbeat lapsed): the record ends with cause
+     * {@code media-node-lost} and the hang-up callback goes out, as if the node had reported it.
+     */
+    public CompletableFuture<Void> nodeLost(String id, String reason) {
+        CompletableFuture<Void> done = enqueue(id, () -> {
+            BotAttacher.Attachment a = attached.remove(id);
+            if (a != null) {
+                a.close();
+            }
+            CallRecord call = store.find(id).orElse(null);
+            if (call != null && store.end(id, call.answeredAt() != null ? CallStatus.COMPLETED : CallStatus.FAILED,
+                    "media-node-lost", 0, reason, null)) {
+                store.find(id).ifPresent(ended -> {
+                    callbacks.ended(ended);
+                    observe(() -> observer.ended(ended, dev.patchbay.proto.media.v1.RtpStats.getDefaultInstance()), id);
+                });
+            }
+        });
+        done.whenComplete((v, e) -> tails.remove(id, done));
+        return done;
+    }
+
     /** Detaches every bot without hanging up, for a clean stop; another replica takes the calls over. */
     public void detachAll() {
         attached.values().forEach(BotAttacher.Attachment::close);

@@ -93,7 +93,7 @@ public final class OutboundDialer {
         Tenants.Trunk trunk = tenants.outboundTrunk(r.workspaceId()).orElseThrow(() -> new Refused(422, "from",
                 "workspace " + r.workspaceId() + " has no outbound trunk; add one with the admin API", null));
         MediaNodeLink link = nodes.pick().orElseThrow(() -> new Refused(503, null,
-                "no media-plane node is connected; retry shortly", null));
+                "no active media-plane node with free capacity is connected (draining nodes take no new calls); retry shortly", null));
         byte[] raw = new byte[16];
         random.nextBytes(raw);
         String id = "CA" + HexFormat.of().formatHex(raw);

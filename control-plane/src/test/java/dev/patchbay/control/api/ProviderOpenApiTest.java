@@ -39,9 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProviderOpenApiTest {
 
-    /** Every route registered in ControlPlane.routing (with /openapi.yaml) and CallsApi.routing; path parameters as {}. */
+    /** Every route registered in ControlPlane.routing (with /openapi.yaml), ControlHealth and CallsApi.routing; path parameters as {}. */
     private static final Set<String> ROUTES = Set.of(
             "GET /health",
+            "GET /health/live",
+            "GET /health/ready",
             "GET /openapi.yaml",
             "POST /v1/calls",
             "GET /v1/calls/{}",

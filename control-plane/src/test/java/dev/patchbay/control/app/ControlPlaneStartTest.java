@@ -44,6 +44,50 @@ class ControlPlaneStartTest {
     }
 
     @Test
+    void readinessFollowsTheDatabaseAndLivenessDoesNot() throws Exception {
+        try (dev.patchbay.schema.testing.TestDb db = new dev.patchbay.schema.testing.TestDb()) {
+            java.net.URI pg = java.net.URI.create(dev.patchbay.schema.testing.TestDb.BASE_URL.substring("jdbc:".length()));
+            try (dev.patchbay.control.wss.TcpProxy proxy = new dev.patchbay.control.wss.TcpProxy(pg.getPort())) {
+                String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + pg.getPath() + "?currentSchema=" + db.schema;
+                Path dir = Files.createTempDirectory("cp");
+                Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                        .addSource(ConfigSources.create(Map.of(
+                                "patchbay.db.connection.url", url,
+                                "patchbay.db.connection.username", dev.patchbay.schema.testing.TestDb.USER,
+                                "patchbay.db.connection.password", dev.patchbay.schema.testing.TestDb.PASSWORD,
+                                "patchbay.control.server.host", "127.0.0.1",
+                                "patchbay.control.server.port", "0",
+                                "patchbay.control.media.nodes", "127.0.0.1:1",
+                                "patchbay.var", dir.toString())))
+                        .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                        .build();
+                try (ControlPlane plane = ControlPlane.start(config)) {
+                    assertEquals(200, get(plane, "/health/live").statusCode());
+                    HttpResponse<String> ready = get(plane, "/health/ready");
+                    assertEquals(200, ready.statusCode(), ready.body());
+                    assertTrue(ready.body().contains("{\"node\":\"127.0.0.1:1\",\"connected\":false}"), ready.body());
+
+                    proxy.refuse();
+                    proxy.cut(); // the database is gone, as in a network partition
+                    long asked = System.nanoTime();
+                    HttpResponse<String> down = get(plane, "/health/ready");
+                    long tookMs = (System.nanoTime() - asked) / 1_000_000;
+                    assertEquals(503, down.statusCode(), down.body());
+                    assertTrue(tookMs < 3000, "a probe answers within its timeout, took " + tookMs + " ms");
+                    assertEquals("application/problem+json", down.headers().firstValue("Content-Type").orElse(""));
+                    assertTrue(down.body().contains("database"), down.body());
+                    assertEquals(200, get(plane, "/health/live").statusCode(), "alive all the same: no restart wanted");
+                }
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(ControlPlane plane, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.port() + path))
+                .timeout(java.time.Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void takenPortNamesTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));

@@ -11,21 +11,21 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A loopback TCP forwarder whose connections a test can cut, as a network failure would: no close frame. */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
 
-    TcpProxy(int target) throws IOException {
+    public TcpProxy(int target) throws IOException {
         this.target = target;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread.ofVirtual().start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -58,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Resets every forwarded connection. */
-    void cut() throws IOException {
+    public void cut() throws IOException {
         for (Socket s : open) {
             if (!s.isClosed()) {
                 s.setSoLinger(true, 0);
@@ -69,7 +69,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** New connections are reset at once. */
-    void refuse() {
+    public void refuse() {
         refusing = true;
     }
 

@@ -34,7 +34,22 @@ public record MediaConfig(String sipHost,
                           java.nio.file.Path recordings,
                           Duration reattachGrace,
                           dev.patchbay.media.sip.SourceGuard.Settings sipGuard,
-                          dev.patchbay.media.sip.MessageLimits sipLimits) {
+                          dev.patchbay.media.sip.MessageLimits sipLimits,
+                          dev.patchbay.media.fleet.FleetSettings fleet) {
+
+    /** Without a node registry: the static list mode every setup had before issue 16. */
+    public MediaConfig(String sipHost, int sipPort, int sipThreads, String rtpHost, int rtpPortMin, int rtpPortMax,
+                       String rtpAdvertise, int mediaLoops, int playoutFrames, String grpcHost, int grpcPort,
+                       String observeHost, int observePort, String clusterToken, Duration routeTimeout,
+                       Duration ringTimeout, Duration ackTimeout, int maxCalls, Duration rtpTimeout, Duration drainTimeout,
+                       int jitterMaxMs, int minSessionExpires, TlsSettings tls, java.nio.file.Path recordings,
+                       Duration reattachGrace, dev.patchbay.media.sip.SourceGuard.Settings sipGuard,
+                       dev.patchbay.media.sip.MessageLimits sipLimits) {
+        this(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops, playoutFrames,
+                grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout, ackTimeout, maxCalls,
+                rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings, reattachGrace, sipGuard,
+                sipLimits, dev.patchbay.media.fleet.FleetSettings.STATIC);
+    }
 
     /** Without explicit message limits: application.yaml's defaults. */
     public MediaConfig(String sipHost, int sipPort, int sipThreads, String rtpHost, int rtpPortMin, int rtpPortMax,
@@ -99,7 +114,24 @@ public record MediaConfig(String sipHost,
                         p.get("sip.guard.rate").asInt().orElse(500),
                         p.get("sip.guard.burst").asInt().orElse(1000)),
                 new dev.patchbay.media.sip.MessageLimits(p.get("sip.max-message-size.udp").asInt().orElse(65536),
-                        p.get("sip.max-message-size.stream").asInt().orElse(65536)));
+                        p.get("sip.max-message-size.stream").asInt().orElse(65536)),
+                dev.patchbay.media.fleet.FleetSettings.from(p));
+    }
+
+    /** The same settings with another fleet membership (registry, node id, addresses). */
+    public MediaConfig withFleet(dev.patchbay.media.fleet.FleetSettings other) {
+        return new MediaConfig(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, other);
+    }
+
+    /** The same settings with another public address for SDP, Contact and Via. */
+    public MediaConfig withAdvertise(String address) {
+        return new MediaConfig(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, address, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
     }
 
     public int effectiveLoops() {

@@ -13,6 +13,9 @@ import javax.sip.SipException;
 
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallPolicy;
+import dev.patchbay.media.fleet.FleetMember;
+import dev.patchbay.media.fleet.NodeRegistry;
+import dev.patchbay.schema.Migrations;
 import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
@@ -53,10 +56,14 @@ public final class MediaPlane implements AutoCloseable {
     private final java.time.Duration drainTimeout;
     private final int sipPort;
     private final RecordingWriter recordings;
+    private final FleetMember fleet;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
                        SipServer sip, Server grpc, WebServer observe, java.time.Duration drainTimeout, int sipPort,
-                       RecordingWriter recordings) {
+                       RecordingWriter recordings, FleetMember fleet) {
+        this.fleet = fleet;
         this.recordings = recordings;
         this.loops = loops;
         this.timers = timers;
@@ -70,6 +77,8 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     public static MediaPlane start(MediaConfig config) throws StartupException {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        java.time.Instant startedAt = clock.instant(); // before SIP listens: every call of this run is newer
         // reload4j (needed by jain-sip) would otherwise capture Netty's logging, unconfigured.
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
                 io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
@@ -119,7 +128,8 @@ public final class MediaPlane implements AutoCloseable {
             throw new StartupException("media-plane cannot start gRPC on " + config.grpcHost() + ":" + config.grpcPort()
                     + ": " + e.getMessage() + "; set patchbay.grpc.port (env PATCHBAY_GRPC_PORT)", e);
         }
-        String mediaNode = (config.rtpAdvertise().isEmpty() ? "127.0.0.1" : config.rtpAdvertise()) + ":" + grpc.getPort();
+        FleetAddresses addresses = FleetAddresses.of(config, grpc.getPort());
+        String mediaNode = addresses.grpc();
         SipServer sip;
         try {
             sip = SipServer.start(config.sipHost(), config.sipPort(), config.sipThreads(), config.rtpAdvertise(), mediaNode,
@@ -131,13 +141,49 @@ public final class MediaPlane implements AutoCloseable {
             throw new StartupException(e.getMessage() + "; set patchbay.sip.port (env PATCHBAY_SIP_PORT)", e);
         }
         calls.connect(sip.signalling(), hub);
+        NodeReadiness readiness = new NodeReadiness(calls, hub);
+        sip.availability(readiness::why);
         WebServer observe = WebServer.builder()
                 .host(config.observeHost())
                 .port(config.observePort())
-                .routing(r -> routing(r, calls, hub))
+                .routing(r -> {
+                    routing(r, calls, hub);
+                    HealthRoutes.routing(r, readiness, calls, hub);
+                })
                 .build()
                 .start();
-        return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(), recordings);
+        FleetMember fleet = null;
+        if (config.fleet().registers()) {
+            // Joined last: the row announces a node that already serves SIP and gRPC.
+            fleet = join(config, addresses, calls, clock, startedAt);
+            if (fleet == null) {
+                observe.stop();
+                sip.close();
+                grpc.shutdownNow();
+                loops.forEach(MediaLoop::close);
+                throw new StartupException("media-plane cannot register in the database at "
+                        + config.fleet().db().url() + "; check patchbay.db.connection.url (env PATCHBAY_DB_CONNECTION_URL), "
+                        + "or leave it empty to run without the node registry", null);
+            }
+            readiness.fleet(fleet);
+        }
+        return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(),
+                recordings, fleet);
+    }
+
+    private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
+                                    java.time.Clock clock, java.time.Instant startedAt) {
+        try {
+            Migrations.migrate(config.fleet().db());
+            FleetMember member = new FleetMember(new NodeRegistry(config.fleet().db(), new NodeRegistry.NodeRow(
+                    addresses.nodeId(), addresses.sip(), addresses.rtp(), addresses.grpc(), config.maxCalls(), startedAt),
+                    clock), config.fleet().heartbeat(), calls::activeCalls);
+            member.join();
+            return member;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.severe(() -> "node registry: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The observe socket: liveness, and the numbers an operator looks at first, in Prometheus text format. */
@@ -203,19 +249,61 @@ public final class MediaPlane implements AutoCloseable {
         return hub;
     }
 
-    /** SIGTERM: refuse new INVITEs with 503, give calls in progress the drain time, then stop. */
-    public void drainAndClose() {
+    /** This node's fleet membership, if it registers in the database. */
+    public java.util.Optional<FleetMember> fleet() {
+        return java.util.Optional.ofNullable(fleet);
+    }
+
+    /**
+     * SIGTERM: the row turns draining, OPTIONS and new INVITEs get 503 with Retry-After, calls in
+     * progress get {@code patchbay.shutdown.drain} to end by themselves, the rest get BYE with a
+     * Reason; then the row goes and everything stops. Runs once; a second call returns at once.
+     */
+    public DrainReport drainAndClose() {
+        if (!draining.compareAndSet(false, true) || closing.get()) {
+            return new DrainReport(0, 0, 0, 0);
+        }
+        long start = System.nanoTime();
+        int before = calls.activeCalls();
+        LOG.info(() -> "draining: " + before + " calls in progress, up to " + drainTimeout.toSeconds() + " s");
+        if (fleet != null) {
+            fleet.drain();
+        }
+        int cut = 0;
         try {
-            calls.drain(drainTimeout);
+            cut = calls.drain(drainTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        long callsDone = System.nanoTime();
         close();
+        DrainReport report = new DrainReport(before, cut, (callsDone - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+        LOG.info(() -> "drained: " + report);
+        return report;
     }
+
+    /**
+     * A drain's timeline.
+     *
+     * @param calls       calls in progress when it began
+     * @param cut         of those, calls still up at the deadline and ended with BYE
+     * @param lastCallMs  from the drain's start to the last call's end
+     * @param stoppedMs   from the drain's start to everything stopped
+     */
+    public record DrainReport(int calls, int cut, long lastCallMs, long stoppedMs) { }
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         calls.endAll("media-plane is shutting down");
+        try {
+            calls.drain(java.time.Duration.ofSeconds(2)); // each hang-up reaches a replica before its stream ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hub.closeAll();
         sip.close();
         grpc.shutdown();
         try {
@@ -229,6 +317,9 @@ public final class MediaPlane implements AutoCloseable {
         timers.shutdownNow();
         recordings.close();
         observe.stop();
+        if (fleet != null) {
+            fleet.leave();
+        }
         LOG.info("media-plane stopped");
     }
 }

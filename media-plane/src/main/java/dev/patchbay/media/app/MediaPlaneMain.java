@@ -28,6 +28,12 @@ public final class MediaPlaneMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(plane::drainAndClose));
+        // SIGTERM is the orchestrator's "drain" (Kubernetes, systemd): a clean drain exits 0, where the JVM's
+        // default would exit 143 and make every planned stop look like a failure.
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Thread.ofPlatform().name("drain").start(() -> {
+            plane.drainAndClose();
+            System.exit(0);
+        }));
         LOG.info(() -> "media-plane ready: SIP udp+tcp " + config.sipHost() + ":" + config.sipPort()
                 + (config.tls().enabled() ? ", SIP tls " + config.sipHost() + ":" + config.tls().port() : "")
                 + ", gRPC " + config.grpcHost() + ":" + plane.grpcPort()

@@ -106,8 +106,10 @@ public final class CallManager {
     /**
      * Refuses new calls and waits, up to {@code timeout}, for the calls in progress to end by
      * themselves; whatever is left is then hung up.
+     *
+     * @return how many calls were still up at the deadline and were hung up
      */
-    public void drain(Duration timeout) throws InterruptedException {
+    public int drain(Duration timeout) throws InterruptedException {
         draining = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (calls.size() > 0 && System.nanoTime() < deadline) {
@@ -118,6 +120,7 @@ public final class CallManager {
             LOG.info(() -> left + " calls still up after draining for " + timeout.toSeconds() + " s; hanging up");
             endAll("media-plane is shutting down");
         }
+        return left;
     }
 
     /** Registers a new inbound call. The caller then fills in and sends the offer with {@link #offer}. */

@@ -78,6 +78,16 @@ public final class ControlHub implements ControlChannel {
         }
     }
 
+    /**
+     * Ends every replica's stream, after the hang-ups already sent on it: at shutdown, so the gRPC
+     * server stops at once instead of waiting out streams a replica would keep open forever.
+     */
+    public void closeAll() {
+        for (ControlStream s : streams) {
+            s.onCompleted();
+        }
+    }
+
     /** Hands the hang-ups that happened while no replica listened to one that has just said hello. */
     private void flushUndelivered(ControlStream to) {
         for (ControlEvent e = undelivered.poll(); e != null; e = undelivered.poll()) {

@@ -43,6 +43,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final SourceGuard guard;
     private final RequestValidator validator;
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    /** Why this node cannot take a call now, or null: OPTIONS answers 503 then, so a SIP front steers around it. */
+    private volatile java.util.function.Supplier<String> unavailable = () -> null;
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
                       RequestValidator validator) {
@@ -106,6 +108,14 @@ public final class SipServer implements SipListener, AutoCloseable {
             if (keystore != null) {
                 provider.addListeningPoint(stack.createListeningPoint(host, tlsPort, ListeningPoint.TLS));
             }
+            if (!advertise.isEmpty()) {
+                // Behind 1:1 NAT the bound address is private: requests we send in a dialog (BYE, INFO,
+                // re-INVITE, REFER) must name the public one in Via, like SDP and Contact do.
+                String sentBy = advertise.indexOf(':') >= 0 && !advertise.startsWith("[") ? "[" + advertise + "]" : advertise;
+                for (ListeningPoint lp : provider.getListeningPoints()) {
+                    lp.setSentBy(sentBy + ":" + lp.getPort());
+                }
+            }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
             invites.provider(provider);
             SipServer server = new SipServer(stack, provider, tools, invites, guard, new RequestValidator(limits));
@@ -113,7 +123,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             stack.start();
             return server;
         } catch (PeerUnavailableException | javax.sip.InvalidArgumentException | javax.sip.TransportNotSupportedException
-                 | javax.sip.ObjectInUseException | TooManyListenersException e) {
+                 | javax.sip.ObjectInUseException | TooManyListenersException | ParseException e) {
             throw new SipException("cannot start SIP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
@@ -121,6 +131,11 @@ public final class SipServer implements SipListener, AutoCloseable {
     /** Scanner and per-source counters, for tests and metrics. */
     public SourceGuard guard() {
         return guard;
+    }
+
+    /** What OPTIONS consults; null from {@code why} means this node can take a call. */
+    public void availability(java.util.function.Supplier<String> why) {
+        this.unavailable = why;
     }
 
     public CallSignalling signalling() {
@@ -203,6 +218,17 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void options(RequestEvent event) throws ParseException, SipException {
+        String why = unavailable.get();
+        if (why != null) {
+            Response busy = sip.response(Response.SERVICE_UNAVAILABLE, event.getRequest(), null, why);
+            try {
+                busy.addHeader(sip.headers.createRetryAfterHeader(5));
+            } catch (javax.sip.InvalidArgumentException e) {
+                throw new ParseException(e.getMessage(), 0);
+            }
+            reply(event, busy);
+            return;
+        }
         Response ok = sip.response(Response.OK, event.getRequest(), null, null);
         ok.addHeader(sip.headers.createAllowHeader(SipTools.ALLOW));
         ok.addHeader(sip.headers.createAcceptHeader("application", "sdp"));

@@ -1,0 +1,66 @@
+package dev.patchbay.control.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
+import io.helidon.dbclient.DbClient;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Kubernetes probes. {@code /health/live}: the process answers. {@code /health/ready}: this replica
+ * can serve, which means its database answers; the media nodes are listed but do not gate it, so a
+ * fleet with no media host yet still answers its API with problem+json rather than no replica at all.
+ */
+final class ControlHealth {
+
+    private ControlHealth() {
+    }
+
+    /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
+    static final java.time.Duration DB_CHECK = java.time.Duration.ofSeconds(1);
+
+    static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
+        routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
+        routing.get("/health/ready", (req, res) -> {
+            String why = databaseProblem(db);
+            if (why != null) {
+                ApiJson.sendProblem(res, "/health/ready", ProblemException.of(503, why));
+                return;
+            }
+            ObjectNode body = ApiJson.object().put("status", "UP");
+            ArrayNode list = body.putArray("media_nodes");
+            for (MediaNodeLink l : nodes.all()) {
+                ObjectNode n = list.addObject().put("node", l.node()).put("connected", l.connected());
+                nodes.info(l.node()).ifPresent(i -> n.put("node_id", i.nodeId()).put("state", i.active() ? "active" : "draining")
+                        .put("calls", i.currentCalls()).put("capacity", i.capacity()));
+            }
+            ApiJson.send(res, Status.OK_200, body);
+        });
+    }
+
+    private static String databaseProblem(DbClient db) {
+        java.util.concurrent.CompletableFuture<Long> check = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("ready-check").start(() -> {
+            try {
+                check.complete(db.execute().query("SELECT 1").count());
+            } catch (RuntimeException e) {
+                check.completeExceptionally(e);
+            }
+        });
+        try {
+            check.get(DB_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "the database did not answer within " + DB_CHECK.toMillis() + " ms";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "the database does not answer: " + e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}

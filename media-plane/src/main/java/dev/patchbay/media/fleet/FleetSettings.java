@@ -1,0 +1,56 @@
+package dev.patchbay.media.fleet;
+
+import java.time.Duration;
+
+import dev.patchbay.schema.DbSettings;
+import io.helidon.config.Config;
+
+/**
+ * How this node joins the fleet: the database its row lives in (none = static list mode, as before
+ * issue 16), its stable id, the addresses it publishes, and how often it renews its row.
+ *
+ * @param nodeId      stable id; empty = {@code <public host>:<sip port>}
+ * @param db          the shared database, or null when {@code patchbay.db.connection.url} is empty
+ * @param heartbeat   how often the row is renewed; control-planes declare it dead after their lapse
+ * @param sipAddress  the public SIP {@code host:port} a SIP front sends to; empty = derived
+ * @param grpcAddress the gRPC {@code host:port} control-planes dial; empty = derived (what call records name)
+ */
+public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, String sipAddress, String grpcAddress) {
+
+    /** No registry: control-planes find this node through their static list. */
+    public static final FleetSettings STATIC = new FleetSettings("", null, Duration.ofSeconds(2), "", "");
+
+    public FleetSettings {
+        if (heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("patchbay.node.heartbeat must be positive, got " + heartbeat);
+        }
+    }
+
+    public boolean registers() {
+        return db != null;
+    }
+
+    public FleetSettings withDb(DbSettings db) {
+        return new FleetSettings(nodeId, db, heartbeat, sipAddress, grpcAddress);
+    }
+
+    public FleetSettings withNodeId(String id) {
+        return new FleetSettings(id, db, heartbeat, sipAddress, grpcAddress);
+    }
+
+    public FleetSettings withHeartbeat(Duration every) {
+        return new FleetSettings(nodeId, db, every, sipAddress, grpcAddress);
+    }
+
+    /** Reads {@code patchbay.node.*} and {@code patchbay.db.connection.*}; an empty URL means no registry. */
+    public static FleetSettings from(Config patchbay) {
+        Config connection = patchbay.get("db.connection");
+        String url = connection.get("url").asString().orElse("");
+        DbSettings db = url.isBlank() ? null : new DbSettings(url, connection.get("username").asString().orElse(""),
+                connection.get("password").asString().orElse(""));
+        return new FleetSettings(patchbay.get("node.id").asString().orElse(""), db,
+                patchbay.get("node.heartbeat").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                patchbay.get("node.sip-address").asString().orElse(""),
+                patchbay.get("node.grpc-address").asString().orElse(""));
+    }
+}
