@@ -88,6 +88,11 @@ public final class MediaMetrics implements CallTally {
         setupOut = setup("out");
         botsAttached = Counter.builder("patchbay.bot.streams.attached")
                 .description("Bot audio streams attached to calls.").register(registry);
+        for (String why : List.of("call_ended", "lost", "left")) {
+            detached(why); // present at 0 from the start, like every series a dashboard plots
+        }
+        invite(inviteIn, "in", 200);
+        invite(inviteOut, "out", 200);
         Gauge.builder("patchbay.bot.streams.active", this, m -> botsAttached.count() - m.botsDetached.get())
                 .description("Bot audio streams attached now.").register(registry);
     }
@@ -159,8 +164,12 @@ public final class MediaMetrics implements CallTally {
     @Override
     public void botDetached(String why) {
         botsDetached.incrementAndGet();
-        Counter.builder("patchbay.bot.streams.detached").tag("reason", why)
+        detached(why).increment();
+    }
+
+    private Counter detached(String why) {
+        return Counter.builder("patchbay.bot.streams.detached").tag("reason", why)
                 .description("Bot audio streams that left their call: call_ended, lost (stream broke) or left.")
-                .register(registry).increment();
+                .register(registry);
     }
 }
