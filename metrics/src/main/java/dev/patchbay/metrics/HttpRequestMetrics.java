@@ -18,6 +18,10 @@ import io.micrometer.core.instrument.Timer;
  */
 final class HttpRequestMetrics implements Filter {
 
+    /** Latency buckets for a p95 panel: few, since each one is a series per route and status. */
+    private static final java.time.Duration[] BUCKETS = java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+
     private final MeterRegistry registry;
 
     HttpRequestMetrics(MeterRegistry registry) {
@@ -35,6 +39,7 @@ final class HttpRequestMetrics implements Filter {
                     .tag("method", method)
                     .tag("route", route(req, status))
                     .tag("status", Integer.toString(status))
+                    .serviceLevelObjectives(BUCKETS)
                     .register(registry)
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         });
