@@ -48,6 +48,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
+import dev.patchbay.metrics.ProcessMetrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -68,7 +69,10 @@ public final class AdminApi implements AutoCloseable {
     private final List<Route> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminApi(WebServer server, DbClient db, List<Route> routes) {
+    private final ProcessMetrics metrics;
+
+    private AdminApi(WebServer server, DbClient db, List<Route> routes, ProcessMetrics metrics) {
+        this.metrics = metrics;
         this.server = server;
         this.db = db;
         this.routes = routes;
@@ -89,6 +93,7 @@ public final class AdminApi implements AutoCloseable {
         Config dbConfig = root.get("patchbay.db");
         migrate(dbConfig);
         DbClient db = DbClient.create(dbConfig);
+        ProcessMetrics metrics = ProcessMetrics.create("admin-api");
         try {
             TenantRepository repo = new DbTenantRepository(db);
             Clock clock = Clock.systemUTC();
@@ -118,7 +123,10 @@ public final class AdminApi implements AutoCloseable {
                     .directHandlers(Problems.beforeRouting(MAX_BODY, "admin-api"))
                     // Our own hook (AdminApiMain) stops the server before the database it uses.
                     .shutdownHook(false)
-                    .routing(r -> routing(r, new BearerAuth(key, access::authenticate), routes))
+                    .routing(r -> {
+                        metrics.routing(r); // outside /v1, so open like /health: scraped without the operator key
+                        routing(r, new BearerAuth(key, access::authenticate), routes);
+                    })
                     .build()
                     .start();
             if (!server.isRunning()) {
@@ -126,8 +134,9 @@ public final class AdminApi implements AutoCloseable {
                 throw portInUse(config);
             }
             LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
-            return new AdminApi(server, db, routes);
+            return new AdminApi(server, db, routes, metrics);
         } catch (StartupException | RuntimeException e) {
+            metrics.close();
             db.close();
             throw e;
         }
@@ -217,6 +226,7 @@ public final class AdminApi implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             server.stop();
             db.close();
+            metrics.close();
             LOG.info("admin-api stopped");
         }
     }

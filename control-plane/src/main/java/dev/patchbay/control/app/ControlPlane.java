@@ -27,6 +27,8 @@ import dev.patchbay.control.asapp.CallTransfersApi;
 import dev.patchbay.control.asapp.TransferStore;
 import dev.patchbay.control.bot.BotAttachers;
 import dev.patchbay.control.bot.WssAttacher;
+import dev.patchbay.control.metrics.ControlMetrics;
+import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
@@ -92,9 +94,11 @@ public final class ControlPlane implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final WebServer http;
+    private final ProcessMetrics metrics;
 
     private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
-                         ExecutorService workers, ScheduledExecutorService timers, WebServer http) {
+                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.db = db;
         this.nodes = nodes;
@@ -130,12 +134,16 @@ public final class ControlPlane implements AutoCloseable {
                 new AgentWebhookStore(db), secrets), subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         Integrations integrations = new Integrations(db);
+        ProcessMetrics metrics = ProcessMetrics.create("control-plane", "replica", config.replica());
+        ControlMetrics controlMetrics = new ControlMetrics(metrics.registry());
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
                 new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing,
                 new AmeyoHeaders(integrations, secrets), Clock.systemUTC());
         Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
         BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
                 signing, webhookTimeout, Clock.systemUTC());
+        outbox.metrics(controlMetrics);
+        webhook.metrics(controlMetrics);
         AsappConfig asapp = AsappConfig.from(root);
         TransferStore transfers = new TransferStore(db, Clock.systemUTC());
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
@@ -146,7 +154,7 @@ public final class ControlPlane implements AutoCloseable {
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
-                (callId, context) -> returns.join().returned(callId, context), farEnds));
+                (callId, context) -> returns.join().returned(callId, context), farEnds).metrics(controlMetrics));
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
@@ -165,6 +173,12 @@ public final class ControlPlane implements AutoCloseable {
             links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));
         }
         MediaNodes nodes = new MediaNodes(links);
+        for (boolean connected : new boolean[] {true, false}) {
+            io.micrometer.core.instrument.Gauge.builder("patchbay.media.nodes", nodes,
+                            n -> n.all().stream().filter(l -> l.connected() == connected).count())
+                    .description("Media nodes this replica knows, by whether its Control stream to them is up.")
+                    .tag("connected", Boolean.toString(connected)).register(metrics.registry());
+        }
         links.forEach(MediaNodeLink::connect);
         NodeDiscovery discovery = new NodeDiscovery(new NodeDirectory(db), nodes, address -> {
             MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers);
@@ -206,6 +220,7 @@ public final class ControlPlane implements AutoCloseable {
                 .maxPayloadSize(MAX_BODY)
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
                 .routing(r -> {
+                    metrics.routing(r);
                     ControlHealth.routing(r, db, nodes);
                     routing(r, nodes, auth, calls, callTransfers, agents.join());
                 })
@@ -213,7 +228,7 @@ public final class ControlPlane implements AutoCloseable {
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics);
     }
 
     /** Fails before anything starts, naming the setting, rather than with a bind stack trace later. */
@@ -288,6 +303,7 @@ public final class ControlPlane implements AutoCloseable {
         outbox.close();
         workers.shutdown();
         db.close();
+        metrics.close();
         LOG.info("control-plane stopped");
     }
 }

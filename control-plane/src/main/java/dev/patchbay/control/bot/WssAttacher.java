@@ -61,6 +61,14 @@ public final class WssAttacher implements BotAttacher {
         this.reconnectGrace = reconnectGrace;
     }
 
+    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+
+    /** Where bridge sessions are counted. */
+    public WssAttacher metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     @Override
     public Attachment attach(MediaNodeLink link, CallRecord call, Gone gone) {
         URI url = URI.create(call.stream().url());
@@ -80,12 +88,15 @@ public final class WssAttacher implements BotAttacher {
         if (farEnds.resumeHandedBack(link, call)) {
             BridgeTarget held = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(), 8000, Map.of(),
                     call.workspaceId(), call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
-            return WssBridge.hold(link.channel(), held, new Events(gone, link, call), http)::close;
+            WssBridge holding = WssBridge.hold(link.channel(), held, new Events(gone, link, call, held.dialect()), http);
+            metrics.wssOpened(held.dialect()); // after: an unknown dialect throws and never reports an end
+            return holding::close;
         }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
                 call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
-        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call), http);
+        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call, target.dialect()), http);
+        metrics.wssOpened(target.dialect());
         return bridge::close;
     }
 
@@ -108,7 +119,10 @@ public final class WssAttacher implements BotAttacher {
         private final MediaNodeLink link;
         private final CallRecord call;
 
-        Events(Gone gone, MediaNodeLink link, CallRecord call) {
+        private final String dialect;
+
+        Events(Gone gone, MediaNodeLink link, CallRecord call, String dialect) {
+            this.dialect = dialect;
             this.gone = gone;
             this.link = link;
             this.call = call;
@@ -126,6 +140,7 @@ public final class WssAttacher implements BotAttacher {
 
         @Override
         public void ended(String callId, String reason) {
+            metrics.wssEnded(dialect); // a bridge reports its end once (WssBridge.finish)
             workers.execute(() -> store.event(callId, "bridge-ended", reason));
             // The media-plane no longer knows the call: it ended while no replica was listening.
             if (reason.contains("UNAUTHENTICATED") || reason.contains("NOT_FOUND")) {

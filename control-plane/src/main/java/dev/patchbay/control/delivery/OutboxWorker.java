@@ -51,6 +51,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final BlockingQueue<Boolean> nudges = new ArrayBlockingQueue<>(1);
     private final Thread poller;
     private volatile boolean running = true;
+    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
 
     private OutboxWorker(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, RowHeaders extra,
                          Clock clock) {
@@ -84,6 +85,11 @@ public final class OutboxWorker implements AutoCloseable {
         OutboundHttp http = new OutboundHttp(OutboundHttp.newClient(config.timeout()),
                 new SsrfGuard(OutboundPolicy.from(root)));
         return start(db, config, http, SigningKeys.fromConfig(root), Clock.systemUTC());
+    }
+
+    /** Where delivery attempts are counted by outcome. */
+    public void metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Polls now rather than at the next tick, e.g. right after an enqueue commits. */
@@ -174,6 +180,11 @@ public final class OutboxWorker implements AutoCloseable {
             // Counted like any failed attempt, so a row that always throws still ends 'failed'.
             decision = policy.retryable(attempt, "delivery failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        metrics.outboxAttempt(switch (decision) {
+            case RetryPolicy.Decision.Delivered d -> "delivered";
+            case RetryPolicy.Decision.RetryIn r -> "retry";
+            case RetryPolicy.Decision.Fail f -> "failed";
+        });
         try {
             record(row, attempt, decision);
         } catch (RuntimeException e) {

@@ -43,6 +43,8 @@ public final class BotWebhook {
     private final ObjectMapper json = new ObjectMapper();
     private final AnswerParser parser = new AnswerParser(json);
 
+    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+
     public BotWebhook(OutboundHttp http, SsrfGuard guard, SigningKeys keys, Duration timeout, Clock clock) {
         this.http = http;
         this.guard = guard;
@@ -99,7 +101,19 @@ public final class BotWebhook {
                     AnswerParser.reject("the answer is larger than " + OutboundHttp.MAX_BODY_BYTES / 1024 + " KiB");
             case OutboundHttp.Outcome.Response r -> parser.parse(r.contentType(), r.body());
         };
-        return checkStreamTarget(answer);
+        BotAnswer checked = checkStreamTarget(answer);
+        metrics.botWebhook(switch (checked) {
+            case BotAnswer.Stream s -> "stream";
+            case BotAnswer.Grpc g -> "grpc";
+            case BotAnswer.Reject r when r.sipStatus() == 480 -> "timeout";
+            case BotAnswer.Reject r -> "reject";
+        });
+        return checked;
+    }
+
+    /** Where answers are counted by outcome. */
+    public void metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** The stream URL is user-supplied too: the same SSRF rules apply before anyone connects to it. */

@@ -20,6 +20,8 @@ import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
 import dev.patchbay.media.loop.MediaLoop;
+import dev.patchbay.media.metrics.MediaMetrics;
+import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipServer;
@@ -57,12 +59,14 @@ public final class MediaPlane implements AutoCloseable {
     private final int sipPort;
     private final RecordingWriter recordings;
     private final FleetMember fleet;
+    private final ProcessMetrics metrics;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
                        SipServer sip, Server grpc, WebServer observe, java.time.Duration drainTimeout, int sipPort,
-                       RecordingWriter recordings, FleetMember fleet) {
+                       RecordingWriter recordings, FleetMember fleet, ProcessMetrics metrics) {
+        this.metrics = metrics;
         this.fleet = fleet;
         this.recordings = recordings;
         this.loops = loops;
@@ -143,10 +147,15 @@ public final class MediaPlane implements AutoCloseable {
         calls.connect(sip.signalling(), hub);
         NodeReadiness readiness = new NodeReadiness(calls, hub, config.fleet().registers());
         sip.availability(readiness::why);
+        ProcessMetrics metrics = ProcessMetrics.create("media-plane", "node", addresses.nodeId());
+        MediaMetrics callMetrics = new MediaMetrics(metrics.registry(), calls, hub::connected, sip::refused);
+        calls.tally(callMetrics);
+        sip.inviteResponses(callMetrics::inviteResponse);
         WebServer observe = WebServer.builder()
                 .host(config.observeHost())
                 .port(config.observePort())
                 .routing(r -> {
+                    metrics.routing(r);
                     routing(r, calls, hub);
                     HealthRoutes.routing(r, readiness, calls, hub);
                 })
@@ -158,6 +167,7 @@ public final class MediaPlane implements AutoCloseable {
             fleet = join(config, addresses, calls, clock, startedAt);
             if (fleet == null) {
                 observe.stop();
+                metrics.close();
                 sip.close();
                 grpc.shutdownNow();
                 loops.forEach(MediaLoop::close);
@@ -168,7 +178,7 @@ public final class MediaPlane implements AutoCloseable {
             readiness.fleet(fleet);
         }
         return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(),
-                recordings, fleet);
+                recordings, fleet, metrics);
     }
 
     private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
@@ -186,37 +196,14 @@ public final class MediaPlane implements AutoCloseable {
         }
     }
 
-    /** The observe socket: liveness, and the numbers an operator looks at first, in Prometheus text format. */
+    /** The observe socket's summary for a person; Prometheus reads {@code /metrics} (ProcessMetrics, MediaMetrics). */
     static void routing(HttpRouting.Builder routing, CallManager calls, ControlHub hub) {
-        routing.get("/metrics", (req, res) -> {
-            StringBuilder m = new StringBuilder(1024);
-            gauge(m, "patchbay_calls_active", "Calls in progress on this media-plane.", calls.activeCalls());
-            gauge(m, "patchbay_control_planes_connected", "Control-plane replicas with an open Control stream.", hub.connected());
-            gauge(m, "patchbay_rtp_ports_free", "RTP ports free in the configured range.", calls.ports().available());
-            m.append("# HELP patchbay_calls_ended_total Calls ended since start, by hang-up cause.\n")
-                    .append("# TYPE patchbay_calls_ended_total counter\n");
-            for (dev.patchbay.proto.media.v1.HangupCause cause : dev.patchbay.proto.media.v1.HangupCause.values()) {
-                if (cause != dev.patchbay.proto.media.v1.HangupCause.UNRECOGNIZED
-                        && cause != dev.patchbay.proto.media.v1.HangupCause.HANGUP_CAUSE_UNSPECIFIED) {
-                    m.append("patchbay_calls_ended_total{cause=\"").append(cause.name()).append("\"} ")
-                            .append(calls.endedWith(cause)).append('\n');
-                }
-            }
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4");
-            res.send(m.toString());
-        });
         routing.get("/health", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send("{\"status\":\"UP\",\"active_calls\":" + calls.activeCalls()
                     + ",\"control_planes\":" + hub.connected()
                     + ",\"rtp_ports_free\":" + calls.ports().available() + "}");
         });
-    }
-
-    private static void gauge(StringBuilder m, String name, String help, long value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
     }
 
     public int sipPort() {
@@ -243,6 +230,11 @@ public final class MediaPlane implements AutoCloseable {
 
     public CallManager calls() {
         return calls;
+    }
+
+    /** This process's meters, as {@code /metrics} on the observe socket serves them. */
+    public ProcessMetrics metrics() {
+        return metrics;
     }
 
     public ControlHub hub() {
@@ -317,6 +309,7 @@ public final class MediaPlane implements AutoCloseable {
         timers.shutdownNow();
         recordings.close();
         observe.stop();
+        metrics.close();
         if (fleet != null) {
             fleet.leave();
         }

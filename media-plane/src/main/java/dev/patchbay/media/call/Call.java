@@ -35,6 +35,7 @@ public final class Call {
     private volatile ScheduledFuture<?> refresh;
     private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
     private volatile long answeredNanos;
+    private final long createdNanos = System.nanoTime(); // the INVITE's arrival (or, outbound, its sending)
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
     private volatile dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod = dev.patchbay.proto.media.v1.DtmfMethod.DTMF_METHOD_UNSPECIFIED;
@@ -118,6 +119,11 @@ public final class Call {
 
     public Outbound outboundOptions() {
         return options;
+    }
+
+    /** Nanoseconds since the call was created: its setup time, read at the answer. */
+    long nanosSinceCreated() {
+        return System.nanoTime() - createdNanos;
     }
 
     /** Milliseconds since the call's media started (its answer), or 0 before. */

@@ -44,6 +44,7 @@ public final class CallManager {
     private volatile CallSignalling signalling;
     private volatile ControlChannel control;
     private volatile boolean draining;
+    private volatile CallTally tally = CallTally.NONE;
 
     public CallManager(RtpPortPool ports, List<MediaLoop> loops, ScheduledExecutorService timers, CallPolicy policy,
                        RecordingWriter recordings) {
@@ -57,6 +58,24 @@ public final class CallManager {
     public void connect(CallSignalling signalling, ControlChannel control) {
         this.signalling = signalling;
         this.control = control;
+    }
+
+    /** Where call events are counted for metrics; {@link CallTally#NONE} until set. */
+    public void tally(CallTally tally) {
+        this.tally = tally;
+    }
+
+    public CallTally tally() {
+        return tally;
+    }
+
+    /** Calls in progress by state, for the metrics; a snapshot, so only for scrapes. */
+    public java.util.Map<String, Integer> countByState() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Call call : calls.snapshot()) {
+            counts.merge(call.state().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+        }
+        return counts;
     }
 
     // ---- lookups -------------------------------------------------------------------------------
@@ -192,6 +211,7 @@ public final class CallManager {
     }
 
     private void answeredEvent(Call call, Negotiated n) {
+        tally.answered(call.nanosSinceCreated(), call.outbound());
         control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
                 .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
                         .setClockRate(n.audio().clockRate())).setPtimeMs(n.callerPtimeMs())));
@@ -403,9 +423,12 @@ public final class CallManager {
                 early.ended(cause, reason);
             }
             finish(call, cause, sipStatus, reason, MediaStats.NONE);
+            tally.ended(cause, call.outbound(), before.answered() ? 0 : sipStatus, MediaStats.NONE, 0);
         } else {
-            media.stop(cause, reason, ports::release)
-                    .thenAccept(stats -> finish(call, cause, sipStatus, reason, stats));
+            media.stop(cause, reason, ports::release).thenAccept(stats -> {
+                finish(call, cause, sipStatus, reason, stats);
+                tally.ended(cause, call.outbound(), before.answered() ? 0 : sipStatus, stats, media.jitterDelayMs());
+            });
         }
     }
 

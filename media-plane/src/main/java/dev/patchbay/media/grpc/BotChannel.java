@@ -54,6 +54,7 @@ final class BotChannel implements AudioUplink {
     }
 
     private final CallManager calls;
+    private final java.util.concurrent.atomic.AtomicBoolean detachCounted = new java.util.concurrent.atomic.AtomicBoolean();
     private final Sink sink;
     private Call call;
     private FrameTranscoder transcoder;
@@ -100,6 +101,7 @@ final class BotChannel implements AudioUplink {
         this.upBytes = new byte[transcoder.frameBytes()];
         this.call = target;
         target.attach(this);
+        calls.tally().botAttached();
         return null;
     }
 
@@ -136,6 +138,7 @@ final class BotChannel implements AudioUplink {
     void lost(String reason) {
         Call c = call;
         if (c != null && !(c.state() instanceof CallState.Ended) && !c.listenOnly()) {
+            detached("lost");
             calls.botLost(c, this, reason);
             return;
         }
@@ -147,9 +150,17 @@ final class BotChannel implements AudioUplink {
         Call c = call;
         CallMedia media = c == null ? null : c.media();
         if (c != null && c.listenOnly() && media != null) {
+            detached("left");
             media.detach(this); // bridged: the bot only listened, and the two legs carry on without it
         } else if (c != null) {
             calls.end(c, HangupCause.BOT_HANGUP, 200, reason);
+        }
+    }
+
+    /** Counts this channel's detach once, whichever of lost, left or ended comes first. */
+    private void detached(String why) {
+        if (call != null && detachCounted.compareAndSet(false, true)) {
+            calls.tally().botDetached(why);
         }
     }
 
@@ -297,6 +308,7 @@ final class BotChannel implements AudioUplink {
 
     @Override
     public void ended(HangupCause cause, String reason) {
+        detached("call_ended");
         sink.ended(CallerToBot.newBuilder().setEnded(CallEnded.newBuilder().setCause(cause)
                 .setReason(reason == null ? "" : reason)).build());
         if (upDropped > 0) {

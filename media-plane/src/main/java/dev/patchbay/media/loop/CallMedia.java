@@ -254,6 +254,14 @@ public final class CallMedia implements PlayoutQueue.MarkListener {
                 jitter.concealed(), jitter.late() + jitter.duplicates(), reception.jitterMs(), reception.expected(), reception.lost());
     }
 
+    /**
+     * The jitter buffer's playout delay target, for the metrics at call end. Read it only once
+     * {@link #stop}'s future has completed: the loop thread wrote it before completing that.
+     */
+    public int jitterDelayMs() {
+        return jitter.targetMs();
+    }
+
     /** The counters so far, taken on the loop; the same as {@link #stop} reports once stopped. */
     public CompletableFuture<MediaStats> snapshot() {
         CompletableFuture<MediaStats> now = new CompletableFuture<>();

@@ -45,6 +45,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     /** Why this node cannot take a call now, or null: OPTIONS answers 503 then, so a SIP front steers around it. */
     private volatile java.util.function.Supplier<String> unavailable = () -> null;
+    /** Final statuses sent to initial INVITEs go here, for the metrics. */
+    private volatile java.util.function.IntConsumer inviteResponses = status -> { };
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
                       RequestValidator validator) {
@@ -126,6 +128,15 @@ public final class SipServer implements SipListener, AutoCloseable {
                  | javax.sip.ObjectInUseException | TooManyListenersException | ParseException e) {
             throw new SipException("cannot start SIP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where the final status of every initial INVITE we answer is counted. */
+    public void inviteResponses(java.util.function.IntConsumer sink) {
+        this.inviteResponses = sink;
+    }
+
+    void inviteAnswered(int status) {
+        inviteResponses.accept(status);
     }
 
     /** Scanner and per-source counters, for tests and metrics. */
@@ -211,6 +222,9 @@ public final class SipServer implements SipListener, AutoCloseable {
                 return; // retransmission; the transaction resends its response
             } catch (SipException e) {
                 provider.sendResponse(r); // no usable transaction id (RFC 4475 §3.2.1): answer statelessly
+                if (Request.INVITE.equals(request.getMethod())) {
+                    inviteAnswered(refusal.status());
+                }
                 return;
             }
         }

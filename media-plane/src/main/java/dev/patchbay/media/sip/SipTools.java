@@ -73,8 +73,23 @@ final class SipTools {
     static void send(ServerTransaction tx, Response response) {
         try {
             tx.sendResponse(response);
+            countInitialInvite(tx, response);
         } catch (SipException | InvalidArgumentException | IllegalStateException e) {
             LOG.log(Level.FINE, "could not send " + response.getStatusCode() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Hands the final response to a dialog-creating INVITE to the SipServer's metrics. Found through
+     * the transaction's provider, so every one of the many send sites counts without knowing of it.
+     */
+    private static void countInitialInvite(ServerTransaction tx, Response response) {
+        int status = response.getStatusCode();
+        if (status >= 200 && tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction st
+                && Request.INVITE.equals(st.getMethod()) && tx.getRequest() != null
+                && ((javax.sip.header.ToHeader) tx.getRequest().getHeader(javax.sip.header.ToHeader.NAME)).getTag() == null
+                && st.getSipProvider() != null && st.getSipProvider().getSipListener() instanceof SipServer server) {
+            server.inviteAnswered(status);
         }
     }
 

@@ -289,8 +289,10 @@ class MediaPlaneSipTest {
             java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + alone.observePort() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertTrue(metrics.body().contains("patchbay_calls_ended_total{cause=\"ROUTE_TIMEOUT\"} 1"), metrics.body());
-            assertTrue(metrics.body().contains("patchbay_control_planes_connected 0"), metrics.body());
+            dev.patchbay.metrics.Exposition scraped = dev.patchbay.metrics.Exposition.parse(metrics.body());
+            assertEquals(1.0, scraped.sum("patchbay_calls_ended_total", "cause", "ROUTE_TIMEOUT", "process", "media-plane"), metrics.body());
+            assertEquals(1.0, scraped.sum("patchbay_sip_invite_responses_total", "direction", "in", "status", "503"), metrics.body());
+            assertEquals(0.0, scraped.sum("patchbay_control_planes_connected"), metrics.body());
             assertTrue(metrics.body().contains("# TYPE patchbay_calls_active gauge"), metrics.body());
         }
     }
