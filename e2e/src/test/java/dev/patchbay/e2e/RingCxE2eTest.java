@@ -38,6 +38,8 @@ class RingCxE2eTest {
     private static final long T2_NANOS = 4_000_000_000L;
     /** An ACK the stack got this long ago has been matched or not; a retransmission it sent before then is no failure. */
     private static final long ACK_HANDLING_NANOS = 300_000_000L;
+    /** A stall of the loaded box may delay the ACK's handling past T1, twice; an unmatched ACK never stops them. */
+    private static final int RETRANSMISSIONS_TOLERATED = 2;
 
     /** Where RingCX sends the ACK of our 200 OK. */
     enum Ack {
@@ -142,29 +144,43 @@ class RingCxE2eTest {
     }
 
     /**
-     * An ACK jain-sip did not match to the dialog leaves the 200 OK retransmitted, on this connection too. One the
-     * stack sent while the ACK was on its way (a loaded CI box can hold the test thread past T1) is no failure; the
-     * next one on the 2xx schedule, counted from the first 200 OK, is. {@code ackNanos}: when the ACK had been sent.
+     * An ACK jain-sip did not match leaves the 200 OK retransmitted, on this connection too. Like a real UAC
+     * (RFC 3261 section 13.2.2.4) the peer answers every retransmission with the same ACK, so a matched ACK that a
+     * loaded box handled after T1 costs one retransmission, while an ACK that is never matched keeps them coming:
+     * more than {@link #RETRANSMISSIONS_TOLERATED} is the failure. {@code reAck} sends the ACK again.
      */
-    private static void assertAckStopsRetransmissions(SipTcpPeer peer, long okNanos, long ackNanos, Ack ack)
-            throws InterruptedException {
-        long settled = ackNanos + ACK_HANDLING_NANOS;
-        long interval = T1_NANOS;
-        long due = okNanos + interval;
-        while (due <= settled) {
-            interval = Math.min(2 * interval, T2_NANOS);
-            due += interval;
-        }
-        long deadline = due + T1_NANOS;
+    private static void assertAckStopsRetransmissions(SipTcpPeer peer, long okNanos, Ack ack, ThrowingRunnable reAck)
+            throws Exception {
+        int retransmissions = 0;
+        long deadline = nextDue(okNanos, System.nanoTime()) + T1_NANOS;
         for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
             SipTcpPeer.Msg m = peer.poll(Duration.ofNanos(left));
             if (m == null) {
                 return;
             }
-            assertTrue(m.status() == 200 && m.receivedNanos() <= settled,
-                    "the ACK (" + ack + ") was matched: no 200 OK retransmission "
-                            + (m.receivedNanos() - ackNanos) / 1_000_000 + " ms after it: " + m);
+            assertEquals(200, m.status(), "only 200 OK retransmissions may follow the ACK: " + m);
+            retransmissions++;
+            assertTrue(retransmissions <= RETRANSMISSIONS_TOLERATED, "the ACK (" + ack + ") was not matched: "
+                    + retransmissions + " 200 OK retransmissions although each was acknowledged; last: " + m);
+            reAck.run();
+            deadline = nextDue(okNanos, System.nanoTime()) + T1_NANOS;
         }
+    }
+
+    /** When the 2xx schedule (T1, doubling to T2, from the first 200 OK) retransmits next after {@code nanos}. */
+    private static long nextDue(long okNanos, long nanos) {
+        long interval = T1_NANOS;
+        long due = okNanos + interval;
+        while (due <= nanos + ACK_HANDLING_NANOS) {
+            interval = Math.min(2 * interval, T2_NANOS);
+            due += interval;
+        }
+        return due;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private static void configure(Gateway gw, BotServer bot) {
@@ -207,11 +223,13 @@ class RingCxE2eTest {
         String to = ok.header("to");
         String contactUri = ok.header("contact").replaceAll(".*<([^>]+)>.*", "$1");
         boolean toContact = ack == Ack.TO_CONTACT || ack == Ack.TO_CONTACT_NEW_CONNECTION;
-        acknowledge(gw, ringcx, ack, toContact ? contactUri : uri, transport, port,
-                "\r\nMax-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
-                        + "CSeq: 1 ACK\r\n" + (lateOffer ? sdpBody(sdp.replace(profile + " 0\r\n", profile + " 0 101\r\n")
-                        + "a=rtpmap:101 telephone-event/8000\r\n") : "Content-Length: 0\r\n\r\n"));
-        assertAckStopsRetransmissions(ringcx, ok.receivedNanos(), System.nanoTime(), ack);
+        String ackRest = "\r\nMax-Forwards: 70\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\n"
+                + "CSeq: 1 ACK\r\n" + (lateOffer ? sdpBody(sdp.replace(profile + " 0\r\n", profile + " 0 101\r\n")
+                + "a=rtpmap:101 telephone-event/8000\r\n") : "Content-Length: 0\r\n\r\n");
+        String ackTarget = toContact ? contactUri : uri;
+        acknowledge(gw, ringcx, ack, ackTarget, transport, port, ackRest);
+        assertAckStopsRetransmissions(ringcx, ok.receivedNanos(), ack,
+                () -> acknowledge(gw, ringcx, ack, ackTarget, transport, port, ackRest));
         ringcx.send("\r\n\r\n"); // RFC 5626 keep-alive, as RingCX pings
 
         BotServer.Conn conn = bot.next(WAIT);
