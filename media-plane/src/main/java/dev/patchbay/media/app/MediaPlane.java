@@ -24,6 +24,7 @@ import dev.patchbay.media.metrics.MediaMetrics;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
+import dev.patchbay.media.sip.SipKeystore;
 import dev.patchbay.media.sip.SipServer;
 import dev.patchbay.media.sip.SourceGuard;
 import io.grpc.Server;
@@ -92,7 +93,7 @@ public final class MediaPlane implements AutoCloseable {
         if (config.tls().enabled()) {
             PortGuard.requireTcp("media-plane", config.sipHost(), config.tls().port(), "patchbay.sip.tls.port");
         }
-        TlsKeystore.Store keystore = config.tls().enabled() ? TlsKeystore.resolve(config.tls()) : null;
+        SipKeystore keystore = config.tls().enabled() ? TlsKeystore.resolve(config.tls()) : null;
         PortGuard.requireTcp("media-plane", config.observeHost(), config.observePort(), "patchbay.media.observe.port");
 
         List<MediaLoop> loops = new ArrayList<>();

@@ -23,7 +23,6 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import dev.patchbay.media.app.TlsKeystore;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 
@@ -65,7 +64,7 @@ public final class SipServer implements SipListener, AutoCloseable {
      * @param mediaNode this node's gRPC address, passed to the control-plane in every offer
      */
     public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
-                                  int minSessionExpires, int tlsPort, TlsKeystore.Store keystore,
+                                  int minSessionExpires, int tlsPort, SipKeystore keystore,
                                   CallManager calls, SourceGuard guard, MessageLimits limits) throws SipException {
         Properties props = new Properties();
         props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
