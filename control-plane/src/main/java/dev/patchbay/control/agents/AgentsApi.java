@@ -47,7 +47,7 @@ import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.call.CallObservers;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;

@@ -1,7 +1,7 @@
 package dev.patchbay.control.bot;
 
 import dev.patchbay.control.call.BotAttacher;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.media.MediaNodeLink;
 
 /** Attaches each call to the bot its record names: echo built in, WSS through the bridge. */

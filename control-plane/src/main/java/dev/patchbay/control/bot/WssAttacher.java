@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.BotAttacher;
 import dev.patchbay.control.call.BotReturns;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.store.CallStore;

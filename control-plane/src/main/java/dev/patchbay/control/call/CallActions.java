@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.HangupRequest;

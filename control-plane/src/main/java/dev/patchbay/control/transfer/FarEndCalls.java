@@ -8,12 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.bot.FarEnds;
-import dev.patchbay.control.call.CallEvent;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.CallEvent;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.store.CallStore;
-import dev.patchbay.control.store.Integrations;
-import dev.patchbay.control.transfer.ameyo.AmeyoNotifier;
+import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
+import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
+import dev.patchbay.control.integration.ringcx.RingCxIntegration;
 import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
@@ -33,15 +35,17 @@ public final class FarEndCalls implements FarEnds {
     private static final Logger LOG = Logger.getLogger(FarEndCalls.class.getName());
 
     private final CallStore store;
-    private final Integrations integrations;
+    private final AmeyoIntegration ameyoSettings;
+    private final RingCxIntegration ringCx;
     private final AmeyoNotifier ameyo;
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
 
-    public FarEndCalls(CallStore store, Integrations integrations, AmeyoNotifier ameyo, ScheduledExecutorService timers,
-                       ExecutorService workers) {
+    public FarEndCalls(CallStore store, AmeyoIntegration ameyoSettings, RingCxIntegration ringCx, AmeyoNotifier ameyo,
+                       ScheduledExecutorService timers, ExecutorService workers) {
         this.store = store;
-        this.integrations = integrations;
+        this.ameyoSettings = ameyoSettings;
+        this.ringCx = ringCx;
         this.ameyo = ameyo;
         this.timers = timers;
         this.workers = workers;
@@ -55,7 +59,7 @@ public final class FarEndCalls implements FarEnds {
         if (store.ameyo(call.id()).isPresent()) {
             return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, 0);
         }
-        return integrations.ringCx(call.workspaceId())
+        return ringCx.settings(call.workspaceId())
                 .map(r -> new BridgeTarget.FarEnd(
                         BridgeTarget.Ending.FAR_END_AFTER_FINAL, r.infoMaxBytes()))
                 .orElse(BridgeTarget.FarEnd.GATEWAY);
@@ -64,7 +68,7 @@ public final class FarEndCalls implements FarEnds {
     @Override
     public void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why) {
         store.event(call.id(), "handed-back", why);
-        Optional<Integrations.AmeyoTag> tag = store.ameyo(call.id());
+        Optional<AmeyoTag> tag = store.ameyo(call.id());
         if (tag.isPresent()) {
             notifyOnce(call, tag.get(), propertiesJson);
         }
@@ -85,15 +89,15 @@ public final class FarEndCalls implements FarEnds {
     /** Hangs up unless the far end's BYE comes within its timeout, of which {@code spent} has passed already. */
     private void awaitBye(MediaNodeLink link, CallRecord call, boolean ameyoCall, Duration spent) {
         Duration timeout = ameyoCall
-                ? integrations.ameyo(call.workspaceId()).map(Integrations.Ameyo::byeTimeout).orElse(Duration.ofMinutes(1))
-                : integrations.ringCx(call.workspaceId()).map(Integrations.RingCx::byeTimeout).orElse(Duration.ofMinutes(1));
+                ? ameyoSettings.settings(call.workspaceId()).map(AmeyoIntegration.Settings::byeTimeout).orElse(Duration.ofMinutes(1))
+                : ringCx.settings(call.workspaceId()).map(RingCxIntegration.Settings::byeTimeout).orElse(Duration.ofMinutes(1));
         String farEnd = ameyoCall ? "Ameyo" : "RingCX";
         long left = Math.max(0, timeout.minus(spent).toMillis());
         timers.schedule(() -> workers.execute(() -> noByeWithin(link, call, farEnd, timeout)), left, TimeUnit.MILLISECONDS);
     }
 
     /** A re-attached bridge may hand back again; Ameyo hears of each call once. */
-    private void notifyOnce(CallRecord call, Integrations.AmeyoTag tag, String propertiesJson) {
+    private void notifyOnce(CallRecord call, AmeyoTag tag, String propertiesJson) {
         if (store.events(call.id()).stream().anyMatch(e -> e.type().equals("ameyo-notification"))) {
             return;
         }

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Map;
 
 import dev.patchbay.control.call.BotWebhookClient;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 
 /** The call flow's view of a bot platform's webhook, answered by {@link BotWebhook}. */
 public final class WebhookBots implements BotWebhookClient {

@@ -11,8 +11,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.Outbox;

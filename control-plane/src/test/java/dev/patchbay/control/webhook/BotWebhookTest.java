@@ -166,9 +166,9 @@ class BotWebhookTest {
             }
             return Answer.of(200, "application/json", "{\"websocket_url\":\"" + WSS + "\"}");
         })) {
-            dev.patchbay.control.call.CallRecord call = new dev.patchbay.control.call.CallRecord("CA43", "bot-key", "bot_h",
-                    dev.patchbay.control.call.CallRecord.Direction.INBOUND, dev.patchbay.control.call.CallStatus.RINGING,
-                    "+15550100", "+15550199", null, "127.0.0.1:9090", "tok", dev.patchbay.control.call.CallRecord.Stream.NONE,
+            dev.patchbay.control.model.CallRecord call = new dev.patchbay.control.model.CallRecord("CA43", "bot-key", "bot_h",
+                    dev.patchbay.control.model.CallRecord.Direction.INBOUND, dev.patchbay.control.model.CallStatus.RINGING,
+                    "+15550100", "+15550199", null, "127.0.0.1:9090", "tok", dev.patchbay.control.model.CallRecord.Stream.NONE,
                     null, null, null, null, null, Instant.now(), null, null);
             WebhookBots bots = new WebhookBots(webhook());  // global timeout 5 s
             long start = System.nanoTime();

@@ -12,7 +12,7 @@ import dev.patchbay.control.agents.wallet.RateTable;
 import dev.patchbay.control.agents.wallet.Tariff;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.webhooks.AgentEvents;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;

@@ -1,9 +1,9 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.util.List;
 
 import dev.patchbay.control.api.ApiKeyAuth;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.ApiJson;
@@ -33,11 +33,11 @@ public final class CallTransfersApi {
     private final CallStore calls;
     private final AsappReturns returns;
     private final ApiKeyAuth keys;
-    private final AsappSettings settings;
+    private final AsappIntegration settings;
     private final SecretBox secrets;
 
     public CallTransfersApi(TransferStore transfers, CallStore calls, AsappReturns returns, ApiKeyAuth keys,
-                            AsappSettings settings, SecretBox secrets) {
+                            AsappIntegration settings, SecretBox secrets) {
         this.transfers = transfers;
         this.calls = calls;
         this.returns = returns;

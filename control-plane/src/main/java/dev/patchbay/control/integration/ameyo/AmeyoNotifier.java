@@ -1,4 +1,4 @@
-package dev.patchbay.control.transfer.ameyo;
+package dev.patchbay.control.integration.ameyo;
 
 import java.util.logging.Logger;
 
@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;
-import dev.patchbay.control.store.Integrations;
 
 /**
  * Ameyo's transfer notification (seed 000): {@code POST sendAgentResponseForCallNotification} with the
@@ -23,11 +23,11 @@ public final class AmeyoNotifier {
     private static final Logger LOG = Logger.getLogger(AmeyoNotifier.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Integrations integrations;
+    private final AmeyoIntegration integrations;
     private final Outbox outbox;
     private final OutboxWorker worker;
 
-    public AmeyoNotifier(Integrations integrations, Outbox outbox, OutboxWorker worker) {
+    public AmeyoNotifier(AmeyoIntegration integrations, Outbox outbox, OutboxWorker worker) {
         this.integrations = integrations;
         this.outbox = outbox;
         this.worker = worker;
@@ -39,8 +39,8 @@ public final class AmeyoNotifier {
      * @param botPropertiesJson the bot's agent_response properties, laid over the configured ones; null for none
      * @throws IllegalStateException when the workspace no longer has an Ameyo integration
      */
-    public String notify(CallRecord call, Integrations.AmeyoTag tag, String botPropertiesJson) {
-        Integrations.Ameyo config = integrations.ameyo(call.workspaceId()).orElseThrow(() -> new IllegalStateException(
+    public String notify(CallRecord call, AmeyoTag tag, String botPropertiesJson) {
+        AmeyoIntegration.Settings config = integrations.settings(call.workspaceId()).orElseThrow(() -> new IllegalStateException(
                 "workspace " + call.workspaceId() + " has no Ameyo integration any more; the notification for call "
                         + call.id() + " cannot be sent"));
         String id = outbox.enqueue(new Outbox.Message(call.workspaceId(), call.id(), KIND, config.notificationUrl(),
@@ -50,7 +50,7 @@ public final class AmeyoNotifier {
     }
 
     /** The body exactly as seed 000 shows it; the bot's properties win over configured ones of the same name. */
-    static String body(Integrations.Ameyo config, String crt, String botPropertiesJson) {
+    static String body(AmeyoIntegration.Settings config, String crt, String botPropertiesJson) {
         ObjectNode o = JSON.createObjectNode()
                 .put("notificationId", config.notificationId())
                 .put("uniqueId", crt)

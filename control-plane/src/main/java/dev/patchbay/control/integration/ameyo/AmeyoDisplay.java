@@ -1,8 +1,8 @@
-package dev.patchbay.control.transfer.ameyo;
+package dev.patchbay.control.integration.ameyo;
 
 import java.util.regex.Pattern;
 
-import dev.patchbay.control.store.Integrations.AmeyoTag;
+import dev.patchbay.control.model.AmeyoTag;
 
 /**
  * Ameyo's From display name {@code "<DID>|<CRT Object ID>"} (seed 000), e.g.

@@ -1,35 +1,61 @@
-package dev.patchbay.control.transfer.ameyo;
+package dev.patchbay.control.integration.ameyo;
 
 import java.util.Optional;
 
-import dev.patchbay.control.routing.Route;
-import dev.patchbay.control.store.Integrations;
-import dev.patchbay.control.transfer.Cidrs;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.Route;
+import dev.patchbay.control.net.Cidrs;
+import dev.patchbay.control.routing.Router;
 import dev.patchbay.proto.media.v1.CallOffered;
+import io.helidon.dbclient.DbClient;
 
 /**
- * The checks an INVITE carrying {@code X-Workspace-ID} passes before its DID is looked up (seed 000):
- * the workspace must have an Ameyo integration, the INVITE must come from its IP allow-list (Ameyo
- * uses no digest), and the From display must be {@code "<DID>|<CRT>"}. The order matters: a source
- * outside the allow-list learns nothing about the display rules or the workspace's numbers.
+ * Ameyo's routing step: Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the
+ * workspace in {@code X-Workspace-ID}. The header marks the INVITE as Ameyo's, so from here on it is
+ * refused rather than routed another way.
+ *
+ * <p>The checks such an INVITE passes before its DID is looked up (seed 000): the workspace must have an
+ * Ameyo integration, the INVITE must come from its IP allow-list (Ameyo uses no digest), and the From
+ * display must be {@code "<DID>|<CRT>"}. The order matters: a source outside the allow-list learns nothing
+ * about the display rules or the workspace's numbers.
  */
-public final class AmeyoTrunk {
+public final class AmeyoRouting implements Router.HeaderStep {
+
+    /** The {@link Route.ToBot#via()} of calls routed by this step. */
+    public static final String FROM_DISPLAY = "from-display";
+    private static final String WORKSPACE_HEADER = "X-Workspace-ID";
 
     /** What the checks decided: refuse, or route the parsed DID within the workspace. */
     public sealed interface Verdict {
         record Refuse(Route.Reject reject) implements Verdict { }
 
-        record Accept(Integrations.AmeyoTag tag) implements Verdict { }
+        record Accept(AmeyoTag tag) implements Verdict { }
     }
 
-    private final Integrations integrations;
+    private final DbClient db;
+    private final AmeyoIntegration integrations;
 
-    public AmeyoTrunk(Integrations integrations) {
+    public AmeyoRouting(DbClient db, AmeyoIntegration integrations) {
+        this.db = db;
         this.integrations = integrations;
     }
 
+    @Override
+    public Optional<Route> route(CallOffered offer) {
+        String workspace = Router.header(offer, WORKSPACE_HEADER);
+        if (workspace == null) {
+            return Optional.empty();
+        }
+        String ws = workspace.strip();
+        return Optional.of(switch (check(offer, ws)) {
+            case Verdict.Refuse r -> r.reject();
+            case Verdict.Accept a -> Router.didInWorkspace(db, a.tag().didRaw(), ws, FROM_DISPLAY)
+                    .orElseGet(() -> notInWorkspace(a.tag(), ws));
+        });
+    }
+
     public Verdict check(CallOffered offer, String workspaceId) {
-        Optional<Integrations.Ameyo> config = integrations.ameyo(workspaceId);
+        Optional<AmeyoIntegration.Settings> config = integrations.settings(workspaceId);
         if (config.isEmpty()) {
             // The same answer for an unknown workspace and an unconfigured one: the header cannot probe ids.
             return refuse(403, "X-Workspace-ID '" + clip(workspaceId) + "' names no workspace with an Ameyo integration;"
@@ -49,7 +75,7 @@ public final class AmeyoTrunk {
     }
 
     /** The DID is not in the named workspace: another workspace's number is forbidden here, an unknown one not found. */
-    public Route.Reject notInWorkspace(Integrations.AmeyoTag tag, String workspaceId) {
+    public Route.Reject notInWorkspace(AmeyoTag tag, String workspaceId) {
         Optional<String> owner = integrations.didOwner(tag.did()).or(() -> integrations.didOwner(tag.didRaw()));
         if (owner.isPresent()) {
             return new Route.Reject(403, "DID " + tag.did() + " does not belong to workspace " + workspaceId

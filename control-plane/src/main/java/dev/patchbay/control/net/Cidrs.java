@@ -1,4 +1,4 @@
-package dev.patchbay.control.transfer;
+package dev.patchbay.control.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

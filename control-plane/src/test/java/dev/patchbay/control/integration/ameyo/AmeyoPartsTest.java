@@ -1,10 +1,10 @@
-package dev.patchbay.control.transfer.ameyo;
+package dev.patchbay.control.integration.ameyo;
 
 import java.time.Duration;
 import java.util.List;
 
-import dev.patchbay.control.store.Integrations;
-import dev.patchbay.control.transfer.Cidrs;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.net.Cidrs;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ class AmeyoPartsTest {
     void theSeedsDisplaySplitsIntoDidInBothFormsAndCrt() {
         AmeyoDisplay.Parsed.Ok ok = assertInstanceOf(AmeyoDisplay.Parsed.Ok.class,
                 AmeyoDisplay.parse("\"00919990152080|d444-69139d35-vce-daf-3883\""));
-        assertEquals(new Integrations.AmeyoTag("+919990152080", "00919990152080", "d444-69139d35-vce-daf-3883"), ok.tag());
+        assertEquals(new AmeyoTag("+919990152080", "00919990152080", "d444-69139d35-vce-daf-3883"), ok.tag());
         assertEquals("4155550100", assertInstanceOf(AmeyoDisplay.Parsed.Ok.class,
                 AmeyoDisplay.parse("4155550100|x")).tag().did(), "a national number stays as given");
         assertInstanceOf(AmeyoDisplay.Parsed.Malformed.class, AmeyoDisplay.parse("a|b|c"));
@@ -44,7 +44,7 @@ class AmeyoPartsTest {
 
     @Test
     void theBodyIsExactlyTheSeedsWithTheBotsPropertiesOverTheConfiguredOnes() {
-        Integrations.Ameyo config = new Integrations.Ameyo("ws", List.of(), "https://a.example/n", null, null, "95",
+        AmeyoIntegration.Settings config = new AmeyoIntegration.Settings("ws", List.of(), "https://a.example/n", null, null, "95",
                 "{\"campaign\":\"inbound\",\"did\":\"cfg\"}", Duration.ofMinutes(1));
         assertEquals("{\"notificationId\":\"95\",\"uniqueId\":\"d444-69139d35-vce-daf-3883\",\"callResponse\":true,"
                 + "\"sessionId\":\"na\",\"properties\":{\"campaign\":\"inbound\",\"did\":\"0091\",\"n\":3}}",

@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,12 +11,12 @@ import io.helidon.dbclient.DbClient;
  * where it has them, the gateway's {@code patchbay.asapp.*} otherwise. Read per request, so a change
  * applies to the next transfer.
  */
-public final class AsappSettings {
+public final class AsappIntegration {
 
     private final DbClient db;
     private final AsappConfig defaults;
 
-    public AsappSettings(DbClient db, AsappConfig defaults) {
+    public AsappIntegration(DbClient db, AsappConfig defaults) {
         this.db = db;
         this.defaults = defaults;
     }

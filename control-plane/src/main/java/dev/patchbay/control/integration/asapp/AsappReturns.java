@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.util.List;
 import java.util.logging.Level;
@@ -7,8 +7,8 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.control.call.BotReturns;
 import dev.patchbay.control.call.CallActions;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.HangupCallbacks;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.delivery.HangupCallbacks;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;

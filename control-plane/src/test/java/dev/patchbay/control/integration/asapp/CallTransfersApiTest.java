@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +87,7 @@ class CallTransfersApiTest {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
         returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32]));
         CallTransfersApi api = new CallTransfersApi(transfers, calls, returns, auth,
-                new AsappSettings(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
+                new AsappIntegration(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {

@@ -1,11 +1,11 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;

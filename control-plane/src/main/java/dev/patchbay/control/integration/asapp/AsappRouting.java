@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.schema.Db;
@@ -30,12 +30,12 @@ public final class AsappRouting implements Router.HeaderStep {
 
     private final DbClient db;
     private final TransferStore transfers;
-    private final AsappSettings settings;
+    private final AsappIntegration settings;
 
     public AsappRouting(DbClient db, TransferStore transfers, AsappConfig config) {
         this.db = db;
         this.transfers = transfers;
-        this.settings = new AsappSettings(db, config);
+        this.settings = new AsappIntegration(db, config);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.patchbay.control.call;
+package dev.patchbay.control.model;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.CallActions;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.media.MediaNodes;
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.trunk.SipAuthConfig;

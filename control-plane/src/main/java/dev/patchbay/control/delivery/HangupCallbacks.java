@@ -1,4 +1,6 @@
-package dev.patchbay.control.call;
+package dev.patchbay.control.delivery;
+
+import dev.patchbay.control.model.CallRecord;
 
 /** Tells whoever asked, through the call's {@code callback_url}, that a call has ended. */
 public interface HangupCallbacks {

@@ -1,4 +1,4 @@
-package dev.patchbay.control.store;
+package dev.patchbay.control.model;
 
 import dev.patchbay.proto.media.v1.DtmfMethod;
 

@@ -1,11 +1,10 @@
-package dev.patchbay.control.transfer.ameyo;
+package dev.patchbay.control.integration.ameyo;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import dev.patchbay.control.delivery.RowHeaders;
-import dev.patchbay.control.store.Integrations;
 import dev.patchbay.schema.SecretBox;
 
 /**
@@ -14,10 +13,10 @@ import dev.patchbay.schema.SecretBox;
  */
 public final class AmeyoHeaders implements RowHeaders {
 
-    private final Integrations integrations;
+    private final AmeyoIntegration integrations;
     private final SecretBox secrets;
 
-    public AmeyoHeaders(Integrations integrations, SecretBox secrets) {
+    public AmeyoHeaders(AmeyoIntegration integrations, SecretBox secrets) {
         this.integrations = integrations;
         this.secrets = secrets;
     }
@@ -28,7 +27,7 @@ public final class AmeyoHeaders implements RowHeaders {
         if (!AmeyoNotifier.KIND.equals(kind)) {
             return Map.of();
         }
-        Integrations.Ameyo config = integrations.ameyo(workspaceId).orElseThrow(() -> new IllegalStateException(
+        AmeyoIntegration.Settings config = integrations.settings(workspaceId).orElseThrow(() -> new IllegalStateException(
                 "workspace " + workspaceId + " has no Ameyo integration any more; configure it to deliver this notification"));
         Map<String, String> h = new LinkedHashMap<>();
         if (config.authorizationEnc() != null) {

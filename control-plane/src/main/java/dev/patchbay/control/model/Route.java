@@ -1,8 +1,7 @@
-package dev.patchbay.control.routing;
+package dev.patchbay.control.model;
 
 import java.util.List;
 
-import dev.patchbay.control.store.TrunkDtmfMode;
 
 /** What the control-plane decided for an offered call. */
 public sealed interface Route {

@@ -1,4 +1,4 @@
-package dev.patchbay.control.asapp;
+package dev.patchbay.control.integration.asapp;
 
 import java.time.Duration;
 
