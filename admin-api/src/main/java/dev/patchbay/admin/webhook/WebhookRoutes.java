@@ -11,10 +11,10 @@ import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.http.ETags;
-import dev.patchbay.admin.store.PageRequest;
-import dev.patchbay.admin.tenant.Ids;
+import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.tenant.Secrets;
 import dev.patchbay.admin.tenant.TenantJson;
 import dev.patchbay.admin.tenant.TenantRoutes;
@@ -56,23 +56,23 @@ public final class WebhookRoutes {
         this.audit = audit;
     }
 
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         String path = TenantRoutes.WS + "/webhooks";
         return List.of(
-                Route.post(path, Access.WORKSPACE, this::create),
-                Route.get(path, Access.WORKSPACE, (req, res) -> {
+                ApiRoute.post(path, Access.WORKSPACE, this::create),
+                ApiRoute.get(path, Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
                     PageRequest page = PageRequest.from(req);
                     ApiJson.send(res, Status.OK_200, TenantJson.items(page.page(WebhookStore.page(db.execute(), ws, page),
                             Webhook::createdAt, Webhook::id), WebhookRoutes::json));
                 }),
-                Route.get(path + "/{webhook}", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.get(path + "/{webhook}", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
                     ETags.send(res, json(WebhookStore.find(db.execute(), ws, id(req), false)
                             .orElseThrow(() -> notFound(ws, id(req)))));
                 }),
-                Route.patch(path + "/{webhook}", Access.WORKSPACE, this::update),
-                Route.delete(path + "/{webhook}", Access.WORKSPACE, this::delete));
+                ApiRoute.patch(path + "/{webhook}", Access.WORKSPACE, this::update),
+                ApiRoute.delete(path + "/{webhook}", Access.WORKSPACE, this::delete));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

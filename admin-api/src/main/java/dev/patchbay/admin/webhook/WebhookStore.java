@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;

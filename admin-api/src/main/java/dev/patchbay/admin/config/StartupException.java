@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.admin.config;
 
 /**
  * A start-up failure whose message already names the cause and the setting that fixes it, so

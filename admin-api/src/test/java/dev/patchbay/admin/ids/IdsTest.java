@@ -1,4 +1,4 @@
-package dev.patchbay.admin.tenant;
+package dev.patchbay.admin.ids;
 
 import java.security.SecureRandom;
 import java.util.HashSet;

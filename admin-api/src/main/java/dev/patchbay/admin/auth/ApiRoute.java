@@ -10,26 +10,26 @@ import io.helidon.webserver.http.Handler;
  *
  * @param path absolute Helidon path pattern; a workspace route names its workspace {@code {ws}}
  */
-public record Route(Method method, String path, Access access, Handler handler) {
+public record ApiRoute(Method method, String path, Access access, Handler handler) {
 
-    public static Route get(String path, Access access, Handler handler) {
-        return new Route(Method.GET, path, access, handler);
+    public static ApiRoute get(String path, Access access, Handler handler) {
+        return new ApiRoute(Method.GET, path, access, handler);
     }
 
-    public static Route post(String path, Access access, Handler handler) {
-        return new Route(Method.POST, path, access, handler);
+    public static ApiRoute post(String path, Access access, Handler handler) {
+        return new ApiRoute(Method.POST, path, access, handler);
     }
 
-    public static Route put(String path, Access access, Handler handler) {
-        return new Route(Method.PUT, path, access, handler);
+    public static ApiRoute put(String path, Access access, Handler handler) {
+        return new ApiRoute(Method.PUT, path, access, handler);
     }
 
-    public static Route patch(String path, Access access, Handler handler) {
-        return new Route(Method.PATCH, path, access, handler);
+    public static ApiRoute patch(String path, Access access, Handler handler) {
+        return new ApiRoute(Method.PATCH, path, access, handler);
     }
 
-    public static Route delete(String path, Access access, Handler handler) {
-        return new Route(Method.DELETE, path, access, handler);
+    public static ApiRoute delete(String path, Access access, Handler handler) {
+        return new ApiRoute(Method.DELETE, path, access, handler);
     }
 
     /** The handler behind the access check. */

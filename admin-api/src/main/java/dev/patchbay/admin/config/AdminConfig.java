@@ -1,4 +1,4 @@
-package dev.patchbay.admin.app;
+package dev.patchbay.admin.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.store;
+package dev.patchbay.admin.http;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
