@@ -383,7 +383,7 @@ public final class CallManager {
      * The attached bot's stream broke without closing: a control-plane replica died, or the
      * network between them failed. The call keeps its media and waits for a bot to attach again;
      * if none does within the grace period, it is hung up. A bot that closes its stream on purpose
-     * ends the call at once instead (see AudioSession).
+     * ends the call at once instead (see botaudio.AudioSession).
      */
     public void botLost(Call call, AudioUplink uplink, String reason) {
         CallMedia media = call.media();

@@ -2,6 +2,9 @@ package dev.patchbay.media.grpc;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.patchbay.media.botaudio.AudioSession;
+import dev.patchbay.media.botaudio.MuxMethod;
+import dev.patchbay.media.botaudio.MuxSession;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.CallMedia;

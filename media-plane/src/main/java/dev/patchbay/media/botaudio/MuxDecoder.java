@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 

@@ -1,6 +1,5 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.codec;
 
-import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.resample.Downsampler;
 import dev.patchbay.media.resample.Upsampler;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -9,7 +8,7 @@ import dev.patchbay.proto.media.v1.AudioFormat;
  * Converts between the call's G.711 codec and the format a bot attached with. One instance per
  * direction per call; buffers are preallocated and reused.
  */
-final class FrameTranscoder {
+public final class FrameTranscoder {
 
     private final AudioFormat format;
     private boolean callUlaw; // down side only: follows the call's codec, which a re-INVITE may change
@@ -18,13 +17,13 @@ final class FrameTranscoder {
     private final Downsampler down = new Downsampler();
     private final short[] wide = new short[320];
 
-    FrameTranscoder(AudioFormat format, boolean callUlaw) {
+    public FrameTranscoder(AudioFormat format, boolean callUlaw) {
         this.format = format;
         this.callUlaw = callUlaw;
     }
 
     /** Bytes one 20 ms frame of 160 samples takes in the bot's format. */
-    int frameBytes() {
+    public int frameBytes() {
         return switch (format) {
             case L16_16K -> 640;
             case L16_8K -> 320;
@@ -33,7 +32,7 @@ final class FrameTranscoder {
     }
 
     /** Encodes 160 caller samples into {@code dst} in the bot's format; returns the byte count. */
-    int encodeUp(short[] pcm, byte[] dst) {
+    public int encodeUp(short[] pcm, byte[] dst) {
         switch (format) {
             case PCMU -> {
                 for (int i = 0; i < pcm.length; i++) {
@@ -66,12 +65,12 @@ final class FrameTranscoder {
     }
 
     /** The call's codec now; set before converting each bot message. */
-    void callCodec(boolean ulaw) {
+    public void callCodec(boolean ulaw) {
         this.callUlaw = ulaw;
     }
 
     /** Converts one bot sample (a G.711 code, or an assembled L16 sample) to the call's codec. */
-    byte toCallCodec(int sampleOrCode) {
+    public byte toCallCodec(int sampleOrCode) {
         short linear = switch (format) {
             case PCMU -> G711.ulawToLinear((byte) sampleOrCode);
             case PCMA -> G711.alawToLinear((byte) sampleOrCode);
@@ -85,23 +84,23 @@ final class FrameTranscoder {
      * the call's codec in {@code dst[0..]}: the bulk form of {@link #narrow} and {@link #toCallCodec}
      * for the common L16_8K bot, without a format switch per sample.
      */
-    void l16ToCallCodec(byte[] src, int from, int pairs, byte[] dst) {
+    public void l16ToCallCodec(byte[] src, int from, int pairs, byte[] dst) {
         for (int k = 0, i = from; k < pairs; k++, i += 2) {
             short sample = (short) ((src[i] & 0xFF) | (src[i + 1] << 8));
             dst[k] = callUlaw ? G711.linearToUlaw(sample) : G711.linearToAlaw(sample);
         }
     }
 
-    boolean eightKhzL16() {
+    public boolean eightKhzL16() {
         return format == AudioFormat.L16_8K;
     }
 
     /** True when the bot's bytes are already in the call's codec and can be copied as they are. */
-    boolean passthrough() {
+    public boolean passthrough() {
         return (format == AudioFormat.PCMU && callUlaw) || (format == AudioFormat.PCMA && !callUlaw);
     }
 
-    boolean sixteenBit() {
+    public boolean sixteenBit() {
         return format == AudioFormat.L16_8K || format == AudioFormat.L16_16K;
     }
 
@@ -109,7 +108,7 @@ final class FrameTranscoder {
      * Takes one bot sample in L16; returns true when an 8 kHz sample is ready in
      * {@link #narrowed()}: every time at 8 kHz, every other time at 16 kHz.
      */
-    boolean narrow(short sample) {
+    public boolean narrow(short sample) {
         if (format != AudioFormat.L16_16K) {
             narrowed = sample;
             return true;
@@ -123,11 +122,11 @@ final class FrameTranscoder {
 
     private short narrowed;
 
-    short narrowed() {
+    public short narrowed() {
         return narrowed;
     }
 
-    byte silence() {
+    public byte silence() {
         return callUlaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE;
     }
 }

@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import java.util.Arrays;
 import java.util.logging.Logger;
@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallState;
+import dev.patchbay.media.codec.FrameTranscoder;
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
 import dev.patchbay.media.loop.MediaLoop;

@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

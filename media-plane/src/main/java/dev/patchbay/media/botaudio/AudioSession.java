@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
@@ -19,7 +19,7 @@ import io.grpc.stub.StreamObserver;
  * gRPC event loop; caller frames are written by the media loop. Writes to the stream are serialised
  * on {@code out}; the lock is uncontended except at attach and hang-up.
  */
-final class AudioSession implements StreamObserver<BotToCaller>, BotChannel.Sink {
+public final class AudioSession implements StreamObserver<BotToCaller>, BotChannel.Sink {
 
     private static final Logger LOG = Logger.getLogger(AudioSession.class.getName());
 
@@ -30,7 +30,7 @@ final class AudioSession implements StreamObserver<BotToCaller>, BotChannel.Sink
     private boolean attached;
     private boolean finished;
 
-    AudioSession(CallManager calls, StreamObserver<CallerToBot> out, Executor signalling) {
+    public AudioSession(CallManager calls, StreamObserver<CallerToBot> out, Executor signalling) {
         this.signalling = signalling;
         this.out = (ServerCallStreamObserver<CallerToBot>) out;
         this.channel = new BotChannel(calls, this);

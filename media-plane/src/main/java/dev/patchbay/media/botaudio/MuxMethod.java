@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import java.io.InputStream;
 
@@ -14,7 +14,7 @@ import io.grpc.ServiceDescriptor;
  * message handed over as the stream of its bytes instead of parsed into (and built from) protobuf
  * objects, so {@link MuxSession} reads and writes them in place. Bots use the generated stubs as they are.
  */
-final class MuxMethod {
+public final class MuxMethod {
 
     /** Passes the message's bytes through: gRPC frames them and {@link MuxSession} reads or writes them. */
     private static final MethodDescriptor.Marshaller<InputStream> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -33,7 +33,7 @@ final class MuxMethod {
     }
 
     /** {@code generated} with its AudioMux method served by {@code handler} on raw bytes. */
-    static ServerServiceDefinition replaceIn(ServerServiceDefinition generated, ServerCallHandler<InputStream, InputStream> handler) {
+    public static ServerServiceDefinition replaceIn(ServerServiceDefinition generated, ServerCallHandler<InputStream, InputStream> handler) {
         MethodDescriptor<InputStream, InputStream> raw = MediaPlaneGrpc.getAudioMuxMethod().toBuilder(BYTES, BYTES).build();
         ServiceDescriptor service = generated.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(service.getName())

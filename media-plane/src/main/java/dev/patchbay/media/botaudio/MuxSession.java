@@ -1,4 +1,4 @@
-package dev.patchbay.media.grpc;
+package dev.patchbay.media.botaudio;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ import io.grpc.stub.StreamObserver;
  * ({@link MuxDecoder}, {@link MuxEncoder}): audio makes no protobuf objects. Bot messages run on the
  * gRPC event loop; the ends of channels, which may send SIP, run on {@code signalling}.
  */
-final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handler {
+public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handler {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class.getName());
     /** About 200 ms of a busy node's frames may wait in the stream before frames are dropped. */
@@ -50,7 +50,7 @@ final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handle
     private boolean malformed;                           // the gRPC thread's: what follows is ignored
     private boolean finished; // guarded by out
 
-    MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling) {
+    public MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling) {
         this.calls = calls;
         this.signalling = signalling;
         this.out = (ServerCallStreamObserver<InputStream>) out;
