@@ -18,11 +18,11 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * reused {@link OutFrame}. When the bot reads too slowly, the oldest caller frames are dropped and counted;
  * digits, marks and control messages never are.
  */
-final class Outbox {
+final class BotSendQueue {
 
     /** One second of caller audio: beyond this the bot is behind and older audio is worth less than staying live. */
     static final int MAX_QUEUED_AUDIO = 50;
-    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final Logger LOG = Logger.getLogger(BotSendQueue.class.getName());
 
     /** What the bridge needs to hear from the sender. */
     interface Events {
@@ -52,7 +52,7 @@ final class Outbox {
     private boolean stopping;
     private volatile long dropped;
 
-    Outbox(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
         this.callId = callId;
         this.dialect = dialect;
         this.phase = phase;

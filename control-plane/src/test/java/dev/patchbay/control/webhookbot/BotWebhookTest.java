@@ -1,4 +1,4 @@
-package dev.patchbay.control.webhook;
+package dev.patchbay.control.webhookbot;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * send stalls, so a stalled socket is played by a hand-written {@link WebSocket} whose sends complete only
  * when the test says so; the bridge tests cover the real sockets.
  */
-class OutboxTest {
+class BotSendQueueTest {
 
     /** Holds every send until released, as a bot that stopped reading would. */
     private static final class StalledSocket implements WebSocket {
@@ -88,7 +88,7 @@ class OutboxTest {
     void aStalledBotLosesTheOldestCallerAudioButNeverDigitsOrMarks() {
         StalledSocket ws = new StalledSocket();
         AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Open(ws));
-        Outbox outbox = new Outbox("CA1", new TwilioDialect(Codecs.target("twilio", 8000)), phase, new Outbox.Events() {
+        BotSendQueue outbox = new BotSendQueue("CA1", new TwilioDialect(Codecs.target("twilio", 8000)), phase, new BotSendQueue.Events() {
             @Override
             public void stopped(WebSocket socket) {
             }
@@ -101,7 +101,7 @@ class OutboxTest {
         outbox.opened();
         outbox.drain();
         assertEquals(1, ws.sent.size(), "connected is on its way and stuck");
-        int frames = Outbox.MAX_QUEUED_AUDIO + 10;
+        int frames = BotSendQueue.MAX_QUEUED_AUDIO + 10;
         for (int f = 0; f < frames; f++) {
             outbox.caller(Codecs.audio(f, f));
             if (f == 5) {
@@ -114,7 +114,7 @@ class OutboxTest {
             ws.release();
         }
         List<String> media = ws.sent.stream().filter(s -> s.contains("\"event\":\"media\"")).toList();
-        assertEquals(Outbox.MAX_QUEUED_AUDIO, media.size());
+        assertEquals(BotSendQueue.MAX_QUEUED_AUDIO, media.size());
         assertTrue(media.get(0).contains("\"payload\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[] {10}) + "\""),
                 "the oldest frames went first: " + media.get(0));
         assertTrue(ws.sent.get(1).contains("\"event\":\"start\""), ws.sent.get(1));
