@@ -37,7 +37,7 @@ import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.admin.tenant.TrunkRoutes;
 import dev.patchbay.admin.tenant.TrunkService;
 import dev.patchbay.admin.wallet.CreditRoutes;
-import dev.patchbay.admin.webhook.WebhookRoutes;
+import dev.patchbay.admin.subscription.WebhookRoutes;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;

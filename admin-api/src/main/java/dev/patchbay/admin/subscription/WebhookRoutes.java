@@ -1,4 +1,4 @@
-package dev.patchbay.admin.webhook;
+package dev.patchbay.admin.subscription;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -64,7 +64,7 @@ public final class WebhookRoutes {
                     String ws = workspace(req);
                     PageRequest page = PageRequest.from(req);
                     ApiJson.send(res, Status.OK_200, TenantJson.items(page.page(WebhookStore.page(db.execute(), ws, page),
-                            Webhook::createdAt, Webhook::id), WebhookRoutes::json));
+                            WebhookSubscription::createdAt, WebhookSubscription::id), WebhookRoutes::json));
                 }),
                 ApiRoute.get(path + "/{webhook}", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
@@ -80,7 +80,7 @@ public final class WebhookRoutes {
         WebhookFields f = WebhookFields.parse(ApiJson.read(req, WebhookFields.FIELDS), true);
         String secret = f.secret() != null ? f.secret() : "whsec_" + secrets.next();
         Instant now = now();
-        Webhook w = new Webhook(ids.next("wh_"), ws, f.url().orElseThrow(), f.events().orElseThrow(), box.seal(secret),
+        WebhookSubscription w = new WebhookSubscription(ids.next("wh_"), ws, f.url().orElseThrow(), f.events().orElseThrow(), box.seal(secret),
                 f.enabled().orElse(true), now, now);
         ObjectNode body = json(w);
         Db.inTransaction(db, tx -> {
@@ -104,10 +104,10 @@ public final class WebhookRoutes {
         String sealed = f.secret() == null ? null : box.seal(f.secret());
         Optional<String> ifMatch = ETags.ifMatch(req);
         ObjectNode body = Db.inTransaction(db, tx -> {
-            Webhook old = WebhookStore.find(tx, ws, id, true).orElseThrow(() -> notFound(ws, id));
+            WebhookSubscription old = WebhookStore.find(tx, ws, id, true).orElseThrow(() -> notFound(ws, id));
             ObjectNode before = json(old);
             ETags.require(ifMatch, before);
-            Webhook w = new Webhook(id, ws, f.url().orElse(old.url()), f.events().orElse(old.events()),
+            WebhookSubscription w = new WebhookSubscription(id, ws, f.url().orElse(old.url()), f.events().orElse(old.events()),
                     sealed != null ? sealed : old.secretEnc(), f.enabled().orElse(old.enabled()), old.createdAt(), now());
             if (sealed == null && w.url().equals(old.url()) && w.events().equals(old.events()) && w.enabled() == old.enabled()) {
                 return before;  // nothing changed, so nothing to record
@@ -126,7 +126,7 @@ public final class WebhookRoutes {
         String ws = workspace(req);
         String id = id(req);
         Db.inTransaction(db, tx -> {
-            Webhook old = WebhookStore.find(tx, ws, id, true).orElseThrow(() -> notFound(ws, id));
+            WebhookSubscription old = WebhookStore.find(tx, ws, id, true).orElseThrow(() -> notFound(ws, id));
             WebhookStore.delete(tx, ws, id);
             AuditLog.record(tx, audit.entry(Principal.of(req), ws, "webhook", id, Audit.DELETE, json(old), null));
             return null;
@@ -134,7 +134,7 @@ public final class WebhookRoutes {
         res.status(Status.NO_CONTENT_204).send();
     }
 
-    static ObjectNode json(Webhook w) {
+    static ObjectNode json(WebhookSubscription w) {
         ObjectNode o = ApiJson.object().put("id", w.id()).put("workspace_id", w.workspaceId()).put("url", w.url());
         w.events().forEach(o.putArray("events")::add);
         return o.put("enabled", w.enabled()).put("has_secret", true).put("created_at", w.createdAt().toString())

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.webhook;
+package dev.patchbay.admin.subscription;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,16 +8,16 @@ import java.util.List;
  *
  * @param events the subscribed events, in {@link WebhookFields#EVENTS} order
  */
-public record Webhook(String id, String workspaceId, String url, List<String> events, String secretEnc, boolean enabled,
+public record WebhookSubscription(String id, String workspaceId, String url, List<String> events, String secretEnc, boolean enabled,
                       Instant createdAt, Instant updatedAt) {
 
-    public Webhook {
+    public WebhookSubscription {
         events = List.copyOf(events);
     }
 
     @Override
     public String toString() {
-        return "Webhook[id=" + id + ", workspaceId=" + workspaceId + ", url=" + url + ", events=" + events + ", enabled="
+        return "WebhookSubscription[id=" + id + ", workspaceId=" + workspaceId + ", url=" + url + ", events=" + events + ", enabled="
                 + enabled + "]";
     }
 }

@@ -1,4 +1,4 @@
-package dev.patchbay.admin.webhook;
+package dev.patchbay.admin.subscription;
 
 import java.net.URI;
 import java.net.URISyntaxException;
