@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.patchbay.admin.auth.Access;
-import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.auth.ApiRoute;
+import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;

@@ -3,8 +3,8 @@ package dev.patchbay.admin.tenant;
 import java.util.List;
 
 import dev.patchbay.admin.auth.Access;
-import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.auth.ApiRoute;
+import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;

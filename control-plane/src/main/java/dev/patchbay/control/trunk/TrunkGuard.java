@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.model.Route;
-import dev.patchbay.control.store.InboundTrunks;
 import dev.patchbay.control.net.Cidrs;
+import dev.patchbay.control.store.InboundTrunks;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.SecretBox;

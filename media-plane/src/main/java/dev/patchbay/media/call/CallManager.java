@@ -9,9 +9,9 @@ import java.util.logging.Logger;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
-import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.MediaStats;
+import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.model.AmeyoTag;
-import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.CallRecord;
 
 /**
  * Ameyo's transfer notification (seed 000): {@code POST sendAgentResponseForCallNotification} with the
