@@ -1,4 +1,4 @@
-package dev.patchbay.control.transfer;
+package dev.patchbay.control.bot;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.bot.FarEnds;
 import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
 import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
 import dev.patchbay.control.integration.ringcx.RingCxIntegration;
