@@ -172,12 +172,12 @@ public final class SipServer implements SipListener, AutoCloseable {
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);
                 case Request.ACK -> invites.onAck(event);
-                case Request.BYE -> invites.onBye(event);
-                case Request.CANCEL -> invites.onCancel(event);
+                case Request.BYE -> invites.inCall().onBye(event);
+                case Request.CANCEL -> invites.inCall().onCancel(event);
                 case Request.OPTIONS -> options(event);
-                case Request.INFO -> invites.onInfo(event);
-                case Request.NOTIFY -> invites.onNotify(event);
-                case Request.UPDATE -> invites.onUpdate(event);
+                case Request.INFO -> invites.inCall().onInfo(event);
+                case Request.NOTIFY -> invites.inCall().onNotify(event);
+                case Request.UPDATE -> invites.inCall().onUpdate(event);
                 case Request.PRACK -> invites.onPrack(event);
                 default -> notAllowed(event);
             }
