@@ -45,10 +45,6 @@ public final class Router {
     private final TrunkGuard guard;
     private final boolean claimsNeedTrunk;
 
-    public Router(DbClient db, TrunkGuard guard) {
-        this(db, List.of(), guard);
-    }
-
     public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard) {
         this(db, headerSteps, guard, true);
     }
