@@ -18,16 +18,19 @@ import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.audit.AuditRoutes;
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
-import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.config.AdminConfig;
+import dev.patchbay.admin.config.StartupException;
+import dev.patchbay.admin.ids.Ids;
+import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.secrets.SecretRotation;
 import dev.patchbay.admin.store.DbTenantRepository;
-import dev.patchbay.admin.integration.IntegrationRoutes;
+import dev.patchbay.admin.subscription.WebhookRoutes;
 import dev.patchbay.admin.tenant.AccessRoutes;
 import dev.patchbay.admin.tenant.AccessService;
 import dev.patchbay.admin.tenant.DemoSeed;
-import dev.patchbay.admin.tenant.Ids;
 import dev.patchbay.admin.tenant.Secrets;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.TenantRoutes;
@@ -35,7 +38,7 @@ import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.admin.tenant.TrunkRoutes;
 import dev.patchbay.admin.tenant.TrunkService;
 import dev.patchbay.admin.wallet.CreditRoutes;
-import dev.patchbay.admin.webhook.WebhookRoutes;
+import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
@@ -48,7 +51,6 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
-import dev.patchbay.metrics.ProcessMetrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -66,12 +68,12 @@ public final class AdminApi implements AutoCloseable {
 
     private final WebServer server;
     private final DbClient db;
-    private final List<Route> routes;
+    private final List<ApiRoute> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ProcessMetrics metrics;
 
-    private AdminApi(WebServer server, DbClient db, List<Route> routes, ProcessMetrics metrics) {
+    private AdminApi(WebServer server, DbClient db, List<ApiRoute> routes, ProcessMetrics metrics) {
         this.metrics = metrics;
         this.server = server;
         this.db = db;
@@ -107,7 +109,7 @@ public final class AdminApi implements AutoCloseable {
             TenantService tenants = new TenantService(repo, clock, ids, audit);
             AccessService access = new AccessService(tenants, repo, clock, ids, secrets, audit,
                     config.keyOverlap());
-            List<Route> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
+            List<ApiRoute> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
                     new TenantRoutes(tenants).routes(),
                     new AccessRoutes(tenants, access).routes(),
                     new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box, audit)).routes(),
@@ -144,17 +146,17 @@ public final class AdminApi implements AutoCloseable {
 
     /** The route table: the open routes, then every module's, in registration order. */
     @SafeVarargs
-    static List<Route> routes(TenantRepository repo, OpenApiDocument openApi, List<Route>... modules) {
-        List<Route> all = new ArrayList<>();
-        all.add(Route.get("/health", Access.OPEN, (req, res) -> {
+    static List<ApiRoute> routes(TenantRepository repo, OpenApiDocument openApi, List<ApiRoute>... modules) {
+        List<ApiRoute> all = new ArrayList<>();
+        all.add(ApiRoute.get("/health", Access.OPEN, (req, res) -> {
             boolean up = repo.ping();
             ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
                     ApiJson.object().put("status", up ? "UP" : "DOWN"));
         }));
         // Probes: live = the process answers; ready = it can serve, which for this API means its database answers.
-        all.add(Route.get("/health/live", Access.OPEN, (req, res) -> ApiJson.send(res, Status.OK_200,
+        all.add(ApiRoute.get("/health/live", Access.OPEN, (req, res) -> ApiJson.send(res, Status.OK_200,
                 ApiJson.object().put("status", "UP"))));
-        all.add(Route.get("/health/ready", Access.OPEN, (req, res) -> {
+        all.add(ApiRoute.get("/health/ready", Access.OPEN, (req, res) -> {
             // Bounded: a pool that waits 30 s for a connection must not outlast the probe's own timeout.
             java.util.concurrent.CompletableFuture<Boolean> ping = new java.util.concurrent.CompletableFuture<>();
             Thread.ofVirtual().name("ready-check").start(() -> ping.complete(repo.ping()));
@@ -168,9 +170,9 @@ public final class AdminApi implements AutoCloseable {
                     ? ApiJson.object().put("status", "UP")
                     : ApiJson.object().put("status", "DOWN").put("reason", "the database does not answer"));
         }));
-        all.add(Route.get(OpenApiDocument.PATH, Access.OPEN, openApi));
-        all.add(Route.get(OPENAPI, Access.OPEN, openApi));
-        for (List<Route> module : modules) {
+        all.add(ApiRoute.get(OpenApiDocument.PATH, Access.OPEN, openApi));
+        all.add(ApiRoute.get(OPENAPI, Access.OPEN, openApi));
+        for (List<ApiRoute> module : modules) {
             all.addAll(module);
         }
         return List.copyOf(all);
@@ -180,10 +182,10 @@ public final class AdminApi implements AutoCloseable {
      * All HTTP routes, registered from the route table: each behind its {@link Access} check, and
      * everything under {@code /v1} behind {@code auth}.
      */
-    public static void routing(HttpRouting.Builder routing, BearerAuth auth, List<Route> routes) {
+    public static void routing(HttpRouting.Builder routing, BearerAuth auth, List<ApiRoute> routes) {
         Problems.install(routing, "admin-api", LOG);
         routing.addFilter(auth);
-        for (Route route : routes) {
+        for (ApiRoute route : routes) {
             routing.route(route.method(), route.path(), route.guarded());
         }
         routing.any((req, res) -> {
@@ -193,7 +195,7 @@ public final class AdminApi implements AutoCloseable {
     }
 
     /** The route table this instance serves: what the isolation and OpenAPI tests iterate over. */
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         return routes;
     }
 

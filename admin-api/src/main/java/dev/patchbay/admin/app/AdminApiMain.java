@@ -1,5 +1,6 @@
 package dev.patchbay.admin.app;
 
+import dev.patchbay.admin.config.StartupException;
 import java.util.logging.Logger;
 
 import io.helidon.logging.common.LogConfig;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.tenant.Ids;
+import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.rest.ApiJson;
 
 /**

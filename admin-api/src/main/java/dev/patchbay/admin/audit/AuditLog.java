@@ -3,7 +3,7 @@ package dev.patchbay.admin.audit;
 import java.util.List;
 import java.util.Map;
 
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;

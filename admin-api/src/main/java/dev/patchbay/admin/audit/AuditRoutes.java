@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.auth.Access;
-import dev.patchbay.admin.auth.Route;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.auth.ApiRoute;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,14 +29,14 @@ public final class AuditRoutes {
         this.requireWorkspace = requireWorkspace;
     }
 
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         return List.of(
-                Route.get("/v1/workspaces/{ws}/audit-log", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.get("/v1/workspaces/{ws}/audit-log", Access.WORKSPACE, (req, res) -> {
                     String ws = req.path().pathParameters().get(Access.WS);
                     requireWorkspace.accept(ws);
                     send(res, log.page(ws, PageRequest.from(req)));
                 }),
-                Route.get("/v1/audit-log", Access.OPERATOR, this::all));
+                ApiRoute.get("/v1/audit-log", Access.OPERATOR, this::all));
     }
 
     private void all(ServerRequest req, ServerResponse res) {

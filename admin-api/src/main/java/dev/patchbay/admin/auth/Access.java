@@ -5,7 +5,7 @@ import dev.patchbay.rest.ProblemException;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Who may call a route. Checked for every route before its handler runs (see {@link Route}), so
+ * Who may call a route. Checked for every route before its handler runs (see {@link ApiRoute}), so
  * no handler can forget it. A workspace key asking for another workspace gets exactly the 404 a
  * missing workspace gets, so it cannot learn which workspace ids exist.
  */

@@ -16,7 +16,7 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.logging.Logger;
 
-import dev.patchbay.admin.app.StartupException;
+import dev.patchbay.admin.config.StartupException;
 
 /**
  * The local-mode operator key file. Generated once (256 random bits, base64url) and reused on

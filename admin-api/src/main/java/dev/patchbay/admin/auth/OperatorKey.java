@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-import dev.patchbay.admin.app.AdminConfig;
-import dev.patchbay.admin.app.StartupException;
+import dev.patchbay.admin.config.AdminConfig;
+import dev.patchbay.admin.config.StartupException;
 
 /**
  * The operator's bearer key. Only its SHA-256 digest is kept, and a presented key is compared

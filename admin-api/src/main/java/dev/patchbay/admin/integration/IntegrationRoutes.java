@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
 import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
@@ -52,34 +52,34 @@ public final class IntegrationRoutes {
         this.audit = audit;
     }
 
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         String path = TenantRoutes.WS + "/integrations/";
         return List.of(
-                Route.put(path + "ameyo", Access.WORKSPACE, this::putAmeyo),
-                Route.get(path + "ameyo", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.put(path + "ameyo", Access.WORKSPACE, this::putAmeyo),
+                ApiRoute.get(path + "ameyo", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
                     ETags.send(res, ameyo(ws, IntegrationStore.ameyo(db.execute(), ws, false)
                             .orElseThrow(() -> notConfigured(ws, "ameyo"))));
                 }),
-                Route.delete(path + "ameyo", Access.WORKSPACE, (req, res) -> delete(req, res, "ameyo",
+                ApiRoute.delete(path + "ameyo", Access.WORKSPACE, (req, res) -> delete(req, res, "ameyo",
                         (tx, ws) -> IntegrationStore.ameyo(tx, ws, true).map(a -> ameyo(ws, a)),
                         IntegrationStore::deleteAmeyo)),
-                Route.put(path + "ringcx", Access.WORKSPACE, this::putRingCx),
-                Route.get(path + "ringcx", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.put(path + "ringcx", Access.WORKSPACE, this::putRingCx),
+                ApiRoute.get(path + "ringcx", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
                     ETags.send(res, ringCx(ws, IntegrationStore.ringCx(db.execute(), ws, false)
                             .orElseThrow(() -> notConfigured(ws, "ringcx"))));
                 }),
-                Route.delete(path + "ringcx", Access.WORKSPACE, (req, res) -> delete(req, res, "ringcx",
+                ApiRoute.delete(path + "ringcx", Access.WORKSPACE, (req, res) -> delete(req, res, "ringcx",
                         (tx, ws) -> IntegrationStore.ringCx(tx, ws, true).map(r -> ringCx(ws, r)),
                         IntegrationStore::deleteRingCx)),
-                Route.put(path + "asapp", Access.WORKSPACE, this::putAsapp),
-                Route.get(path + "asapp", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.put(path + "asapp", Access.WORKSPACE, this::putAsapp),
+                ApiRoute.get(path + "asapp", Access.WORKSPACE, (req, res) -> {
                     String ws = workspace(req);
                     ETags.send(res, asapp(ws, IntegrationStore.asapp(db.execute(), ws, false)
                             .orElseThrow(() -> notConfigured(ws, "asapp"))));
                 }),
-                Route.delete(path + "asapp", Access.WORKSPACE, (req, res) -> delete(req, res, "asapp",
+                ApiRoute.delete(path + "asapp", Access.WORKSPACE, (req, res) -> delete(req, res, "asapp",
                         (tx, ws) -> IntegrationStore.asapp(tx, ws, true).map(a -> asapp(ws, a)),
                         IntegrationStore::deleteAsapp)));
     }

@@ -7,8 +7,8 @@ import java.util.logging.Logger;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
@@ -43,8 +43,8 @@ public final class SecretRotation {
         this.audit = audit;
     }
 
-    public List<Route> routes() {
-        return List.of(Route.post("/v1/secrets/rotate", Access.OPERATOR, this::rotate));
+    public List<ApiRoute> routes() {
+        return List.of(ApiRoute.post("/v1/secrets/rotate", Access.OPERATOR, this::rotate));
     }
 
     private void rotate(ServerRequest req, ServerResponse res) {

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.patchbay.admin.audit.AuditEntry;
 import dev.patchbay.admin.audit.AuditLog;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotSettingsJson;

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
 import dev.patchbay.admin.http.ETags;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
@@ -39,12 +39,12 @@ public final class AccessRoutes {
         this.access = access;
     }
 
-    public List<Route> routes() {
-        List<Route> routes = new ArrayList<>();
+    public List<ApiRoute> routes() {
+        List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(keyRoutes(KeyScope.PROVIDER, Access.WORKSPACE));
         routes.addAll(keyRoutes(KeyScope.ADMIN, Access.WORKSPACE_OPERATOR));
         // No body: the secret is generated, never chosen, so there is nothing to send.
-        routes.add(Route.post(TenantRoutes.WS + "/webhook-secret", Access.WORKSPACE, (req, res) -> {
+        routes.add(ApiRoute.post(TenantRoutes.WS + "/webhook-secret", Access.WORKSPACE, (req, res) -> {
             String secret = access.rotateWebhookSecret(ws(req), Principal.of(req));
             noStore(res);
             ApiJson.send(res, Status.OK_200, ApiJson.object().put("webhook_secret", secret));
@@ -52,16 +52,16 @@ public final class AccessRoutes {
         return routes;
     }
 
-    private List<Route> keyRoutes(KeyScope scope, Access change) {
+    private List<ApiRoute> keyRoutes(KeyScope scope, Access change) {
         String keys = TenantRoutes.WS + "/" + scope.path();
         return List.of(
-                Route.post(keys, change, (req, res) -> create(scope, req, res)),
-                Route.get(keys, Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiRoute.post(keys, change, (req, res) -> create(scope, req, res)),
+                ApiRoute.get(keys, Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.items(access.keys(scope, ws(req), PageRequest.from(req)), TenantJson::apiKey))),
-                Route.get(keys + "/{key}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                ApiRoute.get(keys + "/{key}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.apiKey(access.key(scope, ws(req), param(req, "key"))))),
-                Route.post(keys + "/{key}/rotate", change, (req, res) -> rotate(scope, req, res)),
-                Route.delete(keys + "/{key}", change, (req, res) -> {
+                ApiRoute.post(keys + "/{key}/rotate", change, (req, res) -> rotate(scope, req, res)),
+                ApiRoute.delete(keys + "/{key}", change, (req, res) -> {
                     access.revokeKey(scope, ws(req), param(req, "key"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
                 }));

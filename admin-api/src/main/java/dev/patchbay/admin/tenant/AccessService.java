@@ -11,8 +11,9 @@ import java.util.Optional;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.store.PageRequest;
-import dev.patchbay.admin.store.PageRequest.Page;
+import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.admin.http.PageRequest.Page;
+import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.rest.ProblemException;
 
 /**

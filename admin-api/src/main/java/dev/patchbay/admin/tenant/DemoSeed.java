@@ -1,5 +1,6 @@
 package dev.patchbay.admin.tenant;
 
+import dev.patchbay.admin.ids.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

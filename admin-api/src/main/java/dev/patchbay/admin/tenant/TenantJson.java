@@ -4,7 +4,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;
 
 /**

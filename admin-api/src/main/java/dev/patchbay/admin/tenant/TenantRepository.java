@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.patchbay.admin.audit.AuditEntry;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 
 /**
  * Where tenants are kept. Constraint outcomes the API must answer precisely (a taken number, a

@@ -3,10 +3,10 @@ package dev.patchbay.admin.tenant;
 import java.util.List;
 
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
 import dev.patchbay.admin.http.ETags;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -30,40 +30,40 @@ public final class TenantRoutes {
         this.tenants = tenants;
     }
 
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         return List.of(
-                Route.post(PATH, Access.OPERATOR, this::createWorkspace),
-                Route.get(PATH, Access.ANY, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiRoute.post(PATH, Access.OPERATOR, this::createWorkspace),
+                ApiRoute.get(PATH, Access.ANY, (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.items(tenants.workspaces(PageRequest.from(req), Principal.of(req)), TenantJson::workspace))),
-                Route.get(WS, Access.WORKSPACE, (req, res) -> ETags.send(res,
+                ApiRoute.get(WS, Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.workspace(tenants.workspace(ws(req))))),
-                Route.patch(WS, Access.WORKSPACE, (req, res) -> {
+                ApiRoute.patch(WS, Access.WORKSPACE, (req, res) -> {
                     Workspace ws = tenants.workspace(ws(req));
                     WorkspacePatch patch = WorkspacePatch.parse(ApiJson.read(req, WorkspacePatch.FIELDS));
                     ETags.send(res, TenantJson.workspace(tenants.updateWorkspace(ws.id(), patch, ETags.ifMatch(req),
                             Principal.of(req))));
                 }),
-                Route.post(WS + "/bots", Access.WORKSPACE, this::createBot),
-                Route.get(WS + "/bots", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiRoute.post(WS + "/bots", Access.WORKSPACE, this::createBot),
+                ApiRoute.get(WS + "/bots", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.items(tenants.bots(ws(req), PageRequest.from(req)), TenantJson::bot))),
-                Route.get(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                ApiRoute.get(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.bot(tenants.bot(ws(req), param(req, "bot"))))),
-                Route.patch(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.patch(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
                     String ws = tenants.workspace(ws(req)).id();
                     ETags.send(res, TenantJson.bot(tenants.updateBot(ws, param(req, "bot"),
                             ApiJson.read(req, NewBot.PATCH_FIELDS), ETags.ifMatch(req), Principal.of(req))));
                 }),
-                Route.delete(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.delete(WS + "/bots/{bot}", Access.WORKSPACE, (req, res) -> {
                     tenants.deleteBot(ws(req), param(req, "bot"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
                 }),
-                Route.post(WS + "/dids", Access.WORKSPACE, this::createDid),
-                Route.get(WS + "/dids", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiRoute.post(WS + "/dids", Access.WORKSPACE, this::createDid),
+                ApiRoute.get(WS + "/dids", Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.items(tenants.dids(ws(req), PageRequest.from(req)), TenantJson::did))),
-                Route.get(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                ApiRoute.get(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.did(tenants.did(ws(req), param(req, "did"))))),
-                Route.patch(WS + "/dids/{did}", Access.WORKSPACE, this::updateDid),
-                Route.delete(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.patch(WS + "/dids/{did}", Access.WORKSPACE, this::updateDid),
+                ApiRoute.delete(WS + "/dids/{did}", Access.WORKSPACE, (req, res) -> {
                     tenants.deleteDid(ws(req), param(req, "did"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
                 }));

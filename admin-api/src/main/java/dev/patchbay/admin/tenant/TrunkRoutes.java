@@ -3,10 +3,10 @@ package dev.patchbay.admin.tenant;
 import java.util.List;
 
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
 import dev.patchbay.admin.http.ETags;
-import dev.patchbay.admin.store.PageRequest;
+import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.rest.ApiJson;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,18 +28,18 @@ public final class TrunkRoutes {
         this.trunks = trunks;
     }
 
-    public List<Route> routes() {
+    public List<ApiRoute> routes() {
         String path = TenantRoutes.WS + "/trunks";
         return List.of(
-                Route.post(path, Access.WORKSPACE, this::create),
-                Route.get(path, Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
+                ApiRoute.post(path, Access.WORKSPACE, this::create),
+                ApiRoute.get(path, Access.WORKSPACE, (req, res) -> ApiJson.send(res, Status.OK_200,
                         TenantJson.items(trunks.trunks(ws(req), PageRequest.from(req)), TenantJson::trunk))),
-                Route.get(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res,
+                ApiRoute.get(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk"))))),
-                Route.patch(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res, TenantJson.trunk(
+                ApiRoute.patch(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res, TenantJson.trunk(
                         trunks.updateInbound(ws(req), param(req, "trunk"), ApiJson.read(req, PATCH_FIELDS),
                                 ETags.ifMatch(req), Principal.of(req))))),
-                Route.delete(path + "/{trunk}", Access.WORKSPACE, (req, res) -> {
+                ApiRoute.delete(path + "/{trunk}", Access.WORKSPACE, (req, res) -> {
                     trunks.deleteTrunk(ws(req), param(req, "trunk"), Principal.of(req));
                     res.status(Status.NO_CONTENT_204).send();
                 }));

@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
-import dev.patchbay.admin.auth.Route;
-import dev.patchbay.admin.tenant.Ids;
+import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.rest.ApiJson;
@@ -61,8 +61,8 @@ public final class CreditRoutes {
         this.audit = audit;
     }
 
-    public List<Route> routes() {
-        return List.of(Route.post(PATH, Access.WORKSPACE, this::grant));
+    public List<ApiRoute> routes() {
+        return List.of(ApiRoute.post(PATH, Access.WORKSPACE, this::grant));
     }
 
     private record Grant(long micros, Optional<String> currency, String key, String note) { }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.patchbay.admin.config.StartupException;
 import dev.patchbay.admin.store.DbTenantRepository;
 import dev.patchbay.admin.tenant.DemoSeed;
 import dev.patchbay.admin.testing.ApiClient;

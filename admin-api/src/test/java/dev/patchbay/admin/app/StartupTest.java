@@ -1,5 +1,6 @@
 package dev.patchbay.admin.app;
 
+import dev.patchbay.admin.config.StartupException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.admin.auth.Access;
-import dev.patchbay.admin.auth.Route;
+import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.testing.ApiClient;
 import dev.patchbay.admin.testing.ApiClient.Reply;
@@ -19,11 +19,11 @@ import dev.patchbay.admin.testing.Tenant;
 import dev.patchbay.admin.testing.TestApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +77,7 @@ class WorkspaceIsolationTest {
     private TestApi api;
     private Tenant a;
     private Tenant b;
-    private List<Route> scoped;
+    private List<ApiRoute> scoped;
 
     @BeforeAll
     void start() {
@@ -96,7 +96,7 @@ class WorkspaceIsolationTest {
     @Order(1)
     void everyRouteIsEitherWorkspaceScopedOrAKnownGlobalOne() {
         assertTrue(scoped.size() >= 25, "the route table has the workspace routes: " + scoped.size());
-        for (Route r : api.api().routes()) {
+        for (ApiRoute r : api.api().routes()) {
             if (r.path().startsWith(TenantRoutes.WS)) {
                 assertTrue(r.access() == Access.WORKSPACE || r.access() == Access.WORKSPACE_OPERATOR,
                         r.name() + " is under a workspace but its access is " + r.access());
@@ -113,7 +113,7 @@ class WorkspaceIsolationTest {
     @Order(2)
     void anotherWorkspacesKeyGets404AndChangesNothing() {
         ApiClient asA = api.client().withKey(a.adminKey());
-        for (Route route : scoped) {
+        for (ApiRoute route : scoped) {
             SortedMap<String, List<String>> before = api.db().snapshot();
             Reply r = send(asA, route, b);
             assertEquals(404, r.status(), route.name() + " with A's key on B -> " + r);
@@ -128,7 +128,7 @@ class WorkspaceIsolationTest {
     void anotherWorkspacesIdsUnderTheKeysOwnWorkspaceGet404AndChangeNothing() {
         ApiClient asA = api.client().withKey(a.adminKey());
         int probed = 0;
-        for (Route route : scoped) {
+        for (ApiRoute route : scoped) {
             if (!PARAM.matcher(route.path().replace("{ws}", "")).find()) {
                 continue;
             }
@@ -148,11 +148,11 @@ class WorkspaceIsolationTest {
     @Order(4)
     void theSameRequestsSucceedOnTheKeysOwnWorkspace() {
         ApiClient asA = api.client().withKey(a.adminKey());
-        List<Route> ordered = new ArrayList<>(scoped);
+        List<ApiRoute> ordered = new ArrayList<>(scoped);
         // Deletes last, so every other route still finds its target; DIDs before the bots they point at.
-        ordered.sort(Comparator.comparingInt((Route r) -> r.method().text().equals("DELETE") ? 1 : 0)
+        ordered.sort(Comparator.comparingInt((ApiRoute r) -> r.method().text().equals("DELETE") ? 1 : 0)
                 .thenComparing(r -> r.path().contains("/bots/") ? 1 : 0));
-        for (Route route : ordered) {
+        for (ApiRoute route : ordered) {
             Reply r = send(asA, route, a);
             if (route.access() == Access.WORKSPACE_OPERATOR) {
                 assertEquals(403, r.status(), route.name() + " is the operator's even in A's own workspace -> " + r);
@@ -176,11 +176,11 @@ class WorkspaceIsolationTest {
         assertEquals(before, api.db().snapshot());
     }
 
-    private static Reply send(ApiClient client, Route route, Tenant target) {
+    private static Reply send(ApiClient client, ApiRoute route, Tenant target) {
         return send(client, route, target.params(route.path()), target.params(route.path()));
     }
 
-    private static Reply send(ApiClient client, Route route, Map<String, String> pathParams, Map<String, String> bodyParams) {
+    private static Reply send(ApiClient client, ApiRoute route, Map<String, String> pathParams, Map<String, String> bodyParams) {
         String key = route.method().text() + " " + route.path();
         String path = fill(route.path(), pathParams, route);
         String body = "";
@@ -200,7 +200,7 @@ class WorkspaceIsolationTest {
         return client.send(req);
     }
 
-    private static String fill(String template, Map<String, String> values, Route route) {
+    private static String fill(String template, Map<String, String> values, ApiRoute route) {
         Matcher m = PARAM.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -3,8 +3,8 @@ package dev.patchbay.admin.auth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.patchbay.admin.app.AdminConfig;
-import dev.patchbay.admin.app.StartupException;
+import dev.patchbay.admin.config.AdminConfig;
+import dev.patchbay.admin.config.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.patchbay.admin.app.AdminApi;
-import dev.patchbay.admin.app.StartupException;
+import dev.patchbay.admin.config.StartupException;
 import io.helidon.config.Config;
 
 /** An admin-api on loopback port 0 over its own PostgreSQL schema; closing stops both. */

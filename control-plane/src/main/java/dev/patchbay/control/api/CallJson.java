@@ -3,8 +3,8 @@ package dev.patchbay.control.api;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.call.CallEvent;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallEvent;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.rest.ApiJson;
 
 /**

@@ -19,19 +19,13 @@ import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
 import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.api.CallsApi;
-import dev.patchbay.control.asapp.AsappConfig;
-import dev.patchbay.control.asapp.AsappReturns;
-import dev.patchbay.control.asapp.AsappRouting;
-import dev.patchbay.control.asapp.AsappSettings;
-import dev.patchbay.control.asapp.CallTransfersApi;
-import dev.patchbay.control.asapp.TransferStore;
 import dev.patchbay.control.bot.BotAttachers;
+import dev.patchbay.control.bot.FarEndCalls;
 import dev.patchbay.control.bot.WssAttacher;
-import dev.patchbay.control.metrics.ControlMetrics;
-import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
+import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.call.RingingSounds;
 import dev.patchbay.control.delivery.ConfigDurations;
@@ -42,27 +36,35 @@ import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
-import dev.patchbay.control.subscriptions.SubscriptionEvents;
-import dev.patchbay.control.subscriptions.SubscriptionKeys;
-import dev.patchbay.control.subscriptions.SubscriptionStore;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WorkspaceSigningKeys;
-import dev.patchbay.control.call.CallObservers;
+import dev.patchbay.control.integration.ameyo.AmeyoHeaders;
+import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
+import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
+import dev.patchbay.control.integration.ameyo.AmeyoRouting;
+import dev.patchbay.control.integration.asapp.AsappConfig;
+import dev.patchbay.control.integration.asapp.AsappIntegration;
+import dev.patchbay.control.integration.asapp.AsappReturns;
+import dev.patchbay.control.integration.asapp.AsappRouting;
+import dev.patchbay.control.integration.asapp.CallTransfersApi;
+import dev.patchbay.control.integration.asapp.TransferStore;
+import dev.patchbay.control.integration.ringcx.RingCxIntegration;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.media.NodeDirectory;
 import dev.patchbay.control.media.NodeDiscovery;
+import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
-import dev.patchbay.control.store.Integrations;
 import dev.patchbay.control.store.Tenants;
-import dev.patchbay.control.transfer.FarEndCalls;
-import dev.patchbay.control.transfer.ameyo.AmeyoHeaders;
-import dev.patchbay.control.transfer.ameyo.AmeyoNotifier;
+import dev.patchbay.control.subscriptions.SubscriptionEvents;
+import dev.patchbay.control.subscriptions.SubscriptionKeys;
+import dev.patchbay.control.subscriptions.SubscriptionStore;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.control.trunk.TrunkGuard;
-import dev.patchbay.control.webhook.BotWebhook;
-import dev.patchbay.control.webhook.WebhookBots;
+import dev.patchbay.control.webhookbot.BotWebhook;
+import dev.patchbay.control.webhookbot.WebhookBots;
+import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
@@ -133,12 +135,12 @@ public final class ControlPlane implements AutoCloseable {
         SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants),
                 new AgentWebhookStore(db), secrets), subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
-        Integrations integrations = new Integrations(db);
+        AmeyoIntegration ameyo = new AmeyoIntegration(db);
         ProcessMetrics metrics = ProcessMetrics.create("control-plane", "replica", config.replica());
         ControlMetrics controlMetrics = new ControlMetrics(metrics.registry());
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
                 new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing,
-                new AmeyoHeaders(integrations, secrets), Clock.systemUTC());
+                new AmeyoHeaders(ameyo, secrets), Clock.systemUTC());
         Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
         BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
                 signing, webhookTimeout, Clock.systemUTC());
@@ -150,7 +152,7 @@ public final class ControlPlane implements AutoCloseable {
         // bots: the returns handler is bound once below, before any call can be answered.
         java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<AgentsApi> agents = new java.util.concurrent.CompletableFuture<>();
-        FarEndCalls farEnds = new FarEndCalls(store, integrations, new AmeyoNotifier(integrations,
+        FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
@@ -160,7 +162,8 @@ public final class ControlPlane implements AutoCloseable {
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
-        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp)), trunkGuard,
+        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
+                new AmeyoRouting(db, ameyo)), trunkGuard,
                 root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
@@ -201,7 +204,7 @@ public final class ControlPlane implements AutoCloseable {
         returns.complete(new AsappReturns(transfers, store, actions, secrets));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
-                new AsappSettings(db, asapp), secrets);
+                new AsappIntegration(db, asapp), secrets);
         agents.complete(new AgentsApi(root, new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
                 new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new MediaPlanePlayer(store, actions),
                 config.replica(), Clock.systemUTC())));

@@ -1,8 +1,8 @@
 package dev.patchbay.control.bot;
 
 import dev.patchbay.control.call.BotAttacher;
-import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.model.CallRecord;
 
 /** Attaches each call to the bot its record names: echo built in, WSS through the bridge. */
 public final class BotAttachers implements BotAttacher {

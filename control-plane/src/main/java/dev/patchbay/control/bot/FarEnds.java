@@ -1,7 +1,7 @@
 package dev.patchbay.control.bot;
 
-import dev.patchbay.control.call.CallRecord;
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.wss.BridgeTarget;
 
 /**

@@ -1,6 +1,7 @@
 package dev.patchbay.control.call;
 
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.model.CallRecord;
 
 /**
  * Connects an answered call's audio to its bot: the built-in echo bot, or the WSS bridge to the

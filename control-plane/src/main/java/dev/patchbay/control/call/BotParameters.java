@@ -7,7 +7,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.patchbay.control.store.Integrations;
+import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 
@@ -33,7 +33,7 @@ public final class BotParameters {
     }
 
     /** The parameters as JSON, or null when there are none. */
-    public static String json(CallOffered offer, Integrations.AmeyoTag ameyo) {
+    public static String json(CallOffered offer, AmeyoTag ameyo) {
         return json(of(offer, ameyo, Map.of()));
     }
 
@@ -41,7 +41,7 @@ public final class BotParameters {
      * The parameters, then {@code given} (a bot platform's own, from its webhook answer), which win on a clash
      * and count against the same cap.
      */
-    public static Map<String, String> of(CallOffered offer, Integrations.AmeyoTag ameyo, Map<String, String> given) {
+    public static Map<String, String> of(CallOffered offer, AmeyoTag ameyo, Map<String, String> given) {
         Map<String, String> params = new LinkedHashMap<>();
         if (ameyo != null) {
             params.put("ameyo.did", ameyo.did());

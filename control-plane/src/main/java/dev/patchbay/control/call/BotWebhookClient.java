@@ -1,5 +1,6 @@
 package dev.patchbay.control.call;
 
+import dev.patchbay.control.model.CallRecord;
 import java.util.Map;
 
 /** Asks a webhook bot's platform where the call's audio should go (seed 001, section 3). */

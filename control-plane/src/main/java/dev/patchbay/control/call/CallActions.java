@@ -6,13 +6,15 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.HoldRequest;
 import dev.patchbay.proto.media.v1.HoldResponse;
-import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import io.grpc.StatusRuntimeException;

@@ -9,13 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.call.CallRecord.Direction;
+import dev.patchbay.control.delivery.HangupCallbacks;
+import dev.patchbay.control.integration.ameyo.AmeyoDisplay;
+import dev.patchbay.control.integration.ameyo.AmeyoRouting;
 import dev.patchbay.control.media.MediaNodeLink;
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallRecord.Direction;
+import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
-import dev.patchbay.control.store.Integrations;
-import dev.patchbay.control.transfer.ameyo.AmeyoDisplay;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -161,7 +165,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
         // The router accepted the display already; parsing it again keeps Route free of Ameyo's fields.
-        Integrations.AmeyoTag ameyo = Router.FROM_DISPLAY.equals(bot.via())
+        AmeyoTag ameyo = AmeyoRouting.FROM_DISPLAY.equals(bot.via())
                 && AmeyoDisplay.parse(offer.getFromDisplay()) instanceof AmeyoDisplay.Parsed.Ok ok ? ok.tag() : null;
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);

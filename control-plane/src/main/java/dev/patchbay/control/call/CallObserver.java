@@ -1,5 +1,6 @@
 package dev.patchbay.control.call;
 
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.proto.media.v1.RtpStats;
 
 /**

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.proto.media.v1.RtpStats;
 
 /**

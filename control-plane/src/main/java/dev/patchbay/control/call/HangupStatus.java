@@ -1,5 +1,7 @@
 package dev.patchbay.control.call;
 
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.proto.media.v1.CallHangup;
 
 /** The final status a call ends in, from how the media-plane says it ended, as Twilio reports it. */

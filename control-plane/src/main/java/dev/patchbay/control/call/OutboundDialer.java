@@ -5,9 +5,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
-import dev.patchbay.control.call.CallRecord.Direction;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallRecord.Direction;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.proto.media.v1.EarlyMedia;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.Ringback;

@@ -5,8 +5,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.HangupCallbacks;
+import dev.patchbay.control.model.CallRecord;
 
 /**
  * Queues the hang-up callback of seed 001 in the outbox: once the call's record is final, the POST

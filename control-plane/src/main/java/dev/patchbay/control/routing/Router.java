@@ -8,8 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.store.Integrations;
-import dev.patchbay.control.transfer.ameyo.AmeyoTrunk;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -22,9 +21,8 @@ import io.helidon.dbclient.DbRow;
  * Resolves an offered call to a workspace and a bot, trying in order:
  * <ol>
  *   <li>the header steps, in order: a step whose header the INVITE carries decides alone (ASAPP's
- *       {@code X-ASAPP-CallTransferId}, see {@code dev.patchbay.control.asapp.AsappRouting});</li>
- *   <li>the From display name {@code DID|CRT} together with {@code X-Workspace-ID} (Ameyo): the workspace's
- *       IP allow-list, the display's syntax and the DID's workspace are enforced, see {@link AmeyoTrunk};</li>
+ *       {@code X-ASAPP-CallTransferId}, then Ameyo's {@code X-Workspace-ID} with the From display
+ *       {@code DID|CRT}; see {@code dev.patchbay.control.integration});</li>
  *   <li>the Request-URI user part (RingCX, most carriers);</li>
  *   <li>the To user part.</li>
  * </ol>
@@ -35,7 +33,6 @@ import io.helidon.dbclient.DbRow;
 public final class Router {
 
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
-    private static final String WORKSPACE_HEADER = "X-Workspace-ID";
 
     /** A routing step selected by a SIP header; empty when the INVITE does not carry it. */
     @FunctionalInterface
@@ -43,18 +40,10 @@ public final class Router {
         Optional<Route> route(CallOffered offer);
     }
 
-    /** The {@link Route.ToBot#via()} of calls routed by the Ameyo step. */
-    public static final String FROM_DISPLAY = "from-display";
-
     private final DbClient db;
     private final List<HeaderStep> headerSteps;
-    private final AmeyoTrunk ameyo;
     private final TrunkGuard guard;
     private final boolean claimsNeedTrunk;
-
-    public Router(DbClient db, TrunkGuard guard) {
-        this(db, List.of(), guard);
-    }
 
     public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard) {
         this(db, headerSteps, guard, true);
@@ -68,7 +57,6 @@ public final class Router {
     public Router(DbClient db, List<HeaderStep> headerSteps, TrunkGuard guard, boolean claimsNeedTrunk) {
         this.db = db;
         this.headerSteps = List.copyOf(headerSteps);
-        this.ameyo = new AmeyoTrunk(new Integrations(db));
         this.guard = guard;
         this.claimsNeedTrunk = claimsNeedTrunk;
     }
@@ -106,7 +94,7 @@ public final class Router {
     }
 
     /** The admitting trunk's DTMF mode travels with the route into the Answer. */
-    private static Route withDtmfMode(Route route, dev.patchbay.control.store.TrunkDtmfMode mode) {
+    private static Route withDtmfMode(Route route, dev.patchbay.control.model.TrunkDtmfMode mode) {
         return switch (route) {
             case Route.ToBot b -> b.withDtmfMode(mode);
             case Route.Claimed c -> new Route.Claimed(c.bot().withDtmfMode(mode), c.customParametersJson(), c.claim());
@@ -120,10 +108,6 @@ public final class Router {
             if (decided.isPresent()) {
                 return decided.get();
             }
-        }
-        Optional<Route> byDisplay = byDisplayAndWorkspace(offer);
-        if (byDisplay.isPresent()) {
-            return byDisplay.get();
         }
         List<String> tried = new ArrayList<>();
         for (String[] step : new String[][] {{"request-uri", offer.getRequestUser()}, {"to", offer.getToUser()}}) {
@@ -144,31 +128,19 @@ public final class Router {
     }
 
     /**
-     * Ameyo puts {@code "00919990152080|d444-…"} in the From display and names the workspace in a header.
-     * The header marks the INVITE as Ameyo's, so from here on it is refused rather than routed another way.
+     * The route of the DID {@code raw} (as given or in E.164 form) within one workspace; empty when the
+     * workspace has no such DID. For header steps that name the workspace (Ameyo).
      */
-    private Optional<Route> byDisplayAndWorkspace(CallOffered offer) {
-        String workspace = header(offer, WORKSPACE_HEADER);
-        if (workspace == null) {
-            return Optional.empty();
-        }
-        String ws = workspace.strip();
-        return Optional.of(switch (ameyo.check(offer, ws)) {
-            case AmeyoTrunk.Verdict.Refuse r -> r.reject();
-            case AmeyoTrunk.Verdict.Accept a -> {
-                Set<String> candidates = new LinkedHashSet<>();
-                addCandidates(candidates, a.tag().didRaw());
-                Route found = null;
-                for (String number : candidates) {
-                    Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, ws);
-                    if (row.isPresent()) {
-                        found = toRoute(row.get(), a.tag().didRaw(), FROM_DISPLAY);
-                        break;
-                    }
-                }
-                yield found != null ? found : ameyo.notInWorkspace(a.tag(), ws);
+    public static Optional<Route> didInWorkspace(DbClient db, String raw, String workspaceId, String via) {
+        Set<String> candidates = new LinkedHashSet<>();
+        addCandidates(candidates, raw);
+        for (String number : candidates) {
+            Optional<DbRow> row = db.execute().namedGet("select-route-in-workspace", number, workspaceId);
+            if (row.isPresent()) {
+                return Optional.of(toRoute(row.get(), raw, via));
             }
-        });
+        }
+        return Optional.empty();
     }
 
     private static Route toRoute(DbRow row, String raw, String via) {

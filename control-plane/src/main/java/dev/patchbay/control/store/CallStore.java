@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.control.call.CallEvent;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallRecord.Direction;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.AmeyoTag;
+import dev.patchbay.control.model.CallEvent;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallRecord.Direction;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -56,7 +57,7 @@ public final class CallStore {
      * Stores a new call only if {@code claim} succeeds in the same transaction, so a call and the
      * integration state it binds (an ASAPP transfer) are written together or not at all.
      */
-    public boolean insertClaiming(CallRecord c, String detail, dev.patchbay.control.routing.Route.Claim claim) {
+    public boolean insertClaiming(CallRecord c, String detail, dev.patchbay.control.model.Route.Claim claim) {
         final class Lost extends RuntimeException {
             Lost() {
                 super(null, null, false, false);
@@ -136,16 +137,16 @@ public final class CallStore {
     }
 
     /** Stores Ameyo's DID and CRT id on the call, for the notification and for the record. */
-    public void ameyo(String id, Integrations.AmeyoTag tag) {
+    public void ameyo(String id, AmeyoTag tag) {
         db.execute().namedUpdate("call-ameyo-tag", tag.did(), tag.didRaw(), tag.crt(), id);
     }
 
     /** The call's Ameyo identifiers; empty for a call that did not come in over an Ameyo trunk. */
-    public Optional<Integrations.AmeyoTag> ameyo(String id) {
+    public Optional<AmeyoTag> ameyo(String id) {
         return db.execute().namedGet("select-call-ameyo-tag", id)
                 .map(Db::columns)
                 .filter(c -> c.get("ameyo_crt") != null)
-                .map(c -> new Integrations.AmeyoTag((String) c.get("ameyo_did"), (String) c.get("ameyo_did_raw"),
+                .map(c -> new AmeyoTag((String) c.get("ameyo_did"), (String) c.get("ameyo_did_raw"),
                         (String) c.get("ameyo_crt")));
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.patchbay.control.model.TrunkDtmfMode;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;

@@ -3,6 +3,7 @@ package dev.patchbay.control.store;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.patchbay.control.model.TrunkDtmfMode;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 

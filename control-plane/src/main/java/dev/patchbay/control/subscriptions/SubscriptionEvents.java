@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.call.CallObserver;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
 import dev.patchbay.control.delivery.Outbox;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.proto.media.v1.RtpStats;
 
 /**

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
+import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.control.store.InboundTrunks;
-import dev.patchbay.control.transfer.Cidrs;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.SecretBox;
@@ -32,7 +32,7 @@ public final class TrunkGuard {
     /** The outcome for one INVITE. */
     public sealed interface Verdict {
         /** Let the call through; {@code how} goes into the call's event log; the trunk's DTMF mode goes with it. */
-        record Admit(String how, dev.patchbay.control.store.TrunkDtmfMode dtmfMode) implements Verdict { }
+        record Admit(String how, dev.patchbay.control.model.TrunkDtmfMode dtmfMode) implements Verdict { }
 
         record Refuse(Route.Reject reject) implements Verdict { }
 

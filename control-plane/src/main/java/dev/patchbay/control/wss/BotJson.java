@@ -47,6 +47,16 @@ final class BotJson {
     }
 
     /** An Invalid command naming the problem and a short prefix of the message, for the once-per-call log line. */
+    /**
+     * A bot's INFO for the far end (RingCX), the same in every dialect: a JSON object, sent as the INFO's
+     * body; its JSON boolean {@code final} says the bot is done, so the far end, not the socket closing,
+     * ends the call. {@code field} names where the dialect carries it, for the refusal.
+     */
+    static BotCommand info(JsonNode info, String field, CharSequence message) {
+        return info.isObject() ? new BotCommand.Info(info.toString(), info.path("final").isBoolean()
+                && info.path("final").booleanValue()) : invalid("info without a JSON object in " + field, message);
+    }
+
     static BotCommand.Invalid invalid(String why, CharSequence message) {
         String m = message.toString();
         return new BotCommand.Invalid(why + ": " + (m.length() > 120 ? m.substring(0, 120) + "…" : m));

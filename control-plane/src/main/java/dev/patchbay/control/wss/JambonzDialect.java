@@ -21,7 +21,8 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * 8 kHz timestamp units). Bot commands are jambonz's own: {@code killAudio}, {@code mark} (answered with
  * {@code {"type":"mark","data":{"name","event":"playout"|"cleared"}}}), {@code clearMarks} and
  * {@code disconnect} (hangs up the call). {@code {"type":"transfer","data":{"to":…}}} and, for ASAPP-style
- * transferred calls, {@code {"type":"return","data":{outputContext}}} are Patchbay extensions; jambonz's non-streaming {@code playAudio} is not supported.
+ * transferred calls, {@code {"type":"return","data":{outputContext}}} and, for RingCX,
+ * {@code {"type":"info","data":{…}}} are Patchbay extensions; jambonz's non-streaming {@code playAudio} is not supported.
  */
 final class JambonzDialect implements Dialect {
 
@@ -118,6 +119,7 @@ final class JambonzDialect implements Dialect {
                 yield context.isObject() ? new BotCommand.Return(context.toString())
                         : BotJson.invalid("return without a data object", message);
             }
+            case "info" -> BotJson.info(n.path("data"), "data", message);
             default -> BotJson.invalid("unknown or unsupported type '" + type + "'", message);
         };
     }

@@ -14,8 +14,8 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * {@code audio/x-mulaw}, 16 kHz streams {@code audio/x-l16}. Bot playAudio may use either content type at
  * 8 kHz (L16 is encoded to mu-law here); a 16 kHz stream takes only 16 kHz L16. A played checkpoint is
  * reported as playedStream; checkpoints dropped by clearAudio are not reported, one clearedAudio is.
- * As Patchbay extensions, {@code {"event":"hangup"}} and {@code {"event":"transfer","transfer":{"to":…}}} act
- * as in the Twilio dialect.
+ * As Patchbay extensions, {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":…}}} and
+ * {@code {"event":"info","info":{…}}} (RingCX) act as in the Twilio dialect.
  */
 final class PlivoDialect implements Dialect {
 
@@ -119,6 +119,7 @@ final class PlivoDialect implements Dialect {
                 yield context.isObject() ? new BotCommand.Return(context.toString())
                         : BotJson.invalid("return without a return object", message);
             }
+            case "info" -> BotJson.info(n.path("info"), "info", message);
             default -> BotJson.invalid("unknown event '" + event + "'", message);
         };
     }

@@ -136,11 +136,7 @@ final class TwilioDialect implements Dialect {
                         : props.isObject() ? new BotCommand.AgentResponse(props.toString())
                         : BotJson.invalid("agent_response.properties is not a JSON object", message);
             }
-            case "info" -> {
-                JsonNode info = n.path("info");
-                yield info.isObject() ? new BotCommand.Info(info.toString(), info.path("final").isBoolean()
-                        && info.path("final").booleanValue()) : BotJson.invalid("info without a JSON object in info", message);
-            }
+            case "info" -> BotJson.info(n.path("info"), "info", message);
             default -> BotJson.invalid("unknown event '" + event + "'", message);
         };
     }

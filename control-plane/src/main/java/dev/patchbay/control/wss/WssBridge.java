@@ -46,7 +46,7 @@ public final class WssBridge implements AutoCloseable {
     private final BridgeListener listener;
     private final HttpClient http;
     private final Dialect dialect;
-    private final Outbox outbox;
+    private final BotSendQueue outbox;
     private final BotInbox inbox;
     private final FarEndSide farEnd;
     private final AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Connecting());
@@ -61,7 +61,7 @@ public final class WssBridge implements AutoCloseable {
         this.listener = listener;
         this.http = http;
         this.dialect = Dialect.create(target);
-        this.outbox = new Outbox(target.callId(), dialect, phase, new Outbox.Events() {
+        this.outbox = new BotSendQueue(target.callId(), dialect, phase, new BotSendQueue.Events() {
             @Override
             public void stopped(WebSocket ws) {
                 closeAfterStop(ws);

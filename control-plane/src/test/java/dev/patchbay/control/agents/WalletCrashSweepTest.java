@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.control.agents.calls.ReservationSweeper;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.testing.SteerableClock;
 import org.junit.jupiter.api.AfterAll;

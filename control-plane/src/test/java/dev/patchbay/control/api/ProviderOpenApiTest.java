@@ -18,8 +18,8 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.app.ControlPlane;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.Problems;

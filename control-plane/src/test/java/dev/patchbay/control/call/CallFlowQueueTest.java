@@ -10,8 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import dev.patchbay.control.call.CallRecord.Direction;
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallRecord.Direction;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.testing.Await;
 import dev.patchbay.proto.media.v1.CallHangup;

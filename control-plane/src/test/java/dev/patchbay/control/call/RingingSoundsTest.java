@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.proto.media.v1.Ring;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
+import dev.patchbay.control.integration.ameyo.AmeyoRouting;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.Migrations;
@@ -62,7 +65,9 @@ class RouterTest {
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
-        router = new Router(client, dev.patchbay.control.trunk.TrunkGuard.create(client, new dev.patchbay.schema.SecretBox(new byte[32]),
+        // Wired as ControlPlane does: Ameyo is a header step.
+        router = new Router(client, List.of(new AmeyoRouting(client, new AmeyoIntegration(client))),
+                dev.patchbay.control.trunk.TrunkGuard.create(client, new dev.patchbay.schema.SecretBox(new byte[32]),
                 dev.patchbay.control.trunk.SipAuthConfig.from(config), java.time.Clock.systemUTC()));
     }
 
@@ -85,8 +90,8 @@ class RouterTest {
         CallOffered viaTrunk = CallOffered.newBuilder().setRequestUser("trunked")
                 .setSource(dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp("198.51.100.9").setPort(5060))
                 .setTransport(dev.patchbay.proto.media.v1.Transport.UDP).build();
-        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.INFO, bot(router.route(viaTrunk)).dtmfMode());
-        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.AUTO, bot(router.route(offer("echo", ""))).dtmfMode(),
+        assertEquals(dev.patchbay.control.model.TrunkDtmfMode.INFO, bot(router.route(viaTrunk)).dtmfMode());
+        assertEquals(dev.patchbay.control.model.TrunkDtmfMode.AUTO, bot(router.route(offer("echo", ""))).dtmfMode(),
                 "a workspace without inbound trunks: auto");
     }
 
@@ -142,7 +147,7 @@ class RouterTest {
     @Test
     void ameyoDisplayAndWorkspaceHeaderComeFirst() {
         Route.ToBot r = bot(router.route(ameyo("00919990152080|d444-69139d35-vce-daf-3883", "ws_on", "10.1.2.3")));
-        assertEquals(Router.FROM_DISPLAY, r.via());
+        assertEquals(AmeyoRouting.FROM_DISPLAY, r.via());
         assertEquals("+919990152080", r.number());
         assertEquals("00919990152080", r.raw());
     }

@@ -12,10 +12,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import dev.patchbay.control.call.CallEvent;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallRecord.Direction;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallEvent;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallRecord.Direction;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 
+import dev.patchbay.control.model.TrunkDtmfMode;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;

@@ -11,8 +11,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.Outbox;
@@ -21,6 +19,8 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WebhookSigner;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.testing.Await;
 import dev.patchbay.control.testing.Receiver;
 import dev.patchbay.control.testing.Receiver.Answer;

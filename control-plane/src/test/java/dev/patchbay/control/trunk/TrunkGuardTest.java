@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.patchbay.control.routing.Route;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.control.store.InboundTrunks;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -119,7 +119,7 @@ class TrunkGuardTest {
 
     @Test
     void aListedSourceOverAnAllowedTransportIsAdmittedAndNothingElse() {
-        assertEquals(dev.patchbay.control.store.TrunkDtmfMode.INBAND, assertInstanceOf(TrunkGuard.Verdict.Admit.class,
+        assertEquals(dev.patchbay.control.model.TrunkDtmfMode.INBAND, assertInstanceOf(TrunkGuard.Verdict.Admit.class,
                 guard.check(invite("203.0.113.45", Transport.UDP), "ws_cidr")).dtmfMode(), "the admitting trunk's DTMF mode");
         assertInstanceOf(TrunkGuard.Verdict.Admit.class, guard.check(invite("2001:db8::1", Transport.TCP), "ws_cidr"));
         Route.Reject outside = refused(guard.check(invite("192.0.2.1", Transport.UDP), "ws_cidr"), 403);
@@ -149,7 +149,7 @@ class TrunkGuardTest {
             TrunkGuard.Verdict v = guard.check(invite("192.0.2.1", Transport.UDP,
                     answer(challenge, a, "cc-user", "s3cret pass", URI)), "ws_digest");
             assertTrue(assertInstanceOf(TrunkGuard.Verdict.Admit.class, v).how().contains("digest " + a.wire()), v.toString());
-            assertEquals(dev.patchbay.control.store.TrunkDtmfMode.AUTO, ((TrunkGuard.Verdict.Admit) v).dtmfMode(), "the default");
+            assertEquals(dev.patchbay.control.model.TrunkDtmfMode.AUTO, ((TrunkGuard.Verdict.Admit) v).dtmfMode(), "the default");
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Twilio-dialect extensions for far ends that end calls themselves: Ameyo's agent_response, RingCX's INFO. */
+/** The dialect extensions for far ends that end calls themselves: Ameyo's agent_response, RingCX's INFO. */
 class FarEndEventsTest {
 
     private final TwilioDialect twilio = new TwilioDialect(Codecs.target("twilio", 8000));
@@ -32,6 +32,22 @@ class FarEndEventsTest {
         assertTrue(!assertInstanceOf(BotCommand.Info.class,
                 twilio.text("{\"event\":\"info\",\"info\":{\"final\":\"true\"}}")).isFinal(), "only the JSON boolean counts");
         assertInstanceOf(BotCommand.Invalid.class, twilio.text("{\"event\":\"info\",\"info\":\"text\"}"));
+    }
+
+    @Test
+    void everyDialectCarriesTheInfoAndItsFinalFlag() {
+        JambonzDialect jambonz = new JambonzDialect(Codecs.target("jambonz", 8000));
+        PlivoDialect plivo = new PlivoDialect(Codecs.target("plivo", 8000));
+        BotCommand.Info j = assertInstanceOf(BotCommand.Info.class,
+                jambonz.text("{\"type\":\"info\",\"data\":{\"intent\":\"billing\",\"final\":true}}"));
+        assertEquals("{\"intent\":\"billing\",\"final\":true}", j.json());
+        assertTrue(j.isFinal());
+        BotCommand.Info p = assertInstanceOf(BotCommand.Info.class,
+                plivo.text("{\"event\":\"info\",\"info\":{\"intent\":\"billing\"}}"));
+        assertEquals("{\"intent\":\"billing\"}", p.json());
+        assertTrue(!p.isFinal());
+        assertInstanceOf(BotCommand.Invalid.class, jambonz.text("{\"type\":\"info\",\"data\":\"text\"}"));
+        assertInstanceOf(BotCommand.Invalid.class, plivo.text("{\"event\":\"info\"}"));
     }
 
     @Test

@@ -15,17 +15,18 @@ import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallPolicy;
 import dev.patchbay.media.fleet.FleetMember;
 import dev.patchbay.media.fleet.NodeRegistry;
-import dev.patchbay.schema.Migrations;
 import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.metrics.MediaMetrics;
-import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
+import dev.patchbay.media.sip.SipKeystore;
 import dev.patchbay.media.sip.SipServer;
 import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.metrics.ProcessMetrics;
+import dev.patchbay.schema.Migrations;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -92,7 +93,7 @@ public final class MediaPlane implements AutoCloseable {
         if (config.tls().enabled()) {
             PortGuard.requireTcp("media-plane", config.sipHost(), config.tls().port(), "patchbay.sip.tls.port");
         }
-        TlsKeystore.Store keystore = config.tls().enabled() ? TlsKeystore.resolve(config.tls()) : null;
+        SipKeystore keystore = config.tls().enabled() ? TlsKeystore.resolve(config.tls()) : null;
         PortGuard.requireTcp("media-plane", config.observeHost(), config.observePort(), "patchbay.media.observe.port");
 
         List<MediaLoop> loops = new ArrayList<>();

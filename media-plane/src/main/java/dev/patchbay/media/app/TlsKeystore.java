@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.sip.SipKeystore;
+
 /**
  * The certificate the TLS listener presents. A configured PKCS12 file is used as it is; without one,
  * a self-signed RSA pair is generated once under {@code var/tls/} with the JDK's own keytool, and
@@ -16,28 +18,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TlsKeystore {
 
-    /** A keystore ready for jain-sip. */
-    public record Store(Path file, String password) {
-    }
-
     private TlsKeystore() {
     }
 
-    public static Store resolve(TlsSettings tls) throws StartupException {
+    public static SipKeystore resolve(TlsSettings tls) throws StartupException {
         if (!tls.keystore().isEmpty()) {
             Path file = Path.of(tls.keystore());
             if (!Files.isReadable(file)) {
                 throw new StartupException("patchbay.sip.tls.keystore (env PATCHBAY_SIP_TLS_KEYSTORE) names " + file
                         + ", which cannot be read; point it at a PKCS12 file with the certificate and RSA key", null);
             }
-            return new Store(file, tls.password());
+            return new SipKeystore(file, tls.password());
         }
         Path dir = tls.var().resolve("tls");
         Path file = dir.resolve("sip.p12");
         Path passwordFile = dir.resolve("sip.p12.password");
         try {
             if (Files.exists(file) && Files.exists(passwordFile)) {
-                return new Store(file, Files.readString(passwordFile).strip());
+                return new SipKeystore(file, Files.readString(passwordFile).strip());
             }
             Files.createDirectories(dir);
             byte[] secret = new byte[24];
@@ -57,7 +55,7 @@ public final class TlsKeystore {
                         + "; set patchbay.sip.tls.keystore, or patchbay.sip.tls.port=0 to run without TLS", null);
             }
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return new Store(file, password);
+            return new SipKeystore(file, password);
         } catch (IOException e) {
             throw new StartupException("cannot prepare the TLS keystore under " + dir + ": " + e.getMessage()
                     + "; set patchbay.var to a writable directory or patchbay.sip.tls.keystore", e);

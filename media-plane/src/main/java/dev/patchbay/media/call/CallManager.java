@@ -9,9 +9,9 @@ import java.util.logging.Logger;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
-import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.MediaStats;
+import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
@@ -383,7 +383,7 @@ public final class CallManager {
      * The attached bot's stream broke without closing: a control-plane replica died, or the
      * network between them failed. The call keeps its media and waits for a bot to attach again;
      * if none does within the grace period, it is hung up. A bot that closes its stream on purpose
-     * ends the call at once instead (see AudioSession).
+     * ends the call at once instead (see botaudio.AudioSession).
      */
     public void botLost(Call call, AudioUplink uplink, String reason) {
         CallMedia media = call.media();

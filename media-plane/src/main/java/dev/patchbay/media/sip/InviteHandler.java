@@ -1,6 +1,5 @@
 package dev.patchbay.media.sip;
 
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -10,11 +9,8 @@ import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
-import javax.sip.SipException;
 import javax.sip.SipProvider;
-import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.header.CallIdHeader;
-import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -26,7 +22,10 @@ import dev.patchbay.media.call.CallState;
 import dev.patchbay.proto.media.v1.HangupCause;
 import gov.nist.javax.sip.message.SIPMessage;
 
-/** The INVITE dialog of inbound calls: offer, answer or reject, ACK, CANCEL and BYE. */
+/**
+ * The INVITE dialog of inbound calls: offer, answer or reject, ACK and PRACK, and the call's signalling
+ * towards the caller; the other requests inside a call are {@link InCallRequests}'.
+ */
 final class InviteHandler implements CallSignalling {
 
     private static final Logger LOG = Logger.getLogger(InviteHandler.class.getName());
@@ -44,7 +43,8 @@ final class InviteHandler implements CallSignalling {
     private final LateOffer lateOffers;
     private final int minSessionExpires;
     private final FlowRouter.Flows flows;
-    private volatile SipProvider provider;
+    private final ServerTransactions server;
+    private final InCallRequests inCall;
 
     InviteHandler(SipTools sip, CallManager calls, String advertise, String mediaNode, int minSessionExpires,
                   FlowRouter.Flows flows) {
@@ -61,10 +61,12 @@ final class InviteHandler implements CallSignalling {
         this.calls = calls;
         this.advertise = advertise;
         this.mediaNode = mediaNode;
+        this.server = new ServerTransactions(sip, calls);
+        this.inCall = new InCallRequests(sip, calls, server, transfers, reInvites, flows);
     }
 
     void provider(SipProvider provider) {
-        this.provider = provider;
+        server.provider(provider);
         requests.provider(provider);
         outbound.provider(provider);
         holds.provider(provider);
@@ -77,6 +79,11 @@ final class InviteHandler implements CallSignalling {
     @Override
     public CompletableFuture<Integer> hold(Call call, boolean hold) {
         return holds.send(call, hold);
+    }
+
+    /** BYE, CANCEL, INFO, NOTIFY and UPDATE inside a call. */
+    InCallRequests inCall() {
+        return inCall;
     }
 
     DialogRequests requests() {
@@ -99,13 +106,13 @@ final class InviteHandler implements CallSignalling {
 
     void onInvite(RequestEvent event) throws ParseException, InvalidArgumentException {
         Request invite = event.getRequest();
-        ServerTransaction tx = transaction(event);
+        ServerTransaction tx = server.transaction(event);
         if (tx == null) {
             return; // a retransmission of an INVITE we are already handling
         }
         String toTag = ((ToHeader) invite.getHeader(ToHeader.NAME)).getTag();
         if (toTag != null) {
-            reInvites.handle(callOf(invite), invite, tx);
+            reInvites.handle(server.callOf(invite), invite, tx);
             return;
         }
         SipTools.send(tx, sip.response(Response.TRYING, invite, null, null));
@@ -137,77 +144,10 @@ final class InviteHandler implements CallSignalling {
         calls.offer(call, OfferedEvent.of(call, invite, raw, transport, accepted.offer(), mediaNode));
     }
 
-    /** UPDATE in a call: a session refresh, or an offer, handled like a re-INVITE. */
-    void onUpdate(RequestEvent event) throws ParseException, InvalidArgumentException {
-        ServerTransaction tx = transaction(event);
-        if (tx != null) {
-            reInvites.handle(callOf(event.getRequest()), event.getRequest(), tx);
-        }
-    }
-
     void onAck(RequestEvent event) {
-        Call call = callOf(event.getRequest());
+        Call call = server.callOf(event.getRequest());
         if (call != null && !lateOffers.onAck(call, event.getRequest())) {
             calls.acked(call);
-        }
-    }
-
-    void onBye(RequestEvent event) throws ParseException {
-        Call call = acceptInCall(event);
-        if (call != null) {
-            transfers.callEnded(call);
-            calls.end(call, HangupCause.CALLER_BYE, 200, "caller hung up");
-            flows.remove(call.sipCallId());
-        }
-    }
-
-    /**
-     * INFO inside a call. DTMF bodies (application/dtmf-relay, application/dtmf) are reported like
-     * RFC 4733 digits; JSON bodies go to the control-plane as an event; others are refused with 415
-     * naming what is accepted, rather than acknowledged and ignored.
-     */
-    void onInfo(RequestEvent event) throws ParseException {
-        Request info = event.getRequest();
-        ContentTypeHeader type = (ContentTypeHeader) info.getHeader(ContentTypeHeader.NAME);
-        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
-        boolean application = type != null && "application".equalsIgnoreCase(type.getContentType());
-        boolean dtmf = application && (subtype.equals("dtmf-relay") || subtype.equals("dtmf"));
-        boolean json = application && subtype.equals("json");
-        byte[] raw = info.getRawContent();
-        if (type != null && !dtmf && !json) {
-            ServerTransaction tx = transaction(event);
-            if (tx != null) {
-                Response r = sip.response(Response.UNSUPPORTED_MEDIA_TYPE, info, null,
-                        "INFO bodies accepted: application/dtmf-relay, application/dtmf, application/json");
-                r.addHeader(sip.headers.createAcceptHeader("application", "dtmf-relay"));
-                SipTools.send(tx, r);
-            }
-            return;
-        }
-        Call call = acceptInCall(event);
-        if (call == null || raw == null) {
-            return;
-        }
-        if (json) {
-            calls.infoReceived(call, "application/json", java.util.Arrays.copyOf(raw, Math.min(raw.length, 8192)));
-            return;
-        }
-        DtmfRelay.Key key = DtmfRelay.parse(subtype, new String(raw, StandardCharsets.UTF_8));
-        if (key != null && call.media() != null) {
-            call.media().signalledDigit(key.digit(), key.durationMs(), dev.patchbay.proto.media.v1.DtmfSource.SIP_INFO);
-        }
-    }
-
-    void onCancel(RequestEvent event) throws ParseException {
-        Call call = acceptInCall(event);
-        if (call == null) {
-            return;
-        }
-        SipLeg leg = call.sipContext();
-        if (!call.state().answered() && !(call.state() instanceof CallState.Ended)) {
-            SipTools.send(leg.inviteTransaction, sip.response(Response.REQUEST_TERMINATED, leg.invite, leg.toTag, "caller cancelled"));
-            calls.end(call, HangupCause.CALLER_CANCEL, 487, "caller cancelled before answer");
-            flows.remove(call.sipCallId());
         }
     }
 
@@ -256,7 +196,7 @@ final class InviteHandler implements CallSignalling {
 
     /** PRACK for a reliable 18x (jain-sip drops those whose RAck matches nothing): 200, then a held 200 OK goes. */
     void onPrack(RequestEvent event) throws ParseException {
-        Call call = acceptInCall(event);
+        Call call = server.acceptInCall(event);
         if (call != null && !call.outbound()) {
             ReliableProvisionals.pracked(call.sipContext());
         }
@@ -312,13 +252,6 @@ final class InviteHandler implements CallSignalling {
         return transfers.start(call, leg, target);
     }
 
-    void onNotify(RequestEvent event) throws ParseException {
-        ServerTransaction tx = transaction(event);
-        if (tx != null) {
-            transfers.onNotify(event, tx, callOf(event.getRequest()));
-        }
-    }
-
     @Override
     public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
         Dialog dialog = ((SipLeg) call.sipContext()).dialog;
@@ -327,40 +260,5 @@ final class InviteHandler implements CallSignalling {
             return CompletableFuture.completedFuture(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
         }
         return requests.info(dialog, contentType.substring(0, slash), contentType.substring(slash + 1), body);
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------------
-
-    /** Answers a request about an existing call with 200, or 481 when there is no such call. */
-    private Call acceptInCall(RequestEvent event) throws ParseException {
-        ServerTransaction tx = transaction(event);
-        if (tx == null) {
-            return null;
-        }
-        Call call = callOf(event.getRequest());
-        SipTools.send(tx, call == null
-                ? sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, event.getRequest(), null, "no such call")
-                : sip.response(Response.OK, event.getRequest(), null, null));
-        return call;
-    }
-
-    private ServerTransaction transaction(RequestEvent event) {
-        ServerTransaction tx = event.getServerTransaction();
-        if (tx != null) {
-            return tx;
-        }
-        try {
-            return provider.getNewServerTransaction(event.getRequest());
-        } catch (TransactionAlreadyExistsException e) {
-            return null;
-        } catch (SipException e) {
-            LOG.fine(() -> "no transaction for " + event.getRequest().getMethod() + ": " + e.getMessage());
-            return null;
-        }
-    }
-
-    private Call callOf(Request request) {
-        CallIdHeader id = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
-        return id == null ? null : calls.bySipCallId(id.getCallId()).orElse(null);
     }
 }

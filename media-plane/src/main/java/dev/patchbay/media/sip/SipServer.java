@@ -23,7 +23,6 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import dev.patchbay.media.app.TlsKeystore;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 
@@ -65,7 +64,7 @@ public final class SipServer implements SipListener, AutoCloseable {
      * @param mediaNode this node's gRPC address, passed to the control-plane in every offer
      */
     public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
-                                  int minSessionExpires, int tlsPort, TlsKeystore.Store keystore,
+                                  int minSessionExpires, int tlsPort, SipKeystore keystore,
                                   CallManager calls, SourceGuard guard, MessageLimits limits) throws SipException {
         Properties props = new Properties();
         props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
@@ -173,12 +172,12 @@ public final class SipServer implements SipListener, AutoCloseable {
             switch (request.getMethod()) {
                 case Request.INVITE -> invites.onInvite(event);
                 case Request.ACK -> invites.onAck(event);
-                case Request.BYE -> invites.onBye(event);
-                case Request.CANCEL -> invites.onCancel(event);
+                case Request.BYE -> invites.inCall().onBye(event);
+                case Request.CANCEL -> invites.inCall().onCancel(event);
                 case Request.OPTIONS -> options(event);
-                case Request.INFO -> invites.onInfo(event);
-                case Request.NOTIFY -> invites.onNotify(event);
-                case Request.UPDATE -> invites.onUpdate(event);
+                case Request.INFO -> invites.inCall().onInfo(event);
+                case Request.NOTIFY -> invites.inCall().onNotify(event);
+                case Request.UPDATE -> invites.inCall().onUpdate(event);
                 case Request.PRACK -> invites.onPrack(event);
                 default -> notAllowed(event);
             }

@@ -12,7 +12,7 @@ import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
 import dev.patchbay.control.call.CallActions;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;

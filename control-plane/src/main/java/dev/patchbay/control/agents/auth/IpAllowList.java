@@ -3,7 +3,7 @@ package dev.patchbay.control.agents.auth;
 import java.util.List;
 import java.util.Map;
 
-import dev.patchbay.control.transfer.Cidrs;
+import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 

@@ -14,7 +14,7 @@ import dev.patchbay.control.agents.session.SessionsApi;
 import dev.patchbay.control.agents.wallet.Money;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.call.CallActions;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;

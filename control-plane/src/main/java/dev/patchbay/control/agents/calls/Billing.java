@@ -11,8 +11,8 @@ import dev.patchbay.control.agents.wallet.Tariff;
 import dev.patchbay.control.agents.wallet.Wallet;
 import dev.patchbay.control.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.CallObserver;
-import dev.patchbay.control.call.CallRecord;
-import dev.patchbay.control.call.CallStatus;
+import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 

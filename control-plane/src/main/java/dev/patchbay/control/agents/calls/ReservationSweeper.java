@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.control.agents.wallet.Ledger;
 import dev.patchbay.control.agents.wallet.Tariff;
-import dev.patchbay.control.call.CallRecord;
+import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 
 /**

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.agents.auth.Agent;
 import dev.patchbay.control.agents.auth.AgentAuth;
 import dev.patchbay.control.agents.auth.IpAllowList;
-import dev.patchbay.control.transfer.Cidrs;
+import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

@@ -1,6 +1,0 @@
-package dev.patchbay.control.call;
-
-import java.time.Instant;
-
-/** One line of a call's history: a state it entered, or something that happened to it. */
-public record CallEvent(Instant at, String type, String detail) { }

@@ -1,0 +1,235 @@
+package dev.patchbay.control.webhookbot;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.delivery.SsrfGuard;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Reads a bot platform's answer in any of the three forms seed 001 names: JSON
+ * {@code {"websocket_url": ...}}, TwiML {@code <Connect><Stream url>}, or Plivo {@code <Stream>wss://...</Stream>}.
+ * Anything unusable becomes a 503 whose reason says exactly what was wrong. XML is parsed with DTDs
+ * and external entities off, so an answer cannot make the gateway read files or call URLs (XXE).
+ */
+final class AnswerParser {
+
+    private static final int SERVICE_UNAVAILABLE = 503;
+
+    private final ObjectMapper json;
+
+    AnswerParser(ObjectMapper json) {
+        this.json = json;
+    }
+
+    BotAnswer parse(String contentType, String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1).strip();
+        }
+        if (text.isEmpty()) {
+            return reject("the answer is empty; expected JSON {\"websocket_url\": ...} or TwiML/Plivo XML");
+        }
+        if (text.startsWith("{")) {
+            return fromJson(text);
+        }
+        if (text.startsWith("<")) {
+            return fromXml(text);
+        }
+        return reject("the answer (Content-Type '" + contentType + "') is neither JSON nor XML; it starts with '"
+                + printable(text.substring(0, Math.min(40, text.length()))) + "'");
+    }
+
+    private BotAnswer fromJson(String text) {
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return reject("the JSON answer does not parse: " + e.getOriginalMessage());
+        }
+        if (root.path("grpc").asBoolean(false)) {
+            return new BotAnswer.Grpc();
+        }
+        JsonNode ws = root.get("websocket_url");
+        if (ws == null || !ws.isTextual() || ws.asText().isBlank()) {
+            return reject("the JSON answer has no \"websocket_url\" string (and no \"grpc\": true)");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonNode custom = root.path("custom_parameters");
+        if (!custom.isMissingNode() && !custom.isNull()) {
+            if (!custom.isObject()) {
+                return reject("\"custom_parameters\" in the JSON answer is not an object");
+            }
+            custom.fields().forEachRemaining(f -> params.put(f.getKey(),
+                    f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
+        }
+        return stream(ws.asText().strip(), params, root.path("dialect").asText(""), root.path("content_type").asText(""));
+    }
+
+    private BotAnswer fromXml(String text) {
+        Document doc;
+        try {
+            DocumentBuilder builder = secureFactory().newDocumentBuilder();
+            builder.setErrorHandler(THROWING);
+            doc = builder.parse(new InputSource(new StringReader(text)));
+        } catch (SAXException e) {
+            return reject("the XML answer is not accepted: " + e.getMessage());
+        } catch (IOException | ParserConfigurationException e) {
+            return reject("the XML answer could not be read: " + e.getMessage());
+        }
+        Element root = doc.getDocumentElement();
+        if (!"Response".equals(root.getTagName())) {
+            return reject("the XML answer's root is <" + root.getTagName() + ">, expected <Response>");
+        }
+        List<String> skipped = new ArrayList<>();
+        // Verbs run in order, as in TwiML: the first one that decides the call wins.
+        for (Element verb : children(root)) {
+            switch (verb.getTagName()) {
+                case "Connect" -> {
+                    for (Element inner : children(verb)) {
+                        if ("Stream".equals(inner.getTagName())) {
+                            return twilioStream(inner);
+                        }
+                    }
+                    return reject("TwiML <Connect> holds no <Stream url=\"wss://...\">");
+                }
+                case "Stream" -> {
+                    return plivoStream(verb);
+                }
+                case "Start" -> {
+                    return reject("TwiML <Start><Stream> only forks audio one way; answer <Connect><Stream> for a voice bot");
+                }
+                case "Reject" -> {
+                    return rejectedByBot("Reject", verb.getAttribute("reason"), 603);
+                }
+                case "Hangup" -> {
+                    return rejectedByBot("Hangup", verb.getAttribute("reason"), 480);
+                }
+                default -> skipped.add("<" + verb.getTagName() + ">");
+            }
+        }
+        return reject("the XML answer has no <Connect><Stream> (TwiML) or <Stream> (Plivo)"
+                + (skipped.isEmpty() ? "" : "; Patchbay cannot run " + String.join(", ", skipped)));
+    }
+
+    /** Twilio's reasons: busy (a busy tone, SIP 486) or rejected (the default, SIP 603 Decline). */
+    private static BotAnswer rejectedByBot(String verb, String reason, int fallback) {
+        String r = reason == null ? "" : reason.strip().toLowerCase(Locale.ROOT);
+        int status = switch (r) {
+            case "busy" -> 486;
+            case "rejected" -> 603;
+            default -> fallback;
+        };
+        return new BotAnswer.Reject(status, "the bot answered <" + verb + (r.isEmpty() ? "" : " reason=\"" + r + "\"") + ">");
+    }
+
+    private BotAnswer twilioStream(Element stream) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Element p : children(stream)) {
+            if ("Parameter".equals(p.getTagName()) && !p.getAttribute("name").isEmpty()) {
+                params.put(p.getAttribute("name"), p.getAttribute("value"));
+            }
+        }
+        return stream(stream.getAttribute("url").strip(), params, "twilio", "");
+    }
+
+    private BotAnswer plivoStream(Element stream) {
+        Map<String, String> params = new LinkedHashMap<>();
+        // Plivo passes extra data as extraHeaders="a=1,b=2".
+        for (String pair : stream.getAttribute("extraHeaders").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
+        }
+        return stream(stream.getTextContent().strip(), params, "plivo", stream.getAttribute("contentType").strip());
+    }
+
+    private static BotAnswer stream(String url, Map<String, String> params, String dialect, String contentType) {
+        if (url.isEmpty()) {
+            return reject("the answer's stream has no URL");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return reject("the stream URL '" + printable(url) + "' is not a valid URI: " + e.getReason());
+        }
+        String problem = SsrfGuard.syntaxProblem(uri, SsrfGuard.WEBSOCKET_SCHEMES);
+        if (problem != null) {
+            return reject("the stream " + problem);
+        }
+        return new BotAnswer.Stream(uri, params, dialect, contentType);
+    }
+
+    static BotAnswer.Reject reject(String reason) {
+        return new BotAnswer.Reject(SERVICE_UNAVAILABLE, "bot webhook: " + reason);
+    }
+
+    private static List<Element> children(Element parent) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("[\\p{Cntrl}]", "?");
+    }
+
+    private static DocumentBuilderFactory secureFactory() throws ParserConfigurationException {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+        f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        f.setXIncludeAware(false);
+        f.setExpandEntityReferences(false);
+        f.setNamespaceAware(false);
+        return f;
+    }
+
+    /** Parse errors become the reject reason instead of lines on stderr. */
+    private static final ErrorHandler THROWING = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+}

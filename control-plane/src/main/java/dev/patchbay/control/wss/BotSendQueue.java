@@ -1,0 +1,204 @@
+package dev.patchbay.control.wss;
+
+import java.net.http.WebSocket;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+import dev.patchbay.proto.media.v1.CallerToBot;
+
+/**
+ * Everything on its way to the bot, sent one message at a time because the JDK WebSocket allows only one
+ * outstanding send. Producers (the Audio stream, the bot's clears, the call's end) only append and call
+ * {@link #drain()}; whichever thread wins the work counter encodes and sends, so there is one sender at a
+ * time and no lock. Each message is encoded only when the socket is ready for it, into the bridge's one
+ * reused {@link OutFrame}. When the bot reads too slowly, the oldest caller frames are dropped and counted;
+ * digits, marks and control messages never are.
+ */
+final class BotSendQueue {
+
+    /** One second of caller audio: beyond this the bot is behind and older audio is worth less than staying live. */
+    static final int MAX_QUEUED_AUDIO = 50;
+    private static final Logger LOG = Logger.getLogger(BotSendQueue.class.getName());
+
+    /** What the bridge needs to hear from the sender. */
+    interface Events {
+        /** The stop message has gone (or there is none): close the socket. */
+        void stopped(WebSocket ws);
+
+        void failed(WebSocket ws, Throwable error);
+    }
+
+    private enum Control { CLEARED, STOP }
+
+    /** A Patchbay message to the bot in its final JSON form, e.g. the error for a refused INFO. */
+    private record Notice(String json) { }
+
+    private final String callId;
+    private final Dialect dialect;
+    private final AtomicReference<Phase> phase;
+    private final Events events;
+    private final OutFrame out = new OutFrame();
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedAudio = new AtomicInteger();
+    private final AtomicInteger work = new AtomicInteger();
+    /** The socket with a send outstanding, or null when the next message may go. */
+    private final AtomicReference<WebSocket> inFlight = new AtomicReference<>();
+    /** The next opening message to send, or -1 once they have gone; reset on every (re)connect. */
+    private volatile int openingStep = -1;
+    private boolean stopping;
+    private volatile long dropped;
+
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
+        this.callId = callId;
+        this.dialect = dialect;
+        this.phase = phase;
+        this.events = events;
+    }
+
+    /** A new socket: start with the opening messages; a send still pending on a dead socket no longer counts. */
+    void opened() {
+        openingStep = 0;
+        inFlight.set(null);
+    }
+
+    void caller(CallerToBot message) {
+        if (message.hasAudio()) {
+            queuedAudio.incrementAndGet();
+        }
+        queue.add(message);
+        drain();
+    }
+
+    void cleared() {
+        queue.add(Control.CLEARED);
+        drain();
+    }
+
+    /** Queues a JSON text frame of Patchbay's own (not a dialect encoding), sent in order with the rest. */
+    void notice(String json) {
+        queue.add(new Notice(json));
+        drain();
+    }
+
+    void stop() {
+        queue.add(Control.STOP);
+        drain();
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    /** Called once the bridge has ended: empties the queue. */
+    void discard() {
+        drain();
+    }
+
+    void drain() {
+        if (work.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            pump();
+            missed = work.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void pump() {
+        trim(); // also while a send is stuck, so a stalled bot never grows the queue past the limit
+        while (inFlight.get() == null) {
+            Phase p = phase.get();
+            if (p instanceof Phase.Ended) {
+                queue.clear();
+                queuedAudio.set(0);
+                return;
+            }
+            trim();
+            WebSocket ws = switch (p) {
+                case Phase.Open open -> open.socket();
+                case Phase.Closing closing -> closing.socket();
+                default -> null; // connecting or reconnecting: keep the newest audio for later
+            };
+            if (ws == null || !next(ws)) {
+                return;
+            }
+        }
+    }
+
+    /** Sends or skips the next message; false when there is nothing to do now. */
+    private boolean next(WebSocket ws) {
+        if (stopping) {
+            stopping = false;
+            events.stopped(ws);
+            return false;
+        }
+        int step = openingStep;
+        if (step >= 0) {
+            openingStep = step + 1;
+            if (dialect.opening(step, out)) {
+                return send(ws);
+            }
+            openingStep = -1;
+        }
+        Object item = queue.poll();
+        if (item == null) {
+            return false;
+        }
+        boolean encoded;
+        if (item instanceof CallerToBot message) {
+            if (message.hasAudio()) {
+                queuedAudio.decrementAndGet();
+            }
+            encoded = dialect.caller(message, out);
+        } else if (item instanceof Notice n) {
+            out.text().append(n.json());
+            encoded = true;
+        } else if (item == Control.CLEARED) {
+            encoded = dialect.cleared(out);
+        } else {
+            stopping = true;
+            encoded = dialect.stop(out);
+        }
+        return !encoded || send(ws);
+    }
+
+    private boolean send(WebSocket ws) {
+        inFlight.set(ws);
+        CompletableFuture<WebSocket> sent;
+        try {
+            sent = out.isBinary() ? ws.sendBinary(out.binaryFrame(), true) : ws.sendText(out.textFrame(), true);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((w, error) -> {
+            boolean current = inFlight.compareAndSet(ws, null);
+            if (error != null && current) {
+                events.failed(ws, error);
+            }
+            drain();
+        });
+        return true;
+    }
+
+    /** Drops the oldest caller frames beyond the limit. Only the sender removes, so this races with nothing. */
+    private void trim() {
+        while (queuedAudio.get() > MAX_QUEUED_AUDIO) {
+            Iterator<Object> it = queue.iterator();
+            while (it.hasNext()) {
+                if (it.next() instanceof CallerToBot m && m.hasAudio()) {
+                    it.remove();
+                    break;
+                }
+            }
+            queuedAudio.decrementAndGet();
+            if (dropped++ == 0) {
+                LOG.warning(() -> "call " + callId + ": the bot reads too slowly; dropping the oldest caller audio (counted, logged once)");
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.patchbay.media.botaudio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+import com.google.protobuf.CodedOutputStream;
+
+import dev.patchbay.proto.media.v1.CallerToBot;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+
+/**
+ * Writes a {@code MuxToBot} in protobuf's wire format into one reused array, byte for byte what
+ * protobuf-java writes for the same message (fields in number order, defaults left out). A caller frame
+ * is written straight from the media loop's array, with no protobuf objects: building one message,
+ * builder and ByteString per frame was the media-plane's largest source of garbage. Other messages
+ * are rare and written by protobuf.
+ *
+ * <p>{@link #stream()} hands the bytes to gRPC, which copies them into its own buffers before
+ * {@code onNext} returns; only then is the encoder {@link #reset()}.
+ */
+final class MuxEncoder {
+
+    // Field tags: (number << 3) | wire type, 0 = varint, 2 = length-delimited.
+    private static final int MESSAGES = 1 << 3 | 2;
+    private static final int CHANNEL = 1 << 3;
+    private static final int MESSAGE = 2 << 3 | 2;
+    private static final int AUDIO = 2 << 3 | 2;
+    private static final int PAYLOAD = 1 << 3 | 2;
+    private static final int SEQUENCE = 2 << 3;
+    private static final int TIMESTAMP = 3 << 3;
+    private static final int FORMAT = 4 << 3;
+
+    private byte[] buf = new byte[32 << 10];
+    private int size;
+    private int count;
+    private final Bytes stream = new Bytes();
+
+    /** A caller frame for {@code channel}: an AudioFrame in a CallerToBot in a MuxCallerMessage. */
+    void audio(int channel, byte[] payload, int length, int sequence, long timestamp, int format) {
+        int frame = (length == 0 ? 0 : 1 + uint32Size(length) + length)
+                + (sequence == 0 ? 0 : 1 + uint32Size(sequence))
+                + (timestamp == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(timestamp))
+                + (format == 0 ? 0 : 1 + CodedOutputStream.computeInt32SizeNoTag(format));
+        int callerToBot = 1 + uint32Size(frame) + frame;
+        int entry = channelSize(channel) + 1 + uint32Size(callerToBot) + callerToBot;
+        ensure(1 + uint32Size(entry) + entry);
+        entryHead(entry, channel, callerToBot);
+        buf[size++] = AUDIO;
+        varint(frame);
+        if (length != 0) {
+            buf[size++] = PAYLOAD;
+            varint(length);
+            System.arraycopy(payload, 0, buf, size, length);
+            size += length;
+        }
+        if (sequence != 0) {
+            buf[size++] = SEQUENCE;
+            varint(sequence & 0xFFFFFFFFL);
+        }
+        if (timestamp != 0) {
+            buf[size++] = TIMESTAMP;
+            varint(timestamp);
+        }
+        if (format != 0) {
+            buf[size++] = FORMAT;
+            varint(format); // an enum is an int32: non-negative here
+        }
+        count++;
+    }
+
+    /** Any other message for {@code channel}, written by protobuf. */
+    void message(int channel, CallerToBot message) {
+        int inner = message.getSerializedSize();
+        int entry = channelSize(channel) + 1 + uint32Size(inner) + inner;
+        ensure(1 + uint32Size(entry) + entry);
+        entryHead(entry, channel, inner);
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(buf, size, inner);
+            message.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("protobuf wrote a different size than it computed", e);
+        }
+        size += inner;
+        count++;
+    }
+
+    /** Messages written since the last {@link #reset()}. */
+    int count() {
+        return count;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The bytes so far, as a stream gRPC drains without copying them first; the same object every time. */
+    InputStream stream() {
+        stream.at = 0;
+        return stream;
+    }
+
+    void reset() {
+        size = 0;
+        count = 0;
+    }
+
+    private void entryHead(int entry, int channel, int callerToBot) {
+        buf[size++] = MESSAGES;
+        varint(entry);
+        if (channel != 0) {
+            buf[size++] = CHANNEL;
+            varint(channel & 0xFFFFFFFFL);
+        }
+        buf[size++] = MESSAGE;
+        varint(callerToBot);
+    }
+
+    private static int channelSize(int channel) {
+        return channel == 0 ? 0 : 1 + uint32Size(channel);
+    }
+
+    private static int uint32Size(int value) {
+        return CodedOutputStream.computeUInt32SizeNoTag(value);
+    }
+
+    private void varint(long value) {
+        while ((value & ~0x7FL) != 0) {
+            buf[size++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        buf[size++] = (byte) value;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more)); // a busier node: grows once, then stays
+        }
+    }
+
+    /** The encoded bytes as gRPC takes a message: it asks the length, then drains them into its buffers. */
+    private final class Bytes extends InputStream implements Drainable, KnownLength {
+        private int at;
+
+        @Override
+        public int drainTo(OutputStream target) throws IOException {
+            int n = size - at;
+            target.write(buf, at, n);
+            at = size;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return size - at;
+        }
+
+        @Override
+        public int read() {
+            return at < size ? buf[at++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len) {
+            if (at >= size) {
+                return -1;
+            }
+            int n = Math.min(len, size - at);
+            System.arraycopy(buf, at, into, off, n);
+            at += n;
+            return n;
+        }
+    }
+}
