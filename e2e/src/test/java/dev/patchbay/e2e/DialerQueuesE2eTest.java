@@ -252,4 +252,43 @@ class DialerQueuesE2eTest {
             farB.destroy();
         }
     }
+
+    @Test
+    void aBatchOverTheSessionsHourlyLimitWaitsForTheNextWindowInsteadOfFailing() throws Exception {
+        int port = Ports.freeUdpAndTcp();
+        String[] t = tenant("ws_hourly", port);
+        gw.sql("UPDATE agent_sessions SET calls_per_hour = 3 WHERE id = '" + t[1] + "'");
+        Path dir = Sipp.workDir();
+        Process far = farEnd(dir, port, 300, 5);
+        try {
+            JsonNode batch = send("POST", "/api/v1/batch/calls", t[0], "{\"session_id\":\"" + t[1] + "\",\"from_number\":"
+                    + "\"+12025551000\",\"calls\":" + calls("", 5, "") + ",\"call_settings\":{\"max_duration\":60}}", 202);
+            String id = batch.get("batch_id").asText();
+            Await.until(() -> get(t[0], "/api/v1/batch/" + id).path("counts").path("completed").asInt() == 3
+                    && get(t[0], "/api/v1/batch/" + id).path("counts").path("pending").asInt() == 2, Duration.ofSeconds(30),
+                    "three calls, the hour's limit, complete and two wait");
+            JsonNode waiting = get(t[0], "/api/v1/batch/" + id);
+            assertEquals("processing", waiting.get("status").asText(), waiting.toString());
+            for (JsonNode c : waiting.get("calls")) {
+                if (c.get("status").asText().equals("pending")) {
+                    assertEquals(0, c.get("attempts").asInt(), "a call the hourly limit held back spent no attempt: " + c);
+                    assertTrue(c.get("last_result").asText().startsWith("deferred"), c.toString());
+                }
+            }
+            // They wait for the window to have room: an hour after the first calls, not a fixed minute.
+            long wait = Long.parseLong(gw.sqlValue("SELECT CAST(EXTRACT(EPOCH FROM MIN(run_at) - CURRENT_TIMESTAMP) AS BIGINT)"
+                    + " FROM dial_jobs WHERE group_id = '" + id + "' AND state = 'pending'"));
+            assertTrue(wait > 3000 && wait <= 3602, "deferred to the next window: " + wait + " s");
+
+            // The hour passes: the window's calls age out and the deferred calls come due.
+            gw.sql("UPDATE agent_calls SET created_at = created_at - INTERVAL '61 minutes' WHERE session_id = '" + t[1] + "'",
+                    "UPDATE dial_jobs SET run_at = CURRENT_TIMESTAMP WHERE group_id = '" + id + "' AND state = 'pending'");
+            Await.until(() -> "completed".equals(get(t[0], "/api/v1/batch/" + id).path("status").asText()),
+                    Duration.ofSeconds(30), "the deferred calls are dialed in the next window");
+            assertEquals(5, get(t[0], "/api/v1/batch/" + id).get("counts").get("completed").asInt());
+            assertEquals(0, Sipp.await(far, dir).exitCode(), "the far end took all five calls");
+        } finally {
+            far.destroy();
+        }
+    }
 }
