@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fair pick of issue 18 on the real PostgreSQL: one tenant's saturated queues cannot take the
  * places of another tenant's calls, workspaces and then their queues take turns, and replicas
- * racing to claim never dial more than a queue's concurrent_limit between them.
+ * racing to claim never dial more than a queue's concurrent_limit between them; waits expire, the
+ * hourly limit defers without spending attempts, and retries keep to retry_policy and max_wait_time.
  */
 class FairPickTest {
 
@@ -187,5 +188,41 @@ class FairPickTest {
                 + " TIME ZONE '2026-02-05 12:30:00+00'"), "the session's other calls wait for the window too");
         assertEquals(List.of(), ids(jobs.claim("r1", reopens.minusSeconds(1), reopens, 10)));
         assertEquals(3, jobs.claim("r1", reopens, reopens.plusSeconds(30), 10).size(), "all run once it reopens");
+    }
+
+    @Test
+    void aFailedCallIsRetriedByItsPolicyButNeverPastItsMaxWaitTime() throws Exception {
+        String a = sessionIn(AgentsRig.KEY_A, "retries");
+        // Two attempts 10 s apart; the first queued call may wait 60 s, the second only 5 s.
+        jobs.insert(List.of(
+                new DialJob("retry_ok", a, DialJob.Kind.QUEUED, "queue_retry", "+14155551234", "{}", 1, 5, null, 2, 10, 0,
+                        DialJob.State.PENDING, T0, T0.plusSeconds(60), null, null, T0),
+                new DialJob("retry_late", a, DialJob.Kind.QUEUED, "queue_retry", "+14155551235", "{}", 1, 5, null, 2, 10, 0,
+                        DialJob.State.PENDING, T0, T0.plusSeconds(5), null, null, T0)));
+        assertEquals(2, jobs.claim("r1", T0, T0.plusSeconds(30), 10).size());
+        rig.sql("UPDATE dial_jobs SET call_id = 'call_' || id WHERE group_id = 'queue_retry'");
+        var runner = new dev.patchbay.control.agents.jobs.JobRunner(jobs, null, null, "r1",
+                java.time.Clock.fixed(T0.plusSeconds(2), java.time.ZoneOffset.UTC));
+        for (String id : List.of("retry_ok", "retry_late")) {
+            runner.ended(new dev.patchbay.control.call.CallRecord("call_" + id, "ws_a", null,
+                    dev.patchbay.control.call.CallRecord.Direction.OUTBOUND, dev.patchbay.control.call.CallStatus.BUSY,
+                    null, null, null, null, null, null, null, null, 486, null, null, T0, null, T0.plusSeconds(2)), null);
+        }
+        DialJob again = jobs.find("retry_ok").orElseThrow();
+        assertEquals(DialJob.State.PENDING, again.state(), "busy: retried by retry_policy");
+        assertEquals(T0.plusSeconds(12), again.runAt(), "retry_interval after the attempt ended");
+        assertEquals("busy 486", again.lastResult());
+        DialJob late = jobs.find("retry_late").orElseThrow();
+        assertEquals(DialJob.State.FAILED, late.state(), "its retry would start after max_wait_time");
+        assertTrue(late.lastResult().startsWith("busy 486; not retried"), late.lastResult());
+
+        assertEquals(List.of("retry_ok"), ids(jobs.claim("r1", T0.plusSeconds(12), T0.plusSeconds(42), 10)));
+        rig.sql("UPDATE dial_jobs SET call_id = 'call_retry_ok_2' WHERE id = 'retry_ok'");
+        runner.ended(new dev.patchbay.control.call.CallRecord("call_retry_ok_2", "ws_a", null,
+                dev.patchbay.control.call.CallRecord.Direction.OUTBOUND, dev.patchbay.control.call.CallStatus.NO_ANSWER,
+                null, null, null, null, null, null, null, null, 480, null, null, T0, null, T0.plusSeconds(40)), null);
+        DialJob spent = jobs.find("retry_ok").orElseThrow();
+        assertEquals(DialJob.State.FAILED, spent.state(), "max_attempts spent");
+        assertEquals(2, spent.attempts());
     }
 }
