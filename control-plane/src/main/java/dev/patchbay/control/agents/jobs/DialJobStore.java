@@ -49,7 +49,9 @@ public final class DialJobStore {
                           LEFT JOIN (SELECT group_id, COUNT(*) AS n FROM dial_jobs
                                       WHERE state = 'dialing' AND group_id IS NOT NULL GROUP BY group_id) b
                                  ON b.group_id = j.group_id
-                         WHERE j.state = 'pending' AND j.run_at <= ?) r
+                         WHERE j.state = 'pending' AND j.run_at <= ?
+                           -- A full queue's jobs are dropped before ranking: the cost stays with what can run.
+                           AND (j.concurrency_limit IS NULL OR COALESCE(b.n, 0) < j.concurrency_limit)) r
                      WHERE r.concurrency_limit IS NULL OR r.turn <= r.concurrency_limit - r.busy) o
                  ORDER BY pick_round, priority, run_at, id
                  LIMIT ?)
