@@ -34,7 +34,7 @@ class AgentsE2eTest {
         // balance.low at 16 minutes, so the first call (16 -> 15 minutes) crosses it; 400 requests an hour per key.
         gw = new Gateway(Map.of("patchbay.agents.low-balance-minutes", "16", "patchbay.agents.requests-per-hour", "400"));
         key = gw.workspaceWithKey("ws_agents", true);
-        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+        gw.awaitConnected(Duration.ofSeconds(10));
     }
 
     @AfterAll

@@ -89,7 +89,7 @@ class AmeyoE2eTest {
         // Nothing listens on this port: the bot is down.
         workspace("ws_nobot", "+919990152083", "127.0.0.1", url + "ws_nobot/ok", token, 30_000,
                 "ws://127.0.0.1:" + Ports.freeUdpAndTcp() + "/bot");
-        Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+        gw.awaitConnected(WAIT);
     }
 
     private static void workspace(String id, String did, String sources, String url, String token, int byeTimeoutMs) {

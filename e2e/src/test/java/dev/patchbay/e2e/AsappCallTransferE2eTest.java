@@ -57,7 +57,7 @@ class AsappCallTransferE2eTest {
                 // Transferred INVITEs must pass an inbound trunk: the contact centre's network is loopback here.
                 "INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES ('tr_asapp', 'ws_x',"
                         + " 'ASAPP', 'inbound', '127.0.0.1/32', CURRENT_TIMESTAMP)");
-        Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+        gw.awaitConnected(WAIT);
     }
 
     @AfterAll

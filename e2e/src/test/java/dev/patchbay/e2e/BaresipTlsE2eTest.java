@@ -35,7 +35,7 @@ class BaresipTlsE2eTest {
             gw.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_bs', 'Baresip', TRUE, CURRENT_TIMESTAMP)",
                     "INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_bs', 'ws_bs', 'Echo', 'echo', CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_bs', 'ws_bs', 'echo', 'bot_bs', CURRENT_TIMESTAMP)");
-            Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+            gw.awaitConnected(WAIT);
             Path tls = gw.var.resolve("tls");
             Path ca = Baresip.certificatePem(tls.resolve("sip.p12"), tls.resolve("sip.p12.password"),
                     Files.createTempFile("patchbay-ca", ".pem"));

@@ -42,7 +42,7 @@ class DtmfOutE2eTest {
     @BeforeAll
     static void start() throws Exception {
         gw = new Gateway(Map.of());
-        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+        gw.awaitConnected(Duration.ofSeconds(10));
     }
 
     @AfterAll

@@ -62,7 +62,7 @@ class EarlyMediaE2eTest {
                                 + " 'bot_e', CURRENT_TIMESTAMP)",
                         "INSERT INTO dids (id, workspace_id, number, bot_id, early_media, early_media_clip, created_at) VALUES"
                                 + " ('did_e2', 'ws_e', '+15550100002', 'bot_e', 'clip', 'tone-1k.wav', CURRENT_TIMESTAMP)");
-                Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+                gw.awaitConnected(WAIT);
 
                 List<short[]> ringback = call(gw, bot, "+15550100001");
                 for (int f = 0; f < 96; f += 8) { // the first 2 s: 440 and 480 Hz, nothing at 1 kHz

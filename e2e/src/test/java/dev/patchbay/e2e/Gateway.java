@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
@@ -83,6 +84,16 @@ final class Gateway implements AutoCloseable {
                 .addSource(ConfigSources.create(all))
                 .addSource(ConfigSources.file(Path.of("..", "control-plane", "src/main/resources/application.yaml")))
                 .build());
+    }
+
+    /**
+     * Waits until the control-plane's link is up and the media-plane has registered its Control stream:
+     * the link reports connected a moment before the media-plane counts it, and an INVITE in between
+     * gets 503 "no control-plane is connected".
+     */
+    void awaitConnected(Duration wait) throws InterruptedException {
+        Await.until(() -> control.links().get(0).connected() && media.hub().connected() >= 1, wait,
+                "the control-plane connected to the media-plane on both sides");
     }
 
     void sql(String... statements) {

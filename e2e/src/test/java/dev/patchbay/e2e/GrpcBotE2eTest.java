@@ -29,7 +29,7 @@ class GrpcBotE2eTest {
             String key = gw.workspaceWithKey("ws_g", true);
             gw.sql("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_g', 'ws_g', 'G', 'grpc', CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_g', 'ws_g', '+15550001', 'bot_g', CURRENT_TIMESTAMP)");
-            Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+            gw.awaitConnected(WAIT);
             try (SipUdpClient sip = new SipUdpClient(gw.sipPort);
                  DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                  TestControl bots = new TestControl(gw.media.grpcPort())) {

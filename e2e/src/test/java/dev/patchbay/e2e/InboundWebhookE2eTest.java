@@ -66,7 +66,7 @@ class InboundWebhookE2eTest {
                                 + "'webhook', 'http://127.0.0.1:" + platform.getAddress().getPort() + "/hook', CURRENT_TIMESTAMP)",
                         "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_w', 'ws_w', '+918035735900', "
                                 + "'bot_w', CURRENT_TIMESTAMP)");
-                Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+                gw.awaitConnected(WAIT);
 
                 Path dir = Sipp.workDir();
                 // SIPp's stock caller: PCMA audio from a capture, then an RFC 4733 "1", then BYE.

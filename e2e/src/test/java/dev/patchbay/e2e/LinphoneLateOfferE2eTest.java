@@ -37,7 +37,7 @@ class LinphoneLateOfferE2eTest {
             gw.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_lin', 'Linphone', TRUE, CURRENT_TIMESTAMP)",
                     "INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_lin', 'ws_lin', 'Echo', 'echo', CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_lin', 'ws_lin', 'echo', 'bot_lin', CURRENT_TIMESTAMP)");
-            Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+            gw.awaitConnected(WAIT);
             Path dir = Files.createTempDirectory("patchbay-linphone");
             Path tone = Files.write(dir.resolve("tone.wav"), Baresip.toneWav(440, 6));
             Path heard = dir.resolve("heard.wav");

@@ -40,7 +40,7 @@ class ProviderApiE2eTest {
         keyOff = gw.workspaceWithKey("ws_off", false);
         trunkPort = Ports.freeUdpAndTcp();
         gw.trunk("ws_a", trunkPort);
-        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+        gw.awaitConnected(Duration.ofSeconds(10));
     }
 
     @AfterAll

@@ -204,7 +204,7 @@ class RingCxE2eTest {
      */
     private static String call(Gateway gw, BotServer bot, SipTcpPeer ringcx, String transport, int port, String profile,
                                String crypto, Ack ack, boolean lateOffer) throws Exception {
-        Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+        gw.awaitConnected(WAIT);
         String uri = "sip:rcx-iva@127.0.0.1:" + port + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT);
         String via = "Via: SIP/2.0/" + transport + " 127.0.0.1:" + ringcx.localPort() + ";branch=z9hG4bK-";
         String callId = UUID.randomUUID() + "@ringcx.test";

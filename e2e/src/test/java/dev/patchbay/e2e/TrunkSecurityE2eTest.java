@@ -52,7 +52,7 @@ class TrunkSecurityE2eTest {
         workspace("ws_wrong", "trunk-wrong", digest);
         workspace("ws_sha", "trunk-sha", digest);
         reloadTrunk = workspace("ws_reload", "trunk-reload", "{\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
-        Await.until(() -> gw.control.links().get(0).connected(), WAIT, "control-plane connected");
+        gw.awaitConnected(WAIT);
     }
 
     /** A workspace whose echo bot answers {@code did}, with one inbound trunk made of {@code rules}; returns the trunk's path. */

@@ -40,7 +40,7 @@ class WalletConcurrencyE2eTest {
     static void start() throws Exception {
         gw = new Gateway(Map.of("patchbay.agents.calls-per-hour", "100"));
         key = gw.workspaceWithKey(WS, true);
-        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+        gw.awaitConnected(Duration.ofSeconds(10));
     }
 
     @AfterAll
