@@ -37,7 +37,7 @@ class DialerQueuesE2eTest {
     @BeforeAll
     static void start() throws Exception {
         gw = new Gateway(Map.of("patchbay.agents.calls-per-hour", "100", "patchbay.agents.requests-per-hour", "5000"));
-        Await.until(() -> gw.control.links().get(0).connected(), Duration.ofSeconds(10), "control-plane connected");
+        gw.awaitConnected(Duration.ofSeconds(10));
     }
 
     @AfterAll
