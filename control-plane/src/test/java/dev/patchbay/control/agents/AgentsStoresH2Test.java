@@ -110,6 +110,39 @@ class AgentsStoresH2Test {
         }
     }
 
+    @Test
+    void theFairPickOfDialJobsRunsOnH2() throws Exception {
+        String url = "jdbc:h2:mem:jobs" + System.nanoTime() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE";
+        Migrations.migrate(new DbSettings(url, "sa", ""));
+        sql(url, ROWS[0], ROWS[2]);
+        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
+                        "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
+                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .build();
+        DbClient db = DbClient.create(config.get("patchbay.db"));
+        try {
+            Instant now = Instant.parse("2026-02-05T12:00:00Z");
+            var jobs = new dev.patchbay.control.agents.jobs.DialJobStore(db);
+            List<dev.patchbay.control.agents.jobs.DialJob> list = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                list.add(new dev.patchbay.control.agents.jobs.DialJob("q" + i, "sess_1",
+                        dev.patchbay.control.agents.jobs.DialJob.Kind.QUEUED, "queue_1", "+14155551234", "{}", 1 + i, 2, null,
+                        1, 60, 0, dev.patchbay.control.agents.jobs.DialJob.State.PENDING, now, i == 3 ? now.minusSeconds(1)
+                        : null, null, null, now));
+            }
+            jobs.insert(list);
+            assertEquals(List.of("q0", "q1"), jobs.claim("r", now, now.plusSeconds(30), 10).stream()
+                    .map(dev.patchbay.control.agents.jobs.DialJob::id).toList(), "two lines, highest priority first");
+            assertEquals(List.of(), jobs.claim("r", now, now.plusSeconds(30), 10), "the queue is full");
+            assertEquals(dev.patchbay.control.agents.jobs.DialJob.State.EXPIRED, jobs.find("q3").orElseThrow().state());
+            jobs.defer("q0", "sess_1", now.plusSeconds(60), "deferred", now);
+            assertEquals(0, jobs.find("q0").orElseThrow().attempts());
+        } finally {
+            db.close();
+        }
+    }
+
     private static void sql(String url, String... statements) throws Exception {
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
             for (String statement : statements) {

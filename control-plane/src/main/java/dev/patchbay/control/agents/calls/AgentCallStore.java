@@ -24,6 +24,10 @@ public final class AgentCallStore {
             UPDATE agent_calls SET billed_minutes = ?, cost_micros = ?, mos = ?, jitter_ms = ?, packet_loss = ?
              WHERE call_id = ? AND billed_minutes IS NULL""";
     private static final String CALLS_SINCE = "SELECT COUNT(*) AS n FROM agent_calls WHERE session_id = ? AND created_at >= ?";
+    // The oldest calls of the window first: the (count - limit + 1)th ages out when the window has room.
+    private static final String WINDOW_CALLS = """
+            SELECT created_at FROM agent_calls WHERE session_id = ? AND created_at >= ? ORDER BY created_at
+             OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY""";
     private static final String HISTORY_FROM = """
              FROM agent_calls a JOIN calls c ON c.id = a.call_id
             WHERE a.session_id = ?""";
@@ -55,6 +59,15 @@ public final class AgentCallStore {
     public long callsSince(String sessionId, Instant since) {
         return db.execute().get(CALLS_SINCE, sessionId, Db.utc(since)).map(r -> ((Number) Db.columns(r).get("n")).longValue())
                 .orElse(0L);
+    }
+
+    /**
+     * When a session that placed {@code placed} calls since {@code since} may place another under
+     * {@code limit} calls a window: when enough of the window's oldest calls age out of it.
+     */
+    public Optional<Instant> windowOpensAt(String sessionId, Instant since, long placed, int limit, java.time.Duration window) {
+        return db.execute().get(WINDOW_CALLS, sessionId, Db.utc(since), Math.max(0, placed - limit))
+                .map(r -> Db.instant(Db.columns(r).get("created_at")).plus(window));
     }
 
     /**

@@ -84,9 +84,14 @@ public final class AgentDialer {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the call request has invalid fields", errors);
         }
-        if (calls.callsSince(s.id(), now.minus(Duration.ofHours(1))) >= s.callsPerHour()) {
+        Instant windowStart = now.minus(Duration.ofHours(1));
+        long placed = calls.callsSince(s.id(), windowStart);
+        if (placed >= s.callsPerHour()) {
+            // Retry-After: when enough of the last hour's calls age out; batch and queued calls wait until then.
+            long wait = calls.windowOpensAt(s.id(), windowStart, placed, s.callsPerHour(), Duration.ofHours(1))
+                    .map(at -> Math.max(1, Duration.between(now, at).toSeconds() + 1)).orElse(60L);
             throw ProblemException.of(429, "session " + s.id() + " placed " + s.callsPerHour() + " calls in the last hour,"
-                    + " its limit; retry later").withHeader("Retry-After", "60");
+                    + " its limit; retry in " + wait + " s").withHeader("Retry-After", Long.toString(wait));
         }
         // The call's worst case is held before it is placed (issue 18): concurrent calls of one wallet
         // each see only what the others left, and the wallet can never be overdrawn.

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -24,20 +25,50 @@ public final class DialJobStore {
             INSERT INTO dial_jobs (id, session_id, kind, group_id, to_number, request, priority, concurrency_limit, timezone,
                                    max_attempts, retry_interval_s, attempts, state, run_at, give_up_at, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?, ?, ?, ?)""";
-    // Highest priority first (1 is the highest, as in the seed's example), then the oldest due.
+    /*
+     * Fair pick (issue 18): round-robin over workspaces, and within one over its lanes (a queue or
+     * batch, or a session's scheduled calls), highest priority (1) then oldest first within a lane.
+     * A limited queue offers only its free lines (concurrency_limit less the calls it dials), so jobs
+     * that could not be placed never take a place in the batch and starve nobody. Ranking needs
+     * window functions, which FOR UPDATE does not allow, so the ranked ids are locked by an outer
+     * select: SKIP LOCKED lets replicas pick at once, and claim() re-counts limited queues under
+     * their session's lock, so two replicas never dial more than a queue's limit between them.
+     */
     private static final String DUE = """
             SELECT * FROM dial_jobs
-             WHERE state = 'pending' AND run_at <= ?
+             WHERE state = 'pending' AND id IN (
+                SELECT id FROM (
+                    SELECT r.id, r.priority, r.run_at,
+                           ROW_NUMBER() OVER (PARTITION BY r.workspace_id ORDER BY r.turn, r.priority, r.run_at, r.id) AS pick_round
+                      FROM (
+                        SELECT j.id, s.workspace_id, j.priority, j.run_at, j.concurrency_limit, COALESCE(b.n, 0) AS busy,
+                               ROW_NUMBER() OVER (PARTITION BY COALESCE(j.group_id, j.session_id)
+                                                  ORDER BY j.priority, j.run_at, j.id) AS turn
+                          FROM dial_jobs j
+                          JOIN agent_sessions s ON s.id = j.session_id
+                          LEFT JOIN (SELECT group_id, COUNT(*) AS n FROM dial_jobs
+                                      WHERE state = 'dialing' AND group_id IS NOT NULL GROUP BY group_id) b
+                                 ON b.group_id = j.group_id
+                         WHERE j.state = 'pending' AND j.run_at <= ?
+                           -- A full queue's jobs are dropped before ranking: the cost stays with what can run.
+                           AND (j.concurrency_limit IS NULL OR COALESCE(b.n, 0) < j.concurrency_limit)) r
+                     WHERE r.concurrency_limit IS NULL OR r.turn <= r.concurrency_limit - r.busy) o
+                 ORDER BY pick_round, priority, run_at, id
+                 LIMIT ?)
              ORDER BY priority, run_at, id
-             LIMIT ?
              FOR UPDATE SKIP LOCKED""";
+    // A queued call not dialed within its max_wait_time leaves the queue, even while its queue is full.
+    private static final String EXPIRE_OVERDUE = """
+            UPDATE dial_jobs SET state = 'expired', updated_at = ?,
+                                 last_result = CASE WHEN last_result IS NULL THEN 'waited longer than max_wait_time'
+                                                    ELSE 'waited longer than max_wait_time; last attempt: ' || last_result END
+             WHERE state = 'pending' AND give_up_at IS NOT NULL AND give_up_at < ?""";
     private static final String LOCK_SESSION = "SELECT id FROM agent_sessions WHERE id = ? FOR UPDATE";
     private static final String DIALING_IN_GROUP = "SELECT COUNT(*) AS n FROM dial_jobs WHERE group_id = ? AND state = 'dialing'";
     private static final String CLAIM = """
             UPDATE dial_jobs SET state = 'dialing', attempts = attempts + 1, claimed_by = ?, claimed_until = ?, call_id = NULL,
                                  updated_at = ?
              WHERE id = ? AND state = 'pending'""";
-    private static final String EXPIRE = "UPDATE dial_jobs SET state = 'expired', last_result = ?, updated_at = ? WHERE id = ?";
     // A claim that never placed its call (the replica died or was refused before the INVITE) is free again.
     private static final String RELEASE_LAPSED = """
             UPDATE dial_jobs SET state = 'pending', attempts = attempts - 1, claimed_by = NULL, claimed_until = NULL,
@@ -47,6 +78,13 @@ public final class DialJobStore {
     private static final String SETTLE = """
             UPDATE dial_jobs SET state = ?, run_at = ?, last_result = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?
              WHERE id = ? AND state = 'dialing'""";
+    // Not dialed after all (the session's hourly calls are spent): pending again, and not an attempt.
+    private static final String DEFER = """
+            UPDATE dial_jobs SET state = 'pending', attempts = attempts - 1, run_at = ?, last_result = ?, claimed_by = NULL,
+                                 claimed_until = NULL, updated_at = ?
+             WHERE id = ? AND state = 'dialing'""";
+    private static final String DEFER_SESSION = """
+            UPDATE dial_jobs SET run_at = ?, updated_at = ? WHERE session_id = ? AND state = 'pending' AND run_at < ?""";
     private static final String BY_ID = "SELECT * FROM dial_jobs WHERE id = ?";
     private static final String BY_CALL = "SELECT * FROM dial_jobs WHERE call_id = ?";
     private static final String BY_GROUP = "SELECT * FROM dial_jobs WHERE group_id = ? ORDER BY priority, created_at, id";
@@ -72,24 +110,25 @@ public final class DialJobStore {
     }
 
     /**
-     * Claims up to {@code limit} due jobs for {@code owner}. Queued jobs past their wait expire
-     * instead, and a queue's jobs wait while it already dials {@code concurrency_limit} calls.
+     * Claims up to {@code limit} due jobs for {@code owner}, fairly between workspaces and queues.
+     * Queued jobs past their wait expire instead, and a queue's jobs wait while it already dials
+     * {@code concurrency_limit} calls.
      */
     public List<DialJob> claim(String owner, Instant now, Instant leaseUntil, int limit) {
         return Db.inTransaction(db, tx -> {
             tx.dml(RELEASE_LAPSED, Db.utc(now), Db.utc(now));
+            tx.dml(EXPIRE_OVERDUE, Db.utc(now), Db.utc(now));
+            List<DialJob> due = Db.list(tx.query(DUE, Db.utc(now), limit), DialJobStore::job);
+            // Sessions are locked in one order by every replica, so two claims cannot deadlock.
+            new TreeSet<>(due.stream().filter(j -> j.concurrencyLimit() != null).map(DialJob::sessionId).toList())
+                    .forEach(session -> tx.get(LOCK_SESSION, session));
             List<DialJob> claimed = new ArrayList<>();
-            for (DialJob j : Db.list(tx.query(DUE, Db.utc(now), limit), DialJobStore::job)) {
-                if (j.giveUpAt() != null && now.isAfter(j.giveUpAt())) {
-                    tx.dml(EXPIRE, "waited longer than max_wait_time", Db.utc(now), j.id());
-                    continue;
-                }
+            for (DialJob j : fairOrder(due)) {
                 if (j.concurrencyLimit() != null) {
-                    // Serialises claims of one session's queue across replicas, so the limit holds.
-                    tx.get(LOCK_SESSION, j.sessionId());
-                    long dialing = tx.get(DIALING_IN_GROUP, j.groupId()).map(r -> ((Number) Db.columns(r).get("n")).longValue())
-                            .orElse(0L);
-                    // The count sees this transaction's own claims too.
+                    // Counted under the session's lock, after any other replica's claim committed; it sees this
+                    // transaction's own claims too.
+                    long dialing = tx.get(DIALING_IN_GROUP, j.groupId())
+                            .map(r -> ((Number) Db.columns(r).get("n")).longValue()).orElse(0L);
                     if (dialing >= j.concurrencyLimit()) {
                         continue;
                     }
@@ -99,6 +138,34 @@ public final class DialJobStore {
                 }
             }
             return claimed;
+        });
+    }
+
+    /** The claimed jobs interleaved by workspace, so dialing them in turn is fair too. */
+    private static List<DialJob> fairOrder(List<DialJob> due) {
+        Map<String, java.util.Deque<DialJob>> bySession = new java.util.LinkedHashMap<>();
+        due.forEach(j -> bySession.computeIfAbsent(j.sessionId(), k -> new java.util.ArrayDeque<>()).add(j));
+        List<DialJob> out = new ArrayList<>(due.size());
+        while (out.size() < due.size()) {
+            bySession.values().forEach(q -> {
+                if (!q.isEmpty()) {
+                    out.add(q.poll());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * A claimed job that was not dialed because its session's hourly calls are spent: pending again
+     * at {@code at}, when the window has room, without spending an attempt; so are its session's
+     * other due jobs, which would be refused alike until then.
+     */
+    public void defer(String jobId, String sessionId, Instant at, String result, Instant now) {
+        Db.inTransaction(db, tx -> {
+            tx.dml(DEFER, Db.utc(at), result, Db.utc(now), jobId);
+            tx.dml(DEFER_SESSION, Db.utc(at), Db.utc(now), sessionId, Db.utc(at));
+            return null;
         });
     }
 

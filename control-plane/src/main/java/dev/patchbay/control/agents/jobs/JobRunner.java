@@ -32,6 +32,7 @@ public final class JobRunner implements CallObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final int BATCH = 20;
+    private static final int ROUNDS = 5;
 
     private final DialJobStore jobs;
     private final SessionStore sessions;
@@ -61,12 +62,23 @@ public final class JobRunner implements CallObserver {
         }
     }
 
-    /** Claims and dials what is due now; returns how many jobs it claimed. */
+    /**
+     * Claims and dials what is due now, a fair pick of {@code BATCH} at a time, picking again while
+     * picks come back full (up to {@code ROUNDS}), so a large batch need not wait a poll per 20 calls.
+     * Returns how many jobs it claimed.
+     */
     public int poll() {
-        Instant now = clock.instant();
-        var claimed = jobs.claim(owner, now, now.plus(LEASE), BATCH);
-        claimed.forEach(this::dial);
-        return claimed.size();
+        int total = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Instant now = clock.instant();
+            var claimed = jobs.claim(owner, now, now.plus(LEASE), BATCH);
+            claimed.forEach(this::dial);
+            total += claimed.size();
+            if (claimed.size() < BATCH) {
+                break;
+            }
+        }
+        return total;
     }
 
     private void dial(DialJob job) {
@@ -80,12 +92,18 @@ public final class JobRunner implements CallObserver {
             CallRequest r = CallRequest.read(JsonBody.of((ObjectNode) JSON.readTree(job.request()), CallRequest.FIELDS));
             dialer.place(s, r, job.id(), now);
         } catch (ProblemException p) {
-            // A busy gateway or a spent hourly budget passes; a bad request or an empty wallet does not.
-            boolean passes = p.status() == 503 || p.status() == 429;
+            if (p.status() == 429) {
+                // The session's hourly calls are spent: the call waits for the window to reopen, as a
+                // dialer paces a campaign, rather than failing; it has not been dialed, so no attempt is spent.
+                long wait = retryAfter(p);
+                jobs.defer(job.id(), job.sessionId(), now.plusSeconds(wait), "deferred " + wait + " s: " + p.detail(), now);
+                return;
+            }
+            // A busy gateway passes; a bad request or an empty wallet does not.
             // The snapshot was read before the claim counted this attempt.
-            if (passes && job.attempts() + 1 < job.maxAttempts()) {
-                jobs.settle(job.id(), DialJob.State.PENDING, now.plusSeconds(p.status() == 429 ? 60 : job.retryIntervalSeconds()),
-                        p.status() + " " + p.detail(), now);
+            Instant retryAt = now.plusSeconds(job.retryIntervalSeconds());
+            if (p.status() == 503 && job.attempts() + 1 < job.maxAttempts() && withinWait(job, retryAt)) {
+                jobs.settle(job.id(), DialJob.State.PENDING, retryAt, p.status() + " " + p.detail(), now);
             } else {
                 jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), p.status() + " " + p.detail(), now);
             }
@@ -103,12 +121,28 @@ public final class JobRunner implements CallObserver {
         }
         Instant now = clock.instant();
         String result = call.status().wire() + (call.sipStatus() == null ? "" : " " + call.sipStatus());
+        Instant retryAt = now.plusSeconds(job.retryIntervalSeconds());
         if (call.status() == CallStatus.COMPLETED) {
             jobs.settle(job.id(), DialJob.State.COMPLETED, job.runAt(), result, now);
-        } else if (job.attempts() < job.maxAttempts()) {
-            jobs.settle(job.id(), DialJob.State.PENDING, now.plusSeconds(job.retryIntervalSeconds()), result, now);
+        } else if (job.attempts() < job.maxAttempts() && withinWait(job, retryAt)) {
+            jobs.settle(job.id(), DialJob.State.PENDING, retryAt, result, now);
         } else {
-            jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), result, now);
+            jobs.settle(job.id(), DialJob.State.FAILED, job.runAt(), job.attempts() < job.maxAttempts()
+                    ? result + "; not retried: the next attempt would start after max_wait_time" : result, now);
+        }
+    }
+
+    /** A queued call's retries start within its max_wait_time, counted from when it was queued. */
+    private static boolean withinWait(DialJob job, Instant retryAt) {
+        return job.giveUpAt() == null || !retryAt.isAfter(job.giveUpAt());
+    }
+
+    /** Seconds until the session's hourly window has room, from the dialer's Retry-After. */
+    private static long retryAfter(ProblemException p) {
+        try {
+            return Math.max(1, Long.parseLong(p.headers().getOrDefault("Retry-After", "60")));
+        } catch (NumberFormatException e) {
+            return 60;
         }
     }
 }

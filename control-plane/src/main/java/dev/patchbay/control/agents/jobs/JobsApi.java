@@ -65,19 +65,23 @@ public final class JobsApi {
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
-        JsonBody body = ApiJson.read(req, fields("calls"));
+        JsonBody body = ApiJson.read(req, fields("calls", "retry_policy"));
         CallRequest shared = CallRequest.read(body);
         List<Entry> entries = entries(body, false);
+        List<FieldError> policyErrors = new ArrayList<>();
+        // Silent in the seed: a batch call is dialed once unless retry_policy asks for more, as Twilio and Plivo do.
+        RetryPolicy policy = RetryPolicy.read(body, new RetryPolicy(1, 300), policyErrors);
         body.requireShape();
         AgentSession s = sessions.open(req, shared.sessionId());
         List<FieldError> errors = check(shared, entries);
+        errors.addAll(policyErrors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the batch has invalid fields", errors);
         }
         Instant now = clock.instant();
         String group = SessionTokens.newId("batch");
-        List<DialJob> list = entries.stream().map(e -> job(s, DialJob.Kind.BATCH, group, shared, e, 0, null, null, 1, 60,
-                now, null)).toList();
+        List<DialJob> list = entries.stream().map(e -> job(s, DialJob.Kind.BATCH, group, shared, e, 0, null, null,
+                policy.maxAttempts(), policy.retryIntervalSeconds(), now, null)).toList();
         jobs.insert(list);
         ObjectNode out = ApiJson.object().put("batch_id", group).put("status", "processing").put("total_calls", list.size());
         out.set("calls", entriesJson(jobs.group(group)));
@@ -89,12 +93,12 @@ public final class JobsApi {
         CallRequest r = CallRequest.read(body);
         Optional<String> time = body.string("scheduled_time");
         Optional<String> zone = body.string("timezone");
-        Optional<JsonBody> retry = body.nested("retry_policy", List.of("max_attempts", "retry_interval"));
-        Optional<Long> attempts = retry.flatMap(p -> p.integer("max_attempts"));
-        Optional<Long> interval = retry.flatMap(p -> p.integer("retry_interval"));
+        List<FieldError> policyErrors = new ArrayList<>();
+        RetryPolicy policy = RetryPolicy.read(body, new RetryPolicy(1, 300), policyErrors);
         body.requireShape();
         AgentSession s = sessions.open(req, r.sessionId());
         List<FieldError> errors = check(r, List.of(new Entry(r.toNumber(), null, 5, null, "to_number")));
+        errors.addAll(policyErrors);
         ZoneId tz = null;
         try {
             tz = ZoneId.of(zone.orElse("UTC"));
@@ -112,20 +116,12 @@ public final class JobsApi {
         if (at != null && at.isAfter(now.plus(java.time.Duration.ofDays(366)))) {
             errors.add(new FieldError("scheduled_time", "must be within a year"));
         }
-        int maxAttempts = attempts.orElse(1L).intValue();
-        if (maxAttempts < 1 || maxAttempts > 10) {
-            errors.add(new FieldError("retry_policy.max_attempts", "must be 1 to 10"));
-        }
-        int retryInterval = interval.orElse(300L).intValue();
-        if (retryInterval < 1 || retryInterval > 86_400) {
-            errors.add(new FieldError("retry_policy.retry_interval", "must be 1 to 86400 seconds"));
-        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the scheduled call has invalid fields", errors);
         }
         // A time in the past runs at once, as a late scheduler would.
         DialJob job = job(s, DialJob.Kind.SCHEDULED, null, r, new Entry(r.toNumber(), null, 5, null, "to_number"), 5, null,
-                tz.getId(), maxAttempts, retryInterval, at.isBefore(now) ? now : at, null);
+                tz.getId(), policy.maxAttempts(), policy.retryIntervalSeconds(), at.isBefore(now) ? now : at, null);
         jobs.insert(List.of(job));
         res.header("Location", AgentAuth.PREFIX + "/scheduled-calls/" + job.id());
         ApiJson.send(res, Status.CREATED_201, scheduledJson(jobs.find(job.id()).orElseThrow()));
@@ -145,15 +141,19 @@ public final class JobsApi {
     }
 
     private void queue(ServerRequest req, ServerResponse res) {
-        JsonBody body = ApiJson.read(req, fields("calls", "queue_settings"));
+        JsonBody body = ApiJson.read(req, fields("calls", "queue_settings", "retry_policy"));
         CallRequest shared = CallRequest.read(body);
         List<Entry> entries = entries(body, true);
         Optional<JsonBody> settings = body.nested("queue_settings", List.of("concurrent_limit", "retry_failed"));
         Optional<Long> limit = settings.flatMap(q -> q.integer("concurrent_limit"));
         Optional<Boolean> retryFailed = settings.flatMap(q -> q.bool("retry_failed"));
+        List<FieldError> policyErrors = new ArrayList<>();
+        // retry_failed without a retry_policy: three attempts a minute apart, a dialer's usual redial policy.
+        RetryPolicy policy = RetryPolicy.read(body, new RetryPolicy(3, 60), policyErrors);
         body.requireShape();
         AgentSession s = sessions.open(req, shared.sessionId());
         List<FieldError> errors = check(shared, entries);
+        errors.addAll(policyErrors);
         int concurrency = limit.orElse(1L).intValue();
         if (concurrency < 1 || concurrency > 100) {
             errors.add(new FieldError("queue_settings.concurrent_limit", "must be 1 to 100"));
@@ -163,10 +163,9 @@ public final class JobsApi {
         }
         Instant now = clock.instant();
         String group = SessionTokens.newId("queue");
-        // retry_failed: three attempts a minute apart, as a dialer's default redial policy.
-        int attempts = retryFailed.orElse(false) ? 3 : 1;
+        int attempts = retryFailed.orElse(false) ? policy.maxAttempts() : 1;
         List<DialJob> list = entries.stream().map(e -> job(s, DialJob.Kind.QUEUED, group, shared, e, e.priority(),
-                concurrency, null, attempts, 60, now, e.maxWait() == null ? null : now.plusSeconds(e.maxWait()))).toList();
+                concurrency, null, attempts, policy.retryIntervalSeconds(), now, e.maxWait() == null ? null : now.plusSeconds(e.maxWait()))).toList();
         jobs.insert(list);
         ObjectNode out = ApiJson.object().put("queue_id", group).put("status", "queued").put("total_calls", list.size())
                 .put("concurrent_limit", concurrency);
@@ -184,6 +183,10 @@ public final class JobsApi {
         ObjectNode out = ApiJson.object().put(idField, id).put("total_calls", list.size())
                 .put("status", list.stream().allMatch(j -> j.state() != DialJob.State.PENDING
                         && j.state() != DialJob.State.DIALING) ? "completed" : "processing");
+        ObjectNode counts = out.putObject("counts");
+        for (DialJob.State state : DialJob.State.values()) {
+            counts.put(DialJob.wire(state), list.stream().filter(j -> j.state() == state).count());
+        }
         out.set("calls", entriesJson(list));
         ApiJson.send(res, Status.OK_200, out);
     }
