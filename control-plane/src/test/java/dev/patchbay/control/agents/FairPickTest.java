@@ -204,8 +204,8 @@ class FairPickTest {
         var runner = new dev.patchbay.control.agents.jobs.JobRunner(jobs, null, null, "r1",
                 java.time.Clock.fixed(T0.plusSeconds(2), java.time.ZoneOffset.UTC));
         for (String id : List.of("retry_ok", "retry_late")) {
-            runner.ended(new dev.patchbay.control.call.CallRecord("call_" + id, "ws_a", null,
-                    dev.patchbay.control.call.CallRecord.Direction.OUTBOUND, dev.patchbay.control.call.CallStatus.BUSY,
+            runner.ended(new dev.patchbay.control.model.CallRecord("call_" + id, "ws_a", null,
+                    dev.patchbay.control.model.CallRecord.Direction.OUTBOUND, dev.patchbay.control.model.CallStatus.BUSY,
                     null, null, null, null, null, null, null, null, 486, null, null, T0, null, T0.plusSeconds(2)), null);
         }
         DialJob again = jobs.find("retry_ok").orElseThrow();
@@ -218,8 +218,8 @@ class FairPickTest {
 
         assertEquals(List.of("retry_ok"), ids(jobs.claim("r1", T0.plusSeconds(12), T0.plusSeconds(42), 10)));
         rig.sql("UPDATE dial_jobs SET call_id = 'call_retry_ok_2' WHERE id = 'retry_ok'");
-        runner.ended(new dev.patchbay.control.call.CallRecord("call_retry_ok_2", "ws_a", null,
-                dev.patchbay.control.call.CallRecord.Direction.OUTBOUND, dev.patchbay.control.call.CallStatus.NO_ANSWER,
+        runner.ended(new dev.patchbay.control.model.CallRecord("call_retry_ok_2", "ws_a", null,
+                dev.patchbay.control.model.CallRecord.Direction.OUTBOUND, dev.patchbay.control.model.CallStatus.NO_ANSWER,
                 null, null, null, null, null, null, null, null, 480, null, null, T0, null, T0.plusSeconds(40)), null);
         DialJob spent = jobs.find("retry_ok").orElseThrow();
         assertEquals(DialJob.State.FAILED, spent.state(), "max_attempts spent");
