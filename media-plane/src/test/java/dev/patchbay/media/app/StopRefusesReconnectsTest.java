@@ -25,10 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A stopping node ends its replicas' Control streams, and a replica reconnects at once, as the
- * control-plane's links do to a node still in the table. The node must refuse that reconnect: found
- * by the multi-host test, where each drained node accepted it and then waited out the new stream for
- * 3 s (gRPC's termination limit) before it could exit.
+ * A stopping node ends its replicas' streams, Control and AudioMux, and a replica reconnects at once,
+ * as the control-plane's links do to a node still in the table. The node must end both streams itself
+ * and refuse the reconnect: found by the multi-host test, where each drained node accepted the
+ * reconnect, left the AudioMux stream open, and waited both out for 3 s (gRPC's termination limit,
+ * then a forced stop) before it could exit.
  */
 class StopRefusesReconnectsTest {
 
@@ -61,6 +62,8 @@ class StopRefusesReconnectsTest {
             Await.until(() -> plane.hub().connected() == 1, WAIT, "the replica's Control stream");
             plane.close();
             Await.until(() -> replica.attempts.get() >= 2, WAIT, "the replica to try again after its stream ended");
+            assertEquals("completed", replica.mux.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "the node ended the idle AudioMux stream itself instead of cutting it when its wait ran out");
             int ended = hubLog.indexOf("control-plane replica-r disconnected");
             assertTrue(ended >= 0, "the node ended the replica's stream: " + hubLog);
             assertEquals(List.of(), hubLog.subList(ended, hubLog.size()).stream().filter(m -> m.endsWith(" connected")).toList(),
@@ -79,9 +82,27 @@ class StopRefusesReconnectsTest {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final ManagedChannel channel;
 
+        /** How the replica's AudioMux stream ended. */
+        final java.util.concurrent.CompletableFuture<String> mux = new java.util.concurrent.CompletableFuture<>();
+
         ReconnectingReplica(int port) {
             channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
             open();
+            MediaPlaneGrpc.newStub(channel).audioMux(new StreamObserver<>() {
+                @Override
+                public void onNext(dev.patchbay.proto.media.v1.MuxToBot value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    mux.complete(io.grpc.Status.fromThrowable(t).toString());
+                }
+
+                @Override
+                public void onCompleted() {
+                    mux.complete("completed");
+                }
+            });
         }
 
         private void open() {
