@@ -55,11 +55,16 @@ final class MultiHostRig implements AutoCloseable {
     private final TcpRelay pg;
     private final Map<String, NsJava> processes = new LinkedHashMap<>();
     private final List<Process> others = new ArrayList<>();
-    private Path dispatcherList;
-    private Path ctl;
+    private KamailioFront front;
     private int sippRuns;
 
     MultiHostRig() throws Exception {
+        for (String tool : List.of("ip", "nft", "kamailio", "kamcmd", "sipp")) {
+            if (Netns.exec("sh", "-c", "command -v " + tool).exit() != 0) {
+                throw new IllegalStateException(tool + " is not installed: the multi-host test needs iproute2, nftables,"
+                        + " kamailio and sip-tester (./patchbay test installs them as root)");
+            }
+        }
         dir = Files.createTempDirectory("patchbay-multihost");
         n = freeSubnet();
         try {
@@ -226,38 +231,21 @@ final class MultiHostRig implements AutoCloseable {
         return process;
     }
 
-    /** deploy/kamailio/kamailio.cfg as shipped, its dispatcher set listing {@code media} by public address. */
-    void front(List<String> media) throws IOException {
-        Path run = Files.createDirectories(dir.resolve("kamailio"));
-        dispatcherList = run.resolve("dispatcher.list");
-        ctl = run.resolve("ctl");
-        writeDispatcherList(media);
-        Path cfg = Path.of("..", "deploy", "kamailio", "kamailio.cfg").toAbsolutePath();
-        others.add(netns.process(ns("front"), List.of("kamailio", "-DD", "-E", "-f", cfg.toString(),
-                        "-A", "SIP_LISTEN=udp:" + net(subnet("front"), 2) + ":5060", "-A", "DISPATCHER_LIST=\"" + dispatcherList + "\"",
-                        "-A", "PING_INTERVAL=1", "-A", "CTL_SOCKET=\"unix:" + ctl + "\"", "-Y", run.toString(),
-                        "-P", run.resolve("kamailio.pid").toString(), "-w", run.toString()))
-                .redirectErrorStream(true).redirectOutput(run.resolve("kamailio.log").toFile()).start());
+    /** The SIP front before {@code media}, listening at 10.N.30.2:5060. */
+    KamailioFront front(List<String> media) throws IOException {
+        front = new KamailioFront(netns, ns("front"), frontAddress(), dir, sipHosts(media));
+        return front;
     }
 
-    /** An operator adding a host to the front: a new line in the dispatcher list, then dispatcher.reload; no restart. */
-    void frontReload(List<String> media) throws IOException {
-        writeDispatcherList(media);
-        Netns.must("kamcmd", "-s", "unix:" + ctl, "dispatcher.reload");
+    String frontAddress() {
+        return net(subnet("front"), 2) + ":5060";
     }
 
-    /** The front's dispatcher states, as kamcmd dispatcher.list prints them; empty until Kamailio's control socket is up. */
-    String frontState() {
-        Netns.Result r = Netns.exec("kamcmd", "-s", "unix:" + ctl, "dispatcher.list");
-        return r.exit() == 0 ? r.output() : "";
-    }
-
-    private void writeDispatcherList(List<String> media) throws IOException {
-        StringBuilder list = new StringBuilder();
-        for (String m : media) {
-            list.append("1 sip:").append(publicAddress(m)).append(":5060;transport=udp 0 0 name=").append(m).append('\n');
-        }
-        Files.writeString(dispatcherList, list);
+    /** Name -> public SIP address of each media host, as the front's dispatcher list names them. */
+    static Map<String, String> sipHosts(List<String> media) {
+        Map<String, String> hosts = new LinkedHashMap<>();
+        media.forEach(m -> hosts.put(m, publicAddress(m) + ":5060"));
+        return hosts;
     }
 
     /** A SIPp run in the caller namespace: {@code calls} calls, each held {@code hold}, sent to {@code target}. */
@@ -390,6 +378,9 @@ final class MultiHostRig implements AutoCloseable {
     public void close() throws Exception {
         for (NsJava p : processes.values()) {
             p.close();
+        }
+        if (front != null) {
+            front.close();
         }
         for (Process p : others) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
