@@ -109,7 +109,7 @@ class MultiHostE2eTest {
         long lastEnd = ended.stream().mapToLong(row -> Long.parseLong(row.get(1))).max().orElseThrow();
         long toLast = lastEnd - sigterm.toEpochMilli();
         long toExit = exit.at().toEpochMilli() - sigterm.toEpochMilli();
-        assertTrue(rig.rows("SELECT id FROM calls").size() == before + 12, "every call has a record");
+        assertEquals(before + 12, rig.rows("SELECT id FROM calls").size(), "every call has a record");
         LOG.info(() -> "drain timeline (media-a, " + onA.size() + " calls up at SIGTERM): SIGTERM -> last call end " + toLast
                 + " ms, -> process exit " + toExit + " ms (" + (toExit - toLast) + " ms after the last call); calls lost " + lost);
     }
@@ -143,6 +143,7 @@ class MultiHostE2eTest {
         boolean killCp1 = owners.getOrDefault("cp1", 0L) >= owners.getOrDefault("cp2", 0L);
         NsJava victim = killCp1 ? cp1 : cp2;
         String survivor = killCp1 ? "cp2" : "cp1";
+        List<String> orphans = live(rig).stream().filter(row -> victim.name.equals(row.get(2))).map(row -> row.get(0)).toList();
         long b = rig.rtpPackets("voiced", "media-b");
         long c = rig.rtpPackets("voiced", "media-c");
         victim.kill9();
@@ -150,6 +151,11 @@ class MultiHostE2eTest {
         await(() -> live(rig).stream().allMatch(row -> survivor.equals(row.get(2))), WAIT,
                 "every live call bridged by " + survivor + " after the other was killed (owners before: " + owners + ")");
         long adoptedAfter = Duration.between(killed, Instant.now()).toMillis();
+        for (String id : orphans) {
+            List<List<String>> adopted = rig.rows("SELECT detail FROM call_events WHERE call_id = '" + id + "' AND type = 'bridge-adopted'");
+            assertTrue(!adopted.isEmpty() && adopted.stream().allMatch(row -> row.get(0).contains(survivor)),
+                    "the killed replica's call " + id + " adopted by " + survivor + ": " + adopted);
+        }
         long bAt = rig.rtpPackets("voiced", "media-b");
         long cAt = rig.rtpPackets("voiced", "media-c");
         await(() -> rig.rtpPackets("voiced", "media-b") > bAt + 50 && rig.rtpPackets("voiced", "media-c") > cAt + 50, WAIT,
@@ -179,7 +185,7 @@ class MultiHostE2eTest {
         List<String> lapses = new ArrayList<>();
         for (List<String> row : rows) {
             assertEquals("media-node-lost", row.get(1), row.toString());
-            long afterLapse = Long.parseLong(row.get(2)) - lastBeat.plus(Duration.ofSeconds(3)).toEpochMilli();
+            long afterLapse = Long.parseLong(row.get(2)) - lastBeat.plus(MultiHostRig.LAPSE).toEpochMilli();
             assertTrue(afterLapse < 30_000, "ended within 30 s of the lapse: " + row);
             lapses.add(afterLapse + " ms");
         }

@@ -45,6 +45,8 @@ final class MultiHostRig implements AutoCloseable {
     /** What the caller's SDP claims: a home network's address, unreachable from here, so only latching returns audio. */
     static final String CALLER_PRIVATE = "192.168.77.2";
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** The control-planes' patchbay.control.media.lapse: a media node silent this long is dead. */
+    static final Duration LAPSE = Duration.ofSeconds(3);
 
     final Netns netns = new Netns();
     final TestDb db = new TestDb();
@@ -210,7 +212,7 @@ final class MultiHostRig implements AutoCloseable {
         p.putAll(Map.of("patchbay.local", "false", "patchbay.var", dir.resolve(replica).toString(),
                 "patchbay.secrets.key", Gateway.SECRETS_KEY, "patchbay.control.server.host", net(subnet(replica), 2),
                 "patchbay.control.media.nodes", "", "patchbay.control.replica", replica,
-                "patchbay.control.media.poll", "PT0.5S", "patchbay.control.media.lapse", "PT3S",
+                "patchbay.control.media.poll", "PT0.5S", "patchbay.control.media.lapse", LAPSE.toString(),
                 "patchbay.control.media.lost-claim", "PT10S"));
         p.putAll(Map.of("patchbay.control.bridge.lease", "PT3S", "patchbay.control.outbox.poll-interval", "200ms",
                 "patchbay.control.outbound.allow-private", "true"));
