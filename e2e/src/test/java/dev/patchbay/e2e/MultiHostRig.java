@@ -56,20 +56,20 @@ final class MultiHostRig implements AutoCloseable {
     final CallbackReceiver callbacks;
     private final TcpRelay pg;
     private final Map<String, NsJava> processes = new LinkedHashMap<>();
-    private final List<Process> others = new ArrayList<>();
+    private final List<Process> callers = new ArrayList<>();
     private KamailioFront front;
     private int sippRuns;
 
     MultiHostRig() throws Exception {
-        for (String tool : List.of("ip", "nft", "kamailio", "kamcmd", "sipp")) {
-            if (Netns.exec("sh", "-c", "command -v " + tool).exit() != 0) {
-                throw new IllegalStateException(tool + " is not installed: the multi-host test needs iproute2, nftables,"
-                        + " kamailio and sip-tester (./patchbay test installs them as root)");
-            }
-        }
-        dir = Files.createTempDirectory("patchbay-multihost");
-        n = freeSubnet();
         try {
+            for (String tool : List.of("ip", "nft", "kamailio", "kamcmd", "sipp")) {
+                if (Netns.exec("sh", "-c", "command -v " + tool).exit() != 0) {
+                    throw new IllegalStateException(tool + " is not installed: the multi-host test needs iproute2, nftables,"
+                            + " kamailio and sip-tester (./patchbay test installs them as root)");
+                }
+            }
+            dir = Files.createTempDirectory("patchbay-multihost");
+            n = freeSubnet();
             Migrations.migrate(db.settings());
             router = netns.create("router");
             netns.inside(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
@@ -268,7 +268,7 @@ final class MultiHostRig implements AutoCloseable {
                 "-error_file", work.resolve("errors.log").toString());
         Process p = netns.process(ns("caller"), command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("sipp.out").toFile()).start();
-        others.add(p);
+        callers.add(p);
         return new Sipp(p, work);
     }
 
@@ -384,7 +384,7 @@ final class MultiHostRig implements AutoCloseable {
         if (front != null) {
             front.close();
         }
-        for (Process p : others) {
+        for (Process p : callers) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         netns.close();
