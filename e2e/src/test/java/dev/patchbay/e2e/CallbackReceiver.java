@@ -36,8 +36,13 @@ final class CallbackReceiver implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     CallbackReceiver() {
+        this("127.0.0.1");
+    }
+
+    /** Listening on {@code host}, e.g. an address a network namespace can reach. */
+    CallbackReceiver(String host) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(host, 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -52,7 +57,7 @@ final class CallbackReceiver implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/cb";
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/cb";
     }
 
     Received next(Duration timeout) throws InterruptedException {

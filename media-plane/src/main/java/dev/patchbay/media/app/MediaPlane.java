@@ -296,9 +296,11 @@ public final class MediaPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Refuse new streams before ending the replicas' ones: a replica reconnects at once to a node
+        // still in its table, and the stop would then wait out that new stream to the 3 s limit below.
+        grpc.shutdown();
         hub.closeAll();
         sip.close();
-        grpc.shutdown();
         try {
             if (!grpc.awaitTermination(3, TimeUnit.SECONDS)) {
                 grpc.shutdownNow();

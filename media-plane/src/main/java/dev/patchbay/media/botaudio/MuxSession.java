@@ -49,10 +49,13 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
     private byte[] in = new byte[32 << 10];              // the gRPC thread's
     private boolean malformed;                           // the gRPC thread's: what follows is ignored
     private boolean finished; // guarded by out
+    private final java.util.function.Consumer<MuxSession> closed;
 
-    public MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling) {
+    public MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling,
+                      java.util.function.Consumer<MuxSession> closed) {
         this.calls = calls;
         this.signalling = signalling;
+        this.closed = closed;
         this.out = (ServerCallStreamObserver<InputStream>) out;
         // 20 ms of frames for a thousand calls is over 300 KB; gRPC's default 32 KB "ready" mark
         // would drop frames from a bot that keeps up perfectly well.
@@ -61,6 +64,7 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
             synchronized (this.out) {
                 finished = true;
             }
+            closed.accept(this);
         });
     }
 
@@ -175,8 +179,14 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
         close(channel -> channel.left("the bot closed its audio mux"), null);
     }
 
+    /** Ends the stream from this side, as the node stops: its channels' calls have ended already. */
+    public void end() {
+        close(channel -> channel.left("the media-plane is stopping"), null);
+    }
+
     /** Ends every channel with {@code each}, then the stream: completed, or failed with {@code error}. */
     private void close(java.util.function.Consumer<BotChannel> each, Status error) {
+        closed.accept(this);
         loops.forEach(loop -> loop.removeAfterWake(flush));
         var left = Map.copyOf(channels);
         channels.clear();

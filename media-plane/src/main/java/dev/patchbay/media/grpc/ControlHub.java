@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
+import dev.patchbay.media.botaudio.MuxSession;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.ControlChannel;
@@ -30,6 +31,8 @@ public final class ControlHub implements ControlChannel {
     static final int UNDELIVERED_HANGUPS = 10_000;
 
     private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
+    /** The replicas' AudioMux streams: as long-lived as their Control streams, and ended with them. */
+    private final java.util.Set<MuxSession> muxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ArrayBlockingQueue<ControlEvent> undelivered = new ArrayBlockingQueue<>(UNDELIVERED_HANGUPS);
     private final AtomicInteger next = new AtomicInteger();
     private final CallManager calls;
@@ -86,6 +89,18 @@ public final class ControlHub implements ControlChannel {
         for (ControlStream s : streams) {
             s.end();
         }
+        for (MuxSession m : muxes) {
+            m.end();
+        }
+    }
+
+    /** A replica's AudioMux stream, ended by {@link #closeAll} unless it ends first ({@link #untrack}). */
+    void track(MuxSession mux) {
+        muxes.add(mux);
+    }
+
+    void untrack(MuxSession mux) {
+        muxes.remove(mux);
     }
 
     /** Hands the hang-ups that happened while no replica listened to one that has just said hello. */

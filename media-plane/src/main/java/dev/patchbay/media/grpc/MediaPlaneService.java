@@ -69,7 +69,11 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     /** The service as the server runs it: this, with AudioMux on raw bytes ({@link MuxMethod}). */
     public io.grpc.ServerServiceDefinition definition() {
         return MuxMethod.replaceIn(bindService(),
-                io.grpc.stub.ServerCalls.asyncBidiStreamingCall(out -> new MuxSession(calls, out, signalling)));
+                io.grpc.stub.ServerCalls.asyncBidiStreamingCall(out -> {
+                    MuxSession mux = new MuxSession(calls, out, signalling, hub::untrack);
+                    hub.track(mux);
+                    return mux;
+                }));
     }
 
     @Override
