@@ -20,6 +20,7 @@ import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
 import dev.patchbay.media.loop.MediaLoop;
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.metrics.MediaMetrics;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.media.record.RecordingWriter;
@@ -97,7 +98,9 @@ public final class MediaPlane implements AutoCloseable {
 
         List<MediaLoop> loops = new ArrayList<>();
         for (int i = 0; i < config.effectiveLoops(); i++) {
-            loops.add(new MediaLoop("media-loop-" + i));
+            MediaLoop loop = new MediaLoop("media-loop-" + i, NanoClock.SYSTEM);
+            loop.start();
+            loops.add(loop);
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("call-timers").daemon(true).factory());

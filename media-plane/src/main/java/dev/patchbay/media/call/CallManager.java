@@ -11,6 +11,7 @@ import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
 import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.loop.MediaLoop;
+import dev.patchbay.media.loop.MediaPipeline;
 import dev.patchbay.media.loop.MediaStats;
 import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.record.RecordingWriter;
@@ -194,7 +195,7 @@ public final class CallManager {
     /** The media of a call being answered, on the next loop, recording from the start if asked. */
     private CallMedia media(Call call, RtpPortPool.RtpSocket socket, Negotiated n, boolean record) {
         MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-        CallMedia media = new CallMedia(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
+        CallMedia media = MediaPipeline.build(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
                 new CallMediaEvents(this, control, call));
         if (record) {
             recordFromNow(call, media);
