@@ -108,7 +108,7 @@ public final class MediaPlane implements AutoCloseable {
         CallManager calls = new CallManager(new RtpPortPool(config.rtpHost(), config.rtpPortMin(), config.rtpPortMax()),
                 loops, timers, new CallPolicy(config.maxCalls(), config.playoutFrames(), config.routeTimeout(),
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
-                        config.recordings(), config.reattachGrace()), recordings);
+                        config.recordings(), config.reattachGrace()), recordings, NanoClock.SYSTEM);
         ControlHub hub = new ControlHub(calls);
 
         Server grpc;

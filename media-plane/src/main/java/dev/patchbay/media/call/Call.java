@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.sdp.Negotiated;
 
 /**
@@ -35,7 +36,8 @@ public final class Call {
     private volatile ScheduledFuture<?> refresh;
     private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
     private volatile long answeredNanos;
-    private final long createdNanos = System.nanoTime(); // the INVITE's arrival (or, outbound, its sending)
+    private final NanoClock clock;
+    private final long createdNanos; // the INVITE's arrival (or, outbound, its sending)
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
     private volatile dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod = dev.patchbay.proto.media.v1.DtmfMethod.DTMF_METHOD_UNSPECIFIED;
@@ -49,7 +51,10 @@ public final class Call {
         public static final Outbound NONE = new Outbound(false, 0);
     }
 
-    Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+    Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext,
+         NanoClock clock) {
+        this.clock = clock;
+        this.createdNanos = clock.nanos();
         this.id = id;
         this.attachToken = attachToken;
         this.sipCallId = sipCallId;
@@ -123,13 +128,13 @@ public final class Call {
 
     /** Nanoseconds since the call was created: its setup time, read at the answer. */
     long nanosSinceCreated() {
-        return System.nanoTime() - createdNanos;
+        return clock.nanos() - createdNanos;
     }
 
     /** Milliseconds since the call's media started (its answer), or 0 before. */
     public long answeredMillis() {
         long at = answeredNanos;
-        return at == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at);
+        return at == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(clock.nanos() - at);
     }
 
     public Negotiated negotiated() {
@@ -190,7 +195,7 @@ public final class Call {
     /** Sets the call's media and hands it a bot that attached before the answer. */
     synchronized void media(CallMedia media) {
         this.media = media;
-        this.answeredNanos = System.nanoTime() | 1; // never 0, which means "not answered"
+        this.answeredNanos = clock.nanos() | 1; // never 0, which means "not answered"
         if (media != null && pendingUplink != null) {
             media.attach(pendingUplink);
             pendingUplink = null;
