@@ -76,11 +76,13 @@ class EchoCallE2eTest {
                 "patchbay.demo.seed", "true")));
         sipPort = Ports.freeUdpAndTcp(); // jain-sip listens on both
         int rtpBase = 20000 + 2 * (int) (Math.random() * 15000);
-        media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, dev.patchbay.media.app.TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
-                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
+        MediaConfig d = MediaConfig.defaults();
+        media = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(sipPort).withSipThreads(4)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 199).withMediaLoops(1)
+                .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                .withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(0))
+                .withRecordings(java.nio.file.Files.createTempDirectory("patchbay-rec")));
         control = ControlPlane.start(config("control-plane", dbKeys, Map.of(
                 "patchbay.control.server.host", "127.0.0.1",
                 "patchbay.control.server.port", "0",

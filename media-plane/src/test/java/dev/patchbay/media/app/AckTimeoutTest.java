@@ -2,7 +2,7 @@ package dev.patchbay.media.app;
 
 import java.time.Duration;
 
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -23,7 +23,7 @@ class AckTimeoutTest {
     @Test
     void anUnacknowledgedAnswerEndsTheCallAndAnAcknowledgedOneStays() throws Exception {
         // testConfig: the ACK timeout is 5 s.
-        try (MediaPlane plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
+        try (MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config());
              TestControl control = new TestControl(plane.grpcPort());
              SipUdpClient silent = new SipUdpClient(plane.sipPort());
              SipUdpClient polite = new SipUdpClient(plane.sipPort())) {

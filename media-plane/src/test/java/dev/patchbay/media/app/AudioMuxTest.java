@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
 
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.RtpPackets;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
@@ -58,23 +58,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AudioMuxTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
     private static ManagedChannel grpc;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
         grpc = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
-        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
     }
 
     @AfterAll
     static void stop() {
         grpc.shutdownNow();
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     /** Sends a bot's messages as bytes, so a test can also send bytes that are no MuxToCaller. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.rtp.RtpPacket;
-import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Multimon;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
@@ -48,20 +48,20 @@ class DtmfOutTest {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DtmfOutTest.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     /** A call placed to a SIPp UAS that answers PCMU only, with its media sent to {@code rtp}. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.ByteString;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Goertzel;
 import dev.patchbay.media.testutil.Ports;
@@ -45,20 +46,20 @@ class EarlyMediaSipTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final EarlyMedia US_RINGBACK = EarlyMedia.newBuilder().setRingback(Ringback.getDefaultInstance()).build();
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     private static RouteDecision.Builder ring(String callId, EarlyMedia early) {

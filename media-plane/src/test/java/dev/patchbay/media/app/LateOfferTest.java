@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.rtp.RtpPacket;
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -42,21 +42,21 @@ class LateOfferTest {
     private static final Pattern MEDIA = Pattern.compile("m=audio (\\d+) (RTP/S?AVP) ([0-9 ]+)\r\n");
 
     private static MediaConfig config;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "the test control stream to register");
+        fixture = MediaPlaneFixture.start();
+        config = fixture.settings();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     /** A late-offer call answered with our offer, not yet acknowledged. */

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -57,44 +57,21 @@ class MediaPlaneSipTest {
     private static final String PCMU_OFFER_ATTRS = "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
 
     private static MediaConfig config;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        config = testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        awaitTrue(() -> plane.hub().connected() == 1, "the test control stream to register");
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase) {
-        return testConfig(sipPort, rtpBase, 2000, Duration.ofSeconds(30));
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase, int maxCalls, Duration rtpTimeout) {
-        return testConfig(sipPort, rtpBase, maxCalls, rtpTimeout, 90);
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase, int maxCalls, Duration rtpTimeout, int minSessionExpires) {
-        return new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                maxCalls, rtpTimeout, Duration.ofSeconds(2), 200, minSessionExpires, TlsSettings.DISABLED, recordingDir(),
-                Duration.ofSeconds(2), dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS);
-    }
-
-    static java.nio.file.Path recordingDir() {
-        try {
-            return java.nio.file.Files.createTempDirectory("patchbay-rec");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        fixture = MediaPlaneFixture.start();
+        config = fixture.settings();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     /** Waits for earlier tests' calls to finish releasing, then returns the free port count (all of them). */
@@ -279,7 +256,7 @@ class MediaPlaneSipTest {
 
     @Test
     void withoutControlPlaneInvitesGet503WithRetryAfter() throws Exception {
-        MediaConfig lonely = testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        MediaConfig lonely = MediaPlaneFixture.config();
         try (MediaPlane alone = MediaPlane.start(lonely); SipUdpClient sip = new SipUdpClient(lonely.sipPort())) {
             sip.request("INVITE", "echo", 1, "lonely", null, null, SipUdpClient.sdp(4000, "0", PCMU_OFFER_ATTRS));
             SipMessage r = sip.finalResponseTo("1 INVITE", WAIT);

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -39,20 +39,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutboundCallTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     private static PlaceCallRequest.Builder request(SipUdpClient trunk) {

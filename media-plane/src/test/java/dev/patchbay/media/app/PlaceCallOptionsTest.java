@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
@@ -35,20 +36,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlaceCallOptionsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     static Path scenario(String name) throws Exception {

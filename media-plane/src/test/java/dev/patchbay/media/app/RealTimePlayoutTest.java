@@ -10,11 +10,11 @@ import java.util.regex.Matcher;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.EchoLeg;
 import dev.patchbay.media.testutil.LoopbackCapture;
 import dev.patchbay.media.testutil.PcapReader;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -56,20 +56,20 @@ class RealTimePlayoutTest {
     private static final int SECONDS = Integer.getInteger("patchbay.test.realtime.seconds", 30);
     /** The most the delay may grow over a call: three frames, the alignment the issue asks for. */
     private static final long PLAYOUT_TARGET_MICROS = 60_000;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+        fixture = MediaPlaneFixture.start();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     @Test

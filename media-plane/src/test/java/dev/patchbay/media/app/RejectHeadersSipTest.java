@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -25,21 +24,21 @@ class RejectHeadersSipTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static MediaConfig config;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
-        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
+        fixture = MediaPlaneFixture.start();
+        config = fixture.settings();
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     @Test

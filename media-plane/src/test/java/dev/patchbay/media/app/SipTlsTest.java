@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
@@ -38,13 +39,8 @@ class SipTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     static MediaConfig tlsConfig(Path var, int tlsPort) {
-        MediaConfig base = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        return new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(), base.rtpPortMin(),
-                base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(), base.grpcHost(), base.grpcPort(),
-                base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(), base.ringTimeout(),
-                base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), base.drainTimeout(), base.jitterMaxMs(),
-                base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings(),
-                base.reattachGrace(), base.sipGuard());
+        MediaConfig base = MediaPlaneFixture.config();
+        return base.withTls(base.tls().withPort(tlsPort).withVar(var));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.media.testutil.TestControl;
@@ -33,7 +34,7 @@ class SippUacPcapTest {
 
     @Test
     void pcapCallReachesTheBotInTwentyMsFramesWithItsDigit() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        MediaConfig config = MediaPlaneFixture.config();
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
             MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
             Path dir = Sipp.workDir();
@@ -93,7 +94,7 @@ class SippUacPcapTest {
 
     @Test
     void aCallOverTcpIsOfferedAsTcpAndCompletes() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        MediaConfig config = MediaPlaneFixture.config();
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
             MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
             Path dir = Sipp.workDir();

@@ -5,8 +5,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -24,7 +24,7 @@ class TcpFlowReuseTest {
 
     @Test
     void ourByeUsesTheCallersConnectionNotItsContact() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        MediaConfig config = MediaPlaneFixture.config();
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
              Socket tcp = new Socket("127.0.0.1", config.sipPort())) {
             Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control");
