@@ -2,10 +2,13 @@ package dev.patchbay.media.sip;
 
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
-
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -23,7 +26,9 @@ import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.CallState;
+import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import gov.nist.javax.sip.message.SIPMessage;
 
 /** The INVITE dialog of inbound calls: offer, answer or reject, ACK, CANCEL and BYE. */
@@ -88,7 +93,7 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite)
+    public Call place(PlaceCallRequest request, Consumer<Call> beforeInvite)
             throws IllegalArgumentException {
         try {
             return outbound.place(request, beforeInvite);
@@ -112,7 +117,7 @@ final class InviteHandler implements CallSignalling {
         String newTag = UUID.randomUUID().toString().substring(0, 8);
         String refusal = calls.refusal();
         if (refusal != null) {
-            RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, java.util.List.of());
+            RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, List.of());
             return;
         }
         int interval = SessionTimers.requested(invite);
@@ -169,7 +174,7 @@ final class InviteHandler implements CallSignalling {
     void onInfo(RequestEvent event) throws ParseException {
         Request info = event.getRequest();
         ContentTypeHeader type = (ContentTypeHeader) info.getHeader(ContentTypeHeader.NAME);
-        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
+        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(Locale.ROOT);
         boolean application = type != null && "application".equalsIgnoreCase(type.getContentType());
         boolean dtmf = application && (subtype.equals("dtmf-relay") || subtype.equals("dtmf"));
         boolean json = application && subtype.equals("json");
@@ -189,12 +194,12 @@ final class InviteHandler implements CallSignalling {
             return;
         }
         if (json) {
-            calls.infoReceived(call, "application/json", java.util.Arrays.copyOf(raw, Math.min(raw.length, 8192)));
+            calls.infoReceived(call, "application/json", Arrays.copyOf(raw, Math.min(raw.length, 8192)));
             return;
         }
         DtmfRelay.Key key = DtmfRelay.parse(subtype, new String(raw, StandardCharsets.UTF_8));
         if (key != null && call.media() != null) {
-            call.media().signalledDigit(key.digit(), key.durationMs(), dev.patchbay.proto.media.v1.DtmfSource.SIP_INFO);
+            call.media().signalledDigit(key.digit(), key.durationMs(), DtmfSource.SIP_INFO);
         }
     }
 
@@ -243,7 +248,7 @@ final class InviteHandler implements CallSignalling {
             ReliableProvisionals.whenAcknowledged(leg, () -> {
                 if (call.state() instanceof CallState.Ended ended) { // ended while the 200 OK waited for PRACK
                     RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.TEMPORARILY_UNAVAILABLE,
-                            ended.reason(), java.util.List.of());
+                            ended.reason(), List.of());
                     return;
                 }
                 SipTools.send(leg.inviteTransaction, ok);
@@ -285,7 +290,7 @@ final class InviteHandler implements CallSignalling {
         if (!leg.outbound() && ReliableProvisionals.abandonHeld(leg)) {
             // Answered, but the 200 OK never left: it waited for a PRACK. The INVITE gets a 5xx instead of a BYE.
             RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.SERVER_INTERNAL_ERROR,
-                    "no PRACK for the reliable provisional response; " + reason, java.util.List.of());
+                    "no PRACK for the reliable provisional response; " + reason, List.of());
             flows.remove(call.sipCallId());
             return;
         }
