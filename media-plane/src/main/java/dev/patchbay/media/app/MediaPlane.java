@@ -119,6 +119,7 @@ public final class MediaPlane implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("call-timers").daemon(true).factory());
         RecordingWriter recordings = new RecordingWriter();
+        recordings.start();
         CallManager calls = new CallManager(new RtpPortPool(config.rtpHost(), config.rtpPortMin(), config.rtpPortMax()),
                 loops, timers, new CallPolicy(config.maxCalls(), config.playoutFrames(), config.routeTimeout(),
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
@@ -272,7 +273,7 @@ public final class MediaPlane implements AutoCloseable {
         if (!draining.compareAndSet(false, true) || closing.get()) {
             return new DrainReport(0, 0, 0, 0);
         }
-        long start = System.nanoTime();
+        long start = calls.clock().nanos();
         int before = calls.activeCalls();
         LOG.info(() -> "draining: " + before + " calls in progress, up to " + drainTimeout.toSeconds() + " s");
         if (fleet != null) {
@@ -284,9 +285,9 @@ public final class MediaPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long callsDone = System.nanoTime();
+        long callsDone = calls.clock().nanos();
         close();
-        DrainReport report = new DrainReport(before, cut, (callsDone - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+        DrainReport report = new DrainReport(before, cut, (callsDone - start) / 1_000_000, (calls.clock().nanos() - start) / 1_000_000);
         LOG.info(() -> "drained: " + report);
         return report;
     }

@@ -75,6 +75,11 @@ public final class CallManager {
         return tally;
     }
 
+    /** The clock call timings are read from; the media loops read the same. */
+    public NanoClock clock() {
+        return clock;
+    }
+
     CallSignalling signalling() {
         return signalling;
     }

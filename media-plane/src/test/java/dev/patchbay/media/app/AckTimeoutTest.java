@@ -3,8 +3,8 @@ package dev.patchbay.media.app;
 import java.time.Duration;
 
 import dev.patchbay.media.testutil.MediaPlaneFixture;
-import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -22,7 +22,7 @@ class AckTimeoutTest {
 
     @Test
     void anUnacknowledgedAnswerEndsTheCallAndAnAcknowledgedOneStays() throws Exception {
-        // testConfig: the ACK timeout is 5 s.
+        // MediaPlaneFixture: the ACK timeout is 5 s.
         try (MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config());
              TestControl control = new TestControl(plane.grpcPort());
              SipUdpClient silent = new SipUdpClient(plane.sipPort());

@@ -12,10 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.codec.G711;
-import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.dtmf.Rfc4733Receiver;
+import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.VoicedRtp;
 import dev.patchbay.proto.media.v1.Answer;
@@ -25,22 +28,19 @@ import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlEvent;
-import dev.patchbay.media.dtmf.Rfc4733Receiver;
-import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.proto.media.v1.DtmfEvent;
 import dev.patchbay.proto.media.v1.DtmfMethod;
-import dev.patchbay.proto.media.v1.SendDtmfRequest;
-import dev.patchbay.proto.media.v1.SendInfoRequest;
-import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.Mark;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.SendInfoRequest;
+import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.Transport;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,27 +51,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The media-plane over real UDP SIP, RTP and gRPC on loopback, with the test as control-plane and bot. */
-class MediaPlaneSipTest {
+class MediaPlaneSipTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String PCMU_OFFER_ATTRS = "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
 
     private static MediaConfig config;
-    private static MediaPlaneFixture fixture;
-    private static MediaPlane plane;
-    private static TestControl control;
 
     @BeforeAll
-    static void start() throws Exception {
-        fixture = MediaPlaneFixture.start();
+    static void setUp() throws Exception {
         config = fixture.settings();
-        plane = fixture.plane();
-        control = fixture.control();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     /** Waits for earlier tests' calls to finish releasing, then returns the free port count (all of them). */

@@ -9,21 +9,18 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,24 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PlaceCall's v1.2 options: privacy headers and max duration against a real SIPp trunk, display name, recording. */
-class PlaceCallOptionsTest {
+class PlaceCallOptionsTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MediaPlaneFixture fixture;
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = MediaPlaneFixture.start();
-        plane = fixture.plane();
-        control = fixture.control();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     static Path scenario(String name) throws Exception {
         return Path.of(PlaceCallOptionsTest.class.getResource("/sipp/" + name).toURI());

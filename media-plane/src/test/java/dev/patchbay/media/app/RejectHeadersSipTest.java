@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.patchbay.media.testutil.MediaPlaneFixture;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
-import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.proto.media.v1.SipHeader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reject.headers (v1.2) over real UDP SIP: a 401 carries the decision's challenges in order, and nothing may rewrite the transaction. */
-class RejectHeadersSipTest {
+class RejectHeadersSipTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static MediaConfig config;
-    private static MediaPlaneFixture fixture;
-    private static MediaPlane plane;
-    private static TestControl control;
 
     @BeforeAll
-    static void start() throws Exception {
-        fixture = MediaPlaneFixture.start();
+    static void setUp() throws Exception {
         config = fixture.settings();
-        plane = fixture.plane();
-        control = fixture.control();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     @Test
