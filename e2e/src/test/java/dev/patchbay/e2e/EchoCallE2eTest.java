@@ -168,7 +168,9 @@ class EchoCallE2eTest {
             long first = echo.firstNanos();
             long last = echo.lastNanos();
             pacer.shutdownNow();
-            assertEchoed(sent, heard);
+            // Frames the jitter buffer concealed (the pacer thread ran late on a loaded machine) come back as concealment.
+            long concealed = call.media().snapshot().get(5, java.util.concurrent.TimeUnit.SECONDS).framesConcealed();
+            assertEchoed(sent, heard, concealed);
 
             // A digit pressed as RFC 4733 comes back as RFC 4733 from the echo bot.
             for (int i = 0; i < 6; i++) {
@@ -232,11 +234,13 @@ class EchoCallE2eTest {
 
     /**
      * Every echoed frame is, bit for bit, a stretch of what was sent, and the stretches move forward.
-     * The jitter buffer may drop or repeat 10 ms to follow the sender's clock on a loaded machine, so
-     * alignment to 10 ms is all that is required; on an idle machine the echo is the sent audio exactly.
+     * The jitter buffer plays caller frames out as they arrive, so on an idle machine the echo is the
+     * sent audio exactly; only as many frames as it reports {@code concealed} (a packet that came
+     * too late) may be something else. Alignment to 10 ms is all that is required of the rest.
      */
-    private static void assertEchoed(byte[] sent, byte[] heard) {
+    private static void assertEchoed(byte[] sent, byte[] heard, long concealed) {
         int previous = -1;
+        long unmatched = 0;
         for (int f = 0; f < heard.length / 160; f++) {
             byte[] frame = java.util.Arrays.copyOfRange(heard, f * 160, f * 160 + 160);
             int at = -1;
@@ -245,11 +249,16 @@ class EchoCallE2eTest {
                     at = o;
                 }
             }
-            assertTrue(at >= 0, "echoed frame " + f + " is not a 10 ms-aligned stretch of the sent audio");
+            if (at < 0 && unmatched < concealed) {
+                unmatched++; // a concealed frame: the last one at a lower level, not the sent audio
+                continue;
+            }
+            assertTrue(at >= 0, "echoed frame " + f + " is not a 10 ms-aligned stretch of the sent audio, and "
+                    + concealed + " concealed frames are accounted for");
             assertTrue(at >= previous - 80, "echoed frame " + f + " goes back in time");
             previous = at;
         }
-        assertTrue(previous >= heard.length - 4 * 160, "no more than a few 10 ms adjustments: the echo got to " + previous);
+        assertTrue(previous >= heard.length - (4 + unmatched) * 160, "no more than a few 10 ms adjustments: the echo got to " + previous);
     }
 
     private static String scenario(String name) {
