@@ -23,11 +23,11 @@ class AckTimeoutTest {
     @Test
     void anUnacknowledgedAnswerEndsTheCallAndAnAcknowledgedOneStays() throws Exception {
         // MediaPlaneFixture: the ACK timeout is 5 s.
-        try (MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config());
-             TestControl control = new TestControl(plane.grpcPort());
-             SipUdpClient silent = new SipUdpClient(plane.sipPort());
-             SipUdpClient polite = new SipUdpClient(plane.sipPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(MediaPlaneFixture.config());
+             SipUdpClient silent = new SipUdpClient(media.plane().sipPort());
+             SipUdpClient polite = new SipUdpClient(media.plane().sipPort())) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             String silentId = answer(control, silent, "s1");
             String politeId = answer(control, polite, "p1");
             SipMessage ok = polite.finalResponseTo("1 INVITE", WAIT);

@@ -136,9 +136,10 @@ class CallLimitsTest {
     @Test
     void sessionTimersAreNegotiatedRefreshedAndEnforced() throws Exception {
         MediaConfig config = MediaPlaneFixture.config().withMaxCalls(10).withMinSessionExpires(2);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SipUdpClient caller = new SipUdpClient(config.sipPort())) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             caller.request("INVITE", "a", 1, "se1", null, "Session-Expires: 1\r\nSupported: timer\r\n", OFFER);
             SipMessage tooSmall = caller.finalResponseTo("1 INVITE", WAIT);
             assertEquals(422, tooSmall.status());

@@ -40,8 +40,9 @@ class LateOfferSippTest {
     @CsvSource({"u1,UDP", "t1,TCP"})
     void sippsLateOfferCallCarriesItsSpeechToTheBotAndBack(String sippTransport, Transport transport) throws Exception {
         MediaConfig config = MediaPlaneFixture.config();
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             try (InputStream scenario = LateOfferSippTest.class.getResourceAsStream("/sipp/uac_late_offer.xml")) {
                 Files.copy(scenario, dir.resolve("uac_late_offer.xml"));

@@ -31,8 +31,9 @@ class PortLeakTest {
         MediaConfig base = MediaPlaneFixture.config();
         // thousands of calls a second from one address: the per-source limit would be the test
         MediaConfig config = base.withSipGuard(base.sipGuard().withLimit(0, 0));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control stream");
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             int capacity = plane.calls().ports().capacity();
             assertEquals(50, capacity, "100 ports give 50 even RTP ports, so each is reused many times");
 

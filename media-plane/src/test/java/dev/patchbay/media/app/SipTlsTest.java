@@ -17,7 +17,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import dev.patchbay.media.testutil.MediaPlaneFixture;
-import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
@@ -48,11 +47,11 @@ class SipTlsTest {
         Path var = Files.createTempDirectory("patchbay-var");
         int tlsPort = Ports.freeUdpAndTcp();
         MediaConfig config = tlsConfig(var, tlsPort);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort)) {
+            TestControl control = media.control();
             assertTrue(Files.exists(var.resolve("tls/sip.p12")), "local mode generated the self-signed pair");
             assertTrue(tls.getSession().getProtocol().matches("TLSv1\\.[23]"), tls.getSession().getProtocol());
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
 
             String callId = UUID.randomUUID() + "@tls";
             int local = tls.getLocalPort();
@@ -78,10 +77,10 @@ class SipTlsTest {
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
         byte[] ourKey = new byte[30];
         new java.security.SecureRandom().nextBytes(ourKey);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort);
              java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@srtp";
             int local = tls.getLocalPort();
             String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -137,10 +136,10 @@ class SipTlsTest {
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
         byte[] callerKey = new byte[30];
         new java.security.SecureRandom().nextBytes(callerKey);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort);
              java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@late-srtp";
             int local = tls.getLocalPort();
             InputStream in = new BufferedInputStream(tls.getInputStream());
@@ -190,9 +189,9 @@ class SipTlsTest {
     void aLateOfferOverTlsAnsweredWithPlainRtpIsHungUp() throws Exception {
         int tlsPort = Ports.freeUdpAndTcp();
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort)) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@late-plain";
             int local = tls.getLocalPort();
             InputStream in = new BufferedInputStream(tls.getInputStream());

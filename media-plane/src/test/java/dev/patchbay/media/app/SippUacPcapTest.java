@@ -35,8 +35,9 @@ class SippUacPcapTest {
     @Test
     void pcapCallReachesTheBotInTwentyMsFramesWithItsDigit() throws Exception {
         MediaConfig config = MediaPlaneFixture.config();
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             Process sipp = Sipp.start(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + config.sipPort(), "-s", "echo",
                     "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()),
@@ -95,8 +96,9 @@ class SippUacPcapTest {
     @Test
     void aCallOverTcpIsOfferedAsTcpAndCompletes() throws Exception {
         MediaConfig config = MediaPlaneFixture.config();
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             Process sipp = Sipp.start(dir, List.of("-sn", "uac", "-t", "t1", "127.0.0.1:" + config.sipPort(), "-s", "tcp-user",
                     "-m", "1", "-d", "500", "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()),

@@ -45,11 +45,11 @@ class MediaMetricsTest {
     @Test
     void aCallsSetupRtpBotAndInviteOutcomesShowInTheScrape() throws Exception {
         MediaConfig config = MediaPlaneFixture.config().withMaxCalls(100);
-        try (MediaPlane plane = MediaPlane.start(config);
-             TestControl control = new TestControl(plane.grpcPort());
-             SipUdpClient trunk = new SipUdpClient(plane.sipPort());
+        try (MediaPlaneFixture fixture = MediaPlaneFixture.start(config);
+             SipUdpClient trunk = new SipUdpClient(fixture.plane().sipPort());
              DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            MediaPlane plane = fixture.plane();
+            TestControl control = fixture.control();
             assertEquals(1.0, scrape(plane).sum("patchbay_control_planes_connected"));
 
             PlaceCallResponse call = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:+15551234567@carrier.example")
