@@ -25,8 +25,6 @@ import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
-import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
@@ -77,11 +75,15 @@ public final class LoadBench {
         int max = Arrays.stream(sizes).max().orElse(100);
         int sipPort = freePort();
         int rtpBase = 30000;
-        MediaConfig config = new MediaConfig("127.0.0.1", sipPort, 8, "127.0.0.1", rtpBase, rtpBase + 4 * max + 100, "", 0, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                (bots.size() + 1) * max + 10, Duration.ofSeconds(60), Duration.ofSeconds(1), 200, 90, TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-bench"), Duration.ofSeconds(15),
-                new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 0, 0)); // the load comes from one address
+        MediaConfig d = MediaConfig.defaults();
+        MediaConfig config = d.withSipHost("127.0.0.1").withSipPort(sipPort).withSipThreads(8)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 4 * max + 100).withMediaLoops(0)
+                .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                .withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                .withMaxCalls((bots.size() + 1) * max + 10).withRtpTimeout(Duration.ofSeconds(60))
+                .withDrainTimeout(Duration.ofSeconds(1)).withTls(d.tls().withPort(0))
+                .withRecordings(Files.createTempDirectory("patchbay-bench"))
+                .withSipGuard(d.sipGuard().withLimit(0, 0)); // the load comes from one address
         StringBuilder md = new StringBuilder("## Concurrent echo calls, in-process (upper bound)\n\n")
                 .append("Run ").append(LocalDate.now()).append(" with `./patchbay bench` on ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))

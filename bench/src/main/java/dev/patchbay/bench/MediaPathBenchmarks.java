@@ -84,12 +84,18 @@ public class MediaPathBenchmarks {
         return packet.payloadLength();
     }
 
-    /** One packet in and one frame out of the jitter buffer, at a steady 20 ms. */
+    /**
+     * One packet in at a steady 20 ms and its frame out, as the call's receive path runs it: next()
+     * until it waits.
+     */
     @Benchmark
-    public JitterBuffer.Pull jitterPutAndPull() {
+    public JitterBuffer.Pull jitterPutAndNext() {
         long t = tick++;
-        jitter.put((t * 160) & 0xFFFF_FFFFL, pcm, 0, 160, t * 20_000_000L);
-        return jitter.pull(out);
+        long now = t * 20_000_000L;
+        jitter.put((t * 160) & 0xFFFF_FFFFL, pcm, 0, 160, now);
+        JitterBuffer.Pull first = jitter.next(out, now);
+        jitter.next(out, now);
+        return first;
     }
 
     /** In-band DTMF detection on 20 ms of speech-band audio (four 5 ms decisions). */

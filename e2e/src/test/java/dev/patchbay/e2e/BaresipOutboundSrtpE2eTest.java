@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
@@ -136,9 +135,12 @@ class BaresipOutboundSrtpE2eTest {
 
     private static MediaConfig config(Path var, int tlsPort) throws Exception {
         int rtpBase = Ports.rtpBase(100);
-        return new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                200, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, new TlsSettings(tlsPort, "", "", var),
-                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15), dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS);
+        MediaConfig d = MediaConfig.defaults();
+        return d.withSipHost("127.0.0.1").withSipPort(Ports.freeUdpAndTcp()).withSipThreads(4)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 99).withMediaLoops(1)
+                .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                .withMaxCalls(200).withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(tlsPort).withVar(var))
+                .withRecordings(Files.createTempDirectory("patchbay-rec"));
     }
 }

@@ -23,8 +23,6 @@ import java.util.Map;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
-import dev.patchbay.media.fleet.FleetSettings;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
@@ -57,12 +55,14 @@ final class FleetRig implements AutoCloseable {
     /** A node whose gRPC port is {@code grpcPort} (0 = any), e.g. to come back at the same address. */
     MediaPlane node(String id, int capacity, int grpcPort) throws Exception {
         int rtpBase = Ports.rtpBase(100);
-        MediaPlane plane = MediaPlane.start(new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase,
-                rtpBase + 99, "", 1, 250, "127.0.0.1", grpcPort, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), capacity, Duration.ofSeconds(60), Duration.ofSeconds(5), 200, 90, TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
-                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS)
-                .withFleet(FleetSettings.STATIC.withDb(db.settings()).withNodeId(id).withHeartbeat(HEARTBEAT)));
+        MediaConfig d = MediaConfig.defaults();
+        MediaPlane plane = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(Ports.freeUdpAndTcp()).withSipThreads(4)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 99).withMediaLoops(1)
+                .withGrpcHost("127.0.0.1").withGrpcPort(grpcPort).withObservePort(0)
+                .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                .withMaxCalls(capacity).withRtpTimeout(Duration.ofSeconds(60)).withDrainTimeout(Duration.ofSeconds(5))
+                .withTls(d.tls().withPort(0)).withRecordings(Files.createTempDirectory("patchbay-rec"))
+                .withFleet(d.fleet().withDb(db.settings()).withNodeId(id).withHeartbeat(HEARTBEAT)));
         open.add(plane);
         return plane;
     }

@@ -21,7 +21,6 @@ import dev.patchbay.media.testutil.Await;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
@@ -59,12 +58,13 @@ final class Gateway implements AutoCloseable {
         sipPort = Ports.freeUdpAndTcp();
         tlsPort = tls ? Ports.freeUdpAndTcp() : 0;
         int rtpBase = Ports.rtpBase(200);
-        media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90,
-                tls ? new TlsSettings(tlsPort, "", "", var) : TlsSettings.DISABLED,
-                Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
-                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
+        MediaConfig d = MediaConfig.defaults();
+        media = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(sipPort).withSipThreads(4)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 199).withMediaLoops(1)
+                .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                .withDrainTimeout(Duration.ofSeconds(2)).withTls(tls ? d.tls().withPort(tlsPort).withVar(var) : d.tls().withPort(0))
+                .withRecordings(Files.createTempDirectory("patchbay-rec")));
         startControl();
     }
 

@@ -55,11 +55,13 @@ class MetricsDashboardE2eTest {
                     "patchbay.admin.key", "e2e-operator-key-0123456789abcdef", "patchbay.local", "true", "patchbay.demo.seed", "true")));
             int sipPort = Ports.freeUdpAndTcp();
             int rtpBase = Ports.rtpBase(200);
-            MediaPlane media = MediaPlane.start(new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 199, "", 1, 250,
-                    "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                    2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, dev.patchbay.media.app.TlsSettings.DISABLED,
-                    Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(15),
-                    dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
+            MediaConfig d = MediaConfig.defaults();
+            MediaPlane media = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(sipPort).withSipThreads(4)
+                    .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 199).withMediaLoops(1)
+                    .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                    .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
+                    .withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(0))
+                    .withRecordings(Files.createTempDirectory("patchbay-rec")));
             ControlPlane control = ControlPlane.start(EchoCallE2eTest.config("control-plane", dbKeys, Map.of(
                     "patchbay.control.server.host", "127.0.0.1", "patchbay.control.server.port", "0",
                     "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort())));

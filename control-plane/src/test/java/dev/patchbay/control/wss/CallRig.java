@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
@@ -39,11 +38,13 @@ final class CallRig implements AutoCloseable {
 
     CallRig() throws Exception {
         int rtpBase = Ports.rtpBase(100);
-        plane = MediaPlane.start(new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                200, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2),
-                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS));
+        MediaConfig d = MediaConfig.defaults();
+        plane = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(Ports.freeUdpAndTcp()).withSipThreads(4)
+                .withRtpHost("127.0.0.1").withRtpPorts(rtpBase, rtpBase + 99).withMediaLoops(1)
+                .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
+                .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(5))
+                .withMaxCalls(200).withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(0))
+                .withRecordings(java.nio.file.Files.createTempDirectory("patchbay-rec")).withReattachGrace(Duration.ofSeconds(2)));
         control = new TestControl(plane.grpcPort());
         Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
         channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();

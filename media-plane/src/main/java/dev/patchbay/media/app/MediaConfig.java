@@ -1,12 +1,18 @@
 package dev.patchbay.media.app;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.patchbay.media.config.MediaDefaults;
+import dev.patchbay.media.fleet.FleetSettings;
+import dev.patchbay.media.sip.MessageLimits;
+import dev.patchbay.media.sip.SourceGuard;
 import io.helidon.config.Config;
 
 /**
- * Every media-plane setting, read once from {@code patchbay.*}. Defaults live in application.yaml;
- * the record is what the code sees, so tests build it directly.
+ * Every media-plane setting, read once from {@code patchbay.*}. Defaults live only in the shipped
+ * application.yaml, so {@link #from} takes no fallbacks; tests start from {@link #defaults()} and
+ * change what they need with the withers.
  */
 public record MediaConfig(String sipHost,
                           int sipPort,
@@ -31,38 +37,11 @@ public record MediaConfig(String sipHost,
                           int jitterMaxMs,
                           int minSessionExpires,
                           TlsSettings tls,
-                          java.nio.file.Path recordings,
+                          Path recordings,
                           Duration reattachGrace,
-                          dev.patchbay.media.sip.SourceGuard.Settings sipGuard,
-                          dev.patchbay.media.sip.MessageLimits sipLimits,
-                          dev.patchbay.media.fleet.FleetSettings fleet) {
-
-    /** Without a node registry: the static list mode every setup had before issue 16. */
-    public MediaConfig(String sipHost, int sipPort, int sipThreads, String rtpHost, int rtpPortMin, int rtpPortMax,
-                       String rtpAdvertise, int mediaLoops, int playoutFrames, String grpcHost, int grpcPort,
-                       String observeHost, int observePort, String clusterToken, Duration routeTimeout,
-                       Duration ringTimeout, Duration ackTimeout, int maxCalls, Duration rtpTimeout, Duration drainTimeout,
-                       int jitterMaxMs, int minSessionExpires, TlsSettings tls, java.nio.file.Path recordings,
-                       Duration reattachGrace, dev.patchbay.media.sip.SourceGuard.Settings sipGuard,
-                       dev.patchbay.media.sip.MessageLimits sipLimits) {
-        this(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops, playoutFrames,
-                grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout, ackTimeout, maxCalls,
-                rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings, reattachGrace, sipGuard,
-                sipLimits, dev.patchbay.media.fleet.FleetSettings.STATIC);
-    }
-
-    /** Without explicit message limits: application.yaml's defaults. */
-    public MediaConfig(String sipHost, int sipPort, int sipThreads, String rtpHost, int rtpPortMin, int rtpPortMax,
-                       String rtpAdvertise, int mediaLoops, int playoutFrames, String grpcHost, int grpcPort,
-                       String observeHost, int observePort, String clusterToken, Duration routeTimeout,
-                       Duration ringTimeout, Duration ackTimeout, int maxCalls, Duration rtpTimeout, Duration drainTimeout,
-                       int jitterMaxMs, int minSessionExpires, TlsSettings tls, java.nio.file.Path recordings,
-                       Duration reattachGrace, dev.patchbay.media.sip.SourceGuard.Settings sipGuard) {
-        this(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops, playoutFrames,
-                grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout, ackTimeout, maxCalls,
-                rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings, reattachGrace, sipGuard,
-                dev.patchbay.media.sip.MessageLimits.DEFAULTS);
-    }
+                          SourceGuard.Settings sipGuard,
+                          MessageLimits sipLimits,
+                          FleetSettings fleet) {
 
     public MediaConfig {
         if (rtpPortMin < 1024 || rtpPortMax > 65534 || rtpPortMax - rtpPortMin < 2) {
@@ -77,64 +56,263 @@ public record MediaConfig(String sipHost,
         }
     }
 
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static MediaConfig defaults() {
+        return from(MediaDefaults.root());
+    }
+
+    /** Reads every setting; a key missing from the merged sources means the shipped YAML was not on the path. */
     public static MediaConfig from(Config root) {
         Config p = root.get("patchbay");
         return new MediaConfig(
-                p.get("sip.host").asString().orElse("0.0.0.0"),
-                p.get("sip.port").asInt().orElse(5060),
-                p.get("sip.threads").asInt().orElse(8),
-                p.get("rtp.host").asString().orElse("0.0.0.0"),
-                p.get("rtp.port.min").asInt().orElse(10000),
-                p.get("rtp.port.max").asInt().orElse(20000),
-                p.get("rtp.advertise").asString().orElse(""),
-                p.get("rtp.loops").asInt().orElse(0),
-                p.get("rtp.playout.frames").asInt().orElse(250),
-                p.get("grpc.host").asString().orElse("0.0.0.0"),
-                p.get("grpc.port").asInt().orElse(9090),
-                p.get("media.observe.host").asString().orElse("127.0.0.1"),
-                p.get("media.observe.port").asInt().orElse(9091),
-                p.get("cluster.token").asString().orElse(""),
-                p.get("call.route.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                p.get("call.ring.timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
-                p.get("call.ack.timeout").as(Duration.class).orElse(Duration.ofSeconds(32)),
-                p.get("call.max").asInt().orElse(2000),
-                p.get("rtp.timeout").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                p.get("shutdown.drain").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                p.get("rtp.jitter.max").asInt().orElse(200),
-                p.get("sip.session.min").asInt().orElse(90),
-                new TlsSettings(p.get("sip.tls.port").asInt().orElse(5061),
-                        p.get("sip.tls.keystore").asString().orElse(""),
-                        p.get("sip.tls.password").asString().orElse(""),
-                        java.nio.file.Path.of(p.get("var").asString().orElse("var"))),
-                java.nio.file.Path.of(p.get("recording.dir").asString().orElse("var/recordings")),
-                p.get("call.reattach-grace").as(Duration.class).orElse(Duration.ofSeconds(15)),
-                new dev.patchbay.media.sip.SourceGuard.Settings(
-                        p.get("sip.guard.scanners").asString().map(s -> java.util.List.of(s.split(",")))
-                                .orElse(dev.patchbay.media.sip.SourceGuard.Settings.KNOWN_SCANNERS),
-                        p.get("sip.guard.rate").asInt().orElse(500),
-                        p.get("sip.guard.burst").asInt().orElse(1000)),
-                new dev.patchbay.media.sip.MessageLimits(p.get("sip.max-message-size.udp").asInt().orElse(65536),
-                        p.get("sip.max-message-size.stream").asInt().orElse(65536)),
-                dev.patchbay.media.fleet.FleetSettings.from(p));
+                p.get("sip.host").asString().get(),
+                p.get("sip.port").asInt().get(),
+                p.get("sip.threads").asInt().get(),
+                p.get("rtp.host").asString().get(),
+                p.get("rtp.port.min").asInt().get(),
+                p.get("rtp.port.max").asInt().get(),
+                p.get("rtp.advertise").asString().get(),
+                p.get("rtp.loops").asInt().get(),
+                p.get("rtp.playout.frames").asInt().get(),
+                p.get("grpc.host").asString().get(),
+                p.get("grpc.port").asInt().get(),
+                p.get("media.observe.host").asString().get(),
+                p.get("media.observe.port").asInt().get(),
+                p.get("cluster.token").asString().get(),
+                p.get("call.route.timeout").as(Duration.class).get(),
+                p.get("call.ring.timeout").as(Duration.class).get(),
+                p.get("call.ack.timeout").as(Duration.class).get(),
+                p.get("call.max").asInt().get(),
+                p.get("rtp.timeout").as(Duration.class).get(),
+                p.get("shutdown.drain").as(Duration.class).get(),
+                p.get("rtp.jitter.max").asInt().get(),
+                p.get("sip.session.min").asInt().get(),
+                TlsSettings.from(p),
+                Path.of(p.get("recording.dir").asString().get()),
+                p.get("call.reattach-grace").as(Duration.class).get(),
+                SourceGuard.Settings.from(p),
+                MessageLimits.from(p),
+                FleetSettings.from(p));
     }
 
-    /** The same settings with another fleet membership (registry, node id, addresses). */
-    public MediaConfig withFleet(dev.patchbay.media.fleet.FleetSettings other) {
-        return new MediaConfig(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
-                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, other);
+    public int effectiveLoops() {
+        return mediaLoops > 0 ? mediaLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The same settings with another public address for SDP, Contact and Via. */
-    public MediaConfig withAdvertise(String address) {
-        return new MediaConfig(sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, address, mediaLoops,
+    public MediaConfig withSipHost(String sipHost) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
 
-    public int effectiveLoops() {
-        return mediaLoops > 0 ? mediaLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
+    public MediaConfig withSipPort(int sipPort) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withSipThreads(int sipThreads) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRtpHost(String rtpHost) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    /** The RTP port range: both ends at once, since each alone may not make a valid range. */
+    public MediaConfig withRtpPorts(int rtpPortMin, int rtpPortMax) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRtpAdvertise(String rtpAdvertise) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withMediaLoops(int mediaLoops) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withPlayoutFrames(int playoutFrames) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withGrpcHost(String grpcHost) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withGrpcPort(int grpcPort) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withObserveHost(String observeHost) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withObservePort(int observePort) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withClusterToken(String clusterToken) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRouteTimeout(Duration routeTimeout) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRingTimeout(Duration ringTimeout) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withAckTimeout(Duration ackTimeout) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withMaxCalls(int maxCalls) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRtpTimeout(Duration rtpTimeout) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withDrainTimeout(Duration drainTimeout) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withJitterMaxMs(int jitterMaxMs) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withMinSessionExpires(int minSessionExpires) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withTls(TlsSettings tls) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withRecordings(Path recordings) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withReattachGrace(Duration reattachGrace) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withSipGuard(SourceGuard.Settings sipGuard) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withSipLimits(MessageLimits sipLimits) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withFleet(FleetSettings fleet) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
     }
 }

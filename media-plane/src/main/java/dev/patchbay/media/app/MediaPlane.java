@@ -2,15 +2,23 @@ package dev.patchbay.media.app;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
-
 import javax.sip.SipException;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallPolicy;
 import dev.patchbay.media.fleet.FleetMember;
@@ -19,6 +27,7 @@ import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
 import dev.patchbay.media.loop.MediaLoop;
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.metrics.MediaMetrics;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
@@ -26,13 +35,19 @@ import dev.patchbay.media.sip.SipKeystore;
 import dev.patchbay.media.sip.SipServer;
 import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.metrics.ProcessMetrics;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.schema.Migrations;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 
 /**
  * The media-plane process, wired in one place: media loops, call manager, SIP, the gRPC server for
@@ -45,9 +60,9 @@ import io.helidon.webserver.http.HttpRouting;
 public final class MediaPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MediaPlane.class.getName());
-    private static final java.util.Set<String> AUDIO_METHODS = java.util.Set.of(
-            dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMethod().getFullMethodName(),
-            dev.patchbay.proto.media.v1.MediaPlaneGrpc.getAudioMuxMethod().getFullMethodName());
+    private static final Set<String> AUDIO_METHODS = Set.of(
+            MediaPlaneGrpc.getAudioMethod().getFullMethodName(),
+            MediaPlaneGrpc.getAudioMuxMethod().getFullMethodName());
 
     private final List<MediaLoop> loops;
     private final ScheduledExecutorService timers;
@@ -56,16 +71,16 @@ public final class MediaPlane implements AutoCloseable {
     private final SipServer sip;
     private final Server grpc;
     private final WebServer observe;
-    private final java.time.Duration drainTimeout;
+    private final Duration drainTimeout;
     private final int sipPort;
     private final RecordingWriter recordings;
     private final FleetMember fleet;
     private final ProcessMetrics metrics;
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
-                       SipServer sip, Server grpc, WebServer observe, java.time.Duration drainTimeout, int sipPort,
+                       SipServer sip, Server grpc, WebServer observe, Duration drainTimeout, int sipPort,
                        RecordingWriter recordings, FleetMember fleet, ProcessMetrics metrics) {
         this.metrics = metrics;
         this.fleet = fleet;
@@ -82,11 +97,11 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     public static MediaPlane start(MediaConfig config) throws StartupException {
-        java.time.Clock clock = java.time.Clock.systemUTC();
-        java.time.Instant startedAt = clock.instant(); // before SIP listens: every call of this run is newer
+        Clock clock = Clock.systemUTC();
+        Instant startedAt = clock.instant(); // before SIP listens: every call of this run is newer
         // reload4j (needed by jain-sip) would otherwise capture Netty's logging, unconfigured.
-        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        InternalLoggerFactory.setDefaultFactory(
+                JdkLoggerFactory.INSTANCE);
         PortGuard.requireUdp("media-plane", config.sipHost(), config.sipPort(), "patchbay.sip.port");
         PortGuard.requireTcp("media-plane", config.sipHost(), config.sipPort(), "patchbay.sip.port");
         PortGuard.requireTcp("media-plane", config.grpcHost(), config.grpcPort(), "patchbay.grpc.port");
@@ -98,15 +113,18 @@ public final class MediaPlane implements AutoCloseable {
 
         List<MediaLoop> loops = new ArrayList<>();
         for (int i = 0; i < config.effectiveLoops(); i++) {
-            loops.add(new MediaLoop("media-loop-" + i));
+            MediaLoop loop = new MediaLoop("media-loop-" + i, NanoClock.SYSTEM);
+            loop.start();
+            loops.add(loop);
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("call-timers").daemon(true).factory());
         RecordingWriter recordings = new RecordingWriter();
+        recordings.start();
         CallManager calls = new CallManager(new RtpPortPool(config.rtpHost(), config.rtpPortMin(), config.rtpPortMax()),
                 loops, timers, new CallPolicy(config.maxCalls(), config.playoutFrames(), config.routeTimeout(),
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
-                        config.recordings(), config.reattachGrace()), recordings);
+                        config.recordings(), config.reattachGrace()), recordings, NanoClock.SYSTEM);
         ControlHub hub = new ControlHub(calls);
 
         Server grpc;
@@ -116,12 +134,12 @@ public final class MediaPlane implements AutoCloseable {
                             new ClusterAuth(config.clusterToken())))
                     // Bot audio is handled on the Netty event loop that read it: a frame only lands in
                     // a playout queue, and handing each one to a pool thread cost more than the frame.
-                    .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                    .callExecutor(new ServerCallExecutorSupplier() {
                         @Override
-                        public <ReqT, RespT> java.util.concurrent.Executor getExecutor(
-                                io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+                        public <ReqT, RespT> Executor getExecutor(
+                                ServerCall<ReqT, RespT> call, Metadata headers) {
                             return AUDIO_METHODS.contains(call.getMethodDescriptor().getFullMethodName())
-                                    ? com.google.common.util.concurrent.MoreExecutors.directExecutor() : null;
+                                    ? MoreExecutors.directExecutor() : null;
                         }
                     })
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -183,7 +201,7 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
-                                    java.time.Clock clock, java.time.Instant startedAt) {
+                                    Clock clock, Instant startedAt) {
         try {
             Migrations.migrate(config.fleet().db());
             FleetMember member = new FleetMember(new NodeRegistry(config.fleet().db(), new NodeRegistry.NodeRow(
@@ -191,7 +209,7 @@ public final class MediaPlane implements AutoCloseable {
                     clock), config.fleet().heartbeat(), calls::activeCalls);
             member.join();
             return member;
-        } catch (java.sql.SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.severe(() -> "node registry: " + e.getMessage());
             return null;
         }
@@ -243,8 +261,8 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     /** This node's fleet membership, if it registers in the database. */
-    public java.util.Optional<FleetMember> fleet() {
-        return java.util.Optional.ofNullable(fleet);
+    public Optional<FleetMember> fleet() {
+        return Optional.ofNullable(fleet);
     }
 
     /**
@@ -256,7 +274,7 @@ public final class MediaPlane implements AutoCloseable {
         if (!draining.compareAndSet(false, true) || closing.get()) {
             return new DrainReport(0, 0, 0, 0);
         }
-        long start = System.nanoTime();
+        long start = calls.clock().nanos();
         int before = calls.activeCalls();
         LOG.info(() -> "draining: " + before + " calls in progress, up to " + drainTimeout.toSeconds() + " s");
         if (fleet != null) {
@@ -268,9 +286,9 @@ public final class MediaPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long callsDone = System.nanoTime();
+        long callsDone = calls.clock().nanos();
         close();
-        DrainReport report = new DrainReport(before, cut, (callsDone - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+        DrainReport report = new DrainReport(before, cut, (callsDone - start) / 1_000_000, (calls.clock().nanos() - start) / 1_000_000);
         LOG.info(() -> "drained: " + report);
         return report;
     }
@@ -292,7 +310,7 @@ public final class MediaPlane implements AutoCloseable {
         }
         calls.endAll("media-plane is shutting down");
         try {
-            calls.drain(java.time.Duration.ofSeconds(2)); // each hang-up reaches a replica before its stream ends
+            calls.drain(Duration.ofSeconds(2)); // each hang-up reaches a replica before its stream ends
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

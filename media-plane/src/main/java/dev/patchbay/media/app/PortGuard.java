@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 
 /**
  * Checks a port before a server binds it, so a clash is reported as the port and the setting to
@@ -38,7 +39,7 @@ public final class PortGuard {
     }
 
     private static StartupException inUse(String process, String proto, String host, int port, String key, IOException e) {
-        String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        String env = key.toUpperCase(Locale.ROOT).replace('.', '_');
         return new StartupException(process + " cannot listen on " + proto + " " + host + ":" + port + " (" + e.getMessage()
                 + "): the port is in use or not permitted; set " + key + " (env " + env + ") to a free port", e);
     }

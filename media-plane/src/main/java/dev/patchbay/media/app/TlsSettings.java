@@ -2,6 +2,8 @@ package dev.patchbay.media.app;
 
 import java.nio.file.Path;
 
+import io.helidon.config.Config;
+
 /**
  * SIP over TLS.
  *
@@ -13,7 +15,21 @@ import java.nio.file.Path;
  */
 public record TlsSettings(int port, String keystore, String password, Path var) {
 
-    public static final TlsSettings DISABLED = new TlsSettings(0, "", "", Path.of("var"));
+    /** Reads {@code patchbay.sip.tls.*} and {@code patchbay.var}. */
+    public static TlsSettings from(Config patchbay) {
+        return new TlsSettings(patchbay.get("sip.tls.port").asInt().get(), patchbay.get("sip.tls.keystore").asString().get(),
+                patchbay.get("sip.tls.password").asString().get(), Path.of(patchbay.get("var").asString().get()));
+    }
+
+    /** The same keystore settings on another port; 0 turns TLS off. */
+    public TlsSettings withPort(int other) {
+        return new TlsSettings(other, keystore, password, var);
+    }
+
+    /** The same settings keeping local state (the generated pair) under {@code dir}. */
+    public TlsSettings withVar(Path dir) {
+        return new TlsSettings(port, keystore, password, dir);
+    }
 
     public boolean enabled() {
         return port > 0;

@@ -4,13 +4,13 @@ import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 import com.google.protobuf.UnsafeByteOperations;
-
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -122,7 +122,7 @@ public final class AudioSession implements StreamObserver<BotToCaller>, BotChann
             if (!finished) {
                 try {
                     out.onNext(message);
-                } catch (io.grpc.StatusRuntimeException gone) {
+                } catch (StatusRuntimeException gone) {
                     finished = true; // cancelled between our check and the write
                 }
             }
@@ -139,7 +139,7 @@ public final class AudioSession implements StreamObserver<BotToCaller>, BotChann
             try {
                 out.onNext(message);
                 out.onCompleted();
-            } catch (io.grpc.StatusRuntimeException gone) {
+            } catch (StatusRuntimeException gone) {
                 // the bot left first
             }
         }

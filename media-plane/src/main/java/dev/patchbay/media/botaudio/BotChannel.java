@@ -1,10 +1,10 @@
 package dev.patchbay.media.botaudio;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import com.google.protobuf.ByteString;
-
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallState;
@@ -55,7 +55,7 @@ final class BotChannel implements AudioUplink {
     }
 
     private final CallManager calls;
-    private final java.util.concurrent.atomic.AtomicBoolean detachCounted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean detachCounted = new AtomicBoolean();
     private final Sink sink;
     private Call call;
     private FrameTranscoder transcoder;

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -21,6 +21,7 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.MuxLeave;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -185,7 +186,7 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
     }
 
     /** Ends every channel with {@code each}, then the stream: completed, or failed with {@code error}. */
-    private void close(java.util.function.Consumer<BotChannel> each, Status error) {
+    private void close(Consumer<BotChannel> each, Status error) {
         closed.accept(this);
         loops.forEach(loop -> loop.removeAfterWake(flush));
         var left = Map.copyOf(channels);
@@ -227,7 +228,7 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
             if (!finished) {
                 try {
                     out.onNext(pending.stream());
-                } catch (io.grpc.StatusRuntimeException gone) {
+                } catch (StatusRuntimeException gone) {
                     finished = true;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.patchbay.media.bridge;
 
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -91,7 +92,7 @@ public final class CallBridges {
             return r.getTransport();
         }
         Matcher m = TRANSPORT.matcher(r.getTargetUri());
-        return !m.find() ? Transport.UDP : switch (m.group(1).toLowerCase(java.util.Locale.ROOT)) {
+        return !m.find() ? Transport.UDP : switch (m.group(1).toLowerCase(Locale.ROOT)) {
             case "tcp" -> Transport.TCP;
             case "tls" -> Transport.TLS;
             default -> Transport.UDP;

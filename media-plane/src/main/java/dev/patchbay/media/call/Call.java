@@ -1,13 +1,20 @@
 package dev.patchbay.media.call;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.loop.NanoClock;
+import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.proto.media.v1.DtmfMethod;
+import dev.patchbay.proto.media.v1.SipHeader;
 
 /**
  * One call, from INVITE to hang-up. State changes go through {@link #transition}, which is atomic,
@@ -21,7 +28,7 @@ public final class Call {
     private final String attachToken;
     private final String sipCallId;
     private volatile Negotiated negotiated;
-    private volatile dev.patchbay.media.rtp.RtpPortPool.RtpSocket reserved;
+    private volatile RtpPortPool.RtpSocket reserved;
     private final String localAddress;
     private final Object sipContext;
     private final AtomicReference<CallState> state = new AtomicReference<>(new CallState.Offered());
@@ -33,15 +40,16 @@ public final class Call {
     private volatile Object owner;
     private volatile ScheduledFuture<?> timer;
     private volatile ScheduledFuture<?> refresh;
-    private volatile java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders = java.util.List.of();
+    private volatile List<SipHeader> rejectHeaders = List.of();
     private volatile long answeredNanos;
-    private final long createdNanos = System.nanoTime(); // the INVITE's arrival (or, outbound, its sending)
+    private final NanoClock clock;
+    private final long createdNanos; // the INVITE's arrival (or, outbound, its sending)
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
-    private volatile dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod = dev.patchbay.proto.media.v1.DtmfMethod.DTMF_METHOD_UNSPECIFIED;
+    private volatile DtmfMethod dtmfMethod = DtmfMethod.DTMF_METHOD_UNSPECIFIED;
     private volatile boolean recordOnAnswer;
     private volatile boolean silent;
-    private final java.util.concurrent.atomic.AtomicBoolean bridging = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean bridging = new AtomicBoolean();
     private final AtomicReference<Runnable> onEnd = new AtomicReference<>();
 
     /** What PlaceCall asked of a call Patchbay places: record it, end it after a while (0 = never). */
@@ -49,7 +57,10 @@ public final class Call {
         public static final Outbound NONE = new Outbound(false, 0);
     }
 
-    Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+    Call(String id, String attachToken, String sipCallId, Negotiated negotiated, String localAddress, Object sipContext,
+         NanoClock clock) {
+        this.clock = clock;
+        this.createdNanos = clock.nanos();
         this.id = id;
         this.attachToken = attachToken;
         this.sipCallId = sipCallId;
@@ -73,12 +84,12 @@ public final class Call {
     }
 
     /** Headers the control-plane wants on the final error response (a digest challenge); set before the reject. */
-    public java.util.List<dev.patchbay.proto.media.v1.SipHeader> rejectHeaders() {
+    public List<SipHeader> rejectHeaders() {
         return rejectHeaders;
     }
 
-    void rejectHeaders(java.util.List<dev.patchbay.proto.media.v1.SipHeader> headers) {
-        this.rejectHeaders = java.util.List.copyOf(headers);
+    void rejectHeaders(List<SipHeader> headers) {
+        this.rejectHeaders = List.copyOf(headers);
     }
 
     public String sipCallId() {
@@ -91,13 +102,13 @@ public final class Call {
     }
 
     /** Outbound calls bind their RTP socket before the offer; this hands it over exactly once. */
-    synchronized dev.patchbay.media.rtp.RtpPortPool.RtpSocket takeReserved() {
+    synchronized RtpPortPool.RtpSocket takeReserved() {
         var socket = reserved;
         reserved = null;
         return socket;
     }
 
-    void reserve(dev.patchbay.media.rtp.RtpPortPool.RtpSocket socket) {
+    void reserve(RtpPortPool.RtpSocket socket) {
         this.reserved = socket;
     }
 
@@ -123,13 +134,13 @@ public final class Call {
 
     /** Nanoseconds since the call was created: its setup time, read at the answer. */
     long nanosSinceCreated() {
-        return System.nanoTime() - createdNanos;
+        return clock.nanos() - createdNanos;
     }
 
     /** Milliseconds since the call's media started (its answer), or 0 before. */
     public long answeredMillis() {
         long at = answeredNanos;
-        return at == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at);
+        return at == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(clock.nanos() - at);
     }
 
     public Negotiated negotiated() {
@@ -190,7 +201,7 @@ public final class Call {
     /** Sets the call's media and hands it a bot that attached before the answer. */
     synchronized void media(CallMedia media) {
         this.media = media;
-        this.answeredNanos = System.nanoTime() | 1; // never 0, which means "not answered"
+        this.answeredNanos = clock.nanos() | 1; // never 0, which means "not answered"
         if (media != null && pendingUplink != null) {
             media.attach(pendingUplink);
             pendingUplink = null;
@@ -274,11 +285,11 @@ public final class Call {
 
     /** Bridged to a second leg: the bot still hears the caller, but its audio no longer reaches them. */
     /** How digits go to this call when a SendDtmf names no method: its trunk's mode; UNSPECIFIED = auto. */
-    public dev.patchbay.proto.media.v1.DtmfMethod dtmfMethod() {
+    public DtmfMethod dtmfMethod() {
         return dtmfMethod;
     }
 
-    public void dtmfMethod(dev.patchbay.proto.media.v1.DtmfMethod method) {
+    public void dtmfMethod(DtmfMethod method) {
         this.dtmfMethod = method;
     }
 

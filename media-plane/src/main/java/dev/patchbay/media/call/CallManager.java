@@ -2,10 +2,16 @@ package dev.patchbay.media.call;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
+
+import com.google.protobuf.ByteString;
 
 import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
@@ -13,16 +19,17 @@ import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.MediaStats;
 import dev.patchbay.media.playout.EarlyAudio;
 import dev.patchbay.media.record.CallRecorder;
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
-import dev.patchbay.media.sdp.AnswerWriter;
 import dev.patchbay.media.sdp.Negotiated;
-import dev.patchbay.proto.media.v1.CallAnswered;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
-import dev.patchbay.proto.media.v1.Codec;
+import dev.patchbay.proto.media.v1.CallRinging;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.InfoReceived;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.RouteDecision;
 
 /**
@@ -35,24 +42,25 @@ public final class CallManager {
     private static final Logger LOG = Logger.getLogger(CallManager.class.getName());
 
     private final RtpPortPool ports;
-    private final List<MediaLoop> loops;
     private final CallTimers timers;
     private final CallPolicy policy;
-    private final RecordingWriter recordings;
-    private final CallRegistry calls = new CallRegistry();
-    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final NanoClock clock;
+    private final CallRegistry calls;
+    private final CallAnswering answering;
     private volatile CallSignalling signalling;
     private volatile ControlChannel control;
     private volatile boolean draining;
     private volatile CallTally tally = CallTally.NONE;
 
+    /** @param clock what call timings (setup time, duration, the drain's deadline) are read from */
     public CallManager(RtpPortPool ports, List<MediaLoop> loops, ScheduledExecutorService timers, CallPolicy policy,
-                       RecordingWriter recordings) {
-        this.recordings = recordings;
+                       RecordingWriter recordings, NanoClock clock) {
         this.ports = ports;
-        this.loops = List.copyOf(loops);
         this.timers = new CallTimers(timers, policy, this::end);
         this.policy = policy;
+        this.clock = clock;
+        this.calls = new CallRegistry(clock);
+        this.answering = new CallAnswering(this, ports, List.copyOf(loops), this.timers, policy, recordings);
     }
 
     public void connect(CallSignalling signalling, ControlChannel control) {
@@ -69,11 +77,24 @@ public final class CallManager {
         return tally;
     }
 
+    /** The clock call timings are read from; the media loops read the same. */
+    public NanoClock clock() {
+        return clock;
+    }
+
+    CallSignalling signalling() {
+        return signalling;
+    }
+
+    ControlChannel control() {
+        return control;
+    }
+
     /** Calls in progress by state, for the metrics; a snapshot, so only for scrapes. */
-    public java.util.Map<String, Integer> countByState() {
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    public Map<String, Integer> countByState() {
+        Map<String, Integer> counts = new TreeMap<>();
         for (Call call : calls.snapshot()) {
-            counts.merge(call.state().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+            counts.merge(call.state().getClass().getSimpleName().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
         return counts;
     }
@@ -130,8 +151,8 @@ public final class CallManager {
      */
     public int drain(Duration timeout) throws InterruptedException {
         draining = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (calls.size() > 0 && System.nanoTime() < deadline) {
+        long deadline = clock.nanos() + timeout.toNanos();
+        while (calls.size() > 0 && clock.nanos() < deadline) {
             Thread.sleep(50);
         }
         int left = calls.size();
@@ -165,57 +186,15 @@ public final class CallManager {
     public void outboundRinging(Call call, int sipStatus) {
         if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
             control.event(call, ControlEvent.newBuilder().setRinging(
-                    dev.patchbay.proto.media.v1.CallRinging.newBuilder().setSipStatus(sipStatus)));
+                    CallRinging.newBuilder().setSipStatus(sipStatus)));
         }
     }
 
     /** The far end answered with {@code answer}; ACK has been sent, so the call is confirmed at once. */
     public void outboundAnswered(Call call, Negotiated answer) {
-        CallState before = call.state();
-        RtpPortPool.RtpSocket socket = call.takeReserved();
-        if (socket == null || !(before instanceof CallState.Offered || before instanceof CallState.Ringing)
-                || !call.transition(before.getClass(), new CallState.Confirmed())) {
-            if (socket != null) {
-                ports.release(socket);
-            }
-            return;
-        }
-        call.negotiated(answer);
-        CallMedia media = media(call, socket, answer, call.outboundOptions().record());
-        call.media(media);
-        int limit = call.outboundOptions().maxDurationSeconds();
-        if (limit > 0) { // the timer slot is free: an outbound call is confirmed at once and waits for no ACK
-            timers.maxDuration(call, limit);
-        }
-        media.start();
-        answeredEvent(call, answer);
+        answering.outboundAnswered(call, answer);
     }
 
-    /** The media of a call being answered, on the next loop, recording from the start if asked. */
-    private CallMedia media(Call call, RtpPortPool.RtpSocket socket, Negotiated n, boolean record) {
-        MediaLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-        CallMedia media = new CallMedia(loop, socket, n, policy.playoutFrames(), policy.rtpTimeout(), policy.jitterMaxMs(),
-                new CallMediaEvents(this, control, call));
-        if (record) {
-            recordFromNow(call, media);
-        }
-        return media;
-    }
-
-    private void recordFromNow(Call call, CallMedia media) {
-        CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"),
-                !call.negotiated().audio().is("PCMA"));
-        recordings.add(recorder);
-        media.record(recorder);
-        call.recording(recorder.path().toString());
-    }
-
-    private void answeredEvent(Call call, Negotiated n) {
-        tally.answered(call.nanosSinceCreated(), call.outbound());
-        control.event(call, ControlEvent.newBuilder().setAnswered(CallAnswered.newBuilder()
-                .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
-                        .setClockRate(n.audio().clockRate())).setPtimeMs(n.callerPtimeMs())));
-    }
 
     /** Asks the control-plane what to do; rejects with 503 when none is connected. */
     public void offer(Call call, CallOffered offered) {
@@ -242,7 +221,7 @@ public final class CallManager {
             }
             case RING -> {
                 if (decision.getRing().hasEarlyMedia()) {
-                    ringWithEarlyMedia(call, decision.getRing().getEarlyMedia());
+                    answering.ringWithEarlyMedia(call, decision.getRing().getEarlyMedia());
                 } else if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
                     signalling.ring(call);
                     timers.ring(call);
@@ -250,128 +229,17 @@ public final class CallManager {
             }
             case ANSWER -> {
                 call.dtmfMethod(decision.getAnswer().getDtmfMethod());
-                answer(call, decision.getAnswer().getRecord());
+                answering.answer(call, decision.getAnswer().getRecord());
             }
             default -> LOG.warning(() -> "route decision for " + call + " has no action; ignored");
         }
     }
 
-    /**
-     * 183 Session Progress with the SDP answer, and the call's media started now, playing ringback
-     * or a clip until the answer reuses both. Without a free RTP port, or without an offer to answer
-     * yet (an INVITE without SDP, whose offer would have to go in the 183 and its answer come in the
-     * PRACK), the call rings with 180 instead.
-     */
-    private void ringWithEarlyMedia(Call call, dev.patchbay.proto.media.v1.EarlyMedia early) {
-        if (!(call.state() instanceof CallState.Offered)) {
-            return;
-        }
-        Optional<RtpPortPool.RtpSocket> socket = call.negotiated() == null ? Optional.empty() : ports.allocate();
-        if (socket.isEmpty()) {
-            LOG.warning(() -> "call " + call.id() + ": " + (call.negotiated() == null ? "no SDP offer to answer"
-                    : "no RTP port") + " for early media; ringing with 180");
-            if (call.transition(CallState.Offered.class, new CallState.Ringing())) {
-                signalling.ring(call);
-                timers.ring(call);
-            }
-            return;
-        }
-        CallMedia media = media(call, socket.get(), call.negotiated(), false);
-        long session = System.currentTimeMillis();
-        String sdp = AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session);
-        call.earlyMedia(media, sdp); // before the transition, so an end() racing it stops this media
-        if (!call.transition(CallState.Offered.class, new CallState.Ringing())) {
-            media.stop(HangupCause.CALLER_CANCEL, "the call ended before it rang", ports::release);
-            return;
-        }
-        media.playEarly(EarlyAudio.of(EarlySounds.of(early, call), media.ulaw()));
-        media.start();
-        signalling.progress(call, sdp);
-        timers.ring(call);
-    }
-
-    private void answer(Call call, boolean record) {
-        CallState before = call.state();
-        if (!(before instanceof CallState.Offered || before instanceof CallState.Ringing)) {
-            return;
-        }
-        CallMedia early = call.media(); // set only by early media: the answer continues its stream
-        CallMedia media;
-        if (early != null) {
-            media = early;
-            if (record) {
-                recordFromNow(call, media);
-            }
-        } else {
-            Optional<RtpPortPool.RtpSocket> socket = ports.allocate();
-            if (socket.isEmpty()) {
-                end(call, HangupCause.ERROR, 503, "all RTP ports are in use");
-                return;
-            }
-            if (call.negotiated() == null) { // late offer (early media rings with a plain 180 then)
-                answerWithOffer(call, before, socket.get(), record);
-                return;
-            }
-            media = media(call, socket.get(), call.negotiated(), record);
-        }
-        call.media(media);
-        if (!call.transition(before.getClass(), new CallState.Answered())) {
-            // Ended meanwhile, e.g. CANCEL crossed the decision. stop() is idempotent, so this is
-            // safe whether or not end() saw the media.
-            media.stop(HangupCause.CALLER_CANCEL, "the call ended before it was answered", ports::release);
-            return;
-        }
-        // Armed before the 200 OK leaves, for the reason offer() arms its timer first: the ACK can be
-        // handled on another thread before this one runs again, and a timer set after it would hang
-        // up a confirmed call. The state check is the second guard.
-        timers.ack(call);
-        long session = System.currentTimeMillis();
-        signalling.answer(call, early != null ? call.earlyAnswer()
-                : AnswerWriter.write(call.negotiated(), call.localAddress(), media.localPort(), session, session));
-        if (early == null) {
-            media.start();
-        } else {
-            media.answered();
-        }
-        answeredEvent(call, call.negotiated());
-    }
-
-    /**
-     * Late offer: the INVITE had no SDP, so the 200 OK offers RTP on the socket reserved here, and
-     * the media starts only when the ACK's answer settles the codec and address ({@link #lateAnswered}).
-     */
-    private void answerWithOffer(Call call, CallState before, RtpPortPool.RtpSocket socket, boolean record) {
-        call.reserve(socket);
-        call.recordOnAnswer(record);
-        if (!call.transition(before.getClass(), new CallState.Answered())) {
-            RtpPortPool.RtpSocket unused = call.takeReserved(); // null when end() has already given it back
-            if (unused != null) {
-                ports.release(unused);
-            }
-            return;
-        }
-        timers.ack(call); // armed before the 200 OK leaves, as in answer()
-        signalling.answerWithOffer(call, socket.port());
-    }
-
     /** The ACK of a late-offer call carried an acceptable answer: the call is confirmed and its media starts. */
     public void lateAnswered(Call call, Negotiated answer) {
-        RtpPortPool.RtpSocket socket = call.takeReserved();
-        if (socket == null) {
-            return; // ended meanwhile; end() gave the socket back
-        }
-        call.negotiated(answer);
-        CallMedia media = media(call, socket, answer, call.recordOnAnswer());
-        call.media(media);
-        if (!call.transition(CallState.Answered.class, new CallState.Confirmed())) {
-            // Ended between the two steps above; stop() is idempotent whether or not end() saw the media.
-            media.stop(HangupCause.ERROR, "the call ended as its answer arrived", ports::release);
-            return;
-        }
-        call.timer(null);
-        media.start();
-        answeredEvent(call, answer);
+        answering.lateAnswered(call, answer);
     }
+
 
     public void acked(Call call) {
         if (call.transition(CallState.Answered.class, new CallState.Confirmed())) {
@@ -443,7 +311,7 @@ public final class CallManager {
      * Transfers an answered call blindly. On success the call leaves Patchbay: it is ended with
      * cause TRANSFERRED (BYE, as RFC 5589 recommends for the transferor).
      */
-    public java.util.concurrent.CompletableFuture<Integer> transfer(Call call, String target) {
+    public CompletableFuture<Integer> transfer(Call call, String target) {
         return signalling.transfer(call, target).thenApply(status -> {
             if (status >= 200 && status < 300) {
                 end(call, HangupCause.TRANSFERRED, 200, "transferred to " + target);
@@ -453,24 +321,24 @@ public final class CallManager {
     }
 
     /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves; see {@link CallSignalling#place}. */
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) {
+    public Call place(PlaceCallRequest request, Consumer<Call> beforeInvite) {
         return signalling.place(request, beforeInvite);
     }
 
     /** Holds or resumes an answered call by re-INVITE; see {@link CallSignalling#hold}. */
-    public java.util.concurrent.CompletableFuture<Integer> hold(Call call, boolean hold) {
+    public CompletableFuture<Integer> hold(Call call, boolean hold) {
         return signalling.hold(call, hold);
     }
 
     /** Sends INFO in an answered call; see {@link CallSignalling#info}. */
-    public java.util.concurrent.CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
+    public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
         return signalling.info(call, contentType, body);
     }
 
     /** The caller sent INFO with a non-DTMF body: the control-plane decides what it means. */
     public void infoReceived(Call call, String contentType, byte[] body) {
-        control.event(call, ControlEvent.newBuilder().setInfo(dev.patchbay.proto.media.v1.InfoReceived.newBuilder()
-                .setContentType(contentType).setBody(com.google.protobuf.ByteString.copyFrom(body))));
+        control.event(call, ControlEvent.newBuilder().setInfo(InfoReceived.newBuilder()
+                .setContentType(contentType).setBody(ByteString.copyFrom(body))));
     }
 
     /** (Re)starts a call's session-timer deadline: without a refresh by then, the call is hung up. */

@@ -1,5 +1,6 @@
 package dev.patchbay.media.call;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,6 @@ import java.time.Duration;
  *                      re-attach, e.g. a restarted control-plane re-opening its WSS bridge
  */
 public record CallPolicy(int maxCalls, int playoutFrames, Duration routeTimeout, Duration ringTimeout,
-                         Duration ackTimeout, Duration rtpTimeout, int jitterMaxMs, java.nio.file.Path recordings,
+                         Duration ackTimeout, Duration rtpTimeout, int jitterMaxMs, Path recordings,
                          Duration reattachGrace) {
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.proto.media.v1.HangupCause;
 
@@ -21,6 +22,11 @@ final class CallRegistry {
     private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
     private final AtomicLongArray ended = new AtomicLongArray(HangupCause.values().length);
     private final SecureRandom random = new SecureRandom();
+    private final NanoClock clock;
+
+    CallRegistry(NanoClock clock) {
+        this.clock = clock;
+    }
 
     Optional<Call> byId(String callId) {
         return Optional.ofNullable(byId.get(callId));
@@ -53,7 +59,7 @@ final class CallRegistry {
             random.nextBytes(raw);
             attachToken = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         }
-        Call call = new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext);
+        Call call = new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext, clock);
         if (byId.putIfAbsent(id, call) != null) {
             throw new IllegalStateException("call id " + id + " is already in use");
         }

@@ -1,5 +1,10 @@
 package dev.patchbay.media.call;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
+
 /** The SIP actions a call decision needs. Implemented by the SIP layer, used by {@link CallManager}. */
 public interface CallSignalling {
 
@@ -27,7 +32,7 @@ public interface CallSignalling {
     void bye(Call call, String reason);
 
     /** Blind transfer by REFER; completes with the target's final status (or REFER's refusal). */
-    java.util.concurrent.CompletableFuture<Integer> transfer(Call call, String target);
+    CompletableFuture<Integer> transfer(Call call, String target);
 
     /**
      * Places a call through a trunk and returns it at once; progress arrives as call events.
@@ -36,15 +41,15 @@ public interface CallSignalling {
      *
      * @throws IllegalArgumentException naming the field at fault, when the call cannot be placed
      */
-    Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite);
+    Call place(PlaceCallRequest request, Consumer<Call> beforeInvite);
 
     /**
      * Holds (a=sendonly) or resumes (a=sendrecv) an answered call by re-INVITE; completes with the
      * final status. Completes exceptionally with IllegalStateException, naming why, when a re-INVITE
      * of this call is already pending (the local 491).
      */
-    java.util.concurrent.CompletableFuture<Integer> hold(Call call, boolean hold);
+    CompletableFuture<Integer> hold(Call call, boolean hold);
 
     /** Sends INFO in an answered call; completes with the final SIP status of the response. */
-    java.util.concurrent.CompletableFuture<Integer> info(Call call, String contentType, byte[] body);
+    CompletableFuture<Integer> info(Call call, String contentType, byte[] body);
 }

@@ -1,5 +1,7 @@
 package dev.patchbay.media.call;
 
+import dev.patchbay.proto.media.v1.HangupCause;
+
 /** Where a call is in its life. Transitions only move forward; Ended is final. */
 public sealed interface CallState {
 
@@ -16,7 +18,7 @@ public sealed interface CallState {
     record Confirmed() implements CallState { }
 
     /** Over. {@code sipStatus} is the final status sent or received, or 0. */
-    record Ended(dev.patchbay.proto.media.v1.HangupCause cause, int sipStatus, String reason) implements CallState { }
+    record Ended(HangupCause cause, int sipStatus, String reason) implements CallState { }
 
     default boolean answered() {
         return this instanceof Answered || this instanceof Confirmed;

@@ -1,5 +1,7 @@
 package dev.patchbay.media.dtmf;
 
+import java.util.Arrays;
+
 /**
  * Plays queued digits as DTMF tones in 8 kHz PCM (ITU-T Q.23), for far ends that did not negotiate
  * telephone-event: each key is its row and column frequency together for the requested duration
@@ -90,7 +92,7 @@ public final class InbandDtmfGenerator {
         }
         for (int i = 0; i < FRAME; i++) {
             if (left == 0 && !startNext()) {
-                java.util.Arrays.fill(out, off + i, off + FRAME, (short) 0);
+                Arrays.fill(out, off + i, off + FRAME, (short) 0);
                 return true;
             }
             out[off + i] = tone ? toneSample() : 0;

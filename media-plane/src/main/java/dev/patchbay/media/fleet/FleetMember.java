@@ -3,8 +3,10 @@ package dev.patchbay.media.fleet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
@@ -25,7 +27,7 @@ public final class FleetMember implements AutoCloseable {
     private volatile NodeState state = NodeState.ACTIVE;
     private volatile boolean gone;
     /** Heartbeats that failed in a row; from the second on, control-planes may soon think this node dead. */
-    private final java.util.concurrent.atomic.AtomicInteger failedBeats = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger failedBeats = new AtomicInteger();
 
     public FleetMember(NodeRegistry registry, Duration every, IntSupplier currentCalls) {
         this.registry = registry;
@@ -54,7 +56,7 @@ public final class FleetMember implements AutoCloseable {
         state = NodeState.DRAINING;
         try {
             beat.execute(this::renew);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // already leaving: the row is about to go anyway
         }
     }

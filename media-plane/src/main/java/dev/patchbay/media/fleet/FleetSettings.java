@@ -2,6 +2,7 @@ package dev.patchbay.media.fleet;
 
 import java.time.Duration;
 
+import dev.patchbay.media.config.MediaDefaults;
 import dev.patchbay.schema.DbSettings;
 import io.helidon.config.Config;
 
@@ -17,8 +18,10 @@ import io.helidon.config.Config;
  */
 public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, String sipAddress, String grpcAddress) {
 
-    /** No registry: control-planes find this node through their static list. */
-    public static final FleetSettings STATIC = new FleetSettings("", null, Duration.ofSeconds(2), "", "");
+    /** What the shipped application.yaml sets: no registry, so control-planes find this node through their static list. */
+    public static FleetSettings defaults() {
+        return from(MediaDefaults.root().get("patchbay"));
+    }
 
     public FleetSettings {
         if (heartbeat.isNegative() || heartbeat.isZero()) {
@@ -45,12 +48,13 @@ public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, St
     /** Reads {@code patchbay.node.*} and {@code patchbay.db.connection.*}; an empty URL means no registry. */
     public static FleetSettings from(Config patchbay) {
         Config connection = patchbay.get("db.connection");
-        String url = connection.get("url").asString().orElse("");
-        DbSettings db = url.isBlank() ? null : new DbSettings(url, connection.get("username").asString().orElse(""),
-                connection.get("password").asString().orElse(""));
-        return new FleetSettings(patchbay.get("node.id").asString().orElse(""), db,
-                patchbay.get("node.heartbeat").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                patchbay.get("node.sip-address").asString().orElse(""),
-                patchbay.get("node.grpc-address").asString().orElse(""));
+        String url = connection.get("url").asString().get();
+        String username = connection.get("username").asString().get();
+        String password = connection.get("password").asString().get();
+        return new FleetSettings(patchbay.get("node.id").asString().get(),
+                url.isBlank() ? null : new DbSettings(url, username, password),
+                patchbay.get("node.heartbeat").as(Duration.class).get(),
+                patchbay.get("node.sip-address").asString().get(),
+                patchbay.get("node.grpc-address").asString().get());
     }
 }

@@ -1,7 +1,8 @@
 package dev.patchbay.media.grpc;
 
-import com.google.protobuf.ByteString;
+import java.util.concurrent.CompletionException;
 
+import com.google.protobuf.ByteString;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.CallMedia;
@@ -45,7 +46,7 @@ final class CallFeatures {
     void hold(Call call, boolean hold, StreamObserver<HoldResponse> response) {
         calls.hold(call, hold).whenComplete((status, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 response.onError(Status.FAILED_PRECONDITION.withDescription(cause.getMessage()).asRuntimeException());
             } else {
                 response.onNext(HoldResponse.newBuilder().setSipStatus(status).build());

@@ -1,14 +1,21 @@
 package dev.patchbay.media.grpc;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 import dev.patchbay.media.botaudio.AudioSession;
 import dev.patchbay.media.botaudio.MuxMethod;
 import dev.patchbay.media.botaudio.MuxSession;
+import dev.patchbay.media.bridge.CallBridges;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.CallMedia;
 import dev.patchbay.proto.media.v1.BotToCaller;
+import dev.patchbay.proto.media.v1.BridgeRequest;
+import dev.patchbay.proto.media.v1.BridgeResponse;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.CallerToBot;
@@ -31,7 +38,9 @@ import dev.patchbay.proto.media.v1.SendInfoRequest;
 import dev.patchbay.proto.media.v1.SendInfoResponse;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.TransferResponse;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
 /** The patchbay.media.v1.MediaPlane service. */
@@ -39,21 +48,21 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
 
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
-    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("CA[0-9a-f]{32}");
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{32,128}");
+    private static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
     private final CallManager calls;
     private final ControlHub hub;
     private final CallFeatures features;
-    private final dev.patchbay.media.bridge.CallBridges bridges;
+    private final CallBridges bridges;
     /** Audio streams run on the gRPC event loop; their ends, which may send SIP, run here instead. */
-    private final java.util.concurrent.Executor signalling = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final Executor signalling = Executors.newVirtualThreadPerTaskExecutor();
 
     public MediaPlaneService(CallManager calls, ControlHub hub) {
         this.calls = calls;
         this.hub = hub;
         this.features = new CallFeatures(calls);
-        this.bridges = new dev.patchbay.media.bridge.CallBridges(calls);
+        this.bridges = new CallBridges(calls);
     }
 
     @Override
@@ -67,9 +76,9 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     }
 
     /** The service as the server runs it: this, with AudioMux on raw bytes ({@link MuxMethod}). */
-    public io.grpc.ServerServiceDefinition definition() {
+    public ServerServiceDefinition definition() {
         return MuxMethod.replaceIn(bindService(),
-                io.grpc.stub.ServerCalls.asyncBidiStreamingCall(out -> {
+                ServerCalls.asyncBidiStreamingCall(out -> {
                     MuxSession mux = new MuxSession(calls, out, signalling, hub::untrack);
                     hub.track(mux);
                     return mux;
@@ -157,7 +166,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     }
 
     /** Answers once the call's media loop has queued the digits; they then play in order. */
-    private static void queued(java.util.concurrent.CompletableFuture<Boolean> queued, SendDtmfRequest request,
+    private static void queued(CompletableFuture<Boolean> queued, SendDtmfRequest request,
                                StreamObserver<SendDtmfResponse> response) {
         queued.thenAccept(ok -> {
             if (ok) {
@@ -292,14 +301,14 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     }
 
     @Override
-    public void bridge(dev.patchbay.proto.media.v1.BridgeRequest request,
-                       StreamObserver<dev.patchbay.proto.media.v1.BridgeResponse> response) {
+    public void bridge(BridgeRequest request,
+                       StreamObserver<BridgeResponse> response) {
         if (answeredMedia(request.getCallId(), response) == null) {
             return;
         }
         try {
             bridges.bridge(calls.byId(request.getCallId()).orElseThrow(), request).thenAccept(r -> done(response, r));
-        } catch (dev.patchbay.media.bridge.CallBridges.Invalid e) {
+        } catch (CallBridges.Invalid e) {
             fail(response, e.getMessage().contains("already") ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT,
                     e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.patchbay.media.jitter;
 
+import java.util.Arrays;
+
 /**
  * The recent transit delays of one stream (arrival time minus RTP timestamp, in samples), from which
  * the jitter buffer takes its delay target and, in arrival mode, when a missing frame is overdue.
@@ -40,7 +42,7 @@ final class DelayWindow {
             sinceRetarget = 0;
             int n = Math.min(count, WINDOW);
             System.arraycopy(delays, 0, sorted, 0, n);
-            java.util.Arrays.sort(sorted, 0, n);
+            Arrays.sort(sorted, 0, n);
             base = sorted[0];
             spread = sorted[(int) Math.ceil(0.95 * n) - 1] - sorted[0];
             return true;

@@ -1,23 +1,19 @@
 package dev.patchbay.media.jitter;
 
+import java.util.Arrays;
+
 /**
- * An adaptive jitter buffer for one 8 kHz stream, indexed by RTP timestamp rather than by packet.
+ * An adaptive jitter buffer for one 8 kHz stream, indexed by RTP timestamp rather than by packet,
+ * played out on arrival.
  *
  * <p>Each packet's samples are written at their timestamp's place in a ring, so reordering and
- * duplicates need no bookkeeping and any ptime works. It plays out in one of two modes:
- * <ul>
- * <li><b>Clocked</b> ({@link #JitterBuffer(int)}, {@link #pull}): 160 samples (20 ms) per pull on the
- * reader's 20 ms clock, a fixed delay behind the newest audio. That delay, the target, follows the 95th
- * percentile of the measured delay variation plus one packet, starts at 20 ms, and never exceeds the
- * configured cap. A sender clock that runs fast or slow shows up as a buffer that drifts from the
- * target; the buffer then drops or repeats 10 ms at a time to stay on target.
- * <li><b>On arrival</b> ({@link #onArrival}, {@link #next}): a frame leaves as soon as all of it has
- * arrived, so audio in order is never held; a frame with a gap leaves, concealed, once it is overdue:
- * later than the fastest recent packet by the delay target plus 10 ms. The sender's clock drives the
- * playout, so there is no drift to correct. This is what a gateway between a caller and a bot wants:
- * the bot hears each word as soon as it exists.
- * </ul>
- * Missing audio is concealed by repeating the last frame at falling volume, then silence.
+ * duplicates need no bookkeeping and any ptime works. A 20 ms frame leaves ({@link #next}) as soon as
+ * all of it has arrived, so audio in order is never held; a frame with a gap leaves, concealed, once
+ * it is overdue: later than the fastest recent packet by the delay target plus 10 ms. The target
+ * follows the 95th percentile of the measured delay variation plus one packet, starts at 20 ms, and
+ * never exceeds the configured cap. The sender's clock drives the playout, so there is no drift to
+ * correct. This is what a gateway between a caller and a bot wants: the bot hears each word as soon
+ * as it exists. Missing audio is concealed by repeating the last frame at falling volume, then silence.
  *
  * <p>Arrival times are arguments, never read from a clock, so tests replay traces exactly. One
  * thread owns an instance; nothing allocates after construction.
@@ -26,15 +22,12 @@ public final class JitterBuffer {
 
     public static final int FRAME = 160;
     private static final int START_TARGET = FRAME;    // 20 ms until measurements exist
-    private static final int ADJUST = 80;             // drift correction step, 10 ms
-    private static final int BIG_SURPLUS = 800;       // 100 ms over the usual level: dropped in one go
-    private static final int DRIFT_PATIENCE = 25;     // pulls (0.5 s) per drift decision
     private static final int CONCEAL_FRAMES = 5;      // after 100 ms of loss, play silence
-    private static final int OVERDUE_MARGIN = 80;     // arrival mode: 10 ms beyond the target before concealing
-    private static final long MIN_HOLD_NANOS = 5_000_000; // arrival mode: a gap seen in a burst gets 5 ms to fill
+    private static final int OVERDUE_MARGIN = 80;     // 10 ms beyond the target before concealing
+    private static final long MIN_HOLD_NANOS = 5_000_000; // a gap seen in a burst gets 5 ms to fill
     private static final long JUMP = 8000;            // 1 s away from the stream: a new timeline, not a burst
 
-    /** What a pull produced; {@code WAIT} (arrival mode only): nothing is due yet. */
+    /** What {@link #next} produced; {@code WAIT}: nothing is due yet. */
     public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE, WAIT }
 
     private final int maxTarget;
@@ -43,22 +36,16 @@ public final class JitterBuffer {
     private final boolean[] filled;            // slot holds a sample for a position at or after playHead
     private final short[] last = new short[FRAME];
     private final DelayWindow delays = new DelayWindow();
-    private final boolean onArrival;
 
     private boolean started;
     private long highest;                      // extended timestamp just after the newest sample received
-    private long firstTs;                      // where the stream (re)started
     private long playHead;                     // extended timestamp of the next sample to play
     private long lastPacketTs;                 // where the newest packet began: packets' alignment
-    private long waitingFor = -1;              // arrival mode: the play head next() last found incomplete
+    private long waitingFor = -1;              // the play head next() last found incomplete
     private long waitingSince;                 //   and since when
     private int target = START_TARGET;
     private int packetSamples = FRAME;
     private int lossRun;
-    private int windowPulls;
-    private long windowMin = Long.MAX_VALUE;
-    private final long[] lows = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
-    private int lowIndex;
 
     private long received;
     private long duplicates;
@@ -66,28 +53,13 @@ public final class JitterBuffer {
     private long concealed;
     private long resyncs;
     private long dropped;
-    private long inserted;
-
-    /**
-     * A clocked buffer: {@link #pull} every 20 ms.
-     *
-     * @param maxTargetMs the cap on the adaptive delay
-     */
-    public JitterBuffer(int maxTargetMs) {
-        this(maxTargetMs, false);
-    }
 
     /**
      * A buffer played out on arrival: {@link #next} after every packet and every 20 ms.
      *
      * @param maxTargetMs the cap on how long a gap is waited for
      */
-    public static JitterBuffer onArrival(int maxTargetMs) {
-        return new JitterBuffer(maxTargetMs, true);
-    }
-
-    private JitterBuffer(int maxTargetMs, boolean onArrival) {
-        this.onArrival = onArrival;
+    public JitterBuffer(int maxTargetMs) {
         this.maxTarget = Math.max(START_TARGET, maxTargetMs * 8);
         int capacity = Integer.highestOneBit(Math.max(2048, 2 * maxTarget + 4 * FRAME) - 1) << 1;
         this.ring = new short[capacity];
@@ -108,12 +80,11 @@ public final class JitterBuffer {
         if (!started) {
             started = true;
             highest = ts;
-            firstTs = ts;
-            playHead = onArrival ? ts : ts - target;
+            playHead = ts;
         }
         if (ts - highest > JUMP || playHead - ts > JUMP) {
             resync(ts); // a timestamp jump either way, or a stream restart: start over from here
-        } else if (onArrival && ts >= highest && playHead - ts > FRAME) {
+        } else if (ts >= highest && playHead - ts > FRAME) {
             // Newer than anything received yet behind the play head: the sender paused without
             // advancing its timestamps while we concealed on our clock. Its timeline is the truth.
             resync(ts);
@@ -139,69 +110,12 @@ public final class JitterBuffer {
         highest = Math.max(highest, ts + samples);
     }
 
-    /** Takes the next 20 ms for playout into {@code out}, concealing what is missing. */
-    public Pull pull(short[] out) {
-        if (!started) {
-            java.util.Arrays.fill(out, 0, FRAME, (short) 0);
-            return Pull.SILENCE;
-        }
-        int from = 0;
-        int correction = drift();
-        if (correction > 0) {
-            skip(correction);
-        } else if (correction < 0) {
-            // Stretch by 10 ms: replay the second half of the last frame, then take only 10 ms new.
-            System.arraycopy(last, FRAME - ADJUST, out, 0, ADJUST);
-            inserted += ADJUST;
-            from = ADJUST;
-        }
-        int got = from;
-        int leadIn = 0;
-        if (playHead >= firstTs) {
-            got += takeAtPlayHead(out, from); // the usual case, without per-sample position arithmetic
-        } else {
-            for (int i = from; i < FRAME; i++) {
-                int slot = (int) (playHead & mask);
-                if (filled[slot]) {
-                    out[i] = ring[slot];
-                    filled[slot] = false;
-                    got++;
-                } else {
-                    out[i] = 0;
-                    if (playHead < firstTs) {
-                        leadIn++; // before the stream began: silence, not loss
-                    }
-                }
-                playHead++;
-            }
-        }
-        if (leadIn == FRAME) {
-            return Pull.SILENCE;
-        }
-        if (playHead > highest) {
-            // Underrun: the sender is late, not lost. Wait for it instead of skipping its audio;
-            // the gap becomes added delay, which drift() trims later if it proves unneeded.
-            inserted += playHead - highest;
-            shiftLows(playHead - highest);
-            playHead = highest;
-        }
-        if (got == 0) {
-            return conceal(out);
-        }
-        lossRun = 0;
-        System.arraycopy(out, 0, last, 0, FRAME);
-        return got + leadIn == FRAME ? Pull.AUDIO : Pull.PARTIAL;
-    }
-
     /**
-     * Arrival mode: the next 20 ms into {@code out} if all of it has arrived, or concealed once it is
+     * The next 20 ms into {@code out} if all of it has arrived, or concealed once it is
      * overdue; otherwise {@link Pull#WAIT} and {@code out} untouched. Call after every packet and on
      * a 20 ms clock, repeating while it returns something other than WAIT.
      */
     public Pull next(short[] out, long nowNanos) {
-        if (!onArrival) {
-            throw new IllegalStateException("next() is for a buffer made with onArrival(); a clocked buffer uses pull()");
-        }
         if (!started) {
             return Pull.WAIT;
         }
@@ -217,7 +131,7 @@ public final class JitterBuffer {
                 return Pull.WAIT;
             }
         }
-        int got = takeAtPlayHead(out, 0);
+        int got = takeAtPlayHead(out);
         if (got == 0) {
             return conceal(out);
         }
@@ -254,12 +168,12 @@ public final class JitterBuffer {
     }
 
     /** Moves the frame at the play head out of the ring, in one or two runs; returns the samples that had arrived. */
-    private int takeAtPlayHead(short[] out, int from) {
+    private int takeAtPlayHead(short[] out) {
         int slot = (int) (playHead & mask);
-        int first = Math.min(FRAME - from, ring.length - slot);
-        int got = take(slot, out, from, first);
-        got += take(0, out, from + first, FRAME - from - first);
-        playHead += FRAME - from;
+        int first = Math.min(FRAME, ring.length - slot);
+        int got = take(slot, out, 0, first);
+        got += take(0, out, first, FRAME - first);
+        playHead += FRAME;
         return got;
     }
 
@@ -270,7 +184,7 @@ public final class JitterBuffer {
             duplicate &= filled[slot + j];
         }
         System.arraycopy(pcm, from, ring, slot, n);
-        java.util.Arrays.fill(filled, slot, slot + n, true);
+        Arrays.fill(filled, slot, slot + n, true);
         return duplicate;
     }
 
@@ -282,7 +196,7 @@ public final class JitterBuffer {
             out[at + j] = f ? ring[slot + j] : 0;
             got += f ? 1 : 0;
         }
-        java.util.Arrays.fill(filled, slot, slot + n, false);
+        Arrays.fill(filled, slot, slot + n, false);
         return got;
     }
 
@@ -307,51 +221,6 @@ public final class JitterBuffer {
         return Pull.CONCEALED;
     }
 
-    /**
-     * Whether to correct for clock drift on this pull: samples to drop, -1 to stretch 10 ms, else 0.
-     * A surplus of more than {@link #BIG_SURPLUS} (a stall at call set-up, a long GC pause) is
-     * dropped at once down to 10 ms over the usual level, rather than 10 ms per half second, which
-     * would leave the caller talking over a standing delay for many seconds.
-     * Decided once per window of pulls from the lowest level the buffer reached over the last few
-     * windows (2 s), which includes the rare pull where a packet is missing because the clocks
-     * slipped. A low point 20 ms above the target plus one frame is surplus (a fast sender, or the
-     * burst after a delay spike); one within 10 ms of running dry is a slow sender.
-     */
-    private int drift() {
-        windowMin = Math.min(windowMin, highest - playHead);
-        if (++windowPulls < DRIFT_PATIENCE) {
-            return 0;
-        }
-        lows[lowIndex] = windowMin;
-        lowIndex = (lowIndex + 1) % lows.length;
-        windowPulls = 0;
-        windowMin = Long.MAX_VALUE;
-        long low = Long.MAX_VALUE;
-        for (long l : lows) {
-            low = Math.min(low, l);
-        }
-        if (low > target + FRAME + 2 * ADJUST && low != Long.MAX_VALUE) {
-            long surplus = low - target - FRAME;
-            int drop = surplus > BIG_SURPLUS ? (int) ((surplus - ADJUST) / ADJUST * ADJUST) : ADJUST;
-            shiftLows(-drop);
-            return drop;
-        }
-        if (low < FRAME + ADJUST && lossRun == 0) {
-            shiftLows(ADJUST);
-            return -1;
-        }
-        return 0;
-    }
-
-    /** The recorded low points, seen from the play head after it moved by {@code delta} samples of delay. */
-    private void shiftLows(long delta) {
-        for (int i = 0; i < lows.length; i++) {
-            if (lows[i] != Long.MAX_VALUE) {
-                lows[i] += delta;
-            }
-        }
-    }
-
     /** Target = 95th percentile of delay above the window's fastest packet, plus one packet. */
     private void measure(long ts, int samples, long arrivalNanos) {
         packetSamples = samples;
@@ -364,11 +233,9 @@ public final class JitterBuffer {
 
     private void resync(long ts) {
         resyncs++;
-        java.util.Arrays.fill(lows, Long.MAX_VALUE);
-        java.util.Arrays.fill(filled, false);
-        playHead = onArrival ? ts : ts - target;
+        Arrays.fill(filled, false);
+        playHead = ts;
         highest = ts;
-        firstTs = ts;
         delays.reset();
     }
 
@@ -392,8 +259,7 @@ public final class JitterBuffer {
         delays.reset();
         lossRun = 0;
         target = START_TARGET;
-        java.util.Arrays.fill(filled, false);
-        java.util.Arrays.fill(lows, Long.MAX_VALUE);
+        Arrays.fill(filled, false);
     }
 
     /** The current playout delay target, in milliseconds. */
@@ -416,9 +282,7 @@ public final class JitterBuffer {
 
     public long resyncs() { return resyncs; }
 
-    /** Samples skipped to catch up with a fast sender. */
+    /** Samples dropped because a burst did not fit the ring. */
     public long droppedSamples() { return dropped; }
 
-    /** Samples of delay added: stretches for a slow sender, and waits for a late one. */
-    public long insertedSamples() { return inserted; }
 }

@@ -3,8 +3,6 @@ package dev.patchbay.media.loop;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import dev.patchbay.media.playout.BacklogTrimmer;
 import dev.patchbay.media.playout.EarlyAudio;
@@ -25,14 +23,11 @@ final class CallerPlayout {
     private final PlayoutQueue queue;
     private final PlayoutQueue.MarkListener marks;
     private final RtpSender sender;
-    /** A late frame of a bot that is sending is waited for one slot before silence takes its place. */
-    private static final long HOLD = TimeUnit.MILLISECONDS.toNanos(20);
-    /** Floor 0: a frame still queued after every slot for a second is delay the bot keeps topping up. */
-    private final BacklogTrimmer backlog = new BacklogTrimmer(50, 0);
-    private final PlayoutClock slots = new PlayoutClock(HOLD);
-    private final LongSupplier clock;
+    private final BacklogTrimmer backlog;
+    private final PlayoutClock slots;
+    private final NanoClock clock;
     private boolean queueWasEmpty = true;
-    private final InbandDtmfOut inbandDtmf = new InbandDtmfOut();
+    private final InbandDtmfOut inbandDtmf;
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
@@ -42,21 +37,27 @@ final class CallerPlayout {
     private EarlyAudio early;
 
     /**
+     * The send stages in {@link MediaPipeline}'s order; see there.
+     *
      * @param clock read right after each packet leaves: a send the loop was descheduled before counts
      *              at its real time, so a packet that left a whole slot late restarts the grid
      */
-    CallerPlayout(PlayoutQueue queue, RtpSender sender, Negotiated codec, PlayoutQueue.MarkListener marks, LongSupplier clock) {
-        this.clock = clock;
+    CallerPlayout(PlayoutQueue queue, PlayoutQueue.MarkListener marks, PlayoutClock slots, InbandDtmfOut inbandDtmf,
+                  BacklogTrimmer backlog, RtpSender sender, Negotiated codec, NanoClock clock) {
         this.queue = queue;
-        this.sender = sender;
         this.marks = marks;
+        this.slots = slots;
+        this.inbandDtmf = inbandDtmf;
+        this.backlog = backlog;
+        this.sender = sender;
+        this.clock = clock;
         configure(codec);
     }
 
     /** Applies a negotiation: codec, direction, and whether the caller takes telephone-events. */
     void configure(Negotiated next) {
         if (codec == null || (codec.telephoneEvent() == null) != (next.telephoneEvent() == null)) {
-            dtmfOut = next.telephoneEvent() == null ? null : new Rfc4733Sender();
+            dtmfOut = MediaPipeline.rfc4733Out(next);
         }
         codec = next;
         ulaw = next.audio().is("PCMU");
@@ -97,7 +98,7 @@ final class CallerPlayout {
         PlayoutClock.Slot due = slots.due(now, queued);
         if (due != PlayoutClock.Slot.WAIT) {
             slot();
-            slots.sent(due, Math.max(now, clock.getAsLong()));
+            slots.sent(due, Math.max(now, clock.nanos()));
             backlog.tick(queue);
         }
         queueWasEmpty = queue.queuedFrames() == 0;

@@ -42,20 +42,38 @@ public final class MediaLoop implements AutoCloseable {
     private final byte[] receiveBytes = new byte[2048];
     private final ByteBuffer receiveBuffer = ByteBuffer.wrap(receiveBytes);
     private final Consumer<SelectionKey> onReadable = this::readAll;
-    private final Thread thread;
+    private final String name;
+    private final NanoClock clock;
+    private volatile Thread thread;
     private volatile boolean running = true;
     /** The earliest send slot of any call, as of the last pass over them; loop-owned. */
     private long nextSend;
 
-    public MediaLoop(String name) {
+    /** A loop that runs nothing until {@link #start}; every time it hands its calls is read from {@code clock}. */
+    public MediaLoop(String name, NanoClock clock) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the media loop", e);
         }
-        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
-        thread.setPriority(Thread.MAX_PRIORITY);
-        thread.start();
+        this.name = name;
+        this.clock = clock;
+    }
+
+    /** Starts the loop's thread; once only. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("media loop " + name + " is already started");
+        }
+        Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        t.setPriority(Thread.MAX_PRIORITY);
+        thread = t;
+        t.start();
+    }
+
+    /** The clock this loop and its calls read. */
+    public NanoClock clock() {
+        return clock;
     }
 
     /** Runs {@code command} on the loop thread, soon. */
@@ -107,7 +125,7 @@ public final class MediaLoop implements AutoCloseable {
     void register(CallMedia media, DatagramChannel channel) throws ClosedChannelException {
         channel.register(selector, SelectionKey.OP_READ, media);
         calls.add(media);
-        nextSend = System.nanoTime(); // its first packet goes at once
+        nextSend = clock.nanos(); // its first packet goes at once
     }
 
     /** Called on the loop thread by {@link CallMedia#stop}. */
@@ -120,19 +138,19 @@ public final class MediaLoop implements AutoCloseable {
     }
 
     private void run() {
-        long nextTick = System.nanoTime() + TICK_NANOS;
+        long nextTick = clock.nanos() + TICK_NANOS;
         nextSend = nextTick;
         while (running) {
             try {
                 long wakeAt = nextSend - nextTick < 0 ? nextSend : nextTick;
-                long waitNanos = wakeAt - System.nanoTime();
+                long waitNanos = wakeAt - clock.nanos();
                 if (waitNanos > 0) {
                     selector.select(onReadable, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
                 } else {
                     selector.selectNow(onReadable);
                 }
                 runCommands();
-                long now = System.nanoTime();
+                long now = clock.nanos();
                 sendArrived(now);
                 if (now - nextTick >= 0) {
                     tick(now);
@@ -146,9 +164,14 @@ public final class MediaLoop implements AutoCloseable {
                 }
                 runAfterWake();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.SEVERE, "media loop " + thread.getName() + " failed an iteration; continuing", e);
+                LOG.log(Level.SEVERE, "media loop " + name + " failed an iteration; continuing", e);
             }
         }
+    }
+
+    /** Runs the queued commands on the calling thread: for tests that drive an unstarted loop themselves. */
+    void runPending() {
+        runCommands();
     }
 
     private void runCommands() {
@@ -210,7 +233,7 @@ public final class MediaLoop implements AutoCloseable {
             try {
                 afterWake.get(i).run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "an after-wake task of media loop " + thread.getName() + " failed", e);
+                LOG.log(Level.WARNING, "an after-wake task of media loop " + name + " failed", e);
             }
         }
     }
@@ -230,7 +253,7 @@ public final class MediaLoop implements AutoCloseable {
             if (source == null) {
                 return;
             }
-            media.onPacket(source, receiveBytes, receiveBuffer.position(), System.nanoTime());
+            media.onPacket(source, receiveBytes, receiveBuffer.position(), clock.nanos());
         }
     }
 
@@ -239,7 +262,10 @@ public final class MediaLoop implements AutoCloseable {
         running = false;
         selector.wakeup();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(2));
+            Thread t = thread;
+            if (t != null) {
+                t.join(TimeUnit.SECONDS.toMillis(2));
+            }
             selector.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

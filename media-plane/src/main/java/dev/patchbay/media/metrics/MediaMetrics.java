@@ -3,8 +3,10 @@ package dev.patchbay.media.metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallTally;
@@ -29,7 +31,7 @@ public final class MediaMetrics implements CallTally {
     private static final int LAST_STATUS = 699;
 
     private final MeterRegistry registry;
-    private final java.util.function.LongSupplier sipRefused;
+    private final LongSupplier sipRefused;
     private final Counter packetsIn;
     private final Counter packetsOut;
     private final Counter packetsLost;
@@ -41,7 +43,7 @@ public final class MediaMetrics implements CallTally {
     private final Counter botsAttached;
     private final AtomicReferenceArray<Counter> inviteIn = new AtomicReferenceArray<>(LAST_STATUS - FIRST_STATUS + 1);
     private final AtomicReferenceArray<Counter> inviteOut = new AtomicReferenceArray<>(LAST_STATUS - FIRST_STATUS + 1);
-    private final java.util.concurrent.atomic.AtomicLong botsDetached = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong botsDetached = new AtomicLong();
 
     /**
      * Registers the meters.
@@ -50,7 +52,7 @@ public final class MediaMetrics implements CallTally {
      * @param sipRefused    requests refused by SIP validation so far
      */
     public MediaMetrics(MeterRegistry registry, CallManager calls, IntSupplier controlPlanes,
-                        java.util.function.LongSupplier sipRefused) {
+                        LongSupplier sipRefused) {
         this.registry = registry;
         for (String state : STATES) {
             Gauge.builder("patchbay.calls", calls, c -> c.countByState().getOrDefault(state, 0))

@@ -1,5 +1,7 @@
 package dev.patchbay.media.playout;
 
+import java.util.Arrays;
+
 import dev.patchbay.media.codec.G711;
 
 /**
@@ -25,7 +27,7 @@ public final class EarlyAudio {
         }
         int count = (samples.length + FRAME - 1) / FRAME;
         byte[] frames = new byte[count * FRAME];
-        java.util.Arrays.fill(frames, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
+        Arrays.fill(frames, ulaw ? G711.ULAW_SILENCE : G711.ALAW_SILENCE);
         if (ulaw) {
             G711.encodeUlaw(samples, 0, samples.length, frames, 0);
         } else {

@@ -11,10 +11,14 @@ public final class RecordingWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RecordingWriter.class.getName());
 
     private final List<CallRecorder> active = new CopyOnWriteArrayList<>();
-    private final Thread thread;
+    private Thread thread;
     private volatile boolean running = true;
 
-    public RecordingWriter() {
+    /** Starts the writing thread; once only. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("the recording writer is already started");
+        }
         thread = Thread.ofPlatform().name("recording-writer").daemon(true).start(this::run);
     }
 
@@ -44,8 +48,11 @@ public final class RecordingWriter implements AutoCloseable {
 
     /** Finishes the recordings still open (their calls have been ended first), then stops. */
     @Override
-    public void close() {
+    public synchronized void close() {
         running = false;
+        if (thread == null) {
+            return;
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.patchbay.media.sdp;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The audio stream of an SDP offer: where to send RTP, what the caller can receive, and how.
@@ -18,6 +19,6 @@ public record AudioOffer(String address, int port, List<RtpFormat> formats, int 
 
     /** Whether the offer asks for SRTP. */
     public boolean secure() {
-        return profile.toUpperCase(java.util.Locale.ROOT).startsWith("RTP/SAVP");
+        return profile.toUpperCase(Locale.ROOT).startsWith("RTP/SAVP");
     }
 }

@@ -1,5 +1,7 @@
 package dev.patchbay.media.sdp;
 
+import java.util.Locale;
+
 /** RFC 3264 media direction, seen from the side that wrote the SDP. */
 public enum Direction {
     SENDRECV, SENDONLY, RECVONLY, INACTIVE;
@@ -14,6 +16,6 @@ public enum Direction {
     }
 
     public String attribute() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

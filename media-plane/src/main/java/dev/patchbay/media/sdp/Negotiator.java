@@ -1,5 +1,7 @@
 package dev.patchbay.media.sdp;
 
+import java.security.SecureRandom;
+
 /**
  * RFC 3264 answerer for G.711 voice. Takes the caller's most preferred codec that Patchbay speaks,
  * and telephone-event at whatever dynamic payload type the caller chose.
@@ -33,7 +35,7 @@ public final class Negotiator {
                 String[] f = line.split("\\s+");
                 if (srtp == null && f.length >= 3 && f[1].equals(SdesKeys.SUITE)) {
                     try {
-                        srtp = SdesKeys.accept(Integer.parseInt(f[0]), f[2], new java.security.SecureRandom());
+                        srtp = SdesKeys.accept(Integer.parseInt(f[0]), f[2], new SecureRandom());
                     } catch (NumberFormatException e) {
                         srtp = null;
                     }

@@ -1,6 +1,7 @@
 package dev.patchbay.media.sdp;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -25,8 +26,8 @@ public record SdesKeys(int tag, byte[] remoteKey, byte[] remoteSalt, byte[] loca
         }
         byte[] ours = new byte[30];
         random.nextBytes(ours);
-        return new SdesKeys(tag, java.util.Arrays.copyOf(material, 16), java.util.Arrays.copyOfRange(material, 16, 30),
-                java.util.Arrays.copyOf(ours, 16), java.util.Arrays.copyOfRange(ours, 16, 30));
+        return new SdesKeys(tag, Arrays.copyOf(material, 16), Arrays.copyOfRange(material, 16, 30),
+                Arrays.copyOf(ours, 16), Arrays.copyOfRange(ours, 16, 30));
     }
 
     /** The 30 bytes of key and salt in "inline:<base64>[|lifetime][|MKI]", or null if unusable. */

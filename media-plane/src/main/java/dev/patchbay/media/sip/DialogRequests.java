@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -13,6 +12,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
+import javax.sip.header.ContactHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -62,7 +62,7 @@ final class DialogRequests {
     }
 
     /** Sends REFER for a blind transfer; completes with REFER's own final status (202 when accepted). */
-    CompletableFuture<Integer> refer(Dialog dialog, String target, javax.sip.header.ContactHeader referredBy) {
+    CompletableFuture<Integer> refer(Dialog dialog, String target, ContactHeader referredBy) {
         return send(dialog, Request.REFER, r -> {
             r.addHeader(sip.headers.createReferToHeader(sip.addresses.createAddress(target)));
             r.addHeader(sip.headers.createHeader("Referred-By", referredBy.getAddress().toString()));

@@ -3,8 +3,10 @@ package dev.patchbay.media.sip;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.MessageParser;
@@ -44,7 +46,7 @@ public final class FramingParser implements MessageParserFactory {
             Map.entry("max-forwards", "Max-Forwards"), Map.entry("content-length", "Content-Length"),
             Map.entry("l", "Content-Length"), Map.entry("content-type", "Content-Type"), Map.entry("c", "Content-Type"));
 
-    private static final java.util.List<String> NAMES = java.util.List.copyOf(new java.util.TreeSet<>(SINGLE.values()));
+    private static final List<String> NAMES = List.copyOf(new TreeSet<>(SINGLE.values()));
 
     private final Parser parser = new Parser();
 

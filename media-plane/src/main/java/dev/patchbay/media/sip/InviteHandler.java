@@ -1,10 +1,13 @@
 package dev.patchbay.media.sip;
 
 import java.text.ParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
-
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -19,7 +22,9 @@ import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.CallState;
+import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import gov.nist.javax.sip.message.SIPMessage;
 
 /**
@@ -95,7 +100,7 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
-    public Call place(dev.patchbay.proto.media.v1.PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite)
+    public Call place(PlaceCallRequest request, Consumer<Call> beforeInvite)
             throws IllegalArgumentException {
         try {
             return outbound.place(request, beforeInvite);
@@ -119,7 +124,7 @@ final class InviteHandler implements CallSignalling {
         String newTag = UUID.randomUUID().toString().substring(0, 8);
         String refusal = calls.refusal();
         if (refusal != null) {
-            RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, java.util.List.of());
+            RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, List.of());
             return;
         }
         int interval = SessionTimers.requested(invite);
@@ -183,7 +188,7 @@ final class InviteHandler implements CallSignalling {
             ReliableProvisionals.whenAcknowledged(leg, () -> {
                 if (call.state() instanceof CallState.Ended ended) { // ended while the 200 OK waited for PRACK
                     RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.TEMPORARILY_UNAVAILABLE,
-                            ended.reason(), java.util.List.of());
+                            ended.reason(), List.of());
                     return;
                 }
                 SipTools.send(leg.inviteTransaction, ok);
@@ -225,7 +230,7 @@ final class InviteHandler implements CallSignalling {
         if (!leg.outbound() && ReliableProvisionals.abandonHeld(leg)) {
             // Answered, but the 200 OK never left: it waited for a PRACK. The INVITE gets a 5xx instead of a BYE.
             RejectHeaders.send(sip, leg.inviteTransaction, leg.invite, leg.toTag, Response.SERVER_INTERNAL_ERROR,
-                    "no PRACK for the reliable provisional response; " + reason, java.util.List.of());
+                    "no PRACK for the reliable provisional response; " + reason, List.of());
             flows.remove(call.sipCallId());
             return;
         }

@@ -1,5 +1,6 @@
 package dev.patchbay.media.sip;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ final class LocalAddress {
         try (DatagramSocket probe = new DatagramSocket()) {
             probe.connect(new InetSocketAddress(peer, port));
             return probe.getLocalAddress().getHostAddress();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "127.0.0.1";
         }
     }

@@ -1,5 +1,8 @@
 package dev.patchbay.media.sip;
 
+import dev.patchbay.media.config.MediaDefaults;
+import io.helidon.config.Config;
+
 /**
  * How large one SIP message may be: over UDP the whole datagram, over TCP and TLS one framed
  * message. A UDP request over the limit is answered 513; a stream message over it closes the
@@ -10,8 +13,16 @@ package dev.patchbay.media.sip;
  */
 public record MessageLimits(int udpBytes, int streamBytes) {
 
-    /** What application.yaml sets; for tests that build the config by hand. */
-    public static final MessageLimits DEFAULTS = new MessageLimits(65536, 65536);
+    /** What the shipped application.yaml sets. */
+    public static MessageLimits defaults() {
+        return from(MediaDefaults.root().get("patchbay"));
+    }
+
+    /** Reads {@code patchbay.sip.max-message-size.*}. */
+    public static MessageLimits from(Config patchbay) {
+        return new MessageLimits(patchbay.get("sip.max-message-size.udp").asInt().get(),
+                patchbay.get("sip.max-message-size.stream").asInt().get());
+    }
 
     public MessageLimits {
         // jain-sip raises anything lower to 4096, and reads UDP datagrams into a buffer of the stream

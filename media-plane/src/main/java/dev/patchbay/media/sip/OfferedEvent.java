@@ -1,8 +1,8 @@
 package dev.patchbay.media.sip;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.ListIterator;
-
 import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
@@ -56,7 +56,7 @@ final class OfferedEvent {
                         .setValue(colon < 0 ? "" : text.substring(colon + 1).strip()));
             }
         }
-        for (RtpFormat f : offer == null ? java.util.List.<RtpFormat>of() : offer.formats()) { // none: a late offer
+        for (RtpFormat f : offer == null ? List.<RtpFormat>of() : offer.formats()) { // none: a late offer
             b.addCodecs(Codec.newBuilder().setName(f.encoding()).setPayloadType(f.payloadType())
                     .setClockRate(f.clockRate()).setFmtp(f.fmtp()));
         }

@@ -1,6 +1,7 @@
 package dev.patchbay.media.sip;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -8,8 +9,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
-
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -34,8 +35,8 @@ import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.media.sdp.OfferWriter;
-import dev.patchbay.media.sdp.SdpException;
 import dev.patchbay.media.sdp.SdesOffer;
+import dev.patchbay.media.sdp.SdpException;
 import dev.patchbay.media.sdp.SdpParser;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
@@ -78,7 +79,7 @@ final class OutboundCalls {
         this.provider = provider;
     }
 
-    Call place(PlaceCallRequest request, java.util.function.Consumer<Call> beforeInvite) throws Refused {
+    Call place(PlaceCallRequest request, Consumer<Call> beforeInvite) throws Refused {
         String transport = switch (request.getTransport()) {
             case TCP -> "tcp";
             case TLS -> "tls";
@@ -88,7 +89,7 @@ final class OutboundCalls {
         InetAddress trunk;
         try {
             trunk = InetAddress.getByName(request.getTrunkHost());
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new Refused("trunk_host '" + request.getTrunkHost() + "' does not resolve");
         }
         RtpPortPool.RtpSocket socket = calls.ports().allocate().orElseThrow(() -> new Refused("all RTP ports are in use"));

@@ -2,10 +2,10 @@ package dev.patchbay.media.sip;
 
 import java.text.ParseException;
 import java.util.logging.Logger;
-
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -56,7 +56,7 @@ final class ReliableProvisionals {
     }
 
     private static void fill(SipTools sip, SipLeg leg, Response r, String sdp) throws ParseException {
-        ((javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME)).setTag(leg.toTag);
+        ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(leg.toTag);
         r.setHeader(leg.contact);
         if (sdp != null) {
             r.setContent(sdp, sip.headers.createContentTypeHeader("application", "sdp"));

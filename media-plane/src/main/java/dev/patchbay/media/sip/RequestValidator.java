@@ -6,13 +6,18 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
 import javax.sip.header.AcceptHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -68,11 +73,11 @@ final class RequestValidator {
      * peers omit it (RFC 4475 §3.4.1), it means nothing to a UAS, and jain-sip opens no
      * transaction without it.
      */
-    static void supplyMaxForwards(Request request, javax.sip.header.HeaderFactory headers) {
-        if (request.getHeader(javax.sip.header.MaxForwardsHeader.NAME) == null) {
+    static void supplyMaxForwards(Request request, HeaderFactory headers) {
+        if (request.getHeader(MaxForwardsHeader.NAME) == null) {
             try {
                 request.setHeader(headers.createMaxForwardsHeader(70));
-            } catch (javax.sip.InvalidArgumentException e) {
+            } catch (InvalidArgumentException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -113,16 +118,16 @@ final class RequestValidator {
                 return Refusal.of(Response.BAD_REQUEST, "malformed " + raw.strip());
             }
         }
-        for (ListIterator<Header> it = request.getHeaders(javax.sip.header.ContactHeader.NAME); it.hasNext(); ) {
-            javax.sip.address.Address a = ((javax.sip.header.ContactHeader) it.next()).getAddress();
+        for (ListIterator<Header> it = request.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
+            Address a = ((ContactHeader) it.next()).getAddress();
             if (a instanceof gov.nist.javax.sip.address.AddressImpl impl
                     && impl.getAddressType() == gov.nist.javax.sip.address.AddressImpl.ADDRESS_SPEC
-                    && a.getURI() instanceof javax.sip.address.SipURI uri && uri.getHeaderNames().hasNext()) {
+                    && a.getURI() instanceof SipURI uri && uri.getHeaderNames().hasNext()) {
                 // RFC 3261 §20: a URI with headers must be in <> (RFC 4475 §3.1.2.13)
                 return Refusal.of(Response.BAD_REQUEST, "a Contact URI with headers must be enclosed in <>");
             }
         }
-        if (request.getMethod().equals(Request.INVITE) && request.getHeader(javax.sip.header.ContactHeader.NAME) == null) {
+        if (request.getMethod().equals(Request.INVITE) && request.getHeader(ContactHeader.NAME) == null) {
             // RFC 3261 §8.1.1.8; without it there is no address to send the BYE to (RFC 2543 peers, RFC 4475 §3.4.1)
             return Refusal.of(Response.BAD_REQUEST, "an INVITE must carry a Contact");
         }
@@ -145,7 +150,7 @@ final class RequestValidator {
         if (!SCHEMES.contains(scheme)) {
             return Refusal.of(Response.UNSUPPORTED_URI_SCHEME, "Request-URI scheme " + SipTools.sanitize(scheme) + " is not supported");
         }
-        if (request.getRequestURI() instanceof javax.sip.address.SipURI uri && uri.getHeaderNames().hasNext()) {
+        if (request.getRequestURI() instanceof SipURI uri && uri.getHeaderNames().hasNext()) {
             // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
             return Refusal.of(Response.BAD_REQUEST, "a Request-URI must not carry headers");
         }

@@ -3,11 +3,16 @@ package dev.patchbay.media.sip;
 import java.text.ParseException;
 import java.util.Properties;
 import java.util.TooManyListenersException;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
-
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
 import javax.sip.PeerUnavailableException;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
@@ -20,6 +25,10 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransportNotSupportedException;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.header.UserAgentHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -41,11 +50,11 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final InviteHandler invites;
     private final SourceGuard guard;
     private final RequestValidator validator;
-    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     /** Why this node cannot take a call now, or null: OPTIONS answers 503 then, so a SIP front steers around it. */
-    private volatile java.util.function.Supplier<String> unavailable = () -> null;
+    private volatile Supplier<String> unavailable = () -> null;
     /** Final statuses sent to initial INVITEs go here, for the metrics. */
-    private volatile java.util.function.IntConsumer inviteResponses = status -> { };
+    private volatile IntConsumer inviteResponses = status -> { };
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
                       RequestValidator validator) {
@@ -123,14 +132,14 @@ public final class SipServer implements SipListener, AutoCloseable {
             provider.addSipListener(server);
             stack.start();
             return server;
-        } catch (PeerUnavailableException | javax.sip.InvalidArgumentException | javax.sip.TransportNotSupportedException
-                 | javax.sip.ObjectInUseException | TooManyListenersException | ParseException e) {
+        } catch (PeerUnavailableException | InvalidArgumentException | TransportNotSupportedException
+                 | ObjectInUseException | TooManyListenersException | ParseException e) {
             throw new SipException("cannot start SIP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     /** Where the final status of every initial INVITE we answer is counted. */
-    public void inviteResponses(java.util.function.IntConsumer sink) {
+    public void inviteResponses(IntConsumer sink) {
         this.inviteResponses = sink;
     }
 
@@ -144,7 +153,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     /** What OPTIONS consults; null from {@code why} means this node can take a call. */
-    public void availability(java.util.function.Supplier<String> why) {
+    public void availability(Supplier<String> why) {
         this.unavailable = why;
     }
 
@@ -155,7 +164,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
-        javax.sip.header.Header ua = request.getHeader(javax.sip.header.UserAgentHeader.NAME);
+        Header ua = request.getHeader(UserAgentHeader.NAME);
         String source = request instanceof gov.nist.javax.sip.message.SIPRequest r && r.getRemoteAddress() != null
                 ? r.getRemoteAddress().getHostAddress() : "?";
         if (guard.check(ua == null ? null : ua.toString(), source, System.nanoTime()) != SourceGuard.Verdict.ADMIT) {
@@ -181,7 +190,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 case Request.PRACK -> invites.onPrack(event);
                 default -> notAllowed(event);
             }
-        } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
+        } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
             LOG.warning(() -> "failed to handle " + request.getMethod() + ": " + e);
         }
     }
@@ -198,8 +207,8 @@ public final class SipServer implements SipListener, AutoCloseable {
         if (Request.ACK.equals(request.getMethod())) {
             return;
         }
-        javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) request.getHeader(javax.sip.header.ToHeader.NAME);
-        String tag = to.getTag() == null ? java.util.UUID.randomUUID().toString().substring(0, 8) : null;
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        String tag = to.getTag() == null ? UUID.randomUUID().toString().substring(0, 8) : null;
         Response r = sip.response(refusal.status(), request, tag, refusal.reason());
         switch (refusal.headerName() == null ? "" : refusal.headerName()) {
             case "Allow" -> r.addHeader(sip.headers.createAllowHeader(refusal.headerValue()));
@@ -236,7 +245,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             Response busy = sip.response(Response.SERVICE_UNAVAILABLE, event.getRequest(), null, why);
             try {
                 busy.addHeader(sip.headers.createRetryAfterHeader(5));
-            } catch (javax.sip.InvalidArgumentException e) {
+            } catch (InvalidArgumentException e) {
                 throw new ParseException(e.getMessage(), 0);
             }
             reply(event, busy);

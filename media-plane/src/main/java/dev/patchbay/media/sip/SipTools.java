@@ -1,19 +1,20 @@
 package dev.patchbay.media.sip;
 
 import java.text.ParseException;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
+import javax.sip.address.TelURL;
 import javax.sip.address.URI;
-import javax.sip.header.ViaHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -48,7 +49,7 @@ final class SipTools {
         SipURI uri = addresses.createSipURI("patchbay", host.indexOf(':') >= 0 ? "[" + host + "]" : host);
         uri.setPort(portFor(transport));
         if (!"udp".equalsIgnoreCase(transport)) {
-            uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
+            uri.setTransportParam(transport.toLowerCase(Locale.ROOT));
         }
         return headers.createContactHeader(addresses.createAddress(uri));
     }
@@ -87,7 +88,7 @@ final class SipTools {
         int status = response.getStatusCode();
         if (status >= 200 && tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction st
                 && Request.INVITE.equals(st.getMethod()) && tx.getRequest() != null
-                && ((javax.sip.header.ToHeader) tx.getRequest().getHeader(javax.sip.header.ToHeader.NAME)).getTag() == null
+                && ((ToHeader) tx.getRequest().getHeader(ToHeader.NAME)).getTag() == null
                 && st.getSipProvider() != null && st.getSipProvider().getSipListener() instanceof SipServer server) {
             server.inviteAnswered(status);
         }
@@ -101,14 +102,14 @@ final class SipTools {
 
     static String transportOf(Request request) {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return via == null ? "udp" : via.getTransport().toLowerCase(java.util.Locale.ROOT);
+        return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
     }
 
     static String userOf(URI uri) {
         if (uri instanceof SipURI sipUri) {
             return nullToEmpty(sipUri.getUser());
         }
-        if (uri instanceof javax.sip.address.TelURL tel) {
+        if (uri instanceof TelURL tel) {
             return (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
         }
         return "";

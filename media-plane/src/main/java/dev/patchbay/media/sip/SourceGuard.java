@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import dev.patchbay.media.config.MediaDefaults;
+import io.helidon.config.Config;
+
 /**
  * The first gate every SIP request passes: known scanners are dropped without an answer, so a
  * sweep learns nothing (not even that something listens), and each source address gets a token
@@ -21,10 +24,21 @@ public final class SourceGuard {
      * @param burst           the bucket size: how many requests a source may send at once after a quiet spell
      */
     public record Settings(List<String> scannerAgents, int ratePerSecond, int burst) {
-        public static final List<String> KNOWN_SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
-                "sipscan", "iwar", "sundayddr", "vaxsipuseragent", "pplsip", "smap", "sipsak-scan");
-        /** Generous enough for a carrier trunk placing ~100 calls a second from one address. */
-        public static final Settings DEFAULTS = new Settings(KNOWN_SCANNERS, 500, 1000);
+        /** What the shipped application.yaml sets: known scanners, and enough for a carrier trunk placing ~100 calls/s. */
+        public static Settings defaults() {
+            return from(MediaDefaults.root().get("patchbay"));
+        }
+
+        /** Reads {@code patchbay.sip.guard.*}; the scanners are a comma-separated list. */
+        public static Settings from(Config patchbay) {
+            return new Settings(List.of(patchbay.get("sip.guard.scanners").asString().get().split(",")),
+                    patchbay.get("sip.guard.rate").asInt().get(), patchbay.get("sip.guard.burst").asInt().get());
+        }
+
+        /** The same scanners with another rate limit; 0 turns limiting off. */
+        public Settings withLimit(int rate, int bucket) {
+            return new Settings(scannerAgents, rate, bucket);
+        }
 
         public Settings {
             scannerAgents = scannerAgents.stream().map(s -> s.toLowerCase(Locale.ROOT).strip()).filter(s -> !s.isEmpty()).toList();

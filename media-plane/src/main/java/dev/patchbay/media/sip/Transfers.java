@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -42,7 +42,7 @@ final class Transfers {
             return CompletableFuture.completedFuture(Response.REQUEST_PENDING);
         }
         // A target that never answers must not hold the RPC forever; 408 says the outcome is unknown.
-        result.completeOnTimeout(Response.REQUEST_TIMEOUT, TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        result.completeOnTimeout(Response.REQUEST_TIMEOUT, TIMEOUT_SECONDS, TimeUnit.SECONDS);
         result.whenComplete((status, error) -> inProgress.remove(call.sipCallId(), result));
         requests.refer(leg.dialog, target, leg.contact).thenAccept(status -> {
             if (status >= 300) {

@@ -1,8 +1,8 @@
 package dev.patchbay.media.srtp;
 
+import java.security.DigestException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
@@ -224,7 +224,7 @@ public final class SrtpContext {
             outer.update(outerPad);
             outer.update(innerHash);
             outer.digest(tag, 0, 20);
-        } catch (java.security.DigestException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException("SHA-1 buffer", e);
         }
     }

@@ -2,9 +2,9 @@ package dev.patchbay.media.app;
 
 import java.time.Duration;
 
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -22,12 +22,12 @@ class AckTimeoutTest {
 
     @Test
     void anUnacknowledgedAnswerEndsTheCallAndAnAcknowledgedOneStays() throws Exception {
-        // testConfig: the ACK timeout is 5 s.
-        try (MediaPlane plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-             TestControl control = new TestControl(plane.grpcPort());
-             SipUdpClient silent = new SipUdpClient(plane.sipPort());
-             SipUdpClient polite = new SipUdpClient(plane.sipPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        // MediaPlaneFixture: the ACK timeout is 5 s.
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(MediaPlaneFixture.config());
+             SipUdpClient silent = new SipUdpClient(media.plane().sipPort());
+             SipUdpClient polite = new SipUdpClient(media.plane().sipPort())) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             String silentId = answer(control, silent, "s1");
             String politeId = answer(control, polite, "p1");
             SipMessage ok = polite.finalResponseTo("1 INVITE", WAIT);

@@ -17,12 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
-
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.RtpPackets;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
-import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.AudioAttach;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -55,26 +53,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several calls' audio on one AudioMux stream, batched per media loop tick, each channel on its own. */
-class AudioMuxTest {
+class AudioMuxTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static MediaPlane plane;
-    private static TestControl control;
     private static ManagedChannel grpc;
 
     @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
+    static void setUp() throws Exception {
         grpc = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
-        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
     }
 
     @AfterAll
-    static void stop() {
+    static void tearDown() {
         grpc.shutdownNow();
-        control.close();
-        plane.close();
     }
 
     /** Sends a bot's messages as bytes, so a test can also send bytes that are no MuxToCaller. */

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -18,8 +19,6 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.RouteDecision;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,25 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A bot stream that breaks (its process died) leaves the call up for the re-attach grace; a bot
  * that attaches again with the token gets the caller's audio; nobody re-attaching ends the call.
  */
-class BotReattachTest {
+class BotReattachTest extends SharedMediaPlane {
 
+    /** Longer than MediaPlaneFixture's 2 s re-attach grace, which the tests wait out. */
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // testConfig sets a 2 s re-attach grace.
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     @Test
     void aBrokenBotStreamWaitsForAReattachAndEndsWithoutOne() throws Exception {

@@ -3,8 +3,8 @@ package dev.patchbay.media.app;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -27,7 +27,7 @@ class CallLimitsTest {
     private static final String OFFER = SipUdpClient.sdp(4000, "0", "a=rtpmap:0 PCMU/8000\r\n");
 
     private static MediaPlane start(int maxCalls, Duration rtpTimeout) throws Exception {
-        return MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100), maxCalls, rtpTimeout));
+        return MediaPlane.start(MediaPlaneFixture.config().withMaxCalls(maxCalls).withRtpTimeout(rtpTimeout));
     }
 
     private static int sipPort(MediaPlane plane) {
@@ -135,10 +135,11 @@ class CallLimitsTest {
 
     @Test
     void sessionTimersAreNegotiatedRefreshedAndEnforced() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100), 10, Duration.ofSeconds(30), 2);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        MediaConfig config = MediaPlaneFixture.config().withMaxCalls(10).withMinSessionExpires(2);
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SipUdpClient caller = new SipUdpClient(config.sipPort())) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             caller.request("INVITE", "a", 1, "se1", null, "Session-Expires: 1\r\nSupported: timer\r\n", OFFER);
             SipMessage tooSmall = caller.finalResponseTo("1 INVITE", WAIT);
             assertEquals(422, tooSmall.status());

@@ -15,13 +15,12 @@ import java.util.concurrent.TimeUnit;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.rtp.RtpPacket;
-import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Multimon;
 import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.media.testutil.TestControl;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.DtmfMethod;
@@ -31,8 +30,6 @@ import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,25 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * knows no INFO answers Patchbay's call without telephone-event, its media goes to a receiver in this
  * test, and what arrives there is decoded by Patchbay's detector and by multimon-ng.
  */
-class DtmfOutTest {
+class DtmfOutTest extends SharedMediaPlane {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DtmfOutTest.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     /** A call placed to a SIPp UAS that answers PCMU only, with its media sent to {@code rtp}. */
     private record FarEnd(Process sipp, Path dir, String callId) { }

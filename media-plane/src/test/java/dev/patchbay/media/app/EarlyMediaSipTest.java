@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
-
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Goertzel;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.RtpCapture;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.media.testutil.TestControl;
@@ -24,8 +24,6 @@ import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.Ringback;
 import dev.patchbay.proto.media.v1.RouteDecision;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,25 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with PRACK (RFC 3262), and 420 for extensions Patchbay lacks, against real SIPp callers and a
  * real RTP receiver on loopback.
  */
-class EarlyMediaSipTest {
+class EarlyMediaSipTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final EarlyMedia US_RINGBACK = EarlyMedia.newBuilder().setRingback(Ringback.getDefaultInstance()).build();
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     private static RouteDecision.Builder ring(String callId, EarlyMedia early) {
         return RouteDecision.newBuilder().setCallId(callId).setRing(Ring.newBuilder().setEarlyMedia(early));

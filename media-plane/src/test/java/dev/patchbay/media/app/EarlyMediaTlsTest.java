@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 
 import dev.patchbay.media.codec.G711;
-import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Goertzel;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
@@ -50,10 +50,10 @@ class EarlyMediaTlsTest {
         MediaConfig config = SipTlsTest.tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
         byte[] ourKey = new byte[30];
         new java.security.SecureRandom().nextBytes(ourKey);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = SipTlsTest.connect(tlsPort);
              java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@early-srtp";
             int local = tls.getLocalPort();
             String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"

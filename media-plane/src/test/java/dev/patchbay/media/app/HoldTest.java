@@ -11,12 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.common.util.concurrent.ListenableFuture;
-
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.HangupRequest;
@@ -25,8 +24,6 @@ import dev.patchbay.proto.media.v1.HoldResponse;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,24 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hold and resume by re-INVITE against a real SIPp trunk (src/test/resources/sipp/uas-hold.xml). */
-class HoldTest {
+class HoldTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     @Test
     void aPlacedCallIsHeldAndResumedWithSendonlyThenSendrecvAndOneReinviteAtATime() throws Exception {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.media.testutil.TestControl;
@@ -38,9 +39,10 @@ class LateOfferSippTest {
     @ParameterizedTest(name = "over {1}")
     @CsvSource({"u1,UDP", "t1,TCP"})
     void sippsLateOfferCallCarriesItsSpeechToTheBotAndBack(String sippTransport, Transport transport) throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        MediaConfig config = MediaPlaneFixture.config();
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             try (InputStream scenario = LateOfferSippTest.class.getResourceAsStream("/sipp/uac_late_offer.xml")) {
                 Files.copy(scenario, dir.resolve("uac_late_offer.xml"));

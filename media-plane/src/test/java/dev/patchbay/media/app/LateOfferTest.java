@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.rtp.RtpPacket;
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -20,7 +21,6 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.RouteDecision;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,27 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * re-INVITE without SDP gets Patchbay's offer in the 200 OK, and the ACK's answer starts or changes
  * the media; an ACK without a usable answer ends the call with a BYE whose Reason says why.
  */
-class LateOfferTest {
+class LateOfferTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Pattern MEDIA = Pattern.compile("m=audio (\\d+) (RTP/S?AVP) ([0-9 ]+)\r\n");
 
     private static MediaConfig config;
-    private static MediaPlane plane;
-    private static TestControl control;
 
     @BeforeAll
-    static void start() throws Exception {
-        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "the test control stream to register");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
+    static void setUp() throws Exception {
+        config = fixture.settings();
     }
 
     /** A late-offer call answered with our offer, not yet acknowledged. */
@@ -238,7 +227,7 @@ class LateOfferTest {
         }
     }
 
-    /** No ACK at all: the call ends on the ACK timeout (5 s in testConfig) and the port held for the offer comes back. */
+    /** No ACK at all: the call ends on the ACK timeout (5 s in MediaPlaneFixture) and the port held for the offer comes back. */
     @Test
     void withoutAnAckTheCallEndsOnTheAckTimeoutAndItsPortIsFreed() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {

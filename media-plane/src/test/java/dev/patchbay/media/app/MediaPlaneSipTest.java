@@ -12,10 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.dtmf.Rfc4733Receiver;
+import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.VoicedRtp;
 import dev.patchbay.proto.media.v1.Answer;
@@ -25,22 +28,19 @@ import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlEvent;
-import dev.patchbay.media.dtmf.Rfc4733Receiver;
-import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.proto.media.v1.DtmfEvent;
 import dev.patchbay.proto.media.v1.DtmfMethod;
-import dev.patchbay.proto.media.v1.SendDtmfRequest;
-import dev.patchbay.proto.media.v1.SendInfoRequest;
-import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.Mark;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.SendInfoRequest;
+import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.Transport;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,50 +51,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The media-plane over real UDP SIP, RTP and gRPC on loopback, with the test as control-plane and bot. */
-class MediaPlaneSipTest {
+class MediaPlaneSipTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String PCMU_OFFER_ATTRS = "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
 
     private static MediaConfig config;
-    private static MediaPlane plane;
-    private static TestControl control;
 
     @BeforeAll
-    static void start() throws Exception {
-        config = testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        awaitTrue(() -> plane.hub().connected() == 1, "the test control stream to register");
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase) {
-        return testConfig(sipPort, rtpBase, 2000, Duration.ofSeconds(30));
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase, int maxCalls, Duration rtpTimeout) {
-        return testConfig(sipPort, rtpBase, maxCalls, rtpTimeout, 90);
-    }
-
-    static MediaConfig testConfig(int sipPort, int rtpBase, int maxCalls, Duration rtpTimeout, int minSessionExpires) {
-        return new MediaConfig("127.0.0.1", sipPort, 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                maxCalls, rtpTimeout, Duration.ofSeconds(2), 200, minSessionExpires, TlsSettings.DISABLED, recordingDir(),
-                Duration.ofSeconds(2), dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS);
-    }
-
-    static java.nio.file.Path recordingDir() {
-        try {
-            return java.nio.file.Files.createTempDirectory("patchbay-rec");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
+    static void setUp() throws Exception {
+        config = fixture.settings();
     }
 
     /** Waits for earlier tests' calls to finish releasing, then returns the free port count (all of them). */
@@ -279,7 +245,7 @@ class MediaPlaneSipTest {
 
     @Test
     void withoutControlPlaneInvitesGet503WithRetryAfter() throws Exception {
-        MediaConfig lonely = testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        MediaConfig lonely = MediaPlaneFixture.config();
         try (MediaPlane alone = MediaPlane.start(lonely); SipUdpClient sip = new SipUdpClient(lonely.sipPort())) {
             sip.request("INVITE", "echo", 1, "lonely", null, null, SipUdpClient.sdp(4000, "0", PCMU_OFFER_ATTRS));
             SipMessage r = sip.finalResponseTo("1 INVITE", WAIT);

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.fleet.FleetSettings;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -60,13 +60,8 @@ class NodeFleetTest {
     }
 
     private static MediaPlane start(String nodeId, int maxCalls, Duration drain) throws Exception {
-        MediaConfig base = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100), maxCalls, Duration.ofSeconds(30));
-        MediaConfig config = new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(),
-                base.rtpPortMin(), base.rtpPortMax(), PUBLIC, base.mediaLoops(), base.playoutFrames(), base.grpcHost(),
-                base.grpcPort(), base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(),
-                base.ringTimeout(), base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), drain, base.jitterMaxMs(),
-                base.minSessionExpires(), base.tls(), base.recordings(), base.reattachGrace(), base.sipGuard(), base.sipLimits(),
-                FleetSettings.STATIC.withDb(db.settings()).withNodeId(nodeId).withHeartbeat(Duration.ofMillis(200)));
+        MediaConfig config = MediaPlaneFixture.config().withMaxCalls(maxCalls).withRtpAdvertise(PUBLIC).withDrainTimeout(drain)
+                .withFleet(FleetSettings.defaults().withDb(db.settings()).withNodeId(nodeId).withHeartbeat(Duration.ofMillis(200)));
         return MediaPlane.start(config);
     }
 

@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.CallerToBot;
@@ -26,8 +26,6 @@ import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.SipHeader;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,24 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PlaceCall through a trunk played by a raw SIP socket: challenge, digest, answer, media, BYE. */
-class OutboundCallTest {
+class OutboundCallTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     private static PlaceCallRequest.Builder request(SipUdpClient trunk) {
         return PlaceCallRequest.newBuilder().setToUri("sip:+15551234567@carrier.example").setFromUri("sip:+15557654321@patchbay.example")

@@ -11,18 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,24 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PlaceCall's v1.2 options: privacy headers and max duration against a real SIPp trunk, display name, recording. */
-class PlaceCallOptionsTest {
+class PlaceCallOptionsTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     static Path scenario(String name) throws Exception {
         return Path.of(PlaceCallOptionsTest.class.getResource("/sipp/" + name).toURI());

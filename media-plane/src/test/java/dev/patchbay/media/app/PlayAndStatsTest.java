@@ -14,31 +14,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
-
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.RtpPackets;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.VoicedRtp;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
+import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.Clear;
-import dev.patchbay.proto.media.v1.Mark;
-import dev.patchbay.proto.media.v1.MarkPlayed;
-import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.Mark;
+import dev.patchbay.proto.media.v1.MarkPlayed;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.RtpStats;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,24 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Play and CallStats on a placed call whose trunk is a raw SIP socket and whose far-end RTP is a
  * socket of the test, so the exact packets both ways are known.
  */
-class PlayAndStatsTest {
+class PlayAndStatsTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     @Test
     void statsCountTheCallersLossLiveAndAtTheEndAndAClipPlaysAsGoldenMuLaw() throws Exception {

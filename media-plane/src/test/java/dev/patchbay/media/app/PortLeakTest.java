@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
@@ -27,15 +28,12 @@ class PortLeakTest {
 
     @Test
     void twoThousandCallsLeaveEveryRtpPortFree() throws Exception {
-        int base = Ports.rtpBase(100);
-        MediaConfig config = new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", base, base + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                2000, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2),
-                // thousands of calls a second from one address: the per-source limit would be the test
-                new dev.patchbay.media.sip.SourceGuard.Settings(dev.patchbay.media.sip.SourceGuard.Settings.KNOWN_SCANNERS, 0, 0));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control stream");
+        MediaConfig base = MediaPlaneFixture.config();
+        // thousands of calls a second from one address: the per-source limit would be the test
+        MediaConfig config = base.withSipGuard(base.sipGuard().withLimit(0, 0));
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             int capacity = plane.calls().ports().capacity();
             assertEquals(50, capacity, "100 ports give 50 even RTP ports, so each is reused many times");
 

@@ -6,15 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.EchoLeg;
 import dev.patchbay.media.testutil.LoopbackCapture;
 import dev.patchbay.media.testutil.PcapReader;
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.AudioFormat;
@@ -24,8 +24,6 @@ import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.RtpStats;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,28 +47,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a busy machine cannot make a real-time stream look bunched. {@code -Dpatchbay.test.realtime.seconds}
  * shortens the calls for a quick local run.
  */
-class RealTimePlayoutTest {
+class RealTimePlayoutTest extends SharedMediaPlane {
 
     private static final Logger LOG = Logger.getLogger(RealTimePlayoutTest.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SECONDS = Integer.getInteger("patchbay.test.realtime.seconds", 30);
     /** The most the delay may grow over a call: three frames, the alignment the issue asks for. */
     private static final long PLAYOUT_TARGET_MICROS = 60_000;
-    private static MediaPlane plane;
-    private static TestControl control;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
-    }
 
     @Test
     void everyPtimeAndBotPaceHearsARealTimeBitExactEcho() throws Exception {

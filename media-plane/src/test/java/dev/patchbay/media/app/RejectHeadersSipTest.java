@@ -4,16 +4,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
-import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
-import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.proto.media.v1.SipHeader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,25 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reject.headers (v1.2) over real UDP SIP: a 401 carries the decision's challenges in order, and nothing may rewrite the transaction. */
-class RejectHeadersSipTest {
+class RejectHeadersSipTest extends SharedMediaPlane {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static MediaConfig config;
-    private static MediaPlane plane;
-    private static TestControl control;
 
     @BeforeAll
-    static void start() throws Exception {
-        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
-    }
-
-    @AfterAll
-    static void stop() {
-        control.close();
-        plane.close();
+    static void setUp() throws Exception {
+        config = fixture.settings();
     }
 
     @Test

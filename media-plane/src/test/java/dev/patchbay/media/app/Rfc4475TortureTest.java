@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -143,6 +143,7 @@ class Rfc4475TortureTest {
     }
 
     private static MediaConfig config;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
     private static Thread router;
@@ -151,10 +152,10 @@ class Rfc4475TortureTest {
 
     @BeforeAll
     static void start() throws Exception {
-        config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
+        fixture = MediaPlaneFixture.start();
+        config = fixture.settings();
+        plane = fixture.plane();
+        control = fixture.control();
         router = Thread.ofVirtual().start(Rfc4475TortureTest::route);
     }
 
@@ -162,8 +163,7 @@ class Rfc4475TortureTest {
     static void stop() throws InterruptedException {
         router.interrupt();
         router.join(WAIT.toMillis());
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     /** The control-plane: answers calls to "normal", refuses every other INVITE with 480, and notes each offer. */

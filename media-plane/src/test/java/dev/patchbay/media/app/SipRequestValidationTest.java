@@ -16,8 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import dev.patchbay.media.sip.MessageLimits;
-import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
@@ -44,6 +43,7 @@ class SipRequestValidationTest {
     private static final MessageLimits LIMITS = new MessageLimits(8192, 65536);
 
     private static MediaConfig config;
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static TestControl control;
     private static final List<LogRecord> traces = new ArrayList<>();
@@ -68,22 +68,17 @@ class SipRequestValidationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        MediaConfig c = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        config = new MediaConfig(c.sipHost(), c.sipPort(), c.sipThreads(), c.rtpHost(), c.rtpPortMin(), c.rtpPortMax(),
-                c.rtpAdvertise(), c.mediaLoops(), c.playoutFrames(), c.grpcHost(), c.grpcPort(), c.observeHost(), c.observePort(),
-                c.clusterToken(), c.routeTimeout(), c.ringTimeout(), c.ackTimeout(), c.maxCalls(), c.rtpTimeout(), c.drainTimeout(),
-                c.jitterMaxMs(), c.minSessionExpires(), c.tls(), c.recordings(), c.reattachGrace(), c.sipGuard(), LIMITS);
-        plane = MediaPlane.start(config);
-        control = new TestControl(plane.grpcPort());
-        Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
+        fixture = MediaPlaneFixture.start(MediaPlaneFixture.config().withSipLimits(LIMITS));
+        config = fixture.settings();
+        plane = fixture.plane();
+        control = fixture.control();
         Logger.getLogger("").addHandler(TRACE_CATCHER);
     }
 
     @AfterAll
     static void stop() {
         Logger.getLogger("").removeHandler(TRACE_CATCHER);
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
+import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -26,29 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SipScannerTest {
 
+    private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
     private static int port;
-    private static dev.patchbay.media.testutil.TestControl control;
+    private static TestControl control;
 
     @BeforeAll
     static void start() throws Exception {
         port = Ports.freeUdpAndTcp();
-        MediaConfig base = MediaPlaneSipTest.testConfig(port, Ports.rtpBase(100));
-        plane = MediaPlane.start(new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(),
-                base.rtpPortMin(), base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(),
-                base.grpcHost(), base.grpcPort(), base.observeHost(), base.observePort(), base.clusterToken(),
-                base.routeTimeout(), base.ringTimeout(), base.ackTimeout(), base.maxCalls(), base.rtpTimeout(),
-                base.drainTimeout(), base.jitterMaxMs(), base.minSessionExpires(), base.tls(), base.recordings(),
-                base.reattachGrace(), new SourceGuard.Settings(SourceGuard.Settings.KNOWN_SCANNERS, 20, 40)));
+        MediaConfig base = MediaPlaneFixture.config(port, Ports.rtpBase(100));
         // OPTIONS answers 200 only while the node can take a call, which needs a control-plane.
-        control = new dev.patchbay.media.testutil.TestControl(plane.grpcPort());
-        dev.patchbay.media.testutil.Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control stream");
+        fixture = MediaPlaneFixture.start(base.withSipGuard(base.sipGuard().withLimit(20, 40)));
+        plane = fixture.plane();
+        control = fixture.control();
     }
 
     @AfterAll
     static void stop() {
-        control.close();
-        plane.close();
+        fixture.close();
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
@@ -38,13 +38,8 @@ class SipTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     static MediaConfig tlsConfig(Path var, int tlsPort) {
-        MediaConfig base = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        return new MediaConfig(base.sipHost(), base.sipPort(), base.sipThreads(), base.rtpHost(), base.rtpPortMin(),
-                base.rtpPortMax(), base.rtpAdvertise(), base.mediaLoops(), base.playoutFrames(), base.grpcHost(), base.grpcPort(),
-                base.observeHost(), base.observePort(), base.clusterToken(), base.routeTimeout(), base.ringTimeout(),
-                base.ackTimeout(), base.maxCalls(), base.rtpTimeout(), base.drainTimeout(), base.jitterMaxMs(),
-                base.minSessionExpires(), new TlsSettings(tlsPort, "", "", var), base.recordings(),
-                base.reattachGrace(), base.sipGuard());
+        MediaConfig base = MediaPlaneFixture.config();
+        return base.withTls(base.tls().withPort(tlsPort).withVar(var));
     }
 
     @Test
@@ -52,11 +47,11 @@ class SipTlsTest {
         Path var = Files.createTempDirectory("patchbay-var");
         int tlsPort = Ports.freeUdpAndTcp();
         MediaConfig config = tlsConfig(var, tlsPort);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort)) {
+            TestControl control = media.control();
             assertTrue(Files.exists(var.resolve("tls/sip.p12")), "local mode generated the self-signed pair");
             assertTrue(tls.getSession().getProtocol().matches("TLSv1\\.[23]"), tls.getSession().getProtocol());
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
 
             String callId = UUID.randomUUID() + "@tls";
             int local = tls.getLocalPort();
@@ -82,10 +77,10 @@ class SipTlsTest {
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
         byte[] ourKey = new byte[30];
         new java.security.SecureRandom().nextBytes(ourKey);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort);
              java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@srtp";
             int local = tls.getLocalPort();
             String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -141,10 +136,10 @@ class SipTlsTest {
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
         byte[] callerKey = new byte[30];
         new java.security.SecureRandom().nextBytes(callerKey);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort);
              java.net.DatagramSocket rtp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@late-srtp";
             int local = tls.getLocalPort();
             InputStream in = new BufferedInputStream(tls.getInputStream());
@@ -194,9 +189,9 @@ class SipTlsTest {
     void aLateOfferOverTlsAnsweredWithPlainRtpIsHungUp() throws Exception {
         int tlsPort = Ports.freeUdpAndTcp();
         MediaConfig config = tlsConfig(Files.createTempDirectory("patchbay-var"), tlsPort);
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              SSLSocket tls = connect(tlsPort)) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            TestControl control = media.control();
             String callId = UUID.randomUUID() + "@late-plain";
             int local = tls.getLocalPort();
             InputStream in = new BufferedInputStream(tls.getInputStream());

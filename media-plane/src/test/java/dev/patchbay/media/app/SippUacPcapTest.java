@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.media.testutil.TestControl;
@@ -33,9 +34,10 @@ class SippUacPcapTest {
 
     @Test
     void pcapCallReachesTheBotInTwentyMsFramesWithItsDigit() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        MediaConfig config = MediaPlaneFixture.config();
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             Process sipp = Sipp.start(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + config.sipPort(), "-s", "echo",
                     "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()),
@@ -93,9 +95,10 @@ class SippUacPcapTest {
 
     @Test
     void aCallOverTcpIsOfferedAsTcpAndCompletes() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort())) {
-            MediaPlaneSipTest.awaitTrue(() -> plane.hub().connected() == 1, "control stream");
+        MediaConfig config = MediaPlaneFixture.config();
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            MediaPlane plane = media.plane();
+            TestControl control = media.control();
             Path dir = Sipp.workDir();
             Process sipp = Sipp.start(dir, List.of("-sn", "uac", "-t", "t1", "127.0.0.1:" + config.sipPort(), "-s", "tcp-user",
                     "-m", "1", "-d", "500", "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()),

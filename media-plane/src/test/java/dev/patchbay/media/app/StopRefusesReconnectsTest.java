@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.proto.media.v1.ControlCommand;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -52,7 +53,7 @@ class StopRefusesReconnectsTest {
             public void close() {
             }
         };
-        MediaPlane plane = MediaPlane.start(MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100)));
+        MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config());
         // After the start: Helidon re-reads the logging configuration then, which drops added handlers.
         Logger hubLogger = Logger.getLogger(ControlHub.class.getName());
         java.util.logging.Level level = hubLogger.getLevel();

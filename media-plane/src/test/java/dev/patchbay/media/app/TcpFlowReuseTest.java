@@ -5,8 +5,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -24,10 +23,10 @@ class TcpFlowReuseTest {
 
     @Test
     void ourByeUsesTheCallersConnectionNotItsContact() throws Exception {
-        MediaConfig config = MediaPlaneSipTest.testConfig(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
-        try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
+        MediaConfig config = MediaPlaneFixture.config();
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config);
              Socket tcp = new Socket("127.0.0.1", config.sipPort())) {
-            Await.until(() -> plane.hub().connected() == 1, Duration.ofSeconds(5), "control");
+            TestControl control = media.control();
             tcp.setSoTimeout(5000);
             int local = tcp.getLocalPort();
             String sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.call.CallPolicy;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.ControlChannel;
@@ -42,7 +43,7 @@ class CallBridgesTest {
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private final int rtp = Ports.rtpBase(4);
     private final CallManager calls = new CallManager(new RtpPortPool("127.0.0.1", rtp, rtp + 3), List.of(), timers,
-            new CallPolicy(10, 50, null, null, null, null, 200, null, null), recordings);
+            new CallPolicy(10, 50, null, null, null, null, 200, null, null), recordings, NanoClock.SYSTEM);
 
     @AfterEach
     void stop() {

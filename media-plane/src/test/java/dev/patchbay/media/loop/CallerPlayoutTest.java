@@ -44,8 +44,8 @@ class CallerPlayoutTest {
         queue = new PlayoutQueue(250, 160, 16);
         Negotiated codec = new Negotiated(PCMU, events, "127.0.0.1", ((InetSocketAddress) caller.getLocalAddress()).getPort(), 20,
                 Direction.SENDRECV, null);
-        playout = new CallerPlayout(queue, new RtpSender(out, caller.getLocalAddress()), codec,
-                (name, cleared) -> marks.add(name), () -> now);
+        playout = MediaPipeline.callerPlayout(queue, (name, cleared) -> marks.add(name),
+                new RtpSender(out, caller.getLocalAddress()), codec, () -> now);
     }
 
     @AfterEach

@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
-import dev.patchbay.media.app.TlsSettings;
+import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.RtpPackets;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
@@ -45,17 +44,12 @@ class MediaMetricsTest {
 
     @Test
     void aCallsSetupRtpBotAndInviteOutcomesShowInTheScrape() throws Exception {
-        int rtpBase = Ports.rtpBase(100);
-        MediaConfig config = new MediaConfig("127.0.0.1", Ports.freeUdpAndTcp(), 4, "127.0.0.1", rtpBase, rtpBase + 99, "", 1, 250,
-                "127.0.0.1", 0, "127.0.0.1", 0, "", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                100, Duration.ofSeconds(30), Duration.ofSeconds(2), 200, 90, TlsSettings.DISABLED,
-                java.nio.file.Files.createTempDirectory("patchbay-rec"), Duration.ofSeconds(2),
-                dev.patchbay.media.sip.SourceGuard.Settings.DEFAULTS);
-        try (MediaPlane plane = MediaPlane.start(config);
-             TestControl control = new TestControl(plane.grpcPort());
-             SipUdpClient trunk = new SipUdpClient(plane.sipPort());
+        MediaConfig config = MediaPlaneFixture.config().withMaxCalls(100);
+        try (MediaPlaneFixture fixture = MediaPlaneFixture.start(config);
+             SipUdpClient trunk = new SipUdpClient(fixture.plane().sipPort());
              DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            MediaPlane plane = fixture.plane();
+            TestControl control = fixture.control();
             assertEquals(1.0, scrape(plane).sum("patchbay_control_planes_connected"));
 
             PlaceCallResponse call = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:+15551234567@carrier.example")

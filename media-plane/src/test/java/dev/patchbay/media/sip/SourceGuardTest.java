@@ -12,7 +12,7 @@ class SourceGuardTest {
 
     @Test
     void scannersAreKnownByTheirUserAgentWhateverTheCase() {
-        SourceGuard guard = new SourceGuard(SourceGuard.Settings.DEFAULTS);
+        SourceGuard guard = new SourceGuard(SourceGuard.Settings.defaults());
         assertEquals(SourceGuard.Verdict.SCANNER, guard.check("User-Agent: friendly-scanner", "192.0.2.1", 0));
         assertEquals(SourceGuard.Verdict.SCANNER, guard.check("SIPVicious 0.3.3", "192.0.2.1", 0));
         assertEquals(SourceGuard.Verdict.ADMIT, guard.check("Asterisk PBX 20.1", "192.0.2.1", 0));

@@ -1,0 +1,106 @@
+package dev.patchbay.media.loop;
+
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.patchbay.media.dtmf.InbandDtmfDetector;
+import dev.patchbay.media.dtmf.Rfc4733Receiver;
+import dev.patchbay.media.dtmf.Rfc4733Sender;
+import dev.patchbay.media.dtmf.SameKeyFilter;
+import dev.patchbay.media.jitter.JitterBuffer;
+import dev.patchbay.media.playout.BacklogTrimmer;
+import dev.patchbay.media.playout.PlayoutClock;
+import dev.patchbay.media.playout.PlayoutQueue;
+import dev.patchbay.media.rtp.ReceptionStats;
+import dev.patchbay.media.rtp.RtpPacket;
+import dev.patchbay.media.rtp.RtpPortPool.RtpSocket;
+import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.srtp.SrtpContext;
+
+/**
+ * The one place a call's media path is put together: every stage, in the order audio passes it.
+ *
+ * <pre>
+ * caller -> bot (the call's media loop)          bot -> caller
+ *  1 RtpSocket          read by MediaLoop          1 BotChannel         gRPC thread: transcodes to the call's codec
+ *  2 SrtpContext in     when SDES keyed            2 PlayoutQueue       160-byte frames, marks, clear
+ *  3 RtpPacket          parse, validate            3 PlayoutClock       one packet per 20 ms slot; a late frame held a slot
+ *  4 source latch       symmetric RTP              4 Rfc4733Sender      a digit's events replace voice while it plays
+ *  5 ReceptionStats     RFC 3550 jitter, loss      5 InbandDtmfOut      or its tones do (no telephone-event)
+ *  6 Rfc4733Receiver    events -> SameKeyFilter    6 queue, EarlyAudio  the bot's frame, else ringback, else silence
+ *  7 G711 decode        voice -> 16-bit PCM        7 CallRecorder       right channel (set by record())
+ *  8 JitterBuffer       frames leave on arrival    8 BacklogTrimmer     sheds delay the bot keeps topping up
+ *  9 CallRecorder       left channel (record())    9 RtpSender          header, SrtpContext out, send
+ * 10 InbandDtmfDetector no telephone-event
+ * 11 FrameTap           a bridge's other leg (tap())
+ * 12 AudioUplink        the bot (attach())
+ * </pre>
+ *
+ * Receive stages 2-12 are {@link CallerReceive}, send stages 3-9 {@link CallerPlayout}; {@link CallMedia}
+ * runs both on the loop and owns the call's life. The stages marked by a method are set as the call
+ * goes; those that depend on the negotiation are rebuilt by re-INVITEs from the methods below.
+ */
+public final class MediaPipeline {
+
+    /** A late frame of a bot that is sending is waited for one slot before silence takes its place. */
+    private static final long HOLD = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Marks a bot may have pending in its playout queue. */
+    private static final int MAX_MARKS = 1024;
+
+    private MediaPipeline() {
+    }
+
+    /** A call's media on {@code loop}, reading time from the loop's clock; not yet started. */
+    public static CallMedia build(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames,
+                                  Duration rtpTimeout, int jitterMaxMs, MediaEvents events) {
+        RtpSender toCaller = new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort()));
+        CallerReceive receive = callerReceive(toCaller, jitterMaxMs, events, loop.clock());
+        PlayoutQueue queue = new PlayoutQueue(playoutFrames, CallerReceive.SAMPLES_PER_FRAME, MAX_MARKS);
+        CallerPlayout send = callerPlayout(queue, receive, toCaller, codec, loop.clock());
+        return new CallMedia(loop, socket, codec, receive, send, queue, rtpTimeout, events);
+    }
+
+    /** Receive stages 3-8; the SRTP context and detector come with {@link CallerReceive#configure}. */
+    static CallerReceive callerReceive(RtpSender replies, int jitterMaxMs, MediaEvents events, NanoClock clock) {
+        return new CallerReceive(new RtpPacket(), new ReceptionStats(8000), new Rfc4733Receiver(), new SameKeyFilter(),
+                new JitterBuffer(jitterMaxMs), replies, events, clock);
+    }
+
+    /** Send stages 3-9 behind {@code queue}; marks that played go to {@code marks}. */
+    static CallerPlayout callerPlayout(PlayoutQueue queue, PlayoutQueue.MarkListener marks, RtpSender sender,
+                                       Negotiated codec, NanoClock clock) {
+        // Backlog floor 0: a frame still queued after every slot for a second is delay the bot keeps topping up.
+        return new CallerPlayout(queue, marks, new PlayoutClock(HOLD), new InbandDtmfOut(), new BacklogTrimmer(50, 0),
+                sender, codec, clock);
+    }
+
+    /** Receive stage 10: only a caller that cannot send telephone-events is listened to for tones. */
+    static InbandDtmfDetector inbandDetector(Negotiated n) {
+        return n.telephoneEvent() == null ? new InbandDtmfDetector() : null;
+    }
+
+    /** Send stage 4: only a caller that takes telephone-events gets them. */
+    static Rfc4733Sender rfc4733Out(Negotiated n) {
+        return n.telephoneEvent() == null ? null : new Rfc4733Sender();
+    }
+
+    /** Receive stage 2: what the caller sends is decrypted with their SDES key; null for plain RTP. */
+    static SrtpContext srtpIn(Negotiated n) {
+        return n.srtp() == null ? null : srtp(n.srtp().remoteKey(), n.srtp().remoteSalt());
+    }
+
+    /** Send stage 9: what the caller gets is encrypted with our SDES key; null for plain RTP. */
+    static SrtpContext srtpOut(Negotiated n) {
+        return n.srtp() == null ? null : srtp(n.srtp().localKey(), n.srtp().localSalt());
+    }
+
+    private static SrtpContext srtp(byte[] key, byte[] salt) {
+        try {
+            return SrtpContext.fromMaster(key, salt);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/SHA-1 unavailable in this JDK", e);
+        }
+    }
+}
