@@ -49,6 +49,8 @@ import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import dev.patchbay.metrics.ProcessMetrics;
+import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.StartupException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -135,7 +137,7 @@ public final class AdminApi implements AutoCloseable {
             }
             LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
             return new AdminApi(server, db, routes, metrics);
-        } catch (StartupException | RuntimeException e) {
+        } catch (RuntimeException e) {
             metrics.close();
             db.close();
             throw e;
@@ -211,9 +213,12 @@ public final class AdminApi implements AutoCloseable {
                 .build();
     }
 
-    /** This module's application.yaml overridden by environment variables, then system properties. */
+    /**
+     * This module's application.yaml overridden by the {@code PATCHBAY_CONFIG} file if set, then environment
+     * variables, then system properties: the same order as the other processes.
+     */
     public static Config config() {
-        return Config.builder().sources(defaults()).build();
+        return Settings.load(defaults());
     }
 
     public int port() {

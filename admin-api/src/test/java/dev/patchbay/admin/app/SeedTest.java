@@ -16,6 +16,7 @@ import dev.patchbay.admin.testing.ApiClient;
 import dev.patchbay.admin.testing.ApiClient.Reply;
 import dev.patchbay.admin.testing.PostgresSchema;
 import dev.patchbay.admin.testing.TestApi;
+import dev.patchbay.startup.StartupException;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.AfterEach;

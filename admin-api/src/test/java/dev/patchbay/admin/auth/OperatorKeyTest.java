@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.patchbay.admin.app.AdminConfig;
-import dev.patchbay.admin.app.StartupException;
+import dev.patchbay.startup.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -26,6 +26,8 @@ import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipServer;
 import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.startup.PortGuard;
+import dev.patchbay.startup.StartupException;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;

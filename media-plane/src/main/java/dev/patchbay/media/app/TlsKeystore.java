@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.startup.StartupException;
+
 /**
  * The certificate the TLS listener presents. A configured PKCS12 file is used as it is; without one,
  * a self-signed RSA pair is generated once under {@code var/tls/} with the JDK's own keytool, and

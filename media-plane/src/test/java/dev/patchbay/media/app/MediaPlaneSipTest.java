@@ -39,6 +39,7 @@ import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.proto.media.v1.Transport;
+import dev.patchbay.startup.StartupException;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
