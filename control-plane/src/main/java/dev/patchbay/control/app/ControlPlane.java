@@ -245,8 +245,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** HTTP routes: health, then the provider API behind per-workspace API keys. */
-    static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
+    /** HTTP routes: health, then the provider API behind per-workspace API keys. Public for the tests. */
+    public static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
         routing(routing, nodes, auth, calls, null, null);
     }
 
