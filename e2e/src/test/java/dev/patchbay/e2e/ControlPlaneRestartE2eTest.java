@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.testutil.Await;
+import dev.patchbay.media.testutil.LogWatch;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
@@ -74,9 +76,12 @@ class ControlPlaneRestartE2eTest {
                 pacer.scheduleAtFixedRate(() -> send(rtp, media, seq.getAndIncrement()), 0, 20, TimeUnit.MILLISECONDS);
 
                 VoicedRtp.receive(rtp, 10, 5000); // the echo bot answers through the first process
-                first.kill();
                 String callId = gw.media.calls().active().get(0).id();
-                Thread.sleep(1_000); // the media-plane notices the broken streams; the call must stay up
+                try (LogWatch log = LogWatch.on(CallManager.class)) {
+                    first.kill();
+                    log.await(line -> line.startsWith("call " + callId + ": ") && line.contains("waiting"), WAIT,
+                            "the media-plane to notice the broken bot stream");
+                }
                 assertTrue(gw.media.calls().byId(callId).isPresent(), "the call outlives its control-plane");
 
                 try (ControlPlaneProcess second = ControlPlaneProcess.start(withReplica(props, "cp-b"),

@@ -192,7 +192,7 @@ final class Gateway implements AutoCloseable {
                         "patchbay.db.connection.password", TestDb.PASSWORD, "patchbay.admin.server.host", "127.0.0.1",
                         "patchbay.admin.server.port", "0", "patchbay.admin.key", ADMIN_KEY, "patchbay.local", "false",
                         "patchbay.secrets.key", SECRETS_KEY, "patchbay.var", var.toString())));
-            } catch (dev.patchbay.admin.config.StartupException e) {
+            } catch (dev.patchbay.startup.StartupException e) {
                 throw new IllegalStateException("admin-api did not start: " + e.getMessage(), e);
             }
         }

@@ -13,6 +13,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.testutil.BotServer;
+import dev.patchbay.media.call.CallState;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,10 @@ class RingCxE2eTest {
                 try (SipTcpPeer second = "TLS".equals(transport) ? SipTcpPeer.tls(targetPort) : new SipTcpPeer(targetPort)) {
                     second.send("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/" + transport + " 127.0.0.1:"
                             + second.localPort() + ";branch=z9hG4bK-ack1" + rest);
-                    Thread.sleep(200); // let the stack read it before the connection closes
+                    // Closed only once the stack has read it: the call is confirmed.
+                    String callId = rest.replaceAll("(?s).*\r\nCall-ID: ([^\r]+)\r\n.*", "$1");
+                    Await.until(() -> gw.media.calls().active().stream().anyMatch(c -> callId.equals(c.sipCallId())
+                            && c.state() instanceof CallState.Confirmed), WAIT, "the ACK to confirm call " + callId);
                 }
             }
             case UDP_TO_SIP_PORT -> {

@@ -22,7 +22,6 @@ import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.config.AdminConfig;
-import dev.patchbay.admin.config.StartupException;
 import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.secrets.SecretRotation;
@@ -51,6 +50,9 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
+import dev.patchbay.metrics.ProcessMetrics;
+import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.StartupException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -137,7 +139,7 @@ public final class AdminApi implements AutoCloseable {
             }
             LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
             return new AdminApi(server, db, routes, metrics);
-        } catch (StartupException | RuntimeException e) {
+        } catch (RuntimeException e) {
             metrics.close();
             db.close();
             throw e;
@@ -213,9 +215,12 @@ public final class AdminApi implements AutoCloseable {
                 .build();
     }
 
-    /** This module's application.yaml overridden by environment variables, then system properties. */
+    /**
+     * This module's application.yaml overridden by the {@code PATCHBAY_CONFIG} file if set, then environment
+     * variables, then system properties: the same order as the other processes.
+     */
     public static Config config() {
-        return Config.builder().sources(defaults()).build();
+        return Settings.load(defaults());
     }
 
     public int port() {

@@ -16,7 +16,8 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.logging.Logger;
 
-import dev.patchbay.admin.config.StartupException;
+import dev.patchbay.startup.StartupException;
+
 
 /**
  * The local-mode operator key file. Generated once (256 random bits, base64url) and reused on

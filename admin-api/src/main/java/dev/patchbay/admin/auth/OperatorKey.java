@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 import dev.patchbay.admin.config.AdminConfig;
-import dev.patchbay.admin.config.StartupException;
+import dev.patchbay.startup.StartupException;
 
 /**
  * The operator's bearer key. Only its SHA-256 digest is kept, and a presented key is compared

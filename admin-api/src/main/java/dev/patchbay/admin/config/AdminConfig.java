@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.helidon.config.Config;
+import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.StartupException;
 
 /**
  * admin-api settings, read once from {@code patchbay.*}; the defaults live in application.yaml.
@@ -37,8 +39,7 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
                     p.get("demo.seed").asBoolean().orElse(true),
                     overlap(p.get("admin.keys.overlap").asString().orElse("PT24H")));
         } catch (io.helidon.common.config.ConfigException e) {
-            throw new StartupException("admin-api configuration is not valid: " + e.getMessage()
-                    + "; check the patchbay.* keys (env PATCHBAY_*)", e);
+            throw Settings.explain(e);
         }
     }
 

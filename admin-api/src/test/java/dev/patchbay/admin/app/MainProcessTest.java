@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.patchbay.admin.testing.ApiClient;
+import dev.patchbay.startup.Startup;
+import dev.patchbay.startup.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,18 +38,32 @@ class MainProcessTest {
     Path var;
 
     @Test
-    void portInUseExitsWithOneLineAndCode1() throws Exception {
+    void portInUseIsOneLineAndExit2() throws Exception {
         try (ServerSocket busy = new ServerSocket()) {
             busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Process p = start(Map.of("PATCHBAY_ADMIN_SERVER_PORT", String.valueOf(busy.getLocalPort())));
-            Lines out = new Lines(p);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "admin-api did not exit");
-            assertEquals(1, p.exitValue());
-            String log = out.all();
-            assertTrue(log.contains("admin-api cannot listen on 127.0.0.1:" + busy.getLocalPort()
-                    + ": port in use; set patchbay.admin.server.port (env PATCHBAY_ADMIN_SERVER_PORT) to a free port"), log);
-            assertFalse(log.contains("\tat ") || log.contains("Exception"), log);
+            ChildJvm run = run(Map.of("PATCHBAY_ADMIN_SERVER_PORT", String.valueOf(busy.getLocalPort())));
+            assertEquals(Startup.BAD_SETTING, run.exit(), run::toString);
+            assertTrue(run.singleFailureLine().endsWith("admin-api cannot listen on 127.0.0.1:" + busy.getLocalPort()
+                    + ": port in use; set patchbay.admin.server.port (env PATCHBAY_ADMIN_SERVER_PORT) to a free port"), run::toString);
         }
+    }
+
+    @Test
+    void badSettingIsOneLineWithKeyValueAndRemedyAndExit2() throws Exception {
+        ChildJvm run = run(Map.of("PATCHBAY_ADMIN_SERVER_PORT", "eighty"));
+        assertEquals(Startup.BAD_SETTING, run.exit(), run::toString);
+        assertTrue(run.singleFailureLine().endsWith("admin-api cannot start: patchbay.admin.server.port is 'eighty': set it"
+                + " (env PATCHBAY_ADMIN_SERVER_PORT) to a whole number"), run::toString);
+    }
+
+    /** Read like the other processes: the file overrides the defaults (here with a value it must reject). */
+    @Test
+    void readsTheFileNamedByPatchbayConfig() throws Exception {
+        Path file = Files.writeString(var.resolve("patchbay.yaml"), "patchbay:\n  admin:\n    keys:\n      overlap: P90D\n");
+        ChildJvm run = run(Map.of("PATCHBAY_CONFIG", file.toString()));
+        assertEquals(Startup.BAD_SETTING, run.exit(), run::toString);
+        assertTrue(run.singleFailureLine().endsWith("admin-api cannot start: patchbay.admin.keys.overlap is 'P90D': set it"
+                + " (env PATCHBAY_ADMIN_KEYS_OVERLAP) to an ISO-8601 duration from PT0S to P30D, e.g. PT24H"), run::toString);
     }
 
     @Test
@@ -75,6 +91,13 @@ class MainProcessTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private ChildJvm run(Map<String, String> env) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("PATCHBAY_ADMIN_SERVER_HOST", "127.0.0.1",
+                "PATCHBAY_VAR", var.toString(), "PATCHBAY_DB_CONNECTION_URL", "jdbc:h2:file:" + var.resolve("db/patchbay")));
+        all.putAll(env);
+        return ChildJvm.run(AdminApiMain.class, all, var);
     }
 
     private Process start(Map<String, String> env) throws IOException {

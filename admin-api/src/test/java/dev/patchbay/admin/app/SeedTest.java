@@ -10,13 +10,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import dev.patchbay.admin.config.StartupException;
 import dev.patchbay.admin.store.DbTenantRepository;
 import dev.patchbay.admin.tenant.DemoSeed;
 import dev.patchbay.admin.testing.ApiClient;
 import dev.patchbay.admin.testing.ApiClient.Reply;
 import dev.patchbay.admin.testing.PostgresSchema;
 import dev.patchbay.admin.testing.TestApi;
+import dev.patchbay.startup.StartupException;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.AfterEach;

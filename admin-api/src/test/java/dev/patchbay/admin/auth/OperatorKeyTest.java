@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.patchbay.admin.config.AdminConfig;
-import dev.patchbay.admin.config.StartupException;
+import dev.patchbay.startup.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

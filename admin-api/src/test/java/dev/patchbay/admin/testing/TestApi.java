@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.patchbay.admin.app.AdminApi;
-import dev.patchbay.admin.config.StartupException;
 import io.helidon.config.Config;
+import dev.patchbay.startup.StartupException;
 
 /** An admin-api on loopback port 0 over its own PostgreSQL schema; closing stops both. */
 public final class TestApi implements AutoCloseable {
@@ -30,7 +30,7 @@ public final class TestApi implements AutoCloseable {
         PostgresSchema db = PostgresSchema.create();
         try {
             return new TestApi(db, AdminApi.start(config(db, overrides)));
-        } catch (StartupException | RuntimeException e) {
+        } catch (RuntimeException e) {
             db.close();
             throw new AssertionError("admin-api did not start: " + e.getMessage(), e);
         }

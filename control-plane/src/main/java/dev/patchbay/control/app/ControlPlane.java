@@ -71,6 +71,9 @@ import dev.patchbay.rest.ProblemException;
 import dev.patchbay.rest.Problems;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
+import dev.patchbay.startup.PortGuard;
+import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.StartupException;
 import dev.patchbay.schema.SecretBox;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
@@ -117,11 +120,12 @@ public final class ControlPlane implements AutoCloseable {
      * @param root the whole configuration; {@code patchbay.db} names the database
      */
     public static ControlPlane start(Config root) {
-        ControlConfig config = ControlConfig.from(root);
-        requireFreePort(config);
-        SecretBox secrets = SecretBox.from(root);
+        ControlConfig config = Settings.read(() -> ControlConfig.from(root));
+        // Fails before anything starts, naming the setting, rather than with a bind stack trace later.
+        PortGuard.requireTcp("control-plane", config.host(), config.port(), "patchbay.control.server.port");
+        SecretBox secrets = Settings.read(() -> SecretBox.from(root));
         Config dbConfig = root.get("patchbay.db");
-        Migrations.migrate(DbSettings.from(dbConfig));
+        migrate(dbConfig);
         DbClient db = DbClient.create(dbConfig);
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -146,7 +150,7 @@ public final class ControlPlane implements AutoCloseable {
                 signing, webhookTimeout, Clock.systemUTC());
         outbox.metrics(controlMetrics);
         webhook.metrics(controlMetrics);
-        AsappConfig asapp = AsappConfig.from(root);
+        AsappConfig asapp = Settings.read(() -> AsappConfig.from(root));
         TransferStore transfers = new TransferStore(db, Clock.systemUTC());
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
@@ -161,7 +165,7 @@ public final class ControlPlane implements AutoCloseable {
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
-        TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, SipAuthConfig.from(root), Clock.systemUTC());
+        TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
                 new AmeyoRouting(db, ameyo)), trunkGuard,
                 root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
@@ -234,23 +238,18 @@ public final class ControlPlane implements AutoCloseable {
         return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics);
     }
 
-    /** Fails before anything starts, naming the setting, rather than with a bind stack trace later. */
-    private static void requireFreePort(ControlConfig config) {
-        if (config.port() == 0) {
-            return;
-        }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("control-plane cannot listen on " + config.host() + ":" + config.port()
-                    + " (" + e.getMessage() + "); set patchbay.control.server.port (env PATCHBAY_CONTROL_SERVER_PORT) "
-                    + "to a free port", e);
+    /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */
+    private static void migrate(Config dbConfig) {
+        DbSettings settings = Settings.read(() -> DbSettings.from(dbConfig));
+        try {
+            Migrations.migrate(settings);
+        } catch (RuntimeException e) {
+            throw StartupException.database("control-plane", settings.url(), e);
         }
     }
 
-    /** HTTP routes: health, then the provider API behind per-workspace API keys. */
-    static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
+    /** HTTP routes: health, then the provider API behind per-workspace API keys. Public for the tests. */
+    public static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
         routing(routing, nodes, auth, calls, null, null);
     }
 

@@ -2,11 +2,11 @@ package dev.patchbay.control.app;
 
 import java.util.logging.Logger;
 
-import java.nio.file.Path;
-
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-import io.helidon.logging.common.LogConfig;
+
+import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.Startup;
 
 /** Starts the control-plane with application.yaml overridden by environment and system properties. */
 public final class ControlPlaneMain {
@@ -24,38 +24,13 @@ public final class ControlPlaneMain {
         if (System.getProperty(RESTRICTED_HEADERS) == null) {
             System.setProperty(RESTRICTED_HEADERS, "host");
         }
-        LogConfig.configureRuntime();
-        Config config = load();
-        ControlConfig settings = ControlConfig.from(config);
-        ControlPlane plane;
-        try {
-            plane = ControlPlane.start(config);
-        } catch (IllegalStateException e) {
-            LOG.severe(e.getMessage());
-            System.exit(1);
-            return;
-        } catch (RuntimeException e) {
-            // Typically the database: unreachable, wrong credentials, or a failed migration.
-            LOG.severe("control-plane failed to start: " + e.getMessage()
-                    + "; check patchbay.db.connection.url (env PATCHBAY_DB_CONNECTION_URL) and its credentials");
-            System.exit(1);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(plane::close));
-        LOG.info(() -> "control-plane ready on http://" + settings.host() + ":" + plane.port()
-                + ", media nodes " + settings.mediaNodes());
-    }
-
-    /**
-     * System properties, then environment ({@code PATCHBAY_SIP_PORT} is {@code patchbay.sip.port}),
-     * then the YAML file named by {@code PATCHBAY_CONFIG} if any, then the shipped defaults.
-     */
-    static Config load() {
-        Config.Builder builder = Config.builder();
-        String file = System.getenv("PATCHBAY_CONFIG");
-        if (file != null && !file.isBlank()) {
-            builder.addSource(ConfigSources.file(Path.of(file)));
-        }
-        return builder.addSource(ConfigSources.classpath("application.yaml")).build();
+        Startup.run(ControlPlaneMain.class, "control-plane", () -> {
+            Config config = Settings.load(ConfigSources.classpath("application.yaml").build());
+            ControlConfig settings = Settings.read(() -> ControlConfig.from(config));
+            ControlPlane plane = ControlPlane.start(config);
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(plane::close));
+            LOG.info(() -> "control-plane ready on http://" + settings.host() + ":" + plane.port()
+                    + ", media nodes " + settings.mediaNodes());
+        });
     }
 }

@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.OpenApiDocument;
-import dev.patchbay.rest.Problems;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -160,31 +160,40 @@ class ProviderOpenApiTest {
     }
 
     /**
-     * Served as ControlPlane.routing will serve it (the filter guards only /v1), from this module's
-     * own file. The same route line is what ControlPlane.routing needs.
+     * Through ControlPlane.routing itself: the document is served without a key beside the guarded API,
+     * every documented route of it exists (401 without a key, not 404), and nothing else does.
      */
     @Test
-    void servedWithoutAKeyBesideTheGuardedApi() throws Exception {
+    void servedByControlPlaneRoutingWithoutAKeyBesideTheGuardedApi() throws Exception {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> {
-                    Problems.install(r, "control-plane", java.util.logging.Logger.getLogger("test"));
-                    r.addFilter(new ApiKeyAuth(new Tenants(null)))
-                            .get(OpenApiDocument.PATH, OpenApiDocument.of(ControlPlane.class));
-                })
+                // Handlers are not reached without a key, so the API needs no store, dialer or media nodes.
+                .routing(r -> ControlPlane.routing(r, new MediaNodes(List.of()), new ApiKeyAuth(new Tenants(null)),
+                        new CallsApi(null, null, null, null)))
                 .build().start();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<byte[]> doc = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/openapi.yaml")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> doc = http.send(request(server, "GET", "/openapi.yaml"), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, doc.statusCode());
             assertEquals("application/yaml", doc.headers().firstValue("Content-Type").orElseThrow());
             assertArrayEquals(Files.readAllBytes(Path.of("src/main/resources/openapi.yaml")), doc.body());
-            HttpResponse<String> calls = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/calls/CA1")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(401, calls.statusCode(), calls.body());
+            assertEquals(200, http.send(request(server, "GET", "/health"), HttpResponse.BodyHandlers.ofString()).statusCode());
+            for (String route : ROUTES) {
+                String[] op = route.split(" ", 2);
+                if (op[1].startsWith("/v1/")) {
+                    HttpResponse<String> r = http.send(request(server, op[0], op[1].replace("{}", "CA1")),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(401, r.statusCode(), route + ": " + r.body());
+                }
+            }
+            assertEquals(404, http.send(request(server, "GET", "/v2/calls"), HttpResponse.BodyHandlers.ofString()).statusCode());
         } finally {
             server.stop();
         }
+    }
+
+    private static HttpRequest request(WebServer server, String method, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
     }
 
     private static Set<String> fieldNames(ObjectNode node) {

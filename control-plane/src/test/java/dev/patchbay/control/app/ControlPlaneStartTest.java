@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.patchbay.startup.StartupException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class ControlPlaneStartTest {
     void takenPortNamesTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            StartupException e = assertThrows(StartupException.class,
                     () -> ControlPlane.start(config(Files.createTempDirectory("cp"), taken.getLocalPort())));
             assertTrue(e.getMessage().contains("patchbay.control.server.port")
                     && e.getMessage().contains("PATCHBAY_CONTROL_SERVER_PORT")

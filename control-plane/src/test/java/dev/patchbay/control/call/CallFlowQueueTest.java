@@ -15,7 +15,7 @@ import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
-import dev.patchbay.control.testing.Await;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
@@ -65,7 +65,7 @@ class CallFlowQueueTest {
     }
 
     @Test
-    void aCallsHangupIsHandledAfterAnEarlierStepOfItsQueueFailed() {
+    void aCallsHangupIsHandledAfterAnEarlierStepOfItsQueueFailed() throws InterruptedException {
         store.insert(new CallRecord("CA_q1", "ws_a", null, Direction.INBOUND, CallStatus.RINGING, "+15550001111",
                 "+15550002222", null, NODE, "tok", new CallRecord.Stream("wss://bot.example/s", "twilio", 8000, null),
                 null, null, null, null, null, store.now(), null, null), null, null, "routed");
@@ -80,7 +80,7 @@ class CallFlowQueueTest {
             flow.adoptOrphans(link); // queues the re-attach, which throws in the call's own order
             flow.event(link, ControlEvent.newBuilder().setCallId("CA_q1").setHangup(CallHangup.newBuilder()
                     .setCause(HangupCause.CALLER_BYE).setSipStatus(200).setReason("caller hung up")).build());
-            Await.until(Duration.ofSeconds(5), () -> store.find("CA_q1").orElseThrow().status().terminal(),
+            Await.until(() -> store.find("CA_q1").orElseThrow().status().terminal(), Duration.ofSeconds(5),
                     () -> "the hang-up queued after the failed re-attach to end the call");
             assertEquals("caller_bye", store.find("CA_q1").orElseThrow().hangupCause());
         } finally {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.patchbay.control.testing.Await;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.control.testing.Receiver;
 import dev.patchbay.control.testing.Receiver.Answer;
 import dev.patchbay.schema.DbSettings;
@@ -36,7 +36,7 @@ class OutboxH2Test {
             fx.start(fx.db, OutboxFixture.fast(5, 2), OutboxFixture.LOOPBACK_OK).wake();
             fx.start(fx.newClient(), OutboxFixture.fast(5, 2), OutboxFixture.LOOPBACK_OK).wake();
             for (String id : ids) {
-                Await.until(Duration.ofSeconds(20), () -> fx.entry(id).state() == Outbox.State.DELIVERED,
+                Await.until(() -> fx.entry(id).state() == Outbox.State.DELIVERED, Duration.ofSeconds(20),
                         () -> id + " delivered on H2, is " + fx.entry(id));
             }
             for (String id : ids) {

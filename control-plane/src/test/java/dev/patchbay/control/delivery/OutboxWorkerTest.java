@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.patchbay.control.testing.Await;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.control.testing.Receiver;
 import dev.patchbay.control.testing.Receiver.Answer;
 import dev.patchbay.schema.testing.TestDb;
@@ -51,8 +51,8 @@ class OutboxWorkerTest {
         fx.db.execute().update("UPDATE outbox SET state = 'failed', last_error = 'left by a test' WHERE state = 'pending'");
     }
 
-    private static void awaitState(String id, Outbox.State state) {
-        Await.until(WAIT, () -> fx.entry(id).state() == state, () -> id + " to be " + state + ", is " + fx.entry(id));
+    private static void awaitState(String id, Outbox.State state) throws InterruptedException {
+        Await.until(() -> fx.entry(id).state() == state, WAIT, () -> id + " to be " + state + ", is " + fx.entry(id));
     }
 
     @Test
@@ -114,7 +114,7 @@ class OutboxWorkerTest {
         try (OutboxWorker worker = fx.start(OutboxFixture.fast(100, 2))) {
             String id = fx.outbox.enqueue(OutboxFixture.message("http://127.0.0.1:" + port + "/cb", "{\"n\":1}"));
             worker.wake();
-            Await.until(WAIT, () -> fx.entry(id).attempts() >= 3, () -> "three refused attempts, got " + fx.entry(id));
+            Await.until(() -> fx.entry(id).attempts() >= 3, WAIT, () -> "three refused attempts, got " + fx.entry(id));
             Outbox.Entry down = fx.entry(id);
             assertEquals(Outbox.State.PENDING, down.state());
             assertTrue(down.lastError().contains("refused"), down.lastError());
@@ -188,7 +188,7 @@ class OutboxWorkerTest {
             String id = fx.outbox.enqueue(new Outbox.Message("ws_1", null, "status_callback",
                     r.url("/cb").toString(), "{}", "rotated-away"));
             worker.wake();
-            Await.until(WAIT, () -> fx.entry(id).attempts() >= 2, () -> "two attempts, got " + fx.entry(id));
+            Await.until(() -> fx.entry(id).attempts() >= 2, WAIT, () -> "two attempts, got " + fx.entry(id));
             Outbox.Entry e = fx.entry(id);
             assertEquals(Outbox.State.PENDING, e.state());
             assertTrue(e.lastError().contains("patchbay.control.outbound.signing-keys.rotated-away"), e.lastError());
@@ -254,7 +254,7 @@ class OutboxWorkerTest {
                  OutboxWorker b = fx.start(replicaB, OutboxFixture.fast(5, 2), OutboxFixture.LOOPBACK_OK)) {
                 a.wake();
                 b.wake();
-                Await.until(WAIT, () -> deliveries.size() == ids.size(), () -> "all 300 rows received; " + deliveries.size() + " seen");
+                Await.until(() -> deliveries.size() == ids.size(), WAIT, () -> "all 300 rows received; " + deliveries.size() + " seen");
                 for (String id : ids) {
                     awaitState(id, Outbox.State.DELIVERED);
                 }
@@ -288,7 +288,7 @@ class OutboxWorkerTest {
     }
 
     @Test
-    void aRowThatCannotBeSentStillEndsFailed() {
+    void aRowThatCannotBeSentStillEndsFailed() throws InterruptedException {
         // written around Outbox's validation, as a hand-made fix in SQL might be
         fx.db.execute().update("INSERT INTO outbox (id, workspace_id, kind, url, body, signing_key_id, next_attempt_at, created_at) "
                 + "VALUES ('obx_bad', 'ws_1', 'status_callback', 'http://bad host/cb', '{}', 'k1', ?, ?)",

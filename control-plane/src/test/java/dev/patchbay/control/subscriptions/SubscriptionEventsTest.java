@@ -21,7 +21,7 @@ import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WebhookSigner;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
-import dev.patchbay.control.testing.Await;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.control.testing.Receiver;
 import dev.patchbay.control.testing.Receiver.Answer;
 import dev.patchbay.proto.media.v1.RtpStats;
@@ -126,7 +126,7 @@ class SubscriptionEventsTest {
                 assertEquals(List.of("call.answered", "call.completed"), rows.stream().map(m -> m.get("kind")).toList());
                 assertEquals(List.of("wsub:wh_a", "wsub:wh_a"), rows.stream().map(m -> m.get("signing_key_id")).toList());
 
-                Await.until(WAIT, () -> r.requests().size() >= 2, () -> "two deliveries, got " + r.requests());
+                Await.until(() -> r.requests().size() >= 2, WAIT, () -> "two deliveries, got " + r.requests());
                 Receiver.Request done = r.requests().stream().filter(q -> "call.completed".equals(q.header("X-Patchbay-Event")))
                         .findFirst().orElseThrow();
                 assertEquals("/a", done.path());
@@ -144,14 +144,14 @@ class SubscriptionEventsTest {
 
                 // A call that never connects is call.failed, for the subscriber of that event only.
                 events.ended(call("call_2", "ws_sub", CallStatus.BUSY, null), RtpStats.getDefaultInstance());
-                Await.until(WAIT, () -> r.requests().stream().anyMatch(q -> q.path().equals("/b")), () -> "call.failed to /b");
+                Await.until(() -> r.requests().stream().anyMatch(q -> q.path().equals("/b")), WAIT, () -> "call.failed to /b");
                 Receiver.Request failed = r.requests().stream().filter(q -> q.path().equals("/b")).findFirst().orElseThrow();
                 assertEquals("call.failed", failed.header("X-Patchbay-Event"));
                 assertEquals("busy", JSON.readTree(failed.body()).path("data").path("status").asText());
                 assertTrue(WebhookSigner.verify("secret-of-b-0123456789".getBytes(StandardCharsets.UTF_8),
                         failed.header(WebhookSigner.TIMESTAMP_HEADER), failed.header(WebhookSigner.SIGNATURE_HEADER),
                         failed.body(), Instant.now(), WebhookSigner.DEFAULT_TOLERANCE));
-                Await.until(WAIT, () -> rows("call_1").stream().allMatch(m -> "delivered".equals(m.get("state"))),
+                Await.until(() -> rows("call_1").stream().allMatch(m -> "delivered".equals(m.get("state"))), WAIT,
                         () -> "rows delivered: " + rows("call_1"));
                 assertFalse(r.requests().stream().anyMatch(q -> q.path().equals("/off") || q.path().equals("/x")));
             }

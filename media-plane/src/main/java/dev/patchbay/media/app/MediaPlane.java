@@ -38,6 +38,8 @@ import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.schema.Migrations;
 import io.grpc.Metadata;
+import dev.patchbay.startup.PortGuard;
+import dev.patchbay.startup.StartupException;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.sip.SipKeystore;
+import dev.patchbay.startup.StartupException;
 
 /**
  * The certificate the TLS listener presents. A configured PKCS12 file is used as it is; without one,

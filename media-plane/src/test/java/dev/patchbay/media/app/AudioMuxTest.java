@@ -17,6 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
+
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.testutil.LogWatch;
+import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.RtpPackets;
 import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
@@ -274,8 +278,10 @@ class AudioMuxTest extends SharedMediaPlane {
             assertTrue(refused.getEnded().getReason().startsWith("UNAUTHENTICATED"), refused.getEnded().getReason());
 
             // DETACH leaves the call waiting for a bot; attaching it again on another channel works.
-            bot.send(MuxBotMessage.newBuilder().setChannel(1).setLeave(MuxLeave.DETACH));
-            reattachedHearsTheCaller(a, bot, 3, 0x55);
+            try (LogWatch log = LogWatch.on(CallManager.class)) {
+                bot.send(MuxBotMessage.newBuilder().setChannel(1).setLeave(MuxLeave.DETACH));
+                reattachedHearsTheCaller(a, bot, 3, 0x55, log);
+            }
         } finally {
             bot.send.onCompleted();
         }
@@ -284,7 +290,7 @@ class AudioMuxTest extends SharedMediaPlane {
     @Test
     void aBatchThatIsNoMuxToCallerEndsTheStreamSayingSoAndItsCallsWaitForTheirBot() throws Exception {
         MuxBot bot = new MuxBot();
-        try (Caller a = call(bot, 4, "mux-e")) {
+        try (Caller a = call(bot, 4, "mux-e"); LogWatch log = LogWatch.on(CallManager.class)) {
             // An audio entry whose length runs past the end of the batch.
             bot.send.onNext(new byte[] {0x0A, 0x20, 0x08, 0x04, 0x12, 0x10});
             Status status = bot.error.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -294,17 +300,19 @@ class AudioMuxTest extends SharedMediaPlane {
 
             // As after any failed stream, the call waits for its bot: attaching it again works.
             MuxBot again = new MuxBot();
-            reattachedHearsTheCaller(a, again, 1, 0x66);
+            reattachedHearsTheCaller(a, again, 1, 0x66, log);
             again.send.onCompleted();
         }
     }
 
     /**
      * The call waits for a bot; attached again through {@code bot} on {@code channel}, that channel
-     * hears the caller's frames of {@code fill}, and the caller's BYE ends it.
+     * hears the caller's frames of {@code fill}, and the caller's BYE ends it. {@code log}, opened before the
+     * bot went, shows when the media-plane has seen it go: attaching before that would test nothing.
      */
-    private static void reattachedHearsTheCaller(Caller a, MuxBot bot, int channel, int fill) throws Exception {
-        Thread.sleep(300);
+    private static void reattachedHearsTheCaller(Caller a, MuxBot bot, int channel, int fill, LogWatch log) throws Exception {
+        log.await(line -> line.startsWith("call " + a.callId() + ": ") && line.contains("waiting"), WAIT,
+                "the media-plane to see the bot go");
         assertTrue(plane.calls().byId(a.callId()).isPresent(), "the call waits for its bot");
         bot.send(attach(channel, a.callId(), a.token()));
         assertNotNull(bot.next(channel, CallerToBot.MessageCase.ATTACHED));

@@ -10,6 +10,10 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SharedMediaPlane;
+import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.testutil.LogWatch;
+import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.TestControl;
@@ -53,8 +57,12 @@ class BotReattachTest extends SharedMediaPlane {
             InetSocketAddress media = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
 
             // The bot's process dies: its stream is cancelled, not closed.
-            first.send.onError(new IllegalStateException("bot process killed"));
-            Thread.sleep(500); // well inside the 2 s grace, long enough for the media-plane to see the cancel
+            try (LogWatch log = LogWatch.on(CallManager.class)) {
+                first.send.onError(new IllegalStateException("bot process killed"));
+                // Re-attaching before the media-plane has seen the cancel would test nothing.
+                log.await(line -> line.startsWith("call " + callId + ": ") && line.contains("waiting"), WAIT,
+                        "the media-plane to see the lost stream");
+            }
             assertTrue(plane.calls().byId(callId).isPresent(), "the call is still up");
 
             TestControl.Bot second = control.attach(callId, token, AudioFormat.PCMU);

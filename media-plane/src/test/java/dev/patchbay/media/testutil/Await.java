@@ -4,17 +4,25 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits for a condition with a deadline, polling briefly: no test waits unbounded. */
+/**
+ * Waits for a condition with a deadline, polling briefly: no test waits unbounded, and none sleeps a
+ * fixed time. The one copy for every module's tests (control-plane, e2e and deploy-tests use this test-jar).
+ */
 public final class Await {
 
     private Await() {
     }
 
     public static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        until(condition, timeout, () -> what);
+    }
+
+    /** {@code what} is computed on timeout, so it can show the state that did not match. */
+    public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what.get());
             }
             Thread.sleep(10);
         }

@@ -1,4 +1,4 @@
-package dev.patchbay.media.app;
+package dev.patchbay.startup;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.util.Locale;
 
 /**
- * Checks a port before a server binds it, so a clash is reported as the port and the setting to
+ * Checks a port before a server binds it, so that a clash is reported as the port and the setting to
  * change rather than as a library's bind stack trace.
  */
 public final class PortGuard {
@@ -15,11 +15,12 @@ public final class PortGuard {
     private PortGuard() {
     }
 
-    public static void requireTcp(String process, String host, int port, String key) throws StartupException {
+    public static void requireTcp(String process, String host, int port, String key) {
         if (port == 0) {
             return;
         }
         try (ServerSocket s = new ServerSocket()) {
+            // The same SO_REUSEADDR as the servers' listeners: a port in TIME_WAIT is not a busy one.
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
@@ -27,7 +28,7 @@ public final class PortGuard {
         }
     }
 
-    public static void requireUdp(String process, String host, int port, String key) throws StartupException {
+    public static void requireUdp(String process, String host, int port, String key) {
         if (port == 0) {
             return;
         }
@@ -39,8 +40,8 @@ public final class PortGuard {
     }
 
     private static StartupException inUse(String process, String proto, String host, int port, String key, IOException e) {
-        String env = key.toUpperCase(Locale.ROOT).replace('.', '_');
         return new StartupException(process + " cannot listen on " + proto + " " + host + ":" + port + " (" + e.getMessage()
-                + "): the port is in use or not permitted; set " + key + " (env " + env + ") to a free port", e);
+                + "): the port is in use or not permitted; set " + key + " (env " + Settings.envName(key)
+                + ") to a free port", e);
     }
 }
