@@ -35,6 +35,11 @@ public final class ControlHub implements ControlChannel {
     private final java.util.Set<MuxSession> muxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ArrayBlockingQueue<ControlEvent> undelivered = new ArrayBlockingQueue<>(UNDELIVERED_HANGUPS);
     private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Set by {@link #closeAll}: a replica reconnects the moment its stream ends, and gRPC's graceful
+     * shutdown still admits streams until its second GOAWAY, so the hub itself refuses them.
+     */
+    private volatile boolean closing;
     private final CallManager calls;
 
     public ControlHub(CallManager calls) {
@@ -86,7 +91,12 @@ public final class ControlHub implements ControlChannel {
      * server stops at once instead of waiting out streams a replica would keep open forever.
      */
     public void closeAll() {
-        for (ControlStream s : streams) {
+        List<ControlStream> open;
+        synchronized (this) { // a HELLO either got in before this, and is ended below, or sees closing
+            closing = true;
+            open = List.copyOf(streams);
+        }
+        for (ControlStream s : open) {
             s.end();
         }
         for (MuxSession m : muxes) {
@@ -159,8 +169,18 @@ public final class ControlHub implements ControlChannel {
             switch (command.getCommandCase()) {
                 case HELLO -> {
                     replica = command.getHello().getReplicaId();
-                    if (!streams.contains(this)) {
-                        streams.add(this);
+                    boolean added = false;
+                    synchronized (ControlHub.this) {
+                        if (!closing && !streams.contains(this)) {
+                            streams.add(this);
+                            added = true;
+                        }
+                    }
+                    if (closing && !added) {
+                        fail(Status.UNAVAILABLE.withDescription("this media node is stopping; use another"));
+                        return;
+                    }
+                    if (added) {
                         LOG.info(() -> "control-plane " + replica + " connected");
                         flushUndelivered(this);
                     }
