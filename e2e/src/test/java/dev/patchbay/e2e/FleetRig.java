@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -115,20 +114,7 @@ final class FleetRig implements AutoCloseable {
 
     /** Rows of {@code query}, each as its columns in order, as strings. */
     List<List<String>> rows(String query) {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            while (r.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                    row.add(r.getString(i));
-                }
-                out.add(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+        return db.rows(query);
     }
 
     /** A workspace with an API key and an outbound trunk to {@code trunkPort}; returns the Bearer token. */

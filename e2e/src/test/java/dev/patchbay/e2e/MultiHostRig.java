@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -351,20 +350,7 @@ final class MultiHostRig implements AutoCloseable {
 
     /** Rows of {@code query}, each as its columns in order, as strings. */
     List<List<String>> rows(String query) {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            while (r.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                    row.add(r.getString(i));
-                }
-                out.add(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+        return db.rows(query);
     }
 
     void sql(String statement) {

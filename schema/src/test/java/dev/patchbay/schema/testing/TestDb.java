@@ -2,8 +2,11 @@ package dev.patchbay.schema.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -41,6 +44,24 @@ public final class TestDb implements AutoCloseable {
     }
 
     /** Settings for this schema, for Flyway and the apps. */
+    /** Rows of {@code query} in this schema, each as its columns in order, as strings. */
+    public List<List<String>> rows(String query) {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url(), USER, PASSWORD);
+             Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    row.add(r.getString(i));
+                }
+                out.add(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + query, e);
+        }
+        return out;
+    }
+
     public dev.patchbay.schema.DbSettings settings() {
         return new dev.patchbay.schema.DbSettings(url(), USER, PASSWORD);
     }
