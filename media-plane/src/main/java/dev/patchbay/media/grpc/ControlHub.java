@@ -92,21 +92,32 @@ public final class ControlHub implements ControlChannel {
      */
     public void closeAll() {
         List<ControlStream> open;
-        synchronized (this) { // a HELLO either got in before this, and is ended below, or sees closing
+        List<MuxSession> openMuxes;
+        synchronized (this) { // a HELLO or a new mux either got in before this, and is ended below, or sees closing
             closing = true;
             open = List.copyOf(streams);
+            openMuxes = List.copyOf(muxes);
         }
         for (ControlStream s : open) {
             s.end();
         }
-        for (MuxSession m : muxes) {
+        for (MuxSession m : openMuxes) {
             m.end();
         }
     }
 
     /** A replica's AudioMux stream, ended by {@link #closeAll} unless it ends first ({@link #untrack}). */
     void track(MuxSession mux) {
-        muxes.add(mux);
+        boolean refused;
+        synchronized (this) {
+            refused = closing;
+            if (!refused) {
+                muxes.add(mux);
+            }
+        }
+        if (refused) {
+            mux.end(); // opened as the node stops: ended at once rather than left for gRPC to cut
+        }
     }
 
     void untrack(MuxSession mux) {

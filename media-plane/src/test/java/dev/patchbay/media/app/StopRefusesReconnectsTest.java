@@ -60,7 +60,9 @@ class StopRefusesReconnectsTest {
         hubLogger.setLevel(java.util.logging.Level.INFO);
         hubLogger.addHandler(capture);
         try (ReconnectingReplica replica = new ReconnectingReplica(plane.grpcPort())) {
-            Await.until(() -> plane.hub().connected() == 1, WAIT, "the replica's Control stream");
+            // Its "connected" line too: the hub logs it just after counting the stream, and the test reads the order.
+            Await.until(() -> plane.hub().connected() == 1 && hubLog.contains("control-plane replica-r connected"), WAIT,
+                    "the replica's Control stream");
             plane.close();
             Await.until(() -> replica.attempts.get() >= 2, WAIT, "the replica to try again after its stream ended");
             assertEquals("completed", replica.mux.get(10, java.util.concurrent.TimeUnit.SECONDS),
