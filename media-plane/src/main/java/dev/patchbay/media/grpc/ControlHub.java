@@ -1,7 +1,9 @@
 package dev.patchbay.media.grpc;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -32,7 +34,7 @@ public final class ControlHub implements ControlChannel {
 
     private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
     /** The replicas' AudioMux streams: as long-lived as their Control streams, and ended with them. */
-    private final java.util.Set<MuxSession> muxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<MuxSession> muxes = ConcurrentHashMap.newKeySet();
     private final ArrayBlockingQueue<ControlEvent> undelivered = new ArrayBlockingQueue<>(UNDELIVERED_HANGUPS);
     private final AtomicInteger next = new AtomicInteger();
     /**
