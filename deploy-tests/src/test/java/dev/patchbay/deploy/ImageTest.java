@@ -147,7 +147,8 @@ class ImageTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> module + " ignored SIGTERM: " + read(log));
             LOG.info(module + " image: ready, /health 200, exit " + p.exitValue() + " "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms after SIGTERM");
-            assertEquals(143, p.exitValue(), () -> read(log));
+            // The media-plane drains on SIGTERM and exits 0; the others end by the JVM's default, 143.
+            assertEquals("media-plane".equals(module) ? 0 : 143, p.exitValue(), () -> read(log));
         } finally {
             p.destroyForcibly();
         }
