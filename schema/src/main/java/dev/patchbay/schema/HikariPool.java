@@ -26,6 +26,9 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
     /** "jdbc:postgresql:..." gives "postgresql", as helidon-dbclient-hikari named the database type. */
     private static final Pattern DB_TYPE = Pattern.compile("jdbc:(\\w+):.*");
 
+    /** HikariCP's message for any use of a connection after its close(). */
+    private static final String CLOSED = "Connection is closed";
+
     private final HikariDataSource dataSource;
     private final String dbType;
     private final String name;
@@ -39,6 +42,20 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         Matcher type = DB_TYPE.matcher(builder.url());
         this.dbType = type.matches() ? type.group(1) : JdbcConnectionPool.DEFAULT_DB_TYPE;
         this.name = builder.serviceName();
+    }
+
+    /**
+     * True if {@code e} says the connection had been closed: HikariCP's closed proxy throws this
+     * message, without a SQLState. Under Helidon 4.5.0 that is how a transaction ends whose statement
+     * failed (dbclient-jdbc closes the connection, the pool rolls it back).
+     */
+    public static boolean closed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && CLOSED.equals(sql.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
