@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
@@ -43,7 +44,16 @@ public final class Db {
             }
             throw e;
         }
-        tx.commit();
+        try {
+            tx.commit();
+        } catch (DbClientException e) {
+            // Helidon 4.5.0 closes a transaction's connection when one of its statements fails, and the
+            // pool rolls it back. If the work handled that failure (a unique violation it reports, say),
+            // nothing is committed: what PostgreSQL does with an aborted transaction's COMMIT anyway.
+            if (!HikariPool.closed(e)) {
+                throw e;
+            }
+        }
         return result;
     }
 

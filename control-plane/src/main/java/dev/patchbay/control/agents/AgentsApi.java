@@ -102,7 +102,6 @@ public final class AgentsApi {
         this.sessionStore = new SessionStore(d.db(), d.clock());
         this.allowList = new IpAllowList(d.db());
         this.limiter = new RateLimiter(d.db(), d.clock(), config.requestsPerHour());
-        this.auth = new AgentAuth(d.keys(), sessionStore, allowList, limiter);
         this.wallet = new Wallet(new Ledger(d.db(), d.clock()), new RateTable(config), config);
         this.sessions = new SessionsApi(d.db(), sessionStore, wallet, config);
         this.walletApi = new WalletApi(sessions, wallet);
@@ -133,6 +132,7 @@ public final class AgentsApi {
         });
         this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub, transcriptsConfig,
                 config.publicUrl(), updated);
+        this.auth = new AgentAuth(d.keys(), sessionStore, allowList, limiter, transcripts::streamUpgradeAllowed);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
         this.voice = new VoiceApi(VoiceConfig.from(root), d.db(), d.clock(), transcriptStore, config.publicUrl(), d.player());
         this.numbers = new NumbersApi(wallet.rates());

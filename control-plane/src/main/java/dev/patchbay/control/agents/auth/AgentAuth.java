@@ -3,6 +3,7 @@ package dev.patchbay.control.agents.auth;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.patchbay.control.agents.session.AgentSession;
@@ -39,12 +40,20 @@ public final class AgentAuth implements Filter {
     private final SessionStore sessions;
     private final IpAllowList allowList;
     private final RateLimiter limiter;
+    private final Predicate<RoutingRequest> ownCredential;
 
-    public AgentAuth(ApiKeyAuth keys, SessionStore sessions, IpAllowList allowList, RateLimiter limiter) {
+    /**
+     * @param ownCredential requests that carry a credential of their own, checked by their handler: the
+     *                      transcript stream's WebSocket upgrade with its token. Helidon 4.5.0 runs HTTP
+     *                      filters on WebSocket upgrades too (4.1.2 did not), so this filter must let them by.
+     */
+    public AgentAuth(ApiKeyAuth keys, SessionStore sessions, IpAllowList allowList, RateLimiter limiter,
+                     Predicate<RoutingRequest> ownCredential) {
         this.keys = keys;
         this.sessions = sessions;
         this.allowList = allowList;
         this.limiter = limiter;
+        this.ownCredential = ownCredential;
     }
 
     /** The authenticated caller of an {@code /api/v1} request. */
@@ -55,7 +64,7 @@ public final class AgentAuth implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.equals(PREFIX) || path.startsWith(PREFIX + "/")) {
+        if ((path.equals(PREFIX) || path.startsWith(PREFIX + "/")) && !ownCredential.test(req)) {
             Agent agent = authenticate(req);
             String source = req.remotePeer().host();
             if (!allowList.allows(agent.workspaceId(), source)) {

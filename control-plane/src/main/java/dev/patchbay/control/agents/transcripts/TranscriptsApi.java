@@ -24,8 +24,11 @@ import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
@@ -73,6 +76,21 @@ public final class TranscriptsApi {
     /** What POST /calls/{call_id}/transcribe asked for, e.g. its webhook_url; empty if never asked. */
     public Optional<TranscriptStore.Transcription> transcription(String callId) {
         return store.transcription(callId);
+    }
+
+    /**
+     * True for a WebSocket upgrade to a stream whose token is valid: such a request carries its own
+     * credential, so {@link AgentAuth} lets it by (its handshake checks the token again).
+     */
+    public boolean streamUpgradeAllowed(RoutingRequest req) {
+        String path = req.path().path();
+        boolean upgrade = req.prologue().method() == Method.GET
+                && req.headers().first(HeaderNames.UPGRADE).filter("websocket"::equalsIgnoreCase).isPresent();
+        if (!upgrade || !path.startsWith(BASE + "/") || !path.endsWith("/stream")) {
+            return false;
+        }
+        String id = path.substring(BASE.length() + 1, path.length() - "/stream".length());
+        return !id.isEmpty() && !id.contains("/") && streamAllowed(id, req.query().first("token").orElse(null));
     }
 
     boolean streamAllowed(String callId, String token) {
