@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -6,43 +6,45 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
-import dev.patchbay.control.agents.ai.AiApi;
-import dev.patchbay.control.agents.ai.LivePlayer;
-import dev.patchbay.control.agents.ai.LlmConfig;
-import dev.patchbay.control.agents.ai.VoiceApi;
-import dev.patchbay.control.agents.ai.VoiceConfig;
-import dev.patchbay.control.agents.analytics.AnalyticsApi;
-import dev.patchbay.control.agents.analytics.AnalyticsStore;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.IpAllowList;
-import dev.patchbay.control.agents.auth.RateLimiter;
-import dev.patchbay.control.agents.calls.AgentCallStore;
-import dev.patchbay.control.agents.calls.AgentCallsApi;
-import dev.patchbay.control.agents.calls.AgentDialer;
-import dev.patchbay.control.agents.calls.Billing;
-import dev.patchbay.control.agents.calls.Quality;
-import dev.patchbay.control.agents.calls.ReservationSweeper;
-import dev.patchbay.control.agents.contacts.ContactStore;
-import dev.patchbay.control.agents.contacts.ContactsApi;
-import dev.patchbay.control.agents.jobs.DialJobStore;
-import dev.patchbay.control.agents.jobs.JobRunner;
-import dev.patchbay.control.agents.jobs.JobsApi;
-import dev.patchbay.control.agents.numbers.NumbersApi;
-import dev.patchbay.control.agents.security.SecurityApi;
-import dev.patchbay.control.agents.session.SessionStore;
-import dev.patchbay.control.agents.session.SessionsApi;
-import dev.patchbay.control.agents.transcripts.TranscriptHub;
-import dev.patchbay.control.agents.transcripts.TranscriptListener;
-import dev.patchbay.control.agents.transcripts.TranscriptStore;
-import dev.patchbay.control.agents.transcripts.TranscriptsApi;
-import dev.patchbay.control.agents.transcripts.TranscriptsConfig;
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.RateTable;
-import dev.patchbay.control.agents.wallet.Wallet;
-import dev.patchbay.control.agents.wallet.WalletApi;
-import dev.patchbay.control.agents.webhooks.AgentEvents;
-import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
-import dev.patchbay.control.agents.webhooks.WebhooksApi;
+import dev.patchbay.agents.account.SessionsApi;
+import dev.patchbay.agents.account.WalletApi;
+import dev.patchbay.agents.ai.AiApi;
+import dev.patchbay.agents.ai.LivePlayer;
+import dev.patchbay.agents.ai.LlmConfig;
+import dev.patchbay.agents.ai.VoiceApi;
+import dev.patchbay.agents.ai.VoiceConfig;
+import dev.patchbay.agents.analytics.AnalyticsApi;
+import dev.patchbay.agents.analytics.AnalyticsStore;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.ClientAddress;
+import dev.patchbay.agents.auth.IpAllowList;
+import dev.patchbay.agents.auth.RateLimiter;
+import dev.patchbay.agents.calls.AgentCallStore;
+import dev.patchbay.agents.calls.AgentCallsApi;
+import dev.patchbay.agents.calls.AgentDialer;
+import dev.patchbay.agents.calls.Billing;
+import dev.patchbay.agents.calls.Quality;
+import dev.patchbay.agents.calls.ReservationSweeper;
+import dev.patchbay.agents.config.AgentsConfig;
+import dev.patchbay.agents.contacts.ContactStore;
+import dev.patchbay.agents.contacts.ContactsApi;
+import dev.patchbay.agents.jobs.DialJobStore;
+import dev.patchbay.agents.jobs.JobRunner;
+import dev.patchbay.agents.jobs.JobsApi;
+import dev.patchbay.agents.numbers.NumbersApi;
+import dev.patchbay.agents.security.SecurityApi;
+import dev.patchbay.agents.session.SessionStore;
+import dev.patchbay.agents.transcripts.TranscriptHub;
+import dev.patchbay.agents.transcripts.TranscriptListener;
+import dev.patchbay.agents.transcripts.TranscriptStore;
+import dev.patchbay.agents.transcripts.TranscriptsApi;
+import dev.patchbay.agents.transcripts.TranscriptsConfig;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.RateTable;
+import dev.patchbay.agents.wallet.Wallet;
+import dev.patchbay.agents.webhooks.AgentEvents;
+import dev.patchbay.agents.webhooks.AgentWebhookStore;
+import dev.patchbay.agents.webhooks.WebhooksApi;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallObserver;
@@ -52,10 +54,13 @@ import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.mount.Mount;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.schema.SecretBox;
+import dev.patchbay.startup.Settings;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
@@ -65,7 +70,7 @@ import io.helidon.webserver.websocket.WsRouting;
  * The agents' calling API of seed 003 under {@code /api/v1}, wired in one place: the auth filter
  * and every feature's routes, plus the call observer that bills and reports agents' calls.
  */
-public final class AgentsApi {
+public final class AgentsApi implements Mount {
 
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
@@ -113,7 +118,7 @@ public final class AgentsApi {
         this.billing = new Billing(agentCalls, sessionStore, wallet, events, quality, config.billingIncrement(),
                 config.lowBalanceMinutes());
         DialJobStore jobs = new DialJobStore(d.db());
-        AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs);
+        AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs::linkCall);
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
@@ -132,17 +137,20 @@ public final class AgentsApi {
         });
         this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub, transcriptsConfig,
                 config.publicUrl(), updated);
-        this.auth = new AgentAuth(d.keys(), sessionStore, allowList, limiter, transcripts::streamUpgradeAllowed);
+        ClientAddress clients = Settings.read(() -> ClientAddress.from(root));
+        this.auth = new AgentAuth(d.keys(), sessionStore, allowList, clients, limiter, transcripts::streamUpgradeAllowed);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
         this.voice = new VoiceApi(VoiceConfig.from(root), d.db(), d.clock(), transcriptStore, config.publicUrl(), d.player());
         this.numbers = new NumbersApi(wallet.rates());
         this.contacts = new ContactsApi(sessions, new ContactStore(d.db()), d.clock());
-        this.security = new SecurityApi(d.db(), allowList, config.keyOverlap(), d.clock());
+        this.security = new SecurityApi(d.db(), allowList, clients, config.keyOverlap(), d.clock());
         this.analytics = new AnalyticsApi(sessions, new AnalyticsStore(d.db()), d.clock());
     }
 
+    @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.addFilter(auth);
+        routing.addFilter(auth)
+                .get(AgentAuth.OPENAPI, OpenApiDocument.of(AgentsApi.class));
         sessions.routing(routing);
         walletApi.routing(routing);
         webhooks.routing(routing);
@@ -158,17 +166,20 @@ public final class AgentsApi {
     }
 
     /** WebSocket routes (the live transcript stream); add to the same server as {@link #routing}. */
+    @Override
     public WsRouting.Builder wsRouting() {
         return WsRouting.builder().endpoint(TranscriptsApi.STREAM_PATH, transcripts::stream);
     }
 
     /** Starts placing batch, scheduled and queued calls as they come due, and sweeping held wallet reservations. */
-    public void start(java.util.concurrent.ScheduledExecutorService timers, java.util.concurrent.ExecutorService workers) {
+    @Override
+    public void start(ScheduledExecutorService timers, ExecutorService workers) {
         runner.start(timers, workers, config.jobPollInterval());
         sweeper.start(timers, workers, config.sweepInterval());
     }
 
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
+    @Override
     public CallObserver observer() {
         return new CallObservers(() -> billing, () -> runner);
     }

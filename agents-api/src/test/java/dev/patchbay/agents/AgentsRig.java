@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,7 +62,7 @@ final class AgentsRig implements AutoCloseable {
         settings.putAll(overrides);
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(settings))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
         Clock clock = new dev.patchbay.control.testing.SteerableClock(now);
@@ -77,7 +77,7 @@ final class AgentsRig implements AutoCloseable {
                 new dev.patchbay.control.call.OutboundDialer(calls, new Tenants(client), nodes, secrets),
                 new dev.patchbay.control.call.CallActions(calls, nodes), guard,
                 new dev.patchbay.control.delivery.Outbox(client, clock), null, secrets, call -> java.util.Optional.empty(),
-                dev.patchbay.control.agents.ai.LivePlayer.NONE, "test-replica", clock));
+                dev.patchbay.agents.ai.LivePlayer.NONE, "test-replica", clock));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {
@@ -112,6 +112,12 @@ final class AgentsRig implements AutoCloseable {
     }
 
     Answer call(String method, String path, String bearer, String agentId, String body) throws Exception {
+        return call(method, path, bearer, agentId, body, Map.of());
+    }
+
+    /** The same with extra request headers (X-Forwarded-For). */
+    Answer call(String method, String path, String bearer, String agentId, String body, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
@@ -121,6 +127,7 @@ final class AgentsRig implements AutoCloseable {
         if (agentId != null) {
             b.header("X-Agent-ID", agentId);
         }
+        headers.forEach(b::header);
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.headers(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
     }

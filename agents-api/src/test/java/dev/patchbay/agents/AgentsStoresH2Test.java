@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.patchbay.control.agents.analytics.AnalyticsStore;
-import dev.patchbay.control.agents.contacts.Contact;
-import dev.patchbay.control.agents.contacts.ContactStore;
-import dev.patchbay.control.agents.security.ApiKeys;
+import dev.patchbay.agents.analytics.AnalyticsStore;
+import dev.patchbay.agents.contacts.Contact;
+import dev.patchbay.agents.contacts.ContactStore;
+import dev.patchbay.agents.security.ApiKeys;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
@@ -61,7 +61,7 @@ class AgentsStoresH2Test {
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
                         "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
                 .build();
         DbClient db = DbClient.create(config.get("patchbay.db"));
         try {
@@ -88,14 +88,14 @@ class AgentsStoresH2Test {
             assertEquals(new AnalyticsStore.Spending(5_000_000, 2_000_000), analytics.spending("sess_1", from, to));
 
             // Reservations and settlements under the wallet lock, on H2 as on PostgreSQL.
-            dev.patchbay.control.agents.wallet.Ledger ledger = new dev.patchbay.control.agents.wallet.Ledger(db,
+            dev.patchbay.agents.wallet.Ledger ledger = new dev.patchbay.agents.wallet.Ledger(db,
                     java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
-            dev.patchbay.control.agents.wallet.Tariff tariff = new dev.patchbay.control.agents.wallet.Tariff(125_000, 60);
-            var held = ((dev.patchbay.control.agents.wallet.Ledger.Hold.Reserved) ledger.reserve("sess_1", "ws", null,
+            dev.patchbay.agents.wallet.Tariff tariff = new dev.patchbay.agents.wallet.Tariff(125_000, 60);
+            var held = ((dev.patchbay.agents.wallet.Ledger.Hold.Reserved) ledger.reserve("sess_1", "ws", null,
                     tariff, 600, true)).reservation();
             assertEquals(750_000, ledger.balance("sess_1"));
             assertEquals(true, ledger.reserve("sess_1", "ws", null, tariff, 600, true)
-                    instanceof dev.patchbay.control.agents.wallet.Ledger.Hold.Short);
+                    instanceof dev.patchbay.agents.wallet.Ledger.Hold.Short);
             assertEquals(1_000_000, ledger.settle(held.id(), 250_000, 2).orElseThrow().releasedMicros());
             assertEquals(true, ledger.settle(held.id(), 250_000, 2).isEmpty(), "settled once");
             assertEquals(1_750_000, ledger.balance("sess_1"));
@@ -118,24 +118,24 @@ class AgentsStoresH2Test {
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
                         "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
                 .build();
         DbClient db = DbClient.create(config.get("patchbay.db"));
         try {
             Instant now = Instant.parse("2026-02-05T12:00:00Z");
-            var jobs = new dev.patchbay.control.agents.jobs.DialJobStore(db);
-            List<dev.patchbay.control.agents.jobs.DialJob> list = new java.util.ArrayList<>();
+            var jobs = new dev.patchbay.agents.jobs.DialJobStore(db);
+            List<dev.patchbay.agents.jobs.DialJob> list = new java.util.ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                list.add(new dev.patchbay.control.agents.jobs.DialJob("q" + i, "sess_1",
-                        dev.patchbay.control.agents.jobs.DialJob.Kind.QUEUED, "queue_1", "+14155551234", "{}", 1 + i, 2, null,
-                        1, 60, 0, dev.patchbay.control.agents.jobs.DialJob.State.PENDING, now, i == 3 ? now.minusSeconds(1)
+                list.add(new dev.patchbay.agents.jobs.DialJob("q" + i, "sess_1",
+                        dev.patchbay.agents.jobs.DialJob.Kind.QUEUED, "queue_1", "+14155551234", "{}", 1 + i, 2, null,
+                        1, 60, 0, dev.patchbay.agents.jobs.DialJob.State.PENDING, now, i == 3 ? now.minusSeconds(1)
                         : null, null, null, now));
             }
             jobs.insert(list);
             assertEquals(List.of("q0", "q1"), jobs.claim("r", now, now.plusSeconds(30), 10).stream()
-                    .map(dev.patchbay.control.agents.jobs.DialJob::id).toList(), "two lines, highest priority first");
+                    .map(dev.patchbay.agents.jobs.DialJob::id).toList(), "two lines, highest priority first");
             assertEquals(List.of(), jobs.claim("r", now, now.plusSeconds(30), 10), "the queue is full");
-            assertEquals(dev.patchbay.control.agents.jobs.DialJob.State.EXPIRED, jobs.find("q3").orElseThrow().state());
+            assertEquals(dev.patchbay.agents.jobs.DialJob.State.EXPIRED, jobs.find("q3").orElseThrow().state());
             jobs.defer("q0", "sess_1", now.plusSeconds(60), "deferred", now);
             assertEquals(0, jobs.find("q0").orElseThrow().attempts());
         } finally {

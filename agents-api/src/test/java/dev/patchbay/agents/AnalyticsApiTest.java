@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.patchbay.control.agents.AgentsRig.KEY_A;
-import static dev.patchbay.control.agents.AgentsRig.KEY_B;
+import static dev.patchbay.agents.AgentsRig.KEY_A;
+import static dev.patchbay.agents.AgentsRig.KEY_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Seed 003 analytics over real HTTP and PostgreSQL, from calls and ledger rows written directly. The clock reads 2026-02-05T12:00Z. */

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.patchbay.control.agents.jobs.DialJob;
-import dev.patchbay.control.agents.jobs.DialJobStore;
+import dev.patchbay.agents.jobs.DialJob;
+import dev.patchbay.agents.jobs.DialJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.patchbay.control.agents.jobs.DialJob;
-import dev.patchbay.control.agents.jobs.DialJobStore;
+import dev.patchbay.agents.jobs.DialJob;
+import dev.patchbay.agents.jobs.DialJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,7 +201,7 @@ class FairPickTest {
                         DialJob.State.PENDING, T0, T0.plusSeconds(5), null, null, T0)));
         assertEquals(2, jobs.claim("r1", T0, T0.plusSeconds(30), 10).size());
         rig.sql("UPDATE dial_jobs SET call_id = 'call_' || id WHERE group_id = 'queue_retry'");
-        var runner = new dev.patchbay.control.agents.jobs.JobRunner(jobs, null, null, "r1",
+        var runner = new dev.patchbay.agents.jobs.JobRunner(jobs, null, null, "r1",
                 java.time.Clock.fixed(T0.plusSeconds(2), java.time.ZoneOffset.UTC));
         for (String id : List.of("retry_ok", "retry_late")) {
             runner.ended(new dev.patchbay.control.model.CallRecord("call_" + id, "ws_a", null,

@@ -1,16 +1,16 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Tariff;
 import dev.patchbay.control.testing.SteerableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.patchbay.control.agents.AgentsRig.KEY_A;
+import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.util.Map;
 
@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.patchbay.control.agents.AgentsRig.KEY_A;
+import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Seed 003 §6 over real HTTP: libphonenumber lookups priced from the configured rate table. */

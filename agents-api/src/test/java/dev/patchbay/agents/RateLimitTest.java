@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.time.Duration;
 import java.util.Map;
@@ -7,8 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.patchbay.control.agents.AgentsRig.KEY_A;
-import static dev.patchbay.control.agents.AgentsRig.KEY_B;
+import static dev.patchbay.agents.AgentsRig.KEY_A;
+import static dev.patchbay.agents.AgentsRig.KEY_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Per-key hourly budgets: 429 with Retry-After to the next window, counted per key, reset by the hour. */

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Tariff;
 import dev.patchbay.schema.Db;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;
@@ -33,7 +33,7 @@ public final class ReservingProcess {
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", args[0],
                         "patchbay.db.connection.username", TestDb.USER, "patchbay.db.connection.password", TestDb.PASSWORD)))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
+                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
                 .build();
         DbClient db = DbClient.create(config.get("patchbay.db"));
         Ledger ledger = new Ledger(db, Clock.fixed(Instant.parse(args[3]), ZoneOffset.UTC));

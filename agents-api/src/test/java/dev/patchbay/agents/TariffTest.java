@@ -1,6 +1,6 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
-import dev.patchbay.control.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Tariff;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

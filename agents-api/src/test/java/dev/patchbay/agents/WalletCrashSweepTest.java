@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.patchbay.control.agents.calls.ReservationSweeper;
+import dev.patchbay.agents.calls.ReservationSweeper;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.testing.SteerableClock;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static dev.patchbay.control.agents.AgentsRig.KEY_A;
+import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,6 +1,5 @@
 package dev.patchbay.control;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -22,11 +21,6 @@ class PackageCyclesTest {
                 .importPackages("dev.patchbay.control");
         slices().matching("dev.patchbay.control.(**)")
                 .should().beFreeOfCycles()
-                // agents.* form a cycle among themselves; issue 18 moves them into their own module, and
-                // untangles them there. Only edges inside agents.* are ignored: a cycle through any other
-                // package still fails.
-                .ignoreDependency(resideInAPackage("dev.patchbay.control.agents.."),
-                        resideInAPackage("dev.patchbay.control.agents.."))
                 .check(main);
     }
 }

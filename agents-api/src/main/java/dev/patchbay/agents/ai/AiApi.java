@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.ai;
+package dev.patchbay.agents.ai;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,9 +10,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.transcripts.TranscriptStore;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.transcripts.TranscriptStore;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;

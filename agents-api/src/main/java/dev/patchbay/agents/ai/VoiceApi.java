@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.ai;
+package dev.patchbay.agents.ai;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.SessionTokens;
-import dev.patchbay.control.agents.transcripts.PublicUrl;
-import dev.patchbay.control.agents.transcripts.TranscriptStore;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.SessionTokens;
+import dev.patchbay.agents.transcripts.PublicUrl;
+import dev.patchbay.agents.transcripts.TranscriptStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

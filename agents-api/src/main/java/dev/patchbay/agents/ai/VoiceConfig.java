@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.ai;
+package dev.patchbay.agents.ai;
 
 import java.time.Duration;
 

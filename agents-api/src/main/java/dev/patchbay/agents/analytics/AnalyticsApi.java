@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.analytics;
+package dev.patchbay.agents.analytics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,10 +19,10 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
-import dev.patchbay.control.agents.wallet.Money;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.account.SessionsApi;
+import dev.patchbay.agents.wallet.Money;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;

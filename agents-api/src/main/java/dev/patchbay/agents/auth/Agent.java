@@ -1,6 +1,6 @@
-package dev.patchbay.control.agents.auth;
+package dev.patchbay.agents.auth;
 
-import dev.patchbay.control.agents.session.AgentSession;
+import dev.patchbay.agents.session.AgentSession;
 import dev.patchbay.rest.ProblemException;
 
 /**

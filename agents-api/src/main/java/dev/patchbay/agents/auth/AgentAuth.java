@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.auth;
+package dev.patchbay.agents.auth;
 
 import java.util.List;
 import java.util.Map;
@@ -6,11 +6,12 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionStore;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.session.SessionStore;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.rest.StickyHeaders;
 import io.helidon.http.HeaderName;
@@ -30,6 +31,8 @@ import io.helidon.webserver.http.ServerRequest;
 public final class AgentAuth implements Filter {
 
     public static final String PREFIX = "/api/v1";
+    /** This API's OpenAPI document: open, like the control-plane's own. */
+    public static final String OPENAPI = PREFIX + OpenApiDocument.PATH;
     public static final HeaderName AGENT_ID = HeaderNames.create("X-Agent-ID");
     public static final HeaderName SESSION_ID = HeaderNames.create("X-Session-ID");
     private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
@@ -39,6 +42,7 @@ public final class AgentAuth implements Filter {
     private final ApiKeyAuth keys;
     private final SessionStore sessions;
     private final IpAllowList allowList;
+    private final ClientAddress clients;
     private final RateLimiter limiter;
     private final Predicate<RoutingRequest> ownCredential;
 
@@ -47,9 +51,10 @@ public final class AgentAuth implements Filter {
      *                      transcript stream's WebSocket upgrade with its token. Helidon 4.5.0 runs HTTP
      *                      filters on WebSocket upgrades too (4.1.2 did not), so this filter must let them by.
      */
-    public AgentAuth(ApiKeyAuth keys, SessionStore sessions, IpAllowList allowList, RateLimiter limiter,
-                     Predicate<RoutingRequest> ownCredential) {
+    public AgentAuth(ApiKeyAuth keys, SessionStore sessions, IpAllowList allowList, ClientAddress clients,
+                     RateLimiter limiter, Predicate<RoutingRequest> ownCredential) {
         this.keys = keys;
+        this.clients = clients;
         this.sessions = sessions;
         this.allowList = allowList;
         this.limiter = limiter;
@@ -64,9 +69,9 @@ public final class AgentAuth implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if ((path.equals(PREFIX) || path.startsWith(PREFIX + "/")) && !ownCredential.test(req)) {
+        if ((path.equals(PREFIX) || path.startsWith(PREFIX + "/")) && !path.equals(OPENAPI) && !ownCredential.test(req)) {
             Agent agent = authenticate(req);
-            String source = req.remotePeer().host();
+            String source = clients.of(req);
             if (!allowList.allows(agent.workspaceId(), source)) {
                 throw ProblemException.of(403, "requests from " + source + " are not on this workspace's IP allow-list;"
                         + " add the address with POST /api/v1/security/whitelist from an allowed one");

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.auth;
+package dev.patchbay.agents.auth;
 
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,6 @@ public final class IpAllowList {
     /** One allowed network. */
     public record Entry(String id, String cidr, String description, java.time.Instant createdAt) { }
 
-    private static final String SELECT = "SELECT * FROM agent_ip_allowlist WHERE workspace_id = ? ORDER BY created_at, id";
-    private static final String INSERT = """
-            INSERT INTO agent_ip_allowlist (id, workspace_id, cidr, description, created_at) VALUES (?, ?, ?, ?, ?)""";
 
     private final DbClient db;
 
@@ -33,7 +30,7 @@ public final class IpAllowList {
     }
 
     public List<Entry> entries(String workspaceId) {
-        return Db.list(db.execute().query(SELECT, workspaceId), row -> {
+        return Db.list(db.execute().namedQuery("ip-allow-list-select", workspaceId), row -> {
             Map<String, Object> c = Db.columns(row);
             return new Entry((String) c.get("id"), (String) c.get("cidr"), (String) c.get("description"),
                     Db.instant(c.get("created_at")));
@@ -44,7 +41,7 @@ public final class IpAllowList {
     public List<Entry> add(String workspaceId, List<String> cidrs, String description, java.time.Instant now) {
         return Db.inTransaction(db, tx -> cidrs.stream().map(cidr -> {
             Entry e = new Entry(SessionTokens.newId("ipw"), cidr, description, now);
-            tx.insert(INSERT, e.id(), workspaceId, e.cidr(), e.description(), Db.utc(now));
+            tx.namedInsert("ip-allow-list-insert", e.id(), workspaceId, e.cidr(), e.description(), Db.utc(now));
             return e;
         }).toList());
     }

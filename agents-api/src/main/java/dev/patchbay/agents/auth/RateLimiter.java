@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.auth;
+package dev.patchbay.agents.auth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +19,6 @@ public final class RateLimiter {
     /** The outcome for one request: allowed or not, the remaining budget, and when the window resets. */
     public record Verdict(boolean allowed, int limit, int remaining, long resetSeconds) { }
 
-    private static final String BUMP = "UPDATE api_rate_windows SET requests = requests + 1 WHERE key_id = ? AND window_start = ?";
-    private static final String INSERT = "INSERT INTO api_rate_windows (key_id, window_start, requests) VALUES (?, ?, 1)";
-    private static final String READ = "SELECT requests FROM api_rate_windows WHERE key_id = ? AND window_start = ?";
-    private static final String PURGE = "DELETE FROM api_rate_windows WHERE window_start < ?";
 
     private final DbClient db;
     private final Clock clock;
@@ -39,9 +35,9 @@ public final class RateLimiter {
         Instant window = now.truncatedTo(ChronoUnit.HOURS);
         long reset = Math.max(1, Duration.between(now, window.plus(1, ChronoUnit.HOURS)).toSeconds());
         int count = Db.inTransaction(db, tx -> {
-            if (tx.dml(BUMP, key, Db.utc(window)) == 0) {
+            if (tx.namedDml("rate-limiter-bump", key, Db.utc(window)) == 0) {
                 try {
-                    tx.insert(INSERT, key, Db.utc(window));
+                    tx.namedInsert("rate-limiter-insert", key, Db.utc(window));
                 } catch (DbClientException e) {
                     if (!Db.uniqueViolation(e)) {
                         throw e;
@@ -49,14 +45,14 @@ public final class RateLimiter {
                     throw new Raced();
                 }
             }
-            return tx.get(READ, key, Db.utc(window)).map(r -> ((Number) Db.columns(r).get("requests")).intValue()).orElse(1);
+            return tx.namedGet("rate-limiter-read", key, Db.utc(window)).map(r -> ((Number) Db.columns(r).get("requests")).intValue()).orElse(1);
         });
         return new Verdict(count <= perHour, perHour, Math.max(0, perHour - count), reset);
     }
 
     /** Old windows are useless once their hour has passed. */
     public void purge() {
-        db.execute().dml(PURGE, Db.utc(clock.instant().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS)));
+        db.execute().namedDml("rate-limiter-purge", Db.utc(clock.instant().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS)));
     }
 
     /** Two first requests of a window raced on the insert; the caller retries and bumps the winner's row. */

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.auth;
+package dev.patchbay.agents.auth;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,23 +14,8 @@ import io.helidon.dbclient.DbRow;
 /** The {@code agent_calls} rows, and the session's call history joined with the calls themselves. */
 public final class AgentCallStore {
 
-    private static final String INSERT = """
-            INSERT INTO agent_calls (call_id, session_id, agent_id, privacy_mode, caller_id_name, max_duration, record_call,
-                                     transcribe, language, webhook_url, metadata, country, number_type, rate_micros,
-                                     currency, job_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String BY_CALL = "SELECT * FROM agent_calls WHERE call_id = ?";
-    private static final String BILLED = """
-            UPDATE agent_calls SET billed_minutes = ?, cost_micros = ?, mos = ?, jitter_ms = ?, packet_loss = ?
-             WHERE call_id = ? AND billed_minutes IS NULL""";
-    private static final String CALLS_SINCE = "SELECT COUNT(*) AS n FROM agent_calls WHERE session_id = ? AND created_at >= ?";
-    // The oldest calls of the window first: the (count - limit + 1)th ages out when the window has room.
-    private static final String WINDOW_CALLS = """
-            SELECT created_at FROM agent_calls WHERE session_id = ? AND created_at >= ? ORDER BY created_at
-             OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY""";
-    private static final String HISTORY_FROM = """
-             FROM agent_calls a JOIN calls c ON c.id = a.call_id
-            WHERE a.session_id = ?""";
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     /** One page of a session's history. */
     public record Page(List<Map<String, Object>> rows, long total) { }
@@ -42,22 +27,22 @@ public final class AgentCallStore {
     }
 
     public void insert(DbExecute tx, AgentCall a) {
-        tx.insert(INSERT, a.callId(), a.sessionId(), a.agentId(), a.privacyMode(), a.callerIdName(), a.maxDuration(),
+        tx.namedInsert("agent-call-store-insert", a.callId(), a.sessionId(), a.agentId(), a.privacyMode(), a.callerIdName(), a.maxDuration(),
                 a.recordCall(), a.transcribe(), a.language(), a.webhookUrl(), a.metadataJson(), a.country(), a.numberType(),
                 a.rateMicros(), a.currency(), a.jobId(), Db.utc(a.createdAt()));
     }
 
     public Optional<AgentCall> find(String callId) {
-        return db.execute().get(BY_CALL, callId).map(AgentCallStore::call);
+        return db.execute().namedGet("agent-call-store-by-call", callId).map(AgentCallStore::call);
     }
 
     /** Records the bill and quality once; false if another replica did already. */
     public boolean billed(String callId, int minutes, long costMicros, Double mos, Double jitterMs, Double loss) {
-        return db.execute().dml(BILLED, minutes, costMicros, mos, jitterMs, loss, callId) > 0;
+        return db.execute().namedDml("agent-call-store-billed", minutes, costMicros, mos, jitterMs, loss, callId) > 0;
     }
 
     public long callsSince(String sessionId, Instant since) {
-        return db.execute().get(CALLS_SINCE, sessionId, Db.utc(since)).map(r -> ((Number) Db.columns(r).get("n")).longValue())
+        return db.execute().namedGet("agent-call-store-calls-since", sessionId, Db.utc(since)).map(r -> ((Number) Db.columns(r).get("n")).longValue())
                 .orElse(0L);
     }
 
@@ -66,37 +51,25 @@ public final class AgentCallStore {
      * {@code limit} calls a window: when enough of the window's oldest calls age out of it.
      */
     public Optional<Instant> windowOpensAt(String sessionId, Instant since, long placed, int limit, java.time.Duration window) {
-        return db.execute().get(WINDOW_CALLS, sessionId, Db.utc(since), Math.max(0, placed - limit))
+        return db.execute().namedGet("agent-call-store-window-calls", sessionId, Db.utc(since), Math.max(0, placed - limit))
                 .map(r -> Db.instant(Db.columns(r).get("created_at")).plus(window));
     }
 
     /**
-     * A session's calls, newest first. {@code statuses} empty means all; dates bound created_at.
-     * The filters are bound parameters; only the number of status placeholders varies.
+     * A session's calls, newest first. {@code statuses} empty means all; dates bound created_at (open
+     * ends are the widest instants both databases store). Statuses go as one ",a,b," parameter.
      */
     public Page history(String sessionId, Instant start, Instant end, List<String> statuses, int limit, int offset) {
-        StringBuilder where = new StringBuilder(HISTORY_FROM);
-        List<Object> params = new ArrayList<>(List.of(sessionId));
-        if (start != null) {
-            where.append(" AND c.created_at >= ?");
-            params.add(Db.utc(start));
-        }
-        if (end != null) {
-            where.append(" AND c.created_at <= ?");
-            params.add(Db.utc(end));
-        }
-        if (!statuses.isEmpty()) {
-            where.append(" AND c.status IN (").append("?,".repeat(statuses.size() - 1)).append("?)");
-            params.addAll(statuses);
-        }
-        long total = db.execute().get("SELECT COUNT(*) AS n" + where, params.toArray())
+        String wanted = statuses.isEmpty() ? "" : "," + String.join(",", statuses) + ",";
+        Object[] filter = {sessionId, Db.utc(start == null ? EARLIEST : start), Db.utc(end == null ? LATEST : end),
+                wanted, wanted};
+        long total = db.execute().namedGet("agent-call-store-history-count", filter)
                 .map(r -> ((Number) Db.columns(r).get("n")).longValue()).orElse(0L);
-        List<Object> paged = new ArrayList<>(params);
+        List<Object> paged = new ArrayList<>(List.of(filter));
         paged.add(limit);
         paged.add(offset);
-        List<Map<String, Object>> rows = Db.list(db.execute().query("SELECT a.*, c.status, c.to_number, c.from_number,"
-                + " c.answered_at, c.ended_at, c.recording_url, c.created_at AS call_created_at" + where
-                + " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?", paged.toArray()), Db::columns);
+        List<Map<String, Object>> rows = Db.list(db.execute().namedQuery("agent-call-store-history", paged.toArray()),
+                Db::columns);
         return new Page(rows, total);
     }
 

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +8,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
-import dev.patchbay.control.agents.wallet.Money;
-import dev.patchbay.control.agents.wallet.Wallet;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.account.SessionsApi;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;

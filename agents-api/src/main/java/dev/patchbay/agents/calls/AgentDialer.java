@@ -1,17 +1,17 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.patchbay.control.agents.AgentsConfig;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.Money;
-import dev.patchbay.control.agents.wallet.RateTable;
-import dev.patchbay.control.agents.wallet.Tariff;
-import dev.patchbay.control.agents.wallet.Wallet;
-import dev.patchbay.control.agents.webhooks.AgentEvents;
+import dev.patchbay.agents.config.AgentsConfig;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.RateTable;
+import dev.patchbay.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Wallet;
+import dev.patchbay.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
@@ -19,6 +19,8 @@ import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
+
+import io.helidon.dbclient.DbExecute;
 
 /**
  * Places an agent's call: checks the destination, the session's hourly call budget and the
@@ -30,6 +32,12 @@ public final class AgentDialer {
     /** A placed call with what the agent asked for. */
     public record Placed(CallRecord call, AgentCall agentCall) { }
 
+    /** Records which call a dial job's attempt became, in the transaction that records the call (jobs' DialJobStore). */
+    @FunctionalInterface
+    public interface JobLink {
+        void link(DbExecute tx, String jobId, String callId, Instant now);
+    }
+
     private final OutboundDialer dialer;
     private final AgentCallStore calls;
     private final Wallet wallet;
@@ -37,10 +45,10 @@ public final class AgentDialer {
     private final AgentEvents events;
     private final SsrfGuard guard;
     private final AgentsConfig config;
-    private final dev.patchbay.control.agents.jobs.DialJobStore jobs;
+    private final JobLink jobs;
 
     public AgentDialer(OutboundDialer dialer, AgentCallStore calls, Wallet wallet, AgentEvents events, SsrfGuard guard,
-                       AgentsConfig config, dev.patchbay.control.agents.jobs.DialJobStore jobs) {
+                       AgentsConfig config, JobLink jobs) {
         this.jobs = jobs;
         this.dialer = dialer;
         this.calls = calls;
@@ -121,7 +129,7 @@ public final class AgentDialer {
                                 price.microsPerMinute(), s.currency(), jobId, null, null, null, null, null, now);
                         calls.insert(tx, agentCall[0]);
                         if (jobId != null) {
-                            jobs.linkCall(tx, jobId, c.id(), now);
+                            jobs.link(tx, jobId, c.id(), now);
                         }
                         events.emit(tx, s, c.id(), "call.initiated", ApiJson.object().put("call_id", c.id())
                                 .put("session_id", s.id()).put("to_number", c.to()).put("from_number", c.from())

@@ -1,15 +1,15 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionStore;
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.Money;
-import dev.patchbay.control.agents.wallet.Tariff;
-import dev.patchbay.control.agents.wallet.Wallet;
-import dev.patchbay.control.agents.webhooks.AgentEvents;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.session.SessionStore;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Wallet;
+import dev.patchbay.agents.webhooks.AgentEvents;
 import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.util.Optional;
 
-import dev.patchbay.control.agents.numbers.PhoneNumbers;
+import dev.patchbay.agents.numbers.PhoneNumbers;
 import dev.patchbay.rest.ProblemException;
 
 /**

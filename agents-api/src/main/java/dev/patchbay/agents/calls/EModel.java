@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 /**
  * Estimates MOS from loss, jitter and delay with the ITU-T G.107 E-model, reduced the usual way

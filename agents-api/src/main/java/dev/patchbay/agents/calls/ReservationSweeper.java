@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.calls;
+package dev.patchbay.agents.calls;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import dev.patchbay.control.agents.wallet.Ledger;
-import dev.patchbay.control.agents.wallet.Tariff;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Tariff;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 

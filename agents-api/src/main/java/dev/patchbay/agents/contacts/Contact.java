@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.contacts;
+package dev.patchbay.agents.contacts;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.contacts;
+package dev.patchbay.agents.contacts;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -11,12 +11,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.SessionTokens;
-import dev.patchbay.control.agents.numbers.PhoneNumbers;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.SessionTokens;
+import dev.patchbay.agents.numbers.PhoneNumbers;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.jobs;
+package dev.patchbay.agents.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,10 +10,10 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.calls.AgentDialer;
-import dev.patchbay.control.agents.calls.CallRequest;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionStore;
+import dev.patchbay.agents.calls.AgentDialer;
+import dev.patchbay.agents.calls.CallRequest;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.session.SessionStore;
 import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.jobs;
+package dev.patchbay.agents.jobs;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -11,12 +11,12 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.SessionTokens;
-import dev.patchbay.control.agents.calls.CallRequest;
-import dev.patchbay.control.agents.calls.Destinations;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.SessionTokens;
+import dev.patchbay.agents.calls.CallRequest;
+import dev.patchbay.agents.calls.Destinations;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

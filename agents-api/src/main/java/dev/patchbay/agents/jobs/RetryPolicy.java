@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.jobs;
+package dev.patchbay.agents.jobs;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,14 +1,14 @@
-package dev.patchbay.control.agents.numbers;
+package dev.patchbay.agents.numbers;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.AgentsConfig;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.wallet.Money;
-import dev.patchbay.control.agents.wallet.RateTable;
+import dev.patchbay.agents.config.AgentsConfig;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.RateTable;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.numbers;
+package dev.patchbay.agents.numbers;
 
 import java.time.Instant;
 import java.time.ZoneId;

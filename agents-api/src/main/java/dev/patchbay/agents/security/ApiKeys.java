@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.security;
+package dev.patchbay.agents.security;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -21,13 +21,6 @@ public final class ApiKeys {
     /** A rotation's outcome: the new key's id and one-time token, and when the old key stops working. */
     public record Rotated(String keyId, String token, Instant oldKeyExpiresAt) { }
 
-    private static final String LOCK = """
-            SELECT id, name, revoked_at FROM api_keys
-             WHERE id = ? AND workspace_id = ? AND scope = 'provider' FOR UPDATE""";
-    private static final String INSERT = """
-            INSERT INTO api_keys (id, workspace_id, scope, name, secret_sha256, created_at)
-            VALUES (?, ?, 'provider', ?, ?, ?)""";
-    private static final String REVOKE = "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private final DbClient db;
@@ -44,7 +37,7 @@ public final class ApiKeys {
      */
     public Rotated rotate(String workspaceId, String keyId, Instant now, Instant expiresAt) {
         return Db.inTransaction(db, tx -> {
-            Map<String, Object> old = tx.get(LOCK, keyId, workspaceId).map(Db::columns).orElseThrow(() ->
+            Map<String, Object> old = tx.namedGet("api-keys-lock", keyId, workspaceId).map(Db::columns).orElseThrow(() ->
                     ProblemException.notFound("there is no API key " + keyId + " in this workspace", "current_key"));
             Instant revoked = Db.instant(old.get("revoked_at"));
             if (revoked != null) {
@@ -53,9 +46,9 @@ public final class ApiKeys {
             }
             String id = id();
             String secret = secret();
-            tx.insert(INSERT, id, workspaceId, old.get("name"), HexFormat.of().formatHex(ApiKeyAuth.sha256(secret)),
+            tx.namedInsert("api-keys-insert", id, workspaceId, old.get("name"), HexFormat.of().formatHex(ApiKeyAuth.sha256(secret)),
                     Db.utc(now));
-            tx.dml(REVOKE, Db.utc(expiresAt), keyId);
+            tx.namedDml("api-keys-revoke", Db.utc(expiresAt), keyId);
             return new Rotated(id, id + "." + secret, expiresAt);
         });
     }

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.security;
+package dev.patchbay.agents.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,9 +12,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.IpAllowList;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.ClientAddress;
+import dev.patchbay.agents.auth.IpAllowList;
 import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
@@ -36,16 +37,17 @@ public final class SecurityApi {
 
     private static final int CIDRS_MAX = 50;
     private static final int DESCRIPTION_MAX = 200;
-    private static final String DELETE = "DELETE FROM agent_ip_allowlist WHERE id = ? AND workspace_id = ?";
 
     private final DbClient db;
     private final IpAllowList allowList;
+    private final ClientAddress clients;
     private final ApiKeys keys;
     private final Duration overlap;
     private final Clock clock;
 
-    public SecurityApi(DbClient db, IpAllowList allowList, Duration overlap, Clock clock) {
+    public SecurityApi(DbClient db, IpAllowList allowList, ClientAddress clients, Duration overlap, Clock clock) {
         this.db = db;
+        this.clients = clients;
         this.allowList = allowList;
         this.keys = new ApiKeys(db);
         this.overlap = overlap;
@@ -131,7 +133,7 @@ public final class SecurityApi {
             throw ProblemException.conflict("removing " + id + " would lock out the address this request comes from, "
                     + caller + "; add another entry for it first", "id");
         }
-        if (Db.inTransaction(db, tx -> tx.dml(DELETE, id, agent.workspaceId())) == 0) {
+        if (Db.inTransaction(db, tx -> tx.namedDml("security-api-delete", id, agent.workspaceId())) == 0) {
             throw ProblemException.notFound("there is no allow-list entry " + id + " in this workspace", "id");
         }
         ApiJson.send(res, Status.OK_200, ApiJson.object().put("success", true).put("id", id)
@@ -164,8 +166,8 @@ public final class SecurityApi {
                 .put("old_key_id", agent.keyId()).put("old_key_expires_at", r.oldKeyExpiresAt().toString()));
     }
 
-    private static String caller(ServerRequest req) {
-        return req.remotePeer().host();
+    private String caller(ServerRequest req) {
+        return clients.of(req);
     }
 
     private static ObjectNode view(IpAllowList.Entry e) {

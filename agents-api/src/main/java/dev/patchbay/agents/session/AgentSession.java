@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.session;
+package dev.patchbay.agents.session;
 
 import java.time.Instant;
 

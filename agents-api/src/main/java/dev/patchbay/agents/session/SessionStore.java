@@ -1,7 +1,8 @@
-package dev.patchbay.control.agents.session;
+package dev.patchbay.agents.session;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,30 +17,13 @@ import io.helidon.dbclient.DbRow;
  */
 public final class SessionStore {
 
-    private static final String INSERT = """
-            INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode, currency,
-                                        calls_per_hour, max_call_duration, budget_micros, agent_context, created_at,
-                                        expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String BY_ID = "SELECT * FROM agent_sessions WHERE id = ?";
-    private static final String BY_TOKEN = "SELECT * FROM agent_sessions WHERE token_sha256 = ?";
-    private static final String END = "UPDATE agent_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL";
-    private static final String STATS = """
-            SELECT COUNT(*) AS calls FROM agent_calls WHERE session_id = ?""";
-    private static final String DURATION = """
-            SELECT c.answered_at, c.ended_at FROM agent_calls a JOIN calls c ON c.id = a.call_id
-             WHERE a.session_id = ? AND c.answered_at IS NOT NULL""";
-    // Deleting a session clears what it said and whom it called; the ledger stays, as money records must.
-    private static final String[] CLEAR = {
-        "DELETE FROM transcript_segments WHERE call_id IN (SELECT call_id FROM agent_calls WHERE session_id = ?)",
-        "DELETE FROM agent_transcriptions WHERE call_id IN (SELECT call_id FROM agent_calls WHERE session_id = ?)",
-        "UPDATE calls SET from_number = NULL, to_number = NULL, to_raw = NULL WHERE id IN"
-                + " (SELECT call_id FROM agent_calls WHERE session_id = ?)",
-        "DELETE FROM agent_calls WHERE session_id = ?",
-        "DELETE FROM agent_contacts WHERE session_id = ?",
-        "DELETE FROM agent_webhooks WHERE session_id = ?",
-        "UPDATE dial_jobs SET state = 'canceled' WHERE session_id = ? AND state = 'pending'",
-    };
+    // Deleting a session clears what it said, whom it called and what was sent about it (seed 003: "All data
+    // cleared"): in this order, since the first ones find the session's calls through agent_calls. The ledger
+    // stays, as money records must; a live call goes on, and the sweeper settles its reservation.
+    private static final List<String> CLEAR = List.of("session-store-clear-transcript-segments",
+            "session-store-clear-transcriptions", "session-store-clear-call-events", "session-store-clear-outbox",
+            "session-store-clear-numbers", "session-store-clear-agent-calls", "session-store-clear-contacts",
+            "session-store-clear-webhooks", "session-store-clear-dial-jobs");
 
     /** How much a session has used. */
     public record Usage(long calls, long durationSeconds) { }
@@ -57,21 +41,21 @@ public final class SessionStore {
     }
 
     public void insert(DbExecute tx, AgentSession s, String tokenSha256) {
-        tx.insert(INSERT, s.id(), s.workspaceId(), s.agentId(), s.type(), tokenSha256, s.privacyMode(), s.currency(),
+        tx.namedInsert("session-store-insert", s.id(), s.workspaceId(), s.agentId(), s.type(), tokenSha256, s.privacyMode(), s.currency(),
                 s.callsPerHour(), s.maxCallDuration(), s.budgetMicros(), s.agentContextJson(), Db.utc(s.createdAt()), Db.utc(s.expiresAt()));
     }
 
     public Optional<AgentSession> find(String id) {
-        return db.execute().get(BY_ID, id).map(SessionStore::session);
+        return db.execute().namedGet("session-store-by-id", id).map(SessionStore::session);
     }
 
     public Optional<AgentSession> byToken(String tokenSha256) {
-        return db.execute().get(BY_TOKEN, tokenSha256).map(SessionStore::session);
+        return db.execute().namedGet("session-store-by-token", tokenSha256).map(SessionStore::session);
     }
 
     public Usage usage(String sessionId) {
-        long calls = db.execute().get(STATS, sessionId).map(r -> ((Number) Db.columns(r).get("calls")).longValue()).orElse(0L);
-        long seconds = Db.list(db.execute().query(DURATION, sessionId), r -> {
+        long calls = db.execute().namedGet("session-store-stats", sessionId).map(r -> ((Number) Db.columns(r).get("calls")).longValue()).orElse(0L);
+        long seconds = Db.list(db.execute().namedQuery("session-store-duration", sessionId), r -> {
             Map<String, Object> c = Db.columns(r);
             Instant from = Db.instant(c.get("answered_at"));
             Instant to = c.get("ended_at") == null ? now() : Db.instant(c.get("ended_at"));
@@ -83,11 +67,11 @@ public final class SessionStore {
     /** Ends the session and clears its history in one transaction; false if it had ended already. */
     public boolean endAndClear(String id) {
         return Db.inTransaction(db, tx -> {
-            if (tx.dml(END, Db.utc(now()), id) == 0) {
+            if (tx.namedDml("session-store-end", Db.utc(now()), id) == 0) {
                 return false;
             }
-            for (String sql : CLEAR) {
-                tx.dml(sql, id);
+            for (String statement : CLEAR) {
+                tx.namedDml(statement, id);
             }
             return true;
         });

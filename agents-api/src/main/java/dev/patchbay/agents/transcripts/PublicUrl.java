@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;

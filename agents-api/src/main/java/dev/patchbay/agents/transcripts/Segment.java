@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.rest.ApiJson;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 /**
  * Told about every stored segment, after it is committed and streamed, e.g. to send the

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.control.agents.auth.SessionTokens;
+import dev.patchbay.agents.auth.SessionTokens;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -14,31 +14,6 @@ import io.helidon.dbclient.DbRow;
 /** Transcript segments and transcription settings of agents' calls (V6 transcript_segments, V9). */
 public final class TranscriptStore {
 
-    private static final String LINK = """
-            SELECT a.call_id, a.session_id, a.language, s.workspace_id, s.agent_id, s.token_sha256, c.answered_at,
-                   c.ended_at
-              FROM agent_calls a
-              JOIN agent_sessions s ON s.id = a.session_id
-              JOIN calls c ON c.id = a.call_id
-             WHERE a.call_id = ?""";
-    private static final String INSERT = """
-            INSERT INTO transcript_segments (call_id, speaker, text, offset_seconds, confidence, language, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""";
-    private static final String SEGMENTS = """
-            SELECT speaker, text, offset_seconds, confidence, language FROM transcript_segments
-             WHERE call_id = ? ORDER BY offset_seconds, id""";
-    private static final String LOCK_CALL = "SELECT call_id FROM agent_calls WHERE call_id = ? FOR UPDATE";
-    private static final String TRANSCRIPTION = "SELECT * FROM agent_transcriptions WHERE call_id = ?";
-    private static final String INSERT_TRANSCRIPTION = """
-            INSERT INTO agent_transcriptions (id, call_id, language, webhook_url, interim_results, speaker_labels,
-                                              created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""";
-    private static final String UPDATE_TRANSCRIPTION = """
-            UPDATE agent_transcriptions SET language = ?, webhook_url = ?, interim_results = ?, speaker_labels = ?
-             WHERE call_id = ?""";
-    // The call's own record says it is transcribed, in the language asked for, as if set at initiate.
-    private static final String MARK_CALL = """
-            UPDATE agent_calls SET transcribe = TRUE, language = COALESCE(?, language) WHERE call_id = ?""";
 
     /**
      * An agent's call as transcripts see it: whose it is, and when it was answered and ended.
@@ -65,7 +40,7 @@ public final class TranscriptStore {
     }
 
     public Optional<CallLink> link(String callId) {
-        return db.execute().get(LINK, callId).map(row -> {
+        return db.execute().namedGet("transcript-store-link", callId).map(row -> {
             Map<String, Object> c = Db.columns(row);
             return new CallLink((String) c.get("call_id"), (String) c.get("session_id"), (String) c.get("workspace_id"),
                     (String) c.get("agent_id"), (String) c.get("token_sha256"), (String) c.get("language"),
@@ -78,14 +53,14 @@ public final class TranscriptStore {
         Instant now = now();
         Db.inTransaction(db, tx -> {
             for (Segment s : segments) {
-                tx.insert(INSERT, callId, s.speaker(), s.text(), s.timestamp(), s.confidence(), s.language(), Db.utc(now));
+                tx.namedInsert("transcript-store-insert", callId, s.speaker(), s.text(), s.timestamp(), s.confidence(), s.language(), Db.utc(now));
             }
             return null;
         });
     }
 
     public List<Segment> segments(String callId) {
-        return Db.list(db.execute().query(SEGMENTS, callId), row -> {
+        return Db.list(db.execute().namedQuery("transcript-store-segments", callId), row -> {
             Map<String, Object> c = Db.columns(row);
             return new Segment((String) c.get("speaker"), (String) c.get("text"),
                     ((Number) c.get("offset_seconds")).doubleValue(),
@@ -94,7 +69,7 @@ public final class TranscriptStore {
     }
 
     public Optional<Transcription> transcription(String callId) {
-        return db.execute().get(TRANSCRIPTION, callId).map(TranscriptStore::transcription);
+        return db.execute().namedGet("transcript-store-transcription", callId).map(TranscriptStore::transcription);
     }
 
     /**
@@ -103,18 +78,18 @@ public final class TranscriptStore {
      */
     public Transcription enable(String callId, String language, String webhookUrl, boolean interim, boolean labels) {
         return Db.inTransaction(db, tx -> {
-            tx.get(LOCK_CALL, callId);
-            Optional<Transcription> existing = tx.get(TRANSCRIPTION, callId).map(TranscriptStore::transcription);
+            tx.namedGet("transcript-store-lock-call", callId);
+            Optional<Transcription> existing = tx.namedGet("transcript-store-transcription", callId).map(TranscriptStore::transcription);
             Transcription t;
             if (existing.isPresent()) {
-                tx.dml(UPDATE_TRANSCRIPTION, language, webhookUrl, interim, labels, callId);
+                tx.namedDml("transcript-store-update-transcription", language, webhookUrl, interim, labels, callId);
                 t = new Transcription(existing.get().id(), callId, language, webhookUrl, interim, labels,
                         existing.get().createdAt());
             } else {
                 t = new Transcription(SessionTokens.newId("trans"), callId, language, webhookUrl, interim, labels, now());
-                tx.insert(INSERT_TRANSCRIPTION, t.id(), callId, language, webhookUrl, interim, labels, Db.utc(t.createdAt()));
+                tx.namedInsert("transcript-store-insert-transcription", t.id(), callId, language, webhookUrl, interim, labels, Db.utc(t.createdAt()));
             }
-            tx.dml(MARK_CALL, language, callId);
+            tx.namedDml("transcript-store-mark-call", language, callId);
             return t;
         });
     }

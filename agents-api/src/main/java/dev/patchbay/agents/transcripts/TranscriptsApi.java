@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.transcripts;
+package dev.patchbay.agents.transcripts;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionStore;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.session.SessionStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

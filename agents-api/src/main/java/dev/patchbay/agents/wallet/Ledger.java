@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.wallet;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.control.agents.auth.SessionTokens;
+import dev.patchbay.agents.auth.SessionTokens;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.wallet;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

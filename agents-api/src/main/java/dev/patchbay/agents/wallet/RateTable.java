@@ -1,11 +1,11 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.wallet;
 
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.patchbay.control.agents.AgentsConfig;
+import dev.patchbay.agents.config.AgentsConfig;
 
 /**
  * Per-minute prices by destination prefix, longest prefix first, as carriers rate calls. Prices are

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.wallet;
 
 /**
  * What a call costs: a per-minute rate in micro-units, charged per started billing increment.

@@ -1,7 +1,7 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.wallet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.AgentsConfig;
+import dev.patchbay.agents.config.AgentsConfig;
 import dev.patchbay.rest.ApiJson;
 
 /** How a balance is shown: in currency and in minutes at the configured reference minute price. */

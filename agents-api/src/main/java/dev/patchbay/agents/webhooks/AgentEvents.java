@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.webhooks;
+package dev.patchbay.agents.webhooks;
 
 import java.time.Clock;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.session.AgentSession;
+import dev.patchbay.agents.session.AgentSession;
 import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.WebhookSigner;

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.webhooks;
+package dev.patchbay.agents.webhooks;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.webhooks;
+package dev.patchbay.agents.webhooks;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,14 +16,6 @@ public final class AgentWebhookStore {
     public record Subscription(String id, String sessionId, String url, List<String> events, String secretEnc,
                                String status, Instant createdAt) { }
 
-    private static final String INSERT = """
-            INSERT INTO agent_webhooks (id, session_id, url, events, secret_enc, status, created_at)
-            VALUES (?, ?, ?, ?, ?, 'active', ?)""";
-    private static final String BY_ID = "SELECT * FROM agent_webhooks WHERE id = ?";
-    private static final String BY_SESSION = "SELECT * FROM agent_webhooks WHERE session_id = ? ORDER BY created_at, id";
-    private static final String FOR_EVENT = """
-            SELECT * FROM agent_webhooks WHERE session_id = ? AND status = 'active' AND events LIKE ? ORDER BY id""";
-    private static final String DELETE = "DELETE FROM agent_webhooks WHERE id = ?";
 
     private final DbClient db;
 
@@ -32,24 +24,24 @@ public final class AgentWebhookStore {
     }
 
     public void insert(Subscription s) {
-        db.execute().insert(INSERT, s.id(), s.sessionId(), s.url(), "," + String.join(",", s.events()) + ",", s.secretEnc(),
+        db.execute().namedInsert("agent-webhook-store-insert", s.id(), s.sessionId(), s.url(), "," + String.join(",", s.events()) + ",", s.secretEnc(),
                 Db.utc(s.createdAt()));
     }
 
     public Optional<Subscription> find(String id) {
-        return db.execute().get(BY_ID, id).map(AgentWebhookStore::subscription);
+        return db.execute().namedGet("agent-webhook-store-by-id", id).map(AgentWebhookStore::subscription);
     }
 
     public List<Subscription> bySession(String sessionId) {
-        return Db.list(db.execute().query(BY_SESSION, sessionId), AgentWebhookStore::subscription);
+        return Db.list(db.execute().namedQuery("agent-webhook-store-by-session", sessionId), AgentWebhookStore::subscription);
     }
 
     public List<Subscription> forEvent(String sessionId, String event) {
-        return Db.list(db.execute().query(FOR_EVENT, sessionId, "%," + event + ",%"), AgentWebhookStore::subscription);
+        return Db.list(db.execute().namedQuery("agent-webhook-store-for-event", sessionId, "%," + event + ",%"), AgentWebhookStore::subscription);
     }
 
     public boolean delete(String id) {
-        return db.execute().delete(DELETE, id) > 0;
+        return db.execute().namedDelete("agent-webhook-store-delete", id) > 0;
     }
 
     private static Subscription subscription(DbRow row) {

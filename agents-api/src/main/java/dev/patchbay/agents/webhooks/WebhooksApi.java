@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.webhooks;
+package dev.patchbay.agents.webhooks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,10 +6,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.SessionTokens;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.SessionTokens;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.rest.ApiJson;

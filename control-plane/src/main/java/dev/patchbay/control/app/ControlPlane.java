@@ -9,14 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.AgentsApi;
-import dev.patchbay.control.agents.ai.MediaPlanePlayer;
-import dev.patchbay.control.agents.webhooks.AgentWebhookKeys;
-import dev.patchbay.control.agents.webhooks.AgentWebhookStore;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.api.CallsApi;
 import dev.patchbay.control.bot.BotAttachers;
@@ -25,6 +22,7 @@ import dev.patchbay.control.bot.WssAttacher;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.CallFlow;
+import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.call.RingingSounds;
@@ -54,6 +52,7 @@ import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.media.NodeDirectory;
 import dev.patchbay.control.media.NodeDiscovery;
 import dev.patchbay.control.metrics.ControlMetrics;
+import dev.patchbay.control.mount.Mount;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
@@ -133,11 +132,15 @@ public final class ControlPlane implements AutoCloseable {
         CallStore store = new CallStore(db, Clock.systemUTC());
         Tenants tenants = new Tenants(db);
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
-        // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
-        // Workspace webhook subscriptions (admin API) sign with theirs too, under their own key-id prefix.
+        // Mounted modules' webhooks (the agents') may sign with their own secrets; everything else with the
+        // workspace's key. Workspace webhook subscriptions (admin API) sign with theirs too, under their own prefix.
         SubscriptionStore subscriptions = new SubscriptionStore(db);
-        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants),
-                new AgentWebhookStore(db), secrets), subscriptions, secrets);
+        List<Mount.Factory> mountFactories = Mount.factories();
+        SigningKeys workspaceKeys = WorkspaceSigningKeys.from(root, tenants);
+        for (Mount.Factory f : mountFactories) {
+            workspaceKeys = f.signing(workspaceKeys, db, secrets);
+        }
+        SigningKeys signing = new SubscriptionKeys(workspaceKeys, subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         AmeyoIntegration ameyo = new AmeyoIntegration(db);
         ProcessMetrics metrics = ProcessMetrics.create("control-plane", "replica", config.replica());
@@ -155,7 +158,7 @@ public final class ControlPlane implements AutoCloseable {
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
         java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<AgentsApi> agents = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<List<Mount>> mounts = new java.util.concurrent.CompletableFuture<>();
         FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
@@ -165,6 +168,12 @@ public final class ControlPlane implements AutoCloseable {
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
+        List<Supplier<CallObserver>> observers = new ArrayList<>();
+        for (int i = 0; i < mountFactories.size(); i++) {
+            int at = i;
+            observers.add(() -> mounts.join().get(at).observer());
+        }
+        observers.add(() -> subscribers);
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
                 new AmeyoRouting(db, ameyo)), trunkGuard,
@@ -173,7 +182,7 @@ public final class ControlPlane implements AutoCloseable {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
                     transfers.endedWithoutReturn(call.id());
-                }, new CallObservers(() -> agents.join().observer(), () -> subscribers), leases, workers,
+                }, new CallObservers(observers), leases, workers,
                 RingingSounds.from(root));
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
@@ -209,10 +218,11 @@ public final class ControlPlane implements AutoCloseable {
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
                 new AsappIntegration(db, asapp), secrets);
-        agents.complete(new AgentsApi(root, new AgentsApi.Deps(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new MediaPlanePlayer(store, actions),
-                config.replica(), Clock.systemUTC())));
-        agents.join().start(timers, workers);
+        Mount.Services services = new Mount.Services(db, auth, store, dialer, actions, guard,
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, config.replica(), Clock.systemUTC());
+        mounts.complete(mountFactories.stream().map(f -> f.create(root, services)).toList());
+        mounts.join().forEach(m -> m.start(timers, workers));
+        LOG.info(() -> "control-plane mounts " + mountFactories.stream().map(Mount.Factory::name).toList());
         // Reads compute expiry themselves; the sweep makes the stored status agree for reports.
         timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
@@ -221,7 +231,7 @@ public final class ControlPlane implements AutoCloseable {
                 LOG.warning(() -> "expiring ASAPP call transfers failed: " + e.getMessage());
             }
         }), 30, 30, TimeUnit.SECONDS);
-        WebServer http = WebServer.builder()
+        var server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY)
@@ -229,11 +239,10 @@ public final class ControlPlane implements AutoCloseable {
                 .routing(r -> {
                     metrics.routing(r);
                     ControlHealth.routing(r, db, nodes);
-                    routing(r, nodes, auth, calls, callTransfers, agents.join());
-                })
-                .addRouting(agents.join().wsRouting())
-                .build()
-                .start();
+                    routing(r, nodes, auth, calls, callTransfers, mounts.join());
+                });
+        mounts.join().forEach(m -> server.addRouting(m.wsRouting()));
+        WebServer http = server.build().start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
         return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics);
     }
@@ -250,15 +259,15 @@ public final class ControlPlane implements AutoCloseable {
 
     /** HTTP routes: health, then the provider API behind per-workspace API keys. Public for the tests. */
     public static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls) {
-        routing(routing, nodes, auth, calls, null, null);
+        routing(routing, nodes, auth, calls, null, List.of());
     }
 
     /**
-     * The same, with the ASAPP-style call-transfer API and the agents' API (seed 003) when they are
-     * not null.
+     * The same, with the ASAPP-style call-transfer API when it is not null, and the mounted modules'
+     * APIs (agents-api: seed 003).
      */
-    static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls,
-                        CallTransfersApi callTransfers, AgentsApi agents) {
+    public static void routing(HttpRouting.Builder routing, MediaNodes nodes, ApiKeyAuth auth, CallsApi calls,
+                               CallTransfersApi callTransfers, List<Mount> mounts) {
         Problems.install(routing, "control-plane", LOG);
         routing.addFilter(auth)
                 // Open like /health: ApiKeyAuth guards only /v1.
@@ -273,9 +282,7 @@ public final class ControlPlane implements AutoCloseable {
         if (callTransfers != null) {
             callTransfers.routing(routing);
         }
-        if (agents != null) {
-            agents.routing(routing);
-        }
+        mounts.forEach(m -> m.routing(routing));
         routing.any((req, res) -> {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                     + req.path().absolute().path());

@@ -12,7 +12,7 @@ import dev.patchbay.proto.media.v1.RtpStats;
 /**
  * Several call observers as one. Each is told in turn and each failure is its own, so a broken
  * feature never keeps another from hearing of the call. Suppliers let an observer be built after
- * the call flow that feeds it (the agents' API needs the media links, which need the flow).
+ * the call flow that feeds it (a mounted module needs the media links, which need the flow).
  */
 public final class CallObservers implements CallObserver {
 
@@ -22,7 +22,11 @@ public final class CallObservers implements CallObserver {
 
     @SafeVarargs
     public CallObservers(Supplier<CallObserver>... observers) {
-        this.observers = List.of(observers);
+        this(List.of(observers));
+    }
+
+    public CallObservers(List<Supplier<CallObserver>> observers) {
+        this.observers = List.copyOf(observers);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents.wallet;
+package dev.patchbay.agents.account;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.session.AgentSession;
-import dev.patchbay.control.agents.session.SessionsApi;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.wallet.Ledger;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

@@ -1,16 +1,18 @@
-package dev.patchbay.control.agents.session;
+package dev.patchbay.agents.account;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.agents.AgentsConfig;
-import dev.patchbay.control.agents.auth.Agent;
-import dev.patchbay.control.agents.auth.AgentAuth;
-import dev.patchbay.control.agents.auth.SessionTokens;
-import dev.patchbay.control.agents.wallet.Money;
-import dev.patchbay.control.agents.wallet.Wallet;
+import dev.patchbay.agents.auth.Agent;
+import dev.patchbay.agents.auth.AgentAuth;
+import dev.patchbay.agents.auth.SessionTokens;
+import dev.patchbay.agents.config.AgentsConfig;
+import dev.patchbay.agents.session.AgentSession;
+import dev.patchbay.agents.session.SessionStore;
+import dev.patchbay.agents.wallet.Money;
+import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;

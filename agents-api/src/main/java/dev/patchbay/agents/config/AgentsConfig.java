@@ -1,4 +1,4 @@
-package dev.patchbay.control.agents;
+package dev.patchbay.agents.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
