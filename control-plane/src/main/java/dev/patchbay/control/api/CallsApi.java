@@ -54,6 +54,7 @@ public final class CallsApi {
 
     public void routing(HttpRules rules) {
         rules.post("/v1/calls", this::create)
+                .get("/v1/calls", this::list)
                 .get("/v1/calls/{id}", (req, res) -> ApiJson.send(res, Status.OK_200, CallJson.call(call(req))))
                 .get("/v1/calls/{id}/events", this::events)
                 .post("/v1/calls/{id}/hangup", this::hangup)
@@ -166,6 +167,19 @@ public final class CallsApi {
         String id = req.path().pathParameters().get("id");
         return store.find(ApiKeyAuth.caller(req).workspaceId(), id)
                 .orElseThrow(() -> ProblemException.notFound("there is no call " + id + " in this workspace", "id"));
+    }
+
+    /** Newest first, a page at a time: {@code next_cursor} continues where this page ends. */
+    private void list(ServerRequest req, ServerResponse res) {
+        CallListQuery q = CallListQuery.parse(ApiKeyAuth.caller(req).workspaceId(), req.query());
+        CallStore.Listed page = store.list(q.filter());
+        ObjectNode out = ApiJson.object();
+        ArrayNode calls = out.putArray("calls");
+        page.calls().forEach(c -> calls.add(CallJson.call(c)));
+        CallRecord last = page.calls().isEmpty() ? null : page.calls().getLast();
+        out.put("has_more", page.more());
+        out.put("next_cursor", page.more() ? CallListQuery.cursor(new CallStore.Cursor(last.createdAt(), last.id())) : null);
+        ApiJson.send(res, Status.OK_200, out);
     }
 
     private void events(ServerRequest req, ServerResponse res) {

@@ -15,7 +15,7 @@ import io.helidon.webserver.http.HttpRouting;
  * can serve, which means its database answers; the media nodes are listed but do not gate it, so a
  * fleet with no media host yet still answers its API with problem+json rather than no replica at all.
  */
-final class ControlHealth {
+public final class ControlHealth {
 
     private ControlHealth() {
     }
@@ -23,7 +23,7 @@ final class ControlHealth {
     /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
     static final java.time.Duration DB_CHECK = java.time.Duration.ofSeconds(1);
 
-    static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
+    public static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
         routing.get("/health/ready", (req, res) -> {
             String why = databaseProblem(db);

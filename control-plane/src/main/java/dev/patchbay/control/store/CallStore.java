@@ -159,6 +159,31 @@ public final class CallStore {
         return find(id).filter(c -> workspaceId.equals(c.workspaceId()));
     }
 
+    /** Where a page of {@link #list} starts: after the call created at {@code createdAt} with id {@code id}. */
+    public record Cursor(Instant createdAt, String id) {
+        /** Before every call (newest first). */
+        public static final Cursor START = new Cursor(Filter.LATEST, "");
+    }
+
+    /** A workspace's calls with one of {@code statuses} (empty: any), created in [after, before), newest first. */
+    public record Filter(String workspaceId, List<String> statuses, Instant after, Instant before, Cursor cursor, int limit) {
+        /** Open ends: the widest instants both databases store. */
+        public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+        public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+    }
+
+    /** One page of {@code filter}, newest first, and whether more follow. */
+    public record Listed(List<CallRecord> calls, boolean more) { }
+
+    public Listed list(Filter f) {
+        String wanted = f.statuses().isEmpty() ? "" : "," + String.join(",", f.statuses()) + ",";
+        List<CallRecord> rows = Db.list(db.execute().namedQuery("select-calls-page", f.workspaceId(), Db.utc(f.after()),
+                Db.utc(f.before()), wanted, wanted, Db.utc(f.cursor().createdAt()), Db.utc(f.cursor().createdAt()),
+                f.cursor().id(), f.limit() + 1), CallStore::call);
+        boolean more = rows.size() > f.limit();
+        return new Listed(more ? rows.subList(0, f.limit()) : rows, more);
+    }
+
     public Optional<Idempotent> byIdempotencyKey(String workspaceId, String key) {
         return db.execute().namedGet("select-call-by-idempotency-key", workspaceId, key)
                 .map(row -> new Idempotent(call(row), (String) Db.columns(row).get("request_hash")));

@@ -17,13 +17,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.control.app.ControlHealth;
 import dev.patchbay.control.app.ControlPlane;
+import dev.patchbay.control.integration.asapp.CallTransfersApi;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.store.Tenants;
+import dev.patchbay.control.testing.RouteRecorder;
 import dev.patchbay.rest.OpenApiDocument;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -34,24 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The provider API's OpenAPI document: valid YAML, every route of ControlPlane.routing and
- * CallsApi.routing documented, and the call JSON documented field for field as CallJson writes it.
+ * The provider API's OpenAPI document: valid YAML, exactly the routes the real router registers
+ * (ControlPlane.routing with the call-transfer API, and ControlHealth) documented, and the call JSON
+ * documented field for field as CallJson writes it. Mounted modules' routes are checked where the
+ * module is on the class path (agents-api's AgentsOpenApiTest).
  */
 class ProviderOpenApiTest {
-
-    /** Every route registered in ControlPlane.routing (with /openapi.yaml), ControlHealth and CallsApi.routing; path parameters as {}. */
-    private static final Set<String> ROUTES = Set.of(
-            "GET /health",
-            "GET /health/live",
-            "GET /health/ready",
-            "GET /openapi.yaml",
-            "POST /v1/calls",
-            "GET /v1/calls/{}",
-            "GET /v1/calls/{}/events",
-            "POST /v1/calls/{}/hangup",
-            "POST /v1/calls/{}/transfer",
-            "POST /v1/calls/{}/dtmf",
-            "POST /v1/calls/{}/return");
 
     /** CallsApi's CREATE_FIELDS. */
     private static final Set<String> CREATE_FIELDS = Set.of("to", "from", "websocket_url", "callback_url", "dialect",
@@ -65,12 +57,33 @@ class ProviderOpenApiTest {
     @Test
     void isAnOpenApi31Document() {
         assertTrue(String.valueOf(doc.get("openapi")).startsWith("3.1."), String.valueOf(doc.get("openapi")));
-        assertEquals(Set.of("apiKeyBearer", "apiKeyBasic"), map(map(doc, "components"), "securitySchemes").keySet());
+        assertEquals(Set.of("apiKeyBearer", "apiKeyBasic", "asappApiId", "asappApiSecret"),
+                map(map(doc, "components"), "securitySchemes").keySet());
+    }
+
+    /** Every route the control-plane's own router registers, read through a recorder as it is built. */
+    static Set<String> routes() {
+        ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
+        RouteRecorder recorder = new RouteRecorder(HttpRouting.builder());
+        ControlHealth.routing(recorder.routing(), null, new MediaNodes(List.of()));
+        ControlPlane.routing(recorder.routing(), new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
+                new CallTransfersApi(null, null, null, auth, null, null), List.of());
+        return recorder.routes();
     }
 
     @Test
     void documentsExactlyTheRoutes() {
-        assertEquals(new TreeSet<>(ROUTES), new TreeSet<>(operations().keySet()));
+        Set<String> routes = routes();
+        Set<String> documented = operations().keySet();
+        assertTrue(routes.containsAll(Set.of("GET /v1/calls", "POST /generativeagent/v1/call-transfers")), routes.toString());
+        assertEquals(Set.of(), difference(routes, documented), "routes the document lacks");
+        assertEquals(Set.of(), difference(documented, routes), "documented routes the router does not have");
+    }
+
+    static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
     }
 
     @Test
@@ -145,7 +158,7 @@ class ProviderOpenApiTest {
                 }
             });
             boolean open = List.of().equals(operation.get("security"));
-            assertEquals(!op.contains(" /v1"), open, op + ": only /health and /openapi.yaml are open");
+            assertEquals(!guarded(op), open, op + ": only /health and /openapi.yaml are open");
             if (!open) {
                 assertTrue(responses.containsKey("401") && responses.containsKey("403"), op + " documents 401 and 403");
             }
@@ -167,8 +180,11 @@ class ProviderOpenApiTest {
     void servedByControlPlaneRoutingWithoutAKeyBesideTheGuardedApi() throws Exception {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0)
                 // Handlers are not reached without a key, so the API needs no store, dialer or media nodes.
-                .routing(r -> ControlPlane.routing(r, new MediaNodes(List.of()), new ApiKeyAuth(new Tenants(null)),
-                        new CallsApi(null, null, null, null)))
+                .routing(r -> {
+                    ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
+                    ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
+                            new CallTransfersApi(null, null, null, auth, null, null), List.of());
+                })
                 .build().start();
         try {
             HttpClient http = HttpClient.newHttpClient();
@@ -177,9 +193,9 @@ class ProviderOpenApiTest {
             assertEquals("application/yaml", doc.headers().firstValue("Content-Type").orElseThrow());
             assertArrayEquals(Files.readAllBytes(Path.of("src/main/resources/openapi.yaml")), doc.body());
             assertEquals(200, http.send(request(server, "GET", "/health"), HttpResponse.BodyHandlers.ofString()).statusCode());
-            for (String route : ROUTES) {
+            for (String route : routes()) {
                 String[] op = route.split(" ", 2);
-                if (op[1].startsWith("/v1/")) {
+                if (guarded(route)) {
                     HttpResponse<String> r = http.send(request(server, op[0], op[1].replace("{}", "CA1")),
                             HttpResponse.BodyHandlers.ofString());
                     assertEquals(401, r.statusCode(), route + ": " + r.body());
@@ -189,6 +205,11 @@ class ProviderOpenApiTest {
         } finally {
             server.stop();
         }
+    }
+
+    /** The provider API (/v1) and ASAPP's (/generativeagent) need credentials; the rest is open. */
+    private static boolean guarded(String op) {
+        return op.contains(" /v1/") || op.endsWith(" /v1/calls") || op.contains(" /generativeagent/");
     }
 
     private static HttpRequest request(WebServer server, String method, String path) {
