@@ -76,4 +76,23 @@ class JobsApiTest {
                 + "\"retry_policy\":{\"max_attempts\":5,\"retry_interval\":30}");
         assertEquals("1/1/30", stored(once.body().get("queue_id").asText()), "retry_failed false: dialed once");
     }
+
+    @Test
+    void aScheduledCallIsReadAndCanceledOnlyWhilePending() throws Exception {
+        AgentsRig.Answer made = rig.call("POST", "/api/v1/scheduled-calls", AgentsRig.KEY_A, "jobs-api", "{\"session_id\":\""
+                + session + "\",\"from_number\":\"+12025551000\",\"to_number\":\"+14155551236\","
+                + "\"scheduled_time\":\"2026-02-06T09:00:00\",\"timezone\":\"America/New_York\"}");
+        assertEquals(201, made.status(), made.body().toString());
+        String path = "/api/v1/scheduled-calls/" + made.body().get("scheduled_call_id").asText();
+        AgentsRig.Answer read = rig.call("GET", path, AgentsRig.KEY_A, "jobs-api", null);
+        assertEquals("scheduled", read.body().get("status").asText());
+        assertEquals("2026-02-06T14:00:00Z", read.body().get("scheduled_time").asText(), "09:00 in New York");
+        assertEquals(404, rig.call("GET", path, AgentsRig.KEY_B, "jobs-api", null).status(), "another workspace's");
+        AgentsRig.Answer canceled = rig.call("DELETE", path, AgentsRig.KEY_A, "jobs-api", null);
+        assertEquals(200, canceled.status(), canceled.body().toString());
+        assertEquals("canceled", canceled.body().get("status").asText());
+        AgentsRig.Answer again = rig.call("DELETE", path, AgentsRig.KEY_A, "jobs-api", null);
+        assertEquals(409, again.status(), again.body().toString());
+        assertEquals("id", again.body().get("errors").get(0).get("field").asText());
+    }
 }
