@@ -61,20 +61,20 @@ public final class SecretBox {
     public static SecretBox from(Config root) {
         Config p = root.get("patchbay");
         List<byte[]> previous = new ArrayList<>();
-        for (String old : p.get("secrets.previous").asString().orElse("").split(",")) {
+        for (String old : p.get("secrets.previous").asString().get().split(",")) {
             if (!old.isBlank()) {
                 previous.add(decode(old.strip(), "patchbay.secrets.previous (env PATCHBAY_SECRETS_PREVIOUS)"));
             }
         }
-        String configured = p.get("secrets.key").asString().orElse("").strip();
+        String configured = p.get("secrets.key").asString().get().strip();
         if (!configured.isEmpty()) {
             return new SecretBox(decode(configured, "patchbay.secrets.key (env PATCHBAY_SECRETS_KEY)"), previous);
         }
-        if (!p.get("local").asBoolean().orElse(false)) {
+        if (!p.get("local").asBoolean().get()) {
             throw new IllegalStateException("patchbay.secrets.key (env PATCHBAY_SECRETS_KEY) is not set; it encrypts"
                     + " credentials at rest: set it to the output of `openssl rand -base64 32`, the same on every process");
         }
-        String local = LocalSecrets.readOrCreate(Path.of(p.get("var").asString().orElse("var")).resolve("secret-key"),
+        String local = LocalSecrets.readOrCreate(Path.of(p.get("var").asString().get()).resolve("secret-key"),
                 "", "patchbay.secrets.key");
         return new SecretBox(Base64.getUrlDecoder().decode(local), previous);
     }

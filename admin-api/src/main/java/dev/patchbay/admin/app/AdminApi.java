@@ -89,7 +89,7 @@ public final class AdminApi implements AutoCloseable {
      * @throws StartupException with a one-line message naming the setting to change
      */
     public static AdminApi start(Config root) throws StartupException {
-        AdminConfig config = AdminConfig.from(root);
+        AdminConfig config = Settings.read(() -> AdminConfig.from(root));
         OperatorKey key = OperatorKey.resolve(config);
         // Checked before the slower database work, so a clash is reported at once and by name.
         requirePortFree(config);

@@ -2,7 +2,6 @@ package dev.patchbay.control.app;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +27,6 @@ import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.call.RingingSounds;
-import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.HangupCallbackSender;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
@@ -136,7 +134,7 @@ public final class ControlPlane implements AutoCloseable {
         // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
         // Workspace webhook subscriptions (admin API) sign with theirs too, under their own key-id prefix.
         SubscriptionStore subscriptions = new SubscriptionStore(db);
-        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(root, tenants),
+        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(SigningKeys.fromConfig(root), config.local(), config.var(), tenants),
                 new AgentWebhookStore(db), secrets), subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         AmeyoIntegration ameyo = new AmeyoIntegration(db);
@@ -145,9 +143,8 @@ public final class ControlPlane implements AutoCloseable {
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
                 new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing,
                 new AmeyoHeaders(ameyo, secrets), Clock.systemUTC());
-        Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
-        BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
-                signing, webhookTimeout, Clock.systemUTC());
+        BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(config.webhookTimeout()), guard), guard,
+                signing, config.webhookTimeout(), Clock.systemUTC());
         outbox.metrics(controlMetrics);
         webhook.metrics(controlMetrics);
         AsappConfig asapp = Settings.read(() -> AsappConfig.from(root));
@@ -168,7 +165,7 @@ public final class ControlPlane implements AutoCloseable {
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
                 new AmeyoRouting(db, ameyo)), trunkGuard,
-                root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
+                asapp.requireInboundTrunk()), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
@@ -191,10 +188,7 @@ public final class ControlPlane implements AutoCloseable {
             MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers);
             link.connect();
             return link;
-        }, flow::nodeLost, config.replica(), new NodeDiscovery.Settings(
-                ConfigDurations.get(root, "patchbay.control.media.poll", Duration.ofSeconds(2)),
-                ConfigDurations.get(root, "patchbay.control.media.lapse", Duration.ofSeconds(10)),
-                ConfigDurations.get(root, "patchbay.control.media.lost-claim", Duration.ofSeconds(30))), Clock.systemUTC());
+        }, flow::nodeLost, config.replica(), config.discovery(), Clock.systemUTC());
         long pollMillis = discovery.settings().poll().toMillis();
         timers.scheduleWithFixedDelay(() -> workers.execute(discovery::poll), 0, pollMillis, TimeUnit.MILLISECONDS);
         long renewMillis = Math.max(100, config.bridgeLease().toMillis() / 3);

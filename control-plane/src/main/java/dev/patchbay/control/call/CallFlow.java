@@ -56,7 +56,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers) {
-        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.DEFAULTS);
+        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.defaults());
     }
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,

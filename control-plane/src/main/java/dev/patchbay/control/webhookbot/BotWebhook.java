@@ -10,7 +10,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.SigningKeys;
@@ -53,16 +52,11 @@ public final class BotWebhook {
         this.clock = clock;
     }
 
-    /** Everything from config: {@code patchbay.control.webhook.timeout}, {@code .outbound.*}. */
-    public static BotWebhook create(Config root) {
-        Duration timeout = timeout(root);
+    /** A client that waits {@code timeout} for an answer, with the SSRF rules and keys from {@code patchbay.control.outbound.*}. */
+    public static BotWebhook create(Duration timeout, Config root) {
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         return new BotWebhook(new OutboundHttp(OutboundHttp.newClient(timeout), guard), guard,
                 SigningKeys.fromConfig(root), timeout, Clock.systemUTC());
-    }
-
-    static Duration timeout(Config root) {
-        return ConfigDurations.get(root, TIMEOUT_KEY, Duration.ofSeconds(5));
     }
 
     /**
