@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -95,7 +97,7 @@ public final class SecretBox {
      */
     public byte[] derive(String purpose) {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(keys.get(currentId).getEncoded(), "HmacSHA256"));
             return mac.doFinal(("patchbay:" + purpose).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -158,7 +160,7 @@ public final class SecretBox {
                 c.updateAAD(aad.getBytes(StandardCharsets.US_ASCII));
             }
             return new String(c.doFinal(all, NONCE, all.length - NONCE), StandardCharsets.UTF_8);
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new IllegalArgumentException("the secret was sealed with another key or altered;"
                     + " every process must share patchbay.secrets.key", e);
         } catch (GeneralSecurityException e) {

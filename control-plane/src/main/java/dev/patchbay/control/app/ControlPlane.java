@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,6 +79,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * The control-plane process, wired in one place: database, routing, call flow, one Control stream
@@ -151,8 +153,8 @@ public final class ControlPlane implements AutoCloseable {
         TransferStore transfers = new TransferStore(db, Clock.systemUTC());
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
-        java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<AgentsApi> agents = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<AsappReturns> returns = new CompletableFuture<>();
+        CompletableFuture<AgentsApi> agents = new CompletableFuture<>();
         FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
@@ -178,7 +180,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         MediaNodes nodes = new MediaNodes(links);
         for (boolean connected : new boolean[] {true, false}) {
-            io.micrometer.core.instrument.Gauge.builder("patchbay.media.nodes", nodes,
+            Gauge.builder("patchbay.media.nodes", nodes,
                             n -> n.all().stream().filter(l -> l.connected() == connected).count())
                     .description("Media nodes this replica knows, by whether its Control stream to them is up.")
                     .tag("connected", Boolean.toString(connected)).register(metrics.registry());

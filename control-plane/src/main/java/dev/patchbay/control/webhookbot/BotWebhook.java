@@ -15,6 +15,7 @@ import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WebhookSigner;
+import dev.patchbay.control.metrics.ControlMetrics;
 import io.helidon.config.Config;
 
 /**
@@ -42,7 +43,7 @@ public final class BotWebhook {
     private final ObjectMapper json = new ObjectMapper();
     private final AnswerParser parser = new AnswerParser(json);
 
-    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+    private volatile ControlMetrics metrics = ControlMetrics.none();
 
     public BotWebhook(OutboundHttp http, SsrfGuard guard, SigningKeys keys, Duration timeout, Clock clock) {
         this.http = http;
@@ -106,7 +107,7 @@ public final class BotWebhook {
     }
 
     /** Where answers are counted by outcome. */
-    public void metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+    public void metrics(ControlMetrics metrics) {
         this.metrics = metrics;
     }
 
