@@ -136,8 +136,10 @@ public final class ControlPlane implements AutoCloseable {
         // Agents' webhook subscriptions sign with their own secrets; everything else with the workspace's key.
         // Workspace webhook subscriptions (admin API) sign with theirs too, under their own key-id prefix.
         SubscriptionStore subscriptions = new SubscriptionStore(db);
-        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(WorkspaceSigningKeys.from(SigningKeys.fromConfig(root), config.local(), config.var(), tenants),
-                new AgentWebhookStore(db), secrets), subscriptions, secrets);
+        WorkspaceSigningKeys workspaceKeys = WorkspaceSigningKeys.from(SigningKeys.fromConfig(root), config.local(), config.var(),
+                tenants);
+        SigningKeys signing = new SubscriptionKeys(new AgentWebhookKeys(workspaceKeys, new AgentWebhookStore(db), secrets),
+                subscriptions, secrets);
         OutboxConfig outboxConfig = OutboxConfig.from(root);
         AmeyoIntegration ameyo = new AmeyoIntegration(db);
         ProcessMetrics metrics = ProcessMetrics.create("control-plane", "replica", config.replica());
