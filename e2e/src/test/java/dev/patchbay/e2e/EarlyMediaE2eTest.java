@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.patchbay.control.testutil.BotServer;
@@ -23,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Seed 001's "the caller should not hear silence" with real parts: a webhook bot configured with
- * early_media (V14) takes 2.5 s to answer; the SIPp caller gets 183 Session Progress with SDP and
- * hears ringback (checked with Goertzel on the RTP a real receiver captured), then 200 OK with the
- * same SDP. A DID overriding its bot with a clip plays the clip instead.
+ * early_media (V14) answers only after the caller has heard 2 s of early media; the SIPp caller gets
+ * 183 Session Progress with SDP and hears ringback (checked with Goertzel on the RTP a real receiver
+ * captured), then 200 OK with the same SDP. A DID overriding its bot with a clip plays the clip instead.
  */
 class EarlyMediaE2eTest {
 
@@ -35,13 +36,16 @@ class EarlyMediaE2eTest {
     void aSlowWebhookBotsCallerHearsRingbackThenTheDidsClipOverridesIt() throws Exception {
         Path clips = Files.createTempDirectory("patchbay-clips");
         Files.write(clips.resolve("tone-1k.wav"), wav1k());
+        AtomicReference<RtpCapture> caller = new AtomicReference<>(); // the current call's, which the platform waits for
         try (Gateway gw = new Gateway(Map.of("patchbay.control.early-media.clips", clips.toString()));
              BotServer bot = new BotServer()) {
             HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             platform.createContext("/hook", ex -> {
                 ex.getRequestBody().readAllBytes();
                 try {
-                    Thread.sleep(2_500); // the platform decides slowly; the caller must hear something meanwhile
+                    // The platform decides slowly: it answers only once the caller has heard 2 s of early media.
+                    Await.until(() -> caller.get() != null && caller.get().count() >= 100, WAIT,
+                            "the caller to hear 100 early packets while the platform decides");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -64,13 +68,13 @@ class EarlyMediaE2eTest {
                                 + " ('did_e2', 'ws_e', '+15550100002', 'bot_e', 'clip', 'tone-1k.wav', CURRENT_TIMESTAMP)");
                 gw.awaitConnected(WAIT);
 
-                List<short[]> ringback = call(gw, bot, "+15550100001");
+                List<short[]> ringback = call(gw, bot, "+15550100001", caller);
                 for (int f = 0; f < 96; f += 8) { // the first 2 s: 440 and 480 Hz, nothing at 1 kHz
                     short[] block = block(ringback, f);
                     assertTrue(Goertzel.power(block, 440) > 5e-4 && Goertzel.power(block, 480) > 5e-4, "ringback at frame " + f);
                     assertTrue(Goertzel.power(block, 1000) < 1e-5, "no 1 kHz at frame " + f);
                 }
-                List<short[]> clip = call(gw, bot, "+15550100002");
+                List<short[]> clip = call(gw, bot, "+15550100002", caller);
                 for (int f = 0; f < 96; f += 8) {
                     short[] block = block(clip, f);
                     assertTrue(Goertzel.power(block, 1000) > 0.01, "the DID's clip at frame " + f);
@@ -86,8 +90,10 @@ class EarlyMediaE2eTest {
      * One call to {@code number} with SIPp's early-media caller: the early frames it heard before the
      * webhook's answer, after checking the 183, the 200 OK with the same SDP, and the call's events.
      */
-    private static List<short[]> call(Gateway gw, BotServer bot, String number) throws Exception {
+    private static List<short[]> call(Gateway gw, BotServer bot, String number, AtomicReference<RtpCapture> current)
+            throws Exception {
         try (RtpCapture caller = new RtpCapture()) {
+            current.set(caller);
             Path dir = Sipp.workDir();
             // This module's own copy: media-plane's test resources are inside a jar in a full build.
             Path scenario = Path.of("src/test/resources/sipp/uac_early_media.xml").toAbsolutePath();
@@ -97,7 +103,7 @@ class EarlyMediaE2eTest {
             BotServer.Conn conn = bot.next(WAIT); // the webhook answered: the call is up and the bot connected
             int heardBeforeAnswer = caller.count();
             String callId = gw.sqlValue("SELECT id FROM calls WHERE to_number = '" + number + "' ORDER BY created_at DESC");
-            assertTrue(heardBeforeAnswer >= 100, heardBeforeAnswer + " early packets in the webhook's 2.5 s");
+            assertTrue(heardBeforeAnswer >= 100, heardBeforeAnswer + " early packets before the webhook's answer");
             conn.next(String.class, m -> m.contains("\"start\""), WAIT);
             conn.session.close(1000, "done");
             Sipp.Result r = Sipp.await(sipp, dir);

@@ -48,7 +48,10 @@ class InboundWebhookE2eTest {
                         ex.getRequestHeaders().getFirst("X-Patchbay-Timestamp"),
                         ex.getRequestHeaders().getFirst("X-Patchbay-Signature")));
                 try {
-                    Thread.sleep(1_500); // the platform builds its call config; the caller must keep ringing
+                    // The platform builds its call config, answering only once the caller is ringing.
+                    String callSid = JSON.readTree(body).get("call_sid").asText();
+                    Await.until(() -> gw.eventTypes(callSid).contains("ringing"), WAIT,
+                            "the caller to ring while the platform decides");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

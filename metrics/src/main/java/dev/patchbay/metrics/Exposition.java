@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Prometheus text exposition read back into samples: what a test or a probe sees when it scrapes
@@ -67,8 +69,8 @@ public record Exposition(List<Sample> samples) {
     }
 
     /** Names of every metric family with at least one sample. */
-    public java.util.Set<String> names() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    public Set<String> names() {
+        Set<String> names = new TreeSet<>();
         samples.forEach(s -> names.add(s.name()));
         return names;
     }

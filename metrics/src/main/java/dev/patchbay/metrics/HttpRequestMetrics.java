@@ -1,7 +1,10 @@
 package dev.patchbay.metrics;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import io.helidon.common.parameters.Parameters;
 import io.helidon.webserver.http.Filter;
@@ -19,8 +22,8 @@ import io.micrometer.core.instrument.Timer;
 final class HttpRequestMetrics implements Filter {
 
     /** Latency buckets for a p95 panel: few, since each one is a series per route and status. */
-    private static final java.time.Duration[] BUCKETS = java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+    private static final Duration[] BUCKETS = LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
     private final MeterRegistry registry;
 
@@ -41,7 +44,7 @@ final class HttpRequestMetrics implements Filter {
                     .tag("status", Integer.toString(status))
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         });
         chain.proceed();
     }

@@ -1,5 +1,6 @@
 package dev.patchbay.metrics;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,11 +22,11 @@ public final class RouteTemplate {
      * @param path   the request path, e.g. {@code /v1/calls/CA12}
      * @param params the resolved path parameters, name to value
      */
-    public static String of(String path, java.util.Map<String, String> params) {
+    public static String of(String path, Map<String, String> params) {
         if (params.isEmpty()) {
             return path;
         }
-        Set<java.util.Map.Entry<String, String>> entries = params.entrySet();
+        Set<Map.Entry<String, String>> entries = params.entrySet();
         String[] segments = path.split("/", -1);
         StringBuilder out = new StringBuilder(path.length());
         for (int i = 0; i < segments.length; i++) {
@@ -34,7 +35,7 @@ public final class RouteTemplate {
             }
             String segment = segments[i];
             String name = null;
-            for (java.util.Map.Entry<String, String> e : entries) {
+            for (Map.Entry<String, String> e : entries) {
                 if (!segment.isEmpty() && segment.equals(e.getValue())) {
                     name = e.getKey();
                     break;

@@ -2,8 +2,10 @@ package dev.patchbay.rest;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -124,7 +126,7 @@ public final class JsonBody {
     }
 
     /** A JSON object of string values, in its order; empty when absent or null. */
-    public Optional<java.util.Map<String, String>> stringMap(String field) {
+    public Optional<Map<String, String>> stringMap(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();
@@ -133,9 +135,9 @@ public final class JsonBody {
             shapeErrors.add(new FieldError(prefix + field, "must be an object of strings, not " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
             return Optional.empty();
         }
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            java.util.Map.Entry<String, JsonNode> e = it.next();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
                 shapeErrors.add(new FieldError(prefix + field + "." + e.getKey(), "must be a string"));
             } else {

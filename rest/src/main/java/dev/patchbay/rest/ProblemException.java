@@ -1,5 +1,6 @@
 package dev.patchbay.rest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ public final class ProblemException extends RuntimeException {
     }
 
     public ProblemException withHeader(String name, String value) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);
         return new ProblemException(status, getMessage(), errors, all);
     }

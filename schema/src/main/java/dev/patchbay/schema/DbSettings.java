@@ -13,8 +13,8 @@ public record DbSettings(String url, String username, String password) {
         return new DbSettings(
                 connection.get("url").asString().orElseThrow(() -> new IllegalStateException(
                         "patchbay.db.connection.url is not set: set PATCHBAY_DB_CONNECTION_URL to a jdbc:postgresql: or jdbc:h2: URL")),
-                connection.get("username").asString().orElse(""),
-                connection.get("password").asString().orElse(""));
+                connection.get("username").asString().get(),
+                connection.get("password").asString().get());
     }
 
     public boolean isH2() {

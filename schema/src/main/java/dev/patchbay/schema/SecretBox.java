@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -61,20 +63,20 @@ public final class SecretBox {
     public static SecretBox from(Config root) {
         Config p = root.get("patchbay");
         List<byte[]> previous = new ArrayList<>();
-        for (String old : p.get("secrets.previous").asString().orElse("").split(",")) {
+        for (String old : p.get("secrets.previous").asString().get().split(",")) {
             if (!old.isBlank()) {
                 previous.add(decode(old.strip(), "patchbay.secrets.previous (env PATCHBAY_SECRETS_PREVIOUS)"));
             }
         }
-        String configured = p.get("secrets.key").asString().orElse("").strip();
+        String configured = p.get("secrets.key").asString().get().strip();
         if (!configured.isEmpty()) {
             return new SecretBox(decode(configured, "patchbay.secrets.key (env PATCHBAY_SECRETS_KEY)"), previous);
         }
-        if (!p.get("local").asBoolean().orElse(false)) {
+        if (!p.get("local").asBoolean().get()) {
             throw new IllegalStateException("patchbay.secrets.key (env PATCHBAY_SECRETS_KEY) is not set; it encrypts"
                     + " credentials at rest: set it to the output of `openssl rand -base64 32`, the same on every process");
         }
-        String local = LocalSecrets.readOrCreate(Path.of(p.get("var").asString().orElse("var")).resolve("secret-key"),
+        String local = LocalSecrets.readOrCreate(Path.of(p.get("var").asString().get()).resolve("secret-key"),
                 "", "patchbay.secrets.key");
         return new SecretBox(Base64.getUrlDecoder().decode(local), previous);
     }
@@ -95,7 +97,7 @@ public final class SecretBox {
      */
     public byte[] derive(String purpose) {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(keys.get(currentId).getEncoded(), "HmacSHA256"));
             return mac.doFinal(("patchbay:" + purpose).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -158,7 +160,7 @@ public final class SecretBox {
                 c.updateAAD(aad.getBytes(StandardCharsets.US_ASCII));
             }
             return new String(c.doFinal(all, NONCE, all.length - NONCE), StandardCharsets.UTF_8);
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new IllegalArgumentException("the secret was sealed with another key or altered;"
                     + " every process must share patchbay.secrets.key", e);
         } catch (GeneralSecurityException e) {

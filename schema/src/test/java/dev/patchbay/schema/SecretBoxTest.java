@@ -17,9 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SecretBoxTest {
 
+    /** {@code values} over the keys SecretBox reads, as the processes' application.yaml files set them (production mode). */
     private static Config config(Map<String, String> values) {
         return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(values)).build();
+                .addSource(ConfigSources.create(values))
+                .addSource(ConfigSources.create(Map.of("patchbay.secrets.key", "", "patchbay.secrets.previous", "",
+                        "patchbay.local", "false", "patchbay.var", "var")))
+                .build();
     }
 
     @Test

@@ -11,6 +11,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -48,6 +52,7 @@ import dev.patchbay.schema.SecretBox;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import dev.patchbay.metrics.ProcessMetrics;
@@ -89,7 +94,7 @@ public final class AdminApi implements AutoCloseable {
      * @throws StartupException with a one-line message naming the setting to change
      */
     public static AdminApi start(Config root) throws StartupException {
-        AdminConfig config = AdminConfig.from(root);
+        AdminConfig config = Settings.read(() -> AdminConfig.from(root));
         OperatorKey key = OperatorKey.resolve(config);
         // Checked before the slower database work, so a clash is reported at once and by name.
         requirePortFree(config);
@@ -160,12 +165,12 @@ public final class AdminApi implements AutoCloseable {
                 ApiJson.object().put("status", "UP"))));
         all.add(ApiRoute.get("/health/ready", Access.OPEN, (req, res) -> {
             // Bounded: a pool that waits 30 s for a connection must not outlast the probe's own timeout.
-            java.util.concurrent.CompletableFuture<Boolean> ping = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Boolean> ping = new CompletableFuture<>();
             Thread.ofVirtual().name("ready-check").start(() -> ping.complete(repo.ping()));
             boolean up;
             try {
-                up = ping.get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                up = ping.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
                 up = false;
             }
             ApiJson.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up
@@ -242,7 +247,7 @@ public final class AdminApi implements AutoCloseable {
      * Reads application.yaml from this module's own classes directory or jar: when several
      * Patchbay modules share one class path (in-process e2e), the name alone is ambiguous.
      */
-    private static io.helidon.config.spi.ConfigSource defaults() {
+    private static ConfigSource defaults() {
         byte[] yaml = OpenApiDocument.moduleResource(AdminApi.class, "application.yaml");
         return ConfigSources.create(new String(yaml, StandardCharsets.UTF_8), MediaTypes.APPLICATION_YAML);
     }

@@ -2,6 +2,7 @@ package dev.patchbay.admin.audit;
 
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +22,10 @@ public final class AuditRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditLog log;
-    private final java.util.function.Consumer<String> requireWorkspace;
+    private final Consumer<String> requireWorkspace;
 
     /** @param requireWorkspace throws the workspace's 404 when it does not exist */
-    public AuditRoutes(AuditLog log, java.util.function.Consumer<String> requireWorkspace) {
+    public AuditRoutes(AuditLog log, Consumer<String> requireWorkspace) {
         this.log = log;
         this.requireWorkspace = requireWorkspace;
     }

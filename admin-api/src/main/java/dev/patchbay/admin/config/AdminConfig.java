@@ -2,14 +2,16 @@ package dev.patchbay.admin.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-import io.helidon.config.Config;
 import dev.patchbay.startup.Settings;
+import dev.patchbay.startup.ShippedDefaults;
 import dev.patchbay.startup.StartupException;
+import io.helidon.config.Config;
 
 /**
- * admin-api settings, read once from {@code patchbay.*}; the defaults live in application.yaml.
+ * admin-api settings, read once from {@code patchbay.*}; the defaults live only in application.yaml.
  *
  * @param host     HTTP bind address ({@code patchbay.admin.server.host})
  * @param port     HTTP port, 0 for any free one ({@code patchbay.admin.server.port})
@@ -22,34 +24,39 @@ import dev.patchbay.startup.StartupException;
 public record AdminConfig(String host, int port, String key, boolean local, Path var, boolean demoSeed,
                           Duration keyOverlap) {
 
-    public static AdminConfig from(Config root) throws StartupException {
-        Config p = root.get("patchbay");
-        try {
-            int port = p.get("admin.server.port").asInt().orElse(8081);
-            if (port < 0 || port > 65535) {
-                throw new StartupException("patchbay.admin.server.port is " + port
-                        + ": set it (env PATCHBAY_ADMIN_SERVER_PORT) to a port between 0 and 65535");
-            }
-            return new AdminConfig(
-                    p.get("admin.server.host").asString().orElse("0.0.0.0"),
-                    port,
-                    p.get("admin.key").asString().orElse("").strip(),
-                    p.get("local").asBoolean().orElse(true),
-                    Path.of(p.get("var").asString().orElse("var")),
-                    p.get("demo.seed").asBoolean().orElse(true),
-                    overlap(p.get("admin.keys.overlap").asString().orElse("PT24H")));
-        } catch (io.helidon.common.config.ConfigException e) {
-            throw Settings.explain(e);
-        }
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static AdminConfig defaults() {
+        return from(ShippedDefaults.root(AdminConfig.class));
     }
 
-    private static Duration overlap(String text) throws StartupException {
+    /**
+     * Reads every setting; defaults live only in application.yaml. Run it under {@link Settings#read} for
+     * a one-line start-up error.
+     */
+    public static AdminConfig from(Config root) {
+        Config p = root.get("patchbay");
+        int port = p.get("admin.server.port").asInt().get();
+        if (port < 0 || port > 65535) {
+            throw new StartupException("patchbay.admin.server.port is " + port
+                    + ": set it (env PATCHBAY_ADMIN_SERVER_PORT) to a port between 0 and 65535");
+        }
+        return new AdminConfig(
+                p.get("admin.server.host").asString().get(),
+                port,
+                p.get("admin.key").asString().get().strip(),
+                p.get("local").asBoolean().get(),
+                Path.of(p.get("var").asString().get()),
+                p.get("demo.seed").asBoolean().get(),
+                overlap(p.get("admin.keys.overlap").asString().get()));
+    }
+
+    private static Duration overlap(String text) {
         try {
             Duration d = Duration.parse(text.strip());
             if (!d.isNegative() && d.compareTo(Duration.ofDays(30)) <= 0) {
                 return d;
             }
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             // Reported below with the remedy.
         }
         throw new StartupException("patchbay.admin.keys.overlap is '" + text + "': set it (env PATCHBAY_ADMIN_KEYS_OVERLAP)"
@@ -66,5 +73,33 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
     public String toString() {
         return "AdminConfig[host=" + host + ", port=" + port + ", key=" + (key.isEmpty() ? "<empty>" : "<set>")
                 + ", local=" + local + ", var=" + var + ", demoSeed=" + demoSeed + ", keyOverlap=" + keyOverlap + "]";
+    }
+
+    public AdminConfig withHost(String host) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withPort(int port) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withKey(String key) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withLocal(boolean local) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withVar(Path var) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withDemoSeed(boolean demoSeed) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+    }
+
+    public AdminConfig withKeyOverlap(Duration keyOverlap) {
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
     }
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.admin.tenant.CidrText;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
@@ -95,7 +96,7 @@ public record AmeyoSettings(List<String> allowedSources, String notificationUrl,
         List<String> out = new ArrayList<>();
         for (int i = 0; i < value.get().size(); i++) {
             String c = value.get().get(i).strip();
-            String problem = dev.patchbay.admin.tenant.CidrText.problem(c);
+            String problem = CidrText.problem(c);
             if (problem != null) {
                 errors.add(new FieldError("allowed_sources[" + i + "]", problem));
             } else {

@@ -1,6 +1,7 @@
 package dev.patchbay.admin.integration;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.tenant.TenantRoutes;
 import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.Db;
 import dev.patchbay.schema.SecretBox;
@@ -126,7 +128,7 @@ public final class IntegrationRoutes {
             try {
                 tenants.bot(ws, s.botId());
             } catch (ProblemException e) {
-                throw ProblemException.invalid("the ASAPP integration is not valid", List.of(new dev.patchbay.rest.FieldError(
+                throw ProblemException.invalid("the ASAPP integration is not valid", List.of(new FieldError(
                         "bot_id", "workspace " + ws + " has no bot " + s.botId())));
             }
         }
@@ -175,7 +177,7 @@ public final class IntegrationRoutes {
         return tenants.workspace(req.path().pathParameters().get(Access.WS)).id();
     }
 
-    private java.time.Instant now() {
+    private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 

@@ -13,6 +13,7 @@ import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
 import dev.patchbay.admin.tenant.BotSettingsJson;
 import dev.patchbay.admin.tenant.Did;
+import dev.patchbay.admin.tenant.EarlyMediaChoice;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Trunk;
@@ -176,7 +177,7 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
-    public void updateDidEarlyMedia(String workspaceId, String didId, dev.patchbay.admin.tenant.EarlyMediaChoice earlyMedia) {
+    public void updateDidEarlyMedia(String workspaceId, String didId, EarlyMediaChoice earlyMedia) {
         exec.get().namedUpdate("update-did-early-media", earlyMedia == null ? null : earlyMedia.mode(),
                 earlyMedia == null ? null : earlyMedia.clip(), workspaceId, didId);
     }

@@ -1,6 +1,9 @@
 package dev.patchbay.admin.store;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.patchbay.admin.tenant.ApiKey;
 import dev.patchbay.admin.tenant.Bot;
@@ -65,7 +68,7 @@ final class Rows {
         Map<String, Object> c = Db.columns(row);
         TrunkSide side = "inbound".equals(c.get("direction"))
                 ? new TrunkSide.Inbound(csv(c.get("allowed_cidrs")), csv(c.get("transports")).stream().map(Rows::transport)
-                        .collect(java.util.stream.Collectors.toSet()), Boolean.TRUE.equals(c.get("tls_required")))
+                        .collect(Collectors.toSet()), Boolean.TRUE.equals(c.get("tls_required")))
                 : new TrunkSide.Outbound((String) c.get("host"), ((Number) c.get("port")).intValue(),
                         transport(c.get("transport")), (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")));
         return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"), side,
@@ -78,8 +81,8 @@ final class Rows {
         return Transport.fromWire((String) wire).orElseThrow(() -> new IllegalStateException("trunks.transport '" + wire + "' is unknown"));
     }
 
-    private static java.util.List<String> csv(Object text) {
-        return text == null ? java.util.List.of() : java.util.Arrays.stream(((String) text).split(",")).map(String::strip)
+    private static List<String> csv(Object text) {
+        return text == null ? List.of() : Arrays.stream(((String) text).split(",")).map(String::strip)
                 .filter(x -> !x.isEmpty()).toList();
     }
 }

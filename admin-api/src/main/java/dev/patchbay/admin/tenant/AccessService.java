@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.patchbay.admin.audit.Audit;
@@ -84,7 +85,7 @@ public final class AccessService {
                 throw keyNotFound(scope, workspaceId, keyId);
             }
             ApiKey after = tx.apiKey(workspaceId, scope, keyId).orElseThrow();
-            if (!java.util.Objects.equals(before.revokedAt(), after.revokedAt())) {
+            if (!Objects.equals(before.revokedAt(), after.revokedAt())) {
                 tx.insertAudit(audit.entry(by, workspaceId, scope.resourceType(), keyId, Audit.REVOKE,
                         TenantJson.apiKey(before), TenantJson.apiKey(after)));
             }

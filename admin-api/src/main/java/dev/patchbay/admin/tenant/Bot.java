@@ -1,6 +1,9 @@
 package dev.patchbay.admin.tenant;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Where a workspace's calls are answered.
@@ -13,11 +16,11 @@ import java.time.Instant;
  * @param earlyMedia what a caller hears while the bot's webhook decides (V14)
  */
 public record Bot(String id, String workspaceId, String name, BotKind kind, String url, String dialect, int sampleRate,
-                  java.util.Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia,
+                  Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia,
                   Instant createdAt) {
 
     public Bot {
         // Insertion order kept: it is the order the bot's start message lists them in.
-        customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
+        customParameters = Collections.unmodifiableMap(new LinkedHashMap<>(customParameters));
     }
 }

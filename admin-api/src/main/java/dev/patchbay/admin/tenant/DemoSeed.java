@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -50,7 +51,7 @@ public final class DemoSeed {
                 done.add("workspace " + WORKSPACE);
             }
             if (tx.bot(WORKSPACE, BOT).isEmpty()) {
-                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, java.util.Map.of(), BotTimeouts.NONE,
+                tx.insertBot(new Bot(BOT, WORKSPACE, "Echo", BotKind.ECHO, null, null, 8000, Map.of(), BotTimeouts.NONE,
                         EarlyMediaChoice.NONE, now));
                 done.add("bot " + BOT);
             }

@@ -2,6 +2,7 @@ package dev.patchbay.admin.tenant;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.patchbay.rest.FieldError;
@@ -14,7 +15,7 @@ import dev.patchbay.rest.ProblemException;
  * kind, so they are judged together and every fault is reported at once.
  */
 public record NewBot(String name, BotKind kind, String url, String dialect, int sampleRate,
-                     java.util.Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia) {
+                     Map<String, String> customParameters, BotTimeouts timeouts, EarlyMediaChoice earlyMedia) {
 
     static final List<String> FIELDS = List.of("name", "kind", "url", "dialect", "sample_rate", "custom_parameters",
             BotTimeouts.CONNECT, BotTimeouts.ANSWER, EarlyMediaChoice.MODE, EarlyMediaChoice.CLIP);
@@ -35,7 +36,7 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         Optional<String> url = body.string("url").filter(u -> !u.isBlank());
         Optional<String> dialect = body.string("dialect");
         Optional<Long> sampleRate = body.integer("sample_rate");
-        Optional<java.util.Map<String, String>> params = body.stringMap("custom_parameters");
+        Optional<Map<String, String>> params = body.stringMap("custom_parameters");
         Optional<Long> connectTimeout = body.integer(BotTimeouts.CONNECT);
         Optional<Long> answerTimeout = body.integer(BotTimeouts.ANSWER);
         Optional<String> earlyMedia = body.string(EarlyMediaChoice.MODE);
@@ -59,7 +60,7 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
             d = dialect(k, dialect, errors);
         }
         int rate = sampleRate(k, d, sampleRate, errors);
-        java.util.Map<String, String> p = parameters(k, params.orElse(java.util.Map.of()), errors);
+        Map<String, String> p = parameters(k, params.orElse(Map.of()), errors);
         BotTimeouts timeouts = BotTimeouts.parse(k, connectTimeout, answerTimeout, errors);
         EarlyMediaChoice early = EarlyMediaChoice.parse(k, earlyMedia, earlyClip, errors);
         if (!errors.isEmpty()) {
@@ -81,7 +82,7 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         return (int) r;
     }
 
-    private static java.util.Map<String, String> parameters(BotKind kind, java.util.Map<String, String> given,
+    private static Map<String, String> parameters(BotKind kind, Map<String, String> given,
                                                             List<FieldError> errors) {
         if (given.isEmpty()) {
             return given;
@@ -89,11 +90,11 @@ public record NewBot(String name, BotKind kind, String url, String dialect, int 
         if (kind != null && kind != BotKind.WSS && kind != BotKind.WEBHOOK) {
             errors.add(new FieldError("custom_parameters", "apply only to wss and webhook bots; a " + kind.wire()
                     + " bot gets no start message"));
-            return java.util.Map.of();
+            return Map.of();
         }
         if (given.size() > MAX_PARAMETERS) {
             errors.add(new FieldError("custom_parameters", "must hold at most " + MAX_PARAMETERS + " entries"));
-            return java.util.Map.of();
+            return Map.of();
         }
         given.forEach((name, value) -> {
             String field = "custom_parameters." + name;

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,7 +151,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
         String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         String[] labels = name.split("\\.", -1);
         boolean valid = !name.isEmpty() && name.length() <= MAX_HOST
-                && java.util.Arrays.stream(labels).allMatch(l -> LABEL.matcher(l).matches())
+                && Arrays.stream(labels).allMatch(l -> LABEL.matcher(l).matches())
                 // RFC 1123 section 2.1: a top label of digits only would be read as an address.
                 && !NUMERIC.matcher(labels[labels.length - 1]).matches();
         if (!valid) {

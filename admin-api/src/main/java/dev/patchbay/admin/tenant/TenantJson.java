@@ -1,5 +1,6 @@
 package dev.patchbay.admin.tenant;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,7 +76,7 @@ public final class TenantJson {
                     .put("caller_id_override", out.callerIdOverride());
             case TrunkSide.Inbound in -> {
                 in.allowedCidrs().forEach(o.putArray("allowed_cidrs")::add);
-                java.util.Arrays.stream(Transport.values()).filter(in.transports()::contains)
+                Arrays.stream(Transport.values()).filter(in.transports()::contains)
                         .forEach(x -> o.withArray("transports").add(x.wire()));
                 o.put("tls_required", in.tlsRequired());
             }

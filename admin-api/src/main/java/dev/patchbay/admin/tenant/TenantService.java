@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.Principal;
@@ -14,7 +16,9 @@ import dev.patchbay.admin.http.ETags;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.admin.http.PageRequest.Page;
 import dev.patchbay.admin.ids.Ids;
+import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
+import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
 
 
@@ -106,15 +110,15 @@ public final class TenantService {
      * create would be (so a change of dialect to twilio with a 16 kHz rate names sample_rate). The
      * control-plane reads bots per call, so the next call already sees the change.
      */
-    public Bot updateBot(String workspaceId, String botId, dev.patchbay.rest.JsonBody patch,
-                         java.util.Optional<String> ifMatch, Principal by) {
+    public Bot updateBot(String workspaceId, String botId, JsonBody patch,
+                         Optional<String> ifMatch, Principal by) {
         workspace(workspaceId);
         patch.requireShape();
         return repo.inTransaction(tx -> {
             Bot bot = tx.botForUpdate(workspaceId, botId).orElseThrow(() -> botNotFound(workspaceId, botId));
-            com.fasterxml.jackson.databind.node.ObjectNode before = TenantJson.bot(bot);
-            dev.patchbay.admin.http.ETags.require(ifMatch, before);
-            com.fasterxml.jackson.databind.node.ObjectNode merged = dev.patchbay.rest.ApiJson.object();
+            ObjectNode before = TenantJson.bot(bot);
+            ETags.require(ifMatch, before);
+            ObjectNode merged = ApiJson.object();
             for (String f : NewBot.FIELDS) {
                 if (before.hasNonNull(f)) {
                     merged.set(f, before.get(f));
@@ -125,7 +129,7 @@ public final class TenantService {
                     && !"clip".equals(patch.node().path(EarlyMediaChoice.MODE).asText())) {
                 merged.remove(EarlyMediaChoice.CLIP); // leaving clip for ringback or none drops the stored clip
             }
-            NewBot req = NewBot.parse(dev.patchbay.rest.JsonBody.of(merged, NewBot.FIELDS));
+            NewBot req = NewBot.parse(JsonBody.of(merged, NewBot.FIELDS));
             Bot after = new Bot(bot.id(), bot.workspaceId(), req.name(), bot.kind(), req.url(), req.dialect(),
                     req.sampleRate(), req.customParameters(), req.timeouts(), req.earlyMedia(), bot.createdAt());
             if (TenantJson.bot(after).equals(before)) {
@@ -192,14 +196,14 @@ public final class TenantService {
             ETags.require(ifMatch, TenantJson.did(before));
             String botId = patch.botId() != null ? patch.botId() : before.botId();
             EarlyMediaChoice early = patch.setsEarlyMedia() ? patch.earlyMedia() : before.earlyMedia();
-            if (before.botId().equals(botId) && java.util.Objects.equals(before.earlyMedia(), early)) {
+            if (before.botId().equals(botId) && Objects.equals(before.earlyMedia(), early)) {
                 return before;  // nothing changed, so nothing to record
             }
             if (!before.botId().equals(botId)
                     && tx.updateDidBot(workspaceId, didId, botId) == TenantRepository.DidInsert.BOT_GONE) {
                 throw noSuchBot(workspaceId, botId);
             }
-            if (!java.util.Objects.equals(before.earlyMedia(), early)) {
+            if (!Objects.equals(before.earlyMedia(), early)) {
                 tx.updateDidEarlyMedia(workspaceId, didId, early);
             }
             Did after = new Did(didId, workspaceId, before.number(), botId, early, before.createdAt());

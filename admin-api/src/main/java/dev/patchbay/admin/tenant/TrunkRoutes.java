@@ -18,7 +18,7 @@ import static dev.patchbay.admin.tenant.TenantRoutes.ws;
 /** {@code /v1/workspaces/{ws}/trunks}. */
 public final class TrunkRoutes {
 
-    private static final java.util.List<String> PATCH_FIELDS = java.util.List.of("allowed_cidrs", "transports", "tls_required");
+    private static final List<String> PATCH_FIELDS = List.of("allowed_cidrs", "transports", "tls_required");
 
     private final TenantService tenants;
     private final TrunkService trunks;

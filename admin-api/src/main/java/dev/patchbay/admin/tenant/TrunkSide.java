@@ -1,5 +1,6 @@
 package dev.patchbay.admin.tenant;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -41,7 +42,7 @@ public sealed interface TrunkSide {
 
         /** The stored form, in udp, tcp, tls order. */
         public String transportsText() {
-            return java.util.Arrays.stream(Transport.values()).filter(transports::contains).map(Transport::wire)
+            return Arrays.stream(Transport.values()).filter(transports::contains).map(Transport::wire)
                     .collect(Collectors.joining(","));
         }
     }

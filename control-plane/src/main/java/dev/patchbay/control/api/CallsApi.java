@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +24,7 @@ import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.JsonBody;
 import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.Db;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -86,7 +89,7 @@ public final class CallsApi {
             List<FieldError> errors = e.field() == null ? List.of() : List.of(new FieldError(e.field(), e.getMessage()));
             ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(), errors);
             throw e.httpStatus() == 503 ? p.withHeader("Retry-After", "2") : p;
-        } catch (io.helidon.dbclient.DbClientException e) {
+        } catch (DbClientException e) {
             if (key.isPresent() && Db.uniqueViolation(e)) {
                 // Two requests with one key raced; the other one won. Answer as its replay.
                 replay(res, store.byIdempotencyKey(workspace, key.get()).orElseThrow(), request.requestHash());
@@ -223,7 +226,7 @@ public final class CallsApi {
         });
     }
 
-    private static <T> T act(java.util.function.Supplier<T> action) {
+    private static <T> T act(Supplier<T> action) {
         try {
             return action.get();
         } catch (CallActions.Refused e) {
@@ -236,7 +239,7 @@ public final class CallsApi {
     private static String write(Map<String, String> params) {
         try {
             return JSON.writeValueAsString(params);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,11 @@
 package dev.patchbay.control.app;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.media.MediaNodeLink;
@@ -21,7 +27,7 @@ public final class ControlHealth {
     }
 
     /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
-    static final java.time.Duration DB_CHECK = java.time.Duration.ofSeconds(1);
+    static final Duration DB_CHECK = Duration.ofSeconds(1);
 
     public static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
@@ -43,7 +49,7 @@ public final class ControlHealth {
     }
 
     private static String databaseProblem(DbClient db) {
-        java.util.concurrent.CompletableFuture<Long> check = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Long> check = new CompletableFuture<>();
         Thread.ofVirtual().name("ready-check").start(() -> {
             try {
                 check.complete(db.execute().query("SELECT 1").count());
@@ -52,11 +58,11 @@ public final class ControlHealth {
             }
         });
         try {
-            check.get(DB_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            check.get(DB_CHECK.toMillis(), TimeUnit.MILLISECONDS);
             return null;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return "the database did not answer within " + DB_CHECK.toMillis() + " ms";
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return "the database does not answer: " + e.getCause().getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,9 +2,9 @@ package dev.patchbay.control.app;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +26,6 @@ import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.call.CallObservers;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.call.RingingSounds;
-import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.HangupCallbackSender;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
@@ -79,6 +78,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * The control-plane process, wired in one place: database, routing, call flow, one Control stream
@@ -136,7 +136,8 @@ public final class ControlPlane implements AutoCloseable {
         // workspace's key. Workspace webhook subscriptions (admin API) sign with theirs too, under their own prefix.
         SubscriptionStore subscriptions = new SubscriptionStore(db);
         List<Mount.Factory> mountFactories = Mount.factories();
-        SigningKeys workspaceKeys = WorkspaceSigningKeys.from(root, tenants);
+        SigningKeys workspaceKeys = WorkspaceSigningKeys.from(SigningKeys.fromConfig(root), config.local(), config.var(),
+                tenants);
         for (Mount.Factory f : mountFactories) {
             workspaceKeys = f.signing(workspaceKeys, db, secrets);
         }
@@ -148,17 +149,16 @@ public final class ControlPlane implements AutoCloseable {
         OutboxWorker outbox = OutboxWorker.start(db, outboxConfig,
                 new OutboundHttp(OutboundHttp.newClient(outboxConfig.timeout()), guard), signing,
                 new AmeyoHeaders(ameyo, secrets), Clock.systemUTC());
-        Duration webhookTimeout = ConfigDurations.get(root, BotWebhook.TIMEOUT_KEY, Duration.ofSeconds(5));
-        BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(webhookTimeout), guard), guard,
-                signing, webhookTimeout, Clock.systemUTC());
+        BotWebhook webhook = new BotWebhook(new OutboundHttp(OutboundHttp.newClient(config.webhookTimeout()), guard), guard,
+                signing, config.webhookTimeout(), Clock.systemUTC());
         outbox.metrics(controlMetrics);
         webhook.metrics(controlMetrics);
         AsappConfig asapp = Settings.read(() -> AsappConfig.from(root));
         TransferStore transfers = new TransferStore(db, Clock.systemUTC());
         // A bot's return needs CallActions, which needs the media links, which need the flow, which needs the
         // bots: the returns handler is bound once below, before any call can be answered.
-        java.util.concurrent.CompletableFuture<AsappReturns> returns = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<List<Mount>> mounts = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<AsappReturns> returns = new CompletableFuture<>();
+        CompletableFuture<List<Mount>> mounts = new CompletableFuture<>();
         FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
@@ -177,7 +177,7 @@ public final class ControlPlane implements AutoCloseable {
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
         CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
                 new AmeyoRouting(db, ameyo)), trunkGuard,
-                root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
+                asapp.requireInboundTrunk()), bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
@@ -190,7 +190,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         MediaNodes nodes = new MediaNodes(links);
         for (boolean connected : new boolean[] {true, false}) {
-            io.micrometer.core.instrument.Gauge.builder("patchbay.media.nodes", nodes,
+            Gauge.builder("patchbay.media.nodes", nodes,
                             n -> n.all().stream().filter(l -> l.connected() == connected).count())
                     .description("Media nodes this replica knows, by whether its Control stream to them is up.")
                     .tag("connected", Boolean.toString(connected)).register(metrics.registry());
@@ -200,10 +200,7 @@ public final class ControlPlane implements AutoCloseable {
             MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers);
             link.connect();
             return link;
-        }, flow::nodeLost, config.replica(), new NodeDiscovery.Settings(
-                ConfigDurations.get(root, "patchbay.control.media.poll", Duration.ofSeconds(2)),
-                ConfigDurations.get(root, "patchbay.control.media.lapse", Duration.ofSeconds(10)),
-                ConfigDurations.get(root, "patchbay.control.media.lost-claim", Duration.ofSeconds(30))), Clock.systemUTC());
+        }, flow::nodeLost, config.replica(), config.discovery(), Clock.systemUTC());
         long pollMillis = discovery.settings().poll().toMillis();
         timers.scheduleWithFixedDelay(() -> workers.execute(discovery::poll), 0, pollMillis, TimeUnit.MILLISECONDS);
         long renewMillis = Math.max(100, config.bridgeLease().toMillis() / 3);

@@ -1,5 +1,8 @@
 package dev.patchbay.control.bot;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.patchbay.control.call.BotAttacher;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.CallRecord;
@@ -9,7 +12,7 @@ public final class BotAttachers implements BotAttacher {
 
     private final BotAttacher wss;
     /** The echo bot's one AudioMux stream per media node. */
-    private final java.util.Map<MediaNodeLink, EchoMux> echoes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<MediaNodeLink, EchoMux> echoes = new ConcurrentHashMap<>();
 
     public BotAttachers(BotAttacher wss) {
         this.wss = wss;

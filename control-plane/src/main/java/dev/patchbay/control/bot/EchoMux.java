@@ -22,6 +22,7 @@ import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
 import dev.patchbay.proto.media.v1.MuxToCaller;
 import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -77,7 +78,7 @@ public final class EchoMux {
         }
         try {
             up.onNext(message);
-        } catch (IllegalStateException | io.grpc.StatusRuntimeException closed) {
+        } catch (IllegalStateException | StatusRuntimeException closed) {
             LOG.fine(() -> "echo mux to a closed stream: " + closed.getMessage());
         }
     }

@@ -3,16 +3,19 @@ package dev.patchbay.control.bot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.BotAttacher;
 import dev.patchbay.control.call.BotReturns;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.media.MediaNodeLink;
+import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.wss.BridgeListener;
@@ -20,6 +23,7 @@ import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import io.grpc.stub.StreamObserver;
 
 /**
  * Bridges an answered call to its bot's WebSocket. The URL is checked against the SSRF rules right
@@ -61,10 +65,10 @@ public final class WssAttacher implements BotAttacher {
         this.reconnectGrace = reconnectGrace;
     }
 
-    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+    private volatile ControlMetrics metrics = ControlMetrics.none();
 
     /** Where bridge sessions are counted. */
-    public WssAttacher metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+    public WssAttacher metrics(ControlMetrics metrics) {
         this.metrics = metrics;
         return this;
     }
@@ -106,8 +110,8 @@ public final class WssAttacher implements BotAttacher {
             return Map.of();
         }
         try {
-            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
             LOG.warning(() -> "call " + call.id() + ": stored custom parameters are not a JSON object of strings; sent none");
             return Map.of();
         }
@@ -160,7 +164,7 @@ public final class WssAttacher implements BotAttacher {
     }
 
     /** A unary call whose outcome the call's own hang-up event reports. */
-    private static final class Ignored<T> implements io.grpc.stub.StreamObserver<T> {
+    private static final class Ignored<T> implements StreamObserver<T> {
         @Override
         public void onNext(T value) {
         }

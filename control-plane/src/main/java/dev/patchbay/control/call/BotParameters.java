@@ -7,7 +7,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 
@@ -16,7 +15,7 @@ import dev.patchbay.proto.media.v1.SipHeader;
  * <ul>
  *   <li>{@code sip.<Header-Name>} for every header of the INVITE, first value only and named as the
  *       INVITE spelled it (RingCX: "SIP headers shall be available from the bot flow engine");</li>
- *   <li>{@code ameyo.did}, {@code ameyo.did_raw} and {@code ameyo.crt} for calls over an Ameyo trunk.</li>
+ *   <li>an integration's own, such as Ameyo's {@code ameyo.*} (see {@code AmeyoCallTag}).</li>
  * </ul>
  * Credentials meant for Patchbay (Authorization, Proxy-Authorization) are left out: the bot is a third
  * party. The whole set is capped so that it fits the call record; headers past the cap are dropped and
@@ -32,22 +31,12 @@ public final class BotParameters {
     private BotParameters() {
     }
 
-    /** The parameters as JSON, or null when there are none. */
-    public static String json(CallOffered offer, AmeyoTag ameyo) {
-        return json(of(offer, ameyo, Map.of()));
-    }
-
     /**
-     * The parameters, then {@code given} (a bot platform's own, from its webhook answer), which win on a clash
-     * and count against the same cap.
+     * The {@code integration}'s parameters, the INVITE's headers, then {@code given} (a bot platform's own,
+     * from its webhook answer), which win on a clash and count against the same cap.
      */
-    public static Map<String, String> of(CallOffered offer, AmeyoTag ameyo, Map<String, String> given) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (ameyo != null) {
-            params.put("ameyo.did", ameyo.did());
-            params.put("ameyo.did_raw", ameyo.didRaw());
-            params.put("ameyo.crt", ameyo.crt());
-        }
+    public static Map<String, String> of(CallOffered offer, Map<String, String> integration, Map<String, String> given) {
+        Map<String, String> params = new LinkedHashMap<>(integration);
         int size = given.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length() * 2 + 8).sum();
         int dropped = 0;
         for (SipHeader h : offer.getHeadersList()) {

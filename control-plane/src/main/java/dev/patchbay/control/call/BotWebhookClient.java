@@ -1,6 +1,7 @@
 package dev.patchbay.control.call;
 
 import dev.patchbay.control.model.CallRecord;
+import java.time.Duration;
 import java.util.Map;
 
 /** Asks a webhook bot's platform where the call's audio should go (seed 001, section 3). */
@@ -22,5 +23,5 @@ public interface BotWebhookClient {
      * Blocks for at most {@code timeout}, or the configured webhook timeout when it is null (the bot
      * has none of its own); never throws, a failure is a Reject.
      */
-    Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken, java.time.Duration timeout);
+    Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken, Duration timeout);
 }

@@ -1,23 +1,34 @@
 package dev.patchbay.control.call;
 
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
+import com.google.protobuf.ByteString;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.proto.media.v1.BridgeRequest;
+import dev.patchbay.proto.media.v1.BridgeResponse;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.HoldRequest;
 import dev.patchbay.proto.media.v1.HoldResponse;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.PlayRequest;
+import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
+import dev.patchbay.proto.media.v1.TransferResponse;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 
 /**
  * What a bot or the provider API may do to a live call: hang up, blind-transfer (SIP REFER), send
@@ -75,9 +86,9 @@ public final class CallActions {
         MediaNodeLink link = live(call, true);
         store.event(call.id(), "transfer-requested", target);
         MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(5, TimeUnit.MINUTES).transfer(TransferRequest.newBuilder()
-                .setCallId(call.id()).setTargetUri(target).build(), new io.grpc.stub.StreamObserver<>() {
+                .setCallId(call.id()).setTargetUri(target).build(), new StreamObserver<>() {
                     @Override
-                    public void onNext(dev.patchbay.proto.media.v1.TransferResponse r) {
+                    public void onNext(TransferResponse r) {
                         store.event(call.id(), "transfer-result", String.valueOf(r.getFinalStatus()));
                     }
 
@@ -99,21 +110,21 @@ public final class CallActions {
      * the bot stays attached, listen-only. Completes with the new leg's final status once it is answered
      * or has failed; a failed leg leaves the call with its bot.
      */
-    public java.util.concurrent.CompletableFuture<dev.patchbay.proto.media.v1.BridgeResponse> bridge(CallRecord call,
+    public CompletableFuture<BridgeResponse> bridge(CallRecord call,
             String target, String username, String password) {
         MediaNodeLink link = live(call, true);
         store.event(call.id(), "bridge-requested", target);
-        var result = new java.util.concurrent.CompletableFuture<dev.patchbay.proto.media.v1.BridgeResponse>();
-        var request = dev.patchbay.proto.media.v1.BridgeRequest.newBuilder().setCallId(call.id()).setTargetUri(target)
+        var result = new CompletableFuture<BridgeResponse>();
+        var request = BridgeRequest.newBuilder().setCallId(call.id()).setTargetUri(target)
                 .setAuthUsername(username == null ? "" : username).setAuthPassword(password == null ? "" : password);
         if (call.from() != null && call.from().matches("sip:[^\\s<>\"]+|\\+?[0-9]{1,20}")) {
             // The caller's number as the new leg's From, so the agent's screen shows who is calling.
             request.setFromUri(call.from().startsWith("sip:") ? call.from() : "sip:" + call.from() + "@patchbay.invalid");
         }
         MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(3, TimeUnit.MINUTES).bridge(request.build(),
-                new io.grpc.stub.StreamObserver<>() {
+                new StreamObserver<>() {
                     @Override
-                    public void onNext(dev.patchbay.proto.media.v1.BridgeResponse r) {
+                    public void onNext(BridgeResponse r) {
                         result.complete(r);
                     }
 
@@ -143,16 +154,16 @@ public final class CallActions {
     }
 
     /** The call's media counters so far, from the node that holds it; empty if it cannot say. */
-    public java.util.Optional<dev.patchbay.proto.media.v1.RtpStats> stats(CallRecord call) {
+    public Optional<RtpStats> stats(CallRecord call) {
         if (call.status().terminal() || call.answeredAt() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return nodes.byNode(call.mediaNode()).filter(MediaNodeLink::connected).flatMap(link -> {
             try {
-                return java.util.Optional.of(MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                return Optional.of(MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
                         .callStats(CallStatsRequest.newBuilder().setCallId(call.id()).build()).getStats());
             } catch (StatusRuntimeException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         });
     }
@@ -162,7 +173,7 @@ public final class CallActions {
         MediaNodeLink link = live(call, true);
         store.event(call.id(), "play", wav.length + " bytes");
         return rpcResult(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .play(PlayRequest.newBuilder().setCallId(call.id()).setWav(com.google.protobuf.ByteString.copyFrom(wav))
+                .play(PlayRequest.newBuilder().setCallId(call.id()).setWav(ByteString.copyFrom(wav))
                         .build())).getDurationMs();
     }
 
@@ -173,7 +184,7 @@ public final class CallActions {
         MediaNodeLink link = live(call, true);
         store.event(call.id(), "dtmf-sent", digits);
         rpc(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .sendDtmf(SendDtmfRequest.newBuilder().setCallId(call.id()).setDigits(digits.toUpperCase(java.util.Locale.ROOT)).build()));
+                .sendDtmf(SendDtmfRequest.newBuilder().setCallId(call.id()).setDigits(digits.toUpperCase(Locale.ROOT)).build()));
     }
 
     /**
@@ -209,11 +220,11 @@ public final class CallActions {
         });
     }
 
-    private static <T> T rpcResult(java.util.function.Supplier<T> call) {
+    private static <T> T rpcResult(Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 // Typically an in-dialog request (INFO, re-INVITE) the far end never answered.
                 throw new Refused(504, null, "the call's media-plane did not confirm the action in time; the far end"
                         + " may not be answering in-dialog requests (INFO, re-INVITE). Read the call's events for the outcome");

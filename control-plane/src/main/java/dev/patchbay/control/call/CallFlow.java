@@ -1,6 +1,9 @@
 package dev.patchbay.control.call;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.delivery.HangupCallbacks;
-import dev.patchbay.control.integration.ameyo.AmeyoDisplay;
-import dev.patchbay.control.integration.ameyo.AmeyoRouting;
+import dev.patchbay.control.integration.ameyo.AmeyoCallTag;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.control.model.CallRecord;
@@ -27,6 +29,7 @@ import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
+import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SipHeader;
 
 /**
@@ -40,7 +43,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
 
-    private static final java.time.Duration DETACH_AFTER_HANGUP = java.time.Duration.ofSeconds(5);
+    private static final Duration DETACH_AFTER_HANGUP = Duration.ofSeconds(5);
 
     private final CallStore store;
     private final Router router;
@@ -56,7 +59,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers) {
-        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.DEFAULTS);
+        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.defaults());
     }
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
@@ -104,7 +107,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 case RINGING -> ringing(event.getCallId(), event.getRinging().getSipStatus());
                 case HANGUP -> hungUp(event.getCallId(), event.getHangup());
                 case DTMF -> store.event(event.getCallId(), "dtmf", event.getDtmf().getDigit() + " ("
-                        + event.getDtmf().getSource().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        + event.getDtmf().getSource().name().toLowerCase(Locale.ROOT) + ")");
                 case INFO -> store.event(event.getCallId(), "info", event.getInfo().getContentType() + ", "
                         + event.getInfo().getBody().size() + " bytes");
                 default -> { }
@@ -164,15 +167,14 @@ public final class CallFlow implements MediaNodeLink.Listener {
     }
 
     private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
-        // The router accepted the display already; parsing it again keeps Route free of Ameyo's fields.
-        AmeyoTag ameyo = AmeyoRouting.FROM_DISPLAY.equals(bot.via())
-                && AmeyoDisplay.parse(offer.getFromDisplay()) instanceof AmeyoDisplay.Parsed.Ok ok ? ok.tag() : null;
+        AmeyoTag ameyo = AmeyoCallTag.of(bot, offer);
+        Map<String, String> vendorParameters = AmeyoCallTag.botParameters(ameyo);
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
             // The bot's configured parameters cannot clash with the call's (the admin API refuses sip.* and
             // ameyo.* names), so the merge order only matters for a webhook bot's answer, which wins.
             case WSS -> new CallRecord.Stream(bot.url(), bot.dialect() == null ? "twilio" : bot.dialect(),
-                    bot.settings().sampleRate(), BotParameters.json(BotParameters.of(offer, ameyo,
+                    bot.settings().sampleRate(), BotParameters.json(BotParameters.of(offer, vendorParameters,
                     bot.settings().customParameters())), bot.settings().connectTimeout());
             // A gRPC bot attaches itself with the token, read from GET /v1/calls/{id} or a webhook.
             case GRPC -> new CallRecord.Stream(null, "grpc", 8000, null);
@@ -203,7 +205,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             case BotWebhookClient.Answer.Stream s -> {
                 store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
                         : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
-                        offer, ameyo, answered(bot.settings().customParameters(), s.customParameters())))));
+                        offer, vendorParameters, answered(bot.settings().customParameters(), s.customParameters())))));
                 store.event(id, "webhook", "stream to " + s.url());
                 link.decide(decision(id).setAnswer(answer(bot)));
             }
@@ -221,7 +223,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     /** The bot's configured parameters, then its webhook answer's, which win on a clash. */
     private static Map<String, String> answered(Map<String, String> configured, Map<String, String> given) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(configured);
+        Map<String, String> all = new LinkedHashMap<>(configured);
         if (given != null) {
             all.putAll(given);
         }
@@ -276,7 +278,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         }
         CallStatus status = HangupStatus.of(before, hangup);
         String recording = hangup.getRecordingPath().isEmpty() ? null : hangup.getRecordingPath();
-        if (store.end(id, status, hangup.getCause().name().toLowerCase(java.util.Locale.ROOT), hangup.getSipStatus(),
+        if (store.end(id, status, hangup.getCause().name().toLowerCase(Locale.ROOT), hangup.getSipStatus(),
                 hangup.getReason(), recording)) {
             store.find(id).ifPresent(call -> {
                 callbacks.ended(call);
@@ -340,7 +342,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                     "unknown", 0, "the call ended while no control-plane replica was connected (" + reason + ")", null)) {
                 store.find(id).ifPresent(ended -> {
                     callbacks.ended(ended);
-                    observe(() -> observer.ended(ended, dev.patchbay.proto.media.v1.RtpStats.getDefaultInstance()), id);
+                    observe(() -> observer.ended(ended, RtpStats.getDefaultInstance()), id);
                 });
             }
         }).whenComplete((v, e) -> tails.remove(id));
@@ -361,7 +363,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                     "media-node-lost", 0, reason, null)) {
                 store.find(id).ifPresent(ended -> {
                     callbacks.ended(ended);
-                    observe(() -> observer.ended(ended, dev.patchbay.proto.media.v1.RtpStats.getDefaultInstance()), id);
+                    observe(() -> observer.ended(ended, RtpStats.getDefaultInstance()), id);
                 });
             }
         });

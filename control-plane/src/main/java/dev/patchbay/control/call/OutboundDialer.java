@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
@@ -18,6 +19,7 @@ import dev.patchbay.proto.media.v1.Transport;
 import dev.patchbay.schema.SecretBox;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.helidon.dbclient.DbExecute;
 
 /**
  * Places a call for the provider API (seed 001, section 1): records it, then has a media-plane
@@ -91,7 +93,7 @@ public final class OutboundDialer {
      * Places the call; {@code alongside} writes rows that belong to it in the transaction that records
      * it, before the INVITE leaves, so nothing about the call can be missing when its first event arrives.
      */
-    public CallRecord place(Request r, java.util.function.BiConsumer<io.helidon.dbclient.DbExecute, CallRecord> alongside) {
+    public CallRecord place(Request r, BiConsumer<DbExecute, CallRecord> alongside) {
         Tenants.Trunk trunk = tenants.outboundTrunk(r.workspaceId()).orElseThrow(() -> new Refused(422, "from",
                 "workspace " + r.workspaceId() + " has no outbound trunk; add one with the admin API", null));
         MediaNodeLink link = nodes.pick().orElseThrow(() -> new Refused(503, null,

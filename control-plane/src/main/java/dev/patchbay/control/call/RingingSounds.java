@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import com.google.protobuf.ByteString;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.proto.media.v1.EarlyMedia;
 import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.Ringback;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -31,9 +33,6 @@ public record RingingSounds(String cadence, Path clips) {
     /** Far above a minute of 16 kHz audio, far below the gRPC message limit. */
     static final long MAX_CLIP_BYTES = 4L * 1024 * 1024 - 64 * 1024;
 
-    /** US ringback and var/clips, the application.yaml defaults, for tests and embedders. */
-    public static final RingingSounds DEFAULTS = new RingingSounds("%(2000,4000,440,480)", Path.of("var", "clips"));
-
     public RingingSounds {
         if (!CADENCE.matcher(cadence.replace(" ", "")).matches()) {
             throw new IllegalArgumentException(RINGBACK_KEY + " '" + cadence + "' is not %(on_ms,off_ms,freq_hz[,freq2_hz]),"
@@ -41,9 +40,14 @@ public record RingingSounds(String cadence, Path clips) {
         }
     }
 
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static RingingSounds defaults() {
+        return from(ShippedDefaults.root(RingingSounds.class));
+    }
+
+    /** Reads every setting; defaults live only in application.yaml. */
     public static RingingSounds from(Config root) {
-        return new RingingSounds(root.get(RINGBACK_KEY).asString().orElse(DEFAULTS.cadence()),
-                Path.of(root.get(CLIPS_KEY).asString().orElse(DEFAULTS.clips().toString())));
+        return new RingingSounds(root.get(RINGBACK_KEY).asString().get(), Path.of(root.get(CLIPS_KEY).asString().get()));
     }
 
     /** The Ring decision for {@code early}; {@code note} hears of a clip that fell back to the tone. */
@@ -54,7 +58,7 @@ public record RingingSounds(String cadence, Path clips) {
             case CLIP -> {
                 try {
                     yield Ring.newBuilder().setEarlyMedia(EarlyMedia.newBuilder()
-                            .setWav(com.google.protobuf.ByteString.copyFrom(clip(early.clip()))));
+                            .setWav(ByteString.copyFrom(clip(early.clip()))));
                 } catch (IOException | IllegalArgumentException e) {
                     note.accept("early media clip '" + early.clip() + "' not played (" + e.getMessage() + "); ringback instead");
                     yield Ring.newBuilder().setEarlyMedia(tone());
@@ -81,5 +85,13 @@ public record RingingSounds(String cadence, Path clips) {
             throw new IllegalArgumentException("not a RIFF/WAVE file");
         }
         return wav;
+    }
+
+    public RingingSounds withCadence(String cadence) {
+        return new RingingSounds(cadence, clips);
+    }
+
+    public RingingSounds withClips(Path clips) {
+        return new RingingSounds(cadence, clips);
     }
 }

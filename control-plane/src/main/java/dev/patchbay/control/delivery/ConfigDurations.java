@@ -11,6 +11,16 @@ public final class ConfigDurations {
     private ConfigDurations() {
     }
 
+    /** The duration at {@code key}, which must be set (the shipped application.yaml sets every key). */
+    public static Duration require(Config root, String key) {
+        return parse(key, root.get(key).asString().get());
+    }
+
+    /** The positive whole number at {@code key}, which must be set. */
+    public static int requirePositiveInt(Config root, String key) {
+        return positiveInt(key, root.get(key).asString().get().strip());
+    }
+
     public static Duration get(Config root, String key, Duration fallback) {
         String v = root.get(key).asString().orElse("").strip();
         return v.isEmpty() ? fallback : parse(key, v);
@@ -44,9 +54,10 @@ public final class ConfigDurations {
 
     public static int positiveInt(Config root, String key, int fallback) {
         String v = root.get(key).asString().orElse("").strip();
-        if (v.isEmpty()) {
-            return fallback;
-        }
+        return v.isEmpty() ? fallback : positiveInt(key, v);
+    }
+
+    private static int positiveInt(String key, String v) {
         try {
             int n = Integer.parseInt(v);
             if (n > 0) {

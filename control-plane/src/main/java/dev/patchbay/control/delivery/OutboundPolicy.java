@@ -1,5 +1,6 @@
 package dev.patchbay.control.delivery;
 
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -16,13 +17,19 @@ public record OutboundPolicy(boolean allowLoopback, boolean allowPrivate, boolea
     /** Public internet only: the production default. */
     public static final OutboundPolicy STRICT = new OutboundPolicy(false, false, false);
 
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static OutboundPolicy defaults() {
+        return from(ShippedDefaults.root(OutboundPolicy.class));
+    }
+
+    /** Reads every setting; defaults live only in application.yaml. */
     public static OutboundPolicy from(Config root) {
-        boolean local = root.get("patchbay.local").asBoolean().orElse(false);
-        String loopback = root.get(ALLOW_LOOPBACK).asString().orElse("").strip();
+        boolean local = root.get("patchbay.local").asBoolean().get();
+        String loopback = root.get(ALLOW_LOOPBACK).asString().get().strip();
         return new OutboundPolicy(
                 loopback.isEmpty() ? local : bool(ALLOW_LOOPBACK, loopback),
-                bool(ALLOW_PRIVATE, root.get(ALLOW_PRIVATE).asString().orElse("false")),
-                bool(ALLOW_LINK_LOCAL, root.get(ALLOW_LINK_LOCAL).asString().orElse("false")));
+                bool(ALLOW_PRIVATE, root.get(ALLOW_PRIVATE).asString().get()),
+                bool(ALLOW_LINK_LOCAL, root.get(ALLOW_LINK_LOCAL).asString().get()));
     }
 
     private static boolean bool(String key, String value) {
@@ -31,5 +38,17 @@ public record OutboundPolicy(boolean allowLoopback, boolean allowPrivate, boolea
             case "false" -> false;
             default -> throw new IllegalStateException(key + " is '" + value + "': set it to true or false");
         };
+    }
+
+    public OutboundPolicy withAllowLoopback(boolean allowLoopback) {
+        return new OutboundPolicy(allowLoopback, allowPrivate, allowLinkLocal);
+    }
+
+    public OutboundPolicy withAllowPrivate(boolean allowPrivate) {
+        return new OutboundPolicy(allowLoopback, allowPrivate, allowLinkLocal);
+    }
+
+    public OutboundPolicy withAllowLinkLocal(boolean allowLinkLocal) {
+        return new OutboundPolicy(allowLoopback, allowPrivate, allowLinkLocal);
     }
 }

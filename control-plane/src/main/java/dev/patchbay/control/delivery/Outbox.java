@@ -1,8 +1,10 @@
 package dev.patchbay.control.delivery;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,7 +27,7 @@ public final class Outbox {
             require(signingKeyId, "signingKeyId");
             String problem;
             try {
-                problem = SsrfGuard.syntaxProblem(url == null ? null : java.net.URI.create(url), SsrfGuard.HTTP_SCHEMES);
+                problem = SsrfGuard.syntaxProblem(url == null ? null : URI.create(url), SsrfGuard.HTTP_SCHEMES);
             } catch (IllegalArgumentException e) {
                 problem = "URL '" + url + "' is not a valid URI (" + e.getMessage() + ")";
             }
@@ -49,7 +51,7 @@ public final class Outbox {
         PENDING, DELIVERED, FAILED;
 
         static State of(String column) {
-            return valueOf(column.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(column.toUpperCase(Locale.ROOT));
         }
     }
 

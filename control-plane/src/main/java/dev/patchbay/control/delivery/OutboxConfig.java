@@ -2,19 +2,17 @@ package dev.patchbay.control.delivery;
 
 import java.time.Duration;
 
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
- * Delivery settings from {@code patchbay.control.outbox.*}. With the defaults a row is retried
+ * Delivery settings from {@code patchbay.control.outbox.*}. With the shipped defaults a row is retried
  * 1 s, 2 s, 4 s ... up to every 10 min, 150 attempts in all: about 24 h before it turns 'failed'.
  *
  * @param clientErrorMaxAttempts attempts after which a 4xx (other than 408/425/429) is final
  */
 public record OutboxConfig(Duration pollInterval, int concurrency, Duration timeout, Duration initialBackoff,
                            Duration maxBackoff, int maxAttempts, int clientErrorMaxAttempts) {
-
-    public static final OutboxConfig DEFAULTS = new OutboxConfig(Duration.ofSeconds(1), 16, Duration.ofSeconds(10),
-            Duration.ofSeconds(1), Duration.ofMinutes(10), 150, 6);
 
     private static final String P = "patchbay.control.outbox.";
 
@@ -25,16 +23,21 @@ public record OutboxConfig(Duration pollInterval, int concurrency, Duration time
         }
     }
 
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static OutboxConfig defaults() {
+        return from(ShippedDefaults.root(OutboxConfig.class));
+    }
+
+    /** Reads every setting; defaults live only in application.yaml. */
     public static OutboxConfig from(Config root) {
-        OutboxConfig d = DEFAULTS;
         return new OutboxConfig(
-                ConfigDurations.get(root, P + "poll-interval", d.pollInterval()),
-                ConfigDurations.positiveInt(root, P + "concurrency", d.concurrency()),
-                ConfigDurations.get(root, P + "timeout", d.timeout()),
-                ConfigDurations.get(root, P + "initial-backoff", d.initialBackoff()),
-                ConfigDurations.get(root, P + "max-backoff", d.maxBackoff()),
-                ConfigDurations.positiveInt(root, P + "max-attempts", d.maxAttempts()),
-                ConfigDurations.positiveInt(root, P + "client-error-max-attempts", d.clientErrorMaxAttempts()));
+                ConfigDurations.require(root, P + "poll-interval"),
+                ConfigDurations.requirePositiveInt(root, P + "concurrency"),
+                ConfigDurations.require(root, P + "timeout"),
+                ConfigDurations.require(root, P + "initial-backoff"),
+                ConfigDurations.require(root, P + "max-backoff"),
+                ConfigDurations.requirePositiveInt(root, P + "max-attempts"),
+                ConfigDurations.requirePositiveInt(root, P + "client-error-max-attempts"));
     }
 
     /**
@@ -43,5 +46,40 @@ public record OutboxConfig(Duration pollInterval, int concurrency, Duration time
      */
     public Duration lease() {
         return timeout.multipliedBy(2).plusSeconds(30);
+    }
+
+    public OutboxConfig withPollInterval(Duration pollInterval) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withConcurrency(int concurrency) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withTimeout(Duration timeout) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withInitialBackoff(Duration initialBackoff) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withMaxBackoff(Duration maxBackoff) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withMaxAttempts(int maxAttempts) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
+    }
+
+    public OutboxConfig withClientErrorMaxAttempts(int clientErrorMaxAttempts) {
+        return new OutboxConfig(pollInterval, concurrency, timeout, initialBackoff, maxBackoff, maxAttempts,
+                clientErrorMaxAttempts);
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import dev.patchbay.control.metrics.ControlMetrics;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -51,7 +52,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final BlockingQueue<Boolean> nudges = new ArrayBlockingQueue<>(1);
     private final Thread poller;
     private volatile boolean running = true;
-    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+    private volatile ControlMetrics metrics = ControlMetrics.none();
 
     private OutboxWorker(DbClient db, OutboxConfig config, OutboundHttp http, SigningKeys keys, RowHeaders extra,
                          Clock clock) {
@@ -88,7 +89,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
 
     /** Where delivery attempts are counted by outcome. */
-    public void metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+    public void metrics(ControlMetrics metrics) {
         this.metrics = metrics;
     }
 

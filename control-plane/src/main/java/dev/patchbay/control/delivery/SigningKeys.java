@@ -20,7 +20,7 @@ public interface SigningKeys {
 
     /** Keys from config; blank secrets count as absent. */
     static SigningKeys fromConfig(Config root) {
-        Map<String, String> raw = root.get(CONFIG_KEY).detach().asMap().orElse(Map.of());
+        Map<String, String> raw = root.get(CONFIG_KEY).asNode().get().detach().asMap().get();
         Map<String, WebhookSigner> keys = new HashMap<>();
         raw.forEach((id, secret) -> {
             if (secret != null && !secret.isBlank()) {

@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.schema.LocalSecrets;
-import io.helidon.config.Config;
 
 /**
  * Signs each workspace's webhooks with its own secret ({@code workspaces.webhook_secret}, set with
@@ -24,12 +23,13 @@ public final class WorkspaceSigningKeys implements SigningKeys {
         this.fallback = fallback;
     }
 
-    public static WorkspaceSigningKeys from(Config root, Tenants tenants) {
-        Optional<WebhookSigner> configured = SigningKeys.fromConfig(root).signer("default");
-        if (configured.isPresent() || !root.get("patchbay.local").asBoolean().orElse(false)) {
+    /** {@code configured} keys' "default" as the fallback; in local mode a generated one under {@code var} if it has none. */
+    public static WorkspaceSigningKeys from(SigningKeys configuredKeys, boolean local, Path var, Tenants tenants) {
+        Optional<WebhookSigner> configured = configuredKeys.signer("default");
+        if (configured.isPresent() || !local) {
             return new WorkspaceSigningKeys(tenants, configured);
         }
-        Path file = Path.of(root.get("patchbay.var").asString().orElse("var")).resolve("webhook-signing-key");
+        Path file = var.resolve("webhook-signing-key");
         return new WorkspaceSigningKeys(tenants, Optional.of(WebhookSigner.of(LocalSecrets.readOrCreate(file, "whsec_", CONFIG_KEY + ".default"))));
     }
 

@@ -1,6 +1,8 @@
 package dev.patchbay.control.media;
 
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +58,7 @@ public final class MediaNodes {
      * thread, the discovery poll.
      */
     public void sync(List<NodeInfo> live, Function<String, MediaNodeLink> connect) {
-        Map<String, NodeInfo> byAddress = new java.util.HashMap<>();
+        Map<String, NodeInfo> byAddress = new HashMap<>();
         live.forEach(n -> byAddress.put(n.grpcAddress(), n));
         for (NodeInfo n : byAddress.values()) {
             // A fresh row counts its own calls: the picks made since the last one are in it now.
@@ -64,7 +66,7 @@ public final class MediaNodes {
                     ? new Entry(connect.apply(address), false, n, new AtomicInteger())
                     : new Entry(e.link(), e.fixed(), n, new AtomicInteger()));
         }
-        Set<String> gone = new java.util.HashSet<>(entries.keySet());
+        Set<String> gone = new HashSet<>(entries.keySet());
         gone.removeAll(byAddress.keySet());
         for (String address : gone) {
             Entry e = entries.get(address);

@@ -4,9 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -46,7 +52,7 @@ public final class NodeDiscovery {
     private final Clock clock;
     private boolean failing;
     /** Each live node's run as this replica last saw it, by node id. */
-    private final java.util.Map<String, Instant> runs = new java.util.HashMap<>();
+    private final Map<String, Instant> runs = new HashMap<>();
 
     public NodeDiscovery(NodeDirectory directory, MediaNodes nodes, Function<String, MediaNodeLink> connect,
                          LostCalls lost, String replica, Settings settings, Clock clock) {
@@ -97,7 +103,7 @@ public final class NodeDiscovery {
      */
     private int restarted(List<NodeInfo> live) {
         int ended = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (NodeInfo n : live) {
             seen.add(n.nodeId());
             Instant before = runs.put(n.nodeId(), n.startedAt());
@@ -127,7 +133,7 @@ public final class NodeDiscovery {
             CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new))
                     .get(settings.claim().toMillis(), TimeUnit.MILLISECONDS);
             directory.forget(node, replica);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // The row stays claimed; when the claim expires a replica ends what is left (ending is idempotent).
             LOG.warning(() -> "media node " + node.nodeId() + ": not every call could be ended: " + e.getMessage());
         } catch (InterruptedException e) {

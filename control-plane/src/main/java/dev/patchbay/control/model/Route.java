@@ -1,6 +1,16 @@
 package dev.patchbay.control.model;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.dbclient.DbExecute;
 
 
 /** What the control-plane decided for an offered call. */
@@ -62,24 +72,24 @@ public sealed interface Route {
      * @param answerTimeout    a webhook bot's own answer timeout; null = the global setting
      * @param earlyMedia       what the caller hears while the call rings (V14): the DID's choice, else the bot's
      */
-    record Settings(int sampleRate, java.util.Map<String, String> customParameters,
-                    java.time.Duration connectTimeout, java.time.Duration answerTimeout, EarlyMedia earlyMedia) {
-        public static final Settings DEFAULT = new Settings(8000, java.util.Map.of(), null, null, EarlyMedia.NONE);
+    record Settings(int sampleRate, Map<String, String> customParameters,
+                    Duration connectTimeout, Duration answerTimeout, EarlyMedia earlyMedia) {
+        public static final Settings DEFAULT = new Settings(8000, Map.of(), null, null, EarlyMedia.NONE);
 
         public Settings {
-            customParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customParameters));
+            customParameters = Collections.unmodifiableMap(new LinkedHashMap<>(customParameters));
         }
 
         /** From a route row's {@code sample_rate}, {@code custom_parameters} (V10) and timeout (V12) columns. */
-        public static Settings of(java.util.Map<String, Object> columns) {
+        public static Settings of(Map<String, Object> columns) {
             Object rate = columns.get("sample_rate");
             String json = (String) columns.get("custom_parameters");
-            java.util.Map<String, String> params = java.util.Map.of();
+            Map<String, String> params = Map.of();
             if (json != null && !json.isBlank()) {
                 try {
-                    params = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
-                            new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, String>>() { });
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    params = new ObjectMapper().readValue(json,
+                            new TypeReference<LinkedHashMap<String, String>>() { });
+                } catch (JsonProcessingException e) {
                     throw new IllegalStateException("bots.custom_parameters is not a JSON object of strings", e);
                 }
             }
@@ -88,8 +98,8 @@ public sealed interface Route {
                     EarlyMedia.of(columns));
         }
 
-        private static java.time.Duration millis(Object column) {
-            return column == null ? null : java.time.Duration.ofMillis(((Number) column).longValue());
+        private static Duration millis(Object column) {
+            return column == null ? null : Duration.ofMillis(((Number) column).longValue());
         }
     }
 
@@ -103,7 +113,7 @@ public sealed interface Route {
     /** Binds integration state to a call; false when another call got there first. */
     @FunctionalInterface
     interface Claim {
-        boolean claim(io.helidon.dbclient.DbExecute tx, String callId, java.time.Instant now);
+        boolean claim(DbExecute tx, String callId, Instant now);
     }
 
     /**
@@ -116,7 +126,7 @@ public sealed interface Route {
         public enum Mode { NONE, RINGBACK, CLIP }
 
         /** The DID's {@code did_early_media} when set, else the bot's {@code early_media}; absent columns mean none. */
-        static EarlyMedia of(java.util.Map<String, Object> columns) {
+        static EarlyMedia of(Map<String, Object> columns) {
             String did = (String) columns.get("did_early_media");
             String mode = did != null ? did : (String) columns.get("early_media");
             String clip = (String) columns.get(did != null ? "did_early_media_clip" : "early_media_clip");

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.model.Route;
+import dev.patchbay.control.model.TrunkDtmfMode;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -94,7 +95,7 @@ public final class Router {
     }
 
     /** The admitting trunk's DTMF mode travels with the route into the Answer. */
-    private static Route withDtmfMode(Route route, dev.patchbay.control.model.TrunkDtmfMode mode) {
+    private static Route withDtmfMode(Route route, TrunkDtmfMode mode) {
         return switch (route) {
             case Route.ToBot b -> b.withDtmfMode(mode);
             case Route.Claimed c -> new Route.Claimed(c.bot().withDtmfMode(mode), c.customParametersJson(), c.claim());

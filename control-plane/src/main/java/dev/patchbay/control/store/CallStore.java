@@ -1,16 +1,19 @@
 package dev.patchbay.control.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.control.model.CallEvent;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.Route;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -45,7 +48,7 @@ public final class CallStore {
 
     /** The same, with rows that belong to the call written in the same transaction (an agent's request). */
     public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail,
-                       java.util.function.Consumer<DbExecute> alongside) {
+                       Consumer<DbExecute> alongside) {
         Db.inTransaction(db, tx -> {
             insertRow(tx, c, idempotencyKey, requestHash, detail);
             alongside.accept(tx);
@@ -57,7 +60,7 @@ public final class CallStore {
      * Stores a new call only if {@code claim} succeeds in the same transaction, so a call and the
      * integration state it binds (an ASAPP transfer) are written together or not at all.
      */
-    public boolean insertClaiming(CallRecord c, String detail, dev.patchbay.control.model.Route.Claim claim) {
+    public boolean insertClaiming(CallRecord c, String detail, Route.Claim claim) {
         final class Lost extends RuntimeException {
             Lost() {
                 super(null, null, false, false);
@@ -238,7 +241,7 @@ public final class CallStore {
                 (String) c.get("media_node"), (String) c.get("attach_token"),
                 new CallRecord.Stream((String) c.get("stream_url"), (String) c.get("dialect"),
                         rate == null ? 0 : rate.intValue(), (String) c.get("custom_parameters"),
-                        connect == null ? null : java.time.Duration.ofMillis(connect.longValue())),
+                        connect == null ? null : Duration.ofMillis(connect.longValue())),
                 (String) c.get("callback_url"), (String) c.get("hangup_cause"), sip == null ? null : sip.intValue(),
                 (String) c.get("reason"), (String) c.get("recording_url"), Db.instant(c.get("created_at")),
                 Db.instant(c.get("answered_at")), Db.instant(c.get("ended_at")));

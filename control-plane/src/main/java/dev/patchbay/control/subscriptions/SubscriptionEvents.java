@@ -2,6 +2,7 @@ package dev.patchbay.control.subscriptions;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -80,7 +81,7 @@ public final class SubscriptionEvents implements CallObserver {
     String body(CallRecord call, String event) {
         ObjectNode o = JSON.createObjectNode().put("event", event).put("timestamp", clock.instant().toString());
         ObjectNode d = o.putObject("data").put("call_id", call.id()).put("workspace_id", call.workspaceId())
-                .put("bot_id", call.botId()).put("direction", call.direction().name().toLowerCase(java.util.Locale.ROOT))
+                .put("bot_id", call.botId()).put("direction", call.direction().name().toLowerCase(Locale.ROOT))
                 .put("from", call.from()).put("to", call.to()).put("status", call.status().wire())
                 .put("created_at", text(call.createdAt())).put("answered_at", text(call.answeredAt()))
                 .put("ended_at", text(call.endedAt()));

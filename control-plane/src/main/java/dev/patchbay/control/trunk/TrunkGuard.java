@@ -1,5 +1,6 @@
 package dev.patchbay.control.trunk;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -7,11 +8,13 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.model.Route;
+import dev.patchbay.control.model.TrunkDtmfMode;
 import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.control.store.InboundTrunks;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.SecretBox;
+import io.helidon.dbclient.DbClient;
 
 /**
  * Who may call a workspace (issue 6 "SIP-side security", issue 5 "ASAPP SIP auth"). A workspace with no
@@ -32,7 +35,7 @@ public final class TrunkGuard {
     /** The outcome for one INVITE. */
     public sealed interface Verdict {
         /** Let the call through; {@code how} goes into the call's event log; the trunk's DTMF mode goes with it. */
-        record Admit(String how, dev.patchbay.control.model.TrunkDtmfMode dtmfMode) implements Verdict { }
+        record Admit(String how, TrunkDtmfMode dtmfMode) implements Verdict { }
 
         record Refuse(Route.Reject reject) implements Verdict { }
 
@@ -56,8 +59,8 @@ public final class TrunkGuard {
     }
 
     /** Reads trunks from {@code db}; nonces are keyed from {@code secrets}, so every replica accepts each other's. */
-    public static TrunkGuard create(io.helidon.dbclient.DbClient db, SecretBox secrets, SipAuthConfig config,
-                                    java.time.Clock clock) {
+    public static TrunkGuard create(DbClient db, SecretBox secrets, SipAuthConfig config,
+                                    Clock clock) {
         return new TrunkGuard(new InboundTrunks(db), secrets,
                 new Nonces(secrets.derive("sip-digest-nonce"), config.nonceTtl(), clock), config.realm(), config.algorithms());
     }

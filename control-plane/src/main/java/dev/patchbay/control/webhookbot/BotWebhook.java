@@ -10,12 +10,12 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.control.delivery.ConfigDurations;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WebhookSigner;
+import dev.patchbay.control.metrics.ControlMetrics;
 import io.helidon.config.Config;
 
 /**
@@ -43,7 +43,7 @@ public final class BotWebhook {
     private final ObjectMapper json = new ObjectMapper();
     private final AnswerParser parser = new AnswerParser(json);
 
-    private volatile dev.patchbay.control.metrics.ControlMetrics metrics = dev.patchbay.control.metrics.ControlMetrics.none();
+    private volatile ControlMetrics metrics = ControlMetrics.none();
 
     public BotWebhook(OutboundHttp http, SsrfGuard guard, SigningKeys keys, Duration timeout, Clock clock) {
         this.http = http;
@@ -53,16 +53,11 @@ public final class BotWebhook {
         this.clock = clock;
     }
 
-    /** Everything from config: {@code patchbay.control.webhook.timeout}, {@code .outbound.*}. */
-    public static BotWebhook create(Config root) {
-        Duration timeout = timeout(root);
+    /** A client that waits {@code timeout} for an answer, with the SSRF rules and keys from {@code patchbay.control.outbound.*}. */
+    public static BotWebhook create(Duration timeout, Config root) {
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         return new BotWebhook(new OutboundHttp(OutboundHttp.newClient(timeout), guard), guard,
                 SigningKeys.fromConfig(root), timeout, Clock.systemUTC());
-    }
-
-    static Duration timeout(Config root) {
-        return ConfigDurations.get(root, TIMEOUT_KEY, Duration.ofSeconds(5));
     }
 
     /**
@@ -112,7 +107,7 @@ public final class BotWebhook {
     }
 
     /** Where answers are counted by outcome. */
-    public void metrics(dev.patchbay.control.metrics.ControlMetrics metrics) {
+    public void metrics(ControlMetrics metrics) {
         this.metrics = metrics;
     }
 

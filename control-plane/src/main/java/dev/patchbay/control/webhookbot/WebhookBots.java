@@ -1,6 +1,7 @@
 package dev.patchbay.control.webhookbot;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.patchbay.control.call.BotWebhookClient;
@@ -17,7 +18,7 @@ public final class WebhookBots implements BotWebhookClient {
 
     @Override
     public Answer ask(String webhookUrl, String workspaceId, CallRecord call, String attachToken,
-                      java.time.Duration timeout) {
+                      Duration timeout) {
         URI url;
         try {
             url = URI.create(webhookUrl == null ? "" : webhookUrl);

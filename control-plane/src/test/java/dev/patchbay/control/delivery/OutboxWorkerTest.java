@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.patchbay.media.testutil.Await;
@@ -234,11 +236,16 @@ class OutboxWorkerTest {
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
+        CountDownLatch overlapped = new CountDownLatch(1);
         try (Receiver r = Receiver.loopback(req -> {
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 8) {
+                overlapped.countDown();
+            }
             deliveries.computeIfAbsent(req.header(WebhookSigner.DELIVERY_ID_HEADER), k -> new AtomicInteger()).incrementAndGet();
             try {
-                Thread.sleep(20); // a receiver that takes a moment, so both replicas' deliveries overlap
+                // Held until more than one replica's 8 slots are busy at once (at most 4 s, within the 5 s delivery
+                // timeout), so both replicas' deliveries overlap.
+                overlapped.await(4, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -120,9 +120,12 @@ class SsrfGuardTest {
         assertInstanceOf(SsrfGuard.Verdict.Refused.class, strict.check(URI.create("wss://8.8.8.8/stream")));
     }
 
+    /** {@code values} over the shipped application.yaml in production mode. */
     private static Config config(Map<String, String> values) {
         return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(values)).build();
+                .addSource(ConfigSources.create(values))
+                .addSource(ConfigSources.create(Map.of("patchbay.local", "false")))
+                .addSource(ConfigSources.file(java.nio.file.Path.of("src/main/resources/application.yaml"))).build();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.OutboundHttp;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.SigningKeys;
@@ -280,9 +281,10 @@ class BotWebhookTest {
                         "patchbay.control.outbound.signing-keys.default", "s3cret")))
                 .addSource(io.helidon.config.ConfigSources.file(java.nio.file.Path.of("src/main/resources/application.yaml")))
                 .build();
-        assertEquals(Duration.ofSeconds(5), BotWebhook.timeout(root));
+        Duration timeout = ControlConfig.from(root).webhookTimeout();
+        assertEquals(Duration.ofSeconds(5), timeout);
         try (Receiver r = Receiver.loopback(req -> Answer.of(200, "application/json", "{\"grpc\":true}"))) {
-            assertInstanceOf(BotAnswer.Grpc.class, BotWebhook.create(root).ask(CALL, r.url("/inbound"), "default"));
+            assertInstanceOf(BotAnswer.Grpc.class, BotWebhook.create(timeout, root).ask(CALL, r.url("/inbound"), "default"));
         }
     }
 }

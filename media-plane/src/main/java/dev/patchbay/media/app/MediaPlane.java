@@ -159,7 +159,7 @@ public final class MediaPlane implements AutoCloseable {
         try {
             sip = SipServer.start(config.sipHost(), config.sipPort(), config.sipThreads(), config.rtpAdvertise(), mediaNode,
                     config.minSessionExpires(), config.tls().port(), keystore, calls, new SourceGuard(config.sipGuard()),
-                    config.sipLimits());
+                    config.sipLimits(), NanoClock.SYSTEM);
         } catch (SipException e) {
             grpc.shutdownNow();
             loops.forEach(MediaLoop::close);

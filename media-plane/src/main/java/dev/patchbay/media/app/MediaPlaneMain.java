@@ -6,6 +6,7 @@ import io.helidon.config.ConfigSources;
 
 import dev.patchbay.startup.Settings;
 import dev.patchbay.startup.Startup;
+import sun.misc.Signal;
 
 /** Starts the media-plane with application.yaml overridden by environment and system properties. */
 public final class MediaPlaneMain {
@@ -22,7 +23,7 @@ public final class MediaPlaneMain {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(plane::drainAndClose));
             // SIGTERM is the orchestrator's "drain" (Kubernetes, systemd): a clean drain exits 0, where the JVM's
             // default would exit 143 and make every planned stop look like a failure.
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Thread.ofPlatform().name("drain").start(() -> {
+            Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("drain").start(() -> {
                 plane.drainAndClose();
                 System.exit(0);
             }));

@@ -50,10 +50,10 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
     private byte[] in = new byte[32 << 10];              // the gRPC thread's
     private boolean malformed;                           // the gRPC thread's: what follows is ignored
     private boolean finished; // guarded by out
-    private final java.util.function.Consumer<MuxSession> closed;
+    private final Consumer<MuxSession> closed;
 
     public MuxSession(CallManager calls, StreamObserver<InputStream> out, Executor signalling,
-                      java.util.function.Consumer<MuxSession> closed) {
+                      Consumer<MuxSession> closed) {
         this.calls = calls;
         this.signalling = signalling;
         this.closed = closed;

@@ -3,6 +3,8 @@ package dev.patchbay.media.sip;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 
+import java.util.Arrays;
+import java.util.Locale;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
@@ -13,6 +15,7 @@ import javax.sip.message.Response;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallState;
+import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
 
 /** The requests inside a call besides INVITE, ACK and PRACK: BYE, CANCEL, INFO, NOTIFY (of our REFER) and UPDATE. */
@@ -60,7 +63,7 @@ final class InCallRequests {
     void onInfo(RequestEvent event) throws ParseException {
         Request info = event.getRequest();
         ContentTypeHeader type = (ContentTypeHeader) info.getHeader(ContentTypeHeader.NAME);
-        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
+        String subtype = type == null ? "" : type.getContentSubType().toLowerCase(Locale.ROOT);
         boolean application = type != null && "application".equalsIgnoreCase(type.getContentType());
         boolean dtmf = application && (subtype.equals("dtmf-relay") || subtype.equals("dtmf"));
         boolean json = application && subtype.equals("json");
@@ -80,12 +83,12 @@ final class InCallRequests {
             return;
         }
         if (json) {
-            calls.infoReceived(call, "application/json", java.util.Arrays.copyOf(raw, Math.min(raw.length, 8192)));
+            calls.infoReceived(call, "application/json", Arrays.copyOf(raw, Math.min(raw.length, 8192)));
             return;
         }
         DtmfRelay.Key key = DtmfRelay.parse(subtype, new String(raw, StandardCharsets.UTF_8));
         if (key != null && call.media() != null) {
-            call.media().signalledDigit(key.digit(), key.durationMs(), dev.patchbay.proto.media.v1.DtmfSource.SIP_INFO);
+            call.media().signalledDigit(key.digit(), key.durationMs(), DtmfSource.SIP_INFO);
         }
     }
 

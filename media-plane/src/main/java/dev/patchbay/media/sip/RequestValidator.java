@@ -23,6 +23,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 
 /**
@@ -120,8 +121,8 @@ final class RequestValidator {
         }
         for (ListIterator<Header> it = request.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
             Address a = ((ContactHeader) it.next()).getAddress();
-            if (a instanceof gov.nist.javax.sip.address.AddressImpl impl
-                    && impl.getAddressType() == gov.nist.javax.sip.address.AddressImpl.ADDRESS_SPEC
+            if (a instanceof AddressImpl impl
+                    && impl.getAddressType() == AddressImpl.ADDRESS_SPEC
                     && a.getURI() instanceof SipURI uri && uri.getHeaderNames().hasNext()) {
                 // RFC 3261 §20: a URI with headers must be in <> (RFC 4475 §3.1.2.13)
                 return Refusal.of(Response.BAD_REQUEST, "a Contact URI with headers must be enclosed in <>");

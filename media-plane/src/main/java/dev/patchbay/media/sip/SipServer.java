@@ -34,6 +34,8 @@ import javax.sip.message.Response;
 
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
+import dev.patchbay.media.loop.NanoClock;
+import gov.nist.javax.sip.message.SIPRequest;
 
 /**
  * The SIP endpoint: a jain-sip stack listening on UDP and TCP, dispatching requests by method.
@@ -50,6 +52,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final InviteHandler invites;
     private final SourceGuard guard;
     private final RequestValidator validator;
+    private final NanoClock clock;
     private final AtomicLong refused = new AtomicLong();
     /** Why this node cannot take a call now, or null: OPTIONS answers 503 then, so a SIP front steers around it. */
     private volatile Supplier<String> unavailable = () -> null;
@@ -57,7 +60,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     private volatile IntConsumer inviteResponses = status -> { };
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
-                      RequestValidator validator) {
+                      RequestValidator validator, NanoClock clock) {
+        this.clock = clock;
         this.guard = guard;
         this.validator = validator;
         this.stack = stack;
@@ -71,10 +75,12 @@ public final class SipServer implements SipListener, AutoCloseable {
      *
      * @param advertise the address for SDP and Contact, or empty to use the interface that reaches each caller
      * @param mediaNode this node's gRPC address, passed to the control-plane in every offer
+     * @param clock     the time the source guard's rate limit counts in
      */
     public static SipServer start(String host, int port, int threads, String advertise, String mediaNode,
                                   int minSessionExpires, int tlsPort, SipKeystore keystore,
-                                  CallManager calls, SourceGuard guard, MessageLimits limits) throws SipException {
+                                  CallManager calls, SourceGuard guard, MessageLimits limits, NanoClock clock)
+            throws SipException {
         Properties props = new Properties();
         props.setProperty("javax.sip.STACK_NAME", "patchbay-" + host + "-" + port);
         props.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
@@ -128,7 +134,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
             invites.provider(provider);
-            SipServer server = new SipServer(stack, provider, tools, invites, guard, new RequestValidator(limits));
+            SipServer server = new SipServer(stack, provider, tools, invites, guard, new RequestValidator(limits), clock);
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -165,9 +171,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         Header ua = request.getHeader(UserAgentHeader.NAME);
-        String source = request instanceof gov.nist.javax.sip.message.SIPRequest r && r.getRemoteAddress() != null
+        String source = request instanceof SIPRequest r && r.getRemoteAddress() != null
                 ? r.getRemoteAddress().getHostAddress() : "?";
-        if (guard.check(ua == null ? null : ua.toString(), source, System.nanoTime()) != SourceGuard.Verdict.ADMIT) {
+        if (guard.check(ua == null ? null : ua.toString(), source, clock.nanos()) != SourceGuard.Verdict.ADMIT) {
             return; // no answer at all: see SourceGuard
         }
         try {

@@ -19,6 +19,8 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.stack.SIPServerTransaction;
+
 /** jain-sip's factories and the few response shapes Patchbay sends. */
 final class SipTools {
 
@@ -86,7 +88,7 @@ final class SipTools {
      */
     private static void countInitialInvite(ServerTransaction tx, Response response) {
         int status = response.getStatusCode();
-        if (status >= 200 && tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction st
+        if (status >= 200 && tx instanceof SIPServerTransaction st
                 && Request.INVITE.equals(st.getMethod()) && tx.getRequest() != null
                 && ((ToHeader) tx.getRequest().getHeader(ToHeader.NAME)).getTag() == null
                 && st.getSipProvider() != null && st.getSipProvider().getSipListener() instanceof SipServer server) {

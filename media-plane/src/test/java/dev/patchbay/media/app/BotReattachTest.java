@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.call.CallManager;
@@ -73,8 +74,7 @@ class BotReattachTest extends SharedMediaPlane {
             assertEquals(160, second.next(CallerToBot.MessageCase.AUDIO, WAIT).getAudio().getPayload().size(),
                     "the re-attached bot hears the caller");
             // Past the first loss's grace, the call is still up because a bot came back.
-            Thread.sleep(2_000);
-            assertTrue(plane.calls().byId(callId).isPresent(), "a re-attach cancels the hang-up");
+            Await.holds(() -> plane.calls().byId(callId).isPresent(), Duration.ofSeconds(2), "a re-attach cancels the hang-up");
 
             second.send.onError(new IllegalStateException("killed again"));
             SipMessage bye = sip.nextRequest(Duration.ofSeconds(6));

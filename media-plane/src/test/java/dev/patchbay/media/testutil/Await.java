@@ -42,4 +42,19 @@ public final class Await {
             Thread.sleep(poll.toMillis());
         }
     }
+
+    /**
+     * That {@code condition} stays true for the whole {@code window}, failing the moment it turns false:
+     * for what must not happen within a time, such as a timer that must not fire. The window is the
+     * claim itself; a test that waits for something uses {@link #until}.
+     */
+    public static void holds(BooleanSupplier condition, Duration window, String what) throws InterruptedException {
+        long end = System.nanoTime() + window.toNanos();
+        do {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("within " + window + ": " + what);
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() < end);
+    }
 }

@@ -31,10 +31,10 @@ public final class AsappIntegration {
             Object ttl = c.get("transfer_ttl_seconds");
             String type = (String) c.get("return_transfer_type");
             String bot = (String) c.get("bot_id");
-            return new AsappConfig(defaults.sipUriTemplate(),
-                    ttl == null ? defaults.transferTtl() : Duration.ofSeconds(((Number) ttl).longValue()),
-                    bot == null ? defaults.bot() : bot,
-                    type == null ? defaults.returnTransferType() : CallTransfer.ReturnType.parse(type)
+            return defaults
+                    .withTransferTtl(ttl == null ? defaults.transferTtl() : Duration.ofSeconds(((Number) ttl).longValue()))
+                    .withBot(bot == null ? defaults.bot() : bot)
+                    .withReturnTransferType(type == null ? defaults.returnTransferType() : CallTransfer.ReturnType.parse(type)
                             .orElse(defaults.returnTransferType()));
         }).orElse(defaults);
     }

@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.rest.ApiJson;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -100,7 +102,7 @@ public final class AsappRouting implements Router.HeaderStep {
         return Optional.empty();
     }
 
-    private com.fasterxml.jackson.databind.node.ObjectNode parameters(CallTransfer t) {
+    private ObjectNode parameters(CallTransfer t) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("asapp.callTransferId", t.id());
         p.put("asapp.externalConversationId", t.externalConversationId());
@@ -115,7 +117,7 @@ public final class AsappRouting implements Router.HeaderStep {
         }
         transfers.previousContext(t.workspaceId(), t.externalConversationId(), t.id())
                 .ifPresent(previous -> p.put("asapp.previousContext", previous));
-        var out = dev.patchbay.rest.ApiJson.object();
+        var out = ApiJson.object();
         p.forEach(out::put);
         return out;
     }

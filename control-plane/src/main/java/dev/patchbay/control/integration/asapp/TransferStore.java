@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
@@ -43,7 +44,7 @@ public final class TransferStore {
             db.execute().namedInsert("asapp-insert-transfer", t.id(), t.workspaceId(), t.externalConversationId(),
                     t.type(), t.returnUri(), t.returnType().name(), t.authUsername(), t.authPasswordEnc(),
                     t.inputContextJson(), t.status().name(), Db.utc(t.createdAt()), Db.utc(t.expiresAt()));
-        } catch (io.helidon.dbclient.DbClientException e) {
+        } catch (DbClientException e) {
             if (Db.uniqueViolation(e)) {
                 throw new DuplicateId(e);
             }
