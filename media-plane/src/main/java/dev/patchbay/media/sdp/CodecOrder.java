@@ -45,6 +45,14 @@ public record CodecOrder(List<Integer> ranks) {
         return new CodecOrder(List.of(ranks));
     }
 
+    /**
+     * The order for a re-INVITE of a call answered with {@code current}: only codecs of its sample
+     * rate, since every stage of the call was sized for that rate.
+     */
+    public static CodecOrder sameRate(Negotiated current) {
+        return current.wideband() ? new CodecOrder(List.of(0, -1, -1)) : new CodecOrder(List.of(-1, 0, 0));
+    }
+
     /** The rank of {@code f} (lower is better), or -1 when this order does not accept it. */
     int rank(RtpFormat f) {
         for (int i = 0; i < NAMES.size(); i++) {
