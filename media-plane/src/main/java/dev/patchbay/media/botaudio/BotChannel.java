@@ -97,6 +97,9 @@ final class BotChannel implements AudioUplink {
         if (f == AudioFormat.UNRECOGNIZED) {
             return Status.INVALID_ARGUMENT.withDescription("unknown audio format " + attach.getFormatValue());
         }
+        if (f == AudioFormat.L16_CALL_RATE) {
+            f = target.negotiated() != null && target.negotiated().wideband() ? AudioFormat.L16_16K : AudioFormat.L16_8K;
+        }
         boolean callUlaw = target.negotiated() == null || target.negotiated().audio().is("PCMU"); // refreshed per message
         this.format = f;
         this.transcoder = new FrameTranscoder(f, callUlaw);
