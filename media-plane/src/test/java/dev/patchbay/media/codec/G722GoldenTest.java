@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 
+import dev.patchbay.media.testutil.Allocations;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +53,23 @@ class G722GoldenTest {
             energy += (long) s * s;
         }
         assertTrue(energy / decoded.length > 1_000_000, "mean power " + energy / decoded.length);
+    }
+
+    /** A call encodes and decodes a packet every 20 ms: no allocation per packet. */
+    @Test
+    void encodingAndDecodingAPacketAllocatesNothing() {
+        G722Encoder encoder = new G722Encoder();
+        G722Decoder decoder = new G722Decoder();
+        short[] pcm = new short[PACKET_SAMPLES];
+        byte[] coded = new byte[PACKET_SAMPLES / 2];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = (short) (8000 * Math.sin(i * 0.7));
+        }
+        long bytes = Allocations.measure(2000, () -> {
+            encoder.encode(pcm, 0, PACKET_SAMPLES, coded, 0);
+            decoder.decode(coded, 0, coded.length, pcm, 0);
+        });
+        assertEquals(0, bytes, "bytes allocated over 2000 packets");
     }
 
     private static void assertDecodes(String coded, String pcm) throws IOException {
