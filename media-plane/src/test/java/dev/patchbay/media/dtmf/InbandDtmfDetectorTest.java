@@ -66,23 +66,19 @@ class InbandDtmfDetectorTest {
             int t = i - 16 * 30;
             s[i] = (short) Math.round(LEVEL * (Math.sin(2 * Math.PI * row * t / 16000) + Math.sin(2 * Math.PI * col * t / 16000)));
         }
-        InbandDtmfDetector d = new InbandDtmfDetector(16000);
-        StringBuilder out = new StringBuilder();
-        for (int off = 0; off + 320 <= s.length; off += 320) {
-            char c = d.feed(s, off, 320);
-            if (c != 0) {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return detect(s, new InbandDtmfDetector(16000), 320);
     }
 
     /** Every digit reported, feeding 20 ms frames as a call does. */
     private static String detect(short[] audio) {
-        InbandDtmfDetector d = new InbandDtmfDetector();
+        return detect(audio, new InbandDtmfDetector(), 160);
+    }
+
+    /** Every digit {@code d} reports, fed frames of {@code frame} samples. */
+    private static String detect(short[] audio, InbandDtmfDetector d, int frame) {
         StringBuilder out = new StringBuilder();
-        for (int off = 0; off + 160 <= audio.length; off += 160) {
-            char c = d.feed(audio, off, 160);
+        for (int off = 0; off + frame <= audio.length; off += frame) {
+            char c = d.feed(audio, off, frame);
             if (c != 0) {
                 out.append(c);
             }
