@@ -134,9 +134,11 @@ pg_trust() {
 # no TLS); linphonec sends INVITEs without SDP (late offer); multimon-ng decodes in-band DTMF, with
 # sox resampling for it; tcpdump stamps test RTP in the kernel; node renders the Helm chart and checks
 # the Kubernetes schemas; systemd-analyze verifies the units; kamailio is the SIP front of
-# deploy/kamailio (KamailioFrontTest); mmdebstrap makes the local image base (root only).
+# deploy/kamailio (KamailioFrontTest); ffmpeg made the G.722 golden files and the G.722 RTP the
+# wideband e2e test plays; mmdebstrap makes the local image base (root only).
 TOOLS=("sip-tester sipp" "sipvicious svmap svwar" "espeak-ng espeak-ng" "baresip baresip" "linphone-cli linphonec"
-  "multimon-ng multimon-ng" "sox sox" "tcpdump tcpdump" "nodejs node npm" "systemd systemd-analyze" "kamailio kamailio")
+  "multimon-ng multimon-ng" "sox sox" "tcpdump tcpdump" "nodejs node npm" "systemd systemd-analyze" "kamailio kamailio"
+  "ffmpeg ffmpeg")
 
 setup_tools() {
   local entry pkg cmd cmds missing=()

@@ -128,6 +128,56 @@ class EchoCallE2eTest {
         await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
     }
 
+    /**
+     * A caller offering PCMU then G.722 gets G.722, and its 16 kHz audio comes back from the echo bot
+     * with no 8 kHz step anywhere: a 6 kHz tone, which an 8 kHz stage would remove entirely, returns
+     * as strong as the 1 kHz one beside it. Audio made and heard by FFmpeg's g722.
+     */
+    @Test
+    void g722CallerHearsItsWidebandAudioBack() throws Exception {
+        try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Path dir = Sipp.workDir();
+            byte[] source = WidebandAudio.twoTonesG722(dir, 2);
+            int frames = source.length / WidebandAudio.PACKET_BYTES;
+            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_g722.xml"), "127.0.0.1:" + sipPort,
+                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
+                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
+                    "the G.722 echo call to be established");
+            Call call = media.calls().active().get(0);
+            assertEquals("G722", call.negotiated().audio().encoding(), "G.722 is preferred over the PCMU offered first");
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), call.media().localPort());
+
+            java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            pacer.scheduleAtFixedRate(() -> {
+                int p = next.getAndIncrement();
+                if (p < frames) {
+                    byte[] packet = WidebandAudio.packet(source, p, 0x722);
+                    try {
+                        rtp.send(new DatagramPacket(packet, packet.length, target));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            // Everything sent comes back within the call, after the silence sent before the echo starts.
+            byte[] heard = WidebandAudio.receive(rtp, frames + 25, 3000);
+            pacer.shutdownNow();
+
+            short[] pcm = WidebandAudio.decode(dir, heard);
+            double low = WidebandAudio.power(pcm, WidebandAudio.LOW_HZ);
+            double high = WidebandAudio.power(pcm, WidebandAudio.HIGH_HZ);
+            assertTrue(low > 1e5, "the 1 kHz tone came back (power " + low + ")");
+            assertTrue(high > low / 4, "the 6 kHz tone came back within 6 dB of the 1 kHz one: " + high + " against " + low
+                    + "; an 8 kHz step would leave nothing above 4 kHz");
+
+            Sipp.Result r = Sipp.await(sipp, dir);
+            assertEquals(0, r.exitCode(), r.output());
+            await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
+        }
+    }
+
     @Test
     void echoBotReturnsTheCallersAudioBitExactAndPaced() throws Exception {
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -33,7 +33,7 @@ public final class EchoBot {
         // Each frame is echoed on the event loop that read it: no hand-off to a pool thread per frame.
         echo.up = MediaPlaneGrpc.newStub(mediaNode).withExecutor(MoreExecutors.directExecutor()).audio(echo);
         echo.up.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder()
-                .setCallId(callId).setToken(token).setFormat(AudioFormat.L16_8K)).build());
+                .setCallId(callId).setToken(token).setFormat(AudioFormat.L16_CALL_RATE)).build());
         return () -> {
             try {
                 echo.up.onError(Status.CANCELLED.withDescription("echo bot detached").asRuntimeException());

@@ -66,7 +66,7 @@ public final class EchoMux {
 
     private static MuxBotMessage attachMessage(int channel, Line line) {
         return MuxBotMessage.newBuilder().setChannel(channel).setMessage(BotToCaller.newBuilder().setAttach(
-                AudioAttach.newBuilder().setCallId(line.callId()).setToken(line.token()).setFormat(AudioFormat.L16_8K))).build();
+                AudioAttach.newBuilder().setCallId(line.callId()).setToken(line.token()).setFormat(AudioFormat.L16_CALL_RATE))).build();
     }
 
     private synchronized void send(MuxToCaller message) {

@@ -19,16 +19,28 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * {@code {"event":"error","error":{"event":"info","message":"…"}}}.
  * After a reconnect, connected and start are sent again with the same streamSid and sequenceNumber starts
  * again at "1", as on any new Twilio stream; chunk and timestamp continue.
+ *
+ * <p><b>Wideband, opt-in.</b> A route whose custom parameters hold {@code audioFormat} =
+ * {@value #WIDEBAND} (TwiML's {@code <Parameter name="audioFormat" value="audio/l16;rate=16000"/>})
+ * streams 16-bit little-endian L16 at 16 kHz both ways instead, announced in start's mediaFormat as
+ * {@code {"encoding":"audio/l16","sampleRate":16000,"channels":1}}; on a G.722 call it is never
+ * resampled. Real Twilio never sends that, so a bot that did not ask keeps 8 kHz mu-law, exactly.
  */
 final class TwilioDialect implements Dialect {
 
+    /** The custom parameter value that opts a Twilio bot into 16 kHz L16. */
+    static final String WIDEBAND = "audio/l16;rate=16000";
+
     private final BridgeTarget target;
+    private final boolean wideband;
     private final String streamSid = "MZ" + UUID.randomUUID().toString().replace("-", "");
     private final MediaClock clock = new MediaClock();
     private long sequence = 1;
 
     TwilioDialect(BridgeTarget target) {
         this.target = target;
+        String asked = target.customParameters().get("audioFormat");
+        this.wideband = asked != null && asked.replace(" ", "").equalsIgnoreCase(WIDEBAND);
     }
 
     String streamSid() {
@@ -37,7 +49,7 @@ final class TwilioDialect implements Dialect {
 
     @Override
     public AudioFormat format() {
-        return AudioFormat.PCMU;
+        return wideband ? AudioFormat.L16_16K : AudioFormat.PCMU;
     }
 
     @Override
@@ -52,7 +64,8 @@ final class TwilioDialect implements Dialect {
                 JsonText.string(sb, target.accountId()).append(",\"callSid\":");
                 JsonText.string(sb, target.callId()).append(",\"tracks\":[\"inbound\"],\"customParameters\":");
                 JsonText.object(sb, target.customParameters())
-                        .append(",\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}");
+                        .append(wideband ? ",\"mediaFormat\":{\"encoding\":\"audio/l16\",\"sampleRate\":16000,\"channels\":1}}}"
+                                : ",\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}");
             }
             default -> {
                 return false;

@@ -1,5 +1,8 @@
 package dev.patchbay.control.wss;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.google.protobuf.ByteString;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,24 @@ class TwilioDialectTest {
         assertTrue(twilio.opening(0, out));
         assertTrue(twilio.opening(1, out));
         assertTrue(text(out).contains("\"sequenceNumber\":\"1\",\"streamSid\":\"" + sid + "\""), "a reconnect starts a new sequence, same stream");
+    }
+
+    /** The opt-in: a route's audioFormat parameter asks for 16 kHz L16, announced in start; anything else stays mu-law. */
+    @Test
+    void audioFormatParameterOptsIntoWidebandL16() {
+        BridgeTarget base = Codecs.target("twilio", 8000);
+        Map<String, String> params = new LinkedHashMap<>(base.customParameters());
+        params.put("audioFormat", "audio/L16; rate=16000");
+        TwilioDialect wide = new TwilioDialect(new BridgeTarget(base.callId(), base.attachToken(), base.url(), base.dialect(),
+                base.sampleRate(), params, base.accountId(), base.from(), base.to(), base.connectTimeout(), base.reconnectGrace()));
+        assertEquals(AudioFormat.L16_16K, wide.format());
+        assertTrue(wide.opening(1, out));
+        assertTrue(text(out).endsWith("\"mediaFormat\":{\"encoding\":\"audio/l16\",\"sampleRate\":16000,\"channels\":1}}}"), text(out));
+
+        params.put("audioFormat", "audio/l16;rate=8000");
+        TwilioDialect narrow = new TwilioDialect(new BridgeTarget(base.callId(), base.attachToken(), base.url(), base.dialect(),
+                base.sampleRate(), params, base.accountId(), base.from(), base.to(), base.connectTimeout(), base.reconnectGrace()));
+        assertEquals(AudioFormat.PCMU, narrow.format(), "only the 16 kHz value opts in");
     }
 
     @Test

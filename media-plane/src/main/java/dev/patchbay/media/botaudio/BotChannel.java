@@ -61,9 +61,10 @@ final class BotChannel implements AudioUplink {
     private FrameTranscoder transcoder;
     private AudioFormat format;
     private byte[] upBytes;
-    private final byte[] stage = new byte[160];
+    private byte[] stage = new byte[160]; // one playout frame: resized once to a 16 kHz call's 640 bytes
     private final byte[] chunk = new byte[640];
     private final byte[] coded = new byte[320];
+    private final byte[] widened = new byte[4 * FrameTranscoder.MAX_WIDEN_IN];
     private int stageFill;
     private int carry = -1;
     private long upDropped;
@@ -96,6 +97,9 @@ final class BotChannel implements AudioUplink {
         if (f == AudioFormat.UNRECOGNIZED) {
             return Status.INVALID_ARGUMENT.withDescription("unknown audio format " + attach.getFormatValue());
         }
+        if (f == AudioFormat.L16_CALL_RATE) {
+            f = target.negotiated() != null && target.negotiated().wideband() ? AudioFormat.L16_16K : AudioFormat.L16_8K;
+        }
         boolean callUlaw = target.negotiated() == null || target.negotiated().audio().is("PCMU"); // refreshed per message
         this.format = f;
         this.transcoder = new FrameTranscoder(f, callUlaw);
@@ -117,6 +121,9 @@ final class BotChannel implements AudioUplink {
             case CLEAR -> {
                 stageFill = 0;
                 carry = -1;
+                if (transcoder != null) {
+                    transcoder.dropPartialSample();
+                }
                 PlayoutQueue q = playout();
                 if (q != null) {
                     q.clear();
@@ -199,7 +206,13 @@ final class BotChannel implements AudioUplink {
     /** Queues {@code n} bot bytes from {@code b[at]}, at most a chunk, converted to the call's codec. */
     private void playChunk(PlayoutQueue q, byte[] b, int at, int n) {
         int end = at + n;
-        if (transcoder.passthrough()) {
+        if (stage.length != q.frameBytes()) {
+            stage = new byte[q.frameBytes()];
+            stageFill = 0;
+        }
+        if (call.media().wideband()) {
+            pushAll(q, widened, 0, transcoder.toWideband(b, at, n, widened));
+        } else if (transcoder.passthrough()) {
             pushAll(q, b, at, n);
         } else if (transcoder.eightKhzL16()) {
             int i = at;
@@ -264,7 +277,7 @@ final class BotChannel implements AudioUplink {
         if (stageFill > 0) {
             // A mark ends the audio before it: play the partial frame, padded with silence.
             transcoder.callCodec(call.media().ulaw());
-            Arrays.fill(stage, stageFill, stage.length, transcoder.silence());
+            Arrays.fill(stage, stageFill, stage.length, call.media().wideband() ? 0 : transcoder.silence());
             q.offer(stage, 0);
             stageFill = 0;
         }

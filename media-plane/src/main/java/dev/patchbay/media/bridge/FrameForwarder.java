@@ -5,10 +5,13 @@ import java.util.function.BooleanSupplier;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.loop.FrameTap;
 import dev.patchbay.media.playout.PlayoutQueue;
+import dev.patchbay.media.resample.Downsampler;
+import dev.patchbay.media.resample.Upsampler;
 
 /**
  * One direction of a bridge: each 20 ms frame one leg hears from its far end is encoded in the other
- * leg's G.711 law and queued for it to send. Runs on the hearing leg's media loop; the other leg's
+ * leg's G.711 law, or as 16 kHz L16 for a G.722 leg, and queued for it to send; a frame crosses
+ * between 8 and 16 kHz only where the two legs' rates differ. Runs on the hearing leg's media loop; the other leg's
  * playout queue takes producers from any thread, so each leg's media keeps its one owner. The law is
  * read per frame because a re-INVITE may change it. Allocates nothing per frame.
  */
@@ -18,7 +21,10 @@ public final class FrameForwarder implements FrameTap {
 
     private final PlayoutQueue to;
     private final BooleanSupplier ulaw;
-    private final byte[] encoded = new byte[SAMPLES];
+    private final byte[] encoded = new byte[4 * SAMPLES];
+    private final Upsampler up = new Upsampler();
+    private final Downsampler down = new Downsampler();
+    private final short[] converted = new short[2 * SAMPLES];
     private long forwarded;
 
     public FrameForwarder(PlayoutQueue to, BooleanSupplier ulaw) {
@@ -28,6 +34,29 @@ public final class FrameForwarder implements FrameTap {
 
     @Override
     public void frame(short[] pcm) {
+        boolean wideFrom = pcm.length == 2 * SAMPLES;
+        if (to.frameBytes() == 4 * SAMPLES) {
+            if (!wideFrom) {
+                up.process(pcm, 0, SAMPLES, converted, 0);
+                pcm = converted;
+            }
+            for (int i = 0; i < 2 * SAMPLES; i++) {
+                encoded[2 * i] = (byte) pcm[i];
+                encoded[2 * i + 1] = (byte) (pcm[i] >> 8);
+            }
+            to.offer(encoded, 0);
+            forwarded++;
+            return;
+        }
+        if (wideFrom) {
+            int n = 0;
+            for (short sample : pcm) {
+                if (down.push(sample)) {
+                    converted[n++] = down.output();
+                }
+            }
+            pcm = converted;
+        }
         if (ulaw.getAsBoolean()) {
             G711.encodeUlaw(pcm, 0, SAMPLES, encoded, 0);
         } else {

@@ -1,5 +1,6 @@
 package dev.patchbay.media.call;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,8 +83,9 @@ final class CallAnswering {
     }
 
     private void recordFromNow(Call call, CallMedia media) {
-        CallRecorder recorder = new CallRecorder(policy.recordings().resolve(call.id() + ".wav"),
-                !call.negotiated().audio().is("PCMA"));
+        Path path = policy.recordings().resolve(call.id() + ".wav");
+        CallRecorder recorder = call.negotiated().wideband() ? CallRecorder.wideband(path)
+                : new CallRecorder(path, !call.negotiated().audio().is("PCMA"));
         recordings.add(recorder);
         media.record(recorder);
         call.recording(recorder.path().toString());

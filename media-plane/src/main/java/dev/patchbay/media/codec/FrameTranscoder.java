@@ -5,8 +5,10 @@ import dev.patchbay.media.resample.Upsampler;
 import dev.patchbay.proto.media.v1.AudioFormat;
 
 /**
- * Converts between the call's G.711 codec and the format a bot attached with. One instance per
- * direction per call; buffers are preallocated and reused.
+ * Converts between the call's audio and the format a bot attached with: G.711 codes on a G.711 call,
+ * 16 kHz L16 on a G.722 call, whose 20 ms frames of 320 samples reach a 16 kHz bot untouched. One
+ * instance per bot channel, each direction's state used by that direction's thread only; buffers
+ * are preallocated and reused.
  */
 public final class FrameTranscoder {
 
@@ -16,6 +18,13 @@ public final class FrameTranscoder {
     private final Upsampler up = new Upsampler();
     private final Downsampler down = new Downsampler();
     private final short[] wide = new short[320];
+    // 16 kHz calls: the up side narrows for 8 kHz bots; the down side widens what 8 kHz bots send.
+    private final Downsampler upNarrow = new Downsampler();
+    private final short[] narrowUp = new short[160];
+    private final Upsampler downWiden = new Upsampler();
+    private final short[] botSamples = new short[MAX_WIDEN_IN];
+    private final short[] widened = new short[2 * MAX_WIDEN_IN];
+    private int wideCarry = -1; // the low byte of an 8 kHz L16 sample split between two messages
 
     public FrameTranscoder(AudioFormat format, boolean callUlaw) {
         this.format = format;
@@ -31,8 +40,23 @@ public final class FrameTranscoder {
         };
     }
 
-    /** Encodes 160 caller samples into {@code dst} in the bot's format; returns the byte count. */
+    /**
+     * Encodes 20 ms of caller samples, 160 at 8 kHz or 320 at 16 kHz, into {@code dst} in the bot's
+     * format; returns the byte count.
+     */
     public int encodeUp(short[] pcm, byte[] dst) {
+        if (pcm.length == 2 * narrowUp.length) {
+            if (format == AudioFormat.L16_16K) {
+                return l16(pcm, pcm.length, dst);
+            }
+            int n = 0;
+            for (short sample : pcm) {
+                if (upNarrow.push(sample)) {
+                    narrowUp[n++] = upNarrow.output();
+                }
+            }
+            pcm = narrowUp; // an 8 kHz bot on a 16 kHz call: narrowed here, for this bot only
+        }
         switch (format) {
             case PCMU -> {
                 for (int i = 0; i < pcm.length; i++) {
@@ -89,6 +113,57 @@ public final class FrameTranscoder {
             short sample = (short) ((src[i] & 0xFF) | (src[i + 1] << 8));
             dst[k] = callUlaw ? G711.linearToUlaw(sample) : G711.linearToAlaw(sample);
         }
+    }
+
+    /** Bot bytes one {@link #toWideband} call takes at most. */
+    public static final int MAX_WIDEN_IN = 640;
+
+    /**
+     * A 16 kHz call's down side: converts {@code n} (at most {@link #MAX_WIDEN_IN}) bot bytes from
+     * {@code b[at..]} into 16 kHz little-endian L16 at {@code out[0..]}, which takes up to {@code 4n}
+     * bytes; returns the byte count. A 16 kHz bot's bytes pass as they are.
+     */
+    public int toWideband(byte[] b, int at, int n, byte[] out) {
+        int samples = 0;
+        switch (format) {
+            case L16_16K -> {
+                System.arraycopy(b, at, out, 0, n);
+                return n;
+            }
+            case PCMU -> {
+                G711.decodeUlaw(b, at, n, botSamples, 0);
+                samples = n;
+            }
+            case PCMA -> {
+                G711.decodeAlaw(b, at, n, botSamples, 0);
+                samples = n;
+            }
+            default -> {
+                for (int i = at; i < at + n; i++) {
+                    if (wideCarry < 0) {
+                        wideCarry = b[i] & 0xFF;
+                    } else {
+                        botSamples[samples++] = (short) (wideCarry | (b[i] << 8));
+                        wideCarry = -1;
+                    }
+                }
+            }
+        }
+        downWiden.process(botSamples, 0, samples, widened, 0);
+        return l16(widened, 2 * samples, out);
+    }
+
+    /** Forgets a half-received sample: the bot cleared its audio. */
+    public void dropPartialSample() {
+        wideCarry = -1;
+    }
+
+    private static int l16(short[] pcm, int n, byte[] dst) {
+        for (int i = 0; i < n; i++) {
+            dst[2 * i] = (byte) pcm[i];
+            dst[2 * i + 1] = (byte) (pcm[i] >> 8);
+        }
+        return 2 * n;
     }
 
     public boolean eightKhzL16() {

@@ -1,11 +1,11 @@
 package dev.patchbay.media.dtmf;
 
 /**
- * Detects DTMF tones in 8 kHz audio (ITU-T Q.23/Q.24), for callers whose gateway sends digits as
- * sound rather than RFC 4733 events.
+ * Detects DTMF tones in 8 or 16 kHz audio (ITU-T Q.23/Q.24), for callers whose gateway sends digits
+ * as sound rather than RFC 4733 events. It runs at the call's own rate, its windows the same in time.
  *
  * <p>Every 5 ms it measures the eight DTMF frequencies with a Goertzel filter each. Each filter's
- * window is sized for its frequency (about 85 to 200 samples) so that a tone 1.5% off frequency
+ * window is sized for its frequency (about 85 to 200 samples at 8 kHz) so that a tone 1.5% off frequency
  * keeps about 80% of its power in the filter and one 3.5% off keeps under half: the share of the
  * signal's power found in the strongest row and column tone is then what separates a valid digit
  * from an off-frequency one, whatever the twist. A digit also needs:
@@ -32,10 +32,8 @@ public final class InbandDtmfDetector {
         {'7', '8', '9', 'C'},
         {'*', '0', '#', 'D'},
     };
-    private static final int WINDOW = 200;          // 25 ms: the longest filter, and the stability check
-    private static final int HOP = 40;              // 5 ms between decisions
     private static final int CONFIRM = 2;           // consecutive decisions before a digit counts
-    private static final int SEGMENTS = 5;          // of 40 samples, for the steadiness check
+    private static final int SEGMENTS = 5;          // of 5 ms, for the steadiness check
     private static final double MIN_SHARE = 0.6;    // of the signal's power in the two tones
     private static final double MIN_TONE_POWER = 400.0 * 400.0 / 2; // about -38 dBFS per tone
     // Q.24 asks for 8 dB normal and 4 dB reverse; the short column filters see the row tone's
@@ -45,15 +43,17 @@ public final class InbandDtmfDetector {
     private static final double GROUP_MARGIN = 4.0; // 6 dB over the runner-up in its group
     private static final int RELEASE_HOPS = 4;     // 20 ms without the digit ends it
 
+    private final int window;                       // 25 ms: the longest filter, and the stability check
+    private final int hop;                          // 5 ms between decisions
     private final double[] coefficient = new double[8];
     private final int[] length = new int[8];
     /**
-     * The last {@link #WINDOW} samples, written twice ({@code i} and {@code i + WINDOW}) so that any
+     * The last {@link #window} samples, written twice ({@code i} and {@code i + window}) so that any
      * window ending at the newest sample is one contiguous run: no modulo per sample.
      */
-    private final double[] ring = new double[2 * WINDOW];
+    private final double[] ring;
     private final double[] power = new double[8];
-    /** Energy of each of the last five 40-sample hops, a ring whose oldest is at segmentIndex. */
+    /** Energy of each of the last five hops, a ring whose oldest is at segmentIndex. */
     private final double[] segmentEnergy = new double[SEGMENTS];
     private int segmentIndex;
     /**
@@ -71,12 +71,21 @@ public final class InbandDtmfDetector {
     private int missing;
     private char detected;
 
+    /** A detector for 8 kHz audio. */
     public InbandDtmfDetector() {
+        this(8000);
+    }
+
+    /** A detector for audio at {@code sampleRate} (8000 or 16000). */
+    public InbandDtmfDetector(int sampleRate) {
+        window = sampleRate / 40;
+        hop = sampleRate / 200;
+        ring = new double[2 * window];
         for (int i = 0; i < 8; i++) {
             double f = i < 4 ? ROWS[i] : COLUMNS[i - 4];
-            // A 1.5% error is then about a quarter of a bin: 0.015 * f * N / 8000 = 0.26.
-            length[i] = Math.min(WINDOW, (int) Math.round(0.26 * 8000 / (0.015 * f)));
-            coefficient[i] = 2 * Math.cos(2 * Math.PI * f / 8000);
+            // A 1.5% error is then about a quarter of a bin: 0.015 * f * N / rate = 0.26.
+            length[i] = Math.min(window, (int) Math.round(0.26 * sampleRate / (0.015 * f)));
+            coefficient[i] = 2 * Math.cos(2 * Math.PI * f / sampleRate);
         }
         quietEnergy = MIN_TONE_POWER * length[7] / 2 / 2;
     }
@@ -90,16 +99,16 @@ public final class InbandDtmfDetector {
         char found = 0;
         for (int i = 0; i < n; i++) {
             ring[position] = pcm[off + i];
-            ring[position + WINDOW] = pcm[off + i];
-            if (++position == WINDOW) {
+            ring[position + window] = pcm[off + i];
+            if (++position == window) {
                 position = 0;
             }
-            filled = Math.min(WINDOW, filled + 1);
-            if (++sinceHop == HOP) {
+            filled = Math.min(window, filled + 1);
+            if (++sinceHop == hop) {
                 sinceHop = 0;
                 // A hop is one steadiness segment: its energy is measured once, not in five windows.
                 double e = 0;
-                for (int j = position + WINDOW - HOP; j < position + WINDOW; j++) {
+                for (int j = position + window - hop; j < position + window; j++) {
                     e += ring[j] * ring[j];
                 }
                 segmentEnergy[segmentIndex] = e;
@@ -119,7 +128,7 @@ public final class InbandDtmfDetector {
     }
 
     private char decide() {
-        char digit = filled == WINDOW ? classify() : 0;
+        char digit = filled == window ? classify() : 0;
         if (digit == 0) {
             candidate = 0;
             if (current != 0 && ++missing >= RELEASE_HOPS) {
@@ -139,7 +148,7 @@ public final class InbandDtmfDetector {
     }
 
     private char classify() {
-        int newest = position + WINDOW - 1; // the window is ring[newest - WINDOW + 1 .. newest]
+        int newest = position + window - 1; // the window is ring[newest - window + 1 .. newest]
         double total = 0;
         double segmentMin = Double.MAX_VALUE;
         double segmentMax = 0;
@@ -161,7 +170,7 @@ public final class InbandDtmfDetector {
         }
         double rowPower = power[row];
         double colPower = power[col];
-        double signalPower = total / WINDOW;
+        double signalPower = total / window;
         if (rowPower < MIN_TONE_POWER || colPower < MIN_TONE_POWER
                 || rowPower > NORMAL_TWIST * colPower || colPower > REVERSE_TWIST * rowPower
                 || rowPower + colPower < MIN_SHARE * signalPower) {

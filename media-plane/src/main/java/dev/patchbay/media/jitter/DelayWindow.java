@@ -12,7 +12,6 @@ final class DelayWindow {
 
     private static final int WINDOW = 64;             // packets of delay history
     private static final int RETARGET_EVERY = 16;     // packets between target updates
-    private static final long NANOS_PER_SAMPLE = 125_000;
 
     private final long[] delays = new long[WINDOW];
     private final long[] sorted = new long[WINDOW];
@@ -20,10 +19,15 @@ final class DelayWindow {
     private int sinceRetarget;
     private long spread;
     private long base = Long.MAX_VALUE;
+    private final long nanosPerSample;
+
+    DelayWindow(int sampleRate) {
+        this.nanosPerSample = 1_000_000_000L / sampleRate;
+    }
 
     /** Now, on the samples clock the delays use. */
-    static long samplesAt(long nanos) {
-        return nanos / NANOS_PER_SAMPLE;
+    long samplesAt(long nanos) {
+        return nanos / nanosPerSample;
     }
 
     /**

@@ -3,8 +3,9 @@ package dev.patchbay.media.jitter;
 import java.util.Arrays;
 
 /**
- * An adaptive jitter buffer for one 8 kHz stream, indexed by RTP timestamp rather than by packet,
- * played out on arrival.
+ * An adaptive jitter buffer for one stream at 8 or 16 kHz, indexed by RTP timestamp rather than by
+ * packet, played out on arrival. All of it runs at the stream's own rate: a 16 kHz stream is never
+ * narrowed, and G.722's RTP clock of 8000 (RFC 3551) is scaled to its 16 kHz samples here.
  *
  * <p>Each packet's samples are written at their timestamp's place in a ring, so reordering and
  * duplicates need no bookkeeping and any ptime works. A 20 ms frame leaves ({@link #next}) as soon as
@@ -20,22 +21,26 @@ import java.util.Arrays;
  */
 public final class JitterBuffer {
 
+    /** Samples in 20 ms at 8 kHz. */
     public static final int FRAME = 160;
-    private static final int START_TARGET = FRAME;    // 20 ms until measurements exist
     private static final int CONCEAL_FRAMES = 5;      // after 100 ms of loss, play silence
-    private static final int OVERDUE_MARGIN = 80;     // 10 ms beyond the target before concealing
     private static final long MIN_HOLD_NANOS = 5_000_000; // a gap seen in a burst gets 5 ms to fill
-    private static final long JUMP = 8000;            // 1 s away from the stream: a new timeline, not a burst
 
     /** What {@link #next} produced; {@code WAIT}: nothing is due yet. */
     public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE, WAIT }
 
+    private final int frame;                   // samples in 20 ms
+    private final int perMs;                   // samples per millisecond
+    private final int ticksToSamples;          // samples per RTP timestamp tick: 2 for G.722, else 1
+    private final int startTarget;             // 20 ms until measurements exist
+    private final int overdueMargin;           // 10 ms beyond the target before concealing
+    private final long jump;                   // 1 s away from the stream: a new timeline, not a burst
     private final int maxTarget;
     private final int mask;
     private final short[] ring;
     private final boolean[] filled;            // slot holds a sample for a position at or after playHead
-    private final short[] last = new short[FRAME];
-    private final DelayWindow delays = new DelayWindow();
+    private final short[] last;
+    private final DelayWindow delays;
 
     private boolean started;
     private long highest;                      // extended timestamp just after the newest sample received
@@ -43,8 +48,8 @@ public final class JitterBuffer {
     private long lastPacketTs;                 // where the newest packet began: packets' alignment
     private long waitingFor = -1;              // the play head next() last found incomplete
     private long waitingSince;                 //   and since when
-    private int target = START_TARGET;
-    private int packetSamples = FRAME;
+    private int target;
+    private int packetSamples;
     private int lossRun;
 
     private long received;
@@ -55,13 +60,35 @@ public final class JitterBuffer {
     private long dropped;
 
     /**
-     * A buffer played out on arrival: {@link #next} after every packet and every 20 ms.
+     * A buffer for an 8 kHz stream with an 8000 Hz RTP clock, played out on arrival: {@link #next}
+     * after every packet and every 20 ms.
      *
      * @param maxTargetMs the cap on how long a gap is waited for
      */
     public JitterBuffer(int maxTargetMs) {
-        this.maxTarget = Math.max(START_TARGET, maxTargetMs * 8);
-        int capacity = Integer.highestOneBit(Math.max(2048, 2 * maxTarget + 4 * FRAME) - 1) << 1;
+        this(maxTargetMs, 8000, 8000);
+    }
+
+    /**
+     * A buffer for a stream sampled at {@code sampleRate} (8000 or 16000) whose RTP clock runs at
+     * {@code clockRate}, which divides it; frames of 20 ms at the sample rate leave {@link #next}.
+     */
+    public JitterBuffer(int maxTargetMs, int sampleRate, int clockRate) {
+        if (sampleRate % clockRate != 0 || sampleRate % 1000 != 0) {
+            throw new IllegalArgumentException("sample rate " + sampleRate + " is not a whole multiple of RTP clock " + clockRate);
+        }
+        this.perMs = sampleRate / 1000;
+        this.frame = 20 * perMs;
+        this.ticksToSamples = sampleRate / clockRate;
+        this.startTarget = frame;
+        this.overdueMargin = 10 * perMs;
+        this.jump = sampleRate;
+        this.target = startTarget;
+        this.packetSamples = frame;
+        this.last = new short[frame];
+        this.delays = new DelayWindow(sampleRate);
+        this.maxTarget = Math.max(startTarget, maxTargetMs * perMs);
+        int capacity = Integer.highestOneBit(Math.max(2048 * (sampleRate / 8000), 2 * maxTarget + 4 * frame) - 1) << 1;
         this.ring = new short[capacity];
         this.filled = new boolean[capacity];
         this.mask = capacity - 1;
@@ -75,21 +102,21 @@ public final class JitterBuffer {
      * @param arrivalNanos when it arrived, on any monotonic clock
      */
     public void put(long rtpTimestamp, short[] pcm, int off, int samples, long arrivalNanos) {
-        long ts = extend(rtpTimestamp);
+        long ts = extend(rtpTimestamp) * ticksToSamples;
         received++;
         if (!started) {
             started = true;
             highest = ts;
             playHead = ts;
         }
-        if (ts - highest > JUMP || playHead - ts > JUMP) {
+        if (ts - highest > jump || playHead - ts > jump) {
             resync(ts); // a timestamp jump either way, or a stream restart: start over from here
-        } else if (ts >= highest && playHead - ts > FRAME) {
+        } else if (ts >= highest && playHead - ts > frame) {
             // Newer than anything received yet behind the play head: the sender paused without
             // advancing its timestamps while we concealed on our clock. Its timeline is the truth.
             resync(ts);
-        } else if (ts + samples - playHead > ring.length - FRAME) {
-            skip((int) (ts + samples - playHead - (ring.length - FRAME))); // a burst beyond the ring: oldest goes
+        } else if (ts + samples - playHead > ring.length - frame) {
+            skip((int) (ts + samples - playHead - (ring.length - frame))); // a burst beyond the ring: oldest goes
         }
         // Measured even when too late to play: late packets are the evidence that the target is too small.
         measure(ts, samples, arrivalNanos);
@@ -127,7 +154,7 @@ public final class JitterBuffer {
             }
             // Overdue by the timing, and not just found missing: packets sent in a burst (after a
             // stall upstream) make a reordered one look late by the timing for a moment.
-            if (DelayWindow.samplesAt(nowNanos) < overdueAt() || nowNanos - waitingSince < MIN_HOLD_NANOS) {
+            if (delays.samplesAt(nowNanos) < overdueAt() || nowNanos - waitingSince < MIN_HOLD_NANOS) {
                 return Pull.WAIT;
             }
         }
@@ -136,15 +163,15 @@ public final class JitterBuffer {
             return conceal(out);
         }
         lossRun = 0;
-        System.arraycopy(out, 0, last, 0, FRAME);
+        System.arraycopy(out, 0, last, 0, frame);
         return complete ? Pull.AUDIO : Pull.PARTIAL;
     }
 
     /** Whether every sample of the frame at the play head has arrived. */
     private boolean complete() {
         int slot = (int) (playHead & mask);
-        int first = Math.min(FRAME, ring.length - slot);
-        return allFilled(slot, first) && allFilled(0, FRAME - first);
+        int first = Math.min(frame, ring.length - slot);
+        return allFilled(slot, first) && allFilled(0, frame - first);
     }
 
     private boolean allFilled(int slot, int n) {
@@ -161,19 +188,19 @@ public final class JitterBuffer {
      * last sample, at the fastest recent transit, plus the delay target's spread and a margin.
      */
     private long overdueAt() {
-        long lastSample = playHead + FRAME - 1;
+        long lastSample = playHead + frame - 1;
         long lastPacketStart = lastSample - Math.floorMod(lastSample - lastPacketTs, packetSamples);
         long base = delays.measured() ? delays.base() : 0;
-        return lastPacketStart + base + Math.max(0, target - packetSamples) + OVERDUE_MARGIN;
+        return lastPacketStart + base + Math.max(0, target - packetSamples) + overdueMargin;
     }
 
     /** Moves the frame at the play head out of the ring, in one or two runs; returns the samples that had arrived. */
     private int takeAtPlayHead(short[] out) {
         int slot = (int) (playHead & mask);
-        int first = Math.min(FRAME, ring.length - slot);
+        int first = Math.min(frame, ring.length - slot);
         int got = take(slot, out, 0, first);
-        got += take(0, out, first, FRAME - first);
-        playHead += FRAME;
+        got += take(0, out, first, frame - first);
+        playHead += frame;
         return got;
     }
 
@@ -215,7 +242,7 @@ public final class JitterBuffer {
         }
         // Repeat the last good frame, halving its level each time, so a lost packet is not a click.
         int shift = lossRun;
-        for (int i = 0; i < FRAME; i++) {
+        for (int i = 0; i < frame; i++) {
             out[i] = (short) (last[i] >> shift);
         }
         return Pull.CONCEALED;
@@ -227,7 +254,7 @@ public final class JitterBuffer {
         lastPacketTs = ts;
         if (delays.add(ts, arrivalNanos)) {
             long wanted = delays.spread() + packetSamples;
-            target = (int) Math.min(maxTarget, Math.max(Math.max(FRAME, packetSamples), wanted));
+            target = (int) Math.min(maxTarget, Math.max(Math.max(frame, packetSamples), wanted));
         }
     }
 
@@ -239,15 +266,16 @@ public final class JitterBuffer {
         delays.reset();
     }
 
-    /** RTP timestamps wrap at 2^32; keep a 64-bit count that does not. */
+    /** RTP timestamps wrap at 2^32; keep a 64-bit count of ticks that does not. */
     private long extend(long rtpTimestamp) {
         if (!started) {
             return rtpTimestamp & 0xFFFF_FFFFL;
         }
-        long candidate = (highest & ~0xFFFF_FFFFL) | (rtpTimestamp & 0xFFFF_FFFFL);
-        if (candidate - highest > (1L << 31)) {
+        long reference = highest / ticksToSamples;
+        long candidate = (reference & ~0xFFFF_FFFFL) | (rtpTimestamp & 0xFFFF_FFFFL);
+        if (candidate - reference > (1L << 31)) {
             candidate -= 1L << 32;
-        } else if (highest - candidate > (1L << 31)) {
+        } else if (reference - candidate > (1L << 31)) {
             candidate += 1L << 32;
         }
         return candidate;
@@ -258,18 +286,23 @@ public final class JitterBuffer {
         started = false;
         delays.reset();
         lossRun = 0;
-        target = START_TARGET;
+        target = startTarget;
         Arrays.fill(filled, false);
+    }
+
+    /** Samples in each 20 ms frame {@link #next} hands out. */
+    public int frameSamples() {
+        return frame;
     }
 
     /** The current playout delay target, in milliseconds. */
     public int targetMs() {
-        return target / 8;
+        return target / perMs;
     }
 
     /** Audio held beyond the play head, in milliseconds. */
     public int bufferedMs() {
-        return started ? (int) Math.max(0, (highest - playHead) / 8) : 0;
+        return started ? (int) Math.max(0, (highest - playHead) / perMs) : 0;
     }
 
     public long received() { return received; }

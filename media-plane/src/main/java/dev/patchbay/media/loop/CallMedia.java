@@ -40,6 +40,8 @@ public final class CallMedia {
     private final MediaEvents events;
     private Negotiated codec;
     private volatile boolean ulaw;
+    /** G.722: the call runs at 16 kHz for its whole life; its queue holds 16 kHz L16 frames. */
+    private final boolean wideband;
     private boolean running, stopped;
 
     // inactivity watch, loop-owned
@@ -60,6 +62,7 @@ public final class CallMedia {
         this.playout = playout;
         this.events = events;
         this.rtpTimeoutNanos = rtpTimeout.toNanos();
+        this.wideband = codec.wideband();
         configure(codec, MediaPipeline.inbandDetector(codec));
         playout.onAudio(() -> loop.audioArrived(this));
     }
@@ -82,6 +85,12 @@ public final class CallMedia {
      */
     public void renegotiate(Negotiated next) {
         loop.execute(() -> {
+            if (next.wideband() != wideband) {
+                // The stages were sized for the call's rate at the answer; ReInvites offers only codecs of that rate.
+                events.mediaFailed("the far end moved the call from " + codec.audio().encoding() + " to "
+                        + next.audio().encoding() + ", another sample rate; a call keeps the rate it was answered at");
+                return;
+            }
             boolean codecChanged = !next.audio().encoding().equalsIgnoreCase(codec.audio().encoding());
             boolean remoteChanged = !next.remoteAddress().equals(codec.remoteAddress()) || next.remotePort() != codec.remotePort();
             boolean eventsChanged = (codec.telephoneEvent() == null) != (next.telephoneEvent() == null);
@@ -97,12 +106,18 @@ public final class CallMedia {
         });
     }
 
-    /** Where bot audio goes: frames of 160 bytes in the call's G.711 codec. Producer side only. */
+    /**
+     * Where bot audio goes: frames of 160 bytes in the call's G.711 codec, or on a {@link #wideband}
+     * call of 640 bytes of 16 kHz little-endian L16. Producer side only.
+     */
     public PlayoutQueue playout() {
         return playout;
     }
 
     public boolean ulaw() { return ulaw; }
+
+    /** Whether the call runs at 16 kHz (G.722); fixed at the answer. */
+    public boolean wideband() { return wideband; }
 
     public int localPort() { return socket.port(); }
 

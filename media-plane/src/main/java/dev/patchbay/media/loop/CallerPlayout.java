@@ -1,6 +1,7 @@
 package dev.patchbay.media.loop;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.codec.WidebandVoice;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
 import java.util.Arrays;
 
@@ -31,6 +32,8 @@ final class CallerPlayout {
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
+    /** A G.722 call's 16 kHz send side; null on a G.711 call. */
+    private WidebandVoice wide;
     private boolean sends;
     private CallRecorder recorder;
     /** Ringback or a clip in place of silence until the answer or the bot's first frame; else null. */
@@ -61,6 +64,9 @@ final class CallerPlayout {
         }
         codec = next;
         ulaw = next.audio().is("PCMU");
+        if (next.wideband() && wide == null) {
+            wide = new WidebandVoice();
+        }
         sends = next.direction() == Direction.SENDRECV || next.direction() == Direction.SENDONLY;
     }
 
@@ -130,6 +136,10 @@ final class CallerPlayout {
      * bot's next frame, else the early audio (ringback) or silence.
      */
     private void sendVoice() {
+        if (wide != null) {
+            sendWideband();
+            return;
+        }
         byte[] packet = sender.buffer();
         if (inbandDtmf.apply(packet, RtpHeaderWriter.HEADER_BYTES, ulaw)) {
             // an in-band digit's tone or pause: the bot's audio waits for it
@@ -142,6 +152,29 @@ final class CallerPlayout {
         }
         if (recorder != null && sends) {
             recorder.bot(packet, RtpHeaderWriter.HEADER_BYTES, ulaw); // before sending, which may encrypt in place
+        } else if (recorder != null) {
+            recorder.botSilence();
+        }
+        sender.voice(codec.audio().payloadType(), sends);
+    }
+
+    /** {@link #sendVoice} on a G.722 call: the same sources in the same order, at 16 kHz, then G.722. */
+    private void sendWideband() {
+        // Ringback and in-band digits are made as G.711 codes in the law the call's early audio uses.
+        if (inbandDtmf.apply(wide.codes(), 0, ulaw)) {
+            wide.fromG711(ulaw);
+        } else if (queue.poll(wide.l16(), 0)) {
+            early = null;
+            wide.fromL16();
+        } else if (early != null) {
+            early.next(wide.codes(), 0);
+            wide.fromG711(ulaw);
+        } else {
+            wide.silence();
+        }
+        wide.encode(sender.buffer(), RtpHeaderWriter.HEADER_BYTES);
+        if (recorder != null && sends) {
+            recorder.botPcm(wide.pcm());
         } else if (recorder != null) {
             recorder.botSilence();
         }

@@ -3,6 +3,7 @@ package dev.patchbay.media.loop;
 import java.net.SocketAddress;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.codec.G722Decoder;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.dtmf.Rfc4733Receiver;
 import dev.patchbay.media.dtmf.SameKeyFilter;
@@ -23,12 +24,10 @@ import dev.patchbay.proto.media.v1.DtmfSource;
  */
 final class CallerReceive implements PlayoutQueue.MarkListener {
 
-    static final int SAMPLES_PER_FRAME = 160;
-    /** 120 ms at 8 kHz: beyond any ptime a carrier sends; longer payloads are dropped as malformed. */
-    private static final int MAX_PACKET_SAMPLES = 960;
+    /** 120 ms of G.711 or G.722 (one byte per 8 kHz tick): beyond any ptime a carrier sends; longer payloads are dropped. */
+    private static final int MAX_PACKET_BYTES = 960;
     /** Frames one wake-up may hand the bot: a second of audio after a stall, then the next wake-up. */
     private static final int MAX_FRAMES_PER_WAKE = 50;
-    private static final short[] SILENCE = new short[SAMPLES_PER_FRAME];
 
     private final RtpPacket packet;
     private final ReceptionStats reception;
@@ -38,11 +37,15 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
     private final RtpSender replies;
     private final MediaEvents events;
     private final NanoClock clock;
-    private final short[] decoded = new short[MAX_PACKET_SAMPLES];
-    private final short[] frame = new short[SAMPLES_PER_FRAME];
+    private final short[] decoded = new short[2 * MAX_PACKET_BYTES];
+    /** 20 ms at the call's rate, as the jitter buffer hands it out: 160 samples, or 320 for G.722. */
+    private final short[] frame;
+    private final short[] silence;
 
     private Negotiated codec;
     private boolean ulaw;
+    /** The call's G.722 decoder; its state runs from packet to packet. Null on a G.711 call. */
+    private G722Decoder g722;
     private SrtpContext srtp;
     /** Listens for tones only when the caller cannot send RFC 4733 events. */
     private InbandDtmfDetector inband;
@@ -68,12 +71,19 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
         this.replies = replies;
         this.events = events;
         this.clock = clock;
+        this.frame = new short[jitter.frameSamples()];
+        this.silence = new short[frame.length];
     }
 
     /** Applies a negotiation: codec, the SRTP context for what the caller sends, and the in-band detector if any. */
     void configure(Negotiated next, SrtpContext in, InbandDtmfDetector detector) {
         codec = next;
         ulaw = next.audio().is("PCMU");
+        if (!next.audio().is("G722")) {
+            g722 = null;
+        } else if (g722 == null) {
+            g722 = new G722Decoder();
+        }
         srtp = in;
         inband = detector;
     }
@@ -149,7 +159,7 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
     }
 
     private void decodeVoice(byte[] buf, int off, int len, long nowNanos) {
-        if (len > MAX_PACKET_SAMPLES) {
+        if (len > MAX_PACKET_BYTES) {
             dropped++;
             return;
         }
@@ -159,12 +169,15 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
             }
             ssrc = packet.ssrc();
         }
-        if (ulaw) {
+        int samples = len;
+        if (g722 != null) {
+            samples = g722.decode(buf, off, len, decoded, 0);
+        } else if (ulaw) {
             G711.decodeUlaw(buf, off, len, decoded, 0);
         } else {
             G711.decodeAlaw(buf, off, len, decoded, 0);
         }
-        jitter.put(packet.timestamp(), decoded, 0, len, nowNanos);
+        jitter.put(packet.timestamp(), decoded, 0, samples, nowNanos);
         frames(nowNanos);
     }
 
@@ -172,7 +185,7 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
     void tick(long nowNanos) {
         frames(nowNanos);
         if (recorder != null && !streaming) {
-            recorder.caller(SILENCE); // the caller's side of the recording keeps time before their first word
+            recorder.caller(silence); // the caller's side of the recording keeps time before their first word
         }
     }
 
@@ -198,7 +211,7 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
             recorder.caller(frame);
         }
         if (inband != null) {
-            char digit = inband.feed(frame, 0, SAMPLES_PER_FRAME);
+            char digit = inband.feed(frame, 0, frame.length);
             if (digit != 0) {
                 digit(digit, 0, DtmfSource.INBAND);
             }
@@ -212,7 +225,7 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
             uplinkDropped++;
         }
         upSequence++;
-        upTimestamp += SAMPLES_PER_FRAME;
+        upTimestamp += JitterBuffer.FRAME; // in 8 kHz samples whatever the call's rate, as bots have always had it
     }
 
     /** The bot's mark has played out to the caller (or was cleared); the bot hears of it with its audio. */

@@ -24,13 +24,13 @@ import dev.patchbay.media.srtp.SrtpContext;
  *
  * <pre>
  * caller -> bot (the call's media loop)          bot -> caller
- *  1 RtpSocket          read by MediaLoop          1 BotChannel         gRPC thread: transcodes to the call's codec
- *  2 SrtpContext in     when SDES keyed            2 PlayoutQueue       160-byte frames, marks, clear
+ *  1 RtpSocket          read by MediaLoop          1 BotChannel         gRPC thread: to G.711 codes, or 16 kHz L16
+ *  2 SrtpContext in     when SDES keyed            2 PlayoutQueue       20 ms frames, marks, clear
  *  3 RtpPacket          parse, validate            3 PlayoutClock       one packet per 20 ms slot; a late frame held a slot
  *  4 source latch       symmetric RTP              4 Rfc4733Sender      a digit's events replace voice while it plays
  *  5 ReceptionStats     RFC 3550 jitter, loss      5 InbandDtmfOut      or its tones do (no telephone-event)
  *  6 Rfc4733Receiver    events -> SameKeyFilter    6 queue, EarlyAudio  the bot's frame, else ringback, else silence
- *  7 G711 decode        voice -> 16-bit PCM        7 CallRecorder       right channel (set by record())
+ *  7 G711/G722 decode   voice -> 16-bit PCM        7 CallRecorder       right channel (set by record())
  *  8 JitterBuffer       frames leave on arrival    8 BacklogTrimmer     sheds delay the bot keeps topping up
  *  9 CallRecorder       left channel (record())    9 RtpSender          header, SrtpContext out, send
  * 10 InbandDtmfDetector no telephone-event
@@ -41,6 +41,11 @@ import dev.patchbay.media.srtp.SrtpContext;
  * Receive stages 2-12 are {@link CallerReceive}, send stages 3-9 {@link CallerPlayout}; {@link CallMedia}
  * runs both on the loop and owns the call's life. The stages marked by a method are set as the call
  * goes; those that depend on the negotiation are rebuilt by re-INVITEs from the methods below.
+ *
+ * <p>The call's rate is set at the answer and held for its life: a G.722 call runs every stage at
+ * 16 kHz (jitter buffer, concealment, detector, recording, the queue's L16 frames, which the send
+ * side encodes to G.722 as they leave), a G.711 call at 8 kHz. Re-INVITEs keep it ({@link
+ * dev.patchbay.media.sdp.CodecOrder#sameRate}).
  */
 public final class MediaPipeline {
 
@@ -56,16 +61,23 @@ public final class MediaPipeline {
     public static CallMedia build(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames,
                                   Duration rtpTimeout, int jitterMaxMs, MediaEvents events) {
         RtpSender toCaller = new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort()));
-        CallerReceive receive = callerReceive(toCaller, jitterMaxMs, events, loop.clock());
-        PlayoutQueue queue = new PlayoutQueue(playoutFrames, CallerReceive.SAMPLES_PER_FRAME, MAX_MARKS);
+        CallerReceive receive = callerReceive(toCaller, jitterMaxMs, events, loop.clock(), codec);
+        PlayoutQueue queue = new PlayoutQueue(playoutFrames, playoutFrameBytes(codec), MAX_MARKS);
         CallerPlayout send = callerPlayout(queue, receive, toCaller, codec, loop.clock());
         return new CallMedia(loop, socket, codec, receive, send, queue, rtpTimeout, events);
     }
 
-    /** Receive stages 3-8; the SRTP context and detector come with {@link CallerReceive#configure}. */
-    static CallerReceive callerReceive(RtpSender replies, int jitterMaxMs, MediaEvents events, NanoClock clock) {
-        return new CallerReceive(new RtpPacket(), new ReceptionStats(8000), new Rfc4733Receiver(), new SameKeyFilter(),
-                new JitterBuffer(jitterMaxMs), replies, events, clock);
+    /** Receive stages 3-8 at the call's rate; the SRTP context and detector come with {@link CallerReceive#configure}. */
+    static CallerReceive callerReceive(RtpSender replies, int jitterMaxMs, MediaEvents events, NanoClock clock,
+                                       Negotiated codec) {
+        int clockRate = codec.audio().clockRate();
+        return new CallerReceive(new RtpPacket(), new ReceptionStats(clockRate), new Rfc4733Receiver(), new SameKeyFilter(),
+                new JitterBuffer(jitterMaxMs, codec.audio().sampleRate(), clockRate), replies, events, clock);
+    }
+
+    /** Send stage 2: a frame is 160 G.711 codes, or 320 little-endian 16 kHz L16 samples on a G.722 call. */
+    public static int playoutFrameBytes(Negotiated codec) {
+        return codec.wideband() ? 640 : 160;
     }
 
     /** Send stages 3-9 behind {@code queue}; marks that played go to {@code marks}. */
@@ -78,7 +90,7 @@ public final class MediaPipeline {
 
     /** Receive stage 10: only a caller that cannot send telephone-events is listened to for tones. */
     static InbandDtmfDetector inbandDetector(Negotiated n) {
-        return n.telephoneEvent() == null ? new InbandDtmfDetector() : null;
+        return n.telephoneEvent() == null ? new InbandDtmfDetector(n.audio().sampleRate()) : null;
     }
 
     /** Send stage 4: only a caller that takes telephone-events gets them. */

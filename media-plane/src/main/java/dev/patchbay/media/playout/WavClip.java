@@ -6,6 +6,7 @@ import java.util.Arrays;
 
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.resample.Downsampler;
+import dev.patchbay.media.resample.Upsampler;
 
 /**
  * A RIFF/WAVE clip to play into a call: PCM, 16-bit, mono, 8 or 16 kHz, held as 8 kHz samples.
@@ -99,6 +100,10 @@ public record WavClip(short[] samples) {
      * meanwhile go before or after it, not in between.
      */
     public void queueInto(PlayoutQueue queue, boolean ulaw) {
+        if (queue.frameBytes() == 4 * FRAME) {
+            queueWideband(queue);
+            return;
+        }
         byte[] frame = new byte[FRAME];
         synchronized (queue) {
             for (int f = 0; f < frames(); f++) {
@@ -108,6 +113,30 @@ public record WavClip(short[] samples) {
                     G711.encodeUlaw(samples, f * FRAME, n, frame, 0);
                 } else {
                     G711.encodeAlaw(samples, f * FRAME, n, frame, 0);
+                }
+                queue.offer(frame, 0);
+            }
+        }
+    }
+
+    /**
+     * A G.722 call's queue takes 16 kHz L16 frames: the clip, held at 8 kHz, is widened. A 16 kHz
+     * clip thus loses its upper band; played clips are prompts, where that is an accepted cost.
+     */
+    private void queueWideband(PlayoutQueue queue) {
+        Upsampler up = new Upsampler();
+        short[] narrow = new short[FRAME];
+        short[] wide = new short[2 * FRAME];
+        byte[] frame = new byte[4 * FRAME];
+        synchronized (queue) {
+            for (int f = 0; f < frames(); f++) {
+                Arrays.fill(narrow, (short) 0);
+                int n = Math.min(FRAME, samples.length - f * FRAME);
+                System.arraycopy(samples, f * FRAME, narrow, 0, n);
+                up.process(narrow, 0, FRAME, wide, 0);
+                for (int i = 0; i < wide.length; i++) {
+                    frame[2 * i] = (byte) wide[i];
+                    frame[2 * i + 1] = (byte) (wide[i] >> 8);
                 }
                 queue.offer(frame, 0);
             }

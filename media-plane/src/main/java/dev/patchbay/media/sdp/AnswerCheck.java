@@ -1,7 +1,7 @@
 package dev.patchbay.media.sdp;
 
 /**
- * Checks the answer to an offer of {@link OfferWriter} (PCMU at 0, PCMA at 8, telephone-event at
+ * Checks the answer to an offer of {@link OfferWriter} (G722 at 9, PCMU at 0, PCMA at 8, telephone-event at
  * {@link OfferWriter#EVENTS}) and settles the call's terms from it. An answer may only pick from the
  * offer, at the payload types offered (RFC 3264 section 6.1); formats it adds beyond the one voice
  * codec and telephone-event are not used, so they are ignored rather than fatal.
@@ -23,15 +23,15 @@ public final class AnswerCheck {
         }
         RtpFormat voice = null;
         for (RtpFormat f : answer.formats()) {
-            if (f.clockRate() == 8000 && (f.is("PCMU") || f.is("PCMA"))) {
+            if (CodecOrder.DEFAULT.rank(f) >= 0) {
                 voice = f;
                 break;
             }
         }
         if (voice == null) {
-            throw new SdpException("the answer picked no codec of the offer: Patchbay offered PCMU/8000 and PCMA/8000");
+            throw new SdpException("the answer picked no codec of the offer: Patchbay offered G722/8000, PCMU/8000 and PCMA/8000");
         }
-        int offeredAt = voice.is("PCMU") ? 0 : 8;
+        int offeredAt = voice.is("G722") ? 9 : voice.is("PCMU") ? 0 : 8;
         if (voice.payloadType() != offeredAt) {
             throw new SdpException("the answer moved " + voice.encoding() + " to payload type " + voice.payloadType()
                     + "; it was offered at " + offeredAt);

@@ -1,10 +1,12 @@
 package dev.patchbay.media.sdp;
 
 import java.security.SecureRandom;
+import java.util.stream.Collectors;
 
 /**
- * RFC 3264 answerer for G.711 voice. Takes the caller's most preferred codec that Patchbay speaks,
- * and telephone-event at whatever dynamic payload type the caller chose.
+ * RFC 3264 answerer for G.722 and G.711 voice. Takes the offered codec that the {@link CodecOrder}
+ * ranks best (G.722 before G.711 by default; the caller's order among equals), and telephone-event
+ * at whatever dynamic payload type the caller chose.
  */
 public final class Negotiator {
 
@@ -13,20 +15,29 @@ public final class Negotiator {
 
     /** @throws SdpException when nothing can be accepted; the call should get 488 */
     public static Negotiated answer(AudioOffer offer) throws SdpException {
+        return answer(offer, CodecOrder.DEFAULT);
+    }
+
+    /** @throws SdpException when nothing can be accepted under {@code order}; the call should get 488 */
+    public static Negotiated answer(AudioOffer offer, CodecOrder order) throws SdpException {
         if (offer.port() == 0) {
             throw new SdpException("the audio stream is disabled (port 0)");
         }
         RtpFormat audio = null;
+        int best = Integer.MAX_VALUE;
         RtpFormat events = null;
         for (RtpFormat f : offer.formats()) {
-            if (audio == null && f.clockRate() == 8000 && (f.is("PCMU") || f.is("PCMA"))) {
+            int rank = order.rank(f);
+            if (rank >= 0 && rank < best) {
                 audio = f;
+                best = rank;
             } else if (events == null && f.clockRate() == 8000 && f.is("telephone-event")) {
                 events = f;
             }
         }
         if (audio == null) {
-            throw new SdpException("no common codec: Patchbay accepts PCMU/8000 or PCMA/8000");
+            throw new SdpException("no common codec: Patchbay accepts "
+                    + order.names().stream().map(n -> n + "/8000").collect(Collectors.joining(" or ")));
         }
         int ptime = offer.ptimeMs() > 0 ? offer.ptimeMs() : 20;
         SdesKeys srtp = null;

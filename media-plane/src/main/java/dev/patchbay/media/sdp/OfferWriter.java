@@ -1,6 +1,6 @@
 package dev.patchbay.media.sdp;
 
-/** The SDP offer of a call Patchbay places: PCMU, PCMA and telephone-event, 20 ms packets. */
+/** The SDP offer of a call Patchbay places: G.722 first, then PCMU, PCMA and telephone-event, 20 ms packets. */
 public final class OfferWriter {
 
     /** The telephone-event payload type Patchbay offers. */
@@ -30,7 +30,8 @@ public final class OfferWriter {
                 + "s=patchbay\r\n"
                 + "c=IN " + ipVersion + " " + localAddress + "\r\n"
                 + "t=0 0\r\n"
-                + "m=audio " + localPort + (srtp == null ? " RTP/AVP 0 8 " : " RTP/SAVP 0 8 ") + EVENTS + "\r\n"
+                + "m=audio " + localPort + (srtp == null ? " RTP/AVP 9 0 8 " : " RTP/SAVP 9 0 8 ") + EVENTS + "\r\n"
+                + "a=rtpmap:9 G722/8000\r\n"
                 + "a=rtpmap:0 PCMU/8000\r\n"
                 + "a=rtpmap:8 PCMA/8000\r\n"
                 + "a=rtpmap:" + EVENTS + " telephone-event/8000\r\n"

@@ -102,6 +102,8 @@ public final class SdpParser {
                 formats.add(new RtpFormat(0, "PCMU", 8000, ""));   // static payload types need no rtpmap
             } else if (pt == 8) {
                 formats.add(new RtpFormat(8, "PCMA", 8000, ""));
+            } else if (pt == 9) {
+                formats.add(new RtpFormat(9, "G722", 8000, ""));
             } else {
                 formats.add(new RtpFormat(pt, "unknown", 0, ""));
             }

@@ -11,6 +11,7 @@ import javax.sip.message.Response;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.sdp.AnswerWriter;
+import dev.patchbay.media.sdp.CodecOrder;
 import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.media.sdp.Negotiator;
@@ -84,7 +85,8 @@ final class ReInvites {
         if (offer) {
             Negotiated next;
             try {
-                next = Negotiator.answer(SdpParser.parseAudio(new String(body, StandardCharsets.UTF_8)));
+                next = Negotiator.answer(SdpParser.parseAudio(new String(body, StandardCharsets.UTF_8)),
+                        call.negotiated() == null ? CodecOrder.DEFAULT : CodecOrder.sameRate(call.negotiated()));
             } catch (SdpException e) {
                 Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, invite, null, e.getMessage());
                 r.addHeader(sip.headers.createWarningHeader("patchbay", 305, SipTools.sanitize(e.getMessage())));

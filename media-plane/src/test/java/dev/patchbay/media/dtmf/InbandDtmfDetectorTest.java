@@ -44,12 +44,41 @@ class InbandDtmfDetectorTest {
         return signal(key, ms, leadMs, 0, 0, LEVEL, LEVEL, 0, 1);
     }
 
+    /** At 16 kHz (a G.722 call) the same Q.24 figures hold: 40 ms and 1.5% off detected, 20 ms and 3.5% off not. */
+    @Test
+    void atSixteenKilohertzTheAcceptanceFiguresHold() {
+        for (char key : KEYS.toCharArray()) {
+            assertEquals(String.valueOf(key), detect16k(key, 40, 0.015), "40 ms of " + key + ", 1.5% high");
+            assertEquals(String.valueOf(key), detect16k(key, 40, -0.015), "40 ms of " + key + ", 1.5% low");
+            assertEquals("", detect16k(key, 20, 0), "20 ms of " + key);
+            assertEquals("", detect16k(key, 60, 0.035), "60 ms of " + key + ", 3.5% high");
+            assertEquals("", detect16k(key, 60, -0.035), "60 ms of " + key + ", 3.5% low");
+        }
+    }
+
+    /** {@code key} for {@code toneMs} at 16 kHz, both tones {@code shift} off, fed as 320-sample frames. */
+    private static String detect16k(char key, int toneMs, double shift) {
+        int k = KEYS.indexOf(key);
+        double row = ROWS[k / 4] * (1 + shift);
+        double col = COLUMNS[k % 4] * (1 + shift);
+        short[] s = new short[16 * (30 + toneMs + 100) / 320 * 320 + 320];
+        for (int i = 16 * 30; i < 16 * (30 + toneMs); i++) {
+            int t = i - 16 * 30;
+            s[i] = (short) Math.round(LEVEL * (Math.sin(2 * Math.PI * row * t / 16000) + Math.sin(2 * Math.PI * col * t / 16000)));
+        }
+        return detect(s, new InbandDtmfDetector(16000), 320);
+    }
+
     /** Every digit reported, feeding 20 ms frames as a call does. */
     private static String detect(short[] audio) {
-        InbandDtmfDetector d = new InbandDtmfDetector();
+        return detect(audio, new InbandDtmfDetector(), 160);
+    }
+
+    /** Every digit {@code d} reports, fed frames of {@code frame} samples. */
+    private static String detect(short[] audio, InbandDtmfDetector d, int frame) {
         StringBuilder out = new StringBuilder();
-        for (int off = 0; off + 160 <= audio.length; off += 160) {
-            char c = d.feed(audio, off, 160);
+        for (int off = 0; off + frame <= audio.length; off += frame) {
+            char c = d.feed(audio, off, frame);
             if (c != 0) {
                 out.append(c);
             }

@@ -341,4 +341,35 @@ class JitterBufferTest {
         long end = resumed + kept * 160L;
         assertTrue(end > 59 * 160 && end <= 60 * 160, "played up to the burst's last packet: " + end);
     }
+
+    /**
+     * A G.722 stream: RTP clock 8000 (160 ticks per 20 ms), 320 samples per packet. Frames of 320
+     * leave in order across the 32-bit timestamp wrap; a lost packet is concealed at 16 kHz.
+     */
+    @Test
+    void g722StreamPlaysOutAt16kHzAcrossTheTimestampWrap() {
+        JitterBuffer jb = new JitterBuffer(200, 16000, 8000);
+        assertEquals(320, jb.frameSamples());
+        short[] packet = new short[320];
+        short[] out = new short[320];
+        long ts0 = 0xFFFF_FFFFL - 2 * 160 + 1; // the third packet's timestamp wraps to 0
+        for (int n = 0; n < 6; n++) {
+            if (n == 4) {
+                continue; // lost
+            }
+            java.util.Arrays.fill(packet, (short) (1000 + n));
+            jb.put((ts0 + 160L * n) & 0xFFFF_FFFFL, packet, 0, 320, n * 20 * MS);
+        }
+        for (int n = 0; n < 4; n++) {
+            assertEquals(JitterBuffer.Pull.AUDIO, jb.next(out, 100 * MS), "frame " + n);
+            assertEquals(1000 + n, out[0]);
+            assertEquals(1000 + n, out[319]);
+        }
+        assertEquals(JitterBuffer.Pull.WAIT, jb.next(out, 200 * MS), "a gap first found gets 5 ms");
+        assertEquals(JitterBuffer.Pull.CONCEALED, jb.next(out, 206 * MS), "the lost packet, once overdue");
+        assertEquals((1000 + 3) >> 1, out[0], "the last frame at half level");
+        assertEquals(JitterBuffer.Pull.AUDIO, jb.next(out, 206 * MS));
+        assertEquals(1005, out[0]);
+        assertEquals(0, jb.resyncs(), "the wrap is not a jump");
+    }
 }

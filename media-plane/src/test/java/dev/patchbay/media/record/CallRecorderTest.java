@@ -42,6 +42,38 @@ class CallRecorderTest {
         return lr;
     }
 
+    /** A G.722 call's recording: a 16 kHz WAV with both sides' PCM exactly, the side behind padded with silence. */
+    @Test
+    void wideband16kHzRecordingKeepsEverySample() throws Exception {
+        CallRecorder r = CallRecorder.wideband(dir.resolve("wide.wav"));
+        short[][] caller = new short[3][320];
+        short[][] bot = new short[2][320];
+        for (int i = 0; i < 320; i++) {
+            for (int f = 0; f < 3; f++) {
+                caller[f][i] = (short) (i * 97 + f * 1000 - 16000);
+            }
+            for (int f = 0; f < 2; f++) {
+                bot[f][i] = (short) (20000 - i * 61 - f * 7);
+            }
+        }
+        for (int f = 0; f < 3; f++) {
+            r.caller(caller[f]);
+        }
+        r.botPcm(bot[0]);
+        r.botSilence();
+        r.finish();
+        assertTrue(r.drain(), "finished and closed");
+        ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(r.path())).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(16000, header.getInt(24), "sample rate");
+        assertEquals(16000 * 4, header.getInt(28), "byte rate");
+        short[][] lr = channels(r.path());
+        assertEquals(3 * 320, lr[0].length);
+        for (int i = 0; i < 3 * 320; i++) {
+            assertEquals(caller[i / 320][i % 320], lr[0][i], "caller sample " + i);
+            assertEquals(i < 320 ? bot[0][i] : 0, lr[1][i], "bot sample " + i);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void everyG711SampleComesBackExactlyOnItsSide(boolean ulaw) throws Exception {
