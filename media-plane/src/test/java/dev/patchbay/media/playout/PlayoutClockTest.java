@@ -2,6 +2,7 @@ package dev.patchbay.media.playout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,40 @@ class PlayoutClockTest {
         delays(sent, frames);
         long span = sent.get(399).at() - sent.get(0).at();
         assertTrue(span <= 399 * FRAME + 3 * MS, "400 frames over " + span / MS + " ms: a late wake-up must not add up");
+    }
+
+    /**
+     * An echo bot's frames as the bench sees them: real time, in no phase with the grid the call's
+     * fillers set up, a little jitter, and now and then a frame 15 ms late; an echo never pauses, so
+     * no talkspurt ever ends. What a frame waited must come back down, not ratchet up with each late frame.
+     */
+    @Test
+    void anEchoThatNeverPausesGetsBackTheDelayALateFrameOrTheStartingPhaseAdded() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<Long> frames = realTime(5 * MS + random.nextLong(FRAME), 3000, 2 * MS, seed); // 60 s
+            for (int k = 100; k < frames.size(); k += 100 + random.nextInt(100)) {
+                frames.set(k, Math.max(frames.get(k), frames.get(k - 1)) + 15 * MS + FRAME); // 15 ms late, once every 2-4 s
+            }
+            for (int k = 1; k < frames.size(); k++) {
+                frames.set(k, Math.max(frames.get(k), frames.get(k - 1)));
+            }
+            List<Sent> sent = play(frames, 60_200 * MS, 0);
+            assertRealTime(sent);
+            long[] delay = delays(sent, frames);
+            double early = mean(delay, 250, 500); // 5-10 s, after the first frames
+            double late = mean(delay, 2500, 3000); // the last 10 s
+            assertTrue(late <= 3 * MS && late <= early + MS, String.format(Locale.ROOT,
+                    "seed %d: frames waited %.1f ms on average in 5-10 s and %.1f ms in 50-60 s", seed, early / MS, late / MS));
+        }
+    }
+
+    private static double mean(long[] values, int from, int to) {
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += values[i];
+        }
+        return (double) sum / (to - from);
     }
 
     @Test
