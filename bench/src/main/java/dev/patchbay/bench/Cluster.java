@@ -30,6 +30,8 @@ final class Cluster implements AutoCloseable {
     private final Thread hook;
     final int sipPort;
     final int adminPort;
+    /** The media-plane's observe socket: /metrics. */
+    final int mediaObservePort;
 
     /**
      * @param root      the repository root, whose {@code <app>/target/patchbay-<app>-<version>.jar} run
@@ -59,7 +61,8 @@ final class Cluster implements AutoCloseable {
         env.put("PATCHBAY_RTP_PORT_MAX", Integer.toString(rtpMin + 4 * maxCalls + 200));
         env.put("PATCHBAY_GRPC_HOST", "127.0.0.1");
         env.put("PATCHBAY_GRPC_PORT", Integer.toString(grpcPort));
-        env.put("PATCHBAY_MEDIA_OBSERVE_PORT", Integer.toString(freeTcpPort()));
+        mediaObservePort = freeTcpPort();
+        env.put("PATCHBAY_MEDIA_OBSERVE_PORT", Integer.toString(mediaObservePort));
         env.put("PATCHBAY_ADMIN_SERVER_HOST", "127.0.0.1");
         env.put("PATCHBAY_ADMIN_SERVER_PORT", Integer.toString(adminPort));
         env.put("PATCHBAY_CONTROL_SERVER_HOST", "127.0.0.1");

@@ -64,6 +64,9 @@ public final class LoadGenerator {
 
     /** Steps placed so far, for ids no earlier step used. */
     private int stepRuns;
+    private final LossByCause losses = new LossByCause();
+    /** The media-plane's counters, once the cluster is up. */
+    private MediaCounters media;
 
     private void run(String version) throws Exception {
         Report report = new Report(settings);
@@ -71,6 +74,8 @@ public final class LoadGenerator {
         try (Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts());
              WsEchoBot wsBot = new WsEchoBot()) {
             addWssBot(cluster, wsBot.url());
+            media = new MediaCounters(cluster.mediaObservePort);
+            report.losses(losses);
             List<ProcessMeter> patchbay = List.of(meter(cluster.pid("media-plane"), true), meter(cluster.pid("control-plane"), true));
             List<String> names = List.of("media-plane", "control-plane");
             Callers.Target grpc = Callers.Target.sip(Report.GRPC, cluster.sipPort, "echo");
@@ -133,13 +138,13 @@ public final class LoadGenerator {
                             double designedMs, boolean patchbay, boolean stopOnFailure) throws Exception {
         List<Step> done = new ArrayList<>();
         for (int n : steps) {
-            Step s = logged(step(target, n, meters, names, designedMs));
+            Step s = logged(measured(target, n, meters, names, designedMs, patchbay));
             if (patchbay && !s.verdict().sustained()) {
                 // One stall of the shared machine (another tenant, a GC of any of the four JVMs) in a
                 // 10 s window fails a step: a failed Patchbay step gets one more try, and the report
                 // says so. The references run every step once.
                 Step first = s;
-                s = logged(step(target, n, meters, names, designedMs));
+                s = logged(measured(target, n, meters, names, designedMs, patchbay));
                 s = s.withVerdict(new Ramp.Verdict(s.verdict().sustained(), (s.verdict().sustained() ? "on a second try" : s.verdict().reason()
                         + " on a second try") + "; the first: " + first.verdict().reason()));
             }
@@ -149,6 +154,18 @@ public final class LoadGenerator {
             }
         }
         return done;
+    }
+
+    /**
+     * A step with its loss by cause recorded; the media-plane's counters for Patchbay's targets only,
+     * read with no call up before and after, so they hold this step's calls and no others.
+     */
+    private Step measured(Callers.Target target, int n, List<ProcessMeter> meters, List<String> names, double designedMs,
+                          boolean patchbay) throws Exception {
+        MediaCounters.Counts before = patchbay ? media.readWhenIdle() : null;
+        Step s = step(target, n, meters, names, designedMs);
+        losses.record(target.name(), n, target.ptimeMs(), s.window(), patchbay ? media.readWhenIdle().minus(before) : null);
+        return s;
     }
 
     private Step step(Callers.Target target, int n, List<ProcessMeter> meters, List<String> names, double designedMs)

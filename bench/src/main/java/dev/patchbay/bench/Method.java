@@ -31,8 +31,8 @@ final class Method {
               it is waited for until the 95th percentile of recent delay variation plus 10 ms (10 ms on a clean
               link) before it is concealed, and frames behind it wait with it. That wait is part of the
               measured latency, so **added latency = the measured round trip**, like the references'.
-            - **Loss**: of the packets of the send rounds begun in the window, those not echoed by 250 ms after
-              it (each packet once, by its tag), over those sent. Counting the packets sent and the echoes
+            - **Loss**: of the packets of the send rounds begun in the window, those not echoed within 250 ms of
+              their send (each packet once, by its tag), over those sent; "Loss by cause" splits it. Counting the packets sent and the echoes
               received during the window instead is off by a round whenever the window ends between one and
               its echoes, 0.2 % of a 10 s window: earlier runs' loss figures at or under 0.25 % carry that error.
             - **CPU % of one core per call**: utime+stime from `/proc/<pid>/stat` over the measured window and

@@ -26,6 +26,7 @@ final class Report {
     private final List<SetupRate.Result> rates = new ArrayList<>();
     private final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     private final String loadAtStart = Machine.loadAverage();
+    private LossByCause losses;
 
     Report(Settings settings) {
         this.settings = settings;
@@ -35,6 +36,11 @@ final class Report {
         if (!steps.isEmpty()) {
             byTarget.put(steps.getFirst().target(), steps);
         }
+    }
+
+    /** Each step's loss by cause, a table after the references'. */
+    void losses(LossByCause byCause) {
+        losses = byCause;
     }
 
     void add(SetupRate.Result r) {
@@ -102,6 +108,7 @@ final class Report {
                         s.latencyMs(0.999), s.window().lossPercent(), u.cpuPercentPerCall(), u.rssKb() / 1024.0, lateP99(s)));
             }
         }
+        md.append(losses == null ? "" : losses.section());
         md.append(ratios(grpc));
         md.append(setup());
         md.append(charts());

@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * more than one 20 ms packet per 20 ms per call sends faster than real time.
  *
  * <p>Loss is counted per packet: a window is a run of whole bursts, and an echo counts if it is of a
- * packet of those bursts and arrives by {@link #GRACE_NANOS} after the window. Counting the packets
+ * packet of those bursts and comes back within {@link #GRACE_NANOS} of its send. A later echo is lost
+ * to the caller all the same, and counted as late: those that come back while the receiver still
+ * runs, up to {@link #LATE_WATCH_NANOS} after the grace; the rest are not received. Counting the packets
  * sent and echoed during the window instead is off by one burst whenever the window ends between a
  * burst and its echoes: 0.2 % of a 10 s window, twice the loss the ramp allows.
  */
@@ -43,6 +45,8 @@ final class RtpPacer implements AutoCloseable {
     private static final int LATENESS_RING = 1 << 15;
     /** How long the echoes of a window's last bursts are waited for; a later echo is a lost packet. */
     static final long GRACE_NANOS = 250_000_000L;
+    /** How long after the grace echoes of the window's packets are still looked for, to count them late. */
+    static final long LATE_WATCH_NANOS = 500_000_000L;
 
     /** One call's media: the socket the generator sends from, and where the far end takes RTP. */
     interface Leg {
@@ -52,13 +56,19 @@ final class RtpPacer implements AutoCloseable {
     }
 
     /**
-     * What one window measured: latencies in ns (ascending), the packets sent in its bursts and how many
-     * of them were echoed, and the time the receiver ran (window and grace, the span CPU is read over).
+     * What one window measured: latencies in ns (ascending), the packets sent in its bursts, how many
+     * of them were echoed in time and how many late, and the time the receiver ran (window and grace,
+     * the span CPU is read over).
      */
     record Window(long[] latencies, long sent, long echoed, long nanos, long[] pacerLateness, double firstFifthP50Ms,
-                  double lastFifthP50Ms, long packetsBack, long windowNanos) {
+                  double lastFifthP50Ms, long packetsBack, long windowNanos, long late) {
         double lossPercent() {
             return sent == 0 ? 100 : Math.max(0, 100.0 * (sent - echoed) / sent);
+        }
+
+        /** Packets sent whose echo never came back, not even late. */
+        long notReceived() {
+            return Math.max(0, sent - echoed - late);
         }
 
         /** Packets the target sent back per call per second of the window: 50 is real time. */
@@ -87,6 +97,9 @@ final class RtpPacer implements AutoCloseable {
     private int from;
     private int to;
     private long echoed;
+    private long lateEchoes;
+    /** After the grace: echoes are only counted as late, their latency no longer kept. */
+    private boolean watchingLate;
     private long[] latencies = new long[1 << 16];
     private int count;
     private boolean countingBack;
@@ -138,6 +151,7 @@ final class RtpPacer implements AutoCloseable {
         receive(warmup.toNanos());
         count = 0;
         echoed = 0;
+        lateEchoes = 0;
         long ticksBefore = ticks.get();
         long start = System.nanoTime();
         from = started + 1;
@@ -151,6 +165,11 @@ final class RtpPacer implements AutoCloseable {
         long ticksAfter = ticks.get();
         receive(GRACE_NANOS);
         long nanos = System.nanoTime() - start;
+        if (!window.isZero()) {
+            watchingLate = true;
+            receive(LATE_WATCH_NANOS);
+            watchingLate = false;
+        }
         long sentIn = to <= from ? 0 : sentBefore.get(to % BURST_RING) - sentBefore.get(from % BURST_RING);
         int n = (int) Math.min(LATENESS_RING, ticksAfter - ticksBefore);
         long[] late = new long[n];
@@ -161,7 +180,7 @@ final class RtpPacer implements AutoCloseable {
         long[] last = Ramp.sorted(Arrays.copyOfRange(latencies, count - fifth, count), fifth);
         return new Window(Ramp.sorted(latencies, count), sentIn, echoed, nanos, Ramp.sorted(late, n),
                 Ramp.percentile(Ramp.sorted(latencies, fifth), 0.5) / 1e6, Ramp.percentile(last, 0.5) / 1e6, packetsBack,
-                window.isZero() ? 0 : windowNanos);
+                window.isZero() ? 0 : windowNanos, lateEchoes);
     }
 
     private void receive(long nanos) throws IOException {
@@ -199,11 +218,19 @@ final class RtpPacer implements AutoCloseable {
             return; // a frame a jitter buffer shifted can carry one burst's tag into two echoes
         }
         echoedBurst[slot] = burst + 1;
-        echoed++;
+        long latency = now - sentAt.get(slot) - halfOffsetNanos(b, tag);
+        if (latency > GRACE_NANOS) {
+            lateEchoes++;
+        } else {
+            echoed++;
+        }
+        if (watchingLate) {
+            return;
+        }
         if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
         }
-        latencies[count++] = now - sentAt.get(slot) - halfOffsetNanos(b, tag);
+        latencies[count++] = latency;
     }
 
     /**

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     private static Step step(int calls, boolean held) {
-        RtpPacer.Window w = new RtpPacer.Window(new long[] {1}, 1, 1, 1, new long[0], 0, 0, 0, 0);
+        RtpPacer.Window w = new RtpPacer.Window(new long[] {1}, 1, 1, 1, new long[0], 0, 0, 0, 0, 0);
         return new Step("t", calls, 0, w, 0, List.of(), new Ramp.Verdict(held, held ? "held" : "loss"));
     }
 

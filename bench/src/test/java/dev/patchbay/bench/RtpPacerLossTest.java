@@ -29,13 +29,20 @@ class RtpPacerLossTest {
     private record Leg(DatagramChannel rtp, SocketAddress media) implements RtpPacer.Leg {
     }
 
-    /** A UDP echo that holds every packet {@code holdMs} and drops those whose RTP sequence number is a multiple of {@code dropEvery}. */
+    /**
+     * A UDP echo that holds every packet {@code holdMs}, drops those whose RTP sequence number is a
+     * multiple of {@code dropEvery}, and holds those that are a multiple of {@code lateEvery} 400 ms.
+     */
     private static final class Echo implements AutoCloseable {
         final DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
         private final Thread reader;
 
         Echo(int holdMs, int dropEvery) throws IOException {
+            this(holdMs, dropEvery, 0);
+        }
+
+        Echo(int holdMs, int dropEvery, int lateEvery) throws IOException {
             reader = Thread.ofPlatform().daemon(true).start(() -> {
                 try {
                     while (true) {
@@ -43,7 +50,8 @@ class RtpPacerLossTest {
                         SocketAddress from = socket.receive(packet);
                         int seq = (packet.get(2) & 0xFF) << 8 | packet.get(3) & 0xFF;
                         if (dropEvery == 0 || seq % dropEvery != 0) {
-                            later.schedule(() -> send(packet.flip(), from), holdMs, TimeUnit.MILLISECONDS);
+                            int hold = lateEvery > 0 && seq % lateEvery == 0 ? 400 : holdMs;
+                            later.schedule(() -> send(packet.flip(), from), hold, TimeUnit.MILLISECONDS);
                         }
                     }
                 } catch (ClosedChannelException closed) {
@@ -141,6 +149,22 @@ class RtpPacerLossTest {
             assertTrue(w.echoed() >= fewest && w.echoed() <= most,
                     "echoed " + w.echoed() + " of " + w.sent() + ", expected " + fewest + ".." + most);
             assertTrue(w.lossPercent() > 15 && w.lossPercent() < 25, "about a fifth: " + w.lossPercent());
+            assertEquals(w.sent() - w.echoed(), w.notReceived(), "dropped, so not received; none late");
+            assertEquals(0, w.late());
+        }
+    }
+
+    @Test
+    void anEchoThatHoldsEveryFifthPacket400MsCountsThoseLateNotReceivedNone() throws Exception {
+        try (Echo echo = new Echo(5, 0, 5)) {
+            RtpPacer.Window w = measure(echo);
+            long bursts = w.sent() / LEGS;
+            long fewest = LEGS * (bursts / 5);
+            long most = LEGS * ((bursts + 4) / 5);
+            assertTrue(w.late() >= fewest && w.late() <= most, "late " + w.late() + " of " + w.sent() + ", expected " + fewest + ".." + most);
+            assertEquals(w.sent(), w.echoed() + w.late(), "every packet came back, in time or late");
+            assertEquals(0, w.notReceived());
+            assertTrue(w.lossPercent() > 15 && w.lossPercent() < 25, "late is lost to a caller: " + w.lossPercent());
         }
     }
 }

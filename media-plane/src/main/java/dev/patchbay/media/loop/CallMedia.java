@@ -228,7 +228,7 @@ public final class CallMedia {
         var reception = fromCaller.reception();
         return new MediaStats(fromCaller.received(), sender.sent(), fromCaller.dropped() + sender.failed(),
                 playout.overflowed(), fromCaller.uplinkDropped(), jitter.concealed(), jitter.late() + jitter.duplicates(),
-                reception.jitterMs(), reception.expected(), reception.lost());
+                reception.jitterMs(), reception.expected(), reception.lost(), toCaller.trimmed());
     }
 
     /**

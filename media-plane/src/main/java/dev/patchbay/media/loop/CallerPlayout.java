@@ -70,6 +70,11 @@ final class CallerPlayout {
         sends = next.direction() == Direction.SENDRECV || next.direction() == Direction.SENDONLY;
     }
 
+    /** Bot frames the backlog trimmer dropped so far. */
+    long trimmed() {
+        return backlog.trimmed();
+    }
+
     RtpSender sender() {
         return sender;
     }

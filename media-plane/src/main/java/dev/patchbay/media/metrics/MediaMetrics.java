@@ -37,6 +37,9 @@ public final class MediaMetrics implements CallTally {
     private final Counter packetsLost;
     private final Counter packetsLate;
     private final Counter framesConcealed;
+    private final Counter botFramesQueueFull;
+    private final Counter botFramesTrimmed;
+    private final Counter callerFramesQueueFull;
     private final Timer jitterDelay;
     private final Timer setupIn;
     private final Timer setupOut;
@@ -82,6 +85,9 @@ public final class MediaMetrics implements CallTally {
                 .description("Caller RTP packets too late for playout or duplicated, added at call end.").register(registry);
         framesConcealed = Counter.builder("patchbay.rtp.frames.concealed")
                 .description("20 ms frames the jitter buffer concealed for missing audio, added at call end.").register(registry);
+        botFramesQueueFull = dropped("to_caller", "queue_full");
+        botFramesTrimmed = dropped("to_caller", "backlog_trimmed");
+        callerFramesQueueFull = dropped("to_bot", "queue_full");
         jitterDelay = Timer.builder("patchbay.jitter.buffer.delay")
                 .description("Each call's jitter-buffer playout delay target when it ended.")
                 .serviceLevelObjectives(ms(20), ms(40), ms(60), ms(80), ms(100), ms(150), ms(200), ms(300), ms(500))
@@ -102,6 +108,12 @@ public final class MediaMetrics implements CallTally {
     private Counter packets(String direction) {
         return Counter.builder("patchbay.rtp.packets").tag("direction", direction)
                 .description("RTP packets received from (in) and sent to (out) callers, added at call end.").register(registry);
+    }
+
+    private Counter dropped(String direction, String reason) {
+        return Counter.builder("patchbay.audio.frames.dropped").tag("direction", direction).tag("reason", reason)
+                .description("20 ms frames dropped on the way to the caller (bot audio) or to the bot (caller audio):"
+                        + " at a full queue, or trimmed from a standing backlog; added at call end.").register(registry);
     }
 
     private Timer setup(String direction) {
@@ -153,6 +165,9 @@ public final class MediaMetrics implements CallTally {
         packetsLost.increment(Math.max(0, stats.packetsLost()));
         packetsLate.increment(stats.packetsLateOrDuplicate());
         framesConcealed.increment(stats.framesConcealed());
+        botFramesQueueFull.increment(stats.framesOverflowed());
+        botFramesTrimmed.increment(stats.framesTrimmed());
+        callerFramesQueueFull.increment(stats.uplinkFramesDropped());
         if (stats.packetsReceived() > 0) {
             jitterDelay.record(jitterDelayMs, TimeUnit.MILLISECONDS);
         }

@@ -6,14 +6,14 @@ import java.util.concurrent.TimeUnit;
  * Decides when one call's next RTP packet leaves, so the caller gets one 20 ms packet per 20 ms of
  * wall clock, never more, whatever rhythm the bot's audio arrives in.
  *
- * <p>Packets leave on a grid of slots 20 ms apart. No packet leaves before its slot, so over any
- * window the stream holds no more packets than real time allows. The grid only ever moves later,
- * and within one talkspurt of the bot by at most {@link #MAX_DRIFT}, the playout target:
+ * <p>Packets leave on a grid of slots 20 ms apart, or {@link #SLEW} less while bot audio waits ahead
+ * of its slot. No packet leaves before its slot, so any 52 packets in a row span more than a second:
+ * the stream never holds more than real time allows. The grid moves later for late audio, within one
+ * talkspurt of the bot by at most {@link #MAX_DRIFT} net of what it slewed back, the playout target:
  * <ul>
  * <li>A bot frame that is already queued leaves at its slot. One that arrives after its slot, into
  *     an empty queue, leaves on arrival, and the grid moves to it: the playout delay grows by exactly
- *     that lateness. So a bot whose audio arrives with jitter settles at a delay just over its
- *     latest frame's lateness, without a packet added or a frame dropped.
+ *     that lateness, without a packet added or a frame dropped.
  * <li>When nothing is queued at a slot and the bot was sending until now, the frame is waited for
  *     up to {@code hold} (less what is left of the drift allowed) before a filler (silence, or a
  *     digit's next packet) takes the slot; a bot that is silent gets its fillers on the slot. So a bot
@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  *     stays at 50 packets a second. A filler is never sent while bot audio is queued.
  * <li>After a stall of half a frame or more (the loop descheduled, a GC pause), the grid restarts at
  *     the present instead of catching up with a burst.
+ * <li>While the bot's frames arrive ahead of their slots, the grid slews earlier by up to {@link #SLEW}
+ *     a packet, never past a frame's arrival. So what a late frame, or the grid's phase when a
+ *     talkspurt began, added to the delay comes back down within a talkspurt too (an echo never
+ *     pauses): a jittery bot settles where its late frames' moves balance the slew.
  * </ul>
- * The delay comes back down at the next pause in the bot's audio, when the queue runs dry and the
- * next talkspurt meets the grid afresh. Times are arguments, never read from a clock, so tests
- * replay schedules exactly. Loop-owned.
+ * Times are arguments, never read from a clock, so tests replay schedules exactly. Loop-owned.
  */
 public final class PlayoutClock {
 
@@ -32,7 +34,7 @@ public final class PlayoutClock {
     public enum Slot { WAIT, VOICE, FILLER }
 
     public static final long FRAME = TimeUnit.MILLISECONDS.toNanos(20);
-    /** How far the grid may move later in one talkspurt: two frames, the playout target. */
+    /** How far the grid may stand later in one talkspurt, net of its slewing back: two frames, the playout target. */
     public static final long MAX_DRIFT = 2 * FRAME;
     /** Bot silence that ends a talkspurt: longer than the fillers a slow or jittery bot gets between frames. */
     private static final long PAUSE = 5 * FRAME;
@@ -41,6 +43,12 @@ public final class PlayoutClock {
      * frame, so any 52 packets in a row span more than a second by a margin.
      */
     private static final long LATE = FRAME / 2;
+    /**
+     * How much sooner than a frame after the last the next slot may come while audio waits ahead of
+     * it. A packet may leave up to {@link #LATE} after its slot, so 52 in a row span at least
+     * 51 × (20 ms − SLEW) − 10 ms = 1,000.3 ms: real time still, and 9.5 ms a second back.
+     */
+    public static final long SLEW = 190_000;
     private static final long NONE = Long.MIN_VALUE;
 
     private final long hold;
@@ -49,7 +57,7 @@ public final class PlayoutClock {
     private long lastVoiceSlot = NONE;
     /** When bot audio landed in the empty queue, if it has not been sent since. */
     private long voiceSince = NONE;
-    /** How far the grid has moved later in this talkspurt. */
+    /** How far the grid has moved later in this talkspurt, net of its slewing back. */
     private long drift;
 
     /** @param hold how long a late frame of a bot that is sending is waited for before a filler */
@@ -89,6 +97,7 @@ public final class PlayoutClock {
     /** The packet {@link #due} asked for has left; {@code now} is read after it did. */
     public void sent(Slot what, long now) {
         long slot;
+        long ahead = 0; // how much earlier the grid slews
         if (!started) {
             slot = now;
         } else if (what == Slot.VOICE) {
@@ -98,16 +107,19 @@ public final class PlayoutClock {
             // On arrival if it came after its slot, but no later than a filler would have gone.
             long arrival = voiceSince == NONE ? nextSlot : Math.min(voiceSince, now);
             slot = Math.max(nextSlot, Math.min(arrival, fillerAt()));
+            // Queued since the last packet left, or how long it waited for this slot.
+            ahead = voiceSince == NONE ? SLEW : Math.max(0, Math.min(SLEW, slot - arrival));
         } else {
             slot = fillerAt();
         }
         if (started && now - slot < LATE) {
-            drift += slot - nextSlot;
+            drift = Math.max(0, drift + slot - nextSlot - ahead);
         } else {
             slot = now; // a stall: start the grid again here rather than send the missed slots at once
+            ahead = 0;
         }
         started = true;
-        nextSlot = slot + FRAME;
+        nextSlot = slot + FRAME - ahead;
         if (what == Slot.VOICE) {
             lastVoiceSlot = slot;
         }

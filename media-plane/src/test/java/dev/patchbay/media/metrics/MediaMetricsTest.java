@@ -25,12 +25,16 @@ import dev.patchbay.media.testutil.SipUdpClient;
 import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.metrics.Exposition;
+import com.google.protobuf.ByteString;
 import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
+import dev.patchbay.proto.media.v1.RtpStats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,9 +85,17 @@ class MediaMetricsTest {
                     rtp.send(new DatagramPacket(p, p.length, media));
                 }
             }
-            Await.until(() -> received(control, id) == 8, WAIT, "8 packets counted");
+            Await.until(() -> stats(control, id).getPacketsReceived() == 8, WAIT, "8 packets counted");
+            // 300 bot frames at once into a queue of 250: the oldest are dropped at the full queue.
+            byte[] tenFrames = new byte[1600];
+            java.util.Arrays.fill(tenFrames, (byte) 0x7F);
+            for (int i = 0; i < 30; i++) {
+                bot.send.onNext(BotToCaller.newBuilder().setAudio(AudioFrame.newBuilder().setPayload(ByteString.copyFrom(tenFrames))).build());
+            }
+            Await.until(() -> stats(control, id).getFramesOverflowed() > 0, WAIT, "bot frames dropped at the full playout queue");
             control.rpc().hangup(HangupRequest.newBuilder().setCallId(id).build()).get(5, TimeUnit.SECONDS);
-            long sent = control.next(ControlEvent.EventCase.HANGUP, id, WAIT).getHangup().getStats().getPacketsSent();
+            RtpStats ended = control.next(ControlEvent.EventCase.HANGUP, id, WAIT).getHangup().getStats();
+            long sent = ended.getPacketsSent();
             assertTrue(sent > 0);
 
             Await.until(() -> scrapeQuietly(plane).sum("patchbay_jitter_buffer_delay_seconds_count") == 1.0, WAIT,
@@ -92,6 +104,12 @@ class MediaMetricsTest {
             assertEquals(8.0, after.sum("patchbay_rtp_packets_total", "direction", "in"));
             assertEquals((double) sent, after.sum("patchbay_rtp_packets_total", "direction", "out"));
             assertEquals(2.0, after.sum("patchbay_rtp_packets_lost_total"));
+            assertEquals((double) ended.getFramesOverflowed(), after.sum("patchbay_audio_frames_dropped_total", "direction", "to_caller",
+                    "reason", "queue_full"));
+            // No standing backlog of a real-time bot, no full uplink: present, at zero.
+            assertEquals(0.0, after.sum("patchbay_audio_frames_dropped_total", "direction", "to_caller", "reason", "backlog_trimmed"));
+            assertEquals(0.0, after.sum("patchbay_audio_frames_dropped_total", "direction", "to_bot", "reason", "queue_full"));
+            assertTrue(after.names().contains("patchbay_audio_frames_dropped_total"));
             assertEquals(0.0, after.sum("patchbay_calls", "state", "confirmed"));
             assertEquals(1.0, after.sum("patchbay_bot_streams_attached_total"));
             assertEquals(1.0, after.sum("patchbay_bot_streams_detached_total", "reason", "call_ended"));
@@ -116,10 +134,10 @@ class MediaMetricsTest {
         }
     }
 
-    private static long received(TestControl control, String id) {
+    private static RtpStats stats(TestControl control, String id) {
         try {
             return control.rpc().callStats(dev.patchbay.proto.media.v1.CallStatsRequest.newBuilder().setCallId(id).build())
-                    .get(5, TimeUnit.SECONDS).getStats().getPacketsReceived();
+                    .get(5, TimeUnit.SECONDS).getStats();
         } catch (Exception e) {
             throw new AssertionError("CallStats failed", e);
         }
