@@ -311,12 +311,12 @@ public final class CallManager {
      * Transfers an answered call blindly. On success the call leaves Patchbay: it is ended with
      * cause TRANSFERRED (BYE, as RFC 5589 recommends for the transferor).
      */
-    public CompletableFuture<Integer> transfer(Call call, String target) {
-        return signalling.transfer(call, target).thenApply(status -> {
-            if (status >= 200 && status < 300) {
+    public CompletableFuture<TransferOutcome> transfer(Call call, String target) {
+        return signalling.transfer(call, target).thenApply(outcome -> {
+            if (outcome.status() >= 200 && outcome.status() < 300) {
                 end(call, HangupCause.TRANSFERRED, 200, "transferred to " + target);
             }
-            return status;
+            return outcome;
         });
     }
 
