@@ -20,6 +20,7 @@ import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -233,7 +234,7 @@ class AsappRoutingTest {
         transfer("r-inv", "ws_a", "c6", CallTransfer.ReturnType.INVITE);
         Route.Claimed c = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-inv")));
         assertTrue(calls.insertClaiming(call("CA-inv"), "inv", c.claim()));
-        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())),
+        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()), new Tenants(client), new SecretBox(new byte[32])),
                 new SecretBox(new byte[32]));
         ProblemException bad = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
                 JSON.readTree("{\"transferType\":\"BOT\",\"colour\":1,\"referenceVariables\":[]}")));

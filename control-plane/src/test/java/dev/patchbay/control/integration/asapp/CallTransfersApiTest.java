@@ -85,7 +85,7 @@ class CallTransfersApiTest {
         transfers = new TransferStore(client, clock);
         CallStore calls = new CallStore(client, clock);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32]));
+        returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()), new Tenants(client), new SecretBox(new byte[32])), new SecretBox(new byte[32]));
         CallTransfersApi api = new CallTransfersApi(transfers, calls, returns, auth,
                 new AsappIntegration(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
