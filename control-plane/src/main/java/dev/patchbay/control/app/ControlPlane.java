@@ -162,7 +162,7 @@ public final class ControlPlane implements AutoCloseable {
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
-                (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics));
+                (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,

@@ -23,6 +23,7 @@ import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.proto.media.v1.BotInfoSent;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.CallRinging;
@@ -229,6 +230,7 @@ public final class CallManager {
             }
             case ANSWER -> {
                 call.dtmfMethod(decision.getAnswer().getDtmfMethod());
+                call.botInfoMaxBytes(decision.getAnswer().getBotInfoMaxBytes());
                 answering.answer(call, decision.getAnswer().getRecord());
             }
             default -> LOG.warning(() -> "route decision for " + call + " has no action; ignored");
@@ -333,6 +335,12 @@ public final class CallManager {
     /** Sends INFO in an answered call; see {@link CallSignalling#info}. */
     public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
         return signalling.info(call, contentType, body);
+    }
+
+    /** The bot's INFO was answered: the control-plane records it and, after a final one, awaits the far end's BYE. */
+    public void botInfoSent(Call call, int sipStatus, boolean isFinal, int bytes) {
+        control.event(call, ControlEvent.newBuilder().setBotInfo(BotInfoSent.newBuilder()
+                .setSipStatus(sipStatus).setIsFinal(isFinal).setBytes(bytes)));
     }
 
     /** The caller sent INFO with a non-DTMF body: the control-plane decides what it means. */
