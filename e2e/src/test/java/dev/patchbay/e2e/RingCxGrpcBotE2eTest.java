@@ -4,13 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.BotToCaller;
@@ -47,23 +45,7 @@ class RingCxGrpcBotE2eTest {
                             + "VALUES ('ws_rg', 200, 30000, CURRENT_TIMESTAMP)");
             gw.awaitConnected(WAIT);
             try (SipTcpPeer ringcx = new SipTcpPeer(gw.sipPort)) {
-                String uri = "sip:rcx-grpc@127.0.0.1:" + gw.sipPort + ";transport=tcp";
-                String via = "Via: SIP/2.0/TCP 127.0.0.1:" + ringcx.localPort() + ";branch=z9hG4bK-";
-                String callId = UUID.randomUUID() + "@ringcx.test";
-                String from = "<sip:+14155550100@127.0.0.1>;tag=rcx1";
-                String sdp = "v=0\r\no=rcx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                        + "m=audio " + Ports.rtpBase(2) + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-                ringcx.send("INVITE " + uri + " SIP/2.0\r\n" + via + "inv1\r\nMax-Forwards: 70\r\nFrom: " + from
-                        + "\r\nTo: <sip:rcx-grpc@127.0.0.1>\r\nCall-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
-                        + "Contact: <sip:ringcx@192.0.2.1:5999;transport=tcp>\r\n"
-                        + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp);
-                SipTcpPeer.Msg ok = ringcx.next(WAIT);
-                assertEquals(200, ok.status(), ok.toString());
-                String to = ok.header("to");
-                String contact = ok.header("contact").replaceAll(".*<([^>]+)>.*", "$1");
-                ringcx.send("ACK " + contact + " SIP/2.0\r\n" + via + "ack1\r\nMax-Forwards: 70\r\nFrom: " + from + "\r\nTo: "
-                        + to + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
-
+                RingCxDialog dialog = RingCxDialog.answered(ringcx, gw.sipPort, "rcx-grpc", WAIT);
                 String id = gw.media.calls().active().get(0).id();
                 Await.until(() -> gw.eventTypes(id).contains("in-progress"), WAIT, "the call record to be in progress");
                 JsonNode grpc = JSON.readTree(gw.http("GET", "/v1/calls/" + id, key, null).body()).get("grpc");
@@ -98,9 +80,7 @@ class RingCxGrpcBotE2eTest {
                     bot.send.onCompleted(); // the bot is done: this would hang up a call without a final INFO
 
                     assertNull(ringcx.poll(Duration.ofSeconds(2)), "Patchbay sent nothing after the final INFO");
-                    ringcx.send("BYE " + uri + " SIP/2.0\r\n" + via + "bye1\r\nMax-Forwards: 70\r\nFrom: " + from
-                            + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n");
-                    assertEquals(200, ringcx.next(WAIT).status());
+                    dialog.bye(WAIT);
                 }
                 Await.until(() -> gw.eventTypes(id).contains("completed"), WAIT, "the call record to be completed");
                 List<String> events = gw.eventTypes(id);

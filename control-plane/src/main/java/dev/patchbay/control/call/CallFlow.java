@@ -40,6 +40,8 @@ import dev.patchbay.proto.media.v1.SipHeader;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
+    /** The call event holding a webhook answer's end-of-stream INFO (see {@code BotWebhookClient.Answer.Stream}). */
+    public static final String ANSWER_INFO = "answer-info";
 
     private static final java.time.Duration DETACH_AFTER_HANGUP = java.time.Duration.ofSeconds(5);
 
@@ -207,6 +209,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
                         offer, ameyo, answered(bot.settings().customParameters(), s.customParameters())))));
                 store.event(id, "webhook", "stream to " + s.url());
+                if (s.infoOnEnd() != null) {
+                    store.event(id, ANSWER_INFO, s.infoOnEnd()); // sent once the stream ends, by whichever replica holds it
+                }
                 link.decide(decision(id).setAnswer(answer(bot, call)));
             }
             case BotWebhookClient.Answer.Grpc g -> {
