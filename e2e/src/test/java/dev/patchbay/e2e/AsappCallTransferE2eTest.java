@@ -67,7 +67,9 @@ class AsappCallTransferE2eTest {
     }
 
     private static HttpResponse<String> asapp(String method, String path, String body) {
-        return gw.http(method, path, null, body, "asapp-api-id", "ws_x", "asapp-api-secret", key);
+        // Seed 004: asapp-api-id is the API key's id, asapp-api-secret its secret.
+        int dot = key.indexOf('.');
+        return gw.http(method, path, null, body, "asapp-api-id", key.substring(0, dot), "asapp-api-secret", key.substring(dot + 1));
     }
 
     private static JsonNode create(String id, String conversation, String sip) throws Exception {

@@ -159,11 +159,13 @@ public final class ControlPlane implements AutoCloseable {
         // bots: the returns handler is bound once below, before any call can be answered.
         CompletableFuture<AsappReturns> returns = new CompletableFuture<>();
         CompletableFuture<List<Mount>> mounts = new CompletableFuture<>();
+        CompletableFuture<CallActions> actionsLater = new CompletableFuture<>();
         FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
                 new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
-                (callId, context) -> returns.join().returned(callId, context), farEnds).metrics(controlMetrics));
+                (callId, context) -> returns.join().returned(callId, context), farEnds,
+                (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
@@ -208,7 +210,8 @@ public final class ControlPlane implements AutoCloseable {
             leases.renew();
             nodes.all().stream().filter(MediaNodeLink::connected).forEach(flow::adoptOrphans);
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        CallActions actions = new CallActions(store, nodes);
+        CallActions actions = new CallActions(store, nodes, tenants, secrets);
+        actionsLater.complete(actions);
         OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
         CallsApi calls = new CallsApi(store, dialer, actions, guard);
         returns.complete(new AsappReturns(transfers, store, actions, secrets));

@@ -1,5 +1,6 @@
 package dev.patchbay.control.bot;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -7,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import com.google.protobuf.ByteString;
+import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
 import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
 import dev.patchbay.control.integration.ringcx.RingCxIntegration;
@@ -18,6 +21,7 @@ import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.SendInfoRequest;
 import io.grpc.StatusRuntimeException;
 
 /**
@@ -58,10 +62,22 @@ public final class FarEndCalls implements FarEnds {
         if (store.ameyo(call.id()).isPresent()) {
             return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, 0);
         }
-        return ringCx.settings(call.workspaceId())
-                .map(r -> new BridgeTarget.FarEnd(
-                        BridgeTarget.Ending.FAR_END_AFTER_FINAL, r.infoMaxBytes()))
+        Optional<RingCxIntegration.Settings> rcx = ringCx.settings(call.workspaceId());
+        if (answerInfo(call).isPresent()) {
+            // A webhook answer named the INFO to send when the stream ends: the bot leaving hands the call back.
+            if (rcx.isPresent()) {
+                return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, rcx.get().infoMaxBytes());
+            }
+            store.event(call.id(), "answer-info-refused", "the webhook answer's <Info> is not sent: only calls of a"
+                    + " workspace with a RingCX integration take INFO; the call ends when the stream does");
+        }
+        return rcx.map(r -> new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END_AFTER_FINAL, r.infoMaxBytes()))
                 .orElse(BridgeTarget.FarEnd.GATEWAY);
+    }
+
+    private Optional<String> answerInfo(CallRecord call) {
+        return store.events(call.id()).stream().filter(e -> e.type().equals(CallFlow.ANSWER_INFO)).map(CallEvent::detail)
+                .findFirst();
     }
 
     @Override
@@ -71,7 +87,41 @@ public final class FarEndCalls implements FarEnds {
         if (tag.isPresent()) {
             notifyOnce(call, tag.get(), propertiesJson);
         }
+        Optional<String> info = tag.isPresent() ? Optional.empty() : answerInfo(call);
+        if (info.isPresent() && !sendAnswerInfo(link, call, info.get())) {
+            return;
+        }
         awaitBye(link, call, tag.isPresent(), Duration.ZERO);
+    }
+
+    /**
+     * The webhook answer's INFO, now that the stream has ended; false when the far end did not take it, in which
+     * case it will send no BYE and the call is hung up here.
+     */
+    private boolean sendAnswerInfo(MediaNodeLink link, CallRecord call, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        int limit = ringCx.settings(call.workspaceId()).map(RingCxIntegration.Settings::infoMaxBytes).orElse(0);
+        String failed;
+        if (body.length > limit) {
+            failed = "the webhook answer's INFO is " + body.length + " bytes, over the workspace's limit of " + limit;
+        } else {
+            store.event(call.id(), "info-sent", body.length + " bytes from the webhook answer");
+            try {
+                int status = MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(40, TimeUnit.SECONDS)
+                        .sendInfo(SendInfoRequest.newBuilder().setCallId(call.id()).setContentType("application/json")
+                                .setBody(ByteString.copyFrom(body)).build()).getSipStatus();
+                store.event(call.id(), "info-result", String.valueOf(status));
+                failed = status >= 200 && status < 300 ? null : "the far end answered the webhook answer's INFO with " + status;
+            } catch (StatusRuntimeException e) {
+                failed = "the webhook answer's INFO was not delivered: " + e.getStatus().getCode();
+            }
+        }
+        if (failed == null) {
+            return true;
+        }
+        store.event(call.id(), "info-failed", failed);
+        hangup(link, call, failed + "; the far end would send no BYE, so Patchbay ends the call");
+        return false;
     }
 
     @Override
@@ -116,11 +166,15 @@ public final class FarEndCalls implements FarEnds {
         }
         String reason = farEnd + " sent no BYE within " + timeout.toSeconds() + " s of the bot handing the call back";
         store.event(call.id(), "far-end-bye-timeout", reason);
+        hangup(link, call, reason);
+    }
+
+    private static void hangup(MediaNodeLink link, CallRecord call, String reason) {
         try {
             MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .hangup(HangupRequest.newBuilder().setCallId(call.id()).setReason(reason).build());
         } catch (StatusRuntimeException e) {
-            LOG.warning(() -> "call " + call.id() + ": hanging up after the far end's silence failed: " + e.getStatus());
+            LOG.warning(() -> "call " + call.id() + ": hanging up (" + reason + ") failed: " + e.getStatus());
         }
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.BotAttacher;
 import dev.patchbay.control.call.BotReturns;
+import dev.patchbay.control.call.ReferFallback;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.metrics.ControlMetrics;
@@ -43,18 +44,29 @@ public final class WssAttacher implements BotAttacher {
     private final Duration reconnectGrace;
     private final BotReturns returns;
     private final FarEnds farEnds;
+    private final ReferFallback referRefused;
 
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
                        Duration connectTimeout, Duration reconnectGrace) {
         this(http, guard, store, workers, connectTimeout, reconnectGrace, BotReturns.NONE, FarEnds.NONE);
     }
 
+    /** As below, with a refused REFER recorded as a failed transfer and nothing more. */
+    public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
+                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns, FarEnds farEnds) {
+        this(http, guard, store, workers, connectTimeout, reconnectGrace, returns, farEnds,
+                (call, target, status) -> store.event(call.id(), "transfer-failed", target + " " + status));
+    }
+
     /**
      * @param returns hears a bot's {@code return} (ASAPP-style transfers)
      * @param farEnds the integrations (Ameyo, RingCX) whose far end ends their calls
+     * @param referRefused what follows when the far end refuses a bot's REFER itself (the bridge fallback)
      */
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
-                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns, FarEnds farEnds) {
+                       Duration connectTimeout, Duration reconnectGrace, BotReturns returns, FarEnds farEnds,
+                       ReferFallback referRefused) {
+        this.referRefused = referRefused;
         this.returns = returns;
         this.farEnds = farEnds;
         this.http = http;
@@ -155,6 +167,11 @@ public final class WssAttacher implements BotAttacher {
         @Override
         public void action(String callId, String action, String detail) {
             workers.execute(() -> store.event(callId, action, detail));
+        }
+
+        @Override
+        public void referRefused(String callId, String uri, int sipStatus) {
+            workers.execute(() -> store.find(callId).ifPresent(c -> WssAttacher.this.referRefused.referRefused(c, uri, sipStatus)));
         }
 
         @Override

@@ -26,4 +26,16 @@ public interface BotAttacher {
      * ends the call through the media-plane, which reports the hang-up like any other.
      */
     Attachment attach(MediaNodeLink link, CallRecord call, Gone gone);
+
+    /**
+     * The largest INFO body the call's bot may send over the contract (Answer.bot_info_max_bytes, the
+     * RingCX bot command); 0 when the call takes no bot INFO.
+     */
+    default int infoMaxBytes(CallRecord call) {
+        return 0;
+    }
+
+    /** The far end accepted the bot's final INFO (BotInfoSent): it sends the BYE now, within its timeout. */
+    default void finalInfoAccepted(MediaNodeLink link, CallRecord call, int sipStatus) {
+    }
 }

@@ -9,8 +9,16 @@ public interface BotWebhookClient {
 
     /** The platform's answer. */
     sealed interface Answer {
-        /** Stream to this WebSocket URL; a null dialect means the bot's configured one. */
-        record Stream(String url, String dialect, int sampleRate, Map<String, String> customParameters) implements Answer { }
+        /**
+         * Stream to this WebSocket URL; a null dialect means the bot's configured one. {@code infoOnEnd}, when not
+         * null, is the JSON the far end gets as SIP INFO once the bot's stream ends (RingCX's final INFO).
+         */
+        record Stream(String url, String dialect, int sampleRate, Map<String, String> customParameters, String infoOnEnd)
+                implements Answer {
+            public Stream(String url, String dialect, int sampleRate, Map<String, String> customParameters) {
+                this(url, dialect, sampleRate, customParameters, null);
+            }
+        }
 
         /** The bot attaches itself over gRPC with the token the webhook carried. */
         record Grpc() implements Answer { }

@@ -2,6 +2,7 @@ package dev.patchbay.control.call;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,6 +15,7 @@ import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Tenants;
 import dev.patchbay.proto.media.v1.BridgeRequest;
 import dev.patchbay.proto.media.v1.BridgeResponse;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
@@ -27,6 +29,7 @@ import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.TransferResponse;
 import io.grpc.Status;
+import dev.patchbay.schema.SecretBox;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
@@ -35,7 +38,7 @@ import io.grpc.stub.StreamObserver;
  * digits. Each action is logged on the call; the transfer's outcome arrives later, from the final
  * NOTIFY, and is logged then.
  */
-public final class CallActions {
+public final class CallActions implements ReferFallback {
 
     /** An action that cannot be carried out; {@code httpStatus} is what the API answers. */
     public static final class Refused extends RuntimeException {
@@ -61,13 +64,32 @@ public final class CallActions {
     static final Pattern DIGITS = Pattern.compile("[0-9*#A-Da-d,]{1,64}");
     /** An E.164 number: +, a country code starting 1-9, 15 digits at most. */
     public static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    /** A tel: URI (RFC 3966) of a global number or national digits, parameters allowed, as bots send them. */
+    static final Pattern TEL = Pattern.compile("tel:\\+?[0-9]{2,20}(;[^\\s<>\"]*)?");
+
+    /** REFER refusals that mean "this far end takes no transfers", after which the target is bridged instead. */
+    static final Set<Integer> REFER_UNSUPPORTED = Set.of(405, 501, 603);
 
     private final CallStore store;
     private final MediaNodes nodes;
+    private final Tenants tenants;
+    private final SecretBox secrets;
 
+    /** Without trunk lookup: a refused REFER to a tel: target then fails, saying so (test rigs). */
     public CallActions(CallStore store, MediaNodes nodes) {
+        this(store, nodes, null, null);
+    }
+
+    /**
+     * @param tenants the workspaces' outbound trunks, through which a {@code tel:} target is bridged when the
+     *                far end refuses REFER
+     * @param secrets opens the trunk's digest password
+     */
+    public CallActions(CallStore store, MediaNodes nodes, Tenants tenants, SecretBox secrets) {
         this.store = store;
         this.nodes = nodes;
+        this.tenants = tenants;
+        this.secrets = secrets;
     }
 
     public void hangup(CallRecord call, String reason) {
@@ -79,7 +101,9 @@ public final class CallActions {
 
     /**
      * Sends REFER and returns at once; the result is logged on the call when the final NOTIFY
-     * arrives, and a successful transfer ends the call as {@code transferred}.
+     * arrives, and a successful transfer ends the call as {@code transferred}. A far end that refuses
+     * REFER itself (405, 501, 603) gets the target bridged instead; {@code transfer-method} records
+     * which way the call went ({@code refer} or {@code bridge}).
      */
     public String transfer(CallRecord call, String to) {
         String target = referTo(to);
@@ -90,6 +114,11 @@ public final class CallActions {
                     @Override
                     public void onNext(TransferResponse r) {
                         store.event(call.id(), "transfer-result", String.valueOf(r.getFinalStatus()));
+                        if (r.getFinalStatus() >= 200 && r.getFinalStatus() < 300) {
+                            store.event(call.id(), "transfer-method", "refer");
+                        } else if (r.getReferRefused()) {
+                            referRefused(call, target, r.getFinalStatus());
+                        }
                     }
 
                     @Override
@@ -103,6 +132,54 @@ public final class CallActions {
                     }
                 });
         return target;
+    }
+
+    /**
+     * The far end refused REFER itself. If it takes no transfers at all (405, 501, 603), INVITE the target and
+     * bridge it: a sip: target as given, a tel: one through the workspace's outbound trunk.
+     */
+    @Override
+    public void referRefused(CallRecord call, String target, int referStatus) {
+        if (!REFER_UNSUPPORTED.contains(referStatus)) {
+            store.event(call.id(), "transfer-failed", "the far end answered the REFER to " + target + " with " + referStatus);
+            return;
+        }
+        store.event(call.id(), "transfer-refer-refused", referStatus + "; bridging to " + target + " instead");
+        CompletableFuture<BridgeResponse> bridged;
+        try {
+            if (target.startsWith("tel:")) {
+                Tenants.Trunk trunk = (tenants == null ? Optional.<Tenants.Trunk>empty() : tenants.outboundTrunk(call.workspaceId())).orElseThrow(() -> new Refused(422, "to",
+                        "the far end refused REFER and " + target + " is a number, which is bridged through the workspace's"
+                                + " outbound trunk; it has none: add one with the admin API, or transfer to a sip: URI"));
+                bridged = bridge(call, telOverTrunk(target, trunk), trunk.username(),
+                        trunk.passwordEnc() == null ? null : secrets.open(trunk.passwordEnc()));
+            } else {
+                bridged = bridge(call, target, null, null);
+            }
+        } catch (Refused e) {
+            store.event(call.id(), "transfer-failed", e.getMessage());
+            return;
+        }
+        bridged.whenComplete((r, error) -> {
+            if (error != null) {
+                store.event(call.id(), "transfer-failed", "bridge to " + target + " failed: " + error.getMessage());
+            } else if (r.getSipStatus() >= 200 && r.getSipStatus() < 300) {
+                store.event(call.id(), "transfer-method", "bridge");
+            } else {
+                store.event(call.id(), "transfer-failed", "bridge to " + target + " answered " + r.getSipStatus()
+                        + (r.getReason().isEmpty() ? "" : " (" + r.getReason() + ")") + "; the caller stays with the bot");
+            }
+        });
+    }
+
+    /** {@code tel:+14155550123} as a SIP URI at the trunk: the number in the user part, the trunk's transport kept. */
+    static String telOverTrunk(String tel, Tenants.Trunk trunk) {
+        String number = tel.substring("tel:".length());
+        int params = number.indexOf(';');
+        number = params < 0 ? number : number.substring(0, params);
+        String transport = trunk.transport() == null || trunk.transport().equalsIgnoreCase("udp") ? ""
+                : ";transport=" + trunk.transport().toLowerCase(Locale.ROOT);
+        return "sip:" + number + "@" + trunk.host() + ":" + trunk.port() + transport;
     }
 
     /**
@@ -188,18 +265,22 @@ public final class CallActions {
     }
 
     /**
-     * The Refer-To for a target: a SIP URI as given; an E.164 number as a {@code tel:} URI
-     * (RFC 3966), which the far end's proxy routes as it routes any number.
+     * The Refer-To for a target: a SIP URI or a {@code tel:} URI as given; an E.164 number as a
+     * {@code tel:} URI (RFC 3966), which the far end's proxy routes as it routes any number.
      */
     static String referTo(String to) {
         String t = to == null ? "" : to.strip();
         if ((t.startsWith("sip:") || t.startsWith("sips:")) && t.indexOf('@') > 4 && t.length() <= 1024) {
             return t;
         }
+        if (TEL.matcher(t).matches()) {
+            return t;
+        }
         if (E164.matcher(t).matches()) {
             return "tel:" + t;
         }
-        throw new Refused(422, "to", "to must be an E.164 number (+14155550100) or a sip: URI with a host");
+        throw new Refused(422, "to", "to must be an E.164 number (+14155550100), a tel: URI (tel:+14155550100)"
+                + " or a sip: URI with a host (sip:agent@pbx.example.com)");
     }
 
     private MediaNodeLink live(CallRecord call, boolean answered) {

@@ -23,6 +23,7 @@ import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.Answer;
+import dev.patchbay.proto.media.v1.BotInfoSent;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.ControlEvent;
@@ -42,6 +43,8 @@ import dev.patchbay.proto.media.v1.SipHeader;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
+    /** The call event holding a webhook answer's end-of-stream INFO (see {@code BotWebhookClient.Answer.Stream}). */
+    public static final String ANSWER_INFO = "answer-info";
 
     private static final Duration DETACH_AFTER_HANGUP = Duration.ofSeconds(5);
 
@@ -110,6 +113,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         + event.getDtmf().getSource().name().toLowerCase(Locale.ROOT) + ")");
                 case INFO -> store.event(event.getCallId(), "info", event.getInfo().getContentType() + ", "
                         + event.getInfo().getBody().size() + " bytes");
+                case BOT_INFO -> botInfo(link, event.getCallId(), event.getBotInfo());
                 default -> { }
             }
         } catch (RuntimeException e) {
@@ -152,11 +156,11 @@ public final class CallFlow implements MediaNodeLink.Listener {
         };
         String refused = stream == null ? "bot " + bot.botId() + " is a webhook bot; a transferred call needs a wss, grpc"
                 + " or echo bot" : null;
-        if (refused == null && store.insertClaiming(new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND,
-                CallStatus.RINGING, from, bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null,
-                null, null, null, now, null, null), "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
+        CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
+                bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null);
+        if (refused == null && store.insertClaiming(call, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
-            link.decide(decision(id).setAnswer(answer(bot)));
+            link.decide(decision(id).setAnswer(answer(bot, call)));
             return;
         }
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
@@ -188,7 +192,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             store.ameyo(id, ameyo);
         }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
-            link.decide(decision(id).setAnswer(answer(bot)));
+            link.decide(decision(id).setAnswer(answer(bot, call)));
             return;
         }
         // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
@@ -207,12 +211,15 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
                         offer, vendorParameters, answered(bot.settings().customParameters(), s.customParameters())))));
                 store.event(id, "webhook", "stream to " + s.url());
-                link.decide(decision(id).setAnswer(answer(bot)));
+                if (s.infoOnEnd() != null) {
+                    store.event(id, ANSWER_INFO, s.infoOnEnd()); // sent once the stream ends, by whichever replica holds it
+                }
+                link.decide(decision(id).setAnswer(answer(bot, call)));
             }
             case BotWebhookClient.Answer.Grpc g -> {
                 store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
                 store.event(id, "webhook", "the bot attaches over gRPC");
-                link.decide(decision(id).setAnswer(answer(bot)));
+                link.decide(decision(id).setAnswer(answer(bot, call)));
             }
             case BotWebhookClient.Answer.Reject r -> {
                 store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
@@ -371,6 +378,15 @@ public final class CallFlow implements MediaNodeLink.Listener {
         return done;
     }
 
+    /** A bot's INFO over the contract was answered; after an accepted final one the far end sends the BYE. */
+    private void botInfo(MediaNodeLink link, String id, BotInfoSent info) {
+        int status = info.getSipStatus();
+        store.event(id, "info-result", status + " for " + info.getBytes() + " bytes" + (info.getIsFinal() ? ", final" : ""));
+        if (info.getIsFinal() && status >= 200 && status < 300) {
+            store.find(id).ifPresent(call -> bots.finalInfoAccepted(link, call, status));
+        }
+    }
+
     /** Detaches every bot without hanging up, for a clean stop; another replica takes the calls over. */
     public void detachAll() {
         attached.values().forEach(BotAttacher.Attachment::close);
@@ -381,8 +397,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
         return RouteDecision.newBuilder().setCallId(id);
     }
 
-    /** The answer names the bot and carries the admitting trunk's DTMF mode to the media-plane. */
-    private static Answer.Builder answer(Route.ToBot bot) {
-        return Answer.newBuilder().setBotRef(bot.botId()).setDtmfMethod(bot.dtmfMode().method());
+    /**
+     * The answer names the bot and carries the admitting trunk's DTMF mode and the INFO the bot may send
+     * (RingCX) to the media-plane.
+     */
+    private Answer.Builder answer(Route.ToBot bot, CallRecord call) {
+        return Answer.newBuilder().setBotRef(bot.botId()).setDtmfMethod(bot.dtmfMode().method())
+                .setBotInfoMaxBytes(bots.infoMaxBytes(call));
     }
 }

@@ -30,12 +30,17 @@ import org.xml.sax.SAXParseException;
 /**
  * Reads a bot platform's answer in any of the three forms seed 001 names: JSON
  * {@code {"websocket_url": ...}}, TwiML {@code <Connect><Stream url>}, or Plivo {@code <Stream>wss://...</Stream>}.
+ * Each may name an INFO for the far end to send when the bot's stream ends (RingCX's final INFO, the bot command
+ * a WSS bot sends as its info event): in XML an {@code <Info>} verb after the stream, whose text is a JSON object
+ * (verbs after a stream run when it ends, as in TwiML and Plivo's keepCallAlive); in JSON {@code "info_on_end"}.
  * Anything unusable becomes a 503 whose reason says exactly what was wrong. XML is parsed with DTDs
  * and external entities off, so an answer cannot make the gateway read files or call URLs (XXE).
  */
 final class AnswerParser {
 
     private static final int SERVICE_UNAVAILABLE = 503;
+    /** What a call event holds; a RingCX INFO larger than that is sent by the bot itself. */
+    static final int MAX_INFO_ON_END = 2000;
 
     private final ObjectMapper json;
 
@@ -84,7 +89,41 @@ final class AnswerParser {
             custom.fields().forEachRemaining(f -> params.put(f.getKey(),
                     f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
         }
-        return stream(ws.asText().strip(), params, root.path("dialect").asText(""), root.path("content_type").asText(""));
+        BotAnswer stream = stream(ws.asText().strip(), params, root.path("dialect").asText(""), root.path("content_type").asText(""));
+        JsonNode info = root.path("info_on_end");
+        if (info.isMissingNode() || info.isNull() || !(stream instanceof BotAnswer.Stream s)) {
+            return stream;
+        }
+        return info.isObject() ? infoOnEnd(s, info.toString(), "\"info_on_end\"")
+                : reject("\"info_on_end\" in the JSON answer is not a JSON object");
+    }
+
+    /** The stream with its end-of-stream INFO, if that is small enough to keep with the call. */
+    private static BotAnswer infoOnEnd(BotAnswer.Stream stream, String json, String where) {
+        int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return bytes > MAX_INFO_ON_END ? reject(where + " is " + bytes + " bytes; an answer's INFO holds at most "
+                + MAX_INFO_ON_END + ": let the bot send larger ones itself (its info event)") : stream.withInfoOnEnd(json);
+    }
+
+    /** An {@code <Info>} verb among the ones after the stream; the stream unchanged when there is none. */
+    private BotAnswer afterStream(BotAnswer answer, List<Element> verbs, int streamAt) {
+        if (!(answer instanceof BotAnswer.Stream stream)) {
+            return answer;
+        }
+        for (Element verb : verbs.subList(streamAt + 1, verbs.size())) {
+            if ("Info".equals(verb.getTagName())) {
+                String text = verb.getTextContent().strip();
+                JsonNode body;
+                try {
+                    body = json.readTree(text);
+                } catch (JsonProcessingException e) {
+                    return reject("<Info> does not hold a JSON object: " + e.getOriginalMessage());
+                }
+                return body != null && body.isObject() ? infoOnEnd(stream, body.toString(), "<Info>")
+                        : reject("<Info> does not hold a JSON object");
+            }
+        }
+        return answer;
     }
 
     private BotAnswer fromXml(String text) {
@@ -103,19 +142,21 @@ final class AnswerParser {
             return reject("the XML answer's root is <" + root.getTagName() + ">, expected <Response>");
         }
         List<String> skipped = new ArrayList<>();
+        List<Element> verbs = children(root);
         // Verbs run in order, as in TwiML: the first one that decides the call wins.
-        for (Element verb : children(root)) {
+        for (int i = 0; i < verbs.size(); i++) {
+            Element verb = verbs.get(i);
             switch (verb.getTagName()) {
                 case "Connect" -> {
                     for (Element inner : children(verb)) {
                         if ("Stream".equals(inner.getTagName())) {
-                            return twilioStream(inner);
+                            return afterStream(twilioStream(inner), verbs, i);
                         }
                     }
                     return reject("TwiML <Connect> holds no <Stream url=\"wss://...\">");
                 }
                 case "Stream" -> {
-                    return plivoStream(verb);
+                    return afterStream(plivoStream(verb), verbs, i);
                 }
                 case "Start" -> {
                     return reject("TwiML <Start><Stream> only forks audio one way; answer <Connect><Stream> for a voice bot");
@@ -125,6 +166,9 @@ final class AnswerParser {
                 }
                 case "Hangup" -> {
                     return rejectedByBot("Hangup", verb.getAttribute("reason"), 480);
+                }
+                case "Info" -> {
+                    return reject("<Info> runs when a bot's stream ends, so it goes after <Connect><Stream> or <Stream>");
                 }
                 default -> skipped.add("<" + verb.getTagName() + ">");
             }

@@ -14,8 +14,11 @@ public sealed interface BotAnswer {
      * @param customParameters passed on to the bot in its start message (TwiML {@code <Parameter>}, Plivo extraHeaders)
      * @param dialectHint      "twilio", "plivo", or what the JSON named; empty when unknown
      * @param contentType      the audio the bot asked for (Plivo contentType), empty for the dialect's default
+     * @param infoOnEnd        a JSON object to send the far end as SIP INFO when the bot's stream ends (TwiML/Plivo
+     *                         {@code <Info>} after the stream, JSON {@code info_on_end}; RingCX's final INFO); null for none
      */
-    record Stream(URI url, Map<String, String> customParameters, String dialectHint, String contentType) implements BotAnswer {
+    record Stream(URI url, Map<String, String> customParameters, String dialectHint, String contentType, String infoOnEnd)
+            implements BotAnswer {
 
         private static final Pattern RATE = Pattern.compile("rate=(\\d+)");
 
@@ -27,6 +30,15 @@ public sealed interface BotAnswer {
 
         public Stream(URI url, Map<String, String> customParameters, String dialectHint) {
             this(url, customParameters, dialectHint, "");
+        }
+
+        public Stream(URI url, Map<String, String> customParameters, String dialectHint, String contentType) {
+            this(url, customParameters, dialectHint, contentType, null);
+        }
+
+        /** The same stream, with the INFO to send when it ends. */
+        Stream withInfoOnEnd(String json) {
+            return new Stream(url, customParameters, dialectHint, contentType, json);
         }
 
         /** The sample rate named in {@code contentType} ({@code audio/x-l16;rate=16000}), else 8000. */

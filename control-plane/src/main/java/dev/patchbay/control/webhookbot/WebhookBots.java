@@ -29,7 +29,7 @@ public final class WebhookBots implements BotWebhookClient {
                 call.mediaNode());
         return switch (webhook.ask(inbound, url, workspaceId, timeout)) {
             case BotAnswer.Stream s -> new Answer.Stream(s.url().toString(), s.dialectHint().isEmpty() ? null : s.dialectHint(),
-                    s.sampleRateHz(), s.customParameters());
+                    s.sampleRateHz(), s.customParameters(), s.infoOnEnd());
             case BotAnswer.Grpc g -> new Answer.Grpc();
             case BotAnswer.Reject r -> new Answer.Reject(r.sipStatus(), r.reason());
         };

@@ -15,6 +15,14 @@ public interface BridgeListener {
      */
     void action(String callId, String action, String detail);
 
+    /**
+     * The far end refused the REFER for the bot's transfer to {@code uri} itself (no NOTIFY follows); the owner
+     * may reach the target another way.
+     */
+    default void referRefused(String callId, String uri, int sipStatus) {
+        action(callId, "transfer-failed", uri + " " + sipStatus);
+    }
+
     /** The bot handed the call back with its output context (a JSON object); the owner decides what follows. */
     default void returned(String callId, String outputContextJson) {
     }

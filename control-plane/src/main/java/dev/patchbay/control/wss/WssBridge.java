@@ -341,7 +341,11 @@ public final class WssBridge implements AutoCloseable {
                     new Logged<>("transfer to " + uri) {
                         @Override
                         public void onNext(TransferResponse r) {
-                            if (r.getFinalStatus() >= 300) {
+                            if (r.getReferRefused()) {
+                                listener.referRefused(target.callId(), uri, r.getFinalStatus());
+                            } else if (r.getFinalStatus() < 300) {
+                                listener.action(target.callId(), "transfer-method", "refer");
+                            } else {
                                 listener.action(target.callId(), "transfer-failed", uri + " " + r.getFinalStatus());
                             }
                         }

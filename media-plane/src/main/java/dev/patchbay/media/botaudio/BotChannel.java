@@ -22,7 +22,9 @@ import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.Codec;
 import dev.patchbay.proto.media.v1.DtmfEvent;
 import dev.patchbay.proto.media.v1.DtmfSource;
+import dev.patchbay.proto.media.v1.FarEndInfo;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.InfoResult;
 import dev.patchbay.proto.media.v1.MarkPlayed;
 import io.grpc.Status;
 
@@ -132,6 +134,7 @@ final class BotChannel implements AudioUplink {
             case MARK -> {
                 return mark(message.getMark().getName());
             }
+            case INFO -> info(message.getInfo());
             case ATTACH -> {
                 return Status.FAILED_PRECONDITION.withDescription("already attached to " + call.id());
             }
@@ -142,10 +145,44 @@ final class BotChannel implements AudioUplink {
         return null;
     }
 
+    /**
+     * The bot's INFO for the far end (RingCX), checked against what the control-plane allowed this call. The
+     * answer reaches the bot as InfoResult and the control-plane as BotInfoSent; nothing refused is sent.
+     */
+    private void info(FarEndInfo info) {
+        Call c = call;
+        boolean isFinal = info.getIsFinal();
+        int limit = c.botInfoMaxBytes();
+        int size = info.getJson().size();
+        String refused = limit == 0 ? "this call takes no INFO from its bot; only calls of a workspace with a RingCX integration do"
+                : size > limit ? "the INFO body is " + size + " bytes, over this call's limit of " + limit
+                        + " bytes; it was not sent: send less data per INFO" : null;
+        if (refused != null) {
+            sink.send(infoResult(0, refused, isFinal));
+            return;
+        }
+        if (isFinal) {
+            c.farEndEnds(true); // before the answer: a bot that leaves right after its final INFO must not cause a BYE
+        }
+        calls.info(c, "application/json", info.getJson().toByteArray()).thenAccept(status -> {
+            boolean ok = status >= 200 && status < 300;
+            if (isFinal && !ok) {
+                c.farEndEnds(false);
+            }
+            sink.send(infoResult(status, ok ? "" : "the far end answered the INFO with " + status, isFinal));
+            calls.botInfoSent(c, status, isFinal, size);
+        });
+    }
+
+    private static CallerToBot infoResult(int status, String error, boolean isFinal) {
+        return CallerToBot.newBuilder().setInfoResult(InfoResult.newBuilder().setSipStatus(status).setError(error)
+                .setIsFinal(isFinal)).build();
+    }
+
     /** The stream failed: the call waits for a bot to re-attach. Not on the gRPC event loop: it may send SIP. */
     void lost(String reason) {
         Call c = call;
-        if (c != null && !(c.state() instanceof CallState.Ended) && !c.listenOnly()) {
+        if (c != null && !(c.state() instanceof CallState.Ended) && !c.listenOnly() && !c.farEndEnds()) {
             detached("lost");
             calls.botLost(c, this, reason);
             return;
@@ -160,6 +197,12 @@ final class BotChannel implements AudioUplink {
         if (c != null && c.listenOnly() && media != null) {
             detached("left");
             media.detach(this); // bridged: the bot only listened, and the two legs carry on without it
+        } else if (c != null && c.farEndEnds()) {
+            detached("left"); // its final INFO was accepted: the far end sends the BYE (or the control-plane's timeout)
+            if (media != null) {
+                media.detach(this);
+            }
+            LOG.info(() -> "call " + c.id() + ": the bot left after its final INFO; the far end sends the BYE");
         } else if (c != null) {
             calls.end(c, HangupCause.BOT_HANGUP, 200, reason);
         }

@@ -46,6 +46,8 @@ public final class Call {
     private final long createdNanos; // the INVITE's arrival (or, outbound, its sending)
     private volatile Outbound options = Outbound.NONE;
     private volatile boolean listenOnly;
+    private volatile int botInfoMaxBytes;
+    private volatile boolean farEndEnds;
     private volatile DtmfMethod dtmfMethod = DtmfMethod.DTMF_METHOD_UNSPECIFIED;
     private volatile boolean recordOnAnswer;
     private volatile boolean silent;
@@ -295,6 +297,24 @@ public final class Call {
 
     public boolean listenOnly() {
         return listenOnly;
+    }
+
+    /** The largest INFO body the bot may send (Answer.bot_info_max_bytes); 0 when the call takes none. */
+    public int botInfoMaxBytes() {
+        return botInfoMaxBytes;
+    }
+
+    public void botInfoMaxBytes(int limit) {
+        this.botInfoMaxBytes = limit;
+    }
+
+    /** True once the bot's final INFO is out: the far end sends the BYE, so the bot leaving must not. */
+    public boolean farEndEnds() {
+        return farEndEnds;
+    }
+
+    public void farEndEnds(boolean on) {
+        this.farEndEnds = on;
     }
 
     public void listenOnly(boolean on) {

@@ -23,6 +23,7 @@ import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.proto.media.v1.BotInfoSent;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.CallRinging;
@@ -229,6 +230,7 @@ public final class CallManager {
             }
             case ANSWER -> {
                 call.dtmfMethod(decision.getAnswer().getDtmfMethod());
+                call.botInfoMaxBytes(decision.getAnswer().getBotInfoMaxBytes());
                 answering.answer(call, decision.getAnswer().getRecord());
             }
             default -> LOG.warning(() -> "route decision for " + call + " has no action; ignored");
@@ -311,12 +313,12 @@ public final class CallManager {
      * Transfers an answered call blindly. On success the call leaves Patchbay: it is ended with
      * cause TRANSFERRED (BYE, as RFC 5589 recommends for the transferor).
      */
-    public CompletableFuture<Integer> transfer(Call call, String target) {
-        return signalling.transfer(call, target).thenApply(status -> {
-            if (status >= 200 && status < 300) {
+    public CompletableFuture<TransferOutcome> transfer(Call call, String target) {
+        return signalling.transfer(call, target).thenApply(outcome -> {
+            if (outcome.status() >= 200 && outcome.status() < 300) {
                 end(call, HangupCause.TRANSFERRED, 200, "transferred to " + target);
             }
-            return status;
+            return outcome;
         });
     }
 
@@ -333,6 +335,12 @@ public final class CallManager {
     /** Sends INFO in an answered call; see {@link CallSignalling#info}. */
     public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
         return signalling.info(call, contentType, body);
+    }
+
+    /** The bot's INFO was answered: the control-plane records it and, after a final one, awaits the far end's BYE. */
+    public void botInfoSent(Call call, int sipStatus, boolean isFinal, int bytes) {
+        control.event(call, ControlEvent.newBuilder().setBotInfo(BotInfoSent.newBuilder()
+                .setSipStatus(sipStatus).setIsFinal(isFinal).setBytes(bytes)));
     }
 
     /** The caller sent INFO with a non-DTMF body: the control-plane decides what it means. */

@@ -31,8 +31,8 @@ public interface CallSignalling {
     /** Ends an answered call with BYE. */
     void bye(Call call, String reason);
 
-    /** Blind transfer by REFER; completes with the target's final status (or REFER's refusal). */
-    CompletableFuture<Integer> transfer(Call call, String target);
+    /** Blind transfer by REFER; completes with the target's final status, or REFER's refusal marked as such. */
+    CompletableFuture<TransferOutcome> transfer(Call call, String target);
 
     /**
      * Places a call through a trunk and returns it at once; progress arrives as call events.

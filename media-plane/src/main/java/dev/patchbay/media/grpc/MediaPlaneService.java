@@ -114,8 +114,8 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             return;
         }
         Call call = calls.byId(request.getCallId()).orElseThrow();
-        calls.transfer(call, target).thenAccept(status ->
-                done(response, TransferResponse.newBuilder().setFinalStatus(status).build()));
+        calls.transfer(call, target).thenAccept(outcome -> done(response, TransferResponse.newBuilder()
+                .setFinalStatus(outcome.status()).setReferRefused(outcome.referRefused()).build()));
     }
 
     @Override

@@ -19,6 +19,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.TransferOutcome;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.CallState;
@@ -249,10 +250,10 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
-    public CompletableFuture<Integer> transfer(Call call, String target) {
+    public CompletableFuture<TransferOutcome> transfer(Call call, String target) {
         SipLeg leg = call.sipContext();
         if (leg.dialog == null) {
-            return CompletableFuture.completedFuture(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            return CompletableFuture.completedFuture(TransferOutcome.notified(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
         }
         return transfers.start(call, leg, target);
     }

@@ -13,6 +13,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.TransferOutcome;
 
 /**
  * Blind transfer (RFC 3515): REFER to the target, then follow the NOTIFYs whose message/sipfrag
@@ -25,7 +26,7 @@ final class Transfers {
 
     private final SipTools sip;
     private final DialogRequests requests;
-    private final ConcurrentHashMap<String, CompletableFuture<Integer>> inProgress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<TransferOutcome>> inProgress = new ConcurrentHashMap<>();
 
     Transfers(SipTools sip, DialogRequests requests) {
         this.sip = sip;
@@ -36,17 +37,17 @@ final class Transfers {
      * Starts a transfer. Completes with the target's final status from the NOTIFYs, or with REFER's
      * own status when the caller refuses it (e.g. 405, 501, 603).
      */
-    CompletableFuture<Integer> start(Call call, SipLeg leg, String target) {
-        CompletableFuture<Integer> result = new CompletableFuture<>();
+    CompletableFuture<TransferOutcome> start(Call call, SipLeg leg, String target) {
+        CompletableFuture<TransferOutcome> result = new CompletableFuture<>();
         if (inProgress.putIfAbsent(call.sipCallId(), result) != null) {
-            return CompletableFuture.completedFuture(Response.REQUEST_PENDING);
+            return CompletableFuture.completedFuture(TransferOutcome.notified(Response.REQUEST_PENDING));
         }
         // A target that never answers must not hold the RPC forever; 408 says the outcome is unknown.
-        result.completeOnTimeout(Response.REQUEST_TIMEOUT, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        result.completeOnTimeout(TransferOutcome.notified(Response.REQUEST_TIMEOUT), TIMEOUT_SECONDS, TimeUnit.SECONDS);
         result.whenComplete((status, error) -> inProgress.remove(call.sipCallId(), result));
         requests.refer(leg.dialog, target, leg.contact).thenAccept(status -> {
             if (status >= 300) {
-                result.complete(status);
+                result.complete(new TransferOutcome(status, true));
             }
         });
         return result;
@@ -57,7 +58,7 @@ final class Transfers {
         Request notify = event.getRequest();
         SipTools.send(tx, sip.response(Response.OK, notify, null, null));
         byte[] body = notify.getRawContent();
-        CompletableFuture<Integer> transfer = call == null ? null : inProgress.get(call.sipCallId());
+        CompletableFuture<TransferOutcome> transfer = call == null ? null : inProgress.get(call.sipCallId());
         if (transfer == null || body == null) {
             return;
         }
@@ -65,16 +66,16 @@ final class Transfers {
         if (m.find()) {
             int status = Integer.parseInt(m.group(1));
             if (status >= 200) {
-                transfer.complete(status);
+                transfer.complete(TransferOutcome.notified(status));
             }
         }
     }
 
     /** The call ended while transferring: the outcome is unknown to us, so say so. */
     void callEnded(Call call) {
-        CompletableFuture<Integer> transfer = inProgress.remove(call.sipCallId());
+        CompletableFuture<TransferOutcome> transfer = inProgress.remove(call.sipCallId());
         if (transfer != null) {
-            transfer.complete(Response.REQUEST_TERMINATED);
+            transfer.complete(TransferOutcome.notified(Response.REQUEST_TERMINATED));
         }
     }
 }

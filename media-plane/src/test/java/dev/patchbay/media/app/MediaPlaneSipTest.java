@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -555,6 +556,7 @@ class MediaPlaneSipTest extends SharedMediaPlane {
                 assertEquals(200, sip.finalResponse(WAIT).status(), "NOTIFY is answered");
             }
             assertEquals(200, transfer.get(5, java.util.concurrent.TimeUnit.SECONDS).getFinalStatus());
+            assertFalse(transfer.get().getReferRefused(), "the REFER was accepted; the status is the NOTIFY's");
             SipMessage bye = sip.nextRequest(WAIT);
             assertTrue(bye.startLine().startsWith("BYE "), "the transferred call is left with BYE: " + bye.startLine());
             sip.respond(bye, 200, "OK");
@@ -572,6 +574,7 @@ class MediaPlaneSipTest extends SharedMediaPlane {
             SipMessage refer = sip.nextRequest(WAIT);
             sip.respond(refer, 603, "Decline");
             assertEquals(603, transfer.get(5, java.util.concurrent.TimeUnit.SECONDS).getFinalStatus());
+            assertTrue(transfer.get().getReferRefused(), "the REFER itself was refused, so the control-plane may bridge");
             assertTrue(plane.calls().byId(call.callId()).isPresent(), "a failed transfer leaves the call with the bot");
             var bad = control.rpc().transfer(TransferRequest.newBuilder().setCallId(call.callId()).setTargetUri("agent 42").build());
             assertEquals(Status.Code.INVALID_ARGUMENT, Status.fromThrowable(

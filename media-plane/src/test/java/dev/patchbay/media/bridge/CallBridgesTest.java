@@ -14,6 +14,7 @@ import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.call.CallPolicy;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.call.ControlChannel;
+import dev.patchbay.media.call.TransferOutcome;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.testutil.Ports;
@@ -83,8 +84,8 @@ class CallBridgesTest {
         }
 
         @Override
-        public CompletableFuture<Integer> transfer(Call call, String target) {
-            return CompletableFuture.completedFuture(501);
+        public CompletableFuture<TransferOutcome> transfer(Call call, String target) {
+            return CompletableFuture.completedFuture(new TransferOutcome(501, true));
         }
 
         @Override

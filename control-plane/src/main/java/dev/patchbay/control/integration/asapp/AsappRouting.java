@@ -2,6 +2,7 @@ package dev.patchbay.control.integration.asapp;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +48,7 @@ public final class AsappRouting implements Router.HeaderStep {
     }
 
     private Route route(CallOffered offer, String id) {
-        CallTransfer t = transfers.find(id).orElse(null);
+        CallTransfer t = pick(transfers.withId(id), offer.getRequestUser());
         if (t == null) {
             return new Route.Reject(404, "no ASAPP call transfer '" + shorten(id) + "'; create it with POST"
                     + " /generativeagent/v1/call-transfers before sending the call");
@@ -81,7 +82,25 @@ public final class AsappRouting implements Router.HeaderStep {
         Route.ToBot bot = new Route.ToBot(t.workspaceId(), (String) c.get("bot_id"),
                 Route.BotKind.fromWire((String) c.get("kind")), (String) c.get("url"), (String) c.get("dialect"),
                 (String) c.get("number"), offer.getRequestUser(), via, Route.Settings.of(c));
-        return new Route.Claimed(bot, TransferJson.write(parameters(t)), transfers.claim(id));
+        return new Route.Claimed(bot, TransferJson.write(parameters(t)), transfers.claim(t.workspaceId(), id));
+    }
+
+    /**
+     * The transfer an INVITE means. Ids are unique per workspace only, so when several workspaces hold
+     * this id, the ACTIVE one wins if it is alone, else the one whose workspace has the Request-URI DID;
+     * null when that still leaves a choice, so nothing of another workspace is told to the SIP peer.
+     */
+    private CallTransfer pick(List<CallTransfer> found, String user) {
+        if (found.size() <= 1) {
+            return found.isEmpty() ? null : found.getFirst();
+        }
+        List<CallTransfer> active = found.stream().filter(t -> t.statusAt(transfers.now()) == CallTransfer.Status.ACTIVE).toList();
+        if (active.size() == 1) {
+            return active.getFirst();
+        }
+        List<CallTransfer> byDid = (active.isEmpty() ? found : active).stream()
+                .filter(t -> botByDid(user, t.workspaceId()).isPresent()).toList();
+        return byDid.size() == 1 ? byDid.getFirst() : null;
     }
 
     private Optional<DbRow> botByDid(String user, String workspace) {

@@ -19,8 +19,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Seed 004's REST side: {@code POST /generativeagent/v1/call-transfers} and {@code GET …/{id}},
- * authenticated as ASAPP clients do with {@code asapp-api-id} (the workspace id) and
- * {@code asapp-api-secret} (one of its API keys, {@code <key id>.<secret>}); plus the provider-API
+ * authenticated as seed 004 says ASAPP clients do: {@code asapp-api-id} is the API key's id and
+ * {@code asapp-api-secret} its secret (a workspace API key, whose workspace the request acts in); plus the provider-API
  * return {@code POST /v1/calls/{id}/return}, behind the usual workspace keys.
  */
 public final class CallTransfersApi {
@@ -61,8 +61,8 @@ public final class CallTransfersApi {
         try {
             transfers.insert(t);
         } catch (TransferStore.DuplicateId e) {
-            throw ProblemException.conflict("a call transfer with id " + t.id() + " exists already; ids are single-use,"
-                    + " create each transfer with a new id", "id");
+            throw ProblemException.conflict("this workspace has a call transfer with id " + t.id() + " already; ids are"
+                    + " single-use, create each transfer with a new id", "id");
         }
         // The seed answers 200 (not 201) with the resource.
         res.header(HeaderNames.LOCATION, PATH + "/" + t.id());
@@ -94,26 +94,24 @@ public final class CallTransfersApi {
         ApiJson.send(res, Status.ACCEPTED_202, out);
     }
 
-    /** The workspace the two ASAPP headers prove; 401 naming the header at fault, 403 for a disabled workspace. */
+    /** The workspace of the API key the two ASAPP headers prove; 401 naming the header at fault, 403 for a disabled workspace. */
     private String authenticate(ServerRequest req) {
-        String how = "send " + API_ID + ": <workspace id> and " + API_SECRET + ": <an API key of it, <key id>.<secret>>";
-        String workspace = req.headers().first(HeaderNames.create(API_ID)).map(String::strip).orElse("");
+        String how = "send " + API_ID + ": <API key id> and " + API_SECRET + ": <its secret> (a workspace API key from the admin API)";
+        String keyId = req.headers().first(HeaderNames.create(API_ID)).map(String::strip).orElse("");
         String secret = req.headers().first(HeaderNames.create(API_SECRET)).map(String::strip).orElse("");
-        if (workspace.isEmpty()) {
+        if (keyId.isEmpty()) {
             throw unauthorized(API_ID, "the request has no " + API_ID + " header; " + how);
         }
         if (secret.isEmpty()) {
             throw unauthorized(API_SECRET, "the request has no " + API_SECRET + " header; " + how);
         }
-        int dot = secret.indexOf('.');
-        Tenants.ApiKey key = keys.verify(dot < 0 ? secret : secret.substring(0, dot), dot < 0 ? "" : secret.substring(dot + 1))
-                .filter(k -> k.workspaceId().equals(workspace))
-                .orElseThrow(() -> unauthorized(API_SECRET, API_SECRET + " is not a valid API key of workspace " + workspace
-                        + " (or it was revoked); create one with the admin API"));
+        // One answer for an unknown id and a wrong secret, so the API does not confirm which key ids exist.
+        Tenants.ApiKey key = keys.verify(keyId, secret).orElseThrow(() -> unauthorized(API_SECRET, API_ID + " and "
+                + API_SECRET + " are not a valid API key and its secret (or the key was revoked); " + how));
         if (!key.workspaceEnabled()) {
-            throw ProblemException.of(403, "workspace " + workspace + " is disabled; an operator can enable it with the admin API");
+            throw ProblemException.of(403, "workspace " + key.workspaceId() + " is disabled; an operator can enable it with the admin API");
         }
-        return workspace;
+        return key.workspaceId();
     }
 
     private static ProblemException unauthorized(String header, String detail) {

@@ -2,6 +2,7 @@ package dev.patchbay.control.integration.asapp;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ public final class TransferStore {
         return clock.instant();
     }
 
-    /** @throws DuplicateId when the id is taken, in any workspace: the INVITE carries the id alone */
+    /** @throws DuplicateId when the workspace has a transfer of that id already (other workspaces' ids do not count) */
     public void insert(CallTransfer t) {
         try {
             db.execute().namedInsert("asapp-insert-transfer", t.id(), t.workspaceId(), t.externalConversationId(),
@@ -52,20 +53,25 @@ public final class TransferStore {
         }
     }
 
-    /** The transfer with its status as of now; an ACTIVE one past its TTL is marked EXPIRED here. */
-    public Optional<CallTransfer> find(String id) {
-        Instant now = clock.instant();
-        return db.execute().namedGet("asapp-select-transfer", id).map(TransferStore::transfer).map(t -> {
-            if (t.statusAt(now) == CallTransfer.Status.EXPIRED && t.status() == CallTransfer.Status.ACTIVE) {
-                db.execute().namedUpdate("asapp-expire-one", t.id(), Db.utc(now));
-            }
-            return t;
-        });
+    /** The workspace's transfer with its status as of now; an ACTIVE one past its TTL is marked EXPIRED here. */
+    public Optional<CallTransfer> find(String workspaceId, String id) {
+        return db.execute().namedGet("asapp-select-transfer", workspaceId, id).map(TransferStore::transfer).map(this::expired);
     }
 
-    /** As its workspace sees it: another workspace's transfer does not exist. */
-    public Optional<CallTransfer> find(String workspaceId, String id) {
-        return find(id).filter(t -> t.workspaceId().equals(workspaceId));
+    /**
+     * Every workspace's transfer of this id, for an INVITE, which carries the id alone. Callers must not
+     * tell the SIP peer what other workspaces hold.
+     */
+    public List<CallTransfer> withId(String id) {
+        return db.execute().namedQuery("asapp-select-transfers-by-id", id).map(TransferStore::transfer).map(this::expired).toList();
+    }
+
+    private CallTransfer expired(CallTransfer t) {
+        Instant now = clock.instant();
+        if (t.statusAt(now) == CallTransfer.Status.EXPIRED && t.status() == CallTransfer.Status.ACTIVE) {
+            db.execute().namedUpdate("asapp-expire-one", t.workspaceId(), t.id(), Db.utc(now));
+        }
+        return t;
     }
 
     public Optional<CallTransfer> byCall(String callId) {
@@ -73,9 +79,9 @@ public final class TransferStore {
     }
 
     /** A claim for {@link Route.Claimed}: ACTIVE and unexpired becomes ONGOING, bound to the call. */
-    public Route.Claim claim(String id) {
+    public Route.Claim claim(String workspaceId, String id) {
         return (DbExecute tx, String callId, Instant now) ->
-                tx.namedUpdate("asapp-claim", callId, Db.utc(now), id, Db.utc(now)) == 1;
+                tx.namedUpdate("asapp-claim", callId, Db.utc(now), workspaceId, id, Db.utc(now)) == 1;
     }
 
     /** The bot handed the call back: stores its output context; false when the transfer is not ONGOING. */

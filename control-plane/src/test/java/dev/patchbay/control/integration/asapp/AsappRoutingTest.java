@@ -20,6 +20,7 @@ import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -159,7 +160,7 @@ class AsappRoutingTest {
         Route.Reject refused = reject(strict.route(invite("b-line", "r-open")));
         assertEquals(403, refused.sipStatus());
         assertTrue(refused.reason().contains("must come through one of its inbound trunks"), refused.reason());
-        assertEquals(CallTransfer.Status.ACTIVE, transfers.find("r-open").orElseThrow().status(), "nothing was claimed");
+        assertEquals(CallTransfer.Status.ACTIVE, transfers.find("ws_b", "r-open").orElseThrow().status(), "nothing was claimed");
         // A plain DID call to the same open workspace is not a transfer and stays open.
         assertInstanceOf(Route.ToBot.class, strict.route(CallOffered.newBuilder().setRequestUser("b-line")
                 .setToUser("b-line").build()));
@@ -193,6 +194,24 @@ class AsappRoutingTest {
     }
 
     @Test
+    void anIdTwoWorkspacesUseRoutesToTheActiveOneOrByDidAndOtherwiseTellsNothingOfEither() {
+        transfer("r-twice", "ws_a", "c-a", CallTransfer.ReturnType.BYE);
+        transfer("r-twice", "ws_b", "c-b", CallTransfer.ReturnType.BYE);
+        Route.Reject ambiguous = reject(router.route(invite("nothing", "r-twice")));
+        assertEquals(404, ambiguous.sipStatus());
+        assertFalse(ambiguous.reason().contains("ws_a") || ambiguous.reason().contains("ws_b"), ambiguous.reason());
+        Route.Claimed toB = assertInstanceOf(Route.Claimed.class, router.route(invite("b-line", "r-twice")));
+        assertEquals("ws_b", toB.bot().workspaceId());
+        assertTrue(calls.insertClaiming(call("CA-twice-b"), "b", toB.claim()));
+        assertEquals(CallTransfer.Status.ACTIVE, transfers.find("ws_a", "r-twice").orElseThrow().status(), "ws_a's is untouched");
+        // Now only ws_a's is ACTIVE, so the id alone finds it, whatever the Request-URI.
+        Route.Claimed toA = assertInstanceOf(Route.Claimed.class, router.route(invite("nothing", "r-twice")));
+        assertEquals("ws_a", toA.bot().workspaceId());
+        assertTrue(calls.insertClaiming(call("CA-twice-a"), "a", toA.claim()));
+        assertEquals(CallTransfer.Status.ONGOING, transfers.find("ws_a", "r-twice").orElseThrow().status());
+    }
+
+    @Test
     void aDisabledWorkspaceIs403AndAWorkspaceWithoutBotIs404() {
         transfer("r-off", "ws_off", "c4", CallTransfer.ReturnType.BYE);
         try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
@@ -215,20 +234,20 @@ class AsappRoutingTest {
         transfer("r-inv", "ws_a", "c6", CallTransfer.ReturnType.INVITE);
         Route.Claimed c = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-inv")));
         assertTrue(calls.insertClaiming(call("CA-inv"), "inv", c.claim()));
-        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())),
+        AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()), new Tenants(client), new SecretBox(new byte[32])),
                 new SecretBox(new byte[32]));
         ProblemException bad = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
                 JSON.readTree("{\"transferType\":\"BOT\",\"colour\":1,\"referenceVariables\":[]}")));
         assertEquals(422, bad.status());
         assertEquals(List.of("colour", "transferType", "referenceVariables"),
                 bad.errors().stream().map(dev.patchbay.rest.FieldError::field).toList());
-        assertEquals(CallTransfer.Status.ONGOING, transfers.find("r-inv").orElseThrow().status(), "a bad context changes nothing");
+        assertEquals(CallTransfer.Status.ONGOING, transfers.find("ws_a", "r-inv").orElseThrow().status(), "a bad context changes nothing");
         ProblemException p = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),
                 JSON.readTree("{\"transferType\":\"AGENT\"}")));
         assertEquals(409, p.status(), p.detail());
         assertEquals("sip.returnTransferType", p.errors().get(0).field());
         assertTrue(p.detail().contains("INVITE return failed") && p.detail().contains("answered call"), p.detail());
-        assertEquals(CallTransfer.Status.COMPLETED, transfers.find("r-inv").orElseThrow().status());
+        assertEquals(CallTransfer.Status.COMPLETED, transfers.find("ws_a", "r-inv").orElseThrow().status());
     }
 
     private static CallRecord call(String id) {

@@ -85,7 +85,7 @@ class CallTransfersApiTest {
         transfers = new TransferStore(client, clock);
         CallStore calls = new CallStore(client, clock);
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of())), new SecretBox(new byte[32]));
+        returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()), new Tenants(client), new SecretBox(new byte[32])), new SecretBox(new byte[32]));
         CallTransfersApi api = new CallTransfersApi(transfers, calls, returns, auth,
                 new AsappIntegration(client, AsappConfig.from(config)), new SecretBox(new byte[32]));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
@@ -123,7 +123,7 @@ class CallTransfersApiTest {
     }
 
     private static HttpResponse<String> as(String workspace, String method, String path, String body) throws Exception {
-        return call(method, path, body, "asapp-api-id", workspace, "asapp-api-secret", "key_" + workspace + ".secret-" + workspace);
+        return call(method, path, body, "asapp-api-id", "key_" + workspace, "asapp-api-secret", "secret-" + workspace);
     }
 
     private static HttpResponse<String> create(String body) throws Exception {
@@ -280,19 +280,27 @@ class CallTransfersApiTest {
         HttpResponse<String> again = create("{\"id\":\"tr-bye\",\"externalConversationId\":\"c2\",\"type\":\"SIP\"}");
         assertEquals(409, again.statusCode());
         assertEquals(List.of("id"), fields(again));
-        assertEquals(409, as("ws_b", "POST", CallTransfersApi.PATH, "{\"id\":\"tr-bye\",\"externalConversationId\":\"c\","
-                + "\"type\":\"SIP\"}").statusCode(), "the INVITE names the id alone, so ids are unique platform-wide");
+        HttpResponse<String> otherTenant = as("ws_b", "POST", CallTransfersApi.PATH, "{\"id\":\"tr-bye\","
+                + "\"externalConversationId\":\"c\",\"type\":\"SIP\"}");
+        assertEquals(200, otherTenant.statusCode(), "ids are unique per workspace: another tenant's use is not revealed");
+        assertEquals("c", JSON.readTree(as("ws_a", "GET", CallTransfersApi.PATH + "/tr-bye", null).body())
+                .get("externalConversationId").asText(), "each workspace sees its own transfer of the id");
     }
 
     @Test
-    void theAsappHeadersMustNameAnEnabledWorkspaceAndOneOfItsKeys() throws Exception {
+    void theAsappHeadersAreAnApiKeyIdAndItsSecretAsTheSeedSays() throws Exception {
         String path = CallTransfersApi.PATH + "/tr-auth";
         assertEquals(List.of("asapp-api-id"), fields(call("GET", path, null)));
         assertEquals(401, call("GET", path, null).statusCode());
-        assertEquals(List.of("asapp-api-secret"), fields(call("GET", path, null, "asapp-api-id", "ws_a")));
-        assertEquals(401, call("GET", path, null, "asapp-api-id", "ws_a", "asapp-api-secret", "key_ws_a.wrong").statusCode());
-        assertEquals(401, call("GET", path, null, "asapp-api-id", "ws_a", "asapp-api-secret", "key_ws_b.secret-ws_b")
-                .statusCode(), "a key of another workspace");
+        assertEquals(List.of("asapp-api-secret"), fields(call("GET", path, null, "asapp-api-id", "key_ws_a")));
+        assertEquals(401, call("GET", path, null, "asapp-api-id", "key_ws_a", "asapp-api-secret", "wrong").statusCode());
+        assertEquals(401, call("GET", path, null, "asapp-api-id", "key_ws_a", "asapp-api-secret", "secret-ws_b")
+                .statusCode(), "another key's secret");
+        assertEquals(401, call("GET", path, null, "asapp-api-id", "ws_a", "asapp-api-secret", "key_ws_a.secret-ws_a")
+                .statusCode(), "the workspace id and <key id>.<secret> are not the seed's meaning");
+        HttpResponse<String> unknown = call("GET", path, null, "asapp-api-id", "key_nobody", "asapp-api-secret", "secret-ws_a");
+        assertEquals(401, unknown.statusCode());
+        assertFalse(unknown.body().contains("secret-ws_a"), "the secret is never echoed");
         assertEquals(403, as("ws_off", "GET", path, null).statusCode());
         assertEquals(200, create("{\"id\":\"tr-auth\",\"externalConversationId\":\"c\",\"type\":\"SIP\"}").statusCode());
         assertEquals(404, as("ws_b", "GET", path, null).statusCode(), "another workspace's transfer does not exist");
@@ -335,7 +343,7 @@ class CallTransfersApiTest {
         NOW.set(T0.plus(Duration.ofMinutes(10)));
         assertEquals("EXPIRED", JSON.readTree(as("ws_a", "GET", CallTransfersApi.PATH + "/tr-ttl", null).body())
                 .get("status").asText());
-        assertEquals(CallTransfer.Status.EXPIRED, transfers.find("tr-ttl").orElseThrow().status(), "stored too");
+        assertEquals(CallTransfer.Status.EXPIRED, transfers.find("ws_a", "tr-ttl").orElseThrow().status(), "stored too");
         assertFalse(Claims.claim(transfers, "tr-ttl", "CA-late"), "an expired transfer cannot be claimed");
         NOW.set(T0);
     }
@@ -349,7 +357,7 @@ class CallTransfersApiTest {
     /** Claims as the call flow does, in a transaction of its own. */
     private static final class Claims {
         static boolean claim(TransferStore store, String id, String callId) {
-            return dev.patchbay.schema.Db.inTransaction(client, tx -> store.claim(id).claim(tx, callId, store.now()));
+            return dev.patchbay.schema.Db.inTransaction(client, tx -> store.claim("ws_a", id).claim(tx, callId, store.now()));
         }
     }
 }
