@@ -67,6 +67,11 @@ public final class LoadGenerator {
 
     private void run(String version) throws Exception {
         Report report = new Report(settings);
+        Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
+        if (settings.runs("coldstart")) {
+            // First, on processes of its own: a start's first seconds are what it measures.
+            report.add(ColdStart.run(settings, version, ColdStart.Plan.from(System.getenv()), logs.resolve("cold-start")));
+        }
         Cluster done;
         try (Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts());
              WsEchoBot wsBot = new WsEchoBot()) {
@@ -119,7 +124,6 @@ public final class LoadGenerator {
             done = cluster;
         }
         report.write();
-        Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
         done.deleteVar(logs);
         LOG.info(() -> "wrote " + settings.out() + "; the processes' logs are in " + logs);
     }

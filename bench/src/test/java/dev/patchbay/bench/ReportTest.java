@@ -3,6 +3,7 @@ package dev.patchbay.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,8 @@ class ReportTest {
 
     @Test
     void aSetupRampThatNeverFailedIsALowerBound() {
-        SetupRate.Result held = new SetupRate.Result(100, 300, 300, 0, 4, 12, true);
-        SetupRate.Result failed = new SetupRate.Result(200, 600, 590, 1, 4, 80, false);
+        SetupRate.Result held = new SetupRate.Result(100, 300, 300, 0, 4, 12, 20, Map.of(), "1.0 1.0 1.0", true);
+        SetupRate.Result failed = new SetupRate.Result(200, 600, 590, 1, 4, 80, 95, Map.of(503, 10), "1.0 1.0 1.0", false);
         assertEquals("Highest held setup rate: 100 calls/s", Report.rateLine(List.of(held, failed)));
         assertEquals("Highest held setup rate: 100 calls/s (every rate held: a lower bound; add larger rates to"
                 + " PATCHBAY_BENCH_RATES)", Report.rateLine(List.of(held)));

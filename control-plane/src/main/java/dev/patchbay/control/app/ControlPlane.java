@@ -100,9 +100,12 @@ public final class ControlPlane implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final WebServer http;
     private final ProcessMetrics metrics;
+    private final Warmup warmup;
 
     private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
-                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics) {
+                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics,
+                         Warmup warmup) {
+        this.warmup = warmup;
         this.metrics = metrics;
         this.outbox = outbox;
         this.db = db;
@@ -166,9 +169,9 @@ public final class ControlPlane implements AutoCloseable {
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
-        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
-                new AmeyoRouting(db, ameyo)), trunkGuard,
-                root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true)), bots,
+        Router router = new Router(db, List.of(new AsappRouting(db, transfers, asapp), new AmeyoRouting(db, ameyo)), trunkGuard,
+                root.get("patchbay.asapp.require-inbound-trunk").asBoolean().orElse(true));
+        CallFlow flow = new CallFlow(store, router, bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
@@ -235,7 +238,8 @@ public final class ControlPlane implements AutoCloseable {
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics,
+                new Warmup(db, router, store, nodes));
     }
 
     /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */
@@ -280,6 +284,14 @@ public final class ControlPlane implements AutoCloseable {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                     + req.path().absolute().path());
         });
+    }
+
+    /**
+     * Readies the set-up path before the process reports ready: media nodes connected, the database
+     * pool full, the route and record path rehearsed ({@link Warmup}).
+     */
+    Warmup.Report warmUp(WarmupConfig config) throws InterruptedException {
+        return warmup.run(config);
     }
 
     public int port() {
