@@ -117,6 +117,7 @@ public final class LoadGenerator {
                         cluster.var().resolve("setup"));
                 LOG.info(() -> "setup rate " + r.row());
                 report.add(r);
+                report.addSetupReference(SetupRate.reference(rate, settings.rateSeconds(), cluster.var().resolve("setup")));
                 if (!r.held()) {
                     break;
                 }

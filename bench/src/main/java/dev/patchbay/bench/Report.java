@@ -25,6 +25,7 @@ final class Report {
     private final Map<String, List<Step>> byTarget = new LinkedHashMap<>();
     private final List<SetupRate.Result> rates = new ArrayList<>();
     private final List<ColdStart.Result> coldStarts = new ArrayList<>();
+    private final List<SetupRate.Result> setupReferences = new ArrayList<>();
     private final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     private final String loadAtStart = Machine.loadAverage();
 
@@ -44,6 +45,11 @@ final class Report {
 
     void add(ColdStart.Result r) {
         coldStarts.add(r);
+    }
+
+    /** SIPp's uas at a rate Patchbay just ran ({@link SetupRate#reference}). */
+    void addSetupReference(SetupRate.Result r) {
+        setupReferences.add(r);
     }
 
     List<Integer> stepsOf(String target) {
@@ -73,7 +79,7 @@ final class Report {
     void write() throws IOException {
         List<Step> grpc = byTarget.getOrDefault(GRPC, List.of());
         StringBuilder md = new StringBuilder(headline(grpc)).append("\n");
-        md.append(SetupTable.markdown(rates, coldStarts));
+        md.append(SetupTable.markdown(rates, setupReferences, coldStarts));
         md.append('\n');
         md.append(Optional.ofNullable(System.getenv("PATCHBAY_BENCH_NOTE")).filter(s -> !s.isBlank()).map(s -> "> " + s + "\n\n").orElse(""));
         md.append("## Machine and run\n\n")

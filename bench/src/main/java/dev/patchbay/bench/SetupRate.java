@@ -56,6 +56,21 @@ final class SetupRate {
     private SetupRate() {
     }
 
+    /**
+     * The same rate against SIPp's own {@code uas} on the same box, right after: what the machine and
+     * the generator manage without Patchbay, the same-run reference for Patchbay's set-up times.
+     */
+    static Result reference(int rate, int seconds, Path dir) throws IOException, InterruptedException {
+        try (References.Echo uas = References.sipp(dir.resolve("uas-" + rate))) {
+            return run(uas.target().sipPort(), "service", rate, seconds, Double.POSITIVE_INFINITY, dir.resolve("reference"));
+        }
+    }
+
+    /** {@code a / b} as {@code 1.8x}, or n/a. */
+    static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b <= 0 ? "n/a" : String.format(Locale.ROOT, "%.1fx", a / b);
+    }
+
     /** Runs SIPp at one rate for {@code seconds}, in a scratch directory under {@code dir}. */
     static Result run(int sipPort, String user, int rate, int seconds, double maxP95Ms, Path dir)
             throws IOException, InterruptedException {

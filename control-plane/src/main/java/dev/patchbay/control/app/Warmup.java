@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.media.MediaNodeLink;
@@ -107,26 +108,39 @@ final class Warmup {
         return opened;
     }
 
-    /** Routes each number and writes its call row in a transaction rolled back, round after round. */
+    /**
+     * Routes each number and writes its call row in a transaction rolled back, round after round. A
+     * failure ends the rehearsal, not the process: calls are then routed all the same, the first ones slower.
+     */
     private int rehearse(List<String> numbers, int rounds, long deadline) {
         int done = 0;
-        while (done < rounds && System.nanoTime() < deadline) {
-            String number = numbers.get(done % numbers.size());
-            Route route = router.route(CallOffered.newBuilder().setRequestUser(number).setToUser(number)
-                    .setRequestUri("sip:" + number + "@127.0.0.1").setFromUri("sip:warmup@127.0.0.1")
-                    .setTransport(Transport.UDP).setSource(SocketAddress.newBuilder().setIp("127.0.0.1").setPort(5060)).build());
-            String workspace = switch (route) {
-                case Route.ToBot b -> b.workspaceId();
-                case Route.Claimed c -> c.bot().workspaceId();
-                case Route.Reject r -> r.workspaceId();
-            };
-            String bot = route instanceof Route.ToBot b ? b.botId() : null;
-            store.rehearseInsert(new CallRecord("warmup-" + UUID.randomUUID(), workspace, bot, CallRecord.Direction.INBOUND,
-                    bot == null ? CallStatus.REJECTED : CallStatus.RINGING, "warmup", number, number, "warmup", null,
-                    CallRecord.Stream.NONE, null, null, null, null, null, store.now(), null, null));
-            done++;
+        try {
+            while (done < rounds && System.nanoTime() < deadline) {
+                rehearse(numbers.get(done % numbers.size()));
+                done++;
+            }
+        } catch (RuntimeException e) {
+            int after = done;
+            LOG.log(Level.WARNING, e, () -> "warm-up: rehearsing the set-up path failed after " + after + " rounds; the"
+                    + " first calls will find it cold");
         }
         return done;
+    }
+
+    private void rehearse(String number) {
+        Route route = router.route(CallOffered.newBuilder().setRequestUser(number).setToUser(number)
+                .setRequestUri("sip:" + number + "@127.0.0.1").setFromUri("sip:warmup@127.0.0.1")
+                .setTransport(Transport.UDP).setSource(SocketAddress.newBuilder().setIp("127.0.0.1").setPort(5060)).build());
+        String workspace = switch (route) {
+            case Route.ToBot b -> b.workspaceId();
+            case Route.Claimed c -> c.bot().workspaceId();
+            case Route.Reject r -> r.workspaceId();
+        };
+        String bot = route instanceof Route.ToBot b ? b.botId() : null;
+        // Within calls.id's 40 characters, and never a media-plane id (those start with CA).
+        store.rehearseInsert(new CallRecord("warmup" + UUID.randomUUID().toString().replace("-", ""), workspace, bot,
+                CallRecord.Direction.INBOUND, bot == null ? CallStatus.REJECTED : CallStatus.RINGING, "warmup", number, number,
+                "warmup", null, CallRecord.Stream.NONE, null, null, null, null, null, store.now(), null, null));
     }
 
     /** Waits, up to {@code limit}, for every configured media node's Control stream; returns how many are up. */
