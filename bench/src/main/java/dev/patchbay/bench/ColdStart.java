@@ -2,6 +2,8 @@ package dev.patchbay.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -16,13 +18,19 @@ final class ColdStart {
 
     private static final Logger LOG = Logger.getLogger(ColdStart.class.getName());
 
+    /** The control-plane's warm-up turned off: the same-run reference, how a start behaved before it existed. */
+    static final Map<String, String> NO_WARMUP = Map.of("PATCHBAY_CONTROL_WARMUP_MEDIA_WAIT", "PT0S",
+            "PATCHBAY_CONTROL_WARMUP_CONNECTIONS", "0", "PATCHBAY_CONTROL_WARMUP_ROUNDS", "0");
+
     /**
-     * @param rate    calls per second (PATCHBAY_BENCH_COLD_RATE, default 200)
-     * @param seconds how long SIPp calls at that rate (PATCHBAY_BENCH_COLD_SECONDS, default 10)
+     * @param rate      calls per second (PATCHBAY_BENCH_COLD_RATE, default 200)
+     * @param seconds   how long SIPp calls at that rate (PATCHBAY_BENCH_COLD_SECONDS, default 10)
+     * @param reference also a start with the warm-up off, first (PATCHBAY_BENCH_COLD_REFERENCE, default 1; 0 skips it)
      */
-    record Plan(int rate, int seconds) {
+    record Plan(int rate, int seconds, boolean reference) {
         static Plan from(Map<String, String> env) {
-            return new Plan(positive(env, "PATCHBAY_BENCH_COLD_RATE", 200), positive(env, "PATCHBAY_BENCH_COLD_SECONDS", 10));
+            return new Plan(positive(env, "PATCHBAY_BENCH_COLD_RATE", 200), positive(env, "PATCHBAY_BENCH_COLD_SECONDS", 10),
+                    !"0".equals(env.get("PATCHBAY_BENCH_COLD_REFERENCE")));
         }
 
         private static int positive(Map<String, String> env, String key, int fallback) {
@@ -43,19 +51,19 @@ final class ColdStart {
      * @param startSeconds how long the three processes took to log ready, one after the other (SIPp
      *                     starts within the 200 ms the last "ready" may take to be seen in its log)
      */
-    record Result(double startSeconds, SetupRate.Result rate) {
+    record Result(String label, double startSeconds, SetupRate.Result rate) {
         boolean held() {
             return rate.exitCode() == 0 && rate.answered() >= rate.calls();
         }
 
         String row() {
-            return rate.row(rate.rate() + " from a cold start", held());
+            return rate.row(rate.rate() + " from a cold start, " + label, held());
         }
 
         String line() {
-            return String.format(Locale.ROOT, "Cold start: %d of %d calls at %d calls/s failed (%s), from the moment the processes were"
+            return String.format(Locale.ROOT, "Cold start, %s: %d of %d calls at %d calls/s failed (%s), from the moment the processes were"
                     + " ready (they took %.1f s to start); p50 %.1f / p95 %.1f / p99 %.1f ms; load average %s: %s",
-                    rate.calls() - rate.answered(), rate.calls(), rate.rate(), rate.failures(), startSeconds,
+                    label, rate.calls() - rate.answered(), rate.calls(), rate.rate(), rate.failures(), startSeconds,
                     rate.p50Ms(), rate.p95Ms(), rate.p99Ms(), rate.loadAverage(), held() ? "held" : "not held");
         }
     }
@@ -64,17 +72,27 @@ final class ColdStart {
     }
 
     /**
-     * Starts the processes, calls at {@code plan}'s rate as soon as they are ready, and stops them;
-     * their logs and SIPp's are kept in {@code logs}.
+     * The cold starts of {@code plan}: with the warm-up off first when it asks for the reference, then as
+     * shipped; each on fresh processes whose logs are kept under {@code logs}.
      */
-    static Result run(Settings settings, String version, Plan plan, Path logs) throws IOException, InterruptedException {
+    static List<Result> run(Settings settings, String version, Plan plan, Path logs) throws IOException, InterruptedException {
+        List<Result> results = new ArrayList<>();
+        if (plan.reference()) {
+            results.add(once("warm-up off (reference)", NO_WARMUP, settings, version, plan, logs.resolve("warmup-off")));
+        }
+        results.add(once("as shipped", Map.of(), settings, version, plan, logs.resolve("as-shipped")));
+        return results;
+    }
+
+    private static Result once(String label, Map<String, String> env, Settings settings, String version, Plan plan, Path logs)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts());
+        Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts(), env);
         Result result;
         try (cluster) {
             long ready = System.nanoTime();
             Path dir = cluster.var().resolve("cold-start");
-            result = new Result((ready - start) / 1e9,
+            result = new Result(label, (ready - start) / 1e9,
                     SetupRate.run(cluster.sipPort, "echo", plan.rate(), plan.seconds(), Double.POSITIVE_INFINITY, dir));
         }
         LOG.info(result::line);

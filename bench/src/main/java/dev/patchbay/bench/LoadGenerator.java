@@ -70,7 +70,7 @@ public final class LoadGenerator {
         Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
         if (settings.runs("coldstart")) {
             // First, on processes of its own: a start's first seconds are what it measures.
-            report.add(ColdStart.run(settings, version, ColdStart.Plan.from(System.getenv()), logs.resolve("cold-start")));
+            ColdStart.run(settings, version, ColdStart.Plan.from(System.getenv()), logs.resolve("cold-start")).forEach(report::add);
         }
         Cluster done;
         try (Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts());

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  *                   (PATCHBAY_BENCH_PRIME, default 1; 0 turns it off)
  * @param docDir     the directory of the document the report ends up in, for the chart links
  * @param parts      what to run, of grpc, ptime30 (the gRPC echo with 30 ms callers), wss, refs, setup,
- *                   coldstart (the set-up rate on fresh processes: {@link ColdStart})
+ *                   coldstart (the set-up rate on fresh processes; its knobs PATCHBAY_BENCH_COLD_*: {@link ColdStart.Plan})
  *                   (PATCHBAY_BENCH_PARTS, default all): a profiling session usually wants one target only
  */
 record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,

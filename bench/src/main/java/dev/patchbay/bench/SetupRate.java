@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +23,11 @@ import java.util.stream.Stream;
  */
 final class SetupRate {
 
-    /** Each unexpected response in SIPp's {@code -trace_err} log: "... received 'SIP/2.0 503 Service ...". */
-    private static final Pattern STATUS_LINE = Pattern.compile("received '\\s*SIP/2\\.0 (\\d{3}) ");
+    /**
+     * Each unexpected response in SIPp's {@code -trace_err} log: "... for Call-Id '1-42@127.0.0.1': while
+     * expecting '200' (index 2), received 'SIP/2.0 503 Service ...".
+     */
+    private static final Pattern STATUS_LINE = Pattern.compile("Call-Id '([^']*)'[^\\n]*?received '\\s*SIP/2\\.0 (\\d{3}) ");
 
     /**
      * One rate's outcome.
@@ -127,12 +131,17 @@ final class SetupRate {
         return byStatus;
     }
 
-    /** Adds the status lines of {@code log} to {@code counts}; returns it. */
+    /**
+     * Adds the calls of {@code log} to {@code counts} by the first unexpected status each got (a 503's
+     * retransmissions, and a late 200 after it, are the same failed call); returns it.
+     */
     static Map<Integer, Integer> statusCounts(String log, Map<Integer, Integer> counts) {
+        Map<String, Integer> firstByCall = new LinkedHashMap<>();
         Matcher m = STATUS_LINE.matcher(log);
         while (m.find()) {
-            counts.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
+            firstByCall.putIfAbsent(m.group(1), Integer.parseInt(m.group(2)));
         }
+        firstByCall.values().forEach(status -> counts.merge(status, 1, Integer::sum));
         return counts;
     }
 

@@ -1,5 +1,7 @@
 package dev.patchbay.control.app;
 
+import java.util.function.BooleanSupplier;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.media.MediaNodeLink;
@@ -23,10 +25,12 @@ final class ControlHealth {
     /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
     static final java.time.Duration DB_CHECK = java.time.Duration.ofSeconds(1);
 
-    static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
+    /** @param warming true while the start-up warm-up runs ({@link Warmup}): not ready yet */
+    static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes, BooleanSupplier warming) {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
         routing.get("/health/ready", (req, res) -> {
-            String why = databaseProblem(db);
+            String why = warming.getAsBoolean() ? "warming up the call set-up path (media nodes, database pool, routing);"
+                    + " ready within patchbay.control.warmup.media-wait plus its budget" : databaseProblem(db);
             if (why != null) {
                 ApiJson.sendProblem(res, "/health/ready", ProblemException.of(503, why));
                 return;

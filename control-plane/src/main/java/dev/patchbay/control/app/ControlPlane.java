@@ -224,6 +224,7 @@ public final class ControlPlane implements AutoCloseable {
                 LOG.warning(() -> "expiring ASAPP call transfers failed: " + e.getMessage());
             }
         }), 30, 30, TimeUnit.SECONDS);
+        Warmup warmup = new Warmup(db, router, store, nodes);
         WebServer http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -231,15 +232,14 @@ public final class ControlPlane implements AutoCloseable {
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
                 .routing(r -> {
                     metrics.routing(r);
-                    ControlHealth.routing(r, db, nodes);
+                    ControlHealth.routing(r, db, nodes, warmup::running);
                     routing(r, nodes, auth, calls, callTransfers, agents.join());
                 })
                 .addRouting(agents.join().wsRouting())
                 .build()
                 .start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics,
-                new Warmup(db, router, store, nodes));
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup);
     }
 
     /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */

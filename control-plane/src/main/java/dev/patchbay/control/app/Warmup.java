@@ -55,6 +55,7 @@ final class Warmup {
     private final Router router;
     private final CallStore store;
     private final MediaNodes nodes;
+    private volatile boolean running;
 
     Warmup(DbClient db, Router router, CallStore store, MediaNodes nodes) {
         this.db = db;
@@ -63,7 +64,21 @@ final class Warmup {
         this.nodes = nodes;
     }
 
+    /** True while a warm-up runs: /health/ready says so with a 503, as the "ready" log line waits for it too. */
+    boolean running() {
+        return running;
+    }
+
     Report run(WarmupConfig config) throws InterruptedException {
+        running = true;
+        try {
+            return warmUp(config);
+        } finally {
+            running = false;
+        }
+    }
+
+    private Report warmUp(WarmupConfig config) throws InterruptedException {
         long start = System.nanoTime();
         int opened = fillPool(config.connections());
         List<String> numbers = Db.list(db.execute().namedQuery("select-warmup-dids", 1000), Warmup::number);

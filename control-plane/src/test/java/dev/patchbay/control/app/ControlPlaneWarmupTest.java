@@ -1,5 +1,12 @@
 package dev.patchbay.control.app;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
@@ -76,16 +85,58 @@ class ControlPlaneWarmupTest {
         }
     }
 
+    @Test
+    void readinessWaitsForTheWarmUpWhichWaitsForTheMediaNodes() throws Exception {
+        try (TestDb db = new TestDb(); ServerSocket nobody = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Config config = config(db, Files.createTempDirectory("cp"), nobody.getLocalPort(),
+                    Map.of("patchbay.control.warmup.media-wait", "PT120S", "patchbay.control.warmup.rounds", "0"));
+            try (ControlPlane plane = ControlPlane.start(config)) {
+                assertEquals(200, ready(plane).statusCode(), "ready when nothing warms up (as every test starts it)");
+                CompletableFuture<Warmup.Report> warm = new CompletableFuture<>();
+                Thread warming = Thread.ofVirtual().start(() -> {
+                    try {
+                        warm.complete(plane.warmUp(WarmupConfig.from(config)));
+                    } catch (InterruptedException e) {
+                        warm.completeExceptionally(e);
+                    }
+                });
+                Await.until(() -> ready(plane).statusCode() == 503, WAIT, "/health/ready to say 503 while the warm-up waits for the node");
+                HttpResponse<String> during = ready(plane);
+                assertTrue(during.body().contains("warming up"), during.body());
+                assertEquals("application/problem+json", during.headers().firstValue("Content-Type").orElse(""));
+                warming.interrupt(); // the node never comes: stop waiting for it
+                warming.join();
+                assertTrue(warm.isCompletedExceptionally(), "interrupted, the warm-up ends");
+                assertEquals(200, ready(plane).statusCode(), "ready once the warm-up is over");
+            }
+        }
+    }
+
+    private static HttpResponse<String> ready(ControlPlane plane) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.port()
+                    + "/health/ready")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("GET /health/ready failed: " + e.getMessage(), e);
+        }
+    }
+
     private static Config config(TestDb db, Path dir, int grpcPort) {
-        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of(
+        return config(db, dir, grpcPort, Map.of());
+    }
+
+    private static Config config(TestDb db, Path dir, int grpcPort, Map<String, String> more) {
+        Map<String, String> keys = new HashMap<>(more);
+        keys.putAll(Map.of(
                         "patchbay.db.connection.url", db.url(),
                         "patchbay.db.connection.username", TestDb.USER,
                         "patchbay.db.connection.password", TestDb.PASSWORD,
                         "patchbay.control.server.host", "127.0.0.1",
                         "patchbay.control.server.port", "0",
                         "patchbay.control.media.nodes", "127.0.0.1:" + grpcPort,
-                        "patchbay.var", dir.toString())))
+                        "patchbay.var", dir.toString()));
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(keys))
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
     }
