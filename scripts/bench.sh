@@ -20,7 +20,7 @@ if [[ ${PATCHBAY_BENCH_JMH:-1} != 0 ]]; then
 else
   printf '## Media path microbenchmarks (JMH)\n\nNot run (PATCHBAY_BENCH_JMH=0).\n' >"$target/microbenchmarks.md"
 fi
-say "running the separate-process load benchmark: steps ${PATCHBAY_BENCH_STEPS:-50,100,200,500,800,1000,1600,2000,3200}, ${PATCHBAY_BENCH_SECONDS:-10} s each, until a step fails; then SIPp and NIO references and the setup rate"
+say "running the separate-process load benchmark: steps ${PATCHBAY_BENCH_STEPS:-50,100,200,500,800,1000,1600,2000,3200}, ${PATCHBAY_BENCH_SECONDS:-10} s each, until a step fails; then SIPp and NIO references, the setup rate and the cold start"
 PATCHBAY_BENCH_JAVA_OPTS="${JAVA_OPTS_ARR[*]} ${PATCHBAY_JAVA_OPTS:-}" java "${JAVA_OPTS_ARR[@]}" -cp "$cp" dev.patchbay.bench.LoadGenerator \
   "$ROOT" "$target/load-processes.md" "$ROOT/docs/bench" "${PATCHBAY_PROJECT_VERSION:?}" "$ROOT/docs"
 bridge="${PATCHBAY_BENCH_BRIDGE_CALLS:-200}"
@@ -28,10 +28,12 @@ say "running $bridge concurrent calls in-process per gRPC bot transport: a strea
 java "${JAVA_OPTS_ARR[@]}" -cp "$cp" dev.patchbay.bench.LoadBench "$bridge" "${PATCHBAY_BENCH_SECONDS:-10}" "$target/bridge.md" grpc,mux >/dev/null
 {
   printf '# Patchbay benchmarks\n\n'
-  head -n 1 "$target/load-processes.md"
+  # The headline section (the echo headline and the call set-up table) comes first, then the fixes.
+  sed '/^## Machine and run/,$d' "$target/load-processes.md"
   printf '\n'
   cat "$ROOT/docs/bench/fixes.md"
-  tail -n +2 "$target/load-processes.md"
+  printf '\n'
+  sed -n '/^## Machine and run/,$p' "$target/load-processes.md"
   printf '\n'
   sed 's/^## Concurrent echo calls, in-process (upper bound)/## gRPC bot transports in one process: a stream per call vs AudioMux/' "$target/bridge.md"
   printf '\n'

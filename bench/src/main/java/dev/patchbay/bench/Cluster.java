@@ -41,6 +41,12 @@ final class Cluster implements AutoCloseable {
      * @param javaOpts  extra JVM options for every process
      */
     Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts) throws IOException, InterruptedException {
+        this(root, version, maxCalls, rtpMin, javaOpts, Map.of());
+    }
+
+    /** The same, with {@code extraEnv} set for every process over the defaults (a setting under test). */
+    Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         var = Files.createTempDirectory("patchbay-bench-var");
         Files.createDirectories(var.resolve("db"));
         sipPort = freeUdpAndTcpPort();
@@ -68,6 +74,7 @@ final class Cluster implements AutoCloseable {
         env.put("PATCHBAY_CONTROL_SERVER_HOST", "127.0.0.1");
         env.put("PATCHBAY_CONTROL_SERVER_PORT", Integer.toString(freeTcpPort()));
         env.put("PATCHBAY_CONTROL_MEDIA_NODES", "127.0.0.1:" + grpcPort);
+        env.putAll(extraEnv);
         hook = new Thread(this::stopAll, "patchbay-bench-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

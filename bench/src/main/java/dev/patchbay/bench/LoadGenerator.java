@@ -70,6 +70,11 @@ public final class LoadGenerator {
 
     private void run(String version) throws Exception {
         Report report = new Report(settings);
+        Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
+        if (settings.runs("coldstart")) {
+            // First, on processes of its own: a start's first seconds are what it measures.
+            ColdStart.run(settings, version, ColdStart.Plan.from(System.getenv()), logs.resolve("cold-start")).forEach(report::add);
+        }
         Cluster done;
         try (Cluster cluster = new Cluster(settings.root(), version, settings.maxCalls(), settings.rtpMin(), settings.javaOpts());
              WsEchoBot wsBot = new WsEchoBot()) {
@@ -117,6 +122,7 @@ public final class LoadGenerator {
                         cluster.var().resolve("setup"));
                 LOG.info(() -> "setup rate " + r.row());
                 report.add(r);
+                report.addSetupReference(SetupRate.reference(rate, settings.rateSeconds(), cluster.var().resolve("setup")));
                 if (!r.held()) {
                     break;
                 }
@@ -124,7 +130,6 @@ public final class LoadGenerator {
             done = cluster;
         }
         report.write();
-        Path logs = settings.out().toAbsolutePath().getParent().resolve("load-logs");
         done.deleteVar(logs);
         LOG.info(() -> "wrote " + settings.out() + "; the processes' logs are in " + logs);
     }

@@ -24,6 +24,8 @@ final class Report {
     private final Settings settings;
     private final Map<String, List<Step>> byTarget = new LinkedHashMap<>();
     private final List<SetupRate.Result> rates = new ArrayList<>();
+    private final List<ColdStart.Result> coldStarts = new ArrayList<>();
+    private final List<SetupRate.Result> setupReferences = new ArrayList<>();
     private final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     private final String loadAtStart = Machine.loadAverage();
     private LossByCause losses;
@@ -45,6 +47,15 @@ final class Report {
 
     void add(SetupRate.Result r) {
         rates.add(r);
+    }
+
+    void add(ColdStart.Result r) {
+        coldStarts.add(r);
+    }
+
+    /** SIPp's uas at a rate Patchbay just ran ({@link SetupRate#reference}). */
+    void addSetupReference(SetupRate.Result r) {
+        setupReferences.add(r);
     }
 
     List<Integer> stepsOf(String target) {
@@ -73,7 +84,9 @@ final class Report {
 
     void write() throws IOException {
         List<Step> grpc = byTarget.getOrDefault(GRPC, List.of());
-        StringBuilder md = new StringBuilder(headline(grpc)).append("\n\n");
+        StringBuilder md = new StringBuilder(headline(grpc)).append("\n");
+        md.append(SetupTable.markdown(rates, setupReferences, coldStarts));
+        md.append('\n');
         md.append(Optional.ofNullable(System.getenv("PATCHBAY_BENCH_NOTE")).filter(s -> !s.isBlank()).map(s -> "> " + s + "\n\n").orElse(""));
         md.append("## Machine and run\n\n")
                 .append("- CPU: ").append(Machine.cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n")
@@ -110,7 +123,6 @@ final class Report {
         }
         md.append(losses == null ? "" : losses.section());
         md.append(ratios(grpc));
-        md.append(setup());
         md.append(charts());
         md.append(Targets.section(grpc, rates));
         Files.createDirectories(settings.out().toAbsolutePath().getParent());
@@ -135,15 +147,6 @@ final class Report {
                     ratio(g.cpuPercentPerCall(), nio == null ? Double.NaN : nio.cpuPercentPerCall()),
                     ratio(wss == null ? Double.NaN : wss.cpuPercentPerCall(), g.cpuPercentPerCall())));
         }
-        return md.toString();
-    }
-
-    private String setup() {
-        StringBuilder md = new StringBuilder("\n## Call setup rate (SIPp uac, no media, DID echo)\n\n")
-                .append("A rate holds with zero failed calls and p95 INVITE-to-200 at most 50 ms (SIPp's response time, one sample per call).\n\n")
-                .append("| rate calls/s | calls | answered | failed | p50 ms | p95 ms | held |\n|---:|---:|---:|---:|---:|---:|---|\n");
-        rates.forEach(r -> md.append(r.row()).append('\n'));
-        md.append("\n").append(rateLine(rates)).append('\n');
         return md.toString();
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,10 +30,11 @@ public final class ControlHealth {
     /** A probe must answer within its own timeout (Kubernetes: 1 s by default); a pool waiting 30 s for a connection must not hold it. */
     static final Duration DB_CHECK = Duration.ofSeconds(1);
 
-    public static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes) {
+    public static void routing(HttpRouting.Builder routing, DbClient db, MediaNodes nodes, BooleanSupplier warming) {
         routing.get("/health/live", (req, res) -> ApiJson.send(res, Status.OK_200, ApiJson.object().put("status", "UP")));
         routing.get("/health/ready", (req, res) -> {
-            String why = databaseProblem(db);
+            String why = warming.getAsBoolean() ? "warming up the call set-up path (media nodes, database pool, routing);"
+                    + " ready within patchbay.control.warmup.media-wait plus its budget" : databaseProblem(db);
             if (why != null) {
                 ApiJson.sendProblem(res, "/health/ready", ProblemException.of(503, why));
                 return;

@@ -99,9 +99,12 @@ public final class ControlPlane implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final WebServer http;
     private final ProcessMetrics metrics;
+    private final Warmup warmup;
 
     private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
-                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics) {
+                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics,
+                         Warmup warmup) {
+        this.warmup = warmup;
         this.metrics = metrics;
         this.outbox = outbox;
         this.db = db;
@@ -177,9 +180,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         observers.add(() -> subscribers);
         TrunkGuard trunkGuard = TrunkGuard.create(db, secrets, Settings.read(() -> SipAuthConfig.from(root)), Clock.systemUTC());
-        CallFlow flow = new CallFlow(store, new Router(db, List.of(new AsappRouting(db, transfers, asapp),
-                new AmeyoRouting(db, ameyo)), trunkGuard,
-                asapp.requireInboundTrunk()), bots,
+        Router router = new Router(db, List.of(new AsappRouting(db, transfers, asapp), new AmeyoRouting(db, ameyo)), trunkGuard,
+                asapp.requireInboundTrunk());
+        CallFlow flow = new CallFlow(store, router, bots,
                 new WebhookBots(webhook), call -> {
                     hangups.ended(call);
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
@@ -231,6 +234,7 @@ public final class ControlPlane implements AutoCloseable {
                 LOG.warning(() -> "expiring ASAPP call transfers failed: " + e.getMessage());
             }
         }), 30, 30, TimeUnit.SECONDS);
+        Warmup warmup = new Warmup(db, router, store, nodes);
         var server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -238,13 +242,13 @@ public final class ControlPlane implements AutoCloseable {
                 .directHandlers(Problems.beforeRouting(MAX_BODY, "control-plane"))
                 .routing(r -> {
                     metrics.routing(r);
-                    ControlHealth.routing(r, db, nodes);
+                    ControlHealth.routing(r, db, nodes, warmup::running);
                     routing(r, nodes, auth, calls, callTransfers, mounts.join());
                 });
         mounts.join().forEach(m -> server.addRouting(m.wsRouting()));
         WebServer http = server.build().start();
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup);
     }
 
     /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */
@@ -287,6 +291,14 @@ public final class ControlPlane implements AutoCloseable {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                     + req.path().absolute().path());
         });
+    }
+
+    /**
+     * Readies the set-up path before the process reports ready: media nodes connected, the database
+     * pool full, the route and record path rehearsed ({@link Warmup}).
+     */
+    Warmup.Report warmUp(WarmupConfig config) throws InterruptedException {
+        return warmup.run(config);
     }
 
     public int port() {

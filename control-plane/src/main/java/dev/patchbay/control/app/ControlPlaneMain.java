@@ -29,6 +29,8 @@ public final class ControlPlaneMain {
             ControlConfig settings = Settings.read(() -> ControlConfig.from(config));
             ControlPlane plane = ControlPlane.start(config);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(plane::close));
+            // "ready" is what operators and the bench start traffic on: it waits for a warm set-up path.
+            plane.warmUp(Settings.read(() -> WarmupConfig.from(config)));
             LOG.info(() -> "control-plane ready on http://" + settings.host() + ":" + plane.port()
                     + ", media nodes " + settings.mediaNodes());
         });

@@ -127,7 +127,9 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private void offered(MediaNodeLink link, String id, CallOffered offer) {
         Route route = router.route(offer);
-        LOG.info(() -> "call " + id + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
+        // Named source: SimpleFormatter would otherwise walk the stack for it, on every INVITE (JFR, issue 17).
+        LOG.logp(Level.INFO, CallFlow.class.getName(), "offered",
+                () -> "call " + id + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
         Instant now = store.now();
         String from = offer.getFromUri().replaceFirst("^<?sips?:", "").replaceFirst("[@;>].*$", "");
         switch (route) {
