@@ -39,6 +39,12 @@ final class Cluster implements AutoCloseable {
      * @param javaOpts  extra JVM options for every process
      */
     Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts) throws IOException, InterruptedException {
+        this(root, version, maxCalls, rtpMin, javaOpts, Map.of());
+    }
+
+    /** As above, with {@code settings} (environment variables, such as PATCHBAY_GRPC_SERVER) added for every process. */
+    Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts, Map<String, String> settings)
+            throws IOException, InterruptedException {
         var = Files.createTempDirectory("patchbay-bench-var");
         Files.createDirectories(var.resolve("db"));
         sipPort = freeUdpAndTcpPort();
@@ -65,6 +71,7 @@ final class Cluster implements AutoCloseable {
         env.put("PATCHBAY_CONTROL_SERVER_HOST", "127.0.0.1");
         env.put("PATCHBAY_CONTROL_SERVER_PORT", Integer.toString(freeTcpPort()));
         env.put("PATCHBAY_CONTROL_MEDIA_NODES", "127.0.0.1:" + grpcPort);
+        env.putAll(settings);
         hook = new Thread(this::stopAll, "patchbay-bench-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

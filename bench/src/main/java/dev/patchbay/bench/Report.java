@@ -24,6 +24,7 @@ final class Report {
     private final Settings settings;
     private final Map<String, List<Step>> byTarget = new LinkedHashMap<>();
     private final List<SetupRate.Result> rates = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
     private final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     private final String loadAtStart = Machine.loadAverage();
 
@@ -35,6 +36,11 @@ final class Report {
         if (!steps.isEmpty()) {
             byTarget.put(steps.getFirst().target(), steps);
         }
+    }
+
+    /** A section of its own (markdown), after the ratios: a part whose figures fit none of the tables. */
+    void section(String markdown) {
+        sections.add(markdown);
     }
 
     void add(SetupRate.Result r) {
@@ -103,6 +109,7 @@ final class Report {
             }
         }
         md.append(ratios(grpc));
+        sections.forEach(md::append);
         md.append(setup());
         md.append(charts());
         md.append(Targets.section(grpc, rates));

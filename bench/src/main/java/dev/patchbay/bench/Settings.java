@@ -24,14 +24,16 @@ import java.util.stream.Collectors;
  * @param prime      one unreported step per Patchbay target before the ramp, to warm the JVMs
  *                   (PATCHBAY_BENCH_PRIME, default 1; 0 turns it off)
  * @param docDir     the directory of the document the report ends up in, for the chart links
- * @param parts      what to run, of grpc, ptime30 (the gRPC echo with 30 ms callers), wss, refs, setup
- *                   (PATCHBAY_BENCH_PARTS, default all): a profiling session usually wants one target only
+ * @param parts      what to run, of grpc, ptime30 (the gRPC echo with 30 ms callers), wss, refs, setup,
+ *                   grpcserver (the gRPC echo on the media-plane's Netty and Helidon gRPC servers, steps
+ *                   alternated; {@link GrpcServerComparison}) (PATCHBAY_BENCH_PARTS, default all): a
+ *                   profiling session usually wants one target only
  */
 record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,
                 List<String> javaOpts, boolean keepGoing, boolean prime, Path root, Path out, Path charts, Path docDir,
                 Set<String> parts) {
 
-    static final Set<String> ALL_PARTS = Set.of("grpc", "ptime30", "wss", "refs", "setup");
+    static final Set<String> ALL_PARTS = Set.of("grpc", "ptime30", "wss", "refs", "setup", "grpcserver");
 
     static Settings from(Map<String, String> env, Path root, Path out, Path charts, Path docDir) {
         List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,500,800,1000,1600,2000,3200");
