@@ -105,6 +105,10 @@ public final class LoadGenerator {
                 List<Integer> steps = settings.runs("grpc") ? report.stepsOf(Report.GRPC) : settings.steps();
                 report.add(ramp(grpc.withPtime(Report.GRPC_30MS, 30), steps, patchbay, names, DESIGNED_MS, true, true));
             }
+            if (settings.runs("grpcserver")) {
+                report.section(new GrpcServerComparison(settings, version, (t, n, m, nm) -> logged(step(t, n, m, nm, DESIGNED_MS)),
+                        pid -> meter(pid, true)).run(grpc, patchbay, names));
+            }
             if (settings.runs("wss")) {
                 report.add(ramp(wss, settings.steps(), patchbay, names, DESIGNED_MS, true, !settings.keepGoing()));
             }

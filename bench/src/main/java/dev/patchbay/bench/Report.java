@@ -26,6 +26,7 @@ final class Report {
     private final List<SetupRate.Result> rates = new ArrayList<>();
     private final List<ColdStart.Result> coldStarts = new ArrayList<>();
     private final List<SetupRate.Result> setupReferences = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
     private final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     private final String loadAtStart = Machine.loadAverage();
     private LossByCause losses;
@@ -43,6 +44,11 @@ final class Report {
     /** Each step's loss by cause, a table after the references'. */
     void losses(LossByCause byCause) {
         losses = byCause;
+    }
+
+    /** A section of its own (markdown), after the ratios: a part whose figures fit none of the tables. */
+    void section(String markdown) {
+        sections.add(markdown);
     }
 
     void add(SetupRate.Result r) {
@@ -123,6 +129,7 @@ final class Report {
         }
         md.append(losses == null ? "" : losses.section());
         md.append(ratios(grpc));
+        sections.forEach(md::append);
         md.append(charts());
         md.append(Targets.section(grpc, rates));
         Files.createDirectories(settings.out().toAbsolutePath().getParent());

@@ -25,14 +25,18 @@ import java.util.stream.Collectors;
  *                   (PATCHBAY_BENCH_PRIME, default 1; 0 turns it off)
  * @param docDir     the directory of the document the report ends up in, for the chart links
  * @param parts      what to run, of grpc, ptime30 (the gRPC echo with 30 ms callers), wss, refs, setup,
- *                   coldstart (the set-up rate on fresh processes; its knobs PATCHBAY_BENCH_COLD_*: {@link ColdStart.Plan})
- *                   (PATCHBAY_BENCH_PARTS, default all): a profiling session usually wants one target only
+ *                   coldstart (the set-up rate on fresh processes; its knobs PATCHBAY_BENCH_COLD_*: {@link ColdStart.Plan}),
+ *                   grpcserver (the gRPC echo on the media-plane's Netty and Helidon gRPC servers, steps
+ *                   alternated; {@link GrpcServerComparison}) (PATCHBAY_BENCH_PARTS, default all but
+ *                   grpcserver): a profiling session usually wants one target only
  */
 record Settings(List<Integer> steps, Duration window, Duration warmup, List<Integer> rates, int rateSeconds, int rtpMin,
                 List<String> javaOpts, boolean keepGoing, boolean prime, Path root, Path out, Path charts, Path docDir,
                 Set<String> parts) {
 
     static final Set<String> ALL_PARTS = Set.of("grpc", "ptime30", "wss", "refs", "setup", "coldstart");
+    /** Run only when named: it doubles the cluster and runs every step four times. */
+    static final Set<String> EXTRA_PARTS = Set.of("grpcserver");
 
     static Settings from(Map<String, String> env, Path root, Path out, Path charts, Path docDir) {
         List<Integer> steps = ints(env, "PATCHBAY_BENCH_STEPS", "50,100,200,500,800,1000,1600,2000,3200");
@@ -59,8 +63,9 @@ record Settings(List<Integer> steps, Duration window, Duration warmup, List<Inte
             return ALL_PARTS;
         }
         Set<String> parts = Arrays.stream(raw.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
-        if (!ALL_PARTS.containsAll(parts)) {
-            throw new IllegalArgumentException("PATCHBAY_BENCH_PARTS must name some of " + ALL_PARTS + "; it is '" + raw + "'");
+        if (!parts.stream().allMatch(p -> ALL_PARTS.contains(p) || EXTRA_PARTS.contains(p))) {
+            throw new IllegalArgumentException("PATCHBAY_BENCH_PARTS must name some of " + ALL_PARTS + " and "
+                    + EXTRA_PARTS + "; it is '" + raw + "'");
         }
         return parts;
     }

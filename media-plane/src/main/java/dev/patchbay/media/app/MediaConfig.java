@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.patchbay.media.config.MediaDefaults;
 import dev.patchbay.media.fleet.FleetSettings;
+import dev.patchbay.media.grpcserver.GrpcServerKind;
 import dev.patchbay.media.sip.MessageLimits;
 import dev.patchbay.media.sip.SourceGuard;
 import io.helidon.config.Config;
@@ -25,6 +26,7 @@ public record MediaConfig(String sipHost,
                           int playoutFrames,
                           String grpcHost,
                           int grpcPort,
+                          GrpcServerKind grpcServer,
                           String observeHost,
                           int observePort,
                           String clusterToken,
@@ -76,6 +78,7 @@ public record MediaConfig(String sipHost,
                 p.get("rtp.playout.frames").asInt().get(),
                 p.get("grpc.host").asString().get(),
                 p.get("grpc.port").asInt().get(),
+                GrpcServerKind.parse(p.get("grpc.server").asString().get()),
                 p.get("media.observe.host").asString().get(),
                 p.get("media.observe.port").asInt().get(),
                 p.get("cluster.token").asString().get(),
@@ -102,7 +105,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withSipHost(String sipHost) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -110,7 +113,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withSipPort(int sipPort) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -118,7 +121,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withSipThreads(int sipThreads) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -126,7 +129,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRtpHost(String rtpHost) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -135,7 +138,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRtpPorts(int rtpPortMin, int rtpPortMax) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -143,7 +146,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRtpAdvertise(String rtpAdvertise) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -151,7 +154,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withMediaLoops(int mediaLoops) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -159,7 +162,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withPlayoutFrames(int playoutFrames) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -167,7 +170,15 @@ public record MediaConfig(String sipHost,
     public MediaConfig withGrpcHost(String grpcHost) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet);
+    }
+
+    public MediaConfig withGrpcServer(GrpcServerKind grpcServer) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -175,7 +186,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withGrpcPort(int grpcPort) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -183,7 +194,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withObserveHost(String observeHost) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -191,7 +202,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withObservePort(int observePort) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -199,7 +210,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withClusterToken(String clusterToken) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -207,7 +218,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRouteTimeout(Duration routeTimeout) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -215,7 +226,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRingTimeout(Duration ringTimeout) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -223,7 +234,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withAckTimeout(Duration ackTimeout) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -231,7 +242,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withMaxCalls(int maxCalls) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -239,7 +250,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRtpTimeout(Duration rtpTimeout) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -247,7 +258,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withDrainTimeout(Duration drainTimeout) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -255,7 +266,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withJitterMaxMs(int jitterMaxMs) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -263,7 +274,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withMinSessionExpires(int minSessionExpires) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -271,7 +282,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withTls(TlsSettings tls) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -279,7 +290,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withRecordings(Path recordings) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -287,7 +298,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withReattachGrace(Duration reattachGrace) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -295,7 +306,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withSipGuard(SourceGuard.Settings sipGuard) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -303,7 +314,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withSipLimits(MessageLimits sipLimits) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }
@@ -311,7 +322,7 @@ public record MediaConfig(String sipHost,
     public MediaConfig withFleet(FleetSettings fleet) {
         return new MediaConfig(
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
-                playoutFrames, grpcHost, grpcPort, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
                 reattachGrace, sipGuard, sipLimits, fleet);
     }

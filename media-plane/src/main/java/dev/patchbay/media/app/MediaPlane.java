@@ -10,15 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sip.SipException;
 
-import com.google.common.util.concurrent.MoreExecutors;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallPolicy;
 import dev.patchbay.media.fleet.FleetMember;
@@ -26,6 +23,7 @@ import dev.patchbay.media.fleet.NodeRegistry;
 import dev.patchbay.media.grpc.ClusterAuth;
 import dev.patchbay.media.grpc.ControlHub;
 import dev.patchbay.media.grpc.MediaPlaneService;
+import dev.patchbay.media.grpcserver.MediaGrpcServer;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.metrics.MediaMetrics;
@@ -37,14 +35,9 @@ import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.schema.Migrations;
-import io.grpc.Metadata;
 import dev.patchbay.startup.PortGuard;
 import dev.patchbay.startup.StartupException;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.NettyServerBuilder;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -55,9 +48,9 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
  * The media-plane process, wired in one place: media loops, call manager, SIP, the gRPC server for
  * Control and Audio, and the observe socket. Tests start it exactly like {@code main} does.
  *
- * <p>The Audio stream is served by grpc-java's Netty server rather than Helidon's gRPC server:
- * measured on this hardware, Helidon 4.1's added ~20 ms at 500 streams and could stall, while
- * Netty kept p99 near 11 ms (see TOOLCHAIN.md).
+ * <p>{@code patchbay.grpc.server} picks grpc-java's Netty server or Helidon's for the gRPC socket; the
+ * service is the same on both. Netty is the default: Helidon 4.5.0's cannot tell the AudioMux
+ * stream that a bot is slow, so its sends block the media loop (docs/benchmarks.md, 2026-12-07).
  */
 public final class MediaPlane implements AutoCloseable {
 
@@ -71,7 +64,7 @@ public final class MediaPlane implements AutoCloseable {
     private final CallManager calls;
     private final ControlHub hub;
     private final SipServer sip;
-    private final Server grpc;
+    private final MediaGrpcServer grpc;
     private final WebServer observe;
     private final Duration drainTimeout;
     private final int sipPort;
@@ -82,7 +75,7 @@ public final class MediaPlane implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
-                       SipServer sip, Server grpc, WebServer observe, Duration drainTimeout, int sipPort,
+                       SipServer sip, MediaGrpcServer grpc, WebServer observe, Duration drainTimeout, int sipPort,
                        RecordingWriter recordings, FleetMember fleet, ProcessMetrics metrics) {
         this.metrics = metrics;
         this.fleet = fleet;
@@ -129,31 +122,18 @@ public final class MediaPlane implements AutoCloseable {
                         config.recordings(), config.reattachGrace()), recordings, NanoClock.SYSTEM);
         ControlHub hub = new ControlHub(calls);
 
-        Server grpc;
+        MediaGrpcServer grpc;
         try {
-            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(new MediaPlaneService(calls, hub).definition(),
-                            new ClusterAuth(config.clusterToken())))
-                    // Bot audio is handled on the Netty event loop that read it: a frame only lands in
-                    // a playout queue, and handing each one to a pool thread cost more than the frame.
-                    .callExecutor(new ServerCallExecutorSupplier() {
-                        @Override
-                        public <ReqT, RespT> Executor getExecutor(
-                                ServerCall<ReqT, RespT> call, Metadata headers) {
-                            return AUDIO_METHODS.contains(call.getMethodDescriptor().getFullMethodName())
-                                    ? MoreExecutors.directExecutor() : null;
-                        }
-                    })
-                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                    .permitKeepAliveWithoutCalls(true)
-                    .build()
-                    .start();
+            grpc = MediaGrpcServer.start(config.grpcServer(), new InetSocketAddress(config.grpcHost(), config.grpcPort()),
+                    ServerInterceptors.intercept(new MediaPlaneService(calls, hub).definition(),
+                            new ClusterAuth(config.clusterToken())), AUDIO_METHODS);
         } catch (IOException e) {
             loops.forEach(MediaLoop::close);
-            throw new StartupException("media-plane cannot start gRPC on " + config.grpcHost() + ":" + config.grpcPort()
-                    + ": " + e.getMessage() + "; set patchbay.grpc.port (env PATCHBAY_GRPC_PORT)", e);
+            throw new StartupException("media-plane cannot start gRPC (" + config.grpcServer().key() + ") on "
+                    + config.grpcHost() + ":" + config.grpcPort() + ": " + e.getMessage()
+                    + "; set patchbay.grpc.port (env PATCHBAY_GRPC_PORT)", e);
         }
-        FleetAddresses addresses = FleetAddresses.of(config, grpc.getPort());
+        FleetAddresses addresses = FleetAddresses.of(config, grpc.port());
         String mediaNode = addresses.grpc();
         SipServer sip;
         try {
@@ -242,7 +222,7 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     public int grpcPort() {
-        return grpc.getPort();
+        return grpc.port();
     }
 
     public int observePort() {
@@ -322,7 +302,7 @@ public final class MediaPlane implements AutoCloseable {
         hub.closeAll();
         sip.close();
         try {
-            if (!grpc.awaitTermination(3, TimeUnit.SECONDS)) {
+            if (!grpc.awaitTermination(Duration.ofSeconds(3))) {
                 grpc.shutdownNow();
             }
         } catch (InterruptedException e) {

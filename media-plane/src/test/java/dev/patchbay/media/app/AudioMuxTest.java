@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +46,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,15 +89,44 @@ class AudioMuxTest extends SharedMediaPlane {
                 }
             }, MediaPlaneGrpc.getAudioMuxMethod().getResponseMarshaller()).build();
 
-    /** The bot's end of one AudioMux stream. */
-    private static final class MuxBot implements StreamObserver<MuxToBot> {
+    /** The bot's end of one AudioMux stream; it reads one batch at a time, so it can stop reading. */
+    static final class MuxBot implements ClientResponseObserver<byte[], MuxToBot> {
         final BlockingQueue<MuxToBot> batches = new LinkedBlockingQueue<>();
         final CompletableFuture<Status> error = new CompletableFuture<>();
-        final StreamObserver<byte[]> send = ClientCalls.asyncBidiStreamingCall(grpc.newCall(RAW_MUX, CallOptions.DEFAULT), this);
+        private volatile boolean paused;
+        private ClientCallStreamObserver<byte[]> stream;
+        final StreamObserver<byte[]> send;
+
+        MuxBot() {
+            this(grpc);
+        }
+
+        MuxBot(ManagedChannel channel) {
+            send = ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_MUX, CallOptions.DEFAULT), this);
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
+            stream = requestStream;
+            requestStream.disableAutoRequestWithInitial(1);
+        }
 
         @Override
         public void onNext(MuxToBot value) {
             batches.add(value);
+            if (!paused) {
+                stream.request(1);
+            }
+        }
+
+        /** Stops reading: what the media-plane sends now fills the stream's flow-control window and stays. */
+        void pause() {
+            paused = true;
+        }
+
+        void resume() {
+            paused = false;
+            stream.request(1_000_000);
         }
 
         @Override
@@ -150,7 +182,7 @@ class AudioMuxTest extends SharedMediaPlane {
     }
 
     /** One answered SIP call with its RTP socket; the bot attaches through {@code bot} on {@code channel}. */
-    private record Caller(SipUdpClient sip, DatagramSocket rtp, InetSocketAddress media, String callId, String token,
+    record Caller(SipUdpClient sip, DatagramSocket rtp, InetSocketAddress media, String callId, String token,
                           String toTag, String sipCallId) implements AutoCloseable {
         @Override
         public void close() {
@@ -159,7 +191,7 @@ class AudioMuxTest extends SharedMediaPlane {
         }
     }
 
-    private static Caller call(MuxBot bot, int channel, String sipCallId) throws Exception {
+    static Caller call(MuxBot bot, int channel, String sipCallId) throws Exception {
         SipUdpClient sip = new SipUdpClient(plane.sipPort());
         DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         rtp.setSoTimeout(100);
@@ -177,7 +209,7 @@ class AudioMuxTest extends SharedMediaPlane {
                 offered.getCallId(), offered.getOffered().getAttachToken(), toTag, sipCallId);
     }
 
-    private static void sendVoice(Caller c, int seq, byte fill) throws java.io.IOException {
+    static void sendVoice(Caller c, int seq, byte fill) throws java.io.IOException {
         byte[] voiced = new byte[160];
         Arrays.fill(voiced, fill);
         byte[] packet = RtpPackets.pcmu(seq, 0x42, voiced);
@@ -302,6 +334,63 @@ class AudioMuxTest extends SharedMediaPlane {
             MuxBot again = new MuxBot();
             reattachedHearsTheCaller(a, again, 1, 0x66, log);
             again.send.onCompleted();
+        }
+    }
+
+    /**
+     * A bot that stops reading its AudioMux stream must not hold up another bot's calls on the same
+     * media loop (the fixture runs one): the mux sees the stream is not ready and its frames wait in
+     * gRPC's buffer or are dropped as "bot too slow", while the loop goes on.
+     */
+    @Test
+    void aStalledBotAndAnotherBotsCallsOnTheSameLoop() throws Exception {
+        int sent = 150;
+        judgeStall(liveBotFramesWhileAnotherStalls(sent), sent);
+    }
+
+    /** What a server must do: the live bot hears its caller while the other bot stalls. */
+    void judgeStall(int heard, int sent) {
+        assertTrue(heard >= sent * 2 / 3, "the live bot heard " + heard + " of its caller's " + sent
+                + " frames while another bot on the same media loop had stopped reading");
+    }
+
+    /**
+     * Two bots on their own connections, a call each; the slow one's connection has a 4 KB stream
+     * window and stops reading, then both callers send {@code sent} frames 20 ms apart. Returns the
+     * frames the live bot got by 1 s after the last; the slow bot then reads again and both calls end.
+     */
+    static int liveBotFramesWhileAnotherStalls(int sent) throws Exception {
+        ManagedChannel small = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext()
+                .flowControlWindow(4096).build();
+        MuxBot live = new MuxBot();
+        MuxBot slow = new MuxBot(small);
+        try (Caller a = call(live, 1, "mux-live"); Caller b = call(slow, 1, "mux-slow")) {
+            slow.pause();
+            live.batches.clear();
+            for (int seq = 0; seq < sent; seq++) {
+                sendVoice(a, seq, (byte) 0x21);
+                sendVoice(b, seq, (byte) 0x31);
+                Thread.sleep(20); // a caller's packet rate
+            }
+            int heard = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                MuxToBot batch = live.batches.poll(left, TimeUnit.NANOSECONDS);
+                for (MuxCallerMessage m : batch == null ? List.<MuxCallerMessage>of() : batch.getMessagesList()) {
+                    heard += m.getMessage().hasAudio() && m.getMessage().getAudio().getPayload().byteAt(0) == 0x21 ? 1 : 0;
+                }
+            }
+            slow.resume(); // a server whose sends block on the window is let go here
+            for (Caller c : List.of(a, b)) {
+                c.sip().request("BYE", "echo", 2, c.sipCallId() + "bye", c.toTag(), null, null);
+            }
+            live.next(1, CallerToBot.MessageCase.ENDED);
+            slow.next(1, CallerToBot.MessageCase.ENDED);
+            return heard;
+        } finally {
+            live.send.onCompleted();
+            slow.send.onCompleted();
+            small.shutdownNow();
         }
     }
 

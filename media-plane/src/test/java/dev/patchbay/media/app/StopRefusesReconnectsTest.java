@@ -20,7 +20,9 @@ import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.Test;
+import dev.patchbay.media.grpcserver.GrpcServerKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,14 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as the control-plane's links do to a node still in the table. The node must end both streams itself
  * and refuse the reconnect: found by the multi-host test, where each drained node accepted the
  * reconnect, left the AudioMux stream open, and waited both out for 3 s (gRPC's termination limit,
- * then a forced stop) before it could exit.
+ * then a forced stop) before it could exit. On both gRPC servers: Helidon's has no such stop of its own.
  */
 class StopRefusesReconnectsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @Test
-    void aReplicaReconnectingWhileTheNodeStopsIsRefused() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GrpcServerKind.class)
+    void aReplicaReconnectingWhileTheNodeStopsIsRefused(GrpcServerKind server) throws Exception {
         List<String> hubLog = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -53,7 +56,7 @@ class StopRefusesReconnectsTest {
             public void close() {
             }
         };
-        MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config());
+        MediaPlane plane = MediaPlane.start(MediaPlaneFixture.config().withGrpcServer(server));
         // After the start: Helidon re-reads the logging configuration then, which drops added handlers.
         Logger hubLogger = Logger.getLogger(ControlHub.class.getName());
         java.util.logging.Level level = hubLogger.getLevel();
