@@ -59,7 +59,7 @@ class AgentsOpenApiTest {
 
     private static void controlPlaneRouting(HttpRouting.Builder r) {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
-        ControlHealth.routing(r, null, new MediaNodes(List.of()));
+        ControlHealth.routing(r, null, new MediaNodes(List.of()), () -> false);
         ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
                 new CallTransfersApi(null, null, null, auth, null, null), List.of(rig.api));
     }

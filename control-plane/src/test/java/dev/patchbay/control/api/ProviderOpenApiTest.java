@@ -65,7 +65,7 @@ class ProviderOpenApiTest {
     static Set<String> routes() {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
         RouteRecorder recorder = new RouteRecorder(HttpRouting.builder());
-        ControlHealth.routing(recorder.routing(), null, new MediaNodes(List.of()));
+        ControlHealth.routing(recorder.routing(), null, new MediaNodes(List.of()), () -> false);
         ControlPlane.routing(recorder.routing(), new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
                 new CallTransfersApi(null, null, null, auth, null, null), List.of());
         return recorder.routes();
