@@ -2,6 +2,7 @@ package dev.patchbay.control.app;
 
 import java.time.Duration;
 
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -15,6 +16,11 @@ import io.helidon.config.Config;
  * @param budget      the rehearsals stop after this even if rounds remain (a slow machine or database)
  */
 public record WarmupConfig(Duration mediaWait, int connections, int rounds, Duration budget) {
+
+    /** The shipped application.yaml alone, without environment or system properties. */
+    public static WarmupConfig defaults() {
+        return from(ShippedDefaults.root(WarmupConfig.class));
+    }
 
     public static WarmupConfig from(Config root) {
         Config w = root.get("patchbay.control.warmup");

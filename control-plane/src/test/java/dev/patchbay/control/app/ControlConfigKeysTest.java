@@ -43,6 +43,7 @@ class ControlConfigKeysTest {
     /** Every reader of control-plane settings outside agents/, as ControlPlane.start runs them. */
     private static void readAll(Config root) {
         ControlConfig.from(root);
+        WarmupConfig.from(root);
         OutboxConfig.from(root);
         SipAuthConfig.from(root);
         AsappConfig.from(root);
@@ -66,6 +67,7 @@ class ControlConfigKeysTest {
         assertEquals(Set.of(), ConfigKeys.readButNotInYaml(yaml(), config -> {
             readAll(config);
             assertEquals(ControlConfig.defaults(), ControlConfig.from(config));
+            assertEquals(WarmupConfig.defaults(), WarmupConfig.from(config));
             assertEquals(OutboxConfig.defaults(), OutboxConfig.from(config));
             assertEquals(SipAuthConfig.defaults(), SipAuthConfig.from(config));
             assertEquals(AsappConfig.defaults(), AsappConfig.from(config));
