@@ -1,8 +1,12 @@
 package dev.patchbay.e2e;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.patchbay.media.testutil.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +28,34 @@ final class RingCxDialog {
         this.peer = peer;
         this.uri = "sip:" + user + "@127.0.0.1:" + sipPort + ";transport=tcp";
         this.via = "Via: SIP/2.0/TCP 127.0.0.1:" + peer.localPort() + ";branch=z9hG4bK-";
+    }
+
+    /**
+     * A bot of {@code kind} (with {@code url}, or null) in an existing workspace, reached at the DID {@code user},
+     * and the workspace's RingCX integration: INFO bodies up to 200 bytes, 30 s for RingCX's BYE.
+     */
+    static void provision(Gateway gw, String workspace, String kind, String url, String user) {
+        gw.sql("INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_" + workspace + "', '" + workspace
+                        + "', 'B', '" + kind + "', " + (url == null ? "NULL" : "'" + url + "'") + ", CURRENT_TIMESTAMP)",
+                "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_" + workspace + "', '" + workspace
+                        + "', '" + user + "', 'bot_" + workspace + "', CURRENT_TIMESTAMP)",
+                "INSERT INTO ringcx_integrations (workspace_id, info_max_bytes, bye_timeout_ms, updated_at) VALUES ('"
+                        + workspace + "', 200, 30000, CURRENT_TIMESTAMP)");
+    }
+
+    /** A bot platform on loopback whose webhook {@code /hook} answers every call with {@code xml}; started. */
+    static HttpServer platform(String xml) throws IOException {
+        HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        platform.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/xml");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        platform.start();
+        return platform;
     }
 
     /** Calls {@code user} and acknowledges the 200 OK. */

@@ -37,12 +37,7 @@ class RingCxGrpcBotE2eTest {
     void aGrpcBotsFinalInfoReachesRingCxAndRingCxEndsTheCall() throws Exception {
         try (Gateway gw = new Gateway(Map.of())) {
             String key = gw.workspaceWithKey("ws_rg", true);
-            gw.sql("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_rg', 'ws_rg', 'G', 'grpc', "
-                            + "CURRENT_TIMESTAMP)",
-                    "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_rg', 'ws_rg', 'rcx-grpc', "
-                            + "'bot_rg', CURRENT_TIMESTAMP)",
-                    "INSERT INTO ringcx_integrations (workspace_id, info_max_bytes, bye_timeout_ms, updated_at) "
-                            + "VALUES ('ws_rg', 200, 30000, CURRENT_TIMESTAMP)");
+            RingCxDialog.provision(gw, "ws_rg", "grpc", null, "rcx-grpc");
             gw.awaitConnected(WAIT);
             try (SipTcpPeer ringcx = new SipTcpPeer(gw.sipPort)) {
                 RingCxDialog dialog = RingCxDialog.answered(ringcx, gw.sipPort, "rcx-grpc", WAIT);

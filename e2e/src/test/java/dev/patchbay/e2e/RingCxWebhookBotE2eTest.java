@@ -1,7 +1,5 @@
 package dev.patchbay.e2e;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,25 +30,12 @@ class RingCxWebhookBotE2eTest {
     void theAnswersInfoIsSentWhenTheStreamEndsAndRingCxEndsTheCall() throws Exception {
         String last = "{\"final\":true,\"intent\":\"agent\",\"slots\":{\"account\":\"A-1\"}}";
         try (Gateway gw = new Gateway(Map.of()); BotServer bot = new BotServer()) {
-            HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            platform.createContext("/hook", ex -> {
-                ex.getRequestBody().readAllBytes();
-                byte[] twiml = ("<Response><Connect><Stream url=\"" + bot.url() + "\"/></Connect><Info>" + last
-                        + "</Info></Response>").getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/xml");
-                ex.sendResponseHeaders(200, twiml.length);
-                ex.getResponseBody().write(twiml);
-                ex.close();
-            });
-            platform.start();
+            HttpServer platform = RingCxDialog.platform("<Response><Connect><Stream url=\"" + bot.url() + "\"/></Connect><Info>"
+                    + last + "</Info></Response>");
             try {
-                gw.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_rw', 'W', TRUE, CURRENT_TIMESTAMP)",
-                        "INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_rw', 'ws_rw', 'Hook', "
-                                + "'webhook', 'http://127.0.0.1:" + platform.getAddress().getPort() + "/hook', CURRENT_TIMESTAMP)",
-                        "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_rw', 'ws_rw', 'rcx-hook', "
-                                + "'bot_rw', CURRENT_TIMESTAMP)",
-                        "INSERT INTO ringcx_integrations (workspace_id, info_max_bytes, bye_timeout_ms, updated_at) "
-                                + "VALUES ('ws_rw', 200, 30000, CURRENT_TIMESTAMP)");
+                gw.workspaceWithKey("ws_rw", true);
+                RingCxDialog.provision(gw, "ws_rw", "webhook", "http://127.0.0.1:" + platform.getAddress().getPort() + "/hook",
+                        "rcx-hook");
                 gw.awaitConnected(WAIT);
                 try (SipTcpPeer ringcx = new SipTcpPeer(gw.sipPort)) {
                     RingCxDialog dialog = RingCxDialog.answered(ringcx, gw.sipPort, "rcx-hook", WAIT);

@@ -27,8 +27,8 @@ import io.grpc.StatusRuntimeException;
 /**
  * Calls whose far end sends the BYE: those that came in over an Ameyo trunk (the call has a CRT id) and
  * those of workspaces with a RingCX integration. When their bot is done, Ameyo gets its notification,
- * and if the far end's BYE does not come within the configured timeout, Patchbay hangs up after all,
- * with the reason recorded on the call.
+ * a webhook bot's answer INFO (RingCX) is sent, and if the far end's BYE does not come within the
+ * configured timeout, Patchbay hangs up after all, with the reason recorded on the call.
  *
  * <p>The timeout lives in this replica's timer: if the replica stops first, the call waits for its BYE
  * (or the caller) without it.
