@@ -44,8 +44,8 @@ import dev.patchbay.media.srtp.SrtpContext;
  *
  * <p>The call's rate is set at the answer and held for its life: a G.722 call runs every stage at
  * 16 kHz (jitter buffer, concealment, detector, recording, the queue's L16 frames, which the send
- * side encodes to G.722 as they leave), a G.711 call at 8 kHz. Re-INVITEs keep it ({@link
- * dev.patchbay.media.sdp.CodecOrder#sameRate}).
+ * side encodes to G.722 as they leave), a G.711 call at 8 kHz. Re-INVITEs keep it
+ * ({@code CodecOrder.sameRate}).
  */
 public final class MediaPipeline {
 
@@ -76,7 +76,7 @@ public final class MediaPipeline {
     }
 
     /** Send stage 2: a frame is 160 G.711 codes, or 320 little-endian 16 kHz L16 samples on a G.722 call. */
-    public static int playoutFrameBytes(Negotiated codec) {
+    static int playoutFrameBytes(Negotiated codec) {
         return codec.wideband() ? 640 : 160;
     }
 
