@@ -67,6 +67,8 @@ public final class LoadGenerator {
     private final LossByCause losses = new LossByCause();
     /** The media-plane's counters, once the cluster is up. */
     private MediaCounters media;
+    /** The WSS bot's per-stream continuity, measured over each WSS step's window. */
+    private StreamRates wssRates;
 
     private void run(String version) throws Exception {
         Report report = new Report(settings);
@@ -81,6 +83,7 @@ public final class LoadGenerator {
             addWssBot(cluster, wsBot.url());
             media = new MediaCounters(cluster.mediaObservePort);
             report.losses(losses);
+            wssRates = wsBot.rates();
             List<ProcessMeter> patchbay = List.of(meter(cluster.pid("media-plane"), true), meter(cluster.pid("control-plane"), true));
             List<String> names = List.of("media-plane", "control-plane");
             Callers.Target grpc = Callers.Target.sip(Report.GRPC, cluster.sipPort, "echo");
@@ -195,10 +198,18 @@ public final class LoadGenerator {
             long[] cpu = new long[meters.size()];
             try (RtpPacer pacer = new RtpPacer(callers.calls(), target.ptimeMs())) {
                 pacer.measure(settings.warmup(), Duration.ZERO);
+                boolean wss = target.name().equals(Report.WSS) && wssRates != null;
+                if (wss) {
+                    wssRates.begin();
+                }
                 for (int i = 0; i < meters.size(); i++) {
                     cpu[i] = meters.get(i).cpuNanos();
                 }
                 w = pacer.measure(Duration.ZERO, settings.window());
+                if (wss) {
+                    StreamRates.Summary continuity = wssRates.end();
+                    LOG.info(() -> target.name() + ", " + n + " calls, bot-side continuity: " + continuity.row());
+                }
                 for (int i = 0; i < meters.size(); i++) {
                     cpu[i] = meters.get(i).cpuNanos() - cpu[i];
                 }

@@ -16,11 +16,17 @@ final class WsEchoBot implements AutoCloseable {
 
     private final WebServer server;
     private final ObjectMapper json = new ObjectMapper();
+    private final StreamRates rates = new StreamRates();
 
     WsEchoBot() {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .addRouting(WsRouting.builder().endpoint("/echo", Echo::new))
                 .build().start();
+    }
+
+    /** Per-stream arrival of caller frames, for the continuity figures. */
+    StreamRates rates() {
+        return rates;
     }
 
     String url() {
@@ -35,6 +41,7 @@ final class WsEchoBot implements AutoCloseable {
     /** One socket; Helidon calls it one message at a time. */
     private final class Echo implements WsListener {
         private final StringBuilder text = new StringBuilder();
+        private final StreamRates.Stream arrivals = rates.open();
 
         @Override
         public void onMessage(WsSession session, String data, boolean last) {
@@ -47,6 +54,7 @@ final class WsEchoBot implements AutoCloseable {
             if (!message.contains("\"media\"")) {
                 return;
             }
+            arrivals.frame(System.nanoTime());
             try {
                 JsonNode m = json.readTree(message);
                 session.send("{\"event\":\"media\",\"streamSid\":\"" + m.get("streamSid").asText()

@@ -8,6 +8,37 @@ sealed interface BotCommand {
     /** Audio in the attached format, ready for the Audio stream. */
     record Play(ByteString audio) implements BotCommand { }
 
+    /**
+     * Audio in the attached format, decoded into a buffer the bridge reuses: valid only until the next message
+     * is decoded, so the caller-facing side copies what it keeps.
+     */
+    final class Audio implements BotCommand {
+        private byte[] bytes = new byte[640];
+        private int length;
+
+        /** The buffer, at least {@code size} bytes, to decode {@code size} bytes into. */
+        byte[] reserve(int size) {
+            if (bytes.length < size) {
+                bytes = new byte[Math.max(size, 2 * bytes.length)];
+            }
+            length = size;
+            return bytes;
+        }
+
+        /** Shortens the audio, e.g. after an in-place conversion. */
+        void truncate(int size) {
+            length = size;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        int length() {
+            return length;
+        }
+    }
+
     /** Drop the queued bot audio (Twilio clear, Plivo clearAudio, jambonz killAudio). */
     record Clear() implements BotCommand { }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
-import dev.patchbay.proto.media.v1.AudioFrame;
+import com.google.protobuf.ByteString;
 
 /**
  * The bot's side of the socket: joins fragmented messages, decodes them with the dialect and turns them into
@@ -21,7 +21,10 @@ final class BotInbox {
 
     /** What decoded bot messages do. */
     interface Actions {
-        void play(AudioFrame frame);
+        /** Audio in the inbox's reused buffer: valid only during the call. */
+        void play(BotCommand.Audio audio);
+
+        void play(ByteString audio);
 
         void clear();
 
@@ -51,6 +54,8 @@ final class BotInbox {
     private final AtomicLong errors = new AtomicLong();
     private final StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(4096);
+    /** Bot audio is decoded into this, so that a media message allocates nothing until it is handed on. */
+    private final BotCommand.Audio audio = new BotCommand.Audio();
     private boolean textTooLong;
 
     BotInbox(String callId, Dialect dialect, Actions actions) {
@@ -70,7 +75,8 @@ final class BotInbox {
 
     void dispatch(BotCommand command) {
         switch (command) {
-            case BotCommand.Play p -> actions.play(AudioFrame.newBuilder().setPayload(p.audio()).build());
+            case BotCommand.Audio a -> actions.play(a);
+            case BotCommand.Play p -> actions.play(p.audio());
             case BotCommand.Clear c -> actions.clear();
             case BotCommand.Mark m -> actions.mark(m.name());
             case BotCommand.Hangup h -> actions.hangup(h.reason());
@@ -117,7 +123,7 @@ final class BotInbox {
                 if (textTooLong) {
                     invalid("a text message over " + MAX_MESSAGE_BYTES + " characters");
                 } else {
-                    dispatch(dialect.text(text));
+                    dispatch(dialect.decode(text, audio));
                 }
                 text.setLength(0);
                 textTooLong = false;
@@ -129,7 +135,7 @@ final class BotInbox {
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
             if (last && binary.position() == 0) {
-                dispatch(dialect.binary(data));
+                dispatch(dialect.decodeBinary(data, audio));
             } else if (binary.position() + data.remaining() > MAX_MESSAGE_BYTES) {
                 binary.clear();
                 invalid("a binary message over " + MAX_MESSAGE_BYTES + " bytes");
@@ -142,7 +148,7 @@ final class BotInbox {
                 binary.put(data);
                 if (last) {
                     binary.flip();
-                    dispatch(dialect.binary(binary));
+                    dispatch(dialect.decodeBinary(binary, audio));
                     binary.clear();
                 }
             }

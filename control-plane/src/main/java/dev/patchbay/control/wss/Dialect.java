@@ -48,9 +48,23 @@ sealed interface Dialect permits TwilioDialect, JambonzDialect, PlivoDialect {
         return false;
     }
 
+    /** A bot text message, parsed as a JSON tree: the reference {@link #decode} must agree with. */
     BotCommand text(CharSequence message);
 
     default BotCommand binary(ByteBuffer data) {
         return new BotCommand.Invalid("a binary frame, which this dialect does not use");
+    }
+
+    /**
+     * As {@link #text}, but the frequent messages (audio, mark, clear) are read without a tree, and audio is
+     * decoded into {@code audio}, which is reused: no allocation per bot frame. Anything else goes to {@link #text}.
+     */
+    default BotCommand decode(CharSequence message, BotCommand.Audio audio) {
+        return text(message);
+    }
+
+    /** As {@link #binary}, with audio copied into the reused {@code audio}. */
+    default BotCommand decodeBinary(ByteBuffer data, BotCommand.Audio audio) {
+        return binary(data);
     }
 }

@@ -26,9 +26,14 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  */
 final class JambonzDialect implements Dialect {
 
+    /** Paths of {@link #scan}. */
+    private static final int TYPE = 0;
+    private static final int NAME = 2;
+
     private final BridgeTarget target;
     /** Marks the bot still wants to hear about; clearMarks empties it. Written by the decoder, read by the encoder. */
     private final Set<String> pendingMarks = ConcurrentHashMap.newKeySet();
+    private final JsonScan scan = new JsonScan("type", "data", "data.name");
 
     JambonzDialect(BridgeTarget target) {
         this.target = target;
@@ -89,6 +94,21 @@ final class JambonzDialect implements Dialect {
     }
 
     @Override
+    public BotCommand decode(CharSequence message, BotCommand.Audio audio) {
+        if (scan.scan(message)) {
+            if (scan.is(message, TYPE, "killAudio")) {
+                return new BotCommand.Clear();
+            }
+            if (scan.is(message, TYPE, "mark") && scan.kind(NAME) == JsonScan.STRING && scan.end(NAME) > scan.start(NAME)) {
+                String name = scan.string(message, NAME);
+                pendingMarks.add(name);
+                return new BotCommand.Mark(name);
+            }
+        }
+        return text(message);
+    }
+
+    @Override
     public BotCommand text(CharSequence message) {
         JsonNode n = BotJson.object(message);
         if (n == null) {
@@ -130,5 +150,15 @@ final class JambonzDialect implements Dialect {
             return new BotCommand.Invalid("an L16 frame of " + data.remaining() + " bytes, not whole samples");
         }
         return new BotCommand.Play(ByteString.copyFrom(data));
+    }
+
+    /** Binary L16 needs no decoding: copied as it is into the reused buffer. */
+    @Override
+    public BotCommand decodeBinary(ByteBuffer data, BotCommand.Audio audio) {
+        if (data.remaining() % 2 != 0) {
+            return binary(data);
+        }
+        data.get(audio.reserve(data.remaining()), 0, data.remaining());
+        return audio;
     }
 }

@@ -19,9 +19,17 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  */
 final class PlivoDialect implements Dialect {
 
+    /** Paths of {@link #scan}. */
+    private static final int EVENT = 0;
+    private static final int PAYLOAD = 2;
+    private static final int TYPE = 3;
+    private static final int RATE = 4;
+    private static final int NAME = 5;
+
     private final BridgeTarget target;
     private final String streamId = UUID.randomUUID().toString();
     private final MediaClock clock = new MediaClock();
+    private final JsonScan scan = new JsonScan("event", "media", "media.payload", "media.contentType", "media.sampleRate", "name");
     private long sequence = 1;
 
     PlivoDialect(BridgeTarget target) {
@@ -88,6 +96,48 @@ final class PlivoDialect implements Dialect {
     private StringBuilder head(OutFrame out, String event) {
         return out.text().append("{\"event\":\"").append(event).append("\",\"sequenceNumber\":").append(sequence++)
                 .append(",\"streamId\":\"").append(streamId).append('"');
+    }
+
+    @Override
+    public BotCommand decode(CharSequence message, BotCommand.Audio audio) {
+        if (scan.scan(message)) {
+            if (scan.is(message, EVENT, "playAudio")) {
+                if (play(message, audio)) {
+                    return audio;
+                }
+            } else if (scan.is(message, EVENT, "checkpoint")) {
+                if (scan.kind(NAME) == JsonScan.STRING && scan.end(NAME) > scan.start(NAME)) {
+                    return new BotCommand.Mark(scan.string(message, NAME));
+                }
+            } else if (scan.is(message, EVENT, "clearAudio")) {
+                return new BotCommand.Clear();
+            }
+        }
+        return text(message);
+    }
+
+    /** The scanned playAudio's audio into {@code audio}; false for anything {@link #play(JsonNode, CharSequence)} must judge. */
+    private boolean play(CharSequence message, BotCommand.Audio audio) {
+        int rateKind = scan.kind(RATE);
+        if (scan.kind(PAYLOAD) != JsonScan.STRING || rateKind != JsonScan.MISSING && rateKind != JsonScan.INTEGER
+                || !Base64Text.decode(message, scan.start(PAYLOAD), scan.end(PAYLOAD), audio)) {
+            return false;
+        }
+        int rate = rateKind == JsonScan.MISSING ? 8000 : scan.integer(message, RATE);
+        boolean l16 = scan.startsWith(message, TYPE, "audio/x-l16") && audio.length() % 2 == 0;
+        if (format() == AudioFormat.PCMU && rate == 8000 && scan.startsWith(message, TYPE, "audio/x-mulaw")) {
+            return true;
+        }
+        if (format() == AudioFormat.PCMU && rate == 8000 && l16) {
+            byte[] b = audio.bytes();
+            int n = audio.length() / 2;
+            for (int i = 0; i < n; i++) { // in place: sample i is read from 2i and 2i+1 before anything at or past i is written
+                b[i] = Mulaw.encode((short) (b[2 * i] & 0xFF | b[2 * i + 1] << 8));
+            }
+            audio.truncate(n);
+            return true;
+        }
+        return format() == AudioFormat.L16_16K && rate == 16000 && l16;
     }
 
     @Override

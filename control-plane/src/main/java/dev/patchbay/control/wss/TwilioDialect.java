@@ -31,10 +31,16 @@ final class TwilioDialect implements Dialect {
     /** The custom parameter value that opts a Twilio bot into 16 kHz L16. */
     static final String WIDEBAND = "audio/l16;rate=16000";
 
+    /** Paths of {@link #scan}. */
+    private static final int EVENT = 0;
+    private static final int PAYLOAD = 2;
+    private static final int NAME = 4;
+
     private final BridgeTarget target;
     private final boolean wideband;
     private final String streamSid = "MZ" + UUID.randomUUID().toString().replace("-", "");
     private final MediaClock clock = new MediaClock();
+    private final JsonScan scan = new JsonScan("event", "media", "media.payload", "mark", "mark.name");
     private long sequence = 1;
 
     TwilioDialect(BridgeTarget target) {
@@ -110,6 +116,24 @@ final class TwilioDialect implements Dialect {
     private StringBuilder head(OutFrame out, String event) {
         return out.text().append("{\"event\":\"").append(event).append("\",\"sequenceNumber\":\"").append(sequence++)
                 .append("\",\"streamSid\":\"").append(streamSid).append('"');
+    }
+
+    @Override
+    public BotCommand decode(CharSequence message, BotCommand.Audio audio) {
+        if (scan.scan(message)) {
+            if (scan.is(message, EVENT, "media")) {
+                if (scan.kind(PAYLOAD) == JsonScan.STRING && Base64Text.decode(message, scan.start(PAYLOAD), scan.end(PAYLOAD), audio)) {
+                    return audio;
+                }
+            } else if (scan.is(message, EVENT, "mark")) {
+                if (scan.kind(NAME) == JsonScan.STRING && scan.end(NAME) > scan.start(NAME)) {
+                    return new BotCommand.Mark(scan.string(message, NAME));
+                }
+            } else if (scan.is(message, EVENT, "clear")) {
+                return new BotCommand.Clear();
+            }
+        }
+        return text(message);
     }
 
     @Override

@@ -5,22 +5,14 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
-import dev.patchbay.proto.media.v1.AudioAttach;
-import dev.patchbay.proto.media.v1.AudioFrame;
-import dev.patchbay.proto.media.v1.BotToCaller;
+import com.google.protobuf.ByteString;
 import dev.patchbay.proto.media.v1.CallerToBot;
-import dev.patchbay.proto.media.v1.Clear;
 import dev.patchbay.proto.media.v1.HangupCause;
-import dev.patchbay.proto.media.v1.HangupRequest;
-import dev.patchbay.proto.media.v1.Mark;
-import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
-import dev.patchbay.proto.media.v1.SendDtmfRequest;
-import dev.patchbay.proto.media.v1.TransferRequest;
-import dev.patchbay.proto.media.v1.TransferResponse;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -41,7 +33,6 @@ public final class WssBridge implements AutoCloseable {
     private static final long MAX_RETRY_MILLIS = 1000;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-    private final Channel mediaNode;
     private final BridgeTarget target;
     private final BridgeListener listener;
     private final HttpClient http;
@@ -49,18 +40,18 @@ public final class WssBridge implements AutoCloseable {
     private final BotSendQueue outbox;
     private final BotInbox inbox;
     private final FarEndSide farEnd;
+    private final MediaLeg media;
     private final AtomicReference<Phase> phase = new AtomicReference<>(new Phase.Connecting());
-    private volatile StreamObserver<BotToCaller> up;
     private volatile String endReason = "";
     /** Why this bridge hung the call up, once it has. */
     private volatile String hungUp;
 
     private WssBridge(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
-        this.mediaNode = mediaNode;
         this.target = target;
         this.listener = listener;
         this.http = http;
         this.dialect = Dialect.create(target);
+        this.media = new MediaLeg(mediaNode, target.callId());
         this.outbox = new BotSendQueue(target.callId(), dialect, phase, new BotSendQueue.Events() {
             @Override
             public void stopped(WebSocket ws) {
@@ -173,10 +164,7 @@ public final class WssBridge implements AutoCloseable {
     }
 
     private void attach() {
-        StreamObserver<BotToCaller> stream = MediaPlaneGrpc.newStub(mediaNode).audio(new CallerSide());
-        stream.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder().setCallId(target.callId())
-                .setToken(target.attachToken()).setFormat(dialect.format())).build());
-        up = stream;
+        media.attach(target.attachToken(), dialect.format(), new CallerSide());
     }
 
     /** The socket failed or vanished without a close frame: reconnect within the grace period. */
@@ -261,6 +249,7 @@ public final class WssBridge implements AutoCloseable {
             open.socket().abort();
         }
         outbox.discard();
+        media.ended();
         long errors = inbox.errors();
         long dropped = outbox.dropped();
         if (errors > 0) {
@@ -274,8 +263,7 @@ public final class WssBridge implements AutoCloseable {
 
     private void hangup(String reason) {
         hungUp = reason;
-        MediaPlaneGrpc.newStub(mediaNode).hangup(HangupRequest.newBuilder().setCallId(target.callId()).setReason(reason).build(),
-                new Logged<>("hangup"));
+        media.hangup(reason);
     }
 
     /** Ends the bridge without touching the call, e.g. when the control-plane stops. */
@@ -291,26 +279,31 @@ public final class WssBridge implements AutoCloseable {
     }
 
     private static String cause(Throwable t) {
-        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
     /** What the bot's messages do to the call. Runs on the socket's listener thread, one message at a time. */
     private final class Actions implements BotInbox.Actions {
         @Override
-        public void play(AudioFrame frame) {
-            send(BotToCaller.newBuilder().setAudio(frame).build());
+        public void play(BotCommand.Audio audio) {
+            media.play(audio);
+        }
+
+        @Override
+        public void play(ByteString audio) {
+            media.play(audio);
         }
 
         @Override
         public void clear() {
-            send(BotToCaller.newBuilder().setClear(Clear.getDefaultInstance()).build());
+            media.clear();
             outbox.cleared();
         }
 
         @Override
         public void mark(String name) {
-            send(BotToCaller.newBuilder().setMark(Mark.newBuilder().setName(name)).build());
+            media.mark(name);
         }
 
         @Override
@@ -337,32 +330,21 @@ public final class WssBridge implements AutoCloseable {
         @Override
         public void transfer(String uri) {
             listener.action(target.callId(), "transfer", uri);
-            MediaPlaneGrpc.newStub(mediaNode).transfer(TransferRequest.newBuilder().setCallId(target.callId()).setTargetUri(uri).build(),
-                    new Logged<>("transfer to " + uri) {
-                        @Override
-                        public void onNext(TransferResponse r) {
-                            if (r.getReferRefused()) {
-                                listener.referRefused(target.callId(), uri, r.getFinalStatus());
-                            } else if (r.getFinalStatus() < 300) {
-                                listener.action(target.callId(), "transfer-method", "refer");
-                            } else {
-                                listener.action(target.callId(), "transfer-failed", uri + " " + r.getFinalStatus());
-                            }
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            super.onError(t);
-                            listener.action(target.callId(), "transfer-failed", uri + " " + Status.fromThrowable(t));
-                        }
-                    });
+            media.transfer(uri, r -> {
+                if (r.getReferRefused()) {
+                    listener.referRefused(target.callId(), uri, r.getFinalStatus());
+                } else if (r.getFinalStatus() < 300) {
+                    listener.action(target.callId(), "transfer-method", "refer");
+                } else {
+                    listener.action(target.callId(), "transfer-failed", uri + " " + r.getFinalStatus());
+                }
+            }, why -> listener.action(target.callId(), "transfer-failed", why));
         }
 
         @Override
         public void digits(String digits) {
             listener.action(target.callId(), "dtmf", digits);
-            MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(target.callId()).setDigits(digits).build(),
-                    new Logged<>("dtmf " + digits));
+            media.digits(digits);
         }
 
         @Override
@@ -379,18 +361,6 @@ public final class WssBridge implements AutoCloseable {
         @Override
         public void closed(WebSocket ws, int code, String reason) {
             botClosed(ws, code, reason);
-        }
-
-        private void send(BotToCaller message) {
-            StreamObserver<BotToCaller> stream = up;
-            if (stream != null && !(phase.get() instanceof Phase.Ended)) {
-                try {
-                    stream.onNext(message);
-                } catch (RuntimeException e) {
-                    // The call closed under us; its end arrives on the Audio stream. Never fail the socket's listener.
-                    LOG.fine(() -> "call " + target.callId() + ": bot message after the audio stream closed: " + e);
-                }
-            }
         }
     }
 
@@ -427,28 +397,6 @@ public final class WssBridge implements AutoCloseable {
         @Override
         public void onCompleted() {
             callEnded(endReason.isEmpty() ? "audio stream completed" : endReason);
-        }
-    }
-
-    /** A unary call nobody waits for: a failure is worth a log line. */
-    private class Logged<T> implements StreamObserver<T> {
-        private final String what;
-
-        Logged(String what) {
-            this.what = what;
-        }
-
-        @Override
-        public void onNext(T value) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            LOG.info(() -> "call " + target.callId() + ": " + what + " failed: " + Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
         }
     }
 }
