@@ -47,11 +47,6 @@ final class HelidonMediaGrpcServer implements MediaGrpcServer {
     }
 
     @Override
-    public GrpcServerKind kind() {
-        return GrpcServerKind.HELIDON;
-    }
-
-    @Override
     public int port() {
         return server.port();
     }

@@ -29,8 +29,6 @@ public sealed interface MediaGrpcServer permits NettyMediaGrpcServer, HelidonMed
         };
     }
 
-    GrpcServerKind kind();
-
     int port();
 
     /** Refuses new streams; the streams in progress go on until they end or {@link #shutdownNow()}. */

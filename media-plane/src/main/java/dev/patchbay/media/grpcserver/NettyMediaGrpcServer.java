@@ -44,11 +44,6 @@ final class NettyMediaGrpcServer implements MediaGrpcServer {
     }
 
     @Override
-    public GrpcServerKind kind() {
-        return GrpcServerKind.NETTY;
-    }
-
-    @Override
     public int port() {
         return server.getPort();
     }

@@ -20,6 +20,6 @@ class AudioMuxOnHelidonTest extends AudioMuxTest {
     @Override
     void judgeStall(int heard, int sent) {
         assertTrue(heard < sent / 3, "Helidon's server no longer holds the media loop up behind a stalled bot (the live"
-                + " bot heard " + heard + " of " + sent + " frames): measure it again for the AudioMux stream");
+                + " bot heard " + heard + " of its caller's last " + sent + " frames): measure it again for the AudioMux stream");
     }
 }
