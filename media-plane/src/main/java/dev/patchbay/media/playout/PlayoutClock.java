@@ -34,7 +34,7 @@ public final class PlayoutClock {
     public enum Slot { WAIT, VOICE, FILLER }
 
     public static final long FRAME = TimeUnit.MILLISECONDS.toNanos(20);
-    /** How far the grid may stand later in one talkspurt, net of its slewing back: two frames, the playout target. */
+    /** How far the grid may stand later in one talkspurt, net of its slew back: two frames, the playout target. */
     public static final long MAX_DRIFT = 2 * FRAME;
     /** Bot silence that ends a talkspurt: longer than the fillers a slow or jittery bot gets between frames. */
     private static final long PAUSE = 5 * FRAME;
@@ -97,7 +97,7 @@ public final class PlayoutClock {
     /** The packet {@link #due} asked for has left; {@code now} is read after it did. */
     public void sent(Slot what, long now) {
         long slot;
-        long ahead = 0; // how much earlier the grid slews
+        long back = 0; // how much sooner than a frame on the next slot comes
         if (!started) {
             slot = now;
         } else if (what == Slot.VOICE) {
@@ -108,18 +108,18 @@ public final class PlayoutClock {
             long arrival = voiceSince == NONE ? nextSlot : Math.min(voiceSince, now);
             slot = Math.max(nextSlot, Math.min(arrival, fillerAt()));
             // Queued since the last packet left, or how long it waited for this slot.
-            ahead = voiceSince == NONE ? SLEW : Math.max(0, Math.min(SLEW, slot - arrival));
+            back = voiceSince == NONE ? SLEW : Math.max(0, Math.min(SLEW, slot - arrival));
         } else {
             slot = fillerAt();
         }
         if (started && now - slot < LATE) {
-            drift = Math.max(0, drift + slot - nextSlot - ahead);
+            drift = Math.max(0, drift + slot - nextSlot - back);
         } else {
             slot = now; // a stall: start the grid again here rather than send the missed slots at once
-            ahead = 0;
+            back = 0;
         }
         started = true;
-        nextSlot = slot + FRAME - ahead;
+        nextSlot = slot + FRAME - back;
         if (what == Slot.VOICE) {
             lastVoiceSlot = slot;
         }
