@@ -34,7 +34,7 @@ public final class PlayoutClock {
     public enum Slot { WAIT, VOICE, FILLER }
 
     public static final long FRAME = TimeUnit.MILLISECONDS.toNanos(20);
-    /** How far the grid may stand later in one talkspurt, net of its slewing back: two frames, the playout target. */
+    /** How far the grid may stand later in one talkspurt, net of its slew back: two frames, the playout target. */
     public static final long MAX_DRIFT = 2 * FRAME;
     /** Bot silence that ends a talkspurt: longer than the fillers a slow or jittery bot gets between frames. */
     private static final long PAUSE = 5 * FRAME;
@@ -49,6 +49,8 @@ public final class PlayoutClock {
      * 51 × (20 ms − SLEW) − 10 ms = 1,000.3 ms: real time still, and 9.5 ms a second back.
      */
     public static final long SLEW = 190_000;
+    /** The least span of 52 packets in a row: a second and a margin for the send itself. */
+    private static final long SECOND = TimeUnit.MILLISECONDS.toNanos(1001);
     private static final long NONE = Long.MIN_VALUE;
 
     private final long hold;
@@ -59,6 +61,12 @@ public final class PlayoutClock {
     private long voiceSince = NONE;
     /** How far the grid has moved later in this talkspurt, net of its slewing back. */
     private long drift;
+    /**
+     * When each of the last 51 packets left, a ring: the next may not leave within {@link #SECOND}
+     * of the oldest. The slots already keep that (see {@link #SLEW}); this holds it whatever the loop's lag.
+     */
+    private final long[] recent = new long[51];
+    private long packets;
 
     /** @param hold how long a late frame of a bot that is sending is waited for before a filler */
     public PlayoutClock(long hold) {
@@ -80,6 +88,9 @@ public final class PlayoutClock {
         if (!started) {
             return voiceQueued ? Slot.VOICE : Slot.FILLER;
         }
+        if (tooSoon(now)) {
+            return Slot.WAIT;
+        }
         if (voiceQueued) {
             return now - nextSlot >= 0 ? Slot.VOICE : Slot.WAIT;
         }
@@ -91,13 +102,24 @@ public final class PlayoutClock {
         if (!started) {
             return now;
         }
-        return voiceQueued ? nextSlot : fillerAt();
+        long at = voiceQueued ? nextSlot : fillerAt();
+        return tooSoon(at) ? oldest() + SECOND : at;
+    }
+
+    /** Whether a packet at {@code t} would make 52 in a row within a second. */
+    private boolean tooSoon(long t) {
+        return packets >= recent.length && t - (oldest() + SECOND) < 0;
+    }
+
+    /** When the packet 51 before the next one left. */
+    private long oldest() {
+        return recent[(int) (packets % recent.length)];
     }
 
     /** The packet {@link #due} asked for has left; {@code now} is read after it did. */
     public void sent(Slot what, long now) {
         long slot;
-        long ahead = 0; // how much earlier the grid slews
+        long back = 0; // how much sooner than a frame on the next slot comes
         if (!started) {
             slot = now;
         } else if (what == Slot.VOICE) {
@@ -108,18 +130,19 @@ public final class PlayoutClock {
             long arrival = voiceSince == NONE ? nextSlot : Math.min(voiceSince, now);
             slot = Math.max(nextSlot, Math.min(arrival, fillerAt()));
             // Queued since the last packet left, or how long it waited for this slot.
-            ahead = voiceSince == NONE ? SLEW : Math.max(0, Math.min(SLEW, slot - arrival));
+            back = voiceSince == NONE ? SLEW : Math.max(0, Math.min(SLEW, slot - arrival));
         } else {
             slot = fillerAt();
         }
         if (started && now - slot < LATE) {
-            drift = Math.max(0, drift + slot - nextSlot - ahead);
+            drift = Math.max(0, drift + slot - nextSlot - back);
         } else {
             slot = now; // a stall: start the grid again here rather than send the missed slots at once
-            ahead = 0;
+            back = 0;
         }
         started = true;
-        nextSlot = slot + FRAME - ahead;
+        recent[(int) (packets++ % recent.length)] = now;
+        nextSlot = slot + FRAME - back;
         if (what == Slot.VOICE) {
             lastVoiceSlot = slot;
         }
