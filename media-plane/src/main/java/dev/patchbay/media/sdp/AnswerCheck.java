@@ -1,12 +1,18 @@
 package dev.patchbay.media.sdp;
 
+import java.util.List;
+
 /**
- * Checks the answer to an offer of {@link OfferWriter} (G722 at 9, PCMU at 0, PCMA at 8, telephone-event at
+ * Checks the answer to an offer of {@link OfferWriter} (PCMU at 0, PCMA at 8, telephone-event at
  * {@link OfferWriter#EVENTS}) and settles the call's terms from it. An answer may only pick from the
  * offer, at the payload types offered (RFC 3264 section 6.1); formats it adds beyond the one voice
  * codec and telephone-event are not used, so they are ignored rather than fatal.
  */
 public final class AnswerCheck {
+
+    /** What {@link OfferWriter} offers: G.711, or G.722 alone to a call already on it. */
+    private static final CodecOrder NARROWBAND = CodecOrder.of(List.of("PCMU", "PCMA"));
+    private static final CodecOrder WIDEBAND = CodecOrder.of(List.of("G722"));
 
     private AnswerCheck() {
     }
@@ -18,18 +24,25 @@ public final class AnswerCheck {
      * @throws SdpException when the answer cannot be used; the message says why, for a Reason header
      */
     public static Negotiated settle(AudioOffer answer, SdesOffer ours) throws SdpException {
+        return settle(answer, ours, false);
+    }
+
+    /** The same, for an offer made with {@code wideband} ({@link OfferWriter}). */
+    public static Negotiated settle(AudioOffer answer, SdesOffer ours, boolean wideband) throws SdpException {
+        CodecOrder offered = wideband ? WIDEBAND : NARROWBAND;
         if (answer.port() == 0) {
             throw new SdpException("the answer rejected the audio stream (port 0)");
         }
         RtpFormat voice = null;
         for (RtpFormat f : answer.formats()) {
-            if (CodecOrder.DEFAULT.rank(f) >= 0) {
+            if (offered.rank(f) >= 0) {
                 voice = f;
                 break;
             }
         }
         if (voice == null) {
-            throw new SdpException("the answer picked no codec of the offer: Patchbay offered G722/8000, PCMU/8000 and PCMA/8000");
+            throw new SdpException("the answer picked no codec of the offer: Patchbay offered "
+                    + (wideband ? "G722/8000" : "PCMU/8000 and PCMA/8000"));
         }
         int offeredAt = voice.is("G722") ? 9 : voice.is("PCMU") ? 0 : 8;
         if (voice.payloadType() != offeredAt) {

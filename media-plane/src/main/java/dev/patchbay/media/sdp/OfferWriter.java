@@ -1,6 +1,10 @@
 package dev.patchbay.media.sdp;
 
-/** The SDP offer of a call Patchbay places: G.722 first, then PCMU, PCMA and telephone-event, 20 ms packets. */
+/**
+ * The SDP offer of a call Patchbay places: PCMU, PCMA and telephone-event, 20 ms packets. G.722 is
+ * offered only again to a call that already runs it (a re-INVITE without SDP), since a call cannot move
+ * between 8 and 16 kHz; new calls offer G.711 until the per-trunk codec order is wired to trunks.
+ */
 public final class OfferWriter {
 
     /** The telephone-event payload type Patchbay offers. */
@@ -15,7 +19,7 @@ public final class OfferWriter {
 
     /** The offer, as RTP/SAVP with our SDES key when {@code srtp} is given (TLS trunks). */
     public static String write(String localAddress, int localPort, long sessionId, SdesOffer srtp) {
-        return write(localAddress, localPort, sessionId, sessionId, srtp, Direction.SENDRECV);
+        return write(localAddress, localPort, sessionId, sessionId, srtp, Direction.SENDRECV, false);
     }
 
     /**
@@ -23,17 +27,15 @@ public final class OfferWriter {
      * without SDP continues the session's origin (RFC 3264 section 8).
      */
     public static String write(String localAddress, int localPort, long sessionId, long version, SdesOffer srtp,
-                               Direction direction) {
+                               Direction direction, boolean wideband) {
         String ipVersion = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
         return "v=0\r\n"
                 + "o=patchbay " + sessionId + " " + version + " IN " + ipVersion + " " + localAddress + "\r\n"
                 + "s=patchbay\r\n"
                 + "c=IN " + ipVersion + " " + localAddress + "\r\n"
                 + "t=0 0\r\n"
-                + "m=audio " + localPort + (srtp == null ? " RTP/AVP 9 0 8 " : " RTP/SAVP 9 0 8 ") + EVENTS + "\r\n"
-                + "a=rtpmap:9 G722/8000\r\n"
-                + "a=rtpmap:0 PCMU/8000\r\n"
-                + "a=rtpmap:8 PCMA/8000\r\n"
+                + "m=audio " + localPort + (srtp == null ? " RTP/AVP " : " RTP/SAVP ") + (wideband ? "9 " : "0 8 ") + EVENTS + "\r\n"
+                + (wideband ? "a=rtpmap:9 G722/8000\r\n" : "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n")
                 + "a=rtpmap:" + EVENTS + " telephone-event/8000\r\n"
                 + "a=fmtp:" + EVENTS + " 0-16\r\n"
                 + (srtp == null ? "" : "a=crypto:" + srtp.attribute() + "\r\n")

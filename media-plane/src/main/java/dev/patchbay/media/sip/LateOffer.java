@@ -36,7 +36,7 @@ final class LateOffer {
      * @param srtp    our SDES key when the offer was RTP/SAVP, else null
      * @param initial the dialog's first INVITE (media starts on the answer) rather than a re-INVITE
      */
-    record Pending(long cseq, SdesOffer srtp, boolean initial) {
+    record Pending(long cseq, SdesOffer srtp, boolean initial, boolean wideband) {
     }
 
     /** Why an ACK's answer cannot be used, with the status its BYE's Reason carries. */
@@ -60,23 +60,24 @@ final class LateOffer {
     String initialOffer(Call call, SipLeg leg, int localPort) {
         SdesOffer srtp = srtpFor(leg);
         long session = System.currentTimeMillis();
-        leg.awaitingAnswer.set(new Pending(cseqOf(leg.invite), srtp, true));
-        return OfferWriter.write(call.localAddress(), localPort, session, session, srtp, Direction.SENDRECV);
+        leg.awaitingAnswer.set(new Pending(cseqOf(leg.invite), srtp, true, false));
+        return OfferWriter.write(call.localAddress(), localPort, session, session, srtp, Direction.SENDRECV, false);
     }
 
     /**
-     * The offer for the 200 OK of a re-INVITE without SDP: every codec again, since the far end may be
-     * a new party (RFC 3725 third-party call control), in our session one o= version on. A call the
-     * bot holds stays held (sendonly).
+     * The offer for the 200 OK of a re-INVITE without SDP: every codec at the call's rate again, since the
+     * far end may be a new party (RFC 3725 third-party call control), in our session one o= version on.
+     * A call the bot holds stays held (sendonly).
      */
     String reoffer(Call call, SipLeg leg, Request reinvite) {
         long[] origin = ReInvites.origin(leg.answerSdp);
         SdesOffer srtp = srtpFor(leg);
         Direction direction = leg.answerSdp.contains("\na=sendonly") ? Direction.SENDONLY : Direction.SENDRECV;
+        boolean wideband = call.negotiated() != null && call.negotiated().wideband();
         String offer = OfferWriter.write(call.localAddress(), call.media().localPort(), origin[0], origin[1] + 1, srtp,
-                direction);
+                direction, wideband);
         leg.answerSdp = offer;
-        leg.awaitingAnswer.set(new Pending(cseqOf(reinvite), srtp, false));
+        leg.awaitingAnswer.set(new Pending(cseqOf(reinvite), srtp, false, wideband));
         return offer;
     }
 
@@ -92,7 +93,7 @@ final class LateOffer {
         }
         Negotiated answer;
         try {
-            answer = answerOf(ack, pending.srtp());
+            answer = answerOf(ack, pending.srtp(), pending.wideband());
         } catch (Unusable e) {
             LOG.info(() -> "call " + call.id() + ": the ACK has no usable answer to our offer (" + e.getMessage() + "); sending BYE");
             calls.end(call, HangupCause.NOT_ACCEPTABLE, e.status, e.getMessage());
@@ -107,7 +108,7 @@ final class LateOffer {
         return true;
     }
 
-    private static Negotiated answerOf(Request ack, SdesOffer ours) throws Unusable {
+    private static Negotiated answerOf(Request ack, SdesOffer ours, boolean wideband) throws Unusable {
         byte[] body = ack.getRawContent();
         if (body == null || body.length == 0) {
             throw new Unusable(488, "the ACK carried no SDP answer to the offer in our 200 OK");
@@ -124,7 +125,7 @@ final class LateOffer {
             throw new Unusable(400, "malformed SDP answer in the ACK: " + e.getMessage());
         }
         try {
-            return AnswerCheck.settle(answer, ours);
+            return AnswerCheck.settle(answer, ours, wideband);
         } catch (SdpException e) {
             throw new Unusable(488, e.getMessage());
         }

@@ -55,14 +55,20 @@ class CodecOrderTest {
     }
 
     @Test
-    void ourOfferPutsG722FirstAndAnAnswerPickingItSettlesWideband() throws SdpException {
+    void ourOfferIsG711AndAnAnswerPickingG722OrMovingPcmuIsRefused() throws SdpException {
         String offer = OfferWriter.write("10.0.0.1", 5000, 7);
-        assertTrue(offer.contains("m=audio 5000 RTP/AVP 9 0 8 101\r\na=rtpmap:9 G722/8000\r\n"), offer);
-        Negotiated n = AnswerCheck.settle(SdpParser.parseAudio(
-                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n"), null);
-        assertTrue(n.wideband());
+        assertTrue(offer.contains("m=audio 5000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"), offer);
+        assertFalse(AnswerCheck.settle(SdpParser.parseAudio(
+                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"), null).wideband());
+        assertEquals("the answer picked no codec of the offer: Patchbay offered PCMU/8000 and PCMA/8000",
+                assertThrows(SdpException.class, () -> AnswerCheck.settle(SdpParser.parseAudio(
+                        "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n"), null)).getMessage());
         assertThrows(SdpException.class, () -> AnswerCheck.settle(SdpParser.parseAudio(
-                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97\r\na=rtpmap:97 G722/8000\r\n"), null),
-                "G.722 moved off the payload type it was offered at");
+                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97\r\na=rtpmap:97 PCMU/8000\r\n"), null),
+                "PCMU moved off the payload type it was offered at");
+        String again = OfferWriter.write("10.0.0.1", 5000, 7, 8, null, Direction.SENDRECV, true);
+        assertTrue(again.contains("m=audio 5000 RTP/AVP 9 101\r\na=rtpmap:9 G722/8000\r\na=rtpmap:101"), again);
+        assertTrue(AnswerCheck.settle(SdpParser.parseAudio(
+                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n"), null, true).wideband());
     }
 }

@@ -28,7 +28,7 @@ class SdesOfferTest {
         SecureRandom random = new SecureRandom();
         SdesOffer a = SdesOffer.fresh(random);
         String sdp = OfferWriter.write("127.0.0.1", 4000, 1, a);
-        assertTrue(sdp.contains("m=audio 4000 RTP/SAVP 9 0 8 101\r\n"), sdp);
+        assertTrue(sdp.contains("m=audio 4000 RTP/SAVP 0 8 101\r\n"), sdp);
         assertTrue(sdp.contains("a=crypto:" + a.attribute() + "\r\n"), sdp);
         byte[] material = Base64.getDecoder().decode(a.attribute().substring("1 AES_CM_128_HMAC_SHA1_80 inline:".length()));
         assertEquals(30, material.length);
