@@ -141,8 +141,9 @@ final class Gateway implements AutoCloseable {
     }
 
     HttpResponse<String> http(String method, String path, String token, String json, String... headers) {
+        // Only a guard against a hung request: 50 racing initiates on a loaded 2-core box took over 10 s.
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control.port() + path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
