@@ -35,6 +35,9 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.WorkspaceSigningKeys;
+import dev.patchbay.control.integration.ameyo.AmeyoByeTimers;
+import dev.patchbay.control.integration.ameyo.AmeyoConfig;
+import dev.patchbay.control.integration.ameyo.AmeyoHandBacks;
 import dev.patchbay.control.integration.ameyo.AmeyoHeaders;
 import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
 import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
@@ -163,8 +166,11 @@ public final class ControlPlane implements AutoCloseable {
         CompletableFuture<AsappReturns> returns = new CompletableFuture<>();
         CompletableFuture<List<Mount>> mounts = new CompletableFuture<>();
         CompletableFuture<CallActions> actionsLater = new CompletableFuture<>();
-        FarEndCalls farEnds = new FarEndCalls(store, ameyo, new RingCxIntegration(db), new AmeyoNotifier(ameyo,
-                new Outbox(db, Clock.systemUTC()), outbox), timers, workers);
+        AmeyoConfig ameyoConfig = Settings.read(() -> AmeyoConfig.from(root));
+        AmeyoCallEnding ameyoEnding = new AmeyoCallEnding();
+        AmeyoByeTimers byeTimers = new AmeyoByeTimers(db, store, ameyoConfig, ameyoEnding, config.replica(), Clock.systemUTC());
+        FarEndCalls farEnds = new FarEndCalls(store, new RingCxIntegration(db), new AmeyoHandBacks(db, store, ameyo,
+                new AmeyoNotifier(ameyo, new Outbox(db, Clock.systemUTC()), outbox), byeTimers), timers, workers);
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
@@ -215,6 +221,11 @@ public final class ControlPlane implements AutoCloseable {
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         CallActions actions = new CallActions(store, nodes, tenants, secrets);
         actionsLater.complete(actions);
+        ameyoEnding.actions.complete(actions);
+        ameyoEnding.flow.complete(flow);
+        ameyoEnding.nodes.complete(nodes);
+        long ameyoSweep = ameyoConfig.sweepInterval().toMillis();
+        timers.scheduleWithFixedDelay(() -> workers.execute(byeTimers::sweep), ameyoSweep, ameyoSweep, TimeUnit.MILLISECONDS);
         OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
         CallsApi calls = new CallsApi(store, dialer, actions, guard);
         returns.complete(new AsappReturns(transfers, store, actions, secrets));

@@ -10,8 +10,7 @@ import java.util.logging.Logger;
 
 import com.google.protobuf.ByteString;
 import dev.patchbay.control.call.CallFlow;
-import dev.patchbay.control.integration.ameyo.AmeyoIntegration;
-import dev.patchbay.control.integration.ameyo.AmeyoNotifier;
+import dev.patchbay.control.integration.ameyo.AmeyoHandBacks;
 import dev.patchbay.control.integration.ringcx.RingCxIntegration;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.AmeyoTag;
@@ -26,11 +25,11 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * Calls whose far end sends the BYE: those that came in over an Ameyo trunk (the call has a CRT id) and
- * those of workspaces with a RingCX integration. When their bot is done, Ameyo gets its notification,
- * a webhook bot's answer INFO (RingCX) is sent, and if the far end's BYE does not come within the
- * configured timeout, Patchbay hangs up after all, with the reason recorded on the call.
+ * those of workspaces with a RingCX integration. Ameyo's calls are {@link AmeyoHandBacks}' (its BYE timer
+ * lives in the database). For RingCX, a webhook bot's answer INFO is sent, and if the far end's BYE does
+ * not come within the configured timeout, Patchbay hangs up after all, with the reason recorded on the call.
  *
- * <p>The timeout lives in this replica's timer: if the replica stops first, the call waits for its BYE
+ * <p>RingCX's timeout lives in this replica's timer: if the replica stops first, the call waits for its BYE
  * (or the caller) without it.
  */
 public final class FarEndCalls implements FarEnds {
@@ -38,16 +37,14 @@ public final class FarEndCalls implements FarEnds {
     private static final Logger LOG = Logger.getLogger(FarEndCalls.class.getName());
 
     private final CallStore store;
-    private final AmeyoIntegration ameyoSettings;
     private final RingCxIntegration ringCx;
-    private final AmeyoNotifier ameyo;
+    private final AmeyoHandBacks ameyo;
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
 
-    public FarEndCalls(CallStore store, AmeyoIntegration ameyoSettings, RingCxIntegration ringCx, AmeyoNotifier ameyo,
-                       ScheduledExecutorService timers, ExecutorService workers) {
+    public FarEndCalls(CallStore store, RingCxIntegration ringCx, AmeyoHandBacks ameyo, ScheduledExecutorService timers,
+                       ExecutorService workers) {
         this.store = store;
-        this.ameyoSettings = ameyoSettings;
         this.ringCx = ringCx;
         this.ameyo = ameyo;
         this.timers = timers;
@@ -59,7 +56,7 @@ public final class FarEndCalls implements FarEnds {
         if (call.direction() != CallRecord.Direction.INBOUND) {
             return BridgeTarget.FarEnd.GATEWAY;
         }
-        if (store.ameyo(call.id()).isPresent()) {
+        if (ameyo.tag(call).isPresent()) {
             return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, 0);
         }
         Optional<RingCxIntegration.Settings> rcx = ringCx.settings(call.workspaceId());
@@ -83,15 +80,16 @@ public final class FarEndCalls implements FarEnds {
     @Override
     public void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why) {
         store.event(call.id(), "handed-back", why);
-        Optional<AmeyoTag> tag = store.ameyo(call.id());
+        Optional<AmeyoTag> tag = ameyo.tag(call);
         if (tag.isPresent()) {
-            notifyOnce(call, tag.get(), propertiesJson);
+            ameyo.handedBack(call, tag.get(), propertiesJson);
+            return;
         }
-        Optional<String> info = tag.isPresent() ? Optional.empty() : answerInfo(call);
+        Optional<String> info = answerInfo(call);
         if (info.isPresent() && !sendAnswerInfo(link, call, info.get())) {
             return;
         }
-        awaitBye(link, call, tag.isPresent(), Duration.ZERO);
+        awaitBye(link, call, Duration.ZERO);
     }
 
     /**
@@ -126,37 +124,27 @@ public final class FarEndCalls implements FarEnds {
 
     @Override
     public boolean resumeHandedBack(MediaNodeLink link, CallRecord call) {
+        if (ameyo.tag(call).isPresent()) {
+            if (!ameyo.holds(call)) {
+                return false;
+            }
+            store.event(call.id(), "hold-resumed", "the bot had handed the call back; waiting for Ameyo's BYE");
+            return true;
+        }
         Optional<CallEvent> handedBack = store.events(call.id()).stream().filter(e -> e.type().equals("handed-back")).findFirst();
         if (handedBack.isEmpty()) {
             return false;
         }
         store.event(call.id(), "hold-resumed", "the bot had handed the call back; waiting for the far end's BYE");
-        awaitBye(link, call, store.ameyo(call.id()).isPresent(), Duration.between(handedBack.get().at(), store.now()));
+        awaitBye(link, call, Duration.between(handedBack.get().at(), store.now()));
         return true;
     }
 
-    /** Hangs up unless the far end's BYE comes within its timeout, of which {@code spent} has passed already. */
-    private void awaitBye(MediaNodeLink link, CallRecord call, boolean ameyoCall, Duration spent) {
-        Duration timeout = ameyoCall
-                ? ameyoSettings.settings(call.workspaceId()).map(AmeyoIntegration.Settings::byeTimeout).orElse(Duration.ofMinutes(1))
-                : ringCx.settings(call.workspaceId()).map(RingCxIntegration.Settings::byeTimeout).orElse(Duration.ofMinutes(1));
-        String farEnd = ameyoCall ? "Ameyo" : "RingCX";
+    /** Hangs up unless RingCX's BYE comes within its timeout, of which {@code spent} has passed already. */
+    private void awaitBye(MediaNodeLink link, CallRecord call, Duration spent) {
+        Duration timeout = ringCx.settings(call.workspaceId()).map(RingCxIntegration.Settings::byeTimeout).orElse(Duration.ofMinutes(1));
         long left = Math.max(0, timeout.minus(spent).toMillis());
-        timers.schedule(() -> workers.execute(() -> noByeWithin(link, call, farEnd, timeout)), left, TimeUnit.MILLISECONDS);
-    }
-
-    /** A re-attached bridge may hand back again; Ameyo hears of each call once. */
-    private void notifyOnce(CallRecord call, AmeyoTag tag, String propertiesJson) {
-        if (store.events(call.id()).stream().anyMatch(e -> e.type().equals("ameyo-notification"))) {
-            return;
-        }
-        try {
-            String row = ameyo.notify(call, tag, propertiesJson);
-            store.event(call.id(), "ameyo-notification", "queued as " + row + " for CRT " + tag.crt());
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "call " + call.id() + ": " + e.getMessage());
-            store.event(call.id(), "ameyo-notification-failed", e.getMessage());
-        }
+        timers.schedule(() -> workers.execute(() -> noByeWithin(link, call, "RingCX", timeout)), left, TimeUnit.MILLISECONDS);
     }
 
     private void noByeWithin(MediaNodeLink link, CallRecord call, String farEnd, Duration timeout) {

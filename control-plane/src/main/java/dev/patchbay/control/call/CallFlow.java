@@ -255,6 +255,28 @@ public final class CallFlow implements MediaNodeLink.Listener {
         });
     }
 
+    /** True when this replica bridges the call's bot (holds its attachment). */
+    public boolean bridges(String callId) {
+        return attached.containsKey(callId);
+    }
+
+    /**
+     * Attaches the call's bot afresh in place of the bridge this replica holds, in the call's own order; the
+     * attacher decides again what the call gets (its bot, or a hold for a far end's BYE). False when this
+     * replica does not bridge the call.
+     */
+    public boolean reattach(MediaNodeLink link, CallRecord call) {
+        if (!attached.containsKey(call.id())) {
+            return false;
+        }
+        enqueue(call.id(), () -> {
+            if (attached.containsKey(call.id())) {
+                store.find(call.id()).filter(c -> c.status() == CallStatus.IN_PROGRESS).ifPresent(c -> attach(link, c));
+            }
+        });
+        return true;
+    }
+
     /** Attaches the call's bot if it has one this replica connects, and takes the bridge lease. */
     void attach(MediaNodeLink link, CallRecord call) {
         if (call.stream().url() == null && !"echo".equals(call.stream().dialect())) {

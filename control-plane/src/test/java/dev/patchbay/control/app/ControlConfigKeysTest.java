@@ -10,6 +10,7 @@ import dev.patchbay.control.call.RingingSounds;
 import dev.patchbay.control.delivery.OutboundPolicy;
 import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.SigningKeys;
+import dev.patchbay.control.integration.ameyo.AmeyoConfig;
 import dev.patchbay.control.integration.asapp.AsappConfig;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.schema.DbSettings;
@@ -47,6 +48,7 @@ class ControlConfigKeysTest {
         OutboxConfig.from(root);
         SipAuthConfig.from(root);
         AsappConfig.from(root);
+        AmeyoConfig.from(root);
         OutboundPolicy.from(root);
         RingingSounds.from(root);
         SigningKeys.fromConfig(root);
@@ -71,6 +73,7 @@ class ControlConfigKeysTest {
             assertEquals(OutboxConfig.defaults(), OutboxConfig.from(config));
             assertEquals(SipAuthConfig.defaults(), SipAuthConfig.from(config));
             assertEquals(AsappConfig.defaults(), AsappConfig.from(config));
+            assertEquals(AmeyoConfig.defaults(), AmeyoConfig.from(config));
             assertEquals(OutboundPolicy.defaults(), OutboundPolicy.from(config));
             assertEquals(RingingSounds.defaults(), RingingSounds.from(config));
         }), "keys the control-plane reads that application.yaml does not set");

@@ -10,6 +10,7 @@ import dev.patchbay.control.delivery.Outbox;
 import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.control.model.CallRecord;
+import io.helidon.dbclient.DbExecute;
 
 /**
  * Ameyo's transfer notification (seed 000): {@code POST sendAgentResponseForCallNotification} with the
@@ -34,19 +35,23 @@ public final class AmeyoNotifier {
     }
 
     /**
-     * Queues the notification for {@code call}; returns the outbox row id.
+     * Queues the notification for {@code call} through {@code tx}, so that the row commits with the BYE timer's;
+     * returns the outbox row id. Call {@link #wake()} after the commit.
      *
      * @param botPropertiesJson the bot's agent_response properties, laid over the configured ones; null for none
      * @throws IllegalStateException when the workspace no longer has an Ameyo integration
      */
-    public String notify(CallRecord call, AmeyoTag tag, String botPropertiesJson) {
+    String notify(DbExecute tx, CallRecord call, AmeyoTag tag, String botPropertiesJson) {
         AmeyoIntegration.Settings config = integrations.settings(call.workspaceId()).orElseThrow(() -> new IllegalStateException(
                 "workspace " + call.workspaceId() + " has no Ameyo integration any more; the notification for call "
                         + call.id() + " cannot be sent"));
-        String id = outbox.enqueue(new Outbox.Message(call.workspaceId(), call.id(), KIND, config.notificationUrl(),
+        return outbox.enqueue(tx, new Outbox.Message(call.workspaceId(), call.id(), KIND, config.notificationUrl(),
                 body(config, tag.crt(), botPropertiesJson), call.workspaceId()));
+    }
+
+    /** Delivers what was queued now rather than at the next poll. */
+    void wake() {
         worker.wake();
-        return id;
     }
 
     /** The body exactly as seed 000 shows it; the bot's properties win over configured ones of the same name. */
