@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,8 +61,9 @@ class AmeyoE2eTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // Four attempts: a notification refused three times is delivered by the fourth, one always refused fails.
         gw = new Gateway(Map.of("patchbay.control.outbox.poll-interval", "200ms",
-                "patchbay.control.outbox.initial-backoff", "300ms"));
+                "patchbay.control.outbox.initial-backoff", "300ms", "patchbay.control.outbox.max-attempts", "4"));
         bot = new BotServer();
         ameyo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         ameyo.createContext("/", ex -> {
@@ -71,7 +74,10 @@ class AmeyoE2eTest {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             // Ameyo's REST side is briefly unavailable at first: the notification must be retried.
             int attempt = ATTEMPTS.computeIfAbsent(workspace, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-            int status = attempt == 1 && ex.getRequestURI().getPath().endsWith(NOTIFY_PATH) ? 503 : 200;
+            String path = ex.getRequestURI().getPath();
+            // "/fail3": down for the first three attempts; "/down": down for good.
+            int status = attempt == 1 && path.endsWith(NOTIFY_PATH) || attempt <= 3 && path.endsWith("/fail3")
+                    || path.endsWith("/down") ? 503 : 200;
             queue.add(new Notification(headers, body, status));
             byte[] answer = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, answer.length);
@@ -86,6 +92,9 @@ class AmeyoE2eTest {
         workspace("ws_strict", "+919990152082", "10.9.0.0/16", url + "ws_strict/ok", token, 30_000);
         workspace("ws_takeover", "+919990152084", "127.0.0.1", url + "ws_takeover/ok", token, 30_000);
         workspace("ws_late", "+919990152085", "127.0.0.1", url + "ws_late/ok", token, 30_000);
+        workspace("ws_slow", "+919990152086", "127.0.0.1", url + "ws_slow/fail3", token, 1_500);
+        workspace("ws_down", "+919990152087", "127.0.0.1", url + "ws_down/down", token, 1_500);
+        workspace("ws_relay", "+919990152088", "127.0.0.1", url + "ws_relay/fail3", token, 1_500);
         // Nothing listens on this port: the bot is down.
         workspace("ws_nobot", "+919990152083", "127.0.0.1", url + "ws_nobot/ok", token, 30_000,
                 "ws://127.0.0.1:" + Ports.freeUdpAndTcp() + "/bot");
@@ -205,6 +214,62 @@ class AmeyoE2eTest {
         Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
         assertTrue(gw.eventTypes(callSid).contains("far-end-bye-timeout"), gw.eventTypes(callSid).toString());
         assertTrue(call(callSid).get("reason").startsWith("Ameyo sent no BYE within 1 s"), call(callSid).toString());
+    }
+
+    @Test
+    void theWaitForAmeyosByeStartsWhenItsNotificationIsDeliveredNotAtTheHandBack() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo_nobye.xml", "ws_slow", "00919990152086", 0));
+        String callSid = botFinishes("{}");
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "Patchbay sent BYE once Ameyo's had not come: " + r.output());
+        Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
+        Instant handedBack = gw.sqlInstant(eventAt(callSid, "handed-back"));
+        Instant hungUp = gw.sqlInstant(eventAt(callSid, "far-end-bye-timeout"));
+        Instant delivered = gw.sqlInstant("SELECT delivered_at FROM outbox WHERE call_id = '" + callSid + "'");
+        assertEquals("4", query("SELECT attempts FROM outbox WHERE call_id = '" + callSid + "'"), "three refusals, then Ameyo took it");
+        // 300 + 600 + 1200 ms of retries (+-20 %) outlast the 1.5 s wait: from the hand-back, the caller would
+        // have been hung up while the outbox still retried.
+        assertTrue(Duration.between(handedBack, delivered).toMillis() > 1_500, handedBack + " -> " + delivered);
+        assertFalse(hungUp.isBefore(delivered.plusMillis(1_500)), "hung up " + hungUp + ", delivered " + delivered);
+        assertTrue(call(callSid).get("reason").startsWith("Ameyo sent no BYE within 1 s of its notification being delivered"),
+                call(callSid).toString());
+    }
+
+    @Test
+    void aNotificationTheOutboxGivesUpOnHangsTheCallUpAsConfigured() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo_nobye.xml", "ws_down", "00919990152087", 0));
+        String callSid = botFinishes("{}");
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "Patchbay sent BYE once the notification had failed: " + r.output());
+        Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
+        assertTrue(gw.eventTypes(callSid).contains("ameyo-notification-gave-up"), gw.eventTypes(callSid).toString());
+        assertEquals("failed", query("SELECT state FROM outbox WHERE call_id = '" + callSid + "'"));
+        String reason = call(callSid).get("reason");
+        assertTrue(reason.contains("failed for good after 4 attempts (last status 503)")
+                && reason.contains("on-notification-failure is hang-up"), reason);
+    }
+
+    @Test
+    void aTimerWrittenByOneReplicaIsFiredByAnotherOnceTheFirstHasStopped() throws Exception {
+        Path dir = Sipp.workDir();
+        Process sipp = Sipp.start(dir, sipp("uac_ameyo_nobye.xml", "ws_relay", "00919990152088", 0));
+        String callSid = botFinishes("{}");
+        Await.until(() -> gw.eventTypes(callSid).contains("ameyo-notification"), WAIT, "the notification to be queued");
+        gw.closeControl();
+        gw.startControl(Map.of("patchbay.control.replica", "replica-b"));
+        Sipp.Result r = Sipp.await(sipp, dir);
+        assertEquals(0, r.exitCode(), "the second replica sent the BYE once Ameyo's had not come: " + r.output());
+        Await.until(() -> gw.eventTypes(callSid).contains("completed"), WAIT, "the call record to be completed");
+        assertEquals("replica-b", query("SELECT resolved_by FROM ameyo_bye_timers WHERE call_id = '" + callSid + "'"));
+        assertEquals("fired", query("SELECT state FROM ameyo_bye_timers WHERE call_id = '" + callSid + "'"));
+        assertEquals(1L, gw.eventTypes(callSid).stream().filter("far-end-bye-timeout"::equals).count(),
+                gw.eventTypes(callSid).toString());
+    }
+
+    private static String eventAt(String callId, String type) {
+        return "SELECT at FROM call_events WHERE call_id = '" + callId + "' AND type = '" + type + "' ORDER BY id LIMIT 1";
     }
 
     @Test

@@ -70,6 +70,11 @@ final class Gateway implements AutoCloseable {
 
     /** (Re)starts the control-plane, e.g. after a test killed it mid-call. */
     void startControl() {
+        startControl(Map.of());
+    }
+
+    /** As above, with settings of this start only, e.g. another replica name. */
+    void startControl(Map<String, String> extra) {
         Map<String, String> all = new HashMap<>(Map.of(
                 "patchbay.db.connection.url", db.url(),
                 "patchbay.db.connection.username", TestDb.USER,
@@ -80,6 +85,7 @@ final class Gateway implements AutoCloseable {
                 "patchbay.control.server.port", "0",
                 "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort()));
         all.putAll(controlOverrides);
+        all.putAll(extra);
         control = ControlPlane.start(Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(all))
                 .addSource(ConfigSources.file(Path.of("..", "control-plane", "src/main/resources/application.yaml")))
@@ -112,6 +118,16 @@ final class Gateway implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
              Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(query)) {
             return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row of {@code query} as a timestamp, or null when there is none. */
+    java.time.Instant sqlInstant(String query) {
+        try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD);
+             Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(query)) {
+            return r.next() && r.getTimestamp(1) != null ? r.getTimestamp(1).toInstant() : null;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
