@@ -33,9 +33,10 @@ public interface FarEnds {
     void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why);
 
     /**
-     * For a call being attached again (another replica took it over): true if its bot had already handed it
-     * back, in which case the wait for the far end's BYE is re-armed for the time that is left and the bot
-     * must not be connected again.
+     * For a call being attached again (another replica took it over, or Ameyo's notification failed and the
+     * bot is to have the call back): true if its bot had handed it back and the far end's BYE is still awaited,
+     * in which case the bot must not be connected again. RingCX's wait is re-armed for the time that is left;
+     * Ameyo's lives in the database and needs no re-arming.
      */
     boolean resumeHandedBack(MediaNodeLink link, CallRecord call);
 }
