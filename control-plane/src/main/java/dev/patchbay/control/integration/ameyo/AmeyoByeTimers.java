@@ -146,10 +146,14 @@ public final class AmeyoByeTimers {
     }
 
     private int gaveUp(DbExecute tx, CallRecord call, Row row, String why, List<Runnable> afterCommit) {
-        return switch (config.onNotificationFailure()) {
+        // A gRPC bot attaches itself: there is no bridge here to give it the call back, so the call is hung up.
+        boolean reconnectable = call.stream().url() != null || "echo".equals(call.stream().dialect());
+        AmeyoConfig.OnFailure policy = reconnectable ? config.onNotificationFailure() : AmeyoConfig.OnFailure.HANG_UP;
+        return switch (policy) {
             case HANG_UP -> {
                 String reason = why + "; Ameyo will send no BYE, so Patchbay hangs up (patchbay.ameyo.on-notification-failure"
-                        + " is hang-up)";
+                        + " is " + config.onNotificationFailure().wire() + (reconnectable ? ")" : ", but the call's gRPC bot"
+                        + " attaches itself and cannot be given the call back)");
                 if (!hangup(call, reason)) {
                     yield 0;
                 }

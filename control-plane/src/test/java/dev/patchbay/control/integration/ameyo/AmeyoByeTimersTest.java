@@ -191,10 +191,11 @@ class AmeyoByeTimersTest {
                         + " notification_id, properties, bye_timeout_ms, updated_at) VALUES ('" + ws + "', '127.0.0.1', '" + url
                         + "', NULL, NULL, '95', '{}', " + byeTimeoutMs + ", CURRENT_TIMESTAMP)");
         for (String id : calls) {
+            boolean grpcBot = id.contains("grpc");
             sql("INSERT INTO calls (id, workspace_id, direction, status, from_number, to_number, media_node, created_at,"
-                    + " ameyo_did, ameyo_did_raw, ameyo_crt) VALUES ('" + id + "', '" + ws + "', 'inbound', 'in-progress',"
-                    + " '+12025551000', '+919990152080', 'node-1', CURRENT_TIMESTAMP, '" + TAG.did() + "', '" + TAG.didRaw()
-                    + "', '" + TAG.crt() + "')");
+                    + " ameyo_did, ameyo_did_raw, ameyo_crt, stream_url, dialect) VALUES ('" + id + "', '" + ws + "', 'inbound',"
+                    + " 'in-progress', '+12025551000', '+919990152080', 'node-1', CURRENT_TIMESTAMP, '" + TAG.did() + "', '"
+                    + TAG.didRaw() + "', '" + TAG.crt() + "', " + (grpcBot ? "NULL" : "'ws://127.0.0.1:9/bot'") + ", 'twilio')");
         }
     }
 
@@ -332,6 +333,16 @@ class AmeyoByeTimersTest {
         awaitValue("SELECT state FROM ameyo_bye_timers WHERE call_id = 'CA_tobot'", "fired", "the renewed wait to run out");
         assertTrue(recorder.of("CA_tobot").get(1).what().startsWith("hangup: Ameyo sent no BYE within 1 s"),
                 recorder.done.toString());
+    }
+
+    @Test
+    void aCallOfAGrpcBotIsHungUpEvenWhenTheBotShouldHaveItBack() throws Exception {
+        workspace("ws_grpc", -1, 1_000, "CA_grpc");
+        Recorder recorder = new Recorder("a");
+        Replica a = new Replica("a", config(AmeyoConfig.OnFailure.BOT), recorder, 1).sweeping();
+        a.handBacks.handedBack(a.call("CA_grpc"), TAG, null);
+        awaitValue("SELECT state FROM ameyo_bye_timers WHERE call_id = 'CA_grpc'", "gave_up", "the call to be hung up");
+        assertTrue(recorder.of("CA_grpc").get(0).what().contains("gRPC bot attaches itself"), recorder.done.toString());
     }
 
     @Test
