@@ -121,6 +121,9 @@ public final class CallMedia {
 
     public int localPort() { return socket.port(); }
 
+    /** The Opus receive stage, for its loss counters; null unless the call is on Opus. Loop-owned. */
+    OpusReceive opus() { return fromCaller.opus(); }
+
     /** Starts receiving and sending. */
     public void start() {
         loop.execute(() -> {
