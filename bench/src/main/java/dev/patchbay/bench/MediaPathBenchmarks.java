@@ -1,5 +1,6 @@
 package dev.patchbay.bench;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
@@ -7,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.codec.G722Decoder;
 import dev.patchbay.media.codec.G722Encoder;
+import dev.patchbay.media.codec.OpusVoiceEncoder;
 import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.jitter.JitterBuffer;
 import dev.patchbay.media.resample.Downsampler;
@@ -16,6 +18,8 @@ import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
 import dev.patchbay.proto.media.v1.CallerToBot;
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -49,6 +53,14 @@ public class MediaPathBenchmarks {
     private final G722Decoder g722Decoder = new G722Decoder();
     private final short[] wideIn = new short[320];
     private final byte[] g722 = new byte[160];
+    /** A second of 16 kHz speech-like audio (a tone swept in level over a steady high one), 50 frames. */
+    private final short[][] speech = new short[50][320];
+    private final byte[][] opusPackets = new byte[50][];
+    private final byte[] opusOut = new byte[160];
+    private final short[] opusPcm = new short[1920];
+    private OpusVoiceEncoder opusEncoder;
+    private OpusDecoder opusDecoder;
+    private int opusFrame;
     private long tick;
 
     @Setup
@@ -61,6 +73,22 @@ public class MediaPathBenchmarks {
             wideIn[i] = (short) (6000 * Math.sin(2 * Math.PI * 440 * i / 16000) + 3000 * Math.sin(2 * Math.PI * 5000 * i / 16000));
         }
         g722Encoder.encode(wideIn, 0, 320, g722, 0);
+        // As an Opus call runs it: the caller's packets carry FEC, ours are set as OpusReceive and CallerPlayout set them.
+        OpusVoiceEncoder setup = new OpusVoiceEncoder(48000, 0, true);
+        for (int f = 0; f < speech.length; f++) {
+            for (int i = 0; i < 320; i++) {
+                double t = (f * 320 + i) / 16000.0;
+                speech[f][i] = (short) (9000 * (0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * t)) * Math.sin(2 * Math.PI * 220 * t)
+                        + 2000 * Math.sin(2 * Math.PI * 3100 * t));
+            }
+            opusPackets[f] = Arrays.copyOf(opusOut, setup.encode(speech[f], opusOut, 0, opusOut.length));
+        }
+        opusEncoder = new OpusVoiceEncoder(48000, 0, true);
+        try {
+            opusDecoder = new OpusDecoder(16000, 1);
+        } catch (OpusException e) {
+            throw new IllegalStateException(e);
+        }
         RtpHeaderWriter.write(packetBytes, 0, false, 0, 1, 160, 0x1234);
         System.arraycopy(ulaw, 0, packetBytes, 12, 160);
     }
@@ -93,6 +121,19 @@ public class MediaPathBenchmarks {
     public short[] g722DecodeFrame() {
         g722Decoder.decode(g722, 0, 160, wide, 0);
         return wide;
+    }
+
+    /** Opus (concentus 1.0.2) as a call sends it: 20 ms at 16 kHz, 24 kbit/s, complexity 5, FEC on. */
+    @Benchmark
+    public int opusEncodeFrame() {
+        return opusEncoder.encode(speech[opusFrame++ % speech.length], opusOut, 0, opusOut.length);
+    }
+
+    /** Opus as a call receives it: one 20 ms packet decoded at 16 kHz. */
+    @Benchmark
+    public int opusDecodeFrame() throws OpusException {
+        byte[] p = opusPackets[opusFrame++ % opusPackets.length];
+        return opusDecoder.decode(p, 0, p.length, opusPcm, 0, opusPcm.length, false);
     }
 
     @Benchmark

@@ -1,17 +1,23 @@
 package dev.patchbay.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * G.722 audio for the wideband echo test, made and heard by FFmpeg, an implementation independent
+ * G.722 (and Opus, with {@code OggOpus}) audio for the wideband echo tests, made and heard by FFmpeg, an implementation independent
  * of Patchbay's: a two-tone source with half its power at 6 kHz, the RTP that carries it, the
  * echo's payloads decoded back to 16 kHz, and the power of one frequency in them.
  */
@@ -36,18 +42,65 @@ final class WidebandAudio {
     /** The RTP packet of G.722 frame {@code n} of {@code g722}. */
     static byte[] packet(byte[] g722, int n, int ssrc) {
         byte[] p = new byte[12 + PACKET_BYTES];
+        header(p, 9, n, (long) n * PACKET_BYTES, ssrc);
+        System.arraycopy(g722, n * PACKET_BYTES, p, 12, PACKET_BYTES);
+        return p;
+    }
+
+    private static void header(byte[] p, int payloadType, int n, long ts, int ssrc) {
         int seq = n & 0xFFFF;
-        long ts = (long) n * PACKET_BYTES;
         p[0] = (byte) 0x80;
-        p[1] = 9;
+        p[1] = (byte) payloadType;
         p[2] = (byte) (seq >> 8);
         p[3] = (byte) seq;
         for (int i = 0; i < 4; i++) {
             p[4 + i] = (byte) (ts >> (24 - 8 * i));
             p[8 + i] = (byte) (ssrc >> (24 - 8 * i));
         }
-        System.arraycopy(g722, n * PACKET_BYTES, p, 12, PACKET_BYTES);
+    }
+
+    /** Sends {@code packets} to {@code target}, one every 20 ms, as a caller does; shut the pacer down when done. */
+    static ScheduledExecutorService pace(DatagramSocket rtp, InetSocketAddress target, List<byte[]> packets) {
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger next = new AtomicInteger();
+        pacer.scheduleAtFixedRate(() -> {
+            int p = next.getAndIncrement();
+            if (p < packets.size()) {
+                try {
+                    rtp.send(new DatagramPacket(packets.get(p), packets.get(p).length, target));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        return pacer;
+    }
+
+    /** The RTP packet of Opus packet {@code n}: payload type 111, 960 ticks of the 48 kHz clock per 20 ms (RFC 7587). */
+    static byte[] opusPacket(byte[] opus, int n, int ssrc) {
+        byte[] p = new byte[12 + opus.length];
+        header(p, 111, n, (long) n * 960, ssrc);
+        System.arraycopy(opus, 0, p, 12, opus.length);
         return p;
+    }
+
+    /** The payloads of the next {@code packets} Opus packets (payload type 111) that arrive. */
+    static List<byte[]> receiveOpus(DatagramSocket rtp, int packets, int timeoutMs) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        byte[] buf = new byte[2048];
+        rtp.setSoTimeout(timeoutMs);
+        while (out.size() < packets) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                rtp.receive(p);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("only " + out.size() + " of " + packets + " Opus packets came back", e);
+            }
+            if ((buf[1] & 0x7F) == 111) {
+                out.add(Arrays.copyOfRange(buf, 12, p.getLength()));
+            }
+        }
+        return out;
     }
 
     /** The payloads of the next {@code packets} G.722 packets (payload type 9) that arrive, joined. */
@@ -84,6 +137,19 @@ final class WidebandAudio {
             s[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8));
         }
         return s;
+    }
+
+    /** Asserts the 1 kHz tone came back and the 6 kHz one within 6 dB of it, which no 8 kHz stage would leave. */
+    static void assertBothTonesCameBack(short[] pcm) {
+        double low = power(pcm, LOW_HZ);
+        double high = power(pcm, HIGH_HZ);
+        if (!(low > 1e5)) {
+            throw new AssertionError("the 1 kHz tone did not come back (power " + low + ")");
+        }
+        if (!(high > low / 4)) {
+            throw new AssertionError("the 6 kHz tone did not come back within 6 dB of the 1 kHz one: " + high + " against "
+                    + low + "; an 8 kHz step would leave nothing above 4 kHz");
+        }
     }
 
     /** Mean power of {@code hz} in {@code pcm} at 16 kHz (Goertzel over the whole signal). */

@@ -29,6 +29,18 @@ public final class JitterBuffer {
     /** What {@link #next} produced; {@code WAIT}: nothing is due yet. */
     public enum Pull { AUDIO, PARTIAL, CONCEALED, SILENCE, WAIT }
 
+    /**
+     * A codec's own loss concealment (Opus PLC), asked first for a frame of which nothing arrived;
+     * when it declines, the last frame is repeated at falling volume.
+     */
+    public interface Concealer {
+        /**
+         * Writes the frame at {@code position} (on this buffer's sample timeline, as put) into
+         * {@code out}; false to decline, leaving {@code out} to the buffer.
+         */
+        boolean conceal(long position, short[] out);
+    }
+
     private final int frame;                   // samples in 20 ms
     private final int perMs;                   // samples per millisecond
     private final int ticksToSamples;          // samples per RTP timestamp tick: 2 for G.722, else 1
@@ -41,6 +53,7 @@ public final class JitterBuffer {
     private final boolean[] filled;            // slot holds a sample for a position at or after playHead
     private final short[] last;
     private final DelayWindow delays;
+    private Concealer concealer;
 
     private boolean started;
     private long highest;                      // extended timestamp just after the newest sample received
@@ -102,8 +115,29 @@ public final class JitterBuffer {
      * @param arrivalNanos when it arrived, on any monotonic clock
      */
     public void put(long rtpTimestamp, short[] pcm, int off, int samples, long arrivalNanos) {
+        put(rtpTimestamp, pcm, off, samples, arrivalNanos, true);
+    }
+
+    /**
+     * Stores samples a codec made for a gap (Opus FEC or PLC) when the packet after it arrived. They
+     * arrive no packet of their own, so they neither count as received nor move the delay target;
+     * too late to play, they are dropped without counting as late.
+     */
+    public void fill(long rtpTimestamp, short[] pcm, int off, int samples, long nowNanos) {
+        put(rtpTimestamp, pcm, off, samples, nowNanos, false);
+    }
+
+    /** Sets the codec's concealment, tried before repeating the last frame; null for none. */
+    public void concealer(Concealer c) {
+        concealer = c;
+    }
+
+    private void put(long rtpTimestamp, short[] pcm, int off, int samples, long arrivalNanos, boolean packet) {
         long ts = extend(rtpTimestamp) * ticksToSamples;
-        received++;
+        if (!packet && (!started || ts + samples <= playHead || ts - highest > jump)) {
+            return;
+        }
+        received += packet ? 1 : 0;
         if (!started) {
             started = true;
             highest = ts;
@@ -119,7 +153,9 @@ public final class JitterBuffer {
             skip((int) (ts + samples - playHead - (ring.length - frame))); // a burst beyond the ring: oldest goes
         }
         // Measured even when too late to play: late packets are the evidence that the target is too small.
-        measure(ts, samples, arrivalNanos);
+        if (packet) {
+            measure(ts, samples, arrivalNanos);
+        }
         if (ts + samples <= playHead) {
             late++;
             return;
@@ -239,6 +275,9 @@ public final class JitterBuffer {
         concealed++;
         if (++lossRun > CONCEAL_FRAMES) {
             return Pull.SILENCE;
+        }
+        if (concealer != null && concealer.conceal(playHead - frame, out)) {
+            return Pull.CONCEALED;
         }
         // Repeat the last good frame, halving its level each time, so a lost packet is not a click.
         int shift = lossRun;

@@ -40,7 +40,7 @@ public final class CallMedia {
     private final MediaEvents events;
     private Negotiated codec;
     private volatile boolean ulaw;
-    /** G.722: the call runs at 16 kHz for its whole life; its queue holds 16 kHz L16 frames. */
+    /** G.722 or Opus: the call runs at 16 kHz for its whole life; its queue holds 16 kHz L16 frames. */
     private final boolean wideband;
     private boolean running, stopped;
 
@@ -116,10 +116,13 @@ public final class CallMedia {
 
     public boolean ulaw() { return ulaw; }
 
-    /** Whether the call runs at 16 kHz (G.722); fixed at the answer. */
+    /** Whether the call runs at 16 kHz (G.722, Opus); fixed at the answer. */
     public boolean wideband() { return wideband; }
 
     public int localPort() { return socket.port(); }
+
+    /** The Opus receive stage, for its loss counters; null unless the call is on Opus. Loop-owned. */
+    OpusReceive opus() { return fromCaller.opus(); }
 
     /** Starts receiving and sending. */
     public void start() {

@@ -1,6 +1,7 @@
 package dev.patchbay.media.loop;
 
 import dev.patchbay.media.codec.G711;
+import dev.patchbay.media.codec.OpusVoiceEncoder;
 import dev.patchbay.media.codec.WidebandVoice;
 import dev.patchbay.media.dtmf.Rfc4733Sender;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import dev.patchbay.media.record.CallRecorder;
 import dev.patchbay.media.rtp.RtpHeaderWriter;
 import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.sdp.OpusParams;
 
 /**
  * What the caller hears, one RTP packet per 20 ms slot of the {@link PlayoutClock}: the bot's next
@@ -32,7 +34,7 @@ final class CallerPlayout {
     private Rfc4733Sender dtmfOut;
     private Negotiated codec;
     private boolean ulaw;
-    /** A G.722 call's 16 kHz send side; null on a G.711 call. */
+    /** A G.722 or Opus call's 16 kHz send side; null on a G.711 call. */
     private WidebandVoice wide;
     private boolean sends;
     private CallRecorder recorder;
@@ -65,7 +67,7 @@ final class CallerPlayout {
         codec = next;
         ulaw = next.audio().is("PCMU");
         if (next.wideband() && wide == null) {
-            wide = new WidebandVoice();
+            wide = wideband(next);
         }
         sends = next.direction() == Direction.SENDRECV || next.direction() == Direction.SENDONLY;
     }
@@ -163,7 +165,7 @@ final class CallerPlayout {
         sender.voice(codec.audio().payloadType(), sends);
     }
 
-    /** {@link #sendVoice} on a G.722 call: the same sources in the same order, at 16 kHz, then G.722. */
+    /** {@link #sendVoice} on a G.722 or Opus call: the same sources in the same order, at 16 kHz, then encoded. */
     private void sendWideband() {
         // Ringback and in-band digits are made as G.711 codes in the law the call's early audio uses.
         if (inbandDtmf.apply(wide.codes(), 0, ulaw)) {
@@ -177,12 +179,21 @@ final class CallerPlayout {
         } else {
             wide.silence();
         }
-        wide.encode(sender.buffer(), RtpHeaderWriter.HEADER_BYTES);
+        int bytes = wide.encode(sender.buffer(), RtpHeaderWriter.HEADER_BYTES, RtpSender.VOICE_BYTES);
         if (recorder != null && sends) {
             recorder.botPcm(wide.pcm());
         } else if (recorder != null) {
             recorder.botSilence();
         }
-        sender.voice(codec.audio().payloadType(), sends);
+        sender.voice(codec.audio().payloadType(), bytes, sends);
+    }
+
+    /** The send side of a 16 kHz call: G.722, or Opus set from what the caller's fmtp asks of a sender. */
+    private static WidebandVoice wideband(Negotiated n) {
+        if (!n.audio().isOpus()) {
+            return WidebandVoice.g722();
+        }
+        OpusParams asked = OpusParams.parse(n.audio().fmtp());
+        return new WidebandVoice(new OpusVoiceEncoder(asked.maxPlaybackRate(), asked.maxAverageBitrate(), asked.inbandFec()));
     }
 }

@@ -24,8 +24,11 @@ import dev.patchbay.proto.media.v1.DtmfSource;
  */
 final class CallerReceive implements PlayoutQueue.MarkListener {
 
-    /** 120 ms of G.711 or G.722 (one byte per 8 kHz tick): beyond any ptime a carrier sends; longer payloads are dropped. */
-    private static final int MAX_PACKET_BYTES = 960;
+    /**
+     * Opus's largest packet (RFC 6716, 1275 bytes); over 120 ms of G.711 or G.722 (one byte per 8 kHz
+     * tick), beyond any ptime a carrier sends. Longer payloads are dropped.
+     */
+    private static final int MAX_PACKET_BYTES = 1275;
     /** Frames one wake-up may hand the bot: a second of audio after a stall, then the next wake-up. */
     private static final int MAX_FRAMES_PER_WAKE = 50;
 
@@ -46,6 +49,8 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
     private boolean ulaw;
     /** The call's G.722 decoder; its state runs from packet to packet. Null on a G.711 call. */
     private G722Decoder g722;
+    /** The call's Opus decoder and concealment, feeding the jitter buffer itself; null unless Opus. */
+    private OpusReceive opus;
     private SrtpContext srtp;
     /** Listens for tones only when the caller cannot send RFC 4733 events. */
     private InbandDtmfDetector inband;
@@ -83,6 +88,12 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
             g722 = null;
         } else if (g722 == null) {
             g722 = new G722Decoder();
+        }
+        if (!next.audio().isOpus()) {
+            opus = null;
+            jitter.concealer(null);
+        } else if (opus == null) {
+            opus = new OpusReceive(jitter);
         }
         srtp = in;
         inband = detector;
@@ -166,8 +177,16 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
         if (packet.ssrc() != ssrc) {
             if (ssrc >= 0) {
                 jitter.reset(); // a new source (e.g. a re-INVITE to another gateway): a new timeline
+                if (opus != null) {
+                    opus.reset();
+                }
             }
             ssrc = packet.ssrc();
+        }
+        if (opus != null) {
+            opus.packet(packet.timestamp(), buf, off, len, nowNanos);
+            frames(nowNanos);
+            return;
         }
         int samples = len;
         if (g722 != null) {
@@ -243,6 +262,9 @@ final class CallerReceive implements PlayoutQueue.MarkListener {
     long uplinkDropped() { return uplinkDropped; }
 
     JitterBuffer jitter() { return jitter; }
+
+    /** The Opus stage, for its loss counters; null unless the call is on Opus. */
+    OpusReceive opus() { return opus; }
 
     ReceptionStats reception() { return reception; }
 }

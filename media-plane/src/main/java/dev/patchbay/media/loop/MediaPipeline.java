@@ -31,8 +31,10 @@ import dev.patchbay.media.srtp.SrtpContext;
  *  5 ReceptionStats     RFC 3550 jitter, loss      5 InbandDtmfOut      or its tones do (no telephone-event)
  *  6 Rfc4733Receiver    events -> SameKeyFilter    6 queue, EarlyAudio  the bot's frame, else ringback, else silence
  *  7 G711/G722 decode   voice -> 16-bit PCM        7 CallRecorder       right channel (set by record())
- *  8 JitterBuffer       frames leave on arrival    8 BacklogTrimmer     sheds delay the bot keeps topping up
- *  9 CallRecorder       left channel (record())    9 RtpSender          header, SrtpContext out, send
+ *    or OpusReceive     16 kHz, FEC/PLC for gaps   8 BacklogTrimmer     sheds delay the bot keeps topping up
+ *  8 JitterBuffer       frames leave on arrival    9 RtpSender          header, SrtpContext out, send
+ *                       (Opus PLC conceals)             (G.722/Opus: WidebandVoice encodes first)
+ *  9 CallRecorder       left channel (record())
  * 10 InbandDtmfDetector no telephone-event
  * 11 FrameTap           a bridge's other leg (tap())
  * 12 AudioUplink        the bot (attach())
@@ -42,9 +44,9 @@ import dev.patchbay.media.srtp.SrtpContext;
  * runs both on the loop and owns the call's life. The stages marked by a method are set as the call
  * goes; those that depend on the negotiation are rebuilt by re-INVITEs from the methods below.
  *
- * <p>The call's rate is set at the answer and held for its life: a G.722 call runs every stage at
- * 16 kHz (jitter buffer, concealment, detector, recording, the queue's L16 frames, which the send
- * side encodes to G.722 as they leave), a G.711 call at 8 kHz. Re-INVITEs keep it
+ * <p>The call's rate is set at the answer and held for its life: a G.722 or Opus call runs every stage
+ * at 16 kHz (jitter buffer, concealment, detector, recording, the queue's L16 frames, which the send
+ * side encodes to G.722 or Opus as they leave), a G.711 call at 8 kHz. Re-INVITEs keep it
  * ({@code CodecOrder.sameRate}).
  */
 public final class MediaPipeline {
@@ -60,7 +62,8 @@ public final class MediaPipeline {
     /** A call's media on {@code loop}, reading time from the loop's clock; not yet started. */
     public static CallMedia build(MediaLoop loop, RtpSocket socket, Negotiated codec, int playoutFrames,
                                   Duration rtpTimeout, int jitterMaxMs, MediaEvents events) {
-        RtpSender toCaller = new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort()));
+        RtpSender toCaller = new RtpSender(socket.channel(), new InetSocketAddress(codec.remoteAddress(), codec.remotePort()),
+                codec.audio().clockRate());
         CallerReceive receive = callerReceive(toCaller, jitterMaxMs, events, loop.clock(), codec);
         PlayoutQueue queue = new PlayoutQueue(playoutFrames, playoutFrameBytes(codec), MAX_MARKS);
         CallerPlayout send = callerPlayout(queue, receive, toCaller, codec, loop.clock());
@@ -71,11 +74,13 @@ public final class MediaPipeline {
     static CallerReceive callerReceive(RtpSender replies, int jitterMaxMs, MediaEvents events, NanoClock clock,
                                        Negotiated codec) {
         int clockRate = codec.audio().clockRate();
+        // Opus's stage hands the buffer positions already at 16 kHz; its 48 kHz RTP clock does not divide 16 kHz.
+        int bufferClock = codec.audio().isOpus() ? codec.audio().sampleRate() : clockRate;
         return new CallerReceive(new RtpPacket(), new ReceptionStats(clockRate), new Rfc4733Receiver(), new SameKeyFilter(),
-                new JitterBuffer(jitterMaxMs, codec.audio().sampleRate(), clockRate), replies, events, clock);
+                new JitterBuffer(jitterMaxMs, codec.audio().sampleRate(), bufferClock), replies, events, clock);
     }
 
-    /** Send stage 2: a frame is 160 G.711 codes, or 320 little-endian 16 kHz L16 samples on a G.722 call. */
+    /** Send stage 2: a frame is 160 G.711 codes, or 320 little-endian 16 kHz L16 samples on a G.722 or Opus call. */
     static int playoutFrameBytes(Negotiated codec) {
         return codec.wideband() ? 640 : 160;
     }

@@ -17,7 +17,9 @@ import dev.patchbay.media.srtp.SrtpContext;
 final class RtpSender {
 
     static final int SAMPLES = 160;
-    static final int VOICE_PACKET = RtpHeaderWriter.HEADER_BYTES + SAMPLES;
+    /** A voice payload's size: 20 ms of G.711 or G.722, and the cap on an Opus packet (24 kbit/s needs about 60). */
+    static final int VOICE_BYTES = SAMPLES;
+    static final int VOICE_PACKET = RtpHeaderWriter.HEADER_BYTES + VOICE_BYTES;
 
     private final DatagramChannel channel;
     private final byte[] bytes = new byte[VOICE_PACKET + SrtpContext.TAG_BYTES];
@@ -25,6 +27,8 @@ final class RtpSender {
     private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
     private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
+    /** RTP clock ticks per 20 ms slot: 160 at 8 kHz (G.711, and G.722 by RFC 3551), 960 for Opus's 48 kHz. */
+    private final int ticksPerSlot;
     private SocketAddress to;
     private SrtpContext srtp;
     private boolean firstSent;
@@ -32,8 +36,14 @@ final class RtpSender {
     private long failed;
 
     RtpSender(DatagramChannel channel, SocketAddress to) {
+        this(channel, to, 8000);
+    }
+
+    /** A sender whose RTP clock runs at {@code clockRate}, fixed for the call like its sample rate. */
+    RtpSender(DatagramChannel channel, SocketAddress to, int clockRate) {
         this.channel = channel;
         this.to = to;
+        this.ticksPerSlot = clockRate / 50;
     }
 
     /** Where packets go: the SDP address, then the latched source. */
@@ -56,9 +66,14 @@ final class RtpSender {
 
     /** Sends the voice payload already in {@link #buffer()}, or only counts the tick when not sending. */
     void voice(int payloadType, boolean enabled) {
+        voice(payloadType, VOICE_BYTES, enabled);
+    }
+
+    /** The same for a payload of {@code payloadBytes} (at most {@link #VOICE_BYTES}): Opus's vary. */
+    void voice(int payloadType, int payloadBytes, boolean enabled) {
         RtpHeaderWriter.write(bytes, 0, !firstSent, payloadType, sequence, timestamp, ssrc);
         if (enabled) {
-            transmit(VOICE_PACKET);
+            transmit(RtpHeaderWriter.HEADER_BYTES + payloadBytes);
         }
         sequence = (sequence + 1) & 0xFFFF;
     }
@@ -78,7 +93,7 @@ final class RtpSender {
 
     /** The RTP clock moves 20 ms per slot whatever was sent. */
     void advance() {
-        timestamp = (timestamp + SAMPLES) & 0xFFFF_FFFFL;
+        timestamp = (timestamp + ticksPerSlot) & 0xFFFF_FFFFL;
     }
 
     private void transmit(int length) {

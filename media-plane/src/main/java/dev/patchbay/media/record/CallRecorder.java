@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.patchbay.media.codec.G711;
 
 /**
- * One call's recording: a stereo 16-bit WAV at the call's rate (8 kHz, or 16 kHz on a G.722 call),
+ * One call's recording: a stereo 16-bit WAV at the call's rate (8 kHz, or 16 kHz on a G.722 or Opus call),
  * the caller on the left and the bot (as played) on the right. The media loop hands over each side's 20 ms frames as they happen (caller audio as it
  * reaches the bot, bot audio as it is sent) into a preallocated ring, a side's n-th frame beside the
  * other's n-th; the {@link RecordingWriter} thread drains complete pairs to disk, so no file I/O ever
@@ -23,7 +23,7 @@ import dev.patchbay.media.codec.G711;
  * <p>The ring holds G.711 codes in the call's own law, half the memory of PCM16 (31 KB a call instead
  * of 62.5 KB, most of a call's heap): both sides were G.711 on the wire, so their samples come back
  * exactly; only concealment the jitter buffer made up is rounded to G.711, as the caller would hear it.
- * A 16 kHz recording holds PCM instead (125 KB a call): G.722 has no per-sample code to keep.
+ * A 16 kHz recording holds PCM instead (125 KB a call): G.722 and Opus have no per-sample code to keep.
  */
 public final class CallRecorder {
 
@@ -64,7 +64,7 @@ public final class CallRecorder {
         this.bytes = ByteBuffer.allocate(4 * frame).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A 16 kHz recording, for a G.722 call: frames of 320 samples, the bot's as {@link #botPcm}. */
+    /** A 16 kHz recording, for a G.722 or Opus call: frames of 320 samples, the bot's as {@link #botPcm}. */
     public static CallRecorder wideband(Path path) {
         return new CallRecorder(path, false, 16000);
     }

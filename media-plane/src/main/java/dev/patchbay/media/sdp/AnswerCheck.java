@@ -10,9 +10,10 @@ import java.util.List;
  */
 public final class AnswerCheck {
 
-    /** What {@link OfferWriter} offers: G.711, or G.722 alone to a call already on it. */
+    /** What {@link OfferWriter} offers: G.711, or G.722 or Opus alone to a call already on it. */
     private static final CodecOrder NARROWBAND = CodecOrder.of(List.of("PCMU", "PCMA"));
-    private static final CodecOrder WIDEBAND = CodecOrder.of(List.of("G722"));
+    private static final CodecOrder G722 = CodecOrder.of(List.of("G722"));
+    private static final CodecOrder OPUS = CodecOrder.of(List.of("OPUS"));
 
     private AnswerCheck() {
     }
@@ -24,12 +25,12 @@ public final class AnswerCheck {
      * @throws SdpException when the answer cannot be used; the message says why, for a Reason header
      */
     public static Negotiated settle(AudioOffer answer, SdesOffer ours) throws SdpException {
-        return settle(answer, ours, false);
+        return settle(answer, ours, null);
     }
 
-    /** The same, for an offer made with {@code wideband} ({@link OfferWriter}). */
-    public static Negotiated settle(AudioOffer answer, SdesOffer ours, boolean wideband) throws SdpException {
-        CodecOrder offered = wideband ? WIDEBAND : NARROWBAND;
+    /** The same, for an offer made with the wideband codec {@code wide} ({@link OfferWriter}), or null for G.711. */
+    public static Negotiated settle(AudioOffer answer, SdesOffer ours, RtpFormat wide) throws SdpException {
+        CodecOrder offered = wide == null ? NARROWBAND : wide.isOpus() ? OPUS : G722;
         if (answer.port() == 0) {
             throw new SdpException("the answer rejected the audio stream (port 0)");
         }
@@ -42,9 +43,9 @@ public final class AnswerCheck {
         }
         if (voice == null) {
             throw new SdpException("the answer picked no codec of the offer: Patchbay offered "
-                    + (wideband ? "G722/8000" : "PCMU/8000 and PCMA/8000"));
+                    + (wide == null ? "PCMU/8000 and PCMA/8000" : wide.isOpus() ? "opus/48000/2" : "G722/8000"));
         }
-        int offeredAt = voice.is("G722") ? 9 : voice.is("PCMU") ? 0 : 8;
+        int offeredAt = voice.isOpus() ? wide.payloadType() : voice.is("G722") ? 9 : voice.is("PCMU") ? 0 : 8;
         if (voice.payloadType() != offeredAt) {
             throw new SdpException("the answer moved " + voice.encoding() + " to payload type " + voice.payloadType()
                     + "; it was offered at " + offeredAt);

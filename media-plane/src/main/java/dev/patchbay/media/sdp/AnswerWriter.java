@@ -1,6 +1,9 @@
 package dev.patchbay.media.sdp;
 
-/** Writes the SDP answer: only what was accepted, at the caller's payload types, 20 ms packets. */
+/**
+ * Writes the SDP answer: only what was accepted, at the caller's payload types, 20 ms packets; with
+ * Opus, the fmtp of what Patchbay does ({@link OpusParams#ANSWER}).
+ */
 public final class AnswerWriter {
 
     private AnswerWriter() {
@@ -22,6 +25,9 @@ public final class AnswerWriter {
         }
         sb.append("\r\n");
         rtpmap(sb, n.audio());
+        if (n.audio().isOpus()) {
+            sb.append("a=fmtp:").append(n.audio().payloadType()).append(' ').append(OpusParams.ANSWER).append("\r\n");
+        }
         if (n.telephoneEvent() != null) {
             rtpmap(sb, n.telephoneEvent());
             sb.append("a=fmtp:").append(n.telephoneEvent().payloadType()).append(" 0-16\r\n");
@@ -36,6 +42,6 @@ public final class AnswerWriter {
 
     private static void rtpmap(StringBuilder sb, RtpFormat f) {
         sb.append("a=rtpmap:").append(f.payloadType()).append(' ').append(f.encoding()).append('/')
-                .append(f.clockRate()).append("\r\n");
+                .append(f.clockRate()).append(f.isOpus() ? "/2\r\n" : "\r\n"); // RFC 7587: always two channels
     }
 }

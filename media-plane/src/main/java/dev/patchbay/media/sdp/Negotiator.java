@@ -4,9 +4,9 @@ import java.security.SecureRandom;
 import java.util.stream.Collectors;
 
 /**
- * RFC 3264 answerer for G.722 and G.711 voice. Takes the offered codec that the {@link CodecOrder}
- * ranks best (G.722 before G.711 by default; the caller's order among equals), and telephone-event
- * at whatever dynamic payload type the caller chose.
+ * RFC 3264 answerer for Opus, G.722 and G.711 voice. Takes the offered codec that the {@link CodecOrder}
+ * ranks best (Opus, G.722, then G.711 by default; the caller's order among equals), and telephone-event
+ * at whatever dynamic payload type the caller chose (not with Opus: see below).
  */
 public final class Negotiator {
 
@@ -38,6 +38,11 @@ public final class Negotiator {
         if (audio == null) {
             throw new SdpException("no common codec: Patchbay accepts "
                     + order.names().stream().map(n -> n + "/8000").collect(Collectors.joining(" or ")));
+        }
+        if (audio.isOpus()) {
+            // RFC 4733 events run at the voice's clock, 48 kHz with Opus, and our sender and receiver
+            // count in 8 kHz ticks; digits go in-band (16 kHz detector and tones) until they learn 48 kHz.
+            events = null;
         }
         int ptime = offer.ptimeMs() > 0 ? offer.ptimeMs() : 20;
         SdesKeys srtp = null;

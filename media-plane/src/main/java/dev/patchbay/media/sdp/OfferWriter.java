@@ -1,9 +1,10 @@
 package dev.patchbay.media.sdp;
 
 /**
- * The SDP offer of a call Patchbay places: PCMU, PCMA and telephone-event, 20 ms packets. G.722 is
- * offered only again to a call that already runs it (a re-INVITE without SDP), since a call cannot move
- * between 8 and 16 kHz; new calls offer G.711 until the per-trunk codec order is wired to trunks.
+ * The SDP offer of a call Patchbay places: PCMU, PCMA and telephone-event, 20 ms packets. G.722 or
+ * Opus is offered only again to a call that already runs it (a re-INVITE without SDP), since a call
+ * cannot move between 8 and 16 kHz; new calls offer G.711 until the per-trunk codec order is wired
+ * to trunks.
  */
 public final class OfferWriter {
 
@@ -19,25 +20,34 @@ public final class OfferWriter {
 
     /** The offer, as RTP/SAVP with our SDES key when {@code srtp} is given (TLS trunks). */
     public static String write(String localAddress, int localPort, long sessionId, SdesOffer srtp) {
-        return write(localAddress, localPort, sessionId, sessionId, srtp, Direction.SENDRECV, false);
+        return write(localAddress, localPort, sessionId, sessionId, srtp, Direction.SENDRECV, null);
     }
 
     /**
      * The offer with an explicit o= version and direction: an offer in a 200 OK to a re-INVITE
      * without SDP continues the session's origin (RFC 3264 section 8).
+     *
+     * @param wide the wideband codec of the call this re-offers to (G.722, or Opus at its payload type),
+     *             offered alone; null offers G.711
      */
     public static String write(String localAddress, int localPort, long sessionId, long version, SdesOffer srtp,
-                               Direction direction, boolean wideband) {
+                               Direction direction, RtpFormat wide) {
         String ipVersion = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        boolean opus = wide != null && wide.isOpus();
+        String voice = wide == null ? "0 8 " + EVENTS : opus ? Integer.toString(wide.payloadType()) : "9 " + EVENTS;
+        String maps = wide == null ? "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+                : opus ? "a=rtpmap:" + wide.payloadType() + " opus/48000/2\r\na=fmtp:" + wide.payloadType() + " "
+                        + OpusParams.ANSWER + "\r\n"
+                : "a=rtpmap:9 G722/8000\r\n";
+        // No telephone-event with Opus: see Negotiator.
+        String events = opus ? "" : "a=rtpmap:" + EVENTS + " telephone-event/8000\r\na=fmtp:" + EVENTS + " 0-16\r\n";
         return "v=0\r\n"
                 + "o=patchbay " + sessionId + " " + version + " IN " + ipVersion + " " + localAddress + "\r\n"
                 + "s=patchbay\r\n"
                 + "c=IN " + ipVersion + " " + localAddress + "\r\n"
                 + "t=0 0\r\n"
-                + "m=audio " + localPort + (srtp == null ? " RTP/AVP " : " RTP/SAVP ") + (wideband ? "9 " : "0 8 ") + EVENTS + "\r\n"
-                + (wideband ? "a=rtpmap:9 G722/8000\r\n" : "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n")
-                + "a=rtpmap:" + EVENTS + " telephone-event/8000\r\n"
-                + "a=fmtp:" + EVENTS + " 0-16\r\n"
+                + "m=audio " + localPort + (srtp == null ? " RTP/AVP " : " RTP/SAVP ") + voice + "\r\n"
+                + maps + events
                 + (srtp == null ? "" : "a=crypto:" + srtp.attribute() + "\r\n")
                 + "a=ptime:20\r\n"
                 + "a=" + direction.attribute() + "\r\n";

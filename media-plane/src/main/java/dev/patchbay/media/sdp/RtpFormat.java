@@ -12,6 +12,16 @@ public record RtpFormat(int payloadType, String encoding, int clockRate, String 
      * for historical reasons although it samples at 16 kHz.
      */
     public int sampleRate() {
-        return is("G722") ? 16000 : clockRate;
+        if (is("G722")) {
+            return 16000;
+        }
+        // Opus's RTP clock is always 48 kHz (RFC 7587); Patchbay decodes and encodes it at 16 kHz,
+        // the rate bots and recognisers want, and says so with maxplaybackrate in its answer.
+        return isOpus() ? 16000 : clockRate;
+    }
+
+    /** Whether this is Opus as RFC 7587 writes it: {@code opus/48000/2}. */
+    public boolean isOpus() {
+        return is("opus") && clockRate == 48000;
     }
 }

@@ -14,6 +14,7 @@ import dev.patchbay.media.sdp.AnswerCheck;
 import dev.patchbay.media.sdp.AudioOffer;
 import dev.patchbay.media.sdp.Direction;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.sdp.RtpFormat;
 import dev.patchbay.media.sdp.OfferWriter;
 import dev.patchbay.media.sdp.SdesOffer;
 import dev.patchbay.media.sdp.SdpException;
@@ -36,7 +37,7 @@ final class LateOffer {
      * @param srtp    our SDES key when the offer was RTP/SAVP, else null
      * @param initial the dialog's first INVITE (media starts on the answer) rather than a re-INVITE
      */
-    record Pending(long cseq, SdesOffer srtp, boolean initial, boolean wideband) {
+    record Pending(long cseq, SdesOffer srtp, boolean initial, RtpFormat wide) {
     }
 
     /** Why an ACK's answer cannot be used, with the status its BYE's Reason carries. */
@@ -60,8 +61,8 @@ final class LateOffer {
     String initialOffer(Call call, SipLeg leg, int localPort) {
         SdesOffer srtp = srtpFor(leg);
         long session = System.currentTimeMillis();
-        leg.awaitingAnswer.set(new Pending(cseqOf(leg.invite), srtp, true, false));
-        return OfferWriter.write(call.localAddress(), localPort, session, session, srtp, Direction.SENDRECV, false);
+        leg.awaitingAnswer.set(new Pending(cseqOf(leg.invite), srtp, true, null));
+        return OfferWriter.write(call.localAddress(), localPort, session, session, srtp, Direction.SENDRECV, null);
     }
 
     /**
@@ -73,11 +74,11 @@ final class LateOffer {
         long[] origin = ReInvites.origin(leg.answerSdp);
         SdesOffer srtp = srtpFor(leg);
         Direction direction = leg.answerSdp.contains("\na=sendonly") ? Direction.SENDONLY : Direction.SENDRECV;
-        boolean wideband = call.negotiated() != null && call.negotiated().wideband();
+        RtpFormat wide = call.negotiated() != null && call.negotiated().wideband() ? call.negotiated().audio() : null;
         String offer = OfferWriter.write(call.localAddress(), call.media().localPort(), origin[0], origin[1] + 1, srtp,
-                direction, wideband);
+                direction, wide);
         leg.answerSdp = offer;
-        leg.awaitingAnswer.set(new Pending(cseqOf(reinvite), srtp, false, wideband));
+        leg.awaitingAnswer.set(new Pending(cseqOf(reinvite), srtp, false, wide));
         return offer;
     }
 
@@ -93,7 +94,7 @@ final class LateOffer {
         }
         Negotiated answer;
         try {
-            answer = answerOf(ack, pending.srtp(), pending.wideband());
+            answer = answerOf(ack, pending.srtp(), pending.wide());
         } catch (Unusable e) {
             LOG.info(() -> "call " + call.id() + ": the ACK has no usable answer to our offer (" + e.getMessage() + "); sending BYE");
             calls.end(call, HangupCause.NOT_ACCEPTABLE, e.status, e.getMessage());
@@ -108,7 +109,7 @@ final class LateOffer {
         return true;
     }
 
-    private static Negotiated answerOf(Request ack, SdesOffer ours, boolean wideband) throws Unusable {
+    private static Negotiated answerOf(Request ack, SdesOffer ours, RtpFormat wide) throws Unusable {
         byte[] body = ack.getRawContent();
         if (body == null || body.length == 0) {
             throw new Unusable(488, "the ACK carried no SDP answer to the offer in our 200 OK");
@@ -125,7 +126,7 @@ final class LateOffer {
             throw new Unusable(400, "malformed SDP answer in the ACK: " + e.getMessage());
         }
         try {
-            return AnswerCheck.settle(answer, ours, wideband);
+            return AnswerCheck.settle(answer, ours, wide);
         } catch (SdpException e) {
             throw new Unusable(488, e.getMessage());
         }

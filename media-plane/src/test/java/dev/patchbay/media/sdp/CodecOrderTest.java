@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 /** G.722 in offer/answer: preferred over G.711 by default, ordered or refused by a trunk's order. */
 class CodecOrderTest {
 
+    private static final RtpFormat G722 = new RtpFormat(9, "G722", 8000, "");
+
     /** A caller that lists G.711 first, as many do, but can take G.722 (static payload type 9, no rtpmap). */
     private static final String G711_FIRST = "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\n"
             + "m=audio 4000 RTP/AVP 0 8 9 101\r\na=rtpmap:101 telephone-event/8000\r\n";
@@ -47,7 +49,7 @@ class CodecOrderTest {
 
     @Test
     void aBadOrderNamesTheCodec() {
-        assertEquals("unknown codec 'G729'; Patchbay speaks [G722, PCMU, PCMA]",
+        assertEquals("unknown codec 'G729'; Patchbay speaks [OPUS, G722, PCMU, PCMA]",
                 assertThrows(IllegalArgumentException.class, () -> CodecOrder.of(List.of("G722", "G729"))).getMessage());
         assertEquals("codec PCMU is listed twice",
                 assertThrows(IllegalArgumentException.class, () -> CodecOrder.of(List.of("PCMU", "pcmu"))).getMessage());
@@ -66,9 +68,9 @@ class CodecOrderTest {
         assertThrows(SdpException.class, () -> AnswerCheck.settle(SdpParser.parseAudio(
                 "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97\r\na=rtpmap:97 PCMU/8000\r\n"), null),
                 "PCMU moved off the payload type it was offered at");
-        String again = OfferWriter.write("10.0.0.1", 5000, 7, 8, null, Direction.SENDRECV, true);
+        String again = OfferWriter.write("10.0.0.1", 5000, 7, 8, null, Direction.SENDRECV, G722);
         assertTrue(again.contains("m=audio 5000 RTP/AVP 9 101\r\na=rtpmap:9 G722/8000\r\na=rtpmap:101"), again);
         assertTrue(AnswerCheck.settle(SdpParser.parseAudio(
-                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n"), null, true).wideband());
+                "v=0\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n"), null, G722).wideband());
     }
 }

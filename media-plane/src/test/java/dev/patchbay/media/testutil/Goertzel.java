@@ -1,6 +1,6 @@
 package dev.patchbay.media.testutil;
 
-/** The power of one frequency in a block of 8 kHz samples (the Goertzel algorithm), for checking tones. */
+/** The power of one frequency in a block of 8 kHz (or, given, 16 kHz) samples (the Goertzel algorithm), for checking tones. */
 public final class Goertzel {
 
     private Goertzel() {
@@ -8,7 +8,12 @@ public final class Goertzel {
 
     /** Power at {@code hz}, normalised so a full-scale sine gives about 0.25 whatever the block length. */
     public static double power(short[] samples, double hz) {
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / 8000);
+        return power(samples, hz, 8000);
+    }
+
+    /** Power at {@code hz} in a block sampled at {@code rate}, normalised as {@link #power(short[], double)}. */
+    public static double power(short[] samples, double hz, int rate) {
+        double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
         double s1 = 0;
         double s2 = 0;
         for (short x : samples) {
@@ -16,8 +21,7 @@ public final class Goertzel {
             s2 = s1;
             s1 = s0;
         }
-        double p = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-        return p / ((double) samples.length * samples.length);
+        return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / ((double) samples.length * samples.length);
     }
 
     /** Mean square of the block, relative to full scale (a full-scale sine gives 0.5). */
