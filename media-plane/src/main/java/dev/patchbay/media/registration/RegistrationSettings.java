@@ -24,10 +24,11 @@ public record RegistrationSettings(Duration poll, Duration lease, Duration backo
     /** Reads {@code patchbay.registration.*} and {@code patchbay.secrets.*}. */
     public static RegistrationSettings from(Config patchbay) {
         String key = patchbay.get("secrets.key").asString().get().strip();
+        String earlier = patchbay.get("secrets.previous").asString().get();
         SecretBox box = null;
         if (!key.isEmpty()) {
             List<byte[]> previous = new ArrayList<>();
-            for (String old : patchbay.get("secrets.previous").asString().get().split(",")) {
+            for (String old : earlier.split(",")) {
                 if (!old.isBlank()) {
                     previous.add(decode(old.strip(), "patchbay.secrets.previous"));
                 }
