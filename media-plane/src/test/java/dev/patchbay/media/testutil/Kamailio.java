@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A real registrar for tests: Debian's Kamailio with its registrar, usrloc and auth modules, run in
  * the foreground from a config written to a temporary directory. REGISTER is challenged (digest with
  * the given algorithm, one user with a plain-text password checked by pv_www_authenticate) and saved
- * in memory; an INVITE for a registered user is relayed to its Contact, as a carrier or PBX would.
+ * in memory; an INVITE for a registered user is relayed to its Contact, as a carrier or PBX would, and
+ * so are a test caller's ACK and BYE sent to the user's address.
  *
  * @param minExpires      registrar min_expires; with {@code reply423} a shorter Expires gets 423 Min-Expires
  * @param maxExpires      registrar max_expires: a longer Expires is granted only this long
@@ -80,8 +81,12 @@ public final class Kamailio implements AutoCloseable {
                         exit;
                     }
                     if (is_method("INVITE|ACK|BYE|CANCEL")) {
-                        if (is_method("INVITE") && !lookup("location")) {
-                            sl_send_reply("404", "Not registered");
+                        # No Record-Route: a test caller sends its in-dialog requests to the registrar
+                        # with the user's address, and they are looked up like the INVITE.
+                        if (uri == myself && !lookup("location")) {
+                            if (!is_method("ACK")) {
+                                sl_send_reply("404", "Not registered");
+                            }
                             exit;
                         }
                         t_relay();
