@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,8 +23,10 @@ import java.util.Map;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
+import dev.patchbay.media.registration.RegistrationSettings;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.schema.Migrations;
+import dev.patchbay.schema.SecretBox;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -53,6 +56,17 @@ final class FleetRig implements AutoCloseable {
 
     /** A node whose gRPC port is {@code grpcPort} (0 = any), e.g. to come back at the same address. */
     MediaPlane node(String id, int capacity, int grpcPort) throws Exception {
+        return node(id, capacity, grpcPort, MediaConfig.defaults().fleet().registration());
+    }
+
+    /** A node that also holds trunk registrations: it opens their passwords with the rig's secrets key, polls every 200 ms. */
+    MediaPlane registeringNode(String id) throws Exception {
+        return node(id, 10, 0, MediaConfig.defaults().fleet().registration()
+                .withBox(new SecretBox(Base64.getDecoder().decode(Gateway.SECRETS_KEY)))
+                .withPoll(Duration.ofMillis(200), Duration.ofSeconds(1)));
+    }
+
+    private MediaPlane node(String id, int capacity, int grpcPort, RegistrationSettings registration) throws Exception {
         int rtpBase = Ports.rtpBase(100);
         MediaConfig d = MediaConfig.defaults();
         MediaPlane plane = MediaPlane.start(d.withSipHost("127.0.0.1").withSipPort(Ports.freeUdpAndTcp()).withSipThreads(4)
@@ -61,7 +75,7 @@ final class FleetRig implements AutoCloseable {
                 .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
                 .withMaxCalls(capacity).withRtpTimeout(Duration.ofSeconds(60)).withDrainTimeout(Duration.ofSeconds(5))
                 .withTls(d.tls().withPort(0)).withRecordings(Files.createTempDirectory("patchbay-rec"))
-                .withFleet(d.fleet().withDb(db.settings()).withNodeId(id).withHeartbeat(HEARTBEAT)));
+                .withFleet(d.fleet().withDb(db.settings()).withNodeId(id).withHeartbeat(HEARTBEAT).withRegistration(registration)));
         open.add(plane);
         return plane;
     }

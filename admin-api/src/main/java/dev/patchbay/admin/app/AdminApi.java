@@ -28,6 +28,7 @@ import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.config.AdminConfig;
 import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.integration.IntegrationRoutes;
+import dev.patchbay.admin.registration.RegistrationRoutes;
 import dev.patchbay.admin.secrets.SecretRotation;
 import dev.patchbay.admin.store.DbTenantRepository;
 import dev.patchbay.admin.subscription.WebhookRoutes;
@@ -116,10 +117,12 @@ public final class AdminApi implements AutoCloseable {
             TenantService tenants = new TenantService(repo, clock, ids, audit);
             AccessService access = new AccessService(tenants, repo, clock, ids, secrets, audit,
                     config.keyOverlap());
+            TrunkService trunks = new TrunkService(tenants, repo, clock, ids, box, audit);
             List<ApiRoute> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
                     new TenantRoutes(tenants).routes(),
                     new AccessRoutes(tenants, access).routes(),
-                    new TrunkRoutes(tenants, new TrunkService(tenants, repo, clock, ids, box, audit)).routes(),
+                    new TrunkRoutes(tenants, trunks).routes(),
+                    new RegistrationRoutes(trunks, db, box, clock, audit).routes(),
                     new IntegrationRoutes(tenants, db, box, clock, audit).routes(),
                     new WebhookRoutes(tenants, db, box, secrets, ids, clock, audit).routes(),
                     new CreditRoutes(tenants, db, ids, clock, audit).routes(),

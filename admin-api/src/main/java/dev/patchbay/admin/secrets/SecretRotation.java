@@ -29,7 +29,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class SecretRotation {
 
     /** Every sealed column, by the suffix of its named statements {@code select-sealed-*} / {@code reseal-*}. */
-    static final List<String> COLUMNS = List.of("trunks", "ameyo-integrations", "call-transfers", "webhook-subscriptions");
+    static final List<String> COLUMNS = List.of("trunks", "trunk-registrations", "ameyo-integrations", "call-transfers", "webhook-subscriptions");
 
     private static final Logger LOG = Logger.getLogger(SecretRotation.class.getName());
 

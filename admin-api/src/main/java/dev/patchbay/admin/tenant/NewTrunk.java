@@ -31,7 +31,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
     static final int MAX_HOST = 253;       // RFC 1035 names; trunks.host is 255
     static final int MAX_USERNAME = 255;   // trunks.username
     // Sealed, a password grows by 28 bytes and then by a third (base64): 512 bytes stay well inside password_enc's 1024.
-    static final int MAX_PASSWORD_BYTES = 512;
+    public static final int MAX_PASSWORD_BYTES = 512;
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -122,7 +122,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
     }
 
     /** A host name, an IPv4 literal, or an IPv6 literal (stored in brackets, the form SIP URIs need). */
-    static String host(Optional<String> value, List<FieldError> errors) {
+    public static String host(Optional<String> value, List<FieldError> errors) {
         String expected = "must be a host name (sip.carrier.example), an IPv4 address or an IPv6 address";
         if (value.isEmpty() || value.get().isBlank()) {
             errors.add(new FieldError("host", "is required; " + expected));

@@ -21,6 +21,7 @@ import io.helidon.dbclient.DbRow;
 /**
  * Resolves an offered call to a workspace and a bot, trying in order:
  * <ol>
+ *   <li>the Contact of a trunk registration ({@link RegisteredContact}), within that trunk's workspace;</li>
  *   <li>the header steps, in order: a step whose header the INVITE carries decides alone (ASAPP's
  *       {@code X-ASAPP-CallTransferId}, then Ameyo's {@code X-Workspace-ID} with the From display
  *       {@code DID|CRT}; see {@code dev.patchbay.control.integration});</li>
@@ -81,6 +82,11 @@ public final class Router {
         if (workspace == null) {
             return route;
         }
+        if (route instanceof Route.ToBot b && RegisteredContact.VIA.equals(b.via())) {
+            // The Contact's user is a 128-bit secret only the registrar learned: the call comes through the
+            // outbound trunk's registration, from the carrier's proxies rather than a listed source.
+            return route;
+        }
         return switch (guard.check(offer, workspace)) {
             case TrunkGuard.Verdict.Admit a -> {
                 LOG.fine(() -> "call " + offer.getSipCallId() + " admitted: " + a.how());
@@ -104,6 +110,10 @@ public final class Router {
     }
 
     private Route resolve(CallOffered offer) {
+        Optional<Route> registered = RegisteredContact.route(db, offer);
+        if (registered.isPresent()) {
+            return registered.get();
+        }
         for (HeaderStep step : headerSteps) {
             Optional<Route> decided = step.route(offer);
             if (decided.isPresent()) {

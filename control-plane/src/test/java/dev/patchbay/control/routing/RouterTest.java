@@ -54,6 +54,18 @@ class RouterTest {
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d6', 'ws_tr', 'trunked', 'bot_tr', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at, dtmf_mode) VALUES "
                     + "('tr_info', 'ws_tr', 'PBX', 'inbound', '198.51.100.0/24', CURRENT_TIMESTAMP, 'info')");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, host, port, transport, created_at, dtmf_mode) VALUES "
+                    + "('tr_reg', 'ws_tr', 'Carrier', 'outbound', 'pbx.example', 5060, 'udp', CURRENT_TIMESTAMP, 'rfc4733')");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, host, port, transport, created_at) VALUES "
+                    + "('tr_reg2', 'ws_tr', 'Carrier 2', 'outbound', 'pbx.example', 5060, 'udp', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunk_registrations (trunk_id, workspace_id, registrar, transport, username, password_enc, "
+                    + "expires, contact_user, revision, created_at, state, updated_at) VALUES ('tr_reg', 'ws_tr', 'sip:pbx.example', "
+                    + "'udp', 'trunked', 'v2:x', 3600, 'pbr00000000000000000000000000000001', 1, CURRENT_TIMESTAMP, 'registered', "
+                    + "CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO trunk_registrations (trunk_id, workspace_id, registrar, transport, username, password_enc, "
+                    + "expires, contact_user, revision, created_at, state, updated_at) VALUES ('tr_reg2', 'ws_tr', 'sip:pbx.example', "
+                    + "'udp', '1001', 'v2:x', 3600, 'pbr00000000000000000000000000000002', 1, CURRENT_TIMESTAMP, 'registered', "
+                    + "CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
                     + "VALUES ('ws_on', '10.1.0.0/16, 203.0.113.7', 'https://ameyo.example/n', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO ameyo_integrations (workspace_id, allowed_sources, notification_url, updated_at) "
@@ -93,6 +105,31 @@ class RouterTest {
         assertEquals(dev.patchbay.control.model.TrunkDtmfMode.INFO, bot(router.route(viaTrunk)).dtmfMode());
         assertEquals(dev.patchbay.control.model.TrunkDtmfMode.AUTO, bot(router.route(offer("echo", ""))).dtmfMode(),
                 "a workspace without inbound trunks: auto");
+    }
+
+    @Test
+    void aCallToARegisteredContactStaysInTheTrunksWorkspace() {
+        CallOffered fromCarrier = CallOffered.newBuilder().setRequestUser("pbr00000000000000000000000000000001")
+                .setToUser("somebody")
+                .setSource(dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp("203.0.113.9").setPort(5060))
+                .setTransport(dev.patchbay.proto.media.v1.Transport.UDP).build();
+        Route.ToBot byUsername = bot(router.route(fromCarrier));
+        assertEquals(List.of("ws_tr", "bot_tr", "trunked", RegisteredContact.VIA), List.of(byUsername.workspaceId(),
+                byUsername.botId(), byUsername.number(), byUsername.via()), "To is no DID: the address of record's user is");
+        assertEquals(dev.patchbay.control.model.TrunkDtmfMode.RFC4733, byUsername.dtmfMode(), "the registering trunk's mode");
+
+        Route.ToBot byTo = bot(router.route(fromCarrier.toBuilder().setRequestUser("pbr00000000000000000000000000000002")
+                .setToUser("trunked").build()));
+        assertEquals("bot_tr", byTo.botId(), "admitted though the source is in no inbound trunk of ws_tr");
+
+        Route other = router.route(fromCarrier.toBuilder().setRequestUser("pbr00000000000000000000000000000002")
+                .setToUser("echo").build());
+        Route.Reject r = assertInstanceOf(Route.Reject.class, other, "ws_on's DID is not reachable through ws_tr's trunk");
+        assertEquals(404, r.sipStatus());
+        assertTrue(r.reason().contains("tr_reg2") && r.reason().contains("'echo'"), r.reason());
+
+        assertEquals("to", bot(router.route(offer("pbr00000000000000000000000000000009", "echo"))).via(),
+                "no such Contact: ordinary routing, by To");
     }
 
     @Test

@@ -27,6 +27,9 @@ import dev.patchbay.media.grpcserver.MediaGrpcServer;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.metrics.MediaMetrics;
+import dev.patchbay.media.registration.RegistrationKeeper;
+import dev.patchbay.media.registration.RegistrationMetrics;
+import dev.patchbay.media.registration.RegistrationSettings;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipKeystore;
@@ -70,13 +73,16 @@ public final class MediaPlane implements AutoCloseable {
     private final int sipPort;
     private final RecordingWriter recordings;
     private final FleetMember fleet;
+    private final RegistrationKeeper registrations;
     private final ProcessMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
                        SipServer sip, MediaGrpcServer grpc, WebServer observe, Duration drainTimeout, int sipPort,
-                       RecordingWriter recordings, FleetMember fleet, ProcessMetrics metrics) {
+                       RecordingWriter recordings, FleetMember fleet, RegistrationKeeper registrations,
+                       ProcessMetrics metrics) {
+        this.registrations = registrations;
         this.metrics = metrics;
         this.fleet = fleet;
         this.recordings = recordings;
@@ -178,8 +184,16 @@ public final class MediaPlane implements AutoCloseable {
             }
             readiness.fleet(fleet);
         }
+        RegistrationKeeper registrations = null;
+        if (config.fleet().registers() && config.fleet().registration().enabled()) {
+            RegistrationSettings r = config.fleet().registration();
+            registrations = RegistrationKeeper.start(config.fleet().db(), addresses.nodeId(), r.box(), sip.registers(), r, clock);
+            RegistrationMetrics.register(metrics.registry(), registrations);
+        } else if (config.fleet().registers()) {
+            LOG.info("patchbay.secrets.key is empty: this node holds no trunk registration (set it to the admin-api's key)");
+        }
         return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(),
-                recordings, fleet, metrics);
+                recordings, fleet, registrations, metrics);
     }
 
     private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
@@ -242,6 +256,11 @@ public final class MediaPlane implements AutoCloseable {
         return hub;
     }
 
+    /** The trunk registrations this node keeps, if it has a database and a secrets key. */
+    public Optional<RegistrationKeeper> registrations() {
+        return Optional.ofNullable(registrations);
+    }
+
     /** This node's fleet membership, if it registers in the database. */
     public Optional<FleetMember> fleet() {
         return Optional.ofNullable(fleet);
@@ -261,6 +280,9 @@ public final class MediaPlane implements AutoCloseable {
         LOG.info(() -> "draining: " + before + " calls in progress, up to " + drainTimeout.toSeconds() + " s");
         if (fleet != null) {
             fleet.drain();
+        }
+        if (registrations != null) {
+            registrations.drain(); // hands the registrations to other nodes now, not when the lease lapses
         }
         int cut = 0;
         try {
@@ -300,6 +322,9 @@ public final class MediaPlane implements AutoCloseable {
         // still in its table, and the stop would then wait out that new stream to the 3 s limit below.
         grpc.shutdown();
         hub.closeAll();
+        if (registrations != null) {
+            registrations.close(); // before SIP stops: it unregisters this node's Contacts
+        }
         sip.close();
         try {
             if (!grpc.awaitTermination(Duration.ofSeconds(3))) {

@@ -3,6 +3,7 @@ package dev.patchbay.media.fleet;
 import java.time.Duration;
 
 import dev.patchbay.media.config.MediaDefaults;
+import dev.patchbay.media.registration.RegistrationSettings;
 import dev.patchbay.schema.DbSettings;
 import io.helidon.config.Config;
 
@@ -15,8 +16,10 @@ import io.helidon.config.Config;
  * @param heartbeat   how often the row is renewed; control-planes declare it dead after their lapse
  * @param sipAddress  the public SIP {@code host:port} a SIP front sends to; empty = derived
  * @param grpcAddress the gRPC {@code host:port} control-planes dial; empty = derived (what call records name)
+ * @param registration how this node holds trunk registrations (only with a database and a secrets key)
  */
-public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, String sipAddress, String grpcAddress) {
+public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, String sipAddress, String grpcAddress,
+                            RegistrationSettings registration) {
 
     /** What the shipped application.yaml sets: no registry, so control-planes find this node through their static list. */
     public static FleetSettings defaults() {
@@ -34,15 +37,19 @@ public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, St
     }
 
     public FleetSettings withDb(DbSettings db) {
-        return new FleetSettings(nodeId, db, heartbeat, sipAddress, grpcAddress);
+        return new FleetSettings(nodeId, db, heartbeat, sipAddress, grpcAddress, registration);
     }
 
     public FleetSettings withNodeId(String id) {
-        return new FleetSettings(id, db, heartbeat, sipAddress, grpcAddress);
+        return new FleetSettings(id, db, heartbeat, sipAddress, grpcAddress, registration);
     }
 
     public FleetSettings withHeartbeat(Duration every) {
-        return new FleetSettings(nodeId, db, every, sipAddress, grpcAddress);
+        return new FleetSettings(nodeId, db, every, sipAddress, grpcAddress, registration);
+    }
+
+    public FleetSettings withRegistration(RegistrationSettings settings) {
+        return new FleetSettings(nodeId, db, heartbeat, sipAddress, grpcAddress, settings);
     }
 
     /** Reads {@code patchbay.node.*} and {@code patchbay.db.connection.*}; an empty URL means no registry. */
@@ -55,6 +62,7 @@ public record FleetSettings(String nodeId, DbSettings db, Duration heartbeat, St
                 url.isBlank() ? null : new DbSettings(url, username, password),
                 patchbay.get("node.heartbeat").as(Duration.class).get(),
                 patchbay.get("node.sip-address").asString().get(),
-                patchbay.get("node.grpc-address").asString().get());
+                patchbay.get("node.grpc-address").asString().get(),
+                RegistrationSettings.from(patchbay));
     }
 }

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -19,14 +18,12 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.address.SipURI;
-import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
-import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -206,40 +203,7 @@ final class OutboundCalls {
     /** The same INVITE with the next CSeq, a new branch and digest credentials for the challenge. */
     private Request authenticated(Request previous, Response challenge, PlaceCallRequest r)
             throws ParseException, InvalidArgumentException, SipException {
-        boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
-        WWWAuthenticateHeader asked = (WWWAuthenticateHeader) challenge.getHeader(proxy ? "Proxy-Authenticate" : "WWW-Authenticate");
-        if (asked == null) {
-            throw new SipException("the " + challenge.getStatusCode() + " carries no challenge");
-        }
-        Digest.Challenge c = new Digest.Challenge(asked.getRealm(), asked.getNonce(), asked.getAlgorithm(), asked.getQop(), asked.getOpaque());
-        Request invite = (Request) previous.clone();
-        CSeqHeader cseq = (CSeqHeader) invite.getHeader(CSeqHeader.NAME);
-        cseq.setSeqNumber(cseq.getSeqNumber() + 1);
-        ((ViaHeader) invite.getHeader(ViaHeader.NAME)).removeParameter("branch");
-        String uri = invite.getRequestURI().toString();
-        String cnonce = hex(8);
-        String response = Digest.response(c, r.getAuthUsername(), r.getAuthPassword(), Request.INVITE, uri, cnonce, "00000001");
-        if (response == null) {
-            throw new SipException("the trunk asks for digest algorithm " + c.algorithm() + "; Patchbay speaks MD5 and SHA-256");
-        }
-        AuthorizationHeader auth = proxy ? sip.headers.createProxyAuthorizationHeader("Digest")
-                : sip.headers.createAuthorizationHeader("Digest");
-        auth.setUsername(r.getAuthUsername());
-        auth.setRealm(c.realm());
-        auth.setNonce(c.nonce());
-        auth.setURI(invite.getRequestURI());
-        auth.setResponse(response);
-        auth.setAlgorithm(c.algorithm() == null || c.algorithm().isEmpty() ? "MD5" : c.algorithm().toUpperCase(Locale.ROOT));
-        if (c.opaque() != null) {
-            auth.setOpaque(c.opaque());
-        }
-        if (Digest.auth(c.qop())) {
-            auth.setQop("auth");
-            auth.setCNonce(cnonce);
-            auth.setNonceCount(1);
-        }
-        invite.setHeader(auth);
-        return invite;
+        return DigestAnswer.answer(sip, previous, challenge, r.getAuthUsername(), r.getAuthPassword(), hex(8));
     }
 
     private String hex(int bytes) {

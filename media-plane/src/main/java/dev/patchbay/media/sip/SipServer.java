@@ -50,6 +50,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final SipProvider provider;
     private final SipTools sip;
     private final InviteHandler invites;
+    private final RegisterClient registers;
     private final SourceGuard guard;
     private final RequestValidator validator;
     private final NanoClock clock;
@@ -59,8 +60,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     /** Final statuses sent to initial INVITEs go here, for the metrics. */
     private volatile IntConsumer inviteResponses = status -> { };
 
-    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, SourceGuard guard,
-                      RequestValidator validator, NanoClock clock) {
+    private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, RegisterClient registers,
+                      SourceGuard guard, RequestValidator validator, NanoClock clock) {
+        this.registers = registers;
         this.clock = clock;
         this.guard = guard;
         this.validator = validator;
@@ -134,7 +136,9 @@ public final class SipServer implements SipListener, AutoCloseable {
             }
             InviteHandler invites = new InviteHandler(tools, calls, advertise, mediaNode, minSessionExpires, flows);
             invites.provider(provider);
-            SipServer server = new SipServer(stack, provider, tools, invites, guard, new RequestValidator(limits), clock);
+            RegisterClient registers = new RegisterClient(tools, advertise);
+            registers.provider(provider);
+            SipServer server = new SipServer(stack, provider, tools, invites, registers, guard, new RequestValidator(limits), clock);
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -165,6 +169,11 @@ public final class SipServer implements SipListener, AutoCloseable {
 
     public CallSignalling signalling() {
         return invites;
+    }
+
+    /** Sends REGISTER for the trunks this node holds (issue 19 part 4). */
+    public RegisterClient registers() {
+        return registers;
     }
 
     @Override
@@ -287,6 +296,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         invites.requests().onResponse(event);
         invites.outbound().onResponse(event);
         invites.holds().onResponse(event);
+        registers.onResponse(event);
     }
 
     @Override
@@ -294,6 +304,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         invites.requests().onTimeout(event);
         invites.outbound().onTimeout(event);
         invites.holds().onTimeout(event);
+        registers.onTimeout(event);
         LOG.fine(() -> "SIP transaction timed out: " + event.getTimeout());
     }
 
