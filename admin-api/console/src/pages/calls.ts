@@ -19,10 +19,10 @@ function instant(local: string): string | undefined {
 
 /** The call log: search by number, status, time and (operator) workspace; "Load more" follows the cursor. */
 export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
+  const wsNames = await workspaceNames();
   const ws = me.role === "operator"
     ? field("Workspace", "workspace_id", h("select", {}, h("option", { value: "" }, "(all workspaces)"),
-      (await get<Page<{ id: string; name: string }>>("/v1/workspaces?limit=200")).items
-        .map((w) => h("option", { value: w.id }, w.name))))
+      [...wsNames].map(([id, name]) => h("option", { value: id }, name))))
     : null;
   const form = h("form", { class: "grid", role: "search", "aria-label": "Search calls" },
     ws,
@@ -50,7 +50,7 @@ export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
         ? h("button", { type: "button", class: "secondary", onclick: () => void load(page.next_cursor!) }, "Load more")
         : null;
       mount(results, table("Calls, newest first", ["Started", "From", "To", "Status", "Workspace", "Node", "Call"],
-        rows.map((c) => [when(c.created_at), num(c.from), num(c.to), c.status, c.workspace_id, c.media_node,
+        rows.map((c) => [when(c.created_at), num(c.from), num(c.to), c.status, wsNames.get(c.workspace_id) ?? c.workspace_id, c.media_node,
           h("a", { href: `#/calls/${c.workspace_id}/${c.id}` }, c.id)]), "No calls match."), more);
     } catch (e) {
       showProblem(form, e);
@@ -80,6 +80,15 @@ export async function callPage(main: HTMLElement, ws: string, id: string): Promi
       table("Events", ["At", "Type", "Detail"], c.events.map((e) => [when(e.at), e.type, e.detail ?? ""]),
         "No events recorded.")));
 }
+
+/** Workspace names by id, for tables that would otherwise show only ids; fetched once per page. */
+let names: Promise<Map<string, string>> | undefined;
+export function workspaceNames(): Promise<Map<string, string>> {
+  names ??= get<Page<{ id: string; name: string }>>("/v1/workspaces?limit=200")
+    .then((p) => new Map(p.items.map((w) => [w.id, w.name])));
+  return names;
+}
+window.addEventListener("hashchange", () => { names = undefined; });
 
 export function num(n: string | null): Node | string {
   return n ? h("span", { class: "num" }, n) : "—";
