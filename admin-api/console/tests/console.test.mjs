@@ -7,36 +7,14 @@
 //                   and waits for a line on stdin before checking that it leaves the live page
 //   SHOTS           where to write the screenshots (1280 and 390 px wide)
 // Prints "ok <check>" per check passed; exits 1 on the first failure.
-import { chromium } from "playwright-core";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { env, expect, labelled, nextLine, ok, shot, signIn, withBrowser, TIMEOUT, ZONE } from "./browser.mjs";
 
-const env = (name) => process.env[name] ?? fail(`${name} is not set`);
 const URL = env("CONSOLE_URL");
 const OPERATOR_KEY = env("OPERATOR_KEY");
 const OTHER_WS = env("OTHER_WS");
 const OTHER_ADMIN_KEY = env("OTHER_ADMIN_KEY");
 const LIVE_CALL = env("LIVE_CALL");
 const SHOTS = env("SHOTS");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// A zone far from UTC, so that "dates in the viewer's time zone" is visible and checkable.
-const ZONE = "Asia/Kolkata";
-const TIMEOUT = 10_000;
-
-function fail(message) {
-  console.log(`FAIL ${message}`);
-  process.exit(1);
-}
-function ok(check) {
-  console.log(`ok ${check}`);
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
-const lines = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => lines.once("line", resolve));
 
 async function api(method, path, key, body) {
   const res = await fetch(new globalThis.URL(path, URL), {
@@ -44,68 +22,6 @@ async function api(method, path, key, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
-}
-
-/** Every control has a label; a page with an unlabelled control fails. */
-async function labelled(page, where) {
-  const bad = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
-    .filter((el) => !(el.labels?.length) && !el.getAttribute("aria-label") && !el.textContent.trim())
-    .map((el) => el.outerHTML.slice(0, 80)));
-  expect(bad.length === 0, `${where}: controls without a label: ${bad.join(", ")}`);
-}
-
-async function shot(page, name) {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width > 800 ? 800 : 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function signIn(page, key) {
-  await page.goto(URL);
-  const input = page.getByLabel("Admin key");
-  await input.waitFor({ timeout: TIMEOUT });
-  // By keyboard only: the field has focus on load, Enter submits.
-  expect(await input.evaluate((el) => el === document.activeElement), "the key field has no focus on load");
-  await page.keyboard.type(key);
-  await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Configuration" }).waitFor({ timeout: TIMEOUT });
-  const stored = await page.evaluate(() => ({
-    session: Object.values(sessionStorage), local: Object.keys(localStorage), cookie: document.cookie, url: location.href,
-  }));
-  expect(stored.session.includes(key), "the key is not in sessionStorage");
-  expect(stored.local.length === 0 && stored.cookie === "" && !stored.url.includes(key),
-    `the key leaked outside sessionStorage: ${JSON.stringify({ ...stored, session: undefined })}`);
-}
-
-async function main() {
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), "patchbay-console-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-    timezoneId: ZONE,
-    locale: "en-GB",
-    viewport: { width: 1280, height: 800 },
-  });
-  const errors = [];
-  context.on("weberror", (e) => errors.push(String(e.error())));
-  try {
-    await run(context).catch(async (e) => {
-      // What the browser showed when it failed, for the report.
-      for (const [i, p] of context.pages().entries()) await p.screenshot({ path: join(SHOTS, `failure-${i}.png`) }).catch(() => {});
-      throw e;
-    });
-    expect(errors.length === 0, `page errors: ${errors.join("; ")}`);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
 }
 
 async function run(context) {
@@ -118,13 +34,13 @@ async function run(context) {
   await page.goto(URL);
   await page.getByLabel("Admin key").waitFor();
   await labelled(page, "sign-in");
-  await shot(page, "sign-in");
+  await shot(page, SHOTS, "sign-in");
   await page.getByLabel("Admin key").fill("not-a-key");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator('[data-error-for="Authorization"]').filter({ hasText: "not valid" }).waitFor();
   ok("a wrong key is refused, with the API's error next to the key field");
 
-  await signIn(page, OPERATOR_KEY);
+  await signIn(page, URL, OPERATOR_KEY);
   ok("the operator signs in by keyboard; the key is in sessionStorage only");
 
   // The operator creates a workspace, a bot and a DID through the forms.
@@ -166,14 +82,14 @@ async function run(context) {
   await page.locator('[data-field="name"] [data-error-for="name"]').filter({ hasText: /./ }).first().waitFor();
   ok("an empty bot name shows the API's error next to the name field");
   await labelled(page, "configuration");
-  await shot(page, "configuration");
+  await shot(page, SHOTS, "configuration");
 
   // Call log, one call, live calls and fleet, as the operator.
   await page.getByRole("link", { name: "Call log" }).click();
   await page.getByRole("heading", { name: "Call log" }).waitFor();
   await page.getByRole("link", { name: LIVE_CALL }).waitFor();
   await labelled(page, "call log");
-  await shot(page, "call-log");
+  await shot(page, SHOTS, "call-log");
   await page.getByLabel("Status").selectOption("in-progress");
   await page.getByRole("button", { name: "Search" }).click();
   // The first page already showed the live call: wait for the search's own answer, one row.
@@ -200,7 +116,7 @@ async function run(context) {
   await page.getByRole("link", { name: "Live calls" }).click();
   await page.getByRole("cell", { name: "+33142685300" }).first().waitFor();
   await labelled(page, "live calls");
-  await shot(page, "live-calls");
+  await shot(page, SHOTS, "live-calls");
   console.log("hangup?");
   await nextLine();
   const gone = Date.now();
@@ -213,18 +129,18 @@ async function run(context) {
   const started = await page.locator("dt:text-is('Started') + dd").textContent();
   expect(/GMT\+5:30|IST/.test(started), `the start time is not in the viewer's zone (${ZONE}): ${started}`);
   ok(`a call's page shows its events, and its times in the viewer's zone: ${started}`);
-  await shot(page, "call");
+  await shot(page, SHOTS, "call");
 
   await page.getByRole("link", { name: "Fleet" }).click();
   await page.getByRole("cell", { name: "node-console" }).waitFor();
   await labelled(page, "fleet");
-  await shot(page, "fleet");
+  await shot(page, SHOTS, "fleet");
   ok("the fleet page lists the media nodes");
 
   // A workspace admin in a fresh tab (its own sessionStorage) sees its own workspace only.
   const admin = await context.newPage();
   admin.setDefaultTimeout(TIMEOUT);
-  await signIn(admin, OTHER_ADMIN_KEY);
+  await signIn(admin, URL, OTHER_ADMIN_KEY);
   const links = await admin.locator("section").first().getByRole("link").allTextContents();
   expect(links.length === 1 && !links.includes(name), `the workspace admin sees workspaces ${links}`);
   expect(await admin.getByRole("link", { name: "Fleet" }).count() === 0, "the workspace admin has a Fleet link");
@@ -250,4 +166,4 @@ async function run(context) {
   ok("nothing was loaded from another origin");
 }
 
-main().then(() => { lines.close(); process.exit(0); }, (e) => fail(e.stack ?? String(e)));
+await withBrowser(SHOTS, run);

@@ -2,17 +2,17 @@ import { get, type Page } from "../api";
 import { h, mount, seconds, table, when } from "../dom";
 import { num, workspaceNames, type Call } from "./calls";
 
-const POLL_MS = 1000;
+const POLL_MS = 500;
 
 /**
- * Calls not yet ended, polled every second: the admin-api reads the calls table the control-plane
+ * Calls not yet ended, polled twice a second: the admin-api reads the calls table the control-plane
  * writes and has no event source of its own to stream from.
  */
 export async function livePage(main: HTMLElement): Promise<() => void> {
   const body = h("div", { "aria-live": "off" });
   const status = h("p", { class: "hint", role: "status" });
   mount(main, h("h1", {}, "Live calls"),
-    h("p", { class: "hint" }, "Refreshed every second. Codec, jitter, loss and MOS are not reported by the admin API yet."),
+    h("p", { class: "hint" }, "Refreshed twice a second. Codec, jitter, loss and MOS are not reported by the admin API yet."),
     h("section", { class: "card" }, body, status));
   let stopped = false;
   let timer = 0;
