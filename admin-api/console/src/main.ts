@@ -65,11 +65,17 @@ async function route(): Promise<void> {
   nav(me);
   const [, page, a, b] = location.hash.split("/");
   mount(main, h("p", { class: "loading" }, "Loading…"));
-  switch (page) {
-    case "calls": leave = b ? await callPage(main, a, b) : await callLogPage(main, me); break;
-    case "live": leave = await livePage(main); break;
-    case "fleet": leave = await fleetPage(main); break;
-    default: leave = await configPage(main, me, page === "config" ? a : undefined);
+  try {
+    switch (page) {
+      case "calls": leave = b ? await callPage(main, a, b) : await callLogPage(main, me); break;
+      case "live": leave = await livePage(main); break;
+      case "fleet": leave = await fleetPage(main); break;
+      default: leave = await configPage(main, me, page === "config" ? a : undefined);
+    }
+  } catch (e) {
+    // A page the key may not see (403), or an id that is not the key's (404): say so, as the API did.
+    const detail = e instanceof ApiError ? `${e.problem.status}: ${e.problem.detail}` : String(e);
+    mount(main, h("p", { class: "form-error", role: "alert" }, detail));
   }
 }
 

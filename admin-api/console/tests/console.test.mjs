@@ -159,6 +159,8 @@ async function run(context) {
     return r.status;
   }, wsId);
   expect(probe === 404, `the workspace admin's key read another workspace's bots: ${probe}`);
+  await admin.goto(`${URL}#/fleet`);
+  await admin.getByRole("alert").filter({ hasText: "403" }).waitFor();
   ok("a workspace admin sees only its own workspace (list, config page, call log, API)");
   await admin.close();
 
