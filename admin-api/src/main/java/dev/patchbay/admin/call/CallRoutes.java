@@ -9,6 +9,7 @@ import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.admin.tenant.TenantJson;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
 import io.helidon.http.Status;
@@ -41,12 +42,7 @@ public final class CallRoutes {
 
     private void search(ServerRequest req, ServerResponse res) {
         CallFilter filter = scoped(req, CallFilter.from(req));
-        PageRequest.Page<CallSummary> page = log.search(filter, PageRequest.from(req));
-        ObjectNode body = ApiJson.object();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(c -> items.add(json(c)));
-        body.put("next_cursor", page.nextCursor());
-        ApiJson.send(res, Status.OK_200, body);
+        ApiJson.send(res, Status.OK_200, TenantJson.items(log.search(filter, PageRequest.from(req)), CallRoutes::json));
     }
 
     private void live(ServerRequest req, ServerResponse res) {
