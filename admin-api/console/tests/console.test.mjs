@@ -81,6 +81,11 @@ async function run(context) {
   await page.getByRole("button", { name: "Create bot" }).click();
   await page.locator('[data-field="name"] [data-error-for="name"]').filter({ hasText: /./ }).first().waitFor();
   ok("an empty bot name shows the API's error next to the name field");
+  // The audit log shows the three changes the forms made (the refused ones made none).
+  await page.waitForFunction(() => ["workspace create", "bot create", "did create"].every((w) =>
+    [...document.querySelectorAll('td[data-label="What"]')].some((td) => td.textContent === w)));
+  expect(await page.locator('td[data-label="What"]').count() === 3, "the audit log holds other than the three changes");
+  ok("the workspace's audit log shows the workspace, bot and DID created");
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 

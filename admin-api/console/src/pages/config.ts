@@ -73,7 +73,28 @@ async function workspaceSection(ws: Workspace): Promise<HTMLElement> {
       table(`DIDs of ${ws.name}`, ["Number", "Bot", "Created"], dids.items.map((d) => [
         h("span", { class: "num" }, d.number), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
         "No DIDs yet."),
-      h("h3", {}, "New DID"), didForm));
+      h("h3", {}, "New DID"), didForm),
+    await auditSection(ws));
+}
+
+interface AuditEntry { id: string; actor: string; resource_type: string; resource_id: string; action: string; created_at: string }
+
+/** The workspace's configuration changes, oldest first as the API pages them; "Load more" follows the cursor. */
+async function auditSection(ws: Workspace): Promise<HTMLElement> {
+  const list = h("div", {});
+  const rows: AuditEntry[] = [];
+  async function load(cursor?: string): Promise<void> {
+    const page = await get<Page<AuditEntry>>(`/v1/workspaces/${ws.id}/audit-log?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    rows.push(...page.items);
+    mount(list, table(`Audit log of ${ws.name}`, ["When", "Who", "What", "Resource"], rows.map((e) => [
+      when(e.created_at), e.actor, `${e.resource_type} ${e.action}`, h("code", {}, e.resource_id)]), "No changes recorded."),
+    page.next_cursor
+      ? h("button", { type: "button", class: "secondary", onclick: () => void load(page.next_cursor!) }, "More changes")
+      : null);
+  }
+  await load();
+  return h("section", { "aria-labelledby": "audit-title", class: "card" },
+    h("h2", { id: "audit-title" }, `Audit log of ${ws.name}`), list);
 }
 
 /** Re-renders the current route, keeping the page where it is. */

@@ -41,6 +41,7 @@ class ConsoleBrowserTest {
             "the operator creates a workspace, a bot and a DID through the console",
             "a bad DID shows the API's error next to the number field",
             "an empty bot name shows the API's error next to the name field",
+            "the workspace's audit log shows the workspace, bot and DID created",
             "the call log searches by status",
             "the call log pages on",
             "an ended call leaves the live page",
