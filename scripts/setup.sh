@@ -135,10 +135,11 @@ pg_trust() {
 # sox resampling for it; tcpdump stamps test RTP in the kernel; node renders the Helm chart and checks
 # the Kubernetes schemas; systemd-analyze verifies the units; kamailio is the SIP front of
 # deploy/kamailio (KamailioFrontTest); ffmpeg made the G.722 golden files and the G.722 RTP the
-# wideband e2e test plays; mmdebstrap makes the local image base (root only).
+# wideband e2e test plays; chromium is the browser the console's Playwright tests drive
+# (ConsoleBrowserTest); mmdebstrap makes the local image base (root only).
 TOOLS=("sip-tester sipp" "sipvicious svmap svwar" "espeak-ng espeak-ng" "baresip baresip" "linphone-cli linphonec"
   "multimon-ng multimon-ng" "sox sox" "tcpdump tcpdump" "nodejs node npm" "systemd systemd-analyze" "kamailio kamailio"
-  "ffmpeg ffmpeg")
+  "ffmpeg ffmpeg" "chromium chromium")
 
 setup_tools() {
   local entry pkg cmd cmds missing=()
@@ -156,12 +157,15 @@ setup_tools() {
   apt_install "${missing[@]}"
 }
 
-# The deploy tests' npm packages, pinned by package-lock.json.
+# The npm packages, pinned by package-lock.json: the deploy tests' and the operator console's
+# (Vite, TypeScript, and playwright-core, which drives Debian's chromium; never its own browser).
 setup_npm() {
-  local js=deploy-tests/js
-  [[ -f $js/node_modules/.package-lock.json && ! $js/package-lock.json -nt $js/node_modules/.package-lock.json ]] && return 0
-  act "npm ci in $js" || return 0
-  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci in $js failed; run it there to see why"
+  local js
+  for js in deploy-tests/js admin-api/console; do
+    [[ -f $js/node_modules/.package-lock.json && ! $js/package-lock.json -nt $js/node_modules/.package-lock.json ]] && continue
+    act "npm ci in $js" || continue
+    (cd "$js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci in $js failed; run it there to see why"
+  done
 }
 
 # As root `./patchbay test` also builds the Jib images, on a base made here since no image registry

@@ -197,11 +197,8 @@ final class Gateway implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Grants {@code amount} (a decimal string) to an agent session's wallet through the admin-api's
-     * real route, as the operator; the answer is the admin-api's.
-     */
-    HttpResponse<String> grant(String workspace, String session, String amount, String idempotencyKey) {
+    /** The admin-api's port, started on first use over the same database (operator key {@link #ADMIN_KEY}). */
+    int adminPort() {
         if (admin == null) {
             try {
                 admin = dev.patchbay.admin.app.AdminApi.start(dev.patchbay.admin.app.AdminApi.config(Map.of(
@@ -213,7 +210,15 @@ final class Gateway implements AutoCloseable {
                 throw new IllegalStateException("admin-api did not start: " + e.getMessage(), e);
             }
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/v1/workspaces/" + workspace
+        return admin.port();
+    }
+
+    /**
+     * Grants {@code amount} (a decimal string) to an agent session's wallet through the admin-api's
+     * real route, as the operator; the answer is the admin-api's.
+     */
+    HttpResponse<String> grant(String workspace, String session, String amount, String idempotencyKey) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + "/v1/workspaces/" + workspace
                         + "/agent-sessions/" + session + "/credits"))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ADMIN_KEY)
                 .header("Content-Type", "application/json")

@@ -25,7 +25,11 @@ import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.BearerAuth;
 import dev.patchbay.admin.auth.OperatorKey;
+import dev.patchbay.admin.call.CallLog;
+import dev.patchbay.admin.call.CallRoutes;
 import dev.patchbay.admin.config.AdminConfig;
+import dev.patchbay.admin.console.Console;
+import dev.patchbay.admin.fleet.FleetRoutes;
 import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.registration.RegistrationRoutes;
@@ -127,7 +131,10 @@ public final class AdminApi implements AutoCloseable {
                     new WebhookRoutes(tenants, db, box, secrets, ids, clock, audit).routes(),
                     new CreditRoutes(tenants, db, ids, clock, audit).routes(),
                     new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
-                    new SecretRotation(db, box, audit).routes());
+                    new SecretRotation(db, box, audit).routes(),
+                    new CallRoutes(new CallLog(db), tenants::workspace).routes(),
+                    new FleetRoutes(db).routes(),
+                    Console.routes());
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -145,7 +152,8 @@ public final class AdminApi implements AutoCloseable {
                 // Lost a race for the port after the check above; Helidon has logged the bind error.
                 throw portInUse(config);
             }
-            LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port());
+            LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port()
+                    + " (console: http://" + config.host() + ":" + server.port() + Console.PATH + "/)");
             return new AdminApi(server, db, routes, metrics);
         } catch (RuntimeException e) {
             metrics.close();
@@ -198,6 +206,7 @@ public final class AdminApi implements AutoCloseable {
         for (ApiRoute route : routes) {
             routing.route(route.method(), route.path(), route.guarded());
         }
+        Console.routing(routing);
         routing.any((req, res) -> {
             throw ProblemException.of(404, "there is no route for " + req.prologue().method().text() + " "
                     + req.path().absolute().path());

@@ -69,7 +69,15 @@ class H2SmokeTest {
                 st.execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
                         + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('sess_h2', '" + ws
                         + "', 'a', 'guest', 'h2', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                // The console's call queries (null workspace, LIKE, keyset) as ./patchbay up runs them, on H2.
+                st.execute("INSERT INTO calls (id, workspace_id, direction, status, from_number, to_number, media_node,"
+                        + " created_at) VALUES ('CAh2', '" + ws + "', 'inbound', 'ringing', '+33123456789', 'echo', 'n1',"
+                        + " CURRENT_TIMESTAMP)");
             }
+            assertEquals(List.of("CAh2"), client.get("/v1/calls?number=3312&limit=1").json().path("items").findValuesAsText("id"));
+            assertEquals(List.of("CAh2"), client.get("/v1/live-calls?workspace_id=" + ws).json().path("items").findValuesAsText("id"));
+            assertEquals(200, client.get("/v1/workspaces/" + ws + "/calls/CAh2").status());
+            assertEquals(200, client.get("/v1/media-nodes").status());
             Reply credit = client.post("/v1/workspaces/" + ws + "/agent-sessions/sess_h2/credits",
                     "{\"amount\":\"2.50\",\"idempotency_key\":\"h2\"}");
             assertEquals(201, credit.status(), credit.toString());

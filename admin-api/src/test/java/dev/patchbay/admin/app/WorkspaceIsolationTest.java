@@ -67,6 +67,10 @@ class WorkspaceIsolationTest {
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(
+            "GET /v1/me", Access.ANY,                  // the caller's own role and workspace only
+            "GET /v1/calls", Access.ANY,               // narrowed to the caller's workspace: see CallApiTest
+            "GET /v1/live-calls", Access.ANY,          // likewise
+            "GET /v1/media-nodes", Access.OPERATOR,
             "POST /v1/workspaces", Access.OPERATOR,
             "GET /v1/workspaces", Access.ANY,          // narrowed to the caller's own workspace: see listingShowsOnlyOwnWorkspace
             "GET /v1/audit-log", Access.OPERATOR,

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
  */
 public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
-                     String trunk, String webhook, String session) {
+                     String trunk, String webhook, String session, String call) {
 
     public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
             + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
@@ -40,13 +40,17 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         db.execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
                 + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('" + session + "', '" + ws
                 + "', 'agent', 'guest', '" + session + "', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
-        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook, session);
+        // Calls are the control-plane's too; the admin-api only reads them.
+        String call = Calls.insert(db, ws, bot, "ended", "+15550100", number);
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook, session,
+                call);
     }
 
     /** The value of each path parameter and body placeholder, for a route of {@code path}. */
     public Map<String, String> params(String path) {
         return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk, "webhook", webhook,
-                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session);
+                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session,
+                "call", call);
     }
 
     private static String id(ApiClient.Reply r) {

@@ -1,0 +1,43 @@
+// The admin API, called with the key the user typed. The key lives in sessionStorage only: never a
+// cookie (no CSRF surface, not sent to other paths) and never the URL (no history, no logs).
+const KEY = "patchbay.console.key";
+
+export interface FieldProblem { field: string; detail: string }
+export interface Problem { status: number; title?: string; detail: string; errors?: FieldProblem[] }
+export interface Me { role: "operator" | "workspace_admin"; workspace_id?: string }
+export interface Page<T> { items: T[]; next_cursor?: string | null }
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) { super(problem.detail); }
+}
+
+export const key = {
+  get: (): string | null => sessionStorage.getItem(KEY),
+  set: (k: string) => sessionStorage.setItem(KEY, k),
+  clear: () => sessionStorage.removeItem(KEY),
+};
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const k = key.get();
+  if (k) headers.Authorization = `Bearer ${k}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) {
+    throw new ApiError({ status: res.status, title: json.title, detail: json.detail ?? `${res.status} ${res.statusText}`,
+      errors: json.errors });
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string) => api<T>("GET", path);
+export const post = <T>(path: string, body: unknown) => api<T>("POST", path, body);
+
+export function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}

@@ -1,0 +1,41 @@
+import { ApiError } from "./api";
+import { h } from "./dom";
+
+/** Clears a form's earlier errors. */
+export function clearErrors(form: HTMLFormElement): void {
+  form.querySelectorAll<HTMLElement>("[data-error-for]").forEach((e) => (e.textContent = ""));
+  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  form.querySelector(".form-error")?.remove();
+}
+
+/**
+ * Shows the API's problem+json: each error next to the field it names, the rest (and the detail)
+ * at the top of the form; focus goes to the first field at fault.
+ */
+export function showProblem(form: HTMLFormElement, e: unknown): void {
+  clearErrors(form);
+  if (!(e instanceof ApiError)) {
+    form.prepend(h("p", { class: "form-error", role: "alert" }, String(e)));
+    return;
+  }
+  const unplaced: string[] = [];
+  let first: HTMLElement | null = null;
+  for (const fe of e.problem.errors ?? []) {
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(fe.field)}"]`);
+    if (!slot) { unplaced.push(`${fe.field}: ${fe.detail}`); continue; }
+    slot.textContent = fe.detail;
+    const control = form.querySelector<HTMLElement>(`[name="${CSS.escape(fe.field)}"]`);
+    control?.setAttribute("aria-invalid", "true");
+    first ??= control;
+  }
+  form.prepend(h("p", { class: "form-error", role: "alert" }, e.problem.detail,
+    unplaced.length ? h("ul", {}, unplaced.map((u) => h("li", {}, u))) : null));
+  first?.focus();
+}
+
+/** The form's named controls as a JSON body; empty values are left out so the API's defaults apply. */
+export function body(form: HTMLFormElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  new FormData(form).forEach((v, k) => { if (typeof v === "string" && v.trim() !== "") out[k] = v.trim(); });
+  return out;
+}

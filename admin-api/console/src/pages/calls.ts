@@ -1,0 +1,95 @@
+import { get, query, type Me, type Page } from "../api";
+import { field, h, mount, table, when } from "../dom";
+import { showProblem } from "../forms";
+
+export interface Call {
+  id: string; workspace_id: string; bot_id: string | null; direction: string; status: string;
+  from: string | null; to: string | null; media_node: string; hangup_cause: string | null; sip_status: number | null;
+  reason: string | null; recording_url: string | null; created_at: string; answered_at: string | null;
+  ended_at: string | null;
+}
+interface CallDetail extends Call { events: { id: number; at: string; type: string; detail: string | null }[] }
+
+const STATUSES = ["queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled", "rejected"];
+
+/** A datetime-local value (the viewer's zone) as an RFC 3339 instant for the API. */
+function instant(local: string): string | undefined {
+  return local ? new Date(local).toISOString() : undefined;
+}
+
+/** The call log: search by number, status, time and (operator) workspace; "Load more" follows the cursor. */
+export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
+  const wsNames = await workspaceNames();
+  const ws = me.role === "operator"
+    ? field("Workspace", "workspace_id", h("select", {}, h("option", { value: "" }, "(all workspaces)"),
+      [...wsNames].map(([id, name]) => h("option", { value: id }, name))))
+    : null;
+  const form = h("form", { class: "grid", role: "search", "aria-label": "Search calls" },
+    ws,
+    field("Number", "number", h("input", { type: "search", inputmode: "tel", autocomplete: "off" }),
+      "all or part of the caller's or the called number"),
+    field("Status", "status", h("select", {}, h("option", { value: "" }, "(any)"),
+      STATUSES.map((s) => h("option", { value: s }, s)))),
+    field("From (your time zone)", "from", h("input", { type: "datetime-local" })),
+    field("To (your time zone)", "to", h("input", { type: "datetime-local" })),
+    h("button", { type: "submit" }, "Search")) as HTMLFormElement;
+  const results = h("div", { "aria-live": "polite" });
+  const rows: Call[] = [];
+
+  async function load(cursor?: string): Promise<void> {
+    const f = new FormData(form);
+    const v = (k: string) => (f.get(k) as string | null) ?? "";
+    try {
+      const page = await get<Page<Call>>("/v1/calls" + query({
+        workspace_id: v("workspace_id"), number: v("number"), status: v("status"),
+        from: instant(v("from")), to: instant(v("to")), limit: "25", cursor,
+      }));
+      if (!cursor) rows.length = 0;
+      rows.push(...page.items);
+      const more = page.next_cursor
+        ? h("button", { type: "button", class: "secondary", onclick: () => void load(page.next_cursor!) }, "Load more")
+        : null;
+      mount(results, table("Calls, newest first", ["Started", "From", "To", "Status", "Workspace", "Node", "Call"],
+        rows.map((c) => [when(c.created_at), num(c.from), num(c.to), c.status, wsNames.get(c.workspace_id) ?? c.workspace_id, c.media_node,
+          h("a", { href: `#/calls/${c.workspace_id}/${c.id}` }, c.id)]), "No calls match."), more);
+    } catch (e) {
+      showProblem(form, e);
+    }
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); void load(); });
+  mount(main, h("h1", {}, "Call log"), h("section", { class: "card" }, form), h("section", { class: "card" }, results));
+  await load();
+}
+
+/** One call: its record and its timeline of events. */
+export async function callPage(main: HTMLElement, ws: string, id: string): Promise<void> {
+  const c = await get<CallDetail>(`/v1/workspaces/${encodeURIComponent(ws)}/calls/${encodeURIComponent(id)}`);
+  const facts: [string, Node | string][] = [
+    ["Status", c.status], ["Direction", c.direction], ["From", num(c.from)], ["To", num(c.to)],
+    ["Workspace", c.workspace_id], ["Bot", c.bot_id ?? "—"], ["Media node", c.media_node],
+    ["Started", when(c.created_at)], ["Answered", when(c.answered_at)], ["Ended", when(c.ended_at)],
+    ["Hang-up cause", c.hangup_cause ?? "—"], ["SIP status", c.sip_status?.toString() ?? "—"],
+    ["Reason", c.reason ?? "—"], ["Recording", c.recording_url ?? "none recorded"],
+  ];
+  mount(main,
+    h("p", {}, h("a", { href: "#/calls" }, "← Call log")),
+    h("h1", {}, `Call ${c.id}`),
+    h("section", { class: "card" }, h("dl", { class: "facts" }, facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))),
+    h("section", { class: "card", "aria-labelledby": "events-title" },
+      h("h2", { id: "events-title" }, "Events"),
+      table("Events", ["At", "Type", "Detail"], c.events.map((e) => [when(e.at), e.type, e.detail ?? ""]),
+        "No events recorded.")));
+}
+
+/** Workspace names by id, for tables that would otherwise show only ids; fetched once per page. */
+let names: Promise<Map<string, string>> | undefined;
+export function workspaceNames(): Promise<Map<string, string>> {
+  names ??= get<Page<{ id: string; name: string }>>("/v1/workspaces?limit=200")
+    .then((p) => new Map(p.items.map((w) => [w.id, w.name])));
+  return names;
+}
+window.addEventListener("hashchange", () => { names = undefined; });
+
+export function num(n: string | null): Node | string {
+  return n ? h("span", { class: "num" }, n) : "—";
+}

@@ -1,0 +1,176 @@
+// The console in a real browser: Debian's chromium driven by playwright-core, against a real
+// admin-api (ConsoleBrowserTest starts it on PostgreSQL and passes these variables):
+//   CONSOLE_URL     http://127.0.0.1:<port>/console/
+//   OPERATOR_KEY    the operator key
+//   OTHER_WS        a workspace made beforehand, with calls (one live); OTHER_ADMIN_KEY is its admin key
+//   LIVE_CALL       the id of OTHER_WS's live call; the test asks on stdout for it to end ("hangup?")
+//                   and waits for a line on stdin before checking that it leaves the live page
+//   SHOTS           where to write the screenshots (1280 and 390 px wide)
+// Prints "ok <check>" per check passed; exits 1 on the first failure.
+import { env, expect, labelled, nextLine, ok, shot, signIn, withBrowser, TIMEOUT, ZONE } from "./browser.mjs";
+
+const URL = env("CONSOLE_URL");
+const OPERATOR_KEY = env("OPERATOR_KEY");
+const OTHER_WS = env("OTHER_WS");
+const OTHER_ADMIN_KEY = env("OTHER_ADMIN_KEY");
+const LIVE_CALL = env("LIVE_CALL");
+const SHOTS = env("SHOTS");
+
+async function api(method, path, key, body) {
+  const res = await fetch(new globalThis.URL(path, URL), {
+    method, headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+async function run(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  // Anything loaded from another origin would be a CDN dependency.
+  const foreign = [];
+  page.on("request", (r) => { if (!r.url().startsWith(new globalThis.URL(URL).origin) && !r.url().startsWith("data:")) foreign.push(r.url()); });
+
+  await page.goto(URL);
+  await page.getByLabel("Admin key").waitFor();
+  await labelled(page, "sign-in");
+  await shot(page, SHOTS, "sign-in");
+  await page.getByLabel("Admin key").fill("not-a-key");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator('[data-error-for="Authorization"]').filter({ hasText: "not valid" }).waitFor();
+  ok("a wrong key is refused, with the API's error next to the key field");
+
+  await signIn(page, URL, OPERATOR_KEY);
+  ok("the operator signs in by keyboard; the key is in sessionStorage only");
+
+  // The operator creates a workspace, a bot and a DID through the forms.
+  const name = `Acme ${Date.now().toString(36)}`;
+  await page.getByLabel("Workspace name").fill(name);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.getByRole("heading", { name: `Bots of ${name}` }).waitFor();
+  const wsId = decodeURIComponent(page.url().split("#/config/")[1]);
+  await page.getByLabel("Bot name").fill("Front desk");
+  await page.getByLabel("Kind").selectOption("wss");
+  await page.getByLabel("URL").fill("wss://bots.acme.example/voice");
+  await page.getByRole("button", { name: "Create bot" }).click();
+  await page.getByRole("cell", { name: "wss://bots.acme.example/voice" }).waitFor();
+  await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
+  await page.getByLabel("Number (E.164)").fill("+442079460321");
+  await page.getByRole("button", { name: "Add DID" }).click();
+  await page.getByRole("cell", { name: "+442079460321" }).waitFor();
+  const dids = await api("GET", `/v1/workspaces/${wsId}/dids`, OPERATOR_KEY);
+  const bots = await api("GET", `/v1/workspaces/${wsId}/bots`, OPERATOR_KEY);
+  expect(dids.json.items.length === 1 && dids.json.items[0].number === "+442079460321"
+    && dids.json.items[0].bot_id === bots.json.items[0].id, `the API does not hold the DID: ${JSON.stringify(dids.json)}`);
+  ok("the operator creates a workspace, a bot and a DID through the console");
+
+  // A bad value: the API's problem+json detail appears next to the field it names.
+  await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
+  await page.getByLabel("Number (E.164)").fill("+1 555");
+  await page.getByRole("button", { name: "Add DID" }).click();
+  const expected = await api("POST", `/v1/workspaces/${wsId}/dids`, OPERATOR_KEY,
+    { number: "+1 555", bot_id: bots.json.items[0].id });
+  expect(expected.status === 400 || expected.status === 422, `the API took +1 555: ${expected.status}`);
+  const detail = expected.json.errors.find((e) => e.field === "number").detail;
+  const slot = page.locator('[data-field="number"] [data-error-for="number"]');
+  await slot.filter({ hasText: detail }).waitFor();
+  expect(await page.getByLabel("Number (E.164)").getAttribute("aria-invalid") === "true", "the number is not marked invalid");
+  expect(await page.getByLabel("Number (E.164)").evaluate((el) => el === document.activeElement), "focus did not go to the field at fault");
+  ok(`a bad DID shows the API's error next to the number field: "${detail}"`);
+  await page.getByLabel("Bot name").fill("");
+  await page.getByRole("button", { name: "Create bot" }).click();
+  await page.locator('[data-field="name"] [data-error-for="name"]').filter({ hasText: /./ }).first().waitFor();
+  ok("an empty bot name shows the API's error next to the name field");
+  // The audit log shows the three changes the forms made (the refused ones made none).
+  await page.waitForFunction(() => ["workspace create", "bot create", "did create"].every((w) =>
+    [...document.querySelectorAll('td[data-label="What"]')].some((td) => td.textContent === w)));
+  expect(await page.locator('td[data-label="What"]').count() === 3, "the audit log holds other than the three changes");
+  ok("the workspace's audit log shows the workspace, bot and DID created");
+  await labelled(page, "configuration");
+  await shot(page, SHOTS, "configuration");
+
+  // Call log, one call, live calls and fleet, as the operator.
+  await page.getByRole("link", { name: "Call log" }).click();
+  await page.getByRole("heading", { name: "Call log" }).waitFor();
+  await page.getByRole("link", { name: LIVE_CALL }).waitFor();
+  await labelled(page, "call log");
+  await shot(page, SHOTS, "call-log");
+  await page.getByLabel("Status").selectOption("in-progress");
+  await page.getByRole("button", { name: "Search" }).click();
+  // The first page already showed the live call: wait for the search's own answer, one row.
+  await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
+  await page.getByRole("link", { name: LIVE_CALL }).waitFor();
+  await page.getByLabel("Number").fill("12ab");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.locator('[data-error-for="number"]').filter({ hasText: "digits" }).waitFor();
+  ok("the call log searches by status, and a bad number shows the API's error next to the field");
+  await page.getByLabel("Number").fill("");
+  await page.getByLabel("Status").selectOption("completed");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForFunction(() => {
+    const status = [...document.querySelectorAll('td[data-label="Status"]')].map((td) => td.textContent);
+    return status.length === 25 && status.every((s) => s === "completed");
+  });
+  const more = page.getByRole("button", { name: "Load more" });
+  await more.waitFor();
+  const before = await page.locator("tbody tr").count();
+  await more.click();
+  await page.waitForFunction((n) => document.querySelectorAll("tbody tr").length > n, before);
+  ok("the call log pages on with the API's cursor (Load more)");
+
+  await page.getByRole("link", { name: "Live calls" }).click();
+  await page.getByRole("cell", { name: "+33142685300" }).first().waitFor();
+  await labelled(page, "live calls");
+  await shot(page, SHOTS, "live-calls");
+  console.log("hangup?");
+  await nextLine();
+  const gone = Date.now();
+  await page.getByText("No calls in progress.").waitFor({ timeout: 3000 });
+  ok(`an ended call leaves the live page (${Date.now() - gone} ms after the row ended)`);
+
+  await page.goto(`${URL}#/calls/${OTHER_WS}/${LIVE_CALL}`);
+  await page.getByRole("heading", { name: `Call ${LIVE_CALL}` }).waitFor();
+  await page.getByRole("cell", { name: "answered" }).waitFor();
+  const started = await page.locator("dt:text-is('Started') + dd").textContent();
+  expect(/GMT\+5:30|IST/.test(started), `the start time is not in the viewer's zone (${ZONE}): ${started}`);
+  ok(`a call's page shows its events, and its times in the viewer's zone: ${started}`);
+  await shot(page, SHOTS, "call");
+
+  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByRole("cell", { name: "node-console" }).waitFor();
+  await labelled(page, "fleet");
+  await shot(page, SHOTS, "fleet");
+  ok("the fleet page lists the media nodes");
+
+  // A workspace admin in a fresh tab (its own sessionStorage) sees its own workspace only.
+  const admin = await context.newPage();
+  admin.setDefaultTimeout(TIMEOUT);
+  await signIn(admin, URL, OTHER_ADMIN_KEY);
+  const links = await admin.locator("section").first().getByRole("link").allTextContents();
+  expect(links.length === 1 && !links.includes(name), `the workspace admin sees workspaces ${links}`);
+  expect(await admin.getByRole("link", { name: "Fleet" }).count() === 0, "the workspace admin has a Fleet link");
+  await admin.goto(`${URL}#/config/${wsId}`);
+  await admin.getByRole("heading", { name: "Configuration" }).waitFor();
+  expect(await admin.getByText(name).count() === 0, `the workspace admin sees ${name} at #/config/${wsId}`);
+  await admin.getByRole("link", { name: "Call log" }).click();
+  await admin.getByRole("heading", { name: "Call log" }).waitFor();
+  await admin.locator("tbody tr").first().waitFor();
+  const otherName = (await api("GET", `/v1/workspaces/${OTHER_WS}`, OTHER_ADMIN_KEY)).json.name;
+  const workspaces = await admin.locator('td[data-label="Workspace"]').allTextContents();
+  expect(workspaces.every((w) => w === otherName), `the workspace admin's call log shows ${[...new Set(workspaces)]}`);
+  const probe = await admin.evaluate(async (ws) => {
+    const key = Object.values(sessionStorage)[0];
+    const r = await fetch(`/v1/workspaces/${ws}/bots`, { headers: { Authorization: `Bearer ${key}` } });
+    return r.status;
+  }, wsId);
+  expect(probe === 404, `the workspace admin's key read another workspace's bots: ${probe}`);
+  await admin.goto(`${URL}#/fleet`);
+  await admin.getByRole("alert").filter({ hasText: "403" }).waitFor();
+  ok("a workspace admin sees only its own workspace (list, config page, call log, API)");
+  await admin.close();
+
+  expect(foreign.length === 0, `requests to other origins: ${foreign.join(", ")}`);
+  ok("nothing was loaded from another origin");
+}
+
+await withBrowser(SHOTS, run);

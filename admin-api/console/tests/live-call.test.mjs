@@ -1,0 +1,38 @@
+// A real call on the live page: ConsoleLiveCallE2eTest runs the whole gateway (admin-api,
+// control-plane, media-plane on PostgreSQL) and SIPp. This script signs in, opens the live page,
+// prints "watching", and on stdin gets "placed" when SIPp starts and "ended" when SIPp has hung
+// up. Variables: CONSOLE_URL, OPERATOR_KEY, DID (the number SIPp calls), SHOTS.
+import { env, expect, labelled, nextLine, ok, shot, signIn, withBrowser, TIMEOUT } from "./browser.mjs";
+
+const URL = env("CONSOLE_URL");
+const OPERATOR_KEY = env("OPERATOR_KEY");
+const DID = env("DID");
+const SHOTS = env("SHOTS");
+/**
+ * The bound on both waits. The page polls every 500 ms, and "placed" is said when SIPp starts, so
+ * the time also holds SIPp's start and the call's set-up; the script prints what it measured.
+ */
+const WITHIN_MS = 3000;
+
+await withBrowser(SHOTS, async (context) => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await signIn(page, URL, OPERATOR_KEY);
+  await page.getByRole("link", { name: "Live calls" }).click();
+  await page.getByText("No calls in progress.").waitFor();
+  console.log("watching");
+  expect(await nextLine() === "placed", "expected 'placed' on stdin");
+  const placed = Date.now();
+  await page.getByRole("cell", { name: DID }).first().waitFor({ timeout: 20_000 });
+  const appeared = Date.now() - placed;
+  expect(appeared <= WITHIN_MS, `the call took ${appeared} ms to appear on the live page`);
+  ok(`a SIPp call appears on the live page ${appeared} ms after SIPp started`);
+  await labelled(page, "live calls with a call");
+  await shot(page, SHOTS, "live-calls-sipp");
+  expect(await nextLine() === "ended", "expected 'ended' on stdin");
+  const ended = Date.now();
+  await page.getByText("No calls in progress.").waitFor({ timeout: 20_000 });
+  const gone = Date.now() - ended;
+  expect(gone <= WITHIN_MS, `the call took ${gone} ms to leave the live page`);
+  ok(`it leaves the live page ${gone} ms after SIPp hung up`);
+});

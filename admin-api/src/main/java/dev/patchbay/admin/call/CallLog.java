@@ -1,0 +1,68 @@
+package dev.patchbay.admin.call;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.schema.Db;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
+
+/**
+ * Reads the calls the control-plane writes ({@code calls}, {@code call_events}): the call log
+ * newest first, the calls in progress and one call's timeline. Read-only; every query takes the
+ * workspace, null meaning every workspace, which only operator routes pass.
+ */
+public final class CallLog {
+
+    /** The first page of a newest-first list starts before every row. */
+    private static final Instant NEWEST = Instant.parse("9999-12-31T00:00:00Z");
+
+    private final DbClient db;
+
+    public CallLog(DbClient db) {
+        this.db = db;
+    }
+
+    /** Newest first; the cursor is the last row's (created_at, id), read as "older than". */
+    public PageRequest.Page<CallSummary> search(CallFilter f, PageRequest page) {
+        boolean first = page.afterId().isEmpty();
+        Instant before = first ? NEWEST : page.afterTime();
+        String like = f.number() == null ? null : "%" + f.number() + "%";
+        List<CallSummary> rows = Db.list(db.execute().namedQuery("select-calls",
+                f.workspaceId(), f.workspaceId(), f.status(), f.status(), like, like, like,
+                Db.utc(f.from()), Db.utc(f.to()), Db.utc(before), Db.utc(before), page.afterId(),
+                page.fetch()), CallLog::summary);
+        return page.page(rows, CallSummary::createdAt, CallSummary::id);
+    }
+
+    /** Calls not yet ended, oldest first: what the live page shows. */
+    public List<CallSummary> live(String workspaceId) {
+        return Db.list(db.execute().namedQuery("select-live-calls", workspaceId, workspaceId), CallLog::summary);
+    }
+
+    public Optional<CallSummary> call(String workspaceId, String callId) {
+        return db.execute().namedGet("select-call", callId, workspaceId).map(CallLog::summary);
+    }
+
+    public List<CallEvent> events(String callId) {
+        return Db.list(db.execute().namedQuery("select-call-events", callId), row -> {
+            Map<String, Object> c = Db.columns(row);
+            return new CallEvent(((Number) c.get("id")).longValue(), Db.instant(c.get("at")), (String) c.get("type"),
+                    (String) c.get("detail"));
+        });
+    }
+
+    private static CallSummary summary(DbRow row) {
+        Map<String, Object> c = Db.columns(row);
+        Object sip = c.get("sip_status");
+        return new CallSummary((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("bot_id"),
+                (String) c.get("direction"), (String) c.get("status"), (String) c.get("from_number"),
+                (String) c.get("to_number"), (String) c.get("media_node"), (String) c.get("hangup_cause"),
+                sip == null ? null : ((Number) sip).intValue(), (String) c.get("reason"),
+                (String) c.get("recording_url"), Db.instant(c.get("created_at")), Db.instant(c.get("answered_at")),
+                Db.instant(c.get("ended_at")));
+    }
+}

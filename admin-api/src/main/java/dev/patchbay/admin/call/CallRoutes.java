@@ -1,0 +1,103 @@
+package dev.patchbay.admin.call;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.auth.Access;
+import dev.patchbay.admin.auth.ApiRoute;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.admin.tenant.TenantJson;
+import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The console's read-only view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
+ * {@code GET /v1/live-calls} (calls not yet ended) and one call with its events. A workspace
+ * admin key sees its own workspace's calls only; asking for another's answers the same 404 as a
+ * workspace that does not exist.
+ */
+public final class CallRoutes {
+
+    private final CallLog log;
+    private final Consumer<String> requireWorkspace;
+
+    /** @param requireWorkspace throws the workspace's 404 when it does not exist */
+    public CallRoutes(CallLog log, Consumer<String> requireWorkspace) {
+        this.log = log;
+        this.requireWorkspace = requireWorkspace;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.get("/v1/calls", Access.ANY, this::search),
+                ApiRoute.get("/v1/live-calls", Access.ANY, this::live),
+                ApiRoute.get("/v1/workspaces/{ws}/calls/{call}", Access.WORKSPACE, this::call));
+    }
+
+    private void search(ServerRequest req, ServerResponse res) {
+        CallFilter filter = scoped(req, CallFilter.from(req));
+        ApiJson.send(res, Status.OK_200, TenantJson.items(log.search(filter, PageRequest.from(req)), CallRoutes::json));
+    }
+
+    private void live(ServerRequest req, ServerResponse res) {
+        String ws = scoped(req, CallFilter.from(req)).workspaceId();
+        ObjectNode body = ApiJson.object();
+        ArrayNode items = body.putArray("items");
+        log.live(ws).forEach(c -> items.add(json(c)));
+        ApiJson.send(res, Status.OK_200, body);
+    }
+
+    private void call(ServerRequest req, ServerResponse res) {
+        String ws = req.path().pathParameters().get(Access.WS);
+        requireWorkspace.accept(ws);
+        String id = req.path().pathParameters().get("call");
+        CallSummary c = log.call(ws, id).orElseThrow(() -> ProblemException.notFound("call " + id
+                + " does not exist in workspace " + ws, "call_id"));
+        ObjectNode body = json(c);
+        ArrayNode events = body.putArray("events");
+        for (CallEvent e : log.events(c.id())) {
+            events.addObject().put("id", e.id()).put("at", e.at().toString()).put("type", e.type())
+                    .put("detail", e.detail());
+        }
+        ApiJson.send(res, Status.OK_200, body);
+    }
+
+    /** A workspace key is held to its own workspace; naming another answers that workspace's 404. */
+    private CallFilter scoped(ServerRequest req, CallFilter filter) {
+        if (Principal.of(req) instanceof Principal.WorkspaceKey key) {
+            if (filter.workspaceId() != null && !filter.workspaceId().equals(key.workspaceId())) {
+                throw Access.workspaceNotFound(filter.workspaceId());
+            }
+            return filter.inWorkspace(key.workspaceId());
+        }
+        if (filter.workspaceId() != null) {
+            requireWorkspace.accept(filter.workspaceId());
+        }
+        return filter;
+    }
+
+    private static ObjectNode json(CallSummary c) {
+        return ApiJson.object()
+                .put("id", c.id())
+                .put("workspace_id", c.workspaceId())
+                .put("bot_id", c.botId())
+                .put("direction", c.direction())
+                .put("status", c.status())
+                .put("from", c.fromNumber())
+                .put("to", c.toNumber())
+                .put("media_node", c.mediaNode())
+                .put("hangup_cause", c.hangupCause())
+                .put("sip_status", c.sipStatus())
+                .put("reason", c.reason())
+                .put("recording_url", c.recordingUrl())
+                .put("created_at", c.createdAt().toString())
+                .put("answered_at", c.answeredAt() == null ? null : c.answeredAt().toString())
+                .put("ended_at", c.endedAt() == null ? null : c.endedAt().toString());
+    }
+}
