@@ -1,5 +1,6 @@
 package dev.patchbay.agents;
 
+import dev.patchbay.control.recording.RecordingLinks;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +76,8 @@ public final class AgentsApi implements Mount {
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                        SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, String replica, Clock clock) { }
+                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, RecordingLinks recordings,
+                       String replica, Clock clock) { }
 
     private final AgentsConfig config;
     private final AgentAuth auth;
@@ -119,7 +121,8 @@ public final class AgentsApi implements Mount {
                 config.lowBalanceMinutes());
         DialJobStore jobs = new DialJobStore(d.db());
         AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs::linkCall);
-        this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
+        this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing,
+                d.recordings());
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
         this.sweeper = new ReservationSweeper(wallet.ledger(), d.calls(), billing, config.billingIncrement(),

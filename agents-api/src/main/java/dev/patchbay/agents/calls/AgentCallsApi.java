@@ -1,5 +1,6 @@
 package dev.patchbay.agents.calls;
 
+import dev.patchbay.control.recording.RecordingLinks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,9 +39,11 @@ public final class AgentCallsApi {
     private final Wallet wallet;
     private final Quality quality;
     private final Billing billing;
+    private final RecordingLinks recordings;
 
     public AgentCallsApi(SessionsApi sessions, AgentDialer dialer, AgentCallStore agentCalls, CallStore store,
-                         CallActions actions, Wallet wallet, Quality quality, Billing billing) {
+                         CallActions actions, Wallet wallet, Quality quality, Billing billing, RecordingLinks recordings) {
+        this.recordings = recordings;
         this.sessions = sessions;
         this.dialer = dialer;
         this.agentCalls = agentCalls;
@@ -185,7 +188,7 @@ public final class AgentCallsApi {
             c.put("cost", a.costMicros() == null ? null : Money.value(a.costMicros()));
             c.put("started_at", answered == null ? null : answered.toString());
             c.put("ended_at", ended == null ? null : ended.toString());
-            c.put("recording_url", (String) row.get("recording_url"));
+            c.put("recording_url", recordings.urlOrNull(s.workspaceId(), a.callId(), (String) row.get("recording_url")));
             c.put("transcript_url", AgentAuth.PREFIX + "/transcripts/" + a.callId());
         }
         out.putObject("pagination").put("total", page.total()).put("limit", q.limit()).put("offset", q.offset())

@@ -1,5 +1,6 @@
 package dev.patchbay.control.mount;
 
+import dev.patchbay.control.recording.RecordingLinks;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +49,8 @@ public interface Mount {
     /** What the control-plane hands a mounted module. */
     record Services(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                     SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                    Function<CallRecord, Optional<RtpStats>> liveStats, String replica, Clock clock) { }
+                    Function<CallRecord, Optional<RtpStats>> liveStats, RecordingLinks recordings, String replica,
+                    Clock clock) { }
 
     /** Registered in {@code META-INF/services/dev.patchbay.control.mount.Mount$Factory}. */
     interface Factory {

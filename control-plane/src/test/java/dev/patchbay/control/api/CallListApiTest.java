@@ -1,5 +1,9 @@
 package dev.patchbay.control.api;
 
+import dev.patchbay.control.media.MediaNodes;
+import java.time.Duration;
+import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.RecordingsApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +83,9 @@ class CallListApiTest {
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        CallsApi api = new CallsApi(new CallStore(client, Clock.systemUTC()), null, null, null);
+        CallStore store = new CallStore(client, Clock.systemUTC());
+        CallsApi api = new CallsApi(store, null, null, null, new RecordingsApi(new RecordingLinks(new byte[32],
+                Duration.ofHours(1), () -> "http://127.0.0.1", Clock.systemUTC()), store, new MediaNodes(List.of())));
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> {
                     Problems.install(r, "control-plane", Logger.getLogger("test"));

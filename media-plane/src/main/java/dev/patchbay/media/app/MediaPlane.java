@@ -27,6 +27,7 @@ import dev.patchbay.media.grpcserver.MediaGrpcServer;
 import dev.patchbay.media.loop.MediaLoop;
 import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.metrics.MediaMetrics;
+import dev.patchbay.media.record.RecordingFiles;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipKeystore;
@@ -125,7 +126,8 @@ public final class MediaPlane implements AutoCloseable {
         MediaGrpcServer grpc;
         try {
             grpc = MediaGrpcServer.start(config.grpcServer(), new InetSocketAddress(config.grpcHost(), config.grpcPort()),
-                    ServerInterceptors.intercept(new MediaPlaneService(calls, hub).definition(),
+                    ServerInterceptors.intercept(new MediaPlaneService(calls, hub,
+                            new RecordingFiles(config.recordings(), recordings)).definition(),
                             new ClusterAuth(config.clusterToken())), AUDIO_METHODS);
         } catch (IOException e) {
             loops.forEach(MediaLoop::close);
