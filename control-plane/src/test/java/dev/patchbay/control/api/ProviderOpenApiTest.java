@@ -48,7 +48,7 @@ class ProviderOpenApiTest {
 
     /** CallsApi's CREATE_FIELDS. */
     private static final Set<String> CREATE_FIELDS = Set.of("to", "from", "websocket_url", "callback_url", "dialect",
-            "sample_rate", "custom_parameters");
+            "sample_rate", "custom_parameters", "record");
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
