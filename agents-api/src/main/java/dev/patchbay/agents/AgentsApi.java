@@ -1,6 +1,6 @@
 package dev.patchbay.agents;
 
-import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.Recordings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +62,10 @@ import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.schema.SecretBox;
 import dev.patchbay.startup.Settings;
+import dev.patchbay.agents.transcripts.asr.AsrConfig;
+import dev.patchbay.agents.transcripts.asr.AsrTranscripts;
+import dev.patchbay.agents.transcripts.asr.RecordingTranscriber;
+import java.util.concurrent.Executors;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
@@ -76,7 +80,7 @@ public final class AgentsApi implements Mount {
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                        SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, RecordingLinks recordings,
+                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, Recordings recordings,
                        String replica, Clock clock) { }
 
     private final AgentsConfig config;
@@ -102,6 +106,7 @@ public final class AgentsApi implements Mount {
     private final ContactsApi contacts;
     private final SecurityApi security;
     private final AnalyticsApi analytics;
+    private final CallObserver asr;
 
     /** Everything from {@code patchbay.agents} of {@code root}. */
     public AgentsApi(Config root, Deps d) {
@@ -122,7 +127,7 @@ public final class AgentsApi implements Mount {
         DialJobStore jobs = new DialJobStore(d.db());
         AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs::linkCall);
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing,
-                d.recordings());
+                d.recordings().links());
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
         this.sweeper = new ReservationSweeper(wallet.ledger(), d.calls(), billing, config.billingIncrement(),
@@ -140,6 +145,20 @@ public final class AgentsApi implements Mount {
         });
         this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub, transcriptsConfig,
                 config.publicUrl(), updated);
+        AsrConfig asrConfig = Settings.read(() -> AsrConfig.from(root));
+        // Transcripts stay bot-posted unless an operator configured a recogniser.
+        this.asr = asrConfig.provider().<CallObserver>map(p -> new AsrTranscripts(new RecordingTranscriber(p, asrConfig.timeout()),
+                new AsrTranscripts.RecordingSource() {
+                    @Override
+                    public java.io.InputStream open(CallRecord call) throws java.io.IOException {
+                        return d.recordings().open(call);
+                    }
+
+                    @Override
+                    public boolean retryable(java.io.IOException e) {
+                        return e instanceof Recordings.Unavailable u && u.retry();
+                    }
+                }, transcriptStore, transcripts, Executors.newVirtualThreadPerTaskExecutor())).orElse(CallObserver.NONE);
         ClientAddress clients = Settings.read(() -> ClientAddress.from(root));
         this.auth = new AgentAuth(d.keys(), sessionStore, allowList, clients, limiter, transcripts::streamUpgradeAllowed);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
@@ -184,7 +203,7 @@ public final class AgentsApi implements Mount {
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
     @Override
     public CallObserver observer() {
-        return new CallObservers(() -> billing, () -> runner);
+        return new CallObservers(() -> billing, () -> runner, () -> asr);
     }
 
     public ReservationSweeper sweeper() {

@@ -56,6 +56,7 @@ import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.recording.RecordingRetention;
 import dev.patchbay.control.recording.RecordingsApi;
+import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
@@ -242,7 +243,8 @@ public final class ControlPlane implements AutoCloseable {
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
                 new AsappIntegration(db, asapp), secrets);
         Mount.Services services = new Mount.Services(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, recordingLinks, config.replica(),
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new Recordings(recordingLinks, nodes),
+                config.replica(),
                 Clock.systemUTC());
         mounts.complete(mountFactories.stream().map(f -> f.create(root, services)).toList());
         mounts.join().forEach(m -> m.start(timers, workers));

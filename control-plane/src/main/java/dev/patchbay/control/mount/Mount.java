@@ -1,6 +1,6 @@
 package dev.patchbay.control.mount;
 
-import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.Recordings;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -49,7 +49,7 @@ public interface Mount {
     /** What the control-plane hands a mounted module. */
     record Services(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                     SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                    Function<CallRecord, Optional<RtpStats>> liveStats, RecordingLinks recordings, String replica,
+                    Function<CallRecord, Optional<RtpStats>> liveStats, Recordings recordings, String replica,
                     Clock clock) { }
 
     /** Registered in {@code META-INF/services/dev.patchbay.control.mount.Mount$Factory}. */

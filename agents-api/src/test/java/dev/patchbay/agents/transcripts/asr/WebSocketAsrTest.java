@@ -18,29 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Deepgram-style WebSocket provider against {@link FakeAsrServer} on loopback (the allowed stand-in). */
+/** The Deepgram-style WebSocket provider against {@link FakeAsr} on loopback (the allowed stand-in). */
 class WebSocketAsrTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** A Patchbay recording: stereo 16-bit at {@code rate}, {@code seconds} long, a ramp on both sides. */
-    static byte[] wav(int rate, double seconds) {
-        int data = (int) (rate * seconds) * 4;
-        ByteBuffer b = ByteBuffer.allocate(44 + data).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII))
-                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 2)
-                .putInt(rate).putInt(rate * 4).putShort((short) 4).putShort((short) 16)
-                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
-        for (int i = 0; b.hasRemaining(); i++) {
-            b.putShort((short) (i * 37));
-        }
-        return b.array();
-    }
-
     @Test
     void aRecordingStreamsUpAndItsFinalResultsComeBackAsSegmentsPerSpeaker() throws Exception {
-        try (FakeAsrServer asr = new FakeAsrServer()) {
-            byte[] wav = wav(8000, 2.5);
+        try (FakeAsr asr = new FakeAsr()) {
+            byte[] wav = FakeAsr.wav(8000, 2.5);
             RecordingTranscriber transcriber = new RecordingTranscriber(
                     new WebSocketAsr(URI.create(asr.url()), "k123", WAIT), WAIT);
 
@@ -51,7 +37,7 @@ class WebSocketAsrTest {
                     new Segment("caller", "channel 0 heard " + audio + " bytes", 1.5, 0.90, "en-US"),
                     new Segment("recipient", "channel 1 heard " + audio + " bytes", 1.5, 0.91, "en-US")), segments,
                     "every byte reached the recogniser; the two interim results were not kept");
-            FakeAsrServer.Seen seen = asr.seen.poll(1, TimeUnit.SECONDS);
+            FakeAsr.Seen seen = asr.seen.poll(1, TimeUnit.SECONDS);
             assertEquals("Token k123", seen.authorization());
             for (String p : List.of("encoding=linear16", "sample_rate=8000", "channels=2", "multichannel=true",
                     "interim_results=true", "language=en-US")) {
@@ -62,7 +48,7 @@ class WebSocketAsrTest {
 
     @Test
     void aProviderResultIsTypedAndInterimOnesAreMarked() throws Exception {
-        try (FakeAsrServer asr = new FakeAsrServer()) {
+        try (FakeAsr asr = new FakeAsr()) {
             java.util.concurrent.BlockingQueue<TranscriptionProvider.Result> got = new java.util.concurrent.LinkedBlockingQueue<>();
             TranscriptionProvider.Stream s = new WebSocketAsr(URI.create(asr.url()), "", WAIT)
                     .open(new TranscriptionProvider.Format(16000, 1, null), got::add).get(10, TimeUnit.SECONDS);
@@ -83,7 +69,7 @@ class WebSocketAsrTest {
         }
         RecordingTranscriber transcriber = new RecordingTranscriber(
                 new WebSocketAsr(URI.create("ws://127.0.0.1:" + closedPort + "/v1/listen"), "", WAIT), WAIT);
-        IOException e = assertThrows(IOException.class, () -> transcriber.transcribe(new ByteArrayInputStream(wav(8000, 0.1)), null));
+        IOException e = assertThrows(IOException.class, () -> transcriber.transcribe(new ByteArrayInputStream(FakeAsr.wav(8000, 0.1)), null));
         assertTrue(e.getMessage().startsWith("the ASR failed"), e.getMessage());
         IllegalArgumentException url = assertThrows(IllegalArgumentException.class,
                 () -> new WebSocketAsr(URI.create("https://asr.example/listen"), "", WAIT));

@@ -1,5 +1,8 @@
 package dev.patchbay.agents.transcripts.asr;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,7 +22,7 @@ import io.helidon.websocket.WsSession;
  * how much audio each channel sent: an interim result per second of audio, and on CloseStream one final
  * result per channel naming the bytes it got, then it closes.
  */
-final class FakeAsrServer implements AutoCloseable {
+public final class FakeAsr implements AutoCloseable {
 
     /** What one connection asked for. */
     record Seen(String query, String authorization) { }
@@ -27,13 +30,27 @@ final class FakeAsrServer implements AutoCloseable {
     final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
     private final WebServer server;
 
-    FakeAsrServer() {
+    public FakeAsr() {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .addRouting(WsRouting.builder().endpoint("/v1/listen", Conn::new))
                 .build().start();
     }
 
-    String url() {
+    /** A Patchbay recording: stereo 16-bit at {@code rate}, {@code seconds} long, a ramp on both sides. */
+    public static byte[] wav(int rate, double seconds) {
+        int data = (int) (rate * seconds) * 4;
+        ByteBuffer b = ByteBuffer.allocate(44 + data).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 2)
+                .putInt(rate).putInt(rate * 4).putShort((short) 4).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
+        for (int i = 0; b.hasRemaining(); i++) {
+            b.putShort((short) (i * 37));
+        }
+        return b.array();
+    }
+
+    public String url() {
         return "ws://127.0.0.1:" + server.port() + "/v1/listen";
     }
 
