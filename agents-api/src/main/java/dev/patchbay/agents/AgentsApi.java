@@ -1,9 +1,11 @@
 package dev.patchbay.agents;
 
-import dev.patchbay.control.recording.Recordings;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
@@ -40,6 +42,9 @@ import dev.patchbay.agents.transcripts.TranscriptListener;
 import dev.patchbay.agents.transcripts.TranscriptStore;
 import dev.patchbay.agents.transcripts.TranscriptsApi;
 import dev.patchbay.agents.transcripts.TranscriptsConfig;
+import dev.patchbay.agents.transcripts.asr.AsrConfig;
+import dev.patchbay.agents.transcripts.asr.AsrTranscripts;
+import dev.patchbay.agents.transcripts.asr.RecordingTranscriber;
 import dev.patchbay.agents.wallet.Ledger;
 import dev.patchbay.agents.wallet.RateTable;
 import dev.patchbay.agents.wallet.Wallet;
@@ -56,16 +61,13 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.mount.Mount;
+import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
 import dev.patchbay.schema.SecretBox;
 import dev.patchbay.startup.Settings;
-import dev.patchbay.agents.transcripts.asr.AsrConfig;
-import dev.patchbay.agents.transcripts.asr.AsrTranscripts;
-import dev.patchbay.agents.transcripts.asr.RecordingTranscriber;
-import java.util.concurrent.Executors;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.http.HttpRouting;
@@ -150,12 +152,12 @@ public final class AgentsApi implements Mount {
         this.asr = asrConfig.provider().<CallObserver>map(p -> new AsrTranscripts(new RecordingTranscriber(p, asrConfig.timeout()),
                 new AsrTranscripts.RecordingSource() {
                     @Override
-                    public java.io.InputStream open(CallRecord call) throws java.io.IOException {
+                    public InputStream open(CallRecord call) throws IOException {
                         return d.recordings().open(call);
                     }
 
                     @Override
-                    public boolean retryable(java.io.IOException e) {
+                    public boolean retryable(IOException e) {
                         return e instanceof Recordings.Unavailable u && u.retry();
                     }
                 }, transcriptStore, transcripts, Executors.newVirtualThreadPerTaskExecutor())).orElse(CallObserver.NONE);

@@ -1,6 +1,5 @@
 package dev.patchbay.agents.calls;
 
-import dev.patchbay.control.recording.RecordingLinks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,13 +8,14 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.agents.auth.AgentAuth;
 import dev.patchbay.agents.session.AgentSession;
-import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.agents.wallet.Money;
 import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;

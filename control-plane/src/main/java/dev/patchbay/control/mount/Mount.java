@@ -1,6 +1,5 @@
 package dev.patchbay.control.mount;
 
-import dev.patchbay.control.recording.Recordings;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +18,7 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.schema.SecretBox;

@@ -1,13 +1,5 @@
 package dev.patchbay.control.api;
 
-import dev.patchbay.control.media.MediaNodes;
-import java.time.Duration;
-import dev.patchbay.control.recording.RecordingLinks;
-import dev.patchbay.control.recording.RecordingsApi;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,6 +21,9 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.Problems;
@@ -40,6 +36,10 @@ import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /v1/calls} over real HTTP on PostgreSQL: workspace scope, cursor paging, status and time filters. */
 class CallListApiTest {

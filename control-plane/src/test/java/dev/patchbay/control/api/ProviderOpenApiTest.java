@@ -1,6 +1,5 @@
 package dev.patchbay.control.api;
 
-import dev.patchbay.control.recording.RecordingsApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.app.ControlHealth;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.control.integration.asapp.CallTransfersApi;
+import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
-import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.testing.RouteRecorder;
 import dev.patchbay.rest.OpenApiDocument;

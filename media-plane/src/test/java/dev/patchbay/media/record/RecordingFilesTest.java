@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -42,7 +43,7 @@ class RecordingFilesTest {
 
         chunks.clear();
         files.read(CALL, 100, RecordingFiles.CHUNK + 5, chunks::add);
-        assertArrayEquals(java.util.Arrays.copyOfRange(file, 100, 100 + RecordingFiles.CHUNK + 5), join(chunks));
+        assertArrayEquals(Arrays.copyOfRange(file, 100, 100 + RecordingFiles.CHUNK + 5), join(chunks));
         chunks.clear();
         files.read(CALL, file.length, 10, chunks::add);
         assertEquals(0, join(chunks).length, "past the end: the size, no bytes");

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +67,7 @@ public final class RecordingTranscriber {
         return List.copyOf(finals);
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> f) throws IOException {
+    private <T> T await(CompletableFuture<T> f) throws IOException {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.agents.transcripts.Segment;
@@ -49,7 +49,7 @@ class WebSocketAsrTest {
     @Test
     void aProviderResultIsTypedAndInterimOnesAreMarked() throws Exception {
         try (FakeAsr asr = new FakeAsr()) {
-            java.util.concurrent.BlockingQueue<TranscriptionProvider.Result> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            BlockingQueue<TranscriptionProvider.Result> got = new LinkedBlockingQueue<>();
             TranscriptionProvider.Stream s = new WebSocketAsr(URI.create(asr.url()), "", WAIT)
                     .open(new TranscriptionProvider.Format(16000, 1, null), got::add).get(10, TimeUnit.SECONDS);
             s.audio(ByteBuffer.wrap(new byte[32000])).get(10, TimeUnit.SECONDS);
