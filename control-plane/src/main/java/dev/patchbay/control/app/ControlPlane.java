@@ -176,10 +176,12 @@ public final class ControlPlane implements AutoCloseable {
                 (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         RecordingsConfig recordingsConfig = Settings.read(() -> RecordingsConfig.from(root, secrets));
-        // The URL base needs the bound port, known only once the server started (port 0 in tests).
+        // The URL base needs the bound port, known only once the server started (port 0 in tests); a call
+        // ending before then (adopted at start-up) gets the configured port rather than waiting.
         CompletableFuture<String> ownBase = new CompletableFuture<>();
         RecordingLinks recordingLinks = new RecordingLinks(recordingsConfig.signingKey(), recordingsConfig.linkTtl(),
-                () -> recordingsConfig.publicUrl().isEmpty() ? ownBase.join() : recordingsConfig.publicUrl(), Clock.systemUTC());
+                () -> recordingsConfig.publicUrl().isEmpty() ? ownBase.getNow("http://127.0.0.1:" + config.port())
+                        : recordingsConfig.publicUrl(), Clock.systemUTC());
         HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox,
                 c -> recordingLinks.urlOrNull(c.workspaceId(), c.id(), c.recordingUrl()));
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
