@@ -1,8 +1,11 @@
 package dev.patchbay.agents;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
@@ -39,6 +42,9 @@ import dev.patchbay.agents.transcripts.TranscriptListener;
 import dev.patchbay.agents.transcripts.TranscriptStore;
 import dev.patchbay.agents.transcripts.TranscriptsApi;
 import dev.patchbay.agents.transcripts.TranscriptsConfig;
+import dev.patchbay.agents.transcripts.asr.AsrConfig;
+import dev.patchbay.agents.transcripts.asr.AsrTranscripts;
+import dev.patchbay.agents.transcripts.asr.RecordingTranscriber;
 import dev.patchbay.agents.wallet.Ledger;
 import dev.patchbay.agents.wallet.RateTable;
 import dev.patchbay.agents.wallet.Wallet;
@@ -55,6 +61,7 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.mount.Mount;
+import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
@@ -75,7 +82,8 @@ public final class AgentsApi implements Mount {
     /** What the agents' API uses of the rest of the control-plane. */
     public record Deps(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                        SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, String replica, Clock clock) { }
+                       Function<CallRecord, Optional<RtpStats>> liveStats, LivePlayer player, Recordings recordings,
+                       String replica, Clock clock) { }
 
     private final AgentsConfig config;
     private final AgentAuth auth;
@@ -100,6 +108,7 @@ public final class AgentsApi implements Mount {
     private final ContactsApi contacts;
     private final SecurityApi security;
     private final AnalyticsApi analytics;
+    private final CallObserver asr;
 
     /** Everything from {@code patchbay.agents} of {@code root}. */
     public AgentsApi(Config root, Deps d) {
@@ -119,7 +128,8 @@ public final class AgentsApi implements Mount {
                 config.lowBalanceMinutes());
         DialJobStore jobs = new DialJobStore(d.db());
         AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs::linkCall);
-        this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing);
+        this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing,
+                d.recordings().links());
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
         this.sweeper = new ReservationSweeper(wallet.ledger(), d.calls(), billing, config.billingIncrement(),
@@ -137,6 +147,20 @@ public final class AgentsApi implements Mount {
         });
         this.transcripts = new TranscriptsApi(transcriptStore, sessionStore, transcriptHub, transcriptsConfig,
                 config.publicUrl(), updated);
+        AsrConfig asrConfig = Settings.read(() -> AsrConfig.from(root));
+        // Transcripts stay bot-posted unless an operator configured a recogniser.
+        this.asr = asrConfig.provider().<CallObserver>map(p -> new AsrTranscripts(new RecordingTranscriber(p, asrConfig.timeout()),
+                new AsrTranscripts.RecordingSource() {
+                    @Override
+                    public InputStream open(CallRecord call) throws IOException {
+                        return d.recordings().open(call);
+                    }
+
+                    @Override
+                    public boolean retryable(IOException e) {
+                        return e instanceof Recordings.Unavailable u && u.retry();
+                    }
+                }, transcriptStore, transcripts, Executors.newVirtualThreadPerTaskExecutor())).orElse(CallObserver.NONE);
         ClientAddress clients = Settings.read(() -> ClientAddress.from(root));
         this.auth = new AgentAuth(d.keys(), sessionStore, allowList, clients, limiter, transcripts::streamUpgradeAllowed);
         this.ai = new AiApi(LlmConfig.from(root), transcriptStore);
@@ -181,7 +205,7 @@ public final class AgentsApi implements Mount {
     /** Bills and reports agents' calls as they are answered and end, then settles their dial jobs. */
     @Override
     public CallObserver observer() {
-        return new CallObservers(() -> billing, () -> runner);
+        return new CallObservers(() -> billing, () -> runner, () -> asr);
     }
 
     public ReservationSweeper sweeper() {

@@ -27,6 +27,6 @@ public final class AgentsMount implements Mount.Factory {
     public Mount create(Config root, Mount.Services s) {
         return new AgentsApi(root, new AgentsApi.Deps(s.db(), s.keys(), s.calls(), s.dialer(), s.actions(), s.guard(),
                 s.outbox(), s.worker(), s.secrets(), s.liveStats(), new MediaPlanePlayer(s.calls(), s.actions()),
-                s.replica(), s.clock()));
+                s.recordings(), s.replica(), s.clock()));
     }
 }

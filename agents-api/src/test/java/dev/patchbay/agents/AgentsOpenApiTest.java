@@ -22,6 +22,7 @@ import dev.patchbay.agents.auth.AgentAuth;
 import dev.patchbay.agents.transcripts.TranscriptsApi;
 import dev.patchbay.control.api.ApiKeyAuth;
 import dev.patchbay.control.api.CallsApi;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.app.ControlHealth;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.control.integration.asapp.CallTransfersApi;
@@ -60,7 +61,7 @@ class AgentsOpenApiTest {
     private static void controlPlaneRouting(HttpRouting.Builder r) {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
         ControlHealth.routing(r, null, new MediaNodes(List.of()), () -> false);
-        ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
+        ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null, new RecordingsApi(null, null, null)),
                 new CallTransfersApi(null, null, null, auth, null, null), List.of(rig.api));
     }
 

@@ -77,7 +77,8 @@ final class AgentsRig implements AutoCloseable {
                 new dev.patchbay.control.call.OutboundDialer(calls, new Tenants(client), nodes, secrets),
                 new dev.patchbay.control.call.CallActions(calls, nodes), guard,
                 new dev.patchbay.control.delivery.Outbox(client, clock), null, secrets, call -> java.util.Optional.empty(),
-                dev.patchbay.agents.ai.LivePlayer.NONE, "test-replica", clock));
+                dev.patchbay.agents.ai.LivePlayer.NONE, new dev.patchbay.control.recording.Recordings(new dev.patchbay.control.recording.RecordingLinks(
+                        new byte[32], java.time.Duration.ofHours(1), () -> "http://127.0.0.1", clock), nodes), "test-replica", clock));
         server = WebServer.builder().host("127.0.0.1").port(0).maxPayloadSize(64 * 1024)
                 .directHandlers(Problems.beforeRouting(64 * 1024, "control-plane"))
                 .routing(r -> {

@@ -30,8 +30,9 @@ class CallHistoryTest {
         rows.add(session, "+14155550001", "completed", T, T, T.plusSeconds(60), "US", "mobile", 125_000L, 4.1);
         rows.add(session, "+14155550002", "busy", T.plusSeconds(3600), null, T.plusSeconds(3601), "US", "mobile", 0L, null);
         rows.add(session, "+14155550003", "ringing", T.plusSeconds(7200), null, null, "US", "mobile", null, null);
-        rows.add(session, "+14155550004", "completed", T.plusSeconds(86_400), T.plusSeconds(86_400), T.plusSeconds(86_460),
-                "US", "mobile", 125_000L, 4.0);
+        String recorded = rows.add(session, "+14155550004", "completed", T.plusSeconds(86_400), T.plusSeconds(86_400),
+                T.plusSeconds(86_460), "US", "mobile", 125_000L, 4.0);
+        rig.sql("UPDATE calls SET recording_url = '/var/rec/" + recorded + ".wav' WHERE id = '" + recorded + "'");
         rows.add(other, "+14155550005", "completed", T, T, T.plusSeconds(60), "US", "mobile", 125_000L, 4.1);
     }
 
@@ -66,5 +67,15 @@ class CallHistoryTest {
         assertEquals(4, page.get("pagination").get("total").asInt());
         assertTrue(page.get("pagination").get("has_more").asBoolean());
         assertEquals(1, history("&status=completed&start_date=2026-02-06T00:00:00Z").get("pagination").get("total").asInt());
+    }
+
+    @Test
+    void aRecordedCallsUrlIsSignedNeverTheMediaHostsPath() throws Exception {
+        JsonNode calls = history("").get("calls");
+        String url = calls.get(0).get("recording_url").asText();
+        String id = calls.get(0).get("call_id").asText();
+        assertTrue(url.startsWith("http://127.0.0.1/recordings/" + id + ".wav?workspace=ws_a&expires="), url);
+        assertTrue(url.contains("&signature="), url);
+        assertTrue(calls.get(1).get("recording_url").isNull(), "not recorded: null");
     }
 }

@@ -76,5 +76,8 @@ class SessionDeleteTest {
         assertEquals(1, rig.count("SELECT COUNT(*) FROM calls WHERE id = '" + goneCall + "'"),
                 "the call row stays for the provider API and billing, without numbers or recording");
         assertEquals(7, traces(kept, keptCall), "another session's data is untouched");
+        // The file itself is on the media node: queued for the recording sweeper, which deletes it there.
+        assertEquals(1, rig.count("SELECT COUNT(*) FROM recording_deletions WHERE call_id = '" + goneCall + "'"));
+        assertEquals(0, rig.count("SELECT COUNT(*) FROM recording_deletions WHERE call_id = '" + keptCall + "'"));
     }
 }

@@ -8,13 +8,14 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.agents.auth.AgentAuth;
 import dev.patchbay.agents.session.AgentSession;
-import dev.patchbay.agents.account.SessionsApi;
 import dev.patchbay.agents.wallet.Money;
 import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
@@ -38,9 +39,11 @@ public final class AgentCallsApi {
     private final Wallet wallet;
     private final Quality quality;
     private final Billing billing;
+    private final RecordingLinks recordings;
 
     public AgentCallsApi(SessionsApi sessions, AgentDialer dialer, AgentCallStore agentCalls, CallStore store,
-                         CallActions actions, Wallet wallet, Quality quality, Billing billing) {
+                         CallActions actions, Wallet wallet, Quality quality, Billing billing, RecordingLinks recordings) {
+        this.recordings = recordings;
         this.sessions = sessions;
         this.dialer = dialer;
         this.agentCalls = agentCalls;
@@ -185,7 +188,7 @@ public final class AgentCallsApi {
             c.put("cost", a.costMicros() == null ? null : Money.value(a.costMicros()));
             c.put("started_at", answered == null ? null : answered.toString());
             c.put("ended_at", ended == null ? null : ended.toString());
-            c.put("recording_url", (String) row.get("recording_url"));
+            c.put("recording_url", recordings.urlOrNull(s.workspaceId(), a.callId(), (String) row.get("recording_url")));
             c.put("transcript_url", AgentAuth.PREFIX + "/transcripts/" + a.callId());
         }
         out.putObject("pagination").put("total", page.total()).put("limit", q.limit()).put("offset", q.offset())

@@ -22,7 +22,7 @@ public final class SessionStore {
     // stays, as money records must; a live call goes on, and the sweeper settles its reservation.
     private static final List<String> CLEAR = List.of("session-store-clear-transcript-segments",
             "session-store-clear-transcriptions", "session-store-clear-call-events", "session-store-clear-outbox",
-            "session-store-clear-numbers", "session-store-clear-agent-calls", "session-store-clear-contacts",
+            "session-store-queue-recordings", "session-store-clear-numbers", "session-store-clear-agent-calls", "session-store-clear-contacts",
             "session-store-clear-webhooks", "session-store-clear-dial-jobs");
 
     /** How much a session has used. */

@@ -123,6 +123,15 @@ public final class TranscriptsApi {
         JsonNode array = body.node().get("segments");
         body.requireShape();
         List<Segment> segments = segments(array);
+        accept(callId, link.sessionId(), segments);
+        ApiJson.send(res, Status.CREATED_201, ApiJson.object().put("call_id", callId).put("accepted", segments.size()));
+    }
+
+    /**
+     * Stores segments of a call and tells whoever follows it (the live stream, the transcription.updated
+     * webhook), the same for a bot's POST and for a recogniser's results.
+     */
+    public void accept(String callId, String sessionId, List<Segment> segments) {
         store.add(callId, segments);
         List<String> messages = new ArrayList<>();
         for (Segment s : segments) {
@@ -131,8 +140,7 @@ public final class TranscriptsApi {
             messages.add(m.toString());
         }
         hub.publish(callId, messages);
-        segments.forEach(s -> listener.segmentAdded(callId, link.sessionId(), s));
-        ApiJson.send(res, Status.CREATED_201, ApiJson.object().put("call_id", callId).put("accepted", segments.size()));
+        segments.forEach(s -> listener.segmentAdded(callId, sessionId, s));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

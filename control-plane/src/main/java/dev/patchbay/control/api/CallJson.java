@@ -16,7 +16,8 @@ final class CallJson {
     private CallJson() {
     }
 
-    static ObjectNode call(CallRecord c) {
+    /** {@code recordingUrl}: the call's signed recording URL, or null when it has no recording. */
+    static ObjectNode call(CallRecord c, String recordingUrl) {
         ObjectNode o = ApiJson.object()
                 .put("call_id", c.id())
                 .put("workspace_id", c.workspaceId())
@@ -30,7 +31,7 @@ final class CallJson {
                 .put("duration", c.durationSeconds())
                 .put("hangup_cause", c.hangupCause())
                 .put("reason", c.reason())
-                .put("recording_url", c.recordingUrl())
+                .put("recording_url", recordingUrl)
                 .put("media_node", c.mediaNode())
                 .put("websocket_url", c.stream().url())
                 .put("dialect", c.stream().dialect())

@@ -18,6 +18,7 @@ import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.FieldError;
@@ -38,7 +39,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class CallsApi {
 
     private static final List<String> CREATE_FIELDS = List.of("to", "from", "websocket_url", "callback_url", "dialect",
-            "sample_rate", "custom_parameters");
+            "sample_rate", "custom_parameters", "record");
     private static final Set<String> DIALECTS = Set.of("twilio", "jambonz", "plivo");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,22 +48,26 @@ public final class CallsApi {
     private final OutboundDialer dialer;
     private final CallActions actions;
     private final SsrfGuard guard;
+    private final RecordingsApi recordings;
 
-    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions, SsrfGuard guard) {
+    /** {@code recordings}: the signed download route of recorded calls, which their {@code recording_url} names. */
+    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions, SsrfGuard guard, RecordingsApi recordings) {
         this.store = store;
         this.dialer = dialer;
         this.actions = actions;
         this.guard = guard;
+        this.recordings = recordings;
     }
 
     public void routing(HttpRules rules) {
         rules.post("/v1/calls", this::create)
                 .get("/v1/calls", this::list)
-                .get("/v1/calls/{id}", (req, res) -> ApiJson.send(res, Status.OK_200, CallJson.call(call(req))))
+                .get("/v1/calls/{id}", (req, res) -> ApiJson.send(res, Status.OK_200, json(call(req))))
                 .get("/v1/calls/{id}/events", this::events)
                 .post("/v1/calls/{id}/hangup", this::hangup)
                 .post("/v1/calls/{id}/transfer", this::transfer)
                 .post("/v1/calls/{id}/dtmf", this::dtmf);
+        recordings.routing(rules);
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -98,17 +103,21 @@ public final class CallsApi {
             throw e;
         }
         res.header(HeaderNames.LOCATION, "/v1/calls/" + call.id());
-        ApiJson.send(res, Status.CREATED_201, CallJson.call(call));
+        ApiJson.send(res, Status.CREATED_201, json(call));
+    }
+
+    private ObjectNode json(CallRecord c) {
+        return CallJson.call(c, recordings.url(c));
     }
 
     /** Stripe's rule: the same key with the same body replays the first answer; a different body is an error. */
-    private static void replay(ServerResponse res, CallStore.Idempotent earlier, String requestHash) {
+    private void replay(ServerResponse res, CallStore.Idempotent earlier, String requestHash) {
         if (!requestHash.equals(earlier.requestHash())) {
             throw ProblemException.of(422, "this Idempotency-Key was used for a different request; use a new key",
                     new FieldError("Idempotency-Key", "was used with a different body"));
         }
         res.header("Idempotent-Replayed", "true");
-        ApiJson.send(res, Status.OK_200, CallJson.call(earlier.call()));
+        ApiJson.send(res, Status.OK_200, json(earlier.call()));
     }
 
     private static OutboundDialer.Request validate(String workspace, JsonBody body, String key) {
@@ -119,6 +128,7 @@ public final class CallsApi {
         Optional<String> dialect = body.string("dialect");
         Optional<Long> rate = body.integer("sample_rate");
         Optional<Map<String, String>> params = body.stringMap("custom_parameters");
+        boolean record = body.bool("record").orElse(false);
         body.requireShape();
         List<FieldError> errors = new ArrayList<>();
         String toValue = to.map(String::strip).orElse("");
@@ -151,9 +161,9 @@ public final class CallsApi {
         String paramsJson = paramValue.isEmpty() ? null : write(paramValue);
         CallRecord.Stream stream = new CallRecord.Stream(ws.orElseThrow().strip(), dialectValue, (int) rateValue, paramsJson);
         String hash = sha256(String.join("\n", toValue, fromValue, stream.url(), callback.orElse(""), dialectValue,
-                Long.toString(rateValue), paramsJson == null ? "" : paramsJson));
+                Long.toString(rateValue), paramsJson == null ? "" : paramsJson) + (record ? "\nrecord" : "")); // unchanged hashes for keys stored before record
         return new OutboundDialer.Request(workspace, toValue, fromValue, stream, callback.map(String::strip).orElse(null),
-                key, hash);
+                key, hash, new OutboundDialer.Options(false, null, 0, record));
     }
 
     /** The SSRF rules, as their own 422 once the request is well formed. */
@@ -178,7 +188,7 @@ public final class CallsApi {
         CallStore.Listed page = store.list(q.filter());
         ObjectNode out = ApiJson.object();
         ArrayNode calls = out.putArray("calls");
-        page.calls().forEach(c -> calls.add(CallJson.call(c)));
+        page.calls().forEach(c -> calls.add(json(c)));
         CallRecord last = page.calls().isEmpty() ? null : page.calls().getLast();
         out.put("has_more", page.more());
         out.put("next_cursor", page.more() ? CallListQuery.cursor(new CallStore.Cursor(last.createdAt(), last.id())) : null);

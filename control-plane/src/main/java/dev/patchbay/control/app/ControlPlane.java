@@ -56,6 +56,11 @@ import dev.patchbay.control.media.NodeDiscovery;
 import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.mount.Mount;
 import dev.patchbay.control.routing.Router;
+import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.RecordingRetention;
+import dev.patchbay.control.recording.RecordingsApi;
+import dev.patchbay.control.recording.Recordings;
+import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.subscriptions.SubscriptionEvents;
@@ -176,7 +181,15 @@ public final class ControlPlane implements AutoCloseable {
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
                 (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
-        HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox);
+        RecordingsConfig recordingsConfig = Settings.read(() -> RecordingsConfig.from(root, secrets));
+        // The URL base needs the bound port, known only once the server started (port 0 in tests); a call
+        // ending before then (adopted at start-up) gets the configured port rather than waiting.
+        CompletableFuture<String> ownBase = new CompletableFuture<>();
+        RecordingLinks recordingLinks = new RecordingLinks(recordingsConfig.signingKey(), recordingsConfig.linkTtl(),
+                () -> recordingsConfig.publicUrl().isEmpty() ? ownBase.getNow("http://127.0.0.1:" + config.port())
+                        : recordingsConfig.publicUrl(), Clock.systemUTC());
+        HangupCallbackSender hangups = new HangupCallbackSender(new Outbox(db, Clock.systemUTC()), outbox,
+                c -> recordingLinks.urlOrNull(c.workspaceId(), c.id(), c.recordingUrl()));
         SubscriptionEvents subscribers = new SubscriptionEvents(subscriptions, new Outbox(db, Clock.systemUTC()), outbox::wake,
                 Clock.systemUTC());
         List<Supplier<CallObserver>> observers = new ArrayList<>();
@@ -227,13 +240,25 @@ public final class ControlPlane implements AutoCloseable {
         long ameyoSweep = ameyoConfig.sweepInterval().toMillis();
         timers.scheduleWithFixedDelay(() -> workers.execute(byeTimers::sweep), ameyoSweep, ameyoSweep, TimeUnit.MILLISECONDS);
         OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
-        CallsApi calls = new CallsApi(store, dialer, actions, guard);
+        CallsApi calls = new CallsApi(store, dialer, actions, guard, new RecordingsApi(recordingLinks, store, nodes));
+        RecordingRetention retention = new RecordingRetention(db, recordingsConfig.retention(),
+                node -> nodes.byNode(node).filter(MediaNodeLink::connected).map(MediaNodeLink::channel), Clock.systemUTC());
+        long sweepMillis = recordingsConfig.sweepInterval().toMillis();
+        timers.scheduleWithFixedDelay(() -> workers.execute(() -> {
+            try {
+                retention.sweep();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "the recording retention sweep failed: " + e.getMessage());
+            }
+        }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         returns.complete(new AsappReturns(transfers, store, actions, secrets));
         ApiKeyAuth auth = new ApiKeyAuth(tenants);
         CallTransfersApi callTransfers = new CallTransfersApi(transfers, store, returns.join(), auth,
                 new AsappIntegration(db, asapp), secrets);
         Mount.Services services = new Mount.Services(db, auth, store, dialer, actions, guard,
-                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, config.replica(), Clock.systemUTC());
+                new Outbox(db, Clock.systemUTC()), outbox, secrets, actions::stats, new Recordings(recordingLinks, nodes),
+                config.replica(),
+                Clock.systemUTC());
         mounts.complete(mountFactories.stream().map(f -> f.create(root, services)).toList());
         mounts.join().forEach(m -> m.start(timers, workers));
         LOG.info(() -> "control-plane mounts " + mountFactories.stream().map(Mount.Factory::name).toList());
@@ -258,6 +283,9 @@ public final class ControlPlane implements AutoCloseable {
                 });
         mounts.join().forEach(m -> server.addRouting(m.wsRouting()));
         WebServer http = server.build().start();
+        String bound = config.host().equals("0.0.0.0") || config.host().equals("::") || config.host().equals("[::]")
+                ? "127.0.0.1" : config.host();
+        ownBase.complete("http://" + bound + ":" + http.port());
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
         return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup);
     }

@@ -1,5 +1,6 @@
 package dev.patchbay.control.delivery;
 
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,10 +20,13 @@ public final class HangupCallbackSender implements HangupCallbacks {
     private final Outbox outbox;
     private final OutboxWorker worker;
     private final ObjectMapper json = new ObjectMapper();
+    private final Function<CallRecord, String> recordingUrl;
 
-    public HangupCallbackSender(Outbox outbox, OutboxWorker worker) {
+    /** {@code recordingUrl}: a call's signed recording URL, or null when it has no recording. */
+    public HangupCallbackSender(Outbox outbox, OutboxWorker worker, Function<CallRecord, String> recordingUrl) {
         this.outbox = outbox;
         this.worker = worker;
+        this.recordingUrl = recordingUrl;
     }
 
     @Override
@@ -53,7 +57,7 @@ public final class HangupCallbackSender implements HangupCallbacks {
                 .put("duration", call.durationSeconds())
                 .put("hangup_cause", call.hangupCause())
                 .put("reason", call.reason())
-                .put("recording_url", call.recordingUrl());
+                .put("recording_url", recordingUrl.apply(call));
         try {
             return json.writeValueAsString(o);
         } catch (JsonProcessingException e) {

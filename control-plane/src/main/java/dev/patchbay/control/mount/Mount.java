@@ -18,6 +18,7 @@ import dev.patchbay.control.delivery.OutboxWorker;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.schema.SecretBox;
@@ -48,7 +49,8 @@ public interface Mount {
     /** What the control-plane hands a mounted module. */
     record Services(DbClient db, ApiKeyAuth keys, CallStore calls, OutboundDialer dialer, CallActions actions,
                     SsrfGuard guard, Outbox outbox, OutboxWorker worker, SecretBox secrets,
-                    Function<CallRecord, Optional<RtpStats>> liveStats, String replica, Clock clock) { }
+                    Function<CallRecord, Optional<RtpStats>> liveStats, Recordings recordings, String replica,
+                    Clock clock) { }
 
     /** Registered in {@code META-INF/services/dev.patchbay.control.mount.Mount$Factory}. */
     interface Factory {

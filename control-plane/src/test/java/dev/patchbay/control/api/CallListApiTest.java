@@ -1,9 +1,5 @@
 package dev.patchbay.control.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,6 +21,9 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.recording.RecordingLinks;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.rest.Problems;
@@ -36,6 +36,10 @@ import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /v1/calls} over real HTTP on PostgreSQL: workspace scope, cursor paging, status and time filters. */
 class CallListApiTest {
@@ -79,7 +83,9 @@ class CallListApiTest {
                 .build();
         client = DbClient.create(config.get("patchbay.db"));
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(client));
-        CallsApi api = new CallsApi(new CallStore(client, Clock.systemUTC()), null, null, null);
+        CallStore store = new CallStore(client, Clock.systemUTC());
+        CallsApi api = new CallsApi(store, null, null, null, new RecordingsApi(new RecordingLinks(new byte[32],
+                Duration.ofHours(1), () -> "http://127.0.0.1", Clock.systemUTC()), store, new MediaNodes(List.of())));
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> {
                     Problems.install(r, "control-plane", Logger.getLogger("test"));

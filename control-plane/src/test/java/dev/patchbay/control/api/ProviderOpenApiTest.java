@@ -20,9 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.app.ControlHealth;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.control.integration.asapp.CallTransfersApi;
+import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
-import dev.patchbay.control.media.MediaNodes;
+import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.testing.RouteRecorder;
 import dev.patchbay.rest.OpenApiDocument;
@@ -47,7 +48,7 @@ class ProviderOpenApiTest {
 
     /** CallsApi's CREATE_FIELDS. */
     private static final Set<String> CREATE_FIELDS = Set.of("to", "from", "websocket_url", "callback_url", "dialect",
-            "sample_rate", "custom_parameters");
+            "sample_rate", "custom_parameters", "record");
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
@@ -66,7 +67,7 @@ class ProviderOpenApiTest {
         ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
         RouteRecorder recorder = new RouteRecorder(HttpRouting.builder());
         ControlHealth.routing(recorder.routing(), null, new MediaNodes(List.of()), () -> false);
-        ControlPlane.routing(recorder.routing(), new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
+        ControlPlane.routing(recorder.routing(), new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null, new RecordingsApi(null, null, null)),
                 new CallTransfersApi(null, null, null, auth, null, null), List.of());
         return recorder.routes();
     }
@@ -106,13 +107,13 @@ class ProviderOpenApiTest {
                 "caller_bye", 200, "done", "https://rec.example/a.wav", Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:31Z"));
         Map<String, Object> schema = map(map(map(doc, "components"), "schemas"), "Call");
-        assertEquals(fieldNames(CallJson.call(call)), new TreeSet<>(map(schema, "properties").keySet()));
+        assertEquals(fieldNames(CallJson.call(call, call.recordingUrl())), new TreeSet<>(map(schema, "properties").keySet()));
 
         CallRecord plain = new CallRecord(call.id(), "ws_a", null, CallRecord.Direction.OUTBOUND, CallStatus.QUEUED,
                 "+14155550199", "+14155550100", null, "127.0.0.1:9090", null, CallRecord.Stream.NONE, null, null, null,
                 null, null, Instant.parse("2026-01-01T00:00:00Z"), null, null);
         // What CallJson always writes is required; to_raw and grpc appear only when they apply.
-        assertEquals(fieldNames(CallJson.call(plain)), new TreeSet<>(list(schema, "required")));
+        assertEquals(fieldNames(CallJson.call(plain, plain.recordingUrl())), new TreeSet<>(list(schema, "required")));
         assertEquals(Set.of("at", "type", "detail"), map(map(map(doc, "components"), "schemas"), "CallEvent")
                 .get("required") instanceof List<?> l ? new TreeSet<>(l) : Set.of());
     }
@@ -182,7 +183,7 @@ class ProviderOpenApiTest {
                 // Handlers are not reached without a key, so the API needs no store, dialer or media nodes.
                 .routing(r -> {
                     ApiKeyAuth auth = new ApiKeyAuth(new Tenants(null));
-                    ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null),
+                    ControlPlane.routing(r, new MediaNodes(List.of()), auth, new CallsApi(null, null, null, null, new RecordingsApi(null, null, null)),
                             new CallTransfersApi(null, null, null, auth, null, null), List.of());
                 })
                 .build().start();

@@ -12,6 +12,7 @@ import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.integration.ameyo.AmeyoConfig;
 import dev.patchbay.control.integration.asapp.AsappConfig;
+import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.SecretBox;
@@ -53,7 +54,7 @@ class ControlConfigKeysTest {
         RingingSounds.from(root);
         SigningKeys.fromConfig(root);
         DbSettings.from(root.get("patchbay.db"));
-        SecretBox.from(root);
+        RecordingsConfig.from(root, SecretBox.from(root));
     }
 
     @Test

@@ -30,7 +30,7 @@ class HangupCallbackDocTest {
                 new CallRecord.Stream("wss://bot.example/ws", "twilio", 8000, null), "https://cb.example/hook",
                 "caller_bye", 200, "done", "https://rec.example/a.wav", Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:31Z"));
-        JsonNode body = new ObjectMapper().readTree(new HangupCallbackSender(null, null).body(call));
+        JsonNode body = new ObjectMapper().readTree(new HangupCallbackSender(null, null, CallRecord::recordingUrl).body(call));
         Set<String> sent = new TreeSet<>();
         body.fieldNames().forEachRemaining(sent::add);
 

@@ -30,6 +30,7 @@ import dev.patchbay.media.metrics.MediaMetrics;
 import dev.patchbay.media.registration.RegistrationKeeper;
 import dev.patchbay.media.registration.RegistrationMetrics;
 import dev.patchbay.media.registration.RegistrationSettings;
+import dev.patchbay.media.record.RecordingFiles;
 import dev.patchbay.media.record.RecordingWriter;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipKeystore;
@@ -131,7 +132,8 @@ public final class MediaPlane implements AutoCloseable {
         MediaGrpcServer grpc;
         try {
             grpc = MediaGrpcServer.start(config.grpcServer(), new InetSocketAddress(config.grpcHost(), config.grpcPort()),
-                    ServerInterceptors.intercept(new MediaPlaneService(calls, hub).definition(),
+                    ServerInterceptors.intercept(new MediaPlaneService(calls, hub,
+                            new RecordingFiles(config.recordings(), recordings)).definition(),
                             new ClusterAuth(config.clusterToken())), AUDIO_METHODS);
         } catch (IOException e) {
             loops.forEach(MediaLoop::close);

@@ -1,11 +1,13 @@
 package dev.patchbay.media.grpc;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
+import com.google.protobuf.ByteString;
 import dev.patchbay.media.botaudio.AudioSession;
 import dev.patchbay.media.botaudio.MuxMethod;
 import dev.patchbay.media.botaudio.MuxSession;
@@ -13,6 +15,7 @@ import dev.patchbay.media.bridge.CallBridges;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.CallMedia;
+import dev.patchbay.media.record.RecordingFiles;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.BridgeRequest;
 import dev.patchbay.proto.media.v1.BridgeResponse;
@@ -21,6 +24,8 @@ import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlCommand;
 import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.DeleteRecordingRequest;
+import dev.patchbay.proto.media.v1.DeleteRecordingResponse;
 import dev.patchbay.proto.media.v1.DtmfMethod;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.HangupRequest;
@@ -32,6 +37,8 @@ import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.PlayResponse;
+import dev.patchbay.proto.media.v1.ReadRecordingRequest;
+import dev.patchbay.proto.media.v1.RecordingChunk;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.SendDtmfResponse;
 import dev.patchbay.proto.media.v1.SendInfoRequest;
@@ -58,9 +65,12 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     /** Audio streams run on the gRPC event loop; their ends, which may send SIP, run here instead. */
     private final Executor signalling = Executors.newVirtualThreadPerTaskExecutor();
 
-    public MediaPlaneService(CallManager calls, ControlHub hub) {
+    private final RecordingFiles recordings;
+
+    public MediaPlaneService(CallManager calls, ControlHub hub, RecordingFiles recordings) {
         this.calls = calls;
         this.hub = hub;
+        this.recordings = recordings;
         this.features = new CallFeatures(calls);
         this.bridges = new CallBridges(calls);
     }
@@ -311,6 +321,43 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         } catch (CallBridges.Invalid e) {
             fail(response, e.getMessage().contains("already") ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT,
                     e.getMessage());
+        }
+    }
+
+    @Override
+    public void readRecording(ReadRecordingRequest request, StreamObserver<RecordingChunk> response) {
+        RecordingFiles.Refusal refusal = recordings.check(request.getCallId());
+        if (refusal != null) {
+            switch (refusal) {
+                case RecordingFiles.Invalid(String why) -> fail(response, Status.INVALID_ARGUMENT, why);
+                case RecordingFiles.Missing(String why) -> fail(response, Status.NOT_FOUND, why);
+                case RecordingFiles.Unfinished(String why) -> fail(response, Status.UNAVAILABLE, why);
+            }
+            return;
+        }
+        try {
+            // The control-plane asks for bounded windows, so what one call queues here stays small.
+            recordings.read(request.getCallId(), request.getOffset(), request.getLength(), chunk -> {
+                RecordingChunk.Builder b = RecordingChunk.newBuilder().setData(ByteString.copyFrom(chunk.data()));
+                if (chunk.size() >= 0) {
+                    b.setSize(chunk.size());
+                }
+                response.onNext(b.build());
+            });
+            response.onCompleted();
+        } catch (IOException e) {
+            fail(response, Status.INTERNAL, "reading the recording of " + request.getCallId() + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void deleteRecording(DeleteRecordingRequest request, StreamObserver<DeleteRecordingResponse> response) {
+        try {
+            done(response, DeleteRecordingResponse.newBuilder().setDeleted(recordings.delete(request.getCallId())).build());
+        } catch (IllegalArgumentException e) {
+            fail(response, Status.INVALID_ARGUMENT, e.getMessage());
+        } catch (IOException e) {
+            fail(response, Status.INTERNAL, "deleting the recording of " + request.getCallId() + " failed: " + e.getMessage());
         }
     }
 }

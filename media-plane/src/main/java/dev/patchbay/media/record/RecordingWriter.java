@@ -1,6 +1,7 @@
 package dev.patchbay.media.record;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
@@ -24,6 +25,11 @@ public final class RecordingWriter implements AutoCloseable {
 
     public void add(CallRecorder recorder) {
         active.add(recorder);
+    }
+
+    /** Whether {@code path} is a recording still being written (its header not yet final). */
+    public boolean writing(Path path) {
+        return active.stream().anyMatch(r -> r.path().equals(path));
     }
 
     private void run() {
