@@ -37,12 +37,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SipFloodTest {
 
     private static final Logger LOG = Logger.getLogger(SipFloodTest.class.getName());
-    private static final int RATE = 100;
-    private static final int BURST = 100;
+    private static final int RATE = 50;
+    private static final int BURST = 50;
     private static final int FLOOD_RATE = 5000;
     private static final int FLOOD_INVITES = 40_000;
     /** No retransmission from the test caller: an INVITE not answered in this long counts as lost. */
-    private static final Duration ANSWER = Duration.ofSeconds(4);
+    private static final Duration ANSWER = Duration.ofSeconds(8);
     private static final String OFFER = SipUdpClient.sdp(4000, "0", "a=rtpmap:0 PCMU/8000\r\n");
 
     private MediaPlaneFixture fixture;

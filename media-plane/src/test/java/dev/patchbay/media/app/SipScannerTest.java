@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.media.testutil.MediaPlaneFixture;
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an ordinary peer is answered; a flooding source is cut down to its bucket.
  */
 class SipScannerTest {
+
+    private static final Logger LOG = Logger.getLogger(SipScannerTest.class.getName());
 
     private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
@@ -59,7 +62,9 @@ class SipScannerTest {
             p.destroyForcibly();
             throw new AssertionError(command + " did not finish within 60 s");
         }
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        LOG.info(() -> String.join(" ", command) + " ->\n" + out); // the figures in docs/reliability.md come from here
+        return out;
     }
 
     @Test
