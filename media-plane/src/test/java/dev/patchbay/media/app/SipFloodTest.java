@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.SipUdpClient;
@@ -60,7 +62,7 @@ class SipFloodTest {
             while (routing.get()) {
                 ControlEvent e;
                 try {
-                    e = control.events.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    e = control.events.poll(100, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ex) {
                     return;
                 }
@@ -118,13 +120,13 @@ class SipFloodTest {
                 "-s", "flood", "-i", "127.0.0.1", "-t", "u1", "-r", Integer.toString(FLOOD_RATE),
                 "-m", Integer.toString(FLOOD_INVITES), "-l", Integer.toString(FLOOD_INVITES), "-nr"));
         // The flood is on once the guard has dropped a good part of a second's worth.
-        dev.patchbay.media.testutil.Await.until(() -> fixture.plane().sipGuard().throttled() - throttledBefore > FLOOD_RATE / 2
+        Await.until(() -> fixture.plane().sipGuard().throttled() - throttledBefore > FLOOD_RATE / 2
                 || !sipp.isAlive(), Duration.ofSeconds(10), "the flood to begin");
         List<Double> flooded = new ArrayList<>();
         for (int i = 0; sipp.isAlive() && i < 5; i++) {
             flooded.add(call(100 + i));
         }
-        Sipp.Result result = Sipp.await(sipp, dir);
+        Sipp.await(sipp, dir);
         double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
         long dropped = fixture.plane().sipGuard().throttled() - throttledBefore;
         int admitted = floodOffered.get();
@@ -134,9 +136,9 @@ class SipFloodTest {
                 admitted / floodSeconds, RATE, BURST, quiet, flooded);
         LOG.info(figures);
         Files.writeString(Path.of("target/sip-flood-figures.txt"), figures + "\n");
-        assertTrue(result.output().contains("Successful call") || result.exitCode() >= 0, result.output());
         assertTrue(flooded.size() >= 2, "the flood lasted long enough for two calls: " + figures);
         assertTrue(flooded.stream().allMatch(ms -> ms >= 0), "every call from 127.0.0.2 was answered: " + figures);
+        assertTrue(dropped + admitted >= FLOOD_INVITES * 99L / 100, "the flood reached the guard, not lost in the kernel: " + figures);
         assertTrue(quiet.stream().allMatch(ms -> ms >= 0), "every quiet call was answered: " + figures);
         assertTrue(admitted <= BURST + RATE * floodSeconds * 1.1 + 10, "the flood was cut to its rate: " + figures);
         assertTrue(dropped > FLOOD_INVITES / 4, "most of the flood was dropped: " + figures);
