@@ -232,6 +232,11 @@ public final class MediaPlane implements AutoCloseable {
         return sip.guard();
     }
 
+    /** The SIP listeners: open TCP/TLS connections and those refused for a cap. */
+    public SipServer sip() {
+        return sip;
+    }
+
     /** Requests refused by SIP validation before any handler saw them (RFC 3261 §8.2). */
     public long sipRefused() {
         return sip.refused();

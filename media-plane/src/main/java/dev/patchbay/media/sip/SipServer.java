@@ -1,5 +1,7 @@
 package dev.patchbay.media.sip;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.Properties;
 import java.util.TooManyListenersException;
@@ -35,6 +37,7 @@ import javax.sip.message.Response;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
 import dev.patchbay.media.loop.NanoClock;
+import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 
 /**
@@ -45,6 +48,9 @@ import gov.nist.javax.sip.message.SIPRequest;
 public final class SipServer implements SipListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SipServer.class.getName());
+    private static final int UDP_RECEIVE_BUFFER = 4 << 20;
+    /** The bucket of requests whose source jain-sip did not record (none seen so far). */
+    private static final InetAddress UNKNOWN_SOURCE = new InetSocketAddress(0).getAddress();
 
     private final SipStack stack;
     private final SipProvider provider;
@@ -52,6 +58,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final InviteHandler invites;
     private final RegisterClient registers;
     private final SourceGuard guard;
+    private final GuardedNetworkLayer sockets;
     private final RequestValidator validator;
     private final NanoClock clock;
     private final AtomicLong refused = new AtomicLong();
@@ -61,8 +68,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     private volatile IntConsumer inviteResponses = status -> { };
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, RegisterClient registers,
-                      SourceGuard guard, RequestValidator validator, NanoClock clock) {
+                      SourceGuard guard, GuardedNetworkLayer sockets, RequestValidator validator, NanoClock clock) {
         this.registers = registers;
+        this.sockets = sockets;
         this.clock = clock;
         this.guard = guard;
         this.validator = validator;
@@ -98,6 +106,12 @@ public final class SipServer implements SipListener, AutoCloseable {
         // subscription tracking does not match them.
         props.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         props.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
+        // The source guard on the sockets themselves, ahead of jain-sip's queue and parser.
+        props.setProperty("gov.nist.javax.sip.NETWORK_LAYER", GuardedNetworkLayer.class.getName());
+        // jain-sip's 64 KiB UDP receive buffer holds ~20 ms of a 5,000/s flood: a reader descheduled
+        // that long on a busy host loses datagrams from every source alike, before the guard can tell
+        // them apart. The kernel caps this at net.core.rmem_max (docs/reliability.md).
+        props.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(UDP_RECEIVE_BUFFER));
         FlowRouter.Flows flows = new FlowRouter.Flows();
         if (keystore != null) {
             // jain-sip's defaults name protocols modern JDKs refuse; these are the ones TOOLCHAIN.md verified.
@@ -117,6 +131,8 @@ public final class SipServer implements SipListener, AutoCloseable {
             factory.setPathName("gov.nist");
             SipStack stack = factory.createSipStack(props);
             ((FlowRouter) stack.getRouter()).use(flows);
+            GuardedNetworkLayer sockets = (GuardedNetworkLayer) ((SipStackImpl) stack).getNetworkLayer();
+            sockets.use(guard, clock);
             SipTools tools = new SipTools(factory.createMessageFactory(), factory.createHeaderFactory(),
                     factory.createAddressFactory(), port, keystore == null ? 0 : tlsPort);
             ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
@@ -138,7 +154,8 @@ public final class SipServer implements SipListener, AutoCloseable {
             invites.provider(provider);
             RegisterClient registers = new RegisterClient(tools, advertise);
             registers.provider(provider);
-            SipServer server = new SipServer(stack, provider, tools, invites, registers, guard, new RequestValidator(limits), clock);
+            SipServer server = new SipServer(stack, provider, tools, invites, registers, guard, sockets,
+                    new RequestValidator(limits), clock);
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -162,6 +179,16 @@ public final class SipServer implements SipListener, AutoCloseable {
         return guard;
     }
 
+    /** TCP and TLS connections the SIP listeners hold now. */
+    public int openConnections() {
+        return sockets.openConnections();
+    }
+
+    /** TCP and TLS connections refused for patchbay.sip.guard.connections.* so far. */
+    public long refusedConnections() {
+        return sockets.refusedConnections();
+    }
+
     /** What OPTIONS consults; null from {@code why} means this node can take a call. */
     public void availability(Supplier<String> why) {
         this.unavailable = why;
@@ -180,8 +207,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         Header ua = request.getHeader(UserAgentHeader.NAME);
-        String source = request instanceof SIPRequest r && r.getRemoteAddress() != null
-                ? r.getRemoteAddress().getHostAddress() : "?";
+        InetAddress source = request instanceof SIPRequest r && r.getRemoteAddress() != null
+                ? r.getRemoteAddress() : UNKNOWN_SOURCE;
         if (guard.check(ua == null ? null : ua.toString(), source, clock.nanos()) != SourceGuard.Verdict.ADMIT) {
             return; // no answer at all: see SourceGuard
         }

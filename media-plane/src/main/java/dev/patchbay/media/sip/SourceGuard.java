@@ -1,5 +1,7 @@
 package dev.patchbay.media.sip;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,19 +13,26 @@ import dev.patchbay.media.config.MediaDefaults;
 import io.helidon.config.Config;
 
 /**
- * The first gate every SIP request passes: known scanners are dropped without an answer, so a
- * sweep learns nothing (not even that something listens), and each source address gets a token
- * bucket, so one noisy peer cannot starve the rest. Dropping silently is deliberate: an error
- * response would confirm the host to the scanner and cost the same work.
+ * The first gate SIP passes. Each source address gets a token bucket twice over:
+ * <ul>
+ * <li>per UDP datagram, checked on the socket before jain-sip reads the bytes ({@link GuardedNetworkLayer}),
+ *     so a flood costs a map lookup per datagram instead of a parse, and cannot crowd the stack's
+ *     queue ahead of other sources;</li>
+ * <li>per parsed request, whatever the transport, which is what limits a peer over TCP or TLS.</li>
+ * </ul>
+ * Known scanners are dropped without an answer, so a sweep learns nothing (not even that something
+ * listens). Dropping silently is deliberate: an error response would confirm the host to the scanner
+ * and cost the same work.
  */
 public final class SourceGuard {
 
     /**
      * @param scannerAgents   User-Agent substrings (case-insensitive) of known scanners
-     * @param ratePerSecond   requests per second each source address may send; 0 turns limiting off
+     * @param ratePerSecond   requests (and UDP datagrams) per second each source address may send; 0 turns limiting off
      * @param burst           the bucket size: how many requests a source may send at once after a quiet spell
+     * @param connections     the caps on TCP and TLS connections
      */
-    public record Settings(List<String> scannerAgents, int ratePerSecond, int burst) {
+    public record Settings(List<String> scannerAgents, int ratePerSecond, int burst, Connections connections) {
         /** What the shipped application.yaml sets: known scanners, and enough for a carrier trunk placing ~100 calls/s. */
         public static Settings defaults() {
             return from(MediaDefaults.root().get("patchbay"));
@@ -31,13 +40,20 @@ public final class SourceGuard {
 
         /** Reads {@code patchbay.sip.guard.*}; the scanners are a comma-separated list. */
         public static Settings from(Config patchbay) {
-            return new Settings(List.of(patchbay.get("sip.guard.scanners").asString().get().split(",")),
-                    patchbay.get("sip.guard.rate").asInt().get(), patchbay.get("sip.guard.burst").asInt().get());
+            Config guard = patchbay.get("sip.guard");
+            return new Settings(List.of(guard.get("scanners").asString().get().split(",")),
+                    guard.get("rate").asInt().get(), guard.get("burst").asInt().get(),
+                    new Connections(guard.get("connections.total").asInt().get(), guard.get("connections.per-source").asInt().get(),
+                            guard.get("connections.idle").as(Duration.class).get()));
         }
 
-        /** The same scanners with another rate limit; 0 turns limiting off. */
+        /** The same settings with another rate limit; 0 turns limiting off. */
         public Settings withLimit(int rate, int bucket) {
-            return new Settings(scannerAgents, rate, bucket);
+            return new Settings(scannerAgents, rate, bucket, connections);
+        }
+
+        public Settings withConnections(Connections caps) {
+            return new Settings(scannerAgents, ratePerSecond, burst, caps);
         }
 
         public Settings {
@@ -48,26 +64,50 @@ public final class SourceGuard {
         }
     }
 
+    /**
+     * Caps on TCP and TLS connections accepted by the SIP listeners; a connection over a cap is
+     * reset as soon as it is accepted, before a byte is read.
+     *
+     * @param total     concurrent connections from all sources
+     * @param perSource concurrent connections from one address
+     * @param idle      a connection that carries nothing for this long is closed
+     */
+    public record Connections(int total, int perSource, Duration idle) {
+        public Connections {
+            if (total < 1 || perSource < 1 || perSource > total) {
+                throw new IllegalArgumentException("patchbay.sip.guard.connections.total and .per-source must be at least 1, "
+                        + "and .per-source at most .total; got " + total + " and " + perSource);
+            }
+            if (idle.toMillis() < 1 || idle.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("patchbay.sip.guard.connections.idle must be between 1 ms and 24 days, got " + idle);
+            }
+        }
+    }
+
     /** What to do with a request. */
     public enum Verdict { ADMIT, SCANNER, THROTTLED }
 
     private static final Logger LOG = Logger.getLogger(SourceGuard.class.getName());
-    /** Buckets idle this long are forgotten, which bounds the map under a spoofed-source flood. */
-    private static final long IDLE_NANOS = 60_000_000_000L;
-    private static final int SWEEP_ABOVE = 10_000;
-    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
     private final Settings settings;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Buckets requests;
+    private final Buckets datagrams;
     private final AtomicLong scanners = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
-    private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong datagramsDropped = new AtomicLong();
 
     public SourceGuard(Settings settings) {
         this.settings = settings;
+        this.requests = new Buckets(settings);
+        this.datagrams = new Buckets(settings);
     }
 
-    public Verdict check(String userAgent, String source, long nowNanos) {
+    public Settings settings() {
+        return settings;
+    }
+
+    /** After parsing: scanners by User-Agent, then the source's request bucket. */
+    public Verdict check(String userAgent, InetAddress source, long nowNanos) {
         if (userAgent != null && !settings.scannerAgents().isEmpty()) {
             String ua = userAgent.toLowerCase(Locale.ROOT);
             for (String scanner : settings.scannerAgents()) {
@@ -77,32 +117,66 @@ public final class SourceGuard {
                 }
             }
         }
-        if (settings.ratePerSecond() == 0) {
+        if (settings.ratePerSecond() == 0 || requests.take(source, nowNanos)) {
             return Verdict.ADMIT;
         }
-        // At most once a second: with many live sources a sweep removes little, and running it per
-        // request would make each request cost a walk over the whole map.
-        long last = lastSweep.get();
-        if (buckets.size() > SWEEP_ABOVE && nowNanos - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, nowNanos)) {
-            buckets.values().removeIf(b -> b.idleSince(nowNanos) > IDLE_NANOS);
-        }
-        Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(settings, nowNanos));
-        if (bucket.take(nowNanos)) {
-            return Verdict.ADMIT;
-        }
-        if (throttled.getAndIncrement() % 1000 == 0) {
-            LOG.warning(() -> "SIP from " + source + " is over " + settings.ratePerSecond()
-                    + " requests/s and is being dropped (patchbay.sip.guard.rate); " + throttled.get() + " dropped so far");
-        }
+        overRate(throttled, source);
         return Verdict.THROTTLED;
+    }
+
+    /** Before parsing: whether a UDP datagram from {@code source} may go on to the stack. */
+    public boolean admitDatagram(InetAddress source, long nowNanos) {
+        if (settings.ratePerSecond() == 0 || datagrams.take(source, nowNanos)) {
+            return true;
+        }
+        overRate(datagramsDropped, source);
+        return false;
+    }
+
+    private void overRate(AtomicLong counter, InetAddress source) {
+        if (counter.getAndIncrement() % 1000 == 0) {
+            LOG.warning(() -> "SIP from " + source.getHostAddress() + " is over " + settings.ratePerSecond()
+                    + "/s and is being dropped unanswered (patchbay.sip.guard.rate); " + counter.get() + " dropped so far");
+        }
+    }
+
+    /** UDP datagrams dropped unread, ahead of the parser. */
+    public long datagramsDropped() {
+        return datagramsDropped.get();
     }
 
     public long scannersDropped() {
         return scanners.get();
     }
 
+    /** Everything dropped for its source's rate: UDP datagrams before parsing and requests after. */
     public long throttled() {
-        return throttled.get();
+        return throttled.get() + datagramsDropped.get();
+    }
+
+    /** One bucket per source address, forgotten when idle, which bounds the map under a spoofed-source flood. */
+    private static final class Buckets {
+        private static final long IDLE_NANOS = 60_000_000_000L;
+        private static final int SWEEP_ABOVE = 10_000;
+        private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+
+        private final Settings settings;
+        private final Map<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+        private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
+
+        Buckets(Settings settings) {
+            this.settings = settings;
+        }
+
+        boolean take(InetAddress source, long nowNanos) {
+            // At most once a second: with many live sources a sweep removes little, and running it per
+            // request would make each request cost a walk over the whole map.
+            long last = lastSweep.get();
+            if (buckets.size() > SWEEP_ABOVE && nowNanos - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, nowNanos)) {
+                buckets.values().removeIf(b -> b.idleSince(nowNanos) > IDLE_NANOS);
+            }
+            return buckets.computeIfAbsent(source, s -> new Bucket(settings, nowNanos)).take(nowNanos);
+        }
     }
 
     /**

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
+import dev.patchbay.media.sip.SourceGuard;
 import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.media.testutil.Ports;
@@ -26,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an ordinary peer is answered; a flooding source is cut down to its bucket.
  */
 class SipScannerTest {
+
+    private static final Logger LOG = Logger.getLogger(SipScannerTest.class.getName());
 
     private static MediaPlaneFixture fixture;
     private static MediaPlane plane;
@@ -48,7 +52,7 @@ class SipScannerTest {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        for (String tool : List.of("/usr/bin/svmap", "/usr/bin/svwar")) {
+        for (String tool : List.of("/usr/bin/svmap", "/usr/bin/svwar", "/usr/bin/svcrack")) {
             if (!Files.isExecutable(Path.of(tool))) {
                 throw new AssertionError(tool + " is missing: run `apt-get install sipvicious` (./patchbay test does it)");
             }
@@ -58,7 +62,9 @@ class SipScannerTest {
             p.destroyForcibly();
             throw new AssertionError(command + " did not finish within 60 s");
         }
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        LOG.info(() -> String.join(" ", command) + " ->\n" + out); // the figures in docs/reliability.md come from here
+        return out;
     }
 
     @Test
@@ -77,6 +83,38 @@ class SipScannerTest {
         String out = run(List.of("svwar", "-d", names.toString(), "-m", "INVITE", "-p", Integer.toString(port), "127.0.0.1"));
         assertFalse(out.matches("(?s).*\\|\\s*(echo|1\\d\\d|1000)\\s*\\|.*"), "svwar must report no extension:\n" + out);
         assertTrue(plane.sipGuard().scannersDropped() > before, "its requests reached the gateway and were dropped:\n" + out);
+    }
+
+    @Test
+    void svcrackFindsNoPassword() throws Exception {
+        long before = plane.sipGuard().scannersDropped();
+        Path passwords = Files.createTempFile("svcrack", ".txt");
+        Files.writeString(passwords, "100\n1234\npassword\nsecret\nadmin\n");
+        String out = run(List.of("svcrack", "-u", "100", "-d", passwords.toString(), "-p", Integer.toString(port), "127.0.0.1"));
+        assertTrue(out.contains("no server response") || out.contains("found nothing"), "svcrack must crack nothing:\n" + out);
+        assertFalse(out.matches("(?s).*\\|\\s*100\\s*\\|.*"), "svcrack must report no password:\n" + out);
+        assertTrue(plane.sipGuard().scannersDropped() > before, "its REGISTERs reached the gateway and were dropped:\n" + out);
+    }
+
+    /**
+     * A scanner that hides its User-Agent gets answers, but the same answer for every name: svwar
+     * tells extensions apart only by answers that differ from the one for a made-up name.
+     */
+    @Test
+    void aDisguisedScannerLearnsNoExtensionFromTheAnswers() throws Exception {
+        MediaConfig base = MediaPlaneFixture.config(Ports.freeUdpAndTcp(), Ports.rtpBase(100));
+        SourceGuard.Settings open = new SourceGuard.Settings(List.of(), 0, 0, base.sipGuard().connections());
+        try (MediaPlaneFixture blind = MediaPlaneFixture.start(base.withSipGuard(open))) {
+            Path names = Files.createTempFile("svwar", ".txt");
+            Files.writeString(names, "echo\nadmin\n100\n101\n1000\n+15550001\n");
+            for (String method : List.of("REGISTER", "OPTIONS")) {
+                String out = run(List.of("svwar", "-d", names.toString(), "-m", method, "-p",
+                        Integer.toString(blind.plane().sipPort()), "127.0.0.1"));
+                assertFalse(out.contains("no server response"), method + ": the disguised scanner is answered:\n" + out);
+                assertFalse(out.matches("(?s).*\\|\\s*(echo|admin|1\\d\\d|1000|\\+15550001)\\s*\\|.*"),
+                        method + ": svwar must report no extension:\n" + out);
+            }
+        }
     }
 
     @Test

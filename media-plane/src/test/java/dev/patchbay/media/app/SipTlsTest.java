@@ -16,6 +16,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.MediaPlaneFixture;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.TestControl;
@@ -27,6 +29,7 @@ import dev.patchbay.proto.media.v1.Transport;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -211,6 +214,22 @@ class SipTlsTest {
             var hangup = control.next(ControlEvent.EventCase.HANGUP, WAIT).getHangup();
             assertEquals(HangupCause.NOT_ACCEPTABLE, hangup.getCause());
             assertEquals(488, hangup.getSipStatus());
+        }
+    }
+
+    @Test
+    void aTlsConnectionOverThePerSourceCapIsResetBeforeItsHandshake() throws Exception {
+        Path var = Files.createTempDirectory("patchbay-var");
+        int tlsPort = Ports.freeUdpAndTcp();
+        MediaConfig base = tlsConfig(var, tlsPort);
+        MediaConfig config = base.withSipGuard(base.sipGuard().withConnections(new SourceGuard.Connections(10, 1, Duration.ofSeconds(30))));
+        try (MediaPlaneFixture media = MediaPlaneFixture.start(config)) {
+            SSLSocket first = connect(tlsPort);
+            assertThrows(IOException.class, () -> connect(tlsPort).close(), "a second TLS connection from the source is reset");
+            assertEquals(1, media.plane().sip().refusedConnections());
+            first.close();
+            Await.until(() -> media.plane().sip().openConnections() == 0, WAIT, "the closed connection to be forgotten");
+            connect(tlsPort).close(); // the slot is free again
         }
     }
 

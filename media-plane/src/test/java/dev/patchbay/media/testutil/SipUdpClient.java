@@ -32,12 +32,19 @@ public final class SipUdpClient implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final InetSocketAddress server;
+    private final String local;
     public final String callId = UUID.randomUUID() + "@test";
     public final String fromTag = Long.toHexString(System.nanoTime());
 
     public SipUdpClient(int serverPort) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(serverPort, InetAddress.getLoopbackAddress());
+    }
+
+    /** A peer on another loopback address (127.0.0.0/8), so the server sees a second source. */
+    public SipUdpClient(int serverPort, InetAddress bind) throws IOException {
+        this.socket = new DatagramSocket(new InetSocketAddress(bind, 0));
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+        this.local = bind.getHostAddress();
     }
 
     public int localPort() {
@@ -59,13 +66,13 @@ public final class SipUdpClient implements AutoCloseable {
         String uri = "sip:" + user + "@127.0.0.1:" + server.getPort();
         String content = body == null ? "" : body;
         sendRaw(method + " " + uri + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + branch + ";rport\r\n"
+                + "Via: SIP/2.0/UDP " + local + ":" + localPort() + ";branch=z9hG4bK" + branch + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
-                + "From: \"Test Caller\" <sip:caller@127.0.0.1:" + localPort() + ">;tag=" + fromTag + "\r\n"
+                + "From: \"Test Caller\" <sip:caller@" + local + ":" + localPort() + ">;tag=" + fromTag + "\r\n"
                 + "To: <" + uri + ">" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + cseq + " " + method + "\r\n"
-                + "Contact: <sip:caller@127.0.0.1:" + localPort() + ">\r\n"
+                + "Contact: <sip:caller@" + local + ":" + localPort() + ">\r\n"
                 + (extra == null ? "" : extra)
                 + (body == null || extra != null && extra.contains("Content-Type:") ? "" : "Content-Type: application/sdp\r\n")
                 + "Content-Length: " + content.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
