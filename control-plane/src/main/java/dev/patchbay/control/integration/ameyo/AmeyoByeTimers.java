@@ -132,7 +132,7 @@ public final class AmeyoByeTimers {
                 if (outcome != null && "delivered".equals(outcome.get("state"))) {
                     Instant delivered = Db.instant(outcome.get("delivered_at"));
                     Instant due = delivered.plusMillis(row.timeoutMs());
-                    tx.namedUpdate("ameyo-timer-arm", Db.utc(due), Db.utc(clock.instant()), row.callId());
+                    tx.namedUpdate("ameyo-timer-arm", Db.utc(due), Db.utc(clock.instant()), row.callId(), row.workspaceId());
                     calls.event(row.callId(), "ameyo-notification-delivered", "delivered at " + delivered + " ("
                             + outcome.get("last_status") + "); Ameyo's BYE is awaited until " + due);
                     continue;
@@ -214,7 +214,8 @@ public final class AmeyoByeTimers {
     }
 
     private int resolve(DbExecute tx, Row row, State from, State to) {
-        return (int) tx.namedUpdate("ameyo-timer-resolve", to.wire(), replica, Db.utc(clock.instant()), row.callId(), from.wire());
+        return (int) tx.namedUpdate("ameyo-timer-resolve", to.wire(), replica, Db.utc(clock.instant()), row.callId(),
+                row.workspaceId(), from.wire());
     }
 
     private static String failure(Row row, Map<String, Object> outcome) {
