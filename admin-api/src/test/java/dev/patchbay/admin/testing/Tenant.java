@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * One workspace with one of everything, created through the API as the operator: the fixture
  * the isolation test aims at and controls with.
  *
- * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
+ * @param adminKey      the admin key's token ({@code id.secret}), to call the API as this workspace
+ * @param outboundTrunk an outbound trunk with a registration, the {@code {trunk}} of {@code .../registration}
  */
 public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
-                     String trunk, String webhook, String session) {
+                     String trunk, String outboundTrunk, String webhook, String session) {
 
     public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
             + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
@@ -30,6 +31,9 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         String trunk = id(operator.post(base + "/trunks",
                 "{\"name\":\"t\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"192.0.2.0/24\"],\"username\":\"u\","
                         + "\"password\":\"trunk-pw-SECRET\"}"));
+        String outbound = id(operator.post(base + "/trunks", "{\"name\":\"carrier\",\"host\":\"198.51.100.7\"}"));
+        assertEquals(201, operator.put(base + "/trunks/" + outbound + "/registration", "{\"registrar\":\"sip:198.51.100.7\","
+                + "\"username\":\"u\",\"password\":\"registrar-pw-SECRET\"}").status());
         assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
         assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
         assertEquals(200, operator.put(base + "/integrations/asapp", "{\"bot_id\":\"" + bot + "\"}").status());
@@ -40,12 +44,14 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         db.execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
                 + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('" + session + "', '" + ws
                 + "', 'agent', 'guest', '" + session + "', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
-        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook, session);
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, outbound, webhook,
+                session);
     }
 
     /** The value of each path parameter and body placeholder, for a route of {@code path}. */
     public Map<String, String> params(String path) {
-        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk, "webhook", webhook,
+        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", path.endsWith("/registration") ? outboundTrunk : trunk,
+                "webhook", webhook,
                 "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session);
     }
 
