@@ -25,6 +25,7 @@ import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.Db;
 import dev.patchbay.schema.SecretBox;
 import io.helidon.dbclient.DbClient;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -58,8 +59,8 @@ public final class RegistrationRoutes {
                 ApiRoute.put(path, Access.WORKSPACE, this::put),
                 ApiRoute.get(path, Access.WORKSPACE, (req, res) -> {
                     Trunk trunk = outbound(req);
-                    ETags.send(res, json(RegistrationStore.find(db.execute(), trunk.workspaceId(), trunk.id(), false)
-                            .orElseThrow(() -> notFound(trunk))));
+                    send(res, Status.OK_200, RegistrationStore.find(db.execute(), trunk.workspaceId(), trunk.id(), false)
+                            .orElseThrow(() -> notFound(trunk)));
                 }),
                 ApiRoute.delete(path, Access.WORKSPACE, (req, res) -> {
                     Trunk trunk = outbound(req);
@@ -100,7 +101,7 @@ public final class RegistrationRoutes {
                 return r;
             }
             TrunkRegistration o = old.get();
-            ETags.require(ifMatch, json(o));
+            ETags.require(ifMatch, version(o));
             TrunkRegistration r = new TrunkRegistration(o.trunkId(), o.workspaceId(), f.registrar(), f.transport().wire(),
                     f.username(), sealed == null ? o.passwordEnc() : sealed, f.expires(), o.contactUser(), o.revision() + 1,
                     o.createdAt(), o.state(), o.expiresAt(), o.lastError(), o.holderNode(), o.leaseUntil(), now);
@@ -111,7 +112,20 @@ public final class RegistrationRoutes {
                             now.toString())));
             return r;
         });
-        ETags.send(res, created[0] ? Status.CREATED_201 : Status.OK_200, json(saved));
+        send(res, created[0] ? Status.CREATED_201 : Status.OK_200, saved);
+    }
+
+    /**
+     * The ETag names the settings' version, not the state the holder writes: a refresh every few
+     * minutes must not make every If-Match stale.
+     */
+    private static void send(ServerResponse res, Status status, TrunkRegistration r) {
+        res.header(HeaderNames.ETAG, ETags.of(version(r)));
+        ApiJson.send(res, status, json(r));
+    }
+
+    private static ObjectNode version(TrunkRegistration r) {
+        return settings(r).put("revision", r.revision());
     }
 
     /** The trunk of the path, which must be outbound: an inbound trunk has no far end to register with. */

@@ -81,6 +81,13 @@ class TrunkRegistrationApiTest {
                 "the holder sees the revision change and registers again");
         assertEquals(412, api.client().put(registration, "{\"registrar\":\"sip:pbx.example\",\"username\":\"1003\"}",
                 got.etag()).status(), "a stale ETag");
+        String current = api.client().get(registration).etag();
+        api.db().execute("UPDATE trunk_registrations SET state = 'registered', holder_node = 'node-x', expires_at = "
+                + "CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP WHERE trunk_id = '" + trunk + "'");
+        Reply held = api.client().get(registration);
+        assertEquals("registered", held.json().path("state").asText());
+        assertEquals("node-x", held.json().path("holder_node").asText());
+        assertEquals(current, held.etag(), "the holder's reports do not make an If-Match stale");
 
         assertEquals(204, api.client().delete(registration).status());
         assertEquals(404, api.client().get(registration).status());

@@ -58,6 +58,7 @@ class WorkspaceIsolationTest {
             Map.entry("POST /v1/workspaces/{ws}/webhook-secret", ""),
             Map.entry("POST /v1/workspaces/{ws}/trunks", "{\"name\":\"t2\",\"host\":\"198.51.100.9\"}"),
             Map.entry("PATCH /v1/workspaces/{ws}/trunks/{trunk}", "{\"allowed_cidrs\":[\"198.51.100.0/24\"]}"),
+            Map.entry("PUT /v1/workspaces/{ws}/trunks/{trunk}/registration", "{\"registrar\":\"sip:198.51.100.9\",\"username\":\"u2\"}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ameyo", Tenant.AMEYO),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/ringcx", "{\"info_max_bytes\":1024}"),
             Map.entry("PUT /v1/workspaces/{ws}/integrations/asapp", "{\"bot_id\":\"{bot}\",\"transfer_ttl_seconds\":600}"),

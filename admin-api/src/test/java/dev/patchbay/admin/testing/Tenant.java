@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * One workspace with one of everything, created through the API as the operator: the fixture
  * the isolation test aims at and controls with.
  *
- * @param adminKey the admin key's token ({@code id.secret}), to call the API as this workspace
+ * @param adminKey      the admin key's token ({@code id.secret}), to call the API as this workspace
+ * @param outboundTrunk an outbound trunk with a registration, the {@code {trunk}} of {@code .../registration}
  */
 public record Tenant(String ws, String bot, String bot2, String did, String apiKey, String adminKeyId, String adminKey,
-                     String trunk, String webhook, String session, String call) {
+                     String trunk, String outboundTrunk, String webhook, String session, String call) {
 
     public static final String AMEYO = "{\"allowed_sources\":[\"203.0.113.0/28\"],"
             + "\"notification_url\":\"https://ameyo.example/notify\",\"authorization\":\"ameyo-token-SECRET\","
@@ -30,6 +31,9 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
         String trunk = id(operator.post(base + "/trunks",
                 "{\"name\":\"t\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"192.0.2.0/24\"],\"username\":\"u\","
                         + "\"password\":\"trunk-pw-SECRET\"}"));
+        String outbound = id(operator.post(base + "/trunks", "{\"name\":\"carrier\",\"host\":\"198.51.100.7\"}"));
+        assertEquals(201, operator.put(base + "/trunks/" + outbound + "/registration", "{\"registrar\":\"sip:198.51.100.7\","
+                + "\"username\":\"u\",\"password\":\"registrar-pw-SECRET\"}").status());
         assertEquals(200, operator.put(base + "/integrations/ameyo", AMEYO).status());
         assertEquals(200, operator.put(base + "/integrations/ringcx", "{}").status());
         assertEquals(200, operator.put(base + "/integrations/asapp", "{\"bot_id\":\"" + bot + "\"}").status());
@@ -42,15 +46,15 @@ public record Tenant(String ws, String bot, String bot2, String did, String apiK
                 + "', 'agent', 'guest', '" + session + "', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
         // Calls are the control-plane's too; the admin-api only reads them.
         String call = Calls.insert(db, ws, bot, "ended", "+15550100", number);
-        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, webhook, session,
-                call);
+        return new Tenant(ws, bot, bot2, did, apiKey, adminKeyId, admin.json().path("key").asText(), trunk, outbound, webhook,
+                session, call);
     }
 
     /** The value of each path parameter and body placeholder, for a route of {@code path}. */
     public Map<String, String> params(String path) {
-        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did, "trunk", trunk, "webhook", webhook,
-                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session,
-                "call", call);
+        return Map.of("ws", ws, "bot", bot, "bot2", bot2, "did", did,
+                "trunk", path.endsWith("/registration") ? outboundTrunk : trunk, "webhook", webhook,
+                "key", path.contains("/admin-keys/") ? adminKeyId : apiKey, "session", session, "call", call);
     }
 
     private static String id(ApiClient.Reply r) {

@@ -23,13 +23,15 @@ import javax.sip.header.MinExpiresHeader;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
  * Sends REGISTER for a trunk (RFC 3261 section 10.2) and reports one outcome per call: the
  * binding's granted lifetime, or why it failed. A 401/407 is answered once with digest
- * credentials (MD5 or SHA-256, {@link DigestAnswer}). Timing (refresh, backoff) is the caller's:
+ * credentials (MD5 or SHA-256, {@link DigestAnswer}), and twice more at most when the registrar
+ * says the nonce went stale. Timing (refresh, backoff) is the caller's:
  * this class only speaks SIP. One Call-ID per binding, its CSeq rising across refreshes.
  */
 public final class RegisterClient {
@@ -73,7 +75,7 @@ public final class RegisterClient {
     private final ConcurrentHashMap<String, Long> cseqs = new ConcurrentHashMap<>();
     private volatile SipProvider provider;
 
-    private record Pending(Binding binding, CompletableFuture<Outcome> result, boolean answered) { }
+    private record Pending(Binding binding, CompletableFuture<Outcome> result, int answers) { }
 
     RegisterClient(SipTools sip, String advertise) {
         this.sip = sip;
@@ -98,7 +100,7 @@ public final class RegisterClient {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         try {
             Request request = request(b, expires);
-            send(request, new Pending(b, result, false));
+            send(request, new Pending(b, result, 0));
         } catch (ParseException | InvalidArgumentException | SipException | UnknownHostException | RuntimeException e) {
             result.complete(new Outcome.Unreachable("cannot send REGISTER to " + b.registrar() + ": " + e.getMessage()));
         }
@@ -149,18 +151,25 @@ public final class RegisterClient {
             return;
         }
         pending.remove(ct);
-        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) && !p.answered()) {
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                && (p.answers() == 0 || p.answers() < 3 && stale(response))) {
             try {
                 Request again = DigestAnswer.answer(sip, ct.getRequest(), response, p.binding().username(),
                         p.binding().password(), hex(8));
                 cseqs.merge(p.binding().callId(), 1L, Long::sum);
-                send(again, new Pending(p.binding(), p.result(), true));
+                send(again, new Pending(p.binding(), p.result(), p.answers() + 1));
             } catch (ParseException | InvalidArgumentException | SipException e) {
                 p.result().complete(new Outcome.Rejected(status, "cannot answer the challenge: " + e.getMessage(), 0));
             }
             return;
         }
         p.result().complete(outcome(response, ct.getRequest()));
+    }
+
+    /** A challenge with stale=true (RFC 7616 section 3.3): our answer was right but its nonce had expired. */
+    private static boolean stale(Response challenge) {
+        Object h = challenge.getHeader(challenge.getStatusCode() == Response.UNAUTHORIZED ? "WWW-Authenticate" : "Proxy-Authenticate");
+        return h instanceof WWWAuthenticateHeader w && "true".equalsIgnoreCase(w.getParameter("stale"));
     }
 
     private static Outcome outcome(Response response, Request sent) {

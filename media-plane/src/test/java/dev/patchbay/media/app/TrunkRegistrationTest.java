@@ -113,8 +113,25 @@ class TrunkRegistrationTest {
                 SipMessage ok = caller.finalResponse(WAIT);
                 assertEquals(200, ok.status(), ok.raw());
             }
+
+            // Deleted through the admin API (or with its trunk): the holder removes its Contact.
+            sql("DELETE FROM trunk_registrations WHERE trunk_id = 'trunk_r'");
+            Await.until(() -> k.log().contains("contact <sip:" + CONTACT) && k.log().contains("expires 0"), WAIT,
+                    () -> "REGISTER with Expires: 0:\n" + k.log());
+            Await.until(() -> a.registrations().orElseThrow().counts().isEmpty(), WAIT, "the node to hold nothing");
         }
-        assertEquals("unregistered", column("state"), "a node that stops gives its registration up");
+    }
+
+    @Test
+    void aNodeThatStopsGivesItsRegistrationUp() throws Exception {
+        try (Kamailio k = Kamailio.start(new Kamailio.Options("1001", "pw", "MD5", 1, 3600, false))) {
+            try (MediaPlane a = node("reg-stop")) {
+                registration(k, "pw", 3600);
+                Await.until(() -> "registered".equals(column("state")), WAIT, () -> "registered: " + row());
+            }
+            assertEquals("[[unregistered, null]]", db.rows("SELECT state, holder_node FROM trunk_registrations").toString());
+            assertTrue(k.log().contains("expires 0"), "its Contact removed at the registrar:\n" + k.log());
+        }
     }
 
     @Test
