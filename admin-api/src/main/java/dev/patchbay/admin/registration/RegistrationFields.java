@@ -22,7 +22,7 @@ record RegistrationFields(String registrar, Transport transport, String username
 
     static final List<String> FIELDS = List.of("registrar", "transport", "username", "password", "expires");
     static final int DEFAULT_EXPIRES = 3600;
-    static final int MIN_EXPIRES = 60;       // RFC 3261 section 10.2.8's usual floor; V21 checks the same range
+    static final int MIN_EXPIRES = 60;       // RFC 3261 section 10.2.8's usual floor; V22 checks the same range
     static final int MAX_EXPIRES = 86400;
 
     // RFC 3261 user: unreserved and user-unreserved characters, so the address of record needs no escaping.

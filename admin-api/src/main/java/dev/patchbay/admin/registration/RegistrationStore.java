@@ -7,7 +7,7 @@ import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
-/** V21 {@code trunk_registrations} through the named statements in application.yaml, workspace-scoped. */
+/** V22 {@code trunk_registrations} through the named statements in application.yaml, workspace-scoped. */
 final class RegistrationStore {
 
     private RegistrationStore() {

@@ -3,7 +3,7 @@ package dev.patchbay.admin.registration;
 import java.time.Instant;
 
 /**
- * A trunk's registration as stored (V21): the settings the admin API writes and the state the
+ * A trunk's registration as stored (V22): the settings the admin API writes and the state the
  * holding media node reports.
  *
  * @param passwordEnc sealed with {@link dev.patchbay.schema.SecretBox}; never returned

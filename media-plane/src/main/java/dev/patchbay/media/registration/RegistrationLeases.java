@@ -14,7 +14,7 @@ import java.util.List;
 import dev.patchbay.schema.DbSettings;
 
 /**
- * The {@code trunk_registrations} rows (V21) as a node sees them, and its leases on them. A claim
+ * The {@code trunk_registrations} rows (V22) as a node sees them, and its leases on them. A claim
  * is one conditional UPDATE: PostgreSQL locks the row and re-checks the condition for the second of
  * two racing nodes, so exactly one wins. Every write of state names this node as holder, so a node
  * whose lease was taken over cannot overwrite the new holder's report. One connection, used only by
