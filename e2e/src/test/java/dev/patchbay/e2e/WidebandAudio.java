@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.patchbay.media.testutil.Ffmpeg;
+
 /**
  * G.722 (and Opus, with {@code OggOpus}) audio for the wideband echo tests, made and heard by FFmpeg, an implementation independent
  * of Patchbay's: a two-tone source with half its power at 6 kHz, the RTP that carries it, the
@@ -34,7 +36,7 @@ final class WidebandAudio {
     /** {@code seconds} of the two tones, at equal amplitude, encoded by FFmpeg's g722 encoder. */
     static byte[] twoTonesG722(Path dir, int seconds) throws IOException, InterruptedException {
         Path out = dir.resolve("two-tones.g722");
-        ffmpeg(List.of("-f", "lavfi", "-i", "aevalsrc=0.35*sin(2*PI*" + LOW_HZ + "*t)+0.35*sin(2*PI*" + HIGH_HZ
+        Ffmpeg.run(List.of("-f", "lavfi", "-i", "aevalsrc=0.35*sin(2*PI*" + LOW_HZ + "*t)+0.35*sin(2*PI*" + HIGH_HZ
                 + "*t):s=16000:d=" + seconds, "-c:a", "g722", "-f", "g722", out.toString()));
         return Files.readAllBytes(out);
     }
@@ -130,7 +132,7 @@ final class WidebandAudio {
         Path in = dir.resolve("heard.g722");
         Path out = dir.resolve("heard.s16le");
         Files.write(in, g722);
-        ffmpeg(List.of("-f", "g722", "-i", in.toString(), "-f", "s16le", "-c:a", "pcm_s16le", out.toString()));
+        Ffmpeg.run(List.of("-f", "g722", "-i", in.toString(), "-f", "s16le", "-c:a", "pcm_s16le", out.toString()));
         byte[] b = Files.readAllBytes(out);
         short[] s = new short[b.length / 2];
         for (int i = 0; i < s.length; i++) {
@@ -163,15 +165,5 @@ final class WidebandAudio {
             s1 = s0;
         }
         return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((double) pcm.length * pcm.length);
-    }
-
-    private static void ffmpeg(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("ffmpeg failed (install it with scripts/setup.sh): " + command + "\n" + output);
-        }
     }
 }

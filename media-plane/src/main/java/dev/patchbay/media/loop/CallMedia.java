@@ -229,8 +229,12 @@ public final class CallMedia {
         RtpSender sender = toCaller.sender();
         var jitter = fromCaller.jitter();
         var reception = fromCaller.reception();
+        OpusReceive opus = fromCaller.opus(); // Opus makes up and drops some frames before the jitter buffer sees them
+        long filled = opus == null ? 0 : opus.filledFrames();
+        long opusLate = opus == null ? 0 : opus.late();
         return new MediaStats(fromCaller.received(), sender.sent(), fromCaller.dropped() + sender.failed(),
-                playout.overflowed(), fromCaller.uplinkDropped(), jitter.concealed(), jitter.late() + jitter.duplicates(),
+                playout.overflowed(), fromCaller.uplinkDropped(), jitter.concealed() + filled,
+                jitter.late() + jitter.duplicates() + opusLate,
                 reception.jitterMs(), reception.expected(), reception.lost(), toCaller.trimmed());
     }
 

@@ -37,7 +37,7 @@ final class OpusReceive implements JitterBuffer.Concealer {
     private long ticks;          // the newest packet's timestamp on an unwrapped 48 kHz clock, 0 at the first
     private long lastRtp;        //   and as it came
     private long expected;       // the next position the decoder makes, on the 16 kHz timeline
-    private long fec, plc, late, corrupt;
+    private long fec, plc, filled, late, corrupt;
 
     OpusReceive(JitterBuffer jitter) {
         this.jitter = jitter;
@@ -83,6 +83,7 @@ final class OpusReceive implements JitterBuffer.Concealer {
             }
             jitter.fill(expected & 0xFFFF_FFFFL, pcm, 0, n, nowNanos);
             expected += n;
+            filled++;
         }
     }
 
@@ -137,7 +138,10 @@ final class OpusReceive implements JitterBuffer.Concealer {
     /** Frames made up by the decoder's loss concealment. */
     long plcFrames() { return plc; }
 
-    /** Packets dropped because their position was already made up. */
+    /** Frames made up when the packet after them came (FEC or PLC), beside those the jitter buffer concealed. */
+    long filledFrames() { return filled; }
+
+    /** Packets dropped because their position was already made up, or duplicates. */
     long late() { return late; }
 
     /** Packets the decoder refused. */

@@ -5,12 +5,13 @@ import java.util.Locale;
 
 /**
  * Which voice codecs an answer may take, best first. The answer takes the offered codec ranked
- * highest here; codecs of equal rank go by the caller's order. The default is Opus, then G.722, then
- * G.711 with PCMU against PCMA left to the caller: both wideband codecs give the bot the same 16 kHz
- * (speech recognisers do measurably better on it), and Opus adds in-band FEC and a real loss
- * concealment, which matter on the internet paths Opus callers come over (WebRTC gateways,
- * softphones), at a third of G.722's bandwidth. Its price is CPU (docs/benchmarks.md); a trunk that
- * would rather save it ranks G.722 first.
+ * highest here; codecs of equal rank go by the caller's order. The default is G.722, then Opus, then
+ * G.711 with PCMU against PCMA left to the caller. Both wideband codecs give the bot the same 16 kHz
+ * (speech recognisers do measurably better on it than on G.711). Opus adds in-band FEC and a real loss
+ * concealment for lossy internet paths, at a third of G.722's bandwidth, but in pure Java it costs
+ * thousands of times G.711's CPU per call against G.722's 150 (docs/benchmarks.md, 2026-12-07), so a
+ * caller that offers both gets G.722, and Opus serves callers whose only wideband codec it is (WebRTC
+ * gateways, many softphones). A trunk on a lossy path can rank Opus first.
  *
  * @param ranks per codec, in {@link #NAMES} order: its rank (lower is better), or -1 when not accepted
  */
@@ -19,7 +20,7 @@ public record CodecOrder(List<Integer> ranks) {
     /** The voice codecs Patchbay speaks, as written in a=rtpmap. */
     public static final List<String> NAMES = List.of("OPUS", "G722", "PCMU", "PCMA");
 
-    public static final CodecOrder DEFAULT = new CodecOrder(List.of(0, 1, 2, 2));
+    public static final CodecOrder DEFAULT = new CodecOrder(List.of(1, 0, 2, 2));
 
     public CodecOrder {
         ranks = List.copyOf(ranks);

@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /**
  * RFC 3264 answerer for Opus, G.722 and G.711 voice. Takes the offered codec that the {@link CodecOrder}
- * ranks best (Opus, G.722, then G.711 by default; the caller's order among equals), and telephone-event
+ * ranks best (G.722, Opus, then G.711 by default; the caller's order among equals), and telephone-event
  * at whatever dynamic payload type the caller chose (not with Opus: see below).
  */
 public final class Negotiator {

@@ -121,6 +121,9 @@ class OpusCallMediaTest {
         assertEquals(4, opus.plcFrames(), "the burst: 60-62 by PLC as the jitter buffer gave up on them, 63 by PLC"
                 + " when 65 came, 64 from 65's FEC");
         assertEquals(0, opus.corrupt());
+        var stats = media.snapshot();
+        loop.runPending();
+        assertEquals(LOST.size(), stats.join().framesConcealed(), "the call's stats count every frame made up");
         for (int k : List.of(15, 35, 55, 85, 60)) {
             short[] frame = bot.get(k);
             assertEquals(320, frame.length, "20 ms at 16 kHz");

@@ -10,18 +10,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** Opus (RFC 7587) in offer/answer: chosen first by default, at the caller's payload type, with our fmtp. */
+/** Opus (RFC 7587) in offer/answer: chosen over G.711, after G.722, at the caller's payload type, with our fmtp. */
 class OpusSdpTest {
 
-    /** A softphone's offer as they come: G.711 first, Opus at a dynamic type with its fmtp, G.722, events at 48 and 8 kHz. */
+    /** A WebRTC gateway's offer as they come: G.711 first, Opus at a dynamic type with its fmtp, events at 48 and 8 kHz. */
     private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\n"
-            + "m=audio 4000 RTP/AVP 0 107 9 101 100\r\n"
+            + "m=audio 4000 RTP/AVP 0 107 101 100\r\n"
             + "a=rtpmap:107 opus/48000/2\r\n"
             + "a=fmtp:107 useinbandfec=1; usedtx=1; maxplaybackrate=24000; maxaveragebitrate=20000\r\n"
             + "a=rtpmap:101 telephone-event/48000\r\na=rtpmap:100 telephone-event/8000\r\n";
 
     @Test
-    void opusIsChosenFirstAtTheCallersPayloadTypeAndAnsweredWithWhatWeDo() throws SdpException {
+    void opusIsChosenOverG711AtTheCallersPayloadTypeAndAnsweredWithWhatWeDo() throws SdpException {
         Negotiated n = Negotiator.answer(SdpParser.parseAudio(OFFER));
         assertEquals(107, n.audio().payloadType());
         assertTrue(n.audio().isOpus());
@@ -46,13 +46,14 @@ class OpusSdpTest {
     }
 
     @Test
-    void aTrunkOrderCanPutG722OrG711AheadOfOpusAndOpusNeedsItsClock() throws SdpException {
-        AudioOffer offer = SdpParser.parseAudio(OFFER);
-        assertEquals("G722", Negotiator.answer(offer, CodecOrder.of(List.of("G722", "OPUS"))).audio().encoding());
+    void g722GoesBeforeOpusByDefaultAndATrunkOrderCanChangeThatAndOpusNeedsItsClock() throws SdpException {
+        AudioOffer offer = SdpParser.parseAudio(OFFER.replace(" 0 107 101", " 0 107 9 101"));
+        assertEquals("G722", Negotiator.answer(offer).audio().encoding(), "Opus's CPU per call is far above G.722's");
+        assertEquals("opus", Negotiator.answer(offer, CodecOrder.of(List.of("OPUS", "G722"))).audio().encoding());
         assertEquals("PCMU", Negotiator.answer(offer, CodecOrder.of(List.of("PCMU", "OPUS"))).audio().encoding());
         assertFalse(Negotiator.answer(SdpParser.parseAudio(OFFER.replace("opus/48000/2", "opus/16000")))
                 .audio().isOpus(), "Opus is only ever 48000/2 in SDP; anything else is not Opus");
-        assertEquals(List.of("OPUS", "G722", "PCMU", "PCMA"), CodecOrder.DEFAULT.names());
+        assertEquals(List.of("G722", "OPUS", "PCMU", "PCMA"), CodecOrder.DEFAULT.names());
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opus packets in and out of Ogg (RFC 7845), so FFmpeg's libopus, an implementation independent of
@@ -76,7 +75,7 @@ public final class OggOpus {
         Path in = dir.resolve("heard.opus");
         Path pcm = dir.resolve("heard.s16le");
         Files.write(in, file(packets));
-        ffmpeg(List.of("-c:a", "libopus", "-i", in.toString(), "-ar", "16000", "-ac", "1", "-f", "s16le", pcm.toString()));
+        Ffmpeg.run(List.of("-c:a", "libopus", "-i", in.toString(), "-ar", "16000", "-ac", "1", "-f", "s16le", pcm.toString()));
         byte[] b = Files.readAllBytes(pcm);
         short[] s = new short[b.length / 2];
         for (int i = 0; i < s.length; i++) {
@@ -91,7 +90,7 @@ public final class OggOpus {
      */
     public static List<byte[]> encodeWithFfmpeg(Path dir, String lavfiSource) throws IOException, InterruptedException {
         Path out = dir.resolve("caller.opus");
-        ffmpeg(List.of("-f", "lavfi", "-i", lavfiSource, "-ac", "1", "-c:a", "libopus", "-application", "voip",
+        Ffmpeg.run(List.of("-f", "lavfi", "-i", lavfiSource, "-ac", "1", "-c:a", "libopus", "-application", "voip",
                 "-b:a", "32k", "-frame_duration", "20", "-fec", "1", "-packet_loss", "20", out.toString()));
         return packets(Files.readAllBytes(out));
     }
@@ -123,15 +122,5 @@ public final class OggOpus {
             p[22 + i] = (byte) (crc >>> (8 * i));
         }
         out.writeBytes(p);
-    }
-
-    private static void ffmpeg(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("ffmpeg with libopus failed (install it with scripts/setup.sh): " + command + "\n" + output);
-        }
     }
 }
