@@ -55,12 +55,24 @@ public final class FramingParser implements MessageParserFactory {
         return parser;
     }
 
+    /**
+     * Parses {@code bytes} as the stack does a message from a UDP datagram ({@code datagram}) or from a
+     * TCP/TLS stream, with {@code listener} in the place of the channel that received it.
+     */
+    SIPMessage parse(byte[] bytes, boolean datagram, ParseExceptionListener listener) throws ParseException {
+        return parser.parse(bytes, true, datagram, false, listener);
+    }
+
     private static final class Parser extends StringMsgParser {
 
         @Override
         public SIPMessage parseSIPMessage(byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener listener)
                 throws ParseException {
-            boolean datagram = readBody && listener instanceof UDPMessageChannel;
+            return parse(bytes, readBody, readBody && listener instanceof UDPMessageChannel, strict, listener);
+        }
+
+        SIPMessage parse(byte[] bytes, boolean readBody, boolean datagram, boolean strict, ParseExceptionListener listener)
+                throws ParseException {
             // jain-sip also re-parses its own stored messages through here; those it frames itself.
             SIPMessage message;
             try {

@@ -56,7 +56,7 @@ class MuxDecoderTest {
     }
 
     /** Returns how many entries went the in-place way. */
-    private static int assertSameAsProtobuf(byte[] b) throws InvalidProtocolBufferException {
+    static int assertSameAsProtobuf(byte[] b) throws InvalidProtocolBufferException {
         MuxToCaller parsed;
         try {
             parsed = MuxToCaller.parseFrom(b);
