@@ -26,7 +26,7 @@ class AnswerParserFuzzTest {
     private static final AnswerParser PARSER = new AnswerParser(JSON);
     private static final String[] TYPES = {"application/json", "application/xml", "text/xml", ""};
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void parse(FuzzedDataProvider data) throws Exception {
         String type = TYPES[data.consumeInt(0, TYPES.length - 1)];
         String body = new String(data.consumeRemainingAsBytes(), StandardCharsets.UTF_8);

@@ -22,7 +22,7 @@ class DialectFuzzTest {
     private static final List<BridgeTarget> TARGETS = List.of(Codecs.target("twilio", 8000), Codecs.target("plivo", 8000),
             Codecs.target("plivo", 16000), Codecs.target("jambonz", 8000));
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void botMessage(FuzzedDataProvider data) {
         BridgeTarget target = TARGETS.get(data.consumeInt(0, TARGETS.size() - 1));
         boolean binary = data.consumeBoolean();

@@ -12,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class MuxDecoderFuzzTest {
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void decode(byte[] batch) throws InvalidProtocolBufferException {
         MuxDecoderTest.assertSameAsProtobuf(batch);
     }

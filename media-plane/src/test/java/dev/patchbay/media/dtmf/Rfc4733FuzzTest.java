@@ -17,7 +17,7 @@ class Rfc4733FuzzTest {
 
     private static final String DIGITS = "0123456789*#ABCD";
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void feed(FuzzedDataProvider data) {
         Rfc4733Receiver receiver = new Rfc4733Receiver();
         long now = 0;

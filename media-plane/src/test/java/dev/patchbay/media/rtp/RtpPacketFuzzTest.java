@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RtpPacketFuzzTest {
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void parse(byte[] datagram) {
         // At an offset inside a larger buffer, as the receive loop reads it.
         byte[] buf = new byte[datagram.length + 7];

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SdpFuzzTest {
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void parseAudio(byte[] body) throws SdpException {
         AudioOffer offer;
         try {

@@ -63,12 +63,12 @@ class SipMessageFuzzTest {
     private static final RequestValidator VALIDATOR = new RequestValidator(MessageLimits.defaults());
     private static final MessageFactoryImpl MESSAGES = new MessageFactoryImpl();
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void datagram(byte[] bytes) throws ParseException {
         check(bytes, true);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void stream(byte[] bytes) throws ParseException {
         check(bytes, false);
     }

@@ -32,7 +32,7 @@ class SrtpFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "12h") // ./patchbay fuzz ends a run after the minutes it is given
     void unprotect(FuzzedDataProvider data) throws GeneralSecurityException {
         SrtpContext receiver = SrtpContext.fromMaster(KEY, SALT);
         boolean forged = data.consumeBoolean();
