@@ -36,10 +36,16 @@ public final class SdpParser {
         Map<Integer, String[]> rtpmaps = new HashMap<>();
         Map<Integer, String> fmtps = new HashMap<>();
 
+        int number = 0;
         for (String raw : sdp.split("\r?\n")) {
+            number++;
             String line = raw.strip();
             if (line.isEmpty()) {
                 continue;
+            }
+            if (line.indexOf('\0') >= 0 || line.indexOf('\r') >= 0) {
+                // RFC 4566 §5 excludes both from every field; a lone CR would end up inside an address or name.
+                throw new SdpException("SDP line " + number + " contains a NUL or a CR that does not end the line");
             }
             if (line.length() < 2 || line.charAt(1) != '=') {
                 throw new SdpException("malformed SDP line '" + abbreviate(line) + "'");

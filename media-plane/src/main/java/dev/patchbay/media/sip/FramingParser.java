@@ -76,7 +76,7 @@ public final class FramingParser implements MessageParserFactory {
             // jain-sip also re-parses its own stored messages through here; those it frames itself.
             SIPMessage message;
             try {
-                message = super.parseSIPMessage(bytes, !datagram && readBody, strict, listener);
+                message = stackParse(bytes, !datagram && readBody, strict, listener);
             } catch (ParseException e) {
                 if (datagram && isResponse(bytes)) {
                     return null; // jain-sip answers 400 unless the datagram starts exactly with "SIP/"; a response is never answered
@@ -92,6 +92,22 @@ public final class FramingParser implements MessageParserFactory {
             }
             message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.status, scan.problem));
             return message;
+        }
+
+        /**
+         * jain-sip's parse, with its unchecked exceptions on malformed headers (a NumberFormatException from
+         * an RAck without numbers, found by fuzzing) turned into the ParseException it documents: the stack
+         * answers that with 400 and goes on, where an unchecked one escapes its receive loop unanswered.
+         */
+        private SIPMessage stackParse(byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener listener)
+                throws ParseException {
+            try {
+                return super.parseSIPMessage(bytes, readBody, strict, listener);
+            } catch (RuntimeException e) {
+                ParseException p = new ParseException("malformed message: " + SipTools.sanitize(String.valueOf(e.getMessage())), 0);
+                p.initCause(e);
+                throw p;
+            }
         }
 
         private static boolean isResponse(byte[] bytes) {
