@@ -55,7 +55,7 @@ class SdpFuzzTest {
         }
         sb.append("\r\n");
         for (RtpFormat f : o.formats()) {
-            if (!f.encoding().equals("unknown")) {
+            if (f.clockRate() > 0) { // 0 only for a dynamic type without a=rtpmap: write none back
                 sb.append("a=rtpmap:").append(f.payloadType()).append(' ').append(f.encoding()).append('/')
                         .append(f.clockRate()).append("\r\n");
             }
