@@ -185,7 +185,7 @@ final class AnswerParser {
             case "rejected" -> 603;
             default -> fallback;
         };
-        return new BotAnswer.Reject(status, "the bot answered <" + verb + (r.isEmpty() ? "" : " reason=\"" + r + "\"") + ">");
+        return new BotAnswer.Reject(status, "the bot answered <" + verb + (r.isEmpty() ? "" : " reason=\"" + printable(r) + "\"") + ">");
     }
 
     private BotAnswer twilioStream(Element stream) {
@@ -227,8 +227,12 @@ final class AnswerParser {
         return new BotAnswer.Stream(uri, params, dialect, contentType);
     }
 
+    /**
+     * A refusal; its reason becomes a SIP Reason header and a log line, so the answer's own text in it
+     * (an XML parser's message quotes the input, found by fuzzing) loses its control characters.
+     */
     static BotAnswer.Reject reject(String reason) {
-        return new BotAnswer.Reject(SERVICE_UNAVAILABLE, "bot webhook: " + reason);
+        return new BotAnswer.Reject(SERVICE_UNAVAILABLE, "bot webhook: " + printable(reason));
     }
 
     private static List<Element> children(Element parent) {

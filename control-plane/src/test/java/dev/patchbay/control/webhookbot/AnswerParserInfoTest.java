@@ -44,4 +44,17 @@ class AnswerParserInfoTest {
         assertTrue(rejected("{\"websocket_url\":\"wss://bot.example/s\",\"info_on_end\":" + big + "}")
                 .contains("holds at most 2000"));
     }
+
+    @Test
+    void aReasonCarriesNoLineBreakFromTheAnswer() {
+        // Found by fuzzing: the XML parser's message quotes the answer, line breaks included, and the reason
+        // becomes a SIP Reason header.
+        BotAnswer.Reject bad = assertInstanceOf(BotAnswer.Reject.class,
+                parser.parse("text/xml", "<?xml version=\"1\n\r2\"?><Response/>"));
+        assertTrue(!bad.reason().contains("\n") && !bad.reason().contains("\r"), bad.reason());
+        BotAnswer.Reject busy = assertInstanceOf(BotAnswer.Reject.class,
+                parser.parse("text/xml", "<Response><Reject reason=\"busy&#10;X-Injected: 1\"/></Response>"));
+        assertEquals(603, busy.sipStatus(), "not 'busy' once the line break is part of it");
+        assertTrue(!busy.reason().contains("\n"), busy.reason());
+    }
 }

@@ -181,7 +181,7 @@ class StreamingDecodeTest {
         return fewest;
     }
 
-    private static BotCommand plain(BotCommand c) {
+    static BotCommand plain(BotCommand c) {
         return c instanceof BotCommand.Audio a ? new BotCommand.Play(ByteString.copyFrom(a.bytes(), 0, a.length())) : c;
     }
 

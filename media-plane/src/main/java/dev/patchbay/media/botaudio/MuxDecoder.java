@@ -145,11 +145,16 @@ final class MuxDecoder {
 
     /** Reads a length; returns where the field ends, with {@code pos} at its first byte. */
     private int lengthDelimited(int limit) throws InvalidProtocolBufferException {
-        long length = varint(limit);
+        // A length is a varint32, as in protobuf: the low 32 bits, refused when negative. Compared as the
+        // 64-bit value, a 10-byte length passed the bound check and sent pos below 0 (found by fuzzing).
+        int length = (int) varint(limit);
+        if (length < 0) {
+            throw new InvalidProtocolBufferException("a negative length " + length + " at byte " + pos);
+        }
         if (length > limit - pos) {
             throw truncated();
         }
-        return pos + (int) length;
+        return pos + length;
     }
 
     private void skip(int tag, int limit) throws InvalidProtocolBufferException {

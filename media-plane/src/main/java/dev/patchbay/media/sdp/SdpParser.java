@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class SdpParser {
 
+    /** A packet longer than a second is no voice call's (RFC 4566 a=ptime, in milliseconds). */
+    private static final int MAX_PTIME_MS = 1000;
+
     private SdpParser() {
     }
 
@@ -33,10 +36,16 @@ public final class SdpParser {
         Map<Integer, String[]> rtpmaps = new HashMap<>();
         Map<Integer, String> fmtps = new HashMap<>();
 
+        int number = 0;
         for (String raw : sdp.split("\r?\n")) {
+            number++;
             String line = raw.strip();
             if (line.isEmpty()) {
                 continue;
+            }
+            if (line.indexOf('\0') >= 0 || line.indexOf('\r') >= 0) {
+                // RFC 4566 §5 excludes both from every field; a lone CR would end up inside an address or name.
+                throw new SdpException("SDP line " + number + " contains a NUL or a CR that does not end the line");
             }
             if (line.length() < 2 || line.charAt(1) != '=') {
                 throw new SdpException("malformed SDP line '" + abbreviate(line) + "'");
@@ -58,10 +67,10 @@ public final class SdpParser {
                     if (!parts[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
                         throw new SdpException("unsupported media transport " + parts[2]);
                     }
-                    port = parseInt(parts[1], "m= port");
+                    port = parseInt(parts[1], "m= port", 0, 65535);
                     profile = parts[2];
                     for (int i = 3; i < parts.length; i++) {
-                        payloadTypes.add(parseInt(parts[i], "payload type"));
+                        payloadTypes.add(parseInt(parts[i], "payload type", 0, 127));
                     }
                 }
             } else if (type == 'c') {
@@ -119,8 +128,8 @@ public final class SdpParser {
             if (parts.length == 2) {
                 String[] enc = parts[1].split("/");
                 if (enc.length >= 2) {
-                    rtpmaps.put(parseInt(parts[0], "rtpmap payload type"),
-                            new String[] {enc[0], Integer.toString(parseInt(enc[1], "rtpmap clock rate"))});
+                    rtpmaps.put(parseInt(parts[0], "rtpmap payload type", 0, 127),
+                            new String[] {enc[0], Integer.toString(parseInt(enc[1], "rtpmap clock rate", 1, Integer.MAX_VALUE))});
                     return ptime;
                 }
             }
@@ -128,11 +137,11 @@ public final class SdpParser {
         }
         if (value.startsWith("fmtp:")) {
             String[] parts = value.substring(5).split(" +", 2);
-            fmtps.put(parseInt(parts[0], "fmtp payload type"), parts.length == 2 ? parts[1] : "");
+            fmtps.put(parseInt(parts[0], "fmtp payload type", 0, 127), parts.length == 2 ? parts[1] : "");
             return ptime;
         }
         if (value.startsWith("ptime:")) {
-            return parseInt(value.substring(6).strip(), "ptime");
+            return parseInt(value.substring(6).strip(), "ptime", 0, MAX_PTIME_MS);
         }
         return ptime;
     }
@@ -143,7 +152,11 @@ public final class SdpParser {
             throw new SdpException("malformed c= line 'c=" + abbreviate(value) + "'");
         }
         int slash = parts[2].indexOf('/');
-        return slash < 0 ? parts[2] : parts[2].substring(0, slash);
+        String address = slash < 0 ? parts[2] : parts[2].substring(0, slash);
+        if (address.isEmpty()) {
+            throw new SdpException("c= line 'c=" + abbreviate(value) + "' has no address");
+        }
+        return address;
     }
 
     private static Direction direction(String value) {
@@ -156,12 +169,19 @@ public final class SdpParser {
         };
     }
 
-    private static int parseInt(String s, String what) throws SdpException {
-        try {
-            return Integer.parseInt(s.strip());
-        } catch (NumberFormatException e) {
-            throw new SdpException("malformed " + what + " '" + abbreviate(s) + "'");
+    /** An ASCII decimal in {@code [min, max]}: RFC 4566 numbers are unsigned digits, so no sign or other script. */
+    private static int parseInt(String s, String what, int min, int max) throws SdpException {
+        String digits = s.strip();
+        int value = digits.isEmpty() || digits.length() > 10 ? -1 : 0;
+        for (int i = 0; i < digits.length() && value >= 0; i++) {
+            char c = digits.charAt(i);
+            long next = 10L * value + (c - '0');
+            value = c < '0' || c > '9' || next > Integer.MAX_VALUE ? -1 : (int) next;
         }
+        if (value < min || value > max) {
+            throw new SdpException("malformed " + what + " '" + abbreviate(s) + "': must be " + min + " to " + max);
+        }
+        return value;
     }
 
     private static String abbreviate(String s) {

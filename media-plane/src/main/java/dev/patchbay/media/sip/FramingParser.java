@@ -55,16 +55,28 @@ public final class FramingParser implements MessageParserFactory {
         return parser;
     }
 
+    /**
+     * Parses {@code bytes} as the stack does a message from a UDP datagram ({@code datagram}) or from a
+     * TCP/TLS stream, with {@code listener} in the place of the channel that received it.
+     */
+    SIPMessage parse(byte[] bytes, boolean datagram, ParseExceptionListener listener) throws ParseException {
+        return parser.parse(bytes, true, datagram, false, listener);
+    }
+
     private static final class Parser extends StringMsgParser {
 
         @Override
         public SIPMessage parseSIPMessage(byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener listener)
                 throws ParseException {
-            boolean datagram = readBody && listener instanceof UDPMessageChannel;
+            return parse(bytes, readBody, readBody && listener instanceof UDPMessageChannel, strict, listener);
+        }
+
+        SIPMessage parse(byte[] bytes, boolean readBody, boolean datagram, boolean strict, ParseExceptionListener listener)
+                throws ParseException {
             // jain-sip also re-parses its own stored messages through here; those it frames itself.
             SIPMessage message;
             try {
-                message = super.parseSIPMessage(bytes, !datagram && readBody, strict, listener);
+                message = stackParse(bytes, !datagram && readBody, strict, listener);
             } catch (ParseException e) {
                 if (datagram && isResponse(bytes)) {
                     return null; // jain-sip answers 400 unless the datagram starts exactly with "SIP/"; a response is never answered
@@ -80,6 +92,22 @@ public final class FramingParser implements MessageParserFactory {
             }
             message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.status, scan.problem));
             return message;
+        }
+
+        /**
+         * jain-sip's parse, with its unchecked exceptions on malformed headers (a NumberFormatException from
+         * an RAck without numbers, found by fuzzing) turned into the ParseException it documents: the stack
+         * answers that with 400 and goes on, where an unchecked one escapes its receive loop unanswered.
+         */
+        private SIPMessage stackParse(byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener listener)
+                throws ParseException {
+            try {
+                return super.parseSIPMessage(bytes, readBody, strict, listener);
+            } catch (RuntimeException e) {
+                ParseException p = new ParseException("malformed message: " + SipTools.sanitize(String.valueOf(e.getMessage())), 0);
+                p.initCause(e);
+                throw p;
+            }
         }
 
         private static boolean isResponse(byte[] bytes) {

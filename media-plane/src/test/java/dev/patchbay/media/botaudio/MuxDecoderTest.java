@@ -56,7 +56,7 @@ class MuxDecoderTest {
     }
 
     /** Returns how many entries went the in-place way. */
-    private static int assertSameAsProtobuf(byte[] b) throws InvalidProtocolBufferException {
+    static int assertSameAsProtobuf(byte[] b) throws InvalidProtocolBufferException {
         MuxToCaller parsed;
         try {
             parsed = MuxToCaller.parseFrom(b);
@@ -186,6 +186,20 @@ class MuxDecoderTest {
             assertSameAsProtobuf(b);
         }
         assertTrue(refused > 2_000 && refused < 18_000, "both outcomes were exercised: " + refused + " refused");
+    }
+
+    @Test
+    void aTenByteLengthIsReadAsProtobufReadsIt() throws InvalidProtocolBufferException {
+        // Found by fuzzing: a length whose 64-bit value is negative sent the reader before the array's start.
+        byte[] negative = {0x0A, (byte) 0x92, (byte) 0x92, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, 0x01, 0x00};
+        assertTrue(assertThrows(InvalidProtocolBufferException.class, () -> decoded(negative)).getMessage().contains("negative"));
+        assertSameAsProtobuf(negative);
+        // Upper bits beyond the low 32 are dropped, as protobuf's varint32 does: this length is 2.
+        byte[] wide = {0x0A, (byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0xF0, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, 0x01, 0x08, 0x05};
+        assertSameAsProtobuf(wide);
+        assertEquals(5, decoded(wide).getFirst().channel());
     }
 
     @Test

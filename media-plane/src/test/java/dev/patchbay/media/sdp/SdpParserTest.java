@@ -106,4 +106,19 @@ class SdpParserTest {
         assertNull(noEvents.telephoneEvent());
         assertTrue(AnswerWriter.write(noEvents, "::1", 10004, 1, 1).contains("m=audio 10004 RTP/AVP 0\r\n"));
     }
+
+    @Test
+    void numbersOutOfRangeAndStrayControlCharactersAreRefused() {
+        for (String bad : new String[] {"m=audio 65536 RTP/AVP 0", "m=audio -1 RTP/AVP 0", "m=audio +5 RTP/AVP 0",
+                "m=audio 4000 RTP/AVP 128", "m=audio 4000 RTP/AVP 0\na=ptime:-20", "m=audio 4000 RTP/AVP 96\na=rtpmap:96 x/0",
+                "m=audio 4000 RTP/AVP 0\na=ptime:\u0665", "m=audio 4000 RTP/AVP 0\na=ptime:99999999999"}) {
+            SdpException e = assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.4\n" + bad + "\n"), bad);
+            assertTrue(e.getMessage().contains("must be"), e.getMessage());
+        }
+        // Found by fuzzing: a lone CR stayed inside the connection address.
+        assertTrue(assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.4\r x\nm=audio 4000 RTP/AVP 0\n"))
+                .getMessage().contains("line 2"));
+        assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.4\nm=audio 4000 RTP/AVP 96\na=rtpmap:96 a\u0000b/8000\n"));
+        assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 /127\nm=audio 4000 RTP/AVP 0\n"), "no address");
+    }
 }
