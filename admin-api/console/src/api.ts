@@ -41,3 +41,4 @@ export function query(params: Record<string, string | undefined>): string {
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+export const del = <T>(path: string) => api<T>("DELETE", path);

@@ -39,3 +39,24 @@ export function body(form: HTMLFormElement): Record<string, string> {
   new FormData(form).forEach((v, k) => { if (typeof v === "string" && v.trim() !== "") out[k] = v.trim(); });
   return out;
 }
+
+/** Re-renders the current route, keeping the page where it is. */
+export function rerender(): void {
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+}
+
+export function submit(form: HTMLFormElement, action: () => Promise<void>): void {
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const button = form.querySelector("button[type=submit]") as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      await action();
+    } catch (e) {
+      showProblem(form, e);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

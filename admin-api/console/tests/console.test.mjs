@@ -24,6 +24,50 @@ async function api(method, path, key, body) {
   return { status: res.status, json: await res.json() };
 }
 
+/** The admin API's answer to /v1/me for a key: 200 when it works, 401 when it does not. */
+const me = async (key) => (await api("GET", "/v1/me", key)).status;
+
+/** API and admin keys: created, rotated and revoked through the console; each secret is shown once. */
+async function keys(page, wsId) {
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.locator('form[aria-label="New API key"] [data-error-for="name"]').filter({ hasText: /./ }).waitFor();
+  ok("an API key without a name shows the API's error next to its name field");
+  await page.getByLabel("API key name").fill("CRM");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const apiSecret = await page.getByLabel("New API key (shown once)").inputValue();
+  const apiKeys = (await api("GET", `/v1/workspaces/${wsId}/api-keys`, OPERATOR_KEY)).json.items;
+  expect(apiKeys.length === 1 && apiSecret.startsWith(`${apiKeys[0].id}.`) && !JSON.stringify(apiKeys).includes(apiSecret.split(".")[1]),
+    `the API key shown (${apiSecret.split(".")[0]}) is not the one the API holds: ${JSON.stringify(apiKeys)}`);
+  await page.getByRole("cell", { name: apiKeys[0].id, exact: true }).waitFor();
+  ok("an API key is created through the console and its secret shown once");
+
+  await page.getByLabel("Admin key name").fill("ops");
+  await page.getByRole("button", { name: "Create admin key" }).click();
+  const first = await page.getByLabel("New admin key (shown once)").inputValue();
+  expect(await me(first) === 200, "the admin key the console showed does not sign in");
+  const id = first.split(".")[0];
+  await page.getByLabel("Old key after rotating", { exact: true }).last().selectOption({ label: "ends now" });
+  await page.getByRole("button", { name: `Rotate admin key ops (${id})` }).click();
+  await page.getByRole("status").filter({ hasText: "rotated" }).waitFor();
+  const second = await page.getByLabel("New admin key (shown once)").inputValue();
+  expect(second !== first && await me(second) === 200 && await me(first) === 401,
+    "after rotating with no overlap the old admin key still works or the new one does not");
+  ok("rotating an admin key shows its successor once and ends the old one");
+
+  const nextId = second.split(".")[0];
+  const copied = page.getByRole("button", { name: "I have copied it" });
+  while (await copied.count() > 0) await copied.first().click();
+  expect(await page.getByLabel(/\(shown once\)$/).count() === 0, "a secret stays on the page after 'I have copied it'");
+  await page.getByRole("button", { name: `Revoke admin key ops (${nextId})` }).click();
+  expect(await me(second) === 200, "one press on Revoke revoked the key without asking");
+  await page.keyboard.press("Enter"); // the armed button keeps the focus: a keyboard user confirms with Enter
+  await page.getByRole("row").filter({ hasText: nextId }).filter({ hasText: "revoked" }).waitFor();
+  expect(await me(second) === 401, "the revoked admin key still signs in");
+  const html = await page.content();
+  expect(![first, second, apiSecret].some((k) => html.includes(k.split(".")[1])), "a secret is still in the page");
+  ok("revoking an admin key asks once more, then the key no longer signs in; no secret is left in the page");
+}
+
 async function run(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
@@ -86,6 +130,7 @@ async function run(context) {
     [...document.querySelectorAll('td[data-label="What"]')].some((td) => td.textContent === w)));
   expect(await page.locator('td[data-label="What"]').count() === 3, "the audit log holds other than the three changes");
   ok("the workspace's audit log shows the workspace, bot and DID created");
+  await keys(page, wsId);
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 
@@ -147,6 +192,10 @@ async function run(context) {
   admin.setDefaultTimeout(TIMEOUT);
   await signIn(admin, URL, OTHER_ADMIN_KEY);
   const links = await admin.locator("section").first().getByRole("link").allTextContents();
+  await admin.getByRole("heading", { name: /^Admin keys of / }).waitFor();
+  expect(await admin.getByRole("button", { name: /^(Rotate|Revoke) admin key / }).count() === 0
+    && await admin.getByRole("button", { name: "Create admin key" }).count() === 0,
+    "the workspace admin is offered to issue, rotate or revoke admin keys");
   expect(links.length === 1 && !links.includes(name), `the workspace admin sees workspaces ${links}`);
   expect(await admin.getByRole("link", { name: "Fleet" }).count() === 0, "the workspace admin has a Fleet link");
   await admin.goto(`${URL}#/config/${wsId}`);
