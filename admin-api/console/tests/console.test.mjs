@@ -27,6 +27,28 @@ async function api(method, path, key, body) {
 /** The admin API's answer to /v1/me for a key: 200 when it works, 401 when it does not. */
 const me = async (key) => (await api("GET", "/v1/me", key)).status;
 
+/** An outbound trunk made through the console; its password goes in and never comes back out. */
+async function trunks(page, wsId) {
+  const form = page.locator('form[aria-label="New outbound trunk"]');
+  await page.getByLabel("Trunk name").fill("Carrier");
+  await page.getByLabel("Host").fill("bad host!");
+  await page.getByRole("button", { name: "Create trunk" }).click();
+  await form.locator('[data-error-for="host"]').filter({ hasText: /./ }).waitFor();
+  ok("a bad trunk host shows the API's error next to the host field");
+  const secret = `pw-${Date.now().toString(36)}`;
+  await page.getByLabel("Host").fill("sip.carrier.example");
+  await page.getByLabel("Caller ID (E.164)").fill("+442079460999");
+  await page.getByLabel("SIP user name").fill("acme");
+  await page.getByLabel("SIP password").fill(secret);
+  await page.getByRole("button", { name: "Create trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "sip.carrier.example:5060" }).filter({ hasText: "set (write-only)" }).waitFor();
+  expect(await page.getByLabel("SIP password").inputValue() === "", "the password field still holds the password");
+  const listed = JSON.stringify((await api("GET", `/v1/workspaces/${wsId}/trunks`, OPERATOR_KEY)).json);
+  expect(listed.includes('"has_password":true') && !listed.includes(secret), `the API's trunk list: ${listed}`);
+  expect(!(await page.content()).includes(secret), "the trunk's password is in the page");
+  ok("an outbound trunk is created through the console; its password is write-only");
+}
+
 /** API and admin keys: created, rotated and revoked through the console; each secret is shown once. */
 async function keys(page, wsId) {
   await page.getByRole("button", { name: "Create API key" }).click();
@@ -130,6 +152,7 @@ async function run(context) {
     [...document.querySelectorAll('td[data-label="What"]')].some((td) => td.textContent === w)));
   expect(await page.locator('td[data-label="What"]').count() === 3, "the audit log holds other than the three changes");
   ok("the workspace's audit log shows the workspace, bot and DID created");
+  await trunks(page, wsId);
   await keys(page, wsId);
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");

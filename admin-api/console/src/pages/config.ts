@@ -2,6 +2,7 @@ import { get, post, type Me, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
 import { body, rerender, submit } from "../forms";
 import { keysSection } from "./keys";
+import { trunksSection } from "./trunks";
 
 interface Workspace { id: string; name: string; enabled: boolean; created_at: string }
 interface Bot { id: string; name: string; kind: string; url: string | null; dialect: string | null; created_at: string }
@@ -75,6 +76,7 @@ async function workspaceSection(ws: Workspace, me: Me): Promise<HTMLElement> {
         h("span", { class: "num" }, d.number), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
         "No DIDs yet."),
       h("h3", {}, "New DID"), didForm),
+    await trunksSection(ws),
     await keysSection(ws, "provider", true),
     await keysSection(ws, "admin", me.role === "operator"),
     await auditSection(ws));
