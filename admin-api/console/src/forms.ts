@@ -1,5 +1,5 @@
 import { ApiError } from "./api";
-import { h } from "./dom";
+import { field, h, mount } from "./dom";
 
 /** Clears a form's earlier errors. */
 export function clearErrors(form: HTMLFormElement): void {
@@ -59,4 +59,19 @@ export function submit(form: HTMLFormElement, action: () => Promise<void>): void
       button.disabled = false;
     }
   });
+}
+
+/**
+ * Shows a secret the API returns once (a new key, a generated webhook secret) in `slot`, selected
+ * for copying, until the user dismisses it or the page re-renders; nothing else keeps it.
+ */
+export function showOnce(slot: HTMLElement, what: string, label: string, value: string): void {
+  const out = h("input", { type: "text", readonly: true, value, spellcheck: "false", autocomplete: "off" });
+  mount(slot, h("div", { class: "secret", role: "status" },
+    h("p", {}, h("strong", {}, `${what} `),
+      "Copy it now: it is shown once, and neither the console nor the API can show it again."),
+    field(label, "secret-shown", out),
+    h("button", { type: "button", class: "secondary", onclick: () => mount(slot) }, "I have copied it")));
+  (out as HTMLInputElement).select();
+  out.focus();
 }

@@ -49,6 +49,40 @@ async function trunks(page, wsId) {
   ok("an outbound trunk is created through the console; its password is write-only");
 }
 
+/** A webhook made through the console: its generated secret shown once, never listed; then deleted. */
+async function webhooks(page, wsId) {
+  const form = page.locator('form[aria-label="New webhook"]');
+  await page.getByLabel("Webhook URL").fill("ftp://crm.example/hook");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await form.locator('[data-error-for="url"]').filter({ hasText: /./ }).waitFor();
+  await page.getByLabel("Webhook URL").fill("https://crm.example/hook");
+  for (const e of ["call.answered", "call.completed", "call.failed"]) await page.getByLabel(e).uncheck();
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await form.locator('[data-error-for="events"]').filter({ hasText: /./ }).waitFor();
+  ok("a bad webhook URL and an empty event list show the API's errors next to their fields");
+  await page.getByLabel("call.completed").check();
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  const secret = await page.getByLabel("Signing secret (shown once)").inputValue();
+  await page.getByRole("row").filter({ hasText: "https://crm.example/hook" }).filter({ hasText: "call.completed" }).waitFor();
+  const listed = JSON.stringify((await api("GET", `/v1/workspaces/${wsId}/webhooks`, OPERATOR_KEY)).json);
+  expect(secret.startsWith("whsec_") && !listed.includes(secret), `generated secret ${secret.slice(0, 6)}…, list ${listed}`);
+  ok("a webhook is added through the console; its generated secret is shown once and never listed");
+  await page.getByRole("button", { name: "I have copied it" }).click();
+  await page.getByRole("button", { name: "Delete webhook https://crm.example/hook" }).click();
+  await page.getByRole("button", { name: "Confirm delete webhook https://crm.example/hook" }).click();
+  await page.getByText("No webhooks yet.").waitFor();
+  expect((await api("GET", `/v1/workspaces/${wsId}/webhooks`, OPERATOR_KEY)).json.items.length === 0, "the webhook is still there");
+  ok("deleting a webhook asks once more, then the API no longer holds it");
+  // One kept for the screenshot.
+  await page.getByLabel("Webhook URL").fill("https://crm.example/calls");
+  await page.getByLabel("call.completed").check();
+  await page.getByLabel("Signing secret", { exact: true }).fill("a-secret-typed-by-the-operator-0123");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await page.getByRole("row").filter({ hasText: "https://crm.example/calls" }).waitFor();
+  expect(await page.getByLabel("Signing secret (shown once)").count() === 0, "a secret the operator typed was shown back");
+  ok("a secret the operator typed is not shown back");
+}
+
 /** API and admin keys: created, rotated and revoked through the console; each secret is shown once. */
 async function keys(page, wsId) {
   await page.getByRole("button", { name: "Create API key" }).click();
@@ -117,7 +151,7 @@ async function run(context) {
   const wsId = decodeURIComponent(page.url().split("#/config/")[1]);
   await page.getByLabel("Bot name").fill("Front desk");
   await page.getByLabel("Kind").selectOption("wss");
-  await page.getByLabel("URL").fill("wss://bots.acme.example/voice");
+  await page.getByLabel("URL", { exact: true }).fill("wss://bots.acme.example/voice");
   await page.getByRole("button", { name: "Create bot" }).click();
   await page.getByRole("cell", { name: "wss://bots.acme.example/voice" }).waitFor();
   await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
@@ -154,6 +188,7 @@ async function run(context) {
   ok("the workspace's audit log shows the workspace, bot and DID created");
   await trunks(page, wsId);
   await keys(page, wsId);
+  await webhooks(page, wsId);
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 

@@ -3,6 +3,7 @@ import { field, h, mount, table, when } from "../dom";
 import { body, rerender, submit } from "../forms";
 import { keysSection } from "./keys";
 import { trunksSection } from "./trunks";
+import { webhooksSection } from "./webhooks";
 
 interface Workspace { id: string; name: string; enabled: boolean; created_at: string }
 interface Bot { id: string; name: string; kind: string; url: string | null; dialect: string | null; created_at: string }
@@ -79,6 +80,7 @@ async function workspaceSection(ws: Workspace, me: Me): Promise<HTMLElement> {
     await trunksSection(ws),
     await keysSection(ws, "provider", true),
     await keysSection(ws, "admin", me.role === "operator"),
+    await webhooksSection(ws),
     await auditSection(ws));
 }
 

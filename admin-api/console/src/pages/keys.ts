@@ -1,6 +1,6 @@
 import { del, get, post, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
-import { body, clearErrors, showProblem, submit } from "../forms";
+import { body, clearErrors, showOnce, showProblem, submit } from "../forms";
 
 interface ApiKey { id: string; name: string; created_at: string; revoked_at: string | null }
 interface Issued extends ApiKey { key: string }
@@ -31,14 +31,7 @@ export async function keysSection(ws: { id: string; name: string }, scope: Scope
   rotation.addEventListener("submit", (ev) => ev.preventDefault());
 
   function showSecret(issued: Issued, verb: string): void {
-    const out = h("input", { type: "text", readonly: true, value: issued.key, spellcheck: "false", autocomplete: "off" });
-    mount(secret, h("div", { class: "secret", role: "status" },
-      h("p", {}, h("strong", {}, `${s.noun} “${issued.name}” ${verb}. `),
-        "Copy it now: it is shown once, and neither the console nor the API can show it again."),
-      field(`New ${s.noun} (shown once)`, "key", out),
-      h("button", { type: "button", class: "secondary", onclick: () => mount(secret) }, "I have copied it")));
-    (out as HTMLInputElement).select();
-    out.focus();
+    showOnce(secret, `${s.noun} “${issued.name}” ${verb}.`, `New ${s.noun} (shown once)`, issued.key);
   }
 
   async function act(action: () => Promise<void>): Promise<void> {
