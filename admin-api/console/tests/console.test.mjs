@@ -157,12 +157,14 @@ async function run(context) {
   await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
   await page.getByLabel("Number (E.164)").fill("+442079460321");
   await page.getByRole("button", { name: "Add DID" }).click();
-  await page.getByRole("cell", { name: "+442079460321" }).waitFor();
+  await page.getByRole("cell", { name: "+442079460321 United Kingdom" }).waitFor();
   const dids = await api("GET", `/v1/workspaces/${wsId}/dids`, OPERATOR_KEY);
   const bots = await api("GET", `/v1/workspaces/${wsId}/bots`, OPERATOR_KEY);
   expect(dids.json.items.length === 1 && dids.json.items[0].number === "+442079460321"
     && dids.json.items[0].bot_id === bots.json.items[0].id, `the API does not hold the DID: ${JSON.stringify(dids.json)}`);
   ok("the operator creates a workspace, a bot and a DID through the console");
+  expect(dids.json.items[0].country === "GB", `the DID's country is ${dids.json.items[0].country}`);
+  ok("the DID is shown in E.164 with its country, as the API's libphonenumber placed it (GB: United Kingdom)");
 
   // A bad value: the API's problem+json detail appears next to the field it names.
   await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
@@ -222,7 +224,10 @@ async function run(context) {
   ok("the call log pages on with the API's cursor (Load more)");
 
   await page.getByRole("link", { name: "Live calls" }).click();
-  await page.getByRole("cell", { name: "+33142685300" }).first().waitFor();
+  await page.getByRole("cell", { name: "+33142685300 France" }).first().waitFor();
+  const live = (await api("GET", "/v1/live-calls", OPERATOR_KEY)).json.items.find((c) => c.from === "+33142685300");
+  expect(live?.from_country === "FR", `the live call's from_country: ${live?.from_country}`);
+  ok("the live page shows the caller in E.164 with its country (FR: France)");
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");
   console.log("hangup?");

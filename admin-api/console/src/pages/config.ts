@@ -1,5 +1,5 @@
 import { get, post, type Me, type Page } from "../api";
-import { field, h, mount, table, when } from "../dom";
+import { field, h, mount, num, table, when } from "../dom";
 import { body, rerender, submit } from "../forms";
 import { keysSection } from "./keys";
 import { trunksSection } from "./trunks";
@@ -7,7 +7,7 @@ import { webhooksSection } from "./webhooks";
 
 interface Workspace { id: string; name: string; enabled: boolean; created_at: string }
 interface Bot { id: string; name: string; kind: string; url: string | null; dialect: string | null; created_at: string }
-interface Did { id: string; number: string; bot_id: string; created_at: string }
+interface Did { id: string; number: string; country: string | null; bot_id: string; created_at: string }
 
 /** Workspaces (the operator creates them), and one workspace's bots and DIDs. */
 export async function configPage(main: HTMLElement, me: Me, wsId?: string): Promise<void> {
@@ -74,7 +74,7 @@ async function workspaceSection(ws: Workspace, me: Me): Promise<HTMLElement> {
     h("section", { "aria-labelledby": "dids-title", class: "card" },
       h("h2", { id: "dids-title" }, `DIDs of ${ws.name}`),
       table(`DIDs of ${ws.name}`, ["Number", "Bot", "Created"], dids.items.map((d) => [
-        h("span", { class: "num" }, d.number), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
+        num(d.number, d.country), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
         "No DIDs yet."),
       h("h3", {}, "New DID"), didForm),
     await trunksSection(ws),
