@@ -21,10 +21,13 @@ export function showProblem(form: HTMLFormElement, e: unknown): void {
   const unplaced: string[] = [];
   let first: HTMLElement | null = null;
   for (const fe of e.problem.errors ?? []) {
-    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(fe.field)}"]`);
+    // An item of a list ("allowed_sources[1]") goes next to the list's field, saying which item.
+    const item = /^(.*)\[(\d+)\]$/.exec(fe.field);
+    const name = item ? item[1] : fe.field;
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(name)}"]`);
     if (!slot) { unplaced.push(`${fe.field}: ${fe.detail}`); continue; }
-    slot.textContent = fe.detail;
-    const control = form.querySelector<HTMLElement>(`[name="${CSS.escape(fe.field)}"]`);
+    slot.textContent = item ? `item ${Number(item[2]) + 1}: ${fe.detail}` : fe.detail;
+    const control = form.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
     control?.setAttribute("aria-invalid", "true");
     first ??= control;
   }

@@ -31,12 +31,12 @@ const me = async (key) => (await api("GET", "/v1/me", key)).status;
 async function trunks(page, wsId) {
   const form = page.locator('form[aria-label="New outbound trunk"]');
   await page.getByLabel("Trunk name").fill("Carrier");
-  await page.getByLabel("Host").fill("bad host!");
+  await page.getByLabel("Trunk host").fill("bad host!");
   await page.getByRole("button", { name: "Create trunk" }).click();
   await form.locator('[data-error-for="host"]').filter({ hasText: /./ }).waitFor();
   ok("a bad trunk host shows the API's error next to the host field");
   const secret = `pw-${Date.now().toString(36)}`;
-  await page.getByLabel("Host").fill("sip.carrier.example");
+  await page.getByLabel("Trunk host").fill("sip.carrier.example");
   await page.getByLabel("Caller ID (E.164)").fill("+442079460999");
   await page.getByLabel("SIP user name").fill("acme");
   await page.getByLabel("SIP password").fill(secret);
@@ -81,6 +81,37 @@ async function webhooks(page, wsId) {
   await page.getByRole("row").filter({ hasText: "https://crm.example/calls" }).waitFor();
   expect(await page.getByLabel("Signing secret (shown once)").count() === 0, "a secret the operator typed was shown back");
   ok("a secret the operator typed is not shown back");
+}
+
+/** Ameyo and RingCX settings saved through the console; Ameyo's Authorization is write-only; a second save sends If-Match. */
+async function integrations(page, wsId) {
+  const ameyo = page.locator('form[aria-label="Ameyo settings"]');
+  await page.getByLabel("Ameyo allowed sources (CIDRs)").fill("203.0.113.0/24, not-a-cidr");
+  await page.getByLabel("Ameyo notification URL").fill("https://tenant.ameyo.app/notify");
+  await page.getByRole("button", { name: "Save Ameyo" }).click();
+  await ameyo.locator('[data-error-for="allowed_sources"]').filter({ hasText: "item 2" }).waitFor();
+  ok("a bad Ameyo source shows the API's error next to the sources field, naming the item");
+  const token = `Bearer tok-${Date.now().toString(36)}`;
+  await page.getByLabel("Ameyo allowed sources (CIDRs)").fill("203.0.113.0/24");
+  await page.getByLabel("Ameyo Authorization value").fill(token);
+  await page.getByLabel("Ameyo host").fill("tenant.ameyo.app");
+  await page.getByRole("button", { name: "Save Ameyo" }).click();
+  await page.getByRole("heading", { name: /^Ameyo: configured.*Authorization set \(write-only\)/ }).waitFor();
+  expect(await page.getByLabel("Ameyo Authorization value").inputValue() === "", "the Authorization field shows a stored value");
+  expect(!(await page.content()).includes(token), "the Ameyo Authorization value is in the page");
+  await page.getByLabel("Ameyo host").fill("other.ameyo.app");
+  await page.getByRole("button", { name: "Save Ameyo" }).click();
+  await page.waitForFunction(() => document.querySelector('form[aria-label="Ameyo settings"] [name="host"]')?.value === "other.ameyo.app"
+    && !document.querySelector('form[aria-label="Ameyo settings"] .form-error'));
+  const stored = (await api("GET", `/v1/workspaces/${wsId}/integrations/ameyo`, OPERATOR_KEY)).json;
+  expect(stored.host === "other.ameyo.app" && stored.has_authorization === true && !JSON.stringify(stored).includes(token),
+    `the API's Ameyo settings: ${JSON.stringify(stored)}`);
+  ok("Ameyo settings are saved and replaced (with If-Match) through the console; the Authorization stays write-only");
+  await page.getByLabel("RingCX INFO max bytes").fill("4096");
+  await page.getByRole("button", { name: "Save RingCX" }).click();
+  await page.getByRole("heading", { name: /^RingCX: configured/ }).waitFor();
+  expect(await page.getByLabel("RingCX INFO max bytes").inputValue() === "4096", "RingCX's saved value is not shown");
+  ok("RingCX settings are saved through the console");
 }
 
 /** API and admin keys: created, rotated and revoked through the console; each secret is shown once. */
@@ -191,6 +222,7 @@ async function run(context) {
   await trunks(page, wsId);
   await keys(page, wsId);
   await webhooks(page, wsId);
+  await integrations(page, wsId);
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 

@@ -4,6 +4,7 @@ import { body, rerender, submit } from "../forms";
 import { keysSection } from "./keys";
 import { trunksSection } from "./trunks";
 import { webhooksSection } from "./webhooks";
+import { integrationsSection } from "./integrations";
 
 interface Workspace { id: string; name: string; enabled: boolean; created_at: string }
 interface Bot { id: string; name: string; kind: string; url: string | null; dialect: string | null; created_at: string }
@@ -81,6 +82,7 @@ async function workspaceSection(ws: Workspace, me: Me): Promise<HTMLElement> {
     await keysSection(ws, "provider", true),
     await keysSection(ws, "admin", me.role === "operator"),
     await webhooksSection(ws),
+    await integrationsSection(ws),
     await auditSection(ws));
 }
 

@@ -28,8 +28,8 @@ export async function trunksSection(ws: { id: string; name: string }): Promise<H
   const password = h("input", { type: "password", autocomplete: "new-password", spellcheck: "false" });
   const form = h("form", { class: "grid", "aria-label": "New outbound trunk" },
     field("Trunk name", "name", h("input", { type: "text", autocomplete: "off" })),
-    field("Host", "host", h("input", { type: "text", autocomplete: "off", placeholder: "sip.carrier.example" })),
-    field("Port", "port", h("input", { type: "text", inputmode: "numeric", autocomplete: "off" }), "empty: 5060, or 5061 for tls"),
+    field("Trunk host", "host", h("input", { type: "text", autocomplete: "off", placeholder: "sip.carrier.example" })),
+    field("Trunk port", "port", h("input", { type: "text", inputmode: "numeric", autocomplete: "off" }), "empty: 5060, or 5061 for tls"),
     field("Transport", "transport", h("select", {}, ["udp", "tcp", "tls"].map((t) => h("option", { value: t }, t)))),
     field("Caller ID (E.164)", "caller_id", h("input", { type: "tel", autocomplete: "off" })),
     field("SIP user name", "username", h("input", { type: "text", autocomplete: "off" })),
