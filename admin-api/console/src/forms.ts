@@ -78,3 +78,20 @@ export function showOnce(slot: HTMLElement, what: string, label: string, value: 
   (out as HTMLInputElement).select();
   out.focus();
 }
+
+/**
+ * A destructive button that asks by changing itself, without a modal dialog: the first press arms
+ * it ("Confirm …", focus stays on it so Enter confirms), the second runs `action`.
+ */
+export function confirmButton(text: string, label: string, action: () => void | Promise<void>): HTMLButtonElement {
+  const b = h("button", { type: "button", class: "danger", "aria-label": label, onclick: () => {
+    if (b.dataset.armed !== "true") {
+      b.dataset.armed = "true";
+      b.textContent = `Confirm ${text.toLowerCase()}`;
+      b.setAttribute("aria-label", `Confirm ${text.toLowerCase()} ${label.slice(text.length + 1)}`);
+      return;
+    }
+    void action();
+  } }, text) as HTMLButtonElement;
+  return b;
+}

@@ -100,9 +100,11 @@ async function integrations(page, wsId) {
   expect(await page.getByLabel("Ameyo Authorization value").inputValue() === "", "the Authorization field shows a stored value");
   expect(!(await page.content()).includes(token), "the Ameyo Authorization value is in the page");
   await page.getByLabel("Ameyo host").fill("other.ameyo.app");
-  await page.getByRole("button", { name: "Save Ameyo" }).click();
-  await page.waitForFunction(() => document.querySelector('form[aria-label="Ameyo settings"] [name="host"]')?.value === "other.ameyo.app"
-    && !document.querySelector('form[aria-label="Ameyo settings"] .form-error'));
+  const [replaced] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/integrations/ameyo") && r.request().method() === "PUT"),
+    page.getByRole("button", { name: "Save Ameyo" }).click()]);
+  expect(replaced.status() === 200 && /^(W\/)?"/.test(replaced.request().headers()["if-match"] ?? ""),
+    `the second Ameyo save: ${replaced.status()}, If-Match ${replaced.request().headers()["if-match"]}`);
   const stored = (await api("GET", `/v1/workspaces/${wsId}/integrations/ameyo`, OPERATOR_KEY)).json;
   expect(stored.host === "other.ameyo.app" && stored.has_authorization === true && !JSON.stringify(stored).includes(token),
     `the API's Ameyo settings: ${JSON.stringify(stored)}`);
@@ -223,6 +225,11 @@ async function run(context) {
   await keys(page, wsId);
   await webhooks(page, wsId);
   await integrations(page, wsId);
+  // The screenshot shows a refused form: the API's error next to its field.
+  await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
+  await page.getByLabel("Number (E.164)").fill("+1 555");
+  await page.getByRole("button", { name: "Add DID" }).click();
+  await page.locator('[data-field="number"] [data-error-for="number"]').filter({ hasText: "E.164" }).waitFor();
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 

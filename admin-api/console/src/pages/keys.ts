@@ -1,6 +1,6 @@
 import { del, get, post, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
-import { body, clearErrors, showOnce, showProblem, submit } from "../forms";
+import { body, clearErrors, confirmButton, showOnce, showProblem, submit } from "../forms";
 
 interface ApiKey { id: string; name: string; created_at: string; revoked_at: string | null }
 interface Issued extends ApiKey { key: string }
@@ -52,17 +52,8 @@ export async function keysSection(ws: { id: string; name: string }, scope: Scope
         showSecret(await post<Issued>(`${base}/${k.id}/rotate`,
           overlap === undefined ? {} : { overlap_seconds: Number(overlap) }), "rotated");
       }) }, "Rotate");
-    // Two steps, without a modal dialog: the first press asks, the second revokes.
-    const revoke = h("button", { type: "button", class: "danger", "aria-label": `Revoke ${s.noun} ${k.name} (${k.id})`,
-      onclick: () => {
-        if (revoke.dataset.armed !== "true") {
-          revoke.dataset.armed = "true";
-          revoke.textContent = "Confirm revoke";
-          revoke.setAttribute("aria-label", `Confirm revoke ${s.noun} ${k.name} (${k.id})`);
-          return;
-        }
-        void act(async () => { await del(`${base}/${k.id}`); });
-      } }, "Revoke");
+    const revoke = confirmButton("Revoke", `Revoke ${s.noun} ${k.name} (${k.id})`,
+      () => act(async () => { await del(`${base}/${k.id}`); }));
     return h("span", { class: "actions" }, rotate, revoke);
   }
 

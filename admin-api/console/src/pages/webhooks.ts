@@ -1,6 +1,6 @@
 import { del, get, post, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
-import { body, clearErrors, showOnce, showProblem, submit } from "../forms";
+import { body, clearErrors, confirmButton, showOnce, showProblem, submit } from "../forms";
 
 interface Webhook { id: string; url: string; events: string[]; enabled: boolean; created_at: string }
 interface Created extends Webhook { secret?: string }
@@ -28,18 +28,10 @@ export async function webhooksSection(ws: { id: string; name: string }): Promise
     h("button", { type: "submit" }, "Add webhook")) as HTMLFormElement;
 
   function remove(w: Webhook): HTMLElement {
-    // Two presses, without a modal dialog: the first asks, the second deletes.
-    const b = h("button", { type: "button", class: "danger", "aria-label": `Delete webhook ${w.url}`, onclick: async () => {
-      if (b.dataset.armed !== "true") {
-        b.dataset.armed = "true";
-        b.textContent = "Confirm delete";
-        b.setAttribute("aria-label", `Confirm delete webhook ${w.url}`);
-        return;
-      }
+    return confirmButton("Delete", `Delete webhook ${w.url}`, async () => {
       clearErrors(form);
       try { await del(`${base}/${w.id}`); await load(); } catch (e) { showProblem(form, e); }
-    } }, "Delete");
-    return b;
+    });
   }
 
   async function load(): Promise<void> {
