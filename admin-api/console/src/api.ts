@@ -17,8 +17,14 @@ export const key = {
   clear: () => sessionStorage.removeItem(KEY),
 };
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+export async function api<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  return (await tagged<T>(method, path, body, extra)).value;
+}
+
+/** The answer with its ETag, for updates that must name (If-Match) the version they replace. */
+export async function tagged<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}):
+    Promise<{ value: T; etag: string | null }> {
+  const headers: Record<string, string> = { Accept: "application/json", ...extra };
   const k = key.get();
   if (k) headers.Authorization = `Bearer ${k}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -29,7 +35,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError({ status: res.status, title: json.title, detail: json.detail ?? `${res.status} ${res.statusText}`,
       errors: json.errors });
   }
-  return json as T;
+  return { value: json as T, etag: res.headers.get("ETag") };
 }
 
 export const get = <T>(path: string) => api<T>("GET", path);
@@ -41,3 +47,4 @@ export function query(params: Record<string, string | undefined>): string {
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+export const del = <T>(path: string) => api<T>("DELETE", path);

@@ -54,3 +54,15 @@ export function seconds(fromIso: string, now: number = Date.now()): string {
 export function mount(el: HTMLElement, ...children: Child[]): void {
   el.replaceChildren(...children.filter((c): c is Node | string => !!c));
 }
+
+const countries = new Intl.DisplayNames(undefined, { type: "region" });
+
+/**
+ * A number as the API stores it (E.164), with its country as the API's libphonenumber placed it,
+ * named in the viewer's language; no country for SIP user parts and non-geographic numbers.
+ */
+export function num(n: string | null, country?: string | null): Node | string {
+  if (!n) return "—";
+  return h("span", { class: "phone" }, h("span", { class: "num" }, n),
+    country ? h("span", { class: "country", title: country }, ` ${countries.of(country) ?? country}`) : null);
+}

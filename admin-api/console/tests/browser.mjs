@@ -74,7 +74,13 @@ export async function shot(page, shots, name) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width > 800 ? 800 : 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+    if (overflow > 0) {
+      // Name the widest element that sticks out, so the failure says what to fix.
+      const culprit = await page.evaluate(() => [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth || el.scrollWidth > el.clientWidth + 1)
+        .map((el) => el.outerHTML.slice(0, 120)).pop());
+      expect(false, `${name} at ${width} px scrolls sideways by ${overflow} px: ${culprit}`);
+    }
     await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });

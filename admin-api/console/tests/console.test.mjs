@@ -24,6 +24,139 @@ async function api(method, path, key, body) {
   return { status: res.status, json: await res.json() };
 }
 
+/** The admin API's answer to /v1/me for a key: 200 when it works, 401 when it does not. */
+const me = async (key) => (await api("GET", "/v1/me", key)).status;
+
+/** An outbound trunk made through the console; its password goes in and never comes back out. */
+async function trunks(page, wsId) {
+  const form = page.locator('form[aria-label="New outbound trunk"]');
+  await page.getByLabel("Trunk name").fill("Carrier");
+  await page.getByLabel("Trunk host").fill("bad host!");
+  await page.getByRole("button", { name: "Create trunk" }).click();
+  await form.locator('[data-error-for="host"]').filter({ hasText: /./ }).waitFor();
+  ok("a bad trunk host shows the API's error next to the host field");
+  const secret = `pw-${Date.now().toString(36)}`;
+  await page.getByLabel("Trunk host").fill("sip.carrier.example");
+  await page.getByLabel("Caller ID (E.164)").fill("+442079460999");
+  await page.getByLabel("SIP user name").fill("acme");
+  await page.getByLabel("SIP password").fill(secret);
+  await page.getByRole("button", { name: "Create trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "sip.carrier.example:5060" }).filter({ hasText: "set (write-only)" }).waitFor();
+  expect(await page.getByLabel("SIP password").inputValue() === "", "the password field still holds the password");
+  const listed = JSON.stringify((await api("GET", `/v1/workspaces/${wsId}/trunks`, OPERATOR_KEY)).json);
+  expect(listed.includes('"has_password":true') && !listed.includes(secret), `the API's trunk list: ${listed}`);
+  expect(!(await page.content()).includes(secret), "the trunk's password is in the page");
+  ok("an outbound trunk is created through the console; its password is write-only");
+}
+
+/** A webhook made through the console: its generated secret shown once, never listed; then deleted. */
+async function webhooks(page, wsId) {
+  const form = page.locator('form[aria-label="New webhook"]');
+  await page.getByLabel("Webhook URL").fill("ftp://crm.example/hook");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await form.locator('[data-error-for="url"]').filter({ hasText: /./ }).waitFor();
+  await page.getByLabel("Webhook URL").fill("https://crm.example/hook");
+  for (const e of ["call.answered", "call.completed", "call.failed"]) await page.getByLabel(e).uncheck();
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await form.locator('[data-error-for="events"]').filter({ hasText: /./ }).waitFor();
+  ok("a bad webhook URL and an empty event list show the API's errors next to their fields");
+  await page.getByLabel("call.completed").check();
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  const secret = await page.getByLabel("Signing secret (shown once)").inputValue();
+  await page.getByRole("row").filter({ hasText: "https://crm.example/hook" }).filter({ hasText: "call.completed" }).waitFor();
+  const listed = JSON.stringify((await api("GET", `/v1/workspaces/${wsId}/webhooks`, OPERATOR_KEY)).json);
+  expect(secret.startsWith("whsec_") && !listed.includes(secret), `generated secret ${secret.slice(0, 6)}…, list ${listed}`);
+  ok("a webhook is added through the console; its generated secret is shown once and never listed");
+  await page.getByRole("button", { name: "I have copied it" }).click();
+  await page.getByRole("button", { name: "Delete webhook https://crm.example/hook" }).click();
+  await page.getByRole("button", { name: "Confirm delete webhook https://crm.example/hook" }).click();
+  await page.getByText("No webhooks yet.").waitFor();
+  expect((await api("GET", `/v1/workspaces/${wsId}/webhooks`, OPERATOR_KEY)).json.items.length === 0, "the webhook is still there");
+  ok("deleting a webhook asks once more, then the API no longer holds it");
+  // One kept for the screenshot.
+  await page.getByLabel("Webhook URL").fill("https://crm.example/calls");
+  await page.getByLabel("call.completed").check();
+  await page.getByLabel("Signing secret", { exact: true }).fill("a-secret-typed-by-the-operator-0123");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await page.getByRole("row").filter({ hasText: "https://crm.example/calls" }).waitFor();
+  expect(await page.getByLabel("Signing secret (shown once)").count() === 0, "a secret the operator typed was shown back");
+  ok("a secret the operator typed is not shown back");
+}
+
+/** Ameyo and RingCX settings saved through the console; Ameyo's Authorization is write-only; a second save sends If-Match. */
+async function integrations(page, wsId) {
+  const ameyo = page.locator('form[aria-label="Ameyo settings"]');
+  await page.getByLabel("Ameyo allowed sources (CIDRs)").fill("203.0.113.0/24, not-a-cidr");
+  await page.getByLabel("Ameyo notification URL").fill("https://tenant.ameyo.app/notify");
+  await page.getByRole("button", { name: "Save Ameyo" }).click();
+  await ameyo.locator('[data-error-for="allowed_sources"]').filter({ hasText: "item 2" }).waitFor();
+  ok("a bad Ameyo source shows the API's error next to the sources field, naming the item");
+  const token = `Bearer tok-${Date.now().toString(36)}`;
+  await page.getByLabel("Ameyo allowed sources (CIDRs)").fill("203.0.113.0/24");
+  await page.getByLabel("Ameyo Authorization value").fill(token);
+  await page.getByLabel("Ameyo host").fill("tenant.ameyo.app");
+  await page.getByRole("button", { name: "Save Ameyo" }).click();
+  await page.getByRole("heading", { name: /^Ameyo: configured.*Authorization set \(write-only\)/ }).waitFor();
+  expect(await page.getByLabel("Ameyo Authorization value").inputValue() === "", "the Authorization field shows a stored value");
+  expect(!(await page.content()).includes(token), "the Ameyo Authorization value is in the page");
+  await page.getByLabel("Ameyo host").fill("other.ameyo.app");
+  const [replaced] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/integrations/ameyo") && r.request().method() === "PUT"),
+    page.getByRole("button", { name: "Save Ameyo" }).click()]);
+  expect(replaced.status() === 200 && /^(W\/)?"/.test(replaced.request().headers()["if-match"] ?? ""),
+    `the second Ameyo save: ${replaced.status()}, If-Match ${replaced.request().headers()["if-match"]}`);
+  const stored = (await api("GET", `/v1/workspaces/${wsId}/integrations/ameyo`, OPERATOR_KEY)).json;
+  expect(stored.host === "other.ameyo.app" && stored.has_authorization === true && !JSON.stringify(stored).includes(token),
+    `the API's Ameyo settings: ${JSON.stringify(stored)}`);
+  ok("Ameyo settings are saved and replaced (with If-Match) through the console; the Authorization stays write-only");
+  await page.getByLabel("RingCX INFO max bytes").fill("4096");
+  await page.getByRole("button", { name: "Save RingCX" }).click();
+  await page.getByRole("heading", { name: /^RingCX: configured/ }).waitFor();
+  expect(await page.getByLabel("RingCX INFO max bytes").inputValue() === "4096", "RingCX's saved value is not shown");
+  ok("RingCX settings are saved through the console");
+}
+
+/** API and admin keys: created, rotated and revoked through the console; each secret is shown once. */
+async function keys(page, wsId) {
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.locator('form[aria-label="New API key"] [data-error-for="name"]').filter({ hasText: /./ }).waitFor();
+  ok("an API key without a name shows the API's error next to its name field");
+  await page.getByLabel("API key name").fill("CRM");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const apiSecret = await page.getByLabel("New API key (shown once)").inputValue();
+  const apiKeys = (await api("GET", `/v1/workspaces/${wsId}/api-keys`, OPERATOR_KEY)).json.items;
+  expect(apiKeys.length === 1 && apiSecret.startsWith(`${apiKeys[0].id}.`) && !JSON.stringify(apiKeys).includes(apiSecret.split(".")[1]),
+    `the API key shown (${apiSecret.split(".")[0]}) is not the one the API holds: ${JSON.stringify(apiKeys)}`);
+  await page.getByRole("cell", { name: apiKeys[0].id, exact: true }).waitFor();
+  ok("an API key is created through the console and its secret shown once");
+
+  await page.getByLabel("Admin key name").fill("ops");
+  await page.getByRole("button", { name: "Create admin key" }).click();
+  const first = await page.getByLabel("New admin key (shown once)").inputValue();
+  expect(await me(first) === 200, "the admin key the console showed does not sign in");
+  const id = first.split(".")[0];
+  await page.getByLabel("Old key after rotating", { exact: true }).last().selectOption({ label: "ends now" });
+  await page.getByRole("button", { name: `Rotate admin key ops (${id})` }).click();
+  await page.getByRole("status").filter({ hasText: "rotated" }).waitFor();
+  const second = await page.getByLabel("New admin key (shown once)").inputValue();
+  expect(second !== first && await me(second) === 200 && await me(first) === 401,
+    "after rotating with no overlap the old admin key still works or the new one does not");
+  ok("rotating an admin key shows its successor once and ends the old one");
+
+  const nextId = second.split(".")[0];
+  const copied = page.getByRole("button", { name: "I have copied it" });
+  while (await copied.count() > 0) await copied.first().click();
+  expect(await page.getByLabel(/\(shown once\)$/).count() === 0, "a secret stays on the page after 'I have copied it'");
+  await page.getByRole("button", { name: `Revoke admin key ops (${nextId})` }).click();
+  expect(await me(second) === 200, "one press on Revoke revoked the key without asking");
+  await page.keyboard.press("Enter"); // the armed button keeps the focus: a keyboard user confirms with Enter
+  await page.getByRole("row").filter({ hasText: nextId }).filter({ hasText: "revoked" }).waitFor();
+  expect(await me(second) === 401, "the revoked admin key still signs in");
+  const html = await page.content();
+  expect(![first, second, apiSecret].some((k) => html.includes(k.split(".")[1])), "a secret is still in the page");
+  ok("revoking an admin key asks once more, then the key no longer signs in; no secret is left in the page");
+}
+
 async function run(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
@@ -51,18 +184,20 @@ async function run(context) {
   const wsId = decodeURIComponent(page.url().split("#/config/")[1]);
   await page.getByLabel("Bot name").fill("Front desk");
   await page.getByLabel("Kind").selectOption("wss");
-  await page.getByLabel("URL").fill("wss://bots.acme.example/voice");
+  await page.getByLabel("URL", { exact: true }).fill("wss://bots.acme.example/voice");
   await page.getByRole("button", { name: "Create bot" }).click();
   await page.getByRole("cell", { name: "wss://bots.acme.example/voice" }).waitFor();
   await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
   await page.getByLabel("Number (E.164)").fill("+442079460321");
   await page.getByRole("button", { name: "Add DID" }).click();
-  await page.getByRole("cell", { name: "+442079460321" }).waitFor();
+  await page.getByRole("cell", { name: "+442079460321 United Kingdom" }).waitFor();
   const dids = await api("GET", `/v1/workspaces/${wsId}/dids`, OPERATOR_KEY);
   const bots = await api("GET", `/v1/workspaces/${wsId}/bots`, OPERATOR_KEY);
   expect(dids.json.items.length === 1 && dids.json.items[0].number === "+442079460321"
     && dids.json.items[0].bot_id === bots.json.items[0].id, `the API does not hold the DID: ${JSON.stringify(dids.json)}`);
   ok("the operator creates a workspace, a bot and a DID through the console");
+  expect(dids.json.items[0].country === "GB", `the DID's country is ${dids.json.items[0].country}`);
+  ok("the DID is shown in E.164 with its country, as the API's libphonenumber placed it (GB: United Kingdom)");
 
   // A bad value: the API's problem+json detail appears next to the field it names.
   await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
@@ -86,6 +221,15 @@ async function run(context) {
     [...document.querySelectorAll('td[data-label="What"]')].some((td) => td.textContent === w)));
   expect(await page.locator('td[data-label="What"]').count() === 3, "the audit log holds other than the three changes");
   ok("the workspace's audit log shows the workspace, bot and DID created");
+  await trunks(page, wsId);
+  await keys(page, wsId);
+  await webhooks(page, wsId);
+  await integrations(page, wsId);
+  // The screenshot shows a refused form: the API's error next to its field.
+  await page.getByLabel("Bot", { exact: true }).selectOption({ label: "Front desk (wss)" });
+  await page.getByLabel("Number (E.164)").fill("+1 555");
+  await page.getByRole("button", { name: "Add DID" }).click();
+  await page.locator('[data-field="number"] [data-error-for="number"]').filter({ hasText: "E.164" }).waitFor();
   await labelled(page, "configuration");
   await shot(page, SHOTS, "configuration");
 
@@ -119,7 +263,10 @@ async function run(context) {
   ok("the call log pages on with the API's cursor (Load more)");
 
   await page.getByRole("link", { name: "Live calls" }).click();
-  await page.getByRole("cell", { name: "+33142685300" }).first().waitFor();
+  await page.getByRole("cell", { name: "+33142685300 France" }).first().waitFor();
+  const live = (await api("GET", "/v1/live-calls", OPERATOR_KEY)).json.items.find((c) => c.from === "+33142685300");
+  expect(live?.from_country === "FR", `the live call's from_country: ${live?.from_country}`);
+  ok("the live page shows the caller in E.164 with its country (FR: France)");
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");
   console.log("hangup?");
@@ -147,6 +294,10 @@ async function run(context) {
   admin.setDefaultTimeout(TIMEOUT);
   await signIn(admin, URL, OTHER_ADMIN_KEY);
   const links = await admin.locator("section").first().getByRole("link").allTextContents();
+  await admin.getByRole("heading", { name: /^Admin keys of / }).waitFor();
+  expect(await admin.getByRole("button", { name: /^(Rotate|Revoke) admin key / }).count() === 0
+    && await admin.getByRole("button", { name: "Create admin key" }).count() === 0,
+    "the workspace admin is offered to issue, rotate or revoke admin keys");
   expect(links.length === 1 && !links.includes(name), `the workspace admin sees workspaces ${links}`);
   expect(await admin.getByRole("link", { name: "Fleet" }).count() === 0, "the workspace admin has a Fleet link");
   await admin.goto(`${URL}#/config/${wsId}`);

@@ -1,10 +1,10 @@
 import { get, query, type Me, type Page } from "../api";
-import { field, h, mount, table, when } from "../dom";
+import { field, h, mount, num, table, when } from "../dom";
 import { showProblem } from "../forms";
 
 export interface Call {
   id: string; workspace_id: string; bot_id: string | null; direction: string; status: string;
-  from: string | null; to: string | null; media_node: string; hangup_cause: string | null; sip_status: number | null;
+  from: string | null; to: string | null; from_country: string | null; to_country: string | null; media_node: string; hangup_cause: string | null; sip_status: number | null;
   reason: string | null; recording_url: string | null; created_at: string; answered_at: string | null;
   ended_at: string | null;
 }
@@ -50,7 +50,7 @@ export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
         ? h("button", { type: "button", class: "secondary", onclick: () => void load(page.next_cursor!) }, "Load more")
         : null;
       mount(results, table("Calls, newest first", ["Started", "From", "To", "Status", "Workspace", "Node", "Call"],
-        rows.map((c) => [when(c.created_at), num(c.from), num(c.to), c.status, wsNames.get(c.workspace_id) ?? c.workspace_id, c.media_node,
+        rows.map((c) => [when(c.created_at), num(c.from, c.from_country), num(c.to, c.to_country), c.status, wsNames.get(c.workspace_id) ?? c.workspace_id, c.media_node,
           h("a", { href: `#/calls/${c.workspace_id}/${c.id}` }, c.id)]), "No calls match."), more);
     } catch (e) {
       showProblem(form, e);
@@ -65,7 +65,7 @@ export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
 export async function callPage(main: HTMLElement, ws: string, id: string): Promise<void> {
   const c = await get<CallDetail>(`/v1/workspaces/${encodeURIComponent(ws)}/calls/${encodeURIComponent(id)}`);
   const facts: [string, Node | string][] = [
-    ["Status", c.status], ["Direction", c.direction], ["From", num(c.from)], ["To", num(c.to)],
+    ["Status", c.status], ["Direction", c.direction], ["From", num(c.from, c.from_country)], ["To", num(c.to, c.to_country)],
     ["Workspace", c.workspace_id], ["Bot", c.bot_id ?? "—"], ["Media node", c.media_node],
     ["Started", when(c.created_at)], ["Answered", when(c.answered_at)], ["Ended", when(c.ended_at)],
     ["Hang-up cause", c.hangup_cause ?? "—"], ["SIP status", c.sip_status?.toString() ?? "—"],
@@ -89,7 +89,3 @@ export function workspaceNames(): Promise<Map<string, string>> {
   return names;
 }
 window.addEventListener("hashchange", () => { names = undefined; });
-
-export function num(n: string | null): Node | string {
-  return n ? h("span", { class: "num" }, n) : "—";
-}

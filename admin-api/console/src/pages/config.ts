@@ -1,10 +1,14 @@
 import { get, post, type Me, type Page } from "../api";
-import { field, h, mount, table, when } from "../dom";
-import { body, clearErrors, showProblem } from "../forms";
+import { field, h, mount, num, table, when } from "../dom";
+import { body, rerender, submit } from "../forms";
+import { keysSection } from "./keys";
+import { trunksSection } from "./trunks";
+import { webhooksSection } from "./webhooks";
+import { integrationsSection } from "./integrations";
 
 interface Workspace { id: string; name: string; enabled: boolean; created_at: string }
 interface Bot { id: string; name: string; kind: string; url: string | null; dialect: string | null; created_at: string }
-interface Did { id: string; number: string; bot_id: string; created_at: string }
+interface Did { id: string; number: string; country: string | null; bot_id: string; created_at: string }
 
 /** Workspaces (the operator creates them), and one workspace's bots and DIDs. */
 export async function configPage(main: HTMLElement, me: Me, wsId?: string): Promise<void> {
@@ -19,7 +23,7 @@ export async function configPage(main: HTMLElement, me: Me, wsId?: string): Prom
         h("a", { href: `#/config/${w.id}`, "aria-current": w.id === selected ? "true" : undefined }, w.name),
         h("code", {}, w.id), when(w.created_at)]), "No workspaces yet."),
       me.role === "operator" ? workspaceForm() : null),
-    ws ? await workspaceSection(ws) : null);
+    ws ? await workspaceSection(ws, me) : null);
 }
 
 function workspaceForm(): HTMLElement {
@@ -33,7 +37,7 @@ function workspaceForm(): HTMLElement {
   return form;
 }
 
-async function workspaceSection(ws: Workspace): Promise<HTMLElement> {
+async function workspaceSection(ws: Workspace, me: Me): Promise<HTMLElement> {
   const base = `/v1/workspaces/${ws.id}`;
   const [bots, dids] = await Promise.all([get<Page<Bot>>(`${base}/bots?limit=200`), get<Page<Did>>(`${base}/dids?limit=200`)]);
   const botName = new Map(bots.items.map((b) => [b.id, b.name]));
@@ -71,9 +75,14 @@ async function workspaceSection(ws: Workspace): Promise<HTMLElement> {
     h("section", { "aria-labelledby": "dids-title", class: "card" },
       h("h2", { id: "dids-title" }, `DIDs of ${ws.name}`),
       table(`DIDs of ${ws.name}`, ["Number", "Bot", "Created"], dids.items.map((d) => [
-        h("span", { class: "num" }, d.number), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
+        num(d.number, d.country), botName.get(d.bot_id) ?? d.bot_id, when(d.created_at)]),
         "No DIDs yet."),
       h("h3", {}, "New DID"), didForm),
+    await trunksSection(ws),
+    await keysSection(ws, "provider", true),
+    await keysSection(ws, "admin", me.role === "operator"),
+    await webhooksSection(ws),
+    await integrationsSection(ws),
     await auditSection(ws));
 }
 
@@ -95,25 +104,4 @@ async function auditSection(ws: Workspace): Promise<HTMLElement> {
   await load();
   return h("section", { "aria-labelledby": "audit-title", class: "card" },
     h("h2", { id: "audit-title" }, `Audit log of ${ws.name}`), list);
-}
-
-/** Re-renders the current route, keeping the page where it is. */
-function rerender(): void {
-  window.dispatchEvent(new HashChangeEvent("hashchange"));
-}
-
-function submit(form: HTMLFormElement, action: () => Promise<void>): void {
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const button = form.querySelector("button[type=submit]") as HTMLButtonElement;
-    button.disabled = true;
-    try {
-      await action();
-    } catch (e) {
-      showProblem(form, e);
-    } finally {
-      button.disabled = false;
-    }
-  });
 }

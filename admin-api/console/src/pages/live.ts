@@ -1,6 +1,6 @@
 import { get, type Page } from "../api";
-import { h, mount, seconds, table, when } from "../dom";
-import { num, workspaceNames, type Call } from "./calls";
+import { h, mount, num, seconds, table, when } from "../dom";
+import { workspaceNames, type Call } from "./calls";
 
 const POLL_MS = 500;
 
@@ -22,7 +22,7 @@ export async function livePage(main: HTMLElement): Promise<() => void> {
       const names = await workspaceNames();
       if (stopped) return;
       mount(body, table("Calls in progress", ["From", "To", "Workspace", "Bot", "Node", "Status", "Duration", "Started"],
-        calls.map((c) => [num(c.from), num(c.to), names.get(c.workspace_id) ?? c.workspace_id, c.bot_id ?? "—", c.media_node, c.status,
+        calls.map((c) => [num(c.from, c.from_country), num(c.to, c.to_country), names.get(c.workspace_id) ?? c.workspace_id, c.bot_id ?? "—", c.media_node, c.status,
           seconds(c.answered_at ?? c.created_at), when(c.created_at)]), "No calls in progress."));
       status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (e) {

@@ -9,6 +9,7 @@ import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.http.PageRequest;
+import dev.patchbay.admin.tenant.DidNumbers;
 import dev.patchbay.admin.tenant.TenantJson;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
@@ -90,7 +91,9 @@ public final class CallRoutes {
                 .put("direction", c.direction())
                 .put("status", c.status())
                 .put("from", c.fromNumber())
+                .put("from_country", DidNumbers.country(c.fromNumber()).orElse(null))
                 .put("to", c.toNumber())
+                .put("to_country", DidNumbers.country(c.toNumber()).orElse(null))
                 .put("media_node", c.mediaNode())
                 .put("hangup_cause", c.hangupCause())
                 .put("sip_status", c.sipStatus())

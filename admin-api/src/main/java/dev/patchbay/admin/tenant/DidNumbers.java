@@ -1,6 +1,7 @@
 package dev.patchbay.admin.tenant;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.google.i18n.phonenumbers.NumberParseException;
@@ -53,6 +54,24 @@ public final class DidNumbers {
                     + " in 00 form (004930123456), or a SIP user part of 1 to 64 letters, digits and -_.!~*'()&=+$,;?/");
         }
         return s;
+    }
+
+    /**
+     * The ISO 3166 country of an E.164 number, as libphonenumber places it ({@code +442079460000} is
+     * GB, {@code +14155550100} US); empty for SIP user parts, numbers no country's plan holds, and
+     * non-geographic numbers (+800, +882), so a client never has to guess from the digits.
+     */
+    public static Optional<String> country(String number) {
+        if (number == null || !E164.matcher(number).matches()) {
+            return Optional.empty();
+        }
+        try {
+            String region = PHONES.getRegionCodeForNumber(PHONES.parse(number, "ZZ"));
+            return region == null || PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
+                    ? Optional.empty() : Optional.of(region);
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static String requireValid(String given, String e164) {

@@ -46,6 +46,7 @@ public final class TenantJson {
                 .put("id", d.id())
                 .put("workspace_id", d.workspaceId())
                 .put("number", d.number())
+                .put("country", DidNumbers.country(d.number()).orElse(null))
                 .put("bot_id", d.botId())
                 .put(EarlyMediaChoice.MODE, d.earlyMedia() == null ? null : d.earlyMedia().mode())
                 .put(EarlyMediaChoice.CLIP, d.earlyMedia() == null ? null : d.earlyMedia().clip())

@@ -8,6 +8,7 @@ import dev.patchbay.admin.testing.ApiClient;
 import dev.patchbay.admin.testing.ApiClient.Reply;
 import dev.patchbay.admin.testing.Calls;
 import dev.patchbay.admin.testing.TestApi;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,14 @@ class CallApiTest {
         assertEquals("+44207946000", r.json().path("from").asText().substring(0, 12));
         assertEquals(List.of("ringing", "answered"), r.json().path("events").findValuesAsText("type"));
         assertTrue(r.json().path("ended_at").asText().startsWith("2026-12-01T10:01:00"), r.toString());
+    }
+
+    @Test
+    void numbersCarryTheCountryLibphonenumberPlacesThemIn() {
+        JsonNode call = api.client().get("/v1/workspaces/" + wsB + "/calls/" + liveB).json();
+        assertEquals("FR", call.path("from_country").asText(), call.toString());
+        // +15550100 is too short for any NANP country: no country rather than a guess from "+1".
+        assertTrue(call.path("to_country").isNull(), call.toString());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.patchbay.admin.tenant;
 
+import java.util.Optional;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,5 +58,21 @@ class DidNumbersTest {
     void wellFormedButUnallocatedNumbersSayWhy(String raw, String reason) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DidNumbers.normalise(raw));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "+442079460000, GB",
+            "+14155550100, US",
+            "+16135550123, CA",
+            "+919990152080, IN",
+            "+33123456789, FR",
+            "+80012345678, ''",
+            "+4411, ''",
+            "echo, ''",
+            "004930123456, ''",
+    })
+    void countryIsLibphonenumbersRegionOfAnE164Number(String number, String country) {
+        assertEquals(country.isEmpty() ? Optional.empty() : Optional.of(country), DidNumbers.country(number));
     }
 }
