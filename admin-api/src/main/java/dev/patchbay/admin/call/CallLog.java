@@ -33,7 +33,7 @@ public final class CallLog {
         String like = f.number() == null ? null : "%" + f.number() + "%";
         List<CallSummary> rows = Db.list(db.execute().namedQuery("select-calls",
                 f.workspaceId(), f.workspaceId(), f.status(), f.status(), like, like, like,
-                Db.utc(f.from()), Db.utc(f.to()), Db.utc(before), Db.utc(before), page.afterId(),
+                Db.utc(f.from()), Db.utc(f.to()), Db.utc(before), page.afterId(),
                 page.fetch()), CallLog::summary);
         return page.page(rows, CallSummary::createdAt, CallSummary::id);
     }

@@ -2,7 +2,9 @@ package dev.patchbay.agents.ai;
 
 import java.time.Duration;
 
+import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -14,12 +16,17 @@ public record LlmConfig(String baseUrl, String apiKey, String model, Duration co
     public static final String BASE_URL_KEY = "patchbay.agents.llm.base-url";
     public static final String MODEL_KEY = "patchbay.agents.llm.model";
 
+    /** The shipped application.yaml alone (the control-plane's, the process this API is mounted in). */
+    public static LlmConfig defaults() {
+        return from(ShippedDefaults.root(ControlConfig.class));
+    }
+
+    /** Every key must be set (empty base-url: no model); the shipped application.yaml sets them all. */
     public static LlmConfig from(Config root) {
         String p = "patchbay.agents.llm.";
-        return new LlmConfig(root.get(BASE_URL_KEY).asString().orElse("").strip(),
-                root.get(p + "api-key").asString().orElse("").strip(), root.get(MODEL_KEY).asString().orElse("").strip(),
-                ConfigDurations.get(root, p + "connect-timeout", Duration.ofSeconds(5)),
-                ConfigDurations.get(root, p + "request-timeout", Duration.ofSeconds(30)));
+        return new LlmConfig(root.get(BASE_URL_KEY).asString().get().strip(),
+                root.get(p + "api-key").asString().get().strip(), root.get(MODEL_KEY).asString().get().strip(),
+                ConfigDurations.require(root, p + "connect-timeout"), ConfigDurations.require(root, p + "request-timeout"));
     }
 
     public boolean configured() {

@@ -2,7 +2,9 @@ package dev.patchbay.agents.ai;
 
 import java.time.Duration;
 
+import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -16,12 +18,16 @@ import io.helidon.config.Config;
  */
 public record VoiceConfig(String espeak, String defaultVoice, int maxText, Duration timeout, Duration audioTtl) {
 
+    /** The shipped application.yaml alone (the control-plane's, the process this API is mounted in). */
+    public static VoiceConfig defaults() {
+        return from(ShippedDefaults.root(ControlConfig.class));
+    }
+
+    /** Every key must be set; the shipped application.yaml sets them all. */
     public static VoiceConfig from(Config root) {
         String p = "patchbay.agents.voice.";
-        return new VoiceConfig(root.get(p + "espeak").asString().orElse("espeak-ng"),
-                root.get(p + "default-voice").asString().orElse("en-us"),
-                ConfigDurations.positiveInt(root, p + "max-text", 5000),
-                ConfigDurations.get(root, p + "timeout", Duration.ofSeconds(20)),
-                ConfigDurations.get(root, p + "audio-ttl", Duration.ofHours(6)));
+        return new VoiceConfig(root.get(p + "espeak").asString().get(), root.get(p + "default-voice").asString().get(),
+                ConfigDurations.requirePositiveInt(root, p + "max-text"), ConfigDurations.require(root, p + "timeout"),
+                ConfigDurations.require(root, p + "audio-ttl"));
     }
 }

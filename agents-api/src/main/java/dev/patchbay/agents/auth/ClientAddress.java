@@ -31,7 +31,7 @@ public final class ClientAddress {
 
     public static ClientAddress from(Config root) {
         // Comma-separated, as environment variables carry it (PATCHBAY_AGENTS_TRUSTED_DASH_PROXIES).
-        return new ClientAddress(Stream.of(root.get(KEY).asString().orElse("").split(",")).map(String::strip)
+        return new ClientAddress(Stream.of(root.get(KEY).asString().get().split(",")).map(String::strip)
                 .filter(c -> !c.isEmpty()).toList());
     }
 

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -39,25 +41,35 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
     /** One line of the rate table: a prefix such as "+1" or "+9198", its country and prices. */
     public record Rate(String prefix, String country, double mobileUsd, double landlineUsd) { }
 
+    /** The shipped application.yaml alone (the control-plane's, the process this API is mounted in). */
+    public static AgentsConfig defaults() {
+        return from(ShippedDefaults.root(ControlConfig.class));
+    }
+
+    /** Every key must be set; the shipped application.yaml sets them all, so a missing one fails start-up naming it. */
     public static AgentsConfig from(Config root) {
+        String p = "patchbay.agents.";
         Config c = root.get("patchbay.agents");
         Map<String, Double> currencies = new TreeMap<>();
-        c.get("currencies").asMap().orElse(Map.of("USD", "1.0"))
+        c.get("currencies").asMap().get()
                 .forEach((k, v) -> currencies.put(k.substring(k.lastIndexOf('.') + 1), Double.parseDouble(v)));
+        if (!currencies.containsKey("USD")) {
+            // Rates are in US dollars; every other currency is priced against it.
+            throw new IllegalStateException(p + "currencies.USD is missing: set it to 1.0 beside the other currencies");
+        }
         List<Rate> rates = new ArrayList<>();
-        for (Config r : c.get("rates").asNodeList().orElse(List.of())) {
+        for (Config r : c.get("rates").asNodeList().get()) {
             rates.add(new Rate(r.get("prefix").asString().get(), r.get("country").asString().get(),
                     r.get("mobile").asDouble().get(), r.get("landline").asDouble().get()));
         }
-        return new AgentsConfig(ConfigDurations.get(root, "patchbay.agents.session-ttl", Duration.ofHours(6)),
-                c.get("calls-per-hour").asInt().orElse(20), c.get("max-call-duration").asInt().orElse(3600),
-                c.get("requests-per-hour").asInt().orElse(1000), c.get("minute-price").asDouble().orElse(0.125),
-                c.get("low-balance-minutes").asInt().orElse(5), c.get("billing-increment").asInt().orElse(60),
-                Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().orElse(""),
-                c.get("default-caller-id").asString().orElse(""), c.get("quality.base-delay-ms").asDouble().orElse(60.0),
-                ConfigDurations.get(root, "patchbay.agents.jobs.poll-interval", Duration.ofSeconds(1)),
-                ConfigDurations.get(root, "patchbay.agents.key-overlap", Duration.ofHours(24)),
-                ConfigDurations.get(root, "patchbay.agents.wallet.sweep-interval", Duration.ofSeconds(30)),
-                ConfigDurations.get(root, "patchbay.agents.wallet.sweep-grace", Duration.ofMinutes(2)));
+        return new AgentsConfig(ConfigDurations.require(root, p + "session-ttl"),
+                c.get("calls-per-hour").asInt().get(), c.get("max-call-duration").asInt().get(),
+                c.get("requests-per-hour").asInt().get(), c.get("minute-price").asDouble().get(),
+                c.get("low-balance-minutes").asInt().get(), c.get("billing-increment").asInt().get(),
+                Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().get(),
+                c.get("default-caller-id").asString().get(), c.get("quality.base-delay-ms").asDouble().get(),
+                ConfigDurations.require(root, p + "jobs.poll-interval"), ConfigDurations.require(root, p + "key-overlap"),
+                ConfigDurations.require(root, p + "wallet.sweep-interval"),
+                ConfigDurations.require(root, p + "wallet.sweep-grace"));
     }
 }

@@ -2,7 +2,9 @@ package dev.patchbay.agents.transcripts;
 
 import java.time.Duration;
 
+import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -14,10 +16,16 @@ import io.helidon.config.Config;
  */
 public record TranscriptsConfig(Duration streamTokenTtl, int subscriberQueue, int maxSegments) {
 
+    /** The shipped application.yaml alone (the control-plane's, the process this API is mounted in). */
+    public static TranscriptsConfig defaults() {
+        return from(ShippedDefaults.root(ControlConfig.class));
+    }
+
+    /** Every key must be set; the shipped application.yaml sets them all. */
     public static TranscriptsConfig from(Config root) {
         String p = "patchbay.agents.transcripts.";
-        return new TranscriptsConfig(ConfigDurations.get(root, p + "stream-token-ttl", Duration.ofMinutes(10)),
-                ConfigDurations.positiveInt(root, p + "subscriber-queue", 256),
-                ConfigDurations.positiveInt(root, p + "max-segments", 100));
+        return new TranscriptsConfig(ConfigDurations.require(root, p + "stream-token-ttl"),
+                ConfigDurations.requirePositiveInt(root, p + "subscriber-queue"),
+                ConfigDurations.requirePositiveInt(root, p + "max-segments"));
     }
 }

@@ -201,8 +201,7 @@ public final class CallStore {
     public Listed list(Filter f) {
         String wanted = f.statuses().isEmpty() ? "" : "," + String.join(",", f.statuses()) + ",";
         List<CallRecord> rows = Db.list(db.execute().namedQuery("select-calls-page", f.workspaceId(), Db.utc(f.after()),
-                Db.utc(f.before()), wanted, wanted, Db.utc(f.cursor().createdAt()), Db.utc(f.cursor().createdAt()),
-                f.cursor().id(), f.limit() + 1), CallStore::call);
+                Db.utc(f.before()), wanted, wanted, Db.utc(f.cursor().createdAt()), f.cursor().id(), f.limit() + 1), CallStore::call);
         boolean more = rows.size() > f.limit();
         return new Listed(more ? rows.subList(0, f.limit()) : rows, more);
     }

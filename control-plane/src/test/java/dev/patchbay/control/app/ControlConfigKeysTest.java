@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The control-plane's settings, its shipped application.yaml and the README's configuration table
  * agree: every key in the YAML is read with no default in code, every key read is in the YAML, and
- * every one is documented. Not covered: {@code patchbay.agents.*} (the agents' own records, which move
- * to their own module with issue 18), the named SQL in {@code patchbay.db.statements.*} and
+ * every one is documented. Not covered here: {@code patchbay.agents.*} (agents-api's records, checked by
+ * its AgentsConfigKeysTest against this same YAML), the named SQL in {@code patchbay.db.statements.*} and
  * {@code patchbay.db.source}, which Helidon's DbClient reads, not a record.
  */
 class ControlConfigKeysTest {

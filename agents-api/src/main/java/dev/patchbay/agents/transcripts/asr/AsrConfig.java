@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.patchbay.control.app.ControlConfig;
+import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
 /**
@@ -16,6 +18,11 @@ import io.helidon.config.Config;
  * @param timeout the longest connecting, one audio frame or the last results may take
  */
 public record AsrConfig(String url, String apiKey, Duration timeout) {
+
+    /** The shipped application.yaml alone (the control-plane's, the process this API is mounted in). */
+    public static AsrConfig defaults() {
+        return from(ShippedDefaults.root(ControlConfig.class));
+    }
 
     public static AsrConfig from(Config root) {
         Config p = root.get("patchbay.agents.transcripts.asr");
