@@ -156,6 +156,11 @@ public final class SdpParser {
         if (address.isEmpty()) {
             throw new SdpException("c= line 'c=" + abbreviate(value) + "' has no address");
         }
+        // An address is an IP literal or a host name (RFC 4566 §5.7): visible ASCII only. A control character
+        // (a vertical tab, say) would otherwise be carried into the address we send media to.
+        if (!address.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            throw new SdpException("c= line has a control or non-ASCII character in its address");
+        }
         return address;
     }
 

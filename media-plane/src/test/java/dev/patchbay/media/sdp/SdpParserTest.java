@@ -120,5 +120,10 @@ class SdpParserTest {
                 .getMessage().contains("line 2"));
         assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.4\nm=audio 4000 RTP/AVP 96\na=rtpmap:96 a\u0000b/8000\n"));
         assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 /127\nm=audio 4000 RTP/AVP 0\n"), "no address");
+        // Found by fuzzing: vertical tabs stayed inside the connection address.
+        assertTrue(assertThrows(SdpException.class,
+                () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.4\u000b\u000b 0\nm=audio 4000 RTP/AVP 0\n"))
+                .getMessage().contains("control or non-ASCII character"));
+        assertThrows(SdpException.class, () -> SdpParser.parseAudio("v=0\nc=IN IP4 1.2.3.\u0664\nm=audio 4000 RTP/AVP 0\n"));
     }
 }
