@@ -101,6 +101,9 @@ public final class FramingParser implements MessageParserFactory {
          */
         private SIPMessage stackParse(byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener listener)
                 throws ParseException {
+            if (ViaComments.unsafe(bytes)) {
+                throw new ParseException("a Via comment with a backslash or without its ')' is not accepted", 0);
+            }
             try {
                 return super.parseSIPMessage(bytes, readBody, strict, listener);
             } catch (RuntimeException e) {

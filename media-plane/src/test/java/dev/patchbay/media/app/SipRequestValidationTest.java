@@ -134,6 +134,20 @@ class SipRequestValidationTest {
     }
 
     @Test
+    void aViaCommentEndingInABackslashGets400() throws Exception {
+        // Found by fuzzing: in a Via comment, jain-sip's parser takes a backslash and the line's end as one escape,
+        // then appends NULs past the end until the heap runs out; one 200-byte datagram took the node down.
+        try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
+            String ok = options(sip, 1, "via-comment", 0);
+            sip.sendRaw(ok.replace("Content-Length: 0\r\n", "Via: SIP/2.0/UDP 192.0.2.7 (ab\\\r\nContent-Length: 0\r\n"));
+            SipMessage r = sip.finalResponse(WAIT);
+            assertEquals(400, r.status(), r.raw());
+            sip.sendRaw(options(sip, 2, "after", 0));
+            assertEquals(200, sip.finalResponse(WAIT).status(), "the next request is served");
+        }
+    }
+
+    @Test
     void aStrayResponseIsNeverAnswered() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
             sip.sendRaw("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:" + sip.localPort() + ";branch=z9hG4bKstray" + System.nanoTime()
