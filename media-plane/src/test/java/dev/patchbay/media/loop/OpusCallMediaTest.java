@@ -221,7 +221,9 @@ class OpusCallMediaTest {
         });
         assertTrue(codec > 0, "concentus 1.0.2 allocates per packet; if this fails it stopped, and the bound below can be 0");
         long ours = (call - codec) / 600;
-        assertTrue(ours < 256, "per 20 ms, the call allocated " + call / 600 + " bytes and concentus alone " + codec / 600
+        // concentus's own ~76 KB per packet differs by a few hundred bytes between two runs of the same frames
+        // (260 seen in CI), so the bound is 512 B: a copied 20 ms frame of ours (656 B with its header) still fails it.
+        assertTrue(ours < 512, "per 20 ms, the call allocated " + call / 600 + " bytes and concentus alone " + codec / 600
                 + ": Patchbay's stages added " + ours + " bytes per packet");
     }
 }
