@@ -142,9 +142,12 @@ class AgentsE2eTest {
             assertEquals(0, balance.get("reserved").get("value").asInt(), "the call's reservation is settled");
 
             // Deliveries run in parallel and retry, so they may arrive in any order; the timestamps tell the order.
+            // One failed attempt costs the outbox's delivery timeout (10 s) and its first backoff (1 s): the wait
+            // allows a retry, since this test is about what is delivered, not how fast.
             Map<String, java.time.Instant> events = new java.util.TreeMap<>();
+            java.time.Instant deliveredBy = java.time.Instant.now().plusSeconds(40);
             for (int i = 0; i < 5; i++) {
-                CallbackReceiver.Received r = hooks.next(Duration.ofSeconds(10));
+                CallbackReceiver.Received r = hooks.next(Duration.between(java.time.Instant.now(), deliveredBy));
                 assertTrue(r.verifiedWith(SECRET), "the delivery is signed with the subscription's secret: " + r.body());
                 JsonNode body = JSON.readTree(r.body());
                 if (!body.get("event").asText().equals("balance.low")) {

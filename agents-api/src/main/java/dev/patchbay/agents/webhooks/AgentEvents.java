@@ -53,7 +53,7 @@ public final class AgentEvents {
      */
     public void emit(AgentSession session, String callId, String event, ObjectNode data, String callWebhookUrl) {
         try {
-            for (Outbox.Message m : messages(session, callId, event, data, callWebhookUrl)) {
+            for (Outbox.Message m : messages(store.forEvent(session.id(), event), session, callId, event, data, callWebhookUrl)) {
                 outbox.enqueue(m);
             }
             wake();
@@ -69,7 +69,7 @@ public final class AgentEvents {
      */
     public void emit(io.helidon.dbclient.DbExecute tx, AgentSession session, String callId, String event, ObjectNode data,
                      String callWebhookUrl) {
-        for (Outbox.Message m : messages(session, callId, event, data, callWebhookUrl)) {
+        for (Outbox.Message m : messages(store.forEvent(tx, session.id(), event), session, callId, event, data, callWebhookUrl)) {
             outbox.enqueue(tx, m);
         }
     }
@@ -81,10 +81,10 @@ public final class AgentEvents {
         }
     }
 
-    private List<Outbox.Message> messages(AgentSession session, String callId, String event, ObjectNode data,
-                                          String callWebhookUrl) {
+    private List<Outbox.Message> messages(List<AgentWebhookStore.Subscription> subscriptions, AgentSession session,
+                                          String callId, String event, ObjectNode data, String callWebhookUrl) {
         List<Outbox.Message> out = new java.util.ArrayList<>();
-        for (AgentWebhookStore.Subscription s : store.forEvent(session.id(), event)) {
+        for (AgentWebhookStore.Subscription s : subscriptions) {
             out.add(new Outbox.Message(session.workspaceId(), callId, "agent_webhook", s.url(),
                     body(event, data, secrets.open(s.secretEnc())), AgentWebhookKeys.PREFIX + s.id()));
         }

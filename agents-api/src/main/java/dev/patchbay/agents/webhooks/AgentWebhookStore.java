@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 /** Webhook subscriptions of agent sessions; secrets stay AES-GCM ciphertext here. */
@@ -37,7 +38,12 @@ public final class AgentWebhookStore {
     }
 
     public List<Subscription> forEvent(String sessionId, String event) {
-        return Db.list(db.execute().namedQuery("agent-webhook-store-for-event", sessionId, "%," + event + ",%"), AgentWebhookStore::subscription);
+        return forEvent(db.execute(), sessionId, event);
+    }
+
+    /** The same through {@code exec}: inside a transaction, never a second pool connection (it can deadlock the pool). */
+    public List<Subscription> forEvent(DbExecute exec, String sessionId, String event) {
+        return Db.list(exec.namedQuery("agent-webhook-store-for-event", sessionId, "%," + event + ",%"), AgentWebhookStore::subscription);
     }
 
     public boolean delete(String id) {
