@@ -107,6 +107,8 @@ class HelmChartTest {
                     .findFirst().orElseThrow());
             Set<String> names = new TreeSet<>(configMap(m.getKey() + "-env").keySet());
             c.get("env").forEach(e -> names.add(e.get("name").asText()));
+            // A variable only there for Kubernetes to expand into another ($(HOST_IP)) is no key of ours.
+            c.get("env").forEach(e -> names.removeIf(n -> e.path("value").asText().contains("$(" + n + ")")));
             Set<String> unknown = REPO.unread(m.getValue(), names);
             assertEquals(Set.of(), unknown, m.getValue() + " reads no such keys");
         }
@@ -121,7 +123,7 @@ class HelmChartTest {
                 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "PATCHBAY_CLUSTER_TOKEN", "cluster-tok", "PATCHBAY_ADMIN_KEY", "admin-key-1");
         Map<String, List<String>> who = Map.of("pb-control-plane", List.of("PATCHBAY_DB_CONNECTION_PASSWORD", "PATCHBAY_SECRETS_KEY", "PATCHBAY_CLUSTER_TOKEN"),
                 "pb-admin-api", List.of("PATCHBAY_DB_CONNECTION_PASSWORD", "PATCHBAY_SECRETS_KEY", "PATCHBAY_ADMIN_KEY"),
-                "pb-media-plane", List.of("PATCHBAY_CLUSTER_TOKEN"));
+                "pb-media-plane", List.of("PATCHBAY_DB_CONNECTION_PASSWORD", "PATCHBAY_SECRETS_KEY", "PATCHBAY_CLUSTER_TOKEN"));
         for (Map.Entry<String, List<String>> w : who.entrySet()) {
             JsonNode c = container(chart.manifests().stream().map(x -> x.get("object"))
                     .filter(o -> o.at("/metadata/name").asText().equals(w.getKey()) && o.at("/spec/template").isObject())
@@ -202,6 +204,23 @@ class HelmChartTest {
     }
 
     @Test
+    void mediaPlanesWriteTheirOwnRowsInTheNodeTableThatControlPlanesRead() {
+        assertEquals("", configMap("pb-control-plane-env").get("PATCHBAY_CONTROL_MEDIA_NODES"), "no static list by default");
+        Map<String, String> media = configMap("pb-media-plane-env");
+        assertEquals(configMap("pb-control-plane-env").get("PATCHBAY_DB_CONNECTION_URL"), media.get("PATCHBAY_DB_CONNECTION_URL"));
+        assertEquals(configMap("pb-control-plane-env").get("PATCHBAY_DB_CONNECTION_USERNAME"), media.get("PATCHBAY_DB_CONNECTION_USERNAME"));
+        JsonNode c = container(chart.object("DaemonSet", "pb-media-plane"));
+        assertEquals("spec.nodeName", env(c, "PATCHBAY_NODE_ID").at("/valueFrom/fieldRef/fieldPath").asText(),
+                "one row per Kubernetes node, whatever its addresses");
+        assertEquals("status.hostIP", env(c, "HOST_IP").at("/valueFrom/fieldRef/fieldPath").asText());
+        assertEquals("$(HOST_IP):9090", env(c, "PATCHBAY_NODE_GRPC_DASH_ADDRESS").get("value").asText());
+        assertEquals("$(HOST_IP):5060", env(c, "PATCHBAY_NODE_SIP_DASH_ADDRESS").get("value").asText());
+        List<String> names = c.get("env").findValues("name").stream().map(JsonNode::asText).toList();
+        assertTrue(names.indexOf("HOST_IP") < names.indexOf("PATCHBAY_NODE_GRPC_DASH_ADDRESS"),
+                "Kubernetes expands $(HOST_IP) only from a variable defined before it");
+    }
+
+    @Test
     void aNodeBehindOneToOneNatGetsItsOwnDaemonSetAndAddress() throws Exception {
         ChartRender r = ChartRender.of(REPO, "pb", "voice", SECRETS, """
                 mediaPlane:
@@ -223,6 +242,7 @@ class HelmChartTest {
             assertEquals(g[1], ds.at("/spec/template/spec/nodeSelector/kubernetes.io~1hostname").asText());
             assertEquals("media", ds.at("/spec/template/spec/nodeSelector/patchbay.dev~1pool").asText());
             assertEquals(g[2], env(container(ds), "PATCHBAY_RTP_ADVERTISE").get("value").asText());
+            assertEquals(g[2] + ":5060", env(container(ds), "PATCHBAY_NODE_SIP_DASH_ADDRESS").get("value").asText());
             assertTrue(ds.at("/spec/template/spec/hostNetwork").asBoolean());
             // Selectors of the DaemonSets must not overlap, or each would adopt the others' pods.
             assertEquals(g[0], ds.at("/spec/selector/matchLabels/patchbay.dev~1media-group").asText());

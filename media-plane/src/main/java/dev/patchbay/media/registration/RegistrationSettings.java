@@ -1,5 +1,9 @@
 package dev.patchbay.media.registration;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,7 +21,8 @@ import io.helidon.config.Config;
  * @param backoffMin the first retry delay after a failed REGISTER
  * @param backoffMax the cap on the doubled delay
  * @param box        opens the sealed registrar passwords ({@code patchbay.secrets.*}, the admin-api's keys);
- *                   null when no key is set, and then this node holds no registration
+ *                   else the key {@code ./patchbay up} shares in {@code <patchbay.var>/secret-key};
+ *                   null when there is neither, and then this node holds no registration
  */
 public record RegistrationSettings(Duration poll, Duration lease, Duration backoffMin, Duration backoffMax, SecretBox box) {
 
@@ -25,20 +30,33 @@ public record RegistrationSettings(Duration poll, Duration lease, Duration backo
     public static RegistrationSettings from(Config patchbay) {
         String key = patchbay.get("secrets.key").asString().get().strip();
         String earlier = patchbay.get("secrets.previous").asString().get();
-        SecretBox box = null;
-        if (!key.isEmpty()) {
-            List<byte[]> previous = new ArrayList<>();
-            for (String old : earlier.split(",")) {
-                if (!old.isBlank()) {
-                    previous.add(decode(old.strip(), "patchbay.secrets.previous"));
-                }
+        List<byte[]> previous = new ArrayList<>();
+        for (String old : earlier.split(",")) {
+            if (!old.isBlank()) {
+                previous.add(decode(old.strip(), "patchbay.secrets.previous"));
             }
+        }
+        SecretBox box = null;
+        Path shared = Path.of(patchbay.get("var").asString().get()).resolve("secret-key");
+        if (!key.isEmpty()) {
             box = new SecretBox(decode(key, "patchbay.secrets.key"), previous);
+        } else if (Files.isRegularFile(shared)) {
+            // './patchbay up': the admin-api, started first, generated the processes' shared key there.
+            box = new SecretBox(Base64.getUrlDecoder().decode(read(shared)), previous);
         }
         return new RegistrationSettings(patchbay.get("registration.poll").as(Duration.class).get(),
                 patchbay.get("registration.lease").as(Duration.class).get(),
                 patchbay.get("registration.backoff.min").as(Duration.class).get(),
                 patchbay.get("registration.backoff.max").as(Duration.class).get(), box);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (the local processes' shared key);"
+                    + " set patchbay.secrets.key instead", e);
+        }
     }
 
     private static byte[] decode(String base64, String key) {
