@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +16,8 @@ import dev.patchbay.agents.transcripts.asr.WebSocketAsr;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.proto.media.v1.RtpStats;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,33 +29,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The recording's bytes come from a supplier here; reading them from a media node is
  * {@code RecordingDownloadE2eTest}'s.
  */
+@ExtendWith(AgentsRigFixture.class)
 class AsrTranscriptsTest {
 
-    private static AgentsRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new AgentsRig(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
-
     @Test
-    void anEndedRecordedCallWithTranscriptionOnGetsTheRecognisersFinalsAsItsTranscript() throws Exception {
+    void anEndedRecordedCallWithTranscriptionOnGetsTheRecognisersFinalsAsItsTranscript(AgentsRig rig) throws Exception {
         JsonNode session = rig.session("agent-1");
-        String on = call(session, "CAasr1", true);
-        String unrecorded = call(session, "CAasr2", false);
-        String notAsked = call(session, "CAasr3", true);
+        String on = call(rig, session, "CAasr1", true);
+        String unrecorded = call(rig, session, "CAasr2", false);
+        String notAsked = call(rig, session, "CAasr3", true);
         for (String id : new String[] {on, unrecorded}) {
             assertEquals(200, rig.call("POST", "/api/v1/calls/" + id + "/transcribe", KEY_A, "agent-1",
                     "{\"language\":\"en-US\"}").status());
         }
-        end(on, true);
-        end(unrecorded, false);
-        end(notAsked, true);
+        end(rig, on, true);
+        end(rig, unrecorded, false);
+        end(rig, notAsked, true);
         byte[] wav = FakeAsr.wav(8000, 1.5);
         AtomicInteger opened = new AtomicInteger();
         try (FakeAsr asr = new FakeAsr()) {
@@ -69,7 +56,7 @@ class AsrTranscriptsTest {
                     }, new TranscriptStore(rig.client, Clock.systemUTC()), rig.api.transcripts(), Runnable::run);
 
             for (String id : new String[] {on, unrecorded, notAsked}) {
-                transcripts.ended(record(id, !id.equals(unrecorded)), RtpStats.getDefaultInstance());
+                transcripts.ended(record(rig, id, !id.equals(unrecorded)), RtpStats.getDefaultInstance());
             }
         }
 
@@ -86,19 +73,19 @@ class AsrTranscriptsTest {
     }
 
     /** The call ends as the call flow records it: completed, with the recording's path when it was recorded. */
-    private static void end(String id, boolean recorded) throws Exception {
+    private static void end(AgentsRig rig, String id, boolean recorded) throws Exception {
         rig.sql("UPDATE calls SET status = 'completed', ended_at = TIMESTAMP WITH TIME ZONE '" + rig.now.get()
                 + "', recording_url = " + (recorded ? "'/rec/" + id + ".wav'" : "NULL") + " WHERE id = '" + id + "'");
     }
 
-    private static CallRecord record(String id, boolean recorded) {
+    private static CallRecord record(AgentsRig rig, String id, boolean recorded) {
         Instant t = rig.now.get();
         return new CallRecord(id, "ws_a", null, CallRecord.Direction.OUTBOUND, CallStatus.COMPLETED, "+1", "+2", null, "n1",
                 null, CallRecord.Stream.NONE, null, "caller_bye", 200, null, recorded ? "/rec/" + id + ".wav" : null,
                 t.minusSeconds(60), t.minusSeconds(50), t);
     }
 
-    private static String call(JsonNode session, String id, boolean recorded) throws Exception {
+    private static String call(AgentsRig rig, JsonNode session, String id, boolean recorded) throws Exception {
         Instant answered = rig.now.get().minusSeconds(60);
         rig.sql("INSERT INTO calls (id, workspace_id, direction, status, media_node, created_at, answered_at)"
                 + " VALUES ('" + id + "', 'ws_a', 'outbound', 'in-progress', 'n1', TIMESTAMP WITH TIME ZONE '"

@@ -1,13 +1,11 @@
 package dev.patchbay.agents;
 
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static dev.patchbay.agents.AgentsRig.KEY_B;
@@ -16,22 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Seed 003 §1-2 over real HTTP and PostgreSQL: auth and scope, sessions, and the wallet ledger. */
+@ExtendWith(AgentsRigFixture.class)
 class SessionsWalletApiTest {
 
-    private static AgentsRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new AgentsRig(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
-
     @Test
-    void wrongCredentialsAre401AndWrongScopeIs403() throws Exception {
+    void wrongCredentialsAre401AndWrongScopeIs403(AgentsRig rig) throws Exception {
         JsonNode s = rig.session("agent-1");
         String path = "/api/v1/sessions/" + s.get("session_id").asText();
         assertEquals(401, rig.call("GET", path, null, "agent-1", null).status());
@@ -55,7 +42,7 @@ class SessionsWalletApiTest {
     }
 
     @Test
-    void sessionShowsTheSeedShapeAndDeleteClearsHistory() throws Exception {
+    void sessionShowsTheSeedShapeAndDeleteClearsHistory(AgentsRig rig) throws Exception {
         AgentsRig.Answer bad = rig.call("POST", "/api/v1/sessions/create", KEY_A, "agent-1",
                 "{\"session_type\":\"vip\",\"user_consent\":{\"calling_authorized\":false,\"currency\":\"EUR\"}}");
         assertEquals(422, bad.status());
@@ -86,7 +73,7 @@ class SessionsWalletApiTest {
     }
 
     @Test
-    void anAgentsKeyCannotCreditItsWalletAndIsToldWhereCreditComesFrom() throws Exception {
+    void anAgentsKeyCannotCreditItsWalletAndIsToldWhereCreditComesFrom(AgentsRig rig) throws Exception {
         JsonNode s = rig.session("agent-credit");
         String id = s.get("session_id").asText();
         AgentsRig.Answer manual = rig.call("POST", "/api/v1/wallet/add-credits", KEY_A, "agent-credit", credit(s, "k1", 15.0));

@@ -6,7 +6,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,9 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.patchbay.agents.AgentsRig.JSON;
 import static dev.patchbay.agents.AgentsRig.KEY_A;
@@ -27,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Seed 003 §7 over real HTTP, a real WebSocket client and PostgreSQL: segments in, transcript and live stream out. */
+@ExtendWith(AgentsRigFixture.class)
 class TranscriptsApiTest {
 
     private static final String SEG_1 = "{\"speaker\":\"caller\",\"text\":\"Hello, is this customer service?\","
@@ -34,22 +33,10 @@ class TranscriptsApiTest {
     private static final String SEG_2 = "{\"speaker\":\"recipient\",\"text\":\"Yes, how can I help you today?\","
             + "\"timestamp\":5.2,\"confidence\":0.95}";
 
-    private static AgentsRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new AgentsRig(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
-
     @Test
-    void postedSegmentsStreamLiveInOrderAndFormTheTranscript() throws Exception {
+    void postedSegmentsStreamLiveInOrderAndFormTheTranscript(AgentsRig rig) throws Exception {
         JsonNode session = rig.session("agent-1");
-        String callId = call(session, "CAtr1");
+        String callId = call(rig, session, "CAtr1");
         AgentsRig.Answer on = rig.call("POST", "/api/v1/calls/" + callId + "/transcribe", KEY_A, "agent-1",
                 "{\"language\":\"en-US\",\"webhook_url\":\"https://agent.example.com/webhooks/transcription\","
                         + "\"interim_results\":true,\"speaker_labels\":true}");
@@ -107,9 +94,9 @@ class TranscriptsApiTest {
     }
 
     @Test
-    void otherWorkspacesSeeNoCallAndBadSegmentsAreRefusedWhole() throws Exception {
+    void otherWorkspacesSeeNoCallAndBadSegmentsAreRefusedWhole(AgentsRig rig) throws Exception {
         JsonNode session = rig.session("agent-1");
-        String callId = call(session, "CAtr2");
+        String callId = call(rig, session, "CAtr2");
         String path = "/api/v1/transcripts/" + callId;
         AgentsRig.Answer foreign = rig.call("POST", path + "/segments", KEY_B, "stt-bot", "{\"segments\":[" + SEG_1 + "]}");
         assertEquals(404, foreign.status());
@@ -141,10 +128,10 @@ class TranscriptsApiTest {
     }
 
     @Test
-    void theStreamNeedsAValidUnexpiredTokenForThatCall() throws Exception {
+    void theStreamNeedsAValidUnexpiredTokenForThatCall(AgentsRig rig) throws Exception {
         JsonNode session = rig.session("agent-1");
-        String callId = call(session, "CAtr3");
-        String other = call(session, "CAtr4");
+        String callId = call(rig, session, "CAtr3");
+        String other = call(rig, session, "CAtr4");
         String ws = rig.call("POST", "/api/v1/calls/" + callId + "/transcribe", KEY_A, "agent-1", "{}").body()
                 .get("websocket_url").asText();
         String base = ws.substring(0, ws.indexOf("?"));
@@ -169,7 +156,7 @@ class TranscriptsApiTest {
     }
 
     /** An answered (245 s ago at the rig's clock) call of the session, linked as the agents' calls API would. */
-    private static String call(JsonNode session, String id) throws Exception {
+    private static String call(AgentsRig rig, JsonNode session, String id) throws Exception {
         Instant answered = rig.now.get().minusSeconds(245);
         rig.sql("INSERT INTO calls (id, workspace_id, direction, status, media_node, created_at, answered_at) VALUES ('"
                 + id + "', 'ws_a', 'outbound', 'in-progress', 'n1', TIMESTAMP WITH TIME ZONE '" + answered

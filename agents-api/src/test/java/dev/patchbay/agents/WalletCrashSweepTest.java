@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +14,8 @@ import dev.patchbay.agents.calls.ReservationSweeper;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.testing.SteerableClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static dev.patchbay.agents.AgentsRig.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,22 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * no call was recorded, and leaves a live call's reservation alone. The reserving process is a real
  * JVM killed with SIGKILL; the rest runs against real PostgreSQL.
  */
+@ExtendWith(AgentsRigFixture.class)
 class WalletCrashSweepTest {
 
-    private static AgentsRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new AgentsRig(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
-
     @Test
-    void aKilledProcesssReservationsAreSettledFromTheRecordsOrReleased() throws Exception {
+    void aKilledProcesssReservationsAreSettledFromTheRecordsOrReleased(AgentsRig rig) throws Exception {
         String sid = rig.session("agent-crash").get("session_id").asText();
         rig.grant(sid, 10_000_000);
         Instant now = rig.now.get();
@@ -57,11 +44,11 @@ class WalletCrashSweepTest {
         String overrun = rows.add(sid, "+14155551236", "in-progress", now.minusSeconds(610), now.minusSeconds(605), null,
                 "US", "mobile", null, null);
 
-        List<String> held = reserveInAProcessThenKillIt(sid, now, "-", ended, live, overrun);
+        List<String> held = reserveInAProcessThenKillIt(rig, sid, now, "-", ended, live, overrun);
         assertEquals(4, held.size());
         // 4 x 600 s at 0.125 a minute = 4 x 1.25 held; the wallet shows only what is left.
-        assertEquals(5_000_000, account(sid, "available"));
-        assertEquals(5_000_000, account(sid, "reserved"));
+        assertEquals(5_000_000, account(rig, sid, "available"));
+        assertEquals(5_000_000, account(rig, sid, "reserved"));
         assertEquals(4, rig.count("SELECT COUNT(*) FROM wallet_reservations WHERE session_id = '" + sid
                 + "' AND state = 'held'"), "the kill left all four held");
 
@@ -81,29 +68,29 @@ class WalletCrashSweepTest {
         // The overrun pays its 600 reserved seconds (10 minutes), not the 11th minute its BYE started.
         assertEquals(10, rig.count("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + overrun + "'"));
         assertEquals(1_250_000, rig.count("SELECT cost_micros FROM agent_calls WHERE call_id = '" + overrun + "'"));
-        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(sid, "available"));
-        assertEquals(1_250_000, account(sid, "reserved"), "the live call keeps its reservation");
-        assertEquals(375_000 + 1_250_000, account(sid, "spent"));
-        assertEquals(-10_000_000, account(sid, "funding"));
+        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(rig, sid, "available"));
+        assertEquals(1_250_000, account(rig, sid, "reserved"), "the live call keeps its reservation");
+        assertEquals(375_000 + 1_250_000, account(rig, sid, "spent"));
+        assertEquals(-10_000_000, account(rig, sid, "funding"));
         assertEquals(3, rig.count("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + ended + "'"));
         assertEquals(375_000, rig.count("SELECT cost_micros FROM agent_calls WHERE call_id = '" + ended + "'"));
         assertEquals(0, rig.count("SELECT COUNT(*) FROM (SELECT txn_id FROM wallet_entries WHERE session_id = '" + sid
                 + "' GROUP BY txn_id HAVING SUM(amount_micros) <> 0) unbalanced"), "every transaction balances");
 
         assertEquals(new ReservationSweeper.Pass(0, 0, 1), sweeper.sweep(), "a second pass settles nothing twice");
-        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(sid, "available"));
+        assertEquals(10_000_000 - 375_000 - 1_250_000 - 1_250_000, account(rig, sid, "available"));
         AgentsRig.Answer balance = rig.call("GET", "/api/v1/wallet/balance?session_id=" + sid, KEY_A, "agent-crash", null);
         assertEquals(7.125, balance.body().get("balance").get("value").asDouble());
         assertEquals(1.25, balance.body().get("reserved").get("value").asDouble());
     }
 
-    private static long account(String sid, String account) throws Exception {
+    private static long account(AgentsRig rig, String sid, String account) throws Exception {
         return rig.count("SELECT balance_micros FROM wallet_accounts WHERE session_id = '" + sid + "' AND account = '"
                 + account + "'");
     }
 
     /** Runs {@link ReservingProcess}, waits until it holds the money, then SIGKILLs it; returns the reservation ids. */
-    private static List<String> reserveInAProcessThenKillIt(String sid, Instant at, String... calls) throws Exception {
+    private static List<String> reserveInAProcessThenKillIt(AgentsRig rig, String sid, Instant at, String... calls) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ReservingProcess.class.getName(), rig.db.url(), sid, "ws_a",
                 at.toString()));

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,9 +12,8 @@ import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,26 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the target gets Patchbay's INVITE instead, is bridged to the caller and hangs up. The call records
  * which way it went.
  */
+@ExtendWith(GatewayFixture.class)
 class BlindTransferFallbackE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static Gateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new Gateway(Map.of());
-        gw.awaitConnected(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-    }
 
     @Test
-    void aReferRefusedWith405ThroughTheApiBridgesTheSipTargetInstead() throws Exception {
-        transferAgainstRefusingCarrier("ws_f405", 405, (conn, id, key, target) -> {
+    void aReferRefusedWith405ThroughTheApiBridgesTheSipTargetInstead(Gateway gw) throws Exception {
+        transferAgainstRefusingCarrier(gw, "ws_f405", 405, (conn, id, key, target) -> {
             HttpResponse<String> transfer = gw.http("POST", "/v1/calls/" + id + "/transfer", key, "{\"to\":\"" + target + "\"}");
             assertEquals(202, transfer.statusCode(), transfer.body());
             assertEquals(target, JSON.readTree(transfer.body()).get("refer_to").asText(), "a sip: target is sent as given");
@@ -53,8 +40,8 @@ class BlindTransferFallbackE2eTest {
     }
 
     @Test
-    void aReferRefusedWith501ForAWssBotsTransferBridgesTheTargetInstead() throws Exception {
-        transferAgainstRefusingCarrier("ws_f501", 501, (conn, id, key, target) ->
+    void aReferRefusedWith501ForAWssBotsTransferBridgesTheTargetInstead(Gateway gw) throws Exception {
+        transferAgainstRefusingCarrier(gw, "ws_f501", 501, (conn, id, key, target) ->
                 conn.send("{\"event\":\"transfer\",\"transfer\":{\"to\":\"" + target + "\"}}"));
     }
 
@@ -63,13 +50,13 @@ class BlindTransferFallbackE2eTest {
         void request(BotServer.Conn bot, String callId, String key, String target) throws Exception;
     }
 
-    private static void transferAgainstRefusingCarrier(String workspace, int refusal, Transfer transfer) throws Exception {
-        int carrierPort = Ports.freeUdpAndTcp();
+    private static void transferAgainstRefusingCarrier(Gateway gw, String workspace, int refusal, Transfer transfer) throws Exception {
+        Gateway.FarEnd carrierEnd = gw.farEnd(workspace);
+        int carrierPort = carrierEnd.port();
         int targetPort = Ports.freeUdpAndTcp();
-        String key = gw.workspaceWithKey(workspace, true);
-        gw.trunk(workspace, carrierPort);
+        String key = carrierEnd.key();
         String target = "sip:target@127.0.0.1:" + targetPort;
-        Path carrierDir = Sipp.workDir();
+        Path carrierDir = carrierEnd.dir();
         Path targetDir = Sipp.workDir();
         // SIPp checks a response's status when it loads the scenario, so the refusal is written into a copy.
         Path scenario = carrierDir.resolve("uas_refer_refused.xml");

@@ -69,8 +69,8 @@ class ConsoleLiveCallE2eTest {
                     if (line.equals("watching")) {
                         Path dir = Sipp.workDir();
                         Process call = Sipp.start(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + gw.sipPort, "-s", did,
-                                "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(EchoCallE2eTest.freePort()),
-                                "-mp", Integer.toString(EchoCallE2eTest.freeEvenPort())));
+                                "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
+                                "-mp", Integer.toString(SippPorts.freeEvenPort())));
                         tell(stdin, "placed");
                         sipp = Sipp.await(call, dir);
                         tell(stdin, "ended");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,11 +19,9 @@ import dev.patchbay.media.dtmf.InbandDtmfDetector;
 import dev.patchbay.media.rtp.RtpPacket;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Multimon;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -34,28 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * INFO, nothing answered, and the request ended in 504; now they go as in-band tones, the request
  * succeeds, and the far end's audio decodes to the digits in Patchbay's detector and in multimon-ng.
  */
+@ExtendWith(GatewayFixture.class)
 class DtmfOutE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Gateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new Gateway(Map.of());
-        gw.awaitConnected(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-    }
 
     @Test
-    void dtmfToAFarEndWithoutTelephoneEventSucceedsAndArrivesAsTones() throws Exception {
-        int port = Ports.freeUdpAndTcp();
-        String key = gw.workspaceWithKey("ws_dtmf", true);
-        gw.trunk("ws_dtmf", port);
-        Path dir = Sipp.workDir();
+    void dtmfToAFarEndWithoutTelephoneEventSucceedsAndArrivesAsTones(Gateway gw) throws Exception {
+        Gateway.FarEnd farEnd = gw.farEnd("ws_dtmf");
+        int port = farEnd.port();
+        String key = farEnd.key();
+        Path dir = farEnd.dir();
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              BotServer bot = new BotServer()) {
             Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_no_telephone_event.xml")

@@ -48,22 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EchoCallE2eTest {
 
-    private static final String ADMIN_KEY = "e2e-operator-key";
     private static TestDb db;
     private static AdminUnderTest admin;
     private static MediaPlane media;
     private static ControlPlane control;
     private static int sipPort;
-    private static final Path VAR = tempDir();
-
-    private static Path tempDir() {
-        try {
-            return java.nio.file.Files.createTempDirectory("patchbay-var");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @BeforeAll
     static void start() throws Exception {
         db = new TestDb();
@@ -71,10 +60,10 @@ class EchoCallE2eTest {
                 "patchbay.db.connection.url", db.url(),
                 "patchbay.db.connection.username", TestDb.USER,
                 "patchbay.db.connection.password", TestDb.PASSWORD);
-        admin = AdminUnderTest.start(config("admin-api", dbKeys, Map.of(
+        admin = AdminUnderTest.start(ModuleConfig.of("admin-api", dbKeys, Map.of(
                 "patchbay.admin.server.host", "127.0.0.1",
                 "patchbay.admin.server.port", "0",
-                "patchbay.admin.key", ADMIN_KEY,
+                "patchbay.admin.key", AdminUnderTest.KEY,
                 "patchbay.local", "true",
                 "patchbay.demo.seed", "true")));
         sipPort = Ports.freeUdpAndTcp(); // jain-sip listens on both
@@ -86,7 +75,7 @@ class EchoCallE2eTest {
                 .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
                 .withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(0))
                 .withRecordings(java.nio.file.Files.createTempDirectory("patchbay-rec")));
-        control = ControlPlane.start(config("control-plane", dbKeys, Map.of(
+        control = ControlPlane.start(ModuleConfig.of("control-plane", dbKeys, Map.of(
                 "patchbay.control.server.host", "127.0.0.1",
                 "patchbay.control.server.port", "0",
                 "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort())));
@@ -109,24 +98,11 @@ class EchoCallE2eTest {
         }
     }
 
-    /** The module's own application.yaml under test overrides, without the environment leaking in. */
-    static Config config(String module, Map<String, String> db, Map<String, String> overrides) {
-        java.util.HashMap<String, String> all = new java.util.HashMap<>(db);
-        all.putAll(overrides);
-        all.putIfAbsent("patchbay.var", VAR.toString());
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(all))
-                .addSource(ConfigSources.file(Path.of("..", module, "src/main/resources/application.yaml")))
-                .build();
-    }
-
     @Test
     void sippUacPcapCallToEchoSucceeds() throws Exception {
         Path dir = Sipp.workDir();
         Sipp.Result r = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", "echo", "-m", "1",
-                "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+                "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
         assertEquals(0, r.exitCode(), r.output());
         await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
     }
@@ -144,7 +120,7 @@ class EchoCallE2eTest {
             int frames = source.length / WidebandAudio.PACKET_BYTES;
             Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_g722.xml"), "127.0.0.1:" + sipPort,
                     "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the G.722 echo call to be established");
             Call call = media.calls().active().get(0);
@@ -177,7 +153,7 @@ class EchoCallE2eTest {
                     + "*t)+0.35*sin(2*PI*" + WidebandAudio.HIGH_HZ + "*t):s=16000:d=2");
             Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_opus.xml"), "127.0.0.1:" + sipPort,
                     "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the Opus echo call to be established");
             Call call = media.calls().active().get(0);
@@ -203,7 +179,7 @@ class EchoCallE2eTest {
             Path dir = Sipp.workDir();
             Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check.xml"), "127.0.0.1:" + sipPort,
                     "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the echo call to be established");
             Call call = media.calls().active().get(0);
@@ -273,8 +249,8 @@ class EchoCallE2eTest {
     @Test
     void unknownUserIsRefusedWith404() throws Exception {
         Sipp.Result r = Sipp.run(Sipp.workDir(), List.of("-sf", scenario("uac_404.xml"), "127.0.0.1:" + sipPort,
-                "-s", "nobody-here", "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(freePort()),
-                "-mp", Integer.toString(freeEvenPort())));
+                "-s", "nobody-here", "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
+                "-mp", Integer.toString(SippPorts.freeEvenPort())));
         assertEquals(0, r.exitCode(), r.output());
     }
 
@@ -290,13 +266,13 @@ class EchoCallE2eTest {
 
         Path dir = Sipp.workDir();
         Sipp.Result ok = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", did, "-m", "1",
-                "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+                "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
         assertEquals(0, ok.exitCode(), ok.output());
 
         assertEquals(204, admin.delete("/v1/workspaces/ws_demo/dids/" + id.group(1)).statusCode());
         Sipp.Result gone = Sipp.run(Sipp.workDir(), List.of("-sf", scenario("uac_404.xml"), "127.0.0.1:" + sipPort,
-                "-s", did, "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(freePort()),
-                "-mp", Integer.toString(freeEvenPort())));
+                "-s", did, "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
+                "-mp", Integer.toString(SippPorts.freeEvenPort())));
         assertEquals(0, gone.exitCode(), "after the DELETE the number must be unknown: " + gone.output());
     }
 
@@ -337,75 +313,7 @@ class EchoCallE2eTest {
         return Path.of("src/test/resources/sipp", name).toAbsolutePath().toString();
     }
 
-    static int freePort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** SIPp wants an even media port and uses the next one for RTCP. */
-    static int freeEvenPort() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            int p = freePort() & ~1;
-            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", p));
-                 DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", p + 1))) {
-                return p;
-            } catch (java.net.BindException taken) {
-                // try again
-            }
-        }
-        throw new IllegalStateException("no free even port pair");
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         Await.until(condition, Duration.ofSeconds(15), what);
-    }
-
-    /** The admin-api started in-process, reached over real HTTP. */
-    static final class AdminUnderTest implements AutoCloseable {
-        private final AutoCloseable server;
-        private final int port;
-        private final HttpClient http = HttpClient.newHttpClient();
-
-        private AdminUnderTest(AutoCloseable server, int port) {
-            this.server = server;
-            this.port = port;
-        }
-
-        static AdminUnderTest start(Config config) throws Exception {
-            AdminApi api = AdminApi.start(config);
-            return new AdminUnderTest(api, api.port());
-        }
-
-        HttpResponse<String> post(String path, String json) throws Exception {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** A PATCH with the If-Match of the resource as it is now, as the admin API requires for updates. */
-        HttpResponse<String> patch(String path, String json) throws Exception {
-            String etag = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString())
-                    .headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag on " + path));
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
-                    .header("If-Match", etag)
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> delete(String path) throws Exception {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (Exception ignored) {
-                // best effort at teardown
-            }
-        }
     }
 }

@@ -22,6 +22,7 @@ import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
 import dev.patchbay.media.testutil.Ports;
+import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
 import io.helidon.config.Config;
@@ -149,6 +150,18 @@ final class Gateway implements AutoCloseable {
                 "INSERT INTO api_keys (id, workspace_id, name, secret_sha256, created_at) VALUES ('" + keyId + "', '"
                         + workspace + "', 'test', '" + hash + "', CURRENT_TIMESTAMP)");
         return keyId + "." + secret;
+    }
+
+    /** A workspace whose calls go out over a trunk to a SIPp far end: its API key, the far end's port and SIPp's folder. */
+    record FarEnd(String key, int port, Path dir) {
+    }
+
+    /** Adds an enabled workspace with an API key and a trunk to a free loopback port, for a SIPp far end there. */
+    FarEnd farEnd(String workspace) throws IOException {
+        int port = Ports.freeUdpAndTcp();
+        String key = workspaceWithKey(workspace, true);
+        trunk(workspace, port);
+        return new FarEnd(key, port, Sipp.workDir());
     }
 
     void trunk(String workspace, int port) {

@@ -24,6 +24,7 @@ import dev.patchbay.admin.app.AdminApi;
 import dev.patchbay.control.app.ControlPlane;
 import dev.patchbay.media.app.MediaConfig;
 import dev.patchbay.media.app.MediaPlane;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.metrics.Exposition;
@@ -50,7 +51,7 @@ class MetricsDashboardE2eTest {
         try (TestDb db = new TestDb()) {
             Map<String, String> dbKeys = Map.of("patchbay.db.connection.url", db.url(),
                     "patchbay.db.connection.username", TestDb.USER, "patchbay.db.connection.password", TestDb.PASSWORD);
-            AdminApi admin = AdminApi.start(EchoCallE2eTest.config("admin-api", dbKeys, Map.of(
+            AdminApi admin = AdminApi.start(ModuleConfig.of("admin-api", dbKeys, Map.of(
                     "patchbay.admin.server.host", "127.0.0.1", "patchbay.admin.server.port", "0",
                     "patchbay.admin.key", "e2e-operator-key-0123456789abcdef", "patchbay.local", "true", "patchbay.demo.seed", "true")));
             int sipPort = Ports.freeUdpAndTcp();
@@ -62,18 +63,18 @@ class MetricsDashboardE2eTest {
                     .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10)).withAckTimeout(Duration.ofSeconds(10))
                     .withDrainTimeout(Duration.ofSeconds(2)).withTls(d.tls().withPort(0))
                     .withRecordings(Files.createTempDirectory("patchbay-rec")));
-            ControlPlane control = ControlPlane.start(EchoCallE2eTest.config("control-plane", dbKeys, Map.of(
+            ControlPlane control = ControlPlane.start(ModuleConfig.of("control-plane", dbKeys, Map.of(
                     "patchbay.control.server.host", "127.0.0.1", "patchbay.control.server.port", "0",
                     "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort())));
             try {
-                EchoCallE2eTest.await(() -> media.hub().connected() == 1, "the control-plane to connect to the media-plane");
+                Await.until(() -> media.hub().connected() == 1, Duration.ofSeconds(15), "the control-plane to connect to the media-plane");
                 Path dir = Sipp.workDir();
                 Sipp.Result r = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", "echo", "-m", "1",
-                        "-i", "127.0.0.1", "-p", Integer.toString(EchoCallE2eTest.freePort()),
-                        "-mp", Integer.toString(EchoCallE2eTest.freeEvenPort())));
+                        "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
+                        "-mp", Integer.toString(SippPorts.freeEvenPort())));
                 assertEquals(0, r.exitCode(), r.output());
-                EchoCallE2eTest.await(() -> scrape(media.observePort()).sum("patchbay_rtp_packets_total", "direction", "in") > 0,
-                        "the call's RTP counters to reach the media-plane's metrics");
+                Await.until(() -> scrape(media.observePort()).sum("patchbay_rtp_packets_total", "direction", "in") > 0,
+                        Duration.ofSeconds(15), "the call's RTP counters to reach the media-plane's metrics");
 
                 scrape(control.port()); // a request is counted once its response is sent: the next scrape shows it
                 scrape(admin.port());

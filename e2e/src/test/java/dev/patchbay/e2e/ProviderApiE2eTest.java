@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,38 +13,31 @@ import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The provider API's contract: keys per workspace, precise problems, idempotent creation, scoping. */
+@ExtendWith(GatewayFixture.class)
 class ProviderApiE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Gateway gw;
     private static String keyA;
     private static String keyB;
     private static String keyOff;
     private static int trunkPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        gw = new Gateway(Map.of());
+    static void start(Gateway gw) {
         keyA = gw.workspaceWithKey("ws_a", true);
         keyB = gw.workspaceWithKey("ws_b", true);
         keyOff = gw.workspaceWithKey("ws_off", false);
         trunkPort = Ports.freeUdpAndTcp();
         gw.trunk("ws_a", trunkPort);
-        gw.awaitConnected(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -59,7 +51,7 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void everyV1PathNeedsAValidKeyOfAnEnabledWorkspace() throws Exception {
+    void everyV1PathNeedsAValidKeyOfAnEnabledWorkspace(Gateway gw) throws Exception {
         HttpResponse<String> none = gw.http("GET", "/v1/calls/CA00", null, null);
         assertEquals(401, none.statusCode());
         assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").contains("Bearer"));
@@ -75,7 +67,7 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void invalidRequestsNameEveryBadField() throws Exception {
+    void invalidRequestsNameEveryBadField(Gateway gw) throws Exception {
         HttpResponse<String> r = gw.http("POST", "/v1/calls", keyA, "{\"to\":\"12345\",\"from\":\"nope\","
                 + "\"websocket_url\":\"http://x\",\"dialect\":\"klingon\",\"sample_rate\":44100}");
         assertEquals(422, r.statusCode(), r.body());
@@ -92,7 +84,7 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void anIdempotencyKeyReplaysTheFirstCallAndRefusesADifferentBody() throws Exception {
+    void anIdempotencyKeyReplaysTheFirstCallAndRefusesADifferentBody(Gateway gw) throws Exception {
         HttpResponse<String> first = gw.http("POST", "/v1/calls", keyA, body("+919494865411"), "Idempotency-Key", "order-1");
         assertEquals(201, first.statusCode(), first.body());
         JsonNode call = json(first);
@@ -118,12 +110,12 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void anOutboundCallStreamsToTheBotWhenAnsweredAndItsCallbackCarriesTheDuration() throws Exception {
+    void anOutboundCallStreamsToTheBotWhenAnsweredAndItsCallbackCarriesTheDuration(Gateway gw) throws Exception {
         // Its own workspace and far end: a far end that answers one call and waits for the BYE.
-        int port = Ports.freeUdpAndTcp();
-        String key = gw.workspaceWithKey("ws_o", true);
-        gw.trunk("ws_o", port);
-        Path dir = Sipp.workDir();
+        Gateway.FarEnd farEnd = gw.farEnd("ws_o");
+        int port = farEnd.port();
+        String key = farEnd.key();
+        Path dir = farEnd.dir();
         Process uas = Sipp.start(dir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
         try (BotServer bot = new BotServer(); CallbackReceiver callbacks = new CallbackReceiver()) {
             String request = "{\"to\":\"+919494865411\",\"from\":\"+918035735900\",\"websocket_url\":\"" + bot.url()
@@ -173,11 +165,11 @@ class ProviderApiE2eTest {
     }
 
     @Test
-    void aBlindTransferReachesTheFarEndAsReferWithTheRightReferTo() throws Exception {
-        int port = Ports.freeUdpAndTcp();
-        String key = gw.workspaceWithKey("ws_t", true);
-        gw.trunk("ws_t", port);
-        Path dir = Sipp.workDir();
+    void aBlindTransferReachesTheFarEndAsReferWithTheRightReferTo(Gateway gw) throws Exception {
+        Gateway.FarEnd farEnd = gw.farEnd("ws_t");
+        int port = farEnd.port();
+        String key = farEnd.key();
+        Path dir = farEnd.dir();
         Process far = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uas_refer.xml").toAbsolutePath().toString(),
                 "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1", "-trace_msg"));
         try (BotServer bot = new BotServer()) {

@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,12 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
 import dev.patchbay.schema.SecretBox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,29 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code recording_url} downloads the WAV through the control-plane without an API key; a tampered
  * or expired URL is refused.
  */
+@ExtendWith(GatewayFixture.class)
 class RecordingDownloadE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static Gateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new Gateway(Map.of());
-        gw.awaitConnected(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-    }
 
     @Test
-    void aRecordedCallDownloadsThroughItsSignedUrlAndOnlyThroughIt() throws Exception {
-        int port = Ports.freeUdpAndTcp();
-        String key = gw.workspaceWithKey("ws_rec", true);
-        gw.trunk("ws_rec", port);
-        Path dir = Sipp.workDir();
+    void aRecordedCallDownloadsThroughItsSignedUrlAndOnlyThroughIt(Gateway gw) throws Exception {
+        Gateway.FarEnd farEnd = gw.farEnd("ws_rec");
+        int port = farEnd.port();
+        String key = farEnd.key();
+        Path dir = farEnd.dir();
         Process uas = Sipp.start(dir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
         String url;
         String id;

@@ -27,14 +27,14 @@ class TrunkSecurityE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static Gateway gw;
-    private static EchoCallE2eTest.AdminUnderTest admin;
+    private static AdminUnderTest admin;
     private static String reloadTrunk;
 
     @BeforeAll
     static void start() throws Exception {
         // SIPp 3.6 answers only the first challenge and knows only MD5; RFC 8760's order (SHA-256 first) is the default.
         gw = new Gateway(Map.of("patchbay.control.sip-auth.algorithms", "MD5,SHA-256"));
-        admin = EchoCallE2eTest.AdminUnderTest.start(EchoCallE2eTest.config("admin-api", Map.of(
+        admin = AdminUnderTest.start(ModuleConfig.of("admin-api", Map.of(
                 "patchbay.db.connection.url", gw.db.url(),
                 "patchbay.db.connection.username", TestDb.USER,
                 "patchbay.db.connection.password", TestDb.PASSWORD), Map.of(

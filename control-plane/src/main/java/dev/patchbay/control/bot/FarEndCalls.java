@@ -1,6 +1,5 @@
 package dev.patchbay.control.bot;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -8,9 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-import com.google.protobuf.ByteString;
-import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.integration.ameyo.AmeyoHandBacks;
+import dev.patchbay.control.integration.ringcx.RingCxInfo;
 import dev.patchbay.control.integration.ringcx.RingCxIntegration;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.AmeyoTag;
@@ -20,7 +18,6 @@ import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
-import dev.patchbay.proto.media.v1.SendInfoRequest;
 import io.grpc.StatusRuntimeException;
 
 /**
@@ -38,6 +35,7 @@ public final class FarEndCalls implements FarEnds {
 
     private final CallStore store;
     private final RingCxIntegration ringCx;
+    private final RingCxInfo info;
     private final AmeyoHandBacks ameyo;
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
@@ -46,6 +44,7 @@ public final class FarEndCalls implements FarEnds {
                        ExecutorService workers) {
         this.store = store;
         this.ringCx = ringCx;
+        this.info = new RingCxInfo(store);
         this.ameyo = ameyo;
         this.timers = timers;
         this.workers = workers;
@@ -60,7 +59,7 @@ public final class FarEndCalls implements FarEnds {
             return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, 0);
         }
         Optional<RingCxIntegration.Settings> rcx = ringCx.settings(call.workspaceId());
-        if (answerInfo(call).isPresent()) {
+        if (info.answerInfo(call).isPresent()) {
             // A webhook answer named the INFO to send when the stream ends: the bot leaving hands the call back.
             if (rcx.isPresent()) {
                 return new BridgeTarget.FarEnd(BridgeTarget.Ending.FAR_END, rcx.get().infoMaxBytes());
@@ -72,11 +71,6 @@ public final class FarEndCalls implements FarEnds {
                 .orElse(BridgeTarget.FarEnd.GATEWAY);
     }
 
-    private Optional<String> answerInfo(CallRecord call) {
-        return store.events(call.id()).stream().filter(e -> e.type().equals(CallFlow.ANSWER_INFO)).map(CallEvent::detail)
-                .findFirst();
-    }
-
     @Override
     public void handedBack(MediaNodeLink link, CallRecord call, String propertiesJson, String why) {
         store.event(call.id(), "handed-back", why);
@@ -85,8 +79,8 @@ public final class FarEndCalls implements FarEnds {
             ameyo.handedBack(call, tag.get(), propertiesJson);
             return;
         }
-        Optional<String> info = answerInfo(call);
-        if (info.isPresent() && !sendAnswerInfo(link, call, info.get())) {
+        Optional<String> answerInfo = info.answerInfo(call);
+        if (answerInfo.isPresent() && !sendAnswerInfo(link, call, answerInfo.get())) {
             return;
         }
         awaitBye(link, call, Duration.ZERO);
@@ -97,29 +91,13 @@ public final class FarEndCalls implements FarEnds {
      * case it will send no BYE and the call is hung up here.
      */
     private boolean sendAnswerInfo(MediaNodeLink link, CallRecord call, String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         int limit = ringCx.settings(call.workspaceId()).map(RingCxIntegration.Settings::infoMaxBytes).orElse(0);
-        String failed;
-        if (body.length > limit) {
-            failed = "the webhook answer's INFO is " + body.length + " bytes, over the workspace's limit of " + limit;
-        } else {
-            store.event(call.id(), "info-sent", body.length + " bytes from the webhook answer");
-            try {
-                int status = MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(40, TimeUnit.SECONDS)
-                        .sendInfo(SendInfoRequest.newBuilder().setCallId(call.id()).setContentType("application/json")
-                                .setBody(ByteString.copyFrom(body)).build()).getSipStatus();
-                store.event(call.id(), "info-result", String.valueOf(status));
-                failed = status >= 200 && status < 300 ? null : "the far end answered the webhook answer's INFO with " + status;
-            } catch (StatusRuntimeException e) {
-                failed = "the webhook answer's INFO was not delivered: " + e.getStatus().getCode();
-            }
-        }
-        if (failed == null) {
-            return true;
-        }
-        store.event(call.id(), "info-failed", failed);
-        hangup(link, call, failed + "; the far end would send no BYE, so Patchbay ends the call");
-        return false;
+        Optional<String> failed = info.sendAnswerInfo(link, call, json, limit);
+        failed.ifPresent(why -> {
+            store.event(call.id(), "info-failed", why);
+            hangup(link, call, why + "; the far end would send no BYE, so Patchbay ends the call");
+        });
+        return failed.isEmpty();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.patchbay.control.call;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +13,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.control.delivery.HangupCallbacks;
 import dev.patchbay.control.integration.ameyo.AmeyoCallTag;
+import dev.patchbay.control.integration.ringcx.RingCxInfo;
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.control.model.CallRecord;
@@ -23,12 +23,10 @@ import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.Answer;
-import dev.patchbay.proto.media.v1.BotInfoSent;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
-import dev.patchbay.proto.media.v1.Ring;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -43,20 +41,17 @@ import dev.patchbay.proto.media.v1.SipHeader;
 public final class CallFlow implements MediaNodeLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class.getName());
-    /** The call event holding a webhook answer's end-of-stream INFO (see {@code BotWebhookClient.Answer.Stream}). */
-    public static final String ANSWER_INFO = "answer-info";
-
     private static final Duration DETACH_AFTER_HANGUP = Duration.ofSeconds(5);
 
     private final CallStore store;
     private final Router router;
     private final BotAttacher bots;
-    private final BotWebhookClient webhooks;
     private final HangupCallbacks callbacks;
     private final CallObserver observer;
     private final BridgeLeases leases;
     private final ExecutorService workers;
-    private final RingingSounds ringing;
+    private final RingCxInfo ringCx;
+    private final WebhookBotCalls webhookBots;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
 
@@ -68,15 +63,15 @@ public final class CallFlow implements MediaNodeLink.Listener {
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers,
                     RingingSounds ringing) {
-        this.ringing = ringing;
         this.store = store;
         this.router = router;
         this.bots = bots;
-        this.webhooks = webhooks;
         this.callbacks = callbacks;
         this.observer = observer;
         this.leases = leases;
         this.workers = workers;
+        this.ringCx = new RingCxInfo(store);
+        this.webhookBots = new WebhookBotCalls(store, webhooks, ringing, ringCx);
     }
 
     @Override
@@ -113,7 +108,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         + event.getDtmf().getSource().name().toLowerCase(Locale.ROOT) + ")");
                 case INFO -> store.event(event.getCallId(), "info", event.getInfo().getContentType() + ", "
                         + event.getInfo().getBody().size() + " bytes");
-                case BOT_INFO -> botInfo(link, event.getCallId(), event.getBotInfo());
+                case BOT_INFO -> {
+                    if (ringCx.botInfoSent(event.getCallId(), event.getBotInfo())) {
+                        store.find(event.getCallId()).ifPresent(call -> bots.finalInfoAccepted(link, call,
+                                event.getBotInfo().getSipStatus()));
+                    }
+                }
                 default -> { }
             }
         } catch (RuntimeException e) {
@@ -197,46 +197,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             link.decide(decision(id).setAnswer(answer(bot, call)));
             return;
         }
-        // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
-        // ours as early media (183 with SDP) where the DID or bot asks for it, since many carriers play nothing.
-        Ring.Builder ring = ringing.ring(bot.settings().earlyMedia(), note -> store.event(id, "early_media", note));
-        link.decide(decision(id).setRing(ring));
-        if (ring.hasEarlyMedia()) {
-            store.event(id, "early_media", ring.getEarlyMedia().hasWav() ? "183 with clip " + bot.settings().earlyMedia().clip()
-                    : "183 with ringback " + ring.getEarlyMedia().getRingback().getCadence());
-        }
-        BotWebhookClient.Answer answer = webhooks.ask(bot.url(), bot.workspaceId(), call, offer.getAttachToken(),
-                bot.settings().answerTimeout());
-        switch (answer) {
-            case BotWebhookClient.Answer.Stream s -> {
-                store.stream(id, new CallRecord.Stream(s.url(), s.dialect() != null ? s.dialect()
-                        : bot.dialect() == null ? "twilio" : bot.dialect(), s.sampleRate(), BotParameters.json(BotParameters.of(
-                        offer, vendorParameters, answered(bot.settings().customParameters(), s.customParameters())))));
-                store.event(id, "webhook", "stream to " + s.url());
-                if (s.infoOnEnd() != null) {
-                    store.event(id, ANSWER_INFO, s.infoOnEnd()); // sent once the stream ends, by whichever replica holds it
-                }
-                link.decide(decision(id).setAnswer(answer(bot, call)));
-            }
-            case BotWebhookClient.Answer.Grpc g -> {
-                store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
-                store.event(id, "webhook", "the bot attaches over gRPC");
-                link.decide(decision(id).setAnswer(answer(bot, call)));
-            }
-            case BotWebhookClient.Answer.Reject r -> {
-                store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
-                link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason())));
-            }
-        }
-    }
-
-    /** The bot's configured parameters, then its webhook answer's, which win on a clash. */
-    private static Map<String, String> answered(Map<String, String> configured, Map<String, String> given) {
-        Map<String, String> all = new LinkedHashMap<>(configured);
-        if (given != null) {
-            all.putAll(given);
-        }
-        return all;
+        webhookBots.route(link, offer, bot, call, vendorParameters, () -> answer(bot, call));
     }
 
     private void ringing(String id, int sipStatus) {
@@ -363,20 +324,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     /** The media-plane no longer has the call: it ended while no replica listened, so its hang-up was lost. */
     private void unknownCall(String id, String reason) {
-        enqueue(id, () -> {
-            BotAttacher.Attachment a = attached.remove(id);
-            if (a != null) {
-                a.close();
-            }
-            CallRecord call = store.find(id).orElse(null);
-            if (call != null && store.end(id, call.answeredAt() != null ? CallStatus.COMPLETED : CallStatus.FAILED,
-                    "unknown", 0, "the call ended while no control-plane replica was connected (" + reason + ")", null)) {
-                store.find(id).ifPresent(ended -> {
-                    callbacks.ended(ended);
-                    observe(() -> observer.ended(ended, RtpStats.getDefaultInstance()), id);
-                });
-            }
-        }).whenComplete((v, e) -> tails.remove(id));
+        endUnreported(id, "unknown", "the call ended while no control-plane replica was connected (" + reason + ")")
+                .whenComplete((v, e) -> tails.remove(id));
     }
 
     /**
@@ -384,31 +333,27 @@ public final class CallFlow implements MediaNodeLink.Listener {
      * {@code media-node-lost} and the hang-up callback goes out, as if the node had reported it.
      */
     public CompletableFuture<Void> nodeLost(String id, String reason) {
-        CompletableFuture<Void> done = enqueue(id, () -> {
+        CompletableFuture<Void> done = endUnreported(id, "media-node-lost", reason);
+        done.whenComplete((v, e) -> tails.remove(id, done));
+        return done;
+    }
+
+    /** Ends a call whose hang-up the media-plane will never report, in the call's own order. */
+    private CompletableFuture<Void> endUnreported(String id, String cause, String reason) {
+        return enqueue(id, () -> {
             BotAttacher.Attachment a = attached.remove(id);
             if (a != null) {
                 a.close();
             }
             CallRecord call = store.find(id).orElse(null);
             if (call != null && store.end(id, call.answeredAt() != null ? CallStatus.COMPLETED : CallStatus.FAILED,
-                    "media-node-lost", 0, reason, null)) {
+                    cause, 0, reason, null)) {
                 store.find(id).ifPresent(ended -> {
                     callbacks.ended(ended);
                     observe(() -> observer.ended(ended, RtpStats.getDefaultInstance()), id);
                 });
             }
         });
-        done.whenComplete((v, e) -> tails.remove(id, done));
-        return done;
-    }
-
-    /** A bot's INFO over the contract was answered; after an accepted final one the far end sends the BYE. */
-    private void botInfo(MediaNodeLink link, String id, BotInfoSent info) {
-        int status = info.getSipStatus();
-        store.event(id, "info-result", status + " for " + info.getBytes() + " bytes" + (info.getIsFinal() ? ", final" : ""));
-        if (info.getIsFinal() && status >= 200 && status < 300) {
-            store.find(id).ifPresent(call -> bots.finalInfoAccepted(link, call, status));
-        }
     }
 
     /** Detaches every bot without hanging up, for a clean stop; another replica takes the calls over. */

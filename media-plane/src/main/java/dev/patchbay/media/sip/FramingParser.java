@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.MessageParserFactory;
@@ -83,15 +84,46 @@ public final class FramingParser implements MessageParserFactory {
                 }
                 throw e;
             }
-            if (message == null || listener == null) {
+            if (message == null) {
+                return null;
+            }
+            boolean badRport = dropBadRports(message);
+            if (listener == null) {
                 return message;
             }
             HeaderScan scan = scan(bytes);
             if (datagram) {
                 frameBody(message, bytes, scan.hasLength);
             }
+            if (scan.status == 0 && badRport) {
+                scan = new HeaderScan(scan.hasLength, 400, "a Via rport must be empty or a port number 0-65535 (RFC 3581)");
+            }
             message.setApplicationData(new Framing(datagram ? bytes.length : 0, scan.status, scan.problem));
             return message;
+        }
+
+        /**
+         * Removes every Via rport that is neither empty nor a port (RFC 3581), and tells whether there was one.
+         * jain-sip parses any token there but throws NumberFormatException when it copies the Via into a response
+         * (found by fuzzing): a request with "rport=x" below its top Via went unanswered. Without it, the request
+         * can be answered 400 on every transport.
+         */
+        private static boolean dropBadRports(SIPMessage message) {
+            boolean dropped = false;
+            if (message.getViaHeaders() != null) {
+                for (Via via : message.getViaHeaders()) {
+                    String rport = via.getParameter(Via.RPORT);
+                    if (rport != null && !rport.isEmpty() && !isPort(rport)) {
+                        via.removeParameter(Via.RPORT);
+                        dropped = true;
+                    }
+                }
+            }
+            return dropped;
+        }
+
+        private static boolean isPort(String s) {
+            return s.length() <= 5 && s.chars().allMatch(c -> c >= '0' && c <= '9') && Integer.parseInt(s) <= 65535;
         }
 
         /**

@@ -148,6 +148,29 @@ class SipRequestValidationTest {
     }
 
     @Test
+    void aViaWhoseRportIsNoNumberGets400OverUdpAndTcp() throws Exception {
+        // Found by fuzzing: jain-sip parses "rport=x" but throws NumberFormatException when it copies that Via into a
+        // response; the channels rewrite the top Via's rport with the source port, a lower Via's reached the copy.
+        for (String via : List.of("Via: SIP/2.0/UDP 192.0.2.7;rport=x;branch=z9hG4bKlower\r\n",
+                "Via: SIP/2.0/UDP 192.0.2.7;rport=99999999999;branch=z9hG4bKlower\r\n")) {
+            try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
+                sip.sendRaw(options(sip, 1, "rport", 0).replace("Max-Forwards", via + "Max-Forwards"));
+                SipMessage r = sip.finalResponse(WAIT);
+                assertEquals(400, r.status(), r.raw());
+                sip.sendRaw(options(sip, 2, "after", 0));
+                assertEquals(200, sip.finalResponse(WAIT).status(), "the next request is served");
+            }
+            try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), config.sipPort())) {
+                tcp.setSoTimeout((int) WAIT.toMillis());
+                tcp.getOutputStream().write(tcpOptions(tcp.getLocalPort(), 1, "rport", 0).replace("Max-Forwards", via + "Max-Forwards")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String r = readResponse(tcp.getInputStream());
+                assertTrue(r.startsWith("SIP/2.0 400 ") && r.contains("rport"), "a 400 naming rport over TCP: " + r);
+            }
+        }
+    }
+
+    @Test
     void aStrayResponseIsNeverAnswered() throws Exception {
         try (SipUdpClient sip = new SipUdpClient(config.sipPort())) {
             sip.sendRaw("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:" + sip.localPort() + ";branch=z9hG4bKstray" + System.nanoTime()
@@ -227,6 +250,23 @@ class SipRequestValidationTest {
             assertTrue(traces.isEmpty(), () -> "stack traces logged: " + traces.stream().map(r -> r.getLoggerName() + ": "
                     + r.getMessage()).toList());
         }
+    }
+
+    /** Reads one response's header block: up to its empty line. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder got = new StringBuilder();
+        try {
+            while (!got.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    break;
+                }
+                got.append((char) c);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no answer within " + WAIT + "; got: " + got);
+        }
+        return got.toString();
     }
 
     private static String readUntilClosed(InputStream in) throws IOException {
