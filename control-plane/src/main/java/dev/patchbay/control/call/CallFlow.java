@@ -162,7 +162,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null);
         if (refused == null && store.insertClaiming(call, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
-            link.decide(decision(id).setAnswer(answer(bot, call)));
+            link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             return;
         }
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
@@ -194,13 +194,13 @@ public final class CallFlow implements MediaNodeLink.Listener {
             store.ameyo(id, ameyo);
         }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
-            link.decide(decision(id).setAnswer(answer(bot, call)));
+            link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             return;
         }
         // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
         // ours as early media (183 with SDP) where the DID or bot asks for it, since many carriers play nothing.
         Ring.Builder ring = ringing.ring(bot.settings().earlyMedia(), note -> store.event(id, "early_media", note));
-        link.decide(decision(id).setRing(ring));
+        link.decide(decision(id, bot).setRing(ring));
         if (ring.hasEarlyMedia()) {
             store.event(id, "early_media", ring.getEarlyMedia().hasWav() ? "183 with clip " + bot.settings().earlyMedia().clip()
                     : "183 with ringback " + ring.getEarlyMedia().getRingback().getCadence());
@@ -216,12 +216,12 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 if (s.infoOnEnd() != null) {
                     store.event(id, ANSWER_INFO, s.infoOnEnd()); // sent once the stream ends, by whichever replica holds it
                 }
-                link.decide(decision(id).setAnswer(answer(bot, call)));
+                link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             }
             case BotWebhookClient.Answer.Grpc g -> {
                 store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
                 store.event(id, "webhook", "the bot attaches over gRPC");
-                link.decide(decision(id).setAnswer(answer(bot, call)));
+                link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             }
             case BotWebhookClient.Answer.Reject r -> {
                 store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());
@@ -419,6 +419,11 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
+    }
+
+    /** A decision that starts media carries the admitting trunk's codec order, which the SDP answer follows. */
+    private static RouteDecision.Builder decision(String id, Route.ToBot bot) {
+        return decision(id).addAllCodecs(bot.trunkMedia().codecs());
     }
 
     /**
