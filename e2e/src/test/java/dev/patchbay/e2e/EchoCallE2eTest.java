@@ -142,9 +142,7 @@ class EchoCallE2eTest {
             Path dir = Sipp.workDir();
             byte[] source = WidebandAudio.twoTonesG722(dir, 2);
             int frames = source.length / WidebandAudio.PACKET_BYTES;
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_g722.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check_g722.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the G.722 echo call to be established");
             Call call = media.calls().active().get(0);
@@ -179,9 +177,7 @@ class EchoCallE2eTest {
         assertTrue(trunk.body().contains("\"codecs\":[\"PCMU\"]"), trunk.body());
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path dir = Sipp.workDir();
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_g722.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "narrowonly", "-m", "1", "-d", "1000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check_g722.xml", "narrowonly", 1000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the call through the trunk to be established");
             assertEquals("PCMU", media.calls().active().get(0).negotiated().audio().encoding(),
@@ -190,6 +186,13 @@ class EchoCallE2eTest {
             assertEquals(0, r.exitCode(), r.output());
             await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
         }
+    }
+
+    /** SIPp as a UAC running {@code scenario} to {@code service}, its SDP pointing RTP at the test's {@code rtp}. */
+    private static Process echoCheck(Path dir, String scenario, String service, int holdMs, DatagramSocket rtp) throws Exception {
+        return Sipp.start(dir, List.of("-sf", scenario(scenario), "127.0.0.1:" + sipPort, "-s", service, "-m", "1",
+                "-d", Integer.toString(holdMs), "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
+                "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
     }
 
     private static String field(HttpResponse<String> created, int status) {
@@ -210,9 +213,7 @@ class EchoCallE2eTest {
             Path dir = Sipp.workDir();
             List<byte[]> source = OggOpus.encodeWithFfmpeg(dir, "aevalsrc=0.35*sin(2*PI*" + WidebandAudio.LOW_HZ
                     + "*t)+0.35*sin(2*PI*" + WidebandAudio.HIGH_HZ + "*t):s=16000:d=2");
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_opus.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check_opus.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the Opus echo call to be established");
             Call call = media.calls().active().get(0);
@@ -236,9 +237,7 @@ class EchoCallE2eTest {
     void echoBotReturnsTheCallersAudioBitExactAndPaced() throws Exception {
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path dir = Sipp.workDir();
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freePort()), "-mp", Integer.toString(freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the echo call to be established");
             Call call = media.calls().active().get(0);
