@@ -118,9 +118,7 @@ class EchoCallE2eTest {
             Path dir = Sipp.workDir();
             byte[] source = WidebandAudio.twoTonesG722(dir, 2);
             int frames = source.length / WidebandAudio.PACKET_BYTES;
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_g722.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check_g722.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the G.722 echo call to be established");
             Call call = media.calls().active().get(0);
@@ -141,6 +139,46 @@ class EchoCallE2eTest {
     }
 
     /**
+     * An inbound trunk's codecs, set through the admin API, decide the answer: the same SIPp caller that
+     * gets G.722 above gets PCMU when it calls a workspace whose trunk (127.0.0.0/8) lists only PCMU.
+     */
+    @Test
+    void anInboundTrunksCodecOrderDecidesTheAnswer() throws Exception {
+        String ws = field(admin.post("/v1/workspaces", "{\"name\":\"Codec order\"}"), 201);
+        String bot = field(admin.post("/v1/workspaces/" + ws + "/bots", "{\"name\":\"Echo\",\"kind\":\"echo\"}"), 201);
+        field(admin.post("/v1/workspaces/" + ws + "/dids", "{\"number\":\"narrowonly\",\"bot_id\":\"" + bot + "\"}"), 201);
+        HttpResponse<String> trunk = admin.post("/v1/workspaces/" + ws + "/trunks", "{\"name\":\"PBX\",\"direction\":\"inbound\","
+                + "\"allowed_cidrs\":[\"127.0.0.0/8\"],\"codecs\":[\"pcmu\"]}");
+        assertEquals(201, trunk.statusCode(), trunk.body());
+        assertTrue(trunk.body().contains("\"codecs\":[\"PCMU\"]"), trunk.body());
+        try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Path dir = Sipp.workDir();
+            Process sipp = echoCheck(dir, "echo_check_g722.xml", "narrowonly", 1000, rtp);
+            await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
+                    "the call through the trunk to be established");
+            assertEquals("PCMU", media.calls().active().get(0).negotiated().audio().encoding(),
+                    "the trunk takes PCMU only, though the caller offers G.722 too");
+            Sipp.Result r = Sipp.await(sipp, dir);
+            assertEquals(0, r.exitCode(), r.output());
+            await(() -> media.calls().activeCalls() == 0, "the call to be torn down");
+        }
+    }
+
+    /** SIPp as a UAC running {@code scenario} to {@code service}, its SDP pointing RTP at the test's {@code rtp}. */
+    private static Process echoCheck(Path dir, String scenario, String service, int holdMs, DatagramSocket rtp) throws Exception {
+        return Sipp.start(dir, List.of("-sf", scenario(scenario), "127.0.0.1:" + sipPort, "-s", service, "-m", "1",
+                "-d", Integer.toString(holdMs), "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
+                "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
+    }
+
+    private static String field(HttpResponse<String> created, int status) {
+        assertEquals(status, created.statusCode(), created.body());
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
+        assertTrue(id.find(), created.body());
+        return id.group(1);
+    }
+
+    /**
      * A caller offering PCMU then Opus gets Opus, and its audio comes back from the echo bot at
      * 16 kHz: the 6 kHz tone returns as strong as the 1 kHz one. The caller's Opus is FFmpeg's libopus,
      * and so is the decoder of what comes back, independent of the concentus inside Patchbay.
@@ -151,9 +189,7 @@ class EchoCallE2eTest {
             Path dir = Sipp.workDir();
             List<byte[]> source = OggOpus.encodeWithFfmpeg(dir, "aevalsrc=0.35*sin(2*PI*" + WidebandAudio.LOW_HZ
                     + "*t)+0.35*sin(2*PI*" + WidebandAudio.HIGH_HZ + "*t):s=16000:d=2");
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check_opus.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check_opus.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the Opus echo call to be established");
             Call call = media.calls().active().get(0);
@@ -177,9 +213,7 @@ class EchoCallE2eTest {
     void echoBotReturnsTheCallersAudioBitExactAndPaced() throws Exception {
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path dir = Sipp.workDir();
-            Process sipp = Sipp.start(dir, List.of("-sf", scenario("echo_check.xml"), "127.0.0.1:" + sipPort,
-                    "-s", "echo", "-m", "1", "-d", "4000", "-key", "rtpport", Integer.toString(rtp.getLocalPort()),
-                    "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
+            Process sipp = echoCheck(dir, "echo_check.xml", "echo", 4000, rtp);
             await(() -> media.calls().active().stream().anyMatch(c -> c.state() instanceof CallState.Confirmed),
                     "the echo call to be established");
             Call call = media.calls().active().get(0);
@@ -259,17 +293,14 @@ class EchoCallE2eTest {
         // +1 415 555 xxxx: valid in the North American plan (the admin-api checks that), and a 555 exchange.
         String did = "+1415555" + (1000 + (int) (Math.random() * 8999));
         String body = "{\"number\":\"" + did + "\",\"bot_id\":\"bot_echo\"}";
-        HttpResponse<String> created = admin.post("/v1/workspaces/ws_demo/dids", body);
-        assertEquals(201, created.statusCode(), created.body());
-        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
-        assertTrue(id.find(), created.body());
+        String id = field(admin.post("/v1/workspaces/ws_demo/dids", body), 201);
 
         Path dir = Sipp.workDir();
         Sipp.Result ok = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", did, "-m", "1",
                 "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()), "-mp", Integer.toString(SippPorts.freeEvenPort())));
         assertEquals(0, ok.exitCode(), ok.output());
 
-        assertEquals(204, admin.delete("/v1/workspaces/ws_demo/dids/" + id.group(1)).statusCode());
+        assertEquals(204, admin.delete("/v1/workspaces/ws_demo/dids/" + id).statusCode());
         Sipp.Result gone = Sipp.run(Sipp.workDir(), List.of("-sf", scenario("uac_404.xml"), "127.0.0.1:" + sipPort,
                 "-s", did, "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
                 "-mp", Integer.toString(SippPorts.freeEvenPort())));

@@ -17,6 +17,7 @@ import dev.patchbay.admin.tenant.EarlyMediaChoice;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.TenantRepository;
 import dev.patchbay.admin.tenant.Trunk;
+import dev.patchbay.admin.tenant.TrunkCodecs;
 import dev.patchbay.admin.tenant.TrunkSide;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
@@ -251,7 +252,8 @@ public final class DbTenantRepository implements TenantRepository {
                 out == null ? null : out.host(), out == null ? null : out.port(), out == null ? null : out.transport().wire(),
                 out == null ? null : out.callerId(), out == null || out.callerIdOverride(),
                 in == null ? null : String.join(",", in.allowedCidrs()), in == null ? null : in.transportsText(),
-                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()), t.dtmfMode().wire());
+                in != null && in.tlsRequired(), t.username(), t.passwordEnc(), Db.utc(t.createdAt()), t.dtmfMode().wire(),
+                TrunkCodecs.toColumn(t.codecs()));
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.patchbay.admin.tenant.EarlyMediaChoice;
 import dev.patchbay.admin.tenant.KeyScope;
 import dev.patchbay.admin.tenant.Transport;
 import dev.patchbay.admin.tenant.Trunk;
+import dev.patchbay.admin.tenant.TrunkCodecs;
 import dev.patchbay.admin.tenant.TrunkSide;
 import dev.patchbay.admin.tenant.Workspace;
 import dev.patchbay.schema.Db;
@@ -74,7 +75,8 @@ final class Rows {
         return new Trunk((String) c.get("id"), (String) c.get("workspace_id"), (String) c.get("name"), side,
                 (String) c.get("username"), (String) c.get("password_enc"), Db.instant(c.get("created_at")),
                 DtmfMode.fromWire((String) c.get("dtmf_mode")).orElseThrow(() -> new IllegalStateException(
-                        "trunks.dtmf_mode '" + c.get("dtmf_mode") + "' is unknown to this admin-api")));
+                        "trunks.dtmf_mode '" + c.get("dtmf_mode") + "' is unknown to this admin-api")),
+                TrunkCodecs.fromColumn(c.get("codecs")));
     }
 
     private static Transport transport(Object wire) {

@@ -22,11 +22,12 @@ import dev.patchbay.rest.ProblemException;
  * {@link InboundTrunkFields}). The password is still plain here; the service seals it before anything
  * is stored.
  */
-public record NewTrunk(String name, TrunkSide side, String username, String password, DtmfMode dtmfMode) {
+public record NewTrunk(String name, TrunkSide side, String username, String password, DtmfMode dtmfMode,
+                       List<String> codecs) {
 
     static final List<String> FIELDS = List.of("name", "direction", "host", "port", "transport", "caller_id",
             "caller_id_override", "allowed_cidrs", "transports", "tls_required", "username", "password",
-            "dtmf_mode");
+            "dtmf_mode", "codecs");
 
     static final int MAX_HOST = 253;       // RFC 1035 names; trunks.host is 255
     static final int MAX_USERNAME = 255;   // trunks.username
@@ -44,7 +45,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
     @Override
     public String toString() {
         return "NewTrunk[name=" + name + ", side=" + side + ", username=" + username + ", password="
-                + (password == null ? "<none>" : "<redacted>") + ", dtmfMode=" + dtmfMode + "]";
+                + (password == null ? "<none>" : "<redacted>") + ", dtmfMode=" + dtmfMode + ", codecs=" + codecs + "]";
     }
 
     public static NewTrunk parse(JsonBody body) {
@@ -61,6 +62,7 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
         Optional<String> username = body.string("username");
         Optional<String> password = body.string("password");
         Optional<String> dtmfMode = body.string("dtmf_mode");
+        Optional<List<String>> codecs = body.stringList("codecs");
         body.requireShape();
 
         List<FieldError> errors = new ArrayList<>();
@@ -102,10 +104,11 @@ public record NewTrunk(String name, TrunkSide side, String username, String pass
             errors.add(new FieldError("dtmf_mode", "must be one of " + DtmfMode.NAMES + ": auto sends RFC 4733 when the far end"
                     + " negotiated telephone-event and in-band tones otherwise; omit it for auto"));
         }
+        List<String> order = TrunkCodecs.parse(codecs, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the trunk is not valid", errors);
         }
-        return new NewTrunk(n, side, u, pw, dtmf);
+        return new NewTrunk(n, side, u, pw, dtmf, order);
     }
 
     /** E.164 only, like the provider API's from: carriers expect a full number in From. */

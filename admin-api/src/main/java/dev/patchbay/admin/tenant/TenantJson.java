@@ -71,6 +71,11 @@ public final class TenantJson {
                 .put("name", t.name())
                 .put("direction", t.side().direction())
                 .put("dtmf_mode", t.dtmfMode().wire());
+        if (t.codecs() == null) {
+            o.putNull("codecs");
+        } else {
+            t.codecs().forEach(o.putArray("codecs")::add);
+        }
         switch (t.side()) {
             case TrunkSide.Outbound out -> o.put("host", out.host()).put("port", out.port())
                     .put("transport", out.transport().wire()).put("caller_id", out.callerId())

@@ -42,7 +42,7 @@ public final class TrunkService {
     public Trunk createTrunk(Workspace workspace, NewTrunk req, Principal by) {
         String sealed = req.password() == null ? null : box.seal(req.password());
         Trunk trunk = new Trunk(ids.next("trunk_"), workspace.id(), req.name(), req.side(), req.username(), sealed,
-                AccessService.now(clock), req.dtmfMode());
+                AccessService.now(clock), req.dtmfMode(), req.codecs());
         return repo.inTransaction(tx -> {
             tx.insertTrunk(trunk);
             tx.insertAudit(audit.entry(by, trunk.workspaceId(), "trunk", trunk.id(), Audit.CREATE, null, TenantJson.trunk(trunk)));
@@ -89,7 +89,7 @@ public final class TrunkService {
                 throw ProblemException.invalid("the trunk change is not valid", errors);
             }
             Trunk after = new Trunk(trunk.id(), trunk.workspaceId(), trunk.name(), rules, trunk.username(),
-                    trunk.passwordEnc(), trunk.createdAt(), trunk.dtmfMode());
+                    trunk.passwordEnc(), trunk.createdAt(), trunk.dtmfMode(), trunk.codecs());
             if (rules.equals(now)) {
                 return trunk;  // nothing changed, so nothing to record
             }

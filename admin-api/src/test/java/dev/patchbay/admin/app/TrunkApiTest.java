@@ -179,6 +179,35 @@ class TrunkApiTest {
     }
 
     @Test
+    void codecsAreKeptInTheGivenOrderPerTrunkAndEveryBadEntryIsNamed() {
+        Reply plain = api.client().post(trunks, "{\"name\":\"a\",\"host\":\"carrier.example\"}");
+        assertTrue(plain.json().path("codecs").isNull(), "no order: Patchbay's default; " + plain.body());
+        assertNull(api.db().text("SELECT codecs FROM trunks WHERE id = '" + plain.json().path("id").asText() + "'"));
+
+        Reply out = api.client().post(trunks, "{\"name\":\"o\",\"host\":\"carrier.example\",\"codecs\":[\"g722\",\"OPUS\",\"PCMU\",\"PCMA\"]}");
+        assertEquals(201, out.status(), out.toString());
+        String id = out.json().path("id").asText();
+        assertEquals("[\"G722\",\"opus\",\"PCMU\",\"PCMA\"]", api.client().get(trunks + "/" + id).json().path("codecs").toString(),
+                "stored in its canonical spelling, in the given order");
+        assertEquals("G722,opus,PCMU,PCMA", api.db().text("SELECT codecs FROM trunks WHERE id = '" + id + "'"));
+        Reply in = api.client().post(trunks, "{\"name\":\"i\",\"direction\":\"inbound\",\"allowed_cidrs\":[\"192.0.2.0/24\"],"
+                + "\"codecs\":[\"PCMA\"]}");
+        assertEquals(201, in.status(), in.toString());
+        assertEquals("[\"PCMA\"]", in.json().path("codecs").toString());
+
+        Reply bad = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"codecs\":[\"PCMU\",\"G729\",\"pcmu\"]}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("codecs[1]", "codecs[2]"), bad.errorFields());
+        assertTrue(bad.body().contains("G729") && bad.body().contains("listed twice"), bad.body());
+        assertEquals("application/problem+json", bad.header("Content-Type").orElse(""), bad.toString());
+        Reply empty = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"codecs\":[]}");
+        assertEquals(List.of("codecs"), empty.errorFields(), empty.body());
+        Reply notAList = api.client().post(trunks, "{\"name\":\"x\",\"host\":\"carrier.example\",\"codecs\":\"PCMU\"}");
+        assertEquals(400, notAList.status(), notAList.toString());
+        assertEquals(List.of("codecs"), notAList.errorFields(), notAList.body());
+    }
+
+    @Test
     void defaultsAreUdpOn5060AndTlsOn5061() {
         Reply udp = api.client().post(trunks, "{\"name\":\"u\",\"host\":\"10.0.0.1\"}");
         assertEquals(201, udp.status(), udp.toString());

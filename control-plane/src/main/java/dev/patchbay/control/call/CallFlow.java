@@ -162,7 +162,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null);
         if (refused == null && store.insertClaiming(call, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
-            link.decide(decision(id).setAnswer(answer(bot, call)));
+            link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             return;
         }
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
@@ -194,7 +194,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
             store.ameyo(id, ameyo);
         }
         if (bot.kind() != Route.BotKind.WEBHOOK) {
-            link.decide(decision(id).setAnswer(answer(bot, call)));
+            link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             return;
         }
         webhookBots.route(link, offer, bot, call, vendorParameters, () -> answer(bot, call));
@@ -364,6 +364,11 @@ public final class CallFlow implements MediaNodeLink.Listener {
 
     private static RouteDecision.Builder decision(String id) {
         return RouteDecision.newBuilder().setCallId(id);
+    }
+
+    /** A decision that starts media carries the admitting trunk's codec order, which the SDP answer follows. */
+    static RouteDecision.Builder decision(String id, Route.ToBot bot) {
+        return decision(id).addAllCodecs(bot.trunkMedia().codecs());
     }
 
     /**

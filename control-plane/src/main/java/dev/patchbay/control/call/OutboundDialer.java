@@ -118,7 +118,8 @@ public final class OutboundDialer {
                 });
         Options o = r.options();
         invite.setPrivacy(o.privacy()).setMaxDurationSeconds(o.maxDurationSeconds()).setRecord(o.record())
-                .setDtmfMethod(trunk.dtmfMode().method());
+                .setDtmfMethod(trunk.dtmfMode().method())
+                .addAllCodecs(trunk.media().codecs());
         if (o.displayName() != null) {
             invite.setFromDisplay(o.displayName());
         }

@@ -40,7 +40,7 @@ final class WebhookBotCalls {
         // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
         // ours as early media (183 with SDP) where the DID or bot asks for it, since many carriers play nothing.
         Ring.Builder ring = ringing.ring(bot.settings().earlyMedia(), note -> store.event(id, "early_media", note));
-        link.decide(decision(id).setRing(ring));
+        link.decide(CallFlow.decision(id, bot).setRing(ring));
         if (ring.hasEarlyMedia()) {
             store.event(id, "early_media", ring.getEarlyMedia().hasWav() ? "183 with clip " + bot.settings().earlyMedia().clip()
                     : "183 with ringback " + ring.getEarlyMedia().getRingback().getCadence());
@@ -54,12 +54,12 @@ final class WebhookBotCalls {
                 if (s.infoOnEnd() != null) {
                     ringCx.answerNamed(id, s.infoOnEnd()); // sent once the stream ends, by whichever replica holds it
                 }
-                link.decide(decision(id).setAnswer(answer.get()));
+                link.decide(CallFlow.decision(id, bot).setAnswer(answer.get()));
             }
             case BotWebhookClient.Answer.Grpc g -> {
                 store.stream(id, new CallRecord.Stream(null, "grpc", 8000, null));
                 store.event(id, "webhook", "the bot attaches over gRPC");
-                link.decide(decision(id).setAnswer(answer.get()));
+                link.decide(CallFlow.decision(id, bot).setAnswer(answer.get()));
             }
             case BotWebhookClient.Answer.Reject r -> {
                 store.event(id, "webhook", "rejected: " + r.sipStatus() + " " + r.reason());

@@ -43,14 +43,14 @@ public sealed interface Route {
      * @param number the DID as stored (E.164 where it is a phone number)
      * @param raw    the form the INVITE carried it in, e.g. {@code 00919990152080}
      * @param via    which routing step matched, for the call's event log
-     * @param dtmfMode the DTMF mode of the inbound trunk that admitted the call; AUTO without one
+     * @param trunkMedia the DTMF mode and codec order of the trunk that admitted the call; defaults without one
      */
     record ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
-                 String raw, String via, Settings settings, TrunkDtmfMode dtmfMode) implements Route {
+                 String raw, String via, Settings settings, TrunkMedia trunkMedia) implements Route {
 
         public ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
                      String raw, String via, Settings settings) {
-            this(workspaceId, botId, kind, url, dialect, number, raw, via, settings, TrunkDtmfMode.AUTO);
+            this(workspaceId, botId, kind, url, dialect, number, raw, via, settings, TrunkMedia.DEFAULT);
         }
 
         public ToBot(String workspaceId, String botId, BotKind kind, String url, String dialect, String number,
@@ -58,8 +58,12 @@ public sealed interface Route {
             this(workspaceId, botId, kind, url, dialect, number, raw, via, Settings.DEFAULT);
         }
 
-        public ToBot withDtmfMode(TrunkDtmfMode mode) {
-            return new ToBot(workspaceId, botId, kind, url, dialect, number, raw, via, settings, mode);
+        public ToBot withTrunkMedia(TrunkMedia media) {
+            return new ToBot(workspaceId, botId, kind, url, dialect, number, raw, via, settings, media);
+        }
+
+        public TrunkDtmfMode dtmfMode() {
+            return trunkMedia.dtmfMode();
         }
     }
 

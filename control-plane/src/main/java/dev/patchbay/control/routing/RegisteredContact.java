@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.patchbay.control.model.Route;
-import dev.patchbay.control.model.TrunkDtmfMode;
+import dev.patchbay.control.model.TrunkMedia;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -37,11 +37,11 @@ final class RegisteredContact {
         Map<String, Object> c = Db.columns(found.get());
         String workspace = (String) c.get("workspace_id");
         String username = (String) c.get("username");
-        TrunkDtmfMode dtmf = TrunkDtmfMode.fromColumn(c.get("dtmf_mode"));
+        TrunkMedia media = TrunkMedia.fromColumns(c);
         for (String number : new String[] {offer.getToUser(), username}) {
             Optional<Route> r = Router.didInWorkspace(db, number, workspace, VIA);
             if (r.isPresent()) {
-                return Optional.of(r.get() instanceof Route.ToBot b ? b.withDtmfMode(dtmf) : r.get());
+                return Optional.of(r.get() instanceof Route.ToBot b ? b.withTrunkMedia(media) : r.get());
             }
         }
         return Optional.of(new Route.Reject(404, "the registration of trunk " + c.get("trunk_id") + " received a call for '"

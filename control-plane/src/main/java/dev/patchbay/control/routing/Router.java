@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 import dev.patchbay.control.model.Route;
-import dev.patchbay.control.model.TrunkDtmfMode;
+import dev.patchbay.control.model.TrunkMedia;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -90,7 +90,7 @@ public final class Router {
         return switch (guard.check(offer, workspace)) {
             case TrunkGuard.Verdict.Admit a -> {
                 LOG.fine(() -> "call " + offer.getSipCallId() + " admitted: " + a.how());
-                yield withDtmfMode(route, a.dtmfMode());
+                yield withTrunkMedia(route, a.trunkMedia());
             }
             case TrunkGuard.Verdict.Refuse r -> r.reject();
             case TrunkGuard.Verdict.Open o -> route instanceof Route.Claimed && claimsNeedTrunk
@@ -100,11 +100,11 @@ public final class Router {
         };
     }
 
-    /** The admitting trunk's DTMF mode travels with the route into the Answer. */
-    private static Route withDtmfMode(Route route, TrunkDtmfMode mode) {
+    /** The admitting trunk's DTMF mode and codec order travel with the route into the media-plane's decisions. */
+    private static Route withTrunkMedia(Route route, TrunkMedia media) {
         return switch (route) {
-            case Route.ToBot b -> b.withDtmfMode(mode);
-            case Route.Claimed c -> new Route.Claimed(c.bot().withDtmfMode(mode), c.customParametersJson(), c.claim());
+            case Route.ToBot b -> b.withTrunkMedia(media);
+            case Route.Claimed c -> new Route.Claimed(c.bot().withTrunkMedia(media), c.customParametersJson(), c.claim());
             case Route.Reject r -> r;
         };
     }

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.patchbay.control.model.TrunkDtmfMode;
+import dev.patchbay.control.model.TrunkMedia;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -26,11 +27,15 @@ public final class InboundTrunks {
      * @param transports lower-case udp/tcp/tls the INVITE may arrive over; empty = any
      */
     public record Trunk(String id, List<String> cidrs, Set<String> transports, boolean tlsRequired, String username,
-                        String passwordEnc, TrunkDtmfMode dtmfMode) {
+                        String passwordEnc, TrunkMedia media) {
 
         public Trunk(String id, List<String> cidrs, Set<String> transports, boolean tlsRequired, String username,
                      String passwordEnc) {
-            this(id, cidrs, transports, tlsRequired, username, passwordEnc, TrunkDtmfMode.AUTO);
+            this(id, cidrs, transports, tlsRequired, username, passwordEnc, TrunkMedia.DEFAULT);
+        }
+
+        public TrunkDtmfMode dtmfMode() {
+            return media.dtmfMode();
         }
 
         public boolean allows(String transport) {
@@ -50,7 +55,7 @@ public final class InboundTrunks {
         public String toString() {
             return "Trunk[id=" + id + ", cidrs=" + cidrs + ", transports=" + transports + ", tlsRequired=" + tlsRequired
                     + ", username=" + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>")
-                    + ", dtmfMode=" + dtmfMode + "]";
+                    + ", media=" + media + "]";
         }
     }
 
@@ -68,7 +73,7 @@ public final class InboundTrunks {
                         split((String) c.get("transports")).stream().map(t -> t.toLowerCase(Locale.ROOT))
                                 .collect(Collectors.toUnmodifiableSet()),
                         Boolean.TRUE.equals(c.get("tls_required")), (String) c.get("username"), (String) c.get("password_enc"),
-                        TrunkDtmfMode.fromColumn(c.get("dtmf_mode")));
+                        TrunkMedia.fromColumns(c));
             }).toList();
         }
     }

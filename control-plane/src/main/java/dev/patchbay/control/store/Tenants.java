@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.patchbay.control.model.TrunkDtmfMode;
+import dev.patchbay.control.model.TrunkMedia;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 
@@ -20,11 +21,15 @@ public final class Tenants {
      * @param callerIdOverride whether a call's own from is used; false pins every call to {@code callerId}
      */
     public record Trunk(String id, String host, int port, String transport, String username, String passwordEnc,
-                        String callerId, boolean callerIdOverride, TrunkDtmfMode dtmfMode) {
+                        String callerId, boolean callerIdOverride, TrunkMedia media) {
 
         public Trunk(String id, String host, int port, String transport, String username, String passwordEnc,
                      String callerId, boolean callerIdOverride) {
-            this(id, host, port, transport, username, passwordEnc, callerId, callerIdOverride, TrunkDtmfMode.AUTO);
+            this(id, host, port, transport, username, passwordEnc, callerId, callerIdOverride, TrunkMedia.DEFAULT);
+        }
+
+        public TrunkDtmfMode dtmfMode() {
+            return media.dtmfMode();
         }
 
         /** The From a call uses on this trunk. */
@@ -36,7 +41,7 @@ public final class Tenants {
         public String toString() {
             return "Trunk[id=" + id + ", host=" + host + ", port=" + port + ", transport=" + transport + ", username="
                     + username + ", password=" + (passwordEnc == null ? "<none>" : "<redacted>") + ", callerId=" + callerId
-                    + ", callerIdOverride=" + callerIdOverride + ", dtmfMode=" + dtmfMode + "]";
+                    + ", callerIdOverride=" + callerIdOverride + ", media=" + media + "]";
         }
     }
 
@@ -61,7 +66,7 @@ public final class Tenants {
             return new Trunk((String) c.get("id"), (String) c.get("host"), ((Number) c.get("port")).intValue(),
                     (String) c.get("transport"), (String) c.get("username"), (String) c.get("password_enc"),
                     (String) c.get("caller_id"), !Boolean.FALSE.equals(c.get("caller_id_override")),
-                    TrunkDtmfMode.fromColumn(c.get("dtmf_mode")));
+                    TrunkMedia.fromColumns(c));
         });
     }
 

@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.model.TrunkDtmfMode;
+import dev.patchbay.control.model.TrunkMedia;
 import dev.patchbay.control.net.Cidrs;
 import dev.patchbay.control.store.InboundTrunks;
 import dev.patchbay.proto.media.v1.CallOffered;
@@ -35,7 +36,11 @@ public final class TrunkGuard {
     /** The outcome for one INVITE. */
     public sealed interface Verdict {
         /** Let the call through; {@code how} goes into the call's event log; the trunk's DTMF mode goes with it. */
-        record Admit(String how, TrunkDtmfMode dtmfMode) implements Verdict { }
+        record Admit(String how, TrunkMedia trunkMedia) implements Verdict {
+            public TrunkDtmfMode dtmfMode() {
+                return trunkMedia.dtmfMode();
+            }
+        }
 
         record Refuse(Route.Reject reject) implements Verdict { }
 
@@ -76,7 +81,7 @@ public final class TrunkGuard {
         for (InboundTrunks.Trunk t : all) {
             if (Cidrs.contains(t.cidrs(), ip)) {
                 if (t.allows(transport)) {
-                    return new Verdict.Admit("inbound trunk " + t.id() + ": source " + ip + " over " + transport, t.dtmfMode());
+                    return new Verdict.Admit("inbound trunk " + t.id() + ": source " + ip + " over " + transport, t.media());
                 }
                 listed = t;
             }
@@ -113,7 +118,7 @@ public final class TrunkGuard {
                     .filter(t -> t.username().equals(c.username()) && passwordMatches(t, c)).findFirst();
             if (match.isPresent() && nonce == Nonces.Check.FRESH) {
                 return new Verdict.Admit("inbound trunk " + match.get().id() + ": digest " + c.algorithm().wire()
-                        + " as " + c.username(), match.get().dtmfMode());
+                        + " as " + c.username(), match.get().media());
             }
             stale |= match.isPresent();
         }

@@ -52,10 +52,10 @@ class RouterTest {
             s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_tr', 'T', TRUE, CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO bots (id, workspace_id, name, kind, created_at) VALUES ('bot_tr', 'ws_tr', 'Echo', 'echo', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('d6', 'ws_tr', 'trunked', 'bot_tr', CURRENT_TIMESTAMP)");
-            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at, dtmf_mode) VALUES "
-                    + "('tr_info', 'ws_tr', 'PBX', 'inbound', '198.51.100.0/24', CURRENT_TIMESTAMP, 'info')");
-            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, host, port, transport, created_at, dtmf_mode) VALUES "
-                    + "('tr_reg', 'ws_tr', 'Carrier', 'outbound', 'pbx.example', 5060, 'udp', CURRENT_TIMESTAMP, 'rfc4733')");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at, dtmf_mode, codecs) VALUES "
+                    + "('tr_info', 'ws_tr', 'PBX', 'inbound', '198.51.100.0/24', CURRENT_TIMESTAMP, 'info', 'PCMA,G722')");
+            s.execute("INSERT INTO trunks (id, workspace_id, name, direction, host, port, transport, created_at, dtmf_mode, codecs) VALUES "
+                    + "('tr_reg', 'ws_tr', 'Carrier', 'outbound', 'pbx.example', 5060, 'udp', CURRENT_TIMESTAMP, 'rfc4733', 'opus,PCMU')");
             s.execute("INSERT INTO trunks (id, workspace_id, name, direction, host, port, transport, created_at) VALUES "
                     + "('tr_reg2', 'ws_tr', 'Carrier 2', 'outbound', 'pbx.example', 5060, 'udp', CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO trunk_registrations (trunk_id, workspace_id, registrar, transport, username, password_enc, "
@@ -98,13 +98,15 @@ class RouterTest {
     }
 
     @Test
-    void theAdmittingTrunksDtmfModeGoesWithTheRoute() {
+    void theAdmittingTrunksDtmfModeAndCodecOrderGoWithTheRoute() {
         CallOffered viaTrunk = CallOffered.newBuilder().setRequestUser("trunked")
                 .setSource(dev.patchbay.proto.media.v1.SocketAddress.newBuilder().setIp("198.51.100.9").setPort(5060))
                 .setTransport(dev.patchbay.proto.media.v1.Transport.UDP).build();
         assertEquals(dev.patchbay.control.model.TrunkDtmfMode.INFO, bot(router.route(viaTrunk)).dtmfMode());
+        assertEquals(List.of("PCMA", "G722"), bot(router.route(viaTrunk)).trunkMedia().codecs(), "what RouteDecision.codecs carries");
         assertEquals(dev.patchbay.control.model.TrunkDtmfMode.AUTO, bot(router.route(offer("echo", ""))).dtmfMode(),
                 "a workspace without inbound trunks: auto");
+        assertEquals(List.of(), bot(router.route(offer("echo", ""))).trunkMedia().codecs(), "and the default codec order");
     }
 
     @Test
@@ -117,6 +119,7 @@ class RouterTest {
         assertEquals(List.of("ws_tr", "bot_tr", "trunked", RegisteredContact.VIA), List.of(byUsername.workspaceId(),
                 byUsername.botId(), byUsername.number(), byUsername.via()), "To is no DID: the address of record's user is");
         assertEquals(dev.patchbay.control.model.TrunkDtmfMode.RFC4733, byUsername.dtmfMode(), "the registering trunk's mode");
+        assertEquals(List.of("opus", "PCMU"), byUsername.trunkMedia().codecs(), "and its codec order");
 
         Route.ToBot byTo = bot(router.route(fromCarrier.toBuilder().setRequestUser("pbr00000000000000000000000000000002")
                 .setToUser("trunked").build()));

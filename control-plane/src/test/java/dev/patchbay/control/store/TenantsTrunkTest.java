@@ -25,11 +25,11 @@ class TenantsTrunkTest {
             Migrations.migrate(db.settings());
             try (Connection c = DriverManager.getConnection(db.url(), TestDb.USER, TestDb.PASSWORD); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws', 'W', TRUE, CURRENT_TIMESTAMP)");
-                s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at) VALUES "
-                        + "('tr_in', 'ws', 'PBX', 'inbound', '10.0.0.0/8', TIMESTAMP '2026-01-01 00:00:00')");
+                s.execute("INSERT INTO trunks (id, workspace_id, name, direction, allowed_cidrs, created_at, codecs) VALUES "
+                        + "('tr_in', 'ws', 'PBX', 'inbound', '10.0.0.0/8', TIMESTAMP '2026-01-01 00:00:00', 'PCMU')");
                 s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, caller_id, caller_id_override, "
-                        + "created_at, dtmf_mode) VALUES ('tr_out', 'ws', 'Carrier', 'sip.example', 5060, 'udp', '+14155550100', FALSE, "
-                        + "TIMESTAMP '2026-01-02 00:00:00', 'info')");
+                        + "created_at, dtmf_mode, codecs) VALUES ('tr_out', 'ws', 'Carrier', 'sip.example', 5060, 'udp', '+14155550100', FALSE, "
+                        + "TIMESTAMP '2026-01-02 00:00:00', 'info', 'G722,opus,PCMU')");
                 s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws2', 'W2', TRUE, CURRENT_TIMESTAMP)");
                 s.execute("INSERT INTO trunks (id, workspace_id, name, host, port, transport, created_at) VALUES "
                         + "('tr_auto', 'ws2', 'Carrier', 'sip.example', 5060, 'udp', CURRENT_TIMESTAMP)");
@@ -51,6 +51,11 @@ class TenantsTrunkTest {
                 assertEquals(dev.patchbay.proto.media.v1.DtmfMethod.DTMF_SIP_INFO, trunk.dtmfMode().method(),
                         "what PlaceCallRequest.dtmf_method carries");
                 assertEquals(TrunkDtmfMode.AUTO, new Tenants(client).outboundTrunk("ws2").orElseThrow().dtmfMode(), "the default");
+                assertEquals(java.util.List.of("G722", "opus", "PCMU"), trunk.media().codecs(), "what PlaceCallRequest.codecs carries");
+                assertEquals(java.util.List.of(), new Tenants(client).outboundTrunk("ws2").orElseThrow().media().codecs(),
+                        "no codecs: the media-plane's default offer");
+                assertEquals(java.util.List.of("PCMU"), new InboundTrunks(client).of("ws").getFirst().media().codecs(),
+                        "inbound trunks read the column too");
                 Tenants.Trunk open = new Tenants.Trunk("t", "h", 5060, "udp", null, null, "+14155550100", true);
                 assertEquals("+918035735900", open.from("+918035735900"));
             } finally {

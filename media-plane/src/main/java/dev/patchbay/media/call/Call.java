@@ -12,6 +12,7 @@ import dev.patchbay.media.loop.AudioUplink;
 import dev.patchbay.media.loop.CallMedia;
 import dev.patchbay.media.loop.NanoClock;
 import dev.patchbay.media.rtp.RtpPortPool;
+import dev.patchbay.media.sdp.AudioOffer;
 import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.proto.media.v1.DtmfMethod;
 import dev.patchbay.proto.media.v1.SipHeader;
@@ -28,6 +29,7 @@ public final class Call {
     private final String attachToken;
     private final String sipCallId;
     private volatile Negotiated negotiated;
+    private volatile AudioOffer offer;
     private volatile RtpPortPool.RtpSocket reserved;
     private final String localAddress;
     private final Object sipContext;
@@ -98,7 +100,17 @@ public final class Call {
         return sipCallId;
     }
 
-    /** Outbound calls learn their codec from the answer. */
+    /** An inbound call's SDP offer, kept so its trunk's codec order can answer it again before media starts. */
+    public void offer(AudioOffer offer) {
+        this.offer = offer;
+    }
+
+    /** The inbound SDP offer, or null (late offer, outbound call). */
+    AudioOffer offer() {
+        return offer;
+    }
+
+    /** Outbound calls learn their codec from the answer; inbound calls may re-answer under their trunk's order. */
     void negotiated(Negotiated answer) {
         this.negotiated = answer;
     }

@@ -214,6 +214,11 @@ public final class CallManager {
         if (call == null || call.outbound()) {
             return; // route decisions are for offered calls only
         }
+        if (decision.getActionCase() != RouteDecision.ActionCase.REJECT
+                && TrunkCodecs.apply(call, decision.getCodecsList()) instanceof TrunkCodecs.Outcome.Refuse r) {
+            end(call, r.sipStatus() == 488 ? HangupCause.NOT_ACCEPTABLE : HangupCause.ERROR, r.sipStatus(), r.reason());
+            return;
+        }
         switch (decision.getActionCase()) {
             case REJECT -> {
                 var r = decision.getReject();

@@ -36,12 +36,17 @@ public record SdesOffer(byte[] localKey, byte[] localSalt) {
      * the SRTP keys of the result are ours plus the answer's, never keys drawn for an answer.
      */
     public static Negotiated negotiate(SdesOffer ours, AudioOffer answer) throws SdpException {
+        return negotiate(ours, answer, CodecOrder.DEFAULT);
+    }
+
+    /** The same, taking only a codec that {@code offered} (the order our offer was written from) accepts. */
+    public static Negotiated negotiate(SdesOffer ours, AudioOffer answer, CodecOrder offered) throws SdpException {
         if (ours == null && answer.secure()) {
             throw new SdpException("the trunk answered " + answer.profile() + " to a plain RTP offer; SRTP needs the"
                     + " trunk's transport to be TLS");
         }
         SdesKeys keys = ours == null ? null : ours.settle(answer);
-        Negotiated n = Negotiator.answer(answer);
+        Negotiated n = Negotiator.answer(answer, offered);
         return new Negotiated(n.audio(), n.telephoneEvent(), n.remoteAddress(), n.remotePort(), n.callerPtimeMs(),
                 n.direction(), keys);
     }

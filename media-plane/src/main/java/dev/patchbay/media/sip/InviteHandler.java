@@ -147,6 +147,7 @@ final class InviteHandler implements CallSignalling {
             flows.put(sipCallId, raw.getRemoteAddress().getHostAddress(), raw.getRemotePort(), transport);
         }
         Call call = calls.newCall(sipCallId, accepted.negotiated(), local, leg);
+        call.offer(accepted.offer());
         calls.offer(call, OfferedEvent.of(call, invite, raw, transport, accepted.offer(), mediaNode));
     }
 

@@ -31,6 +31,7 @@ import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sdp.Negotiated;
+import dev.patchbay.media.sdp.CodecOrder;
 import dev.patchbay.media.sdp.OfferWriter;
 import dev.patchbay.media.sdp.SdesOffer;
 import dev.patchbay.media.sdp.SdpException;
@@ -89,6 +90,12 @@ final class OutboundCalls {
         } catch (UnknownHostException e) {
             throw new Refused("trunk_host '" + request.getTrunkHost() + "' does not resolve");
         }
+        CodecOrder codecs;
+        try {
+            codecs = request.getCodecsCount() == 0 ? null : CodecOrder.of(request.getCodecsList());
+        } catch (IllegalArgumentException e) {
+            throw new Refused("codecs: " + e.getMessage());
+        }
         RtpPortPool.RtpSocket socket = calls.ports().allocate().orElseThrow(() -> new Refused("all RTP ports are in use"));
         try {
             String local = LocalAddress.toward(advertise, trunk, port);
@@ -96,10 +103,12 @@ final class OutboundCalls {
             Request invite = invite(request, local, transport, port, contact);
             // TLS trunks get SRTP: the keys travel only where the signalling is encrypted.
             SdesOffer srtp = request.getTransport() == Transport.TLS ? SdesOffer.fresh(random) : null;
-            String offer = OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp);
+            String offer = codecs == null ? OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp)
+                    : OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp, codecs);
             invite.setContent(offer, sip.headers.createContentTypeHeader("application", "sdp"));
             SipLeg leg = new SipLeg(null, invite, null, contact);
             leg.srtpOffer = srtp;
+            leg.offeredCodecs = codecs == null ? CodecOrder.of(List.of("PCMU", "PCMA")) : codecs;
             leg.answerSdp = offer;
             Call call = calls.newOutboundCall(request.getCallId(), request.getAttachToken(), ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), local, leg, socket);
             call.outboundOptions(new Call.Outbound(request.getRecord(), request.getMaxDurationSeconds()));
@@ -191,7 +200,8 @@ final class OutboundCalls {
         byte[] body = ok.getRawContent();
         Negotiated answer;
         try {
-            answer = SdesOffer.negotiate(leg.srtpOffer, SdpParser.parseAudio(body == null ? "" : new String(body, StandardCharsets.UTF_8)));
+            answer = SdesOffer.negotiate(leg.srtpOffer, SdpParser.parseAudio(body == null ? "" : new String(body, StandardCharsets.UTF_8)),
+                    leg.offeredCodecs);
         } catch (SdpException e) {
             requests.bye(dialog, "unusable SDP answer: " + e.getMessage());
             calls.end(call, HangupCause.NOT_ACCEPTABLE, 488, "the answer's SDP is unusable: " + e.getMessage());

@@ -8,6 +8,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.header.ContactHeader;
 import javax.sip.message.Request;
 
+import dev.patchbay.media.sdp.CodecOrder;
 import dev.patchbay.media.sdp.SdesOffer;
 
 /**
@@ -31,6 +32,8 @@ final class SipLeg {
     volatile String answerSdp;
     /** Our SDES key on a call placed over TLS, else null. */
     volatile SdesOffer srtpOffer;
+    /** The codecs our INVITE offered (its trunk's order); an answer may pick only from them. */
+    volatile CodecOrder offeredCodecs = CodecOrder.DEFAULT;
     /** The negotiated RFC 4028 interval in seconds, or 0 without session timers. */
     volatile int sessionExpires;
     /** A re-INVITE of ours is waiting for its final response; a second one would be a 491 (RFC 3261 14.1). */
