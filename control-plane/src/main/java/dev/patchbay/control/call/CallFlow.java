@@ -57,7 +57,6 @@ public final class CallFlow implements MediaNodeLink.Listener {
     private final BridgeLeases leases;
     private final ExecutorService workers;
     private final RingingSounds ringing;
-    private final CallRowWrites rows;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
 
@@ -69,12 +68,6 @@ public final class CallFlow implements MediaNodeLink.Listener {
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers,
                     RingingSounds ringing) {
-        this(store, router, bots, webhooks, callbacks, observer, leases, workers, ringing, CallRowWrites.standard());
-    }
-
-    CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks, HangupCallbacks callbacks,
-             CallObserver observer, BridgeLeases leases, ExecutorService workers, RingingSounds ringing, CallRowWrites rows) {
-        this.rows = rows;
         this.ringing = ringing;
         this.store = store;
         this.router = router;
@@ -126,10 +119,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "call " + event.getCallId() + ": handling " + event.getEventCase() + " failed", e);
             if (event.getEventCase() == ControlEvent.EventCase.OFFERED) {
-                // Also after an answer already sent (its row failed): the media node then ends the call with a BYE.
-                link.decide(RouteDecision.newBuilder().setCallId(event.getCallId()).setReject(Reject.newBuilder()
-                        .setSipStatus(500).setReason(e instanceof CallRowWrites.Unrecorded ? "the call could not be recorded"
-                                : "routing failed")));
+                link.decide(RouteDecision.newBuilder().setCallId(event.getCallId())
+                        .setReject(Reject.newBuilder().setSipStatus(500).setReason("routing failed")));
             }
         }
     }
@@ -137,19 +128,19 @@ public final class CallFlow implements MediaNodeLink.Listener {
     private void offered(MediaNodeLink link, String id, CallOffered offer) {
         Route route = router.route(offer);
         // FINE: at 200 INVITEs/s this one line (formatted, then written by the synchronized console handler)
-        // was 15 % of the control-plane's CPU samples (JFR, issue 17). The call's row and events keep the route.
+        // was 11 % of the control-plane's CPU samples (JFR, issue 17). The call's row and events keep the route.
         LOG.logp(Level.FINE, CallFlow.class.getName(), "offered",
                 () -> "call " + id + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
         Instant now = store.now();
         String from = offer.getFromUri().replaceFirst("^<?sips?:", "").replaceFirst("[@;>].*$", "");
         switch (route) {
             case Route.Reject r -> {
+                store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
+                        offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
+                        r.sipStatus(), r.reason(), null, now, null, null), null, null, r.sipStatus() + " " + r.reason());
                 Reject.Builder reject = Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason());
                 r.headers().forEach(h -> reject.addHeaders(SipHeader.newBuilder().setName(h.name()).setValue(h.value())));
                 link.decide(decision(id).setReject(reject));
-                rows.write(() -> store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED,
-                        from, offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
-                        r.sipStatus(), r.reason(), null, now, null, null), null, null, r.sipStatus() + " " + r.reason()));
             }
             case Route.ToBot bot -> toBot(link, id, offer, bot, from, now);
             case Route.Claimed c -> claimed(link, id, offer, c, from, now);
@@ -199,22 +190,13 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
                 now, null, null);
-        String routed = "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")";
-        if (bot.kind() != Route.BotKind.WEBHOOK) {
-            // The answer goes before the row is written: the caller's 200 OK waits on no write, and the call's
-            // next events (its answer, its hang-up) queue behind this step, so they still find the row.
-            link.decide(decision(id).setAnswer(answer(bot, call)));
-            rows.write(() -> {
-                store.insert(call, null, null, routed);
-                if (ameyo != null) {
-                    store.ameyo(id, ameyo);
-                }
-            });
-            return;
-        }
-        store.insert(call, null, null, routed);
+        store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
         if (ameyo != null) {
             store.ameyo(id, ameyo);
+        }
+        if (bot.kind() != Route.BotKind.WEBHOOK) {
+            link.decide(decision(id).setAnswer(answer(bot, call)));
+            return;
         }
         // Seed 001: the caller hears ringing while the bot platform decides: their network's on a 180, or
         // ours as early media (183 with SDP) where the DID or bot asks for it, since many carriers play nothing.
