@@ -55,7 +55,7 @@ final class Cluster implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("PATCHBAY_LOCAL", "true");
         env.put("PATCHBAY_VAR", var.toString());
-        env.put("PATCHBAY_DB_CONNECTION_URL", "jdbc:h2:file:" + var.resolve("db/patchbay") + ";AUTO_SERVER=TRUE;DATABASE_TO_LOWER=TRUE");
+        env.put("PATCHBAY_DB_CONNECTION_URL", "jdbc:h2:file:" + var.resolve("db/patchbay") + ";AUTO_SERVER=TRUE;DATABASE_TO_LOWER=TRUE;QUERY_CACHE_SIZE=64");
         env.put("PATCHBAY_RECORDING_DIR", var.resolve("recordings").toString());
         env.put("PATCHBAY_SIP_HOST", "127.0.0.1");
         env.put("PATCHBAY_SIP_PORT", Integer.toString(sipPort));
