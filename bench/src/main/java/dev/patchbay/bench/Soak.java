@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * database of the run's own, {@code calls} echo calls held (half gRPC, half Twilio WSS) with set-ups and
  * hang-ups churning, one {@link SoakSample} a minute, and at the end the verdict: no metric may trend
  * upward ({@link Trend}) and every call placed must have a finished record. Writes a CSV, charts and a
- * dated section under "Soak" in docs/reliability.md ({@link SoakReport}); exits 1 on a failed run.
+ * dated section under "Soak" in docs/reliability.md ({@link SoakReport}); exits 3 on a failed run (2 on one that could not run).
  *
  * <p>Arguments: repository root, project version, minutes, calls, churn (calls/s), output directory,
  * the document, and the chart directory.
@@ -44,7 +44,7 @@ public final class Soak {
             System.exit(2); // a broken run must not linger and load the machine
             return;
         }
-        System.exit(passed ? 0 : 1); // Helidon's threads would otherwise keep the JVM up
+        System.exit(passed ? 0 : 3); // Helidon's threads would otherwise keep the JVM up
     }
 
     static boolean run(Path root, String version, int minutes, int calls, int churn, Path out, Path doc, Path charts) throws Exception {
@@ -119,9 +119,12 @@ public final class Soak {
     static final Map<String, Trend.Rule> PROCESS_METRICS = orderedRules(
             "heap_kb", Trend.Rule.SIZE, "rss_kb", Trend.Rule.SIZE, "threads", Trend.Rule.COUNT, "fds", Trend.Rule.COUNT,
             "udp_ports", Trend.Rule.COUNT, "db_connections", Trend.Rule.COUNT);
-    /** Metrics of the database, judged once. */
+    /**
+     * Metrics of the database, judged once. {@code live_call_rows} is charted but not judged: it follows the
+     * calls up, which a loaded machine reaches late; its excess over them is judged instead.
+     */
     static final Map<String, Trend.Rule> TABLE_METRICS = orderedRules(
-            "live_call_rows", Trend.Rule.COUNT, "pending_outbox_rows", Trend.Rule.COUNT);
+            "live_call_rows", Trend.Rule.NONE, "live_rows_over_calls_up", Trend.Rule.COUNT, "pending_outbox_rows", Trend.Rule.COUNT);
 
     private static Map<String, Trend.Rule> orderedRules(Object... pairs) {
         Map<String, Trend.Rule> m = new java.util.LinkedHashMap<>();

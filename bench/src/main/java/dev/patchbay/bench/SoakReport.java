@@ -168,6 +168,7 @@ final class SoakReport {
                     : run.after().value(j.owner(), j.metric());
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.0f | %s | %s |%n", j.owner(), j.metric(), j.first(), j.last(),
                     after, j.trend().mean(), j.trend().describe(), j.trend().verdict() == Trend.Verdict.RISING ? "**rising**"
+                            : Soak.TABLE_METRICS.get(j.metric()) == Trend.Rule.NONE ? "recorded, not judged"
                             : j.trend().verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
         b.append('\n');

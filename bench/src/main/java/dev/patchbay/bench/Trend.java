@@ -42,6 +42,8 @@ record Trend(double slopePerHour, double mean, double tStat, int points, Verdict
          * exact, and at a steady load only the churn moves them, so a smaller leak than in a size stands out.
          */
         static final Rule COUNT = new Rule(0.02, 2);
+        /** Recorded and charted, never failed: a metric that follows the load rather than the code. */
+        static final Rule NONE = new Rule(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
     }
 
     /**
