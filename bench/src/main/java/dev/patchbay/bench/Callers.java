@@ -100,7 +100,6 @@ final class Callers implements AutoCloseable {
 
     private void placeOne(String id) {
         DatagramChannel rtp = null;
-        SipUdpClient sip = null;
         try {
             rtp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             rtp.configureBlocking(false);
@@ -108,8 +107,20 @@ final class Callers implements AutoCloseable {
                 calls.add(new Call(null, rtp, target.directMedia(), null));
                 return;
             }
+            calls.add(dial(target, id, rtp, new SipUdpClient(target.sipPort())));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(null, rtp);
+            fail(e);
+        }
+    }
+
+    /**
+     * One call over {@code sip}, with media on {@code rtp}: INVITE, the 200, ACK. A call that is not
+     * answered throws with the reason, and both sockets are closed.
+     */
+    static Call dial(Target target, String id, DatagramChannel rtp, SipUdpClient sip) throws IOException {
+        try {
             int rtpPort = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
-            sip = new SipUdpClient(target.sipPort());
             sip.request("INVITE", target.user(), 1, "load" + id, null, null,
                     SipUdpClient.sdp(rtpPort, "0 101", OFFER_ATTRIBUTES));
             SipUdpClient.SipMessage ok = sip.finalResponseTo("1 INVITE", ANSWER_TIMEOUT);
@@ -123,10 +134,10 @@ final class Callers implements AutoCloseable {
             }
             String toTag = ok.header("To").replaceAll(".*;tag=", "");
             sip.request("ACK", target.user(), 1, "ack" + id, toTag, null, null);
-            calls.add(new Call(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag));
+            return new Call(sip, rtp, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), toTag);
         } catch (IOException | RuntimeException e) {
             closeQuietly(sip, rtp);
-            fail(e);
+            throw e;
         }
     }
 
@@ -168,18 +179,24 @@ final class Callers implements AutoCloseable {
      * for good would leave its call up and counted against the next step.
      */
     private boolean bye(Call c) throws IOException {
+        SipUdpClient.SipMessage r = bye(c, target.user());
+        if (r != null && r.status() != 200 && refusedBye.getAndIncrement() == 0) {
+            LOG.warning(() -> target.name() + ": a BYE got " + r.startLine() + "; its call may stay up until the RTP timeout");
+        }
+        return r != null && r.status() == 200;
+    }
+
+    /** BYE on RFC 3261's retransmission schedule; the final response, or null after the last try. */
+    static SipUdpClient.SipMessage bye(Call c, String user) throws IOException {
         long wait = 500;
         for (int attempt = 0; attempt < 5; attempt++, wait *= 2) {
-            c.sip().request("BYE", target.user(), 2, byeBranch(c.sip()), c.toTag(), null, null);
+            c.sip().request("BYE", user, 2, byeBranch(c.sip()), c.toTag(), null, null);
             SipUdpClient.SipMessage r = c.sip().finalResponseTo("2 BYE", Duration.ofMillis(wait));
             if (r != null) {
-                if (r.status() != 200 && refusedBye.getAndIncrement() == 0) {
-                    LOG.warning(() -> target.name() + ": a BYE got " + r.startLine() + "; its call may stay up until the RTP timeout");
-                }
-                return r.status() == 200;
+                return r;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -191,7 +208,7 @@ final class Callers implements AutoCloseable {
         return "bye" + sip.callId.replaceAll("[^A-Za-z0-9]", "");
     }
 
-    private static void closeQuietly(SipUdpClient sip, DatagramChannel rtp) {
+    static void closeQuietly(SipUdpClient sip, DatagramChannel rtp) {
         try {
             if (sip != null) {
                 sip.close();

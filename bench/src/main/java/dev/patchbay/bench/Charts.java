@@ -12,7 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The report's two PNG charts, drawn with XChart. */
+/** The reports' PNG charts, drawn with XChart. */
 final class Charts {
 
     private static final int POINTS = 400;
@@ -61,6 +61,25 @@ final class Charts {
             double[] y = steps.stream().mapToDouble(Step::cpuPercentPerCall).toArray();
             XYSeries series = chart.addSeries(e.getKey(), x, y);
             series.setMarker(SeriesMarkers.CIRCLE);
+        }
+        save(chart, file);
+    }
+
+    /** Lines over the soak's minutes, one per named series; a negative value (not measured) is left out. */
+    static void overTime(Path file, String title, String yTitle, Map<String, double[]> series, double[] minutes) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle("minute").yAxisTitle(yTitle).build();
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            java.util.List<Double> x = new java.util.ArrayList<>();
+            java.util.List<Double> y = new java.util.ArrayList<>();
+            for (int i = 0; i < minutes.length; i++) {
+                if (e.getValue()[i] >= 0) {
+                    x.add(minutes[i]);
+                    y.add(e.getValue()[i]);
+                }
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
         }
         save(chart, file);
     }

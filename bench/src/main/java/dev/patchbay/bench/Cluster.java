@@ -47,6 +47,12 @@ final class Cluster implements AutoCloseable {
     /** The same, with {@code extraEnv} set for every process over the defaults (a setting under test). */
     Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
+        this(root, version, maxCalls, rtpMin, javaOpts, extraEnv, Map.of());
+    }
+
+    /** The same, with {@code appEnv.get(app)} set for that process only, over the rest (the soak names each one's database connections). */
+    Cluster(Path root, String version, int maxCalls, int rtpMin, List<String> javaOpts, Map<String, String> extraEnv,
+            Map<String, Map<String, String>> appEnv) throws IOException, InterruptedException {
         var = Files.createTempDirectory("patchbay-bench-var");
         Files.createDirectories(var.resolve("db"));
         sipPort = freeUdpAndTcpPort();
@@ -91,6 +97,7 @@ final class Cluster implements AutoCloseable {
                 ProcessBuilder pb = new ProcessBuilder(command).directory(var.toFile()).redirectErrorStream(true)
                         .redirectOutput(log.toFile());
                 pb.environment().putAll(env);
+                pb.environment().putAll(appEnv.getOrDefault(app, Map.of()));
                 processes.put(app, pb.start());
                 awaitReady(app, log, Duration.ofSeconds(120));
             }

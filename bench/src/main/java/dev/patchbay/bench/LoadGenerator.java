@@ -34,7 +34,7 @@ public final class LoadGenerator {
      * bot's frame when it arrives. The jitter buffer waits only for a missing frame (see Method).
      */
     static final double DESIGNED_MS = 0;
-    private static final String WSS_NUMBER = "bench-wss-echo";
+    static final String WSS_NUMBER = "bench-wss-echo";
 
     private final Settings settings;
     private final long ticksPerSecond;
@@ -244,7 +244,7 @@ public final class LoadGenerator {
     }
 
     /** A wss bot of dialect twilio at the generator's echo socket, reachable at {@value #WSS_NUMBER}. */
-    private static void addWssBot(Cluster cluster, String url) throws IOException, InterruptedException {
+    static void addWssBot(Cluster cluster, String url) throws IOException, InterruptedException {
         String key = Files.readString(cluster.var().resolve("admin-key")).strip();
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();

@@ -1,21 +1,30 @@
 package dev.patchbay.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one process's CPU time and resident memory from {@code /proc}, and its heap through
- * {@code jcmd}: the load generator's view of a process it does not share a JVM with.
+ * Reads one process's CPU time, resident memory, threads, open files and bound UDP ports from
+ * {@code /proc}, and its heap through {@code jcmd}: the load generator's view of a process it does not
+ * share a JVM with. jcmd rather than JMX: it needs no port or agent opened on the process under test,
+ * and {@code GC.run} makes the heap figure the live data, not wherever the collector happened to be.
  */
 final class ProcessMeter {
 
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
+    private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
 
     private final long pid;
     private final String jcmd;
@@ -46,6 +55,54 @@ final class ProcessMeter {
         return rssKb(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
     }
 
+    /** Threads of the process (kernel tasks: every Java platform thread, the JVM's own included). */
+    long threads() throws IOException {
+        Matcher m = THREADS.matcher(Files.readString(proc().resolve("status")));
+        if (!m.find()) {
+            throw new IllegalStateException("no Threads line in /proc/" + pid + "/status; is the process alive?");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Open file descriptors (files, sockets, pipes). */
+    long openFds() throws IOException {
+        return fdTargets().size();
+    }
+
+    /** Distinct local UDP ports the process holds a socket on (IPv4 and IPv6). */
+    long udpPorts() throws IOException {
+        Set<String> inodes = new HashSet<>();
+        for (String target : fdTargets()) {
+            Matcher m = SOCKET.matcher(target);
+            if (m.matches()) {
+                inodes.add(m.group(1));
+            }
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (String table : List.of("udp", "udp6")) {
+            Path file = proc().resolve("net").resolve(table);
+            if (Files.exists(file)) {
+                ports.addAll(udpPorts(Files.readString(file), inodes));
+            }
+        }
+        return ports.size();
+    }
+
+    /**
+     * The local ports of the rows of a {@code /proc/net/udp} table whose socket inode is in {@code inodes};
+     * columns: sl, local_address (hex ip:port), rem_address, st, queues, tr, retrnsmt, uid, timeout, inode.
+     */
+    static Set<Integer> udpPorts(String table, Set<String> inodes) {
+        Set<Integer> ports = new HashSet<>();
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[1].contains(":") && inodes.contains(f[9])) {
+                ports.add(Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16));
+            }
+        }
+        return ports;
+    }
+
     /** Heap in use after a full GC, in KB; -1 for a process that is not a JVM. */
     long heapAfterGcKb() throws IOException, InterruptedException {
         if (jcmd == null) {
@@ -53,6 +110,25 @@ final class ProcessMeter {
         }
         run(List.of(jcmd, Long.toString(pid), "GC.run"));
         return heapUsedKb(run(List.of(jcmd, Long.toString(pid), "GC.heap_info")));
+    }
+
+    private Path proc() {
+        return Path.of("/proc", Long.toString(pid));
+    }
+
+    /** What each open descriptor points at; one closed while listed is skipped. */
+    private List<String> fdTargets() throws IOException {
+        List<String> targets = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc().resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // the process closed it between the listing and the read
+                }
+            }
+        }
+        return targets;
     }
 
     /**
