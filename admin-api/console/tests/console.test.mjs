@@ -47,6 +47,27 @@ async function trunks(page, wsId) {
   expect(listed.includes('"has_password":true') && !listed.includes(secret), `the API's trunk list: ${listed}`);
   expect(!(await page.content()).includes(secret), "the trunk's password is in the page");
   ok("an outbound trunk is created through the console; its password is write-only");
+
+  const inbound = page.locator('form[aria-label="New inbound trunk"]');
+  await page.getByLabel("Name (inbound)").fill("Office PBX");
+  await page.getByLabel("Allowed sources (CIDRs)", { exact: true }).fill("198.51.100.0/24\n300.1.1.1/32");
+  await page.getByRole("button", { name: "Create inbound trunk" }).click();
+  await inbound.locator('[data-error-for="allowed_cidrs"]').filter({ hasText: /^item 2: / }).waitFor();
+  ok("a bad inbound CIDR shows the API's error next to the sources field, naming the item");
+  await page.getByLabel("Allowed sources (CIDRs)", { exact: true }).fill("198.51.100.0/24");
+  await page.getByLabel("Transports (inbound)").fill("udp, tcp");
+  await page.getByRole("button", { name: "Create inbound trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "Office PBX" }).filter({ hasText: "198.51.100.0/24" }).waitFor();
+  await page.getByRole("button", { name: "Edit trunk Office PBX" }).click();
+  const cidrs = page.getByLabel("Edit: allowed sources (CIDRs)");
+  expect(await cidrs.evaluate((el) => el === document.activeElement), "the edit form's first field has no focus");
+  await cidrs.fill("198.51.100.0/24\n192.0.2.0/25");
+  await page.getByRole("button", { name: "Save trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "Office PBX" }).filter({ hasText: "192.0.2.0/25" }).waitFor();
+  const pbx = (await api("GET", `/v1/workspaces/${wsId}/trunks`, OPERATOR_KEY)).json.items.find((t) => t.name === "Office PBX");
+  expect(JSON.stringify(pbx?.allowed_cidrs) === '["198.51.100.0/24","192.0.2.0/25"]'
+    && JSON.stringify(pbx?.transports) === '["udp","tcp"]', `the API's inbound trunk: ${JSON.stringify(pbx)}`);
+  ok("an inbound trunk is created and its sources edited through the console (PATCH with If-Match)");
 }
 
 /** A webhook made through the console: its generated secret shown once, never listed; then deleted. */
@@ -269,6 +290,11 @@ async function run(context) {
   ok("the live page shows the caller in E.164 with its country (FR: France)");
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");
+  // The live call's node ("node-1") does not exist: the hang-up reaches the API, which says so.
+  await page.getByRole("button", { name: "Hang up call from +33142685300" }).click();
+  await page.getByRole("button", { name: "Confirm hang up call from +33142685300" }).click();
+  await page.getByRole("alert").filter({ hasText: /^503: the media node at node-1 does not answer/ }).waitFor();
+  ok("the live page's hang-up (two presses) shows the API's 503 when the node does not answer");
   console.log("hangup?");
   await nextLine();
   const gone = Date.now();
@@ -288,6 +314,10 @@ async function run(context) {
   await labelled(page, "fleet");
   await shot(page, SHOTS, "fleet");
   ok("the fleet page lists the media nodes");
+  await page.getByRole("button", { name: "Drain node node-console" }).click();
+  await page.getByRole("button", { name: "Confirm drain node node-console" }).click();
+  await page.getByRole("alert").filter({ hasText: /^50[23]: the media node at 127\.0\.0\.1:9090 / }).waitFor();
+  ok("the fleet page's drain (two presses) shows the API's error when the node does not answer");
 
   // A workspace admin in a fresh tab (its own sessionStorage) sees its own workspace only.
   const admin = await context.newPage();

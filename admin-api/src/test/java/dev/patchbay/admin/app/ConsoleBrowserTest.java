@@ -44,9 +44,13 @@ class ConsoleBrowserTest {
             "the workspace's audit log shows the workspace, bot and DID created",
             "the call log searches by status",
             "the call log pages on",
+            "a bad inbound CIDR shows the API's error next to the sources field",
+            "an inbound trunk is created and its sources edited through the console",
+            "the live page's hang-up (two presses) shows the API's 503 when the node does not answer",
             "an ended call leaves the live page",
             "a call's page shows its events",
             "the fleet page lists the media nodes",
+            "the fleet page's drain (two presses) shows the API's error when the node does not answer",
             "a workspace admin sees only its own workspace",
             "nothing was loaded from another origin");
 
