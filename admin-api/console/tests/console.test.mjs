@@ -310,7 +310,7 @@ async function run(context) {
   await shot(page, SHOTS, "call");
 
   await page.getByRole("link", { name: "Fleet" }).click();
-  await page.getByRole("cell", { name: "node-console" }).waitFor();
+  await page.getByRole("cell", { name: "node-console", exact: true }).waitFor();
   await labelled(page, "fleet");
   await shot(page, SHOTS, "fleet");
   ok("the fleet page lists the media nodes");
