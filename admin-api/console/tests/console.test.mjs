@@ -3,6 +3,7 @@
 //   CONSOLE_URL     http://127.0.0.1:<port>/console/
 //   OPERATOR_KEY    the operator key
 //   OTHER_WS        a workspace made beforehand, with calls (one live); OTHER_ADMIN_KEY is its admin key
+//   RECORDED_CALL   the id of OTHER_WS's call whose recording a stand-in node holds
 //   LIVE_CALL       the id of OTHER_WS's live call; the test asks on stdout for it to end ("hangup?")
 //                   and waits for a line on stdin before checking that it leaves the live page
 //   SHOTS           where to write the screenshots (1280 and 390 px wide)
@@ -14,6 +15,7 @@ const OPERATOR_KEY = env("OPERATOR_KEY");
 const OTHER_WS = env("OTHER_WS");
 const OTHER_ADMIN_KEY = env("OTHER_ADMIN_KEY");
 const LIVE_CALL = env("LIVE_CALL");
+const RECORDED_CALL = env("RECORDED_CALL");
 const SHOTS = env("SHOTS");
 
 async function api(method, path, key, body) {
@@ -308,6 +310,24 @@ async function run(context) {
   expect(/GMT\+5:30|IST/.test(started), `the start time is not in the viewer's zone (${ZONE}): ${started}`);
   ok(`a call's page shows its events, and its times in the viewer's zone: ${started}`);
   await shot(page, SHOTS, "call");
+
+  // A recorded call: 2 s of a tone on the caller's (left) channel, silence on the bot's, from the node.
+  await page.goto(`${URL}#/calls/${OTHER_WS}/${RECORDED_CALL}`);
+  const audio = page.getByLabel(`Recording of call ${RECORDED_CALL}`);
+  await audio.waitFor();
+  await page.waitForFunction(() => Math.abs((document.querySelector("audio")?.duration ?? 0) - 2) < 0.05);
+  await audio.evaluate((a) => a.play());
+  await page.waitForFunction(() => document.querySelector("audio").currentTime > 0.2);
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector("canvas");
+    const g = c.getContext("2d");
+    const count = (y) => g.getImageData(0, y, c.width, c.height / 2).data.filter((v, i) => i % 4 === 3 && v > 0).length;
+    return [count(0), count(c.height / 2)];
+  });
+  expect(inked[0] > 5 * inked[1], `the waveform's caller row is not louder than the bot's: ${inked}`);
+  ok(`a recorded call's page plays its recording (2 s) and draws both channels (caller ${inked[0]} px, bot ${inked[1]} px)`);
+  await labelled(page, "recording");
+  await shot(page, SHOTS, "call-recording");
 
   await page.getByRole("link", { name: "Fleet" }).click();
   await page.getByRole("cell", { name: "node-console", exact: true }).waitFor();

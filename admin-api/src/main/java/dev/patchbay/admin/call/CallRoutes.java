@@ -14,13 +14,14 @@ import dev.patchbay.admin.tenant.DidNumbers;
 import dev.patchbay.admin.tenant.TenantJson;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The console's view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
- * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, and hanging one up. A workspace
+ * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, hanging one up, and its recording. A workspace
  * admin key sees its own workspace's calls only; asking for another's answers the same 404 as a
  * workspace that does not exist.
  */
@@ -45,7 +46,8 @@ public final class CallRoutes {
                 ApiRoute.get("/v1/calls", Access.ANY, this::search),
                 ApiRoute.get("/v1/live-calls", Access.ANY, this::live),
                 ApiRoute.get("/v1/workspaces/{ws}/calls/{call}", Access.WORKSPACE, this::call),
-                ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/hangup", Access.WORKSPACE, this::hangup));
+                ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/hangup", Access.WORKSPACE, this::hangup),
+                ApiRoute.get("/v1/workspaces/{ws}/calls/{call}/recording", Access.WORKSPACE, this::recording));
     }
 
     private void search(ServerRequest req, ServerResponse res) {
@@ -86,6 +88,24 @@ public final class CallRoutes {
         log.event(c.id(), "hangup-requested", "by " + by + " via the admin API");
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", c.id())
                 .put("workspace_id", c.workspaceId()).put("status", "hangup-requested"));
+    }
+
+    /**
+     * The call's WAV, streamed from the node that holds it, for the same key as the call: the console
+     * plays it from a blob, since an audio element cannot send the key.
+     */
+    private void recording(ServerRequest req, ServerResponse res) {
+        CallSummary c = summary(req);
+        if (c.recordingUrl() == null) {
+            throw ProblemException.notFound("call " + c.id() + " was not recorded (or its recording was deleted)",
+                    "call_id");
+        }
+        nodes.readRecording(c.mediaNode(), c.id(), size -> {
+            res.header(HeaderNames.CONTENT_TYPE, "audio/wav");
+            res.header(HeaderNames.CACHE_CONTROL, "private, no-store");
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(size));
+            return res.outputStream();
+        });
     }
 
     private CallSummary summary(ServerRequest req) {

@@ -1,5 +1,9 @@
 package dev.patchbay.admin.fleet;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -7,6 +11,9 @@ import dev.patchbay.proto.media.v1.DrainRequest;
 import dev.patchbay.proto.media.v1.DrainResponse;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.ReadRecordingRequest;
+import dev.patchbay.proto.media.v1.RecordingChunk;
+import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -16,8 +23,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 
 /**
- * The admin API's call-control RPCs to a media-plane node (patchbay.media.v1): hang up a call, drain
- * the node. One short-lived channel per request: operators press these buttons rarely, and a
+ * The admin API's RPCs to a media-plane node (patchbay.media.v1): hang up a call, drain the node,
+ * read a finished recording. One short-lived channel per request: operators press these buttons rarely, and a
  * channel kept per node would outlive the node it names. A node's gRPC error becomes the problem an
  * operator can act on.
  */
@@ -26,6 +33,13 @@ public final class MediaNodeClient {
     private static final Metadata.Key<String> TOKEN =
             Metadata.Key.of("x-patchbay-cluster-token", Metadata.ASCII_STRING_MARSHALLER);
     private static final long DEADLINE_SECONDS = 5;
+    /** A recording of an hour (8 kHz stereo 16-bit) is 115 MB; loopback or a LAN moves that well inside this. */
+    private static final long READ_SECONDS = 300;
+
+    /** Where a recording goes: opened with the file's size once the node has found it, before any byte. */
+    public interface RecordingSink {
+        OutputStream open(long size) throws IOException;
+    }
 
     private final String clusterToken;
 
@@ -36,16 +50,45 @@ public final class MediaNodeClient {
 
     /** Ends the call on the node holding it: BYE if answered, else the rejection the node picks (480). */
     public void hangup(String grpcAddress, String callId, String reason) {
-        call(grpcAddress, "call " + callId, stub -> stub.hangup(HangupRequest.newBuilder().setCallId(callId)
+        call(grpcAddress, "call " + callId, 409, DEADLINE_SECONDS, stub -> stub.hangup(HangupRequest.newBuilder().setCallId(callId)
                 .setReason(reason).build()));
     }
 
     /** Starts the node's drain (as SIGTERM would) and answers at once. */
     public DrainResponse drain(String grpcAddress, String by) {
-        return call(grpcAddress, "the node", stub -> stub.drain(DrainRequest.newBuilder().setReason(by).build()));
+        return call(grpcAddress, "the node", 409, DEADLINE_SECONDS, stub -> stub.drain(DrainRequest.newBuilder().setReason(by).build()));
     }
 
-    private <T> T call(String address, String what, Function<MediaPlaneGrpc.MediaPlaneBlockingStub, T> rpc) {
+    /**
+     * Streams the finished recording of {@code callId} from the node into {@code sink}. An error before
+     * the first byte is a problem the caller can still answer; one after it ends the stream short.
+     */
+    public void readRecording(String grpcAddress, String callId, RecordingSink sink) {
+        call(grpcAddress, "the recording of " + callId, 410, READ_SECONDS, stub -> {
+            Iterator<RecordingChunk> chunks = stub.readRecording(ReadRecordingRequest.newBuilder().setCallId(callId).build());
+            OutputStream out = null;
+            try {
+                while (chunks.hasNext()) {
+                    RecordingChunk chunk = chunks.next();
+                    if (out == null) {
+                        out = sink.open(chunk.getSize());
+                    }
+                    chunk.getData().writeTo(out);
+                }
+                if (out == null) {
+                    sink.open(0).close();
+                } else {
+                    out.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("sending the recording of " + callId + " failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    private <T> T call(String address, String what, int notFound, long seconds,
+                       Function<MediaPlaneGrpc.MediaPlaneBlockingStub, T> rpc) {
         ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
         try {
             Metadata md = new Metadata();
@@ -53,20 +96,20 @@ public final class MediaNodeClient {
                 md.put(TOKEN, clusterToken);
             }
             return rpc.apply(MediaPlaneGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
-                    MetadataUtils.newAttachHeadersInterceptor(md))).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
+                    MetadataUtils.newAttachHeadersInterceptor(md))).withDeadlineAfter(seconds, TimeUnit.SECONDS));
         } catch (StatusRuntimeException e) {
-            throw problem(address, what, e);
+            throw problem(address, what, notFound, e);
         } finally {
             channel.shutdownNow();
         }
     }
 
-    private static ProblemException problem(String address, String what, StatusRuntimeException e) {
+    private static ProblemException problem(String address, String what, int notFound, StatusRuntimeException e) {
         String said = e.getStatus().getDescription() == null ? e.getStatus().getCode().name()
                 : e.getStatus().getDescription();
         return switch (e.getStatus().getCode()) {
-            case NOT_FOUND -> ProblemException.of(409, "the media node at " + address + " no longer holds " + what
-                    + " (" + said + "): it has ended; reload to see its final state");
+            case NOT_FOUND -> ProblemException.of(notFound, "the media node at " + address + " no longer holds " + what
+                    + " (" + said + "); reload to see the call's final state", new FieldError("call_id", "is not on its node"));
             case UNAUTHENTICATED, PERMISSION_DENIED -> ProblemException.of(502, "the media node at " + address
                     + " refused the admin-api's cluster token: set patchbay.cluster.token (env PATCHBAY_CLUSTER_TOKEN)"
                     + " to the media-plane's");
