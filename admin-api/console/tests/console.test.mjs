@@ -185,7 +185,11 @@ async function run(context) {
   page.setDefaultTimeout(TIMEOUT);
   // Anything loaded from another origin would be a CDN dependency.
   const foreign = [];
-  page.on("request", (r) => { if (!r.url().startsWith(new globalThis.URL(URL).origin) && !r.url().startsWith("data:")) foreign.push(r.url()); });
+  // A blob: URL of this origin is the recording the page fetched from the API and holds in memory.
+  const origin = new globalThis.URL(URL).origin;
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith("data:") && !r.url().startsWith(`blob:${origin}/`)) foreign.push(r.url());
+  });
 
   await page.goto(URL);
   await page.getByLabel("Admin key").waitFor();
