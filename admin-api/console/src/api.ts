@@ -38,6 +38,18 @@ export async function tagged<T>(method: string, path: string, body?: unknown, ex
   return { value: json as T, etag: res.headers.get("ETag") };
 }
 
+/** A binary answer (a recording) fetched with the key; an error is the API's problem, as elsewhere. */
+export async function bytes(path: string): Promise<ArrayBuffer> {
+  const k = key.get();
+  const res = await fetch(path, { headers: k ? { Authorization: `Bearer ${k}` } : {} });
+  if (!res.ok) {
+    const json = await res.json().catch(() => ({}));
+    throw new ApiError({ status: res.status, title: json.title, detail: json.detail ?? `${res.status} ${res.statusText}`,
+      errors: json.errors });
+  }
+  return res.arrayBuffer();
+}
+
 export const get = <T>(path: string) => api<T>("GET", path);
 export const post = <T>(path: string, body: unknown) => api<T>("POST", path, body);
 

@@ -3,6 +3,7 @@
 //   CONSOLE_URL     http://127.0.0.1:<port>/console/
 //   OPERATOR_KEY    the operator key
 //   OTHER_WS        a workspace made beforehand, with calls (one live); OTHER_ADMIN_KEY is its admin key
+//   RECORDED_CALL   the id of OTHER_WS's call whose recording a stand-in node holds
 //   LIVE_CALL       the id of OTHER_WS's live call; the test asks on stdout for it to end ("hangup?")
 //                   and waits for a line on stdin before checking that it leaves the live page
 //   SHOTS           where to write the screenshots (1280 and 390 px wide)
@@ -14,6 +15,7 @@ const OPERATOR_KEY = env("OPERATOR_KEY");
 const OTHER_WS = env("OTHER_WS");
 const OTHER_ADMIN_KEY = env("OTHER_ADMIN_KEY");
 const LIVE_CALL = env("LIVE_CALL");
+const RECORDED_CALL = env("RECORDED_CALL");
 const SHOTS = env("SHOTS");
 
 async function api(method, path, key, body) {
@@ -47,6 +49,27 @@ async function trunks(page, wsId) {
   expect(listed.includes('"has_password":true') && !listed.includes(secret), `the API's trunk list: ${listed}`);
   expect(!(await page.content()).includes(secret), "the trunk's password is in the page");
   ok("an outbound trunk is created through the console; its password is write-only");
+
+  const inbound = page.locator('form[aria-label="New inbound trunk"]');
+  await page.getByLabel("Name (inbound)").fill("Office PBX");
+  await page.getByLabel("Allowed sources (CIDRs)", { exact: true }).fill("198.51.100.0/24\n300.1.1.1/32");
+  await page.getByRole("button", { name: "Create inbound trunk" }).click();
+  await inbound.locator('[data-error-for="allowed_cidrs"]').filter({ hasText: /^item 2: / }).waitFor();
+  ok("a bad inbound CIDR shows the API's error next to the sources field, naming the item");
+  await page.getByLabel("Allowed sources (CIDRs)", { exact: true }).fill("198.51.100.0/24");
+  await page.getByLabel("Transports (inbound)").fill("udp, tcp");
+  await page.getByRole("button", { name: "Create inbound trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "Office PBX" }).filter({ hasText: "198.51.100.0/24" }).waitFor();
+  await page.getByRole("button", { name: "Edit trunk Office PBX" }).click();
+  const cidrs = page.getByLabel("Edit: allowed sources (CIDRs)");
+  expect(await cidrs.evaluate((el) => el === document.activeElement), "the edit form's first field has no focus");
+  await cidrs.fill("198.51.100.0/24\n192.0.2.0/25");
+  await page.getByRole("button", { name: "Save trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "Office PBX" }).filter({ hasText: "192.0.2.0/25" }).waitFor();
+  const pbx = (await api("GET", `/v1/workspaces/${wsId}/trunks`, OPERATOR_KEY)).json.items.find((t) => t.name === "Office PBX");
+  expect(JSON.stringify(pbx?.allowed_cidrs) === '["198.51.100.0/24","192.0.2.0/25"]'
+    && JSON.stringify(pbx?.transports) === '["udp","tcp"]', `the API's inbound trunk: ${JSON.stringify(pbx)}`);
+  ok("an inbound trunk is created and its sources edited through the console (PATCH with If-Match)");
 }
 
 /** A webhook made through the console: its generated secret shown once, never listed; then deleted. */
@@ -162,7 +185,11 @@ async function run(context) {
   page.setDefaultTimeout(TIMEOUT);
   // Anything loaded from another origin would be a CDN dependency.
   const foreign = [];
-  page.on("request", (r) => { if (!r.url().startsWith(new globalThis.URL(URL).origin) && !r.url().startsWith("data:")) foreign.push(r.url()); });
+  // A blob: URL of this origin is the recording the page fetched from the API and holds in memory.
+  const origin = new globalThis.URL(URL).origin;
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith("data:") && !r.url().startsWith(`blob:${origin}/`)) foreign.push(r.url());
+  });
 
   await page.goto(URL);
   await page.getByLabel("Admin key").waitFor();
@@ -269,6 +296,11 @@ async function run(context) {
   ok("the live page shows the caller in E.164 with its country (FR: France)");
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");
+  // The live call's node ("node-1") does not exist: the hang-up reaches the API, which says so.
+  await page.getByRole("button", { name: "Hang up call from +33142685300" }).click();
+  await page.getByRole("button", { name: "Confirm hang up call from +33142685300" }).click();
+  await page.getByRole("alert").filter({ hasText: /^503: the media node at node-1 does not answer/ }).waitFor();
+  ok("the live page's hang-up (two presses) shows the API's 503 when the node does not answer");
   console.log("hangup?");
   await nextLine();
   const gone = Date.now();
@@ -283,11 +315,33 @@ async function run(context) {
   ok(`a call's page shows its events, and its times in the viewer's zone: ${started}`);
   await shot(page, SHOTS, "call");
 
+  // A recorded call: 2 s of a tone on the caller's (left) channel, silence on the bot's, from the node.
+  await page.goto(`${URL}#/calls/${OTHER_WS}/${RECORDED_CALL}`);
+  const audio = page.getByLabel(`Recording of call ${RECORDED_CALL}`);
+  await audio.waitFor();
+  await page.waitForFunction(() => Math.abs((document.querySelector("audio")?.duration ?? 0) - 2) < 0.05);
+  await audio.evaluate((a) => a.play());
+  await page.waitForFunction(() => document.querySelector("audio").currentTime > 0.2);
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector("canvas");
+    const g = c.getContext("2d");
+    const count = (y) => g.getImageData(0, y, c.width, c.height / 2).data.filter((v, i) => i % 4 === 3 && v > 0).length;
+    return [count(0), count(c.height / 2)];
+  });
+  expect(inked[0] > 5 * inked[1], `the waveform's caller row is not louder than the bot's: ${inked}`);
+  ok(`a recorded call's page plays its recording (2 s) and draws both channels (caller ${inked[0]} px, bot ${inked[1]} px)`);
+  await labelled(page, "recording");
+  await shot(page, SHOTS, "call-recording");
+
   await page.getByRole("link", { name: "Fleet" }).click();
-  await page.getByRole("cell", { name: "node-console" }).waitFor();
+  await page.getByRole("cell", { name: "node-console", exact: true }).waitFor();
   await labelled(page, "fleet");
   await shot(page, SHOTS, "fleet");
   ok("the fleet page lists the media nodes");
+  await page.getByRole("button", { name: "Drain node node-console" }).click();
+  await page.getByRole("button", { name: "Confirm drain node node-console" }).click();
+  await page.getByRole("alert").filter({ hasText: /^50[23]: the media node at 127\.0\.0\.1:9090 / }).waitFor();
+  ok("the fleet page's drain (two presses) shows the API's error when the node does not answer");
 
   // A workspace admin in a fresh tab (its own sessionStorage) sees its own workspace only.
   const admin = await context.newPage();

@@ -1,4 +1,5 @@
-import { get, query, type Me, type Page } from "../api";
+import { ApiError, bytes, get, query, type Me, type Page } from "../api";
+import { waveform } from "../waveform";
 import { field, h, mount, num, table, when } from "../dom";
 import { showProblem } from "../forms";
 
@@ -69,7 +70,7 @@ export async function callPage(main: HTMLElement, ws: string, id: string): Promi
     ["Workspace", c.workspace_id], ["Bot", c.bot_id ?? "—"], ["Media node", c.media_node],
     ["Started", when(c.created_at)], ["Answered", when(c.answered_at)], ["Ended", when(c.ended_at)],
     ["Hang-up cause", c.hangup_cause ?? "—"], ["SIP status", c.sip_status?.toString() ?? "—"],
-    ["Reason", c.reason ?? "—"], ["Recording", c.recording_url ?? "none recorded"],
+    ["Reason", c.reason ?? "—"], ["Recording", c.recording_url ? "recorded (below)" : "none recorded"],
   ];
   mount(main,
     h("p", {}, h("a", { href: "#/calls" }, "← Call log")),
@@ -78,7 +79,27 @@ export async function callPage(main: HTMLElement, ws: string, id: string): Promi
     h("section", { class: "card", "aria-labelledby": "events-title" },
       h("h2", { id: "events-title" }, "Events"),
       table("Events", ["At", "Type", "Detail"], c.events.map((e) => [when(e.at), e.type, e.detail ?? ""]),
-        "No events recorded.")));
+        "No events recorded.")),
+    c.recording_url ? await recording(c) : null);
+}
+
+/** The call's recording: fetched with the key, played from a blob, and both channels drawn. */
+async function recording(c: Call): Promise<HTMLElement> {
+  const section = h("section", { class: "card", "aria-labelledby": "recording-title" },
+    h("h2", { id: "recording-title" }, "Recording"));
+  try {
+    const wav = await bytes(`/v1/workspaces/${encodeURIComponent(c.workspace_id)}/calls/${encodeURIComponent(c.id)}/recording`);
+    const audio = h("audio", { controls: true, preload: "metadata", "aria-label": `Recording of call ${c.id}` }) as HTMLAudioElement;
+    audio.src = URL.createObjectURL(new Blob([wav], { type: "audio/wav" }));
+    const wave = waveform(wav);
+    wave.setAttribute("role", "img");
+    wave.setAttribute("aria-label", "Waveform: the caller (left channel) above, the bot (right channel) below");
+    section.append(audio, wave, h("p", { class: "hint" }, "Top: caller (left channel). Bottom: bot (right channel)."));
+  } catch (e) {
+    section.append(h("p", { class: "form-error", role: "alert" },
+      e instanceof ApiError ? `${e.problem.status}: ${e.problem.detail}` : String(e)));
+  }
+  return section;
 }
 
 /** Workspace names by id, for tables that would otherwise show only ids; fetched once per page. */

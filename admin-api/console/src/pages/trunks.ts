@@ -1,6 +1,9 @@
-import { get, post, type Page } from "../api";
+import { api, get, post, tagged, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
 import { body, submit } from "../forms";
+
+/** A comma- or line-separated list as the API's array; empty stays out of the body. */
+const list = (v: unknown) => typeof v === "string" ? v.split(/[\s,]+/).filter((x) => x !== "") : v;
 
 interface Trunk {
   id: string; name: string; direction: "inbound" | "outbound"; host?: string; port?: number; transport?: string;
@@ -9,21 +12,48 @@ interface Trunk {
 }
 
 /**
- * One workspace's SIP trunks: listed, and outbound ones created (inbound ones are created through
- * the API). The password is write-only: the form never holds a stored one, and the API answers
- * only whether one is set.
+ * One workspace's SIP trunks: listed; outbound and inbound ones created; an inbound one's sources,
+ * transports and TLS rule edited (PATCH with the If-Match of what it replaces). The password is
+ * write-only: the form never holds a stored one, and the API answers only whether one is set.
  */
 export async function trunksSection(ws: { id: string; name: string }): Promise<HTMLElement> {
   const base = `/v1/workspaces/${ws.id}/trunks`;
-  const list = h("div", {});
+  const listed = h("div", {});
+  const editSlot = h("div", {});
   async function load(): Promise<void> {
     const trunks = (await get<Page<Trunk>>(`${base}?limit=200`)).items;
-    mount(list, table(`Trunks of ${ws.name}`, ["Name", "Direction", "Peer", "Caller ID", "User", "Password", "Created"],
+    mount(listed, table(`Trunks of ${ws.name}`, ["Name", "Direction", "Peer", "Caller ID", "User", "Password", "Created", "Action"],
       trunks.map((t) => [t.name, t.direction,
         t.direction === "outbound" ? h("code", {}, `${t.host}:${t.port};transport=${t.transport}`)
           : (t.allowed_cidrs ?? []).join(", "),
         t.caller_id ? h("span", { class: "num" }, t.caller_id) : "—", t.username ?? "—",
-        t.has_password ? "set (write-only)" : "none", when(t.created_at)]), "No trunks yet."));
+        t.has_password ? "set (write-only)" : "none", when(t.created_at),
+        t.direction === "inbound" ? h("button", { type: "button", class: "secondary", "aria-label": `Edit trunk ${t.name}`,
+          onclick: () => void edit(t.id) }, "Edit") : "—"]), "No trunks yet."));
+  }
+  /** The inbound trunk's editable fields, filled from a fresh GET whose ETag the PATCH names. */
+  async function edit(id: string): Promise<void> {
+    const { value: t, etag } = await tagged<Trunk>("GET", `${base}/${id}`);
+    const form = h("form", { class: "grid", "aria-label": `Edit trunk ${t.name}` },
+      field("Edit: allowed sources (CIDRs)", "allowed_cidrs", h("textarea", { rows: "2", spellcheck: "false" },
+        (t.allowed_cidrs ?? []).join("\n")), "one per line or comma-separated; empty: digest only"),
+      field("Edit: transports", "transports", h("input", { type: "text", autocomplete: "off",
+        value: (t.transports ?? []).join(", ") }), "udp, tcp, tls"),
+      field("Edit: require TLS", "tls_required", h("select", {}, ["false", "true"].map((v) => h("option",
+        { value: v, selected: String((t as { tls_required?: boolean }).tls_required ?? false) === v }, v === "true" ? "yes" : "no")))),
+      h("button", { type: "submit" }, "Save trunk"),
+      h("button", { type: "button", class: "secondary", onclick: () => mount(editSlot) }, "Cancel")) as HTMLFormElement;
+    submit(form, async () => {
+      const f = new FormData(form);
+      await api("PATCH", `${base}/${id}`, {
+        allowed_cidrs: list(String(f.get("allowed_cidrs") ?? "")), transports: list(String(f.get("transports") ?? "")),
+        tls_required: f.get("tls_required") === "true",
+      }, etag ? { "If-Match": etag } : {});
+      mount(editSlot);
+      await load();
+    });
+    mount(editSlot, h("h3", {}, `Edit inbound trunk ${t.name}`), form);
+    form.querySelector<HTMLElement>("textarea")?.focus();
   }
   const password = h("input", { type: "password", autocomplete: "new-password", spellcheck: "false" });
   const form = h("form", { class: "grid", "aria-label": "New outbound trunk" },
@@ -43,9 +73,28 @@ export async function trunksSection(ws: { id: string; name: string }): Promise<H
     form.reset();
     await load();
   });
+  const inPassword = h("input", { type: "password", autocomplete: "new-password", spellcheck: "false" });
+  const inbound = h("form", { class: "grid", "aria-label": "New inbound trunk" },
+    field("Name (inbound)", "name", h("input", { type: "text", autocomplete: "off" })),
+    field("Allowed sources (CIDRs)", "allowed_cidrs", h("textarea", { rows: "2", spellcheck: "false",
+      placeholder: "203.0.113.0/24" }), "one per line or comma-separated; who may call in"),
+    field("Transports (inbound)", "transports", h("input", { type: "text", autocomplete: "off", placeholder: "udp, tcp, tls" }),
+      "empty: all three"),
+    field("Require TLS", "tls_required", h("select", {}, h("option", { value: "" }, "no"), h("option", { value: "true" }, "yes"))),
+    field("Digest user name", "username", h("input", { type: "text", autocomplete: "off" })),
+    field("Digest password", "password", inPassword, "write-only: stored sealed and never shown again"),
+    h("button", { type: "submit" }, "Create inbound trunk")) as HTMLFormElement;
+  submit(inbound, async () => {
+    const b: Record<string, unknown> = { ...body(inbound), direction: "inbound" };
+    for (const k of ["allowed_cidrs", "transports"]) if (b[k] !== undefined) b[k] = list(b[k]);
+    if (b.tls_required !== undefined) b.tls_required = b.tls_required === "true";
+    await post(base, b);
+    inbound.reset();
+    await load();
+  });
   await load();
   return h("section", { "aria-labelledby": "trunks-title", class: "card" },
-    h("h2", { id: "trunks-title" }, `Trunks of ${ws.name}`), list,
+    h("h2", { id: "trunks-title" }, `Trunks of ${ws.name}`), listed, editSlot,
     h("h3", {}, "New outbound trunk"), form,
-    h("p", { class: "hint" }, "Inbound trunks (who may call in) are created with ", h("code", {}, `POST ${base}`), "."));
+    h("h3", {}, "New inbound trunk"), inbound);
 }

@@ -30,6 +30,7 @@ import dev.patchbay.admin.call.CallRoutes;
 import dev.patchbay.admin.config.AdminConfig;
 import dev.patchbay.admin.console.Console;
 import dev.patchbay.admin.fleet.FleetRoutes;
+import dev.patchbay.admin.fleet.MediaNodeClient;
 import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.integration.IntegrationRoutes;
 import dev.patchbay.admin.registration.RegistrationRoutes;
@@ -122,6 +123,7 @@ public final class AdminApi implements AutoCloseable {
             AccessService access = new AccessService(tenants, repo, clock, ids, secrets, audit,
                     config.keyOverlap());
             TrunkService trunks = new TrunkService(tenants, repo, clock, ids, box, audit);
+            MediaNodeClient nodes = new MediaNodeClient(config.clusterToken());
             List<ApiRoute> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
                     new TenantRoutes(tenants).routes(),
                     new AccessRoutes(tenants, access).routes(),
@@ -132,8 +134,8 @@ public final class AdminApi implements AutoCloseable {
                     new CreditRoutes(tenants, db, ids, clock, audit).routes(),
                     new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
                     new SecretRotation(db, box, audit).routes(),
-                    new CallRoutes(new CallLog(db), tenants::workspace).routes(),
-                    new FleetRoutes(db).routes(),
+                    new CallRoutes(new CallLog(db, clock), tenants::workspace, nodes).routes(),
+                    new FleetRoutes(db, nodes).routes(),
                     Console.routes());
             WebServer server = WebServer.builder()
                     .host(config.host())

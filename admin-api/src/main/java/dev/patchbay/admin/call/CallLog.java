@@ -1,5 +1,6 @@
 package dev.patchbay.admin.call;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,9 @@ import io.helidon.dbclient.DbRow;
 
 /**
  * Reads the calls the control-plane writes ({@code calls}, {@code call_events}): the call log
- * newest first, the calls in progress and one call's timeline. Read-only; every query takes the
- * workspace, null meaning every workspace, which only operator routes pass.
+ * newest first, the calls in progress and one call's timeline. It writes only events (who asked for
+ * a hang-up); every query takes the workspace, null meaning every workspace, which only operator
+ * routes pass.
  */
 public final class CallLog {
 
@@ -21,9 +23,16 @@ public final class CallLog {
     private static final Instant NEWEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private final DbClient db;
+    private final Clock clock;
 
-    public CallLog(DbClient db) {
+    public CallLog(DbClient db, Clock clock) {
         this.db = db;
+        this.clock = clock;
+    }
+
+    /** Adds an event to a call's timeline, as the control-plane does for the actions it takes. */
+    public void event(String callId, String type, String detail) {
+        db.execute().namedInsert("insert-call-event", callId, Db.utc(clock.instant()), type, detail);
     }
 
     /** Newest first; the cursor is the last row's (created_at, id), read as "older than". */

@@ -8,18 +8,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.admin.fleet.MediaNodeClient;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.admin.tenant.DidNumbers;
 import dev.patchbay.admin.tenant.TenantJson;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The console's read-only view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
- * {@code GET /v1/live-calls} (calls not yet ended) and one call with its events. A workspace
+ * The console's view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
+ * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, hanging one up, and its recording. A workspace
  * admin key sees its own workspace's calls only; asking for another's answers the same 404 as a
  * workspace that does not exist.
  */
@@ -27,18 +29,25 @@ public final class CallRoutes {
 
     private final CallLog log;
     private final Consumer<String> requireWorkspace;
+    private final MediaNodeClient nodes;
 
-    /** @param requireWorkspace throws the workspace's 404 when it does not exist */
-    public CallRoutes(CallLog log, Consumer<String> requireWorkspace) {
+    /**
+     * @param requireWorkspace throws the workspace's 404 when it does not exist
+     * @param nodes            reaches the media node holding a call, to hang it up
+     */
+    public CallRoutes(CallLog log, Consumer<String> requireWorkspace, MediaNodeClient nodes) {
         this.log = log;
         this.requireWorkspace = requireWorkspace;
+        this.nodes = nodes;
     }
 
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.get("/v1/calls", Access.ANY, this::search),
                 ApiRoute.get("/v1/live-calls", Access.ANY, this::live),
-                ApiRoute.get("/v1/workspaces/{ws}/calls/{call}", Access.WORKSPACE, this::call));
+                ApiRoute.get("/v1/workspaces/{ws}/calls/{call}", Access.WORKSPACE, this::call),
+                ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/hangup", Access.WORKSPACE, this::hangup),
+                ApiRoute.get("/v1/workspaces/{ws}/calls/{call}/recording", Access.WORKSPACE, this::recording));
     }
 
     private void search(ServerRequest req, ServerResponse res) {
@@ -55,11 +64,7 @@ public final class CallRoutes {
     }
 
     private void call(ServerRequest req, ServerResponse res) {
-        String ws = req.path().pathParameters().get(Access.WS);
-        requireWorkspace.accept(ws);
-        String id = req.path().pathParameters().get("call");
-        CallSummary c = log.call(ws, id).orElseThrow(() -> ProblemException.notFound("call " + id
-                + " does not exist in workspace " + ws, "call_id"));
+        CallSummary c = summary(req);
         ObjectNode body = json(c);
         ArrayNode events = body.putArray("events");
         for (CallEvent e : log.events(c.id())) {
@@ -67,6 +72,48 @@ public final class CallRoutes {
                     .put("detail", e.detail());
         }
         ApiJson.send(res, Status.OK_200, body);
+    }
+
+    /**
+     * Asks the node holding the call to end it; the control-plane writes the call's end when the node
+     * reports it, as for any hang-up. The event names who asked, so the timeline shows it.
+     */
+    private void hangup(ServerRequest req, ServerResponse res) {
+        CallSummary c = summary(req);
+        if (c.endedAt() != null) {
+            throw ProblemException.conflict("call " + c.id() + " has already ended (" + c.status() + ")", "call_id");
+        }
+        String by = Principal.of(req).actor();
+        nodes.hangup(c.mediaNode(), c.id(), "hung up by " + by + " in the admin API");
+        log.event(c.id(), "hangup-requested", "by " + by + " via the admin API");
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", c.id())
+                .put("workspace_id", c.workspaceId()).put("status", "hangup-requested"));
+    }
+
+    /**
+     * The call's WAV, streamed from the node that holds it, for the same key as the call: the console
+     * plays it from a blob, since an audio element cannot send the key.
+     */
+    private void recording(ServerRequest req, ServerResponse res) {
+        CallSummary c = summary(req);
+        if (c.recordingUrl() == null) {
+            throw ProblemException.notFound("call " + c.id() + " was not recorded (or its recording was deleted)",
+                    "call_id");
+        }
+        nodes.readRecording(c.mediaNode(), c.id(), size -> {
+            res.header(HeaderNames.CONTENT_TYPE, "audio/wav");
+            res.header(HeaderNames.CACHE_CONTROL, "private, no-store");
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(size));
+            return res.outputStream();
+        });
+    }
+
+    private CallSummary summary(ServerRequest req) {
+        String ws = req.path().pathParameters().get(Access.WS);
+        requireWorkspace.accept(ws);
+        String id = req.path().pathParameters().get("call");
+        return log.call(ws, id).orElseThrow(() -> ProblemException.notFound("call " + id
+                + " does not exist in workspace " + ws, "call_id"));
     }
 
     /** A workspace key is held to its own workspace; naming another answers that workspace's 404. */

@@ -20,9 +20,10 @@ import io.helidon.config.Config;
  * @param var      local state directory ({@code patchbay.var})
  * @param demoSeed seed the demo workspace in local mode ({@code patchbay.demo.seed})
  * @param keyOverlap how long a rotated key keeps working by default ({@code patchbay.admin.keys.overlap})
+ * @param clusterToken the media-plane's gRPC token, for hang-up and drain ({@code patchbay.cluster.token})
  */
 public record AdminConfig(String host, int port, String key, boolean local, Path var, boolean demoSeed,
-                          Duration keyOverlap) {
+                          Duration keyOverlap, String clusterToken) {
 
     /** The shipped application.yaml alone, without environment or system properties. */
     public static AdminConfig defaults() {
@@ -47,7 +48,8 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
                 p.get("local").asBoolean().get(),
                 Path.of(p.get("var").asString().get()),
                 p.get("demo.seed").asBoolean().get(),
-                overlap(p.get("admin.keys.overlap").asString().get()));
+                overlap(p.get("admin.keys.overlap").asString().get()),
+                p.get("cluster.token").asString().get().strip());
     }
 
     private static Duration overlap(String text) {
@@ -72,34 +74,34 @@ public record AdminConfig(String host, int port, String key, boolean local, Path
     @Override
     public String toString() {
         return "AdminConfig[host=" + host + ", port=" + port + ", key=" + (key.isEmpty() ? "<empty>" : "<set>")
-                + ", local=" + local + ", var=" + var + ", demoSeed=" + demoSeed + ", keyOverlap=" + keyOverlap + "]";
+                + ", local=" + local + ", var=" + var + ", demoSeed=" + demoSeed + ", keyOverlap=" + keyOverlap + ", clusterToken=" + (clusterToken.isEmpty() ? "<empty>" : "<set>") + "]";
     }
 
     public AdminConfig withHost(String host) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withPort(int port) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withKey(String key) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withLocal(boolean local) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withVar(Path var) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withDemoSeed(boolean demoSeed) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 
     public AdminConfig withKeyOverlap(Duration keyOverlap) {
-        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap);
+        return new AdminConfig(host, port, key, local, var, demoSeed, keyOverlap, clusterToken);
     }
 }

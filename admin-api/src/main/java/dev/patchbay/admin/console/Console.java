@@ -22,8 +22,12 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 public final class Console {
 
     public static final String PATH = "/console";
-    /** Only this origin: scripts, styles and API calls all come from the admin-api itself. */
-    static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none';"
+    /**
+     * Only this origin: scripts, styles and API calls all come from the admin-api itself. A recording
+     * plays from a blob: the console fetches it with the key, which an audio element cannot send.
+     */
+    static final String CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; object-src 'none';"
+            + " frame-ancestors 'none';"
             + " base-uri 'none'; form-action 'self'";
 
     private static final HeaderName CSP_HEADER = HeaderNames.create("Content-Security-Policy");

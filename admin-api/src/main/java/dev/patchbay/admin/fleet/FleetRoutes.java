@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
+import dev.patchbay.admin.auth.Principal;
+import dev.patchbay.proto.media.v1.DrainResponse;
 import dev.patchbay.rest.ApiJson;
+import dev.patchbay.rest.ProblemException;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code GET /v1/media-nodes}: the media-plane nodes registered in {@code media_nodes} (V15), with
@@ -21,13 +26,16 @@ import io.helidon.http.Status;
 public final class FleetRoutes {
 
     private final DbClient db;
+    private final MediaNodeClient nodes;
 
-    public FleetRoutes(DbClient db) {
+    public FleetRoutes(DbClient db, MediaNodeClient nodes) {
         this.db = db;
+        this.nodes = nodes;
     }
 
     public List<ApiRoute> routes() {
-        return List.of(ApiRoute.get("/v1/media-nodes", Access.OPERATOR, (req, res) -> {
+        return List.of(ApiRoute.post("/v1/media-nodes/{node}/drain", Access.OPERATOR, this::drain),
+                ApiRoute.get("/v1/media-nodes", Access.OPERATOR, (req, res) -> {
             ObjectNode body = ApiJson.object();
             ArrayNode items = body.putArray("items");
             db.execute().namedQuery("select-media-nodes").forEach(row -> {
@@ -43,5 +51,19 @@ public final class FleetRoutes {
             });
             ApiJson.send(res, Status.OK_200, body);
         }));
+    }
+
+    private void drain(ServerRequest req, ServerResponse res) {
+        String node = req.path().pathParameters().get("node");
+        Map<String, Object> row = db.execute().namedGet("select-media-node", node).map(Db::columns)
+                .orElseThrow(() -> ProblemException.notFound("media node " + node + " is not registered (it may have"
+                        + " stopped already); GET /v1/media-nodes lists the nodes", "node_id"));
+        if ("lost".equals(row.get("state"))) {
+            throw ProblemException.conflict("media node " + node + " has lost its heartbeat and cannot be drained;"
+                    + " a control-plane is ending its calls", "node_id");
+        }
+        DrainResponse r = nodes.drain((String) row.get("grpc_address"), Principal.of(req).actor() + " via the admin API");
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("node_id", node).put("state", "draining")
+                .put("calls_in_progress", r.getCallsInProgress()).put("already_draining", r.getAlreadyDraining()));
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.patchbay.admin.testing.Calls;
+import dev.patchbay.admin.testing.StandInNode;
 import dev.patchbay.admin.testing.TestApi;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The console in Debian's chromium, driven by playwright-core (admin-api/console/tests/console.test.mjs),
  * against this admin-api on a real port over the real PostgreSQL. The script prints "ok ..." per
  * check; this test ends the live call when the script asks ("hangup?") and asserts every check
- * passed. Screenshots go to target/console-shots, or to PATCHBAY_CONSOLE_SHOTS (docs/console to
+ * passed; a stand-in gRPC node ({@link StandInNode}) holds one call's recording. Screenshots go to target/console-shots, or to PATCHBAY_CONSOLE_SHOTS (docs/console to
  * refresh the README's).
  */
 class ConsoleBrowserTest {
@@ -44,9 +45,14 @@ class ConsoleBrowserTest {
             "the workspace's audit log shows the workspace, bot and DID created",
             "the call log searches by status",
             "the call log pages on",
+            "a bad inbound CIDR shows the API's error next to the sources field",
+            "an inbound trunk is created and its sources edited through the console",
+            "the live page's hang-up (two presses) shows the API's 503 when the node does not answer",
             "an ended call leaves the live page",
             "a call's page shows its events",
+            "a recorded call's page plays its recording",
             "the fleet page lists the media nodes",
+            "the fleet page's drain (two presses) shows the API's error when the node does not answer",
             "a workspace admin sees only its own workspace",
             "nothing was loaded from another origin");
 
@@ -59,7 +65,7 @@ class ConsoleBrowserTest {
                 "admin-api/console/node_modules is missing: run ./patchbay setup (npm ci in admin-api/console)");
         Path shots = Path.of(System.getenv().getOrDefault("PATCHBAY_CONSOLE_SHOTS",
                 console.resolveSibling("target/console-shots").toString()));
-        try (TestApi api = TestApi.start()) {
+        try (TestApi api = TestApi.start(); StandInNode mediaNode = new StandInNode(null)) {
             String ws = api.client().post("/v1/workspaces", "{\"name\":\"Northwind\"}").json().path("id").asText();
             String bot = api.client().post("/v1/workspaces/" + ws + "/bots", "{\"name\":\"Reception\",\"kind\":\"echo\"}")
                     .json().path("id").asText();
@@ -71,6 +77,10 @@ class ConsoleBrowserTest {
                         t0.plusSeconds(60L * i));
             }
             String live = Calls.insert(api.db(), ws, bot, "live", "+33142685300", "+442079460000");
+            String recorded = Calls.insert(api.db(), ws, bot, "ended", "+442079460123", "+442079460000", t0.minusSeconds(60));
+            api.db().execute("UPDATE calls SET media_node = '" + mediaNode.address() + "', recording_url = '/var/rec/" + recorded
+                    + ".wav' WHERE id = '" + recorded + "'");
+            mediaNode.recordings.put(recorded, StandInNode.toneOnTheLeft(8000, 2.0));
             api.db().execute("INSERT INTO media_nodes (node_id, sip_address, rtp_address, grpc_address, capacity,"
                     + " current_calls, state, started_at, heartbeat_at) VALUES ('node-console', '127.0.0.1:5060',"
                     + " '127.0.0.1', '127.0.0.1:9090', 200, 1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
@@ -83,6 +93,7 @@ class ConsoleBrowserTest {
             env.put("OTHER_WS", ws);
             env.put("OTHER_ADMIN_KEY", adminKey);
             env.put("LIVE_CALL", live);
+            env.put("RECORDED_CALL", recorded);
             env.put("SHOTS", shots.toAbsolutePath().toString());
             env.put("CHROMIUM", chromium.toString());
             Process node = pb.start();
@@ -120,7 +131,7 @@ class ConsoleBrowserTest {
                     fail("check '" + check + "' did not pass:\n" + log);
                 }
             }
-            for (String page : List.of("sign-in", "configuration", "call-log", "live-calls", "call", "fleet")) {
+            for (String page : List.of("sign-in", "configuration", "call-log", "live-calls", "call", "call-recording", "fleet")) {
                 for (int width : new int[] {1280, 390}) {
                     Path png = shots.resolve(page + "-" + width + ".png");
                     assertTrue(Files.size(png) > 5_000, png + " is missing or empty");

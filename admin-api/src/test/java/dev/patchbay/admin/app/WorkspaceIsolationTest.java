@@ -64,7 +64,14 @@ class WorkspaceIsolationTest {
             Map.entry("PUT /v1/workspaces/{ws}/integrations/asapp", "{\"bot_id\":\"{bot}\",\"transfer_ttl_seconds\":600}"),
             Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
             Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"),
-            Map.entry("POST /v1/workspaces/{ws}/agent-sessions/{session}/credits", "{\"amount\":1,\"idempotency_key\":\"iso\"}"));
+            Map.entry("POST /v1/workspaces/{ws}/agent-sessions/{session}/credits", "{\"amount\":1,\"idempotency_key\":\"iso\"}"),
+            Map.entry("POST /v1/workspaces/{ws}/calls/{call}/hangup", ""));
+
+    /**
+     * Routes that act on a media node: here no node runs, so on the key's own workspace they get past
+     * the workspace check and then answer the node's 409 or 503. NodeActionsApiTest covers their success.
+     */
+    private static final Set<String> NODE_ACTIONS = Set.of("POST /v1/workspaces/{ws}/calls/{call}/hangup");
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(
@@ -72,6 +79,7 @@ class WorkspaceIsolationTest {
             "GET /v1/calls", Access.ANY,               // narrowed to the caller's workspace: see CallApiTest
             "GET /v1/live-calls", Access.ANY,          // likewise
             "GET /v1/media-nodes", Access.OPERATOR,
+            "POST /v1/media-nodes/{node}/drain", Access.OPERATOR, // a node carries every workspace's calls
             "POST /v1/workspaces", Access.OPERATOR,
             "GET /v1/workspaces", Access.ANY,          // narrowed to the caller's own workspace: see listingShowsOnlyOwnWorkspace
             "GET /v1/audit-log", Access.OPERATOR,
@@ -161,6 +169,8 @@ class WorkspaceIsolationTest {
             Reply r = send(asA, route, a);
             if (route.access() == Access.WORKSPACE_OPERATOR) {
                 assertEquals(403, r.status(), route.name() + " is the operator's even in A's own workspace -> " + r);
+            } else if (NODE_ACTIONS.contains(route.name())) {
+                assertTrue(r.status() == 409 || r.status() == 503, route.name() + " on A's own workspace -> " + r);
             } else {
                 assertTrue(r.status() >= 200 && r.status() < 300, route.name() + " on A's own workspace -> " + r);
             }

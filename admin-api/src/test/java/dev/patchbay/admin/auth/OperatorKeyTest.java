@@ -30,26 +30,26 @@ class OperatorKeyTest {
 
     @Test
     void configuredKeyWinsOverTheFile() throws StartupException {
-        OperatorKey key = OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "configured", true, var, false, java.time.Duration.ofHours(24)));
+        OperatorKey key = OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "configured", true, var, false, java.time.Duration.ofHours(24), ""));
         assertTrue(key.matches("configured"));
         assertFalse(Files.exists(var.resolve("admin-key")));
     }
 
     @Test
     void localModeGeneratesTheKeyFile() throws Exception {
-        OperatorKey key = OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "", true, var, false, java.time.Duration.ofHours(24)));
+        OperatorKey key = OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "", true, var, false, java.time.Duration.ofHours(24), ""));
         assertTrue(key.matches(Files.readString(var.resolve("admin-key")).strip()));
     }
 
     @Test
     void platformModeWithoutAKeyRefusesToStart() {
         StartupException e = assertThrows(StartupException.class,
-                () -> OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "", false, var, false, java.time.Duration.ofHours(24))));
+                () -> OperatorKey.resolve(new AdminConfig("127.0.0.1", 0, "", false, var, false, java.time.Duration.ofHours(24), "")));
         assertTrue(e.getMessage().contains("PATCHBAY_ADMIN_KEY"), e.getMessage());
     }
 
     @Test
     void configToStringHidesTheKey() {
-        assertFalse(new AdminConfig("h", 1, "topsecret", true, var, true, java.time.Duration.ofHours(24)).toString().contains("topsecret"));
+        assertFalse(new AdminConfig("h", 1, "topsecret", true, var, true, java.time.Duration.ofHours(24), "").toString().contains("topsecret"));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.sip.SipException;
 
@@ -78,6 +79,7 @@ public final class MediaPlane implements AutoCloseable {
     private final ProcessMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile Runnable afterRemoteDrain = () -> { };
 
     private MediaPlane(List<MediaLoop> loops, ScheduledExecutorService timers, CallManager calls, ControlHub hub,
                        SipServer sip, MediaGrpcServer grpc, WebServer observe, Duration drainTimeout, int sipPort,
@@ -128,12 +130,15 @@ public final class MediaPlane implements AutoCloseable {
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
                         config.recordings(), config.reattachGrace()), recordings, NanoClock.SYSTEM);
         ControlHub hub = new ControlHub(calls);
+        // The plane does not exist yet when its gRPC service is made; a drain asked for before it does is refused.
+        AtomicReference<MediaPlane> self = new AtomicReference<>();
 
         MediaGrpcServer grpc;
         try {
             grpc = MediaGrpcServer.start(config.grpcServer(), new InetSocketAddress(config.grpcHost(), config.grpcPort()),
                     ServerInterceptors.intercept(new MediaPlaneService(calls, hub,
-                            new RecordingFiles(config.recordings(), recordings)).definition(),
+                            new RecordingFiles(config.recordings(), recordings),
+                            () -> self.get() != null && self.get().drainInBackground()).definition(),
                             new ClusterAuth(config.clusterToken())), AUDIO_METHODS);
         } catch (IOException e) {
             loops.forEach(MediaLoop::close);
@@ -194,8 +199,10 @@ public final class MediaPlane implements AutoCloseable {
         } else if (config.fleet().registers()) {
             LOG.info("patchbay.secrets.key is empty: this node holds no trunk registration (set it to the admin-api's key)");
         }
-        return new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(), config.sipPort(),
-                recordings, fleet, registrations, metrics);
+        MediaPlane plane = new MediaPlane(loops, timers, calls, hub, sip, grpc, observe, config.drainTimeout(),
+                config.sipPort(), recordings, fleet, registrations, metrics);
+        self.set(plane);
+        return plane;
     }
 
     private static FleetMember join(MediaConfig config, FleetAddresses addresses, CallManager calls,
@@ -274,6 +281,26 @@ public final class MediaPlane implements AutoCloseable {
     }
 
     /**
+     * What runs once a drain asked for over gRPC has finished: {@code System.exit(0)} in
+     * {@link MediaPlaneMain}, as after SIGTERM; nothing in tests, which keep the JVM.
+     */
+    public void afterRemoteDrain(Runnable action) {
+        this.afterRemoteDrain = action;
+    }
+
+    /** The Drain RPC: {@link #drainAndClose} on its own thread; false when a drain or a stop is already under way. */
+    boolean drainInBackground() {
+        if (closing.get() || !draining.compareAndSet(false, true)) {
+            return false;
+        }
+        Thread.ofPlatform().name("drain").start(() -> {
+            drain();
+            afterRemoteDrain.run();
+        });
+        return true;
+    }
+
+    /**
      * SIGTERM: the row turns draining, OPTIONS and new INVITEs get 503 with Retry-After, calls in
      * progress get {@code patchbay.shutdown.drain} to end by themselves, the rest get BYE with a
      * Reason; then the row goes and everything stops. Runs once; a second call returns at once.
@@ -282,6 +309,10 @@ public final class MediaPlane implements AutoCloseable {
         if (!draining.compareAndSet(false, true) || closing.get()) {
             return new DrainReport(0, 0, 0, 0);
         }
+        return drain();
+    }
+
+    private DrainReport drain() {
         long start = calls.clock().nanos();
         int before = calls.activeCalls();
         LOG.info(() -> "draining: " + before + " calls in progress, up to " + drainTimeout.toSeconds() + " s");

@@ -27,6 +27,7 @@ public final class MediaPlaneMain {
                 plane.drainAndClose();
                 System.exit(0);
             }));
+            plane.afterRemoteDrain(() -> System.exit(0)); // the admin API's drain ends the process as SIGTERM does
             LOG.info(() -> "media-plane ready: SIP udp+tcp " + config.sipHost() + ":" + config.sipPort()
                     + (config.tls().enabled() ? ", SIP tls " + config.sipHost() + ":" + config.tls().port() : "")
                     + ", gRPC " + config.grpcHost() + ":" + plane.grpcPort()

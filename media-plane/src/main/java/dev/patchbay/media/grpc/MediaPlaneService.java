@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
@@ -37,6 +39,8 @@ import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import dev.patchbay.proto.media.v1.PlayRequest;
 import dev.patchbay.proto.media.v1.PlayResponse;
+import dev.patchbay.proto.media.v1.DrainRequest;
+import dev.patchbay.proto.media.v1.DrainResponse;
 import dev.patchbay.proto.media.v1.ReadRecordingRequest;
 import dev.patchbay.proto.media.v1.RecordingChunk;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
@@ -55,6 +59,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
 
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
+    private static final Logger LOG = Logger.getLogger(MediaPlaneService.class.getName());
     private static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
@@ -66,11 +71,14 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     private final Executor signalling = Executors.newVirtualThreadPerTaskExecutor();
 
     private final RecordingFiles recordings;
+    /** Starts this node's drain; false when one is already under way. */
+    private final BooleanSupplier drain;
 
-    public MediaPlaneService(CallManager calls, ControlHub hub, RecordingFiles recordings) {
+    public MediaPlaneService(CallManager calls, ControlHub hub, RecordingFiles recordings, BooleanSupplier drain) {
         this.calls = calls;
         this.hub = hub;
         this.recordings = recordings;
+        this.drain = drain;
         this.features = new CallFeatures(calls);
         this.bridges = new CallBridges(calls);
     }
@@ -359,5 +367,14 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         } catch (IOException e) {
             fail(response, Status.INTERNAL, "deleting the recording of " + request.getCallId() + " failed: " + e.getMessage());
         }
+    }
+
+    @Override
+    public void drain(DrainRequest request, StreamObserver<DrainResponse> response) {
+        int inProgress = calls.activeCalls();
+        boolean started = drain.getAsBoolean();
+        LOG.info(() -> "drain requested over gRPC by " + request.getReason().replaceAll("\\p{Cntrl}", "?") + ": "
+                + (started ? inProgress + " calls in progress" : "already draining"));
+        done(response, DrainResponse.newBuilder().setCallsInProgress(inProgress).setAlreadyDraining(!started).build());
     }
 }

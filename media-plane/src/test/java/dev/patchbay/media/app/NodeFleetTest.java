@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.fleet.FleetSettings;
@@ -24,9 +25,14 @@ import dev.patchbay.media.testutil.SipUdpClient.SipMessage;
 import dev.patchbay.media.testutil.TestControl;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.ControlEvent;
+import dev.patchbay.proto.media.v1.DrainRequest;
+import dev.patchbay.proto.media.v1.DrainResponse;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.RouteDecision;
 import dev.patchbay.schema.testing.TestDb;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A media-plane in the fleet (issue 16), on real PostgreSQL and real SIP over loopback: its row and
- * heartbeat, OPTIONS and /health/ready answering "can take a call", SIGTERM's drain, and the public
+ * heartbeat, OPTIONS and /health/ready answering "can take a call", SIGTERM's drain (and the Drain
+ * RPC's, which is the same), and the public
  * address (127.0.0.2 standing in for a 1:1 NAT address; the node binds 127.0.0.1) in SDP, Contact and Via.
  */
 class NodeFleetTest {
@@ -170,6 +177,36 @@ class NodeFleetTest {
             assertEquals(0, report.cut(), "no call was cut: it ended by itself");
             assertEquals(HangupCause.CALLER_BYE, control.next(ControlEvent.EventCase.HANGUP, WAIT).getHangup().getCause());
             assertNull(row("node-drain"), "the drained node left the table");
+        }
+    }
+
+    @Test
+    void theDrainRpcDrainsAsSigtermDoesAndThenRunsTheAfterDrainAction() throws Exception {
+        MediaPlane plane = start("node-rpc-drain", 10, Duration.ofSeconds(20));
+        CountDownLatch stopped = new CountDownLatch(1);
+        plane.afterRemoteDrain(stopped::countDown);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
+        try (TestControl control = new TestControl(plane.grpcPort()); SipUdpClient caller = new SipUdpClient(plane.sipPort())) {
+            Await.until(() -> plane.hub().connected() == 1, WAIT, "control stream");
+            String toTag = answeredCall(caller, control);
+            MediaPlaneGrpc.MediaPlaneBlockingStub stub = MediaPlaneGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS);
+
+            DrainResponse first = stub.drain(DrainRequest.newBuilder().setReason("operator via the admin API").build());
+            assertEquals(1, first.getCallsInProgress());
+            assertFalse(first.getAlreadyDraining());
+            Await.until(() -> row("node-rpc-drain") != null && "draining".equals(row("node-rpc-drain").get("state")), WAIT,
+                    "the row to say draining");
+            assertTrue(stub.drain(DrainRequest.getDefaultInstance()).getAlreadyDraining(), "a second drain starts none");
+            assertEquals(1, stopped.getCount(), "the call in progress keeps the node up");
+
+            caller.request("BYE", "a", 2, "rpcdrainbye", toTag, null, null);
+            assertEquals(200, caller.finalResponse(WAIT).status());
+            assertTrue(stopped.await(10, TimeUnit.SECONDS), "the after-drain action ran once the call had ended");
+            assertNull(row("node-rpc-drain"), "the drained node left the table");
+        } finally {
+            channel.shutdownNow();
+            plane.close();
         }
     }
 

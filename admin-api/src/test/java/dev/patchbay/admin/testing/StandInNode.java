@@ -1,0 +1,139 @@
+package dev.patchbay.admin.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.DrainRequest;
+import dev.patchbay.proto.media.v1.DrainResponse;
+import dev.patchbay.proto.media.v1.HangupRequest;
+import dev.patchbay.proto.media.v1.HangupResponse;
+import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.media.v1.ReadRecordingRequest;
+import dev.patchbay.proto.media.v1.RecordingChunk;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * A gRPC MediaPlane on loopback serving the RPCs the admin API calls (Hangup, Drain, ReadRecording)
+ * as a media-plane node answers them, with its cluster-token check. A stand-in: a real media-plane
+ * is not a dependency of this module; ConsoleLiveCallE2eTest runs hang-up and drain against one.
+ */
+public final class StandInNode implements AutoCloseable {
+
+    private static final Metadata.Key<String> TOKEN_HEADER =
+            Metadata.Key.of("x-patchbay-cluster-token", Metadata.ASCII_STRING_MARSHALLER);
+    private static final int CHUNK = 64 * 1024;
+
+    /** Call ids the node was asked to end, in order. */
+    public final List<String> hungUp = new CopyOnWriteArrayList<>();
+    /** Call ids the node answers NOT_FOUND for, as a node whose call has ended. */
+    public final List<String> gone = new CopyOnWriteArrayList<>();
+    /** Finished recordings by call id. */
+    public final Map<String, byte[]> recordings = new ConcurrentHashMap<>();
+    public final AtomicBoolean draining = new AtomicBoolean();
+    /** The token the node requires, or null for none (a loopback node without one). */
+    public final AtomicReference<String> token = new AtomicReference<>();
+    private final Server server;
+
+    public StandInNode(String token) {
+        this.token.set(token);
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addService(ServerInterceptors.intercept(new Service(), new TokenCheck())).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** host:port, as media_nodes.grpc_address and calls.media_node hold it. */
+    public String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+
+    /** A canonical stereo 16-bit WAV: a 440 Hz tone on the left (caller) channel, silence on the right. */
+    public static byte[] toneOnTheLeft(int rate, double seconds) {
+        int frames = (int) (rate * seconds);
+        ByteBuffer b = ByteBuffer.allocate(44 + frames * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + frames * 4).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 2).putInt(rate).putInt(rate * 4).putShort((short) 4).putShort((short) 16)
+                .put("data".getBytes()).putInt(frames * 4);
+        for (int i = 0; i < frames; i++) {
+            b.putShort((short) (12_000 * Math.sin(2 * Math.PI * 440 * i / rate))).putShort((short) 0);
+        }
+        return b.array();
+    }
+
+    private final class Service extends MediaPlaneGrpc.MediaPlaneImplBase {
+        @Override
+        public void hangup(HangupRequest request, StreamObserver<HangupResponse> response) {
+            if (gone.contains(request.getCallId())) {
+                response.onError(Status.NOT_FOUND.withDescription("no call " + request.getCallId()).asRuntimeException());
+                return;
+            }
+            hungUp.add(request.getCallId());
+            response.onNext(HangupResponse.getDefaultInstance());
+            response.onCompleted();
+        }
+
+        @Override
+        public void drain(DrainRequest request, StreamObserver<DrainResponse> response) {
+            boolean already = draining.getAndSet(true);
+            response.onNext(DrainResponse.newBuilder().setCallsInProgress(2).setAlreadyDraining(already).build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void readRecording(ReadRecordingRequest request, StreamObserver<RecordingChunk> response) {
+            byte[] wav = recordings.get(request.getCallId());
+            if (wav == null) {
+                response.onError(Status.NOT_FOUND.withDescription("no recording of " + request.getCallId()).asRuntimeException());
+                return;
+            }
+            for (int at = (int) request.getOffset(); at < wav.length; at += CHUNK) {
+                RecordingChunk.Builder c = RecordingChunk.newBuilder()
+                        .setData(ByteString.copyFrom(wav, at, Math.min(CHUNK, wav.length - at)));
+                if (at == request.getOffset()) {
+                    c.setSize(wav.length);
+                }
+                response.onNext(c.build());
+            }
+            response.onCompleted();
+        }
+    }
+
+    /** The media-plane's ClusterAuth rule: the configured token, or UNAUTHENTICATED. */
+    private final class TokenCheck implements ServerInterceptor {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                           ServerCallHandler<Q, A> next) {
+            String expected = token.get();
+            if (expected != null && !expected.equals(headers.get(TOKEN_HEADER))) {
+                call.close(Status.UNAUTHENTICATED.withDescription("wrong cluster token"), new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
+            return next.startCall(call, headers);
+        }
+    }
+}
