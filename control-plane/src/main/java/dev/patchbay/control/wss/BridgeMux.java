@@ -165,9 +165,10 @@ public final class BridgeMux implements AutoCloseable {
             return;
         }
         Down down = new Down();
-        // Caller frames are handed on on the event loop that read them: no hand-off per batch.
+        // Caller frames are handed on on the event loop that read them: no hand-off per batch. A stream
+        // opened while the node reconnects waits for it rather than failing at once.
         up = ClientCalls.asyncBidiStreamingCall(node.newCall(RawAudioMux.method(),
-                CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor())), down);
+                CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()).withWaitForReady()), down);
         down.stream = up;
         if (down.endedEarly) { // gRPC may fail a call inside start(), before there was a stream to name
             StreamObserver<InputStream> dead = up;
