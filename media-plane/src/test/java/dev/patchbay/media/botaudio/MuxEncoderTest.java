@@ -11,12 +11,16 @@ import com.google.protobuf.ByteString;
 import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.DtmfEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.MuxBotMessage;
 import dev.patchbay.proto.media.v1.MuxCallerMessage;
+import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
+import dev.patchbay.proto.media.v1.MuxToCaller;
 import dev.patchbay.proto.mux.MuxEncoder;
 import io.grpc.Drainable;
 import org.junit.jupiter.api.Test;
@@ -109,5 +113,20 @@ class MuxEncoderTest {
         int n = ((Drainable) in).drainTo(out);
         assertEquals(out.size(), n);
         return Arrays.copyOf(out.toByteArray(), out.size());
+    }
+
+    /** The bot's direction, as the control-plane's WSS bridges write it: a leave, and a frame from an offset. */
+    @Test
+    void aLeaveAndAFrameFromAnOffsetAreWhatProtobufWritesForMuxToCaller() throws IOException {
+        MuxEncoder encoder = new MuxEncoder();
+        encoder.leave(300, MuxLeave.DETACH_VALUE);
+        encoder.audio(300, new byte[] {9, 5, 6}, 1, 2, 0, 0, 0);
+        MuxToCaller want = MuxToCaller.newBuilder()
+                .addMessages(MuxBotMessage.newBuilder().setChannel(300).setLeave(MuxLeave.DETACH))
+                .addMessages(MuxBotMessage.newBuilder().setChannel(300).setMessage(BotToCaller.newBuilder()
+                        .setAudio(AudioFrame.newBuilder().setPayload(ByteString.copyFrom(new byte[] {5, 6})))))
+                .build();
+        assertEquals(2, encoder.count());
+        assertArrayEquals(want.toByteArray(), encoder.stream().readAllBytes());
     }
 }

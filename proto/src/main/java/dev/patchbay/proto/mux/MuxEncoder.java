@@ -99,12 +99,7 @@ public final class MuxEncoder {
     public void leave(int channel, int leave) {
         int entry = channelSize(channel) + 1 + uint32Size(leave);
         ensure(1 + uint32Size(entry) + entry);
-        buf[size++] = MESSAGES;
-        varint(entry);
-        if (channel != 0) {
-            buf[size++] = CHANNEL;
-            varint(channel & 0xFFFFFFFFL);
-        }
+        entryStart(entry, channel);
         buf[size++] = LEAVE;
         varint(leave);
         count++;
@@ -131,14 +126,18 @@ public final class MuxEncoder {
     }
 
     private void entryHead(int entry, int channel, int callerToBot) {
+        entryStart(entry, channel);
+        buf[size++] = MESSAGE;
+        varint(callerToBot);
+    }
+
+    private void entryStart(int entry, int channel) {
         buf[size++] = MESSAGES;
         varint(entry);
         if (channel != 0) {
             buf[size++] = CHANNEL;
             varint(channel & 0xFFFFFFFFL);
         }
-        buf[size++] = MESSAGE;
-        varint(callerToBot);
     }
 
     private static int channelSize(int channel) {
