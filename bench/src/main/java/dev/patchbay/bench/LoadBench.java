@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import dev.patchbay.control.bot.EchoBot;
 import dev.patchbay.control.wss.BridgeListener;
+import dev.patchbay.control.wss.BridgeMux;
 import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.media.app.MediaConfig;
@@ -92,8 +93,8 @@ public final class LoadBench {
                 .append("gRPC to the echo bot and back, and RTP out as the echo arrives. ").append(seconds).append(" s measured per row.\n\n")
                 .append("`grpc` echoes on one Audio stream per call; `mux` is the product's echo bot, all calls on one AudioMux ")
                 .append("stream (frames batched per media loop wake-up); `wss`, when listed, is a Twilio Media Streams echo bot on a local WebSocket ")
-                .append("behind the control-plane's WSS bridge (JSON and base64 both ways), which itself talks per-call gRPC to the ")
-                .append("media-plane, so its difference to `grpc` is what the bridge adds.\n\n")
+                .append("behind the control-plane's WSS bridge (JSON and base64 both ways), which itself talks to the media-plane ")
+                .append("on one AudioMux stream as `mux` does, so its difference to `mux` is what the bridge adds.\n\n")
                 .append("| bot | calls | CPU % of one core per call | heap KB per call | latency p50 ms | p99 ms | p99.9 ms | loss % |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         try (MediaPlane plane = MediaPlane.start(config); TestControl control = new TestControl(plane.grpcPort());
@@ -101,11 +102,12 @@ public final class LoadBench {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
             HttpClient http = HttpClient.newHttpClient();
             dev.patchbay.control.bot.EchoMux echoMux = new dev.patchbay.control.bot.EchoMux(channel);
+            BridgeMux bridgeMux = new BridgeMux(channel, "bench");
             for (String bot : bots) {
                 Attach attach = switch (bot) {
                     case "grpc" -> (id, token) -> EchoBot.attach(channel, id, token, (c, why) -> { });
                     case "mux" -> (id, token) -> echoMux.attach(id, token, (c, why) -> { });
-                    case "wss" -> (id, token) -> WssBridge.open(channel, new BridgeTarget(id, token, URI.create(wsBot.url()),
+                    case "wss" -> (id, token) -> WssBridge.open(bridgeMux, new BridgeTarget(id, token, URI.create(wsBot.url()),
                             "twilio", 8000, Map.of(), "bench", "", "", Duration.ofSeconds(10), Duration.ofSeconds(1)),
                             QUIET, http);
                     default -> throw new IllegalArgumentException("bot must be grpc, mux or wss, not " + bot);
@@ -119,6 +121,7 @@ public final class LoadBench {
                 router.interrupt();
                 router.join();
             }
+            bridgeMux.close();
             channel.shutdownNow();
         }
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -108,10 +108,12 @@ public final class ControlPlane implements AutoCloseable {
     private final WebServer http;
     private final ProcessMetrics metrics;
     private final Warmup warmup;
+    private final BotAttachers bots;
 
     private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
                          ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics,
-                         Warmup warmup) {
+                         Warmup warmup, BotAttachers bots) {
+        this.bots = bots;
         this.warmup = warmup;
         this.metrics = metrics;
         this.outbox = outbox;
@@ -287,7 +289,7 @@ public final class ControlPlane implements AutoCloseable {
                 ? "127.0.0.1" : config.host();
         ownBase.complete("http://" + bound + ":" + http.port());
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup, bots);
     }
 
     /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */
@@ -358,6 +360,7 @@ public final class ControlPlane implements AutoCloseable {
         // Calls keep their media: the media-plane waits for another replica to re-attach them.
         flow.detachAll();
         leases.releaseAll();
+        bots.close(); // cancels the bridges' mux streams, which ends no call
         nodes.all().forEach(MediaNodeLink::close);
         http.stop();
         outbox.close();

@@ -11,7 +11,7 @@ import dev.patchbay.control.model.CallRecord;
  * Attaches each call to the bot its record names: echo built in, WSS through the bridge; and tells the
  * media-plane what INFO a gRPC bot may send, which the far-end integrations decide.
  */
-public final class BotAttachers implements BotAttacher {
+public final class BotAttachers implements BotAttacher, AutoCloseable {
 
     private final BotAttacher wss;
     private final FarEnds farEnds;
@@ -36,6 +36,18 @@ public final class BotAttachers implements BotAttacher {
     @Override
     public void finalInfoAccepted(MediaNodeLink link, CallRecord call, int sipStatus) {
         farEnds.handedBack(link, call, null, "the far end accepted the bot's final INFO (" + sipStatus + ")");
+    }
+
+    /** Stops the WSS bridges' streams to the media nodes; their calls wait there for a bot to re-attach. */
+    @Override
+    public void close() {
+        if (wss instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the WSS bridges' media streams", e);
+            }
+        }
     }
 
     @Override

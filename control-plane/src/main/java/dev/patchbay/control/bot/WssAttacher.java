@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
 
@@ -20,6 +21,7 @@ import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.control.wss.BridgeListener;
+import dev.patchbay.control.wss.BridgeMux;
 import dev.patchbay.control.wss.BridgeTarget;
 import dev.patchbay.control.wss.WssBridge;
 import dev.patchbay.proto.media.v1.HangupRequest;
@@ -29,9 +31,9 @@ import io.grpc.stub.StreamObserver;
 /**
  * Bridges an answered call to its bot's WebSocket. The URL is checked against the SSRF rules right
  * before connecting, whatever checked it earlier, because DNS may have changed since. What the
- * bridge reports becomes call events.
+ * bridge reports becomes call events. The bridges to one media node share its one {@link BridgeMux}.
  */
-public final class WssAttacher implements BotAttacher {
+public final class WssAttacher implements BotAttacher, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WssAttacher.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,8 @@ public final class WssAttacher implements BotAttacher {
     private final BotReturns returns;
     private final FarEnds farEnds;
     private final ReferFallback referRefused;
+    /** The bridges' one AudioMux stream per media node. */
+    private final Map<MediaNodeLink, BridgeMux> muxes = new ConcurrentHashMap<>();
 
     public WssAttacher(HttpClient http, SsrfGuard guard, CallStore store, ExecutorService workers,
                        Duration connectTimeout, Duration reconnectGrace) {
@@ -104,16 +108,27 @@ public final class WssAttacher implements BotAttacher {
         if (farEnds.resumeHandedBack(link, call)) {
             BridgeTarget held = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(), 8000, Map.of(),
                     call.workspaceId(), call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
-            WssBridge holding = WssBridge.hold(link.channel(), held, new Events(gone, link, call, held.dialect()), http);
+            WssBridge holding = WssBridge.hold(mux(link), held, new Events(gone, link, call, held.dialect()), http);
             metrics.wssOpened(held.dialect()); // after: an unknown dialect throws and never reports an end
             return holding::close;
         }
         BridgeTarget target = new BridgeTarget(call.id(), call.attachToken(), url, call.stream().dialect(),
                 call.stream().sampleRate() == 0 ? 8000 : call.stream().sampleRate(), params(call), call.workspaceId(),
                 call.from(), call.to(), connect, reconnectGrace, farEnds.forCall(call));
-        WssBridge bridge = WssBridge.open(link.channel(), target, new Events(gone, link, call, target.dialect()), http);
+        WssBridge bridge = WssBridge.open(mux(link), target, new Events(gone, link, call, target.dialect()), http);
         metrics.wssOpened(target.dialect());
         return bridge::close;
+    }
+
+    private BridgeMux mux(MediaNodeLink link) {
+        return muxes.computeIfAbsent(link, l -> new BridgeMux(l.channel(), l.node()));
+    }
+
+    /** Stops the muxes without ending their calls, which wait on the media-plane for a bot to re-attach. */
+    @Override
+    public void close() {
+        muxes.values().forEach(BridgeMux::close);
+        muxes.clear();
     }
 
     private static Map<String, String> params(CallRecord call) {

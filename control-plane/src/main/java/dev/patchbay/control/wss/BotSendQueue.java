@@ -1,6 +1,7 @@
 package dev.patchbay.control.wss;
 
 import java.net.http.WebSocket;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,8 +16,9 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * outstanding send. Producers (the Audio stream, the bot's clears, the call's end) only append and call
  * {@link #drain()}; whichever thread wins the work counter encodes and sends, so there is one sender at a
  * time and no lock. Each message is encoded only when the socket is ready for it, into the bridge's one
- * reused {@link OutFrame}. When the bot reads too slowly, the oldest caller frames are dropped and counted;
- * digits, marks and control messages never are.
+ * reused {@link OutFrame}. A caller frame waits in a {@link CallerAudio} the queue reuses, since the mux
+ * reuses the array it arrived in. When the bot reads too slowly, the oldest caller frames are dropped and
+ * counted; digits, marks and control messages never are.
  */
 final class BotSendQueue {
 
@@ -37,6 +39,23 @@ final class BotSendQueue {
     /** A Patchbay message to the bot in its final JSON form, e.g. the error for a refused INFO. */
     private record Notice(String json) { }
 
+    /** A caller frame waiting for the socket; reused once sent or dropped. */
+    private static final class CallerAudio {
+        private byte[] bytes = new byte[640]; // 20 ms of L16 at 16 kHz
+        private int length;
+        private int sequence;
+
+        CallerAudio set(byte[] from, int offset, int length, int sequence) {
+            if (bytes.length < length) {
+                bytes = new byte[length];
+            }
+            System.arraycopy(from, offset, bytes, 0, length);
+            this.length = length;
+            this.sequence = sequence;
+            return this;
+        }
+    }
+
     private final String callId;
     private final Dialect dialect;
     private final AtomicReference<Phase> phase;
@@ -44,6 +63,8 @@ final class BotSendQueue {
     private final OutFrame out = new OutFrame();
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedAudio = new AtomicInteger();
+    /** Frames sent or dropped, for the next ones; guarded by itself (the mux's thread takes, the sender gives back). */
+    private final ArrayDeque<CallerAudio> spare = new ArrayDeque<>();
     private final AtomicInteger work = new AtomicInteger();
     /** The socket with a send outstanding, or null when the next message may go. */
     private final AtomicReference<WebSocket> inFlight = new AtomicReference<>();
@@ -65,12 +86,34 @@ final class BotSendQueue {
         inFlight.set(null);
     }
 
+    /** A caller frame: the {@code length} bytes from {@code offset}, copied, so the array may be reused at once. */
+    void audio(byte[] bytes, int offset, int length, int sequence) {
+        CallerAudio frame;
+        synchronized (spare) {
+            frame = spare.poll();
+        }
+        queuedAudio.incrementAndGet();
+        queue.add((frame == null ? new CallerAudio() : frame).set(bytes, offset, length, sequence));
+        drain();
+    }
+
+    /** A digit or played mark; a frame given this way is copied out of its message. */
     void caller(CallerToBot message) {
         if (message.hasAudio()) {
-            queuedAudio.incrementAndGet();
+            byte[] payload = message.getAudio().getPayload().toByteArray();
+            audio(payload, 0, payload.length, message.getAudio().getSequence());
+            return;
         }
         queue.add(message);
         drain();
+    }
+
+    private void reuse(CallerAudio frame) {
+        synchronized (spare) {
+            if (spare.size() <= MAX_QUEUED_AUDIO) {
+                spare.push(frame);
+            }
+        }
     }
 
     void cleared() {
@@ -114,7 +157,7 @@ final class BotSendQueue {
         while (inFlight.get() == null) {
             Phase p = phase.get();
             if (p instanceof Phase.Ended) {
-                queue.clear();
+                queue.clear(); // frames are not reused: the bridge is over
                 queuedAudio.set(0);
                 return;
             }
@@ -150,10 +193,11 @@ final class BotSendQueue {
             return false;
         }
         boolean encoded;
-        if (item instanceof CallerToBot message) {
-            if (message.hasAudio()) {
-                queuedAudio.decrementAndGet();
-            }
+        if (item instanceof CallerAudio frame) {
+            queuedAudio.decrementAndGet();
+            encoded = dialect.audio(frame.bytes, frame.length, frame.sequence, out);
+            reuse(frame);
+        } else if (item instanceof CallerToBot message) {
             encoded = dialect.caller(message, out);
         } else if (item instanceof Notice n) {
             out.text().append(n.json());
@@ -190,8 +234,9 @@ final class BotSendQueue {
         while (queuedAudio.get() > MAX_QUEUED_AUDIO) {
             Iterator<Object> it = queue.iterator();
             while (it.hasNext()) {
-                if (it.next() instanceof CallerToBot m && m.hasAudio()) {
+                if (it.next() instanceof CallerAudio frame) {
                     it.remove();
+                    reuse(frame);
                     break;
                 }
             }

@@ -35,8 +35,17 @@ sealed interface Dialect permits TwilioDialect, JambonzDialect, PlivoDialect {
     /** The {@code index}-th message that opens a stream; sent again after a reconnect. */
     boolean opening(int index, OutFrame out);
 
-    /** A caller frame, digit or played mark from the media-plane. */
+    /** A caller frame: the first {@code length} bytes of {@code payload}, in the attached format. */
+    boolean audio(byte[] payload, int length, int sequence, OutFrame out);
+
+    /** A digit or played mark from the media-plane; a frame given this way goes to {@link #audio}. */
     boolean caller(CallerToBot message, OutFrame out);
+
+    /** The frame of {@code message} as {@link #audio} takes it; copies, so only for frames off the hot path. */
+    static boolean audio(Dialect dialect, CallerToBot message, OutFrame out) {
+        byte[] payload = message.getAudio().getPayload().toByteArray();
+        return dialect.audio(payload, payload.length, message.getAudio().getSequence(), out);
+    }
 
     /** The acknowledgement of a bot's clear, where the protocol has one. */
     default boolean cleared(OutFrame out) {

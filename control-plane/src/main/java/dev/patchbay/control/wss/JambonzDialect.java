@@ -65,13 +65,18 @@ final class JambonzDialect implements Dialect {
     }
 
     @Override
+    public boolean audio(byte[] payload, int length, int sequence, OutFrame out) {
+        ByteBuffer b = out.binary(length);
+        b.put(payload, 0, length);
+        b.flip();
+        return true;
+    }
+
+    @Override
     public boolean caller(CallerToBot message, OutFrame out) {
         switch (message.getMessageCase()) {
             case AUDIO -> {
-                ByteString payload = message.getAudio().getPayload();
-                ByteBuffer b = out.binary(payload.size());
-                payload.copyTo(b);
-                b.flip();
+                return Dialect.audio(this, message, out);
             }
             case DTMF -> {
                 StringBuilder sb = out.text().append("{\"event\":\"dtmf\",\"dtmf\":");

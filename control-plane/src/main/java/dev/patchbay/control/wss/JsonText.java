@@ -2,8 +2,6 @@ package dev.patchbay.control.wss;
 
 import java.util.Map;
 
-import com.google.protobuf.ByteString;
-
 /** Appends JSON pieces to a reused StringBuilder without allocating, for the 50-per-second media messages. */
 final class JsonText {
 
@@ -51,16 +49,16 @@ final class JsonText {
         return sb.append('}');
     }
 
-    /** Standard padded base64 of {@code data}, without quotes. */
-    static StringBuilder base64(StringBuilder sb, ByteString data) {
-        int n = data.size();
+    /** Standard padded base64 of the first {@code length} bytes of {@code data}, without quotes. */
+    static StringBuilder base64(StringBuilder sb, byte[] data, int length) {
+        int n = length;
         int i = 0;
         for (; i + 2 < n; i += 3) {
-            int v = (data.byteAt(i) & 0xFF) << 16 | (data.byteAt(i + 1) & 0xFF) << 8 | data.byteAt(i + 2) & 0xFF;
+            int v = (data[i] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8 | data[i + 2] & 0xFF;
             sb.append(BASE64[v >>> 18]).append(BASE64[v >>> 12 & 63]).append(BASE64[v >>> 6 & 63]).append(BASE64[v & 63]);
         }
         if (i < n) {
-            int v = (data.byteAt(i) & 0xFF) << 16 | (i + 1 < n ? (data.byteAt(i + 1) & 0xFF) << 8 : 0);
+            int v = (data[i] & 0xFF) << 16 | (i + 1 < n ? (data[i + 1] & 0xFF) << 8 : 0);
             sb.append(BASE64[v >>> 18]).append(BASE64[v >>> 12 & 63]);
             sb.append(i + 1 < n ? BASE64[v >>> 6 & 63] : '=').append('=');
         }

@@ -4,11 +4,9 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import com.google.protobuf.ByteString;
-import dev.patchbay.proto.media.v1.AudioAttach;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
 import dev.patchbay.proto.media.v1.BotToCaller;
-import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.Clear;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.Mark;
@@ -21,36 +19,36 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
- * One bridge's side of the media-plane: the call's Audio stream (one gRPC stream per call) and the unary
- * call controls. Bot messages arrive one at a time from the socket's listener; a message to a stream that
- * has closed is dropped, since the call's end arrives on the stream itself.
+ * One bridge's side of the media-plane: the call's channel on the node's {@link BridgeMux} and the unary
+ * call controls. Bot messages arrive one at a time from the socket's listener; a message after the bridge
+ * has ended, or after the call's end came on the mux, is dropped.
  */
 final class MediaLeg {
 
     private static final Logger LOG = Logger.getLogger(MediaLeg.class.getName());
 
+    private final BridgeMux mux;
     private final Channel mediaNode;
     private final String callId;
-    private volatile StreamObserver<BotToCaller> up;
-    private volatile boolean ended;
+    private volatile BridgeMux.Line line;
 
-    MediaLeg(Channel mediaNode, String callId) {
-        this.mediaNode = mediaNode;
+    MediaLeg(BridgeMux mux, String callId) {
+        this.mux = mux;
+        this.mediaNode = mux.channel();
         this.callId = callId;
     }
 
-    /** Opens the call's Audio stream; what the media-plane sends goes to {@code callerSide}. */
-    void attach(String token, AudioFormat format, StreamObserver<CallerToBot> callerSide) {
-        StreamObserver<BotToCaller> stream = MediaPlaneGrpc.newStub(mediaNode).audio(callerSide);
-        stream.onNext(BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder().setCallId(callId)
-                .setToken(token).setFormat(format)).build());
-        up = stream;
+    /** Attaches the call on a channel of the mux; what the media-plane sends goes to {@code callerSide}. */
+    void attach(String token, AudioFormat format, BridgeMux.Caller callerSide) {
+        line = mux.attach(callId, token, format, callerSide);
     }
 
-    /** Bot audio: copied out of the reused decode buffer, since gRPC sends it later. */
+    /** Bot audio, copied out of the reused decode buffer into the mux's pending batch. */
     void play(BotCommand.Audio audio) {
-        send(BotToCaller.newBuilder().setAudio(AudioFrame.newBuilder()
-                .setPayload(ByteString.copyFrom(audio.bytes(), 0, audio.length()))).build());
+        BridgeMux.Line l = line;
+        if (l != null) {
+            mux.audio(l, audio.bytes(), audio.length());
+        }
     }
 
     void play(ByteString audio) {
@@ -65,20 +63,18 @@ final class MediaLeg {
         send(BotToCaller.newBuilder().setMark(Mark.newBuilder().setName(name)).build());
     }
 
-    /** The bridge has ended: bot messages still arriving are dropped. */
+    /** The bridge has ended: its channel leaves the mux (the call, if still up, waits for a bot to re-attach). */
     void ended() {
-        ended = true;
+        BridgeMux.Line l = line;
+        if (l != null) {
+            mux.leave(l);
+        }
     }
 
     private void send(BotToCaller message) {
-        StreamObserver<BotToCaller> stream = up;
-        if (stream != null && !ended) {
-            try {
-                stream.onNext(message);
-            } catch (RuntimeException e) {
-                // The call closed under us; its end arrives on the Audio stream. Never fail the socket's listener.
-                LOG.fine(() -> "call " + callId + ": bot message after the audio stream closed: " + e);
-            }
+        BridgeMux.Line l = line;
+        if (l != null) {
+            mux.message(l, message);
         }
     }
 

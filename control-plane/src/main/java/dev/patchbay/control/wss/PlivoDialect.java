@@ -61,13 +61,19 @@ final class PlivoDialect implements Dialect {
     }
 
     @Override
+    public boolean audio(byte[] payload, int length, int sequence, OutFrame out) {
+        long ms = clock.frame(sequence);
+        StringBuilder sb = head(out, "media").append(",\"media\":{\"track\":\"inbound\",\"timestamp\":\"").append(ms)
+                .append("\",\"chunk\":").append(clock.chunk()).append(",\"payload\":\"");
+        JsonText.base64(sb, payload, length).append("\"}}");
+        return true;
+    }
+
+    @Override
     public boolean caller(CallerToBot message, OutFrame out) {
         switch (message.getMessageCase()) {
             case AUDIO -> {
-                long ms = clock.frame(message.getAudio().getSequence());
-                StringBuilder sb = head(out, "media").append(",\"media\":{\"track\":\"inbound\",\"timestamp\":\"").append(ms)
-                        .append("\",\"chunk\":").append(clock.chunk()).append(",\"payload\":\"");
-                JsonText.base64(sb, message.getAudio().getPayload()).append("\"}}");
+                return Dialect.audio(this, message, out);
             }
             case DTMF -> {
                 StringBuilder sb = head(out, "dtmf").append(",\"dtmf\":{\"track\":\"inbound\",\"digit\":");

@@ -81,13 +81,19 @@ final class TwilioDialect implements Dialect {
     }
 
     @Override
+    public boolean audio(byte[] payload, int length, int sequence, OutFrame out) {
+        long ms = clock.frame(sequence);
+        StringBuilder sb = head(out, "media").append(",\"media\":{\"track\":\"inbound\",\"chunk\":\"").append(clock.chunk())
+                .append("\",\"timestamp\":\"").append(ms).append("\",\"payload\":\"");
+        JsonText.base64(sb, payload, length).append("\"}}");
+        return true;
+    }
+
+    @Override
     public boolean caller(CallerToBot message, OutFrame out) {
         switch (message.getMessageCase()) {
             case AUDIO -> {
-                long ms = clock.frame(message.getAudio().getSequence());
-                StringBuilder sb = head(out, "media").append(",\"media\":{\"track\":\"inbound\",\"chunk\":\"").append(clock.chunk())
-                        .append("\",\"timestamp\":\"").append(ms).append("\",\"payload\":\"");
-                JsonText.base64(sb, message.getAudio().getPayload()).append("\"}}");
+                return Dialect.audio(this, message, out);
             }
             case DTMF -> {
                 StringBuilder sb = head(out, "dtmf").append(",\"dtmf\":{\"track\":\"inbound_track\",\"digit\":");

@@ -11,20 +11,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
-import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 
 /**
- * Bridges one answered call's gRPC Audio stream to a bot's WebSocket in one of the {@link Dialect}s.
+ * Bridges one answered call's audio, a channel of its media node's {@link BridgeMux}, to a bot's WebSocket
+ * in one of the {@link Dialect}s.
  * The socket is connected first, then the audio attached, so the bot hears nothing it was not ready for.
  * A bot that closes its socket hangs the call up (Twilio's behaviour); a socket that drops without a close
  * frame is reconnected until {@link BridgeTarget#reconnectGrace()} has passed; a call that ends gets the
  * dialect's stop message and a 1000 close. Where the far end ends the call (Ameyo, RingCX after the final
- * INFO), a finished bot never causes a BYE: the bridge keeps the call's Audio stream attached, dropping the
- * caller's audio, so the media-plane keeps the call, and reports the hand-back to its listener.
+ * INFO), a finished bot never causes a BYE: the bridge keeps the call's channel attached, dropping the
+ * caller's audio, so the media-plane keeps the call, and reports the hand-back to its listener. A failed mux
+ * stream does not end the call: the mux re-attaches it (see {@link BridgeMux}).
  */
 public final class WssBridge implements AutoCloseable {
 
@@ -46,12 +46,12 @@ public final class WssBridge implements AutoCloseable {
     /** Why this bridge hung the call up, once it has. */
     private volatile String hungUp;
 
-    private WssBridge(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
+    private WssBridge(BridgeMux mux, BridgeTarget target, BridgeListener listener, HttpClient http) {
         this.target = target;
         this.listener = listener;
         this.http = http;
         this.dialect = Dialect.create(target);
-        this.media = new MediaLeg(mediaNode, target.callId());
+        this.media = new MediaLeg(mux, target.callId());
         this.outbox = new BotSendQueue(target.callId(), dialect, phase, new BotSendQueue.Events() {
             @Override
             public void stopped(WebSocket ws) {
@@ -68,17 +68,18 @@ public final class WssBridge implements AutoCloseable {
             }
         });
         this.inbox = new BotInbox(target.callId(), dialect, new Actions());
-        this.farEnd = new FarEndSide(mediaNode, target, listener, outbox::notice);
+        this.farEnd = new FarEndSide(mux.channel(), target, listener, outbox::notice);
     }
 
     /**
      * Starts bridging: connects to the bot within the target's connect timeout (else hangs the call up), then
-     * attaches to the call's Audio. Returns at once; progress is reported to {@code listener}.
+     * attaches to the call's audio on {@code mux}, the call's media node's. Returns at once; progress is
+     * reported to {@code listener}.
      *
      * @throws IllegalArgumentException for an unknown dialect
      */
-    public static WssBridge open(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
-        WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
+    public static WssBridge open(BridgeMux mux, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        WssBridge bridge = new WssBridge(mux, target, listener, http);
         bridge.connect(target.connectTimeout(), true, 0);
         return bridge;
     }
@@ -87,8 +88,8 @@ public final class WssBridge implements AutoCloseable {
      * Holds the audio of a call whose bot already handed it back, without connecting the bot again: used when
      * another replica takes such a call over, so that the far end, not a fresh bot session, ends it.
      */
-    public static WssBridge hold(Channel mediaNode, BridgeTarget target, BridgeListener listener, HttpClient http) {
-        WssBridge bridge = new WssBridge(mediaNode, target, listener, http);
+    public static WssBridge hold(BridgeMux mux, BridgeTarget target, BridgeListener listener, HttpClient http) {
+        WssBridge bridge = new WssBridge(mux, target, listener, http);
         bridge.phase.set(new Phase.BotClosed());
         bridge.attach();
         return bridge;
@@ -364,39 +365,42 @@ public final class WssBridge implements AutoCloseable {
         }
     }
 
-    /** The call's Audio stream; gRPC calls it one message at a time. */
-    private final class CallerSide implements StreamObserver<CallerToBot> {
+    /** The call's channel on the mux; called on the stream's thread, one message at a time. */
+    private final class CallerSide implements BridgeMux.Caller {
         @Override
-        public void onNext(CallerToBot message) {
+        public void audio(byte[] bytes, int offset, int length, int sequence) {
+            // A handed-back call is only held until the far end's BYE: nobody listens any more.
+            if (!(phase.get() instanceof Phase.BotClosed)) {
+                outbox.audio(bytes, offset, length, sequence);
+            }
+        }
+
+        @Override
+        public void message(CallerToBot message) {
             switch (message.getMessageCase()) {
-                case AUDIO, DTMF, MARK_PLAYED -> {
-                    // A handed-back call is only held until the far end's BYE: nobody listens any more.
+                case DTMF, MARK_PLAYED -> {
                     if (!(phase.get() instanceof Phase.BotClosed)) {
                         outbox.caller(message);
                     }
                 }
-                case ENDED -> callEnded(message.getEnded().getCause() + ": " + message.getEnded().getReason());
+                case ENDED -> ended(message.getEnded());
                 default -> { }
             }
         }
 
-        @Override
-        public void onError(Throwable t) {
-            String ours = hungUp;
-            if (ours != null) {
-                // Our Hangup can overtake the attach on its way to the media-plane; the call ended as we asked.
-                callEnded(HangupCause.BOT_HANGUP + ": " + ours);
-                return;
+        private void ended(CallEnded ended) {
+            String reason = ended.getCause() + ": " + ended.getReason();
+            if (ended.getCause() == HangupCause.ERROR) {
+                String ours = hungUp;
+                if (ours != null) {
+                    // Our Hangup can overtake the attach on its way to the media-plane; the call ended as we asked.
+                    callEnded(HangupCause.BOT_HANGUP + ": " + ours);
+                    return;
+                }
+                // A refused attach or bot message ("NOT_FOUND: …"): as with a failed Audio stream, the call is hung up.
+                hangup(reason);
             }
-            Status s = Status.fromThrowable(t);
-            String reason = "audio stream failed: " + s.getCode() + (s.getDescription() == null ? "" : " " + s.getDescription());
-            hangup(reason);
             callEnded(reason);
-        }
-
-        @Override
-        public void onCompleted() {
-            callEnded(endReason.isEmpty() ? "audio stream completed" : endReason);
         }
     }
 }

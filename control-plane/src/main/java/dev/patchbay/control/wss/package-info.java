@@ -1,6 +1,7 @@
 /**
  * The WSS bridge: when a call is answered, the control-plane connects to the bot's WebSocket and bridges it
- * to the call's gRPC Audio stream ({@link dev.patchbay.control.wss.WssBridge#open}).
+ * to the call's audio ({@link dev.patchbay.control.wss.WssBridge#open}), a channel of its media node's one
+ * AudioMux stream ({@link dev.patchbay.control.wss.BridgeMux}).
  *
  * <p>Dialects, chosen by name in {@link dev.patchbay.control.wss.BridgeTarget}:
  * <ul>

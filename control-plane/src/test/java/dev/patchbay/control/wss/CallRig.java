@@ -35,6 +35,8 @@ final class CallRig implements AutoCloseable {
     final MediaPlane plane;
     final TestControl control;
     final ManagedChannel channel;
+    /** The bridges' one AudioMux stream to the media-plane, as the control-plane has one per node. */
+    final BridgeMux mux;
 
     CallRig() throws Exception {
         int rtpBase = Ports.rtpBase(100);
@@ -48,6 +50,7 @@ final class CallRig implements AutoCloseable {
         control = new TestControl(plane.grpcPort());
         Await.until(() -> plane.hub().connected() == 1, WAIT, "the test control stream to register");
         channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.grpcPort()).usePlaintext().build();
+        mux = new BridgeMux(channel, "127.0.0.1:" + plane.grpcPort());
     }
 
     /** An answered call: the caller's SIP and RTP sockets, and what the bridge needs to attach. */
@@ -153,6 +156,7 @@ final class CallRig implements AutoCloseable {
 
     @Override
     public void close() {
+        mux.close();
         channel.shutdownNow();
         control.close();
         plane.close();

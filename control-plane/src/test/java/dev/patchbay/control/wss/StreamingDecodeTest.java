@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
-import dev.patchbay.proto.media.v1.CallerToBot;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -145,15 +144,15 @@ class StreamingDecodeTest {
         PlivoDialect plivo = new PlivoDialect(Codecs.target("plivo", 8000));
         JambonzDialect jambonz = new JambonzDialect(Codecs.target("jambonz", 8000));
         BotCommand.Audio audio = new BotCommand.Audio();
-        CallerToBot frame = Codecs.audio(1, new int[160]);
+        byte[] frame = new byte[160];
         OutFrame out = new OutFrame();
         long bytes = allocated(10_000, () -> {
             check(twilio.decode(twilioMedia, audio));
             check(plivo.decode(plivoMedia, audio));
             check(jambonz.decodeBinary(l16.rewind(), audio));
-            twilio.caller(frame, out);
-            plivo.caller(frame, out);
-            jambonz.caller(frame, out);
+            twilio.audio(frame, frame.length, 1, out);
+            plivo.audio(frame, frame.length, 1, out);
+            jambonz.audio(frame, frame.length, 1, out);
         });
         assertTrue(bytes < 4096, "decoding and encoding 10,000 audio frames per dialect allocated " + bytes + " bytes");
     }

@@ -63,7 +63,7 @@ class WssBridgeJambonzPlivoTest {
     void jambonzGetsItsSubprotocolAJsonFrameThenBinaryL16BothWays() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("jz1")) {
-            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "jambonz", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "jambonz", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             assertEquals("audio.jambonz.org", conn.requestedProtocol);
             JsonNode first = JSON.readTree((String) conn.next(WAIT));
@@ -109,7 +109,7 @@ class WssBridgeJambonzPlivoTest {
     void jambonzAtSixteenKilohertzGetsTwentyMillisecondFramesOf640Bytes() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("jz2")) {
-            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "jambonz", 16000, Duration.ofSeconds(2)), events, http);
+            WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "jambonz", 16000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             assertEquals(16000, JSON.readTree((String) conn.next(WAIT)).get("sampleRate").asInt());
             for (int p = 0; p < 3; p++) {
@@ -125,7 +125,7 @@ class WssBridgeJambonzPlivoTest {
     void plivoStartMediaCheckpointClearAndDtmfMatchTheAudioStreamShapes() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("pl1")) {
-            WssBridge bridge = WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "plivo", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge bridge = WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "plivo", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             String id = bridge.streamId();
             assertEquals(JSON.readTree("{\"event\":\"start\",\"sequenceNumber\":1,\"start\":{\"callId\":\"" + call.callId() + "\","

@@ -87,7 +87,7 @@ class WssBridgeTwilioTest {
     void callerAudioDigitsMarksClearAndStopFollowTwilioMediaStreams() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw1")) {
-            WssBridge bridge = WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge bridge = WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             String sid = opening(conn, call);
             assertEquals(sid, bridge.streamId());
@@ -189,7 +189,7 @@ class WssBridgeTwilioTest {
     void aTransferThatSucceedsEndsTheStreamWithStop() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw7")) {
-            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             opening(conn, call);
             conn.send("{\"event\":\"transfer\",\"transfer\":{\"to\":\"sip:agent@pbx.example.com\"}}");
@@ -211,7 +211,7 @@ class WssBridgeTwilioTest {
     void botClosingTheSocketHangsUpTheCall() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw2")) {
-            WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             opening(conn, call);
             conn.session.close(1000, "done");
@@ -226,7 +226,7 @@ class WssBridgeTwilioTest {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw3")) {
             int closed = dev.patchbay.media.testutil.Ports.freeUdpAndTcp();
-            WssBridge.open(rig.channel, CallRig.target(call, "ws://127.0.0.1:" + closed + "/bot", "twilio", 8000, Duration.ofSeconds(2)),
+            WssBridge.open(rig.mux, CallRig.target(call, "ws://127.0.0.1:" + closed + "/bot", "twilio", 8000, Duration.ofSeconds(2)),
                     events, http);
             call.awaitBye();
             events.await("ended bot websocket connect to ws://127.0.0.1:" + closed + "/bot failed");
@@ -238,7 +238,7 @@ class WssBridgeTwilioTest {
     void extensionActionsReachTheCallAndBadMessagesAreCountedNotFatal() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw4")) {
-            WssBridge bridge = WssBridge.open(rig.channel, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
+            WssBridge bridge = WssBridge.open(rig.mux, CallRig.target(call, bot.url(), "twilio", 8000, Duration.ofSeconds(2)), events, http);
             BotServer.Conn conn = bot.next(WAIT);
             opening(conn, call);
             conn.send("not json");
@@ -264,7 +264,7 @@ class WssBridgeTwilioTest {
     void anAbruptDropReconnectsWithinGraceAndKeepsTheCall() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw5"); TcpProxy proxy = new TcpProxy(bot.port())) {
-            WssBridge.open(rig.channel, CallRig.target(call, "ws://127.0.0.1:" + proxy.port() + "/bot", "twilio", 8000,
+            WssBridge.open(rig.mux, CallRig.target(call, "ws://127.0.0.1:" + proxy.port() + "/bot", "twilio", 8000,
                     Duration.ofSeconds(3)), events, http);
             BotServer.Conn first = bot.next(WAIT);
             String sid = opening(first, call);
@@ -286,7 +286,7 @@ class WssBridgeTwilioTest {
     void aDropBeyondGraceHangsUp() throws Exception {
         CallRig.Events events = new CallRig.Events();
         try (CallRig.Call call = rig.call("tw6"); TcpProxy proxy = new TcpProxy(bot.port())) {
-            WssBridge.open(rig.channel, CallRig.target(call, "ws://127.0.0.1:" + proxy.port() + "/bot", "twilio", 8000,
+            WssBridge.open(rig.mux, CallRig.target(call, "ws://127.0.0.1:" + proxy.port() + "/bot", "twilio", 8000,
                     Duration.ofMillis(700)), events, http);
             opening(bot.next(WAIT), call);
             proxy.refuse();

@@ -2,7 +2,7 @@ package dev.patchbay.media.botaudio;
 
 import java.io.InputStream;
 
-import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
+import dev.patchbay.proto.mux.RawAudioMux;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
@@ -16,25 +16,12 @@ import io.grpc.ServiceDescriptor;
  */
 public final class MuxMethod {
 
-    /** Passes the message's bytes through: gRPC frames them and {@link MuxSession} reads or writes them. */
-    private static final MethodDescriptor.Marshaller<InputStream> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(InputStream value) {
-            return value;
-        }
-
-        @Override
-        public InputStream parse(InputStream stream) {
-            return stream; // read by MuxSession.onNext before gRPC closes it
-        }
-    };
-
     private MuxMethod() {
     }
 
     /** {@code generated} with its AudioMux method served by {@code handler} on raw bytes. */
     public static ServerServiceDefinition replaceIn(ServerServiceDefinition generated, ServerCallHandler<InputStream, InputStream> handler) {
-        MethodDescriptor<InputStream, InputStream> raw = MediaPlaneGrpc.getAudioMuxMethod().toBuilder(BYTES, BYTES).build();
+        MethodDescriptor<InputStream, InputStream> raw = RawAudioMux.method();
         ServiceDescriptor service = generated.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(service.getName())
                 .setSchemaDescriptor(service.getSchemaDescriptor());

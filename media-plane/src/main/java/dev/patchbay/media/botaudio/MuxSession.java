@@ -3,7 +3,6 @@ package dev.patchbay.media.botaudio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +19,8 @@ import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.MuxLeave;
+import dev.patchbay.proto.mux.MuxDecoder;
+import dev.patchbay.proto.mux.MuxEncoder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -33,7 +34,7 @@ import io.grpc.stub.StreamObserver;
  * ({@link MuxDecoder}, {@link MuxEncoder}): audio makes no protobuf objects. Bot messages run on the
  * gRPC event loop; the ends of channels, which may send SIP, run on {@code signalling}.
  */
-public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handler {
+public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder.Handler<BotToCaller> {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class.getName());
     /** About 200 ms of a busy node's frames may wait in the stream before frames are dropped. */
@@ -46,8 +47,7 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
     private final Set<MediaLoop> loops = ConcurrentHashMap.newKeySet();
     private final Runnable flush = this::flush;
     private final MuxEncoder pending = new MuxEncoder(); // guarded by this
-    private final MuxDecoder decoder = new MuxDecoder(); // the gRPC thread's
-    private byte[] in = new byte[32 << 10];              // the gRPC thread's
+    private final MuxDecoder<BotToCaller> decoder = new MuxDecoder<>(BotToCaller.parser()); // the gRPC thread's
     private boolean malformed;                           // the gRPC thread's: what follows is ignored
     private boolean finished; // guarded by out
     private final Consumer<MuxSession> closed;
@@ -77,15 +77,8 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
         if (malformed) {
             return;
         }
-        int length = 0;
         try {
-            for (int n; (n = batch.read(in, length, in.length - length)) > 0; ) {
-                length += n;
-                if (length == in.length) {
-                    in = Arrays.copyOf(in, in.length * 2); // a larger batch than before: grows once
-                }
-            }
-            decoder.decode(in, length, this);
+            decoder.decode(batch, this);
         } catch (InvalidProtocolBufferException e) {
             malformed = true;
             Status bad = Status.INVALID_ARGUMENT.withDescription("a malformed MuxToCaller: " + e.getMessage()
@@ -261,7 +254,7 @@ public final class MuxSession implements StreamObserver<InputStream>, MuxDecoder
         @Override
         public void frame(byte[] payload, int length, int sequence, long timestamp, AudioFormat format) {
             synchronized (MuxSession.this) {
-                pending.audio(id, payload, length, sequence, timestamp, format.getNumber());
+                pending.audio(id, payload, 0, length, sequence, timestamp, format.getNumber());
             }
         }
 

@@ -3,6 +3,7 @@ package dev.patchbay.media.botaudio;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.patchbay.proto.mux.MuxDecoder;
 
 /**
  * Any bytes a bot sends on the AudioMux stream: {@link MuxDecoder} refuses exactly what protobuf-java

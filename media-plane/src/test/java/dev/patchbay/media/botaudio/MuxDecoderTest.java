@@ -20,6 +20,7 @@ import dev.patchbay.proto.media.v1.Mark;
 import dev.patchbay.proto.media.v1.MuxBotMessage;
 import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToCaller;
+import dev.patchbay.proto.mux.MuxDecoder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +42,7 @@ class MuxDecoderTest {
 
     private static List<Entry> decoded(byte[] b) throws InvalidProtocolBufferException {
         List<Entry> out = new ArrayList<>();
-        new MuxDecoder().decode(b, b.length, new MuxDecoder.Handler() {
+        new MuxDecoder<>(BotToCaller.parser()).decode(b, b.length, new MuxDecoder.Handler<BotToCaller>() {
             @Override
             public void message(int channel, int leave, BotToCaller message) {
                 out.add(new Entry(channel, leave, message, null));
@@ -209,9 +210,9 @@ class MuxDecoderTest {
             batch.addMessages(audio(channel, new byte[320]));
         }
         byte[] b = batch.build().toByteArray();
-        MuxDecoder decoder = new MuxDecoder();
+        MuxDecoder<BotToCaller> decoder = new MuxDecoder<>(BotToCaller.parser());
         long[] played = {0};
-        MuxDecoder.Handler count = new MuxDecoder.Handler() {
+        MuxDecoder.Handler<BotToCaller> count = new MuxDecoder.Handler<BotToCaller>() {
             @Override
             public void message(int channel, int leave, BotToCaller message) {
                 throw new AssertionError("entry of channel " + channel + " was not read in place");
@@ -237,7 +238,7 @@ class MuxDecoderTest {
     void aTruncatedBatchNamesWhereItEnds() {
         byte[] b = batch(new Random(3));
         InvalidProtocolBufferException e = assertThrows(InvalidProtocolBufferException.class,
-                () -> new MuxDecoder().decode(b, 30, new MuxDecoder.Handler() {
+                () -> new MuxDecoder<>(BotToCaller.parser()).decode(b, 30, new MuxDecoder.Handler<BotToCaller>() {
                     @Override
                     public void message(int channel, int leave, BotToCaller message) {
                     }

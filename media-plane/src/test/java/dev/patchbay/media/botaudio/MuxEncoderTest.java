@@ -11,12 +11,17 @@ import com.google.protobuf.ByteString;
 import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.AudioFrame;
+import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.DtmfEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
+import dev.patchbay.proto.media.v1.MuxBotMessage;
 import dev.patchbay.proto.media.v1.MuxCallerMessage;
+import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToBot;
+import dev.patchbay.proto.media.v1.MuxToCaller;
+import dev.patchbay.proto.mux.MuxEncoder;
 import io.grpc.Drainable;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +49,7 @@ class MuxEncoderTest {
                         AudioFormat format = AudioFormat.forNumber(random.nextInt(4));
                         byte[] payload = new byte[length + 5]; // only the first length bytes count
                         random.nextBytes(payload);
-                        encoder.audio(channel, payload, length, sequence, timestamp, format.getNumber());
+                        encoder.audio(channel, payload, 0, length, sequence, timestamp, format.getNumber());
                         expected.addMessages(MuxCallerMessage.newBuilder().setChannel(channel).setMessage(CallerToBot.newBuilder()
                                 .setAudio(AudioFrame.newBuilder().setPayload(ByteString.copyFrom(payload, 0, length))
                                         .setSequence(sequence).setTimestamp(timestamp).setFormat(format))));
@@ -67,12 +72,12 @@ class MuxEncoderTest {
     @Test
     void resetStartsAnEmptyBatchAndTheStreamIsReused() throws IOException {
         MuxEncoder encoder = new MuxEncoder();
-        encoder.audio(3, new byte[] {1, 2, 3}, 3, 9, 1440, AudioFormat.PCMU_VALUE);
+        encoder.audio(3, new byte[] {1, 2, 3}, 0, 3, 9, 1440, AudioFormat.PCMU_VALUE);
         InputStream first = encoder.stream();
         drained(first);
         encoder.reset();
         assertEquals(0, encoder.count());
-        encoder.audio(4, new byte[] {9}, 1, 0, 0, 0);
+        encoder.audio(4, new byte[] {9}, 0, 1, 0, 0, 0);
         InputStream second = encoder.stream();
         assertEquals(first, second, "one stream object per encoder: nothing allocated per batch");
         byte[] want = MuxToBot.newBuilder().addMessages(MuxCallerMessage.newBuilder().setChannel(4).setMessage(CallerToBot.newBuilder()
@@ -90,7 +95,7 @@ class MuxEncoderTest {
         int[] seq = {0};
         long bytes = Allocations.measure(5000, () -> {
             for (int channel = 0; channel < 50; channel++) { // one wake-up of a loop with 50 calls
-                encoder.audio(channel, payload, payload.length, seq[0], seq[0] * 160L, AudioFormat.L16_8K_VALUE);
+                encoder.audio(channel, payload, 0, payload.length, seq[0], seq[0] * 160L, AudioFormat.L16_8K_VALUE);
             }
             try {
                 ((Drainable) encoder.stream()).drainTo(sink);
@@ -108,5 +113,20 @@ class MuxEncoderTest {
         int n = ((Drainable) in).drainTo(out);
         assertEquals(out.size(), n);
         return Arrays.copyOf(out.toByteArray(), out.size());
+    }
+
+    /** The bot's direction, as the control-plane's WSS bridges write it: a leave, and a frame from an offset. */
+    @Test
+    void aLeaveAndAFrameFromAnOffsetAreWhatProtobufWritesForMuxToCaller() throws IOException {
+        MuxEncoder encoder = new MuxEncoder();
+        encoder.leave(300, MuxLeave.DETACH_VALUE);
+        encoder.audio(300, new byte[] {9, 5, 6}, 1, 2, 0, 0, 0);
+        MuxToCaller want = MuxToCaller.newBuilder()
+                .addMessages(MuxBotMessage.newBuilder().setChannel(300).setLeave(MuxLeave.DETACH))
+                .addMessages(MuxBotMessage.newBuilder().setChannel(300).setMessage(BotToCaller.newBuilder()
+                        .setAudio(AudioFrame.newBuilder().setPayload(ByteString.copyFrom(new byte[] {5, 6})))))
+                .build();
+        assertEquals(2, encoder.count());
+        assertArrayEquals(want.toByteArray(), encoder.stream().readAllBytes());
     }
 }

@@ -1,18 +1,23 @@
-package dev.patchbay.media.botaudio;
+package dev.patchbay.proto.mux;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
-import dev.patchbay.proto.media.v1.BotToCaller;
-import dev.patchbay.proto.media.v1.MuxBotMessage;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 
 /**
- * Reads a {@code MuxToCaller} in protobuf's wire format where it lies. An entry that carries only an
- * audio frame, nearly all of them, reaches the handler as the payload's place in the array, with no
- * protobuf objects; any other entry is parsed by protobuf, so every case keeps protobuf's meaning
- * (unknown fields skipped, a repeated message field merged, the last value of a scalar kept).
- * Not thread-safe: one per stream, used on the stream's thread.
+ * Reads an AudioMux batch in protobuf's wire format where it lies: a {@code MuxToCaller} on the media-plane
+ * ({@code M} = BotToCaller), a {@code MuxToBot} in the control-plane's WSS bridge ({@code M} = CallerToBot);
+ * both have the same shape (see {@link MuxEncoder}). An entry that carries only an audio frame, nearly all
+ * of them, reaches the handler as the payload's place in the array, with no protobuf objects; any other
+ * entry is parsed by protobuf, so every case keeps protobuf's meaning (unknown fields skipped, a repeated
+ * message field merged, the last value of a scalar kept). Not thread-safe: one per stream, used on the
+ * stream's thread.
  */
-final class MuxDecoder {
+public final class MuxDecoder<M extends MessageLite> {
 
     private static final int MESSAGES = 1 << 3 | 2;
     private static final int CHANNEL = 1 << 3;
@@ -20,13 +25,17 @@ final class MuxDecoder {
     private static final int LEAVE = 3 << 3;
     private static final int AUDIO = 2 << 3 | 2;
     private static final int PAYLOAD = 1 << 3 | 2;
+    private static final int SEQUENCE = 2 << 3;
 
     /** Where a batch's entries go, in order. */
-    interface Handler {
+    public interface Handler<M> {
         /** An entry: its channel, its {@code MuxLeave} number (0 stays), and its message, or null without one. */
-        void message(int channel, int leave, BotToCaller message);
+        void message(int channel, int leave, M message);
 
-        /** An entry whose message is one audio frame: its payload, {@code length} bytes from {@code offset}. */
+        /**
+         * An entry whose message is one audio frame: its payload, {@code length} bytes from {@code offset};
+         * valid only during the call. The frame's sequence is {@link #sequence()}.
+         */
         void audio(int channel, int leave, byte[] bytes, int offset, int length);
     }
 
@@ -38,6 +47,36 @@ final class MuxDecoder {
     private int groups;
     private int payloadAt;
     private int payloadLength;
+    private int sequence;
+    private final Parser<M> parser;
+    private byte[] in = new byte[32 << 10];
+
+    /** @param parser the parser of an entry's message: BotToCaller's or CallerToBot's */
+    public MuxDecoder(Parser<M> parser) {
+        this.parser = parser;
+    }
+
+    /** The sequence number of the frame being handed to {@link Handler#audio}. */
+    public int sequence() {
+        return sequence;
+    }
+
+    /**
+     * Reads one batch, as gRPC received it, into a reused array and hands its entries to {@code handler}.
+     *
+     * @throws InvalidProtocolBufferException as {@link #decode(byte[], int, Handler)}
+     * @throws IOException                    when gRPC's own buffers cannot be read
+     */
+    public void decode(InputStream batch, Handler<M> handler) throws IOException {
+        int length = 0;
+        for (int n; (n = batch.read(in, length, in.length - length)) > 0; ) {
+            length += n;
+            if (length == in.length) {
+                in = Arrays.copyOf(in, in.length * 2); // a larger batch than before: grows once
+            }
+        }
+        decode(in, length, handler);
+    }
 
     /**
      * Hands the entries of the batch in {@code bytes[0, length)} to {@code handler}.
@@ -45,7 +84,7 @@ final class MuxDecoder {
      * @throws InvalidProtocolBufferException when the bytes are not a MuxToCaller; the entries before the
      *                                        damage have been handled
      */
-    void decode(byte[] bytes, int length, Handler handler) throws InvalidProtocolBufferException {
+    public void decode(byte[] bytes, int length, Handler<M> handler) throws InvalidProtocolBufferException {
         b = bytes;
         pos = 0;
         groups = 0;
@@ -61,7 +100,7 @@ final class MuxDecoder {
         }
     }
 
-    private void entry(int start, int end, Handler handler) throws InvalidProtocolBufferException {
+    private void entry(int start, int end, Handler<M> handler) throws InvalidProtocolBufferException {
         int channel = 0;
         int leave = 0;
         int messageAt = -1;
@@ -81,17 +120,38 @@ final class MuxDecoder {
                 default -> skip(tag, end);
             }
         }
-        if (twice) { // protobuf merges the two messages: leave that to it
-            MuxBotMessage m = MuxBotMessage.parser().parseFrom(b, start, end - start);
-            handler.message(m.getChannel(), m.getLeaveValue(), m.getMessage());
+        if (twice) { // protobuf merges the messages: leave that to it
+            handler.message(channel, leave, merged(start, end));
         } else if (messageAt < 0) {
             handler.message(channel, leave, null);
         } else if (audioOnly(messageAt, messageEnd)) {
             handler.audio(channel, leave, b, payloadAt, payloadLength);
         } else {
-            handler.message(channel, leave, BotToCaller.parser().parseFrom(b, messageAt, messageEnd - messageAt));
+            handler.message(channel, leave, parser.parseFrom(b, messageAt, messageEnd - messageAt));
         }
         pos = end;
+    }
+
+    /** Every message field of the entry in {@code [start, end)}, merged in order as protobuf merges them. */
+    @SuppressWarnings("unchecked")
+    private M merged(int start, int end) throws InvalidProtocolBufferException {
+        MessageLite.Builder merged = null;
+        pos = start;
+        while (pos < end) {
+            int tag = tag(end);
+            if (tag == MESSAGE) {
+                int messageEnd = lengthDelimited(end);
+                if (merged == null) {
+                    merged = parser.parseFrom(b, pos, messageEnd - pos).toBuilder();
+                } else {
+                    merged.mergeFrom(b, pos, messageEnd - pos);
+                }
+                pos = messageEnd;
+            } else {
+                skip(tag, end);
+            }
+        }
+        return (M) merged.build();
     }
 
     /** True when the BotToCaller in {@code [at, end)} is one audio frame; its payload is then in payloadAt/Length. */
@@ -106,6 +166,7 @@ final class MuxDecoder {
         }
         payloadAt = pos;
         payloadLength = 0;
+        sequence = 0;
         while (pos < frameEnd) {
             int tag = tag(frameEnd);
             if (tag == PAYLOAD) {
@@ -113,6 +174,8 @@ final class MuxDecoder {
                 payloadAt = pos; // the last one counts, as in protobuf
                 payloadLength = payloadEnd - pos;
                 pos = payloadEnd;
+            } else if (tag == SEQUENCE) {
+                sequence = (int) varint(frameEnd); // a uint32: protobuf keeps the low 32 bits
             } else {
                 skip(tag, frameEnd);
             }

@@ -1,4 +1,4 @@
-package dev.patchbay.media.botaudio;
+package dev.patchbay.proto.mux;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,21 +8,23 @@ import java.util.Arrays;
 
 import com.google.protobuf.CodedOutputStream;
 
-import dev.patchbay.proto.media.v1.CallerToBot;
+import com.google.protobuf.MessageLite;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 
 /**
- * Writes a {@code MuxToBot} in protobuf's wire format into one reused array, byte for byte what
- * protobuf-java writes for the same message (fields in number order, defaults left out). A caller frame
- * is written straight from the media loop's array, with no protobuf objects: building one message,
- * builder and ByteString per frame was the media-plane's largest source of garbage. Other messages
- * are rare and written by protobuf.
+ * Writes an AudioMux batch in protobuf's wire format into one reused array, byte for byte what
+ * protobuf-java writes for the same message (fields in number order, defaults left out). Both directions
+ * have the same shape ({@code MuxToBot} and {@code MuxToCaller}: entries of channel, message, leave; the
+ * message's audio is field 2, an {@code AudioFrame}), so the media-plane writes caller frames with it and
+ * the control-plane's WSS bridge bot frames. A frame is written straight from the caller's array, with no
+ * protobuf objects: building one message, builder and ByteString per frame was the largest source of
+ * garbage on both sides. Other messages are rare and written by protobuf.
  *
  * <p>{@link #stream()} hands the bytes to gRPC, which copies them into its own buffers before
  * {@code onNext} returns; only then is the encoder {@link #reset()}.
  */
-final class MuxEncoder {
+public final class MuxEncoder {
 
     // Field tags: (number << 3) | wire type, 0 = varint, 2 = length-delimited.
     private static final int MESSAGES = 1 << 3 | 2;
@@ -33,14 +35,18 @@ final class MuxEncoder {
     private static final int SEQUENCE = 2 << 3;
     private static final int TIMESTAMP = 3 << 3;
     private static final int FORMAT = 4 << 3;
+    private static final int LEAVE = 3 << 3;
 
     private byte[] buf = new byte[32 << 10];
     private int size;
     private int count;
     private final Bytes stream = new Bytes();
 
-    /** A caller frame for {@code channel}: an AudioFrame in a CallerToBot in a MuxCallerMessage. */
-    void audio(int channel, byte[] payload, int length, int sequence, long timestamp, int format) {
+    /**
+     * A frame for {@code channel}: {@code length} bytes of {@code payload} from {@code offset}, in an
+     * AudioFrame in a CallerToBot (or BotToCaller) in an entry.
+     */
+    public void audio(int channel, byte[] payload, int offset, int length, int sequence, long timestamp, int format) {
         int frame = (length == 0 ? 0 : 1 + uint32Size(length) + length)
                 + (sequence == 0 ? 0 : 1 + uint32Size(sequence))
                 + (timestamp == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(timestamp))
@@ -54,7 +60,7 @@ final class MuxEncoder {
         if (length != 0) {
             buf[size++] = PAYLOAD;
             varint(length);
-            System.arraycopy(payload, 0, buf, size, length);
+            System.arraycopy(payload, offset, buf, size, length);
             size += length;
         }
         if (sequence != 0) {
@@ -72,8 +78,8 @@ final class MuxEncoder {
         count++;
     }
 
-    /** Any other message for {@code channel}, written by protobuf. */
-    void message(int channel, CallerToBot message) {
+    /** Any other message for {@code channel} (a CallerToBot or BotToCaller), written by protobuf. */
+    public void message(int channel, MessageLite message) {
         int inner = message.getSerializedSize();
         int entry = channelSize(channel) + 1 + uint32Size(inner) + inner;
         ensure(1 + uint32Size(entry) + entry);
@@ -89,35 +95,49 @@ final class MuxEncoder {
         count++;
     }
 
+    /** An entry with no message that leaves {@code channel}: {@code leave} is a {@code MuxLeave} number. */
+    public void leave(int channel, int leave) {
+        int entry = channelSize(channel) + 1 + uint32Size(leave);
+        ensure(1 + uint32Size(entry) + entry);
+        entryStart(entry, channel);
+        buf[size++] = LEAVE;
+        varint(leave);
+        count++;
+    }
+
     /** Messages written since the last {@link #reset()}. */
-    int count() {
+    public int count() {
         return count;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The bytes so far, as a stream gRPC drains without copying them first; the same object every time. */
-    InputStream stream() {
+    public InputStream stream() {
         stream.at = 0;
         return stream;
     }
 
-    void reset() {
+    public void reset() {
         size = 0;
         count = 0;
     }
 
     private void entryHead(int entry, int channel, int callerToBot) {
+        entryStart(entry, channel);
+        buf[size++] = MESSAGE;
+        varint(callerToBot);
+    }
+
+    private void entryStart(int entry, int channel) {
         buf[size++] = MESSAGES;
         varint(entry);
         if (channel != 0) {
             buf[size++] = CHANNEL;
             varint(channel & 0xFFFFFFFFL);
         }
-        buf[size++] = MESSAGE;
-        varint(callerToBot);
     }
 
     private static int channelSize(int channel) {

@@ -1,0 +1,363 @@
+package dev.patchbay.control.wss;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.logging.Logger;
+
+import com.google.common.util.concurrent.MoreExecutors;
+
+import dev.patchbay.proto.media.v1.AudioAttach;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.BotToCaller;
+import dev.patchbay.proto.media.v1.CallerToBot;
+import dev.patchbay.proto.media.v1.MuxLeave;
+import dev.patchbay.proto.mux.MuxDecoder;
+import dev.patchbay.proto.mux.MuxEncoder;
+import dev.patchbay.proto.mux.RawAudioMux;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The media legs of every WSS bridge to one media-plane node, on one AudioMux stream: a channel per
+ * bridged call. Caller frames are read where they lie in each received batch ({@link MuxDecoder}) and
+ * handed to each call's {@link Caller}; bot messages of all bridges are written into one pending batch
+ * ({@link MuxEncoder}), which a flusher sends whenever it wakes to find something there, so audio makes no
+ * protobuf objects either way and a busy node gets a few large messages instead of one per frame.
+ *
+ * <p><b>A failed stream keeps the calls.</b> The media-plane holds a detached call for its re-attach grace,
+ * so a new stream re-attaches every channel with its token after a capped backoff, as {@code EchoMux} does;
+ * bot audio while no stream is up is dropped (counted), caller audio of the gap is never heard by the bot,
+ * and marks queued on the media-plane then are lost with its playout queue. A call that ended meanwhile
+ * answers its re-attach with CallEnded, which ends its bridge as any end does.
+ */
+public final class BridgeMux implements AutoCloseable {
+
+    /** Where one channel's messages go; called on the stream's thread, one entry at a time. */
+    interface Caller {
+        /** A caller frame, {@code length} bytes from {@code offset}, valid only during the call. */
+        void audio(byte[] bytes, int offset, int length, int sequence);
+
+        /** Anything else: digits, played marks, Attached and CallEnded (after which the channel is gone). */
+        void message(CallerToBot message);
+    }
+
+    /** One attached call; its identity guards the channel number against reuse by a later call. */
+    record Line(int channel, String callId, String token, AudioFormat format, Caller caller) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(BridgeMux.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 5_000;
+
+    private final Channel node;
+    private final String name;
+    private final Thread flusher;
+    private volatile AtomicReferenceArray<Line> lines = new AtomicReferenceArray<>(64); // by channel; written under this
+    private int cursor = 1;                        // guarded by this: where the search for a free channel starts
+    private MuxEncoder pending = new MuxEncoder(); // guarded by this
+    private MuxEncoder spare = new MuxEncoder();   // guarded by this; null while the flusher sends it
+    private StreamObserver<InputStream> up;        // guarded by this; null while no stream is open
+    private boolean retrying;                      // guarded by this
+    private long retryMillis = FIRST_RETRY_MILLIS; // guarded by this
+    private boolean closed;                        // guarded by this
+    private long droppedWhileDown;                 // guarded by this
+
+    /** @param name the node's address, for logs */
+    public BridgeMux(Channel node, String name) {
+        this.node = node;
+        this.name = name;
+        this.flusher = Thread.ofVirtual().name("wss-mux " + name).start(this::flushLoop);
+    }
+
+    /** The node's channel, for the call-control RPCs. */
+    Channel channel() {
+        return node;
+    }
+
+    /** Attaches a call on a new channel; its messages go to {@code caller} until it ends or {@link #leave}s. */
+    synchronized Line attach(String callId, String token, AudioFormat format, Caller caller) {
+        Line line = new Line(freeChannel(), callId, token, format, caller);
+        lines.set(line.channel(), line);
+        if (up != null) {
+            pending.message(line.channel(), attachMessage(line));
+            notify();
+        } else {
+            open(); // writes the attach of every line, this one included
+        }
+        return line;
+    }
+
+    /** Bot audio: {@code length} bytes of {@code bytes}, copied into the pending batch before this returns. */
+    synchronized void audio(Line line, byte[] bytes, int length) {
+        if (current(line)) {
+            pending.audio(line.channel(), bytes, 0, length, 0, 0, 0);
+            notify();
+        }
+    }
+
+    /** Any other bot message: clear, mark, or audio parsed by the JSON tree. */
+    synchronized void message(Line line, BotToCaller message) {
+        if (current(line)) {
+            pending.message(line.channel(), message);
+            notify();
+        }
+    }
+
+    /** The bridge is done with its call: the media-plane keeps the call for a bot to re-attach, if it has not ended. */
+    synchronized void leave(Line line) {
+        if (lines.get(line.channel()) == line) {
+            lines.set(line.channel(), null);
+            if (up != null) {
+                pending.leave(line.channel(), MuxLeave.DETACH_VALUE);
+                notify();
+            }
+        }
+    }
+
+    /** True when {@code line} is attached on an open stream; bot messages meanwhile are dropped and counted. */
+    private boolean current(Line line) {
+        if (lines.get(line.channel()) != line) {
+            return false;
+        }
+        if (up == null) {
+            droppedWhileDown++;
+            return false;
+        }
+        return true;
+    }
+
+    private int freeChannel() {
+        AtomicReferenceArray<Line> table = lines;
+        int n = table.length();
+        for (int i = 0; i < n - 1; i++) {
+            int c = 1 + (cursor - 1 + i) % (n - 1); // channel 0 is protobuf's default: never used
+            if (table.get(c) == null) {
+                cursor = c + 1;
+                return c;
+            }
+        }
+        AtomicReferenceArray<Line> grown = new AtomicReferenceArray<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            grown.set(i, table.get(i));
+        }
+        lines = grown;
+        cursor = n + 1;
+        return n;
+    }
+
+    private static BotToCaller attachMessage(Line line) {
+        return BotToCaller.newBuilder().setAttach(AudioAttach.newBuilder().setCallId(line.callId())
+                .setToken(line.token()).setFormat(line.format())).build();
+    }
+
+    /** Opens a stream and queues the attach of every line as its first batch. */
+    private void open() {
+        if (closed) {
+            return;
+        }
+        Down down = new Down();
+        // Caller frames are handed on on the event loop that read them: no hand-off per batch. A stream
+        // opened while the node reconnects waits for it rather than failing at once.
+        up = ClientCalls.asyncBidiStreamingCall(node.newCall(RawAudioMux.method(),
+                CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()).withWaitForReady()), down);
+        down.stream = up;
+        if (down.endedEarly) { // gRPC may fail a call inside start(), before there was a stream to name
+            StreamObserver<InputStream> dead = up;
+            CompletableFuture.runAsync(() -> broken(dead, "failed as it opened"));
+        }
+        AtomicReferenceArray<Line> table = lines;
+        for (int i = 1; i < table.length(); i++) {
+            Line line = table.get(i);
+            if (line != null) {
+                pending.message(i, attachMessage(line));
+            }
+        }
+        notify();
+    }
+
+    /** The stream {@code broken} ended: keep every line and open a new stream after a backoff. */
+    private void broken(StreamObserver<InputStream> broken, String why) {
+        long delay;
+        long dropped;
+        synchronized (this) {
+            if (broken == null || up != broken) {
+                return;
+            }
+            up = null;
+            pending.reset(); // written for the broken stream's channels
+            if (closed) {
+                return;
+            }
+            retrying = true;
+            delay = retryMillis;
+            retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+            dropped = droppedWhileDown;
+        }
+        LOG.warning(() -> "WSS bridges' audio mux to " + name + " ended (" + why + "); re-attaching their calls in "
+                + delay + " ms" + (dropped > 0 ? "; " + dropped + " bot messages dropped while down so far" : ""));
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::reopen);
+    }
+
+    private synchronized void reopen() {
+        retrying = false;
+        AtomicReferenceArray<Line> table = lines;
+        for (int i = 1; i < table.length() && up == null; i++) {
+            if (table.get(i) != null) {
+                open(); // else the next attach opens one
+            }
+        }
+    }
+
+    /** Sends each pending batch; producers meanwhile write the other encoder, so gRPC's copy never blocks them. */
+    private void flushLoop() {
+        while (true) {
+            MuxEncoder batch;
+            StreamObserver<InputStream> to;
+            synchronized (this) {
+                while (pending.count() == 0 && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                batch = pending;
+                pending = spare;
+                spare = null;
+                to = up;
+            }
+            try {
+                if (to != null) {
+                    to.onNext(ready(to) ? batch.stream() : copy(batch));
+                }
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "audio mux to " + name + ": a batch for a closed stream: " + e);
+            }
+            batch.reset();
+            synchronized (this) {
+                spare = batch;
+            }
+        }
+    }
+
+    /**
+     * True when gRPC copies a message before {@code onNext} returns. Until the call has its transport stream
+     * (the channel still connecting), gRPC keeps the InputStream itself and drains it later, by when the
+     * encoder is reused: such a batch is sent as a copy. A stream past its flow-control mark is not ready
+     * either but does copy at once; a copy then only costs an allocation.
+     */
+    private static boolean ready(StreamObserver<InputStream> stream) {
+        return stream instanceof ClientCallStreamObserver<InputStream> call && call.isReady();
+    }
+
+    private static InputStream copy(MuxEncoder batch) {
+        try {
+            return new ByteArrayInputStream(batch.stream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the encoder's own array", e);
+        }
+    }
+
+    /**
+     * Stops without ending the calls: the stream is cancelled, not completed, so the media-plane holds each
+     * call for a bot (another replica's bridge) to re-attach, as when this process dies.
+     */
+    @Override
+    public void close() {
+        StreamObserver<InputStream> last;
+        synchronized (this) {
+            closed = true;
+            last = up;
+            up = null;
+            notifyAll();
+        }
+        if (last != null) {
+            try {
+                last.onError(Status.CANCELLED.withDescription("the control-plane is stopping").asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        }
+        flusher.interrupt();
+    }
+
+    /** One stream's received side; gRPC calls it on the event loop, one batch at a time. */
+    private final class Down implements StreamObserver<InputStream>, MuxDecoder.Handler<CallerToBot> {
+        private final MuxDecoder<CallerToBot> decoder = new MuxDecoder<>(CallerToBot.parser());
+        private volatile StreamObserver<InputStream> stream;
+        private volatile boolean endedEarly;
+
+        @Override
+        public void onNext(InputStream batch) {
+            try {
+                decoder.decode(batch, this);
+            } catch (IOException e) {
+                // Not from media.proto, or a failed read: the stream is useless; a new one re-attaches every call.
+                LOG.warning(() -> "audio mux to " + name + ": a malformed MuxToBot (" + e.getMessage()
+                        + "); the media-plane's version must speak media.proto v1.4 or later");
+                stream.onError(Status.INTERNAL.withDescription("malformed MuxToBot").asRuntimeException());
+                broken(stream, "malformed MuxToBot");
+            }
+        }
+
+        @Override
+        public void audio(int channel, int leave, byte[] bytes, int offset, int length) {
+            Line line = line(channel);
+            if (line != null) {
+                line.caller().audio(bytes, offset, length, decoder.sequence());
+            }
+        }
+
+        @Override
+        public void message(int channel, int leave, CallerToBot message) {
+            Line line = line(channel);
+            if (line == null || message == null) {
+                return;
+            }
+            if (message.hasEnded()) {
+                synchronized (BridgeMux.this) {
+                    if (lines.get(channel) == line) {
+                        lines.set(channel, null); // the media-plane has forgotten the channel already
+                    }
+                }
+            } else if (message.hasAttached()) {
+                synchronized (BridgeMux.this) {
+                    retryMillis = FIRST_RETRY_MILLIS; // the stream works again
+                }
+            }
+            line.caller().message(message);
+        }
+
+        private Line line(int channel) {
+            AtomicReferenceArray<Line> table = lines;
+            return channel > 0 && channel < table.length() ? table.get(channel) : null;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended(String.valueOf(Status.fromThrowable(t)));
+        }
+
+        @Override
+        public void onCompleted() {
+            ended("completed by the media-plane");
+        }
+
+        private void ended(String why) {
+            endedEarly = stream == null;
+            broken(stream, why);
+        }
+    }
+}
