@@ -52,7 +52,7 @@ public final class OutageRetry {
                 T result = work.get();
                 if (attempts > 0) {
                     int tried = attempts;
-                    LOG.info(() -> what + " written after " + tried + " retries: the database is reachable again");
+                    LOG.info(() -> what + ": done after " + tried + " retries, the database is reachable again");
                 }
                 return result;
             } catch (RuntimeException e) {
