@@ -207,14 +207,7 @@ class MultiHostE2eTest {
     /** As above, failing at once, with its log, if a process that should be running has exited. */
     private static void await(java.util.function.BooleanSupplier condition, Duration timeout, List<NsJava> running, String what)
             throws InterruptedException {
-        Await.until(() -> {
-            for (NsJava p : running) {
-                if (!p.alive()) {
-                    throw new AssertionError(p.name + " exited while waiting for " + what + ":\n" + p.tail());
-                }
-            }
-            return condition.getAsBoolean();
-        }, timeout, Duration.ofMillis(200), () -> what + "; logs in " + running.get(0).log.getParent());
+        MultiHostRig.awaitRunning(condition, timeout, running, what);
     }
 
     private static String front(MultiHostRig rig) {

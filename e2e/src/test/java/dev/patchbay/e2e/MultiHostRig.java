@@ -252,13 +252,7 @@ final class MultiHostRig implements AutoCloseable {
     /** A SIPp run in the caller namespace: {@code calls} calls, each held {@code hold}, sent to {@code target}. */
     Sipp sipp(String target, int calls, Duration hold) throws IOException, java.net.URISyntaxException {
         int run = sippRuns++;
-        Path work = dev.patchbay.media.testutil.Sipp.workDir();
-        // SIPp's own speech sample as raw A-law, which its rtp_stream loops for as long as a call lasts.
-        try (java.io.OutputStream voice = Files.newOutputStream(work.resolve("voice.alaw"))) {
-            for (var d : dev.patchbay.media.testutil.PcapReader.udpPayloads(work.resolve("pcap/g711a.pcap"))) {
-                voice.write(d.payload(), 12, d.payload().length - 12);
-            }
-        }
+        Path work = sippWorkWithVoice();
         Path scenario = Path.of(MultiHostRig.class.getResource("/sipp/multihost-uac.xml").toURI());
         List<String> command = List.of(dev.patchbay.media.testutil.Sipp.binary(), "-sf", scenario.toString(), target,
                 "-s", "echo", "-i", CALLER, "-p", Integer.toString(5070 + run), "-mi", CALLER,
@@ -269,6 +263,30 @@ final class MultiHostRig implements AutoCloseable {
                 .redirectOutput(work.resolve("sipp.out").toFile()).start();
         callers.add(p);
         return new Sipp(p, work);
+    }
+
+    /** A SIPp work directory with voice.alaw: SIPp's own speech sample as raw A-law, which rtp_stream loops as long as a call lasts. */
+    static Path sippWorkWithVoice() throws IOException {
+        Path work = dev.patchbay.media.testutil.Sipp.workDir();
+        try (java.io.OutputStream voice = Files.newOutputStream(work.resolve("voice.alaw"))) {
+            for (var d : dev.patchbay.media.testutil.PcapReader.udpPayloads(work.resolve("pcap/g711a.pcap"))) {
+                voice.write(d.payload(), 12, d.payload().length - 12);
+            }
+        }
+        return work;
+    }
+
+    /** Polls {@code condition} every 200 ms, failing at once, with its log, if a process that should be running has exited. */
+    static void awaitRunning(java.util.function.BooleanSupplier condition, Duration timeout, List<NsJava> running, String what)
+            throws InterruptedException {
+        dev.patchbay.media.testutil.Await.until(() -> {
+            for (NsJava p : running) {
+                if (!p.alive()) {
+                    throw new AssertionError(p.name + " exited while waiting for " + what + ":\n" + p.tail());
+                }
+            }
+            return condition.getAsBoolean();
+        }, timeout, Duration.ofMillis(200), () -> what + "; logs in " + running.get(0).log.getParent());
     }
 
     /** A running SIPp; {@link #await} waits for its verdict. */

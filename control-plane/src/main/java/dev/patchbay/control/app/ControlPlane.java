@@ -62,6 +62,7 @@ import dev.patchbay.control.recording.RecordingsApi;
 import dev.patchbay.control.recording.Recordings;
 import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.store.OutageRetry;
 import dev.patchbay.control.store.Tenants;
 import dev.patchbay.control.subscriptions.SubscriptionEvents;
 import dev.patchbay.control.subscriptions.SubscriptionKeys;
@@ -142,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("control-timers").daemon(true).factory());
-        CallStore store = new CallStore(db, Clock.systemUTC());
+        CallStore store = new CallStore(db, Clock.systemUTC(), Settings.read(() -> OutageRetry.from(root)));
         Tenants tenants = new Tenants(db);
         SsrfGuard guard = new SsrfGuard(OutboundPolicy.from(root));
         // Mounted modules' webhooks (the agents') may sign with their own secrets; everything else with the

@@ -31,10 +31,21 @@ public final class CallStore {
 
     private final DbClient db;
     private final Clock clock;
+    private final OutageRetry outage;
 
     public CallStore(DbClient db, Clock clock) {
+        this(db, clock, OutageRetry.NONE);
+    }
+
+    /**
+     * With {@code outage}, a live call's changes (its answer, end, events, stream) and the reads of it
+     * its flow makes wait out a database outage; a new call's insert does not, since the media-plane
+     * will not wait for its route that long.
+     */
+    public CallStore(DbClient db, Clock clock, OutageRetry outage) {
         this.db = db;
         this.clock = clock;
+        this.outage = outage;
     }
 
     public Instant now() {
@@ -110,7 +121,7 @@ public final class CallStore {
 
     /** Moves a live call to ringing or in-progress; false if it was already past that state. */
     public boolean advance(String id, CallStatus to, String detail) {
-        return Db.inTransaction(db, tx -> {
+        return outage.run("call " + id + "'s " + to.wire(), () -> Db.inTransaction(db, tx -> {
             Instant now = clock.instant();
             long n = switch (to) {
                 case RINGING -> tx.namedUpdate("call-ringing", id);
@@ -121,7 +132,7 @@ public final class CallStore {
                 event(tx, id, to.wire(), detail);
             }
             return n > 0;
-        });
+        }));
     }
 
     /** Ends a call once; later calls for the same id change nothing and return false. */
@@ -129,19 +140,22 @@ public final class CallStore {
         if (!status.terminal()) {
             throw new IllegalArgumentException(status + " is not a final state");
         }
-        return Db.inTransaction(db, tx -> {
+        return outage.run("call " + id + "'s end", () -> Db.inTransaction(db, tx -> {
             long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(clock.instant()), cause,
                     sipStatus == 0 ? null : sipStatus, reason, recordingUrl, id);
             if (n > 0) {
                 event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason));
             }
             return n > 0;
-        });
+        }));
     }
 
     /** Appends an event that changes no state, e.g. a digit, a transfer or a bridge reconnect. */
     public void event(String id, String type, String detail) {
-        event(db.execute(), id, type, detail);
+        outage.run("call " + id + "'s " + type + " event", () -> {
+            event(db.execute(), id, type, detail);
+            return null;
+        });
     }
 
     private void event(DbExecute exec, String id, String type, String detail) {
@@ -151,8 +165,8 @@ public final class CallStore {
 
     /** Records where the call's audio goes, once a webhook has said so. */
     public void stream(String id, CallRecord.Stream stream) {
-        db.execute().namedUpdate("call-stream", stream.url(), stream.dialect(),
-                stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), millis(stream), id);
+        outage.run("call " + id + "'s stream", () -> db.execute().namedUpdate("call-stream", stream.url(), stream.dialect(),
+                stream.sampleRate() == 0 ? null : stream.sampleRate(), stream.customParametersJson(), millis(stream), id));
     }
 
     private static Integer millis(CallRecord.Stream s) {
@@ -174,7 +188,7 @@ public final class CallStore {
     }
 
     public Optional<CallRecord> find(String id) {
-        return db.execute().namedGet("select-call", id).map(CallStore::call);
+        return outage.run("reading call " + id, () -> db.execute().namedGet("select-call", id).map(CallStore::call));
     }
 
     /** A call as its workspace sees it: another workspace's call does not exist. */

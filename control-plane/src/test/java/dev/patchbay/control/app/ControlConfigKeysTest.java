@@ -13,6 +13,7 @@ import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.integration.ameyo.AmeyoConfig;
 import dev.patchbay.control.integration.asapp.AsappConfig;
 import dev.patchbay.control.recording.RecordingsConfig;
+import dev.patchbay.control.store.OutageRetry;
 import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.SecretBox;
@@ -55,6 +56,7 @@ class ControlConfigKeysTest {
         SigningKeys.fromConfig(root);
         DbSettings.from(root.get("patchbay.db"));
         RecordingsConfig.from(root, SecretBox.from(root));
+        OutageRetry.from(root);
     }
 
     @Test
