@@ -9,11 +9,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.media.testutil.Await;
-import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,35 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AgentCallOnOneConnectionE2eTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String WS = "ws_one_connection";
-    private static Gateway gw;
-    private static String key;
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new Gateway(Map.of("patchbay.db.connection.maximumPoolSize", "1",
-                "patchbay.db.connection.connectionTimeout", "3000",
-                "patchbay.control.warmup.connections", "1"));
-        key = gw.workspaceWithKey(WS, true);
-        gw.awaitConnected(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-    }
+    @RegisterExtension
+    static final GatewayFixture GATEWAY = new GatewayFixture(Map.of("patchbay.db.connection.maximumPoolSize", "1",
+            "patchbay.db.connection.connectionTimeout", "3000", "patchbay.control.warmup.connections", "1"));
 
     @Test
-    void aSubscribedAgentCallIsPlacedAndEndedOnOneConnection() throws Exception {
-        int port = Ports.freeUdpAndTcp();
-        gw.trunk(WS, port);
-        Path dir = Sipp.workDir();
-        Process far = Sipp.start(dir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1"));
+    void aSubscribedAgentCallIsPlacedAndEndedOnOneConnection(Gateway gw) throws Exception {
+        Gateway.FarEnd farEnd = gw.farEnd("ws_one_connection");
+        String key = farEnd.key();
+        Path dir = farEnd.dir();
+        Process far = Sipp.start(dir, List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(farEnd.port()), "-m", "1"));
         try (CallbackReceiver hooks = new CallbackReceiver()) {
             String sid = JSON.readTree(gw.http("POST", "/api/v1/sessions/create", key, "{\"session_type\":\"guest\","
                     + "\"user_consent\":{\"calling_authorized\":true,\"currency\":\"USD\"}}", "X-Agent-ID", "one").body())
                     .get("session_id").asText();
-            gw.grant(WS, sid, "1.00", "one-grant");
+            gw.grant("ws_one_connection", sid, "1.00", "one-grant");
             HttpResponse<String> sub = gw.http("POST", "/api/v1/webhooks/subscribe", key, "{\"session_id\":\"" + sid
                     + "\",\"webhook_url\":\"" + hooks.url() + "\",\"events\":[\"call.initiated\"],\"secret\":\"s3cret-one-connection\"}",
                     "X-Agent-ID", "one");
