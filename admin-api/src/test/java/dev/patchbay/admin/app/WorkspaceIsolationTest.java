@@ -72,6 +72,8 @@ class WorkspaceIsolationTest {
      * the workspace check and then answer the node's 409 or 503. NodeActionsApiTest covers their success.
      */
     private static final Set<String> NODE_ACTIONS = Set.of("POST /v1/workspaces/{ws}/calls/{call}/hangup");
+    /** A's call was not recorded: only a call found in A's own workspace can be answered with that. */
+    private static final String RECORDING = "GET /v1/workspaces/{ws}/calls/{call}/recording";
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
     private static final Map<String, Access> GLOBAL = Map.of(
@@ -171,6 +173,8 @@ class WorkspaceIsolationTest {
                 assertEquals(403, r.status(), route.name() + " is the operator's even in A's own workspace -> " + r);
             } else if (NODE_ACTIONS.contains(route.name())) {
                 assertTrue(r.status() == 409 || r.status() == 503, route.name() + " on A's own workspace -> " + r);
+            } else if (route.name().equals(RECORDING)) {
+                assertTrue(r.status() == 404 && r.body().contains("was not recorded"), route.name() + " on A's own workspace -> " + r);
             } else {
                 assertTrue(r.status() >= 200 && r.status() < 300, route.name() + " on A's own workspace -> " + r);
             }
