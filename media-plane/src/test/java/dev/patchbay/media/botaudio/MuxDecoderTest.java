@@ -21,6 +21,7 @@ import dev.patchbay.proto.media.v1.MuxBotMessage;
 import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.media.v1.MuxToCaller;
 import dev.patchbay.proto.mux.MuxDecoder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -202,6 +203,8 @@ class MuxDecoderTest {
         assertSameAsProtobuf(wide);
         assertEquals(5, decoded(wide).getFirst().channel());
     }
+
+    @Tag("allocation")
 
     @Test
     void readingAudioEntriesAllocatesNothing() {

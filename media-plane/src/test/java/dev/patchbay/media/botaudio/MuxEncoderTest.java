@@ -23,6 +23,7 @@ import dev.patchbay.proto.media.v1.MuxToBot;
 import dev.patchbay.proto.media.v1.MuxToCaller;
 import dev.patchbay.proto.mux.MuxEncoder;
 import io.grpc.Drainable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -86,6 +87,8 @@ class MuxEncoderTest {
         assertArrayEquals(want, drained(second));
         assertEquals(0, second.available());
     }
+
+    @Tag("allocation")
 
     @Test
     void aSteadyStreamOfFramesAllocatesNothing() {

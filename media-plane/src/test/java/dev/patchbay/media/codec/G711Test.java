@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.patchbay.media.testutil.Allocations;
@@ -100,6 +101,8 @@ class G711Test {
         assertArrayEquals(new byte[] {1, 1, 1, 1}, dst);
         assertThrows(IndexOutOfBoundsException.class, () -> G711.decodeAlawToL16le(new byte[4], 0, 4, new byte[7], 0));
     }
+
+    @Tag("allocation")
 
     @Test
     void encodingAndDecodingAFrameAllocateNothing() {

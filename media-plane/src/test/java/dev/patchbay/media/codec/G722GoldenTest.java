@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import dev.patchbay.media.testutil.Allocations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,7 @@ class G722GoldenTest {
     }
 
     /** A call encodes and decodes a packet every 20 ms: no allocation per packet. */
+    @Tag("allocation")
     @Test
     void encodingAndDecodingAPacketAllocatesNothing() {
         G722Encoder encoder = new G722Encoder();

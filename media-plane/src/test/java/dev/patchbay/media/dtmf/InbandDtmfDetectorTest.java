@@ -6,6 +6,7 @@ import java.util.Random;
 
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Allocations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,6 +173,8 @@ class InbandDtmfDetectorTest {
         assertTrue(pcm.length > 8000 * 60, "over a minute of speech from espeak-ng");
         assertEquals("", detect(pcm), "talk-off: synthetic speech must not produce digits");
     }
+
+    @Tag("allocation")
 
     @Test
     void detectionAllocatesNothing() {

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.media.testutil.Multimon;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,6 +149,8 @@ class InbandDtmfGeneratorTest {
             assertEquals(ALL_KEYS + "55", Multimon.decode(play(ALL_KEYS + "55", 100, ulaw)), "ulaw=" + ulaw);
         }
     }
+
+    @Tag("allocation")
 
     @Test
     void playingAllocatesNothing() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.patchbay.media.dtmf.Rfc4733Receiver.Result;
@@ -253,6 +254,8 @@ class Rfc4733ReceiverTest {
         assertThrows(IllegalArgumentException.class, () -> new Rfc4733Receiver(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> new Rfc4733Receiver(Duration.ofMillis(-1)));
     }
+
+    @Tag("allocation")
 
     @Test
     void feedingAllocatesNothing() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.patchbay.media.testutil.Allocations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -218,6 +219,8 @@ class JitterBufferTest {
         assertEquals(3 * MS, out.get(6).atNanos(), "frame 6 held the 2 ms until 5 came");
         assertEquals(0, jb.concealed());
     }
+
+    @Tag("allocation")
 
     @Test
     void releasingOnArrivalAllocatesNothing() {

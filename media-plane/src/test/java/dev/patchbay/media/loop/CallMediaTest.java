@@ -21,6 +21,7 @@ import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.proto.media.v1.DtmfSource;
 import dev.patchbay.proto.media.v1.HangupCause;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -340,6 +341,7 @@ class CallMediaTest {
      * Both paths in steady state, with the bot's frames queued as the caller's arrive: the whole
      * receive pipeline to the uplink and the whole send pipeline to the socket, per 20 ms.
      */
+    @Tag("allocation")
     @Test
     void steadyStateAllocatesNothingOnEitherPath() throws IOException {
         start(null);

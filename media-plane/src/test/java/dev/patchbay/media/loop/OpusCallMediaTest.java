@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import dev.patchbay.media.codec.OpusVoiceEncoder;
 import dev.patchbay.media.rtp.RtpHeaderWriter;
@@ -29,6 +28,7 @@ import dev.patchbay.proto.media.v1.HangupCause;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -172,33 +172,23 @@ class OpusCallMediaTest {
      * per call of encode and decode (about 75 KB per 20 ms at complexity 5), so the bound is what concentus
      * alone allocates for the same packets and frames, measured beside it.
      *
-     * <p>Measured in a JVM of its own without escape analysis: with it, how much of concentus's garbage
-     * the JIT scalar-replaces depends on where its methods were inlined, so the same frames differed by
-     * up to 733 bytes between the call and concentus alone (CI failed twice). Without it every allocation
+     * <p>Tagged {@code allocation}, so measured without escape analysis: with it, how much of concentus's
+     * garbage the JIT scalar-replaces depends on where its methods were inlined, so the same frames differed
+     * by up to 733 bytes between the call and concentus alone (CI failed twice). Without it every allocation
      * counts, in both alike, and a 20 ms frame copied by one of our stages (656 bytes) cannot hide.
      */
+    @Tag("allocation")
     @Test
     void steadyStateAllocatesNothingPerPacketBeyondConcentusItself() throws Exception {
-        Path out = Files.createTempFile("opus-alloc", ".txt");
-        try {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process probe = new ProcessBuilder(java, "-XX:-DoEscapeAnalysis", "-cp", System.getProperty("java.class.path"),
-                    OpusAllocationProbe.class.getName()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            assertTrue(probe.waitFor(120, TimeUnit.SECONDS), "the probe JVM ended");
-            List<String> lines = Files.readAllLines(out);
-            assertEquals(0, probe.exitValue(), String.join("\n", lines));
-            String[] bytes = lines.get(lines.size() - 1).split(" ");
-            long call = Long.parseLong(bytes[0]);
-            long codec = Long.parseLong(bytes[1]);
-            assertTrue(codec > 0, "concentus 1.0.2 allocates per packet; if this fails it stopped, and the bound below can be 0");
-            long ours = (call - codec) / ALLOCATION_PACKETS;
-            System.out.println("Opus allocation without escape analysis, per 20 ms: call " + call / ALLOCATION_PACKETS
-                    + " B, concentus alone " + codec / ALLOCATION_PACKETS + " B");
-            assertTrue(ours < 64, "per 20 ms, the call allocated " + call / ALLOCATION_PACKETS + " bytes and concentus alone "
-                    + codec / ALLOCATION_PACKETS + ": Patchbay's stages added " + ours + " bytes per packet");
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        long[] bytes = allocationBytes();
+        long call = bytes[0];
+        long codec = bytes[1];
+        assertTrue(codec > 0, "concentus 1.0.2 allocates per packet; if this fails it stopped, and the bound below can be 0");
+        long ours = (call - codec) / ALLOCATION_PACKETS;
+        System.out.println("Opus allocation without escape analysis, per 20 ms: call " + call / ALLOCATION_PACKETS
+                + " B, concentus alone " + codec / ALLOCATION_PACKETS + " B");
+        assertTrue(ours < 64, "per 20 ms, the call allocated " + call / ALLOCATION_PACKETS + " bytes and concentus alone "
+                + codec / ALLOCATION_PACKETS + ": Patchbay's stages added " + ours + " bytes per packet");
     }
 
     static final int ALLOCATION_PACKETS = 200; // four times the 50 packets cycled

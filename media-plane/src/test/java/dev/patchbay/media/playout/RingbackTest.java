@@ -3,6 +3,7 @@ package dev.patchbay.media.playout;
 import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.media.testutil.Goertzel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -37,6 +38,8 @@ class RingbackTest {
             assertEquals(0, cycle[i]);
         }
     }
+
+    @Tag("allocation")
 
     @Test
     void earlyAudioLoopsWholeFramesInTheCallsCodecWithoutAllocating() {

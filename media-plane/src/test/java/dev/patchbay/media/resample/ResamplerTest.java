@@ -1,6 +1,7 @@
 package dev.patchbay.media.resample;
 
 import dev.patchbay.media.testutil.Allocations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,8 @@ class ResamplerTest {
         }
         assertTrue(10 * Math.log10(signal / noise) > 50, "round trip SNR " + 10 * Math.log10(signal / noise) + " dB");
     }
+
+    @Tag("allocation")
 
     @Test
     void streamingAllocatesNothing() {

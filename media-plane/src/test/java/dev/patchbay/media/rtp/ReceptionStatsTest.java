@@ -2,6 +2,7 @@ package dev.patchbay.media.rtp;
 
 import dev.patchbay.media.testutil.Allocations;
 import dev.patchbay.media.testutil.RtpPackets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,6 +123,8 @@ class ReceptionStatsTest {
         assertEquals(3 + 1, stats.expected(), "the old run, then a new run from 40001");
         assertEquals(0, stats.lost());
     }
+
+    @Tag("allocation")
 
     @Test
     void countingAllocatesNothing() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.patchbay.media.testutil.Allocations;
@@ -54,6 +55,8 @@ class RtpHeaderWriterTest {
     void aHeaderThatDoesNotFitIsACallerBug() {
         assertThrows(IndexOutOfBoundsException.class, () -> RtpHeaderWriter.write(new byte[12], 1, false, 0, 0, 0, 0));
     }
+
+    @Tag("allocation")
 
     @Test
     void writingAllocatesNothing() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.patchbay.media.rtp.RtpPacket.ParseResult;
@@ -184,6 +185,8 @@ class RtpPacketTest {
         assertThrows(IndexOutOfBoundsException.class, () -> packet.parse(new byte[20], 10, 12));
         assertThrows(IndexOutOfBoundsException.class, () -> packet.parse(new byte[20], -1, 12));
     }
+
+    @Tag("allocation")
 
     @Test
     void parsingAllocatesNothing() {

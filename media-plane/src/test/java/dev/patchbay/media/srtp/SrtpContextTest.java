@@ -3,6 +3,7 @@ package dev.patchbay.media.srtp;
 import java.util.HexFormat;
 
 import dev.patchbay.media.testutil.Allocations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -75,6 +76,8 @@ class SrtpContextTest {
         assertEquals(SrtpContext.AUTH_FAILED, receiver.unprotect(p, 0, 182), "a flipped bit fails authentication");
         assertEquals(SrtpContext.MALFORMED, receiver.unprotect(new byte[15], 0, 15));
     }
+
+    @Tag("allocation")
 
     @Test
     void protectAndUnprotectAllocateNothing() throws Exception {
