@@ -2,9 +2,10 @@ package dev.patchbay.media.dtmf;
 
 /**
  * Plays queued digits as RFC 4733 telephone-events, one packet per 20 ms slot in place of voice.
- * Each event keeps the RTP timestamp of its first packet while its duration grows by 160; the
- * first packet carries the marker, and the end packet goes out three times with the same sequence
- * number, as carriers expect. Digits are separated by 60 ms of ordinary audio; ',' pauses 500 ms.
+ * Each event keeps the RTP timestamp of its first packet while its duration grows by 20 ms of the
+ * event clock (160 at 8 kHz, 960 at Opus's 48 kHz: events run at the voice's RTP clock); the first
+ * packet carries the marker, and the end packet goes out three times with the same sequence number,
+ * as carriers expect. Digits are separated by 60 ms of ordinary audio; ',' pauses 500 ms.
  *
  * <p>Owned by the call's media loop; {@link #enqueue} is called there too. Allocation-free.
  */
@@ -13,16 +14,20 @@ public final class Rfc4733Sender {
     /** What the next tick should send. */
     public enum Tick { VOICE, EVENT, EVENT_REPEAT }
 
-    private static final int TICK = 160;
-    private static final int GAP = 480;          // 60 ms between digits
-    private static final int PAUSE = 4000;       // ',' = 500 ms
     private static final int VOLUME = 10;        // -10 dBm0
     private static final int END_COPIES = 3;
+    /** The 16-bit duration field's limit: 8.2 s at 8 kHz, 1.37 s at 48 kHz (no digit is held that long). */
+    private static final int MAX_DURATION = 0xFFFF;
+
+    private final int ticksPerMs;
+    private final int tick;                      // one 20 ms packet
+    private final int digitGap;                  // 60 ms between digits
+    private final int pause;                     // ',' = 500 ms
 
     private final char[] queue = new char[64];
     private int head;
     private int size;
-    private int durationSamples = 800;
+    private int durationSamples;
 
     private int event = -1;                      // the event code being sent, or -1
     private long eventTimestamp;
@@ -30,6 +35,18 @@ public final class Rfc4733Sender {
     private int endsSent;
     private int gap;
     private boolean marker;
+
+    /** @param clockRate the telephone-event clock negotiated, 8000 or 48000 (a multiple of 1000) */
+    public Rfc4733Sender(int clockRate) {
+        if (clockRate < 8000 || clockRate % 1000 != 0) {
+            throw new IllegalArgumentException("telephone-event clock " + clockRate + " Hz: expected 8000, 16000 or 48000");
+        }
+        ticksPerMs = clockRate / 1000;
+        tick = 20 * ticksPerMs;
+        digitGap = 60 * ticksPerMs;
+        pause = 500 * ticksPerMs;
+        durationSamples = 100 * ticksPerMs;
+    }
 
     /**
      * Queues digits (0-9 * # A-D, ',' for a pause) of {@code durationMs} each.
@@ -49,7 +66,7 @@ public final class Rfc4733Sender {
         for (int i = 0; i < digits.length(); i++) {
             queue[(head + size++) % queue.length] = Character.toUpperCase(digits.charAt(i));
         }
-        durationSamples = Math.max(40, Math.min(durationMs, 5000)) * 8;
+        durationSamples = Math.min(Math.max(40, Math.min(durationMs, 5000)) * ticksPerMs, MAX_DURATION);
         return true;
     }
 
@@ -67,7 +84,7 @@ public final class Rfc4733Sender {
     public Tick tick(long voiceTimestamp) {
         if (event < 0) {
             if (gap > 0) {
-                gap = Math.max(0, gap - TICK);
+                gap = Math.max(0, gap - tick);
                 return Tick.VOICE;
             }
             if (size == 0) {
@@ -77,19 +94,19 @@ public final class Rfc4733Sender {
             head = (head + 1) % queue.length;
             size--;
             if (next == ',') {
-                gap = PAUSE - TICK;
+                gap = pause - tick;
                 return Tick.VOICE;
             }
             event = code(next);
             eventTimestamp = voiceTimestamp;
             endsSent = 0;
             marker = true;
-            elapsed = Math.min(TICK, durationSamples);
+            elapsed = Math.min(tick, durationSamples);
             return Tick.EVENT;
         }
         marker = false;
         if (elapsed < durationSamples) {
-            elapsed = Math.min(elapsed + TICK, durationSamples);
+            elapsed = Math.min(elapsed + tick, durationSamples);
             return Tick.EVENT;
         }
         return endsSent == 0 ? Tick.EVENT : Tick.EVENT_REPEAT;
@@ -104,7 +121,7 @@ public final class Rfc4733Sender {
         buf[off + 3] = (byte) elapsed;
         if (end && ++endsSent == END_COPIES) {
             event = -1;
-            gap = GAP;
+            gap = digitGap;
         }
         return 4;
     }

@@ -100,7 +100,7 @@ public final class MediaPipeline {
 
     /** Send stage 4: only a caller that takes telephone-events gets them. */
     static Rfc4733Sender rfc4733Out(Negotiated n) {
-        return n.telephoneEvent() == null ? null : new Rfc4733Sender();
+        return n.telephoneEvent() == null ? null : new Rfc4733Sender(n.telephoneEvent().clockRate());
     }
 
     /** Receive stage 2: what the caller sends is decrypted with their SDES key; null for plain RTP. */

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * RFC 3264 answerer for Opus, G.722 and G.711 voice. Takes the offered codec that the {@link CodecOrder}
  * ranks best (G.722, Opus, then G.711 by default; the caller's order among equals), and telephone-event
- * at whatever dynamic payload type the caller chose (not with Opus: see below).
+ * at whatever dynamic payload type the caller chose, at the voice's RTP clock (RFC 4733 §2.1: 8000 with
+ * G.711 and G.722, 48000 with Opus); an event format at another clock is not used, and digits go in-band.
  */
 public final class Negotiator {
 
@@ -25,24 +26,22 @@ public final class Negotiator {
         }
         RtpFormat audio = null;
         int best = Integer.MAX_VALUE;
-        RtpFormat events = null;
         for (RtpFormat f : offer.formats()) {
             int rank = order.rank(f);
             if (rank >= 0 && rank < best) {
                 audio = f;
                 best = rank;
-            } else if (events == null && f.clockRate() == 8000 && f.is("telephone-event")) {
-                events = f;
             }
         }
         if (audio == null) {
             throw new SdpException("no common codec: Patchbay accepts "
                     + order.names().stream().map(n -> n + "/8000").collect(Collectors.joining(" or ")));
         }
-        if (audio.isOpus()) {
-            // RFC 4733 events run at the voice's clock, 48 kHz with Opus, and our sender and receiver
-            // count in 8 kHz ticks; digits go in-band (16 kHz detector and tones) until they learn 48 kHz.
-            events = null;
+        RtpFormat events = null;
+        for (RtpFormat f : offer.formats()) {
+            if (events == null && f.is("telephone-event") && f.clockRate() == audio.clockRate()) {
+                events = f;
+            }
         }
         int ptime = offer.ptimeMs() > 0 ? offer.ptimeMs() : 20;
         SdesKeys srtp = null;

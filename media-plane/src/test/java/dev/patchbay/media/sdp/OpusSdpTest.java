@@ -28,12 +28,24 @@ class OpusSdpTest {
         assertTrue(n.wideband(), "an Opus call runs at 16 kHz");
         assertEquals(16000, n.audio().sampleRate());
         assertEquals(48000, n.audio().clockRate(), "the RTP clock stays 48 kHz");
-        assertNull(n.telephoneEvent(), "digits go in-band on an Opus call: our RFC 4733 stages count 8 kHz ticks");
+        assertEquals(101, n.telephoneEvent().payloadType(), "events at the voice's clock, 48 kHz (RFC 4733 §2.1)");
         String answer = AnswerWriter.write(n, "10.0.0.1", 5000, 1, 1);
-        assertTrue(answer.contains("m=audio 5000 RTP/AVP 107\r\n"), answer);
+        assertTrue(answer.contains("m=audio 5000 RTP/AVP 107 101\r\n"), answer);
+        assertTrue(answer.contains("a=rtpmap:101 telephone-event/48000\r\n"), answer);
         assertTrue(answer.contains("a=rtpmap:107 opus/48000/2\r\n"), "RFC 7587: always /2: " + answer);
         assertTrue(answer.contains("a=fmtp:107 maxplaybackrate=16000;sprop-maxcapturerate=16000;stereo=0;sprop-stereo=0;"
                 + "useinbandfec=1;usedtx=0\r\n"), answer);
+    }
+
+    @Test
+    void telephoneEventsAreTakenOnlyAtTheVoicesClock() throws SdpException {
+        assertNull(Negotiator.answer(SdpParser.parseAudio(OFFER.replace(" 107 101 100", " 107 100")
+                .replace("a=rtpmap:101 telephone-event/48000\r\n", ""))).telephoneEvent(),
+                "Opus with events at 8 kHz only: digits go in-band");
+        Negotiated g711 = Negotiator.answer(SdpParser.parseAudio(OFFER.replace(" 0 107 101 100", " 0 101 100")
+                .replace("a=rtpmap:107 opus/48000/2\r\n", "")));
+        assertEquals("PCMU", g711.audio().encoding());
+        assertEquals(100, g711.telephoneEvent().payloadType(), "PCMU takes the 8 kHz events, not the 48 kHz ones listed first");
     }
 
     @Test
