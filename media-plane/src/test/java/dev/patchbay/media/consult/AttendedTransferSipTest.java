@@ -110,19 +110,43 @@ class AttendedTransferSipTest extends SharedMediaPlane {
             ConsultProgress completed = seen.step(c.callId(), ConsultStep.CONSULT_COMPLETED);
             assertEquals(ConsultCompletion.MEDIA_BRIDGE, completed.getMethod());
 
-            Await.until(() -> callerRtp.recentPower(400, 10) < ABSENT, WAIT, "the hold music to stop");
-            Await.until(() -> callerRtp.recentPower(600, 10) > PRESENT, WAIT, "the target's 600 Hz at the caller");
-            Await.until(() -> targetRtp.recentPower(1000, 10) > PRESENT, WAIT, "the caller's 1000 Hz at the target");
-            Await.holds(() -> callerRtp.recentPower(600, 10) > PRESENT && targetRtp.recentPower(1000, 10) > PRESENT
-                    && callerRtp.recentPower(400, 10) < ABSENT, Duration.ofSeconds(1), "a second of bridged audio both ways");
-
-            control.rpc().hangup(HangupRequest.newBuilder().setCallId(c.callId()).build()).get(5, TimeUnit.SECONDS);
-            assertEquals(HangupCause.BOT_HANGUP, seen.event(ControlEvent.EventCase.HANGUP, c.callId()).getHangup().getCause());
-            assertEquals(HangupCause.BRIDGE_ENDED, seen.event(ControlEvent.EventCase.HANGUP, c.consult().getConsultCallId())
-                    .getHangup().getCause());
-            assertSippPassed(c.caller(), c.callerDir(), "caller");
-            assertSippPassed(c.target(), c.targetDir(), "target");
+            assertBridgedThenHungUp(seen, c, callerRtp, targetRtp);
         }
+    }
+
+    @Test
+    void aCallerThatDeclinesTheReferIsBridgedInstead() throws Exception {
+        ConsultSipRig.Seen seen = new ConsultSipRig.Seen(control);
+        try (TonePeer callerRtp = new TonePeer(); TonePeer targetRtp = new TonePeer()) {
+            Consulting c = consult(seen, callerRtp, targetRtp, "uac-consult-refer-declined.xml", ConsultSipRig.wav(400, 1000));
+            callerRtp.startTone(1000);
+            targetRtp.startTone(600);
+            CompleteConsultResponse done = control.rpc().completeConsult(CompleteConsultRequest.newBuilder()
+                    .setCallId(c.callId()).build()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(ConsultCompletion.MEDIA_BRIDGE, done.getMethod(), done.getReason());
+            assertTrue(done.getCompleted());
+            assertEquals(603, done.getReferStatus(), "the REFER was tried first");
+            assertTrue(done.getReason().contains("refused the REFER with 603"), done.getReason());
+            assertEquals(603, seen.step(c.callId(), ConsultStep.CONSULT_COMPLETED).getSipStatus());
+            assertBridgedThenHungUp(seen, c, callerRtp, targetRtp);
+        }
+    }
+
+    /** The caller hears the target's 600 Hz and no hold music, the target the caller's 1000 Hz; then the caller is hung up. */
+    private void assertBridgedThenHungUp(ConsultSipRig.Seen seen, Consulting c, TonePeer callerRtp, TonePeer targetRtp)
+            throws Exception {
+        Await.until(() -> callerRtp.recentPower(400, 10) < ABSENT, WAIT, "the hold music to stop");
+        Await.until(() -> callerRtp.recentPower(600, 10) > PRESENT, WAIT, "the target's 600 Hz at the caller");
+        Await.until(() -> targetRtp.recentPower(1000, 10) > PRESENT, WAIT, "the caller's 1000 Hz at the target");
+        Await.holds(() -> callerRtp.recentPower(600, 10) > PRESENT && targetRtp.recentPower(1000, 10) > PRESENT
+                && callerRtp.recentPower(400, 10) < ABSENT, Duration.ofSeconds(1), "a second of bridged audio both ways");
+
+        control.rpc().hangup(HangupRequest.newBuilder().setCallId(c.callId()).build()).get(5, TimeUnit.SECONDS);
+        assertEquals(HangupCause.BOT_HANGUP, seen.event(ControlEvent.EventCase.HANGUP, c.callId()).getHangup().getCause());
+        assertEquals(HangupCause.BRIDGE_ENDED, seen.event(ControlEvent.EventCase.HANGUP, c.consult().getConsultCallId())
+                .getHangup().getCause());
+        assertSippPassed(c.caller(), c.callerDir(), "caller");
+        assertSippPassed(c.target(), c.targetDir(), "target");
     }
 
     @Test
