@@ -25,6 +25,8 @@ import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.Answer;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.ConsultCompletion;
+import dev.patchbay.proto.media.v1.ConsultProgress;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.Reject;
 import dev.patchbay.proto.media.v1.RouteDecision;
@@ -108,6 +110,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
                         + event.getDtmf().getSource().name().toLowerCase(Locale.ROOT) + ")");
                 case INFO -> store.event(event.getCallId(), "info", event.getInfo().getContentType() + ", "
                         + event.getInfo().getBody().size() + " bytes");
+                case CONSULT -> consultProgress(event.getCallId(), event.getConsult());
                 case BOT_INFO -> {
                     if (ringCx.botInfoSent(event.getCallId(), event.getBotInfo())) {
                         store.find(event.getCallId()).ifPresent(call -> bots.finalInfoAccepted(link, call,
@@ -199,6 +202,17 @@ public final class CallFlow implements MediaNodeLink.Listener {
             return;
         }
         webhookBots.route(link, offer, bot, call, vendorParameters, () -> answer(bot, call));
+    }
+
+    /**
+     * An attended transfer's step, on the caller's record as {@code consult-<step>}; the detail names the consult
+     * leg's call id first, which links the two calls' records.
+     */
+    private void consultProgress(String id, ConsultProgress p) {
+        String step = p.getStep().name().toLowerCase(Locale.ROOT).replace("consult_", "").replace('_', '-');
+        store.event(id, "consult-" + step, p.getConsultCallId()
+                + (p.getMethod() == ConsultCompletion.CONSULT_COMPLETION_UNSPECIFIED ? "" : " by " + p.getMethod().name().toLowerCase(Locale.ROOT))
+                + (p.getSipStatus() == 0 ? "" : ", " + p.getSipStatus()) + (p.getReason().isEmpty() ? "" : ": " + p.getReason()));
     }
 
     private void ringing(String id, int sipStatus) {

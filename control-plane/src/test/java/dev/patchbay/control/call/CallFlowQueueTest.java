@@ -17,6 +17,9 @@ import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.proto.media.v1.CallHangup;
+import dev.patchbay.proto.media.v1.ConsultCompletion;
+import dev.patchbay.proto.media.v1.ConsultProgress;
+import dev.patchbay.proto.media.v1.ConsultStep;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.schema.Migrations;
@@ -86,5 +89,34 @@ class CallFlowQueueTest {
         } finally {
             link.close();
         }
+    }
+
+    @Test
+    void anAttendedTransfersStepsLandOnTheCallersRecordNamingTheConsultLeg() throws InterruptedException {
+        store.insert(new CallRecord("CA_c1", "ws_a", null, Direction.INBOUND, CallStatus.RINGING, "+15550001111",
+                "+15550002222", null, NODE, "tok", new CallRecord.Stream("wss://bot.example/s", "twilio", 8000, null),
+                null, null, null, null, null, store.now(), null, null), null, null, "routed");
+        CallFlow flow = new CallFlow(store, null, (link, call, gone) -> null, (url, ws, call, token, timeout) -> null, call -> { },
+                CallObserver.NONE, new BridgeLeases(store, "r1", Duration.ofSeconds(10)), workers);
+        MediaNodeLink link = new MediaNodeLink(NODE, "r1", "", flow, timers);
+        try {
+            flow.event(link, consult(ConsultStep.CONSULT_STARTED, 0, ConsultCompletion.CONSULT_COMPLETION_UNSPECIFIED, "sip:agent@pbx"));
+            flow.event(link, consult(ConsultStep.CONSULT_COMPLETED, 603, ConsultCompletion.MEDIA_BRIDGE, "REFER declined"));
+            Await.until(() -> consultEvents().size() >= 2, Duration.ofSeconds(5), () -> "two consult events");
+            var events = consultEvents();
+            assertEquals(java.util.List.of("consult-started CA_leg1: sip:agent@pbx",
+                    "consult-completed CA_leg1 by media_bridge, 603: REFER declined"), events);
+        } finally {
+            link.close();
+        }
+    }
+
+    private java.util.List<String> consultEvents() {
+        return store.events("CA_c1").stream().filter(e -> e.type().startsWith("consult-")).map(e -> e.type() + " " + e.detail()).toList();
+    }
+
+    private static ControlEvent consult(ConsultStep step, int status, ConsultCompletion method, String reason) {
+        return ControlEvent.newBuilder().setCallId("CA_c1").setConsult(ConsultProgress.newBuilder().setStep(step)
+                .setConsultCallId("CA_leg1").setSipStatus(status).setMethod(method).setReason(reason)).build();
     }
 }

@@ -26,7 +26,7 @@ public final class CallBridges {
 
     /** A request that cannot be carried out; the message names the field and the remedy. */
     public static final class Invalid extends Exception {
-        Invalid(String message) {
+        public Invalid(String message) {
             super(message, null, false, false);
         }
     }
@@ -50,19 +50,11 @@ public final class CallBridges {
      */
     public CompletableFuture<BridgeResponse> bridge(Call caller, BridgeRequest r) throws Invalid {
         String target = r.getTargetUri();
-        Matcher m = HOST.matcher(target);
-        if (target.length() > 1024 || !m.matches()) {
-            throw new Invalid("target_uri must be a sip: URI of at most 1024 characters with a host, got '" + target + "'");
-        }
+        PlaceCallRequest place = legRequest(caller, target, r.getFromUri(), r.getTransport())
+                .setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword()).build();
         if (!caller.claimBridge()) {
             throw new Invalid("call " + caller.id() + " is already bridged or being bridged; hang up the bridge first");
         }
-        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-        PlaceCallRequest place = PlaceCallRequest.newBuilder().setToUri(target)
-                .setFromUri(r.getFromUri().isEmpty() ? "sip:patchbay@" + caller.localAddress() : r.getFromUri())
-                .setTrunkHost(host).setTrunkPort(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)))
-                .setTransport(transport(r)).setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword())
-                .build();
         CompletableFuture<BridgeResponse> outcome = new CompletableFuture<>();
         Call leg;
         try {
@@ -86,12 +78,31 @@ public final class CallBridges {
         return outcome;
     }
 
-    /** The request's transport, else the target's ;transport= parameter, else UDP. */
-    static Transport transport(BridgeRequest r) {
-        if (r.getTransport() != Transport.TRANSPORT_UNSPECIFIED) {
-            return r.getTransport();
+    /**
+     * The INVITE of a second leg from {@code caller} to {@code target} (a bridge's or a consult's): to the
+     * target's host and port, From {@code from} or sip:patchbay@ this node.
+     *
+     * @throws Invalid naming target_uri when it is not a sip: URI with a host
+     */
+    public static PlaceCallRequest.Builder legRequest(Call caller, String target, String from, Transport transport)
+            throws Invalid {
+        Matcher m = HOST.matcher(target);
+        if (target.length() > 1024 || !m.matches()) {
+            throw new Invalid("target_uri must be a sip: URI of at most 1024 characters with a host, got '" + target + "'");
         }
-        Matcher m = TRANSPORT.matcher(r.getTargetUri());
+        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+        return PlaceCallRequest.newBuilder().setToUri(target)
+                .setFromUri(from.isEmpty() ? "sip:patchbay@" + caller.localAddress() : from)
+                .setTrunkHost(host).setTrunkPort(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)))
+                .setTransport(transport(transport, target));
+    }
+
+    /** The requested transport, else the target's ;transport= parameter, else UDP. */
+    static Transport transport(Transport requested, String target) {
+        if (requested != Transport.TRANSPORT_UNSPECIFIED) {
+            return requested;
+        }
+        Matcher m = TRANSPORT.matcher(target);
         return !m.find() ? Transport.UDP : switch (m.group(1).toLowerCase(Locale.ROOT)) {
             case "tcp" -> Transport.TCP;
             case "tls" -> Transport.TLS;

@@ -55,6 +55,7 @@ public final class Call {
     private volatile boolean silent;
     private final AtomicBoolean bridging = new AtomicBoolean();
     private final AtomicReference<Runnable> onEnd = new AtomicReference<>();
+    private final AtomicReference<Runnable> onAnswer = new AtomicReference<>();
 
     /** What PlaceCall asked of a call Patchbay places: record it, end it after a while (0 = never). */
     public record Outbound(boolean record, int maxDurationSeconds) {
@@ -357,6 +358,18 @@ public final class Call {
         onEnd.set(then);
         if (then != null && state.get() instanceof CallState.Ended && onEnd.compareAndSet(then, null)) {
             then.run(); // ended meanwhile
+        }
+    }
+
+    /** Runs {@code then} once when a placed call's media starts (its answer); set before the INVITE leaves. */
+    public void onAnswer(Runnable then) {
+        onAnswer.set(then);
+    }
+
+    void answeredNow() {
+        Runnable then = onAnswer.getAndSet(null);
+        if (then != null) {
+            then.run();
         }
     }
 

@@ -69,6 +69,7 @@ final class CallAnswering {
         }
         media.start();
         answeredEvent(call, answer);
+        call.answeredNow();
     }
 
     /** The media of a call being answered, on the next loop, recording from the start if asked. */

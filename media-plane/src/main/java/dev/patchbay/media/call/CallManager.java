@@ -27,6 +27,7 @@ import dev.patchbay.proto.media.v1.BotInfoSent;
 import dev.patchbay.proto.media.v1.CallHangup;
 import dev.patchbay.proto.media.v1.CallOffered;
 import dev.patchbay.proto.media.v1.CallRinging;
+import dev.patchbay.proto.media.v1.ConsultProgress;
 import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.InfoReceived;
@@ -325,6 +326,26 @@ public final class CallManager {
             }
             return outcome;
         });
+    }
+
+    /** See {@link CallSignalling#takesReplaces}. */
+    public boolean takesReplaces(Call call) {
+        return signalling.takesReplaces(call);
+    }
+
+    /** REFER with Replaces ({@link CallSignalling#transferReplacing}); a 2xx ends {@code call} as TRANSFERRED. */
+    public CompletableFuture<TransferOutcome> transferReplacing(Call call, Call consult) {
+        return signalling.transferReplacing(call, consult).thenApply(outcome -> {
+            if (outcome.status() >= 200 && outcome.status() < 300) {
+                end(call, HangupCause.TRANSFERRED, 200, "transferred to the consult leg " + consult.id());
+            }
+            return outcome;
+        });
+    }
+
+    /** A step of {@code call}'s attended transfer, for its record. */
+    public void consultProgress(Call call, ConsultProgress.Builder progress) {
+        control.event(call, ControlEvent.newBuilder().setConsult(progress));
     }
 
     /** Places an outbound call, running {@code beforeInvite} before its INVITE leaves; see {@link CallSignalling#place}. */

@@ -34,6 +34,19 @@ public interface CallSignalling {
     /** Blind transfer by REFER; completes with the target's final status, or REFER's refusal marked as such. */
     CompletableFuture<TransferOutcome> transfer(Call call, String target);
 
+    /** Whether the caller's INVITE advertised RFC 3891 (Supported: replaces) and REFER (Allow). */
+    default boolean takesReplaces(Call call) {
+        return false;
+    }
+
+    /**
+     * Attended transfer: REFER to {@code call}'s far end with Refer-To naming {@code consult}'s far end and a
+     * Replaces of the consult dialog (RFC 3891); completes as {@link #transfer} does.
+     */
+    default CompletableFuture<TransferOutcome> transferReplacing(Call call, Call consult) {
+        return CompletableFuture.completedFuture(new TransferOutcome(501, true));
+    }
+
     /**
      * Places a call through a trunk and returns it at once; progress arrives as call events.
      * {@code beforeInvite} runs once the call exists and before its INVITE leaves: a trunk may answer

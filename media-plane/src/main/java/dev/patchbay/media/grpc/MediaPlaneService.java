@@ -22,6 +22,12 @@ import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.BridgeRequest;
 import dev.patchbay.proto.media.v1.BridgeResponse;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
+import dev.patchbay.proto.media.v1.CancelConsultRequest;
+import dev.patchbay.proto.media.v1.CancelConsultResponse;
+import dev.patchbay.proto.media.v1.CompleteConsultRequest;
+import dev.patchbay.proto.media.v1.CompleteConsultResponse;
+import dev.patchbay.proto.media.v1.ConsultRequest;
+import dev.patchbay.proto.media.v1.ConsultResponse;
 import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.ControlCommand;
@@ -60,13 +66,14 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
     private static final Logger LOG = Logger.getLogger(MediaPlaneService.class.getName());
-    private static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
+    static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
+    static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
     private final CallManager calls;
     private final ControlHub hub;
     private final CallFeatures features;
     private final CallBridges bridges;
+    private final ConsultRpcs consults;
     /** Audio streams run on the gRPC event loop; their ends, which may send SIP, run here instead. */
     private final Executor signalling = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -81,6 +88,7 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
         this.drain = drain;
         this.features = new CallFeatures(calls);
         this.bridges = new CallBridges(calls);
+        this.consults = new ConsultRpcs(calls);
     }
 
     @Override
@@ -330,6 +338,21 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             fail(response, e.getMessage().contains("already") ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT,
                     e.getMessage());
         }
+    }
+
+    @Override
+    public void consult(ConsultRequest request, StreamObserver<ConsultResponse> response) {
+        consults.consult(request, response);
+    }
+
+    @Override
+    public void completeConsult(CompleteConsultRequest request, StreamObserver<CompleteConsultResponse> response) {
+        consults.complete(request, response);
+    }
+
+    @Override
+    public void cancelConsult(CancelConsultRequest request, StreamObserver<CancelConsultResponse> response) {
+        consults.cancel(request, response);
     }
 
     @Override

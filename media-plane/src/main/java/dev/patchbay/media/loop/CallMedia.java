@@ -174,6 +174,22 @@ public final class CallMedia {
         });
     }
 
+    /** Plays {@code audio} in a loop where silence would go (hold music); null stops it. */
+    public void hold(EarlyAudio audio) {
+        loop.execute(() -> toCaller.early(audio));
+    }
+
+    /** Ends the attached bot's stream with {@code cause} and leaves the call up without a bot. */
+    public void releaseBot(HangupCause cause, String reason) {
+        loop.execute(() -> {
+            AudioUplink bot = fromCaller.uplink();
+            fromCaller.uplink(null);
+            if (bot != null) {
+                bot.ended(cause, reason);
+            }
+        });
+    }
+
     /** Sends every caller frame to {@code to} as well (a bridge's other leg); null stops it. */
     public void tap(FrameTap to) {
         loop.execute(() -> fromCaller.tap(to));

@@ -260,6 +260,23 @@ final class InviteHandler implements CallSignalling {
     }
 
     @Override
+    public boolean takesReplaces(Call call) {
+        SipLeg leg = call.sipContext();
+        return !leg.outbound() && (OptionTags.lists(leg.invite, "Supported", "replaces") || OptionTags.lists(leg.invite, "k", "replaces"))
+                && OptionTags.lists(leg.invite, "Allow", "REFER");
+    }
+
+    @Override
+    public CompletableFuture<TransferOutcome> transferReplacing(Call call, Call consult) {
+        SipLeg leg = call.sipContext();
+        String target = ReplacesTarget.of(((SipLeg) consult.sipContext()).dialog);
+        if (leg.dialog == null || target == null) {
+            return CompletableFuture.completedFuture(TransferOutcome.notified(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
+        }
+        return transfers.start(call, leg, target);
+    }
+
+    @Override
     public CompletableFuture<Integer> info(Call call, String contentType, byte[] body) {
         Dialog dialog = ((SipLeg) call.sipContext()).dialog;
         int slash = contentType.indexOf('/');

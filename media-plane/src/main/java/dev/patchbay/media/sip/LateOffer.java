@@ -23,7 +23,7 @@ import dev.patchbay.proto.media.v1.HangupCause;
 
 /**
  * Late offer (RFC 3261 section 13.2.1, RFC 3264): an INVITE or re-INVITE without SDP gets our offer
- * in its 200 OK, every codec we speak with telephone-event (and an SDES key over TLS), and the answer
+ * in its 200 OK, PCMU and PCMA with telephone-event (and an SDES key over TLS), and the answer
  * must come in the ACK. An ACK without a usable answer ends the call with a BYE whose Reason says why:
  * 400 for SDP that does not parse, 488 for anything else the offer cannot be settled with.
  */
