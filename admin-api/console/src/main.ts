@@ -6,6 +6,7 @@ import { configPage } from "./pages/config";
 import { callLogPage, callPage } from "./pages/calls";
 import { livePage } from "./pages/live";
 import { fleetPage } from "./pages/fleet";
+import { walletPage, walletsPage } from "./pages/wallets";
 
 const top = document.getElementById("top")!;
 const main = document.getElementById("main")!;
@@ -38,7 +39,8 @@ function signIn(): void {
 }
 
 function nav(me: Me): void {
-  const links: [string, string][] = [["#/config", "Configuration"], ["#/calls", "Call log"], ["#/live", "Live calls"]];
+  const links: [string, string][] = [["#/config", "Configuration"], ["#/calls", "Call log"], ["#/live", "Live calls"],
+    ["#/wallets", "Wallets"]];
   if (me.role === "operator") links.push(["#/fleet", "Fleet"]);
   const current = location.hash.split("/")[1] ?? "config";
   mount(top, h("nav", { "aria-label": "Console" },
@@ -70,6 +72,7 @@ async function route(): Promise<void> {
       case "calls": leave = b ? await callPage(main, a, b) : await callLogPage(main, me); break;
       case "live": leave = await livePage(main); break;
       case "fleet": leave = await fleetPage(main); break;
+      case "wallets": leave = b ? await walletPage(main, a, b) : await walletsPage(main, me); break;
       default: leave = await configPage(main, me, page === "config" ? a : undefined);
     }
   } catch (e) {

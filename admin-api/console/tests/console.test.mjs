@@ -6,6 +6,8 @@
 //   RECORDED_CALL   the id of OTHER_WS's call whose recording a stand-in node holds
 //   LIVE_CALL       the id of OTHER_WS's live call; the test asks on stdout for it to end ("hangup?")
 //                   and waits for a line on stdin before checking that it leaves the live page
+//   NODE_CALL       the id of OTHER_WS's second live call, held by a stand-in node that takes transfers and DTMF
+//   WALLET_SESSION  an agent session of OTHER_WS; FOREIGN_SESSION one of another workspace
 //   SHOTS           where to write the screenshots (1280 and 390 px wide)
 // Prints "ok <check>" per check passed; exits 1 on the first failure.
 import { env, expect, labelled, nextLine, ok, shot, signIn, withBrowser, TIMEOUT, ZONE } from "./browser.mjs";
@@ -16,6 +18,9 @@ const OTHER_WS = env("OTHER_WS");
 const OTHER_ADMIN_KEY = env("OTHER_ADMIN_KEY");
 const LIVE_CALL = env("LIVE_CALL");
 const RECORDED_CALL = env("RECORDED_CALL");
+const NODE_CALL = env("NODE_CALL");
+const WALLET_SESSION = env("WALLET_SESSION");
+const FOREIGN_SESSION = env("FOREIGN_SESSION");
 const SHOTS = env("SHOTS");
 
 async function api(method, path, key, body) {
@@ -180,6 +185,60 @@ async function keys(page, wsId) {
   ok("revoking an admin key asks once more, then the key no longer signs in; no secret is left in the page");
 }
 
+/** Transfer and DTMF on the call the stand-in node holds, from the live page's action forms. */
+async function liveActions(page) {
+  await page.getByRole("button", { name: "Transfer or DTMF call from +34911234567" }).click();
+  const to = page.getByLabel("Transfer to");
+  expect(await to.evaluate((el) => el === document.activeElement), "the transfer field has no focus after picking the call");
+  await to.fill("desk");
+  await page.getByRole("button", { name: "Transfer", exact: true }).click();
+  await page.locator('form[aria-label="Transfer the call"] [data-error-for="to"]').filter({ hasText: "E.164" }).waitFor();
+  expect(await to.getAttribute("aria-invalid") === "true", "the transfer target is not marked invalid");
+  ok("a bad transfer target shows the API's error next to the field");
+  await to.fill("+442079460777");
+  await page.getByRole("button", { name: "Transfer", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "to tel:+442079460777: the target answered 202" }).waitFor();
+  ok("the live page transfers a call through the node holding it (blind, REFER)");
+  await page.getByLabel("Digits").fill("12#");
+  await page.getByRole("button", { name: "Send DTMF" }).click();
+  await page.getByRole("status").filter({ hasText: "3 digit(s) sent" }).waitFor();
+  const events = (await api("GET", `/v1/workspaces/${OTHER_WS}/calls/${NODE_CALL}`, OPERATOR_KEY)).json.events;
+  expect(["transfer-requested", "dtmf-sent"].every((t) => events.some((e) => e.type === t && e.detail.includes("operator"))),
+    `the call's timeline: ${JSON.stringify(events)}`);
+  ok("the live page sends DTMF through the node holding the call; the timeline names who asked");
+}
+
+/** The wallets: the operator lists every session, opens one and grants credit; a bad amount is refused. */
+async function wallets(page) {
+  await page.getByRole("link", { name: "Wallets" }).click();
+  await page.getByRole("link", { name: WALLET_SESSION }).waitFor();
+  await page.getByRole("link", { name: FOREIGN_SESSION }).waitFor();
+  ok("the wallets page lists every workspace's agent sessions for the operator");
+  await labelled(page, "wallets");
+  await shot(page, SHOTS, "wallets");
+  await page.getByRole("link", { name: WALLET_SESSION }).click();
+  await page.getByRole("heading", { name: `Wallet of ${WALLET_SESSION}` }).waitFor();
+  const amount = page.getByLabel("Amount (USD)");
+  await amount.fill("-5");
+  await page.getByRole("button", { name: "Grant credit" }).click();
+  await page.locator('form[aria-label="Grant credit"] [data-error-for="amount"]').filter({ hasText: "positive amount" }).waitFor();
+  expect(await amount.getAttribute("aria-invalid") === "true", "the amount is not marked invalid");
+  const base = `/v1/workspaces/${OTHER_WS}/agent-sessions/${WALLET_SESSION}`;
+  expect((await api("GET", `${base}/wallet`, OPERATOR_KEY)).json.ledger.length === 0, "a refused amount reached the ledger");
+  ok("a bad amount shows the API's error next to the amount field, and nothing is credited");
+  await amount.fill("12.50");
+  await page.getByLabel("Note").fill("console trial credit");
+  await page.getByRole("button", { name: "Grant credit" }).click();
+  await page.locator('dd[data-fact="Available"]').filter({ hasText: "12.50" }).waitFor();
+  await page.getByRole("row").filter({ hasText: "credit" }).filter({ hasText: "operator" }).waitFor();
+  const w = (await api("GET", `${base}/wallet`, OPERATOR_KEY)).json;
+  expect(w.balance.available === 12.5 && w.ledger.length === 1 && w.ledger[0].granted_by === "operator",
+    `the API's wallet: ${JSON.stringify(w)}`);
+  ok("a credit granted through the console shows in the balance and the ledger (one transaction)");
+  await labelled(page, "wallet");
+  await shot(page, SHOTS, "wallet");
+}
+
 async function run(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
@@ -268,8 +327,11 @@ async function run(context) {
   await shot(page, SHOTS, "call-log");
   await page.getByLabel("Status").selectOption("in-progress");
   await page.getByRole("button", { name: "Search" }).click();
-  // The first page already showed the live call: wait for the search's own answer, one row.
-  await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
+  // The first page already showed the live calls: wait for the search's own answer, the two in progress.
+  await page.waitForFunction(() => {
+    const status = [...document.querySelectorAll('td[data-label="Status"]')].map((td) => td.textContent);
+    return status.length === 2 && status.every((s) => s === "in-progress");
+  });
   await page.getByRole("link", { name: LIVE_CALL }).waitFor();
   await page.getByLabel("Number").fill("12ab");
   await page.getByRole("button", { name: "Search" }).click();
@@ -294,6 +356,7 @@ async function run(context) {
   const live = (await api("GET", "/v1/live-calls", OPERATOR_KEY)).json.items.find((c) => c.from === "+33142685300");
   expect(live?.from_country === "FR", `the live call's from_country: ${live?.from_country}`);
   ok("the live page shows the caller in E.164 with its country (FR: France)");
+  await liveActions(page);
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");
   // The live call's node ("node-1") does not exist: the hang-up reaches the API, which says so.
@@ -342,6 +405,7 @@ async function run(context) {
   await page.getByRole("button", { name: "Confirm drain node node-console" }).click();
   await page.getByRole("alert").filter({ hasText: /^50[23]: the media node at 127\.0\.0\.1:9090 / }).waitFor();
   ok("the fleet page's drain (two presses) shows the API's error when the node does not answer");
+  await wallets(page);
 
   // A workspace admin in a fresh tab (its own sessionStorage) sees its own workspace only.
   const admin = await context.newPage();
@@ -369,6 +433,15 @@ async function run(context) {
     return r.status;
   }, wsId);
   expect(probe === 404, `the workspace admin's key read another workspace's bots: ${probe}`);
+  await admin.getByRole("link", { name: "Wallets" }).click();
+  await admin.getByRole("link", { name: WALLET_SESSION }).waitFor();
+  expect(await admin.getByRole("link", { name: FOREIGN_SESSION }).count() === 0, "the workspace admin sees another workspace's wallet");
+  const foreignWallet = await admin.evaluate(async (path) => {
+    const key = Object.values(sessionStorage)[0];
+    return (await fetch(path, { headers: { Authorization: `Bearer ${key}` } })).status;
+  }, `/v1/agent-sessions?workspace_id=${encodeURIComponent(wsId)}`);
+  expect(foreignWallet === 404, `the workspace admin's key listed another workspace's wallets: ${foreignWallet}`);
+  ok("a workspace admin sees only its own workspace's wallets");
   await admin.goto(`${URL}#/fleet`);
   await admin.getByRole("alert").filter({ hasText: "403" }).waitFor();
   ok("a workspace admin sees only its own workspace (list, config page, call log, API)");

@@ -47,6 +47,7 @@ import dev.patchbay.admin.tenant.TenantService;
 import dev.patchbay.admin.tenant.TrunkRoutes;
 import dev.patchbay.admin.tenant.TrunkService;
 import dev.patchbay.admin.wallet.CreditRoutes;
+import dev.patchbay.admin.wallet.WalletRoutes;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
@@ -132,10 +133,11 @@ public final class AdminApi implements AutoCloseable {
                     new IntegrationRoutes(tenants, db, box, clock, audit).routes(),
                     new WebhookRoutes(tenants, db, box, secrets, ids, clock, audit).routes(),
                     new CreditRoutes(tenants, db, ids, clock, audit).routes(),
+                    new WalletRoutes(db, tenants::workspace).routes(),
                     new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
                     new SecretRotation(db, box, audit).routes(),
-                    new CallRoutes(new CallLog(db, clock), tenants::workspace, nodes).routes(),
-                    new FleetRoutes(db, nodes).routes(),
+                    new CallRoutes(new CallLog(db, clock), tenants::workspace, nodes, audit).routes(),
+                    new FleetRoutes(db, nodes, audit).routes(),
                     Console.routes());
             WebServer server = WebServer.builder()
                     .host(config.host())

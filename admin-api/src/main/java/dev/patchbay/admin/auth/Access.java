@@ -1,5 +1,7 @@
 package dev.patchbay.admin.auth;
 
+import java.util.function.Consumer;
+
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
 import io.helidon.webserver.http.ServerRequest;
@@ -41,6 +43,24 @@ public enum Access {
             throw ProblemException.of(403, "only the operator key may do this; a workspace admin key may not",
                     new FieldError("Authorization", "send the operator key (patchbay.admin.key)"));
         }
+    }
+
+    /**
+     * The workspace a list route outside {@code /v1/workspaces/{ws}} reads: a workspace key is held to its
+     * own (naming another answers that workspace's 404); the operator reads {@code requested}, or every
+     * workspace when it is null.
+     */
+    public static String scope(ServerRequest req, String requested, Consumer<String> requireWorkspace) {
+        if (Principal.of(req) instanceof Principal.WorkspaceKey key) {
+            if (requested != null && !requested.equals(key.workspaceId())) {
+                throw workspaceNotFound(requested);
+            }
+            return key.workspaceId();
+        }
+        if (requested != null) {
+            requireWorkspace.accept(requested);
+        }
+        return requested;
     }
 
     /** The one answer for a workspace that does not exist or is not the caller's. */

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.patchbay.admin.audit.AuditEntry;
+import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
@@ -33,6 +35,18 @@ public final class CallLog {
     /** Adds an event to a call's timeline, as the control-plane does for the actions it takes. */
     public void event(String callId, String type, String detail) {
         db.execute().namedInsert("insert-call-event", callId, Db.utc(clock.instant()), type, detail);
+    }
+
+    /**
+     * An action the admin API took on a call: its timeline event and its audit row, in one transaction, so
+     * neither is written without the other.
+     */
+    public void acted(String callId, String type, String detail, AuditEntry audit) {
+        Db.inTransaction(db, tx -> {
+            tx.namedInsert("insert-call-event", callId, Db.utc(clock.instant()), type, detail);
+            AuditLog.record(tx, audit);
+            return null;
+        });
     }
 
     /** Newest first; the cursor is the last row's (created_at, id), read as "older than". */

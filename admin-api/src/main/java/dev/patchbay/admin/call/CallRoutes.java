@@ -1,10 +1,12 @@
 package dev.patchbay.admin.call;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
@@ -12,6 +14,7 @@ import dev.patchbay.admin.fleet.MediaNodeClient;
 import dev.patchbay.admin.http.PageRequest;
 import dev.patchbay.admin.tenant.DidNumbers;
 import dev.patchbay.admin.tenant.TenantJson;
+import dev.patchbay.proto.media.v1.TransferResponse;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.ProblemException;
 import io.helidon.http.HeaderNames;
@@ -21,7 +24,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The console's view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
- * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, hanging one up, and its recording. A workspace
+ * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, hanging one up, transferring it,
+ * sending it DTMF, and its recording. Each action is a timeline event and an audit row naming who asked. A workspace
  * admin key sees its own workspace's calls only; asking for another's answers the same 404 as a
  * workspace that does not exist.
  */
@@ -30,15 +34,17 @@ public final class CallRoutes {
     private final CallLog log;
     private final Consumer<String> requireWorkspace;
     private final MediaNodeClient nodes;
+    private final Audit audit;
 
     /**
      * @param requireWorkspace throws the workspace's 404 when it does not exist
-     * @param nodes            reaches the media node holding a call, to hang it up
+     * @param nodes            reaches the media node holding a call, to act on it
      */
-    public CallRoutes(CallLog log, Consumer<String> requireWorkspace, MediaNodeClient nodes) {
+    public CallRoutes(CallLog log, Consumer<String> requireWorkspace, MediaNodeClient nodes, Audit audit) {
         this.log = log;
         this.requireWorkspace = requireWorkspace;
         this.nodes = nodes;
+        this.audit = audit;
     }
 
     public List<ApiRoute> routes() {
@@ -47,6 +53,8 @@ public final class CallRoutes {
                 ApiRoute.get("/v1/live-calls", Access.ANY, this::live),
                 ApiRoute.get("/v1/workspaces/{ws}/calls/{call}", Access.WORKSPACE, this::call),
                 ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/hangup", Access.WORKSPACE, this::hangup),
+                ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/transfer", Access.WORKSPACE, this::transfer),
+                ApiRoute.post("/v1/workspaces/{ws}/calls/{call}/dtmf", Access.WORKSPACE, this::dtmf),
                 ApiRoute.get("/v1/workspaces/{ws}/calls/{call}/recording", Access.WORKSPACE, this::recording));
     }
 
@@ -79,15 +87,61 @@ public final class CallRoutes {
      * reports it, as for any hang-up. The event names who asked, so the timeline shows it.
      */
     private void hangup(ServerRequest req, ServerResponse res) {
+        CallSummary c = live(req);
+        Principal by = Principal.of(req);
+        nodes.hangup(c.mediaNode(), c.id(), "hung up by " + by.actor() + " in the admin API");
+        acted(c, by, "hangup-requested", "by " + by.actor() + " via the admin API", "hangup", ApiJson.object());
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", c.id())
+                .put("workspace_id", c.workspaceId()).put("status", "hangup-requested"));
+    }
+
+    /**
+     * A blind transfer (REFER) to a number or URI. The node answers at the final NOTIFY: within
+     * {@link CallActionFields#TRANSFER_WAIT} that is 200 with the status; later it is 202, and the result
+     * lands on the call's timeline as {@code transfer-result}.
+     */
+    private void transfer(ServerRequest req, ServerResponse res) {
+        String target = CallActionFields.target(ApiJson.read(req, List.of("to")));
+        CallSummary c = live(req);
+        Principal by = Principal.of(req);
+        Optional<TransferResponse> r = nodes.transfer(c.mediaNode(), c.id(), target, CallActionFields.TRANSFER_WAIT,
+                outcome -> log.event(c.id(), "transfer-result", outcome));
+        acted(c, by, "transfer-requested", target + " by " + by.actor() + " via the admin API", "transfer",
+                ApiJson.object().put("to", target));
+        ObjectNode body = ApiJson.object().put("call_id", c.id()).put("workspace_id", c.workspaceId()).put("to", target);
+        if (r.isPresent()) {
+            log.event(c.id(), "transfer-result", "final status " + r.get().getFinalStatus());
+            ApiJson.send(res, Status.OK_200, body.put("status", "transfer-answered")
+                    .put("final_status", r.get().getFinalStatus()).put("refer_refused", r.get().getReferRefused()));
+        } else {
+            ApiJson.send(res, Status.ACCEPTED_202, body.put("status", "transfer-requested"));
+        }
+    }
+
+    /** Digits to the far end; the timeline and the audit log say how many and who sent them, never which. */
+    private void dtmf(ServerRequest req, ServerResponse res) {
+        CallActionFields.Dtmf d = CallActionFields.dtmf(ApiJson.read(req, List.of("digits", "duration_ms")));
+        CallSummary c = live(req);
+        Principal by = Principal.of(req);
+        nodes.sendDtmf(c.mediaNode(), c.id(), d.digits(), d.durationMs());
+        int keys = d.keys();
+        acted(c, by, "dtmf-sent", keys + " digit(s) by " + by.actor() + " via the admin API", "dtmf",
+                ApiJson.object().put("digit_count", keys));
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", c.id())
+                .put("workspace_id", c.workspaceId()).put("status", "dtmf-sent").put("digit_count", keys));
+    }
+
+    /** The call named by the path, which must not have ended: only a live call can be acted on. */
+    private CallSummary live(ServerRequest req) {
         CallSummary c = summary(req);
         if (c.endedAt() != null) {
             throw ProblemException.conflict("call " + c.id() + " has already ended (" + c.status() + ")", "call_id");
         }
-        String by = Principal.of(req).actor();
-        nodes.hangup(c.mediaNode(), c.id(), "hung up by " + by + " in the admin API");
-        log.event(c.id(), "hangup-requested", "by " + by + " via the admin API");
-        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", c.id())
-                .put("workspace_id", c.workspaceId()).put("status", "hangup-requested"));
+        return c;
+    }
+
+    private void acted(CallSummary c, Principal by, String event, String detail, String action, ObjectNode what) {
+        log.acted(c.id(), event, detail, audit.entry(by, c.workspaceId(), "call", c.id(), action, null, what));
     }
 
     /**
@@ -118,16 +172,7 @@ public final class CallRoutes {
 
     /** A workspace key is held to its own workspace; naming another answers that workspace's 404. */
     private CallFilter scoped(ServerRequest req, CallFilter filter) {
-        if (Principal.of(req) instanceof Principal.WorkspaceKey key) {
-            if (filter.workspaceId() != null && !filter.workspaceId().equals(key.workspaceId())) {
-                throw Access.workspaceNotFound(filter.workspaceId());
-            }
-            return filter.inWorkspace(key.workspaceId());
-        }
-        if (filter.workspaceId() != null) {
-            requireWorkspace.accept(filter.workspaceId());
-        }
-        return filter;
+        return filter.inWorkspace(Access.scope(req, filter.workspaceId(), requireWorkspace));
     }
 
     private static ObjectNode json(CallSummary c) {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.admin.audit.Audit;
+import dev.patchbay.admin.audit.AuditLog;
 import dev.patchbay.admin.auth.Access;
 import dev.patchbay.admin.auth.ApiRoute;
 import dev.patchbay.admin.auth.Principal;
@@ -27,10 +29,12 @@ public final class FleetRoutes {
 
     private final DbClient db;
     private final MediaNodeClient nodes;
+    private final Audit audit;
 
-    public FleetRoutes(DbClient db, MediaNodeClient nodes) {
+    public FleetRoutes(DbClient db, MediaNodeClient nodes, Audit audit) {
         this.db = db;
         this.nodes = nodes;
+        this.audit = audit;
     }
 
     public List<ApiRoute> routes() {
@@ -62,7 +66,11 @@ public final class FleetRoutes {
             throw ProblemException.conflict("media node " + node + " has lost its heartbeat and cannot be drained;"
                     + " a control-plane is ending its calls", "node_id");
         }
-        DrainResponse r = nodes.drain((String) row.get("grpc_address"), Principal.of(req).actor() + " via the admin API");
+        Principal by = Principal.of(req);
+        DrainResponse r = nodes.drain((String) row.get("grpc_address"), by.actor() + " via the admin API");
+        // Platform-wide, so no workspace; the operator's audit log shows it.
+        AuditLog.record(db.execute(), audit.entry(by, null, "media_node", node, "drain", null, ApiJson.object()
+                .put("calls_in_progress", r.getCallsInProgress()).put("already_draining", r.getAlreadyDraining())));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("node_id", node).put("state", "draining")
                 .put("calls_in_progress", r.getCallsInProgress()).put("already_draining", r.getAlreadyDraining()));
     }

@@ -42,7 +42,8 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class CreditRoutes {
 
-    public static final String PATH = TenantRoutes.WS + "/agent-sessions/{session}/credits";
+    static final String SESSION = TenantRoutes.WS + "/agent-sessions/{session}";
+    public static final String PATH = SESSION + "/credits";
     private static final List<String> FIELDS = List.of("amount", "currency", "idempotency_key", "note");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final BigDecimal MAX = BigDecimal.valueOf(100_000);
@@ -168,7 +169,8 @@ public final class CreditRoutes {
         return o.put("granted_by", c.grantedBy()).put("created_at", c.createdAt().toString());
     }
 
-    private static BigDecimal value(long micros) {
+    /** Micro-units as a decimal amount without trailing zeros ("15", "0.5"). */
+    static BigDecimal value(long micros) {
         BigDecimal v = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
         return v.scale() < 0 ? v.setScale(0) : v;
     }

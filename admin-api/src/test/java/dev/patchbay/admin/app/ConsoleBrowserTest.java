@@ -47,12 +47,19 @@ class ConsoleBrowserTest {
             "the call log pages on",
             "a bad inbound CIDR shows the API's error next to the sources field",
             "an inbound trunk is created and its sources edited through the console",
+            "a bad transfer target shows the API's error next to the field",
+            "the live page transfers a call through the node holding it",
+            "the live page sends DTMF through the node holding the call",
             "the live page's hang-up (two presses) shows the API's 503 when the node does not answer",
             "an ended call leaves the live page",
             "a call's page shows its events",
             "a recorded call's page plays its recording",
             "the fleet page lists the media nodes",
             "the fleet page's drain (two presses) shows the API's error when the node does not answer",
+            "the wallets page lists every workspace's agent sessions for the operator",
+            "a bad amount shows the API's error next to the amount field",
+            "a credit granted through the console shows in the balance and the ledger",
+            "a workspace admin sees only its own workspace's wallets",
             "a workspace admin sees only its own workspace",
             "nothing was loaded from another origin");
 
@@ -81,6 +88,19 @@ class ConsoleBrowserTest {
             api.db().execute("UPDATE calls SET media_node = '" + mediaNode.address() + "', recording_url = '/var/rec/" + recorded
                     + ".wav' WHERE id = '" + recorded + "'");
             mediaNode.recordings.put(recorded, StandInNode.toneOnTheLeft(8000, 2.0));
+            // A second live call, on the stand-in node: the live page transfers it and sends it DTMF.
+            String onNode = Calls.insert(api.db(), ws, bot, "live", "+34911234567", "+442079460000");
+            api.db().execute("UPDATE calls SET media_node = '" + mediaNode.address() + "' WHERE id = '" + onNode + "'");
+            // Agent sessions are the control-plane's: one in this workspace, one in another the admin must not see.
+            String globex = api.client().post("/v1/workspaces", "{\"name\":\"Globex\"}").json().path("id").asText();
+            String session = "sess_console_" + ws.substring(3);
+            String foreign = "sess_globex_" + globex.substring(3);
+            for (String[] s : new String[][] {{session, ws}, {foreign, globex}}) {
+                api.db().execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256,"
+                        + " privacy_mode, currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('" + s[0]
+                        + "', '" + s[1] + "', 'agent-7', 'guest', 'hash-" + s[0] + "', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP,"
+                        + " CURRENT_TIMESTAMP + INTERVAL '1' DAY)");
+            }
             api.db().execute("INSERT INTO media_nodes (node_id, sip_address, rtp_address, grpc_address, capacity,"
                     + " current_calls, state, started_at, heartbeat_at) VALUES ('node-console', '127.0.0.1:5060',"
                     + " '127.0.0.1', '127.0.0.1:9090', 200, 1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
@@ -94,6 +114,9 @@ class ConsoleBrowserTest {
             env.put("OTHER_ADMIN_KEY", adminKey);
             env.put("LIVE_CALL", live);
             env.put("RECORDED_CALL", recorded);
+            env.put("NODE_CALL", onNode);
+            env.put("WALLET_SESSION", session);
+            env.put("FOREIGN_SESSION", foreign);
             env.put("SHOTS", shots.toAbsolutePath().toString());
             env.put("CHROMIUM", chromium.toString());
             Process node = pb.start();
@@ -116,7 +139,7 @@ class ConsoleBrowserTest {
                     if (line.equals("hangup?")) {
                         // As the control-plane ends a call: status, end time and an event.
                         api.db().execute("UPDATE calls SET status = 'completed', ended_at = CURRENT_TIMESTAMP"
-                                + " WHERE id = '" + live + "'");
+                                + " WHERE id IN ('" + live + "', '" + onNode + "')");
                         stdin.write("ended\n");
                         stdin.flush();
                     }
@@ -131,7 +154,10 @@ class ConsoleBrowserTest {
                     fail("check '" + check + "' did not pass:\n" + log);
                 }
             }
-            for (String page : List.of("sign-in", "configuration", "call-log", "live-calls", "call", "call-recording", "fleet")) {
+            assertEquals(List.of(onNode + " -> tel:+442079460777"), mediaNode.transfers, "the transfers the node was asked for");
+            assertEquals(List.of(onNode + " -> 12#"), mediaNode.dtmf, "the DTMF the node was asked to send");
+            for (String page : List.of("sign-in", "configuration", "call-log", "live-calls", "call", "call-recording", "fleet",
+                    "wallets", "wallet")) {
                 for (int width : new int[] {1280, 390}) {
                     Path png = shots.resolve(page + "-" + width + ".png");
                     assertTrue(Files.size(png) > 5_000, png + " is missing or empty");

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Hang-up, drain and recordings through the admin API: the admin-api on a real port and PostgreSQL,
+ * Hang-up, transfer, DTMF, drain and recordings through the admin API: the admin-api on a real port and PostgreSQL,
  * calling a gRPC MediaPlane on loopback ({@link StandInNode}: a real media-plane is not a dependency
  * of this module); ConsoleLiveCallE2eTest runs hang-up and drain against the real one.
  */
@@ -35,6 +35,7 @@ class NodeActionsApiTest {
     private String wsA;
     private String wsB;
     private ApiClient asA;
+    private String keyIdA;
 
     @BeforeAll
     void start() {
@@ -43,8 +44,10 @@ class NodeActionsApiTest {
         api = TestApi.start(Map.of("patchbay.cluster.token", TOKEN));
         wsA = api.client().post("/v1/workspaces", "{\"name\":\"A\"}").json().path("id").asText();
         wsB = api.client().post("/v1/workspaces", "{\"name\":\"B\"}").json().path("id").asText();
-        asA = api.client().withKey(api.client().post("/v1/workspaces/" + wsA + "/admin-keys", "{\"name\":\"ops\"}")
-                .json().path("key").asText());
+        String keyA = api.client().post("/v1/workspaces/" + wsA + "/admin-keys", "{\"name\":\"ops\"}")
+                .json().path("key").asText();
+        asA = api.client().withKey(keyA);
+        keyIdA = keyA.substring(0, keyA.indexOf('.'));
         api.db().execute("INSERT INTO media_nodes (node_id, sip_address, rtp_address, grpc_address, capacity,"
                 + " current_calls, state, started_at, heartbeat_at) VALUES ('node-a', '127.0.0.1:5060', '127.0.0.1', '"
                 + address + "', 100, 2, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
@@ -139,6 +142,8 @@ class NodeActionsApiTest {
         assertEquals(2, first.json().path("calls_in_progress").asInt());
         assertTrue(!first.json().path("already_draining").asBoolean() && node.draining.get(), first.toString());
         assertTrue(api.client().post("/v1/media-nodes/node-a/drain", "{}").json().path("already_draining").asBoolean());
+        String audit = api.client().get("/v1/audit-log?limit=200").body();
+        assertTrue(audit.contains("\"resource_type\":\"media_node\"") && audit.contains("\"action\":\"drain\""), audit);
     }
 
     @Test
@@ -153,5 +158,83 @@ class NodeActionsApiTest {
         } finally {
             node.token.set(TOKEN);
         }
+    }
+
+    @Test
+    void aTransferAnsweredQuicklyIs200WithTheFinalStatusAndIsAuditedWithWhoAsked() {
+        String call = liveCall(wsA);
+        Reply r = asA.post("/v1/workspaces/" + wsA + "/calls/" + call + "/transfer", "{\"to\":\"+442079460777\"}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(202, r.json().path("final_status").asInt());
+        assertEquals("tel:+442079460777", r.json().path("to").asText());
+        assertTrue(node.transfers.contains(call + " -> tel:+442079460777"), node.transfers.toString());
+        String events = api.client().get("/v1/workspaces/" + wsA + "/calls/" + call).json().path("events").toString();
+        assertTrue(events.contains("\"type\":\"transfer-requested\"") && events.contains("final status 202"), events);
+        String audit = asA.get("/v1/workspaces/" + wsA + "/audit-log?limit=200").body();
+        assertTrue(audit.contains("\"resource_id\":\"" + call + "\"") && audit.contains("\"action\":\"transfer\"")
+                && audit.contains("\"actor\":\"" + keyIdA + "\""), audit);
+    }
+
+    @Test
+    void aTransferStillRingingIs202AndItsResultReachesTheTimelineWhenTheNodeAnswers() throws InterruptedException {
+        String call = liveCall(wsA);
+        node.transferStatus.set(0);
+        try {
+            Reply r = asA.post("/v1/workspaces/" + wsA + "/calls/" + call + "/transfer", "{\"to\":\"sip:desk@pbx.example.com\"}");
+            assertEquals(202, r.status(), r.toString());
+            assertEquals("transfer-requested", r.json().path("status").asText());
+            node.answerRinging(486);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            String events = "";
+            while (System.nanoTime() < deadline && !events.contains("final status 486")) {
+                events = asA.get("/v1/workspaces/" + wsA + "/calls/" + call).json().path("events").toString();
+                Thread.sleep(20);
+            }
+            assertTrue(events.contains("\"type\":\"transfer-result\"") && events.contains("final status 486"), events);
+        } finally {
+            node.transferStatus.set(202);
+        }
+    }
+
+    @Test
+    void aBadTransferTargetOrBadDigitsAre422NamingTheFieldAndTheNodeIsNotAsked() {
+        String call = liveCall(wsA);
+        Reply to = asA.post("/v1/workspaces/" + wsA + "/calls/" + call + "/transfer", "{\"to\":\"desk\"}");
+        assertEquals(422, to.status(), to.toString());
+        assertEquals(List.of("to"), to.errorFields());
+        Reply digits = asA.post("/v1/workspaces/" + wsA + "/calls/" + call + "/dtmf", "{\"digits\":\"12x\",\"duration_ms\":5}");
+        assertEquals(422, digits.status(), digits.toString());
+        assertEquals(List.of("digits", "duration_ms"), digits.errorFields());
+        assertTrue(node.transfers.stream().noneMatch(t -> t.startsWith(call)) && node.dtmf.stream().noneMatch(t -> t.startsWith(call)),
+                "the node was asked anyway: " + node.transfers + " " + node.dtmf);
+    }
+
+    @Test
+    void dtmfReachesTheNodeAndTheTimelineAndAuditCountTheDigitsWithoutNamingThem() {
+        String call = liveCall(wsA);
+        Reply r = asA.post("/v1/workspaces/" + wsA + "/calls/" + call + "/dtmf", "{\"digits\":\"98,7#\"}");
+        assertEquals(202, r.status(), r.toString());
+        assertEquals(4, r.json().path("digit_count").asInt());
+        assertTrue(node.dtmf.contains(call + " -> 98,7#"), node.dtmf.toString());
+        String events = api.client().get("/v1/workspaces/" + wsA + "/calls/" + call).json().path("events").toString();
+        String audit = api.client().get("/v1/workspaces/" + wsA + "/audit-log?limit=200").body();
+        assertTrue(events.contains("\"type\":\"dtmf-sent\"") && events.contains("4 digit(s)"), events);
+        assertTrue(audit.contains("\"action\":\"dtmf\""), audit);
+        assertTrue(!events.contains("98,7#") && !audit.contains("98,7#"), "the digits were stored: " + events + audit);
+    }
+
+    @Test
+    void transferAndDtmfMapTheNodesErrorsAsHangUpDoes() {
+        String gone = liveCall(wsA);
+        node.gone.add(gone);
+        assertEquals(409, asA.post("/v1/workspaces/" + wsA + "/calls/" + gone + "/dtmf", "{\"digits\":\"1\"}").status());
+        assertEquals(409, asA.post("/v1/workspaces/" + wsA + "/calls/" + gone + "/transfer", "{\"to\":\"+442079460777\"}").status());
+        String lost = Calls.insert(api.db(), wsA, "bot", "live", "+442079460006", "+15550100");
+        api.db().execute("UPDATE calls SET media_node = '127.0.0.1:1' WHERE id = '" + lost + "'");
+        Reply down = asA.post("/v1/workspaces/" + wsA + "/calls/" + lost + "/transfer", "{\"to\":\"+442079460777\"}");
+        assertEquals(503, down.status(), down.toString());
+        assertEquals(503, asA.post("/v1/workspaces/" + wsA + "/calls/" + lost + "/dtmf", "{\"digits\":\"1\"}").status());
+        String audit = asA.get("/v1/workspaces/" + wsA + "/audit-log?limit=200").body();
+        assertTrue(!audit.contains(gone) && !audit.contains(lost), "a refused action was audited: " + audit);
     }
 }

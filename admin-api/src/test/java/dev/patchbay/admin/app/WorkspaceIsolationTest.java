@@ -65,13 +65,16 @@ class WorkspaceIsolationTest {
             Map.entry("POST /v1/workspaces/{ws}/webhooks", "{\"url\":\"https://hooks.example/new\",\"events\":[\"call.failed\"]}"),
             Map.entry("PATCH /v1/workspaces/{ws}/webhooks/{webhook}", "{\"enabled\":false}"),
             Map.entry("POST /v1/workspaces/{ws}/agent-sessions/{session}/credits", "{\"amount\":1,\"idempotency_key\":\"iso\"}"),
-            Map.entry("POST /v1/workspaces/{ws}/calls/{call}/hangup", ""));
+            Map.entry("POST /v1/workspaces/{ws}/calls/{call}/hangup", ""),
+            Map.entry("POST /v1/workspaces/{ws}/calls/{call}/transfer", "{\"to\":\"+442079460777\"}"),
+            Map.entry("POST /v1/workspaces/{ws}/calls/{call}/dtmf", "{\"digits\":\"1\"}"));
 
     /**
      * Routes that act on a media node: here no node runs, so on the key's own workspace they get past
      * the workspace check and then answer the node's 409 or 503. NodeActionsApiTest covers their success.
      */
-    private static final Set<String> NODE_ACTIONS = Set.of("POST /v1/workspaces/{ws}/calls/{call}/hangup");
+    private static final Set<String> NODE_ACTIONS = Set.of("POST /v1/workspaces/{ws}/calls/{call}/hangup",
+            "POST /v1/workspaces/{ws}/calls/{call}/transfer", "POST /v1/workspaces/{ws}/calls/{call}/dtmf");
     /** A's call was not recorded: only a call found in A's own workspace can be answered with that. */
     private static final String RECORDING = "GET /v1/workspaces/{ws}/calls/{call}/recording";
 
@@ -80,6 +83,7 @@ class WorkspaceIsolationTest {
             "GET /v1/me", Access.ANY,                  // the caller's own role and workspace only
             "GET /v1/calls", Access.ANY,               // narrowed to the caller's workspace: see CallApiTest
             "GET /v1/live-calls", Access.ANY,          // likewise
+            "GET /v1/agent-sessions", Access.ANY,      // likewise: see WalletApiTest
             "GET /v1/media-nodes", Access.OPERATOR,
             "POST /v1/media-nodes/{node}/drain", Access.OPERATOR, // a node carries every workspace's calls
             "POST /v1/workspaces", Access.OPERATOR,

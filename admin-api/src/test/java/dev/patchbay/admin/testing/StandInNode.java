@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.ByteString;
@@ -20,6 +21,10 @@ import dev.patchbay.proto.media.v1.HangupResponse;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.ReadRecordingRequest;
 import dev.patchbay.proto.media.v1.RecordingChunk;
+import dev.patchbay.proto.media.v1.SendDtmfRequest;
+import dev.patchbay.proto.media.v1.SendDtmfResponse;
+import dev.patchbay.proto.media.v1.TransferRequest;
+import dev.patchbay.proto.media.v1.TransferResponse;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -31,7 +36,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 
 /**
- * A gRPC MediaPlane on loopback serving the RPCs the admin API calls (Hangup, Drain, ReadRecording)
+ * A gRPC MediaPlane on loopback serving the RPCs the admin API calls (Hangup, Transfer, SendDtmf, Drain, ReadRecording)
  * as a media-plane node answers them, with its cluster-token check. A stand-in: a real media-plane
  * is not a dependency of this module; ConsoleLiveCallE2eTest runs hang-up and drain against one.
  */
@@ -43,6 +48,14 @@ public final class StandInNode implements AutoCloseable {
 
     /** Call ids the node was asked to end, in order. */
     public final List<String> hungUp = new CopyOnWriteArrayList<>();
+    /** "call id -> Refer-To" per transfer asked, in order. */
+    public final List<String> transfers = new CopyOnWriteArrayList<>();
+    /** "call id -> digits" per SendDtmf asked, in order. */
+    public final List<String> dtmf = new CopyOnWriteArrayList<>();
+    /** The final NOTIFY status a transfer answers with; 0 keeps the transfer ringing until {@link #answerRinging} ends it. */
+    public final AtomicInteger transferStatus = new AtomicInteger(202);
+    /** Transfers still ringing: complete one with {@link #answerRinging(int)}. */
+    private final List<StreamObserver<TransferResponse>> ringing = new CopyOnWriteArrayList<>();
     /** Call ids the node answers NOT_FOUND for, as a node whose call has ended. */
     public final List<String> gone = new CopyOnWriteArrayList<>();
     /** Finished recordings by call id. */
@@ -72,6 +85,15 @@ public final class StandInNode implements AutoCloseable {
         server.shutdownNow();
     }
 
+    /** Answers every transfer still ringing with this final status, as the final NOTIFY would. */
+    public void answerRinging(int status) {
+        for (StreamObserver<TransferResponse> r : ringing) {
+            r.onNext(TransferResponse.newBuilder().setFinalStatus(status).build());
+            r.onCompleted();
+        }
+        ringing.clear();
+    }
+
     /** A canonical stereo 16-bit WAV: a 440 Hz tone on the left (caller) channel, silence on the right. */
     public static byte[] toneOnTheLeft(int rate, double seconds) {
         int frames = (int) (rate * seconds);
@@ -94,6 +116,33 @@ public final class StandInNode implements AutoCloseable {
             }
             hungUp.add(request.getCallId());
             response.onNext(HangupResponse.getDefaultInstance());
+            response.onCompleted();
+        }
+
+        @Override
+        public void transfer(TransferRequest request, StreamObserver<TransferResponse> response) {
+            if (gone.contains(request.getCallId())) {
+                response.onError(Status.NOT_FOUND.withDescription("no call " + request.getCallId()).asRuntimeException());
+                return;
+            }
+            transfers.add(request.getCallId() + " -> " + request.getTargetUri());
+            int status = transferStatus.get();
+            if (status == 0) {
+                ringing.add(response);
+                return;
+            }
+            response.onNext(TransferResponse.newBuilder().setFinalStatus(status).build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void sendDtmf(SendDtmfRequest request, StreamObserver<SendDtmfResponse> response) {
+            if (gone.contains(request.getCallId())) {
+                response.onError(Status.NOT_FOUND.withDescription("no call " + request.getCallId()).asRuntimeException());
+                return;
+            }
+            dtmf.add(request.getCallId() + " -> " + request.getDigits());
+            response.onNext(SendDtmfResponse.getDefaultInstance());
             response.onCompleted();
         }
 
