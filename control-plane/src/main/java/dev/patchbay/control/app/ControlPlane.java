@@ -105,6 +105,7 @@ public final class ControlPlane implements AutoCloseable {
     private final BridgeLeases leases;
     private final OutboxWorker outbox;
     private final ExecutorService workers;
+    private final ExecutorService linkCallbacks;
     private final ScheduledExecutorService timers;
     private final WebServer http;
     private final ProcessMetrics metrics;
@@ -112,8 +113,9 @@ public final class ControlPlane implements AutoCloseable {
     private final BotAttachers bots;
 
     private ControlPlane(DbClient db, MediaNodes nodes, CallFlow flow, BridgeLeases leases, OutboxWorker outbox,
-                         ExecutorService workers, ScheduledExecutorService timers, WebServer http, ProcessMetrics metrics,
-                         Warmup warmup, BotAttachers bots) {
+                         ExecutorService workers, ExecutorService linkCallbacks, ScheduledExecutorService timers, WebServer http,
+                         ProcessMetrics metrics, Warmup warmup, BotAttachers bots) {
+        this.linkCallbacks = linkCallbacks;
         this.bots = bots;
         this.warmup = warmup;
         this.metrics = metrics;
@@ -211,9 +213,10 @@ public final class ControlPlane implements AutoCloseable {
                     transfers.endedWithoutReturn(call.id());
                 }, new CallObservers(observers), leases, workers,
                 RingingSounds.from(root));
+        ExecutorService linkCallbacks = MediaNodeLink.callbackExecutor();
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {
-            links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers));
+            links.add(new MediaNodeLink(node, config.replica(), config.clusterToken(), flow, timers, linkCallbacks));
         }
         MediaNodes nodes = new MediaNodes(links);
         for (boolean connected : new boolean[] {true, false}) {
@@ -224,7 +227,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         links.forEach(MediaNodeLink::connect);
         NodeDiscovery discovery = new NodeDiscovery(new NodeDirectory(db), nodes, address -> {
-            MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers);
+            MediaNodeLink link = new MediaNodeLink(address, config.replica(), config.clusterToken(), flow, timers, linkCallbacks);
             link.connect();
             return link;
         }, flow::nodeLost, config.replica(), config.discovery(), Clock.systemUTC());
@@ -290,7 +293,7 @@ public final class ControlPlane implements AutoCloseable {
                 ? "127.0.0.1" : config.host();
         ownBase.complete("http://" + bound + ":" + http.port());
         LOG.info(() -> "control-plane listening on " + config.host() + ":" + http.port() + ", media nodes " + config.mediaNodes());
-        return new ControlPlane(db, nodes, flow, leases, outbox, workers, timers, http, metrics, warmup, bots);
+        return new ControlPlane(db, nodes, flow, leases, outbox, workers, linkCallbacks, timers, http, metrics, warmup, bots);
     }
 
     /** Unreachable database, wrong credentials, a failed migration: each names the URL setting to check. */
@@ -363,6 +366,7 @@ public final class ControlPlane implements AutoCloseable {
         leases.releaseAll();
         bots.close(); // cancels the bridges' mux streams, which ends no call
         nodes.all().forEach(MediaNodeLink::close);
+        linkCallbacks.shutdown();
         http.stop();
         outbox.close();
         workers.shutdown();

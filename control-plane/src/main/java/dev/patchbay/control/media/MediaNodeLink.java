@@ -1,5 +1,8 @@
 package dev.patchbay.control.media;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -34,6 +37,12 @@ public final class MediaNodeLink implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(MediaNodeLink.class.getName());
+    /**
+     * Threads running every link's gRPC callbacks (Control events, bots' streams, RPC replies). Callbacks
+     * must not block, so a few per core do; gRPC's default, a cached pool, grew a thread per callback in a
+     * set-up burst on a starved box instead of queueing them.
+     */
+    static final int CALLBACK_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final Metadata.Key<String> TOKEN =
             Metadata.Key.of("x-patchbay-cluster-token", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -48,13 +57,19 @@ public final class MediaNodeLink implements AutoCloseable {
     private volatile boolean closed;
     private long backoffMillis = 250;
 
+    /** The bounded executor the links' channels run their callbacks on; its owner shuts it down after them. */
+    public static ExecutorService callbackExecutor() {
+        return Executors.newFixedThreadPool(CALLBACK_THREADS, Thread.ofPlatform().name("media-link-", 0).daemon(true).factory());
+    }
+
+    /** @param callbacks where the channel runs its callbacks: {@link #callbackExecutor()}, shared by the links */
     public MediaNodeLink(String node, String replica, String clusterToken, Listener listener,
-                         ScheduledExecutorService timers) {
+                         ScheduledExecutorService timers, Executor callbacks) {
         this.node = node;
         this.replica = replica;
         this.listener = listener;
         this.timers = timers;
-        this.managed = NettyChannelBuilder.forTarget(node).usePlaintext()
+        this.managed = NettyChannelBuilder.forTarget(node).usePlaintext().executor(callbacks)
                 .keepAliveTime(20, TimeUnit.SECONDS).keepAliveWithoutCalls(true).build();
         Metadata md = new Metadata();
         if (!clusterToken.isEmpty()) {

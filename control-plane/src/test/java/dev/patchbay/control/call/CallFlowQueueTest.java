@@ -78,7 +78,7 @@ class CallFlowQueueTest {
         };
         CallFlow flow = new CallFlow(store, null, failing, (url, ws, call, token, timeout) -> null, call -> { },
                 CallObserver.NONE, new BridgeLeases(store, "r1", Duration.ofSeconds(10)), workers);
-        MediaNodeLink link = new MediaNodeLink(NODE, "r1", "", flow, timers);
+        MediaNodeLink link = new MediaNodeLink(NODE, "r1", "", flow, timers, workers);
         try {
             flow.adoptOrphans(link); // queues the re-attach, which throws in the call's own order
             flow.event(link, ControlEvent.newBuilder().setCallId("CA_q1").setHangup(CallHangup.newBuilder()

@@ -164,6 +164,7 @@ public final class MediaPlane implements AutoCloseable {
         ProcessMetrics metrics = ProcessMetrics.create("media-plane", "node", addresses.nodeId());
         MediaMetrics callMetrics = new MediaMetrics(metrics.registry(), calls, hub::connected, sip::refused);
         calls.tally(callMetrics);
+        callMetrics.controlStreams(hub::offersRefused, hub::eventsDropped);
         sip.inviteResponses(callMetrics::inviteResponse);
         WebServer observe = WebServer.builder()
                 .host(config.observeHost())

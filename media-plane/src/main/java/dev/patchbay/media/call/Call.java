@@ -334,7 +334,7 @@ public final class Call {
         this.listenOnly = on;
     }
 
-    /** A bridge's second leg: the control-plane knows nothing of it, so its events are not reported. */
+    /** A bridge's second leg or a refused offer: the control-plane knows nothing of it, so its events are not reported. */
     public boolean silent() {
         return silent;
     }

@@ -198,14 +198,19 @@ public final class CallManager {
     }
 
 
-    /** Asks the control-plane what to do; rejects with 503 when none is connected. */
+    /** Asks the control-plane what to do; rejects with 503 when none is connected or its stream is backed up. */
     public void offer(Call call, CallOffered offered) {
         // The timer starts before the offer leaves: once it has, the decision, the 200 OK and the ACK
         // may all happen on other threads before this one runs again, and a timer set after them
         // would hang up a live call. Answering replaces it; the state check is a second guard.
         timers.routeDecision(call);
-        if (!control.offer(call, offered)) {
-            end(call, HangupCause.ROUTE_TIMEOUT, 503, "no control-plane is connected to this media-plane");
+        switch (control.offer(call, offered)) {
+            case SENT -> { }
+            case NO_CONTROL_PLANE -> end(call, HangupCause.ROUTE_TIMEOUT, 503, "no control-plane is connected to this media-plane");
+            case BACKED_UP -> {
+                call.silence(); // the control-plane never heard of it: no hang-up for it to look up under load
+                end(call, HangupCause.ROUTE_TIMEOUT, 503, "the control-plane's stream is backed up; retry shortly");
+            }
         }
     }
 

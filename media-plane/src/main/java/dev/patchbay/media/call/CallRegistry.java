@@ -1,8 +1,6 @@
 package dev.patchbay.media.call;
 
-import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +12,15 @@ import dev.patchbay.proto.media.v1.HangupCause;
 
 /**
  * The calls in progress, found by Patchbay id or SIP Call-ID, and counts of those ended by cause.
- * Ids and attach tokens come from a {@link SecureRandom}: the token is what lets a bot attach to a call.
+ * Ids and attach tokens come from a per-thread {@link java.security.SecureRandom}: the token is what lets a
+ * bot attach to a call.
  */
 final class CallRegistry {
 
     private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
     private final AtomicLongArray ended = new AtomicLongArray(HangupCause.values().length);
-    private final SecureRandom random = new SecureRandom();
+    private final ThreadRandom random = new ThreadRandom();
     private final NanoClock clock;
 
     CallRegistry(NanoClock clock) {
@@ -45,9 +44,7 @@ final class CallRegistry {
     }
 
     String newId() {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return "CA" + HexFormat.of().formatHex(id);
+        return "CA" + random.hex(16);
     }
 
     /** A new call under {@code id}; an empty {@code token} gets a fresh random attach token. */

@@ -1,11 +1,17 @@
 package dev.patchbay.media.grpc;
 
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 import dev.patchbay.media.botaudio.MuxSession;
@@ -24,6 +30,12 @@ import io.grpc.stub.StreamObserver;
  * events go back to the replica that took it, or to another one if that replica has gone, which is
  * how a surviving replica takes over the calls of a dead one. A hang-up that finds no replica at all
  * waits for the next one to connect.
+ *
+ * <p>Callers (SIP threads, timers, media loops) only enqueue: each stream's events wait in a bounded
+ * queue that one thread, {@code control-send}, hands to gRPC while its transport is ready. Serialising
+ * and framing no longer happen under a lock on the caller's thread, where a preempted holder stalled
+ * every INVITE behind it (docs/bench/fixes.md, 2026-12-07). A full queue refuses new offers (the call gets
+ * 503) before it refuses events of calls already offered.
  */
 public final class ControlHub implements ControlChannel {
 
@@ -31,6 +43,11 @@ public final class ControlHub implements ControlChannel {
 
     /** Hang-ups nobody could be told of: kept for the next replica so no call record stays open. */
     static final int UNDELIVERED_HANGUPS = 10_000;
+    /**
+     * Events a stream holds for its replica at most: 2 s of 500 calls/s at four events a call. Offers
+     * get half of it, so the calls already offered always have room for their answers and hang-ups.
+     */
+    static final int SEND_QUEUE = 4_096;
 
     private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
     /** The replicas' AudioMux streams: as long-lived as their Control streams, and ended with them. */
@@ -43,9 +60,22 @@ public final class ControlHub implements ControlChannel {
      */
     private volatile boolean closing;
     private final CallManager calls;
+    private final int sendQueue;
+    private final int offerRoom;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("control-send").daemon(true).factory());
+    private final LongAdder offersRefused = new LongAdder();
+    private final LongAdder eventsDropped = new LongAdder();
 
     public ControlHub(CallManager calls) {
+        this(calls, SEND_QUEUE);
+    }
+
+    /** With {@code sendQueue} events per stream at most, offers up to half of them. */
+    ControlHub(CallManager calls, int sendQueue) {
         this.calls = calls;
+        this.sendQueue = sendQueue;
+        this.offerRoom = Math.max(1, sendQueue / 2);
     }
 
     StreamObserver<ControlCommand> open(StreamObserver<ControlEvent> out) {
@@ -56,15 +86,32 @@ public final class ControlHub implements ControlChannel {
         return streams.size();
     }
 
+    /** Offers refused because the chosen replica's stream was backed up, since start. */
+    public long offersRefused() {
+        return offersRefused.sum();
+    }
+
+    /** Events other than hang-ups dropped because no stream had room for them, since start. */
+    public long eventsDropped() {
+        return eventsDropped.sum();
+    }
+
     @Override
-    public boolean offer(Call call, CallOffered offered) {
+    public Offer offer(Call call, CallOffered offered) {
         ControlStream stream = pick();
         if (stream == null) {
-            return false;
+            return Offer.NO_CONTROL_PLANE;
         }
-        call.owner(stream);
-        return stream.send(ControlEvent.newBuilder().setCallId(call.id()).setUnixMillis(System.currentTimeMillis())
-                .setOffered(offered).build());
+        call.owner(stream); // before it leaves: the decision's events may be raised on other threads at once
+        if (stream.send(ControlEvent.newBuilder().setCallId(call.id()).setUnixMillis(System.currentTimeMillis())
+                .setOffered(offered).build(), offerRoom)) {
+            return Offer.SENT;
+        }
+        if (stream.closed) {
+            return Offer.NO_CONTROL_PLANE;
+        }
+        offersRefused.increment();
+        return Offer.BACKED_UP;
     }
 
     @Override
@@ -73,18 +120,26 @@ public final class ControlHub implements ControlChannel {
             return; // a bridge's second leg: its caller's call reports the bridge
         }
         ControlEvent e = event.setCallId(call.id()).setUnixMillis(System.currentTimeMillis()).build();
-        if (call.owner() instanceof ControlStream owner && owner.send(e)) {
+        if (call.owner() instanceof ControlStream owner && owner.send(e, sendQueue)) {
             return;
         }
+        reroute(e);
+    }
+
+    /** To any replica with room; a hang-up nobody can take is kept for the next, anything else dropped. */
+    private void reroute(ControlEvent e) {
         ControlStream other = pick();
-        if (other == null || !other.send(e)) {
-            LOG.fine(() -> "no control-plane connected to receive " + e.getEventCase() + " for " + call);
-            if (e.getEventCase() == ControlEvent.EventCase.HANGUP) {
-                // The oldest goes first when full: a bound, because no replica may ever come.
-                while (!undelivered.offer(e)) {
-                    undelivered.poll();
-                }
+        if (other != null && other.send(e, sendQueue)) {
+            return;
+        }
+        LOG.fine(() -> "no control-plane connected with room to receive " + e.getEventCase() + " for " + e.getCallId());
+        if (e.getEventCase() == ControlEvent.EventCase.HANGUP) {
+            // The oldest goes first when full: a bound, because no replica may ever come.
+            while (!undelivered.offer(e)) {
+                undelivered.poll();
             }
+        } else {
+            eventsDropped.increment();
         }
     }
 
@@ -106,6 +161,7 @@ public final class ControlHub implements ControlChannel {
         for (MuxSession m : openMuxes) {
             m.end();
         }
+        sender.shutdown();
     }
 
     /** A replica's AudioMux stream, ended by {@link #closeAll} unless it ends first ({@link #untrack}). */
@@ -129,7 +185,7 @@ public final class ControlHub implements ControlChannel {
     /** Hands the hang-ups that happened while no replica listened to one that has just said hello. */
     private void flushUndelivered(ControlStream to) {
         for (ControlEvent e = undelivered.poll(); e != null; e = undelivered.poll()) {
-            if (!to.send(e)) {
+            if (!to.send(e, sendQueue)) {
                 undelivered.offer(e);
                 return;
             }
@@ -152,28 +208,93 @@ public final class ControlHub implements ControlChannel {
         return null;
     }
 
-    /** One replica's stream. Writes are serialised because many threads raise call events. */
+    /**
+     * One replica's stream. Many threads raise call events; they only queue them, and the hub's sender
+     * thread writes them (under this stream's monitor, which only it, the end and the failure take).
+     */
     private final class ControlStream implements StreamObserver<ControlCommand> {
 
         private final ServerCallStreamObserver<ControlEvent> out;
+        private final Queue<ControlEvent> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger queued = new AtomicInteger();
+        /** Drain requests not yet seen by the drain: it runs when this goes from 0, and until it is 0 again. */
+        private final AtomicInteger drains = new AtomicInteger();
         private volatile boolean closed;
         private String replica = "?";
 
         ControlStream(ServerCallStreamObserver<ControlEvent> out) {
             this.out = out;
             out.setOnCancelHandler(this::gone);
+            out.setOnReadyHandler(this::drainSoon);
         }
 
-        synchronized boolean send(ControlEvent event) {
+        /** Queues {@code event} unless {@code limit} events already wait. Never blocks. */
+        boolean send(ControlEvent event, int limit) {
             if (closed) {
                 return false;
             }
-            try {
-                out.onNext(event);
-                return true;
-            } catch (RuntimeException e) {
-                gone();
+            if (queued.incrementAndGet() > limit) {
+                queued.decrementAndGet();
                 return false;
+            }
+            queue.add(event);
+            if (closed) {
+                rescue(); // it went while we queued: nobody will write this
+            } else {
+                drainSoon();
+            }
+            return true;
+        }
+
+        private void drainSoon() {
+            if (drains.getAndIncrement() == 0) {
+                try {
+                    sender.execute(this::drain);
+                } catch (RejectedExecutionException stopping) {
+                    drains.set(0); // closeAll has ended the stream, with what was queued
+                }
+            }
+        }
+
+        private void drain() {
+            int seen = 1;
+            do {
+                synchronized (this) {
+                    write(false);
+                }
+                if (queue.isEmpty() && !closed && !undelivered.isEmpty()) {
+                    flushUndelivered(this); // hang-ups that found every queue full wait no longer than this
+                }
+                seen = drains.addAndGet(-seen);
+            } while (seen != 0);
+        }
+
+        /** Hands queued events to gRPC while its transport takes more ({@code all}: regardless). Holds this. */
+        private void write(boolean all) {
+            while (!closed && (all || out.isReady())) {
+                ControlEvent e = queue.poll();
+                if (e == null) {
+                    return;
+                }
+                queued.decrementAndGet();
+                try {
+                    out.onNext(e);
+                } catch (RuntimeException failed) {
+                    gone();
+                    reroute(e);
+                }
+            }
+        }
+
+        /** Gives the hang-ups still queued on a stream that has gone to another replica, or to the next. */
+        private void rescue() {
+            for (ControlEvent e = queue.poll(); e != null; e = queue.poll()) {
+                queued.decrementAndGet();
+                if (e.getEventCase() == ControlEvent.EventCase.HANGUP) {
+                    reroute(e);
+                } else {
+                    eventsDropped.increment();
+                }
             }
         }
 
@@ -231,6 +352,7 @@ public final class ControlHub implements ControlChannel {
             if (closed) {
                 return;
             }
+            write(true); // the hang-ups already queued go first
             gone();
             try {
                 out.onCompleted();
@@ -244,6 +366,7 @@ public final class ControlHub implements ControlChannel {
                 closed = true;
                 streams.remove(this);
                 LOG.info(() -> "control-plane " + replica + " disconnected");
+                rescue();
             }
         }
     }

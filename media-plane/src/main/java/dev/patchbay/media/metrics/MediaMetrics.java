@@ -47,6 +47,8 @@ public final class MediaMetrics implements CallTally {
     private final AtomicReferenceArray<Counter> inviteIn = new AtomicReferenceArray<>(LAST_STATUS - FIRST_STATUS + 1);
     private final AtomicReferenceArray<Counter> inviteOut = new AtomicReferenceArray<>(LAST_STATUS - FIRST_STATUS + 1);
     private final AtomicLong botsDetached = new AtomicLong();
+    private volatile LongSupplier offersRefused = () -> 0;
+    private volatile LongSupplier eventsDropped = () -> 0;
 
     /**
      * Registers the meters.
@@ -77,6 +79,10 @@ public final class MediaMetrics implements CallTally {
         this.sipRefused = sipRefused; // meters hold their objects weakly: this one is reachable through CallManager
         FunctionCounter.builder("patchbay.sip.requests.refused", this, m -> m.sipRefused.getAsLong())
                 .description("SIP requests refused by validation before any handler saw them.").register(registry);
+        FunctionCounter.builder("patchbay.control.offers.refused", this, m -> m.offersRefused.getAsLong())
+                .description("Offered calls refused with 503 because the control-plane's stream was backed up.").register(registry);
+        FunctionCounter.builder("patchbay.control.events.dropped", this, m -> m.eventsDropped.getAsLong())
+                .description("Call events (not hang-ups) dropped because no control-plane stream had room.").register(registry);
         packetsIn = packets("in");
         packetsOut = packets("out");
         packetsLost = Counter.builder("patchbay.rtp.packets.lost")
@@ -103,6 +109,15 @@ public final class MediaMetrics implements CallTally {
         invite(inviteOut, "out", 200);
         Gauge.builder("patchbay.bot.streams.active", this, m -> botsAttached.count() - m.botsDetached.get())
                 .description("Bot audio streams attached now.").register(registry);
+    }
+
+    /**
+     * The Control streams' overload counters: offers refused with 503 because the replica's stream was
+     * backed up, and call events dropped because no stream had room (hang-ups are kept, never dropped).
+     */
+    public void controlStreams(LongSupplier offersRefused, LongSupplier eventsDropped) {
+        this.offersRefused = offersRefused;
+        this.eventsDropped = eventsDropped;
     }
 
     private Counter packets(String direction) {

@@ -4,7 +4,6 @@ import java.text.ParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -19,6 +18,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import dev.patchbay.media.call.Call;
+import dev.patchbay.media.call.ThreadRandom;
 import dev.patchbay.media.call.TransferOutcome;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
@@ -37,6 +37,7 @@ final class InviteHandler implements CallSignalling {
     private static final Logger LOG = Logger.getLogger(InviteHandler.class.getName());
 
     private final SipTools sip;
+    private final ThreadRandom random = new ThreadRandom();
     private final CallManager calls;
     private final String advertise;
     private final String mediaNode;
@@ -122,7 +123,7 @@ final class InviteHandler implements CallSignalling {
             return;
         }
         SipTools.send(tx, sip.response(Response.TRYING, invite, null, null));
-        String newTag = UUID.randomUUID().toString().substring(0, 8);
+        String newTag = random.tag();
         String refusal = calls.refusal();
         if (refusal != null) {
             RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, List.of());

@@ -1,7 +1,6 @@
 package dev.patchbay.media.sip;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.logging.Logger;
 
 import javax.sip.header.CSeqHeader;
@@ -10,6 +9,7 @@ import javax.sip.message.Request;
 
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
+import dev.patchbay.media.call.ThreadRandom;
 import dev.patchbay.media.sdp.AnswerCheck;
 import dev.patchbay.media.sdp.AudioOffer;
 import dev.patchbay.media.sdp.Direction;
@@ -51,7 +51,7 @@ final class LateOffer {
     }
 
     private final CallManager calls;
-    private final SecureRandom random = new SecureRandom();
+    private final ThreadRandom random = new ThreadRandom();
 
     LateOffer(CallManager calls) {
         this.calls = calls;
@@ -134,7 +134,7 @@ final class LateOffer {
 
     /** SDES keys travel only where they are not in clear text: an offer over TLS is RTP/SAVP. */
     private SdesOffer srtpFor(SipLeg leg) {
-        return "tls".equals(SipTools.transportOf(leg.invite)) ? SdesOffer.fresh(random) : null;
+        return "tls".equals(SipTools.transportOf(leg.invite)) ? SdesOffer.fresh(random.current()) : null;
     }
 
     private static long cseqOf(Request request) {

@@ -3,9 +3,7 @@ package dev.patchbay.media.sip;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.text.ParseException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -27,6 +25,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import dev.patchbay.media.call.ThreadRandom;
 import dev.patchbay.media.call.Call;
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.rtp.RtpPortPool;
@@ -61,7 +60,7 @@ final class OutboundCalls {
     private final CallManager calls;
     private final DialogRequests requests;
     private final String advertise;
-    private final SecureRandom random = new SecureRandom();
+    private final ThreadRandom random = new ThreadRandom();
     private final ConcurrentHashMap<ClientTransaction, Call> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ClientTransaction, PlaceCallRequest> placed = new ConcurrentHashMap<>();
     private volatile SipProvider provider;
@@ -102,7 +101,7 @@ final class OutboundCalls {
             ContactHeader contact = sip.contact(local, transport);
             Request invite = invite(request, local, transport, port, contact);
             // TLS trunks get SRTP: the keys travel only where the signalling is encrypted.
-            SdesOffer srtp = request.getTransport() == Transport.TLS ? SdesOffer.fresh(random) : null;
+            SdesOffer srtp = request.getTransport() == Transport.TLS ? SdesOffer.fresh(random.current()) : null;
             String offer = codecs == null ? OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp)
                     : OfferWriter.write(local, socket.port(), System.currentTimeMillis(), srtp, codecs);
             invite.setContent(offer, sip.headers.createContentTypeHeader("application", "sdp"));
@@ -127,7 +126,7 @@ final class OutboundCalls {
             throws ParseException, InvalidArgumentException {
         SipURI target = uri(r.getToUri(), "to_uri");
         SipURI caller = uri(r.getFromUri(), "from_uri");
-        FromHeader from = PrivacyHeaders.from(sip, r, caller, hex(4));
+        FromHeader from = PrivacyHeaders.from(sip, r, caller, random.hex(4));
         ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(target), null);
         ViaHeader via = sip.headers.createViaHeader(local, sip.portFor(transport), transport, null);
         Request invite = sip.messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
@@ -213,14 +212,9 @@ final class OutboundCalls {
     /** The same INVITE with the next CSeq, a new branch and digest credentials for the challenge. */
     private Request authenticated(Request previous, Response challenge, PlaceCallRequest r)
             throws ParseException, InvalidArgumentException, SipException {
-        return DigestAnswer.answer(sip, previous, challenge, r.getAuthUsername(), r.getAuthPassword(), hex(8));
+        return DigestAnswer.answer(sip, previous, challenge, r.getAuthUsername(), r.getAuthPassword(), random.hex(8));
     }
 
-    private String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 
     void onTimeout(TimeoutEvent event) {
         if (!event.isServerTransaction()) {

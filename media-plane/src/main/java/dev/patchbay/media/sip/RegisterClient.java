@@ -2,9 +2,7 @@ package dev.patchbay.media.sip;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.text.ParseException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +24,8 @@ import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+
+import dev.patchbay.media.call.ThreadRandom;
 
 /**
  * Sends REGISTER for a trunk (RFC 3261 section 10.2) and reports one outcome per call: the
@@ -70,7 +70,7 @@ public final class RegisterClient {
 
     private final SipTools sip;
     private final String advertise;
-    private final SecureRandom random = new SecureRandom();
+    private final ThreadRandom random = new ThreadRandom();
     private final ConcurrentHashMap<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> cseqs = new ConcurrentHashMap<>();
     private volatile SipProvider provider;
@@ -122,7 +122,7 @@ public final class RegisterClient {
         target.setPort(port);
         target.setTransportParam(b.transport());
         SipURI aor = sip.addresses.createSipURI(b.username(), hostText);
-        FromHeader from = sip.headers.createFromHeader(sip.addresses.createAddress(aor), hex(4));
+        FromHeader from = sip.headers.createFromHeader(sip.addresses.createAddress(aor), random.hex(4));
         ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(aor), null);
         ViaHeader via = sip.headers.createViaHeader(local, sip.portFor(b.transport()), b.transport(), null);
         long cseq = cseqs.merge(b.callId(), 1L, Long::sum);
@@ -155,7 +155,7 @@ public final class RegisterClient {
                 && (p.answers() == 0 || p.answers() < 3 && stale(response))) {
             try {
                 Request again = DigestAnswer.answer(sip, ct.getRequest(), response, p.binding().username(),
-                        p.binding().password(), hex(8));
+                        p.binding().password(), random.hex(8));
                 cseqs.merge(p.binding().callId(), 1L, Long::sum);
                 send(again, new Pending(p.binding(), p.result(), p.answers() + 1));
             } catch (ParseException | InvalidArgumentException | SipException e) {
@@ -221,9 +221,4 @@ public final class RegisterClient {
         }
     }
 
-    private String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 }

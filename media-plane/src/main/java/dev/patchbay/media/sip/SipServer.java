@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.Properties;
 import java.util.TooManyListenersException;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -36,6 +35,7 @@ import javax.sip.message.Response;
 
 import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.call.CallSignalling;
+import dev.patchbay.media.call.ThreadRandom;
 import dev.patchbay.media.loop.NanoClock;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -54,6 +54,7 @@ public final class SipServer implements SipListener, AutoCloseable {
 
     private final SipStack stack;
     private final SipProvider provider;
+    private final ThreadRandom random = new ThreadRandom();
     private final SipTools sip;
     private final InviteHandler invites;
     private final RegisterClient registers;
@@ -250,7 +251,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             return;
         }
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
-        String tag = to.getTag() == null ? UUID.randomUUID().toString().substring(0, 8) : null;
+        String tag = to.getTag() == null ? random.tag() : null;
         Response r = sip.response(refusal.status(), request, tag, refusal.reason());
         switch (refusal.headerName() == null ? "" : refusal.headerName()) {
             case "Allow" -> r.addHeader(sip.headers.createAllowHeader(refusal.headerValue()));

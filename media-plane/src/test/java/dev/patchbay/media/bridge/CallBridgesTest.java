@@ -103,8 +103,8 @@ class CallBridgesTest {
     void aLegRefusedBeforePlaceReturnsStillCompletesTheBridgeWithItsStatus() throws Exception {
         calls.connect(new BusyAtOnce(), new ControlChannel() {
             @Override
-            public boolean offer(Call call, CallOffered offered) {
-                return true;
+            public Offer offer(Call call, CallOffered offered) {
+                return Offer.SENT;
             }
 
             @Override
