@@ -39,8 +39,9 @@ final class Method {
               its 250 ms wait for echoes, divided by that time and by N, per process (media-plane and
               control-plane separately).
             - **Heap per call**: (heap used after a full GC with the N calls up − the same before the step) / N,
-              through `jcmd <pid> GC.run` and `GC.heap_info`. At small N the baseline's own drift (caches,
-              the previous step's leftovers) dominates, so small or negative values there mean noise.
+              through the total of `jcmd <pid> GC.class_histogram` (live objects after its full GC; until
+              2026-12-08 `GC.run` then `GC.heap_info`, which also counted what was allocated between the two).
+              At small N the baseline's own drift (caches, the previous step's leftovers) dominates, so small or negative values there mean noise.
               **RSS** is `VmRSS` from `/proc/<pid>/status`.
             - **Generator late p99**: how late the pacer started a 20 ms send round, p99 over the window. The
               generator shares the machine with what it measures; when this is large, part of the latency

@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * Reads one process's CPU time, resident memory, threads, open files and bound UDP ports from
  * {@code /proc}, and its heap through {@code jcmd}: the load generator's view of a process it does not
  * share a JVM with. jcmd rather than JMX: it needs no port or agent opened on the process under test,
- * and {@code GC.run} makes the heap figure the live data, not wherever the collector happened to be.
+ * and {@code GC.class_histogram} makes the heap figure the live data, not wherever the collector happened to be.
  */
 final class ProcessMeter {
 
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
     private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
 
@@ -108,8 +108,19 @@ final class ProcessMeter {
         if (jcmd == null) {
             return -1;
         }
-        run(List.of(jcmd, Long.toString(pid), "GC.run"));
-        return heapUsedKb(run(List.of(jcmd, Long.toString(pid), "GC.heap_info")));
+        return histogramLiveKb(run(List.of(jcmd, Long.toString(pid), "GC.class_histogram")));
+    }
+
+    /**
+     * The live data in KB: the "Total" bytes of a {@code GC.class_histogram}, which counts the objects left by
+     * the full GC it runs first, in one command. {@code GC.run} then {@code GC.heap_info} as two jcmd
+     * launches counted whatever the process allocated between them too (a JVM start and attach: seconds on a
+     * loaded machine), so the figure grew with the machine's load, not with the live set (reliability.md,
+     * soak, 2026-12-08). -1 when the output has no total.
+     */
+    static long histogramLiveKb(String histogram) {
+        Matcher m = TOTAL.matcher(histogram);
+        return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
     }
 
     private Path proc() {
@@ -147,26 +158,6 @@ final class ProcessMeter {
             throw new IllegalStateException("no VmRSS line in /proc/<pid>/status; is this Linux, and is the process alive?");
         }
         return Long.parseLong(m.group(1));
-    }
-
-    /**
-     * The sum of every heap region's "used NNNK" in GC.heap_info output (Metaspace is not heap); -1 for a
-     * collector that reports otherwise (ZGC), which must read as unknown rather than as an empty heap.
-     */
-    static long heapUsedKb(String heapInfo) {
-        long sum = 0;
-        boolean read = false;
-        for (String line : heapInfo.split("\n")) {
-            if (line.contains("Metaspace") || line.contains("class space")) {
-                continue;
-            }
-            Matcher m = USED.matcher(line);
-            if (m.find()) {
-                sum += Long.parseLong(m.group(1));
-                read = true;
-            }
-        }
-        return read ? sum : -1;
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

@@ -24,21 +24,17 @@ class ProcessMeterTest {
     }
 
     @Test
-    void heapSumsEveryGenerationButNotMetaspace() {
-        String g1 = """
-                31281:
-                 garbage-first heap   total reserved 6172672K, committed 360448K, used 269168K [0x0000000687400000, 0x0000000800000000)
-                  region size 4096K, 48 young (196608K), 4 survivors (16384K)
-                 Metaspace       used 41234K, committed 41792K, reserved 1114112K
-                  class space    used 5012K, committed 5248K, reserved 1048576K
+    void theLiveHeapIsTheHistogramsTotal() {
+        String histogram = """
+                3187:
+                 num     #instances         #bytes  class name (module)
+                -------------------------------------------------------
+                   1:         71368       10276408  [B (java.base@25)
+                   2:         46320        1111680  java.lang.String (java.base@25)
+                Total        351730       28488520
                 """;
-        assertEquals(269168, ProcessMeter.heapUsedKb(g1));
-        String serial = """
-                 def new generation   total 4928K, used 1000K [0x00000000f0000000, 0x00000000f0550000, 0x00000000f5550000)
-                 tenured generation   total 10944K, used 2000K [0x00000000f5550000, 0x00000000f6000000, 0x0000000100000000)
-                """;
-        assertEquals(3000, ProcessMeter.heapUsedKb(serial));
-        assertEquals(-1, ProcessMeter.heapUsedKb(" ZHeap           used 80M, capacity 512M, max capacity 6144M\n"
-                + " Metaspace       used 30000K, committed 30400K, reserved 1114112K\n"), "ZGC's format: unknown, not 0");
+        assertEquals(28488520 / 1024, ProcessMeter.histogramLiveKb(histogram));
+        assertEquals(-1, ProcessMeter.histogramLiveKb("3187:\ncom.sun.tools.attach.AttachNotSupportedException\n"),
+                "no total: unknown, not 0");
     }
 }

@@ -108,6 +108,30 @@ class EchoCallE2eTest {
     }
 
     /**
+     * An inbound call's record keeps the caller's SIP Call-ID, so a record can be matched to its call one
+     * by one; a Call-ID longer than the column (RFC 3261 sets no bound) is kept cut to its width and the
+     * call is still answered.
+     */
+    @Test
+    void theCallersCallIdIsOnTheCallsRecord() throws Exception {
+        String tag = Long.toHexString(System.nanoTime());
+        String longPart = "x".repeat(300);
+        for (String cid : List.of("pb-cid-" + tag + "@caller.test", "pb-long-" + tag + "-" + longPart)) {
+            Path dir = Sipp.workDir();
+            Sipp.Result r = Sipp.run(dir, List.of("-sn", "uac_pcap", "127.0.0.1:" + sipPort, "-s", "echo", "-m", "1",
+                    "-cid_str", cid, "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
+                    "-mp", Integer.toString(SippPorts.freeEvenPort())));
+            assertEquals(0, r.exitCode(), r.output());
+        }
+        await(() -> db.rows("SELECT id FROM calls WHERE sip_call_id LIKE 'pb-%" + tag + "%' AND ended_at IS NOT NULL")
+                .size() == 2, "both calls' records to end");
+        List<List<String>> rows = db.rows("SELECT sip_call_id, direction, status FROM calls WHERE sip_call_id LIKE 'pb-%"
+                + tag + "%' ORDER BY sip_call_id");
+        assertEquals(List.of(List.of("pb-cid-" + tag + "@caller.test", "inbound", "completed"),
+                List.of(("pb-long-" + tag + "-" + longPart).substring(0, 256), "inbound", "completed")), rows);
+    }
+
+    /**
      * A caller offering PCMU then G.722 gets G.722, and its 16 kHz audio comes back from the echo bot
      * with no 8 kHz step anywhere: a 6 kHz tone, which an 8 kHz stage would remove entirely, returns
      * as strong as the 1 kHz one beside it. Audio made and heard by FFmpeg's g722.

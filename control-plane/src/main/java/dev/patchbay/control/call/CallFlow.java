@@ -140,7 +140,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
             case Route.Reject r -> {
                 store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
                         offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
-                        r.sipStatus(), r.reason(), null, now, null, null), null, null, r.sipStatus() + " " + r.reason());
+                        r.sipStatus(), r.reason(), null, now, null, null, offer.getSipCallId()), null, null,
+                        r.sipStatus() + " " + r.reason());
                 Reject.Builder reject = Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason());
                 r.headers().forEach(h -> reject.addHeaders(SipHeader.newBuilder().setName(h.name()).setValue(h.value())));
                 link.decide(decision(id).setReject(reject));
@@ -163,7 +164,8 @@ public final class CallFlow implements MediaNodeLink.Listener {
         String refused = stream == null ? "bot " + bot.botId() + " is a webhook bot; a transferred call needs a wss, grpc"
                 + " or echo bot" : null;
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
-                bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null);
+                bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null,
+                offer.getSipCallId());
         if (refused == null && store.insertClaiming(call, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
             link.decide(decision(id, bot).setAnswer(answer(bot, call)));
@@ -172,7 +174,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
         store.insert(new CallRecord(id, bot.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
                 offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
-                404, reason, null, now, null, null), null, null, "404 " + reason);
+                404, reason, null, now, null, null, offer.getSipCallId()), null, null, "404 " + reason);
         link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(404).setReason(reason)));
     }
 
@@ -192,7 +194,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         };
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
-                now, null, null);
+                now, null, null, offer.getSipCallId());
         store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
         if (ameyo != null) {
             store.ameyo(id, ameyo);

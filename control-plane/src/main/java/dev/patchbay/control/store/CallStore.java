@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import dev.patchbay.control.model.AmeyoTag;
@@ -113,7 +114,7 @@ public final class CallStore {
     private void insertRow(DbExecute tx, CallRecord c, String idempotencyKey, String requestHash, String detail) {
         CallRecord.Stream s = c.stream();
         tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
-                c.from(), c.to(), c.toRaw(), null, c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
+                c.from(), c.to(), c.toRaw(), c.sipCallId(), c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
                 s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), millis(s), c.callbackUrl(),
                 idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
         event(tx, c.id(), c.status().wire(), detail);
@@ -121,17 +122,14 @@ public final class CallStore {
 
     /** Moves a live call to ringing or in-progress; false if it was already past that state. */
     public boolean advance(String id, CallStatus to, String detail) {
+        Write w = new Write(clock.instant());
         return outage.run("call " + id + "'s " + to.wire(), () -> Db.inTransaction(db, tx -> {
-            Instant now = clock.instant();
             long n = switch (to) {
                 case RINGING -> tx.namedUpdate("call-ringing", id);
-                case IN_PROGRESS -> tx.namedUpdate("call-answered", Db.utc(now), id);
+                case IN_PROGRESS -> tx.namedUpdate("call-answered", Db.utc(w.at()), id);
                 default -> throw new IllegalArgumentException(to + " is not a live state; use end()");
             };
-            if (n > 0) {
-                event(tx, id, to.wire(), detail);
-            }
-            return n > 0;
+            return n > 0 ? event(tx, id, to.wire(), detail, w) : w.doneBefore(tx, id);
         }));
     }
 
@@ -140,27 +138,46 @@ public final class CallStore {
         if (!status.terminal()) {
             throw new IllegalArgumentException(status + " is not a final state");
         }
+        Write w = new Write(clock.instant());
         return outage.run("call " + id + "'s end", () -> Db.inTransaction(db, tx -> {
-            long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(clock.instant()), cause,
+            long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(w.at()), cause,
                     sipStatus == 0 ? null : sipStatus, reason, recordingUrl, id);
-            if (n > 0) {
-                event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason));
-            }
-            return n > 0;
+            return n > 0 ? event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason), w)
+                    : w.doneBefore(tx, id);
         }));
     }
 
     /** Appends an event that changes no state, e.g. a digit, a transfer or a bridge reconnect. */
     public void event(String id, String type, String detail) {
-        outage.run("call " + id + "'s " + type + " event", () -> {
-            event(db.execute(), id, type, detail);
-            return null;
-        });
+        Write w = new Write(clock.instant());
+        outage.run("call " + id + "'s " + type + " event", () -> event(db.execute(), id, type, detail, w));
     }
 
     private void event(DbExecute exec, String id, String type, String detail) {
+        event(exec, id, type, detail, new Write(clock.instant()));
+    }
+
+    /** Always true: the event is there, written now or by an earlier try of the same write. */
+    private static boolean event(DbExecute exec, String id, String type, String detail, Write w) {
         String d = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
-        exec.namedInsert("insert-call-event", id, Db.utc(clock.instant()), type, d);
+        exec.namedInsert("insert-call-event", id, Db.utc(w.at()), type, d, w.key().toString());
+        return true;
+    }
+
+    /**
+     * One logical write, kept the same across {@link OutageRetry}'s tries: its time is when it was asked for,
+     * and its key marks its event row, so a try after a lost commit answer neither logs the event twice nor
+     * mistakes its own change for someone else's (V30).
+     */
+    private record Write(Instant at, UUID key) {
+        Write(Instant at) {
+            this(at, UUID.randomUUID());
+        }
+
+        /** Whether an earlier try of this write already committed the change that now finds nothing to do. */
+        boolean doneBefore(DbExecute tx, String id) {
+            return tx.namedGet("select-call-event-written", key.toString(), id).isPresent();
+        }
     }
 
     /** Records where the call's audio goes, once a webhook has said so. */
@@ -277,7 +294,7 @@ public final class CallStore {
                         connect == null ? null : Duration.ofMillis(connect.longValue())),
                 (String) c.get("callback_url"), (String) c.get("hangup_cause"), sip == null ? null : sip.intValue(),
                 (String) c.get("reason"), (String) c.get("recording_url"), Db.instant(c.get("created_at")),
-                Db.instant(c.get("answered_at")), Db.instant(c.get("ended_at")));
+                Db.instant(c.get("answered_at")), Db.instant(c.get("ended_at")), (String) c.get("sip_call_id"));
     }
 
     private static String wire(Direction d) {
