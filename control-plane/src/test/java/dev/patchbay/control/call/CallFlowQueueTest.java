@@ -98,7 +98,7 @@ class CallFlowQueueTest {
                 null, null, null, null, null, store.now(), null, null), null, null, "routed");
         CallFlow flow = new CallFlow(store, null, (link, call, gone) -> null, (url, ws, call, token, timeout) -> null, call -> { },
                 CallObserver.NONE, new BridgeLeases(store, "r1", Duration.ofSeconds(10)), workers);
-        MediaNodeLink link = new MediaNodeLink(NODE, "r1", "", flow, timers);
+        MediaNodeLink link = new MediaNodeLink(NODE, "r1", "", flow, timers, workers);
         try {
             flow.event(link, consult(ConsultStep.CONSULT_STARTED, 0, ConsultCompletion.CONSULT_COMPLETION_UNSPECIFIED, "sip:agent@pbx"));
             flow.event(link, consult(ConsultStep.CONSULT_COMPLETED, 603, ConsultCompletion.MEDIA_BRIDGE, "REFER declined"));
