@@ -1,6 +1,7 @@
 package dev.patchbay.media.grpc;
 
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
 import dev.patchbay.media.call.Call;
@@ -16,18 +17,39 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
- * The v1.2 call-control RPCs on an answered call (hold, live statistics, playing a clip) and the
- * checks of PlaceCall's v1.2 options. MediaPlaneService has already found the call and its media.
+ * The v1.2 call-control RPCs on an answered call (hold, live statistics, playing a clip), for which
+ * MediaPlaneService has already found the call and its media; the checks of PlaceCall's v1.2 options,
+ * and of the ids a placed call (or a consult leg) may be given.
  */
 final class CallFeatures {
 
     /** A day: a longer limit is almost certainly seconds mistaken for milliseconds. */
     static final int MAX_DURATION_LIMIT = 86_400;
+    private static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
     private final CallManager calls;
 
     CallFeatures(CallManager calls) {
         this.calls = calls;
+    }
+
+    /**
+     * Why a call cannot be placed now with the optional id and attach token asked for, or null: the fields'
+     * formats, an id already in use, a draining or full node. {@code prefix} names the fields ("consult_").
+     */
+    static Status placeRefusal(CallManager calls, String prefix, String id, String token) {
+        if (!id.isEmpty() && !CALL_ID.matcher(id).matches()) {
+            return Status.INVALID_ARGUMENT.withDescription(prefix + "call_id must be \"CA\" and 32 lower-case hex digits, or empty");
+        }
+        if (!token.isEmpty() && !TOKEN.matcher(token).matches()) {
+            return Status.INVALID_ARGUMENT.withDescription(prefix + "attach_token must be 32 to 128 of A-Z a-z 0-9 - _, or empty");
+        }
+        if (!id.isEmpty() && calls.byId(id).isPresent()) {
+            return Status.ALREADY_EXISTS.withDescription("call " + id + " already exists on this node");
+        }
+        String refusal = calls.refusal();
+        return refusal == null ? null : Status.UNAVAILABLE.withDescription(refusal);
     }
 
     /** What is wrong with PlaceCall's v1.2 options, or null. */

@@ -35,19 +35,6 @@ final class ConsultRpcs {
         if (caller == null) {
             return;
         }
-        String id = r.getConsultCallId();
-        if (!id.isEmpty() && !MediaPlaneService.CALL_ID.matcher(id).matches()) {
-            fail(response, Status.INVALID_ARGUMENT, "consult_call_id must be \"CA\" and 32 lower-case hex digits, or empty");
-            return;
-        }
-        if (!r.getConsultAttachToken().isEmpty() && !MediaPlaneService.TOKEN.matcher(r.getConsultAttachToken()).matches()) {
-            fail(response, Status.INVALID_ARGUMENT, "consult_attach_token must be 32 to 128 of A-Z a-z 0-9 - _, or empty");
-            return;
-        }
-        if (!id.isEmpty() && calls.byId(id).isPresent()) {
-            fail(response, Status.ALREADY_EXISTS, "consult_call_id " + id + " is already a call on this node");
-            return;
-        }
         EarlyAudio music = null;
         if (!r.getHoldWav().isEmpty()) {
             try {
@@ -63,9 +50,9 @@ final class ConsultRpcs {
                 return;
             }
         }
-        String refusal = calls.refusal();
-        if (refusal != null) {
-            fail(response, Status.UNAVAILABLE, refusal);
+        Status refused = CallFeatures.placeRefusal(calls, "consult_", r.getConsultCallId(), r.getConsultAttachToken());
+        if (refused != null) {
+            response.onError(refused.asRuntimeException());
             return;
         }
         try {

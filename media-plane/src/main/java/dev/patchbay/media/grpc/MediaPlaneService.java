@@ -7,7 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
 import dev.patchbay.media.botaudio.AudioSession;
@@ -66,8 +65,6 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
     /** INFO goes over UDP too; keep the body well inside one datagram. */
     static final int MAX_INFO_BODY = 8 * 1024;
     private static final Logger LOG = Logger.getLogger(MediaPlaneService.class.getName());
-    static final Pattern CALL_ID = Pattern.compile("CA[0-9a-f]{32}");
-    static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{32,128}");
 
     private final CallManager calls;
     private final ControlHub hub;
@@ -272,27 +269,14 @@ public final class MediaPlaneService extends MediaPlaneGrpc.MediaPlaneImplBase {
             fail(response, Status.INVALID_ARGUMENT, "trunk_host is required and trunk_port must be 0-65535 (0 = default)");
             return;
         }
-        String id = request.getCallId();
-        if (!id.isEmpty() && !CALL_ID.matcher(id).matches()) {
-            fail(response, Status.INVALID_ARGUMENT, "call_id must be \"CA\" and 32 lower-case hex digits, or empty");
-            return;
-        }
-        if (!request.getAttachToken().isEmpty() && !TOKEN.matcher(request.getAttachToken()).matches()) {
-            fail(response, Status.INVALID_ARGUMENT, "attach_token must be 32 to 128 of A-Z a-z 0-9 - _, or empty");
-            return;
-        }
         String optionError = CallFeatures.placeOptionsError(request);
         if (optionError != null) {
             fail(response, Status.INVALID_ARGUMENT, optionError);
             return;
         }
-        if (!id.isEmpty() && calls.byId(id).isPresent()) {
-            fail(response, Status.ALREADY_EXISTS, "call " + id + " already exists on this node");
-            return;
-        }
-        String refusal = calls.refusal();
-        if (refusal != null) {
-            fail(response, Status.UNAVAILABLE, refusal);
+        Status refused = CallFeatures.placeRefusal(calls, "", request.getCallId(), request.getAttachToken());
+        if (refused != null) {
+            response.onError(refused.asRuntimeException());
             return;
         }
         try {

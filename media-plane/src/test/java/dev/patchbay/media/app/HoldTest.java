@@ -127,7 +127,7 @@ class HoldTest extends SharedMediaPlane {
             var hold = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(true).build());
             SipUdpClient.SipMessage reinvite = trunk.nextRequest(WAIT);
             assertTrue(reinvite.startLine().startsWith("INVITE ") && reinvite.body().contains("a=sendonly"), reinvite.raw());
-            fromTrunk(trunk, invite, "g1", "INVITE", 7, "glare", SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
+            trunk.inDialog(invite, "g1", "INVITE", 7, "glare", SipUdpClient.sdp(40_000, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
             // jain-sip's dialog answers this itself (it knows our INVITE is pending); the test pins that down.
             assertEquals(491, trunk.finalResponseTo("7 INVITE", WAIT).status(), "glare: RFC 3261 section 14.2");
 
@@ -150,10 +150,10 @@ class HoldTest extends SharedMediaPlane {
             assertTrue(trunk.nextRequest(WAIT).startLine().startsWith("ACK "));
             control.next(ControlEvent.EventCase.ANSWERED, call.getCallId(), WAIT);
 
-            fromTrunk(trunk, invite, "h1", "INVITE", 3, "theyhold", SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
+            trunk.inDialog(invite, "h1", "INVITE", 3, "theyhold", SipUdpClient.sdp(40_002, "0", "a=rtpmap:0 PCMU/8000\r\na=sendonly\r\n"));
             SipUdpClient.SipMessage answer = trunk.finalResponseTo("3 INVITE", WAIT);
             assertTrue(answer.status() == 200 && answer.body().contains("a=recvonly"), answer.raw());
-            fromTrunk(trunk, invite, "h1", "ACK", 3, "theyholdack", null);
+            trunk.inDialog(invite, "h1", "ACK", 3, "theyholdack", null);
 
             var hold = control.rpc().hold(HoldRequest.newBuilder().setCallId(call.getCallId()).setHold(true).build());
             SipUdpClient.SipMessage ours = trunk.nextRequest(WAIT);
@@ -175,19 +175,4 @@ class HoldTest extends SharedMediaPlane {
     }
 
     /** A request from the trunk inside the dialog Patchbay's {@code invite} began; a body is SDP. */
-    private static void fromTrunk(SipUdpClient trunk, SipUdpClient.SipMessage invite, String trunkTag, String method, int cseq,
-                                  String branch, String body) throws Exception {
-        Matcher target = Pattern.compile("<([^>]+)>").matcher(invite.header("Contact"));
-        assertTrue(target.find(), invite.header("Contact"));
-        String content = body == null ? "" : body;
-        trunk.sendRaw(method + " " + target.group(1) + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + trunk.localPort() + ";branch=z9hG4bK" + branch + "\r\n"
-                + "From: " + invite.header("To") + ";tag=" + trunkTag + "\r\n"
-                + "To: " + invite.header("From") + "\r\n"
-                + "Call-ID: " + invite.header("Call-ID") + "\r\n"
-                + "CSeq: " + cseq + " " + method + "\r\nMax-Forwards: 70\r\n"
-                + "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n"
-                + (body == null ? "" : "Content-Type: application/sdp\r\n")
-                + "Content-Length: " + content.length() + "\r\n\r\n" + content);
-    }
 }

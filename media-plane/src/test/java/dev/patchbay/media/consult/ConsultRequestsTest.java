@@ -5,8 +5,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.SharedMediaPlane;
 import dev.patchbay.media.testutil.SipUdpClient;
+import dev.patchbay.media.testutil.TestControl;
+import dev.patchbay.media.testutil.TonePeer;
+import dev.patchbay.proto.media.v1.AudioFormat;
+import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.CancelConsultRequest;
 import dev.patchbay.proto.media.v1.CompleteConsultRequest;
 import dev.patchbay.proto.media.v1.ConsultCompletion;
@@ -17,6 +22,7 @@ import dev.patchbay.proto.media.v1.ControlEvent;
 import dev.patchbay.proto.media.v1.HangupCause;
 import dev.patchbay.proto.media.v1.HangupRequest;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
+import dev.patchbay.proto.media.v1.PlaceCallResponse;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -118,5 +124,58 @@ class ConsultRequestsTest extends SharedMediaPlane {
             control.rpc().hangup(HangupRequest.newBuilder().setCallId(callId).build()).get(5, TimeUnit.SECONDS);
             assertEquals(HangupCause.BOT_HANGUP, seen.event(ControlEvent.EventCase.HANGUP, callId).getHangup().getCause());
         }
+    }
+
+    @Test
+    void theTargetHangingUpReturnsTheCallerToTheBotAndTheCallerHangingUpEndsTheConsultLeg() throws Exception {
+        ConsultSipRig.Seen seen = new ConsultSipRig.Seen(control);
+        try (TonePeer callerRtp = new TonePeer(); SipUdpClient trunk = new SipUdpClient(plane.sipPort());
+             SipUdpClient agent = new SipUdpClient(plane.sipPort()); SipUdpClient agent2 = new SipUdpClient(plane.sipPort())) {
+            PlaceCallResponse placed = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:a@carrier.example")
+                    .setFromUri("sip:b@patchbay.example").setTrunkHost("127.0.0.1").setTrunkPort(trunk.localPort()).build())
+                    .get(5, TimeUnit.SECONDS);
+            String callId = placed.getCallId();
+            SipUdpClient.SipMessage invite = trunk.nextRequest(WAIT);
+            trunk.respond(invite, 200, "OK", "t3", SipUdpClient.sdp(callerRtp.port(), "0", "a=rtpmap:0 PCMU/8000\r\n"),
+                    "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n");
+            trunk.nextRequest(WAIT); // ACK
+            seen.event(ControlEvent.EventCase.ANSWERED, callId);
+            TestControl.Bot bot = control.attach(callId, placed.getAttachToken(), AudioFormat.L16_8K);
+            bot.next(CallerToBot.MessageCase.ATTACHED, WAIT);
+
+            Leg first = answeredConsult(seen, callId, agent, 40_030);
+            String leg = first.id();
+            agent.inDialog(first.invite(), "a1", "BYE", 2, "agentbye", null);
+            assertEquals(200, agent.finalResponseTo("2 BYE", WAIT).status());
+            seen.step(callId, ConsultStep.CONSULT_TARGET_LEFT);
+            assertEquals(HangupCause.CALLER_BYE, seen.event(ControlEvent.EventCase.HANGUP, leg).getHangup().getCause());
+            ConsultSipRig.botTone(bot, 800, 100);
+            Await.until(() -> callerRtp.recentPower(800, 10) > 0.005, WAIT, "the bot heard by the caller again");
+
+            String leg2 = answeredConsult(seen, callId, agent2, 40_032).id();
+            trunk.inDialog(invite, "t3", "BYE", 2, "callerbye", null);
+            assertEquals(200, trunk.finalResponseTo("2 BYE", WAIT).status());
+            assertEquals(HangupCause.CALLER_BYE, seen.event(ControlEvent.EventCase.HANGUP, callId).getHangup().getCause());
+            seen.step(callId, ConsultStep.CONSULT_CALLER_LEFT);
+            assertEquals(HangupCause.BRIDGE_ENDED, seen.event(ControlEvent.EventCase.HANGUP, leg2).getHangup().getCause());
+            assertTrue(agent2.nextRequest(WAIT).startLine().startsWith("BYE "), "the target gets BYE when the caller leaves");
+        }
+    }
+
+    private record Leg(String id, SipUdpClient.SipMessage invite) {
+    }
+
+    /** A Consult from {@code callId} answered by {@code agent} (SDP on {@code rtpPort}): the leg's id and INVITE. */
+    private static Leg answeredConsult(ConsultSipRig.Seen seen, String callId, SipUdpClient agent, int rtpPort) throws Exception {
+        Future<ConsultResponse> consult = control.rpc().consult(ConsultRequest.newBuilder().setCallId(callId)
+                .setTargetUri("sip:agent@127.0.0.1:" + agent.localPort()).build());
+        SipUdpClient.SipMessage invite = agent.nextRequest(WAIT);
+        agent.respond(invite, 200, "OK", "a1", SipUdpClient.sdp(rtpPort, "0", "a=rtpmap:0 PCMU/8000\r\n"),
+                "Contact: <sip:agent@127.0.0.1:" + agent.localPort() + ">\r\n");
+        assertTrue(agent.nextRequest(WAIT).startLine().startsWith("ACK "));
+        ConsultResponse answered = consult.get(10, TimeUnit.SECONDS);
+        assertEquals(200, answered.getSipStatus(), answered.getReason());
+        seen.step(callId, ConsultStep.CONSULT_ANSWERED);
+        return new Leg(answered.getConsultCallId(), invite);
     }
 }

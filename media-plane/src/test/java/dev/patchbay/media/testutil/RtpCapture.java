@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class RtpCapture implements AutoCloseable {
     private final DatagramSocket socket;
     private final List<Packet> packets = new ArrayList<>();
     private final Thread reader;
+    private volatile SocketAddress source;
 
     public RtpCapture() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -46,6 +48,7 @@ public final class RtpCapture implements AutoCloseable {
             if (p.getLength() < 12) {
                 continue;
             }
+            source = p.getSocketAddress();
             Packet packet = new Packet(buf[1] & 0x7F, (buf[1] & 0x80) != 0,
                     ((buf[2] & 0xFF) << 8) | (buf[3] & 0xFF),
                     ((buf[4] & 0xFFL) << 24) | ((buf[5] & 0xFF) << 16) | ((buf[6] & 0xFF) << 8) | (buf[7] & 0xFF),
@@ -55,6 +58,16 @@ public final class RtpCapture implements AutoCloseable {
                 packets.add(packet);
             }
         }
+    }
+
+    /** Where the last packet came from (Patchbay's RTP socket for the call), or null before the first. */
+    public SocketAddress source() {
+        return source;
+    }
+
+    /** Sends {@code packet} from this port, so Patchbay latches onto it (symmetric RTP). */
+    public void send(byte[] packet, SocketAddress to) throws IOException {
+        socket.send(new DatagramPacket(packet, packet.length, to));
     }
 
     public int count() {

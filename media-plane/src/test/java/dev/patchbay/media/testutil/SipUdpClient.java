@@ -85,6 +85,28 @@ public final class SipUdpClient implements AutoCloseable {
     }
 
     /** The next message, or null when none arrives in time. */
+    /**
+     * Sends {@code method} (with an SDP {@code body}, or none) inside the dialog that Patchbay's {@code invite}
+     * to this client set up, from our side: our tag {@code ourTag}, to Patchbay's Contact.
+     */
+    public void inDialog(SipMessage invite, String ourTag, String method, int cseq, String branch, String body)
+            throws IOException {
+        java.util.regex.Matcher target = java.util.regex.Pattern.compile("<([^>]+)>").matcher(invite.header("Contact"));
+        if (!target.find()) {
+            throw new IllegalArgumentException("the INVITE has no Contact URI: " + invite.header("Contact"));
+        }
+        String content = body == null ? "" : body;
+        sendRaw(method + " " + target.group(1) + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + branch + "\r\n"
+                + "From: " + invite.header("To") + ";tag=" + ourTag + "\r\n"
+                + "To: " + invite.header("From") + "\r\n"
+                + "Call-ID: " + invite.header("Call-ID") + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\nMax-Forwards: 70\r\n"
+                + "Contact: <sip:trunk@127.0.0.1:" + localPort() + ">\r\n"
+                + (body == null ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + content.length() + "\r\n\r\n" + content);
+    }
+
     public SipMessage receive(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         byte[] buf = new byte[8192];

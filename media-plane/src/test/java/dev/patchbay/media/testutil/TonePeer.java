@@ -1,77 +1,40 @@
 package dev.patchbay.media.testutil;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.patchbay.media.codec.G711;
 
 /**
- * A SIP party's RTP on loopback (PCMU): keeps every frame Patchbay sends it and, once started, sends a
- * steady tone back to where Patchbay's packets come from (symmetric RTP), paced at 20 ms.
+ * A SIP party's RTP on loopback (PCMU): an {@link RtpCapture} of what Patchbay sends it that, once started,
+ * sends a steady tone back to where Patchbay's packets come from (symmetric RTP), paced at 20 ms.
  */
 public final class TonePeer implements AutoCloseable {
 
-    private final DatagramSocket socket;
-    private final List<short[]> heard = new ArrayList<>();
-    private final Thread reader;
-    private volatile SocketAddress patchbay;
+    private final RtpCapture capture;
     private volatile Thread sender;
 
     public TonePeer() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        reader = Thread.ofPlatform().daemon().name("tone-peer").start(this::read);
+        capture = new RtpCapture();
     }
 
     public int port() {
-        return socket.getLocalPort();
+        return capture.port();
     }
 
-    private void read() {
-        byte[] buf = new byte[2048];
-        while (!socket.isClosed()) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                socket.receive(p);
-            } catch (IOException e) {
-                return;
-            }
-            if (p.getLength() != 12 + 160 || (buf[1] & 0x7F) != 0) {
-                continue; // PCMU voice only
-            }
-            patchbay = p.getSocketAddress();
-            short[] pcm = new short[160];
-            G711.decodeUlaw(buf, 12, 160, pcm, 0);
-            synchronized (heard) {
-                heard.add(pcm);
-            }
-        }
-    }
-
-    /** Frames received so far. */
-    public int count() {
-        synchronized (heard) {
-            return heard.size();
-        }
-    }
-
-    /** Goertzel power at {@code hz} over the last {@code frames} frames received. */
+    /** Goertzel power at {@code hz} over the last {@code frames} PCMU frames received, or 0 before there are so many. */
     public double recentPower(double hz, int frames) {
+        List<RtpCapture.Packet> voice = capture.packets().stream()
+                .filter(p -> p.payloadType() == 0 && p.payload().length == 160).toList();
+        if (voice.size() < frames) {
+            return 0;
+        }
         short[] block = new short[160 * frames];
-        synchronized (heard) {
-            if (heard.size() < frames) {
-                return 0;
-            }
-            for (int i = 0; i < frames; i++) {
-                System.arraycopy(heard.get(heard.size() - frames + i), 0, block, i * 160, 160);
-            }
+        for (int i = 0; i < frames; i++) {
+            G711.decodeUlaw(voice.get(voice.size() - frames + i).payload(), 0, 160, block, i * 160);
         }
         return Goertzel.power(block, hz);
     }
@@ -84,14 +47,13 @@ public final class TonePeer implements AutoCloseable {
             long ssrc = 0x5ee0000L + port();
             int seq = 0;
             long next = System.nanoTime();
-            while (!socket.isClosed() && !Thread.currentThread().isInterrupted()) {
-                SocketAddress to = patchbay;
+            while (!Thread.currentThread().isInterrupted()) {
+                SocketAddress to = capture.source();
                 if (to != null) {
                     for (int i = 0; i < 160; i++) {
                         pcm[i] = (short) (10000 * Math.sin(2 * Math.PI * hz * (seq * 160 + i) / 8000));
                     }
                     packet[0] = (byte) 0x80;
-                    packet[1] = 0;
                     packet[2] = (byte) (seq >> 8);
                     packet[3] = (byte) seq;
                     long ts = seq * 160L;
@@ -101,9 +63,9 @@ public final class TonePeer implements AutoCloseable {
                     }
                     G711.encodeUlaw(pcm, 0, 160, packet, 12);
                     try {
-                        socket.send(new DatagramPacket(packet, packet.length, to));
+                        capture.send(packet, to);
                     } catch (IOException e) {
-                        return;
+                        return; // closed
                     }
                     seq++;
                 }
@@ -119,7 +81,6 @@ public final class TonePeer implements AutoCloseable {
         if (s != null) {
             s.interrupt();
         }
-        socket.close();
-        reader.join(2000);
+        capture.close();
     }
 }
