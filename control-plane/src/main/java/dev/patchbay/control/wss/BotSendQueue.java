@@ -18,7 +18,8 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * {@link #drain()}; whichever thread wins the work counter encodes and sends, so there is one sender at a
  * time and no lock. What the mux's thread appends (caller frames, digits, marks) is sent on the
  * {@code sender} executor instead: that thread is the node's gRPC event loop, which also carries every
- * bridge's bot audio to the node, and encoding and writing 200 calls' frames on it held those batches back. Each message is encoded only when the socket is ready for it, into the bridge's one
+ * bridge's bot audio to the node, and encoding and writing 200 calls' frames on it held those batches
+ * back. Each message is encoded only when the socket is ready for it, into the bridge's one
  * reused {@link OutFrame}. A caller frame waits in a {@link CallerAudio} the queue reuses, since the mux
  * reuses the array it arrived in. When the bot reads too slowly, the oldest caller frames are dropped and
  * counted; digits, marks and control messages never are.

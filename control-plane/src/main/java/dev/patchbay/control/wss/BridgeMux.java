@@ -2,10 +2,8 @@ package dev.patchbay.control.wss;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Logger;
@@ -70,13 +68,11 @@ public final class BridgeMux implements AutoCloseable {
      * behind that newer audio, dropped, costs less than the latency of queueing it.
      */
     static final int MAX_PENDING_BYTES = 1 << 20;
-    /** A bridge has at most one send task queued (its work counter): room for this many bridges' at once. */
-    private static final int SENDER_QUEUE = 4096;
 
     private final Channel node;
     private final String name;
     private final Thread flusher;
-    private final ThreadPoolExecutor sender;
+    private final BotSenders sender;
     private volatile AtomicReferenceArray<Line> lines = new AtomicReferenceArray<>(64); // by channel; written under this
     private int cursor = 1;                        // guarded by this: where the search for a free channel starts
     private MuxEncoder pending = new MuxEncoder(); // guarded by this
@@ -93,17 +89,10 @@ public final class BridgeMux implements AutoCloseable {
         this.node = node;
         this.name = name;
         this.flusher = Thread.ofVirtual().name("wss-mux " + name).start(this::flushLoop);
-        int threads = Runtime.getRuntime().availableProcessors();
-        // A task that finds the queue full, or the pool stopped, runs on the thread that queued it, as before.
-        this.sender = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SENDER_QUEUE),
-                Thread.ofPlatform().daemon().name("wss-send " + name + " #", 1).factory(), (task, pool) -> task.run());
-        sender.prestartAllCoreThreads();
+        this.sender = new BotSenders(name);
     }
 
-    /**
-     * Where the bridges send caller frames to their bots: a thread per core, off the stream's event loop,
-     * which must stay free to carry the bots' audio to the node.
-     */
+    /** Where the bridges send caller frames to their bots, off the stream's event loop. */
     Executor sender() {
         return sender;
     }
@@ -338,7 +327,7 @@ public final class BridgeMux implements AutoCloseable {
             }
         }
         flusher.interrupt();
-        sender.shutdown();
+        sender.close();
     }
 
     /** One stream's received side; gRPC calls it on the event loop, one batch at a time. */
