@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -15,7 +16,10 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * Everything on its way to the bot, sent one message at a time because the JDK WebSocket allows only one
  * outstanding send. Producers (the Audio stream, the bot's clears, the call's end) only append and call
  * {@link #drain()}; whichever thread wins the work counter encodes and sends, so there is one sender at a
- * time and no lock. Each message is encoded only when the socket is ready for it, into the bridge's one
+ * time and no lock. What the mux's thread appends (caller frames, digits, marks) is sent on the
+ * {@code sender} executor instead: that thread is the node's gRPC event loop, which also carries every
+ * bridge's bot audio to the node, and encoding and writing 200 calls' frames on it held those batches
+ * back. Each message is encoded only when the socket is ready for it, into the bridge's one
  * reused {@link OutFrame}. A caller frame waits in a {@link CallerAudio} the queue reuses, since the mux
  * reuses the array it arrived in. When the bot reads too slowly, the oldest caller frames are dropped and
  * counted; digits, marks and control messages never are.
@@ -66,6 +70,8 @@ final class BotSendQueue {
     /** Frames sent or dropped, for the next ones; guarded by itself (the mux's thread takes, the sender gives back). */
     private final ArrayDeque<CallerAudio> spare = new ArrayDeque<>();
     private final AtomicInteger work = new AtomicInteger();
+    private final Executor sender;
+    private final Runnable drainTask = this::drainWon;
     /** The socket with a send outstanding, or null when the next message may go. */
     private final AtomicReference<WebSocket> inFlight = new AtomicReference<>();
     /** The next opening message to send, or -1 once they have gone; reset on every (re)connect. */
@@ -73,11 +79,18 @@ final class BotSendQueue {
     private boolean stopping;
     private volatile long dropped;
 
-    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
+    /** @param sender where the mux thread's frames are encoded and sent */
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events, Executor sender) {
         this.callId = callId;
         this.dialect = dialect;
         this.phase = phase;
         this.events = events;
+        this.sender = sender;
+    }
+
+    /** Sends on the producer's thread: for tests of the queue itself. */
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
+        this(callId, dialect, phase, events, Runnable::run);
     }
 
     /** A new socket: start with the opening messages; a send still pending on a dead socket no longer counts. */
@@ -94,7 +107,7 @@ final class BotSendQueue {
         }
         queuedAudio.incrementAndGet();
         queue.add((frame == null ? new CallerAudio() : frame).set(bytes, offset, length, sequence));
-        drain();
+        drainOnSender();
     }
 
     /** A digit or played mark; a frame given this way is copied out of its message. */
@@ -105,7 +118,7 @@ final class BotSendQueue {
             return;
         }
         queue.add(message);
-        drain();
+        drainOnSender();
     }
 
     private void reuse(CallerAudio frame) {
@@ -142,9 +155,20 @@ final class BotSendQueue {
     }
 
     void drain() {
-        if (work.getAndIncrement() != 0) {
-            return;
+        if (work.getAndIncrement() == 0) {
+            drainWon();
         }
+    }
+
+    /** As {@link #drain()}, but the work, if this call wins it, runs on the sender executor. */
+    private void drainOnSender() {
+        if (work.getAndIncrement() == 0) {
+            sender.execute(drainTask);
+        }
+    }
+
+    /** Runs by whoever took the work counter from 0: sends until no producer came meanwhile. */
+    private void drainWon() {
         int missed = 1;
         do {
             pump();

@@ -1,10 +1,9 @@
 package dev.patchbay.control.wss;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Logger;
@@ -24,6 +23,7 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -32,6 +32,12 @@ import io.grpc.stub.StreamObserver;
  * handed to each call's {@link Caller}; bot messages of all bridges are written into one pending batch
  * ({@link MuxEncoder}), which a flusher sends whenever it wakes to find something there, so audio makes no
  * protobuf objects either way and a busy node gets a few large messages instead of one per frame.
+ *
+ * <p><b>A slow node holds the batch here, not in gRPC.</b> The flusher sends only while the stream is ready
+ * (gRPC's onReady), so at most one batch waits in gRPC's buffers and the next one grows in the pending
+ * encoder meanwhile. That batch is bounded: bot audio that would take it past {@link #MAX_PENDING_BYTES}
+ * is dropped and counted ({@link #droppedAtFullBatch()}); other messages (attach, leave, clear, mark) are
+ * never dropped.
  *
  * <p><b>A failed stream keeps the calls.</b> The media-plane holds a detached call for its re-attach grace,
  * so a new stream re-attaches every channel with its token after a capped backoff, as {@code EchoMux} does;
@@ -57,10 +63,16 @@ public final class BridgeMux implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeMux.class.getName());
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 5_000;
+    /**
+     * About half a second of 200 calls' bot audio (200 × 50 frames × ~185 B): beyond it the node is so far
+     * behind that newer audio, dropped, costs less than the latency of queueing it.
+     */
+    static final int MAX_PENDING_BYTES = 1 << 20;
 
     private final Channel node;
     private final String name;
     private final Thread flusher;
+    private final BotSenders sender;
     private volatile AtomicReferenceArray<Line> lines = new AtomicReferenceArray<>(64); // by channel; written under this
     private int cursor = 1;                        // guarded by this: where the search for a free channel starts
     private MuxEncoder pending = new MuxEncoder(); // guarded by this
@@ -70,12 +82,19 @@ public final class BridgeMux implements AutoCloseable {
     private long retryMillis = FIRST_RETRY_MILLIS; // guarded by this
     private boolean closed;                        // guarded by this
     private long droppedWhileDown;                 // guarded by this
+    private long droppedAtFullBatch;               // guarded by this
 
     /** @param name the node's address, for logs */
     public BridgeMux(Channel node, String name) {
         this.node = node;
         this.name = name;
         this.flusher = Thread.ofVirtual().name("wss-mux " + name).start(this::flushLoop);
+        this.sender = new BotSenders(name);
+    }
+
+    /** Where the bridges send caller frames to their bots, off the stream's event loop. */
+    Executor sender() {
+        return sender;
     }
 
     /** The node's channel, for the call-control RPCs. */
@@ -96,12 +115,34 @@ public final class BridgeMux implements AutoCloseable {
         return line;
     }
 
-    /** Bot audio: {@code length} bytes of {@code bytes}, copied into the pending batch before this returns. */
+    /**
+     * Bot audio: {@code length} bytes of {@code bytes}, copied into the pending batch before this returns,
+     * or dropped and counted when the batch is full because the node's stream has not been ready.
+     */
     synchronized void audio(Line line, byte[] bytes, int length) {
-        if (current(line)) {
-            pending.audio(line.channel(), bytes, 0, length, 0, 0, 0);
-            notify();
+        if (!current(line)) {
+            return;
         }
+        if (pending.size() + length > MAX_PENDING_BYTES) {
+            if (droppedAtFullBatch++ == 0) {
+                LOG.warning(() -> "WSS bridges' audio mux to " + name + ": the node has not read for a while and "
+                        + (MAX_PENDING_BYTES >> 10) + " KB of bot audio wait; dropping newer bot frames (counted, logged"
+                        + " once); check the media node's CPU and the network to it");
+            }
+            return;
+        }
+        pending.audio(line.channel(), bytes, 0, length, 0, 0, 0);
+        notify();
+    }
+
+    /** Bot frames dropped because the pending batch was full while the node's stream was not ready. */
+    synchronized long droppedAtFullBatch() {
+        return droppedAtFullBatch;
+    }
+
+    /** Bytes waiting for the stream to be ready. */
+    synchronized int pendingBytes() {
+        return pending.size();
     }
 
     /** Any other bot message: clear, mark, or audio parsed by the JSON tree. */
@@ -217,13 +258,16 @@ public final class BridgeMux implements AutoCloseable {
         }
     }
 
-    /** Sends each pending batch; producers meanwhile write the other encoder, so gRPC's copy never blocks them. */
+    /**
+     * Sends each pending batch once the stream is ready; producers meanwhile write the other encoder, so
+     * gRPC's copy never blocks them. A stream that is not ready wakes this through its onReady handler.
+     */
     private void flushLoop() {
         while (true) {
             MuxEncoder batch;
             StreamObserver<InputStream> to;
             synchronized (this) {
-                while (pending.count() == 0 && !closed) {
+                while (!closed && (pending.count() == 0 || up != null && !ready(up))) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -240,7 +284,7 @@ public final class BridgeMux implements AutoCloseable {
             }
             try {
                 if (to != null) {
-                    to.onNext(ready(to) ? batch.stream() : copy(batch));
+                    to.onNext(batch.stream()); // ready: gRPC copies the bytes before this returns
                 }
             } catch (RuntimeException e) {
                 LOG.fine(() -> "audio mux to " + name + ": a batch for a closed stream: " + e);
@@ -253,21 +297,13 @@ public final class BridgeMux implements AutoCloseable {
     }
 
     /**
-     * True when gRPC copies a message before {@code onNext} returns. Until the call has its transport stream
-     * (the channel still connecting), gRPC keeps the InputStream itself and drains it later, by when the
-     * encoder is reused: such a batch is sent as a copy. A stream past its flow-control mark is not ready
-     * either but does copy at once; a copy then only costs an allocation.
+     * True when the stream has its transport and gRPC holds under its 32 KB mark of unsent bytes. Only then
+     * is a batch sent: gRPC then copies it before {@code onNext} returns (until the call has its transport,
+     * with the channel still connecting, gRPC would keep the encoder's stream and drain it later), and a
+     * node that reads slowly leaves the backlog here, bounded, instead of in gRPC's buffers.
      */
     private static boolean ready(StreamObserver<InputStream> stream) {
-        return stream instanceof ClientCallStreamObserver<InputStream> call && call.isReady();
-    }
-
-    private static InputStream copy(MuxEncoder batch) {
-        try {
-            return new ByteArrayInputStream(batch.stream().readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the encoder's own array", e);
-        }
+        return ((ClientCallStreamObserver<InputStream>) stream).isReady();
     }
 
     /**
@@ -291,13 +327,23 @@ public final class BridgeMux implements AutoCloseable {
             }
         }
         flusher.interrupt();
+        sender.close();
     }
 
     /** One stream's received side; gRPC calls it on the event loop, one batch at a time. */
-    private final class Down implements StreamObserver<InputStream>, MuxDecoder.Handler<CallerToBot> {
+    private final class Down implements ClientResponseObserver<InputStream, InputStream>, MuxDecoder.Handler<CallerToBot> {
         private final MuxDecoder<CallerToBot> decoder = new MuxDecoder<>(CallerToBot.parser());
         private volatile StreamObserver<InputStream> stream;
         private volatile boolean endedEarly;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<InputStream> call) {
+            call.setOnReadyHandler(() -> {
+                synchronized (BridgeMux.this) {
+                    BridgeMux.this.notifyAll(); // the flusher waits for this stream to be ready
+                }
+            });
+        }
 
         @Override
         public void onNext(InputStream batch) {

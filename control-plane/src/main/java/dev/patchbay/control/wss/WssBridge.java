@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
-import com.google.protobuf.ByteString;
 import dev.patchbay.proto.media.v1.CallEnded;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import dev.patchbay.proto.media.v1.HangupCause;
@@ -66,9 +65,10 @@ public final class WssBridge implements AutoCloseable {
                     lost(ws, error);
                 }
             }
-        });
-        this.inbox = new BotInbox(target.callId(), dialect, new Actions());
+        }, mux.sender());
         this.farEnd = new FarEndSide(mux.channel(), target, listener, outbox::notice);
+        this.inbox = new BotInbox(target.callId(), dialect,
+                new BotCommandRunner(this, target.callId(), listener, media, outbox, farEnd));
     }
 
     /**
@@ -262,7 +262,8 @@ public final class WssBridge implements AutoCloseable {
         listener.ended(target.callId(), reason);
     }
 
-    private void hangup(String reason) {
+    /** Hangs the call up on the media-plane, remembering why (its CallEnded may say only ERROR). */
+    void hangup(String reason) {
         hungUp = reason;
         media.hangup(reason);
     }
@@ -282,87 +283,6 @@ public final class WssBridge implements AutoCloseable {
     private static String cause(Throwable t) {
         Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-    }
-
-    /** What the bot's messages do to the call. Runs on the socket's listener thread, one message at a time. */
-    private final class Actions implements BotInbox.Actions {
-        @Override
-        public void play(BotCommand.Audio audio) {
-            media.play(audio);
-        }
-
-        @Override
-        public void play(ByteString audio) {
-            media.play(audio);
-        }
-
-        @Override
-        public void clear() {
-            media.clear();
-            outbox.cleared();
-        }
-
-        @Override
-        public void mark(String name) {
-            media.mark(name);
-        }
-
-        @Override
-        public void hangup(String reason) {
-            if (farEnd.keepsCall()) {
-                listener.action(target.callId(), "hangup-withheld", reason + "; the far end sends the BYE");
-                farEnd.handBack(null, reason);
-                return;
-            }
-            listener.action(target.callId(), "hangup", reason);
-            WssBridge.this.hangup(reason);
-        }
-
-        @Override
-        public void agentResponse(String propertiesJson) {
-            farEnd.agentResponse(propertiesJson);
-        }
-
-        @Override
-        public void info(String json, boolean isFinal) {
-            farEnd.info(json, isFinal);
-        }
-
-        @Override
-        public void transfer(String uri) {
-            listener.action(target.callId(), "transfer", uri);
-            media.transfer(uri, r -> {
-                if (r.getReferRefused()) {
-                    listener.referRefused(target.callId(), uri, r.getFinalStatus());
-                } else if (r.getFinalStatus() < 300) {
-                    listener.action(target.callId(), "transfer-method", "refer");
-                } else {
-                    listener.action(target.callId(), "transfer-failed", uri + " " + r.getFinalStatus());
-                }
-            }, why -> listener.action(target.callId(), "transfer-failed", why));
-        }
-
-        @Override
-        public void digits(String digits) {
-            listener.action(target.callId(), "dtmf", digits);
-            media.digits(digits);
-        }
-
-        @Override
-        public void returned(String outputContextJson) {
-            listener.action(target.callId(), "return", outputContextJson);
-            listener.returned(target.callId(), outputContextJson);
-        }
-
-        @Override
-        public void lost(WebSocket ws, Throwable error) {
-            WssBridge.this.lost(ws, error);
-        }
-
-        @Override
-        public void closed(WebSocket ws, int code, String reason) {
-            botClosed(ws, code, reason);
-        }
     }
 
     /** The call's channel on the mux; called on the stream's thread, one message at a time. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.patchbay.media.testutil.Await;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.CallerToBot;
 import io.grpc.ManagedChannel;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The bridges' AudioMux stream against a real media-plane, through a TCP proxy that can reset it: when the
  * stream fails, every call stays up and is attached again on a new stream, and its caller audio flows again.
+ * When the node stops reading, bot audio waits in the mux's bounded batch, not in gRPC's buffers.
  */
 class BridgeMuxTest {
 
@@ -96,6 +98,71 @@ class BridgeMuxTest {
                 a.bye(2);
                 heardA.await("ended caller hung up", () -> { });
                 assertEquals(0, heardB.events.stream().filter(e -> e.startsWith("ended")).count(), "b is still up");
+            } finally {
+                mux.close();
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    /** True when the pending batch stays unsent for {@link #WAIT}: the flusher is waiting for the stream. */
+    private static boolean heldHere(BridgeMux mux) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (mux.pendingBytes() > 0) {
+            if (System.nanoTime() > deadline) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    @Test
+    void aNodeThatStopsReadingLeavesABoundedBatchHereAndDropsWhatWouldOverfillIt() throws Exception {
+        try (CallRig rig = new CallRig(); TcpProxy proxy = new TcpProxy(rig.plane.grpcPort()); CallRig.Call a = rig.call("slow1")) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+            BridgeMux mux = new BridgeMux(channel, "proxy");
+            try {
+                Heard heard = new Heard();
+                BridgeMux.Line line = mux.attach(a.callId(), a.token(), AudioFormat.PCMU, heard);
+                heard.await("attached", () -> { });
+                rig.awaitBotAttached(a);
+
+                proxy.hold(); // the node reads nothing more: HTTP/2's window and the socket buffers fill
+                byte[] frame = new byte[160];
+                // 20 ms of 200 calls' frames at a time, each taken by the flusher while the stream is ready. Without
+                // the wait for readiness gRPC would take every batch into its own buffers, and none would stay here.
+                long limit = 64L << 20;
+                long written = 0;
+                while (!heldHere(mux)) {
+                    assertTrue(written < limit, "every batch was sent after " + (written >> 20) + " MB the node did not read");
+                    for (int i = 0; i < 200; i++) {
+                        mux.audio(line, frame, frame.length);
+                    }
+                    written += 200 * frame.length;
+                }
+                assertEquals(0, mux.droppedAtFullBatch(), "nothing dropped before the batch was full");
+                while (mux.droppedAtFullBatch() == 0) {
+                    mux.audio(line, frame, frame.length);
+                    assertTrue(mux.pendingBytes() <= BridgeMux.MAX_PENDING_BYTES, "pending " + mux.pendingBytes() + " bytes");
+                }
+                int waiting = mux.pendingBytes();
+                assertTrue(waiting > BridgeMux.MAX_PENDING_BYTES - 1024, "the batch filled before dropping: " + waiting);
+                for (int i = 0; i < 100; i++) {
+                    mux.audio(line, frame, frame.length);
+                }
+                assertEquals(101, mux.droppedAtFullBatch(), "every frame past the bound is dropped and counted");
+                assertEquals(waiting, mux.pendingBytes(), "nothing was sent while the stream was not ready");
+                long dropped = mux.droppedAtFullBatch();
+
+                proxy.release();
+                Await.until(() -> mux.pendingBytes() == 0, WAIT, "the held batch to go once the node reads again");
+                mux.audio(line, frame, frame.length);
+                assertEquals(dropped, mux.droppedAtFullBatch(), "a frame after the node caught up is sent");
+                int[] seq = {0};
+                heard.events.clear();
+                heard.await("audio 160", () -> a.sendPcmu(seq[0]++, frame));
+                assertTrue(rig.plane.calls().byId(a.callId()).isPresent(), "the call survived the stall");
             } finally {
                 mux.close();
                 channel.shutdownNow();

@@ -10,13 +10,18 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP forwarder whose connections a test can cut, as a network failure would: no close frame. */
+/**
+ * A loopback TCP forwarder whose connections a test can cut, as a network failure would (no close frame), or
+ * hold: while held, nothing more is read from the client, as from a peer too busy to read.
+ */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
+    private final Object gate = new Object();
+    private boolean holding; // guarded by gate
 
     public TcpProxy(int target) throws IOException {
         this.target = target;
@@ -41,19 +46,51 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pipe(client, upstream));
-                Thread.ofVirtual().start(() -> pipe(upstream, client));
+                Thread.ofVirtual().start(() -> pipe(client, upstream, true));
+                Thread.ofVirtual().start(() -> pipe(upstream, client, false));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private static void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean fromClient) {
+        byte[] chunk = new byte[16 << 10];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
-        } catch (IOException e) {
+            while (true) {
+                if (fromClient) {
+                    awaitRelease();
+                }
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return;
+                }
+                out.write(chunk, 0, n);
+            }
+        } catch (IOException | InterruptedException e) {
             // cut
+        }
+    }
+
+    private void awaitRelease() throws InterruptedException {
+        synchronized (gate) {
+            while (holding) {
+                gate.wait();
+            }
+        }
+    }
+
+    /** Reads nothing more from the clients until {@link #release()}: their sends fill the socket buffers. */
+    public void hold() {
+        synchronized (gate) {
+            holding = true;
+        }
+    }
+
+    public void release() {
+        synchronized (gate) {
+            holding = false;
+            gate.notifyAll();
         }
     }
 
@@ -75,6 +112,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        release();
         server.close();
         cut();
     }
