@@ -26,8 +26,10 @@ function signIn(): void {
     key.set((input as HTMLInputElement).value.trim());
     try {
       await get<Me>("/v1/me");
-      location.hash = "#/config";
-      route();
+      // One render: setting a new hash routes by its hashchange; routing here too rendered the page twice,
+      // and the second render could wipe what the user had begun typing.
+      if (location.hash === "#/config") void route();
+      else location.hash = "#/config";
     } catch (e) {
       key.clear();
       showProblem(form, e);

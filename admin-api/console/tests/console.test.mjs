@@ -55,6 +55,27 @@ async function trunks(page, wsId) {
   expect(!(await page.content()).includes(secret), "the trunk's password is in the page");
   ok("an outbound trunk is created through the console; its password is write-only");
 
+  await page.getByRole("button", { name: "Edit trunk Carrier" }).click();
+  const editForm = page.locator('form[aria-label="Edit trunk Carrier"]');
+  const host = page.getByLabel("Edit: host");
+  expect(await page.getByLabel("Edit: trunk name").evaluate((el) => el === document.activeElement), "the edit form's first field has no focus");
+  expect(await page.getByLabel("Edit: SIP password").inputValue() === "", "the edit form holds a password");
+  await host.fill("bad host!");
+  await page.getByRole("button", { name: "Save trunk" }).click();
+  await editForm.locator('[data-error-for="host"]').filter({ hasText: /./ }).waitFor();
+  ok("a bad host in the outbound trunk's edit form shows the API's error next to the field");
+  const secret2 = `pw2-${Date.now().toString(36)}`;
+  await host.fill("sip2.carrier.example");
+  await page.getByLabel("Edit: SIP password").fill(secret2);
+  await page.getByRole("button", { name: "Save trunk" }).click();
+  await page.getByRole("row").filter({ hasText: "sip2.carrier.example:5060" }).filter({ hasText: "set (write-only)" }).waitFor();
+  const edited = (await api("GET", `/v1/workspaces/${wsId}/trunks`, OPERATOR_KEY)).json.items.find((t) => t.name === "Carrier");
+  expect(edited?.host === "sip2.carrier.example" && edited.username === "acme" && edited.has_password === true,
+    `the API's outbound trunk: ${JSON.stringify(edited)}`);
+  const html = await page.content();
+  expect(!html.includes(secret) && !html.includes(secret2), "a trunk password is in the page");
+  ok("an outbound trunk is edited through the console (PATCH with If-Match); its new password is write-only");
+
   const inbound = page.locator('form[aria-label="New inbound trunk"]');
   await page.getByLabel("Name (inbound)").fill("Office PBX");
   await page.getByLabel("Allowed sources (CIDRs)", { exact: true }).fill("198.51.100.0/24\n300.1.1.1/32");

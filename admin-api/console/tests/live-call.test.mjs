@@ -33,6 +33,13 @@ await withBrowser(SHOTS, async (context) => {
   await labelled(page, "live calls with a call");
   await shot(page, SHOTS, "live-calls-sipp");
 
+  // DTMF on the real call: the admin-api asks the media node holding it (SendDtmf), which queues the digits.
+  await page.getByRole("button", { name: /^Transfer or DTMF call from / }).click();
+  await page.getByLabel("Digits").fill("12");
+  await page.getByRole("button", { name: "Send DTMF" }).click();
+  await page.getByRole("status").filter({ hasText: "2 digit(s) sent" }).waitFor();
+  ok("the console sends DTMF on the real call through its media node");
+
   // Listening before the hang-up: SIPp ends on its BYE and the test says "ended" at once, maybe
   // before the call has left the page, and a line said with no listener is lost.
   const ended = nextLine();

@@ -9,7 +9,11 @@ export interface Call {
   reason: string | null; recording_url: string | null; created_at: string; answered_at: string | null;
   ended_at: string | null;
 }
-interface CallDetail extends Call { events: { id: number; at: string; type: string; detail: string | null }[] }
+interface CallDetail extends Call {
+  events: { id: number; at: string; type: string; detail: string | null }[];
+  sip: { request_user: string | null; call_id: string | null };
+  quality: { mos: number | null; jitter_ms: number | null; packet_loss: number | null } | null;
+}
 
 const STATUSES = ["queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled", "rejected"];
 
@@ -21,10 +25,7 @@ function instant(local: string): string | undefined {
 /** The call log: search by number, status, time and (operator) workspace; "Load more" follows the cursor. */
 export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
   const wsNames = await workspaceNames();
-  const ws = me.role === "operator"
-    ? field("Workspace", "workspace_id", h("select", {}, h("option", { value: "" }, "(all workspaces)"),
-      [...wsNames].map(([id, name]) => h("option", { value: id }, name))))
-    : null;
+  const ws = workspaceFilter(me, wsNames);
   const form = h("form", { class: "grid", role: "search", "aria-label": "Search calls" },
     ws,
     field("Number", "number", h("input", { type: "search", inputmode: "tel", autocomplete: "off" }),
@@ -76,6 +77,19 @@ export async function callPage(main: HTMLElement, ws: string, id: string): Promi
     h("p", {}, h("a", { href: "#/calls" }, "← Call log")),
     h("h1", {}, `Call ${c.id}`),
     h("section", { class: "card" }, h("dl", { class: "facts" }, facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))),
+    h("section", { class: "card", "aria-labelledby": "sip-title" },
+      h("h2", { id: "sip-title" }, "SIP"),
+      h("dl", { class: "facts" }, h("dt", {}, "Request-URI user"), h("dd", {}, c.sip.request_user ?? "—"),
+        h("dt", {}, "SIP Call-ID"), h("dd", {}, c.sip.call_id ?? "not stored")),
+      h("p", { class: "hint" }, "The control-plane does not store the INVITE's other headers yet.")),
+    h("section", { class: "card", "aria-labelledby": "quality-title" },
+      h("h2", { id: "quality-title" }, "Quality"),
+      c.quality
+        ? h("dl", { class: "facts" },
+          h("dt", {}, "MOS estimate"), h("dd", { "data-fact": "mos" }, c.quality.mos?.toFixed(2) ?? "—"),
+          h("dt", {}, "Jitter"), h("dd", {}, c.quality.jitter_ms === null ? "—" : `${c.quality.jitter_ms.toFixed(1)} ms`),
+          h("dt", {}, "Packet loss"), h("dd", {}, c.quality.packet_loss === null ? "—" : `${(c.quality.packet_loss * 100).toFixed(2)} %`))
+        : h("p", { class: "hint" }, "Not recorded: only calls placed through the agents API record jitter, loss and MOS.")),
     h("section", { class: "card", "aria-labelledby": "events-title" },
       h("h2", { id: "events-title" }, "Events"),
       table("Events", ["At", "Type", "Detail"], c.events.map((e) => [when(e.at), e.type, e.detail ?? ""]),
@@ -100,6 +114,14 @@ async function recording(c: Call): Promise<HTMLElement> {
       e instanceof ApiError ? `${e.problem.status}: ${e.problem.detail}` : String(e)));
   }
   return section;
+}
+
+/** The operator's workspace picker for a list (`workspace_id`, empty for all); none for a workspace admin. */
+export function workspaceFilter(me: Me, names: Map<string, string>): HTMLElement | null {
+  return me.role === "operator"
+    ? field("Workspace", "workspace_id", h("select", {}, h("option", { value: "" }, "(all workspaces)"),
+      [...names].map(([id, name]) => h("option", { value: id }, name))))
+    : null;
 }
 
 /** Workspace names by id, for tables that would otherwise show only ids; fetched once per page. */

@@ -13,7 +13,7 @@ interface Trunk {
 
 /**
  * One workspace's SIP trunks: listed; outbound and inbound ones created; an inbound one's sources,
- * transports and TLS rule edited (PATCH with the If-Match of what it replaces). The password is
+ * transports and TLS rule, or an outbound one's settings, edited (PATCH with the If-Match of what it replaces). The password is
  * write-only: the form never holds a stored one, and the API answers only whether one is set.
  */
 export async function trunksSection(ws: { id: string; name: string }): Promise<HTMLElement> {
@@ -28,8 +28,42 @@ export async function trunksSection(ws: { id: string; name: string }): Promise<H
           : (t.allowed_cidrs ?? []).join(", "),
         t.caller_id ? h("span", { class: "num" }, t.caller_id) : "—", t.username ?? "—",
         t.has_password ? "set (write-only)" : "none", when(t.created_at),
-        t.direction === "inbound" ? h("button", { type: "button", class: "secondary", "aria-label": `Edit trunk ${t.name}`,
-          onclick: () => void edit(t.id) }, "Edit") : "—"]), "No trunks yet."));
+        h("button", { type: "button", class: "secondary", "aria-label": `Edit trunk ${t.name}`,
+          onclick: () => void (t.direction === "inbound" ? edit(t.id) : editOutbound(t.id)) }, "Edit")]), "No trunks yet."));
+  }
+  /**
+   * The outbound trunk's settings, filled from a fresh GET whose ETag the PATCH names. The password field
+   * starts empty and is sent only when typed into: the stored one is never in the page.
+   */
+  async function editOutbound(id: string): Promise<void> {
+    const { value: t, etag } = await tagged<Trunk>("GET", `${base}/${id}`);
+    const text = (value: string | null | undefined, extra: Record<string, string> = {}) =>
+      h("input", { type: "text", autocomplete: "off", spellcheck: "false", value: value ?? "", ...extra });
+    const form = h("form", { class: "grid", "aria-label": `Edit trunk ${t.name}` },
+      field("Edit: trunk name", "name", text(t.name)),
+      field("Edit: host", "host", text(t.host)),
+      field("Edit: port", "port", text(String(t.port ?? ""), { inputmode: "numeric" })),
+      field("Edit: transport", "transport", h("select", {}, ["udp", "tcp", "tls"].map((v) =>
+        h("option", { value: v, selected: t.transport === v }, v)))),
+      field("Edit: caller ID (E.164)", "caller_id", text(t.caller_id, { type: "tel" }), "empty: none"),
+      field("Edit: SIP user name", "username", text(t.username)),
+      field("Edit: SIP password", "password", h("input", { type: "password", autocomplete: "new-password", spellcheck: "false" }),
+        t.has_password ? "a password is set (write-only): leave empty to keep it" : "none set; leave empty for none"),
+      h("button", { type: "submit" }, "Save trunk"),
+      h("button", { type: "button", class: "secondary", onclick: () => mount(editSlot) }, "Cancel")) as HTMLFormElement;
+    submit(form, async () => {
+      const f = new FormData(form);
+      const v = (k: string) => String(f.get(k) ?? "").trim();
+      const b: Record<string, unknown> = { name: v("name"), host: v("host"), transport: v("transport"),
+        port: /^[0-9]+$/.test(v("port")) ? Number(v("port")) : v("port"),
+        caller_id: v("caller_id") || null, username: v("username") || null };
+      if (String(f.get("password") ?? "") !== "") b.password = String(f.get("password"));
+      await api("PATCH", `${base}/${id}`, b, etag ? { "If-Match": etag } : {});
+      mount(editSlot);
+      await load();
+    });
+    mount(editSlot, h("h3", {}, `Edit outbound trunk ${t.name}`), form);
+    form.querySelector<HTMLElement>("input")?.focus();
   }
   /** The inbound trunk's editable fields, filled from a fresh GET whose ETag the PATCH names. */
   async function edit(id: string): Promise<void> {

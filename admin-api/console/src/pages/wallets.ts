@@ -1,7 +1,7 @@
 import { get, post, query, type Me, type Page } from "../api";
 import { field, h, mount, table, when } from "../dom";
 import { body, submit } from "../forms";
-import { workspaceNames } from "./calls";
+import { workspaceFilter, workspaceNames } from "./calls";
 
 interface Balance { available: number; reserved: number; spent: number; credited: number }
 interface Wallet {
@@ -31,10 +31,7 @@ function state(w: Wallet): string {
 /** The agent sessions' wallets: the operator sees every workspace's (or one's), a workspace admin its own. */
 export async function walletsPage(main: HTMLElement, me: Me): Promise<void> {
   const names = await workspaceNames();
-  const ws = me.role === "operator"
-    ? field("Workspace", "workspace_id", h("select", {}, h("option", { value: "" }, "(all workspaces)"),
-      [...names].map(([id, name]) => h("option", { value: id }, name))))
-    : null;
+  const ws = workspaceFilter(me, names);
   const form = ws ? h("form", { class: "inline", role: "search", "aria-label": "Filter wallets" }, ws,
     h("button", { type: "submit" }, "Show")) as HTMLFormElement : null;
   const results = h("div", { "aria-live": "polite" });

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -58,6 +60,11 @@ class ConsoleLiveCallE2eTest {
             gw.sql("INSERT INTO media_nodes (node_id, sip_address, rtp_address, grpc_address, capacity, current_calls,"
                     + " state, started_at, heartbeat_at) VALUES ('" + nodeId + "', '127.0.0.1:" + gw.sipPort + "', '127.0.0.1',"
                     + " '127.0.0.1:" + gw.media.grpcPort() + "', 100, 0, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            // ...and its heartbeat, as a registering node refreshes it: a stale one makes the control-plane end the
+            // node's calls as media-node-lost (10 s), which a slow box reaches while the script acts on the call.
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+            heartbeat.scheduleAtFixedRate(() -> gw.sql("UPDATE media_nodes SET heartbeat_at = CURRENT_TIMESTAMP"
+                    + " WHERE node_id = '" + nodeId + "'"), 1, 1, TimeUnit.SECONDS);
 
             ProcessBuilder pb = new ProcessBuilder("node", "tests/live-call.test.mjs").directory(console.toFile())
                     .redirectErrorStream(true);
@@ -87,6 +94,8 @@ class ConsoleLiveCallE2eTest {
                 if (!node.waitFor(60, TimeUnit.SECONDS)) {
                     node.destroyForcibly();
                 }
+            } finally {
+                heartbeat.shutdownNow();
             }
             String log = String.join("\n", out);
             LOG.info(() -> "live-call.test.mjs:\n" + log);
@@ -94,11 +103,14 @@ class ConsoleLiveCallE2eTest {
             assertEquals(0, sipp.exitCode(), sipp.output());
             assertEquals(0, node.exitValue(), "live-call.test.mjs failed:\n" + log);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("ok a SIPp call appears on the live page")), log);
+            assertTrue(out.stream().anyMatch(l -> l.startsWith("ok the console sends DTMF on the real call")), log);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("ok the console hangs the call up")), log);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("ok the fleet page drains the media node")), log);
             // Drained as on SIGTERM: with no call left it stops at once, and the control-plane loses its link.
             Await.until(() -> gw.media.hub().connected() == 0, Duration.ofSeconds(10),
                     "the drained media-plane stopped serving the control-plane");
+            assertEquals("dtmf-sent", gw.sqlValue("SELECT type FROM call_events WHERE type = 'dtmf-sent'"
+                    + " AND detail LIKE '2 digit(s) by operator%'"));
             assertEquals("hangup-requested", gw.sqlValue("SELECT type FROM call_events WHERE type = 'hangup-requested'"
                     + " AND detail LIKE '%admin API%'"));
         }

@@ -70,6 +70,11 @@ public final class CallLog {
         return db.execute().namedGet("select-call", callId, workspaceId).map(CallLog::summary);
     }
 
+    /** The call's stored SIP fields and quality columns by name (null where not recorded). */
+    public Map<String, Object> sipAndQuality(String callId) {
+        return db.execute().namedGet("select-call-sip-quality", callId).map(Db::columns).orElse(Map.of());
+    }
+
     public List<CallEvent> events(String callId) {
         return Db.list(db.execute().namedQuery("select-call-events", callId), row -> {
             Map<String, Object> c = Db.columns(row);

@@ -1,10 +1,14 @@
 package dev.patchbay.admin.call;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.auth.Access;
@@ -74,6 +78,17 @@ public final class CallRoutes {
     private void call(ServerRequest req, ServerResponse res) {
         CallSummary c = summary(req);
         ObjectNode body = json(c);
+        Map<String, Object> more = log.sipAndQuality(c.id());
+        // Only what the control-plane stores: it does not keep the INVITE's headers (yet), so none are invented here.
+        body.putObject("sip").put("request_user", (String) more.get("to_raw")).put("call_id", (String) more.get("sip_call_id"));
+        if (more.get("mos") == null && more.get("jitter_ms") == null && more.get("packet_loss") == null) {
+            body.putNull("quality");
+        } else {
+            ObjectNode q = body.putObject("quality");
+            q.set("mos", number(more.get("mos")));
+            q.set("jitter_ms", number(more.get("jitter_ms")));
+            q.set("packet_loss", number(more.get("packet_loss")));
+        }
         ArrayNode events = body.putArray("events");
         for (CallEvent e : log.events(c.id())) {
             events.addObject().put("id", e.id()).put("at", e.at().toString()).put("type", e.type())
@@ -173,6 +188,10 @@ public final class CallRoutes {
     /** A workspace key is held to its own workspace; naming another answers that workspace's 404. */
     private CallFilter scoped(ServerRequest req, CallFilter filter) {
         return filter.inWorkspace(Access.scope(req, filter.workspaceId(), requireWorkspace));
+    }
+
+    private static JsonNode number(Object v) {
+        return v == null ? NullNode.getInstance() : DoubleNode.valueOf(((Number) v).doubleValue());
     }
 
     private static ObjectNode json(CallSummary c) {

@@ -263,6 +263,14 @@ public final class DbTenantRepository implements TenantRepository {
     }
 
     @Override
+    public boolean updateOutboundTrunk(Trunk t) {
+        TrunkSide.Outbound out = (TrunkSide.Outbound) t.side();
+        return exec.get().namedUpdate("update-outbound-trunk", t.name(), out.host(), out.port(), out.transport().wire(),
+                out.callerId(), out.callerIdOverride(), t.username(), t.passwordEnc(), t.dtmfMode().wire(),
+                TrunkCodecs.toColumn(t.codecs()), t.workspaceId(), t.id()) > 0;
+    }
+
+    @Override
     public List<Trunk> trunks(String workspaceId, PageRequest page) {
         return Db.list(exec.get().namedQuery("select-trunks", after(workspaceId, page)), Rows::trunk);
     }

@@ -104,6 +104,9 @@ public interface TenantRepository {
     /** Replaces an inbound trunk's admission rules; whether the trunk exists. */
     boolean updateInboundTrunk(String workspaceId, String trunkId, TrunkSide.Inbound rules);
 
+    /** Replaces an outbound trunk's settings and credentials with {@code after}'s; whether the trunk exists. */
+    boolean updateOutboundTrunk(Trunk after);
+
     /** Whether a trunk was deleted. */
     boolean deleteTrunk(String workspaceId, String trunkId);
 

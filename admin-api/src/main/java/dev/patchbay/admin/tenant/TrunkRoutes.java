@@ -18,7 +18,8 @@ import static dev.patchbay.admin.tenant.TenantRoutes.ws;
 /** {@code /v1/workspaces/{ws}/trunks}. */
 public final class TrunkRoutes {
 
-    private static final List<String> PATCH_FIELDS = List.of("allowed_cidrs", "transports", "tls_required");
+    private static final List<String> PATCH_FIELDS = List.of("allowed_cidrs", "transports", "tls_required",
+            "name", "host", "port", "transport", "caller_id", "caller_id_override", "username", "password", "dtmf_mode", "codecs");
 
     private final TenantService tenants;
     private final TrunkService trunks;
@@ -37,7 +38,7 @@ public final class TrunkRoutes {
                 ApiRoute.get(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res,
                         TenantJson.trunk(trunks.trunk(ws(req), param(req, "trunk"))))),
                 ApiRoute.patch(path + "/{trunk}", Access.WORKSPACE, (req, res) -> ETags.send(res, TenantJson.trunk(
-                        trunks.updateInbound(ws(req), param(req, "trunk"), ApiJson.read(req, PATCH_FIELDS),
+                        trunks.update(ws(req), param(req, "trunk"), ApiJson.read(req, PATCH_FIELDS),
                                 ETags.ifMatch(req), Principal.of(req))))),
                 ApiRoute.delete(path + "/{trunk}", Access.WORKSPACE, (req, res) -> {
                     trunks.deleteTrunk(ws(req), param(req, "trunk"), Principal.of(req));

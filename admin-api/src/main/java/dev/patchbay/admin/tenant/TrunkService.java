@@ -3,8 +3,10 @@ package dev.patchbay.admin.tenant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
 import dev.patchbay.admin.auth.Principal;
 import dev.patchbay.admin.http.ETags;
@@ -21,6 +23,8 @@ import dev.patchbay.schema.SecretBox;
  * or to check a caller's answer to its own (inbound).
  */
 public final class TrunkService {
+
+    private static final List<String> INBOUND_PATCH = List.of("allowed_cidrs", "transports", "tls_required");
 
     private final TenantService tenants;
     private final TenantRepository repo;
@@ -60,12 +64,68 @@ public final class TrunkService {
         return repo.trunk(workspaceId, trunkId).orElseThrow(() -> trunkNotFound(workspaceId, trunkId));
     }
 
+    /** An inbound trunk's admission rules, or an outbound trunk's settings; the direction never changes. */
+    public Trunk update(String workspaceId, String trunkId, JsonBody patch, Optional<String> ifMatch, Principal by) {
+        return trunk(workspaceId, trunkId).side() instanceof TrunkSide.Outbound
+                ? updateOutbound(workspaceId, trunkId, patch, ifMatch, by)
+                : updateInbound(workspaceId, trunkId, patch, ifMatch, by);
+    }
+
+    /**
+     * Changes an outbound trunk: the fields given replace the stored ones and the result is judged as a new
+     * trunk is. The password is write-only: left out, the stored one stays; given, it replaces it.
+     */
+    private Trunk updateOutbound(String workspaceId, String trunkId, JsonBody patch, Optional<String> ifMatch, Principal by) {
+        List<FieldError> misplaced = new ArrayList<>();
+        InboundTrunkFields.onlyFor("inbound", misplaced, Map.of("allowed_cidrs", patch.node().has("allowed_cidrs"),
+                "transports", patch.node().has("transports"), "tls_required", patch.node().has("tls_required")));
+        if (!misplaced.isEmpty()) {
+            throw ProblemException.invalid("the trunk change is not valid", misplaced);
+        }
+        return repo.inTransaction(tx -> {
+            Trunk trunk = tx.trunkForUpdate(workspaceId, trunkId).orElseThrow(() -> trunkNotFound(workspaceId, trunkId));
+            ObjectNode before = TenantJson.trunk(trunk);
+            ETags.require(ifMatch, before);
+            ObjectNode merged = before.deepCopy();
+            merged.remove(List.of("id", "workspace_id", "has_password", "created_at"));
+            merged.setAll(patch.node());
+            boolean keepsPassword = !patch.node().has("password") && trunk.hasPassword();
+            if (keepsPassword && !merged.path("username").isTextual()) {
+                throw ProblemException.invalid("the trunk change is not valid", List.of(new FieldError("username",
+                        "is required while the trunk has a password: digest auth sends both")));
+            }
+            NewTrunk req = NewTrunk.parse(JsonBody.of(merged, NewTrunk.FIELDS));
+            String sealed = req.password() == null ? (keepsPassword ? trunk.passwordEnc() : null) : box.seal(req.password());
+            Trunk after = new Trunk(trunk.id(), workspaceId, req.name(), req.side(), req.username(), sealed,
+                    trunk.createdAt(), req.dtmfMode(), req.codecs());
+            ObjectNode afterJson = TenantJson.trunk(after);
+            if (afterJson.equals(before) && req.password() == null) {
+                return trunk;  // nothing changed, so nothing to record
+            }
+            tx.updateOutboundTrunk(after);
+            // A new password shows in the audit as has_password only; the diff never holds it.
+            tx.insertAudit(audit.entry(by, workspaceId, "trunk", trunkId, Audit.UPDATE, before,
+                    req.password() == null ? afterJson : afterJson.put("credentials_changed", true)));
+            return after;
+        });
+    }
+
     /**
      * Changes who may call through an inbound trunk; fields left out of {@code patch} keep their value.
      * The control-plane reads trunks per INVITE, so the next call already sees the change.
      */
-    public Trunk updateInbound(String workspaceId, String trunkId, JsonBody patch, Optional<String> ifMatch, Principal by) {
+    private Trunk updateInbound(String workspaceId, String trunkId, JsonBody patch, Optional<String> ifMatch, Principal by) {
         tenants.workspace(workspaceId);
+        List<FieldError> fixed = new ArrayList<>();
+        patch.node().fieldNames().forEachRemaining(f -> {
+            if (!INBOUND_PATCH.contains(f)) {
+                fixed.add(new FieldError(f, "cannot be changed on an inbound trunk: only allowed_cidrs, transports and"
+                        + " tls_required can; delete and re-create the trunk to change the rest"));
+            }
+        });
+        if (!fixed.isEmpty()) {
+            throw ProblemException.invalid("the trunk change is not valid", fixed);
+        }
         Optional<List<String>> cidrs = patch.stringList("allowed_cidrs");
         Optional<List<String>> transports = patch.stringList("transports");
         Optional<Boolean> tlsRequired = patch.bool("tls_required");
@@ -73,11 +133,7 @@ public final class TrunkService {
         return repo.inTransaction(tx -> {
             Trunk trunk = tx.trunkForUpdate(workspaceId, trunkId).orElseThrow(() -> trunkNotFound(workspaceId, trunkId));
             ETags.require(ifMatch, TenantJson.trunk(trunk));
-            if (!(trunk.side() instanceof TrunkSide.Inbound now)) {
-                throw ProblemException.invalid("trunk " + trunkId + " is outbound", List.of(new FieldError("direction",
-                        "only an inbound trunk's allowed_cidrs, transports and tls_required can be changed; delete and"
-                                + " re-create an outbound trunk")));
-            }
+            TrunkSide.Inbound now = (TrunkSide.Inbound) trunk.side();
             List<FieldError> errors = new ArrayList<>();
             TrunkSide.Inbound rules = InboundTrunkFields.parse(Optional.of(cidrs.orElse(now.allowedCidrs())),
                     Optional.of(transports.orElse(now.transports().stream().map(Transport::wire).toList())),

@@ -115,6 +115,28 @@ class CallApiTest {
         assertEquals("+44207946000", r.json().path("from").asText().substring(0, 12));
         assertEquals(List.of("ringing", "answered"), r.json().path("events").findValuesAsText("type"));
         assertTrue(r.json().path("ended_at").asText().startsWith("2026-12-01T10:01:00"), r.toString());
+        assertTrue(r.json().path("quality").isNull(), "a call without recorded quality shows none: " + r);
+        assertTrue(r.json().path("sip").isObject(), r.toString());
+    }
+
+    @Test
+    void anAgentCallShowsTheQualityItsEndRecordedAndItsRequestUser() {
+        // A workspace of its own, so the other tests' counts of A's calls stay as they are.
+        String wsC = api.client().post("/v1/workspaces", "{\"name\":\"C\"}").json().path("id").asText();
+        String call = Calls.insert(api.db(), wsC, "bot_c", "ended", "+442079460777", "+15550100", T0.minusSeconds(60));
+        api.db().execute("UPDATE calls SET to_raw = '15550100' WHERE id = '" + call + "'");
+        api.db().execute("INSERT INTO agent_sessions (id, workspace_id, agent_id, session_type, token_sha256, privacy_mode,"
+                + " currency, calls_per_hour, max_call_duration, created_at, expires_at) VALUES ('sess_q', '" + wsC
+                + "', 'agent', 'guest', 'hash-q', TRUE, 'USD', 20, 3600, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        api.db().execute("INSERT INTO agent_calls (call_id, session_id, agent_id, privacy_mode, max_duration, record_call,"
+                + " transcribe, rate_micros, currency, mos, jitter_ms, packet_loss, created_at) VALUES ('" + call
+                + "', 'sess_q', 'agent', TRUE, 600, FALSE, FALSE, 10000, 'USD', 4.21, 3.5, 0.0125, CURRENT_TIMESTAMP)");
+        Reply r = api.client().get("/v1/workspaces/" + wsC + "/calls/" + call);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(4.21, r.json().path("quality").path("mos").asDouble(), 1e-9);
+        assertEquals(3.5, r.json().path("quality").path("jitter_ms").asDouble(), 1e-9);
+        assertEquals(0.0125, r.json().path("quality").path("packet_loss").asDouble(), 1e-9);
+        assertEquals("15550100", r.json().path("sip").path("request_user").asText());
     }
 
     @Test

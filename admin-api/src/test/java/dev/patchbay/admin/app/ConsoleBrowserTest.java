@@ -47,6 +47,8 @@ class ConsoleBrowserTest {
             "the call log pages on",
             "a bad inbound CIDR shows the API's error next to the sources field",
             "an inbound trunk is created and its sources edited through the console",
+            "a bad host in the outbound trunk's edit form shows the API's error next to the field",
+            "an outbound trunk is edited through the console",
             "a bad transfer target shows the API's error next to the field",
             "the live page transfers a call through the node holding it",
             "the live page sends DTMF through the node holding the call",

@@ -140,8 +140,46 @@ class TrunkApiTest {
         String out = api.client().post(trunks, "{\"name\":\"c\",\"host\":\"carrier.example\"}").json().path("id").asText();
         Reply outbound = api.client().patch(trunks + "/" + out, "{\"tls_required\":true}");
         assertEquals(422, outbound.status(), outbound.toString());
-        assertEquals(List.of("direction"), outbound.errorFields());
+        assertEquals(List.of("tls_required"), outbound.errorFields());
+        Reply renamed = api.client().patch(trunks + "/" + id, "{\"name\":\"other\"}");
+        assertEquals(422, renamed.status(), renamed.toString());
+        assertEquals(List.of("name"), renamed.errorFields());
         assertEquals(404, api.client().patch(trunks + "/trunk_00000000000000000000", "{}").status());
+    }
+
+    @Test
+    void anOutboundTrunkIsEditedInPlaceAndItsPasswordStaysWriteOnly() {
+        Reply created = api.client().post(trunks, "{\"name\":\"carrier\",\"host\":\"sip.carrier.example\","
+                + "\"username\":\"acme\",\"password\":\"first-SECRET\"}");
+        String id = created.json().path("id").asText();
+        String sealed = api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'");
+        Reply r = api.client().patch(trunks + "/" + id, "{\"host\":\"sip2.carrier.example\",\"port\":5080,"
+                + "\"caller_id\":\"+14155550100\"}", created.etag());
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("sip2.carrier.example", r.json().path("host").asText());
+        assertEquals(5080, r.json().path("port").asInt());
+        assertEquals("acme", r.json().path("username").asText());
+        assertTrue(r.json().path("has_password").asBoolean() && !r.body().contains("SECRET"), r.toString());
+        assertEquals(sealed, api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'"),
+                "a change without a password kept the stored one");
+
+        Reply pw = api.client().patch(trunks + "/" + id, "{\"password\":\"second-SECRET\"}", r.etag());
+        assertEquals(200, pw.status(), pw.toString());
+        assertTrue(!pw.body().contains("SECRET"), pw.toString());
+        assertTrue(!sealed.equals(api.db().text("SELECT password_enc FROM trunks WHERE id = '" + id + "'")));
+        String audit = api.client().get("/v1/workspaces/" + workspace + "/audit-log?limit=200").body();
+        assertTrue(audit.contains("credentials_changed") && !audit.contains("SECRET"), audit);
+
+        Reply bad = api.client().patch(trunks + "/" + id, "{\"host\":\"bad host!\",\"allowed_cidrs\":[\"10.0.0.0/8\"]}");
+        assertEquals(422, bad.status(), bad.toString());
+        assertEquals(List.of("allowed_cidrs"), bad.errorFields());
+        Reply badHost = api.client().patch(trunks + "/" + id, "{\"host\":\"bad host!\"}");
+        assertEquals(422, badHost.status(), badHost.toString());
+        assertEquals(List.of("host"), badHost.errorFields());
+        Reply noUser = api.client().patch(trunks + "/" + id, "{\"username\":null}");
+        assertEquals(List.of("username"), noUser.errorFields(), "a stored password needs its username");
+        assertEquals("sip2.carrier.example", api.db().text("SELECT host FROM trunks WHERE id = '" + id + "'"));
+        assertEquals(412, api.client().patch(trunks + "/" + id, "{\"port\":5090}", created.etag()).status());
     }
 
     @Test
