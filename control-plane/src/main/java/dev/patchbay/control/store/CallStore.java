@@ -167,7 +167,7 @@ public final class CallStore {
     /**
      * One logical write, kept the same across {@link OutageRetry}'s tries: its time is when it was asked for,
      * and its key marks its event row, so a try after a lost commit answer neither logs the event twice nor
-     * mistakes its own change for someone else's (V30).
+     * mistakes its own change for someone else's (V28).
      */
     private record Write(Instant at, UUID key) {
         Write(Instant at) {
