@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.ConsultActions;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
@@ -47,6 +48,7 @@ public final class CallsApi {
     private final CallStore store;
     private final OutboundDialer dialer;
     private final CallActions actions;
+    private final ConsultActions consults;
     private final SsrfGuard guard;
     private final RecordingsApi recordings;
 
@@ -55,6 +57,7 @@ public final class CallsApi {
         this.store = store;
         this.dialer = dialer;
         this.actions = actions;
+        this.consults = new ConsultActions(store, actions);
         this.guard = guard;
         this.recordings = recordings;
     }
@@ -66,6 +69,9 @@ public final class CallsApi {
                 .get("/v1/calls/{id}/events", this::events)
                 .post("/v1/calls/{id}/hangup", this::hangup)
                 .post("/v1/calls/{id}/transfer", this::transfer)
+                .post("/v1/calls/{id}/consult", this::consult)
+                .post("/v1/calls/{id}/consult/complete", this::completeConsult)
+                .post("/v1/calls/{id}/consult/cancel", this::cancelConsult)
                 .post("/v1/calls/{id}/dtmf", this::dtmf);
         recordings.routing(rules);
     }
@@ -217,6 +223,39 @@ public final class CallsApi {
         String target = act(() -> actions.transfer(call, to.orElse(null)));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "transfer")
                 .put("refer_to", target));
+    }
+
+    /** Attended transfer, step 1: the consult leg is recorded, then INVITEd; its answer arrives as an event. */
+    private void consult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        JsonBody body = ApiJson.read(req, List.of("to"));
+        Optional<String> to = body.string("to");
+        body.requireShape();
+        CallRecord leg = act(() -> consults.consult(call, to.orElse(null)));
+        res.header(HeaderNames.LOCATION, "/v1/calls/" + leg.id());
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "consult")
+                .put("consult_call_id", leg.id()).put("to", leg.to()));
+    }
+
+    private void completeConsult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        JsonBody body = ApiJson.read(req, List.of("method"));
+        Optional<String> method = body.string("method");
+        body.requireShape();
+        ConsultActions.Completion done = act(() -> consults.complete(call, method.orElse(null)));
+        ObjectNode out = ApiJson.object().put("call_id", call.id()).put("action", "complete_consult")
+                .put("method", done.method());
+        if (done.referStatus() != 0) {
+            out.put("refer_status", done.referStatus());
+        }
+        ApiJson.send(res, Status.OK_200, out);
+    }
+
+    private void cancelConsult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        String leg = act(() -> consults.cancel(call));
+        ApiJson.send(res, Status.OK_200, ApiJson.object().put("call_id", call.id()).put("action", "cancel_consult")
+                .put("consult_call_id", leg));
     }
 
     private void dtmf(ServerRequest req, ServerResponse res) {
