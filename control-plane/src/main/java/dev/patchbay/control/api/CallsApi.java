@@ -217,10 +217,8 @@ public final class CallsApi {
 
     private void transfer(ServerRequest req, ServerResponse res) {
         CallRecord call = call(req);
-        JsonBody body = ApiJson.read(req, List.of("to"));
-        Optional<String> to = body.string("to");
-        body.requireShape();
-        String target = act(() -> actions.transfer(call, to.orElse(null)));
+        String to = onlyField(req, "to");
+        String target = act(() -> actions.transfer(call, to));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "transfer")
                 .put("refer_to", target));
     }
@@ -228,10 +226,8 @@ public final class CallsApi {
     /** Attended transfer, step 1: the consult leg is recorded, then INVITEd; its answer arrives as an event. */
     private void consult(ServerRequest req, ServerResponse res) {
         CallRecord call = call(req);
-        JsonBody body = ApiJson.read(req, List.of("to"));
-        Optional<String> to = body.string("to");
-        body.requireShape();
-        CallRecord leg = act(() -> consults.consult(call, to.orElse(null)));
+        String to = onlyField(req, "to");
+        CallRecord leg = act(() -> consults.consult(call, to));
         res.header(HeaderNames.LOCATION, "/v1/calls/" + leg.id());
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "consult")
                 .put("consult_call_id", leg.id()).put("to", leg.to()));
@@ -239,10 +235,8 @@ public final class CallsApi {
 
     private void completeConsult(ServerRequest req, ServerResponse res) {
         CallRecord call = call(req);
-        JsonBody body = ApiJson.read(req, List.of("method"));
-        Optional<String> method = body.string("method");
-        body.requireShape();
-        ConsultActions.Completion done = act(() -> consults.complete(call, method.orElse(null)));
+        String method = onlyField(req, "method");
+        ConsultActions.Completion done = act(() -> consults.complete(call, method));
         ObjectNode out = ApiJson.object().put("call_id", call.id()).put("action", "complete_consult")
                 .put("method", done.method());
         if (done.referStatus() != 0) {
@@ -266,6 +260,14 @@ public final class CallsApi {
         act(() -> actions.dtmf(call, digits.orElse(null)));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "dtmf")
                 .put("digits", digits.orElse("")));
+    }
+
+    /** The body's one optional string field (null when absent); any other field is a 400. */
+    private static String onlyField(ServerRequest req, String name) {
+        JsonBody body = ApiJson.read(req, List.of(name));
+        Optional<String> value = body.string(name);
+        body.requireShape();
+        return value.orElse(null);
     }
 
     private static void act(Runnable action) {

@@ -1,10 +1,9 @@
 package dev.patchbay.control.call;
 
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.model.CallRecord;
@@ -52,12 +51,8 @@ public final class ConsultActions {
         String target = CallActions.referTo(to);
         MediaNodeLink link = actions.live(call, true);
         CallActions.Dial dial = actions.dial(call, target, target + " is a number, which is consulted");
-        byte[] raw = new byte[16];
-        random.nextBytes(raw);
-        String legId = "CA" + HexFormat.of().formatHex(raw);
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String legId = OutboundDialer.newCallId(random);
+        String token = OutboundDialer.newAttachToken(random);
         CallRecord leg = new CallRecord(legId, call.workspaceId(), call.botId(), Direction.OUTBOUND, CallStatus.QUEUED,
                 call.to(), target, null, call.mediaNode(), token, call.stream(), null, null, null, null, null,
                 store.now(), null, null);
@@ -128,7 +123,7 @@ public final class ConsultActions {
     }
 
     /** A media-plane FAILED_PRECONDITION here means the call's consult state conflicts: 409, not 422. */
-    private static <T> T inConsult(java.util.function.Supplier<T> rpc) {
+    private static <T> T inConsult(Supplier<T> rpc) {
         try {
             return rpc.get();
         } catch (StatusRuntimeException e) {
