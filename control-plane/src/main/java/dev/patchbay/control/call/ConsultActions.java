@@ -28,7 +28,7 @@ import io.grpc.stub.StreamObserver;
  * leaves; the caller's record names it in {@code consult-requested} and the media-plane's
  * {@code consult-<step>} events, the leg's in {@code consult-of}.
  */
-public final class ConsultActions {
+public final class ConsultActions implements BotConsults {
 
     /** What a completion did; {@code method} is {@code refer_replaces} or {@code media_bridge}. */
     public record Completion(String method, boolean completed, int referStatus, String reason) {
@@ -120,6 +120,20 @@ public final class ConsultActions {
         store.event(call.id(), "consult-cancel-requested", null);
         return inConsult(() -> MediaPlaneGrpc.newBlockingStub(link.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .cancelConsult(CancelConsultRequest.newBuilder().setCallId(call.id()).build())).getConsultCallId();
+    }
+
+    @Override
+    public void botConsult(CallRecord call, String action, String to, String method) {
+        try {
+            switch (action) {
+                case "start" -> consult(call, to);
+                case "complete" -> store.event(call.id(), "consult-complete-result", complete(call, method).method());
+                case "cancel" -> cancel(call);
+                default -> throw new CallActions.Refused(422, "action", "consult action must be start, complete or cancel");
+            }
+        } catch (CallActions.Refused e) {
+            store.event(call.id(), "consult-refused", action + ": " + e.getMessage());
+        }
     }
 
     /** A media-plane FAILED_PRECONDITION here means the call's consult state conflicts: 409, not 422. */

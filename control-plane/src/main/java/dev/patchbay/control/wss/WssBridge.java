@@ -329,6 +329,11 @@ public final class WssBridge implements AutoCloseable {
         }
 
         @Override
+        public void consult(String action, String to, String method) {
+            listener.consult(target.callId(), action, to, method);
+        }
+
+        @Override
         public void transfer(String uri) {
             listener.action(target.callId(), "transfer", uri);
             media.transfer(uri, r -> {
