@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.ConsultActions;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
@@ -47,6 +48,7 @@ public final class CallsApi {
     private final CallStore store;
     private final OutboundDialer dialer;
     private final CallActions actions;
+    private final ConsultActions consults;
     private final SsrfGuard guard;
     private final RecordingsApi recordings;
 
@@ -55,6 +57,7 @@ public final class CallsApi {
         this.store = store;
         this.dialer = dialer;
         this.actions = actions;
+        this.consults = new ConsultActions(store, actions);
         this.guard = guard;
         this.recordings = recordings;
     }
@@ -66,6 +69,9 @@ public final class CallsApi {
                 .get("/v1/calls/{id}/events", this::events)
                 .post("/v1/calls/{id}/hangup", this::hangup)
                 .post("/v1/calls/{id}/transfer", this::transfer)
+                .post("/v1/calls/{id}/consult", this::consult)
+                .post("/v1/calls/{id}/consult/complete", this::completeConsult)
+                .post("/v1/calls/{id}/consult/cancel", this::cancelConsult)
                 .post("/v1/calls/{id}/dtmf", this::dtmf);
         recordings.routing(rules);
     }
@@ -211,12 +217,39 @@ public final class CallsApi {
 
     private void transfer(ServerRequest req, ServerResponse res) {
         CallRecord call = call(req);
-        JsonBody body = ApiJson.read(req, List.of("to"));
-        Optional<String> to = body.string("to");
-        body.requireShape();
-        String target = act(() -> actions.transfer(call, to.orElse(null)));
+        String to = onlyField(req, "to");
+        String target = act(() -> actions.transfer(call, to));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "transfer")
                 .put("refer_to", target));
+    }
+
+    /** Attended transfer, step 1: the consult leg is recorded, then INVITEd; its answer arrives as an event. */
+    private void consult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        String to = onlyField(req, "to");
+        CallRecord leg = act(() -> consults.consult(call, to));
+        res.header(HeaderNames.LOCATION, "/v1/calls/" + leg.id());
+        ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "consult")
+                .put("consult_call_id", leg.id()).put("to", leg.to()));
+    }
+
+    private void completeConsult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        String method = onlyField(req, "method");
+        ConsultActions.Completion done = act(() -> consults.complete(call, method));
+        ObjectNode out = ApiJson.object().put("call_id", call.id()).put("action", "complete_consult")
+                .put("method", done.method());
+        if (done.referStatus() != 0) {
+            out.put("refer_status", done.referStatus());
+        }
+        ApiJson.send(res, Status.OK_200, out);
+    }
+
+    private void cancelConsult(ServerRequest req, ServerResponse res) {
+        CallRecord call = call(req);
+        String leg = act(() -> consults.cancel(call));
+        ApiJson.send(res, Status.OK_200, ApiJson.object().put("call_id", call.id()).put("action", "cancel_consult")
+                .put("consult_call_id", leg));
     }
 
     private void dtmf(ServerRequest req, ServerResponse res) {
@@ -227,6 +260,14 @@ public final class CallsApi {
         act(() -> actions.dtmf(call, digits.orElse(null)));
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "dtmf")
                 .put("digits", digits.orElse("")));
+    }
+
+    /** The body's one optional string field (null when absent); any other field is a 400. */
+    private static String onlyField(ServerRequest req, String name) {
+        JsonBody body = ApiJson.read(req, List.of(name));
+        Optional<String> value = body.string(name);
+        body.requireShape();
+        return value.orElse(null);
     }
 
     private static void act(Runnable action) {

@@ -21,6 +21,7 @@ import dev.patchbay.control.bot.FarEndCalls;
 import dev.patchbay.control.bot.WssAttacher;
 import dev.patchbay.control.call.BridgeLeases;
 import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.ConsultActions;
 import dev.patchbay.control.call.CallFlow;
 import dev.patchbay.control.call.CallObserver;
 import dev.patchbay.control.call.CallObservers;
@@ -176,6 +177,7 @@ public final class ControlPlane implements AutoCloseable {
         CompletableFuture<AsappReturns> returns = new CompletableFuture<>();
         CompletableFuture<List<Mount>> mounts = new CompletableFuture<>();
         CompletableFuture<CallActions> actionsLater = new CompletableFuture<>();
+        CompletableFuture<ConsultActions> consultsLater = new CompletableFuture<>();
         AmeyoConfig ameyoConfig = Settings.read(() -> AmeyoConfig.from(root));
         AmeyoCallEnding ameyoEnding = new AmeyoCallEnding();
         AmeyoByeTimers byeTimers = new AmeyoByeTimers(db, store, ameyoConfig, ameyoEnding, config.replica(), Clock.systemUTC());
@@ -184,7 +186,8 @@ public final class ControlPlane implements AutoCloseable {
         BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
-                (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics), farEnds);
+                (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics)
+                .consults((call, action, to, method) -> consultsLater.join().botConsult(call, action, to, method)), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         RecordingsConfig recordingsConfig = Settings.read(() -> RecordingsConfig.from(root, secrets));
         // The URL base needs the bound port, known only once the server started (port 0 in tests); a call
@@ -240,6 +243,7 @@ public final class ControlPlane implements AutoCloseable {
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         CallActions actions = new CallActions(store, nodes, tenants, secrets);
         actionsLater.complete(actions);
+        consultsLater.complete(new ConsultActions(store, actions));
         ameyoEnding.actions.complete(actions);
         ameyoEnding.flow.complete(flow);
         ameyoEnding.nodes.complete(nodes);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.call.BotAttacher;
+import dev.patchbay.control.call.BotConsults;
 import dev.patchbay.control.call.BotReturns;
 import dev.patchbay.control.call.ReferFallback;
 import dev.patchbay.control.delivery.SsrfGuard;
@@ -82,8 +83,15 @@ public final class WssAttacher implements BotAttacher, AutoCloseable {
     }
 
     private volatile ControlMetrics metrics = ControlMetrics.none();
+    private volatile BotConsults consults;
 
     /** Where bridge sessions are counted. */
+    /** Who carries out a bot's attended transfer steps; without it they are refused (recorded on the call). */
+    public WssAttacher consults(BotConsults consults) {
+        this.consults = consults;
+        return this;
+    }
+
     public WssAttacher metrics(ControlMetrics metrics) {
         this.metrics = metrics;
         return this;
@@ -182,6 +190,16 @@ public final class WssAttacher implements BotAttacher, AutoCloseable {
         @Override
         public void action(String callId, String action, String detail) {
             workers.execute(() -> store.event(callId, action, detail));
+        }
+
+        @Override
+        public void consult(String callId, String action, String to, String method) {
+            BotConsults handler = consults;
+            if (handler == null) {
+                BridgeListener.super.consult(callId, action, to, method);
+                return;
+            }
+            workers.execute(() -> store.find(callId).ifPresent(c -> handler.botConsult(c, action, to, method)));
         }
 
         @Override

@@ -147,15 +147,8 @@ public final class CallActions implements ReferFallback {
         store.event(call.id(), "transfer-refer-refused", referStatus + "; bridging to " + target + " instead");
         CompletableFuture<BridgeResponse> bridged;
         try {
-            if (target.startsWith("tel:")) {
-                Tenants.Trunk trunk = (tenants == null ? Optional.<Tenants.Trunk>empty() : tenants.outboundTrunk(call.workspaceId())).orElseThrow(() -> new Refused(422, "to",
-                        "the far end refused REFER and " + target + " is a number, which is bridged through the workspace's"
-                                + " outbound trunk; it has none: add one with the admin API, or transfer to a sip: URI"));
-                bridged = bridge(call, telOverTrunk(target, trunk), trunk.username(),
-                        trunk.passwordEnc() == null ? null : secrets.open(trunk.passwordEnc()));
-            } else {
-                bridged = bridge(call, target, null, null);
-            }
+            Dial dial = dial(call, target, "the far end refused REFER and " + target + " is a number, which is bridged");
+            bridged = bridge(call, dial.uri(), dial.username(), dial.password());
         } catch (Refused e) {
             store.event(call.id(), "transfer-failed", e.getMessage());
             return;
@@ -170,6 +163,25 @@ public final class CallActions implements ReferFallback {
                         + (r.getReason().isEmpty() ? "" : " (" + r.getReason() + ")") + "; the caller stays with the bot");
             }
         });
+    }
+
+    /** Where Patchbay's own INVITE to a target goes, with the digest credentials to answer a challenge. */
+    record Dial(String uri, String username, String password) {
+    }
+
+    /**
+     * A sip: target as given; a tel: one through the workspace's outbound trunk (422 on {@code to} when it has
+     * none; {@code why} says what needed the trunk).
+     */
+    Dial dial(CallRecord call, String target, String why) {
+        if (!target.startsWith("tel:")) {
+            return new Dial(target, null, null);
+        }
+        Tenants.Trunk trunk = (tenants == null ? Optional.<Tenants.Trunk>empty() : tenants.outboundTrunk(call.workspaceId()))
+                .orElseThrow(() -> new Refused(422, "to", why + " through the workspace's outbound trunk; it has none:"
+                        + " add one with the admin API, or name a sip: URI"));
+        return new Dial(telOverTrunk(target, trunk), trunk.username(),
+                trunk.passwordEnc() == null ? null : secrets.open(trunk.passwordEnc()));
     }
 
     /** {@code tel:+14155550123} as a SIP URI at the trunk: the number in the user part, the trunk's transport kept. */
@@ -283,7 +295,7 @@ public final class CallActions implements ReferFallback {
                 + " or a sip: URI with a host (sip:agent@pbx.example.com)");
     }
 
-    private MediaNodeLink live(CallRecord call, boolean answered) {
+    MediaNodeLink live(CallRecord call, boolean answered) {
         if (call.status().terminal()) {
             throw new Refused(409, null, "call " + call.id() + " has ended (" + call.status().wire() + ")");
         }
@@ -301,7 +313,7 @@ public final class CallActions implements ReferFallback {
         });
     }
 
-    private static <T> T rpcResult(Supplier<T> call) {
+    static <T> T rpcResult(Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {

@@ -98,12 +98,8 @@ public final class OutboundDialer {
                 "workspace " + r.workspaceId() + " has no outbound trunk; add one with the admin API", null));
         MediaNodeLink link = nodes.pick().orElseThrow(() -> new Refused(503, null,
                 "no active media-plane node with free capacity is connected (draining nodes take no new calls); retry shortly", null));
-        byte[] raw = new byte[16];
-        random.nextBytes(raw);
-        String id = "CA" + HexFormat.of().formatHex(raw);
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String id = newCallId(random);
+        String token = newAttachToken(random);
         String from = trunk.from(r.from()); // a trunk may pin its caller ID whatever the request says
         CallRecord call = new CallRecord(id, r.workspaceId(), null, Direction.OUTBOUND, CallStatus.QUEUED, from, r.to(),
                 null, link.node(), token, r.stream(), r.callbackUrl(), null, null, null, null, store.now(), null, null);
@@ -136,6 +132,20 @@ public final class OutboundDialer {
             throw new Refused(http, http == 422 ? "to" : null, why, id);
         }
         return store.find(id).orElseThrow();
+    }
+
+    /** A call id as the media-plane takes one: "CA" and 32 lower-case hex digits. */
+    static String newCallId(SecureRandom random) {
+        byte[] raw = new byte[16];
+        random.nextBytes(raw);
+        return "CA" + HexFormat.of().formatHex(raw);
+    }
+
+    /** A bot's attach token: 256 random bits, base64url. */
+    static String newAttachToken(SecureRandom random) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** A phone number dials through the trunk's host; a SIP URI is used as given. */

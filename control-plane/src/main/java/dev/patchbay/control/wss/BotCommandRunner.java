@@ -72,6 +72,11 @@ final class BotCommandRunner implements BotInbox.Actions {
     }
 
     @Override
+    public void consult(String action, String to, String method) {
+        listener.consult(callId, action, to, method);
+    }
+
+    @Override
     public void transfer(String uri) {
         listener.action(callId, "transfer", uri);
         media.transfer(uri, r -> {

@@ -23,6 +23,11 @@ public interface BridgeListener {
         action(callId, "transfer-failed", uri + " " + sipStatus);
     }
 
+    /** The bot asked for an attended transfer step (BotCommand.Consult); an owner without one records the refusal. */
+    default void consult(String callId, String action, String to, String method) {
+        action(callId, "consult-refused", "consult " + action + ": attended transfer is not available on this bridge");
+    }
+
     /** The bot handed the call back with its output context (a JSON object); the owner decides what follows. */
     default void returned(String callId, String outputContextJson) {
     }

@@ -1,5 +1,6 @@
 package dev.patchbay.control.wss;
 
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,9 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * Twilio Media Streams, exactly as shared/INTEROP.md describes it: 8 kHz mu-law, sequenceNumber, chunk and
  * timestamp as strings. Beyond Twilio, bots may send Patchbay extension events, which real Twilio
  * ignores: {@code {"event":"hangup"}}, {@code {"event":"transfer","transfer":{"to":"+E164 or sip:…"}}},
- * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}, {@code {"event":"agent_response","agent_response":
+ * {@code {"event":"dtmf","dtmf":{"digits":"12#"}}}, attended transfer as {@code {"event":"consult","consult":
+ * {"action":"start","to":…}}} then {@code "action":"complete"} (optional {@code "method"}) or {@code "cancel"},
+ * {@code {"event":"agent_response","agent_response":
  * {"properties":{…}}}} (Ameyo) and {@code {"event":"info","info":{…}}} (RingCX SIP INFO); and for calls
  * that came as ASAPP-style call transfers {@code {"event":"return","return":{"transferType":"AGENT",
  * "currentTaskName":…,"referenceVariables":{…},"transferVariables":{…}}}}, which stores the output context
@@ -27,6 +30,8 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  * resampled. Real Twilio never sends that, so a bot that did not ask keeps 8 kHz mu-law, exactly.
  */
 final class TwilioDialect implements Dialect {
+
+    private static final Set<String> CONSULT_ACTIONS = Set.of("start", "complete", "cancel");
 
     /** The custom parameter value that opts a Twilio bot into 16 kHz L16. */
     static final String WIDEBAND = "audio/l16;rate=16000";
@@ -163,6 +168,15 @@ final class TwilioDialect implements Dialect {
             case "transfer" -> {
                 String to = BotJson.text(n.path("transfer").path("to"));
                 yield to == null ? BotJson.invalid("transfer without transfer.to", message) : new BotCommand.Transfer(to);
+            }
+            case "consult" -> {
+                JsonNode c = n.path("consult");
+                String action = BotJson.text(c.path("action"));
+                String to = BotJson.text(c.path("to"));
+                yield action == null || !CONSULT_ACTIONS.contains(action)
+                        ? BotJson.invalid("consult without consult.action start, complete or cancel", message)
+                        : action.equals("start") && to == null ? BotJson.invalid("consult start without consult.to", message)
+                        : new BotCommand.Consult(action, to, BotJson.text(c.path("method")));
             }
             case "return" -> {
                 JsonNode context = n.path("return");

@@ -82,7 +82,14 @@ class TwilioDialectTest {
         assertEquals(new BotCommand.Digits("12#"), twilio.text("{\"event\":\"dtmf\",\"dtmf\":{\"digits\":\"12#\"}}"));
         assertEquals(new BotCommand.Return("{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}"),
                 twilio.text("{\"event\":\"return\",\"return\":{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}}"));
+        assertEquals(new BotCommand.Consult("start", "sip:agent@pbx.example.com", null),
+                twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"start\",\"to\":\"sip:agent@pbx.example.com\"}}"));
+        assertEquals(new BotCommand.Consult("complete", null, "media_bridge"),
+                twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"complete\",\"method\":\"media_bridge\"}}"));
+        assertEquals(new BotCommand.Consult("cancel", null, null), twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"cancel\"}}"));
         for (String bad : new String[] {"", "[]", "{", "{\"event\":\"media\",\"media\":{\"payload\":\"@@\"}}", "{\"event\":\"mark\"}",
+                "{\"event\":\"consult\"}", "{\"event\":\"consult\",\"consult\":{\"action\":\"start\"}}",
+                "{\"event\":\"consult\",\"consult\":{\"action\":\"hold\"}}",
                 "{\"event\":\"transfer\"}", "{\"event\":\"start\"}", "{\"nope\":1}", "{\"event\":\"return\"}",
                 "{\"event\":\"return\",\"return\":\"AGENT\"}"}) {
             assertInstanceOf(BotCommand.Invalid.class, twilio.text(bad), bad);

@@ -1,0 +1,11 @@
+package dev.patchbay.control.call;
+
+import dev.patchbay.control.model.CallRecord;
+
+/** Carries out a bot's attended transfer step (the Twilio-dialect {@code consult} extension message). */
+@FunctionalInterface
+public interface BotConsults {
+
+    /** {@code action} start (consult {@code to}), complete ({@code method} or null) or cancel; refusals land in the call's events. */
+    void botConsult(CallRecord call, String action, String to, String method);
+}
