@@ -16,7 +16,6 @@ import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.schema.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,15 +56,8 @@ class StalledBotChaosE2eTest {
                             + " 'ws_s', 'Stalled', 'wss', '" + stalled.url() + "', 'plivo', 16000, CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_ok', 'ws_s', 'echo', 'bot_ok', CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_st', 'ws_s', 'stall', 'bot_stall', CURRENT_TIMESTAMP)");
-            Map<String, String> props = Map.of(
-                    "patchbay.db.connection.url", gw.db.url(),
-                    "patchbay.db.connection.username", TestDb.USER,
-                    "patchbay.db.connection.password", TestDb.PASSWORD,
-                    "patchbay.var", gw.var.toString(),
-                    "patchbay.secrets.key", Gateway.SECRETS_KEY,
-                    "patchbay.control.server.host", "127.0.0.1",
-                    "patchbay.control.media.nodes", "127.0.0.1:" + gw.media.grpcPort(),
-                    "patchbay.control.bridge.connect-timeout", "PT30S"); // a loaded box opened a loopback WebSocket in > 5 s
+            // A loaded box opened a loopback WebSocket in over 5 s, the default connect timeout.
+            Map<String, String> props = gw.controlProcessProperties(Map.of("patchbay.control.bridge.connect-timeout", "PT30S"));
             Path log = Files.createTempDirectory("patchbay-chaos-stall").resolve("control-plane.log");
             try (ControlPlaneProcess cp = ControlPlaneProcess.start(props, Ports.freeUdpAndTcp(), log, STARTUP)) {
                 Await.until(() -> gw.media.hub().connected() == 1, WAIT, "the control-plane's Control stream");
