@@ -12,6 +12,7 @@ die() { printf 'patchbay: %s\n' "$*" >&2; exit 1; }
 RUNS=(
   "postgres-restart PostgresRestartChaosE2eTest a private PostgreSQL 15 stopped and started under 50 calls"
   "replica-kill-wss ReplicaKillWssChaosE2eTest kill -9 of the replica bridging Twilio WSS calls: the other re-attaches the bots"
+  "stalled-bot StalledBotChaosE2eTest a bot WebSocket that stops reading mid-call: bounded, dropped frames counted, others unaffected, calls end"
   "network-cut NetworkCutChaosE2eTest nftables drops media-plane <-> control-plane for at least 10 s (network namespaces)"
   "fleet MultiHostE2eTest kill -9 of a control-plane replica (calls adopted) and of a media host (media-node-lost), SIGTERM drain"
   "control-plane-restart ControlPlaneRestartE2eTest the only control-plane killed -9 mid-call and started again"

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,8 @@ final class ChurnLoad implements AutoCloseable {
     private final ConcurrentHashMap<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong placed = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
+    /** The Call-ID of every answered call, for matching the records one by one (18,000 in an hour at 5/s). */
+    private final Set<String> answeredCallIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong ended = new AtomicLong();
     private final AtomicLong unended = new AtomicLong();
@@ -92,6 +95,11 @@ final class ChurnLoad implements AutoCloseable {
     }
 
     /** The first failure of each kind, for the report. */
+    /** The Call-IDs of the calls answered so far. */
+    Set<String> answeredCallIds() {
+        return Set.copyOf(answeredCallIds);
+    }
+
     List<String> failureKinds() {
         return List.copyOf(failures.values());
     }
@@ -105,6 +113,7 @@ final class ChurnLoad implements AutoCloseable {
             rtp.configureBlocking(false);
             SipUdpClient sip = new SipUdpClient(target.sipPort());
             live.addLast(new Live(Callers.dial(target, "soak" + i, rtp, sip), target));
+            answeredCallIds.add(sip.callId);
             answered.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             Callers.closeQuietly(null, rtp);

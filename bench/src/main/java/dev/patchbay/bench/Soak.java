@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -93,7 +94,7 @@ public final class Soak {
                 }
             }
             ChurnLoad.Counts end = load.counts();
-            SoakDb.Check check = awaitRecords(db, end);
+            SoakDb.Check check = awaitRecords(db, end.placed(), load.answeredCallIds());
             SoakSample after = sampler.sample(-1, Double.NaN, end);
             run = new SoakReport.Run(started, Instant.now(), minutes, calls, churn, sampler.samples(), after, end, check,
                     load.failureKinds(), Machine.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
@@ -104,10 +105,10 @@ public final class Soak {
     }
 
     /** Polls until every placed call's record is finished, or {@link #SETTLE} has passed. */
-    private static SoakDb.Check awaitRecords(SoakDb db, ChurnLoad.Counts load) throws Exception {
+    private static SoakDb.Check awaitRecords(SoakDb db, long placed, Set<String> answeredCallIds) throws Exception {
         Instant until = Instant.now().plus(SETTLE);
         while (true) {
-            SoakDb.Check c = SoakDb.check(load.placed(), load.answered(), db.records());
+            SoakDb.Check c = SoakDb.check(placed, answeredCallIds, db.records());
             if (c.passed() || Instant.now().isAfter(until)) {
                 return c;
             }

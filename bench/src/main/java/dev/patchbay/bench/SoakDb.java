@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,16 +22,17 @@ import java.util.Set;
 final class SoakDb implements AutoCloseable {
 
     /** A call's record as the check at the end sees it: Patchbay's call id, status, and whether it has ended. */
-    record Record(String id, String status, boolean ended) {
+    /** A call's record; {@code sipCallId} is the caller's Call-ID, null if the record has none. */
+    record Record(String id, String status, boolean ended, String sipCallId) {
     }
 
     /**
      * The check at the end: INVITEs sent, of which answered; the records; how many answered calls have none;
-     * the records not finished.
+     * the records not finished; the records that name no Call-ID (an inbound record must).
      */
-    record Check(long placed, long answered, int records, long missing, List<Record> unfinished) {
+    record Check(long placed, long answered, int records, long missing, List<Record> unfinished, long withoutCallId) {
         boolean passed() {
-            return missing == 0 && unfinished.isEmpty();
+            return missing == 0 && unfinished.isEmpty() && withoutCallId == 0;
         }
     }
 
@@ -94,11 +96,11 @@ final class SoakDb implements AutoCloseable {
     /** Every call record of the workspace (the database is the run's own: all are the soak's). */
     List<Record> records() throws SQLException {
         List<Record> out = new ArrayList<>();
-        try (PreparedStatement q = db.prepareStatement("SELECT id, status, ended_at FROM calls WHERE workspace_id = ?")) {
+        try (PreparedStatement q = db.prepareStatement("SELECT id, status, ended_at, sip_call_id FROM calls WHERE workspace_id = ?")) {
             q.setString(1, workspace);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Record(r.getString(1), r.getString(2), r.getTimestamp(3) != null));
+                    out.add(new Record(r.getString(1), r.getString(2), r.getTimestamp(3) != null, r.getString(4)));
                 }
             }
         }
@@ -106,14 +108,18 @@ final class SoakDb implements AutoCloseable {
     }
 
     /**
-     * Every answered call must have a record, and every record must have ended in a final status. Calls are
-     * matched by count, not one by one: Patchbay leaves {@code calls.sip_call_id} empty for inbound calls, so
-     * no column ties a record to the caller's Call-ID. A record more than the answered calls is a call the
-     * generator gave up on (no answer in 10 s) that was answered late; it must be finished too.
+     * Every answered call must have a record, found by its Call-ID, and every record must have ended in a final
+     * status. A record more than the answered calls is a call the generator gave up on (no answer in 10 s)
+     * that was answered late; it must be finished too. Every record here is inbound, so each must name its
+     * caller's Call-ID.
      */
-    static Check check(long placed, long answered, List<Record> records) {
+    static Check check(long placed, Set<String> answeredCallIds, List<Record> records) {
         List<Record> unfinished = records.stream().filter(r -> !r.ended() || !FINAL.contains(r.status())).toList();
-        return new Check(placed, answered, records.size(), Math.max(0, answered - records.size()), unfinished);
+        Set<String> recorded = new HashSet<>();
+        records.forEach(r -> recorded.add(r.sipCallId()));
+        long missing = answeredCallIds.stream().filter(id -> !recorded.contains(id)).count();
+        long withoutCallId = records.stream().filter(r -> r.sipCallId() == null).count();
+        return new Check(placed, answeredCallIds.size(), records.size(), missing, unfinished, withoutCallId);
     }
 
     private long count(String sql) throws SQLException {

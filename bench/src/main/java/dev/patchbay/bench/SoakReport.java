@@ -70,7 +70,8 @@ final class SoakReport {
     String summary() {
         return (passed() ? "soak PASSED" : "soak FAILED") + ": " + judged.stream().filter(j -> j.trend().verdict() == Trend.Verdict.RISING)
                 .map(j -> j.owner() + " " + j.metric() + " rising " + j.trend().describe()).toList()
-                + ", records missing " + run.check().missing() + ", unfinished " + run.check().unfinished().size()
+                + ", records missing " + run.check().missing() + ", without a Call-ID " + run.check().withoutCallId()
+                + ", unfinished " + run.check().unfinished().size()
                 + " of " + run.check().records();
     }
 
@@ -158,9 +159,9 @@ final class SoakReport {
         }
         SoakDb.Check c = run.check();
         b.append(String.format(Locale.ROOT, "Records: %,d INVITEs sent, %,d answered, %,d call records; answered calls without a record"
-                        + " %d (matched by count), records not finished %d after the settle time%s.%n%n",
-                c.placed(), c.answered(), c.records(), c.missing(), c.unfinished().size(), c.unfinished().isEmpty() ? ""
-                        : " (first: " + c.unfinished().getFirst() + ")"));
+                        + " %d (matched by Call-ID), records without a Call-ID %d, records not finished %d after the settle time%s.%n%n",
+                c.placed(), c.answered(), c.records(), c.missing(), c.withoutCallId(), c.unfinished().size(),
+                c.unfinished().isEmpty() ? "" : " (first: " + c.unfinished().getFirst() + ")"));
         b.append("| process | metric | minute 0 | last minute | after hang-up | second-half mean | trend | verdict |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
         for (Judged j : judged) {

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +39,23 @@ class SoakDbTest {
     }
 
     @Test
-    void everyAnsweredCallNeedsAFinishedRecord() {
+    void everyAnsweredCallNeedsAFinishedRecordFoundByItsCallId() {
         List<SoakDb.Record> records = List.of(
-                new SoakDb.Record("CA1", "completed", true),
-                new SoakDb.Record("CA2", "in-progress", false),
-                new SoakDb.Record("CA3", "in-progress", true),
-                new SoakDb.Record("CA4", "failed", true));
-        SoakDb.Check check = SoakDb.check(6, 5, records);
-        assertEquals(1, check.missing(), "5 answered, 4 records");
+                new SoakDb.Record("CA1", "completed", true, "c1@test"),
+                new SoakDb.Record("CA2", "in-progress", false, "c2@test"),
+                new SoakDb.Record("CA3", "in-progress", true, "c3@test"),
+                new SoakDb.Record("CA4", "failed", true, "c4@test"));
+        SoakDb.Check check = SoakDb.check(6, Set.of("c1@test", "c2@test", "c3@test", "c4@test", "c5@test"), records);
+        assertEquals(1, check.missing(), "c5 was answered and has no record");
         assertEquals(List.of("CA2", "CA3"), check.unfinished().stream().map(SoakDb.Record::id).toList());
         assertFalse(check.passed());
         List<SoakDb.Record> done = List.of(records.get(0), records.get(3));
-        assertTrue(SoakDb.check(3, 2, done).passed());
-        assertEquals(0, SoakDb.check(3, 1, done).missing(), "a call given up on but answered late has a record too");
+        assertTrue(SoakDb.check(3, Set.of("c1@test", "c4@test"), done).passed());
+        assertEquals(0, SoakDb.check(3, Set.of("c1@test"), done).missing(), "a call given up on but answered late has a record too");
+        SoakDb.Check swapped = SoakDb.check(3, Set.of("c1@test", "c9@test"), done);
+        assertEquals(1, swapped.missing(), "as many records as answered calls, but not c9's: counting would pass it");
+        SoakDb.Check unnamed = SoakDb.check(1, Set.of("c1@test"), List.of(records.get(0), new SoakDb.Record("CA5", "completed", true, null)));
+        assertEquals(1, unnamed.withoutCallId());
+        assertFalse(unnamed.passed(), "an inbound record must name its Call-ID");
     }
 }

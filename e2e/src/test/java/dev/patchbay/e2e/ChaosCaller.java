@@ -19,9 +19,14 @@ final class ChaosCaller {
      * 2/s: at 10/s on a two-core box under a load of 30, 48 of 50 set-ups met the route timeout (503).
      */
     static MultiHostRig.Sipp place(int sipPort, int calls, Duration hold) throws IOException, URISyntaxException {
+        return place(sipPort, "echo", calls, hold);
+    }
+
+    /** The same to {@code number}. */
+    static MultiHostRig.Sipp place(int sipPort, String number, int calls, Duration hold) throws IOException, URISyntaxException {
         Path work = MultiHostRig.sippWorkWithVoice();
         Path scenario = Path.of(ChaosCaller.class.getResource("/sipp/chaos-uac.xml").toURI());
-        Process p = new ProcessBuilder(Sipp.binary(), "-sf", scenario.toString(), "127.0.0.1:" + sipPort, "-s", "echo",
+        Process p = new ProcessBuilder(Sipp.binary(), "-sf", scenario.toString(), "127.0.0.1:" + sipPort, "-s", number,
                 "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mi", "127.0.0.1",
                 "-mp", Integer.toString(Ports.rtpBase(4 * calls)), "-m", Integer.toString(calls), "-l", Integer.toString(calls),
                 "-r", "2", "-d", Long.toString(hold.toMillis()), "-nostdin", "-trace_err",

@@ -259,6 +259,23 @@ final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * What a control-plane started as its own process ({@link ControlPlaneProcess}) needs to join this gateway:
+     * its database, var directory, secrets key and this media-plane; {@code extra} adds or overrides keys.
+     */
+    Map<String, String> controlProcessProperties(Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>(Map.of(
+                "patchbay.db.connection.url", db.url(),
+                "patchbay.db.connection.username", TestDb.USER,
+                "patchbay.db.connection.password", TestDb.PASSWORD,
+                "patchbay.var", var.toString(),
+                "patchbay.secrets.key", SECRETS_KEY,
+                "patchbay.control.server.host", "127.0.0.1",
+                "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort()));
+        props.putAll(extra);
+        return props;
+    }
+
     void closeControl() {
         if (control != null) {
             control.close();

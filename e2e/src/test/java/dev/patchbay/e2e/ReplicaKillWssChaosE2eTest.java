@@ -18,7 +18,6 @@ import dev.patchbay.control.testutil.BotServer;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Ports;
 import dev.patchbay.media.testutil.Sipp;
-import dev.patchbay.schema.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,18 +48,10 @@ class ReplicaKillWssChaosE2eTest {
                     "INSERT INTO bots (id, workspace_id, name, kind, url, created_at) VALUES ('bot_k', 'ws_k', 'Twilio bot', 'wss', '"
                             + bot.url() + "', CURRENT_TIMESTAMP)",
                     "INSERT INTO dids (id, workspace_id, number, bot_id, created_at) VALUES ('did_k', 'ws_k', 'echo', 'bot_k', CURRENT_TIMESTAMP)");
-            Map<String, String> props = Map.of(
-                    "patchbay.db.connection.url", gw.db.url(),
-                    "patchbay.db.connection.username", TestDb.USER,
-                    "patchbay.db.connection.password", TestDb.PASSWORD,
-                    "patchbay.var", gw.var.toString(),
-                    "patchbay.secrets.key", Gateway.SECRETS_KEY,
-                    "patchbay.control.server.host", "127.0.0.1",
-                    "patchbay.control.media.nodes", "127.0.0.1:" + gw.media.grpcPort(),
-                    // A loaded two-core box (load 50) renewed 3 s leases late and took over 5 s to open a loopback
-                    // WebSocket: the default lease (10 s) and a longer connect timeout keep the fault the only cause.
-                    "patchbay.control.bridge.lease", "PT10S",
-                    "patchbay.control.bridge.connect-timeout", "PT30S");
+            // A loaded two-core box (load 50) renewed 3 s leases late and took over 5 s to open a loopback
+            // WebSocket: the default lease (10 s) and a longer connect timeout keep the fault the only cause.
+            Map<String, String> props = gw.controlProcessProperties(Map.of("patchbay.control.bridge.lease", "PT10S",
+                    "patchbay.control.bridge.connect-timeout", "PT30S"));
             Path logs = Files.createTempDirectory("patchbay-chaos-wss");
             try (ControlPlaneProcess cpA = ControlPlaneProcess.start(replica(props, "cp-a"), Ports.freeUdpAndTcp(), logs.resolve("cp-a.log"), STARTUP);
                  ControlPlaneProcess cpB = ControlPlaneProcess.start(replica(props, "cp-b"), Ports.freeUdpAndTcp(), logs.resolve("cp-b.log"), STARTUP)) {

@@ -124,6 +124,7 @@ public final class CallStore {
     public boolean advance(String id, CallStatus to, String detail) {
         Write w = new Write(clock.instant());
         return outage.run("call " + id + "'s " + to.wire(), () -> Db.inTransaction(db, tx -> {
+            w.tried();
             long n = switch (to) {
                 case RINGING -> tx.namedUpdate("call-ringing", id);
                 case IN_PROGRESS -> tx.namedUpdate("call-answered", Db.utc(w.at()), id);
@@ -140,6 +141,7 @@ public final class CallStore {
         }
         Write w = new Write(clock.instant());
         return outage.run("call " + id + "'s end", () -> Db.inTransaction(db, tx -> {
+            w.tried();
             long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(w.at()), cause,
                     sipStatus == 0 ? null : sipStatus, reason, recordingUrl, id);
             return n > 0 ? event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason), w)
@@ -160,23 +162,44 @@ public final class CallStore {
     /** Always true: the event is there, written now or by an earlier try of the same write. */
     private static boolean event(DbExecute exec, String id, String type, String detail, Write w) {
         String d = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
-        exec.namedInsert("insert-call-event", id, Db.utc(w.at()), type, d, w.key().toString());
+        exec.namedInsert("insert-call-event", id, Db.utc(w.at()), type, d, w.key());
         return true;
     }
 
     /**
      * One logical write, kept the same across {@link OutageRetry}'s tries: its time is when it was asked for,
      * and its key marks its event row, so a try after a lost commit answer neither logs the event twice nor
-     * mistakes its own change for someone else's (V28).
+     * mistakes its own change for someone else's (V28). Used by one thread, one try after another.
      */
-    private record Write(Instant at, UUID key) {
+    private static final class Write {
+        private final Instant at;
+        private final String key = UUID.randomUUID().toString();
+        private int tries;
+
         Write(Instant at) {
-            this(at, UUID.randomUUID());
+            this.at = at;
         }
 
-        /** Whether an earlier try of this write already committed the change that now finds nothing to do. */
+        Instant at() {
+            return at;
+        }
+
+        String key() {
+            return key;
+        }
+
+        /** Marks the start of a try; returns this. */
+        Write tried() {
+            tries++;
+            return this;
+        }
+
+        /**
+         * Whether an earlier try of this write already committed the change that now finds nothing to do. The
+         * first try has no earlier one, so the common case (a late ringing, an end after another) costs no query.
+         */
         boolean doneBefore(DbExecute tx, String id) {
-            return tx.namedGet("select-call-event-written", key.toString(), id).isPresent();
+            return tries > 1 && tx.namedGet("select-call-event-written", key, id).isPresent();
         }
     }
 

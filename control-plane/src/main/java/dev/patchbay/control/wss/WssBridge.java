@@ -229,6 +229,15 @@ public final class WssBridge implements AutoCloseable {
         Phase was = phase.get();
         if (was instanceof Phase.Open open && phase.compareAndSet(was, new Phase.Closing(open.socket()))) {
             outbox.stop();
+            // A bot that stopped reading never takes the stop (a send stays outstanding): without this the bridge,
+            // its socket and the kernel's megabytes queued for it outlived the call (chaos run stalled-bot).
+            CompletableFuture.delayedExecutor(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (phase.get() instanceof Phase.Closing closing && closing.socket() == open.socket()) {
+                    endReason = reason + " (the bot took no stop within " + CLOSE_WAIT.toSeconds() + " s: aborted)";
+                    open.socket().abort(); // fails the stuck send, which ends the bridge with endReason
+                    finish(endReason);
+                }
+            });
         } else if (!(was instanceof Phase.Closing)) {
             finish(reason);
         }

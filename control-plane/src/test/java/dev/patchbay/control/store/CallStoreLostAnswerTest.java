@@ -2,14 +2,12 @@ package dev.patchbay.control.store;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import dev.patchbay.control.model.CallEvent;
 import dev.patchbay.control.model.CallRecord;
@@ -17,8 +15,6 @@ import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +48,7 @@ class CallStoreLostAnswerTest {
         relay = new AnswerCuttingRelay(new InetSocketAddress(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort()));
         String viaRelay = db.url().replace(pg.getHost() + (pg.getPort() < 0 ? "" : ":" + pg.getPort()),
                 "127.0.0.1:" + relay.port());
-        client = DbClient.create(Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", viaRelay,
-                        "patchbay.db.connection.username", TestDb.USER, "patchbay.db.connection.password", TestDb.PASSWORD)))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
-                .build().get("patchbay.db"));
+        client = DbClient.create(CallStoreTest.config(viaRelay).get("patchbay.db"));
         store = new CallStore(client, CLOCK, new OutageRetry(Duration.ofSeconds(30), Duration.ofMillis(50)));
     }
 

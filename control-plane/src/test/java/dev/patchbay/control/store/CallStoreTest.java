@@ -81,8 +81,13 @@ class CallStoreTest {
     }
 
     static Config config(TestDb db) {
+        return config(db.url());
+    }
+
+    /** The shipped configuration with the test database reached at {@code url} (e.g. through a relay). */
+    static Config config(String url) {
         return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", db.url(),
+                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
                         "patchbay.db.connection.username", TestDb.USER, "patchbay.db.connection.password", TestDb.PASSWORD)))
                 .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
                 .build();
