@@ -84,15 +84,7 @@ final class Gateway implements AutoCloseable {
 
     /** As above, with settings of this start only, e.g. another replica name. */
     void startControl(Map<String, String> extra) {
-        Map<String, String> all = new HashMap<>(Map.of(
-                "patchbay.db.connection.url", db.url(),
-                "patchbay.db.connection.username", TestDb.USER,
-                "patchbay.db.connection.password", TestDb.PASSWORD,
-                "patchbay.var", var.toString(),
-                "patchbay.secrets.key", SECRETS_KEY,
-                "patchbay.control.server.host", "127.0.0.1",
-                "patchbay.control.server.port", "0",
-                "patchbay.control.media.nodes", "127.0.0.1:" + media.grpcPort()));
+        Map<String, String> all = controlProcessProperties(Map.of("patchbay.control.server.port", "0"));
         all.putAll(controlOverrides);
         all.putAll(extra);
         control = ControlPlane.start(Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
@@ -260,7 +252,7 @@ final class Gateway implements AutoCloseable {
     }
 
     /**
-     * What a control-plane started as its own process ({@link ControlPlaneProcess}) needs to join this gateway:
+     * What a control-plane needs to join this gateway, in this JVM or as its own process ({@link ControlPlaneProcess}):
      * its database, var directory, secrets key and this media-plane; {@code extra} adds or overrides keys.
      */
     Map<String, String> controlProcessProperties(Map<String, String> extra) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import dev.patchbay.media.testutil.Ffmpeg;
 
@@ -139,6 +140,24 @@ final class WidebandAudio {
             s[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8));
         }
         return s;
+    }
+
+    /**
+     * Sends the G.722 two-tone {@code source} to {@code target} at 20 ms a packet and asserts both tones come back
+     * on {@code rtp}: everything sent returns within the call, after the bot's round trip.
+     */
+    static void assertTwoTonesEchoed(DatagramSocket rtp, InetSocketAddress target, byte[] source, Path dir)
+            throws IOException, InterruptedException {
+        int frames = source.length / PACKET_BYTES;
+        List<byte[]> packets = IntStream.range(0, frames).mapToObj(p -> packet(source, p, 0x722)).toList();
+        ScheduledExecutorService pacer = pace(rtp, target, packets);
+        byte[] heard;
+        try {
+            heard = receive(rtp, frames + 25, 3000);
+        } finally {
+            pacer.shutdownNow();
+        }
+        assertBothTonesCameBack(decode(dir, heard));
     }
 
     /** Asserts the 1 kHz tone came back and the 6 kHz one within 6 dB of it, which no 8 kHz stage would leave. */
