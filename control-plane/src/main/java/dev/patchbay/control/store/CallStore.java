@@ -152,15 +152,21 @@ public final class CallStore {
     /** Appends an event that changes no state, e.g. a digit, a transfer or a bridge reconnect. */
     public void event(String id, String type, String detail) {
         Write w = new Write(clock.instant());
-        outage.run("call " + id + "'s " + type + " event", () -> event(db.execute(), id, type, detail, w));
+        outage.run("call " + id + "'s " + type + " event", () -> event(db.execute(), id, type, detail, w.tried()));
     }
 
     private void event(DbExecute exec, String id, String type, String detail) {
         event(exec, id, type, detail, new Write(clock.instant()));
     }
 
-    /** Always true: the event is there, written now or by an earlier try of the same write. */
+    /**
+     * Always true: the event is there, written now or by an earlier try of the same write. A retry looks for its
+     * own row first (the unique write_key would refuse a second one anyway); the first try inserts at once.
+     */
     private static boolean event(DbExecute exec, String id, String type, String detail, Write w) {
+        if (w.doneBefore(exec, id)) {
+            return true;
+        }
         String d = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
         exec.namedInsert("insert-call-event", id, Db.utc(w.at()), type, d, w.key());
         return true;
