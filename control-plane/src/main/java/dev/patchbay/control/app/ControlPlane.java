@@ -1,6 +1,5 @@
 package dev.patchbay.control.app;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +71,7 @@ import dev.patchbay.control.trunk.SipAuthConfig;
 import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.control.webhookbot.BotWebhook;
 import dev.patchbay.control.webhookbot.WebhookBots;
+import dev.patchbay.control.wss.BotClients;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
@@ -183,8 +183,8 @@ public final class ControlPlane implements AutoCloseable {
         AmeyoByeTimers byeTimers = new AmeyoByeTimers(db, store, ameyoConfig, ameyoEnding, config.replica(), Clock.systemUTC());
         FarEndCalls farEnds = new FarEndCalls(store, new RingCxIntegration(db), new AmeyoHandBacks(db, store, ameyo,
                 new AmeyoNotifier(ameyo, new Outbox(db, Clock.systemUTC()), outbox), byeTimers), timers, workers);
-        BotAttachers bots = new BotAttachers(new WssAttacher(HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .build(), guard, store, workers, config.connectTimeout(), config.reconnectGrace(),
+        BotAttachers bots = new BotAttachers(new WssAttacher(BotClients.webSocketClient(config.connectTimeout()), guard, store, workers,
+                config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
                 (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics)
                 .consults((call, action, to, method) -> consultsLater.join().botConsult(call, action, to, method)), farEnds);
