@@ -61,6 +61,10 @@ class AttendedTransferApiE2eTest {
             HttpResponse<String> badTarget = gw.http("POST", "/v1/calls/" + id + "/consult", caller.key(), "{\"to\":\"agent\"}");
             assertEquals(422, badTarget.statusCode(), badTarget.body());
             assertEquals("to", JSON.readTree(badTarget.body()).get("errors").get(0).get("field").asText(), badTarget.body());
+            HttpResponse<String> noClip = gw.http("POST", "/v1/calls/" + id + "/consult", caller.key(), "{\"to\":\"" + target
+                    + "\",\"hold\":\"no-such-clip.wav\"}");
+            assertEquals(422, noClip.statusCode(), noClip.body());
+            assertEquals("hold", JSON.readTree(noClip.body()).get("errors").get(0).get("field").asText(), noClip.body());
             HttpResponse<String> foreign = gw.http("POST", "/v1/calls/" + id + "/consult", otherKey, "{\"to\":\"" + target + "\"}");
             assertEquals(404, foreign.statusCode(), "another workspace's call is not found: " + foreign.body());
             HttpResponse<String> nothing = gw.http("POST", "/v1/calls/" + id + "/consult/cancel", caller.key(), null);
