@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An agent's attended transfer (issue 19) through the agents' API: its call to a SIPp far end consults a
  * second number over the same trunk (the same SIPp answers both), completes by media bridge and hangs up.
  * The consult leg is a call the agent pays for: held from the wallet before its INVITE, billed at its rate
- * when it ends, and it shows the agent's caller ID, as a bridge's second leg shows the caller's. The held far
- * end hears the hold clip the agent chose from the clip folder.
+ * when it ends; on a private call its From is anonymous, as the call's own is. The held far end hears the hold
+ * clip the agent chose from the clip folder.
  */
 class AgentConsultE2eTest {
 
@@ -44,7 +44,7 @@ class AgentConsultE2eTest {
             .toAbsolutePath();
 
     @Test
-    void anAgentConsultsCompletesByBridgeAndPaysForBothLegs(Gateway gw) throws Exception {
+    void anAgentsPrivateCallConsultsCompletesByBridgeAndPaysForBothLegs(Gateway gw) throws Exception {
         String key = gw.workspaceWithKey("ws_agent_consult", true);
         int port = Ports.freeUdpAndTcp();
         gw.trunk("ws_agent_consult", port);
@@ -56,11 +56,11 @@ class AgentConsultE2eTest {
                 "-message_file", dir.resolve("messages.log").toString()));
         try (farRtp) {
             JsonNode session = call(gw, key, "POST", "/api/v1/sessions/create", "{\"session_type\":\"authenticated\","
-                    + "\"user_consent\":{\"calling_authorized\":true,\"privacy_mode\":false,\"currency\":\"USD\"}}");
+                    + "\"user_consent\":{\"calling_authorized\":true,\"privacy_mode\":true,\"currency\":\"USD\"}}");
             String sid = session.get("session_id").asText();
             gw.grant("ws_agent_consult", sid, "2.00", "consult-grant");
             JsonNode placed = call(gw, key, "POST", "/api/v1/calls/initiate", "{\"session_id\":\"" + sid + "\","
-                    + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\"}");
+                    + "\"to_number\":\"+14155551234\",\"from_number\":\"+12025551000\",\"call_settings\":{\"max_duration\":120}}");
             assertEquals(201, placed.get("_status").asInt(), placed.toString());
             String id = placed.get("call_id").asText();
             Await.until(() -> "in-progress".equals(status(gw, id)), WAIT, "the far end answers");
@@ -88,6 +88,8 @@ class AgentConsultE2eTest {
                     WAIT, "the consult leg to be billed");
             assertEquals("1", gw.sqlValue("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + leg + "'"));
             assertEquals("125000", gw.sqlValue("SELECT cost_micros FROM agent_calls WHERE call_id = '" + leg + "'"));
+            Await.until(() -> gw.sqlValue("SELECT billed_minutes FROM agent_calls WHERE call_id = '" + id + "'") != null,
+                    WAIT, "the agent's call to be billed");
             JsonNode balance = call(gw, key, "GET", "/api/v1/wallet/balance?session_id=" + sid, null);
             assertEquals(1.75, balance.get("balance").get("value").asDouble(), "two legs of a minute each: " + balance);
             assertEquals(0, balance.get("reserved").get("value").asInt(), "both reservations are settled: " + balance);
@@ -95,8 +97,8 @@ class AgentConsultE2eTest {
             Sipp.Result r = Sipp.await(far, dir);
             assertEquals(0, r.exitCode(), "both legs answered and hung up: " + r.output());
             String consultFrom = consultInviteFrom(Files.readString(dir.resolve("messages.log")));
-            assertTrue(consultFrom.contains("sip:+12025551000@"), "the consult INVITE shows the agent's caller ID: "
-                    + consultFrom);
+            assertTrue(consultFrom.contains("sip:anonymous@anonymous.invalid") && !consultFrom.contains("2025551000"),
+                    "a private call's consult INVITE hides the agent's caller ID as its own INVITE does: " + consultFrom);
         } finally {
             far.destroy();
         }

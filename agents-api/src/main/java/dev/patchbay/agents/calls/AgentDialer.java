@@ -148,7 +148,8 @@ public final class AgentDialer {
         Ledger.Reservation reservation = reserve(s, quote, s.maxCallDuration(), false);
         int maxDuration = reservation.maxSeconds();
         try {
-            CallRecord leg = consults.consult(call, quote.to().e164(), hold, new ConsultActions.LegTerms(maxDuration, (tx, c) -> {
+            // A private call's consult leg hides the number too (the agent chose privacy for the whole call).
+            ConsultActions.LegTerms terms = new ConsultActions.LegTerms(maxDuration, of.privacyMode(), (tx, c) -> {
                 wallet.ledger().attach(tx, reservation.id(), c.id());
                 calls.insert(tx, new AgentCall(c.id(), s.id(), s.agentId(), of.privacyMode(), of.callerIdName(), maxDuration,
                         false, false, of.language(), of.webhookUrl(), null, quote.to().country(), quote.to().rateType(),
@@ -156,7 +157,8 @@ public final class AgentDialer {
                 events.emit(tx, s, c.id(), "call.initiated", ApiJson.object().put("call_id", c.id())
                         .put("session_id", s.id()).put("to_number", quote.to().e164()).put("from_number", c.from())
                         .put("consult_of", call.id()).put("initiated_at", c.createdAt().toString()), of.webhookUrl());
-            }));
+            });
+            CallRecord leg = consults.consult(call, quote.to().e164(), hold, terms);
             events.wake();
             return leg;
         } catch (RuntimeException e) {

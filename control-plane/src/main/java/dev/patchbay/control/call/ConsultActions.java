@@ -40,11 +40,15 @@ public final class ConsultActions implements BotConsults {
 
     /**
      * What the one asking for a consult adds: the leg's longest life after its answer in seconds (0: none),
-     * and rows written in the transaction that records the leg.
+     * whether its From hides the caller's number (an agent's private call), and rows written in the
+     * transaction that records the leg.
      */
-    public record LegTerms(int maxDurationSeconds, BiConsumer<DbExecute, CallRecord> alongside) {
-        public static final LegTerms NONE = new LegTerms(0, (tx, leg) -> { });
+    public record LegTerms(int maxDurationSeconds, boolean anonymous, BiConsumer<DbExecute, CallRecord> alongside) {
+        public static final LegTerms NONE = new LegTerms(0, false, (tx, leg) -> { });
     }
+
+    /** RFC 3323 section 4.1.1.3's anonymous From. */
+    static final String ANONYMOUS_FROM = "sip:anonymous@anonymous.invalid";
 
     /** The {@code hold} choice that asks for no clip (also the default). */
     public static final String SILENCE = "silence";
@@ -82,7 +86,7 @@ public final class ConsultActions implements BotConsults {
         String legId = OutboundDialer.newCallId(random);
         String token = OutboundDialer.newAttachToken(random);
         // The leg's INVITE shows the caller's number, as a bridge's does, so the target sees who waits.
-        String from = CallActions.callerFromUri(call);
+        String from = terms.anonymous() ? ANONYMOUS_FROM : CallActions.callerFromUri(call);
         CallRecord leg = new CallRecord(legId, call.workspaceId(), call.botId(), Direction.OUTBOUND, CallStatus.QUEUED,
                 from == null ? call.to() : call.from(), target, null, call.mediaNode(), token, call.stream(), null, null,
                 null, null, null, store.now(), null, null);
