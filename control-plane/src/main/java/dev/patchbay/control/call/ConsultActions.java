@@ -85,10 +85,12 @@ public final class ConsultActions implements BotConsults {
         CallActions.Dial dial = actions.dial(call, target, target + " is a number, which is consulted");
         String legId = OutboundDialer.newCallId(random);
         String token = OutboundDialer.newAttachToken(random);
-        // The leg's INVITE shows the caller's number, as a bridge's does, so the target sees who waits.
-        String from = terms.anonymous() ? ANONYMOUS_FROM : CallActions.callerFromUri(call);
+        // The leg's INVITE shows the caller's number, as a bridge's does, so the target sees who waits; its
+        // record keeps the number even when the INVITE hides it.
+        String caller = CallActions.callerFromUri(call);
+        String from = terms.anonymous() ? ANONYMOUS_FROM : caller;
         CallRecord leg = new CallRecord(legId, call.workspaceId(), call.botId(), Direction.OUTBOUND, CallStatus.QUEUED,
-                from == null ? call.to() : call.from(), target, null, call.mediaNode(), token, call.stream(), null, null,
+                caller == null ? call.to() : call.from(), target, null, call.mediaNode(), token, call.stream(), null, null,
                 null, null, null, store.now(), null, null);
         store.insert(leg, null, null, "consult leg of " + call.id() + " on " + call.mediaNode(),
                 tx -> terms.alongside().accept(tx, leg));
