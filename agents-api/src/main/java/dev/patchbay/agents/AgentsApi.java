@@ -129,7 +129,7 @@ public final class AgentsApi implements Mount {
         DialJobStore jobs = new DialJobStore(d.db());
         AgentDialer dialer = new AgentDialer(d.dialer(), agentCalls, wallet, events, d.guard(), config, jobs::linkCall);
         this.calls = new AgentCallsApi(sessions, dialer, agentCalls, d.calls(), d.actions(), wallet, quality, billing,
-                d.recordings().links());
+                d.recordings().links(), dev.patchbay.control.call.RingingSounds.from(root));
         this.jobsApi = new JobsApi(sessions, jobs, dialer.destinations(), d.clock());
         this.runner = new JobRunner(jobs, sessionStore, dialer, d.replica(), d.clock());
         this.sweeper = new ReservationSweeper(wallet.ledger(), d.calls(), billing, config.billingIncrement(),

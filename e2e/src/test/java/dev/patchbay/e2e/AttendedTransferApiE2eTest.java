@@ -61,6 +61,10 @@ class AttendedTransferApiE2eTest {
             HttpResponse<String> badTarget = gw.http("POST", "/v1/calls/" + id + "/consult", caller.key(), "{\"to\":\"agent\"}");
             assertEquals(422, badTarget.statusCode(), badTarget.body());
             assertEquals("to", JSON.readTree(badTarget.body()).get("errors").get(0).get("field").asText(), badTarget.body());
+            HttpResponse<String> noClip = gw.http("POST", "/v1/calls/" + id + "/consult", caller.key(), "{\"to\":\"" + target
+                    + "\",\"hold\":\"no-such-clip.wav\"}");
+            assertEquals(422, noClip.statusCode(), noClip.body());
+            assertEquals("hold", JSON.readTree(noClip.body()).get("errors").get(0).get("field").asText(), noClip.body());
             HttpResponse<String> foreign = gw.http("POST", "/v1/calls/" + id + "/consult", otherKey, "{\"to\":\"" + target + "\"}");
             assertEquals(404, foreign.statusCode(), "another workspace's call is not found: " + foreign.body());
             HttpResponse<String> nothing = gw.http("POST", "/v1/calls/" + id + "/consult/cancel", caller.key(), null);
@@ -130,6 +134,13 @@ class AttendedTransferApiE2eTest {
             Process targetSipp, Path targetDir) throws Exception {
         Sipp.Result t = Sipp.await(targetSipp, targetDir);
         assertEquals(0, t.exitCode(), "the target is INVITEd at its URI, answers and hangs up: " + t.output());
+        // The consult INVITE shows the caller's number (the placed call's From), as a bridge's second leg does.
+        try (var logs = java.nio.file.Files.list(targetDir)) {
+            Path log = logs.filter(p -> p.getFileName().toString().endsWith("_messages.log")).findFirst().orElseThrow();
+            String invite = java.nio.file.Files.readString(log);
+            assertTrue(invite.matches("(?s).*\nFrom:[^\r\n]*<sip:\\+918035735900@.*"),
+                    "the consult INVITE's From is the caller's number:\n" + invite);
+        }
         Sipp.Result c = Sipp.await(callerSipp, callerDir);
         assertEquals(0, c.exitCode(), "the caller gets BYE once the bridged target hung up: " + c.output());
         Await.until(() -> ended(gw, id) && ended(gw, leg), WAIT, "both records to end");

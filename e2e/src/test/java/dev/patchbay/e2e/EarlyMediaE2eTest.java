@@ -129,8 +129,8 @@ class EarlyMediaE2eTest {
         return out;
     }
 
-    /** A second of 1 kHz at half scale, 8 kHz PCM WAV. */
-    private static byte[] wav1k() {
+    /** A second of 1 kHz at half scale, 8 kHz PCM WAV: an early-media clip here, a hold clip in AgentConsultE2eTest. */
+    static byte[] wav1k() {
         int n = 8000;
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x46464952).putInt(36 + 2 * n).putInt(0x45564157).putInt(0x20746d66).putInt(16).putShort((short) 1)

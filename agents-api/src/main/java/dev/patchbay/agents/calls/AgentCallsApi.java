@@ -14,6 +14,8 @@ import dev.patchbay.agents.session.AgentSession;
 import dev.patchbay.agents.wallet.Money;
 import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.ConsultActions;
+import dev.patchbay.control.call.RingingSounds;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.store.CallStore;
@@ -40,9 +42,11 @@ public final class AgentCallsApi {
     private final Quality quality;
     private final Billing billing;
     private final RecordingLinks recordings;
+    private final ConsultActions consults;
 
     public AgentCallsApi(SessionsApi sessions, AgentDialer dialer, AgentCallStore agentCalls, CallStore store,
-                         CallActions actions, Wallet wallet, Quality quality, Billing billing, RecordingLinks recordings) {
+                         CallActions actions, Wallet wallet, Quality quality, Billing billing, RecordingLinks recordings,
+                         RingingSounds sounds) {
         this.recordings = recordings;
         this.sessions = sessions;
         this.dialer = dialer;
@@ -52,6 +56,7 @@ public final class AgentCallsApi {
         this.wallet = wallet;
         this.quality = quality;
         this.billing = billing;
+        this.consults = new ConsultActions(store, actions, sounds);
     }
 
     public void routing(HttpRules rules) {
@@ -105,9 +110,11 @@ public final class AgentCallsApi {
         Owned o = owned(req);
         JsonBody body = ApiJson.read(req, List.of("action", "parameters"));
         Optional<String> action = body.string("action");
-        Optional<JsonBody> params = body.nested("parameters", List.of("digits", "transfer_to"));
+        Optional<JsonBody> params = body.nested("parameters", List.of("digits", "transfer_to", "method", "hold"));
         Optional<String> digits = params.flatMap(p -> p.string("digits"));
         Optional<String> transferTo = params.flatMap(p -> p.string("transfer_to"));
+        Optional<String> method = params.flatMap(p -> p.string("method"));
+        Optional<String> hold = params.flatMap(p -> p.string("hold"));
         body.requireShape();
         String name = action.orElse("");
         ObjectNode out = ApiJson.object().put("call_id", o.call().id()).put("action", name);
@@ -121,13 +128,28 @@ public final class AgentCallsApi {
                 case "unhold" -> actions.hold(o.call(), false);
                 case "transfer" -> out.put("refer_to", actions.transfer(o.call(), transferTo.orElse(null)));
                 case "hangup" -> actions.hangup(o.call(), "hung up by agent " + o.agentCall().agentId());
+                case "consult" -> {
+                    CallRecord leg = dialer.consult(o.session(), o.agentCall(), o.call(), transferTo.orElse(null),
+                            hold.orElse(null), consults, store.now());
+                    out.put("consult_call_id", leg.id()).put("transfer_to", leg.to());
+                }
+                case "complete_consult" -> {
+                    ConsultActions.Completion done = consults.complete(o.call(), method.orElse(null));
+                    out.put("method", done.method());
+                    if (done.referStatus() != 0) {
+                        out.put("refer_status", done.referStatus());
+                    }
+                }
+                case "cancel_consult" -> out.put("consult_call_id", consults.cancel(o.call()));
                 default -> throw ProblemException.invalid("unknown action", List.of(new FieldError("action",
-                        "must be dtmf, hold, unhold, transfer or hangup")));
+                        "must be dtmf, hold, unhold, transfer, consult, complete_consult, cancel_consult or hangup")));
             }
         } catch (CallActions.Refused e) {
             String field = e.field() == null ? null : switch (e.field()) {
                 case "digits" -> "parameters.digits";
                 case "to" -> "parameters.transfer_to";
+                case "method" -> "parameters.method";
+                case "hold" -> "parameters.hold";
                 default -> e.field();
             };
             ProblemException p = ProblemException.of(e.httpStatus(), e.getMessage(),

@@ -12,6 +12,8 @@ import dev.patchbay.agents.wallet.RateTable;
 import dev.patchbay.agents.wallet.Tariff;
 import dev.patchbay.agents.wallet.Wallet;
 import dev.patchbay.agents.webhooks.AgentEvents;
+import dev.patchbay.control.call.CallActions;
+import dev.patchbay.control.call.ConsultActions;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
@@ -70,47 +72,21 @@ public final class AgentDialer {
         List<FieldError> errors = new java.util.ArrayList<>(r.problems());
         TargetUrls.guard(guard, errors, "webhook_url", r.webhookUrl(), SsrfGuard.HTTP_SCHEMES);
         TargetUrls.guard(guard, errors, "websocket_url", r.websocketUrl(), SsrfGuard.WEBSOCKET_SCHEMES);
-        Destinations.Destination to = r.toNumber() == null ? null : destinations.parse(r.toNumber().strip()).orElse(null);
-        if (to != null && to.emergency()) {
-            errors.add(new FieldError("to_number", "is an emergency number; an agent may not dial emergency services"));
-        } else if (r.toNumber() != null && (to == null || !to.valid())) {
-            errors.add(new FieldError("to_number", "is not a valid phone number; give it in E.164 form such as +14155551234"));
-        } else if (to != null && to.premium()) {
-            errors.add(new FieldError("to_number", "is a premium-rate number; these are blocked to protect the wallet"));
-        }
+        Quote quote = quote(s, r.toNumber(), "to_number", errors);
+        Destinations.Destination to = quote.to();
+        RateTable.Price price = quote.price();
         String from = r.fromNumber() != null ? r.fromNumber() : config.defaultCallerId();
         if (from == null || from.isBlank()) {
             errors.add(new FieldError("from_number", "is required: no default caller ID is configured"
                     + " (patchbay.agents.default-caller-id)"));
         }
-        RateTable.Price price = to == null || !to.valid() ? null
-                : wallet.rates().price(to.e164(), to.rateType(), s.currency()).orElse(null);
-        if (to != null && to.valid() && !to.emergency() && !to.premium() && price == null) {
-            errors.add(new FieldError("to_number", "has no rate: this gateway does not call " + to.country()
-                    + " numbers; see GET /api/v1/numbers/rates"));
-        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("the call request has invalid fields", errors);
         }
-        Instant windowStart = now.minus(Duration.ofHours(1));
-        long placed = calls.callsSince(s.id(), windowStart);
-        if (placed >= s.callsPerHour()) {
-            // Retry-After: when enough of the last hour's calls age out; batch and queued calls wait until then.
-            long wait = calls.windowOpensAt(s.id(), windowStart, placed, s.callsPerHour(), Duration.ofHours(1))
-                    .map(at -> Math.max(1, Duration.between(now, at).toSeconds() + 1)).orElse(60L);
-            throw ProblemException.of(429, "session " + s.id() + " placed " + s.callsPerHour() + " calls in the last hour,"
-                    + " its limit; retry in " + wait + " s").withHeader("Retry-After", Long.toString(wait));
-        }
-        // The call's worst case is held before it is placed (issue 18): concurrent calls of one wallet
-        // each see only what the others left, and the wallet can never be overdrawn.
-        Tariff tariff = new Tariff(price.microsPerMinute(), config.billingIncrement());
+        withinHourlyBudget(s, now);
         boolean exact = r.maxDuration() != null;
         int requested = exact ? Math.min(r.maxDuration(), s.maxCallDuration()) : s.maxCallDuration();
-        Ledger.Hold hold = wallet.ledger().reserve(s.id(), s.workspaceId(), s.budgetMicros(), tariff, requested, exact);
-        if (hold instanceof Ledger.Hold.Short shortOf) {
-            throw insufficient(s, to, tariff, requested, exact, shortOf);
-        }
-        Ledger.Reservation reservation = ((Ledger.Hold.Reserved) hold).reservation();
+        Ledger.Reservation reservation = reserve(s, quote, requested, exact);
         // Prepaid: the call may last only as long as its reservation pays for; the media-plane hangs up then.
         int maxDuration = reservation.maxSeconds();
         boolean privacy = r.privacyMode() != null ? r.privacyMode() : s.privacyMode();
@@ -148,6 +124,94 @@ public final class AgentDialer {
         }
         events.wake();
         return new Placed(call, agentCall[0]);
+    }
+
+    /**
+     * Consults {@code transferTo} from the agent's live call {@code of} (an attended transfer): the leg is a call
+     * the agent pays for like any other, checked, held and rated as {@link #place} does, recorded with its own
+     * agent row (so {@link Billing} settles it when it ends) and capped at what its reservation pays for.
+     *
+     * @throws ProblemException as {@link #place}, naming {@code parameters.transfer_to}
+     * @throws CallActions.Refused when the call cannot consult now (ended, unanswered, its node away)
+     */
+    public CallRecord consult(AgentSession s, AgentCall of, CallRecord call, String transferTo, String hold,
+                              ConsultActions consults, Instant now) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (transferTo == null) {
+            errors.add(new FieldError("parameters.transfer_to", "is required: the E.164 number to consult"));
+        }
+        Quote quote = quote(s, transferTo, "parameters.transfer_to", errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the consult request has invalid fields", errors);
+        }
+        withinHourlyBudget(s, now);
+        Ledger.Reservation reservation = reserve(s, quote, s.maxCallDuration(), false);
+        int maxDuration = reservation.maxSeconds();
+        try {
+            // A private call's consult leg hides the number too (the agent chose privacy for the whole call).
+            ConsultActions.LegTerms terms = new ConsultActions.LegTerms(maxDuration, of.privacyMode(), (tx, c) -> {
+                wallet.ledger().attach(tx, reservation.id(), c.id());
+                calls.insert(tx, new AgentCall(c.id(), s.id(), s.agentId(), of.privacyMode(), of.callerIdName(), maxDuration,
+                        false, false, of.language(), of.webhookUrl(), null, quote.to().country(), quote.to().rateType(),
+                        quote.price().microsPerMinute(), s.currency(), null, null, null, null, null, null, now));
+                events.emit(tx, s, c.id(), "call.initiated", ApiJson.object().put("call_id", c.id())
+                        .put("session_id", s.id()).put("to_number", quote.to().e164()).put("from_number", c.from())
+                        .put("consult_of", call.id()).put("initiated_at", c.createdAt().toString()), of.webhookUrl());
+            });
+            CallRecord leg = consults.consult(call, quote.to().e164(), hold, terms);
+            events.wake();
+            return leg;
+        } catch (RuntimeException e) {
+            releaseIfUnplaced(reservation); // refused before the leg was recorded: nothing to charge
+            throw e;
+        }
+    }
+
+    /** Where a number goes and what it costs a minute; adds what is wrong with it to {@code errors} under {@code field}. */
+    private record Quote(Destinations.Destination to, RateTable.Price price) { }
+
+    private Quote quote(AgentSession s, String number, String field, List<FieldError> errors) {
+        Destinations.Destination to = number == null ? null : destinations.parse(number.strip()).orElse(null);
+        if (to != null && to.emergency()) {
+            errors.add(new FieldError(field, "is an emergency number; an agent may not dial emergency services"));
+        } else if (number != null && (to == null || !to.valid())) {
+            errors.add(new FieldError(field, "is not a valid phone number; give it in E.164 form such as +14155551234"));
+        } else if (to != null && to.premium()) {
+            errors.add(new FieldError(field, "is a premium-rate number; these are blocked to protect the wallet"));
+        }
+        RateTable.Price price = to == null || !to.valid() ? null
+                : wallet.rates().price(to.e164(), to.rateType(), s.currency()).orElse(null);
+        if (to != null && to.valid() && !to.emergency() && !to.premium() && price == null) {
+            errors.add(new FieldError(field, "has no rate: this gateway does not call " + to.country()
+                    + " numbers; see GET /api/v1/numbers/rates"));
+        }
+        return new Quote(to, price);
+    }
+
+    /** 429 with Retry-After when the session placed its hourly number of calls already. */
+    private void withinHourlyBudget(AgentSession s, Instant now) {
+        Instant windowStart = now.minus(Duration.ofHours(1));
+        long placed = calls.callsSince(s.id(), windowStart);
+        if (placed >= s.callsPerHour()) {
+            // Retry-After: when enough of the last hour's calls age out; batch and queued calls wait until then.
+            long wait = calls.windowOpensAt(s.id(), windowStart, placed, s.callsPerHour(), Duration.ofHours(1))
+                    .map(at -> Math.max(1, Duration.between(now, at).toSeconds() + 1)).orElse(60L);
+            throw ProblemException.of(429, "session " + s.id() + " placed " + s.callsPerHour() + " calls in the last hour,"
+                    + " its limit; retry in " + wait + " s").withHeader("Retry-After", Long.toString(wait));
+        }
+    }
+
+    /**
+     * Holds the call's worst case before it is placed (issue 18): concurrent calls of one wallet each see only
+     * what the others left, and the wallet can never be overdrawn. 402 when it cannot.
+     */
+    private Ledger.Reservation reserve(AgentSession s, Quote q, int requested, boolean exact) {
+        Tariff tariff = new Tariff(q.price().microsPerMinute(), config.billingIncrement());
+        Ledger.Hold hold = wallet.ledger().reserve(s.id(), s.workspaceId(), s.budgetMicros(), tariff, requested, exact);
+        if (hold instanceof Ledger.Hold.Short shortOf) {
+            throw insufficient(s, q.to(), tariff, requested, exact, shortOf);
+        }
+        return ((Ledger.Hold.Reserved) hold).reservation();
     }
 
     /** After a failure: a reservation that no recorded call took (its transaction rolled back) is released now. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.call.ConsultActions;
+import dev.patchbay.control.call.RingingSounds;
 import dev.patchbay.control.call.OutboundDialer;
 import dev.patchbay.control.delivery.SsrfGuard;
 import dev.patchbay.control.delivery.TargetUrls;
@@ -54,10 +55,16 @@ public final class CallsApi {
 
     /** {@code recordings}: the signed download route of recorded calls, which their {@code recording_url} names. */
     public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions, SsrfGuard guard, RecordingsApi recordings) {
+        this(store, dialer, actions, new ConsultActions(store, actions, RingingSounds.defaults()), guard, recordings);
+    }
+
+    /** The same, with the attended transfers that bots' extension messages also use. */
+    public CallsApi(CallStore store, OutboundDialer dialer, CallActions actions, ConsultActions consults, SsrfGuard guard,
+                    RecordingsApi recordings) {
         this.store = store;
         this.dialer = dialer;
         this.actions = actions;
-        this.consults = new ConsultActions(store, actions);
+        this.consults = consults;
         this.guard = guard;
         this.recordings = recordings;
     }
@@ -226,8 +233,11 @@ public final class CallsApi {
     /** Attended transfer, step 1: the consult leg is recorded, then INVITEd; its answer arrives as an event. */
     private void consult(ServerRequest req, ServerResponse res) {
         CallRecord call = call(req);
-        String to = onlyField(req, "to");
-        CallRecord leg = act(() -> consults.consult(call, to));
+        JsonBody body = ApiJson.read(req, List.of("to", "hold"));
+        Optional<String> to = body.string("to");
+        Optional<String> hold = body.string("hold");
+        body.requireShape();
+        CallRecord leg = act(() -> consults.consult(call, to.orElse(null), hold.orElse(null)));
         res.header(HeaderNames.LOCATION, "/v1/calls/" + leg.id());
         ApiJson.send(res, Status.ACCEPTED_202, ApiJson.object().put("call_id", call.id()).put("action", "consult")
                 .put("consult_call_id", leg.id()).put("to", leg.to()));

@@ -187,7 +187,7 @@ public final class ControlPlane implements AutoCloseable {
                 config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
                 (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics)
-                .consults((call, action, to, method) -> consultsLater.join().botConsult(call, action, to, method)), farEnds);
+                .consults((call, action, to, method, hold) -> consultsLater.join().botConsult(call, action, to, method, hold)), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         RecordingsConfig recordingsConfig = Settings.read(() -> RecordingsConfig.from(root, secrets));
         // The URL base needs the bound port, known only once the server started (port 0 in tests); a call
@@ -243,14 +243,15 @@ public final class ControlPlane implements AutoCloseable {
         }), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         CallActions actions = new CallActions(store, nodes, tenants, secrets);
         actionsLater.complete(actions);
-        consultsLater.complete(new ConsultActions(store, actions));
+        ConsultActions consults = new ConsultActions(store, actions, RingingSounds.from(root));
+        consultsLater.complete(consults);
         ameyoEnding.actions.complete(actions);
         ameyoEnding.flow.complete(flow);
         ameyoEnding.nodes.complete(nodes);
         long ameyoSweep = ameyoConfig.sweepInterval().toMillis();
         timers.scheduleWithFixedDelay(() -> workers.execute(byeTimers::sweep), ameyoSweep, ameyoSweep, TimeUnit.MILLISECONDS);
         OutboundDialer dialer = new OutboundDialer(store, tenants, nodes, secrets);
-        CallsApi calls = new CallsApi(store, dialer, actions, guard, new RecordingsApi(recordingLinks, store, nodes));
+        CallsApi calls = new CallsApi(store, dialer, actions, consults, guard, new RecordingsApi(recordingLinks, store, nodes));
         RecordingRetention retention = new RecordingRetention(db, recordingsConfig.retention(),
                 node -> nodes.byNode(node).filter(MediaNodeLink::connected).map(MediaNodeLink::channel), Clock.systemUTC());
         long sweepMillis = recordingsConfig.sweepInterval().toMillis();

@@ -193,13 +193,13 @@ public final class WssAttacher implements BotAttacher, AutoCloseable {
         }
 
         @Override
-        public void consult(String callId, String action, String to, String method) {
+        public void consult(String callId, String action, String to, String method, String hold) {
             BotConsults handler = consults;
             if (handler == null) {
-                BridgeListener.super.consult(callId, action, to, method);
+                BridgeListener.super.consult(callId, action, to, method, hold);
                 return;
             }
-            workers.execute(() -> store.find(callId).ifPresent(c -> handler.botConsult(c, action, to, method)));
+            workers.execute(() -> store.find(callId).ifPresent(c -> handler.botConsult(c, action, to, method, hold)));
         }
 
         @Override

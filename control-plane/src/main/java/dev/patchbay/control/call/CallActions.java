@@ -206,9 +206,9 @@ public final class CallActions implements ReferFallback {
         var result = new CompletableFuture<BridgeResponse>();
         var request = BridgeRequest.newBuilder().setCallId(call.id()).setTargetUri(target)
                 .setAuthUsername(username == null ? "" : username).setAuthPassword(password == null ? "" : password);
-        if (call.from() != null && call.from().matches("sip:[^\\s<>\"]+|\\+?[0-9]{1,20}")) {
-            // The caller's number as the new leg's From, so the agent's screen shows who is calling.
-            request.setFromUri(call.from().startsWith("sip:") ? call.from() : "sip:" + call.from() + "@patchbay.invalid");
+        String from = callerFromUri(call);
+        if (from != null) {
+            request.setFromUri(from);
         }
         MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(3, TimeUnit.MINUTES).bridge(request.build(),
                 new StreamObserver<>() {
@@ -227,6 +227,17 @@ public final class CallActions implements ReferFallback {
                     }
                 });
         return result;
+    }
+
+    /**
+     * The caller's number as the From of a second leg (a bridge's or a consult's), so the agent's screen shows
+     * who is calling; null when the call's From is neither a sip: URI nor a number (the node's default then).
+     */
+    static String callerFromUri(CallRecord call) {
+        if (call.from() == null || !call.from().matches("sip:[^\\s<>\"]+|\\+?[0-9]{1,20}")) {
+            return null;
+        }
+        return call.from().startsWith("sip:") ? call.from() : "sip:" + call.from() + "@patchbay.invalid";
     }
 
     /** Puts the far end on hold (re-INVITE a=sendonly) or takes it off (a=sendrecv). */

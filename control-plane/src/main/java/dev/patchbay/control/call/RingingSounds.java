@@ -71,7 +71,8 @@ public record RingingSounds(String cadence, Path clips) {
         return EarlyMedia.newBuilder().setRingback(Ringback.newBuilder().setCadence(cadence)).build();
     }
 
-    private byte[] clip(String name) throws IOException {
+    /** The clip {@code name} from the clip folder (a ringing call's, or a consult's hold music), checked as a WAV. */
+    byte[] clip(String name) throws IOException {
         if (name == null || !CLIP_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a plain .wav file name");
         }

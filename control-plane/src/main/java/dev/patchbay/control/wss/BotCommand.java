@@ -60,7 +60,7 @@ sealed interface BotCommand {
      * Attended transfer (Patchbay extension): {@code action} {@code start} (consult {@code to}), {@code complete}
      * ({@code method} refer_replaces, media_bridge, or null for the default) or {@code cancel}.
      */
-    record Consult(String action, String to, String method) implements BotCommand { }
+    record Consult(String action, String to, String method, String hold) implements BotCommand { }
 
     /** Send digits to the caller. */
     record Digits(String digits) implements BotCommand { }

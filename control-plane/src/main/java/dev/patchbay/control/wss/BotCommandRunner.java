@@ -72,8 +72,8 @@ final class BotCommandRunner implements BotInbox.Actions {
     }
 
     @Override
-    public void consult(String action, String to, String method) {
-        listener.consult(callId, action, to, method);
+    public void consult(String action, String to, String method, String hold) {
+        listener.consult(callId, action, to, method, hold);
     }
 
     @Override

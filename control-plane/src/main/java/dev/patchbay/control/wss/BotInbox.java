@@ -37,7 +37,7 @@ final class BotInbox {
         void digits(String digits);
 
         /** Attended transfer: {@code action} start, complete or cancel (BotCommand.Consult). */
-        void consult(String action, String to, String method);
+        void consult(String action, String to, String method, String hold);
 
         /** The bot hands the call back with its output context (a JSON object). */
         void returned(String outputContextJson);
@@ -92,7 +92,7 @@ final class BotInbox {
                     invalid("digits '" + d.digits() + "' are not 1-32 of 0-9 * # A-D ,");
                 }
             }
-            case BotCommand.Consult c -> actions.consult(c.action(), c.to(), c.method());
+            case BotCommand.Consult c -> actions.consult(c.action(), c.to(), c.method(), c.hold());
             case BotCommand.Return r -> actions.returned(r.outputContextJson());
             case BotCommand.AgentResponse a -> actions.agentResponse(a.propertiesJson());
             case BotCommand.Info i -> actions.info(i.json(), i.isFinal());

@@ -24,7 +24,7 @@ public interface BridgeListener {
     }
 
     /** The bot asked for an attended transfer step (BotCommand.Consult); an owner without one records the refusal. */
-    default void consult(String callId, String action, String to, String method) {
+    default void consult(String callId, String action, String to, String method, String hold) {
         action(callId, "consult-refused", "consult " + action + ": attended transfer is not available on this bridge");
     }
 

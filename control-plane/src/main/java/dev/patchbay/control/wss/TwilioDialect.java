@@ -176,7 +176,7 @@ final class TwilioDialect implements Dialect {
                 yield action == null || !CONSULT_ACTIONS.contains(action)
                         ? BotJson.invalid("consult without consult.action start, complete or cancel", message)
                         : action.equals("start") && to == null ? BotJson.invalid("consult start without consult.to", message)
-                        : new BotCommand.Consult(action, to, BotJson.text(c.path("method")));
+                        : new BotCommand.Consult(action, to, BotJson.text(c.path("method")), BotJson.text(c.path("hold")));
             }
             case "return" -> {
                 JsonNode context = n.path("return");

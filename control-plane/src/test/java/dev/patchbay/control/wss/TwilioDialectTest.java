@@ -82,11 +82,13 @@ class TwilioDialectTest {
         assertEquals(new BotCommand.Digits("12#"), twilio.text("{\"event\":\"dtmf\",\"dtmf\":{\"digits\":\"12#\"}}"));
         assertEquals(new BotCommand.Return("{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}"),
                 twilio.text("{\"event\":\"return\",\"return\":{\"transferType\":\"AGENT\",\"referenceVariables\":{\"a\":\"1\"}}}"));
-        assertEquals(new BotCommand.Consult("start", "sip:agent@pbx.example.com", null),
+        assertEquals(new BotCommand.Consult("start", "sip:agent@pbx.example.com", null, null),
                 twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"start\",\"to\":\"sip:agent@pbx.example.com\"}}"));
-        assertEquals(new BotCommand.Consult("complete", null, "media_bridge"),
+        assertEquals(new BotCommand.Consult("complete", null, "media_bridge", null),
                 twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"complete\",\"method\":\"media_bridge\"}}"));
-        assertEquals(new BotCommand.Consult("cancel", null, null), twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"cancel\"}}"));
+        assertEquals(new BotCommand.Consult("cancel", null, null, null), twilio.text("{\"event\":\"consult\",\"consult\":{\"action\":\"cancel\"}}"));
+        assertEquals(new BotCommand.Consult("start", "+14155550100", null, "queue.wav"), twilio.text(
+                "{\"event\":\"consult\",\"consult\":{\"action\":\"start\",\"to\":\"+14155550100\",\"hold\":\"queue.wav\"}}"));
         for (String bad : new String[] {"", "[]", "{", "{\"event\":\"media\",\"media\":{\"payload\":\"@@\"}}", "{\"event\":\"mark\"}",
                 "{\"event\":\"consult\"}", "{\"event\":\"consult\",\"consult\":{\"action\":\"start\"}}",
                 "{\"event\":\"consult\",\"consult\":{\"action\":\"hold\"}}",

@@ -60,7 +60,8 @@ public final class Consults {
             throws CallBridges.Invalid, Refused {
         PlaceCallRequest place = CallBridges.legRequest(caller, r.getTargetUri(), r.getFromUri(), r.getTransport())
                 .setAuthUsername(r.getAuthUsername()).setAuthPassword(r.getAuthPassword())
-                .setCallId(r.getConsultCallId()).setAttachToken(r.getConsultAttachToken()).build();
+                .setCallId(r.getConsultCallId()).setAttachToken(r.getConsultAttachToken())
+                .setMaxDurationSeconds(r.getMaxDurationSeconds()).build();
         if (!caller.claimBridge()) {
             throw new Refused("call " + caller.id() + " is already consulting or bridged; cancel or complete that first");
         }

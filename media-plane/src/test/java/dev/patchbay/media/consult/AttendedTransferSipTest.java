@@ -1,8 +1,11 @@
 package dev.patchbay.media.consult;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,11 +57,17 @@ class AttendedTransferSipTest extends SharedMediaPlane {
 
     private Consulting consult(ConsultSipRig.Seen seen, TonePeer callerRtp, TonePeer targetRtp, String callerScenario,
                                byte[] holdWav) throws Exception {
+        return consult(seen, callerRtp, targetRtp, ConsultSipRig.Party.of(callerScenario),
+                ConsultSipRig.Party.of("uas-consult-target.xml"), holdWav);
+    }
+
+    private Consulting consult(ConsultSipRig.Seen seen, TonePeer callerRtp, TonePeer targetRtp, ConsultSipRig.Party callerParty,
+                               ConsultSipRig.Party targetParty, byte[] holdWav) throws Exception {
         Path targetDir = Sipp.workDir();
         int targetPort = Ports.freeUdpAndTcp();
-        Process target = ConsultSipRig.target(targetDir, targetPort, targetRtp.port());
+        Process target = ConsultSipRig.target(targetDir, targetParty, targetPort, targetRtp.port());
         Path callerDir = Sipp.workDir();
-        Process caller = ConsultSipRig.caller(callerDir, callerScenario, plane.sipPort(), callerRtp.port());
+        Process caller = ConsultSipRig.caller(callerDir, callerParty, plane.sipPort(), callerRtp.port());
         ControlEvent offered = seen.await("an offer", e -> e.getEventCase() == ControlEvent.EventCase.OFFERED);
         String callId = offered.getCallId();
         control.decide(RouteDecision.newBuilder().setCallId(callId).setAnswer(Answer.getDefaultInstance()));
@@ -178,6 +187,54 @@ class AttendedTransferSipTest extends SharedMediaPlane {
                     java.nio.charset.StandardCharsets.UTF_8) + ">";
             assertTrue(referTo.startsWith("<sip:agent@127.0.0.1:") && referTo.endsWith(expected),
                     "Refer-To " + referTo + " should end with " + expected);
+        }
+    }
+
+    /**
+     * RFC 3891 end to end: the SIPp caller follows the REFER with an INVITE carrying its Replaces to the
+     * target; the SIPp target answers it only if the Replaces names its consult dialog with Patchbay exactly
+     * (else 481, and the transfer fails), then ends that dialog with its own BYE. Patchbay's legs are then
+     * gone and the caller and the target talk to each other directly.
+     */
+    @Test
+    void aCallerThatFollowsTheReferReplacesTheConsultDialogAndTalksToTheTargetDirectly() throws Exception {
+        ConsultSipRig.Seen seen = new ConsultSipRig.Seen(control);
+        try (TonePeer callerRtp = new TonePeer(); TonePeer targetRtp = new TonePeer();
+             TonePeer callerDirect = new TonePeer(); TonePeer targetDirect = new TonePeer()) {
+            // -d: how long the caller talks with the target before hanging up on it (its one plain <pause/>).
+            ConsultSipRig.Party caller = new ConsultSipRig.Party("uac-consult-replacing.xml", List.of("-m", "1", "-d", "6000",
+                    "-key", "direct_rtp_port", Integer.toString(callerDirect.port())));
+            ConsultSipRig.Party target = new ConsultSipRig.Party("uas-consult-replaced.xml", List.of("-m", "2",
+                    "-key", "direct_rtp_port", Integer.toString(targetDirect.port())));
+            Consulting c = consult(seen, callerRtp, targetRtp, caller, target, null);
+            String leg = c.consult().getConsultCallId();
+
+            CompleteConsultResponse done = control.rpc().completeConsult(CompleteConsultRequest.newBuilder()
+                    .setCallId(c.callId()).build()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(ConsultCompletion.REFER_REPLACES, done.getMethod(), done.getReason());
+            assertTrue(done.getCompleted(), done.getReason());
+            assertEquals(200, done.getReferStatus(), "the target's answer to the INVITE with Replaces, as the NOTIFY said");
+            assertEquals(ConsultCompletion.REFER_REPLACES, seen.step(c.callId(), ConsultStep.CONSULT_COMPLETED).getMethod());
+            assertEquals(HangupCause.TRANSFERRED, seen.event(ControlEvent.EventCase.HANGUP, c.callId()).getHangup().getCause());
+            // The target ended the replaced dialog itself, well before Patchbay's own BYE would have.
+            assertEquals(HangupCause.CALLER_BYE, seen.event(ControlEvent.EventCase.HANGUP, leg).getHangup().getCause(),
+                    "the target's BYE ends the consult leg");
+            c.consultBot().next(CallerToBot.MessageCase.ENDED, WAIT);
+
+            // Patchbay is out of the media path: no more packets to either party's old RTP port...
+            int toCaller = callerRtp.received();
+            int toTarget = targetRtp.received();
+            Await.holds(() -> callerRtp.received() - toCaller <= 2 && targetRtp.received() - toTarget <= 2,
+                    Duration.ofMillis(600), "no RTP from Patchbay once both legs are gone");
+            // ...and the two talk on the ports their INVITE with Replaces and its 200 named.
+            callerDirect.startTone(1000, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetDirect.port()));
+            targetDirect.startTone(600, new InetSocketAddress(InetAddress.getLoopbackAddress(), callerDirect.port()));
+            Await.until(() -> callerDirect.recentPower(600, 10) > PRESENT && targetDirect.recentPower(1000, 10) > PRESENT,
+                    WAIT, "the caller and the target to hear each other directly");
+            assertSippPassed(c.caller(), c.callerDir(), "caller");
+            assertSippPassed(c.target(), c.targetDir(), "target");
+            String targetLog = Files.readString(c.targetDir().resolve("messages.log"));
+            assertTrue(targetLog.contains("m=audio " + callerDirect.port() + " "), "the INVITE with Replaces reached the target");
         }
     }
 

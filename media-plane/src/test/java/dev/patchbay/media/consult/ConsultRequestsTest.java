@@ -126,6 +126,40 @@ class ConsultRequestsTest extends SharedMediaPlane {
         }
     }
 
+    /**
+     * Contract v1.12: the consult leg is cut at {@code max_duration_seconds} after its answer (an agent's prepaid
+     * leg), and the caller goes back to the bot; the leg's INVITE carries the {@code from_uri} asked for.
+     */
+    @Test
+    void aConsultLegEndsAtItsMaxDurationWithTheFromItWasGiven() throws Exception {
+        ConsultSipRig.Seen seen = new ConsultSipRig.Seen(control);
+        try (SipUdpClient trunk = new SipUdpClient(plane.sipPort()); SipUdpClient agent = new SipUdpClient(plane.sipPort())) {
+            String callId = control.rpc().placeCall(PlaceCallRequest.newBuilder().setToUri("sip:a@carrier.example")
+                    .setFromUri("sip:b@patchbay.example").setTrunkHost("127.0.0.1").setTrunkPort(trunk.localPort()).build())
+                    .get(5, TimeUnit.SECONDS).getCallId();
+            trunk.respond(trunk.nextRequest(WAIT), 200, "OK", "t4", SipUdpClient.sdp(40_014, "0", "a=rtpmap:0 PCMU/8000\r\n"),
+                    "Contact: <sip:trunk@127.0.0.1:" + trunk.localPort() + ">\r\n");
+            trunk.nextRequest(WAIT); // ACK
+            seen.event(ControlEvent.EventCase.ANSWERED, callId);
+            Future<ConsultResponse> consult = control.rpc().consult(ConsultRequest.newBuilder().setCallId(callId)
+                    .setTargetUri("sip:agent@127.0.0.1:" + agent.localPort()).setFromUri("sip:+14155550100@patchbay.invalid")
+                    .setMaxDurationSeconds(1).build());
+            SipUdpClient.SipMessage invite = agent.nextRequest(WAIT);
+            assertTrue(invite.header("From").contains("<sip:+14155550100@patchbay.invalid>"), invite.header("From"));
+            agent.respond(invite, 200, "OK", "a4", SipUdpClient.sdp(40_016, "0", "a=rtpmap:0 PCMU/8000\r\n"),
+                    "Contact: <sip:agent@127.0.0.1:" + agent.localPort() + ">\r\n");
+            assertTrue(agent.nextRequest(WAIT).startLine().startsWith("ACK "));
+            String leg = consult.get(10, TimeUnit.SECONDS).getConsultCallId();
+            SipUdpClient.SipMessage bye = agent.nextRequest(WAIT);
+            assertTrue(bye.startLine().startsWith("BYE "), "the target gets BYE at the leg's limit: " + bye.startLine());
+            agent.respond(bye, 200, "OK");
+            assertEquals(HangupCause.MAX_DURATION, seen.event(ControlEvent.EventCase.HANGUP, leg).getHangup().getCause());
+            seen.step(callId, ConsultStep.CONSULT_TARGET_LEFT);
+            control.rpc().hangup(HangupRequest.newBuilder().setCallId(callId).build()).get(5, TimeUnit.SECONDS);
+            assertEquals(HangupCause.BOT_HANGUP, seen.event(ControlEvent.EventCase.HANGUP, callId).getHangup().getCause());
+        }
+    }
+
     @Test
     void theTargetHangingUpReturnsTheCallerToTheBotAndTheCallerHangingUpEndsTheConsultLeg() throws Exception {
         ConsultSipRig.Seen seen = new ConsultSipRig.Seen(control);

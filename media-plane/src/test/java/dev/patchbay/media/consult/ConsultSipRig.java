@@ -32,19 +32,30 @@ final class ConsultSipRig {
         return Path.of(ConsultSipRig.class.getResource("/sipp/" + name).toURI());
     }
 
-    /** The transfer target, a SIPp UAS on {@code sipPort} whose SDP names {@code rtpPort}. */
-    static Process target(Path dir, int sipPort, int rtpPort) throws Exception {
-        return Sipp.start(dir, List.of("-sf", scenario("uas-consult-target.xml").toString(), "-m", "1", "-i", "127.0.0.1",
-                "-p", Integer.toString(sipPort), "-mp", Integer.toString(Ports.rtpBase(2)), "-key", "rtp_port",
-                Integer.toString(rtpPort), "-trace_msg", "-message_file", dir.resolve("messages.log").toString()));
+    /** A SIPp party: its scenario and the options it needs beyond the common ones ({@code -m}, {@code -key}, {@code -d}). */
+    record Party(String scenario, List<String> options) {
+        static Party of(String scenario) {
+            return new Party(scenario, List.of("-m", "1"));
+        }
     }
 
-    /** The caller, a SIPp UAC running {@code scenario} against the media-plane's {@code planePort}. */
-    static Process caller(Path dir, String scenario, int planePort, int rtpPort) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-sf", scenario(scenario).toString(), "-s", "consult", "-m", "1",
+    /** The transfer target, a SIPp UAS on {@code sipPort} whose SDP names {@code rtpPort}. */
+    static Process target(Path dir, Party party, int sipPort, int rtpPort) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-sf", scenario(party.scenario()).toString(), "-i", "127.0.0.1",
+                "-p", Integer.toString(sipPort), "-mp", Integer.toString(Ports.rtpBase(2)), "-key", "rtp_port",
+                Integer.toString(rtpPort), "-trace_msg", "-message_file", dir.resolve("messages.log").toString()));
+        args.addAll(party.options());
+        return Sipp.start(dir, args);
+    }
+
+    /** The caller, a SIPp UAC running {@code party}'s scenario against the media-plane's {@code planePort}. */
+    static Process caller(Path dir, Party party, int planePort, int rtpPort) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-sf", scenario(party.scenario()).toString(), "-s", "consult",
                 "-i", "127.0.0.1", "-p", Integer.toString(Ports.freeUdpAndTcp()), "-mp", Integer.toString(Ports.rtpBase(2)),
                 "-key", "rtp_port", Integer.toString(rtpPort), "-trace_msg", "-message_file",
-                dir.resolve("messages.log").toString(), "127.0.0.1:" + planePort));
+                dir.resolve("messages.log").toString()));
+        args.addAll(party.options());
+        args.add("127.0.0.1:" + planePort);
         return Sipp.start(dir, args);
     }
 

@@ -25,6 +25,16 @@ public final class TonePeer implements AutoCloseable {
         return capture.port();
     }
 
+    /** How many packets have arrived. */
+    public int received() {
+        return capture.count();
+    }
+
+    /** Where the last packet came from, or null before the first. */
+    public SocketAddress source() {
+        return capture.source();
+    }
+
     /** Goertzel power at {@code hz} over the last {@code frames} PCMU frames received, or 0 before there are so many. */
     public double recentPower(double hz, int frames) {
         List<RtpCapture.Packet> voice = capture.packets().stream()
@@ -41,6 +51,11 @@ public final class TonePeer implements AutoCloseable {
 
     /** Sends a {@code hz} tone at about -10 dBFS from now on, once Patchbay's address is known. */
     public void startTone(double hz) {
+        startTone(hz, null);
+    }
+
+    /** Sends a {@code hz} tone to {@code peer} (as its SDP said), or, when null, back to where packets come from. */
+    public void startTone(double hz, SocketAddress peer) {
         sender = Thread.ofPlatform().daemon().name("tone-peer-send").start(() -> {
             byte[] packet = new byte[12 + 160];
             short[] pcm = new short[160];
@@ -48,7 +63,7 @@ public final class TonePeer implements AutoCloseable {
             int seq = 0;
             long next = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
-                SocketAddress to = capture.source();
+                SocketAddress to = peer != null ? peer : capture.source();
                 if (to != null) {
                     for (int i = 0; i < 160; i++) {
                         pcm[i] = (short) (10000 * Math.sin(2 * Math.PI * hz * (seq * 160 + i) / 8000));
