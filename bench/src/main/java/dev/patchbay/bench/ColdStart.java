@@ -18,9 +18,13 @@ final class ColdStart {
 
     private static final Logger LOG = Logger.getLogger(ColdStart.class.getName());
 
-    /** The control-plane's warm-up turned off: the same-run reference, how a start behaved before it existed. */
+    /**
+     * The warm-ups turned off, the control-plane's and the media-plane's SIP rehearsal: the same-run reference,
+     * how a start behaved before they existed.
+     */
     static final Map<String, String> NO_WARMUP = Map.of("PATCHBAY_CONTROL_WARMUP_MEDIA_WAIT", "PT0S",
-            "PATCHBAY_CONTROL_WARMUP_CONNECTIONS", "0", "PATCHBAY_CONTROL_WARMUP_ROUNDS", "0");
+            "PATCHBAY_CONTROL_WARMUP_CONNECTIONS", "0", "PATCHBAY_CONTROL_WARMUP_ROUNDS", "0",
+            "PATCHBAY_SIP_WARMUP_INVITES", "0");
 
     /**
      * @param rate      calls per second (PATCHBAY_BENCH_COLD_RATE, default 200)
