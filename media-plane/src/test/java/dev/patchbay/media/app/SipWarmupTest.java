@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SipWarmupTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final int INVITES = 4000;
+    private static final int INVITES = 2000;
 
     @Test
     void readinessWaitsForTheRehearsalWhichLeavesNothingBehind() throws Exception {
