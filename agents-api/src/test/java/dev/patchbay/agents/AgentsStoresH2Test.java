@@ -1,9 +1,5 @@
 package dev.patchbay.agents;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +9,7 @@ import dev.patchbay.agents.contacts.Contact;
 import dev.patchbay.agents.contacts.ContactStore;
 import dev.patchbay.agents.security.ApiKeys;
 import dev.patchbay.control.store.Tenants;
-import dev.patchbay.schema.DbSettings;
-import dev.patchbay.schema.Migrations;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import dev.patchbay.control.testing.H2Database;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.Test;
 
@@ -55,15 +48,9 @@ class AgentsStoresH2Test {
 
     @Test
     void contactsAnalyticsAndKeyRotationRunOnH2() throws Exception {
-        String url = "jdbc:h2:mem:agents" + System.nanoTime() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE";
-        Migrations.migrate(new DbSettings(url, "sa", ""));
-        sql(url, ROWS);
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
-                        "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
-                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
-                .build();
-        DbClient db = DbClient.create(config.get("patchbay.db"));
+        H2Database h2 = H2Database.inMemory("agents");
+        h2.sql(ROWS);
+        DbClient db = h2.client();
         try {
             Instant now = Instant.parse("2026-02-05T12:00:00Z");
             ContactStore contacts = new ContactStore(db);
@@ -103,7 +90,7 @@ class AgentsStoresH2Test {
             new ApiKeys(db).rotate("ws", "k1", now, Instant.now().plusSeconds(3600));
             Tenants tenants = new Tenants(db);
             assertEquals(true, tenants.apiKey("k1").isPresent(), "within the overlap");
-            sql(url, "UPDATE api_keys SET revoked_at = DATEADD(SECOND, -1, CURRENT_TIMESTAMP) WHERE id = 'k1'");
+            h2.sql("UPDATE api_keys SET revoked_at = DATEADD(SECOND, -1, CURRENT_TIMESTAMP) WHERE id = 'k1'");
             assertEquals(false, tenants.apiKey("k1").isPresent(), "after it");
         } finally {
             db.close();
@@ -112,15 +99,9 @@ class AgentsStoresH2Test {
 
     @Test
     void theFairPickOfDialJobsRunsOnH2() throws Exception {
-        String url = "jdbc:h2:mem:jobs" + System.nanoTime() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE";
-        Migrations.migrate(new DbSettings(url, "sa", ""));
-        sql(url, ROWS[0], ROWS[2]);
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
-                        "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
-                .addSource(ConfigSources.file(Path.of("../control-plane/src/main/resources/application.yaml")))
-                .build();
-        DbClient db = DbClient.create(config.get("patchbay.db"));
+        H2Database h2 = H2Database.inMemory("jobs");
+        h2.sql(ROWS[0], ROWS[2]);
+        DbClient db = h2.client();
         try {
             Instant now = Instant.parse("2026-02-05T12:00:00Z");
             var jobs = new dev.patchbay.agents.jobs.DialJobStore(db);
@@ -140,14 +121,6 @@ class AgentsStoresH2Test {
             assertEquals(0, jobs.find("q0").orElseThrow().attempts());
         } finally {
             db.close();
-        }
-    }
-
-    private static void sql(String url, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
         }
     }
 }

@@ -18,14 +18,21 @@ final class ColdStart {
 
     private static final Logger LOG = Logger.getLogger(ColdStart.class.getName());
 
-    /** The control-plane's warm-up turned off: the same-run reference, how a start behaved before it existed. */
+    /**
+     * The warm-ups turned off, the control-plane's and the media-plane's SIP rehearsal: the same-run reference,
+     * how a start behaved before they existed.
+     */
     static final Map<String, String> NO_WARMUP = Map.of("PATCHBAY_CONTROL_WARMUP_MEDIA_WAIT", "PT0S",
-            "PATCHBAY_CONTROL_WARMUP_CONNECTIONS", "0", "PATCHBAY_CONTROL_WARMUP_ROUNDS", "0");
+            "PATCHBAY_CONTROL_WARMUP_CONNECTIONS", "0", "PATCHBAY_CONTROL_WARMUP_ROUNDS", "0",
+            "PATCHBAY_SIP_WARMUP_INVITES", "0");
+    /** Only the media-plane's SIP rehearsal off: what it adds to the control-plane's warm-up, same run. */
+    static final Map<String, String> NO_SIP_WARMUP = Map.of("PATCHBAY_SIP_WARMUP_INVITES", "0");
 
     /**
      * @param rate      calls per second (PATCHBAY_BENCH_COLD_RATE, default 200)
      * @param seconds   how long SIPp calls at that rate (PATCHBAY_BENCH_COLD_SECONDS, default 10)
-     * @param reference also a start with the warm-up off, first (PATCHBAY_BENCH_COLD_REFERENCE, default 1; 0 skips it)
+     * @param reference also starts with the warm-ups off and with only the SIP one off, first
+     *                  (PATCHBAY_BENCH_COLD_REFERENCE, default 1; 0 skips them)
      */
     record Plan(int rate, int seconds, boolean reference) {
         static Plan from(Map<String, String> env) {
@@ -72,13 +79,14 @@ final class ColdStart {
     }
 
     /**
-     * The cold starts of {@code plan}: with the warm-up off first when it asks for the reference, then as
+     * The cold starts of {@code plan}: with the warm-ups off first when it asks for the references, then as
      * shipped; each on fresh processes whose logs are kept under {@code logs}.
      */
     static List<Result> run(Settings settings, String version, Plan plan, Path logs) throws IOException, InterruptedException {
         List<Result> results = new ArrayList<>();
         if (plan.reference()) {
-            results.add(once("warm-up off (reference)", NO_WARMUP, settings, version, plan, logs.resolve("warmup-off")));
+            results.add(once("warm-ups off (reference)", NO_WARMUP, settings, version, plan, logs.resolve("warmup-off")));
+            results.add(once("SIP warm-up off (reference)", NO_SIP_WARMUP, settings, version, plan, logs.resolve("sip-warmup-off")));
         }
         results.add(once("as shipped", Map.of(), settings, version, plan, logs.resolve("as-shipped")));
         return results;

@@ -22,6 +22,7 @@ import dev.patchbay.proto.media.v1.RecordingChunk;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.TransferResponse;
+import dev.patchbay.proto.rpc.Unary;
 import dev.patchbay.rest.FieldError;
 import dev.patchbay.rest.ProblemException;
 import io.grpc.ClientInterceptor;
@@ -31,7 +32,6 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 
 /**
  * The admin API's RPCs to a media-plane node (patchbay.media.v1): hang up, transfer or send DTMF on a
@@ -81,25 +81,9 @@ public final class MediaNodeClient {
     public Optional<TransferResponse> transfer(String grpcAddress, String callId, String targetUri, Duration wait,
                                                Consumer<String> late) {
         ManagedChannel channel = channel(grpcAddress);
-        CompletableFuture<TransferResponse> answer = new CompletableFuture<>();
-        MediaPlaneGrpc.newStub(ClientInterceptors.intercept(channel, tokenHeader()))
-                .withDeadlineAfter(TRANSFER_SECONDS, TimeUnit.SECONDS).transfer(TransferRequest.newBuilder().setCallId(callId)
-                .setTargetUri(targetUri).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(TransferResponse r) {
-                        answer.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new IllegalStateException("the node ended the transfer without an answer"));
-                    }
-                });
+        CompletableFuture<TransferResponse> answer = Unary.call(MediaPlaneGrpc.newStub(ClientInterceptors.intercept(channel,
+                tokenHeader())).withDeadlineAfter(TRANSFER_SECONDS, TimeUnit.SECONDS)::transfer,
+                TransferRequest.newBuilder().setCallId(callId).setTargetUri(targetUri).build());
         answer.whenComplete((r, t) -> channel.shutdown());
         try {
             return Optional.of(answer.get(wait.toMillis(), TimeUnit.MILLISECONDS));

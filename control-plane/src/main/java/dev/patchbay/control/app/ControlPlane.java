@@ -72,6 +72,7 @@ import dev.patchbay.control.trunk.TrunkGuard;
 import dev.patchbay.control.webhookbot.BotWebhook;
 import dev.patchbay.control.webhookbot.WebhookBots;
 import dev.patchbay.control.wss.BotClients;
+import dev.patchbay.control.wss.BridgeConfig;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.rest.ApiJson;
 import dev.patchbay.rest.OpenApiDocument;
@@ -187,6 +188,7 @@ public final class ControlPlane implements AutoCloseable {
                 config.connectTimeout(), config.reconnectGrace(),
                 (callId, context) -> returns.join().returned(callId, context), farEnds,
                 (call, target, status) -> actionsLater.join().referRefused(call, target, status)).metrics(controlMetrics)
+                .bridges(Settings.read(() -> BridgeConfig.from(root)))
                 .consults((call, action, to, method, hold) -> consultsLater.join().botConsult(call, action, to, method, hold)), farEnds);
         BridgeLeases leases = new BridgeLeases(store, config.replica(), config.bridgeLease());
         RecordingsConfig recordingsConfig = Settings.read(() -> RecordingsConfig.from(root, secrets));

@@ -21,6 +21,7 @@ import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.store.CallStore;
+import dev.patchbay.control.wss.BridgeConfig;
 import dev.patchbay.control.wss.BridgeListener;
 import dev.patchbay.control.wss.BridgeMux;
 import dev.patchbay.control.wss.BridgeTarget;
@@ -83,12 +84,19 @@ public final class WssAttacher implements BotAttacher, AutoCloseable {
     }
 
     private volatile ControlMetrics metrics = ControlMetrics.none();
+    private volatile BridgeConfig bridges = BridgeConfig.defaults();
     private volatile BotConsults consults;
 
     /** Where bridge sessions are counted. */
     /** Who carries out a bot's attended transfer steps; without it they are refused (recorded on the call). */
     public WssAttacher consults(BotConsults consults) {
         this.consults = consults;
+        return this;
+    }
+
+    /** The bridges' queue and pool sizes ({@code patchbay.control.bridge.*}); set before the first call. */
+    public WssAttacher bridges(BridgeConfig config) {
+        this.bridges = config;
         return this;
     }
 
@@ -129,7 +137,8 @@ public final class WssAttacher implements BotAttacher, AutoCloseable {
     }
 
     private BridgeMux mux(MediaNodeLink link) {
-        return muxes.computeIfAbsent(link, l -> new BridgeMux(l.channel(), l.node()));
+        return muxes.computeIfAbsent(link, l -> new BridgeMux(l.channel(), l.node(), bridges,
+                () -> metrics.wssDroppedAtFullBatch()));
     }
 
     /** Stops the muxes without ending their calls, which wait on the media-plane for a bot to re-attach. */

@@ -28,6 +28,7 @@ import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.TransferResponse;
+import dev.patchbay.proto.rpc.Unary;
 import io.grpc.Status;
 import dev.patchbay.schema.SecretBox;
 import io.grpc.StatusRuntimeException;
@@ -203,30 +204,13 @@ public final class CallActions implements ReferFallback {
             String target, String username, String password) {
         MediaNodeLink link = live(call, true);
         store.event(call.id(), "bridge-requested", target);
-        var result = new CompletableFuture<BridgeResponse>();
         var request = BridgeRequest.newBuilder().setCallId(call.id()).setTargetUri(target)
                 .setAuthUsername(username == null ? "" : username).setAuthPassword(password == null ? "" : password);
         String from = callerFromUri(call);
         if (from != null) {
             request.setFromUri(from);
         }
-        MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(3, TimeUnit.MINUTES).bridge(request.build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(BridgeResponse r) {
-                        result.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        return result;
+        return Unary.call(MediaPlaneGrpc.newStub(link.channel()).withDeadlineAfter(3, TimeUnit.MINUTES)::bridge, request.build());
     }
 
     /**

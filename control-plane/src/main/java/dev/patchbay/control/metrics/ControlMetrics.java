@@ -16,6 +16,7 @@ public final class ControlMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong wssActive = new AtomicLong();
+    private final Counter wssDroppedAtFullBatch;
 
     public ControlMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +33,9 @@ public final class ControlMetrics {
             opened(dialect);
             ended(dialect);
         }
+        wssDroppedAtFullBatch = Counter.builder("patchbay.wss.bridge.bot.frames.dropped").tag("cause", "full-batch")
+                .description("Bot frames the WSS bridges dropped because the batch to a media node was full "
+                        + "(the node's stream not ready; patchbay.control.bridge.mux-batch-bytes).").register(registry);
     }
 
     private Counter outbox(String outcome) {
@@ -81,6 +85,11 @@ public final class ControlMetrics {
     public void wssOpened(String dialect) {
         wssActive.incrementAndGet();
         opened(dialect).increment();
+    }
+
+    /** A bot frame a bridge mux dropped because its batch to the media node was full. */
+    public void wssDroppedAtFullBatch() {
+        wssDroppedAtFullBatch.increment();
     }
 
     /** A WSS bridge ended, for whatever reason; once per {@link #wssOpened}. */

@@ -26,8 +26,6 @@ import dev.patchbay.proto.media.v1.CallerToBot;
  */
 final class BotSendQueue {
 
-    /** One second of caller audio: beyond this the bot is behind and older audio is worth less than staying live. */
-    static final int MAX_QUEUED_AUDIO = 50;
     private static final Logger LOG = Logger.getLogger(BotSendQueue.class.getName());
 
     /** What the bridge needs to hear from the sender. */
@@ -71,6 +69,8 @@ final class BotSendQueue {
     private final ArrayDeque<CallerAudio> spare = new ArrayDeque<>();
     private final AtomicInteger work = new AtomicInteger();
     private final Executor sender;
+    /** Caller frames held for a slow bot ({@code patchbay.control.bridge.bot-queue-frames}); the oldest go beyond. */
+    private final int maxQueuedAudio;
     private final Runnable drainTask = this::drainWon;
     /** The socket with a send outstanding, or null when the next message may go. */
     private final AtomicReference<WebSocket> inFlight = new AtomicReference<>();
@@ -79,8 +79,13 @@ final class BotSendQueue {
     private boolean stopping;
     private volatile long dropped;
 
-    /** @param sender where the mux thread's frames are encoded and sent */
-    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events, Executor sender) {
+    /**
+     * @param sender         where the mux thread's frames are encoded and sent
+     * @param maxQueuedAudio caller frames held for a bot that reads slowly; beyond it the oldest are dropped
+     */
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events, Executor sender,
+                 int maxQueuedAudio) {
+        this.maxQueuedAudio = maxQueuedAudio;
         this.callId = callId;
         this.dialect = dialect;
         this.phase = phase;
@@ -89,8 +94,8 @@ final class BotSendQueue {
     }
 
     /** Sends on the producer's thread: for tests of the queue itself. */
-    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events) {
-        this(callId, dialect, phase, events, Runnable::run);
+    BotSendQueue(String callId, Dialect dialect, AtomicReference<Phase> phase, Events events, int maxQueuedAudio) {
+        this(callId, dialect, phase, events, Runnable::run, maxQueuedAudio);
     }
 
     /** A new socket: start with the opening messages; a send still pending on a dead socket no longer counts. */
@@ -123,7 +128,7 @@ final class BotSendQueue {
 
     private void reuse(CallerAudio frame) {
         synchronized (spare) {
-            if (spare.size() <= MAX_QUEUED_AUDIO) {
+            if (spare.size() <= maxQueuedAudio) {
                 spare.push(frame);
             }
         }
@@ -259,7 +264,7 @@ final class BotSendQueue {
      * that only escape analysis removes, and whether it does depends on what the JIT inlined (CI saw 56 B).
      */
     private void trim() {
-        while (queuedAudio.get() > MAX_QUEUED_AUDIO) {
+        while (queuedAudio.get() > maxQueuedAudio) {
             if (queue.peek() instanceof CallerAudio) {
                 reuse((CallerAudio) queue.poll());
             } else {

@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class BotSenders implements Executor, AutoCloseable {
 
-    /** Bridges with a send waiting at once; beyond them a task runs on the thread that queued it, as before. */
-    private static final int QUEUE = 4096;
-
     private final ThreadPoolExecutor pool;
 
-    BotSenders(String node) {
-        int threads = Runtime.getRuntime().availableProcessors();
-        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+    /**
+     * {@code config.senderThreads()} threads; {@code config.senderQueue()} bridges with a send waiting at once,
+     * beyond which a task runs on the thread that queued it, as before.
+     */
+    BotSenders(String node, BridgeConfig config) {
+        int threads = config.senderThreads();
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.senderQueue()),
                 Thread.ofPlatform().daemon().name("wss-send " + node + " #", 1).factory(), (task, p) -> task.run());
         pool.prestartAllCoreThreads();
     }

@@ -14,9 +14,7 @@ import dev.patchbay.proto.media.v1.AudioAttach;
 import dev.patchbay.proto.media.v1.AudioFormat;
 import dev.patchbay.proto.media.v1.BotToCaller;
 import dev.patchbay.proto.media.v1.CallerToBot;
-import dev.patchbay.proto.media.v1.MuxLeave;
 import dev.patchbay.proto.mux.MuxDecoder;
-import dev.patchbay.proto.mux.MuxEncoder;
 import dev.patchbay.proto.mux.RawAudioMux;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -30,14 +28,13 @@ import io.grpc.stub.StreamObserver;
  * The media legs of every WSS bridge to one media-plane node, on one AudioMux stream: a channel per
  * bridged call. Caller frames are read where they lie in each received batch ({@link MuxDecoder}) and
  * handed to each call's {@link Caller}; bot messages of all bridges are written into one pending batch
- * ({@link MuxEncoder}), which a flusher sends whenever it wakes to find something there, so audio makes no
- * protobuf objects either way and a busy node gets a few large messages instead of one per frame.
+ * ({@link dev.patchbay.proto.mux.MuxEncoder}), which a {@link MuxFlusher} sends whenever it wakes to find
+ * something there, so audio makes no protobuf objects either way and a busy node gets a few large messages
+ * instead of one per frame.
  *
- * <p><b>A slow node holds the batch here, not in gRPC.</b> The flusher sends only while the stream is ready
- * (gRPC's onReady), so at most one batch waits in gRPC's buffers and the next one grows in the pending
- * encoder meanwhile. That batch is bounded: bot audio that would take it past {@link #MAX_PENDING_BYTES}
- * is dropped and counted ({@link #droppedAtFullBatch()}); other messages (attach, leave, clear, mark) are
- * never dropped.
+ * <p><b>A slow node holds the batch here, not in gRPC.</b> The flusher sends only while the stream is ready,
+ * and the batch is bounded ({@code patchbay.control.bridge.mux-batch-bytes}): bot audio past it is dropped
+ * and counted ({@link #droppedAtFullBatch()}); attach, leave, clear and mark are never dropped.
  *
  * <p><b>A failed stream keeps the calls.</b> The media-plane holds a detached call for its re-attach grace,
  * so a new stream re-attaches every channel with its token after a capped backoff, as {@code EchoMux} does;
@@ -63,33 +60,39 @@ public final class BridgeMux implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeMux.class.getName());
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 5_000;
-    /**
-     * About half a second of 200 calls' bot audio (200 × 50 frames × ~185 B): beyond it the node is so far
-     * behind that newer audio, dropped, costs less than the latency of queueing it.
-     */
-    static final int MAX_PENDING_BYTES = 1 << 20;
-
     private final Channel node;
     private final String name;
-    private final Thread flusher;
+    private final MuxFlusher flusher;
     private final BotSenders sender;
+    private final BridgeConfig config;
     private volatile AtomicReferenceArray<Line> lines = new AtomicReferenceArray<>(64); // by channel; written under this
     private int cursor = 1;                        // guarded by this: where the search for a free channel starts
-    private MuxEncoder pending = new MuxEncoder(); // guarded by this
-    private MuxEncoder spare = new MuxEncoder();   // guarded by this; null while the flusher sends it
     private StreamObserver<InputStream> up;        // guarded by this; null while no stream is open
     private boolean retrying;                      // guarded by this
     private long retryMillis = FIRST_RETRY_MILLIS; // guarded by this
     private boolean closed;                        // guarded by this
     private long droppedWhileDown;                 // guarded by this
-    private long droppedAtFullBatch;               // guarded by this
 
-    /** @param name the node's address, for logs */
+    /** With the shipped sizes and no metrics: for tests and the bench. */
     public BridgeMux(Channel node, String name) {
+        this(node, name, BridgeConfig.defaults(), () -> { });
+    }
+
+    /**
+     * @param name    the node's address, for logs
+     * @param dropped counts each bot frame dropped because the batch to the node was full
+     */
+    public BridgeMux(Channel node, String name, BridgeConfig config, Runnable dropped) {
         this.node = node;
         this.name = name;
-        this.flusher = Thread.ofVirtual().name("wss-mux " + name).start(this::flushLoop);
-        this.sender = new BotSenders(name);
+        this.config = config;
+        this.flusher = new MuxFlusher(name, config.muxBatchBytes(), dropped);
+        this.sender = new BotSenders(name, config);
+    }
+
+    /** The queue and pool sizes the bridges on this mux use. */
+    BridgeConfig config() {
+        return config;
     }
 
     /** Where the bridges send caller frames to their bots, off the stream's event loop. */
@@ -107,8 +110,7 @@ public final class BridgeMux implements AutoCloseable {
         Line line = new Line(freeChannel(), callId, token, format, caller);
         lines.set(line.channel(), line);
         if (up != null) {
-            pending.message(line.channel(), attachMessage(line));
-            notify();
+            flusher.message(line.channel(), attachMessage(line));
         } else {
             open(); // writes the attach of every line, this one included
         }
@@ -120,36 +122,25 @@ public final class BridgeMux implements AutoCloseable {
      * or dropped and counted when the batch is full because the node's stream has not been ready.
      */
     synchronized void audio(Line line, byte[] bytes, int length) {
-        if (!current(line)) {
-            return;
+        if (current(line)) {
+            flusher.audio(line.channel(), bytes, length);
         }
-        if (pending.size() + length > MAX_PENDING_BYTES) {
-            if (droppedAtFullBatch++ == 0) {
-                LOG.warning(() -> "WSS bridges' audio mux to " + name + ": the node has not read for a while and "
-                        + (MAX_PENDING_BYTES >> 10) + " KB of bot audio wait; dropping newer bot frames (counted, logged"
-                        + " once); check the media node's CPU and the network to it");
-            }
-            return;
-        }
-        pending.audio(line.channel(), bytes, 0, length, 0, 0, 0);
-        notify();
     }
 
     /** Bot frames dropped because the pending batch was full while the node's stream was not ready. */
-    synchronized long droppedAtFullBatch() {
-        return droppedAtFullBatch;
+    long droppedAtFullBatch() {
+        return flusher.droppedAtFullBatch();
     }
 
     /** Bytes waiting for the stream to be ready. */
-    synchronized int pendingBytes() {
-        return pending.size();
+    int pendingBytes() {
+        return flusher.pendingBytes();
     }
 
     /** Any other bot message: clear, mark, or audio parsed by the JSON tree. */
     synchronized void message(Line line, BotToCaller message) {
         if (current(line)) {
-            pending.message(line.channel(), message);
-            notify();
+            flusher.message(line.channel(), message);
         }
     }
 
@@ -158,8 +149,7 @@ public final class BridgeMux implements AutoCloseable {
         if (lines.get(line.channel()) == line) {
             lines.set(line.channel(), null);
             if (up != null) {
-                pending.leave(line.channel(), MuxLeave.DETACH_VALUE);
-                notify();
+                flusher.leave(line.channel());
             }
         }
     }
@@ -211,6 +201,7 @@ public final class BridgeMux implements AutoCloseable {
         up = ClientCalls.asyncBidiStreamingCall(node.newCall(RawAudioMux.method(),
                 CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()).withWaitForReady()), down);
         down.stream = up;
+        flusher.stream(up);
         if (down.endedEarly) { // gRPC may fail a call inside start(), before there was a stream to name
             StreamObserver<InputStream> dead = up;
             CompletableFuture.runAsync(() -> broken(dead, "failed as it opened"));
@@ -219,10 +210,9 @@ public final class BridgeMux implements AutoCloseable {
         for (int i = 1; i < table.length(); i++) {
             Line line = table.get(i);
             if (line != null) {
-                pending.message(i, attachMessage(line));
+                flusher.message(i, attachMessage(line));
             }
         }
-        notify();
     }
 
     /** The stream {@code broken} ended: keep every line and open a new stream after a backoff. */
@@ -234,7 +224,7 @@ public final class BridgeMux implements AutoCloseable {
                 return;
             }
             up = null;
-            pending.reset(); // written for the broken stream's channels
+            flusher.stream(null); // what was pending was written for the broken stream's channels
             if (closed) {
                 return;
             }
@@ -259,54 +249,6 @@ public final class BridgeMux implements AutoCloseable {
     }
 
     /**
-     * Sends each pending batch once the stream is ready; producers meanwhile write the other encoder, so
-     * gRPC's copy never blocks them. A stream that is not ready wakes this through its onReady handler.
-     */
-    private void flushLoop() {
-        while (true) {
-            MuxEncoder batch;
-            StreamObserver<InputStream> to;
-            synchronized (this) {
-                while (!closed && (pending.count() == 0 || up != null && !ready(up))) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-                batch = pending;
-                pending = spare;
-                spare = null;
-                to = up;
-            }
-            try {
-                if (to != null) {
-                    to.onNext(batch.stream()); // ready: gRPC copies the bytes before this returns
-                }
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "audio mux to " + name + ": a batch for a closed stream: " + e);
-            }
-            batch.reset();
-            synchronized (this) {
-                spare = batch;
-            }
-        }
-    }
-
-    /**
-     * True when the stream has its transport and gRPC holds under its 32 KB mark of unsent bytes. Only then
-     * is a batch sent: gRPC then copies it before {@code onNext} returns (until the call has its transport,
-     * with the channel still connecting, gRPC would keep the encoder's stream and drain it later), and a
-     * node that reads slowly leaves the backlog here, bounded, instead of in gRPC's buffers.
-     */
-    private static boolean ready(StreamObserver<InputStream> stream) {
-        return ((ClientCallStreamObserver<InputStream>) stream).isReady();
-    }
-
-    /**
      * Stops without ending the calls: the stream is cancelled, not completed, so the media-plane holds each
      * call for a bot (another replica's bridge) to re-attach, as when this process dies.
      */
@@ -317,7 +259,6 @@ public final class BridgeMux implements AutoCloseable {
             closed = true;
             last = up;
             up = null;
-            notifyAll();
         }
         if (last != null) {
             try {
@@ -326,7 +267,7 @@ public final class BridgeMux implements AutoCloseable {
                 // already closed
             }
         }
-        flusher.interrupt();
+        flusher.close();
         sender.close();
     }
 
@@ -338,11 +279,7 @@ public final class BridgeMux implements AutoCloseable {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<InputStream> call) {
-            call.setOnReadyHandler(() -> {
-                synchronized (BridgeMux.this) {
-                    BridgeMux.this.notifyAll(); // the flusher waits for this stream to be ready
-                }
-            });
+            call.setOnReadyHandler(flusher::wake); // the flusher waits for this stream to be ready
         }
 
         @Override

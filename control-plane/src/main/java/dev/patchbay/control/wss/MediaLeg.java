@@ -14,9 +14,9 @@ import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.TransferRequest;
 import dev.patchbay.proto.media.v1.TransferResponse;
+import dev.patchbay.proto.rpc.Unary;
 import io.grpc.Channel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 
 /**
  * One bridge's side of the media-plane: the call's channel on the node's {@link BridgeMux} and the unary
@@ -79,51 +79,32 @@ final class MediaLeg {
     }
 
     void hangup(String reason) {
-        MediaPlaneGrpc.newStub(mediaNode).hangup(HangupRequest.newBuilder().setCallId(callId).setReason(reason).build(),
-                new Logged<>("hangup"));
+        Unary.call(MediaPlaneGrpc.newStub(mediaNode)::hangup, HangupRequest.newBuilder().setCallId(callId).setReason(reason)
+                .build()).whenComplete((r, t) -> logged("hangup", t));
     }
 
     /** A blind transfer; {@code answered} hears the far end's answer, {@code failed} a failed request ("uri status"). */
     void transfer(String uri, Consumer<TransferResponse> answered, Consumer<String> failed) {
-        MediaPlaneGrpc.newStub(mediaNode).transfer(TransferRequest.newBuilder().setCallId(callId).setTargetUri(uri).build(),
-                new Logged<>("transfer to " + uri) {
-                    @Override
-                    public void onNext(TransferResponse r) {
+        Unary.call(MediaPlaneGrpc.newStub(mediaNode)::transfer, TransferRequest.newBuilder().setCallId(callId)
+                .setTargetUri(uri).build()).whenComplete((r, t) -> {
+                    if (t == null) {
                         answered.accept(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        super.onError(t);
+                    } else {
+                        logged("transfer to " + uri, t);
                         failed.accept(uri + " " + Status.fromThrowable(t));
                     }
                 });
     }
 
     void digits(String digits) {
-        MediaPlaneGrpc.newStub(mediaNode).sendDtmf(SendDtmfRequest.newBuilder().setCallId(callId).setDigits(digits).build(),
-                new Logged<>("dtmf " + digits));
+        Unary.call(MediaPlaneGrpc.newStub(mediaNode)::sendDtmf, SendDtmfRequest.newBuilder().setCallId(callId)
+                .setDigits(digits).build()).whenComplete((r, t) -> logged("dtmf " + digits, t));
     }
 
     /** A unary call nobody waits for: a failure is worth a log line. */
-    private class Logged<T> implements StreamObserver<T> {
-        private final String what;
-
-        Logged(String what) {
-            this.what = what;
-        }
-
-        @Override
-        public void onNext(T value) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            LOG.info(() -> "call " + callId + ": " + what + " failed: " + Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
+    private void logged(String what, Throwable failure) {
+        if (failure != null) {
+            LOG.info(() -> "call " + callId + ": " + what + " failed: " + Status.fromThrowable(failure));
         }
     }
 }

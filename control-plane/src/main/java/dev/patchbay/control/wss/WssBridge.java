@@ -65,7 +65,7 @@ public final class WssBridge implements AutoCloseable {
                     lost(ws, error);
                 }
             }
-        }, mux.sender());
+        }, mux.sender(), mux.config().botQueueFrames());
         this.farEnd = new FarEndSide(mux.channel(), target, listener, outbox::notice);
         this.inbox = new BotInbox(target.callId(), dialect,
                 new BotCommandRunner(this, target.callId(), listener, media, outbox, farEnd));

@@ -15,6 +15,7 @@ import dev.patchbay.control.integration.asapp.AsappConfig;
 import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.OutageRetry;
 import dev.patchbay.control.trunk.SipAuthConfig;
+import dev.patchbay.control.wss.BridgeConfig;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.SecretBox;
 import dev.patchbay.startup.ShippedDefaults;
@@ -57,6 +58,7 @@ class ControlConfigKeysTest {
         DbSettings.from(root.get("patchbay.db"));
         RecordingsConfig.from(root, SecretBox.from(root));
         OutageRetry.from(root);
+        BridgeConfig.from(root);
     }
 
     @Test
@@ -79,6 +81,7 @@ class ControlConfigKeysTest {
             assertEquals(AmeyoConfig.defaults(), AmeyoConfig.from(config));
             assertEquals(OutboundPolicy.defaults(), OutboundPolicy.from(config));
             assertEquals(RingingSounds.defaults(), RingingSounds.from(config));
+            assertEquals(BridgeConfig.defaults(), BridgeConfig.from(config));
         }), "keys the control-plane reads that application.yaml does not set");
     }
 

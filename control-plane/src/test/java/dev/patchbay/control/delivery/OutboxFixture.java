@@ -1,17 +1,15 @@
 package dev.patchbay.control.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.patchbay.control.testing.H2Database;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 
 /** A migrated database, DbClients on the shipped named statements, and workers that close with it. */
@@ -36,13 +34,7 @@ final class OutboxFixture implements AutoCloseable {
 
     /** A second client, as a second replica would have. */
     DbClient newClient() {
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", settings.url(),
-                        "patchbay.db.connection.username", settings.username(),
-                        "patchbay.db.connection.password", settings.password())))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
-                .build();
-        DbClient client = DbClient.create(config.get("patchbay.db"));
+        DbClient client = H2Database.client(settings);
         owned.add(client::close);
         return client;
     }

@@ -1,6 +1,5 @@
 package dev.patchbay.control.delivery;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.patchbay.media.testutil.Await;
+import dev.patchbay.control.testing.H2Database;
 import dev.patchbay.control.testing.Receiver;
 import dev.patchbay.control.testing.Receiver.Answer;
-import dev.patchbay.schema.DbSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,9 +20,8 @@ class OutboxH2Test {
 
     @Test
     void twoWorkersOnH2DeliverEveryRowExactlyOnceAfterARetry() throws Exception {
-        String url = "jdbc:h2:file:" + Files.createTempDirectory("outbox-h2").resolve("db") + ";DATABASE_TO_LOWER=TRUE";
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
-        try (OutboxFixture fx = new OutboxFixture(new DbSettings(url, "sa", ""));
+        try (OutboxFixture fx = new OutboxFixture(H2Database.inTempFolder("outbox-h2").settings());
              Receiver r = Receiver.loopback(req -> {
                  int n = seen.computeIfAbsent(req.header(WebhookSigner.DELIVERY_ID_HEADER), k -> new AtomicInteger())
                          .incrementAndGet();

@@ -1,22 +1,13 @@
 package dev.patchbay.control.store;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import dev.patchbay.control.model.CallEvent;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
-import dev.patchbay.schema.DbSettings;
-import dev.patchbay.schema.Migrations;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import dev.patchbay.control.testing.H2Database;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.Test;
 
@@ -32,17 +23,9 @@ class CallStoreH2Test {
 
     @Test
     void aCallIsInsertedAnsweredLoggedAndEndedOnH2() throws Exception {
-        String url = "jdbc:h2:file:" + Files.createTempDirectory("callstore-h2").resolve("db") + ";DATABASE_TO_LOWER=TRUE";
-        Migrations.migrate(new DbSettings(url, "sa", ""));
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_h2', 'H2', TRUE, CURRENT_TIMESTAMP)");
-        }
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", url,
-                        "patchbay.db.connection.username", "sa", "patchbay.db.connection.password", "")))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
-                .build();
-        DbClient client = DbClient.create(config.get("patchbay.db"));
+        H2Database h2 = H2Database.inTempFolder("callstore-h2");
+        h2.sql("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_h2', 'H2', TRUE, CURRENT_TIMESTAMP)");
+        DbClient client = h2.client();
         try {
             CallStore store = new CallStore(client, Clock.systemUTC());
             store.insert(new CallRecord("CA_h2", "ws_h2", null, Direction.INBOUND, CallStatus.RINGING, "+15550001111",

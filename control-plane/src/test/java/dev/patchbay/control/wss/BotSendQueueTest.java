@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BotSendQueueTest {
 
+    /** The shipped patchbay.control.bridge.bot-queue-frames. */
+    private static final int QUEUED = BridgeConfig.defaults().botQueueFrames();
+
     /** Holds every send until released, as a bot that stopped reading would. */
     private static final class StalledSocket implements WebSocket {
         final List<String> sent = new ArrayList<>();
@@ -97,11 +100,11 @@ class BotSendQueueTest {
             public void failed(WebSocket socket, Throwable error) {
                 throw new AssertionError(error);
             }
-        });
+        }, QUEUED);
         outbox.opened();
         outbox.drain();
         assertEquals(1, ws.sent.size(), "connected is on its way and stuck");
-        int frames = BotSendQueue.MAX_QUEUED_AUDIO + 10;
+        int frames = QUEUED + 10;
         for (int f = 0; f < frames; f++) {
             outbox.caller(Codecs.audio(f, f));
             if (f == 5) {
@@ -114,7 +117,7 @@ class BotSendQueueTest {
             ws.release();
         }
         List<String> media = ws.sent.stream().filter(s -> s.contains("\"event\":\"media\"")).toList();
-        assertEquals(BotSendQueue.MAX_QUEUED_AUDIO, media.size());
+        assertEquals(QUEUED, media.size());
         assertTrue(media.get(0).contains("\"payload\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[] {10}) + "\""),
                 "the oldest frames went first: " + media.get(0));
         assertTrue(ws.sent.get(1).contains("\"event\":\"start\""), ws.sent.get(1));

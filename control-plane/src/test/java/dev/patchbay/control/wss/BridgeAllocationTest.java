@@ -65,9 +65,10 @@ class BridgeAllocationTest {
         MuxDecoder<CallerToBot> decoder = new MuxDecoder<>(CallerToBot.parser());
         BotSendQueue[] queues = new BotSendQueue[CALLS + 1];
         TwilioDialect twilio = new TwilioDialect(Codecs.target("twilio", 8000));
+        int held = BridgeConfig.defaults().botQueueFrames();
         for (int c = 1; c <= CALLS; c++) {
             // Connecting: frames wait, and beyond a second of them the oldest are dropped and reused.
-            queues[c] = new BotSendQueue("call" + c, twilio, new AtomicReference<>(new Phase.Connecting()), new NoEvents());
+            queues[c] = new BotSendQueue("call" + c, twilio, new AtomicReference<>(new Phase.Connecting()), new NoEvents(), held);
         }
         OutFrame out = new OutFrame();
         MuxEncoder bot = new MuxEncoder();

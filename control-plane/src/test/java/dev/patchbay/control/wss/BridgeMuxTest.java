@@ -144,10 +144,10 @@ class BridgeMuxTest {
                 assertEquals(0, mux.droppedAtFullBatch(), "nothing dropped before the batch was full");
                 while (mux.droppedAtFullBatch() == 0) {
                     mux.audio(line, frame, frame.length);
-                    assertTrue(mux.pendingBytes() <= BridgeMux.MAX_PENDING_BYTES, "pending " + mux.pendingBytes() + " bytes");
+                    assertTrue(mux.pendingBytes() <= mux.config().muxBatchBytes(), "pending " + mux.pendingBytes() + " bytes");
                 }
                 int waiting = mux.pendingBytes();
-                assertTrue(waiting > BridgeMux.MAX_PENDING_BYTES - 1024, "the batch filled before dropping: " + waiting);
+                assertTrue(waiting > mux.config().muxBatchBytes() - 1024, "the batch filled before dropping: " + waiting);
                 for (int i = 0; i < 100; i++) {
                     mux.audio(line, frame, frame.length);
                 }

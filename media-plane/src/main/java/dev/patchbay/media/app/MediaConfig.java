@@ -8,6 +8,7 @@ import dev.patchbay.media.fleet.FleetSettings;
 import dev.patchbay.media.grpcserver.GrpcServerKind;
 import dev.patchbay.media.sip.MessageLimits;
 import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.media.sip.WarmupSettings;
 import io.helidon.config.Config;
 
 /**
@@ -43,7 +44,9 @@ public record MediaConfig(String sipHost,
                           Duration reattachGrace,
                           SourceGuard.Settings sipGuard,
                           MessageLimits sipLimits,
-                          FleetSettings fleet) {
+                          FleetSettings fleet,
+                          WarmupSettings sipWarmup,
+                          int controlQueue) {
 
     public MediaConfig {
         if (rtpPortMin < 1024 || rtpPortMax > 65534 || rtpPortMax - rtpPortMin < 2) {
@@ -52,6 +55,9 @@ public record MediaConfig(String sipHost,
         }
         if (maxCalls < 1) {
             throw new IllegalArgumentException("patchbay.call.max must be at least 1, got " + maxCalls);
+        }
+        if (controlQueue < 2) {
+            throw new IllegalArgumentException("patchbay.grpc.control-queue must be at least 2, got " + controlQueue);
         }
         if (playoutFrames < 2) {
             throw new IllegalArgumentException("patchbay.rtp.playout.frames must be at least 2, got " + playoutFrames);
@@ -95,7 +101,9 @@ public record MediaConfig(String sipHost,
                 p.get("call.reattach-grace").as(Duration.class).get(),
                 SourceGuard.Settings.from(p),
                 MessageLimits.from(p),
-                FleetSettings.from(p));
+                FleetSettings.from(p),
+                WarmupSettings.from(p),
+                p.get("grpc.control-queue").asInt().get());
     }
 
     public int effectiveLoops() {
@@ -107,7 +115,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withSipPort(int sipPort) {
@@ -115,7 +123,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withSipThreads(int sipThreads) {
@@ -123,7 +131,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRtpHost(String rtpHost) {
@@ -131,7 +139,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     /** The RTP port range: both ends at once, since each alone may not make a valid range. */
@@ -140,7 +148,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRtpAdvertise(String rtpAdvertise) {
@@ -148,7 +156,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withMediaLoops(int mediaLoops) {
@@ -156,7 +164,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withPlayoutFrames(int playoutFrames) {
@@ -164,7 +172,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withGrpcHost(String grpcHost) {
@@ -172,7 +180,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withGrpcServer(GrpcServerKind grpcServer) {
@@ -180,7 +188,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withGrpcPort(int grpcPort) {
@@ -188,7 +196,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withObserveHost(String observeHost) {
@@ -196,7 +204,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withObservePort(int observePort) {
@@ -204,7 +212,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withClusterToken(String clusterToken) {
@@ -212,7 +220,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRouteTimeout(Duration routeTimeout) {
@@ -220,7 +228,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRingTimeout(Duration ringTimeout) {
@@ -228,7 +236,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withAckTimeout(Duration ackTimeout) {
@@ -236,7 +244,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withMaxCalls(int maxCalls) {
@@ -244,7 +252,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRtpTimeout(Duration rtpTimeout) {
@@ -252,7 +260,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withDrainTimeout(Duration drainTimeout) {
@@ -260,7 +268,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withJitterMaxMs(int jitterMaxMs) {
@@ -268,7 +276,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withMinSessionExpires(int minSessionExpires) {
@@ -276,7 +284,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withTls(TlsSettings tls) {
@@ -284,7 +292,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withRecordings(Path recordings) {
@@ -292,7 +300,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withReattachGrace(Duration reattachGrace) {
@@ -300,7 +308,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withSipGuard(SourceGuard.Settings sipGuard) {
@@ -308,7 +316,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withSipLimits(MessageLimits sipLimits) {
@@ -316,7 +324,7 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 
     public MediaConfig withFleet(FleetSettings fleet) {
@@ -324,6 +332,22 @@ public record MediaConfig(String sipHost,
                 sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
                 playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
                 ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
-                reattachGrace, sipGuard, sipLimits, fleet);
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
+    }
+
+    public MediaConfig withSipWarmup(WarmupSettings sipWarmup) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
+    }
+
+    public MediaConfig withControlQueue(int controlQueue) {
+        return new MediaConfig(
+                sipHost, sipPort, sipThreads, rtpHost, rtpPortMin, rtpPortMax, rtpAdvertise, mediaLoops,
+                playoutFrames, grpcHost, grpcPort, grpcServer, observeHost, observePort, clusterToken, routeTimeout, ringTimeout,
+                ackTimeout, maxCalls, rtpTimeout, drainTimeout, jitterMaxMs, minSessionExpires, tls, recordings,
+                reattachGrace, sipGuard, sipLimits, fleet, sipWarmup, controlQueue);
     }
 }

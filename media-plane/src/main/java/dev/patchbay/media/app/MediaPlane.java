@@ -37,6 +37,7 @@ import dev.patchbay.media.rtp.RtpPortPool;
 import dev.patchbay.media.sip.SipKeystore;
 import dev.patchbay.media.sip.SipServer;
 import dev.patchbay.media.sip.SourceGuard;
+import dev.patchbay.media.sip.WarmupSettings;
 import dev.patchbay.metrics.ProcessMetrics;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.schema.Migrations;
@@ -129,7 +130,7 @@ public final class MediaPlane implements AutoCloseable {
                 loops, timers, new CallPolicy(config.maxCalls(), config.playoutFrames(), config.routeTimeout(),
                         config.ringTimeout(), config.ackTimeout(), config.rtpTimeout(), config.jitterMaxMs(),
                         config.recordings(), config.reattachGrace()), recordings, NanoClock.SYSTEM);
-        ControlHub hub = new ControlHub(calls);
+        ControlHub hub = new ControlHub(calls, config.controlQueue());
         // The plane does not exist yet when its gRPC service is made; a drain asked for before it does is refused.
         AtomicReference<MediaPlane> self = new AtomicReference<>();
 
@@ -176,6 +177,14 @@ public final class MediaPlane implements AutoCloseable {
                 })
                 .build()
                 .start();
+        // Before the node joins or says ready: probes and OPTIONS answer 503 "warming up" meanwhile.
+        readiness.warming(true);
+        WarmupSettings.Report warmup = sip.warmUp(config.sipWarmup());
+        readiness.warming(false);
+        if (config.sipWarmup().enabled()) {
+            LOG.info(() -> "SIP warm-up: " + warmup.answered() + " of " + warmup.sent() + " rehearsed INVITEs answered in "
+                    + warmup.millis() + " ms (patchbay.sip.warmup)");
+        }
         FleetMember fleet = null;
         if (config.fleet().registers()) {
             // Joined last: the row announces a node that already serves SIP and gRPC.

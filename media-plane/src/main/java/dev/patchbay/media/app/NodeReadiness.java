@@ -16,6 +16,8 @@ final class NodeReadiness {
     private volatile FleetMember fleet;
     /** Until the row is written, control-planes cannot find this node: not ready, whatever else holds. */
     private volatile boolean joining;
+    /** While the start-up rehearsal runs, a caller's INVITE would meet a cold path: not ready. */
+    private volatile boolean warming;
 
     NodeReadiness(CallManager calls, ControlHub hub, boolean registers) {
         this.calls = calls;
@@ -29,11 +31,18 @@ final class NodeReadiness {
         this.joining = false;
     }
 
+    void warming(boolean on) {
+        this.warming = on;
+    }
+
     /** Why not, or null when a call can be taken. */
     String why() {
         String refusal = calls.refusal();
         if (refusal != null) {
             return refusal;
+        }
+        if (warming) {
+            return "this node is still warming up its SIP path (patchbay.sip.warmup)";
         }
         if (joining) {
             return "this node is still joining the fleet (writing its media_nodes row)";

@@ -170,6 +170,11 @@ public final class CallManager {
         return calls.register(calls.newId(), "", sipCallId, negotiated, localAddress, sipContext);
     }
 
+    /** A call the start-up rehearsal builds and drops: never registered, offered, timed or counted. */
+    public Call rehearsal(String sipCallId, Negotiated negotiated, String localAddress, Object sipContext) {
+        return calls.unregistered(calls.newId(), "", sipCallId, negotiated, localAddress, sipContext);
+    }
+
     /**
      * Registers a call Patchbay places. Its RTP socket is bound now, for the offer; the codec comes
      * with the answer ({@link #outboundAnswered}).

@@ -50,18 +50,24 @@ final class CallRegistry {
     /** A new call under {@code id}; an empty {@code token} gets a fresh random attach token. */
     Call register(String id, String token, String sipCallId, Negotiated negotiated, String localAddress,
                   Object sipContext) {
+        Call call = unregistered(id, token, sipCallId, negotiated, localAddress, sipContext);
+        if (byId.putIfAbsent(id, call) != null) {
+            throw new IllegalStateException("call id " + id + " is already in use");
+        }
+        bySipCallId.put(sipCallId, call);
+        return call;
+    }
+
+    /** A call that is in no map, counted nowhere: what {@link #register} builds, and the start-up rehearsal's. */
+    Call unregistered(String id, String token, String sipCallId, Negotiated negotiated, String localAddress,
+                      Object sipContext) {
         String attachToken = token;
         if (attachToken.isEmpty()) {
             byte[] raw = new byte[32];
             random.nextBytes(raw);
             attachToken = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         }
-        Call call = new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext, clock);
-        if (byId.putIfAbsent(id, call) != null) {
-            throw new IllegalStateException("call id " + id + " is already in use");
-        }
-        bySipCallId.put(sipCallId, call);
-        return call;
+        return new Call(id, attachToken, sipCallId, negotiated, localAddress, sipContext, clock);
     }
 
     /** Forgets an ended call and counts it under {@code cause}. */

@@ -43,11 +43,6 @@ public final class ControlHub implements ControlChannel {
 
     /** Hang-ups nobody could be told of: kept for the next replica so no call record stays open. */
     static final int UNDELIVERED_HANGUPS = 10_000;
-    /**
-     * Events a stream holds for its replica at most: 2 s of 500 calls/s at four events a call. Offers
-     * get half of it, so the calls already offered always have room for their answers and hang-ups.
-     */
-    static final int SEND_QUEUE = 4_096;
 
     private final List<ControlStream> streams = new CopyOnWriteArrayList<>();
     /** The replicas' AudioMux streams: as long-lived as their Control streams, and ended with them. */
@@ -67,12 +62,11 @@ public final class ControlHub implements ControlChannel {
     private final LongAdder offersRefused = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
 
-    public ControlHub(CallManager calls) {
-        this(calls, SEND_QUEUE);
-    }
-
-    /** With {@code sendQueue} events per stream at most, offers up to half of them. */
-    ControlHub(CallManager calls, int sendQueue) {
+    /**
+     * With {@code sendQueue} events per stream at most ({@code patchbay.grpc.control-queue}), offers up to
+     * half of them, so the calls already offered always have room for their answers and hang-ups.
+     */
+    public ControlHub(CallManager calls, int sendQueue) {
         this.calls = calls;
         this.sendQueue = sendQueue;
         this.offerRoom = Math.max(1, sendQueue / 2);

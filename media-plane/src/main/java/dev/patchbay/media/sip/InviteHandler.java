@@ -11,6 +11,7 @@ import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
@@ -52,6 +53,7 @@ final class InviteHandler implements CallSignalling {
     private final FlowRouter.Flows flows;
     private final ServerTransactions server;
     private final InCallRequests inCall;
+    private final Rehearsals rehearsals;
 
     InviteHandler(SipTools sip, CallManager calls, String advertise, String mediaNode, int minSessionExpires,
                   FlowRouter.Flows flows) {
@@ -70,6 +72,12 @@ final class InviteHandler implements CallSignalling {
         this.mediaNode = mediaNode;
         this.server = new ServerTransactions(sip, calls);
         this.inCall = new InCallRequests(sip, calls, server, transfers, reInvites, flows);
+        this.rehearsals = new Rehearsals(sip, calls, offers, advertise, mediaNode);
+    }
+
+    /** The start-up rehearsal's INVITEs, which go this way but never become calls. */
+    Rehearsals rehearsals() {
+        return rehearsals;
     }
 
     void provider(SipProvider provider) {
@@ -111,7 +119,7 @@ final class InviteHandler implements CallSignalling {
         }
     }
 
-    void onInvite(RequestEvent event) throws ParseException, InvalidArgumentException {
+    void onInvite(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
         Request invite = event.getRequest();
         ServerTransaction tx = server.transaction(event);
         if (tx == null) {
@@ -124,6 +132,10 @@ final class InviteHandler implements CallSignalling {
         }
         SipTools.send(tx, sip.response(Response.TRYING, invite, null, null));
         String newTag = random.tag();
+        if (rehearsals.claims(invite)) {
+            rehearsals.answer(tx, invite, newTag);
+            return;
+        }
         String refusal = calls.refusal();
         if (refusal != null) {
             RejectHeaders.send(sip, tx, invite, newTag, Response.SERVICE_UNAVAILABLE, refusal, List.of());

@@ -1,5 +1,6 @@
 package dev.patchbay.media.sip;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
@@ -62,6 +63,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final GuardedNetworkLayer sockets;
     private final RequestValidator validator;
     private final NanoClock clock;
+    private final String host;
+    private final int port;
+    private volatile WarmupSettings.Report warmup = WarmupSettings.Report.NONE;
     private final AtomicLong refused = new AtomicLong();
     /** Why this node cannot take a call now, or null: OPTIONS answers 503 then, so a SIP front steers around it. */
     private volatile Supplier<String> unavailable = () -> null;
@@ -69,7 +73,10 @@ public final class SipServer implements SipListener, AutoCloseable {
     private volatile IntConsumer inviteResponses = status -> { };
 
     private SipServer(SipStack stack, SipProvider provider, SipTools sip, InviteHandler invites, RegisterClient registers,
-                      SourceGuard guard, GuardedNetworkLayer sockets, RequestValidator validator, NanoClock clock) {
+                      SourceGuard guard, GuardedNetworkLayer sockets, RequestValidator validator, NanoClock clock,
+                      String host, int port) {
+        this.host = host;
+        this.port = port;
         this.registers = registers;
         this.sockets = sockets;
         this.clock = clock;
@@ -156,7 +163,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             RegisterClient registers = new RegisterClient(tools, advertise);
             registers.provider(provider);
             SipServer server = new SipServer(stack, provider, tools, invites, registers, guard, sockets,
-                    new RequestValidator(limits), clock);
+                    new RequestValidator(limits), clock, host, port);
             provider.addSipListener(server);
             stack.start();
             return server;
@@ -164,6 +171,35 @@ public final class SipServer implements SipListener, AutoCloseable {
                  | ObjectInUseException | TooManyListenersException | ParseException e) {
             throw new SipException("cannot start SIP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Rehearses the INVITE path from a throwaway socket on this host ({@link RehearsalClient}), before
+     * the node says ready; a rehearsal that cannot start is logged and skipped, never fatal.
+     */
+    public WarmupSettings.Report warmUp(WarmupSettings settings) {
+        if (!settings.enabled()) {
+            return WarmupSettings.Report.NONE;
+        }
+        try (RehearsalClient client = new RehearsalClient(host, port, random.hex(16), random.hex(4))) {
+            sockets.exempt(client.address());
+            invites.rehearsals().open(client.address(), client.token());
+            try {
+                warmup = client.run(settings);
+                return warmup;
+            } finally {
+                invites.rehearsals().close();
+                sockets.exempt(null);
+            }
+        } catch (IOException e) {
+            LOG.warning(() -> "SIP warm-up skipped: " + e.getMessage() + "; the first calls will meet a cold path");
+            return WarmupSettings.Report.NONE;
+        }
+    }
+
+    /** What the start-up rehearsal got done; {@link WarmupSettings.Report#NONE} if none ran. */
+    public WarmupSettings.Report warmup() {
+        return warmup;
     }
 
     /** Where the final status of every initial INVITE we answer is counted. */
@@ -210,7 +246,8 @@ public final class SipServer implements SipListener, AutoCloseable {
         Header ua = request.getHeader(UserAgentHeader.NAME);
         InetAddress source = request instanceof SIPRequest r && r.getRemoteAddress() != null
                 ? r.getRemoteAddress() : UNKNOWN_SOURCE;
-        if (guard.check(ua == null ? null : ua.toString(), source, clock.nanos()) != SourceGuard.Verdict.ADMIT) {
+        boolean rehearsal = request instanceof SIPRequest r && invites.rehearsals().from(source, r.getRemotePort());
+        if (!rehearsal && guard.check(ua == null ? null : ua.toString(), source, clock.nanos()) != SourceGuard.Verdict.ADMIT) {
             return; // no answer at all: see SourceGuard
         }
         try {

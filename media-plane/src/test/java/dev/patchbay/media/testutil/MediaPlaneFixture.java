@@ -36,7 +36,8 @@ public final class MediaPlaneFixture implements AutoCloseable {
                 .withGrpcHost("127.0.0.1").withGrpcPort(0).withObservePort(0)
                 .withRouteTimeout(Duration.ofSeconds(5)).withRingTimeout(Duration.ofSeconds(10))
                 .withAckTimeout(Duration.ofSeconds(5)).withDrainTimeout(Duration.ofSeconds(2))
-                .withReattachGrace(Duration.ofSeconds(2)).withTls(d.tls().withPort(0)).withRecordings(recordingDir());
+                .withReattachGrace(Duration.ofSeconds(2)).withTls(d.tls().withPort(0)).withRecordings(recordingDir())
+                .withSipWarmup(d.sipWarmup().withInvites(0)); // SipWarmupTest rehearses; other tests start at once
     }
 
     /** Test settings on free ports. */
