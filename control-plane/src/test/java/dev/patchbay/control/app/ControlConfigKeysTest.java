@@ -12,6 +12,7 @@ import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.integration.ameyo.AmeyoConfig;
 import dev.patchbay.control.integration.asapp.AsappConfig;
+import dev.patchbay.control.quality.QualityConfig;
 import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.OutageRetry;
 import dev.patchbay.control.trunk.SipAuthConfig;
@@ -57,6 +58,7 @@ class ControlConfigKeysTest {
         DbSettings.from(root.get("patchbay.db"));
         RecordingsConfig.from(root, SecretBox.from(root));
         OutageRetry.from(root);
+        QualityConfig.from(root);
     }
 
     @Test
@@ -79,6 +81,7 @@ class ControlConfigKeysTest {
             assertEquals(AmeyoConfig.defaults(), AmeyoConfig.from(config));
             assertEquals(OutboundPolicy.defaults(), OutboundPolicy.from(config));
             assertEquals(RingingSounds.defaults(), RingingSounds.from(config));
+            assertEquals(QualityConfig.defaults(), QualityConfig.from(config));
         }), "keys the control-plane reads that application.yaml does not set");
     }
 
