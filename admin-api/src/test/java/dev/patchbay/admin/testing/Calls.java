@@ -51,10 +51,13 @@ public final class Calls {
             + "{\"name\": \"X-Customer-Id\", \"value\": \"cust-4711\"},"
             + "{\"name\": \"Content-Type\", \"value\": \"application/sdp\"}], \"omitted\": 2}";
 
-    /** Stores {@link #CARRIER_INVITE} on the call, as the control-plane's first insert of an inbound call does. */
+    /**
+     * Stores {@link #CARRIER_INVITE} on the call with its Request-URI user and Call-ID, as the control-plane's first
+     * insert of an inbound call does.
+     */
     public static void inviteHeaders(PostgresSchema db, String id) {
-        db.execute("UPDATE calls SET sip_headers = CAST('" + CARRIER_INVITE.replace("'", "''") + "' AS json_document)"
-                + " WHERE id = '" + id + "'");
+        db.execute("UPDATE calls SET sip_headers = CAST('" + CARRIER_INVITE.replace("'", "''") + "' AS json_document),"
+                + " to_raw = '+442079460000', sip_call_id = '7f3a9c@192.0.2.10' WHERE id = '" + id + "'");
     }
 
     /** The quality the control-plane stores at hang-up: 12 of 3000 packets lost, 4.25 ms of jitter, MOS 4.33. */

@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
@@ -22,8 +21,6 @@ import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.DbSettings;
 import dev.patchbay.schema.Migrations;
 import dev.patchbay.schema.testing.TestDb;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +40,15 @@ class CallSipHeadersQualityStoreTest {
     @Test
     void onPostgres() throws Exception {
         try (TestDb db = new TestDb()) {
-            exercise(new DbSettings(db.url(), TestDb.USER, TestDb.PASSWORD));
+            exercise(db.settings());
         }
     }
 
     @Test
     void onH2() throws Exception {
         Path dir = Files.createTempDirectory("callstore-v29-h2");
-        exercise(new DbSettings("jdbc:h2:file:" + dir.resolve("db") + ";DATABASE_TO_LOWER=TRUE", "sa", ""));
+        // A new H2 file takes its first user, here the PostgreSQL tests', as its owner.
+        exercise(new DbSettings("jdbc:h2:file:" + dir.resolve("db") + ";DATABASE_TO_LOWER=TRUE", TestDb.USER, TestDb.PASSWORD));
     }
 
     private static void exercise(DbSettings settings) throws Exception {
@@ -60,13 +58,7 @@ class CallSipHeadersQualityStoreTest {
             s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_a', 'A', TRUE, CURRENT_TIMESTAMP)");
             s.execute("INSERT INTO workspaces (id, name, enabled, created_at) VALUES ('ws_b', 'B', TRUE, CURRENT_TIMESTAMP)");
         }
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of("patchbay.db.connection.url", settings.url(),
-                        "patchbay.db.connection.username", settings.username(),
-                        "patchbay.db.connection.password", settings.password())))
-                .addSource(ConfigSources.file(Path.of("src/main/resources/application.yaml")))
-                .build();
-        DbClient client = DbClient.create(config.get("patchbay.db"));
+        DbClient client = DbClient.create(CallStoreTest.config(settings.url()).get("patchbay.db"));
         try {
             CallStore store = new CallStore(client, Clock.systemUTC());
             List<SipHeader> invite = new ArrayList<>();
