@@ -397,6 +397,18 @@ async function run(context) {
   const started = await page.locator("dt:text-is('Started') + dd").textContent();
   expect(/GMT\+5:30|IST/.test(started), `the start time is not in the viewer's zone (${ZONE}): ${started}`);
   ok(`a call's page shows its events, and its times in the viewer's zone: ${started}`);
+  const sip = page.getByRole("region", { name: "INVITE headers, in order" });
+  const names = await sip.locator('td[data-label="Header"]').allTextContents();
+  expect(JSON.stringify(names) === JSON.stringify(["Via", "Max-Forwards", "From", "To", "Call-ID", "CSeq", "User-Agent",
+    "P-Asserted-Identity", "Diversion", "X-Customer-Id", "Content-Type"]), `the INVITE's headers, in order: ${names}`);
+  await sip.getByRole("row").filter({ hasText: "X-Customer-Id" }).filter({ hasText: "cust-4711" }).waitFor();
+  await sip.getByRole("row").filter({ hasText: "P-Asserted-Identity" }).filter({ hasText: '"Marie" <sip:+33142685300@' }).waitFor();
+  await page.getByText("2 more header(s) past the stored limit").waitFor();
+  const mos = await page.locator('dd[data-fact="mos"]').textContent();
+  const loss = await page.locator('dd[data-fact="loss"]').textContent();
+  const jitter = await page.locator('dd[data-fact="jitter"]').textContent();
+  expect(mos === "4.33" && loss === "0.40 %" && jitter === "4.3 ms", `the call's quality: MOS ${mos}, loss ${loss}, jitter ${jitter}`);
+  ok(`a call's page shows its INVITE's SIP headers in order and its quality (${names.length} headers, MOS ${mos})`);
   await shot(page, SHOTS, "call");
 
   // A recorded call: 2 s of a tone on the caller's (left) channel, silence on the bot's, from the node.

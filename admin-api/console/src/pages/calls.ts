@@ -1,6 +1,6 @@
 import { ApiError, bytes, get, query, type Me, type Page } from "../api";
 import { waveform } from "../waveform";
-import { field, h, mount, num, table, when } from "../dom";
+import { field, h, mount, num, table, when, type Child } from "../dom";
 import { showProblem } from "../forms";
 
 export interface Call {
@@ -12,7 +12,12 @@ export interface Call {
 interface CallDetail extends Call {
   events: { id: number; at: string; type: string; detail: string | null }[];
   sip: { request_user: string | null; call_id: string | null };
-  quality: { mos: number | null; jitter_ms: number | null; packet_loss: number | null } | null;
+  sip_headers: { name: string; value: string; truncated?: boolean }[] | null;
+  sip_headers_omitted: number;
+  quality: {
+    mos: number | null; jitter_ms: number | null; packet_loss: number | null;
+    packets_expected: number | null; packets_lost: number | null;
+  } | null;
 }
 
 const STATUSES = ["queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled", "rejected"];
@@ -63,7 +68,7 @@ export async function callLogPage(main: HTMLElement, me: Me): Promise<void> {
   await load();
 }
 
-/** One call: its record and its timeline of events. */
+/** One call: its record, its INVITE's SIP headers, its quality and its timeline of events. */
 export async function callPage(main: HTMLElement, ws: string, id: string): Promise<void> {
   const c = await get<CallDetail>(`/v1/workspaces/${encodeURIComponent(ws)}/calls/${encodeURIComponent(id)}`);
   const facts: [string, Node | string][] = [
@@ -81,20 +86,49 @@ export async function callPage(main: HTMLElement, ws: string, id: string): Promi
       h("h2", { id: "sip-title" }, "SIP"),
       h("dl", { class: "facts" }, h("dt", {}, "Request-URI user"), h("dd", {}, c.sip.request_user ?? "—"),
         h("dt", {}, "SIP Call-ID"), h("dd", {}, c.sip.call_id ?? "not stored")),
-      h("p", { class: "hint" }, "The control-plane does not store the INVITE's other headers yet.")),
+      sipHeaders(c)),
     h("section", { class: "card", "aria-labelledby": "quality-title" },
       h("h2", { id: "quality-title" }, "Quality"),
-      c.quality
-        ? h("dl", { class: "facts" },
-          h("dt", {}, "MOS estimate"), h("dd", { "data-fact": "mos" }, c.quality.mos?.toFixed(2) ?? "—"),
-          h("dt", {}, "Jitter"), h("dd", {}, c.quality.jitter_ms === null ? "—" : `${c.quality.jitter_ms.toFixed(1)} ms`),
-          h("dt", {}, "Packet loss"), h("dd", {}, c.quality.packet_loss === null ? "—" : `${(c.quality.packet_loss * 100).toFixed(2)} %`))
-        : h("p", { class: "hint" }, "Not recorded: only calls placed through the agents API record jitter, loss and MOS.")),
+      quality(c)),
     h("section", { class: "card", "aria-labelledby": "events-title" },
       h("h2", { id: "events-title" }, "Events"),
       table("Events", ["At", "Type", "Detail"], c.events.map((e) => [when(e.at), e.type, e.detail ?? ""]),
         "No events recorded.")),
     c.recording_url ? await recording(c) : null);
+}
+
+/** The INVITE's headers in its order; the API never has its credentials (Authorization, Proxy-Authorization). */
+function sipHeaders(c: CallDetail): Child[] {
+  if (c.sip_headers === null) {
+    return [h("p", { class: "hint" }, c.direction === "outbound"
+      ? "An outbound call: Patchbay sent the INVITE, so there are no caller's headers."
+      : "No INVITE headers stored: the call was recorded before they were kept.")];
+  }
+  return [
+    h("h3", { id: "sip-headers-title" }, "INVITE headers"),
+    table("INVITE headers, in order", ["Header", "Value"], c.sip_headers.map((x) => [x.name,
+      h("code", {}, x.value + (x.truncated ? " … (cut at 2048 characters)" : ""))]), "The INVITE had no headers."),
+    c.sip_headers_omitted > 0
+      ? h("p", { class: "hint" }, `${c.sip_headers_omitted} more header(s) past the stored limit (64 headers, 16 KiB).`)
+      : null,
+    h("p", { class: "hint" }, "Authorization and Proxy-Authorization are never stored."),
+  ];
+}
+
+/** MOS, jitter and loss from the media-plane's counters at hang-up, for every call. */
+function quality(c: CallDetail): Node {
+  const q = c.quality;
+  if (!q) {
+    return h("p", { class: "hint" }, "Not measured: the call carried no media (rejected or never answered), or its"
+      + " counters never reached the control-plane (its media node was lost).");
+  }
+  return h("dl", { class: "facts" },
+    h("dt", {}, "MOS estimate"), h("dd", { "data-fact": "mos" }, q.mos?.toFixed(2) ?? "—"),
+    h("dt", {}, "Jitter"), h("dd", { "data-fact": "jitter" }, q.jitter_ms === null ? "—" : `${q.jitter_ms.toFixed(1)} ms`),
+    h("dt", {}, "Packet loss"), h("dd", { "data-fact": "loss" },
+      q.packet_loss === null ? "—" : `${(q.packet_loss * 100).toFixed(2)} %`),
+    h("dt", {}, "Packets"), h("dd", {}, q.packets_expected === null
+      ? "—" : `${q.packets_lost ?? 0} lost of ${q.packets_expected} expected`));
 }
 
 /** The call's recording: fetched with the key, played from a blob, and both channels drawn. */

@@ -34,8 +34,10 @@ class AgentsConfigKeysTest {
     private static final String CURRENCIES = "patchbay.agents.currencies";
     private static final String RATES = "patchbay.agents.rates";
 
+    /** With the quality setting AgentsConfig shares with every call's record (the control-plane's test checks it too). */
     private static Map<String, String> yaml() {
-        return ConfigKeys.flatten(ShippedDefaults.root(ControlConfig.class), key -> key.startsWith("patchbay.agents."));
+        return ConfigKeys.flatten(ShippedDefaults.root(ControlConfig.class), key -> key.startsWith("patchbay.agents.")
+                || key.startsWith("patchbay.quality."));
     }
 
     /** Every reader of agents settings, as AgentsApi's constructor runs them. */

@@ -70,9 +70,12 @@ public final class CallLog {
         return db.execute().namedGet("select-call", callId, workspaceId).map(CallLog::summary);
     }
 
-    /** The call's stored SIP fields and quality columns by name (null where not recorded). */
-    public Map<String, Object> sipAndQuality(String callId) {
-        return db.execute().namedGet("select-call-sip-quality", callId).map(Db::columns).orElse(Map.of());
+    /**
+     * The call's stored SIP fields (its INVITE's headers as the control-plane's JSON text) and quality columns by
+     * name, null where not recorded; empty for a call not in {@code workspaceId}.
+     */
+    public Map<String, Object> sipAndQuality(String workspaceId, String callId) {
+        return db.execute().namedGet("select-call-sip-quality", callId, workspaceId).map(Db::columns).orElse(Map.of());
     }
 
     public List<CallEvent> events(String callId) {

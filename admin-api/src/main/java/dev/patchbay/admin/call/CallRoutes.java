@@ -5,9 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.admin.audit.Audit;
@@ -28,12 +31,15 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The console's view of calls: {@code GET /v1/calls} (the call log, cursor-paged),
- * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, hanging one up, transferring it,
+ * {@code GET /v1/live-calls} (calls not yet ended), one call with its events, its INVITE's SIP headers and its
+ * quality, hanging one up, transferring it,
  * sending it DTMF, and its recording. Each action is a timeline event and an audit row naming who asked. A workspace
  * admin key sees its own workspace's calls only; asking for another's answers the same 404 as a
  * workspace that does not exist.
  */
 public final class CallRoutes {
+
+    private static final ObjectMapper STORED = new ObjectMapper();
 
     private final CallLog log;
     private final Consumer<String> requireWorkspace;
@@ -78,9 +84,9 @@ public final class CallRoutes {
     private void call(ServerRequest req, ServerResponse res) {
         CallSummary c = summary(req);
         ObjectNode body = json(c);
-        Map<String, Object> more = log.sipAndQuality(c.id());
-        // Only what the control-plane stores: it does not keep the INVITE's headers (yet), so none are invented here.
+        Map<String, Object> more = log.sipAndQuality(c.workspaceId(), c.id());
         body.putObject("sip").put("request_user", (String) more.get("to_raw")).put("call_id", (String) more.get("sip_call_id"));
+        sipHeaders(body, (String) more.get("sip_headers"));
         if (more.get("mos") == null && more.get("jitter_ms") == null && more.get("packet_loss") == null) {
             body.putNull("quality");
         } else {
@@ -88,6 +94,8 @@ public final class CallRoutes {
             q.set("mos", number(more.get("mos")));
             q.set("jitter_ms", number(more.get("jitter_ms")));
             q.set("packet_loss", number(more.get("packet_loss")));
+            q.set("packets_expected", count(more.get("rtp_packets_expected")));
+            q.set("packets_lost", count(more.get("rtp_packets_lost")));
         }
         ArrayNode events = body.putArray("events");
         for (CallEvent e : log.events(c.id())) {
@@ -188,6 +196,31 @@ public final class CallRoutes {
     /** A workspace key is held to its own workspace; naming another answers that workspace's 404. */
     private CallFilter scoped(ServerRequest req, CallFilter filter) {
         return filter.inWorkspace(Access.scope(req, filter.workspaceId(), requireWorkspace));
+    }
+
+    /**
+     * The INVITE's headers as the control-plane stored them (its InviteHeaders document), in order; null for a call
+     * that came from no INVITE (outbound) or was stored before V29. {@code sip_headers_omitted} counts the headers
+     * past the stored bounds; the credentials were never stored.
+     */
+    private static void sipHeaders(ObjectNode body, String stored) {
+        if (stored == null) {
+            body.putNull("sip_headers");
+            body.put("sip_headers_omitted", 0);
+            return;
+        }
+        JsonNode doc;
+        try {
+            doc = STORED.readTree(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("calls.sip_headers is not the control-plane's JSON: " + e.getMessage(), e);
+        }
+        body.set("sip_headers", doc.path("headers").isArray() ? doc.path("headers") : body.arrayNode());
+        body.put("sip_headers_omitted", doc.path("omitted").asInt());
+    }
+
+    private static JsonNode count(Object v) {
+        return v == null ? NullNode.getInstance() : LongNode.valueOf(((Number) v).longValue());
     }
 
     private static JsonNode number(Object v) {

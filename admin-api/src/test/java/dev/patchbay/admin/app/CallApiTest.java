@@ -117,6 +117,32 @@ class CallApiTest {
         assertTrue(r.json().path("ended_at").asText().startsWith("2026-12-01T10:01:00"), r.toString());
         assertTrue(r.json().path("quality").isNull(), "a call without recorded quality shows none: " + r);
         assertTrue(r.json().path("sip").isObject(), r.toString());
+        assertTrue(r.json().path("sip_headers").isNull(), "a call stored without headers shows none: " + r);
+    }
+
+    @Test
+    void aCallShowsItsInviteHeadersInOrderAndTheQualityItsEndRecorded() {
+        String wsD = api.client().post("/v1/workspaces", "{\"name\":\"D\"}").json().path("id").asText();
+        String call = Calls.insert(api.db(), wsD, "bot_d", "ended", "+33142685300", "+442079460000", T0.minusSeconds(90));
+        Calls.inviteHeaders(api.db(), call);
+        Calls.quality(api.db(), call);
+        Reply r = api.client().get("/v1/workspaces/" + wsD + "/calls/" + call);
+        assertEquals(200, r.status(), r.toString());
+        JsonNode headers = r.json().path("sip_headers");
+        assertEquals(List.of("Via", "Max-Forwards", "From", "To", "Call-ID", "CSeq", "User-Agent", "P-Asserted-Identity",
+                "Diversion", "X-Customer-Id", "Content-Type"), headers.findValuesAsText("name"));
+        assertEquals("\"Marie\" <sip:+33142685300@carrier.example>", headers.get(7).path("value").asText());
+        assertEquals("cust-4711", headers.get(9).path("value").asText());
+        assertEquals(2, r.json().path("sip_headers_omitted").asInt());
+        JsonNode q = r.json().path("quality");
+        assertEquals(4.33, q.path("mos").asDouble(), 1e-9);
+        assertEquals(4.25, q.path("jitter_ms").asDouble(), 1e-9);
+        assertEquals(0.004, q.path("packet_loss").asDouble(), 1e-9);
+        assertEquals(3000, q.path("packets_expected").asLong());
+        assertEquals(12, q.path("packets_lost").asLong());
+        // Another workspace's key, or its path, does not reach them.
+        assertEquals(404, asA.get("/v1/workspaces/" + wsD + "/calls/" + call).status());
+        assertEquals(404, api.client().get("/v1/workspaces/" + wsA + "/calls/" + call).status());
     }
 
     @Test

@@ -55,6 +55,7 @@ class ConsoleBrowserTest {
             "the live page's hang-up (two presses) shows the API's 503 when the node does not answer",
             "an ended call leaves the live page",
             "a call's page shows its events",
+            "a call's page shows its INVITE's SIP headers in order and its quality",
             "a recorded call's page plays its recording",
             "the fleet page lists the media nodes",
             "the fleet page's drain (two presses) shows the API's error when the node does not answer",
@@ -86,6 +87,7 @@ class ConsoleBrowserTest {
                         t0.plusSeconds(60L * i));
             }
             String live = Calls.insert(api.db(), ws, bot, "live", "+33142685300", "+442079460000");
+            Calls.inviteHeaders(api.db(), live);
             String recorded = Calls.insert(api.db(), ws, bot, "ended", "+442079460123", "+442079460000", t0.minusSeconds(60));
             api.db().execute("UPDATE calls SET media_node = '" + mediaNode.address() + "', recording_url = '/var/rec/" + recorded
                     + ".wav' WHERE id = '" + recorded + "'");
@@ -139,9 +141,10 @@ class ConsoleBrowserTest {
                 while ((line = lines.readLine()) != null) {
                     out.add(line);
                     if (line.equals("hangup?")) {
-                        // As the control-plane ends a call: status, end time and an event.
+                        // As the control-plane ends a call: status, end time, quality and an event.
                         api.db().execute("UPDATE calls SET status = 'completed', ended_at = CURRENT_TIMESTAMP"
                                 + " WHERE id IN ('" + live + "', '" + onNode + "')");
+                        Calls.quality(api.db(), live);
                         stdin.write("ended\n");
                         stdin.flush();
                     }

@@ -36,4 +36,33 @@ public final class Calls {
     public static String insert(PostgresSchema db, String ws, String bot, String state, String from, String to) {
         return insert(db, ws, bot, state, from, to, Instant.now());
     }
+
+    /** A carrier's INVITE headers, as the control-plane stores them (V29, its InviteHeaders document), in order. */
+    public static final String CARRIER_INVITE = "{\"headers\": ["
+            + "{\"name\": \"Via\", \"value\": \"SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-524287-1\"},"
+            + "{\"name\": \"Max-Forwards\", \"value\": \"69\"},"
+            + "{\"name\": \"From\", \"value\": \"<sip:+33142685300@carrier.example>;tag=as5f\"},"
+            + "{\"name\": \"To\", \"value\": \"<sip:+442079460000@patchbay.example>\"},"
+            + "{\"name\": \"Call-ID\", \"value\": \"7f3a9c@192.0.2.10\"},"
+            + "{\"name\": \"CSeq\", \"value\": \"102 INVITE\"},"
+            + "{\"name\": \"User-Agent\", \"value\": \"Carrier SBC 12.1\"},"
+            + "{\"name\": \"P-Asserted-Identity\", \"value\": \"\\\"Marie\\\" <sip:+33142685300@carrier.example>\"},"
+            + "{\"name\": \"Diversion\", \"value\": \"<sip:+442079460999@carrier.example>;reason=unconditional\"},"
+            + "{\"name\": \"X-Customer-Id\", \"value\": \"cust-4711\"},"
+            + "{\"name\": \"Content-Type\", \"value\": \"application/sdp\"}], \"omitted\": 2}";
+
+    /**
+     * Stores {@link #CARRIER_INVITE} on the call with its Request-URI user and Call-ID, as the control-plane's first
+     * insert of an inbound call does.
+     */
+    public static void inviteHeaders(PostgresSchema db, String id) {
+        db.execute("UPDATE calls SET sip_headers = CAST('" + CARRIER_INVITE.replace("'", "''") + "' AS json_document),"
+                + " to_raw = '+442079460000', sip_call_id = '7f3a9c@192.0.2.10' WHERE id = '" + id + "'");
+    }
+
+    /** The quality the control-plane stores at hang-up: 12 of 3000 packets lost, 4.25 ms of jitter, MOS 4.33. */
+    public static void quality(PostgresSchema db, String id) {
+        db.execute("UPDATE calls SET rtp_packets_expected = 3000, rtp_packets_lost = 12, jitter_ms = 4.25,"
+                + " packet_loss = 0.004, mos = 4.33 WHERE id = '" + id + "'");
+    }
 }

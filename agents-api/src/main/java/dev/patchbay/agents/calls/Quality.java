@@ -5,13 +5,14 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.control.model.CallRecord;
+import dev.patchbay.control.quality.CallQuality;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.rest.ApiJson;
 
 /**
- * Call quality from the media-plane's RTP counters: loss, jitter, and a MOS estimate by the
- * E-model. The delay term is what the gateway adds itself (packetisation and jitter buffer,
- * {@code patchbay.agents.quality.base-delay-ms}); network delay needs RTCP, which is not measured.
+ * An agent call's {@code quality_metrics}: {@link CallQuality}'s loss, jitter and MOS estimate (the figures every
+ * call's record keeps), plus the latency the E-model assumed ({@code patchbay.quality.base-delay-ms} and twice
+ * the jitter); network delay needs RTCP, which is not measured.
  */
 public final class Quality {
 
@@ -26,23 +27,17 @@ public final class Quality {
         this.live = live;
     }
 
+    /** The same figures every call's record keeps (CallQuality), with the latency the E-model assumed. */
     public Metrics of(RtpStats s) {
-        // RFC 3550 A.3 counts from the media-plane; duplicates can make "lost" negative, which is no loss.
-        long expected = s.getPacketsExpected();
-        if (expected == 0) {
-            return new Metrics(null, null, null, null);
-        }
-        double loss = Math.max(0, s.getPacketsLost()) / (double) expected;
-        double jitter = s.getJitterMs();
-        double latency = baseDelayMs + 2 * jitter;
-        return new Metrics(round(EModel.mos(loss, jitter, baseDelayMs), 2), round(jitter, 2), round(loss, 4), round(latency, 0));
+        CallQuality q = CallQuality.of(s, baseDelayMs);
+        return new Metrics(q.mos(), q.jitterMs(), q.packetLoss(), latency(q.jitterMs()));
     }
 
     /** The seed's quality_metrics: stored once the call is over, read live from its media node while it runs. */
     ObjectNode metrics(CallRecord call, AgentCall a) {
         Metrics m;
         if (a.mos() != null || call.status().terminal()) {
-            m = new Metrics(a.mos(), a.jitterMs(), a.packetLoss(), a.jitterMs() == null ? null : round(baseDelayMs + 2 * a.jitterMs(), 0));
+            m = new Metrics(a.mos(), a.jitterMs(), a.packetLoss(), latency(a.jitterMs()));
         } else {
             m = call.answeredAt() == null ? new Metrics(null, null, null, null) : live.apply(call).map(this::of)
                     .orElse(new Metrics(null, null, null, null));
@@ -53,8 +48,7 @@ public final class Quality {
         return o;
     }
 
-    private static Double round(double v, int places) {
-        double f = Math.pow(10, places);
-        return Math.round(v * f) / f;
+    private Double latency(Double jitterMs) {
+        return jitterMs == null ? null : CallQuality.round(baseDelayMs + 2 * jitterMs, 0);
     }
 }

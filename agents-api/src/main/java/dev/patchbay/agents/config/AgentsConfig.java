@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import dev.patchbay.control.app.ControlConfig;
 import dev.patchbay.control.delivery.ConfigDurations;
+import dev.patchbay.control.quality.QualityConfig;
 import dev.patchbay.startup.ShippedDefaults;
 import io.helidon.config.Config;
 
@@ -27,6 +28,7 @@ import io.helidon.config.Config;
  * @param publicUrl          how clients reach this control-plane, for URLs in responses
  * @param defaultCallerId    the caller ID of calls whose request names none; empty for none
  * @param baseDelayMs        the one-way delay the gateway adds (packetisation, jitter buffer), for MOS
+ *                           ({@code patchbay.quality.base-delay-ms}, shared with every call's record)
  * @param jobPollInterval    how often each replica looks for due batch, scheduled and queued calls
  * @param keyOverlap         how long a rotated API key keeps working beside its successor
  * @param sweepInterval      how often each replica looks for wallet reservations a crash left held
@@ -67,7 +69,7 @@ public record AgentsConfig(Duration sessionTtl, int callsPerHour, int maxCallDur
                 c.get("requests-per-hour").asInt().get(), c.get("minute-price").asDouble().get(),
                 c.get("low-balance-minutes").asInt().get(), c.get("billing-increment").asInt().get(),
                 Map.copyOf(currencies), List.copyOf(rates), c.get("public-url").asString().get(),
-                c.get("default-caller-id").asString().get(), c.get("quality.base-delay-ms").asDouble().get(),
+                c.get("default-caller-id").asString().get(), QualityConfig.from(root).baseDelayMs(),
                 ConfigDurations.require(root, p + "jobs.poll-interval"), ConfigDurations.require(root, p + "key-overlap"),
                 ConfigDurations.require(root, p + "wallet.sweep-interval"),
                 ConfigDurations.require(root, p + "wallet.sweep-grace"));

@@ -55,6 +55,7 @@ import dev.patchbay.control.media.NodeDirectory;
 import dev.patchbay.control.media.NodeDiscovery;
 import dev.patchbay.control.metrics.ControlMetrics;
 import dev.patchbay.control.mount.Mount;
+import dev.patchbay.control.quality.QualityConfig;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.recording.RecordingLinks;
 import dev.patchbay.control.recording.RecordingRetention;
@@ -217,7 +218,7 @@ public final class ControlPlane implements AutoCloseable {
                     // A transfer still ONGOING when its call ends: the caller hung up before the bot returned.
                     transfers.endedWithoutReturn(call.id());
                 }, new CallObservers(observers), leases, workers,
-                RingingSounds.from(root));
+                RingingSounds.from(root), Settings.read(() -> QualityConfig.from(root)));
         ExecutorService linkCallbacks = MediaNodeLink.callbackExecutor();
         List<MediaNodeLink> links = new ArrayList<>();
         for (String node : config.mediaNodes()) {

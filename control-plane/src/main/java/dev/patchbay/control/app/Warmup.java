@@ -16,10 +16,12 @@ import dev.patchbay.control.media.MediaNodeLink;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.InviteHeaders;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.CallOffered;
+import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.proto.media.v1.SocketAddress;
 import dev.patchbay.proto.media.v1.Transport;
 import dev.patchbay.schema.Db;
@@ -143,9 +145,11 @@ final class Warmup {
     }
 
     private void rehearse(String number) {
-        Route route = router.route(CallOffered.newBuilder().setRequestUser(number).setToUser(number)
+        CallOffered offer = CallOffered.newBuilder().setRequestUser(number).setToUser(number)
                 .setRequestUri("sip:" + number + "@127.0.0.1").setFromUri("sip:warmup@127.0.0.1")
-                .setTransport(Transport.UDP).setSource(SocketAddress.newBuilder().setIp("127.0.0.1").setPort(5060)).build());
+                .setTransport(Transport.UDP).setSource(SocketAddress.newBuilder().setIp("127.0.0.1").setPort(5060))
+                .addHeaders(SipHeader.newBuilder().setName("User-Agent").setValue("Patchbay warm-up")).build();
+        Route route = router.route(offer);
         String workspace = switch (route) {
             case Route.ToBot b -> b.workspaceId();
             case Route.Claimed c -> c.bot().workspaceId();
@@ -155,7 +159,8 @@ final class Warmup {
         // Within calls.id's 40 characters, and never a media-plane id (those start with CA).
         store.rehearseInsert(new CallRecord("warmup" + UUID.randomUUID().toString().replace("-", ""), workspace, bot,
                 CallRecord.Direction.INBOUND, bot == null ? CallStatus.REJECTED : CallStatus.RINGING, "warmup", number, number,
-                "warmup", null, CallRecord.Stream.NONE, null, null, null, null, null, store.now(), null, null));
+                "warmup", null, CallRecord.Stream.NONE, null, null, null, null, null, store.now(), null, null),
+                InviteHeaders.of(offer.getHeadersList()));
     }
 
     /** Waits, up to {@code limit}, for every configured media node's Control stream; returns how many are up. */

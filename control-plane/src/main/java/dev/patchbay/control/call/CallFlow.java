@@ -19,7 +19,9 @@ import dev.patchbay.control.model.AmeyoTag;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.InviteHeaders;
 import dev.patchbay.control.model.Route;
+import dev.patchbay.control.quality.QualityConfig;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
 import dev.patchbay.proto.media.v1.Answer;
@@ -54,17 +56,19 @@ public final class CallFlow implements MediaNodeLink.Listener {
     private final ExecutorService workers;
     private final RingCxInfo ringCx;
     private final WebhookBotCalls webhookBots;
+    private final QualityConfig quality;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Map<String, BotAttacher.Attachment> attached = new ConcurrentHashMap<>();
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers) {
-        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.defaults());
+        this(store, router, bots, webhooks, callbacks, observer, leases, workers, RingingSounds.defaults(),
+                QualityConfig.defaults());
     }
 
     public CallFlow(CallStore store, Router router, BotAttacher bots, BotWebhookClient webhooks,
                     HangupCallbacks callbacks, CallObserver observer, BridgeLeases leases, ExecutorService workers,
-                    RingingSounds ringing) {
+                    RingingSounds ringing, QualityConfig quality) {
         this.store = store;
         this.router = router;
         this.bots = bots;
@@ -74,6 +78,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         this.workers = workers;
         this.ringCx = new RingCxInfo(store);
         this.webhookBots = new WebhookBotCalls(store, webhooks, ringing, ringCx);
+        this.quality = quality;
     }
 
     @Override
@@ -136,23 +141,25 @@ public final class CallFlow implements MediaNodeLink.Listener {
                 () -> "call " + id + " from " + offer.getFromUri() + " to " + offer.getRequestUri() + ": " + route);
         Instant now = store.now();
         String from = offer.getFromUri().replaceFirst("^<?sips?:", "").replaceFirst("[@;>].*$", "");
+        // Bounded and without credentials; written by the call's first insert, whichever way it is routed.
+        InviteHeaders headers = InviteHeaders.of(offer.getHeadersList());
         switch (route) {
             case Route.Reject r -> {
-                store.insert(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
+                store.insertInbound(new CallRecord(id, r.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
                         offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
-                        r.sipStatus(), r.reason(), null, now, null, null, offer.getSipCallId()), null, null,
+                        r.sipStatus(), r.reason(), null, now, null, null, offer.getSipCallId()), headers,
                         r.sipStatus() + " " + r.reason());
                 Reject.Builder reject = Reject.newBuilder().setSipStatus(r.sipStatus()).setReason(r.reason());
                 r.headers().forEach(h -> reject.addHeaders(SipHeader.newBuilder().setName(h.name()).setValue(h.value())));
                 link.decide(decision(id).setReject(reject));
             }
-            case Route.ToBot bot -> toBot(link, id, offer, bot, from, now);
-            case Route.Claimed c -> claimed(link, id, offer, c, from, now);
+            case Route.ToBot bot -> toBot(link, id, offer, bot, from, now, headers);
+            case Route.Claimed c -> claimed(link, id, offer, c, from, now, headers);
         }
     }
 
     /** A call that binds integration state (an ASAPP transfer) as it is recorded; only one INVITE wins. */
-    private void claimed(MediaNodeLink link, String id, CallOffered offer, Route.Claimed claimed, String from, Instant now) {
+    private void claimed(MediaNodeLink link, String id, CallOffered offer, Route.Claimed claimed, String from, Instant now, InviteHeaders headers) {
         Route.ToBot bot = claimed.bot();
         CallRecord.Stream stream = switch (bot.kind()) {
             case ECHO -> new CallRecord.Stream(null, "echo", 8000, null);
@@ -166,19 +173,19 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null, now, null, null,
                 offer.getSipCallId());
-        if (refused == null && store.insertClaiming(call, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
+        if (refused == null && store.insertClaiming(call, headers, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")",
                 claimed.claim())) {
             link.decide(decision(id, bot).setAnswer(answer(bot, call)));
             return;
         }
         String reason = refused != null ? refused : "the call transfer was claimed by another call meanwhile";
-        store.insert(new CallRecord(id, bot.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
+        store.insertInbound(new CallRecord(id, bot.workspaceId(), null, Direction.INBOUND, CallStatus.REJECTED, from,
                 offer.getToUser(), offer.getRequestUser(), link.node(), null, CallRecord.Stream.NONE, null, null,
-                404, reason, null, now, null, null, offer.getSipCallId()), null, null, "404 " + reason);
+                404, reason, null, now, null, null, offer.getSipCallId()), headers, "404 " + reason);
         link.decide(decision(id).setReject(Reject.newBuilder().setSipStatus(404).setReason(reason)));
     }
 
-    private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now) {
+    private void toBot(MediaNodeLink link, String id, CallOffered offer, Route.ToBot bot, String from, Instant now, InviteHeaders headers) {
         AmeyoTag ameyo = AmeyoCallTag.of(bot, offer);
         Map<String, String> vendorParameters = AmeyoCallTag.botParameters(ameyo);
         CallRecord.Stream stream = switch (bot.kind()) {
@@ -195,7 +202,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallRecord call = new CallRecord(id, bot.workspaceId(), bot.botId(), Direction.INBOUND, CallStatus.RINGING, from,
                 bot.number(), bot.raw(), link.node(), offer.getAttachToken(), stream, null, null, null, null, null,
                 now, null, null, offer.getSipCallId());
-        store.insert(call, null, null, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
+        store.insertInbound(call, headers, "routed by " + bot.via() + " to " + bot.botId() + " (" + bot.kind() + ")");
         if (ameyo != null) {
             store.ameyo(id, ameyo);
         }
@@ -288,7 +295,7 @@ public final class CallFlow implements MediaNodeLink.Listener {
         CallStatus status = HangupStatus.of(before, hangup);
         String recording = hangup.getRecordingPath().isEmpty() ? null : hangup.getRecordingPath();
         if (store.end(id, status, hangup.getCause().name().toLowerCase(Locale.ROOT), hangup.getSipStatus(),
-                hangup.getReason(), recording)) {
+                hangup.getReason(), recording, quality.of(hangup.getStats()))) {
             store.find(id).ifPresent(call -> {
                 callbacks.ended(call);
                 observe(() -> observer.ended(call, hangup.getStats()), id);

@@ -14,7 +14,9 @@ import dev.patchbay.control.model.CallEvent;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.InviteHeaders;
 import dev.patchbay.control.model.Route;
+import dev.patchbay.control.quality.CallQuality;
 import dev.patchbay.schema.Db;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -58,11 +60,19 @@ public final class CallStore {
         insert(c, idempotencyKey, requestHash, detail, tx -> { });
     }
 
+    /** Stores a new inbound call with its INVITE's headers, and its first event. */
+    public void insertInbound(CallRecord c, InviteHeaders headers, String detail) {
+        Db.inTransaction(db, tx -> {
+            insertRow(tx, c, headers, null, null, detail);
+            return null;
+        });
+    }
+
     /** The same, with rows that belong to the call written in the same transaction (an agent's request). */
     public void insert(CallRecord c, String idempotencyKey, String requestHash, String detail,
                        Consumer<DbExecute> alongside) {
         Db.inTransaction(db, tx -> {
-            insertRow(tx, c, idempotencyKey, requestHash, detail);
+            insertRow(tx, c, null, idempotencyKey, requestHash, detail);
             alongside.accept(tx);
             return null;
         });
@@ -72,7 +82,7 @@ public final class CallStore {
      * Stores a new call only if {@code claim} succeeds in the same transaction, so a call and the
      * integration state it binds (an ASAPP transfer) are written together or not at all.
      */
-    public boolean insertClaiming(CallRecord c, String detail, Route.Claim claim) {
+    public boolean insertClaiming(CallRecord c, InviteHeaders headers, String detail, Route.Claim claim) {
         final class Lost extends RuntimeException {
             Lost() {
                 super(null, null, false, false);
@@ -80,7 +90,7 @@ public final class CallStore {
         }
         try {
             return Db.inTransaction(db, tx -> {
-                insertRow(tx, c, null, null, detail);
+                insertRow(tx, c, headers, null, null, detail);
                 if (!claim.claim(tx, c.id(), c.createdAt())) {
                     throw new Lost(); // rolls the call row back
                 }
@@ -95,7 +105,7 @@ public final class CallStore {
      * Writes {@code c} and its first event as {@link #insert} does, then rolls them back: the start-up
      * warm-up runs the set-up path's writes without leaving a row.
      */
-    public void rehearseInsert(CallRecord c) {
+    public void rehearseInsert(CallRecord c, InviteHeaders headers) {
         final class Rehearsed extends RuntimeException {
             Rehearsed() {
                 super(null, null, false, false);
@@ -103,7 +113,7 @@ public final class CallStore {
         }
         try {
             Db.inTransaction(db, tx -> {
-                insertRow(tx, c, null, null, "warm-up");
+                insertRow(tx, c, headers, null, null, "warm-up");
                 throw new Rehearsed();
             });
         } catch (Rehearsed expected) {
@@ -111,12 +121,15 @@ public final class CallStore {
         }
     }
 
-    private void insertRow(DbExecute tx, CallRecord c, String idempotencyKey, String requestHash, String detail) {
+    /** {@code headers}: the inbound INVITE's, null for a call that came from none (outbound, consult legs). */
+    private void insertRow(DbExecute tx, CallRecord c, InviteHeaders headers, String idempotencyKey, String requestHash,
+                           String detail) {
         CallRecord.Stream s = c.stream();
         tx.namedInsert("insert-call", c.id(), c.workspaceId(), c.botId(), wire(c.direction()), c.status().wire(),
                 c.from(), c.to(), c.toRaw(), c.sipCallId(), c.mediaNode(), c.attachToken(), s.url(), s.dialect(),
                 s.sampleRate() == 0 ? null : s.sampleRate(), s.customParametersJson(), millis(s), c.callbackUrl(),
-                idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()));
+                idempotencyKey, requestHash, c.reason(), c.sipStatus(), Db.utc(c.createdAt()),
+                headers == null ? null : headers.json());
         event(tx, c.id(), c.status().wire(), detail);
     }
 
@@ -134,8 +147,14 @@ public final class CallStore {
         }));
     }
 
-    /** Ends a call once; later calls for the same id change nothing and return false. */
+    /** Ends a call once, its quality unknown; later calls for the same id change nothing and return false. */
     public boolean end(String id, CallStatus status, String cause, int sipStatus, String reason, String recordingUrl) {
+        return end(id, status, cause, sipStatus, reason, recordingUrl, CallQuality.UNKNOWN);
+    }
+
+    /** Ends a call once with its media quality; later calls for the same id change nothing and return false. */
+    public boolean end(String id, CallStatus status, String cause, int sipStatus, String reason, String recordingUrl,
+                       CallQuality quality) {
         if (!status.terminal()) {
             throw new IllegalArgumentException(status + " is not a final state");
         }
@@ -143,7 +162,8 @@ public final class CallStore {
         return outage.run("call " + id + "'s end", () -> Db.inTransaction(db, tx -> {
             w.tried();
             long n = tx.namedUpdate("call-ended", status.wire(), Db.utc(w.at()), cause,
-                    sipStatus == 0 ? null : sipStatus, reason, recordingUrl, id);
+                    sipStatus == 0 ? null : sipStatus, reason, recordingUrl, quality.packetsExpected(),
+                    quality.packetsLost(), quality.jitterMs(), quality.packetLoss(), quality.mos(), id);
             return n > 0 ? event(tx, id, status.wire(), cause + (reason == null || reason.isEmpty() ? "" : ": " + reason), w)
                     : w.doneBefore(tx, id);
         }));
@@ -269,6 +289,27 @@ public final class CallStore {
     public Optional<Idempotent> byIdempotencyKey(String workspaceId, String key) {
         return db.execute().namedGet("select-call-by-idempotency-key", workspaceId, key)
                 .map(row -> new Idempotent(call(row), (String) Db.columns(row).get("request_hash")));
+    }
+
+    /** The INVITE's headers an inbound call was stored with; empty for another workspace's call or one without. */
+    public Optional<InviteHeaders> inviteHeaders(String workspaceId, String id) {
+        return db.execute().namedGet("select-call-sip-headers", workspaceId, id).map(Db::columns)
+                .map(c -> (String) c.get("sip_headers")).map(InviteHeaders::fromJson);
+    }
+
+    /** The quality a call's end recorded; empty for another workspace's call, UNKNOWN for a call not measured. */
+    public Optional<CallQuality> quality(String workspaceId, String id) {
+        return db.execute().namedGet("select-call-quality", workspaceId, id).map(Db::columns).map(c -> new CallQuality(
+                longOrNull(c.get("rtp_packets_expected")), longOrNull(c.get("rtp_packets_lost")),
+                doubleOrNull(c.get("jitter_ms")), doubleOrNull(c.get("packet_loss")), doubleOrNull(c.get("mos"))));
+    }
+
+    private static Long longOrNull(Object v) {
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    private static Double doubleOrNull(Object v) {
+        return v == null ? null : ((Number) v).doubleValue();
     }
 
     public List<CallEvent> events(String id) {

@@ -12,6 +12,7 @@ import dev.patchbay.control.delivery.OutboxConfig;
 import dev.patchbay.control.delivery.SigningKeys;
 import dev.patchbay.control.integration.ameyo.AmeyoConfig;
 import dev.patchbay.control.integration.asapp.AsappConfig;
+import dev.patchbay.control.quality.QualityConfig;
 import dev.patchbay.control.recording.RecordingsConfig;
 import dev.patchbay.control.store.OutageRetry;
 import dev.patchbay.control.trunk.SipAuthConfig;
@@ -59,6 +60,7 @@ class ControlConfigKeysTest {
         RecordingsConfig.from(root, SecretBox.from(root));
         OutageRetry.from(root);
         BridgeConfig.from(root);
+        QualityConfig.from(root);
     }
 
     @Test
@@ -82,6 +84,7 @@ class ControlConfigKeysTest {
             assertEquals(OutboundPolicy.defaults(), OutboundPolicy.from(config));
             assertEquals(RingingSounds.defaults(), RingingSounds.from(config));
             assertEquals(BridgeConfig.defaults(), BridgeConfig.from(config));
+            assertEquals(QualityConfig.defaults(), QualityConfig.from(config));
         }), "keys the control-plane reads that application.yaml does not set");
     }
 

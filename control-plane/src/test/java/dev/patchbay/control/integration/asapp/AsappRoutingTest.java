@@ -17,6 +17,7 @@ import dev.patchbay.control.call.CallActions;
 import dev.patchbay.control.media.MediaNodes;
 import dev.patchbay.control.model.CallRecord;
 import dev.patchbay.control.model.CallStatus;
+import dev.patchbay.control.model.InviteHeaders;
 import dev.patchbay.control.model.Route;
 import dev.patchbay.control.routing.Router;
 import dev.patchbay.control.store.CallStore;
@@ -186,8 +187,8 @@ class AsappRoutingTest {
         Route.Claimed first = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-used")));
         // Two INVITEs routed before either is recorded: only the first record claims the transfer.
         Route.Claimed second = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-used")));
-        assertTrue(calls.insertClaiming(call("CA-first"), "first", first.claim()));
-        assertFalse(calls.insertClaiming(call("CA-second"), "second", second.claim()));
+        assertTrue(calls.insertClaiming(call("CA-first"), InviteHeaders.NONE, "first", first.claim()));
+        assertFalse(calls.insertClaiming(call("CA-second"), InviteHeaders.NONE, "second", second.claim()));
         assertTrue(calls.find("CA-second").isEmpty(), "the losing call's row is rolled back");
         Route.Reject used = reject(router.route(invite("x", "r-used")));
         assertTrue(used.reason().contains("already used by call CA-first"), used.reason());
@@ -202,12 +203,12 @@ class AsappRoutingTest {
         assertFalse(ambiguous.reason().contains("ws_a") || ambiguous.reason().contains("ws_b"), ambiguous.reason());
         Route.Claimed toB = assertInstanceOf(Route.Claimed.class, router.route(invite("b-line", "r-twice")));
         assertEquals("ws_b", toB.bot().workspaceId());
-        assertTrue(calls.insertClaiming(call("CA-twice-b"), "b", toB.claim()));
+        assertTrue(calls.insertClaiming(call("CA-twice-b"), InviteHeaders.NONE, "b", toB.claim()));
         assertEquals(CallTransfer.Status.ACTIVE, transfers.find("ws_a", "r-twice").orElseThrow().status(), "ws_a's is untouched");
         // Now only ws_a's is ACTIVE, so the id alone finds it, whatever the Request-URI.
         Route.Claimed toA = assertInstanceOf(Route.Claimed.class, router.route(invite("nothing", "r-twice")));
         assertEquals("ws_a", toA.bot().workspaceId());
-        assertTrue(calls.insertClaiming(call("CA-twice-a"), "a", toA.claim()));
+        assertTrue(calls.insertClaiming(call("CA-twice-a"), InviteHeaders.NONE, "a", toA.claim()));
         assertEquals(CallTransfer.Status.ONGOING, transfers.find("ws_a", "r-twice").orElseThrow().status());
     }
 
@@ -233,7 +234,7 @@ class AsappRoutingTest {
     void anInviteReturnCompletesTheTransferThenNeedsTheCallAnsweredOnALiveNode() throws Exception {
         transfer("r-inv", "ws_a", "c6", CallTransfer.ReturnType.INVITE);
         Route.Claimed c = assertInstanceOf(Route.Claimed.class, router.route(invite("x", "r-inv")));
-        assertTrue(calls.insertClaiming(call("CA-inv"), "inv", c.claim()));
+        assertTrue(calls.insertClaiming(call("CA-inv"), InviteHeaders.NONE, "inv", c.claim()));
         AsappReturns returns = new AsappReturns(transfers, calls, new CallActions(calls, new MediaNodes(List.of()), new Tenants(client), new SecretBox(new byte[32])),
                 new SecretBox(new byte[32]));
         ProblemException bad = assertThrows(ProblemException.class, () -> returns.complete(calls.find("CA-inv").orElseThrow(),

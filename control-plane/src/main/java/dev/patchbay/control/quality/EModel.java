@@ -1,4 +1,4 @@
-package dev.patchbay.agents.calls;
+package dev.patchbay.control.quality;
 
 /**
  * Estimates MOS from loss, jitter and delay with the ITU-T G.107 E-model, reduced the usual way
