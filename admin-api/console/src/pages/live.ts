@@ -41,7 +41,7 @@ export async function livePage(main: HTMLElement): Promise<() => void> {
   const empty = h("p", { class: "empty" }, "No calls in progress.");
   const tbody = h("tbody", {}) as HTMLTableSectionElement;
   const tableWrap = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Calls in progress" },
-    h("table", {}, h("caption", {}, "Calls in progress"),
+    h("table", { class: "live" }, h("caption", {}, "Calls in progress"),
       h("thead", {}, h("tr", {}, HEAD.map((c) => h("th", { scope: "col" }, c)))), tbody));
   const body = h("div", { "aria-live": "off" }, h("p", { class: "loading" }, "Connecting to the live stream…"));
   const actions = h("section", { class: "card", "aria-labelledby": "act-title" },

@@ -31,7 +31,6 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 
 /**
  * The admin API's RPCs to a media-plane node (patchbay.media.v1): hang up, transfer or send DTMF on a
@@ -81,25 +80,11 @@ public final class MediaNodeClient {
     public Optional<TransferResponse> transfer(String grpcAddress, String callId, String targetUri, Duration wait,
                                                Consumer<String> late) {
         ManagedChannel channel = channel(grpcAddress);
-        CompletableFuture<TransferResponse> answer = new CompletableFuture<>();
+        UnaryAnswer<TransferResponse> observer = new UnaryAnswer<>("the node ended the transfer without an answer");
         MediaPlaneGrpc.newStub(ClientInterceptors.intercept(channel, tokenHeader()))
                 .withDeadlineAfter(TRANSFER_SECONDS, TimeUnit.SECONDS).transfer(TransferRequest.newBuilder().setCallId(callId)
-                .setTargetUri(targetUri).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(TransferResponse r) {
-                        answer.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new IllegalStateException("the node ended the transfer without an answer"));
-                    }
-                });
+                .setTargetUri(targetUri).build(), observer);
+        CompletableFuture<TransferResponse> answer = observer.future();
         answer.whenComplete((r, t) -> channel.shutdown());
         try {
             return Optional.of(answer.get(wait.toMillis(), TimeUnit.MILLISECONDS));

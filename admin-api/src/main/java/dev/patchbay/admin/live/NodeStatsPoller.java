@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.patchbay.admin.call.CallSummary;
 import dev.patchbay.admin.fleet.MediaNodeClient;
+import dev.patchbay.admin.fleet.UnaryAnswer;
 import dev.patchbay.proto.media.v1.CallStatsRequest;
 import dev.patchbay.proto.media.v1.CallStatsResponse;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
@@ -22,7 +23,6 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 
 /**
  * One round of CallStats RPCs (contract v1.2, codec since v1.11) for the answered live calls: every node's
@@ -74,27 +74,12 @@ final class NodeStatsPoller implements AutoCloseable {
     }
 
     private CompletableFuture<CallStatsResponse> ask(String node, String callId, Duration deadline) {
-        CompletableFuture<CallStatsResponse> answer = new CompletableFuture<>();
+        UnaryAnswer<CallStatsResponse> answer = new UnaryAnswer<>("node " + node + " ended CallStats without an answer");
         ManagedChannel channel = channels.computeIfAbsent(node, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
         MediaPlaneGrpc.newStub(ClientInterceptors.intercept(channel, token))
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .callStats(CallStatsRequest.newBuilder().setCallId(callId).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(CallStatsResponse r) {
-                        answer.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new IllegalStateException("no CallStats answer"));
-                    }
-                });
-        return answer;
+                .callStats(CallStatsRequest.newBuilder().setCallId(callId).build(), answer);
+        return answer.future();
     }
 
     @Override
