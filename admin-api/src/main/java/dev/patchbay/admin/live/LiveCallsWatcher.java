@@ -38,20 +38,29 @@ public final class LiveCallsWatcher implements AutoCloseable {
         if (snapshots.offer(snapshot)) {
             return true;
         }
-        end = End.TOO_SLOW;
-        snapshots.clear();
-        leave.accept(this);
+        finish(End.TOO_SLOW);
         return false;
     }
 
     void end() {
-        end = End.STOPPING;
+        finish(End.STOPPING);
+    }
+
+    private void finish(End why) {
+        end = why;
+        snapshots.clear();
+        // Wakes a client thread waiting in next(), so it sees the end now rather than at its keep-alive.
+        snapshots.offer("");
         leave.accept(this);
     }
 
     /** The next snapshot as JSON, or null when none came within {@code wait} or the stream has ended. */
     public String next(Duration wait) throws InterruptedException {
-        return end == End.NONE ? snapshots.poll(wait.toMillis(), TimeUnit.MILLISECONDS) : null;
+        if (end != End.NONE) {
+            return null;
+        }
+        String s = snapshots.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return end == End.NONE ? s : null;
     }
 
     /** NONE while the stream goes on. */
