@@ -60,3 +60,42 @@ export function query(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : "";
 }
 export const del = <T>(path: string) => api<T>("DELETE", path);
+
+/** One server-sent event: its name ("message" when unnamed) and its data lines joined by newlines. */
+export interface StreamEvent { name: string; data: string }
+
+/**
+ * Reads a server-sent-events stream with fetch(), so the key goes in the Authorization header as for every
+ * call (EventSource cannot send a header, and the key never goes in a URL). Resolves when the server ends the
+ * stream; rejects with the API's problem when it refuses to start one, or when `signal` aborts.
+ */
+export async function stream(path: string, onEvent: (e: StreamEvent) => void, signal: AbortSignal): Promise<void> {
+  const k = key.get();
+  const headers: Record<string, string> = { Accept: "text/event-stream" };
+  if (k) headers.Authorization = `Bearer ${k}`;
+  const res = await fetch(path, { headers, signal, cache: "no-store" });
+  if (!res.ok || !res.body) {
+    const json = await res.json().catch(() => ({}));
+    throw new ApiError({ status: res.status, title: json.title, detail: json.detail ?? `${res.status} ${res.statusText}`,
+      errors: json.errors });
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value;
+    // Events end with a blank line; the format allows CRLF, CR or LF line ends.
+    const blocks = buffered.replace(/\r\n?/g, "\n").split("\n\n");
+    buffered = blocks.pop() ?? "";
+    for (const block of blocks) {
+      let name = "message";
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) name = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length > 0) onEvent({ name, data: data.join("\n") });
+    }
+  }
+}

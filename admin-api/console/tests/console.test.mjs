@@ -206,6 +206,39 @@ async function keys(page, wsId) {
   ok("revoking an admin key asks once more, then the key no longer signs in; no secret is left in the page");
 }
 
+/** The text of one cell of the live page's row for a caller. */
+const liveCell = (page, from, column) =>
+  page.locator("tr[data-call-row]", { hasText: from }).locator(`td[data-label="${column}"]`).textContent();
+
+/**
+ * The stand-in node's figures on the live page, pushed by the stream: its codec, and its jitter, which the
+ * node raises with every CallStats, so a later push must change the cell in place.
+ */
+async function liveMedia(page) {
+  const from = "+34911234567";
+  await page.waitForFunction((f) => {
+    const row = [...document.querySelectorAll("tr[data-call-row]")].find((tr) => tr.textContent.includes(f));
+    return /^\d+\.\d ms$/.test(row?.querySelector('td[data-label="Jitter"]')?.textContent ?? "");
+  }, from);
+  const codec = await liveCell(page, from, "Codec");
+  expect(codec === "PCMU 20 ms", `the codec cell: ${codec}`);
+  const loss = await liveCell(page, from, "Loss");
+  expect(loss === "1.0 %", `the loss cell: ${loss}`);
+  const mos = await liveCell(page, from, "MOS");
+  expect(/^4\.\d\d$/.test(mos), `the MOS cell: ${mos}`);
+  const jitter = await liveCell(page, from, "Jitter");
+  const button = page.getByRole("button", { name: `Transfer or DTMF call from ${from}` });
+  await button.focus();
+  await page.waitForFunction(([f, before]) => {
+    const row = [...document.querySelectorAll("tr[data-call-row]")].find((tr) => tr.textContent.includes(f));
+    const now = row?.querySelector('td[data-label="Jitter"]')?.textContent ?? "";
+    return /^\d+\.\d ms$/.test(now) && now !== before;
+  }, [from, jitter]);
+  const later = await liveCell(page, from, "Jitter");
+  expect(await button.evaluate((el) => el === document.activeElement), "a push took the focus off the row's button");
+  ok(`the live page shows the node's codec (${codec}), loss (${loss}) and MOS (${mos}); jitter updates in place (${jitter} -> ${later})`);
+}
+
 /** Transfer and DTMF on the call the stand-in node holds, from the live page's action forms. */
 async function liveActions(page) {
   await page.getByRole("button", { name: "Transfer or DTMF call from +34911234567" }).click();
@@ -377,6 +410,7 @@ async function run(context) {
   const live = (await api("GET", "/v1/live-calls", OPERATOR_KEY)).json.items.find((c) => c.from === "+33142685300");
   expect(live?.from_country === "FR", `the live call's from_country: ${live?.from_country}`);
   ok("the live page shows the caller in E.164 with its country (FR: France)");
+  await liveMedia(page);
   await liveActions(page);
   await labelled(page, "live calls");
   await shot(page, SHOTS, "live-calls");

@@ -1,6 +1,7 @@
 // A real call on the live page: ConsoleLiveCallE2eTest runs the whole gateway (admin-api,
-// control-plane, media-plane on PostgreSQL) and SIPp. This script signs in, opens the live page,
-// prints "watching", and on stdin gets "placed" when SIPp starts. SIPp waits for the far end's BYE:
+// control-plane, media-plane on PostgreSQL) and SIPp, which streams PCMU. This script signs in, opens the
+// live page, prints "watching", and on stdin gets "placed" when SIPp starts; it checks the call's codec,
+// jitter and MOS show within 1 s of the answer. SIPp waits for the far end's BYE:
 // the script hangs the call up with the live page's button, and gets "ended" once SIPp has passed.
 // Then it drains the media node from the Fleet page. Variables: CONSOLE_URL, OPERATOR_KEY, DID (the
 // number SIPp calls), NODE (the media node's id), SHOTS.
@@ -12,7 +13,7 @@ const DID = env("DID");
 const NODE = env("NODE");
 const SHOTS = env("SHOTS");
 /**
- * The bound on both waits. The page polls every 500 ms, and "placed" is said when SIPp starts, so
+ * The bound on both waits. The stream pushes every 500 ms, and "placed" is said when SIPp starts, so
  * the time also holds SIPp's start and the call's set-up; the script prints what it measured.
  */
 const WITHIN_MS = 3000;
@@ -30,6 +31,21 @@ await withBrowser(SHOTS, async (context) => {
   const appeared = Date.now() - placed;
   expect(appeared <= WITHIN_MS, `the call took ${appeared} ms to appear on the live page`);
   ok(`a SIPp call appears on the live page ${appeared} ms after SIPp started`);
+
+  // The media node's figures (CallStats: codec since contract v1.11, jitter from SIPp's RTP), pushed by the stream.
+  const filled = await (await page.waitForFunction((did) => {
+    const row = [...document.querySelectorAll("tr[data-call-row]")].find((tr) => tr.textContent.includes(did));
+    const cell = (l) => row?.querySelector(`td[data-label="${l}"]`)?.textContent ?? "";
+    return /^PCMU/.test(cell("Codec")) && /^\d+\.\d ms$/.test(cell("Jitter")) && /^\d\.\d\d$/.test(cell("MOS"))
+      ? { at: Date.now(), codec: cell("Codec"), jitter: cell("Jitter"), loss: cell("Loss"), mos: cell("MOS") } : false;
+  }, DID, { timeout: 20_000 })).jsonValue();
+  const res = await fetch(new globalThis.URL("/v1/live-calls", URL), { headers: { Authorization: `Bearer ${OPERATOR_KEY}` } });
+  const call = (await res.json()).items.find((c) => c.to === DID);
+  expect(call?.answered_at, `the call has no answer time: ${JSON.stringify(call)}`);
+  const sinceAnswer = filled.at - Date.parse(call.answered_at);
+  expect(sinceAnswer <= 1000, `codec and jitter showed ${sinceAnswer} ms after the answer`);
+  ok(`the live page shows codec ${filled.codec}, jitter ${filled.jitter}, loss ${filled.loss} and MOS ${filled.mos} `
+    + `${sinceAnswer} ms after the answer`);
   await labelled(page, "live calls with a call");
   await shot(page, SHOTS, "live-calls-sipp");
 

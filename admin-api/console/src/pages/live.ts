@@ -1,31 +1,62 @@
-import { ApiError, get, post, type Page } from "../api";
-import { field, h, mount, num, seconds, table, when } from "../dom";
+import { ApiError, post, stream } from "../api";
+import { field, h, mount, num, seconds, when } from "../dom";
 import { body as formBody, submit } from "../forms";
 import { workspaceNames, type Call } from "./calls";
 
-const POLL_MS = 500;
+/** Figures from the node holding the call (CallStats); null before the answer or when the node was slow. */
+interface Media { codec: string | null; ptime_ms: number | null; jitter_ms: number | null; loss_pct: number | null; mos: number | null }
+interface LiveCall extends Call { media: Media | null }
+interface Snapshot { at: string; items: LiveCall[] }
+
+// No "Started" column: the duration's tooltip has the start time, so the media figures fit at 1280 px.
+const HEAD = ["From", "To", "Workspace", "Bot", "Node", "Status", "Duration", "Codec", "Jitter", "Loss", "MOS", "Action"];
+/** The node's figures: kept on one line each ("4.5 ms", not "4.5" over "ms"). */
+const FIGURES = new Set(["Duration", "Codec", "Jitter", "Loss", "MOS"]);
+/** After the stream ends or fails: wait this long, then connect again (a new connection starts with a full snapshot). */
+const RETRY_MS = 1000;
+
+/** One row kept across snapshots, so its buttons (focus, armed state, a press in progress) are never replaced. */
+interface Row { tr: HTMLTableRowElement; cells: Map<string, HTMLTableCellElement>; call: LiveCall }
+
+function fixed(v: number | null | undefined, digits: number, unit = ""): string {
+  return v === null || v === undefined ? "—" : `${v.toFixed(digits)}${unit}`;
+}
+
+/** MOS bands as monitors name them (G.107 Annex B: 4.3 and up very good, below 3.6 many users dissatisfied). */
+function mosClass(mos: number | null | undefined): string | undefined {
+  if (mos === null || mos === undefined) return undefined;
+  return mos >= 4.0 ? "mos good" : mos >= 3.6 ? "mos fair" : "mos poor";
+}
 
 /**
- * Calls not yet ended, polled twice a second: the admin-api reads the calls table the control-plane
- * writes and has no event source of its own to stream from. Each call has a hang-up button that asks
- * by a second press; which buttons are armed, and which has focus, survive the re-render. "Transfer or
- * DTMF" picks a call for the forms below the table, which the refresh does not touch (typing survives).
+ * Calls not yet ended, pushed by the admin-api as server-sent events (GET /v1/live-calls/stream, read with fetch()
+ * so the key stays in the Authorization header): a whole snapshot twice a second, each call with its codec,
+ * jitter, loss and MOS from the node holding it. Rows are kept by call id and only their text changes, so the
+ * hang-up button (armed by a first press, confirmed by a second), focus, and the Transfer / DTMF forms below the
+ * table survive every push.
  */
 export async function livePage(main: HTMLElement): Promise<() => void> {
-  const body = h("div", { "aria-live": "off" });
   const status = h("p", { class: "hint", role: "status" });
   const outcome = h("p", { role: "alert" });
+  const empty = h("p", { class: "empty" }, "No calls in progress.");
+  const tbody = h("tbody", {}) as HTMLTableSectionElement;
+  const tableWrap = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Calls in progress" },
+    h("table", { class: "live" }, h("caption", {}, "Calls in progress"),
+      h("thead", {}, h("tr", {}, HEAD.map((c) => h("th", { scope: "col" }, c)))), tbody));
+  const body = h("div", { "aria-live": "off" }, h("p", { class: "loading" }, "Connecting to the live stream…"));
   const actions = h("section", { class: "card", "aria-labelledby": "act-title" },
     h("h2", { id: "act-title" }, "Transfer or DTMF"), h("p", { class: "hint" }, "Press a call's “Transfer / DTMF” to act on it."));
   mount(main, h("h1", {}, "Live calls"),
-    h("p", { class: "hint" }, "Refreshed twice a second. Codec, jitter, loss and MOS are not reported by the admin API yet."),
+    h("p", { class: "hint" }, "Pushed by the admin API twice a second. Codec, jitter (RFC 3550), loss and the MOS "
+      + "estimate (E-model) come from the media node holding each call; “—” until its first packets, or when the node is slow to answer."),
     h("section", { class: "card" }, outcome, body, status), actions);
+  const rows = new Map<string, Row>();
   const armed = new Set<string>();
-  let picked: Call | undefined;
-  let stopped = false;
-  let timer = 0;
+  const names = await workspaceNames();
+  let picked: LiveCall | undefined;
+  const stop = new AbortController();
 
-  async function hangUp(c: Call): Promise<void> {
+  async function hangUp(c: LiveCall): Promise<void> {
     armed.delete(c.id);
     try {
       await post(`/v1/workspaces/${encodeURIComponent(c.workspace_id)}/calls/${encodeURIComponent(c.id)}/hangup`, {});
@@ -38,7 +69,7 @@ export async function livePage(main: HTMLElement): Promise<() => void> {
   }
 
   /** The transfer and DTMF forms for one call; the API's errors go next to the field they name. */
-  function pick(c: Call): void {
+  function pick(c: LiveCall): void {
     picked = c;
     const path = `/v1/workspaces/${encodeURIComponent(c.workspace_id)}/calls/${encodeURIComponent(c.id)}`;
     const label = `the call from ${c.from ?? "—"} to ${c.to ?? "—"}`;
@@ -66,46 +97,105 @@ export async function livePage(main: HTMLElement): Promise<() => void> {
     (transfer.elements.namedItem("to") as HTMLInputElement).focus();
   }
 
-  function button(c: Call): HTMLElement {
+  /** The hang-up button's text and label follow its armed state; the element itself stays. */
+  function arm(button: HTMLElement, c: LiveCall): void {
     const label = `call from ${c.from ?? "unknown"} to ${c.to ?? "unknown"}`;
     const isArmed = armed.has(c.id);
-    return h("button", {
-      type: "button", class: "danger", "data-call": c.id, "data-armed": isArmed ? "true" : undefined,
-      "aria-label": isArmed ? `Confirm hang up ${label}` : `Hang up ${label}`,
-      onclick: () => {
-        if (armed.has(c.id)) void hangUp(c).then(() => void tick(true));
-        else { armed.add(c.id); void tick(true); }
-      },
-    }, isArmed ? "Confirm hang up" : "Hang up");
+    button.textContent = isArmed ? "Confirm hang up" : "Hang up";
+    button.setAttribute("aria-label", isArmed ? `Confirm hang up ${label}` : `Hang up ${label}`);
+    if (isArmed) button.dataset.armed = "true"; else delete button.dataset.armed;
   }
 
-  async function tick(once = false): Promise<void> {
-    try {
-      const calls = (await get<Page<Call>>("/v1/live-calls")).items;
-      const names = await workspaceNames();
-      if (stopped) return;
-      const active = document.activeElement as HTMLElement | null;
-      const focused = active?.dataset?.call;
-      const focusedPick = active?.dataset?.pick;
-      for (const id of armed) if (!calls.some((c) => c.id === id)) armed.delete(id);
-      mount(body, table("Calls in progress", ["From", "To", "Workspace", "Bot", "Node", "Status", "Duration", "Started", "Action"],
-        calls.map((c) => [num(c.from, c.from_country), num(c.to, c.to_country), names.get(c.workspace_id) ?? c.workspace_id, c.bot_id ?? "—", c.media_node, c.status,
-          seconds(c.answered_at ?? c.created_at), when(c.created_at), h("span", { class: "actions" }, button(c),
-            h("button", { type: "button", class: "secondary", "data-pick": c.id,
-              "aria-label": `Transfer or DTMF call from ${c.from ?? "unknown"} to ${c.to ?? "unknown"}`, onclick: () => pick(c) },
-            "Transfer / DTMF"))]), "No calls in progress."));
-      if (picked && !calls.some((c) => c.id === picked!.id)) {
-        picked = undefined;
-        mount(actions, h("p", { class: "hint", role: "status" }, "The call you picked has ended."));
-      }
-      if (focused) body.querySelector<HTMLElement>(`[data-call="${CSS.escape(focused)}"]`)?.focus();
-      if (focusedPick) body.querySelector<HTMLElement>(`[data-pick="${CSS.escape(focusedPick)}"]`)?.focus();
-      status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    } catch (e) {
-      status.textContent = `Could not refresh: ${String(e)}`;
+  function newRow(c: LiveCall): Row {
+    const tr = h("tr", { "data-call-row": c.id }) as HTMLTableRowElement;
+    const cells = new Map<string, HTMLTableCellElement>();
+    for (const col of HEAD) {
+      const td = h("td", { "data-label": col }) as HTMLTableCellElement;
+      cells.set(col, td);
+      tr.append(td);
     }
-    if (!stopped && !once) timer = window.setTimeout(() => void tick(), POLL_MS);
+    const row: Row = { tr, cells, call: c };
+    const hang = h("button", { type: "button", class: "danger", "data-call": c.id, onclick: () => {
+      if (armed.has(row.call.id)) void hangUp(row.call).then(() => arm(hang, row.call));
+      else { armed.add(row.call.id); arm(hang, row.call); }
+    } });
+    arm(hang, c);
+    cells.get("Action")!.append(h("span", { class: "actions" }, hang,
+      h("button", { type: "button", class: "secondary", "data-pick": c.id,
+        "aria-label": `Transfer or DTMF call from ${c.from ?? "unknown"} to ${c.to ?? "unknown"}`, onclick: () => pick(row.call) },
+      "Transfer / DTMF")));
+    return row;
   }
-  await tick();
-  return () => { stopped = true; window.clearTimeout(timer); };
+
+  /** Sets a cell's content only when it changed, so a screen reader or a selection is not disturbed for nothing. */
+  function put(row: Row, col: string, content: Node | string, className?: string): void {
+    const td = row.cells.get(col)!;
+    const text = typeof content === "string" ? content : content.textContent ?? "";
+    if (td.dataset.text !== text) {
+      td.dataset.text = text;
+      td.replaceChildren(content);
+    }
+    const classes = [FIGURES.has(col) ? "fig" : "", className ?? ""].join(" ").trim();
+    if (classes) td.className = classes; else td.removeAttribute("class");
+  }
+
+  function show(snap: Snapshot): void {
+    const seen = new Set<string>();
+    for (const c of snap.items) {
+      seen.add(c.id);
+      let row = rows.get(c.id);
+      if (!row) { row = newRow(c); rows.set(c.id, row); }
+      row.call = c;
+      const m = c.media;
+      put(row, "From", num(c.from, c.from_country));
+      put(row, "To", num(c.to, c.to_country));
+      put(row, "Workspace", names.get(c.workspace_id) ?? c.workspace_id);
+      put(row, "Bot", c.bot_id ?? "—");
+      put(row, "Node", c.media_node);
+      put(row, "Status", c.status);
+      put(row, "Duration", seconds(c.answered_at ?? c.created_at));
+      row.cells.get("Duration")!.title = `Started ${when(c.created_at)}`;
+      put(row, "Codec", m?.codec ? (m.ptime_ms ? `${m.codec} ${m.ptime_ms} ms` : m.codec) : "—");
+      put(row, "Jitter", fixed(m?.jitter_ms, 1, " ms"));
+      put(row, "Loss", fixed(m?.loss_pct, 1, " %"));
+      put(row, "MOS", fixed(m?.mos, 2), mosClass(m?.mos));
+    }
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) { row.tr.remove(); rows.delete(id); armed.delete(id); }
+    }
+    // Oldest first, as the API sends them; appending an existing row moves it without re-creating it.
+    const order = snap.items.map((c) => rows.get(c.id)!.tr);
+    const current = [...tbody.children];
+    if (current.every((tr, i) => order[i] === tr)) {
+      tbody.append(...order.slice(current.length)); // the usual case: new calls at the end, nothing moves
+    } else {
+      const focused = document.activeElement;
+      tbody.append(...order);
+      if (focused instanceof HTMLElement && focused !== document.activeElement) focused.focus();
+    }
+    if (rows.size === 0 && body.firstChild !== empty) mount(body, empty);
+    if (rows.size > 0 && body.firstChild !== tableWrap) mount(body, tableWrap);
+    if (picked && !seen.has(picked.id)) {
+      picked = undefined;
+      mount(actions, h("p", { class: "hint", role: "status" }, "The call you picked has ended."));
+    }
+    status.textContent = `Updated ${new Date(snap.at).toLocaleTimeString()}`;
+  }
+
+  async function follow(): Promise<void> {
+    while (!stop.signal.aborted) {
+      try {
+        await stream("/v1/live-calls/stream", (e) => {
+          if (e.name === "calls") show(JSON.parse(e.data) as Snapshot);
+          else if (e.name === "dropped") status.textContent = "The page fell behind the stream; reconnecting…";
+        }, stop.signal);
+      } catch (e) {
+        if (stop.signal.aborted) return;
+        status.textContent = `Could not refresh: ${e instanceof ApiError ? `${e.problem.status}: ${e.problem.detail}` : String(e)}; retrying`;
+      }
+      if (!stop.signal.aborted) await new Promise((r) => window.setTimeout(r, RETRY_MS));
+    }
+  }
+  void follow();
+  return () => stop.abort();
 }

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.patchbay.media.codec.G711;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Sipp;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,7 @@ class ConsoleLiveCallE2eTest {
                     out.add(line);
                     if (line.equals("watching")) {
                         Path dir = Sipp.workDir();
+                        Files.write(dir.resolve("voice.ulaw"), ulawTone());
                         Process call = Sipp.start(dir, List.of("-sf", Path.of("src/test/resources/sipp/uac_wait_bye.xml")
                                 .toAbsolutePath().toString(), "127.0.0.1:" + gw.sipPort, "-s", did,
                                 "-m", "1", "-i", "127.0.0.1", "-p", Integer.toString(SippPorts.freePort()),
@@ -114,6 +116,18 @@ class ConsoleLiveCallE2eTest {
             assertEquals("hangup-requested", gw.sqlValue("SELECT type FROM call_events WHERE type = 'hangup-requested'"
                     + " AND detail LIKE '%admin API%'"));
         }
+    }
+
+    /**
+     * One second of a 400 Hz tone at -20 dBFS as raw mu-law (G.711, the bit-exact encoder of the media-plane's
+     * golden-tested codec), which SIPp's rtp_stream sends in 20 ms packets (payload type 0) for as long as the call.
+     */
+    private static byte[] ulawTone() {
+        byte[] ulaw = new byte[8000];
+        for (int i = 0; i < ulaw.length; i++) {
+            ulaw[i] = G711.linearToUlaw((short) (3277 * Math.sin(2 * Math.PI * 400 * i / 8000.0)));
+        }
+        return ulaw;
     }
 
     /** Writes a line to the script; one that has already failed has closed its stdin, and its output says why. */

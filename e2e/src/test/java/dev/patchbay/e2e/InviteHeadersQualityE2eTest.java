@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.control.quality.CallQuality;
-import dev.patchbay.control.quality.EModel;
+import dev.patchbay.metrics.quality.EModel;
 import dev.patchbay.media.testutil.Await;
 import dev.patchbay.media.testutil.Sipp;
 import org.junit.jupiter.api.Test;

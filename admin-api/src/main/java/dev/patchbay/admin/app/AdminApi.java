@@ -28,11 +28,14 @@ import dev.patchbay.admin.auth.OperatorKey;
 import dev.patchbay.admin.call.CallLog;
 import dev.patchbay.admin.call.CallRoutes;
 import dev.patchbay.admin.config.AdminConfig;
+import dev.patchbay.admin.config.LiveFeedConfig;
 import dev.patchbay.admin.console.Console;
 import dev.patchbay.admin.fleet.FleetRoutes;
 import dev.patchbay.admin.fleet.MediaNodeClient;
 import dev.patchbay.admin.ids.Ids;
 import dev.patchbay.admin.integration.IntegrationRoutes;
+import dev.patchbay.admin.live.LiveCallsHub;
+import dev.patchbay.admin.live.LiveCallsStream;
 import dev.patchbay.admin.registration.RegistrationRoutes;
 import dev.patchbay.admin.secrets.SecretRotation;
 import dev.patchbay.admin.store.DbTenantRepository;
@@ -86,9 +89,11 @@ public final class AdminApi implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ProcessMetrics metrics;
+    private final LiveCallsHub live;
 
-    private AdminApi(WebServer server, DbClient db, List<ApiRoute> routes, ProcessMetrics metrics) {
+    private AdminApi(WebServer server, DbClient db, List<ApiRoute> routes, ProcessMetrics metrics, LiveCallsHub live) {
         this.metrics = metrics;
+        this.live = live;
         this.server = server;
         this.db = db;
         this.routes = routes;
@@ -102,6 +107,7 @@ public final class AdminApi implements AutoCloseable {
      */
     public static AdminApi start(Config root) throws StartupException {
         AdminConfig config = Settings.read(() -> AdminConfig.from(root));
+        LiveFeedConfig liveFeed = Settings.read(() -> LiveFeedConfig.from(root));
         OperatorKey key = OperatorKey.resolve(config);
         // Checked before the slower database work, so a clash is reported at once and by name.
         requirePortFree(config);
@@ -110,6 +116,7 @@ public final class AdminApi implements AutoCloseable {
         migrate(dbConfig);
         DbClient db = DbClient.create(dbConfig);
         ProcessMetrics metrics = ProcessMetrics.create("admin-api");
+        LiveCallsHub live = null;
         try {
             TenantRepository repo = new DbTenantRepository(db);
             Clock clock = Clock.systemUTC();
@@ -125,6 +132,8 @@ public final class AdminApi implements AutoCloseable {
                     config.keyOverlap());
             TrunkService trunks = new TrunkService(tenants, repo, clock, ids, box, audit);
             MediaNodeClient nodes = new MediaNodeClient(config.clusterToken());
+            CallLog calls = new CallLog(db, clock);
+            live = LiveCallsHub.withNodes(calls::live, config.clusterToken(), liveFeed, clock).start();
             List<ApiRoute> routes = routes(repo, OpenApiDocument.of(AdminApi.class),
                     new TenantRoutes(tenants).routes(),
                     new AccessRoutes(tenants, access).routes(),
@@ -136,7 +145,8 @@ public final class AdminApi implements AutoCloseable {
                     new WalletRoutes(db, tenants::workspace).routes(),
                     new AuditRoutes(new AuditLog(db), tenants::workspace).routes(),
                     new SecretRotation(db, box, audit).routes(),
-                    new CallRoutes(new CallLog(db, clock), tenants::workspace, nodes, audit).routes(),
+                    new CallRoutes(calls, tenants::workspace, nodes, audit).routes(),
+                    new LiveCallsStream(live, tenants::workspace).routes(),
                     new FleetRoutes(db, nodes, audit).routes(),
                     Console.routes());
             WebServer server = WebServer.builder()
@@ -158,8 +168,11 @@ public final class AdminApi implements AutoCloseable {
             }
             LOG.info(() -> "admin-api ready on http://" + config.host() + ":" + server.port()
                     + " (console: http://" + config.host() + ":" + server.port() + Console.PATH + "/)");
-            return new AdminApi(server, db, routes, metrics);
+            return new AdminApi(server, db, routes, metrics, live);
         } catch (RuntimeException e) {
+            if (live != null) {
+                live.close();
+            }
             metrics.close();
             db.close();
             throw e;
@@ -252,6 +265,8 @@ public final class AdminApi implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // First, so open streams end and the server's stop does not wait on them.
+            live.close();
             server.stop();
             db.close();
             metrics.close();

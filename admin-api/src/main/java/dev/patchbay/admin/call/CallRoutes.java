@@ -227,7 +227,8 @@ public final class CallRoutes {
         return v == null ? NullNode.getInstance() : DoubleNode.valueOf(((Number) v).doubleValue());
     }
 
-    private static ObjectNode json(CallSummary c) {
+    /** A call as every call route (and the live stream) shows it. */
+    public static ObjectNode json(CallSummary c) {
         return ApiJson.object()
                 .put("id", c.id())
                 .put("workspace_id", c.workspaceId())

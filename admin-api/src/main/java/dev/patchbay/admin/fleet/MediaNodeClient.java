@@ -158,6 +158,11 @@ public final class MediaNodeClient {
     }
 
     private ClientInterceptor tokenHeader() {
+        return tokenHeader(clusterToken);
+    }
+
+    /** Sends {@code patchbay.cluster.token} as the media-plane asks for it; nothing when it is empty (loopback nodes). */
+    public static ClientInterceptor tokenHeader(String clusterToken) {
         Metadata md = new Metadata();
         if (!clusterToken.isEmpty()) {
             md.put(TOKEN, clusterToken);

@@ -49,6 +49,7 @@ class ConsoleBrowserTest {
             "an inbound trunk is created and its sources edited through the console",
             "a bad host in the outbound trunk's edit form shows the API's error next to the field",
             "an outbound trunk is edited through the console",
+            "the live page shows the node's codec",
             "a bad transfer target shows the API's error next to the field",
             "the live page transfers a call through the node holding it",
             "the live page sends DTMF through the node holding the call",

@@ -89,6 +89,10 @@ class OpenApiTest {
         for (String op : operations().keySet()) {
             String method = op.substring(0, op.indexOf(' '));
             String path = op.substring(op.indexOf(' ') + 1).replace("{}", "x_missing");
+            if (path.endsWith("/stream")) {
+                // A stream answers only when it ends: asked for a missing workspace, it answers that 404 at once.
+                path += "?workspace_id=x_missing";
+            }
             HttpRequest.Builder req = api.client().request(path).header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(method.equals("POST") ? "{}" : ""));
             Reply r = api.client().send(req);

@@ -79,17 +79,18 @@ class WorkspaceIsolationTest {
     private static final String RECORDING = "GET /v1/workspaces/{ws}/calls/{call}/recording";
 
     /** The /v1 routes outside a workspace, and why each cannot leak one. */
-    private static final Map<String, Access> GLOBAL = Map.of(
-            "GET /v1/me", Access.ANY,                  // the caller's own role and workspace only
-            "GET /v1/calls", Access.ANY,               // narrowed to the caller's workspace: see CallApiTest
-            "GET /v1/live-calls", Access.ANY,          // likewise
-            "GET /v1/agent-sessions", Access.ANY,      // likewise: see WalletApiTest
-            "GET /v1/media-nodes", Access.OPERATOR,
-            "POST /v1/media-nodes/{node}/drain", Access.OPERATOR, // a node carries every workspace's calls
-            "POST /v1/workspaces", Access.OPERATOR,
-            "GET /v1/workspaces", Access.ANY,          // narrowed to the caller's own workspace: see listingShowsOnlyOwnWorkspace
-            "GET /v1/audit-log", Access.OPERATOR,
-            "POST /v1/secrets/rotate", Access.OPERATOR);
+    private static final Map<String, Access> GLOBAL = Map.ofEntries(
+            Map.entry("GET /v1/me", Access.ANY),                  // the caller's own role and workspace only
+            Map.entry("GET /v1/calls", Access.ANY),               // narrowed to the caller's workspace: see CallApiTest
+            Map.entry("GET /v1/live-calls", Access.ANY),          // likewise
+            Map.entry("GET /v1/live-calls/stream", Access.ANY),   // likewise: see LiveCallsStreamTest
+            Map.entry("GET /v1/agent-sessions", Access.ANY),      // likewise: see WalletApiTest
+            Map.entry("GET /v1/media-nodes", Access.OPERATOR),
+            Map.entry("POST /v1/media-nodes/{node}/drain", Access.OPERATOR), // a node carries every workspace's calls
+            Map.entry("POST /v1/workspaces", Access.OPERATOR),
+            Map.entry("GET /v1/workspaces", Access.ANY),          // narrowed to the caller's own workspace: see listingShowsOnlyOwnWorkspace
+            Map.entry("GET /v1/audit-log", Access.OPERATOR),
+            Map.entry("POST /v1/secrets/rotate", Access.OPERATOR));
 
     private static final Pattern PARAM = Pattern.compile("\\{([a-z0-9]+)}");
 

@@ -35,6 +35,7 @@ class AdminConfigKeysTest {
     /** Every reader of admin-api settings, as AdminApi.start runs them. */
     private static void readAll(Config root) {
         AdminConfig.from(root);
+        LiveFeedConfig.from(root);
         DbSettings.from(root.get("patchbay.db"));
         SecretBox.from(root);
     }

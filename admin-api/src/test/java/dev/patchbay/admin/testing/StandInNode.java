@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.ByteString;
+import dev.patchbay.proto.media.v1.CallStatsRequest;
+import dev.patchbay.proto.media.v1.CallStatsResponse;
+import dev.patchbay.proto.media.v1.Codec;
 import dev.patchbay.proto.media.v1.DrainRequest;
 import dev.patchbay.proto.media.v1.DrainResponse;
 import dev.patchbay.proto.media.v1.HangupRequest;
@@ -21,6 +24,7 @@ import dev.patchbay.proto.media.v1.HangupResponse;
 import dev.patchbay.proto.media.v1.MediaPlaneGrpc;
 import dev.patchbay.proto.media.v1.ReadRecordingRequest;
 import dev.patchbay.proto.media.v1.RecordingChunk;
+import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SendDtmfRequest;
 import dev.patchbay.proto.media.v1.SendDtmfResponse;
 import dev.patchbay.proto.media.v1.TransferRequest;
@@ -36,7 +40,8 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 
 /**
- * A gRPC MediaPlane on loopback serving the RPCs the admin API calls (Hangup, Transfer, SendDtmf, Drain, ReadRecording)
+ * A gRPC MediaPlane on loopback serving the RPCs the admin API calls (Hangup, Transfer, SendDtmf, Drain, ReadRecording,
+ * CallStats)
  * as a media-plane node answers them, with its cluster-token check. A stand-in: a real media-plane
  * is not a dependency of this module; ConsoleLiveCallE2eTest runs hang-up and drain against one.
  */
@@ -61,6 +66,13 @@ public final class StandInNode implements AutoCloseable {
     /** Finished recordings by call id. */
     public final Map<String, byte[]> recordings = new ConcurrentHashMap<>();
     public final AtomicBoolean draining = new AtomicBoolean();
+    /**
+     * CallStats answers so far: the n-th answers PCMU at 20 ms with jitter 2 + n/2 ms and 1% loss, so figures
+     * change from one snapshot to the next as a real call's do.
+     */
+    public final AtomicInteger statsAsked = new AtomicInteger();
+    /** When set, CallStats is never answered: a stalled node, for the stream's deadline. */
+    public final AtomicBoolean statsStalled = new AtomicBoolean();
     /** The token the node requires, or null for none (a loopback node without one). */
     public final AtomicReference<String> token = new AtomicReference<>();
     private final Server server;
@@ -143,6 +155,20 @@ public final class StandInNode implements AutoCloseable {
             }
             dtmf.add(request.getCallId() + " -> " + request.getDigits());
             response.onNext(SendDtmfResponse.getDefaultInstance());
+            response.onCompleted();
+        }
+
+        @Override
+        public void callStats(CallStatsRequest request, StreamObserver<CallStatsResponse> response) {
+            if (statsStalled.get()) {
+                return;
+            }
+            int n = statsAsked.incrementAndGet();
+            response.onNext(CallStatsResponse.newBuilder()
+                    .setStats(RtpStats.newBuilder().setPacketsExpected(1000).setPacketsLost(10).setPacketsReceived(990)
+                            .setJitterMs(2 + n / 2.0))
+                    .setCodec(Codec.newBuilder().setName("PCMU").setPayloadType(0).setClockRate(8000))
+                    .setPtimeMs(20).setDurationMs(1000L * n).build());
             response.onCompleted();
         }
 

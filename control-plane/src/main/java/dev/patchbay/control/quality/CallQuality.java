@@ -1,5 +1,6 @@
 package dev.patchbay.control.quality;
 
+import dev.patchbay.metrics.quality.EModel;
 import dev.patchbay.proto.media.v1.RtpStats;
 
 /**

@@ -15,7 +15,7 @@ import dev.patchbay.control.model.CallRecord.Direction;
 import dev.patchbay.control.model.CallStatus;
 import dev.patchbay.control.model.InviteHeaders;
 import dev.patchbay.control.quality.CallQuality;
-import dev.patchbay.control.quality.EModel;
+import dev.patchbay.metrics.quality.EModel;
 import dev.patchbay.proto.media.v1.RtpStats;
 import dev.patchbay.proto.media.v1.SipHeader;
 import dev.patchbay.schema.DbSettings;

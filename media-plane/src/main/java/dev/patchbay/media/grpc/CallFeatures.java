@@ -9,7 +9,9 @@ import dev.patchbay.media.call.CallManager;
 import dev.patchbay.media.loop.CallMedia;
 import dev.patchbay.media.playout.PlayoutQueue;
 import dev.patchbay.media.playout.WavClip;
+import dev.patchbay.media.sdp.Negotiated;
 import dev.patchbay.proto.media.v1.CallStatsResponse;
+import dev.patchbay.proto.media.v1.Codec;
 import dev.patchbay.proto.media.v1.HoldResponse;
 import dev.patchbay.proto.media.v1.PlaceCallRequest;
 import dev.patchbay.proto.media.v1.PlayResponse;
@@ -79,7 +81,11 @@ final class CallFeatures {
 
     void stats(Call call, CallMedia media, StreamObserver<CallStatsResponse> response) {
         media.snapshot().thenAccept(stats -> {
-            response.onNext(CallStatsResponse.newBuilder().setStats(stats.toProto()).setDurationMs(call.answeredMillis()).build());
+            Negotiated n = call.negotiated();
+            response.onNext(CallStatsResponse.newBuilder().setStats(stats.toProto()).setDurationMs(call.answeredMillis())
+                    .setCodec(Codec.newBuilder().setName(n.audio().encoding()).setPayloadType(n.audio().payloadType())
+                            .setClockRate(n.audio().clockRate()).setFmtp(n.audio().fmtp() == null ? "" : n.audio().fmtp()))
+                    .setPtimeMs(n.callerPtimeMs()).build());
             response.onCompleted();
         });
     }

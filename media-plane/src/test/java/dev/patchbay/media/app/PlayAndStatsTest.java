@@ -86,6 +86,11 @@ class PlayAndStatsTest extends SharedMediaPlane {
             double jitterMs = live.getStats().getJitterMs();
             assertTrue(jitterMs > 1 && jitterMs < 60, "jitter " + jitterMs + " ms: " + live);
             assertTrue(live.getDurationMs() > 0 && live.getDurationMs() < 10_000, live.toString());
+            // v1.11: the codec in use and the far end's packet time (no a=ptime in its answer: 20 ms).
+            assertEquals("PCMU", live.getCodec().getName(), live.toString());
+            assertEquals(0, live.getCodec().getPayloadType(), live.toString());
+            assertEquals(8000, live.getCodec().getClockRate(), live.toString());
+            assertEquals(20, live.getPtimeMs(), live.toString());
 
             // 320 samples at 8 kHz: two frames whose mu-law is read from SoX's golden table.
             short[] samples = new short[320];

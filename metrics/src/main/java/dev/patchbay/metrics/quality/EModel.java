@@ -1,4 +1,4 @@
-package dev.patchbay.control.quality;
+package dev.patchbay.metrics.quality;
 
 /**
  * Estimates MOS from loss, jitter and delay with the ITU-T G.107 E-model, reduced the usual way
